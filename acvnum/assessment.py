@@ -1,0 +1,138 @@
+"""The trip of the data, end to end: files -> questionnaires -> engine -> results.
+
+Commands call this module; it does no printing. Every input problem is an InputError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from acvnum import assumptions, units
+from acvnum.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
+from acvnum.engine import Footprint, evaluate
+from acvnum.factors import FactorTable, load_factors
+from acvnum.inventory import service_arrays
+from acvnum.loading import Document, InputError, load_yaml
+from acvnum.questionnaire import Questionnaire, validate
+from acvnum.result import ServiceResult, criteria_results
+
+FACTORS_VERSION = "2026.11"
+
+
+@dataclass(frozen=True)
+class Service:
+    """A validated questionnaire and the document it came from (for error positions)."""
+
+    questionnaire: Questionnaire
+    document: Document
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Choices that apply to a whole run."""
+
+    factors_file: str | None = None
+    population: str = DEFAULT_POPULATION
+
+
+def _check_regions(service: Service, table: FactorTable) -> list:
+    known = table.regions()
+    q = service.questionnaire
+    places = [(("usage", "location"), q.usage.location)]
+    if q.hosting is not None:
+        places.append((("hosting", "location"), q.hosting.location))
+    return [
+        service.document.problem(
+            path, f"unknown country or region '{code}'; known: {', '.join(known)}"
+        )
+        for path, code in places
+        if code is not None and code not in known
+    ]
+
+
+def _normalise(document: Document) -> None:
+    """Country codes are case-insensitive."""
+    data = document.data
+    for section in ("usage", "hosting"):
+        part = data.get(section) if isinstance(data, dict) else None
+        if isinstance(part, dict) and isinstance(part.get("location"), str):
+            part["location"] = part["location"].strip().upper()
+
+
+def load_service(path: str | Path, table: FactorTable) -> Service:
+    """Read, validate and check one questionnaire against the factor tables."""
+    document = load_yaml(path)
+    _normalise(document)
+    service = Service(validate(document), document)  # type: ignore[arg-type]
+    problems = _check_regions(service, table)
+    if problems:
+        raise InputError(problems)
+    return service
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given; a directory stands for the YAML files inside it, sorted."""
+    expanded: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            expanded += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
+    """Load every file, collecting the problems of all of them before failing."""
+    services, problems = [], []
+    for path in expand_paths(paths):
+        try:
+            services.append(load_service(path, table))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return services
+
+
+def footprint(services: list[Service], table: FactorTable) -> Footprint:
+    """Central footprint of all services in one vectorised pass: (N, 1, activities, criteria)."""
+    return evaluate(service_arrays([s.questionnaire for s in services]), table.central())
+
+
+def result_for(
+    service: Service, contributions: np.ndarray, table: FactorTable, limits: Boundaries
+) -> ServiceResult:
+    """One service's result from its (activities, criteria) contributions."""
+    q = service.questionnaire
+    return ServiceResult(
+        name=q.name,
+        description=q.description,
+        source_file=service.file,
+        period_days=q.period / units.SECONDS_PER_DAY,
+        users=q.usage.users,
+        visits=q.visits,
+        criteria=criteria_results(contributions, q.usage.users, q.visits, q.period_years, limits),
+        assumptions=assumptions.collect(q, table),
+        warnings=assumptions.warnings(q),
+        boundaries=limits,
+        factors_version=FACTORS_VERSION,
+        factor_sources=table.sources(),
+        user_factors=sorted(table.user_ids),
+    )
+
+
+def assess(paths: list[str | Path], settings: Settings = Settings()) -> list[ServiceResult]:
+    """Files -> one result per service."""
+    table = load_factors(settings.factors_file)
+    services = load_services(paths, table)
+    limits = boundaries(table, settings.population)
+    contributions = footprint(services, table).contributions[:, 0]
+    return [result_for(s, contributions[i], table, limits) for i, s in enumerate(services)]

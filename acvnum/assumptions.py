@@ -1,0 +1,153 @@
+"""Which values the calculation used, and whether each was given or defaulted (with its source).
+
+The report lists them so a reader can see at a glance what to measure instead of assume.
+"""
+
+from __future__ import annotations
+
+from acvnum import units
+from acvnum.factors import FactorTable
+from acvnum.inventory import DEFAULT_REGION
+from acvnum.questionnaire import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.result import Assumption
+
+QUESTIONNAIRE = "questionnaire"
+DESIGN_DEFAULT = "acvnum default (docs/methodology.md)"
+
+
+def _fmt_fraction(value: float) -> str:
+    return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+
+
+def _factor(table: FactorTable, path: str, factor_id: str, scale: float = 1.0) -> Assumption:
+    factor = table[factor_id]
+    status = "input" if factor_id in table.user_ids else "default"
+    return Assumption(path, f"{factor.value * scale:g} {factor.unit}", status, factor.source)
+
+
+def _given_or_factor(
+    table: FactorTable, path: str, given: str | None, factor_id: str
+) -> Assumption:
+    if given is not None:
+        return Assumption(path, given, "input", QUESTIONNAIRE)
+    return _factor(table, path, factor_id)
+
+
+def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
+    if given is not None:
+        return Assumption(path, given, "input", QUESTIONNAIRE)
+    source = table[f"electricity.{DEFAULT_REGION}.climate_change"].source
+    return Assumption(path, DEFAULT_REGION, "default", source)
+
+
+def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    u = q.usage
+    rows = [
+        Assumption("usage.users", f"{u.users:g}", "input", QUESTIONNAIRE),
+        Assumption("usage.visits_per_user", str(u.visits_per_user), "input", QUESTIONNAIRE),
+        Assumption(
+            "usage.visit_duration", units.format_duration(u.visit_duration), "input", QUESTIONNAIRE
+        ),
+        Assumption(
+            "usage.data_per_visit", units.format_bytes(u.data_per_visit), "input", QUESTIONNAIRE
+        ),
+    ]
+    rows += [
+        Assumption(
+            f"usage.devices.{d}", _fmt_fraction(getattr(u.devices, d)), "input", QUESTIONNAIRE
+        )
+        for d in DEVICE_TYPES
+        if getattr(u.devices, d)
+    ]
+    rows += [
+        Assumption(
+            f"usage.network.{n}", _fmt_fraction(getattr(u.network, n)), "input", QUESTIONNAIRE
+        )
+        for n in NETWORK_TYPES
+        if getattr(u.network, n)
+    ]
+    rows.append(_region(table, "usage.location", u.location))
+    return rows
+
+
+def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    h = q.hosting
+    if h is None:
+        return []
+    rows = [
+        _region(table, "hosting.location", h.location),
+        _given_or_factor(
+            table, "hosting.pue", None if h.pue is None else f"{h.pue:g}", "datacenter.default.pue"
+        ),
+        Assumption(
+            "hosting.environments",
+            f"{h.environments:g}",
+            "input" if "environments" in h.model_fields_set else "default",
+            DESIGN_DEFAULT,
+        ),
+    ]
+    for i, s in enumerate(h.servers):
+        base = f"hosting.servers[{i}]"
+        lifetime = None if s.lifetime is None else units.format_duration(s.lifetime)
+        utilization = None if s.utilization is None else _fmt_fraction(s.utilization)
+        rows.append(
+            _given_or_factor(table, f"{base}.lifetime", lifetime, "server.physical.lifetime")
+        )
+        rows.append(
+            _given_or_factor(
+                table, f"{base}.utilization", utilization, "datacenter.default.utilization"
+            )
+        )
+        if s.power is not None:
+            rows.append(Assumption(f"{base}.power", f"{s.power:g} W", "input", QUESTIONNAIRE))
+        else:
+            rows.append(_factor(table, f"{base}.power (idle)", "server.physical.power_idle"))
+            rows.append(_factor(table, f"{base}.power (full load)", "server.physical.power_max"))
+        if s.type == "virtual":
+            rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
+    if h.storage is not None:
+        replicas = None if h.storage.replicas is None else f"{h.storage.replicas:g}"
+        rows.append(
+            _given_or_factor(
+                table, "hosting.storage.replicas", replicas, "storage.default.replicas"
+            )
+        )
+    return rows
+
+
+def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    used = [d for d in DEVICE_TYPES if getattr(q.usage.devices, d)]
+    return [
+        _factor(table, f"device.{d}.{quantity}", f"device.{d}.{quantity}")
+        for d in used
+        for quantity in ("lifetime", "active_hours", "power")
+    ] + [
+        _factor(table, f"network.{n}.energy", f"network.{n}.energy")
+        for n in NETWORK_TYPES
+        if getattr(q.usage.network, n)
+    ]
+
+
+def collect(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    """Every value behind the result, questionnaire first, then the model's parameters."""
+    period = Assumption(
+        "period",
+        units.format_duration(q.period),
+        "input" if "period" in q.model_fields_set else "default",
+        DESIGN_DEFAULT,
+    )
+    return [period, *_usage(q, table), *_hosting(q, table), *_device_factors(q, table)]
+
+
+def warnings(q: Questionnaire) -> list[str]:
+    """Message keys (with arguments) for what the reader must know about the perimeter."""
+    found: list[str] = []
+    if q.hosting is None:
+        found.append("warning.no_hosting")
+    elif not q.hosting.servers and q.hosting.storage is None:
+        found.append("warning.empty_hosting")
+    if q.usage.location is None:
+        found.append("warning.default_user_location")
+    if q.hosting is not None and q.hosting.location is None:
+        found.append("warning.default_host_location")
+    return found

@@ -1,0 +1,87 @@
+"""`acvnum estimate FILE…`: the footprint report."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from acvnum.commands.common import (
+    FactorsOption,
+    ForceOption,
+    Lang,
+    LangOption,
+    OutputOption,
+    color_wanted,
+    input_errors,
+    write_output,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Population(StrEnum):
+    current = "current"
+    sala2010 = "sala2010"
+
+
+Files = Annotated[
+    list[Path], typer.Argument(help="Questionnaire YAML files, or directories of them.")
+]
+PopulationOption = Annotated[
+    Population,
+    typer.Option(
+        "--population",
+        help="Who shares the planetary boundaries: current (8.0 bn) or sala2010 (6.916 bn).",
+    ),
+]
+
+
+def render(results: list, fmt: str, lang: str, color: bool) -> str:
+    """Hand the results to the renderer of the chosen format (imported only when used)."""
+    if fmt == "json":
+        from acvnum.report import json_format
+
+        return json_format.render(results)
+    if fmt == "csv":
+        from acvnum.report import csv_format
+
+        return csv_format.render(results)
+    if fmt == "markdown":
+        from acvnum.report import markdown
+
+        return markdown.render(results, lang)
+    from acvnum.report import text
+
+    return text.render(results, lang, color)
+
+
+def estimate(
+    files: Files,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    lang: LangOption = Lang.en,
+    factors: FactorsOption = None,
+    population: PopulationOption = Population.current,
+) -> None:
+    """Estimate the footprint of one or more services."""
+    from acvnum.assessment import Settings, assess
+
+    with input_errors():
+        settings = Settings(
+            factors_file=str(factors) if factors else None, population=population.value
+        )
+        results = assess(list(files), settings)
+    write_output(render(results, fmt.value, lang.value, color_wanted(output)), output, force)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(estimate)

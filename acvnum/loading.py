@@ -1,0 +1,158 @@
+"""Read a YAML file into plain Python data while keeping where every value stood.
+
+PyYAML composes a node tree with line marks; we build the data ourselves from it so that
+we can refuse what a questionnaire never needs (explicit tags, duplicate keys, alias
+bombs) and map every later validation error back to file:line:column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+
+#: A questionnaire is a few dozen values: anything this large is an alias bomb or a mistake.
+MAX_NODES = 10_000
+MAX_BYTES = 1_000_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as precisely as we can."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class InputError(Exception):
+    """Bad input: one or more problems, all reported at once, exit code 2."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Document:
+    """The data of a YAML file and the position (1-based line, column) of every path in it."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that exists in the file."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.marks:
+                return self.marks[path[:end]]
+        return (1, 1)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        line, column = self.locate(path)
+        return Problem(self.file, line, column, message)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Walks a composed node tree into Python data, recording marks and refusing oddities."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.visited = 0
+
+    def fail(self, node: yaml.Node, message: str) -> InputError:
+        line, column = _mark(node)
+        return InputError([Problem(self.file, line, column, message)])
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise self.fail(
+                node,
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?): refused",
+            )
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"YAML tag '{node.tag}' is not allowed in a questionnaire")
+        self.marks.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self.loader.construct_object(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "YAML merge keys ('<<') are not supported")
+            key = self.build(key_node, (*path, "<key>"))
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise self.fail(key_node, "a key must be a plain word")
+            if key in result:
+                line, _ = self.marks[(*path, key)]
+                raise self.fail(key_node, f"duplicate key '{key}' (first given on line {line})")
+            self.marks[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _read_text(path: Path) -> str:
+    name = str(path)
+    if not path.exists():
+        raise InputError([Problem(name, 1, 1, "file not found")])
+    if path.is_dir():
+        raise InputError([Problem(name, 1, 1, "is a directory, not a YAML file")])
+    if path.stat().st_size > MAX_BYTES:
+        raise InputError([Problem(name, 1, 1, f"file larger than {MAX_BYTES} bytes: refused")])
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError([Problem(name, 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:
+        raise InputError([Problem(name, 1, 1, f"cannot read: {error.strerror}")]) from None
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """YAML text -> Document, or InputError naming file:line:column."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError([Problem(file, 1, 1, "the file is empty")])
+        builder = _Builder(file, loader)
+        data = builder.build(node, ())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        raise InputError([Problem(file, line, column, f"malformed YAML: {message}")]) from None
+    except yaml.YAMLError as error:
+        raise InputError([Problem(file, 1, 1, f"malformed YAML: {error}")]) from None
+    finally:
+        loader.dispose()
+    return Document(file, data, builder.marks)
+
+
+def load_yaml(path: Path | str) -> Document:
+    """Read and parse a YAML file; every failure is an InputError with a position."""
+    path = Path(path)
+    return parse_yaml(_read_text(path), str(path))

@@ -1,0 +1,317 @@
+"""The questionnaire (YAML version 1) as pydantic models: one named validator per rule.
+
+Quantities are stored in base units (bytes, seconds, watts, fractions); `None` means
+"not given": the default comes from the factor tables and is reported as such.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from acvnum import units
+from acvnum.loading import Document, InputError
+
+DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
+NETWORK_TYPES = ("fixed", "mobile")
+SHARE_TOLERANCE = 0.005
+
+#: Upper bounds that no real service reaches: beyond them the input is a typo.
+ABSURD = {
+    "users": 1e10,
+    "visits": 1e13,
+    "visit_duration": units.SECONDS_PER_DAY,
+    "data_per_visit": 1e12,
+    "storage": 1e18,
+    "count": 1e6,
+}
+
+
+def _quantity(dimension: units.Dimension, plain_unit: str):
+    return BeforeValidator(lambda value: units.parse(value, dimension, plain_unit))
+
+
+DataSize = Annotated[float, _quantity(units.DATA, "MB")]
+StorageSize = Annotated[float, _quantity(units.DATA, "GB")]
+Duration = Annotated[float, _quantity(units.TIME, "min")]
+LongDuration = Annotated[float, _quantity(units.TIME, "year")]
+Power = Annotated[float, _quantity(units.POWER, "W")]
+Fraction = Annotated[float, BeforeValidator(units.parse_fraction)]
+VisitFrequency = Annotated[units.Frequency, BeforeValidator(units.parse_frequency)]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors; values are never coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        listed = ", ".join(f"{k} {v:.0%}" for k, v in shares.items())
+        raise ValueError(f"{what} shares must sum to 100%, they sum to {total:.1%} ({listed})")
+    return shares
+
+
+def _check_range(value: float, what: str, low: float, high: float, unit: str = "") -> float:
+    if value < low or value > high:
+        raise ValueError(f"{what} must be between {low:g} and {high:g}{unit}, got {value:g}{unit}")
+    return value
+
+
+class Devices(StrictModel):
+    """Q5: share of visits by device type."""
+
+    smartphone: Fraction = 0.0
+    tablet: Fraction = 0.0
+    laptop: Fraction = 0.0
+    desktop: Fraction = 0.0
+    television: Fraction = 0.0
+
+    @model_validator(mode="after")
+    def shares_sum_to_one(self) -> Devices:
+        _check_shares(self.model_dump(), "device")
+        return self
+
+    @field_validator("*")
+    @classmethod
+    def share_is_a_fraction(cls, value: float) -> float:
+        return _check_range(value, "a share", 0, 1)
+
+
+class Network(StrictModel):
+    """Q6: share of data by access network."""
+
+    fixed: Fraction = 0.0
+    mobile: Fraction = 0.0
+
+    @model_validator(mode="after")
+    def shares_sum_to_one(self) -> Network:
+        _check_shares(self.model_dump(), "network")
+        return self
+
+    @field_validator("*")
+    @classmethod
+    def share_is_a_fraction(cls, value: float) -> float:
+        return _check_range(value, "a share", 0, 1)
+
+
+class Usage(StrictModel):
+    """Q1-Q7: who uses the service, how often, how long, on what."""
+
+    users: float = Field(description="Q1 distinct users over the period")
+    visits_per_user: VisitFrequency = Field(description="Q2 count over the period or a rate")
+    visit_duration: Duration = Field(description="Q3 active time per visit (plain number: min)")
+    data_per_visit: DataSize = Field(description="Q4 data per visit, both ways (plain: MB)")
+    devices: Devices = Field(description="Q5 share of visits by device type, sums to 100%")
+    network: Network = Field(description="Q6 share of data by access network, sums to 100%")
+    location: str | None = Field(None, description="Q7 users' country (ISO 3166-1 alpha-3)")
+
+    @field_validator("users")
+    @classmethod
+    def users_positive(cls, value: float) -> float:
+        return _check_range(value, "users", 1, ABSURD["users"])
+
+    @field_validator("visits_per_user")
+    @classmethod
+    def visits_positive(cls, value: units.Frequency) -> units.Frequency:
+        _check_range(value.count, "visits per user", 1e-9, ABSURD["visits"])
+        return value
+
+    @field_validator("visit_duration")
+    @classmethod
+    def duration_plausible(cls, value: float) -> float:
+        if value <= 0 or value > ABSURD["visit_duration"]:
+            raise ValueError(f"a visit must last more than 0 s and at most 24 h, got {value:g} s")
+        return value
+
+    @field_validator("data_per_visit")
+    @classmethod
+    def data_plausible(cls, value: float) -> float:
+        if value < 0 or value > ABSURD["data_per_visit"]:
+            raise ValueError(
+                f"data per visit must be between 0 and 1 TB, got {units.format_bytes(value)}"
+            )
+        return value
+
+
+class Server(StrictModel):
+    """Q9: a group of identical physical or virtual servers."""
+
+    name: str
+    count: float = 1
+    type: Literal["virtual", "physical"]
+    vcpu: float | None = Field(None, description="virtual only: vCPUs of one server")
+    utilization: Fraction | None = None
+    lifetime: LongDuration | None = Field(None, description="plain number: years")
+    power: Power | None = Field(None, description="measured average draw (plain number: W)")
+
+    @field_validator("count")
+    @classmethod
+    def count_positive(cls, value: float) -> float:
+        return _check_range(value, "count", 1e-9, ABSURD["count"])
+
+    @field_validator("vcpu")
+    @classmethod
+    def vcpu_positive(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "vcpu", 1e-3, 1024)
+
+    @field_validator("utilization")
+    @classmethod
+    def utilization_fraction(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "utilization", 0, 1)
+
+    @field_validator("lifetime")
+    @classmethod
+    def lifetime_plausible(cls, value: float | None) -> float | None:
+        if (
+            value is not None
+            and not units.SECONDS_PER_DAY * 30 <= value <= units.SECONDS_PER_YEAR * 30
+        ):
+            raise ValueError("a server lifetime must be between 1 month and 30 years")
+        return value
+
+    @field_validator("power")
+    @classmethod
+    def power_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "power", 1e-3, 1e5, " W")
+
+    @model_validator(mode="after")
+    def vcpu_matches_type(self) -> Server:
+        if self.type == "virtual" and self.vcpu is None:
+            raise ValueError("a virtual server needs 'vcpu' (its share of a host)")
+        if self.type == "physical" and self.vcpu is not None:
+            raise ValueError("'vcpu' applies to virtual servers only")
+        return self
+
+
+class Storage(StrictModel):
+    """Q10: data kept."""
+
+    volume: StorageSize = Field(description="plain number: GB")
+    type: Literal["ssd", "hdd"] = "ssd"
+    replicas: float | None = None
+
+    @field_validator("volume")
+    @classmethod
+    def volume_plausible(cls, value: float) -> float:
+        return _check_range(value, "storage volume", 0, ABSURD["storage"], " B")
+
+    @field_validator("replicas")
+    @classmethod
+    def replicas_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "replicas", 1, 20)
+
+
+class Hosting(StrictModel):
+    """Q8-Q10: where and on what the service runs."""
+
+    location: str | None = Field(None, description="Q8 data-centre country (ISO 3166-1 alpha-3)")
+    pue: float | None = None
+    servers: list[Server] = Field(default_factory=list)
+    storage: Storage | None = None
+    environments: float = 1
+
+    @field_validator("pue")
+    @classmethod
+    def pue_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "PUE", 1.0, 4.0)
+
+    @field_validator("environments")
+    @classmethod
+    def environments_plausible(cls, value: float) -> float:
+        return _check_range(value, "environments", 1, 20)
+
+
+class Questionnaire(StrictModel):
+    """A whole questionnaire: the root of the YAML file."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    period: LongDuration = Field(units.SECONDS_PER_YEAR, description="plain number: years")
+    usage: Usage
+    hosting: Hosting | None = None
+    budgets: list[dict[str, Any]] = Field(default_factory=list)
+
+    @field_validator("period")
+    @classmethod
+    def period_plausible(cls, value: float) -> float:
+        if not units.SECONDS_PER_DAY <= value <= 100 * units.SECONDS_PER_YEAR:
+            raise ValueError("the period must be between 1 day and 100 years")
+        return value
+
+    @property
+    def period_years(self) -> float:
+        return self.period / units.SECONDS_PER_YEAR
+
+    @property
+    def visits(self) -> float:
+        """Visits over the period, all users."""
+        return self.usage.users * self.usage.visits_per_user.over(self.period)
+
+
+# --- pydantic errors -> located problems --------------------------------------------------
+
+_MODELS_BY_KEY: dict[str, type[BaseModel]] = {
+    "usage": Usage,
+    "hosting": Hosting,
+    "devices": Devices,
+    "network": Network,
+    "servers": Server,
+    "storage": Storage,
+}
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model whose fields live at `loc` (the path of a mapping)."""
+    named = [part for part in loc if isinstance(part, str)]
+    return _MODELS_BY_KEY.get(named[-1], Questionnaire) if named else Questionnaire
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+    loc = error["loc"]
+    key = loc[-1] if loc else None
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if error["type"] == "missing":
+        return f"missing required key '{key}'"
+    text = error["msg"].removeprefix("Value error, ")
+    where = ".".join(str(p) for p in loc)
+    return f"{where}: {text}" if where else text
+
+
+def validate(document: Document, model: type[StrictModel] = Questionnaire) -> StrictModel:
+    """Document -> model, or InputError listing every problem with its position."""
+    if not isinstance(document.data, dict):
+        raise InputError(
+            [document.problem((), "a questionnaire is a mapping of keys (name, usage…)")]
+        )
+    try:
+        return model.model_validate(document.data)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
+            problems.append(document.problem(loc, _message(item, _model_at(parent))))
+        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+
+
+def load(path: str) -> Questionnaire:
+    """Read and validate a questionnaire file."""
+    from acvnum.loading import load_yaml
+
+    return validate(load_yaml(path))  # type: ignore[return-value]

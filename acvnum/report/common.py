@@ -1,0 +1,70 @@
+"""What every human-readable report shares: flagship figures, scaled units, labels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from acvnum.i18n import Translator
+from acvnum.inventory import PHASES, TIERS
+from acvnum.result import ServiceResult
+
+#: Human scales for the per-visit flagship figures.
+_SCALES = {
+    "climate_change": ((1e-3, "g CO2e"), (1.0, "kg CO2e"), (1e3, "t CO2e")),
+    "energy": ((1e-3, "Wh"), (1.0, "kWh"), (1e3, "MWh"), (1e6, "GWh")),
+}
+
+
+def scaled(value: float, criterion: str, t: Translator) -> str:
+    """A mass or an energy in the unit that reads best: '0.82 g CO2e', '12.3 MWh'."""
+    scales = _SCALES.get(criterion)
+    if scales is None:
+        return t.number(value)
+    size, unit = scales[0]
+    for candidate, candidate_unit in scales:
+        if abs(value) >= candidate:
+            size, unit = candidate, candidate_unit
+    return f"{t.number(value / size)} {unit}"
+
+
+@dataclass(frozen=True)
+class Flagship:
+    """The three figures every report opens with."""
+
+    energy_per_visit: str
+    climate_per_visit: str
+    persons_equivalent: str
+    dominant: str  # the criterion whose boundary the service uses most
+
+
+def flagship(result: ServiceResult, t: Translator) -> Flagship:
+    compared = {c.id: c.boundary.persons_equivalent for c in result.criteria.values() if c.boundary}
+    dominant = max(compared, key=lambda cid: compared[cid])
+    return Flagship(
+        energy_per_visit=scaled(result.criteria["energy"].per_visit, "energy", t),
+        climate_per_visit=scaled(result.criteria["climate_change"].per_visit, "climate_change", t),
+        persons_equivalent=t.number(compared[dominant]),
+        dominant=t(f"criterion.{dominant}"),
+    )
+
+
+def shares(parts: dict[str, float]) -> dict[str, float]:
+    """Each part's share of their sum (0 when the sum is 0)."""
+    total = sum(parts.values())
+    return {k: (v / total if total else 0.0) for k, v in parts.items()}
+
+
+def breakdown_labels(t: Translator) -> tuple[dict[str, str], dict[str, str]]:
+    return {k: t(f"tier.{k}") for k in TIERS}, {k: t(f"phase.{k}") for k in PHASES}
+
+
+def population_note(result: ServiceResult, t: Translator) -> str:
+    b = result.boundaries
+    return t(f"boundary.population.{b.population_choice}", population=t.number(b.population / 1e9))
+
+
+def period_text(result: ServiceResult, t: Translator) -> str:
+    days = result.period_days
+    if abs(days - 365.25) < 1e-6:
+        return t("period.year")
+    return t("period.days", days=t.number(days))

@@ -1,0 +1,80 @@
+"""The JSON contract (`--format json`): an API for CI pipelines, versioned by SCHEMA_VERSION.
+
+Keys are stable; adding one is fine, renaming or removing one bumps the version.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from typing import Any
+
+from acvnum.i18n import Translator
+from acvnum.result import SCHEMA_VERSION, CriterionResult, ServiceResult
+
+
+def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "label": t(f"criterion.{c.id}"),
+        "unit": c.unit,
+        "total": c.total,
+        "per_user": c.per_user,
+        "per_visit": c.per_visit,
+        "by_tier": c.by_tier,
+        "by_phase": c.by_phase,
+        "by_item": c.by_item,
+        "planetary_boundary": asdict(c.boundary) if c.boundary else None,
+    }
+    if c.interval is not None:
+        data["interval"] = c.interval
+    return data
+
+
+def service_dict(result: ServiceResult) -> dict[str, Any]:
+    """One service's result as the documented JSON object."""
+    t = Translator("en")
+    b = result.boundaries
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "service": {
+            "name": result.name,
+            "description": result.description,
+            "file": result.source_file,
+            "period_days": result.period_days,
+            "users": result.users,
+            "visits": result.visits,
+        },
+        "criteria": {cid: _criterion(c, t) for cid, c in result.criteria.items()},
+        "levers": [
+            lever if isinstance(lever, dict) else lever.to_dict() for lever in result.levers
+        ],
+        "budgets": [
+            budget if isinstance(budget, dict) else budget.to_dict() for budget in result.budgets
+        ],
+        "assumptions": [asdict(a) for a in result.assumptions],
+        "warnings": [{"code": key, "message": t(key)} for key in result.warnings],
+        "boundaries": {
+            "population": b.population,
+            "population_choice": b.population_choice,
+            "source": b.source,
+        },
+        "factors": {
+            "name": "acvnum",
+            "version": result.factors_version,
+            "sources": result.factor_sources,
+            "user_factors": result.user_factors,
+        },
+        **result.extras,
+    }
+
+
+def render(results: list[ServiceResult]) -> str:
+    """One object for one service; {schema_version, services: [...]} for several."""
+    if len(results) == 1:
+        document: dict[str, Any] = service_dict(results[0])
+    else:
+        document = {
+            "schema_version": SCHEMA_VERSION,
+            "services": [service_dict(r) for r in results],
+        }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

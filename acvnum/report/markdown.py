@@ -1,0 +1,165 @@
+"""The Markdown report: a document a consultant can hand over or paste into a wiki."""
+
+from __future__ import annotations
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.report.common import (
+    breakdown_labels,
+    flagship,
+    period_text,
+    population_note,
+    shares,
+)
+from acvnum.result import ServiceResult
+
+
+def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
+    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _flagship(result: ServiceResult, t: Translator) -> list[str]:
+    f = flagship(result, t)
+    return [
+        f"## {t('markdown.flagship')}",
+        "",
+        f"- **{t('flagship.energy_per_visit')}**: {f.energy_per_visit}",
+        f"- **{t('flagship.climate_per_visit')}**: {f.climate_per_visit}",
+        f"- **{t('flagship.persons_equivalent')}**: "
+        + t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant),
+        "",
+    ]
+
+
+def _impacts(result: ServiceResult, t: Translator) -> list[str]:
+    header = [
+        t(k)
+        for k in (
+            "column.criterion",
+            "column.unit",
+            "column.total",
+            "column.per_user",
+            "column.per_visit",
+            "column.persons_equivalent",
+        )
+    ]
+    rows = []
+    for cid in CRITERION_IDS:
+        c = result.criteria[cid]
+        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
+        rows.append(
+            [
+                t(f"criterion.{cid}"),
+                c.unit,
+                t.number(c.total),
+                t.number(c.per_user),
+                t.number(c.per_visit),
+                pe,
+            ]
+        )
+    return [f"## {t('section.impacts')}", "", *_table(header, rows, right_from=2)]
+
+
+def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> list[str]:
+    tiers, phases = breakdown_labels(t)
+    labels = tiers if attribute == "by_tier" else phases
+    title = t("section.by_tier") if attribute == "by_tier" else t("section.by_phase")
+    rows = []
+    for cid in CRITERION_IDS:
+        parts = getattr(result.criteria[cid], attribute)
+        cells = [
+            f"{t.number(v)} ({s:.0%})"
+            for v, s in zip(parts.values(), shares(parts).values(), strict=True)
+        ]
+        rows.append([t(f"criterion.{cid}"), *cells])
+    return [f"## {title}", "", *_table([t("column.criterion"), *labels.values()], rows)]
+
+
+def _boundaries(result: ServiceResult, t: Translator) -> list[str]:
+    header = [
+        t(k)
+        for k in (
+            "column.criterion",
+            "column.boundary_per_person",
+            "column.persons_equivalent",
+            "column.share_per_user",
+        )
+    ]
+    rows = [
+        [
+            t(f"criterion.{cid}"),
+            f"{t.number(c.boundary.per_person_year)} {c.unit}",
+            t.number(c.boundary.persons_equivalent),
+            f"{t.number(c.boundary.share_per_user * 100)} %",
+        ]
+        for cid in CRITERION_IDS
+        if (c := result.criteria[cid]).boundary
+    ]
+    return [
+        f"## {t('section.boundaries')}",
+        "",
+        *_table(header, rows),
+        population_note(result, t),
+        "",
+    ]
+
+
+def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
+    header = [t(k) for k in ("column.value_path", "column.value", "column.status", "column.source")]
+    rows = [
+        [
+            f"`{a.path}`",
+            a.value,
+            f"**{t('status.default')}**" if a.status == "default" else t("status.input"),
+            a.source,
+        ]
+        for a in result.assumptions
+    ]
+    return [
+        f"## {t('section.assumptions')}",
+        "",
+        t("assumptions.caption"),
+        "",
+        *_table(header, rows, right_from=99),
+    ]
+
+
+def _warnings(result: ServiceResult, t: Translator) -> list[str]:
+    if not result.warnings:
+        return []
+    return [f"## {t('section.warnings')}", "", *(f"- {t(key)}" for key in result.warnings), ""]
+
+
+#: Sections other modules add (levers, uncertainty…): (result, translator) -> list of lines.
+EXTRA_SECTIONS: list = []
+
+
+def render_one(result: ServiceResult, t: Translator) -> str:
+    summary = t(
+        "summary.line",
+        period=period_text(result, t),
+        users=t.number(result.users),
+        visits=t.number(result.visits),
+    )
+    lines = [f"# {t('markdown.title', name=result.name)}", ""]
+    if result.description:
+        lines += [f"_{result.description}_", ""]
+    lines += [summary, ""]
+    lines += _flagship(result, t) + _impacts(result, t)
+    lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
+    lines += _boundaries(result, t)
+    for section in EXTRA_SECTIONS:
+        lines += section(result, t)
+    lines += _assumptions(result, t) + _warnings(result, t)
+    lines += ["---", "", t("footer.factors", version=result.factors_version)]
+    if result.user_factors:
+        lines += ["", t("footer.user_factors", ids=", ".join(result.user_factors))]
+    return "\n".join(lines) + "\n"
+
+
+def render(results: list[ServiceResult], lang: str = "en") -> str:
+    t = Translator(lang)
+    return "\n".join(render_one(r, t) for r in results)

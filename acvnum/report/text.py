@@ -1,0 +1,231 @@
+"""The terminal report (rich): fits 100 columns, reads the same piped or with NO_COLOR.
+
+Bars use a distinct character per tier/phase so they stay legible without colour.
+"""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.report.common import (
+    breakdown_labels,
+    flagship,
+    period_text,
+    population_note,
+    shares,
+)
+from acvnum.result import ServiceResult
+
+WIDTH = 100
+BAR_WIDTH = 40
+#: (character, colour) per breakdown part, in order.
+_GLYPHS = (("█", "cyan"), ("▒", "magenta"), ("░", "yellow"))
+
+
+def _bar(parts: dict[str, float], width: int = BAR_WIDTH) -> Text:
+    """A stacked bar of the parts' shares; rounding never loses or adds a cell."""
+    text, used, cumulative = Text(), 0, 0.0
+    for (glyph, colour), share in zip(_GLYPHS, shares(parts).values(), strict=False):
+        cumulative += share
+        cells = round(cumulative * width) - used
+        text.append(glyph * cells, style=colour)
+        used += cells
+    return text
+
+
+def _legend(labels: dict[str, str]) -> Text:
+    text = Text()
+    for (glyph, colour), label in zip(_GLYPHS, labels.values(), strict=False):
+        text.append(f"{glyph}{glyph} ", style=colour).append(f"{label}   ")
+    return text
+
+
+def _header(result: ServiceResult, t: Translator) -> RenderableType:
+    f = flagship(result, t)
+    lines = Text()
+    lines.append(f"{t('flagship.energy_per_visit')}: ", style="bold").append(
+        f"{f.energy_per_visit}\n"
+    )
+    lines.append(f"{t('flagship.climate_per_visit')}: ", style="bold").append(
+        f"{f.climate_per_visit}\n"
+    )
+    lines.append(f"{t('flagship.persons_equivalent')}: ", style="bold")
+    lines.append(
+        t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant)
+    )
+    subtitle = t(
+        "summary.line",
+        period=period_text(result, t),
+        users=t.number(result.users),
+        visits=t.number(result.visits),
+    )
+    title = result.name + (f" — {result.description}" if result.description else "")
+    return Panel(
+        lines,
+        title=Text(title, style="bold"),
+        subtitle=subtitle,
+        box=box.ROUNDED,
+        title_align="left",
+        subtitle_align="left",
+    )
+
+
+def _impacts(result: ServiceResult, t: Translator) -> Table:
+    table = Table(title=t("section.impacts"), box=box.SIMPLE_HEAD, title_justify="left")
+    for key in (
+        "column.criterion",
+        "column.unit",
+        "column.total",
+        "column.per_user",
+        "column.per_visit",
+        "column.persons_equivalent",
+    ):
+        table.add_column(
+            t(key), justify="left" if key in ("column.criterion", "column.unit") else "right"
+        )
+    for cid in CRITERION_IDS:
+        c = result.criteria[cid]
+        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
+        table.add_row(
+            t(f"criterion.{cid}"),
+            c.unit,
+            t.number(c.total),
+            t.number(c.per_user),
+            t.number(c.per_visit),
+            pe,
+        )
+    return table
+
+
+def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> Table:
+    tiers, phases = breakdown_labels(t)
+    labels = tiers if attribute == "by_tier" else phases
+    title = t("section.by_tier") if attribute == "by_tier" else t("section.by_phase")
+    table = Table(
+        title=title,
+        caption=_legend(labels),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+    )
+    table.add_column(t("column.criterion"))
+    table.add_column("", width=BAR_WIDTH, no_wrap=True)
+    for label in labels.values():
+        table.add_column(label, justify="right")
+    for cid in CRITERION_IDS:
+        parts = getattr(result.criteria[cid], attribute)
+        percents = [f"{share:.0%}" for share in shares(parts).values()]
+        table.add_row(t(f"criterion.{cid}"), _bar(parts), *percents)
+    return table
+
+
+def _boundaries(result: ServiceResult, t: Translator) -> Table:
+    table = Table(
+        title=t("section.boundaries"),
+        caption=population_note(result, t),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+    )
+    for key in (
+        "column.criterion",
+        "column.boundary_per_person",
+        "column.persons_equivalent",
+        "column.share_per_user",
+    ):
+        table.add_column(t(key), justify="left" if key == "column.criterion" else "right")
+    for cid in CRITERION_IDS:
+        c = result.criteria[cid]
+        if c.boundary is None:
+            continue
+        table.add_row(
+            t(f"criterion.{cid}"),
+            f"{t.number(c.boundary.per_person_year)} {c.unit}",
+            t.number(c.boundary.persons_equivalent),
+            f"{t.number(c.boundary.share_per_user * 100)} %",
+        )
+    return table
+
+
+def _assumptions(result: ServiceResult, t: Translator) -> Table:
+    table = Table(
+        title=t("section.assumptions"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption=t("assumptions.caption"),
+        caption_justify="left",
+    )
+    table.add_column(t("column.value_path"), overflow="fold", max_width=34)
+    table.add_column(t("column.value"), overflow="fold", max_width=22)
+    table.add_column(t("column.status"))
+    table.add_column(t("column.source"), overflow="fold")
+    for a in result.assumptions:
+        status = t(f"status.{a.status}")
+        style = "yellow" if a.status == "default" else None
+        table.add_row(a.path, a.value, Text(status, style=style or ""), a.source)
+    return table
+
+
+def _warnings(result: ServiceResult, t: Translator) -> RenderableType | None:
+    if not result.warnings:
+        return None
+    lines = Text()
+    for key in result.warnings:
+        lines.append("! ", style="bold yellow").append(t(key) + "\n")
+    return Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED)
+
+
+def _footer(result: ServiceResult, t: Translator) -> Text:
+    text = Text(t("footer.factors", version=result.factors_version), style="dim")
+    if result.user_factors:
+        text.append(
+            "\n" + t("footer.user_factors", ids=", ".join(result.user_factors)), style="dim"
+        )
+    return text
+
+
+#: Sections other modules add (levers, uncertainty…): (result, translator) -> renderable.
+EXTRA_SECTIONS: list = []
+
+
+def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
+    parts: list[RenderableType | None] = [
+        _header(result, t),
+        _impacts(result, t),
+        _breakdown(result, t, "by_tier"),
+        _breakdown(result, t, "by_phase"),
+        _boundaries(result, t),
+        *(section(result, t) for section in EXTRA_SECTIONS),
+        _assumptions(result, t),
+        _warnings(result, t),
+        _footer(result, t),
+    ]
+    return [p for p in parts if p is not None]
+
+
+def render(results: list[ServiceResult], lang: str = "en", color: bool = False) -> str:
+    """The whole report as text (ANSI styles only when `color`)."""
+    t = Translator(lang)
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=WIDTH,
+        color_system="standard" if color else None,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        emoji=False,
+    )
+    for result in results:
+        for renderable in renderables(result, t):
+            console.print(renderable)
+            console.print()
+    return buffer.getvalue()

@@ -1,0 +1,113 @@
+"""The result of an assessment: what every renderer reads, and nothing else.
+
+Built from one service's row of the engine's contributions; all breakdowns come from
+that one array, so tiers, phases and items always sum to the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from acvnum.boundaries import Boundaries
+from acvnum.criteria import BY_ID, CRITERION_IDS
+from acvnum.inventory import ACTIVITIES, PHASES, TIERS
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A value the calculation used: given in the questionnaire, or a sourced default."""
+
+    path: str
+    value: str
+    status: str  # "input" | "default"
+    source: str
+
+
+@dataclass(frozen=True)
+class BoundaryComparison:
+    per_person_year: float
+    persons_equivalent: float
+    share_per_user: float
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    unit: str
+    total: float
+    per_user: float
+    per_visit: float
+    by_tier: dict[str, float]
+    by_phase: dict[str, float]
+    by_item: dict[str, float]
+    boundary: BoundaryComparison | None
+    interval: dict[str, float] | None = None
+
+
+@dataclass
+class ServiceResult:
+    """One service's footprint with everything a report shows about it."""
+
+    name: str
+    description: str | None
+    source_file: str
+    period_days: float
+    users: float
+    visits: float
+    criteria: dict[str, CriterionResult]
+    assumptions: list[Assumption]
+    warnings: list[str]
+    boundaries: Boundaries
+    factors_version: str
+    factor_sources: list[str]
+    user_factors: list[str] = field(default_factory=list)
+    levers: list[Any] = field(default_factory=list)
+    budgets: list[Any] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        return self.criteria[criterion_id]
+
+
+def _item_key(index: int) -> str:
+    activity = ACTIVITIES[index]
+    return f"{activity.tier}.{activity.phase}.{activity.item}"
+
+
+def criteria_results(
+    contributions: np.ndarray,
+    users: float,
+    visits: float,
+    period_years: float,
+    boundaries: Boundaries,
+) -> dict[str, CriterionResult]:
+    """(activities, criteria) contributions of one service -> per-criterion results."""
+    tier_mask = np.array([[a.tier == t for a in ACTIVITIES] for t in TIERS], dtype=float)
+    phase_mask = np.array([[a.phase == p for a in ACTIVITIES] for p in PHASES], dtype=float)
+    by_tier, by_phase = tier_mask @ contributions, phase_mask @ contributions
+    totals = contributions.sum(axis=0)
+    results = {}
+    for c, cid in enumerate(CRITERION_IDS):
+        total = float(totals[c])
+        boundary = boundaries.per_person_year.get(cid)
+        comparison = None
+        if boundary is not None:
+            yearly = total / period_years
+            comparison = BoundaryComparison(boundary, yearly / boundary, yearly / users / boundary)
+        results[cid] = CriterionResult(
+            id=cid,
+            unit=BY_ID[cid].unit,
+            total=total,
+            per_user=total / users,
+            per_visit=total / visits if visits else 0.0,
+            by_tier={t: float(by_tier[i, c]) for i, t in enumerate(TIERS)},
+            by_phase={p: float(by_phase[i, c]) for i, p in enumerate(PHASES)},
+            by_item={_item_key(a): float(contributions[a, c]) for a in range(len(ACTIVITIES))},
+            boundary=comparison,
+        )
+    return results

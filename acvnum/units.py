@@ -1,0 +1,218 @@
+"""Quantities with units: parse a questionnaire string into a number in a base unit.
+
+Base units: bytes, seconds, watts, kilograms, kilowatt-hours, fractions (0-1).
+Every parser raises `UnitError` with a message fit to show a user as is.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass
+
+SECONDS_PER_HOUR = 3600.0
+SECONDS_PER_DAY = 86400.0
+DAYS_PER_YEAR = 365.25
+SECONDS_PER_YEAR = DAYS_PER_YEAR * SECONDS_PER_DAY
+BYTES_PER_GB = 1e9
+BYTES_PER_TB = 1e12
+
+
+class UnitError(ValueError):
+    """A quantity that cannot be read: wrong unit, missing unit, not a finite number."""
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A physical dimension: the units it knows (as multipliers of the base unit)."""
+
+    name: str
+    base: str
+    units: dict[str, float]
+    case_sensitive: bool = False
+
+    def factor(self, unit: str) -> float:
+        key = unit if self.case_sensitive else unit.lower()
+        table = self.units if self.case_sensitive else {k.lower(): v for k, v in self.units.items()}
+        if key in table:
+            return table[key]
+        hint = difflib.get_close_matches(unit, list(self.units), n=1, cutoff=0.5)
+        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        known = ", ".join(sorted(self.units, key=str.lower)[:12])
+        raise UnitError(f"unknown {self.name} unit '{unit}'{suggestion} (known: {known}…)")
+
+
+_DECIMAL = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
+_BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40}
+
+DATA = Dimension(
+    "data",
+    "B",
+    {
+        **{f"{p}B": f for p, f in _DECIMAL.items()},
+        **{f"{p}o": f for p, f in _DECIMAL.items()},  # French octets: Mo, Go, To
+        **{f"{p}B": f for p, f in _BINARY.items()},
+        "kB": 1e3,
+        "KB": 1e3,
+        "ko": 1e3,
+        "Ko": 1e3,
+    },
+    case_sensitive=True,
+)
+
+_TIME_WORDS = {
+    SECONDS_PER_DAY * DAYS_PER_YEAR: (
+        "y",
+        "yr",
+        "yrs",
+        "year",
+        "years",
+        "an",
+        "ans",
+        "année",
+        "années",
+    ),
+    SECONDS_PER_DAY * DAYS_PER_YEAR / 12: ("month", "months", "mo", "mois"),
+    SECONDS_PER_DAY * 7: ("w", "wk", "week", "weeks", "semaine", "semaines"),
+    SECONDS_PER_DAY: ("d", "day", "days", "jour", "jours", "j"),
+    SECONDS_PER_HOUR: ("h", "hr", "hrs", "hour", "hours", "heure", "heures"),
+    60.0: ("min", "mins", "minute", "minutes", "mn"),
+    1.0: ("s", "sec", "secs", "second", "seconds", "seconde", "secondes"),
+}
+TIME = Dimension("duration", "s", {w: f for f, words in _TIME_WORDS.items() for w in words})
+POWER = Dimension("power", "W", {"mW": 1e-3, "W": 1.0, "kW": 1e3, "MW": 1e6}, case_sensitive=True)
+MASS = Dimension("mass", "kg", {"mg": 1e-6, "g": 1e-3, "kg": 1.0, "t": 1e3}, case_sensitive=True)
+ENERGY = Dimension(
+    "energy",
+    "kWh",
+    {
+        "Wh": 1e-3,
+        "kWh": 1.0,
+        "MWh": 1e3,
+        "GWh": 1e6,
+        "J": 1 / 3.6e6,
+        "kJ": 1 / 3.6e3,
+        "MJ": 1 / 3.6,
+    },
+    case_sensitive=True,
+)
+
+_NUMBER = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_QUANTITY = re.compile(rf"^\s*(?P<number>{_NUMBER})\s*(?P<unit>[^\d\s].*?)?\s*$")
+
+
+def _finite(number: float, text: object) -> float:
+    if not math.isfinite(number):
+        raise UnitError(f"{text!r} is not a finite number")
+    return number
+
+
+def split_quantity(text: str) -> tuple[float, str | None]:
+    """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None)."""
+    match = _QUANTITY.match(text)
+    if not match:
+        raise UnitError(
+            f"cannot read {text!r} as a quantity: write a number and a unit, e.g. '2.5 MB'"
+        )
+    number = _finite(float(match["number"].replace("_", "")), text)
+    return number, match["unit"]
+
+
+def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
+    """A quantity in the dimension's base unit; a plain number is read in `plain_unit`."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UnitError(f"expected a {dimension.name} such as '2 {plain_unit}', got {value!r}")
+    if isinstance(value, int | float):
+        return _finite(float(value), value) * dimension.factor(plain_unit)
+    number, unit = split_quantity(value)
+    return number * dimension.factor(unit if unit is not None else plain_unit)
+
+
+def parse_fraction(value: object) -> float:
+    """'60%' or 0.6 -> 0.6. A plain number above 1 is refused: it is ambiguous."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UnitError(
+            f"expected a percentage such as '60%' or a fraction such as 0.6, got {value!r}"
+        )
+    if isinstance(value, str):
+        number, unit = split_quantity(value)
+        if unit not in (None, "%"):
+            raise UnitError(f"expected a percentage such as '60%', got {value!r}")
+        fraction = number / 100 if unit == "%" else number
+        plain = unit is None
+    else:
+        fraction, plain = _finite(float(value), value), True
+    if plain and fraction > 1:
+        raise UnitError(
+            f"{value!r} is ambiguous: write '{fraction:g}%' or a fraction between 0 and 1"
+        )
+    return fraction
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """A count over the period ('24') or a rate ('2 / month', '3 / week')."""
+
+    count: float
+    per_seconds: float | None = None
+
+    def over(self, period_seconds: float) -> float:
+        """The count over a period of the given length."""
+        if self.per_seconds is None:
+            return self.count
+        return self.count * period_seconds / self.per_seconds
+
+    def __str__(self) -> str:
+        if self.per_seconds is None:
+            return f"{self.count:g}"
+        per = format_duration(self.per_seconds)
+        return f"{self.count:g} / {per.removeprefix('1 ')}"
+
+
+def parse_frequency(value: object) -> Frequency:
+    """'2 / month' -> Frequency(2, month); 24 -> Frequency(24)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UnitError(f"expected a count such as 24 or a rate such as '2 / month', got {value!r}")
+    if isinstance(value, int | float):
+        return Frequency(_finite(float(value), value))
+    text = value.replace(" per ", "/").replace(" par ", "/")
+    if "/" not in text:
+        number, unit = split_quantity(text)
+        if unit is not None:
+            raise UnitError(f"cannot read {value!r}: write a count (24) or a rate ('2 / month')")
+        return Frequency(number)
+    count_text, _, per_text = text.partition("/")
+    count, unit = split_quantity(count_text)
+    if unit is not None:
+        raise UnitError(f"cannot read {value!r}: the count before '/' takes no unit")
+    per_text = per_text.strip()
+    per = parse(per_text if per_text[:1].isdigit() else f"1 {per_text}", TIME, "s")
+    if per <= 0:
+        raise UnitError(f"cannot read {value!r}: the time after '/' must be positive")
+    return Frequency(count, per)
+
+
+def format_duration(seconds: float) -> str:
+    """The most readable unit for a duration: '1 year', '5 min'."""
+    for size, name in (
+        (SECONDS_PER_YEAR, "year"),
+        (SECONDS_PER_YEAR / 12, "month"),
+        (SECONDS_PER_DAY * 7, "week"),
+        (SECONDS_PER_DAY, "day"),
+        (SECONDS_PER_HOUR, "h"),
+        (60.0, "min"),
+    ):
+        if seconds >= size and abs(seconds / size - round(seconds / size, 2)) < 1e-9:
+            count = seconds / size
+            plural = "s" if name in ("year", "month", "week", "day") and count != 1 else ""
+            return f"{count:g} {name}{plural}"
+    return f"{seconds:g} s"
+
+
+def format_bytes(count: float) -> str:
+    """Bytes in the largest decimal unit that keeps the number >= 1."""
+    for size, name in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+        if count >= size:
+            return f"{count / size:g} {name}"
+    return f"{count:g} B"
