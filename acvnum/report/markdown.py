@@ -133,8 +133,6 @@ def _warnings(result: ServiceResult, t: Translator) -> list[str]:
     return [f"## {t('section.warnings')}", "", *(f"- {t(key)}" for key in result.warnings), ""]
 
 
-#: Sections other modules add (levers, uncertainty…): (result, translator) -> list of lines.
-EXTRA_SECTIONS: list = []
 
 
 def render_one(result: ServiceResult, t: Translator) -> str:
@@ -151,8 +149,6 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     lines += _flagship(result, t) + _impacts(result, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
     lines += _boundaries(result, t)
-    for section in EXTRA_SECTIONS:
-        lines += section(result, t)
     lines += _assumptions(result, t) + _warnings(result, t)
     lines += ["---", "", t("footer.factors", version=result.factors_version)]
     if result.user_factors:

@@ -192,8 +192,6 @@ def _footer(result: ServiceResult, t: Translator) -> Text:
     return text
 
 
-#: Sections other modules add (levers, uncertainty…): (result, translator) -> renderable.
-EXTRA_SECTIONS: list = []
 
 
 def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
@@ -203,7 +201,6 @@ def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
         _breakdown(result, t, "by_tier"),
         _breakdown(result, t, "by_phase"),
         _boundaries(result, t),
-        *(section(result, t) for section in EXTRA_SECTIONS),
         _assumptions(result, t),
         _warnings(result, t),
         _footer(result, t),
