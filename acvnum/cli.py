@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from acvnum import __version__
-from acvnum.commands import estimate
+from acvnum.commands import estimate, validate
 
 app = typer.Typer(
     name="acvnum",
@@ -40,7 +40,7 @@ def main(
     """acvnum: the footprint of a digital service from a ten-question YAML file."""
 
 
-for module in (estimate,):
+for module in (estimate, validate):
     module.register(app)
 
 

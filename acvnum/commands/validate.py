@@ -1,0 +1,30 @@
+"""`acvnum validate FILE…`: check questionnaires without computing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from acvnum.commands.common import FactorsOption, input_errors
+
+Files = Annotated[
+    list[Path], typer.Argument(help="Questionnaire YAML files, or directories of them.")
+]
+
+
+def validate(files: Files, factors: FactorsOption = None) -> None:
+    """Check questionnaires: OK per file (exit 0), or every problem as file:line:column (exit 2)."""
+    from acvnum.assessment import load_services
+    from acvnum.factors import load_factors
+
+    with input_errors():
+        table = load_factors(factors)
+        services = load_services(list(files), table)
+    for service in services:
+        typer.echo(f"{service.file}: OK")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)
