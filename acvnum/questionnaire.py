@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -41,13 +42,56 @@ def _quantity(dimension: units.Dimension, plain_unit: str):
     return BeforeValidator(lambda value: units.parse(value, dimension, plain_unit))
 
 
-DataSize = Annotated[float, _quantity(units.DATA, "MB")]
-StorageSize = Annotated[float, _quantity(units.DATA, "GB")]
-Duration = Annotated[float, _quantity(units.TIME, "min")]
-LongDuration = Annotated[float, _quantity(units.TIME, "year")]
-Power = Annotated[float, _quantity(units.POWER, "W")]
-Fraction = Annotated[float, BeforeValidator(units.parse_fraction)]
-VisitFrequency = Annotated[units.Frequency, BeforeValidator(units.parse_frequency)]
+def _written_as(
+    plain_unit: str, *examples: str | float, per_plain_unit: float = 1.0, plain: str = ""
+):
+    """The JSON Schema of a quantity: a string with a unit or a plain number in `plain_unit`.
+
+    `plain` says what a plain number means (default: "in <plain_unit>"); `per_plain_unit`
+    (base units in one plain unit) lets `acvnum schema` show defaults as written in YAML.
+    """
+    return WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "examples": list(examples),
+            "x-plain-unit": plain_unit,
+            "x-plain-number": plain or f"in {plain_unit}",
+            "x-per-plain-unit": per_plain_unit,
+        }
+    )
+
+
+DataSize = Annotated[
+    float, _quantity(units.DATA, "MB"), _written_as("MB", "2.5 MB", "800 kB", per_plain_unit=1e6)
+]
+StorageSize = Annotated[
+    float, _quantity(units.DATA, "GB"), _written_as("GB", "500 GB", "2 TB", per_plain_unit=1e9)
+]
+Duration = Annotated[
+    float,
+    _quantity(units.TIME, "min"),
+    _written_as("min", "5 min", "30 s", per_plain_unit=60, plain="in minutes"),
+]
+LongDuration = Annotated[
+    float,
+    _quantity(units.TIME, "year"),
+    _written_as(
+        "year", "1 year", "6 months", per_plain_unit=units.SECONDS_PER_YEAR, plain="in years"
+    ),
+]
+Power = Annotated[
+    float, _quantity(units.POWER, "W"), _written_as("W", "250 W", "0.3 kW", plain="in watts")
+]
+Fraction = Annotated[
+    float,
+    BeforeValidator(units.parse_fraction),
+    _written_as("", "60%", 0.6, plain="between 0 and 1"),
+]
+VisitFrequency = Annotated[
+    units.Frequency,
+    BeforeValidator(units.parse_frequency),
+    _written_as("", "2 / month", "3 / week", 24, plain="counting visits over the whole period"),
+]
 
 
 class StrictModel(BaseModel):
@@ -112,8 +156,8 @@ class Usage(StrictModel):
 
     users: float = Field(description="Q1 distinct users over the period")
     visits_per_user: VisitFrequency = Field(description="Q2 count over the period or a rate")
-    visit_duration: Duration = Field(description="Q3 active time per visit (plain number: min)")
-    data_per_visit: DataSize = Field(description="Q4 data per visit, both ways (plain: MB)")
+    visit_duration: Duration = Field(description="Q3 active time per visit")
+    data_per_visit: DataSize = Field(description="Q4 data transferred per visit, both ways")
     devices: Devices = Field(description="Q5 share of visits by device type, sums to 100%")
     network: Network = Field(description="Q6 share of data by access network, sums to 100%")
     location: str | None = Field(None, description="Q7 users' country (ISO 3166-1 alpha-3)")
@@ -149,13 +193,13 @@ class Usage(StrictModel):
 class Server(StrictModel):
     """Q9: a group of identical physical or virtual servers."""
 
-    name: str
-    count: float = 1
-    type: Literal["virtual", "physical"]
+    name: str = Field(description="a label for the group, e.g. web or database")
+    count: float = Field(1, description="how many identical servers")
+    type: Literal["virtual", "physical"] = Field(description="virtual (a host's share) or physical")
     vcpu: float | None = Field(None, description="virtual only: vCPUs of one server")
-    utilization: Fraction | None = None
-    lifetime: LongDuration | None = Field(None, description="plain number: years")
-    power: Power | None = Field(None, description="measured average draw (plain number: W)")
+    utilization: Fraction | None = Field(None, description="average CPU load")
+    lifetime: LongDuration | None = Field(None, description="service life of the hardware")
+    power: Power | None = Field(None, description="measured average draw of one server")
 
     @field_validator("count")
     @classmethod
@@ -199,9 +243,9 @@ class Server(StrictModel):
 class Storage(StrictModel):
     """Q10: data kept."""
 
-    volume: StorageSize = Field(description="plain number: GB")
-    type: Literal["ssd", "hdd"] = "ssd"
-    replicas: float | None = None
+    volume: StorageSize = Field(description="volume of data kept (one copy)")
+    type: Literal["ssd", "hdd"] = Field("ssd", description="storage medium")
+    replicas: float | None = Field(None, description="copies of the data, backups included")
 
     @field_validator("volume")
     @classmethod
@@ -218,10 +262,10 @@ class Hosting(StrictModel):
     """Q8-Q10: where and on what the service runs."""
 
     location: str | None = Field(None, description="Q8 data-centre country (ISO 3166-1 alpha-3)")
-    pue: float | None = None
-    servers: list[Server] = Field(default_factory=list)
-    storage: Storage | None = None
-    environments: float = 1
+    pue: float | None = Field(None, description="power usage effectiveness, 1.0 to 4.0")
+    servers: list[Server] = Field(default_factory=list, description="Q9 servers")
+    storage: Storage | None = Field(None, description="Q10 data kept")
+    environments: float = Field(1, description="copies of the hosting (prod + preprod = 2)")
 
     @field_validator("pue")
     @classmethod
@@ -237,11 +281,11 @@ class Hosting(StrictModel):
 class Questionnaire(StrictModel):
     """A whole questionnaire: the root of the YAML file."""
 
-    name: str = Field(min_length=1)
-    description: str | None = None
-    period: LongDuration = Field(units.SECONDS_PER_YEAR, description="plain number: years")
-    usage: Usage
-    hosting: Hosting | None = None
+    name: str = Field(min_length=1, description="the service's name")
+    description: str | None = Field(None, description="one line on what the service does")
+    period: LongDuration = Field(units.SECONDS_PER_YEAR, description="the span the figures cover")
+    usage: Usage = Field(description="Q1-Q7: who uses the service, how and where")
+    hosting: Hosting | None = Field(None, description="Q8-Q10: where the service runs")
     budgets: list[dict[str, Any]] = Field(default_factory=list)
 
     @field_validator("period")

@@ -1,0 +1,81 @@
+"""The questionnaire's JSON Schema (draft 2020-12) for editors, generated from the models.
+
+Pydantic describes quantities as the floats they become; a YAML author writes "2.5 MB" or a
+plain number in a documented unit. The quantity types carry that (`x-plain-unit`), and this
+module turns it into descriptions, examples and defaults as written in YAML.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from acvnum.questionnaire import Questionnaire
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+#: Where the emitted schema is committed, relative to the repository root.
+SCHEMA_FILE = "schema/questionnaire.schema.json"
+
+_NULL = {"type": "null"}
+
+
+def _unit_note(plain: str, examples: list[Any]) -> str:
+    written = " or ".join(f"'{e}'" for e in examples if isinstance(e, str))
+    return f"Written as {written}, or as a plain number {plain}."
+
+
+def _merge_optional(node: dict[str, Any]) -> None:
+    """{anyOf: [quantity, null]} -> one quantity schema that also accepts null."""
+    branches = node.get("anyOf")
+    if not branches or len(branches) != 2 or _NULL not in branches:
+        return
+    (other,) = [b for b in branches if b != _NULL]
+    if "x-plain-unit" not in other:
+        return
+    del node["anyOf"]
+    node.update({k: v for k, v in other.items() if k not in node or k == "type"})
+    node["type"] = [*other["type"], "null"]
+
+
+def _describe_quantity(node: dict[str, Any]) -> None:
+    """Fold the x- hints into a description, and a default into its YAML spelling."""
+    plain_unit = node.pop("x-plain-unit")
+    per_plain_unit = node.pop("x-per-plain-unit")
+    note = _unit_note(node.pop("x-plain-number"), node["examples"])
+    given = node.get("description")
+    node["description"] = f"{given}. {note}" if given else note
+    default = node.get("default")
+    if isinstance(default, int | float) and per_plain_unit != 1.0:
+        node["default"] = f"{default / per_plain_unit:g} {plain_unit}"
+
+
+def _tidy(node: Any, in_properties: bool = False) -> None:
+    """Walk the schema: flatten optional quantities, describe them, drop generated titles."""
+    if isinstance(node, list):
+        for item in node:
+            _tidy(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if in_properties:
+        for child in node.values():
+            if isinstance(child, dict):
+                child.pop("title", None)
+                _merge_optional(child)
+                if "x-plain-unit" in child:
+                    _describe_quantity(child)
+    for key, child in node.items():
+        _tidy(child, in_properties=key == "properties")
+
+
+def questionnaire_schema() -> dict[str, Any]:
+    """The JSON Schema of a questionnaire file, as editors (yaml-language-server) read it."""
+    generated = Questionnaire.model_json_schema(mode="validation")
+    _tidy(generated)
+    generated["title"] = "acvnum questionnaire (version 1)"
+    return {"$schema": DIALECT, **generated}
+
+
+def render() -> str:
+    """The schema as committed in schema/questionnaire.schema.json."""
+    return json.dumps(questionnaire_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,79 @@
+"""The questionnaire's JSON Schema: valid draft 2020-12, follows the models, fits the examples."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+from conftest import EXAMPLES, MINIMAL, ROOT
+
+from acvnum.schema import DIALECT, SCHEMA_FILE, questionnaire_schema
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+HEADER = "# yaml-language-server: $schema="
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = questionnaire_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def test_schema_is_draft_2020_12():
+    assert questionnaire_schema()["$schema"] == DIALECT
+
+
+def test_committed_schema_is_what_the_models_give():
+    committed = json.loads((ROOT / SCHEMA_FILE).read_text(encoding="utf-8"))
+    assert committed == questionnaire_schema(), "run: acvnum schema --force -o " + SCHEMA_FILE
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_every_example_points_editors_to_the_schema(path):
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first.startswith(HEADER)
+    assert (path.parent / first.removeprefix(HEADER)).resolve() == (ROOT / SCHEMA_FILE).resolve()
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_every_example_is_valid_against_the_schema(path, validator):
+    errors = [e.message for e in validator.iter_errors(yaml.safe_load(path.read_text()))]
+    assert errors == []
+
+
+def test_quantities_accept_strings_with_units_and_plain_numbers(validator):
+    data = yaml.safe_load(MINIMAL)
+    data["usage"]["visit_duration"] = 6
+    data["period"] = "6 months"
+    assert list(validator.iter_errors(data)) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("usage", "usrs"), 10),  # unknown key
+        (("usage", "devices", "phone"), "10%"),  # unknown device
+        (("hosting",), {"servers": [{"name": "web", "type": "cloud"}]}),  # unknown type
+        (("usage", "data_per_visit"), [2, "MB"]),  # not a quantity
+    ],
+)
+def test_editor_flags_what_acvnum_refuses(path, value, validator):
+    data = yaml.safe_load(MINIMAL)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert list(validator.iter_errors(data)), f"{path} = {value!r} should be refused"
+
+
+def test_quantities_say_their_unit_and_defaults_read_as_yaml():
+    properties = questionnaire_schema()["properties"]
+    assert properties["period"]["default"] == "1 year"
+    assert "in years" in properties["period"]["description"]
+    usage = questionnaire_schema()["$defs"]["Usage"]["properties"]
+    assert usage["data_per_visit"]["description"].startswith("Q4 ")
+    assert "in MB" in usage["data_per_visit"]["description"]
+    assert usage["visit_duration"]["type"] == ["string", "number"]
