@@ -7,7 +7,8 @@ services or samples. A NaN input means "not given": the factor's default applies
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -82,10 +83,18 @@ class ServiceArrays:
     storage_hdd: np.ndarray
     replicas: np.ndarray
     servers: ServerArrays
+    #: Per-service multipliers of device factors, (N, 1) each: the hook for levers that
+    #: change a model assumption rather than an answer (e.g. devices kept longer).
+    factor_scale: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def count(self) -> int:
         return self.visits.shape[0]
+
+    def factor(self, f: FactorValues, factor_id: str) -> np.ndarray:
+        """A factor's values, scaled per service where an override applies: (S,) or (N, S)."""
+        scale = self.factor_scale.get(factor_id)
+        return f[factor_id] if scale is None else scale * f[factor_id]
 
 
 DEFAULT_REGION = "WLD"
@@ -107,8 +116,30 @@ def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
     )
 
 
-def service_arrays(services: list[Questionnaire]) -> ServiceArrays:
-    """Stack the answers of N questionnaires into arrays (one pass over the models)."""
+#: The factors a per-service override may scale: those read per service by `_terminals`.
+SCALABLE_FACTORS = frozenset(
+    f"device.{d}.{q}" for d in DEVICE_TYPES for q in ("lifetime", "active_hours", "power")
+)
+
+
+def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[str, np.ndarray]:
+    """Per-service overrides -> {factor id: (N, 1) multipliers}, 1 where not overridden."""
+    overrides = overrides or [{}] * n
+    ids = sorted({fid for o in overrides for fid in o})
+    unknown = [fid for fid in ids if fid not in SCALABLE_FACTORS]
+    if unknown:
+        raise ValueError(f"factors {unknown} cannot be scaled per service")
+    return {fid: _column([o.get(fid, 1.0) for o in overrides]) for fid in ids}
+
+
+def service_arrays(
+    services: list[Questionnaire], factor_scale: list[Mapping[str, float]] | None = None
+) -> ServiceArrays:
+    """Stack the answers of N questionnaires into arrays (one pass over the models).
+
+    `factor_scale`, one mapping per service, multiplies the named device factors for that
+    service only (see SCALABLE_FACTORS).
+    """
     usage = [q.usage for q in services]
     hosting = [q.hosting for q in services]
     storage = [h.storage if h else None for h in hosting]
@@ -133,6 +164,7 @@ def service_arrays(services: list[Questionnaire]) -> ServiceArrays:
         storage_hdd=_column([float(s is not None and s.type == "hdd") for s in storage]),
         replicas=_column([s.replicas if s else None for s in storage]),
         servers=_server_arrays(services),
+        factor_scale=_factor_scale(factor_scale, len(services)),
     )
 
 
@@ -145,7 +177,8 @@ def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarra
     """(device shares of manufacturing, kWh), each (N, S, devices)."""
 
     def per_device(quantity: str) -> np.ndarray:
-        return np.stack([f[f"device.{d}.{quantity}"] for d in DEVICE_TYPES], axis=-1)
+        values = [s.factor(f, f"device.{d}.{quantity}") for d in DEVICE_TYPES]
+        return np.stack(np.broadcast_arrays(*values), axis=-1)
 
     device_hours = s.hours[..., np.newaxis] * s.device_shares
     active_hours_in_life = per_device("lifetime") * per_device("active_hours") * units.DAYS_PER_YEAR
