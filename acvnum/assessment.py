@@ -15,7 +15,7 @@ from acvnum.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.engine import Footprint, evaluate
 from acvnum.factors import FactorTable, load_factors
 from acvnum.inventory import service_arrays
-from acvnum.loading import Document, InputError, load_yaml
+from acvnum.loading import Document, InputError, Problem, load_yaml
 from acvnum.questionnaire import Questionnaire, validate
 from acvnum.result import ServiceResult, criteria_results
 
@@ -82,10 +82,14 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     expanded: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            expanded += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-        else:
+        if not path.is_dir():
             expanded.append(path)
+            continue
+        inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not inside:
+            message = "is a directory with no questionnaire (*.yaml) in it"
+            raise InputError([Problem(str(path), 1, 1, message)])
+        expanded += inside
     return expanded
 
 

@@ -97,13 +97,15 @@ VisitFrequency = Annotated[
 class StrictModel(BaseModel):
     """Unknown keys are errors; values are never coerced silently."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False
+    )
 
 
 def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
     total = sum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        listed = ", ".join(f"{k} {v:.0%}" for k, v in shares.items())
+        listed = ", ".join(f"{k} {v:.0%}" for k, v in shares.items() if v)
         raise ValueError(f"{what} shares must sum to 100%, they sum to {total:.1%} ({listed})")
     return shares
 
@@ -323,18 +325,26 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
     return _MODELS_BY_KEY.get(named[-1], Questionnaire) if named else Questionnaire
 
 
+def dotted(loc: tuple[Any, ...]) -> str:
+    """('hosting', 'servers', 0, 'vcpu') -> 'hosting.servers[0].vcpu'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
     loc = error["loc"]
     key = loc[-1] if loc else None
+    parent = f"{dotted(loc[:-1])}: " if len(loc) > 1 else ""
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"unknown key '{key}'{hint}"
+        return f"{parent}unknown key '{key}'{hint}"
     if error["type"] == "missing":
-        return f"missing required key '{key}'"
+        return f"{parent}missing required key '{key}'"
     text = error["msg"].removeprefix("Value error, ")
-    where = ".".join(str(p) for p in loc)
-    return f"{where}: {text}" if where else text
+    return f"{dotted(loc)}: {text}" if loc else text
 
 
 def validate(document: Document, model: type[StrictModel] = Questionnaire) -> StrictModel:

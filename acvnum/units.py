@@ -37,7 +37,9 @@ class Dimension:
         table = self.units if self.case_sensitive else {k.lower(): v for k, v in self.units.items()}
         if key in table:
             return table[key]
-        hint = difflib.get_close_matches(unit, list(self.units), n=1, cutoff=0.5)
+        lowered = {name.lower(): name for name in self.units}
+        close = difflib.get_close_matches(unit.lower(), list(lowered), n=1, cutoff=0.5)
+        hint = [lowered[close[0]]] if close else []
         suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
         known = ", ".join(sorted(self.units, key=str.lower)[:12])
         raise UnitError(f"unknown {self.name} unit '{unit}'{suggestion} (known: {known}…)")

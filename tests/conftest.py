@@ -26,23 +26,31 @@ def assert_golden(name: str, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8"), f"differs from golden file {name}"
 
 
-def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`python -m acvnum ARGS` in a subprocess, as a user would run it."""
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "100", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "acvnum", *args],
-        capture_output=True, text=True, cwd=cwd or ROOT, input=stdin, env=full_env, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        input=stdin,
+        env=full_env,
+        timeout=60,
     )
 
 
 @pytest.fixture
 def write_yaml(tmp_path: Path):
     """Write a YAML text to a temporary file and return its path."""
+
     def write(text: str, name: str = "service.yaml") -> Path:
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
         return path
+
     return write
 
 
