@@ -7,6 +7,7 @@ a user's own table (`--factors FILE`) is merged over the defaults with the same 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import math
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ class Factor:
     licence: str
     note: str
     origin: str  # the file it came from
+    line: int = 0  # its line in that file, for messages about it
 
     @property
     def kind(self) -> str:
@@ -105,6 +107,7 @@ def _parse_row(row: dict[str, str | None], file: str, line: int) -> Factor:
         cells["licence"],
         cells.get("note", ""),
         file,
+        line,
     )
 
 
@@ -125,29 +128,31 @@ def parse_csv(text: str, file: str) -> list[Factor]:
                 )
             ]
         )
-    factors, seen = [], {}
+    factors, seen, problems = [], {}, []
     for row in reader:
-        factor = _parse_row(row, file, reader.line_num)
+        try:
+            factor = _parse_row(row, file, reader.line_num)
+        except InputError as error:
+            problems += error.problems
+            continue
         if factor.id in seen:
-            raise InputError(
-                [
-                    Problem(
-                        file,
-                        reader.line_num,
-                        1,
-                        f"duplicate factor {factor.id} (first on line {seen[factor.id]})",
-                    )
-                ]
-            )
+            message = f"duplicate factor {factor.id} (first on line {seen[factor.id]})"
+            problems.append(Problem(file, reader.line_num, 1, message))
         seen[factor.id] = reader.line_num
         factors.append(factor)
+    if problems:
+        raise InputError(problems)
     return factors
 
 
 def read_table_file(path: Path) -> list[Factor]:
     if not path.is_file():
         raise InputError([Problem(str(path), 1, 1, "factor table not found")])
-    return parse_csv(path.read_text(encoding="utf-8"), str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError([Problem(str(path), 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+    return parse_csv(text, str(path))
 
 
 class FactorTable:
@@ -215,4 +220,26 @@ def load_factors(extra: str | Path | None = None) -> FactorTable:
     table = FactorTable(list(_default_factors()))
     if extra is None:
         return table
-    return table.merged(read_table_file(Path(extra)))
+    user = read_table_file(Path(extra))
+    problems = [p for factor in user if (p := _mismatch(factor, table)) is not None]
+    if problems:
+        raise InputError(problems)
+    return table.merged(user)
+
+
+def _mismatch(factor: Factor, defaults: FactorTable) -> Problem | None:
+    """A user's factor must replace a known one, in the same unit: a typo in an id or a
+    unit would otherwise leave the default in force, or scale a result silently."""
+    where = Problem(factor.origin, factor.line, 1, "")
+    if factor.id not in defaults:
+        close = difflib.get_close_matches(factor.id, defaults.ids, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else " (see: acvnum factors list)"
+        return _at(where, f"unknown factor '{factor.id}'{hint}")
+    expected = defaults[factor.id].unit
+    if factor.unit != expected:
+        return _at(
+            where,
+            f"factor {factor.id}: unit '{factor.unit}' differs from the default's "
+            f"'{expected}'; convert the values to {expected}",
+        )
+    return None
