@@ -7,6 +7,7 @@ Quantities are stored in base units (bytes, seconds, watts, fractions); `None` m
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -15,12 +16,14 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from acvnum import units
+from acvnum.criteria import BY_ID, CRITERION_IDS
 from acvnum.loading import Document, InputError
 
 DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
@@ -280,6 +283,96 @@ class Hosting(StrictModel):
         return _check_range(value, "environments", 1, 20)
 
 
+BUDGET_CRITERIA = (*CRITERION_IDS, "all")
+#: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
+_CO2_SUFFIX = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
+
+
+def _same_unit(written: str, unit: str) -> bool:
+    return written.replace(" ", "").lower() == unit.replace(" ", "").lower()
+
+
+def budget_limit(criterion: str, value: object) -> float:
+    """A budget's `max` in the criterion's base unit: a mass for climate change, an energy
+    for energy, a plain number (or one written with the criterion's own unit) otherwise."""
+    if criterion == "climate_change":
+        text = _CO2_SUFFIX.sub("", value) if isinstance(value, str) else value
+        return units.parse(text, units.MASS, "kg")
+    if criterion == "energy":
+        return units.parse(value, units.ENERGY, "kWh")
+    unit = BY_ID[criterion]
+    if isinstance(value, str):
+        number, written = units.split_quantity(value)
+        if written is None or any(_same_unit(written, u) for u in (unit.unit, unit.short_unit)):
+            return number
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise units.UnitError(f"{criterion} takes a plain number in {unit.unit}, got {value!r}")
+
+
+class Budget(StrictModel):
+    """A limit that `acvnum check` enforces, on one criterion or on all of them.
+
+    `max_boundary_share` is a share of one person's yearly planetary boundary: per user, the
+    user's yearly impact; per total, the service's yearly impact (100% = 1 person-equivalent);
+    per visit, the impact of one visit (no annualising: a visit is a visit).
+    """
+
+    criterion: str = Field(
+        description="a criterion id, or 'all' for every criterion",
+        json_schema_extra={"enum": list(BUDGET_CRITERIA)},
+    )
+    per: Literal["visit", "user", "total"] = Field(
+        description="one visit, one user over the period, or the whole service over the period"
+    )
+    max: Annotated[
+        float | None,
+        WithJsonSchema({"type": ["string", "number", "null"], "examples": ["2 g", "0.5 Wh", 1e-7]}),
+    ] = Field(
+        None,
+        description="absolute limit: a mass for climate_change ('2 g'), an energy for energy "
+        "('0.5 Wh'), otherwise a plain number in the criterion's unit",
+    )
+    max_boundary_share: Fraction | None = Field(
+        None, description="limit as a share of one person's yearly planetary boundary"
+    )
+
+    @field_validator("criterion")
+    @classmethod
+    def criterion_known(cls, value: str) -> str:
+        if value in BUDGET_CRITERIA:
+            return value
+        close = difflib.get_close_matches(value, BUDGET_CRITERIA, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        known = ", ".join(BUDGET_CRITERIA)
+        raise ValueError(f"unknown criterion '{value}'{hint} (known: {known})")
+
+    @field_validator("max", mode="before")
+    @classmethod
+    def max_in_criterion_unit(cls, value: object, info: ValidationInfo) -> object:
+        criterion = info.data.get("criterion")
+        if value is None:
+            return None
+        if criterion is None:  # unknown: reported on its own, no unit to read `max` in
+            return 0.0
+        if criterion == "all":
+            raise ValueError(
+                "'max' needs one criterion (their units differ); for 'all' use max_boundary_share"
+            )
+        return budget_limit(criterion, value)
+
+    @model_validator(mode="after")
+    def one_limit(self) -> Budget:
+        if (self.max is None) == (self.max_boundary_share is None):
+            raise ValueError("give exactly one of 'max' or 'max_boundary_share'")
+        limit = self.max if self.max is not None else self.max_boundary_share
+        if limit is not None and limit <= 0:
+            raise ValueError("a budget's limit must be above zero")
+        if self.criterion == "energy" and self.max_boundary_share is not None:
+            raise ValueError("energy has no planetary boundary: give 'max' (e.g. '0.5 Wh')")
+        return self
+
+
 class Questionnaire(StrictModel):
     """A whole questionnaire: the root of the YAML file."""
 
@@ -288,7 +381,9 @@ class Questionnaire(StrictModel):
     period: LongDuration = Field(units.SECONDS_PER_YEAR, description="the span the figures cover")
     usage: Usage = Field(description="Q1-Q7: who uses the service, how and where")
     hosting: Hosting | None = Field(None, description="Q8-Q10: where the service runs")
-    budgets: list[dict[str, Any]] = Field(default_factory=list)
+    budgets: list[Budget] = Field(
+        default_factory=list, description="limits that `acvnum check` enforces"
+    )
 
     @field_validator("period")
     @classmethod
@@ -316,6 +411,7 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "network": Network,
     "servers": Server,
     "storage": Storage,
+    "budgets": Budget,
 }
 
 
