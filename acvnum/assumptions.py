@@ -33,6 +33,13 @@ def _given_or_factor(
     return _factor(table, path, factor_id)
 
 
+def _given_or_design(path: str, value: str, given: bool) -> Assumption:
+    """A value whose default is a modelling convention of acvnum rather than a factor."""
+    return Assumption(
+        path, value, "input" if given else "default", QUESTIONNAIRE if given else DESIGN_DEFAULT
+    )
+
+
 def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
     if given is not None:
         return Assumption(path, given, "input", QUESTIONNAIRE)
@@ -79,11 +86,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         _given_or_factor(
             table, "hosting.pue", None if h.pue is None else f"{h.pue:g}", "datacenter.default.pue"
         ),
-        Assumption(
-            "hosting.environments",
-            f"{h.environments:g}",
-            "input" if "environments" in h.model_fields_set else "default",
-            DESIGN_DEFAULT,
+        _given_or_design(
+            "hosting.environments", f"{h.environments:g}", "environments" in h.model_fields_set
         ),
     ]
     for i, s in enumerate(h.servers):
@@ -130,11 +134,8 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
 
 def collect(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     """Every value behind the result, questionnaire first, then the model's parameters."""
-    period = Assumption(
-        "period",
-        units.format_duration(q.period),
-        "input" if "period" in q.model_fields_set else "default",
-        DESIGN_DEFAULT,
+    period = _given_or_design(
+        "period", units.format_duration(q.period), "period" in q.model_fields_set
     )
     return [period, *_usage(q, table), *_hosting(q, table), *_device_factors(q, table)]
 

@@ -1,0 +1,96 @@
+"""`acvnum estimate` run as a user runs it: formats, output files, languages."""
+
+import csv
+import io
+
+import pytest
+from conftest import EXAMPLES, assert_golden, run_cli
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_every_example_runs(path):
+    result = run_cli("estimate", str(path.relative_to(EXAMPLES.parent)))
+    assert result.returncode == 0, result.stderr
+    assert "Energy per visit" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_text_report_golden():
+    result = run_cli("estimate", "examples/ecommerce.yaml")
+    assert "\x1b[" not in result.stdout  # no colour when piped
+    assert_golden("reports/ecommerce.txt", result.stdout)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_markdown_report_golden(lang):
+    result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "markdown", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    assert_golden(f"reports/ecommerce.{lang}.md", result.stdout)
+
+
+def test_french_text_report():
+    result = run_cli("estimate", "examples/ecommerce.yaml", "--lang", "fr")
+    assert "Énergie par visite" in result.stdout
+    assert "Energy per visit" not in result.stdout
+
+
+def test_csv_has_one_row_per_criterion_tier_and_phase():
+    result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6 * 6  # 6 criteria × (3 tiers, each with manufacturing and use)
+    climate = [r for r in rows if r["criterion"] == "climate_change"]
+    total = sum(float(r["value"]) for r in climate)
+    json_total = run_cli("estimate", "examples/ecommerce.yaml", "--format", "json").stdout
+    assert f'"total": {total!r}'[:22] in json_total
+
+
+def test_output_is_never_overwritten_without_force(tmp_path):
+    target = tmp_path / "report.md"
+    first = run_cli("estimate", "examples/ecommerce.yaml", "-f", "markdown", "-o", str(target))
+    assert first.returncode == 0 and target.read_text().startswith("# Environmental footprint")
+    target.write_text("keep me")
+    second = run_cli("estimate", "examples/ecommerce.yaml", "-o", str(target))
+    assert second.returncode == 2
+    assert "exists; add --force" in second.stderr
+    assert target.read_text() == "keep me"
+    third = run_cli("estimate", "examples/ecommerce.yaml", "-o", str(target), "--force")
+    assert third.returncode == 0 and target.read_text() != "keep me"
+
+
+def test_defaults_are_named_in_the_report(write_yaml):
+    path = write_yaml("""\
+name: No hosting, no country
+usage:
+  users: 100
+  visits_per_user: 5
+  visit_duration: 2 min
+  data_per_visit: 1 MB
+  devices: {smartphone: 100%}
+  network: {mobile: 100%}
+""")
+    result = run_cli("estimate", str(path))
+    assert result.returncode == 0
+    assert "No 'hosting' section" in result.stdout
+    assert "world-average electricity mix" in result.stdout
+    assert "DEFAULT" in result.stdout
+
+
+def test_unknown_format_is_a_usage_error():
+    result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "pdf")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_population_choice_changes_the_boundary():
+    current = run_cli("estimate", "examples/ecommerce.yaml", "-f", "markdown").stdout
+    sala = run_cli("estimate", "examples/ecommerce.yaml", "-f", "markdown",
+                   "--population", "sala2010").stdout
+    assert "851 kg CO2 eq" in current and "985 kg CO2 eq" in sala  # 6.81e12 / 8.0e9 ; / 6.916e9
+
+
+def test_version_is_instant_and_honest():
+    result = run_cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("acvnum ")
