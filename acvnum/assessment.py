@@ -16,7 +16,8 @@ from acvnum.engine import Footprint, evaluate
 from acvnum.factors import FactorTable, load_factors
 from acvnum.inventory import service_arrays
 from acvnum.loading import Document, InputError, Problem, load_yaml
-from acvnum.questionnaire import Questionnaire, validate
+from acvnum.questionnaire import Questionnaire
+from acvnum.ranges import Bounds, validate_ranges
 from acvnum.result import ServiceResult, criteria_results
 
 FACTORS_VERSION = "2026.11"
@@ -28,6 +29,7 @@ class Service:
 
     questionnaire: Questionnaire
     document: Document
+    bounds: Bounds | None = None  # the questionnaire at both ends of its ranges, if any
 
     @property
     def file(self) -> str:
@@ -40,6 +42,8 @@ class Settings:
 
     factors_file: str | None = None
     population: str = DEFAULT_POPULATION
+    samples: int | None = None  # uncertainty: number of Monte Carlo samples (None: off)
+    seed: int = 0
 
 
 def _check_regions(service: Service, table: FactorTable) -> list:
@@ -70,7 +74,8 @@ def load_service(path: str | Path, table: FactorTable) -> Service:
     """Read, validate and check one questionnaire against the factor tables."""
     document = load_yaml(path)
     _normalise(document)
-    service = Service(validate(document), document)  # type: ignore[arg-type]
+    bounds = validate_ranges(document)
+    service = Service(bounds.central, document, bounds)
     problems = _check_regions(service, table)
     if problems:
         raise InputError(problems)
@@ -139,4 +144,9 @@ def assess(paths: list[str | Path], settings: Settings = Settings()) -> list[Ser
     services = load_services(paths, table)
     limits = boundaries(table, settings.population)
     contributions = footprint(services, table).contributions[:, 0]
-    return [result_for(s, contributions[i], table, limits) for i, s in enumerate(services)]
+    results = [result_for(s, contributions[i], table, limits) for i, s in enumerate(services)]
+    if settings.samples:
+        from acvnum.intervals import add_uncertainty
+
+        add_uncertainty(results, services, table, settings.samples, settings.seed)
+    return results

@@ -46,7 +46,31 @@ class CriterionResult:
     by_phase: dict[str, float]
     by_item: dict[str, float]
     boundary: BoundaryComparison | None
-    interval: dict[str, float] | None = None
+    interval: dict[str, float] | None = None  # p5, p50, p95 of the total (--uncertainty)
+    tier_intervals: dict[str, dict[str, float]] | None = None  # tier -> p5, p50, p95
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A quantity whose spread drives a result's spread: measure it first to narrow the range."""
+
+    name: str  # a factor id, or the questionnaire path of a range
+    kind: str  # "factor" | "input"
+    criterion: str  # the criterion it drives most (or the one it was ranked for)
+    rank_correlation: float  # Spearman's rho between the quantity and the criterion's total
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How the intervals were obtained, and what drives them."""
+
+    samples: int
+    seed: int
+    drivers: list[Driver]  # the top five over all criteria
+    drivers_by_criterion: dict[str, list[Driver]]
+    #: p5, p50, p95 per criterion of the sum of all services assessed together (the same
+    #: samples for all of them), or None for a single service.
+    portfolio: dict[str, dict[str, float]] | None = None
 
 
 @dataclass
@@ -69,6 +93,7 @@ class ServiceResult:
     levers: list[Any] = field(default_factory=list)
     budgets: list[Any] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
+    uncertainty: Uncertainty | None = None
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         return self.criteria[criterion_id]

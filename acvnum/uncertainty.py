@@ -1,0 +1,261 @@
+"""Monte Carlo propagation of the factors' ranges (and of questionnaire ranges) through the engine.
+
+Distribution. Every uncertain quantity has a central value v and a range [low, high]. It is
+drawn from a *split lognormal*: its median is v, its 5th percentile low and its 95th
+percentile high, each half of the distribution having its own spread
+(sigma_low = ln(v / low) / 1.645 below the median, sigma_high = ln(high / v) / 1.645 above).
+An asymmetric range therefore stays asymmetric, never goes negative, and keeps the central
+value as the most likely middle: the deterministic result is the sample median of every
+factor. A range that reaches zero (low <= 0) cannot be lognormal: such a quantity is a split
+*normal* with the same percentiles, clipped at zero when low >= 0. low == high is exact.
+
+Sampling. One seeded numpy Generator draws standard normal scores for every uncertain
+quantity, chunk after chunk of samples; each chunk goes through the engine in one vectorised
+evaluation. The draws are sequential, so the results do not depend on the chunk size.
+
+Memory. A chunk holds at most CHUNK_CELLS numbers per (services, samples, activities,
+criteria) array (2 MB), whatever the sample count. What is kept for the percentiles is the
+impact by tier and criterion of every service and sample plus their totals: 192 bytes per
+service-sample (e.g. 192 MB for 1,000,000 samples of one service); the percentiles are
+taken in place. Runs above MAX_SERVICE_SAMPLES service-samples (about 400 MB) are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, replace
+
+import numpy as np
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.engine import evaluate
+from acvnum.factors import FactorTable, FactorValues
+from acvnum.inventory import ACTIVITIES, TIERS, ServerArrays, ServiceArrays
+
+Z95 = 1.6448536269514722  # the standard normal's 95th percentile
+PERCENTILES = (5.0, 50.0, 95.0)
+DEFAULT_SAMPLES = 10_000
+DEFAULT_SEED = 0
+CHUNK_CELLS = 2**18
+MAX_SERVICE_SAMPLES = 2_000_000
+SENSITIVITY_SAMPLES = 10_000
+_TIER_MASK = np.array([[a.tier == t for a in ACTIVITIES] for t in TIERS], dtype=float)
+
+
+class TooManySamples(ValueError):
+    """The run would keep more than MAX_SERVICE_SAMPLES service-samples in memory."""
+
+
+@dataclass(frozen=True)
+class SplitDistribution:
+    """K uncertain quantities: central values and 5th/95th percentiles, each of shape (K,)."""
+
+    central: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+
+    def _spreads(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per quantity: lognormal or not, and the sigma of each half (log or linear units)."""
+        logarithmic = self.low > 0
+
+        def positive(values: np.ndarray) -> np.ndarray:
+            return np.where(logarithmic, values, 1.0)
+
+        c, lo, hi = self.central, self.low, self.high
+        below = np.where(logarithmic, np.log(positive(c) / positive(lo)), c - lo)
+        above = np.where(logarithmic, np.log(positive(hi) / positive(c)), hi - c)
+        return logarithmic, below / Z95, above / Z95
+
+    def quantiles(self, z: np.ndarray) -> np.ndarray:
+        """The values at standard normal scores z (shape (..., K)), same shape."""
+        logarithmic, below, above = self._spreads()
+        step = z * np.where(z < 0, below, above)
+        lognormal = self.central * np.exp(np.where(logarithmic, step, 0.0))
+        normal = self.central + step
+        normal = np.where(self.low >= 0, np.maximum(normal, 0.0), normal)
+        return np.where(logarithmic, lognormal, normal)
+
+
+class SampledFactors(FactorValues):
+    """Factor values for S samples where only the uncertain factors are materialised.
+
+    The other factors are zero-stride views of their central value: no (S, F) matrix.
+    """
+
+    def __init__(self, table: FactorTable, sampled: dict[str, np.ndarray], samples: int):
+        super().__init__(table, table.values[np.newaxis, :])
+        self.sampled = sampled
+        self.count = samples
+
+    def __getitem__(self, factor_id: str) -> np.ndarray:
+        column = self.sampled.get(factor_id)
+        if column is not None:
+            return column
+        return np.broadcast_to(self.table.values[self.table.position[factor_id]], (self.count,))
+
+    @property
+    def samples(self) -> int:
+        return self.count
+
+
+def tier_impacts(arrays: ServiceArrays, factors: FactorValues) -> np.ndarray:
+    """(N, S, tiers, criteria): the engine's contributions summed by tier."""
+    contributions = evaluate(arrays, factors).contributions
+    return np.matmul(_TIER_MASK, contributions)
+
+
+# --- which quantities are uncertain ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InputCell:
+    """One questionnaire range: the ServiceArrays field it feeds and the row it occupies."""
+
+    field: str  # a ServiceArrays field, or "servers.<field>" for a server group's field
+    row: int
+    service: int
+
+
+def _numeric_fields(arrays: ServiceArrays | ServerArrays, prefix: str = "") -> Iterator[str]:
+    for item in fields(arrays):
+        value = getattr(arrays, item.name)
+        if isinstance(value, np.ndarray) and value.dtype == float and value.ndim == 2:
+            yield prefix + item.name
+
+
+def _field(arrays: ServiceArrays, name: str) -> np.ndarray:
+    if name.startswith("servers."):
+        return getattr(arrays.servers, name.removeprefix("servers."))
+    return getattr(arrays, name)
+
+
+def input_cells(low: ServiceArrays, high: ServiceArrays) -> list[InputCell]:
+    """Every (field, row) where the low and high questionnaires differ."""
+    names = [*_numeric_fields(low), *_numeric_fields(low.servers, "servers.")]
+    cells = []
+    for name in names:
+        lo, hi = _field(low, name)[:, 0], _field(high, name)[:, 0]
+        owner = low.servers.service if name.startswith("servers.") else np.arange(low.count)
+        for row in np.flatnonzero((lo != hi) & ~np.isnan(lo)):
+            cells.append(InputCell(name, int(row), int(owner[row])))
+    return cells
+
+
+def _with_inputs(
+    arrays: ServiceArrays, cells: list[InputCell], values: np.ndarray
+) -> ServiceArrays:
+    """The arrays with each cell's row replaced by its samples (values: (S, cells))."""
+    columns: dict[str, np.ndarray] = {}
+    for k, cell in enumerate(cells):
+        if cell.field not in columns:
+            base = _field(arrays, cell.field)
+            columns[cell.field] = np.repeat(base, values.shape[0], axis=1)
+        columns[cell.field][cell.row] = values[:, k]
+    services = {k: v for k, v in columns.items() if not k.startswith("servers.")}
+    servers = {
+        k.removeprefix("servers."): v for k, v in columns.items() if k.startswith("servers.")
+    }
+    return replace(arrays, **services, servers=replace(arrays.servers, **servers))
+
+
+def _chunk_size(services: int) -> int:
+    return max(1, CHUNK_CELLS // (services * len(ACTIVITIES) * len(CRITERION_IDS)))
+
+
+def relevant_factors(arrays: ServiceArrays, table: FactorTable) -> np.ndarray:
+    """(N, F) booleans: the factors that are uncertain and change the service's result.
+
+    One probe evaluation, chunked: sample k moves factor k to the far end of its range.
+    """
+    candidates = np.flatnonzero(table.low != table.high)
+    far = np.where(table.high != table.values, table.high, table.low)
+    central_result = tier_impacts(arrays, table.central()).sum(axis=2)
+    mask = np.zeros((arrays.count, len(table.ids)), dtype=bool)
+    step = _chunk_size(arrays.count)
+    for start in range(0, len(candidates), step):
+        chosen = candidates[start : start + step]
+        sampled = {
+            table.ids[k]: np.where(np.arange(len(chosen)) == i, far[k], table.values[k])
+            for i, k in enumerate(chosen)
+        }
+        probe = tier_impacts(arrays, SampledFactors(table, sampled, len(chosen))).sum(axis=2)
+        moved = np.abs(probe - central_result) > 1e-12 * np.abs(central_result) + 1e-300
+        mask[:, chosen] = moved.any(axis=2)
+    return mask
+
+
+# --- propagation ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Propagation:
+    """Percentiles of the sampled impacts, and what the sensitivity analysis needs."""
+
+    samples: int
+    seed: int
+    tiers: np.ndarray  # (percentiles, N, tiers, criteria)
+    totals: np.ndarray  # (percentiles, N, criteria)
+    portfolio: np.ndarray  # (percentiles, criteria): the sum over the services
+    scores: np.ndarray  # (first samples, drivers): the standard normal draws
+    outputs: np.ndarray  # (N, first samples, criteria): the totals of those samples
+    factor_ids: tuple[str, ...]  # the sampled factors, first drivers
+    cells: list[InputCell]  # the questionnaire ranges, next drivers
+    relevant: np.ndarray  # (N, drivers): which drivers can move each service
+
+
+def _chunks(samples: int, step: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, samples, step):
+        yield start, min(samples, start + step)
+
+
+def propagate(
+    central: ServiceArrays,
+    low: ServiceArrays,
+    high: ServiceArrays,
+    table: FactorTable,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> Propagation:
+    """Sample every uncertain factor and questionnaire range; percentiles by tier and total."""
+    n = central.count
+    if n * samples > MAX_SERVICE_SAMPLES:
+        raise TooManySamples(
+            f"{n} services x {samples} samples exceeds {MAX_SERVICE_SAMPLES:,} service-samples"
+        )
+    relevant_by_factor = relevant_factors(central, table)
+    chosen = np.flatnonzero(relevant_by_factor.any(axis=0))
+    factor_ids = tuple(table.ids[k] for k in chosen)
+    cells = input_cells(low, high)
+    distribution = SplitDistribution(
+        np.concatenate([table.values[chosen], [_field(central, c.field)[c.row, 0] for c in cells]]),
+        np.concatenate([table.low[chosen], [_field(low, c.field)[c.row, 0] for c in cells]]),
+        np.concatenate([table.high[chosen], [_field(high, c.field)[c.row, 0] for c in cells]]),
+    )
+    rng = np.random.default_rng(seed)
+    kept = np.empty((n, samples, len(TIERS), len(CRITERION_IDS)))
+    first = min(samples, SENSITIVITY_SAMPLES)
+    scores = np.empty((first, len(chosen) + len(cells)))
+    for start, stop in _chunks(samples, _chunk_size(n)):
+        z = rng.standard_normal((stop - start, len(chosen) + len(cells)))
+        if start < first:
+            scores[start : min(stop, first)] = z[: first - start]
+        values = distribution.quantiles(z)
+        factors = SampledFactors(table, dict(zip(factor_ids, values.T, strict=False)), stop - start)
+        arrays = _with_inputs(central, cells, values[:, len(chosen) :]) if cells else central
+        kept[:, start:stop] = tier_impacts(arrays, factors)
+    totals = kept.sum(axis=2)
+    outputs = totals[:, :first].copy()
+    portfolio = np.percentile(totals.sum(axis=0), PERCENTILES, axis=0)
+    owner = np.array([c.service for c in cells], dtype=int) == np.arange(n)[:, np.newaxis]
+    return Propagation(
+        samples=samples,
+        seed=seed,
+        tiers=np.percentile(kept, PERCENTILES, axis=1, overwrite_input=True),
+        totals=np.percentile(totals, PERCENTILES, axis=1, overwrite_input=True),
+        portfolio=portfolio,
+        scores=scores,
+        outputs=outputs,
+        factor_ids=factor_ids,
+        cells=cells,
+        relevant=np.concatenate([relevant_by_factor[:, chosen], owner], axis=1),
+    )
