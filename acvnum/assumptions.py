@@ -110,6 +110,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         if s.type == "virtual":
             rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
     if h.storage is not None:
+        given_type = "type" in h.storage.model_fields_set
+        rows.append(_given_or_design("hosting.storage.type", h.storage.type, given_type))
         replicas = None if h.storage.replicas is None else f"{h.storage.replicas:g}"
         rows.append(
             _given_or_factor(
