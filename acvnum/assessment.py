@@ -44,6 +44,8 @@ class Settings:
     population: str = DEFAULT_POPULATION
     samples: int | None = None  # uncertainty: number of Monte Carlo samples (None: off)
     seed: int = 0
+    levers: int = 0  # how many levers to propose per service (0: none)
+    what_if: tuple[str, ...] = ()  # PATH=VALUE changes to evaluate (--what-if)
 
 
 def _check_regions(service: Service, table: FactorTable) -> list:
@@ -72,7 +74,11 @@ def _normalise(document: Document) -> None:
 
 def load_service(path: str | Path, table: FactorTable) -> Service:
     """Read, validate and check one questionnaire against the factor tables."""
-    document = load_yaml(path)
+    return service_from_document(load_yaml(path), table)
+
+
+def service_from_document(document: Document, table: FactorTable) -> Service:
+    """Validate and check parsed questionnaire data (a file's, or one changed by --what-if)."""
     _normalise(document)
     bounds = validate_ranges(document)
     service = Service(bounds.central, document, bounds)
@@ -141,7 +147,13 @@ def result_for(
 def assess(paths: list[str | Path], settings: Settings = Settings()) -> list[ServiceResult]:
     """Files -> one result per service."""
     table = load_factors(settings.factors_file)
-    services = load_services(paths, table)
+    return assess_services(load_services(paths, table), table, settings)
+
+
+def assess_services(
+    services: list[Service], table: FactorTable, settings: Settings = Settings()
+) -> list[ServiceResult]:
+    """Loaded services -> one result per service (`check` keeps the services for budgets)."""
     limits = boundaries(table, settings.population)
     contributions = footprint(services, table).contributions[:, 0]
     results = [result_for(s, contributions[i], table, limits) for i, s in enumerate(services)]
@@ -149,4 +161,13 @@ def assess(paths: list[str | Path], settings: Settings = Settings()) -> list[Ser
         from acvnum.intervals import add_uncertainty
 
         add_uncertainty(results, services, table, settings.samples, settings.seed)
+    if settings.levers:
+        from acvnum.levers import attach_levers
+
+        questionnaires = [s.questionnaire for s in services]
+        attach_levers(results, questionnaires, table, limits, settings.levers)
+    if settings.what_if:
+        from acvnum.whatif import attach_what_if
+
+        attach_what_if(results, services, table, limits, settings.what_if)
     return results
