@@ -1,0 +1,172 @@
+"""`acvnum factors [list|show ID]`: every number behind a result, with its source, in the open."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from acvnum.commands.common import FactorsOption, fail, input_errors
+
+if TYPE_CHECKING:
+    from acvnum.factors import Factor, FactorTable
+
+WIDTH = 100
+
+
+class Action(StrEnum):
+    list = "list"
+    show = "show"
+
+
+class Kind(StrEnum):
+    """The kinds of factor (the first part of an id); mirrors acvnum.factors.KINDS."""
+
+    electricity = "electricity"
+    device = "device"
+    network = "network"
+    server = "server"
+    storage = "storage"
+    datacenter = "datacenter"
+    boundary = "boundary"
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+def factor_dict(factor: Factor, table: FactorTable) -> dict[str, Any]:
+    """One factor as the JSON output shows it (stable keys)."""
+    return {
+        "id": factor.id,
+        "kind": factor.kind,
+        "value": factor.value,
+        "low": factor.low,
+        "high": factor.high,
+        "unit": factor.unit,
+        "source": factor.source,
+        "year": factor.year,
+        "licence": factor.licence,
+        "note": factor.note,
+        "from_user_table": factor.id in table.user_ids,
+    }
+
+
+def _range(factor: Factor) -> str:
+    return "exact" if factor.exact else f"{factor.low:.4g}–{factor.high:.4g}"
+
+
+def _list_text(factors: list[Factor], table: FactorTable) -> str:
+    """A table that fits 100 columns: the source and licence under each id, cut to fit."""
+    from rich import box
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table(box=box.SIMPLE_HEAD, expand=True, caption_justify="left")
+    grid.add_column("Factor", ratio=1, overflow="fold")
+    grid.add_column("Value", justify="right", no_wrap=True)
+    grid.add_column("Range", justify="right", no_wrap=True)
+    grid.add_column("Unit", max_width=14)
+    grid.add_column("Year", no_wrap=True)
+    for f in factors:
+        mark = "from your table: " if f.id in table.user_ids else ""
+        cell = Group(
+            Text(f.id, style="bold"),
+            Text(mark + f.source, style="dim", no_wrap=True, overflow="ellipsis"),
+            Text(f"licence: {f.licence}", style="dim", no_wrap=True, overflow="ellipsis"),
+        )
+        grid.add_row(cell, f"{f.value:.4g}", _range(f), f.unit, str(f.year))
+    grid.caption = (
+        f"{len(factors)} factors. Full source, licence and note: acvnum factors show ID, "
+        "or --format json."
+    )
+    return _print(grid)
+
+
+def _show_text(factor: Factor, table: FactorTable) -> str:
+    from rich import box
+    from rich.table import Table
+
+    grid = Table(box=box.SIMPLE, show_header=False, title=factor.id, title_justify="left")
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    origin = "your table " + factor.origin if factor.id in table.user_ids else "acvnum defaults"
+    rows = (
+        ("kind", factor.kind),
+        ("value", f"{factor.value:g} {factor.unit}"),
+        ("range", f"{factor.low:g} – {factor.high:g} {factor.unit}"),
+        ("year", str(factor.year)),
+        ("source", factor.source),
+        ("licence", factor.licence),
+        ("note", factor.note or "—"),
+        ("from", origin),
+    )
+    for name, value in rows:
+        grid.add_row(name, value)
+    return _print(grid)
+
+
+def _print(renderable: Any) -> str:
+    from rich.console import Console
+
+    console = Console(width=WIDTH, record=True, file=_Null(), color_system=None, emoji=False)
+    console.print(renderable)
+    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
+
+
+class _Null:
+    """A file that swallows what the recording console prints."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def _find(table: FactorTable, factor_id: str | None) -> Factor:
+    if not factor_id:
+        raise fail("'show' needs a factor id, e.g. acvnum factors show device.laptop.lifetime")
+    if factor_id in table:
+        return table[factor_id]
+    close = difflib.get_close_matches(factor_id, table.ids, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise fail(f"unknown factor '{factor_id}'{hint} (acvnum factors list shows them all)")
+
+
+def factors(
+    action: Annotated[Action, typer.Argument(help="list every factor, or show one.")] = Action.list,
+    factor_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="For show.")] = None,
+    kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
+    user_table: FactorsOption = None,
+) -> None:
+    """The factor tables: value, range, unit, source, year and licence of every number used."""
+    from acvnum.factors import load_factors
+
+    with input_errors():
+        table = load_factors(user_table)
+    if action is Action.show:
+        factor = _find(table, factor_id)
+        if fmt is Format.json:
+            typer.echo(json.dumps(factor_dict(factor, table), indent=2, ensure_ascii=False))
+        else:
+            typer.echo(_show_text(factor, table), nl=False)
+        return
+    if factor_id is not None:
+        raise fail(f"'list' takes no id; did you mean: acvnum factors show {factor_id}?")
+    chosen = [f for f in table.factors.values() if kind is None or f.kind == kind.value]
+    if fmt is Format.json:
+        listed = [factor_dict(f, table) for f in chosen]
+        typer.echo(json.dumps({"factors": listed}, indent=2, ensure_ascii=False))
+    else:
+        typer.echo(_list_text(chosen, table), nl=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(factors)

@@ -1,0 +1,91 @@
+"""`acvnum factors`: every factor in the open, text that fits 100 columns, JSON for tools."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import assert_golden, run_cli
+
+from acvnum.commands.factors_cmd import Kind
+from acvnum.factors import COLUMNS, KINDS, load_factors
+
+FRA = "electricity.FRA.climate_change"
+
+
+def listed(*args: str) -> list[dict]:
+    result = run_cli("factors", "list", "--format", "json", *args)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)["factors"]
+
+
+def test_kind_choices_are_the_tables_kinds():
+    assert tuple(k.value for k in Kind) == KINDS
+
+
+def test_json_lists_every_factor_with_value_range_source_year_licence():
+    table = load_factors()
+    factors = listed()
+    assert [f["id"] for f in factors] == list(table.ids)
+    for f in factors:
+        assert f["low"] <= f["value"] <= f["high"]
+        assert f["value"] == table.value(f["id"])
+        assert all(f[key] not in ("", None) for key in ("unit", "source", "year", "licence"))
+        assert f["from_user_table"] is False
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_kind_filter_keeps_that_kind_only(kind):
+    expected = [fid for fid in load_factors().ids if fid.startswith(kind + ".")]
+    assert [f["id"] for f in listed("--kind", kind)] == expected
+
+
+def test_text_list_fits_100_columns_and_names_every_factor():
+    result = run_cli("factors")
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+    table = load_factors()
+    assert all(fid in result.stdout for fid in table.ids)
+    assert f"{len(table.ids)} factors." in result.stdout
+
+
+def test_show_gives_the_whole_source_and_note():
+    factor = load_factors()[FRA]
+    result = run_cli("factors", "show", FRA)
+    assert result.returncode == 0, result.stderr
+    words = " ".join(result.stdout.split())
+    for text in (factor.source, factor.licence, factor.note):
+        assert " ".join(text.split()) in words
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_show_json_is_the_listed_entry():
+    result = run_cli("factors", "show", FRA, "--format", "json")
+    (entry,) = [f for f in listed() if f["id"] == FRA]
+    assert json.loads(result.stdout) == entry
+
+
+def test_unknown_id_suggests_the_closest():
+    result = run_cli("factors", "show", "electricity.FRA.climate_chnge")
+    assert result.returncode == 2
+    assert_golden("factors_unknown_id.txt", result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(("show",), "'show' needs a factor id"), (("list", FRA), "'list' takes no id")],
+)
+def test_misuse_is_exit_2_with_a_hint(args, message):
+    result = run_cli("factors", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_a_user_table_is_shown_merged_and_marked(tmp_path):
+    path = tmp_path / "mine.csv"
+    row = f"{FRA},0.1,0.09,0.11,kg CO2 eq/kWh,my database,2024,licensed,\n"
+    path.write_text(",".join(COLUMNS) + "\n" + row, encoding="utf-8")
+    (entry,) = [f for f in listed("--factors", str(path)) if f["id"] == FRA]
+    assert (entry["value"], entry["source"], entry["from_user_table"]) == (0.1, "my database", True)
+    text = run_cli("factors", "--kind", "electricity", "--factors", str(path)).stdout
+    assert text.count("from your table: my database") == 1
