@@ -119,7 +119,7 @@ def validate_ranges(document: Document) -> Bounds:
     found = _find(document.data)
     misplaced = [path for path, _ in found if _pattern(path) not in RANGEABLE]
     if misplaced:
-        allowed = ", ".join(dotted(p).replace("[*]", "[]") for p in RANGEABLE)
+        allowed = ", ".join(dotted(p).replace(".*", "[]") for p in RANGEABLE)
         raise InputError(
             [
                 document.problem(

@@ -18,6 +18,14 @@ from acvnum.commands.common import (
     input_errors,
     write_output,
 )
+from acvnum.commands.sampling import (
+    DEFAULT_SAMPLES,
+    SamplesOption,
+    SeedOption,
+    UncertaintyOption,
+    samples_setting,
+    sampling_errors,
+)
 
 
 class Format(StrEnum):
@@ -71,13 +79,19 @@ def estimate(
     lang: LangOption = Lang.en,
     factors: FactorsOption = None,
     population: PopulationOption = Population.current,
+    uncertainty: UncertaintyOption = False,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
 ) -> None:
     """Estimate the footprint of one or more services."""
     from acvnum.assessment import Settings, assess
 
-    with input_errors():
+    with input_errors(), sampling_errors():
         settings = Settings(
-            factors_file=str(factors) if factors else None, population=population.value
+            factors_file=str(factors) if factors else None,
+            population=population.value,
+            samples=samples_setting(uncertainty, samples),
+            seed=seed,
         )
         results = assess(list(files), settings)
     write_output(render(results, fmt.value, lang.value, color_wanted(output)), output, force)

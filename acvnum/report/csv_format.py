@@ -1,4 +1,9 @@
-"""CSV (`--format csv`): one row per service, criterion, tier and phase, for spreadsheets."""
+"""CSV (`--format csv`): one row per service and criterion, for spreadsheets.
+
+Each row also carries the contribution of every (tier, phase) pair, one column each
+(`terminals.manufacturing` … `datacenter.use`): a tier's total is the sum of its two
+columns, a phase's the sum of its three. p5, p50, p95 are filled with --uncertainty.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +13,50 @@ import io
 from acvnum.inventory import ACTIVITIES
 from acvnum.result import ServiceResult
 
-HEADER = ("service", "criterion", "unit", "tier", "phase", "value", "per_user", "per_visit")
+#: The (tier, phase) pairs, in the order of the activities: one column each.
+PAIRS = tuple(dict.fromkeys(f"{a.tier}.{a.phase}" for a in ACTIVITIES))
+HEADER = (
+    "service",
+    "file",
+    "criterion",
+    "unit",
+    "total",
+    "per_user",
+    "per_visit",
+    "persons_equivalent",
+    *PAIRS,
+    "p5",
+    "p50",
+    "p95",
+)
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else repr(value)
 
 
 def rows(result: ServiceResult) -> list[tuple]:
-    """The contributions of each (tier, phase) pair to each criterion."""
-    pairs = sorted(
-        {(a.tier, a.phase) for a in ACTIVITIES},
-        key=lambda p: [(a.tier, a.phase) for a in ACTIVITIES].index(p),
-    )
+    """One row per criterion: totals, the contribution of each (tier, phase) pair, interval."""
     out = []
     for c in result.criteria.values():
-        for tier, phase in pairs:
-            value = sum(v for key, v in c.by_item.items() if key.startswith(f"{tier}.{phase}."))
-            out.append(
-                (
-                    result.name,
-                    c.id,
-                    c.unit,
-                    tier,
-                    phase,
-                    repr(value),
-                    repr(value / result.users),
-                    repr(value / result.visits if result.visits else 0.0),
-                )
+        pairs = [
+            sum(v for key, v in c.by_item.items() if key.startswith(f"{pair}.")) for pair in PAIRS
+        ]
+        interval = c.interval or {}
+        out.append(
+            (
+                result.name,
+                result.source_file,
+                c.id,
+                c.unit,
+                repr(c.total),
+                repr(c.per_user),
+                repr(c.per_visit),
+                _cell(c.boundary.persons_equivalent if c.boundary else None),
+                *(repr(v) for v in pairs),
+                *(_cell(interval.get(p)) for p in ("p5", "p50", "p95")),
             )
+        )
     return out
 
 

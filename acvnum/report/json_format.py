@@ -9,8 +9,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from acvnum import portfolio
 from acvnum.i18n import Translator
-from acvnum.result import SCHEMA_VERSION, CriterionResult, ServiceResult
+from acvnum.result import SCHEMA_VERSION, CriterionResult, ServiceResult, Uncertainty
 
 
 def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
@@ -27,7 +28,26 @@ def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
     }
     if c.interval is not None:
         data["interval"] = c.interval
+    if c.tier_intervals is not None:
+        data["interval_by_tier"] = c.tier_intervals
     return data
+
+
+def _uncertainty(u: Uncertainty) -> dict[str, Any]:
+    """How the intervals were drawn and what drives them (see acvnum.uncertainty)."""
+    return {
+        "samples": u.samples,
+        "seed": u.seed,
+        "percentiles": [5, 50, 95],
+        "distribution": "split lognormal: median = central value, p5 = low, p95 = high",
+        "sensitivity": {
+            "method": "Spearman rank correlation with the criterion's total",
+            "top": [asdict(d) for d in u.drivers],
+            "by_criterion": {
+                cid: [asdict(d) for d in drivers] for cid, drivers in u.drivers_by_criterion.items()
+            },
+        },
+    }
 
 
 def service_dict(result: ServiceResult) -> dict[str, Any]:
@@ -65,6 +85,7 @@ def service_dict(result: ServiceResult) -> dict[str, Any]:
             "user_factors": result.user_factors,
         },
         **result.extras,
+        **({"uncertainty": _uncertainty(result.uncertainty)} if result.uncertainty else {}),
     }
 
 
@@ -76,5 +97,6 @@ def render(results: list[ServiceResult]) -> str:
         document = {
             "schema_version": SCHEMA_VERSION,
             "services": [service_dict(r) for r in results],
+            "portfolio": portfolio.to_dict(portfolio.build(results)),
         }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -36,12 +36,15 @@ def test_french_text_report():
     assert "Energy per visit" not in result.stdout
 
 
-def test_csv_has_one_row_per_criterion_tier_and_phase():
+def test_csv_has_one_row_per_criterion_with_a_column_per_tier_and_phase():
     result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 6 * 6  # 6 criteria × (3 tiers, each with manufacturing and use)
-    climate = [r for r in rows if r["criterion"] == "climate_change"]
-    total = sum(float(r["value"]) for r in climate)
+    assert len(rows) == 6  # 6 criteria (issue 5: one row per service and criterion)
+    (climate,) = [r for r in rows if r["criterion"] == "climate_change"]
+    tiers, phases = ("terminals", "network", "datacenter"), ("manufacturing", "use")
+    pairs = [f"{t}.{p}" for t in tiers for p in phases]
+    total = sum(float(climate[pair]) for pair in pairs)
+    assert total == pytest.approx(float(climate["total"]), rel=1e-12)
     json_total = run_cli("estimate", "examples/ecommerce.yaml", "--format", "json").stdout
     assert f'"total": {total!r}'[:22] in json_total
 

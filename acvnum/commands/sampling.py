@@ -1,0 +1,43 @@
+"""Options shared by the commands that can sample uncertainty (estimate, check)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from acvnum.commands.common import fail
+
+UncertaintyOption = Annotated[
+    bool,
+    typer.Option(
+        "--uncertainty",
+        help="Propagate the factors' ranges (and questionnaire ranges): p5, p50, p95.",
+    ),
+]
+SamplesOption = Annotated[
+    int,
+    typer.Option("--samples", min=100, max=1_000_000, help="Monte Carlo samples."),
+]
+SeedOption = Annotated[
+    int, typer.Option("--seed", min=0, help="Seed of the random draws: same seed, same report.")
+]
+DEFAULT_SAMPLES = 10_000  # acvnum.uncertainty.DEFAULT_SAMPLES, not imported: numpy stays lazy
+
+
+def samples_setting(uncertainty: bool, samples: int) -> int | None:
+    """The number of samples to draw, or None when uncertainty is off."""
+    return samples if uncertainty else None
+
+
+@contextmanager
+def sampling_errors() -> Iterator[None]:
+    """A run too large to keep in memory is a usage problem: exit 2 with what to change."""
+    from acvnum.uncertainty import TooManySamples
+
+    try:
+        yield
+    except TooManySamples as error:
+        raise fail(f"{error}: lower --samples or assess fewer services at once") from None
