@@ -11,6 +11,7 @@ from acvnum.report.common import (
     population_note,
     shares,
 )
+from acvnum.report import portfolio_section, uncertainty_section
 from acvnum.result import ServiceResult
 
 
@@ -147,6 +148,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
         lines += [f"_{result.description}_", ""]
     lines += [summary, ""]
     lines += _flagship(result, t) + _impacts(result, t)
+    lines += uncertainty_section.markdown_lines(result, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
     lines += _boundaries(result, t)
     lines += _assumptions(result, t) + _warnings(result, t)
@@ -158,4 +160,6 @@ def render_one(result: ServiceResult, t: Translator) -> str:
 
 def render(results: list[ServiceResult], lang: str = "en") -> str:
     t = Translator(lang)
-    return "\n".join(render_one(r, t) for r in results)
+    portfolio = portfolio_section.markdown_lines(results, t)
+    parts = [*(render_one(r, t) for r in results), *(["\n".join(portfolio)] if portfolio else [])]
+    return "\n".join(parts)

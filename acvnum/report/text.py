@@ -22,6 +22,7 @@ from acvnum.report.common import (
     population_note,
     shares,
 )
+from acvnum.report import portfolio_section, uncertainty_section
 from acvnum.result import ServiceResult
 
 WIDTH = 100
@@ -198,6 +199,7 @@ def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
     parts: list[RenderableType | None] = [
         _header(result, t),
         _impacts(result, t),
+        *uncertainty_section.rich_renderables(result, t),
         _breakdown(result, t, "by_tier"),
         _breakdown(result, t, "by_phase"),
         _boundaries(result, t),
@@ -225,4 +227,7 @@ def render(results: list[ServiceResult], lang: str = "en", color: bool = False) 
         for renderable in renderables(result, t):
             console.print(renderable)
             console.print()
+    for renderable in portfolio_section.rich_renderables(results, t):
+        console.print(renderable)
+        console.print()
     return buffer.getvalue()

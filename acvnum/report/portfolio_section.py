@@ -1,0 +1,107 @@
+"""The portfolio part of the human-readable reports: services ranked, then the totals."""
+
+from __future__ import annotations
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.portfolio import Portfolio, persons_equivalent
+from acvnum.report.common import flagship
+from acvnum.result import ServiceResult
+
+
+def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
+    """Rank, service, persons-equivalent, most constraining criterion, share of climate change."""
+    header = [
+        t("uncertainty.column.rank"),
+        t("portfolio.column.service"),
+        t("column.persons_equivalent"),
+        t("portfolio.column.dominant"),
+        t("portfolio.column.climate_share"),
+    ]
+    climate = portfolio.criteria["climate_change"].total
+    rows = []
+    for rank, result in enumerate(portfolio.ranking, start=1):
+        share = result.criteria["climate_change"].total / climate if climate else 0.0
+        rows.append(
+            [
+                str(rank),
+                result.name,
+                t.number(persons_equivalent(result)),
+                flagship(result, t).dominant,
+                f"{t.number(share * 100)} %",
+            ]
+        )
+    return header, rows
+
+
+def totals_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
+    """Criterion, unit, total, persons-equivalent, and p5 – p95 when sampled."""
+    sampled = any(c.interval for c in portfolio.criteria.values())
+    header = [t("column.criterion"), t("column.unit"), t("column.total")]
+    header += [t("column.persons_equivalent")]
+    if sampled:
+        header += [t("uncertainty.column.p5"), t("uncertainty.column.p95")]
+    rows = []
+    for cid in CRITERION_IDS:
+        c = portfolio.criteria[cid]
+        unit = portfolio.ranking[0].criteria[cid].unit
+        pe = "—" if c.persons_equivalent is None else t.number(c.persons_equivalent)
+        row = [t(f"criterion.{cid}"), unit, t.number(c.total), pe]
+        if sampled and c.interval:
+            row += [t.number(c.interval["p5"]), t.number(c.interval["p95"])]
+        rows.append(row)
+    return header, rows
+
+
+def title(results: list[ServiceResult], t: Translator) -> str:
+    return t("portfolio.section", count=len(results))
+
+
+def rich_renderables(results: list[ServiceResult], t: Translator) -> list:
+    """Ranking and totals for the terminal report (only for several services)."""
+    if len(results) < 2:
+        return []
+    from rich import box
+    from rich.table import Table
+
+    from acvnum.portfolio import build
+
+    portfolio = build(results)
+    tables = []
+    for title_text, (header, rows), left, note in (
+        (title(results, t), ranking_table(portfolio, t), {1, 3}, None),
+        (t("portfolio.totals"), totals_table(portfolio, t), {0, 1}, t("portfolio.caption")),
+    ):
+        grid = Table(
+            title=title_text,
+            caption=note,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+        )
+        for i, name in enumerate(header):
+            grid.add_column(name, justify="left" if i in left else "right")
+        for row in rows:
+            grid.add_row(*row)
+        tables.append(grid)
+    return tables
+
+
+def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
+    """Ranking and totals for the Markdown report (only for several services)."""
+    if len(results) < 2:
+        return []
+    from acvnum.portfolio import build
+    from acvnum.report.markdown import _table
+
+    portfolio = build(results)
+    return [
+        f"# {title(results, t)}",
+        "",
+        *_table(*ranking_table(portfolio, t), right_from=2),
+        f"## {t('portfolio.totals')}",
+        "",
+        *_table(*totals_table(portfolio, t), right_from=2),
+        t("portfolio.caption"),
+        "",
+    ]

@@ -1,0 +1,155 @@
+"""The uncertainty part of the human-readable reports: intervals beside the central values,
+the intervals by tier, and the quantities that drive the spread (what to measure first).
+
+Rows are built once here; the text and Markdown renderers only lay them out.
+"""
+
+from __future__ import annotations
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.inventory import TIERS
+from acvnum.report.common import scaled
+from acvnum.result import ServiceResult
+
+
+def _range(interval: dict[str, float], t: Translator) -> str:
+    return f"{t.number(interval['p5'], 2)} – {t.number(interval['p95'], 2)}"
+
+
+def flagship_lines(result: ServiceResult, t: Translator) -> list[str]:
+    """Energy and climate change per visit with their 90% intervals."""
+    lines = []
+    for cid, key in (("energy", "energy_per_visit"), ("climate_change", "climate_per_visit")):
+        c = result.criteria[cid]
+        if c.interval is None:
+            continue
+        low, high = (scaled(c.interval[p] / result.visits, cid, t) for p in ("p5", "p95"))
+        central = scaled(c.per_visit, cid, t)
+        lines.append(
+            t(
+                "uncertainty.flagship",
+                label=t(f"flagship.{key}"),
+                central=central,
+                low=low,
+                high=high,
+            )
+        )
+    return lines
+
+
+def interval_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[list[str]]]:
+    """Criterion, unit, central total, p5, p50, p95."""
+    header = [t("column.criterion"), t("column.unit")] + [
+        t(f"uncertainty.column.{k}") for k in ("central", "p5", "p50", "p95")
+    ]
+    rows = []
+    for cid in CRITERION_IDS:
+        c = result.criteria[cid]
+        if c.interval is None:
+            continue
+        figures = [c.total, c.interval["p5"], c.interval["p50"], c.interval["p95"]]
+        rows.append([t(f"criterion.{cid}"), c.unit, *(t.number(v) for v in figures)])
+    return header, rows
+
+
+def tier_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[list[str]]]:
+    """Criterion, then p5 – p95 of each tier."""
+    header = [t("column.criterion"), *(t(f"tier.{tier}") for tier in TIERS)]
+    rows = [
+        [t(f"criterion.{cid}"), *(_range(c.tier_intervals[tier], t) for tier in TIERS)]
+        for cid in CRITERION_IDS
+        if (c := result.criteria[cid]).tier_intervals
+    ]
+    return header, rows
+
+
+def driver_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[list[str]]]:
+    """The top five drivers: rank, quantity, kind, the criterion it drives most, rho."""
+    header = [
+        t("uncertainty.column.rank"),
+        t("uncertainty.column.driver"),
+        t("uncertainty.column.kind"),
+        t("column.criterion"),
+        t("uncertainty.column.rho"),
+    ]
+    drivers = result.uncertainty.drivers if result.uncertainty else []
+    rows = [
+        [
+            str(rank),
+            d.name,
+            t(f"uncertainty.kind.{d.kind}"),
+            t(f"criterion.{d.criterion}"),
+            f"{d.rank_correlation:+.2f}".replace(".", "," if t.lang == "fr" else "."),
+        ]
+        for rank, d in enumerate(drivers, start=1)
+    ]
+    return header, rows
+
+
+def caption(result: ServiceResult, t: Translator) -> str:
+    u = result.uncertainty
+    return t("uncertainty.caption", samples=t.number(u.samples), seed=u.seed) if u else ""
+
+
+# --- layouts -------------------------------------------------------------------------------
+
+
+def rich_renderables(result: ServiceResult, t: Translator) -> list:
+    """Tables for the terminal report (empty without --uncertainty)."""
+    if result.uncertainty is None:
+        return []
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    def table(title: str, layout: tuple, left: set[int], note: str = "") -> Table:
+        header, rows = layout
+        grid = Table(
+            title=title,
+            caption=note or None,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+        )
+        for i, name in enumerate(header):
+            grid.add_column(name, justify="left" if i in left else "right")
+        for row in rows:
+            grid.add_row(*row)
+        return grid
+
+    drivers = driver_table(result, t)
+    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
+    return [
+        Text("\n".join(flagship_lines(result, t))),
+        table(t("uncertainty.section"), interval_table(result, t), {0, 1}, caption(result, t)),
+        table(t("uncertainty.by_tier"), tier_table(result, t), {0}),
+        table(t("uncertainty.drivers"), drivers, {1, 2, 3}, note),
+    ]
+
+
+def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
+    """Sections for the Markdown report (empty without --uncertainty)."""
+    if result.uncertainty is None:
+        return []
+    from acvnum.report.markdown import _table
+
+    drivers = driver_table(result, t)
+    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
+    return [
+        f"## {t('uncertainty.section')}",
+        "",
+        *(f"- {line}" for line in flagship_lines(result, t)),
+        "",
+        *_table(*interval_table(result, t), right_from=2),
+        caption(result, t),
+        "",
+        f"### {t('uncertainty.by_tier')}",
+        "",
+        *_table(*tier_table(result, t)),
+        f"### {t('uncertainty.drivers')}",
+        "",
+        *(_table(*drivers, right_from=4) if drivers[1] else []),
+        note,
+        "",
+    ]
