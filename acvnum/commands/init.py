@@ -1,0 +1,106 @@
+"""`acvnum init [PATH]`: the questionnaire asked interactively, written as a commented YAML file.
+
+Questions go to stdout and answers come from stdin, line by line, so that a script (or a
+test) can answer them; a bad answer is explained and asked again.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from acvnum.commands.common import ForceOption, Lang, LangOption, fail, input_errors
+
+if TYPE_CHECKING:
+    from acvnum.factors import FactorTable
+    from acvnum.i18n import Translator
+    from acvnum.interview import Answers, Question
+
+PathArgument = Annotated[
+    Path, typer.Argument(help="The questionnaire file to write.", show_default=True)
+]
+NoInputOption = Annotated[
+    bool, typer.Option("--no-input", help="Ask nothing: write the template with the defaults.")
+]
+
+
+def _read_line() -> str | None:
+    """One answer, or None when stdin has ended."""
+    line = sys.stdin.readline()
+    if line and not sys.stdin.isatty():
+        sys.stdout.write(line if line.endswith("\n") else line + "\n")  # a readable transcript
+    return None if line == "" else line.rstrip("\r\n")
+
+
+def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
+    """Ask until the answer is accepted; an empty line takes the default."""
+    from acvnum.interview import Refused
+
+    default = question.default(answers, lang)
+    while True:
+        label = f"{question.number} " if question.number else ""
+        sys.stdout.write(f"{label}{t(f'init.{question.key}.prompt')} [{default}]: ")
+        sys.stdout.flush()
+        line = _read_line()
+        if line is None:
+            sys.stdout.write("\n")
+            raise fail(t("init.eof"))
+        try:
+            return question.check(line.strip() or default, answers, t)
+        except Refused as refused:
+            sys.stdout.write(t("init.refused", reason=refused) + "\n")
+
+
+def _interview(regions: list[str], lang: str, t: Translator) -> Answers:
+    from acvnum.interview import questions
+
+    sys.stdout.write(t("init.intro") + "\n\n")
+    answers: Answers = {}
+    for question in questions(regions):
+        if question.asked(answers):
+            answers[question.key] = _ask(question, answers, lang, t)
+    return answers
+
+
+def _write_checked(path: Path, text: str, table: FactorTable) -> None:
+    """Write only a file that `acvnum validate` accepts (a refusal here would be a bug)."""
+    from acvnum.assessment import load_service
+
+    draft = path.with_name(f".{path.name}.draft")
+    draft.write_text(text, encoding="utf-8")
+    try:
+        with input_errors():
+            load_service(draft, table)
+        draft.replace(path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def init(
+    path: PathArgument = Path("service.yaml"),
+    lang: LangOption = Lang.en,
+    force: ForceOption = False,
+    no_input: NoInputOption = False,
+) -> None:
+    """Answer the ten questions and get a commented questionnaire that acvnum validate accepts."""
+    from acvnum.factors import load_factors
+    from acvnum.i18n import Translator
+    from acvnum.interview import defaults, render_yaml
+
+    t = Translator(lang.value)
+    if path.exists() and not force:
+        raise fail(t("init.exists", path=path))
+    if not path.parent.is_dir():
+        raise fail(t("init.no_directory", directory=path.parent))
+    table = load_factors()
+    regions = table.regions()
+    answers = defaults(regions, lang.value) if no_input else _interview(regions, lang.value, t)
+    _write_checked(path, render_yaml(answers, t), table)
+    sys.stdout.write(("" if no_input else "\n") + t("init.written", path=path) + "\n")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(init)

@@ -1,0 +1,129 @@
+"""`acvnum init`: driven through stdin as a user would answer; the file always validates."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import assert_golden, run_cli
+
+from acvnum.factors import load_factors
+from acvnum.interview import questions
+
+ANSWERS_EN = [
+    "Shop",  # name
+    "-5",  # Q1 refused: users must be at least 1
+    "50000",  # Q1
+    "2 / month",  # Q2
+    "",  # Q3 default: 5 min
+    "2.5 MB",  # Q4
+    "phone 50%, laptop 50%",  # Q5 refused: unknown device
+    "smartphone 70%, laptop 20%",  # Q5 refused: sums to 90%
+    "smartphone 60%, laptop 40%",  # Q5
+    "mobile: 40%; fixed: 60%",  # Q6
+    "fra",  # Q7 (any case)
+    "XYZ",  # Q8 refused: unknown country
+    "DEU",  # Q8
+    "2",  # Q9 virtual servers
+    "8",  # Q9 vCPUs
+    "0",  # Q9 physical servers: none
+    "500 GB",  # Q10 volume
+    "hdd",  # Q10 type
+]
+
+
+def answer(path, lines, *args):
+    return run_cli("init", str(path), *args, stdin="\n".join(lines) + "\n")
+
+
+def test_answers_are_checked_at_once_and_written_as_given(tmp_path):
+    path = tmp_path / "shop.yaml"
+    result = answer(path, ANSWERS_EN)
+    assert result.returncode == 0, result.stderr
+    refusals = [line for line in result.stdout.splitlines() if line.startswith("Not accepted")]
+    assert refusals == [
+        "Not accepted: users must be between 1 and 1e+10, got -5. Please answer again.",
+        "Not accepted: unknown name 'phone'. Please answer again.",
+        "Not accepted: device shares must sum to 100%, they sum to 90.0% "
+        "(smartphone 70%, laptop 20%). Please answer again.",
+        "Not accepted: unknown country or region 'XYZ'; known: "
+        + ", ".join(load_factors().regions())
+        + ". Please answer again.",
+    ]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["name"] == "Shop"
+    assert data["usage"]["users"] == 50000
+    assert data["usage"]["visit_duration"] == "5 min"
+    assert data["usage"]["devices"] == {"smartphone": "60%", "laptop": "40%"}
+    assert data["usage"]["network"] == {"mobile": "40%", "fixed": "60%"}
+    assert (data["usage"]["location"], data["hosting"]["location"]) == ("FRA", "DEU")
+    assert data["hosting"]["servers"] == [
+        {"name": "virtual", "count": 2, "type": "virtual", "vcpu": 8}
+    ]
+    assert data["hosting"]["storage"] == {"volume": "500 GB", "type": "hdd"}
+    assert run_cli("validate", str(path)).returncode == 0
+
+
+def test_every_question_is_asked_in_order_with_its_default(tmp_path):
+    result = answer(tmp_path / "s.yaml", [""] * 20)
+    assert result.returncode == 0, result.stderr
+    prompts = [line for line in result.stdout.splitlines() if line.endswith("]: ")]
+    numbers = [p.split(" ", 1)[0] for p in prompts[1:]]
+    assert numbers == [
+        "Q1",
+        "Q2",
+        "Q3",
+        "Q4",
+        "Q5",
+        "Q6",
+        "Q7",
+        "Q8",
+        "Q9",
+        "Q9",
+        "Q9",
+        "Q10",
+        "Q10",
+    ]
+    assert len(prompts) == len(questions(["WLD"]))
+
+
+def test_defaults_typed_or_not_give_the_template(tmp_path):
+    typed, template = tmp_path / "typed.yaml", tmp_path / "template.yaml"
+    assert answer(typed, [""] * 20).returncode == 0
+    result = run_cli("init", str(template), "--no-input")
+    assert result.returncode == 0, result.stderr
+    assert typed.read_text(encoding="utf-8") == template.read_text(encoding="utf-8")
+    assert_golden("init_template_en.yaml", template.read_text(encoding="utf-8"))
+
+
+def test_french_interview_and_file(tmp_path):
+    path = tmp_path / "service.yaml"
+    result = answer(path, [""] * 20, "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("acvnum init : quelques questions")
+    assert "Q1 Utilisateurs sur la période (un nombre) [1000]: " in result.stdout
+    assert_golden("init_template_fr.yaml", path.read_text(encoding="utf-8"))
+    assert run_cli("validate", str(path)).returncode == 0
+
+
+def test_an_existing_file_is_kept_without_force(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("keep me\n", encoding="utf-8")
+    result = run_cli("init", str(path), "--no-input")
+    assert result.returncode == 2
+    assert result.stderr == f"acvnum: {path} exists; add --force to overwrite it\n"
+    assert path.read_text(encoding="utf-8") == "keep me\n"
+    assert run_cli("init", str(path), "--no-input", "--force").returncode == 0
+    assert path.read_text(encoding="utf-8").startswith("# acvnum questionnaire")
+
+
+def test_input_ending_early_writes_nothing(tmp_path):
+    path = tmp_path / "s.yaml"
+    result = answer(path, ["Shop", "100"])
+    assert result.returncode == 2
+    assert "the input ended before every question was answered" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_directory_is_exit_2(tmp_path):
+    result = run_cli("init", str(tmp_path / "absent" / "s.yaml"), "--no-input", "--lang", "fr")
+    assert result.returncode == 2
+    assert "n'existe pas" in result.stderr
