@@ -15,15 +15,24 @@ _SCALES = {
 }
 
 
-def scaled(value: float, criterion: str, t: Translator) -> str:
-    """A mass or an energy in the unit that reads best: '0.82 g CO2e', '12.3 MWh'."""
+def scale(value: float, criterion: str) -> tuple[float, str] | None:
+    """The (size, unit) a mass or an energy reads best in; None for other criteria."""
     scales = _SCALES.get(criterion)
     if scales is None:
-        return t.number(value)
+        return None
     size, unit = scales[0]
     for candidate, candidate_unit in scales:
         if abs(value) >= candidate:
             size, unit = candidate, candidate_unit
+    return size, unit
+
+
+def scaled(value: float, criterion: str, t: Translator) -> str:
+    """A mass or an energy in the unit that reads best: '0.82 g CO2e', '12.3 MWh'."""
+    chosen = scale(value, criterion)
+    if chosen is None:
+        return t.number(value)
+    size, unit = chosen
     return f"{t.number(value / size)} {unit}"
 
 

@@ -1,0 +1,145 @@
+"""What the check renderers (text, markdown, JUnit) share: one row of words per outcome.
+
+Each renderer lays the same cells out its own way, so the three never disagree on a figure.
+"""
+
+from __future__ import annotations
+
+from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun
+from acvnum.comparison import Change
+from acvnum.criteria import BY_ID
+from acvnum.i18n import Translator
+from acvnum.report.common import scale
+
+
+def unit_for(reference: float, criterion: str, unit: str) -> tuple[float, str]:
+    """The (size, label) a row's figures are written in, chosen from `reference`."""
+    chosen = scale(reference, criterion)
+    if chosen is not None:
+        return chosen
+    known = BY_ID.get(criterion)
+    return 1.0, known.short_unit if known else unit
+
+
+def quantity(value: float, criterion: str, unit: str, t: Translator) -> str:
+    """'1.80 g CO2e', '0.520 Wh', '3.10e-08 kg Sb eq'."""
+    size, label = unit_for(value, criterion, unit)
+    return f"{t.number(value / size)} {label}"
+
+
+def percent(fraction: float | None, t: Translator, signed: bool = True) -> str:
+    """0.12 -> '+12 %'; None (grown from nothing) -> 'new'."""
+    if fraction is None:
+        return t("check.new")
+    sign = "+" if signed and fraction >= 0 else ""
+    return f"{sign}{t.number(fraction * 100)}\u00a0%"
+
+
+def status(passed: bool, t: Translator) -> str:
+    return t("check.pass") if passed else t("check.fail")
+
+
+def with_share(outcomes: list[BudgetOutcome]) -> bool:
+    """Whether a table needs the boundary-share column."""
+    return any(o.boundary_share is not None for o in outcomes)
+
+
+def _without_share(cells: list[str], share: bool) -> list[str]:
+    return cells if share else cells[:3] + cells[4:]
+
+
+def budget_cells(outcome: BudgetOutcome, t: Translator, share_column: bool) -> list[str]:
+    """Criterion, per, unit, boundary share (if `share_column`), limit, value, margin, result."""
+    share = outcome.boundary_share
+    size, label = unit_for(outcome.limit, outcome.criterion, outcome.unit)
+    cells = [
+        t(f"criterion.{outcome.criterion}"),
+        t(f"check.per.{outcome.per}"),
+        label,
+        "" if share is None else percent(share, t, signed=False),
+        t.number(outcome.limit / size),
+        t.number(outcome.value / size),
+        percent(outcome.margin, t),
+        status(outcome.passed, t),
+    ]
+    return _without_share(cells, share_column)
+
+
+def tiers_grown(outcome: BaselineOutcome, t: Translator) -> str:
+    """'Terminals +15 %, Network +2 %', or '—' when no tier grew."""
+    change = outcome.change
+    parts = [
+        f"{t(f'tier.{tier}')} {percent(change.by_tier[tier].relative, t)}"
+        for tier in change.tiers_grown()
+    ]
+    return ", ".join(parts) or "—"
+
+
+def baseline_cells(outcome: BaselineOutcome, t: Translator) -> list[str]:
+    """Criterion, unit, baseline, now, change, result, tiers that grew."""
+    c = outcome.change
+    size, label = unit_for(c.value.before, c.criterion, c.unit)
+    return [
+        t(f"criterion.{c.criterion}"),
+        label,
+        t.number(c.value.before / size),
+        t.number(c.value.after / size),
+        percent(c.value.relative, t),
+        status(outcome.passed, t),
+        tiers_grown(outcome, t) if not outcome.passed else "",
+    ]
+
+
+def change_text(change: Change, criterion: str, unit: str, t: Translator) -> str:
+    """'1.8 → 2.1 g CO2e'-style pair, each side in its own readable unit."""
+    before = quantity(change.before, criterion, unit, t)
+    return f"{before} → {quantity(change.after, criterion, unit, t)}"
+
+
+def budget_failure(outcome: BudgetOutcome, t: Translator) -> str:
+    """One sentence for a failed budget: what, how much, against which limit."""
+    return t(
+        "check.failure.budget",
+        criterion=t(f"criterion.{outcome.criterion}"),
+        per=t(f"check.per.{outcome.per}"),
+        value=quantity(outcome.value, outcome.criterion, outcome.unit, t),
+        limit=quantity(outcome.limit, outcome.criterion, outcome.unit, t),
+    )
+
+
+def baseline_failure(outcome: BaselineOutcome, t: Translator) -> str:
+    """One sentence for a regression: the criterion, by how much, and the tiers that grew."""
+    c = outcome.change
+    return t(
+        "check.failure.baseline",
+        criterion=t(f"criterion.{c.criterion}"),
+        change=percent(c.value.relative, t),
+        values=change_text(c.value, c.criterion, c.unit, t),
+        tolerance=percent(outcome.tolerance, t, signed=False),
+        tiers=tiers_grown(outcome, t),
+    )
+
+
+def summary(run: CheckRun, t: Translator) -> str:
+    """'All 7 checks passed.' or '2 of 7 checks failed.'"""
+    if run.failures == 0:
+        return t("check.summary.passed", count=run.count)
+    return t("check.summary.failed", failed=run.failures, count=run.count)
+
+
+def budget_header(t: Translator, share_column: bool) -> list[str]:
+    keys = ("column.criterion", "check.column.per", "column.unit", "check.column.share")
+    keys += ("check.column.limit",)
+    keys += ("check.column.value", "check.column.margin", "check.column.result")
+    return _without_share([t(k) for k in keys], share_column)
+
+
+def baseline_header(t: Translator) -> list[str]:
+    keys = ("column.criterion", "column.unit", "check.column.baseline", "check.column.now")
+    keys += ("check.column.change", "check.column.result", "check.column.tiers_grown")
+    return [t(k) for k in keys]
+
+
+def baseline_title(run: CheckRun, t: Translator) -> str:
+    tolerance = percent(run.tolerance, t, signed=False)
+    return t("check.baseline", file=run.baseline_file, tolerance=tolerance)

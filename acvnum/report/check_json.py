@@ -1,0 +1,33 @@
+"""`acvnum check --format json`: the result JSON of each service (its `budgets` filled in)
+with a `check` object: whether it passed, and the baseline comparison when there was one.
+
+It is a result JSON like any other, so it can itself serve as a later baseline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from acvnum.budgets import CheckRun, ServiceCheck
+from acvnum.report import json_format
+
+
+def _check(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
+    baseline = None
+    if run.baseline_file is not None:
+        baseline = {
+            "file": run.baseline_file,
+            "tolerance_pct": run.tolerance * 100,
+            "matched": not check.unmatched,
+            "criteria": [o.to_dict() for o in check.baseline or []],
+        }
+    passed = all(o.passed for o in check.outcomes)
+    return {"passed": passed, "baseline": baseline}
+
+
+def render(run: CheckRun) -> str:
+    results = [
+        replace(c.result, extras={**c.result.extras, "check": _check(c, run)}) for c in run.services
+    ]
+    return json_format.render(results)

@@ -1,0 +1,58 @@
+"""JUnit XML for CI dashboards: one test suite per service, one test case per budget and
+per baseline criterion. Test case names use criterion ids, stable across languages."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
+from acvnum.i18n import Translator
+from acvnum.report import check_common as cc
+
+
+def _budget_case(suite: ET.Element, outcome: BudgetOutcome, t: Translator) -> None:
+    limit = cc.quantity(outcome.limit, outcome.criterion, outcome.unit, t)
+    name = f"budget {outcome.criterion} per {outcome.per} <= {limit}"
+    case = ET.SubElement(suite, "testcase", classname=suite.get("name", ""), name=name)
+    if not outcome.passed:
+        message = cc.budget_failure(outcome, t)
+        ET.SubElement(case, "failure", message=message, type="BudgetExceeded").text = message
+
+
+def _baseline_case(
+    suite: ET.Element, outcome: BaselineOutcome, run: CheckRun, t: Translator
+) -> None:
+    tolerance = cc.percent(run.tolerance, t, signed=False)
+    name = f"baseline {outcome.change.criterion} per visit within {tolerance}"
+    case = ET.SubElement(suite, "testcase", classname=suite.get("name", ""), name=name)
+    if not outcome.passed:
+        message = cc.baseline_failure(outcome, t)
+        ET.SubElement(case, "failure", message=message, type="BaselineExceeded").text = message
+
+
+def _suite(root: ET.Element, check: ServiceCheck, run: CheckRun, t: Translator) -> None:
+    failures = sum(not o.passed for o in check.outcomes)
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name=check.result.name,
+        file=check.result.source_file,
+        tests=str(len(check.outcomes)),
+        failures=str(failures),
+        errors="0",
+    )
+    for outcome in check.budgets:
+        _budget_case(suite, outcome, t)
+    for outcome in check.baseline or []:
+        _baseline_case(suite, outcome, run, t)
+
+
+def render(run: CheckRun, lang: str = "en") -> str:
+    t = Translator(lang)
+    root = ET.Element(
+        "testsuites", name="acvnum check", tests=str(run.count), failures=str(run.failures)
+    )
+    for check in run.services:
+        _suite(root, check, run, t)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
