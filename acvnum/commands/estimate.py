@@ -33,6 +33,7 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     markdown = "markdown"
+    html = "html"
 
 
 class Population(StrEnum):
@@ -66,6 +67,10 @@ def render(results: list, fmt: str, lang: str, color: bool) -> str:
         from acvnum.report import markdown
 
         return markdown.render(results, lang)
+    if fmt == "html":
+        from acvnum.report import html
+
+        return html.render(results, lang)
     from acvnum.report import text
 
     return text.render(results, lang, color)
