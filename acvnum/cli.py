@@ -8,7 +8,7 @@ from __future__ import annotations
 import typer
 
 from acvnum import __version__
-from acvnum.commands import check, estimate, factors_cmd, init, schema_cmd, validate
+from acvnum.commands import check, diff, estimate, factors_cmd, init, schema_cmd, validate
 
 app = typer.Typer(
     name="acvnum",
@@ -40,7 +40,7 @@ def main(
     """acvnum: the footprint of a digital service from a ten-question YAML file."""
 
 
-for module in (estimate, validate, schema_cmd, factors_cmd, init, check):
+for module in (estimate, validate, schema_cmd, factors_cmd, init, check, diff):
     module.register(app)
 
 

@@ -31,7 +31,7 @@ def percent(fraction: float | None, t: Translator, signed: bool = True) -> str:
     """0.12 -> '+12 %'; None (grown from nothing) -> 'new'."""
     if fraction is None:
         return t("check.new")
-    sign = "+" if signed and fraction >= 0 else ""
+    sign = "+" if signed and fraction > 0 else ""
     return f"{sign}{t.number(fraction * 100)}\u00a0%"
 
 

@@ -1,0 +1,122 @@
+"""`acvnum diff A B`: two scenarios side by side, per criterion and per tier.
+
+A and B are questionnaires or result JSON files (`acvnum estimate --format json`), in any
+mix; questionnaires are evaluated together in one pass of the engine.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from acvnum.commands.common import (
+    FactorsOption,
+    ForceOption,
+    Lang,
+    LangOption,
+    OutputOption,
+    color_wanted,
+    input_errors,
+    write_output,
+)
+
+if TYPE_CHECKING:
+    from acvnum.comparison import Snapshot
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class Per(StrEnum):
+    total = "total"
+    visit = "visit"
+    user = "user"
+
+
+Side = Annotated[Path, typer.Argument(help="A questionnaire (YAML) or a result JSON.")]
+
+
+def _is_result(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
+    from acvnum.loading import InputError, Problem
+
+    if len(snapshots) != 1:
+        message = f"holds {len(snapshots)} services; diff compares one service with one"
+        raise InputError([Problem(str(path), 1, 1, message)])
+    return snapshots[0]
+
+
+def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
+    """Each path as a snapshot; all questionnaires in one engine pass, all problems at once."""
+    from acvnum.assessment import Settings, assess_services, load_services
+    from acvnum.comparison import from_result, load_json
+    from acvnum.factors import load_factors
+    from acvnum.loading import InputError, Problem
+
+    found: dict[Path, Snapshot] = {}
+    problems = [
+        Problem(str(p), 1, 1, "is a directory; diff compares two files")
+        for p in paths
+        if p.is_dir()
+    ]
+    paths = [p for p in paths if not p.is_dir()]
+    for path in (p for p in paths if _is_result(p)):
+        try:
+            found[path] = _one(load_json(path), path)
+        except InputError as error:
+            problems += error.problems
+    questionnaires = [p for p in paths if not _is_result(p)]
+    if questionnaires:
+        settings = Settings(factors_file=str(factors) if factors else None)
+        table = load_factors(settings.factors_file)
+        try:
+            services = load_services(list(questionnaires), table)
+        except InputError as error:
+            raise InputError(problems + error.problems) from None
+        results = assess_services(services, table, settings)
+        found |= {path: from_result(r) for path, r in zip(questionnaires, results, strict=True)}
+    if problems:
+        raise InputError(problems)
+    return [found[p] for p in paths]
+
+
+def render(a: Snapshot, b: Snapshot, per: str, fmt: str, lang: str, color: bool) -> str:
+    from acvnum.report import diff_format
+
+    if fmt == "json":
+        return diff_format.render_json(a, b, per)
+    if fmt == "markdown":
+        return diff_format.render_markdown(a, b, per, lang)
+    return diff_format.render_text(a, b, per, lang, color)
+
+
+def diff(
+    a: Side,
+    b: Side,
+    per: Annotated[
+        Per, typer.Option("--per", help="Compare totals over the period, per visit or per user.")
+    ] = Per.total,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    lang: LangOption = Lang.en,
+    factors: FactorsOption = None,
+) -> None:
+    """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
+    with input_errors():
+        first, second = snapshots([a, b], factors)
+    text = render(first, second, per.value, fmt.value, lang.value, color_wanted(output))
+    write_output(text, output, force)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(diff)
