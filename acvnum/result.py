@@ -94,6 +94,8 @@ class ServiceResult:
     budgets: list[Any] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     uncertainty: Uncertainty | None = None
+    levers_combined: Any = None  # the top levers applied together (acvnum.levers)
+    what_if: Any = None  # the user's --what-if change and its saving (acvnum.whatif)
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         return self.criteria[criterion_id]

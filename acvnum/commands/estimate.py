@@ -18,6 +18,12 @@ from acvnum.commands.common import (
     input_errors,
     write_output,
 )
+from acvnum.commands.levers_options import (
+    DEFAULT_LEVERS,
+    LeversOption,
+    WhatIfOption,
+    what_if_errors,
+)
 from acvnum.commands.sampling import (
     DEFAULT_SAMPLES,
     SamplesOption,
@@ -87,16 +93,20 @@ def estimate(
     uncertainty: UncertaintyOption = False,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
+    levers: LeversOption = DEFAULT_LEVERS,
+    what_if: WhatIfOption = None,
 ) -> None:
     """Estimate the footprint of one or more services."""
     from acvnum.assessment import Settings, assess
 
-    with input_errors(), sampling_errors():
+    with input_errors(), sampling_errors(), what_if_errors():
         settings = Settings(
             factors_file=str(factors) if factors else None,
             population=population.value,
             samples=samples_setting(uncertainty, samples),
             seed=seed,
+            levers=levers,
+            what_if=tuple(what_if or ()),
         )
         results = assess(list(files), settings)
     write_output(render(results, fmt.value, lang.value, color_wanted(output)), output, force)

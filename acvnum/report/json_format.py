@@ -68,6 +68,8 @@ def service_dict(result: ServiceResult) -> dict[str, Any]:
         "levers": [
             lever if isinstance(lever, dict) else lever.to_dict() for lever in result.levers
         ],
+        "levers_combined": result.levers_combined.to_dict() if result.levers_combined else None,
+        **({"what_if": result.what_if.to_dict()} if result.what_if else {}),
         "budgets": [
             budget if isinstance(budget, dict) else budget.to_dict() for budget in result.budgets
         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
+from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     breakdown_labels,
     flagship,
@@ -11,7 +12,6 @@ from acvnum.report.common import (
     population_note,
     shares,
 )
-from acvnum.report import portfolio_section, uncertainty_section
 from acvnum.result import ServiceResult
 
 
@@ -136,6 +136,54 @@ def _warnings(result: ServiceResult, t: Translator) -> list[str]:
 
 
 
+def _levers(result: ServiceResult, t: Translator) -> list[str]:
+    """The ranked levers, then why each one (rationale and the source of its size)."""
+    if not result.levers:
+        return []
+    header = [
+        t("column.rank"),
+        t("column.lever"),
+        t("column.change"),
+        t("column.pe_saved"),
+        *levers_section.criterion_headers(t),
+    ]
+    rows = levers_section.lever_rows(result, t)
+    why = [
+        f"{lever.rank}. **{lever.title(t.lang)}**: {lever.rationale(t.lang)}"
+        f" _{t('column.source')}: {lever.lever.source}_"
+        for lever in result.levers
+    ]
+    return [
+        f"## {t('section.levers')}",
+        "",
+        *_table(header, rows, right_from=3),
+        t("levers.caption"),
+        "",
+        f"### {t('levers.why')}",
+        "",
+        *why,
+        "",
+    ]
+
+
+def _what_if(result: ServiceResult, t: Translator) -> list[str]:
+    """The user's --what-if: the changes, then before, after and saving per criterion."""
+    if result.what_if is None:
+        return []
+    w = result.what_if
+    pe = t("what_if.pe_saved", value=t.number(w.effect.persons_equivalent))
+    rows = levers_section.what_if_rows(result, t)
+    return [
+        f"## {t('section.what_if')}",
+        "",
+        *(f"- `{c.path}`: {c.before} → {c.after}" for c in w.changes),
+        "",
+        *_table(levers_section.what_if_headers(t), rows, right_from=2),
+        f"{pe}. {t('what_if.caption')}",
+        "",
+    ]
+
+
 def render_one(result: ServiceResult, t: Translator) -> str:
     summary = t(
         "summary.line",
@@ -151,6 +199,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     lines += uncertainty_section.markdown_lines(result, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
     lines += _boundaries(result, t)
+    lines += _what_if(result, t) + _levers(result, t)
     lines += _assumptions(result, t) + _warnings(result, t)
     lines += ["---", "", t("footer.factors", version=result.factors_version)]
     if result.user_factors:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import io
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
+from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     breakdown_labels,
     flagship,
@@ -22,7 +23,6 @@ from acvnum.report.common import (
     population_note,
     shares,
 )
-from acvnum.report import portfolio_section, uncertainty_section
 from acvnum.result import ServiceResult
 
 WIDTH = 100
@@ -193,6 +193,51 @@ def _footer(result: ServiceResult, t: Translator) -> Text:
     return text
 
 
+def _levers(result: ServiceResult, t: Translator) -> RenderableType | None:
+    """Ranked levers (persons-eq. saved, variation per criterion), then what each changes."""
+    if not result.levers:
+        return None
+    table = Table(
+        title=t("section.levers"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column(t("column.rank"), justify="right")
+    table.add_column(t("column.lever"))
+    table.add_column(t("column.pe_saved"), justify="right", max_width=11)
+    for header in levers_section.criterion_headers(t):
+        table.add_column(header, justify="right", no_wrap=True)
+    changes = Table(
+        box=None, show_header=False, caption=t("levers.caption"), caption_justify="left"
+    )
+    changes.add_column(justify="right", style="dim")
+    changes.add_column(overflow="fold", style="dim")
+    for rank, title, change, *figures in levers_section.lever_rows(result, t):
+        table.add_row(rank, title, *figures)
+        changes.add_row(rank or "∑", change)
+    return Group(table, changes)
+
+
+def _what_if(result: ServiceResult, t: Translator) -> Table | None:
+    """Before, after and saving per criterion for the user's --what-if."""
+    if result.what_if is None:
+        return None
+    changes = "; ".join(str(c) for c in result.what_if.changes)
+    pe = t("what_if.pe_saved", value=t.number(result.what_if.effect.persons_equivalent))
+    table = Table(
+        title=f"{t('section.what_if')}: {changes}",
+        caption=f"{pe}. {t('what_if.caption')}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+    )
+    for i, header in enumerate(levers_section.what_if_headers(t)):
+        table.add_column(header, justify="left" if i < 2 else "right")
+    for row in levers_section.what_if_rows(result, t):
+        table.add_row(*row)
+    return table
 
 
 def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
@@ -203,6 +248,8 @@ def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
         _breakdown(result, t, "by_tier"),
         _breakdown(result, t, "by_phase"),
         _boundaries(result, t),
+        _what_if(result, t),
+        _levers(result, t),
         _assumptions(result, t),
         _warnings(result, t),
         _footer(result, t),

@@ -1,0 +1,42 @@
+"""The levers options of `acvnum estimate`: --levers N and --what-if PATH=VALUE."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+
+from acvnum.commands.common import fail
+
+DEFAULT_LEVERS = 5
+
+LeversOption = Annotated[
+    int,
+    typer.Option(
+        "--levers",
+        min=0,
+        help="How many levers (recommendations ranked by what they save) to show; 0 hides them.",
+    ),
+]
+WhatIfOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--what-if",
+        metavar="PATH=VALUE",
+        help="Evaluate your own change, e.g. usage.data_per_visit=1MB or hosting.location=SWE "
+        "(repeatable: all apply together). Shows before, after and the saving per criterion.",
+    ),
+]
+
+
+@contextmanager
+def what_if_errors() -> Iterator[None]:
+    """A --what-if that cannot be applied: its message on stderr, exit 2."""
+    from acvnum.whatif import WhatIfError
+
+    try:
+        yield
+    except WhatIfError as error:
+        raise fail(str(error)) from None

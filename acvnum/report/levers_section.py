@@ -1,0 +1,84 @@
+"""The levers and what-if sections: the cells the text and markdown reports share.
+
+A lever's effect is shown as the variation of each criterion ("−17 %": the criterion drops),
+so a lever that raises one criterion while lowering the others says so plainly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from acvnum.criteria import BY_ID, CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.result import ServiceResult
+
+
+def variation(reduction: float, t: Translator) -> str:
+    """A fraction saved as the criterion's signed variation: 0.171 -> '−17 %'."""
+    percent = -reduction * 100
+    if abs(percent) < 0.05:
+        return "0 %"
+    sign = "−" if percent < 0 else "+"
+    digits = f"{abs(percent):.1f}" if abs(percent) < 9.95 else f"{abs(percent):.0f}"
+    return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits} %"
+
+
+def criterion_headers(t: Translator) -> list[str]:
+    return [t(f"criterion_short.{c}") for c in CRITERION_IDS]
+
+
+def variations(reduction: dict[str, float], t: Translator) -> list[str]:
+    return [variation(reduction[c], t) for c in CRITERION_IDS]
+
+
+def lever_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
+    """[rank, title, change, persons-eq. saved, variation per criterion] per lever, then
+    the combination (rank left empty)."""
+    rows = [
+        [
+            str(lever.rank),
+            lever.title(t.lang),
+            lever.change_text(),
+            t.number(lever.effect.persons_equivalent),
+            *variations(lever.effect.reduction, t),
+        ]
+        for lever in result.levers
+    ]
+    combined = result.levers_combined
+    if combined is not None:
+        rows.append(
+            [
+                "",
+                t("levers.combined", count=len(combined.levers)),
+                " + ".join(str(result.levers.index(r) + 1) for r in _ranked(result, combined)),
+                t.number(combined.effect.persons_equivalent),
+                *variations(combined.effect.reduction, t),
+            ]
+        )
+    return rows
+
+
+def _ranked(result: ServiceResult, combined: Any) -> list[Any]:
+    """The proposed levers that the combination contains, in rank order."""
+    return [lever for lever in result.levers if lever.lever.id in combined.levers]
+
+
+def what_if_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
+    """[criterion, unit, before, after, saving, variation] per criterion."""
+    w = result.what_if
+    return [
+        [
+            t(f"criterion.{c}"),
+            BY_ID[c].unit,
+            t.number(w.before[c]),
+            t.number(w.after[c]),
+            t.number(w.effect.saving[c]),
+            variation(w.effect.reduction[c], t),
+        ]
+        for c in CRITERION_IDS
+    ]
+
+
+def what_if_headers(t: Translator) -> list[str]:
+    keys = ("criterion", "unit", "before", "after", "saving", "variation")
+    return [t(f"column.{k}") for k in keys]

@@ -1,0 +1,202 @@
+"""`--what-if PATH=VALUE`: the user's own change, validated like the file, evaluated by the engine.
+
+The value is read as YAML and set into a copy of the file's data, which then goes through
+the same validation as the file itself: units, ranges and messages are the questionnaire's.
+Before and after are evaluated for every service in one engine pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from acvnum import modelpath
+from acvnum.boundaries import Boundaries
+from acvnum.criteria import CRITERION_IDS
+from acvnum.factors import FactorTable
+from acvnum.levers import Change, Saving, Variant, boundary_weights, saving, show_value, totals
+from acvnum.loading import Document, InputError
+from acvnum.questionnaire import Questionnaire, dotted
+from acvnum.result import ServiceResult
+
+#: Keys a what-if may not change: the comparison is of one service over one period.
+_FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}
+
+
+class WhatIfError(ValueError):
+    """A --what-if that cannot be applied: the message names the path and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One `PATH=VALUE` as typed, parsed."""
+
+    text: str
+    path: modelpath.Path
+    value: Any
+
+
+def _field_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (None for a plain value), and whether it is a list of them."""
+    if typing.get_origin(annotation) is list:
+        return _field_model(typing.get_args(annotation)[0])[0], True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _field_model(inner[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False
+
+
+def _unknown_key(key: str, model: type[BaseModel], where: str) -> WhatIfError:
+    keys = list(model.model_fields)
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return WhatIfError(f"unknown key '{key}' in {where}{hint} (known: {', '.join(keys)})")
+
+
+def check_path(path: modelpath.Path) -> None:
+    """The path names one value of the questionnaire, or WhatIfError says why not."""
+    if path[0] in _FIXED:
+        raise WhatIfError(
+            f"--what-if compares one service over one period: {_FIXED[path[0]]} cannot change"
+        )
+    model: type[BaseModel] | None = Questionnaire
+    in_list = False
+    for depth, part in enumerate(path):
+        where = dotted(path[:depth]) or "the questionnaire"
+        if isinstance(part, int):
+            if not in_list:
+                raise WhatIfError(f"{where} is not a list: remove [{part}]")
+            in_list = False
+        elif in_list:
+            raise WhatIfError(f"{where} is a list: name an item, e.g. {where}[0].{part}")
+        elif model is None:
+            raise WhatIfError(f"{where} is a value: it has no key '{part}'")
+        elif part not in model.model_fields:
+            raise _unknown_key(part, model, where)
+        else:
+            model, in_list = _field_model(model.model_fields[part].annotation)
+    if in_list or model is not None:
+        keys = ", ".join(model.model_fields) if model else "an index"
+        raise WhatIfError(f"{dotted(path)} is a section: change one of its keys ({keys})")
+
+
+def parse_assignment(text: str) -> Assignment:
+    """'usage.data_per_visit=1MB' -> Assignment; a bad path or value raises WhatIfError."""
+    path_text, equals, value_text = text.partition("=")
+    if not equals or not value_text.strip():
+        raise WhatIfError(f"--what-if {text!r}: write PATH=VALUE, e.g. usage.data_per_visit=1MB")
+    try:
+        path = modelpath.parse(path_text)
+        check_path(path)
+        value = yaml.safe_load(value_text)
+    except (modelpath.PathError, WhatIfError) as error:
+        raise WhatIfError(f"--what-if {text}: {error}") from None
+    except yaml.YAMLError:
+        raise WhatIfError(f"--what-if {text}: cannot read the value {value_text!r}") from None
+    if isinstance(value, dict | list):
+        raise WhatIfError(
+            f"--what-if {text}: the value must be a single value, not a {type(value).__name__}"
+        )
+    return Assignment(text, path, value)
+
+
+def _set(data: dict[str, Any], assignment: Assignment) -> None:
+    """Set the value into the raw data, creating the sections the file left out."""
+    path, node = assignment.path, data
+    for depth, part in enumerate(path[:-1]):
+        if isinstance(part, int):
+            if part >= len(node):
+                where = dotted(path[:depth])
+                raise WhatIfError(
+                    f"--what-if {assignment.text}: {where} has {len(node)} item(s), "
+                    f"so [{part}] does not exist (the first is [0])"
+                )
+        elif node.get(part) is None:
+            if isinstance(path[depth + 1], int):
+                raise WhatIfError(
+                    f"--what-if {assignment.text}: {dotted(path[: depth + 1])} is empty"
+                )
+            node[part] = {}
+        node = node[part]
+    node[path[-1]] = assignment.value
+
+
+def changed_service(service: Any, assignments: list[Assignment], table: FactorTable) -> Any:
+    """A copy of the service with every assignment applied and validated like the file."""
+    from acvnum.assessment import service_from_document
+
+    data = copy.deepcopy(service.document.data)
+    try:
+        for assignment in assignments:
+            _set(data, assignment)
+        return service_from_document(Document(service.file, data, service.document.marks), table)
+    except WhatIfError as error:
+        raise WhatIfError(f"{service.file}: {error}") from None
+    except InputError as error:
+        typed = " ".join(f"--what-if {a.text}" for a in assignments)
+        messages = "; ".join(p.message for p in error.problems)
+        raise WhatIfError(f"{service.file}: with {typed}: {messages}") from None
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The user's change: the values before and after, and what it saves per criterion."""
+
+    changes: tuple[Change, ...]
+    before: dict[str, float]
+    after: dict[str, float]
+    effect: Saving
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "changes": [vars(c) for c in self.changes],
+            "before": self.before,
+            "after": self.after,
+            **self.effect.to_dict(),
+        }
+
+
+def _changes(
+    before: Questionnaire, after: Questionnaire, assignments: list[Assignment]
+) -> tuple[Change, ...]:
+    def value(q: Questionnaire, path: modelpath.Path) -> str:
+        try:
+            return show_value(path, modelpath.get(q, path))
+        except (AttributeError, IndexError):
+            return show_value(path, None)
+
+    return tuple(
+        Change(dotted(a.path), value(before, a.path), value(after, a.path)) for a in assignments
+    )
+
+
+def attach_what_if(
+    results: list[ServiceResult],
+    services: list[Any],
+    table: FactorTable,
+    limits: Boundaries,
+    texts: tuple[str, ...],
+) -> None:
+    """Evaluate the what-if on every service (one engine pass) and store it in its result."""
+    assignments = [parse_assignment(t) for t in texts]
+    changed = [changed_service(s, assignments, table) for s in services]
+    questionnaires = [s.questionnaire for s in services] + [c.questionnaire for c in changed]
+    computed = totals([Variant(q) for q in questionnaires], table)
+    weights, n = boundary_weights(limits), len(services)
+    for i, result in enumerate(results):
+        q = services[i].questionnaire
+        result.what_if = WhatIf(
+            changes=_changes(q, changed[i].questionnaire, assignments),
+            before=dict(zip(CRITERION_IDS, computed[i].tolist(), strict=True)),
+            after=dict(zip(CRITERION_IDS, computed[n + i].tolist(), strict=True)),
+            effect=saving(computed[i], computed[n + i], q.period_years, weights),
+        )
