@@ -40,6 +40,7 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     html = "html"
+    html = "html"
 
 
 class Population(StrEnum):
@@ -73,6 +74,10 @@ def render(results: list, fmt: str, lang: str, color: bool) -> str:
         from acvnum.report import markdown
 
         return markdown.render(results, lang)
+    if fmt == "html":
+        from acvnum.report import html
+
+        return html.render(results, lang)
     if fmt == "html":
         from acvnum.report import html
 

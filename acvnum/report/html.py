@@ -1,0 +1,313 @@
+"""The HTML report: one self-contained page (inline CSS and SVG, nothing fetched) that opens
+from disk and prints well: the flagship figures, every criterion by tier and by phase as
+charts, the planetary-boundary chart, the levers, the assumptions with their sources.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.report.common import (
+    breakdown_labels,
+    flagship,
+    period_text,
+    population_note,
+    shares,
+)
+from acvnum.result import ServiceResult
+
+#: One colour per breakdown part, in order (distinguishable with common colour blindness).
+COLOURS = ("#1f6fb2", "#e08a1e", "#5b9a3c")
+BOUNDARY_COLOUR = "#b23a48"
+CHART_WIDTH = 760
+LABEL_WIDTH = 210
+BAR_WIDTH = 470
+ROW_HEIGHT = 30
+
+CSS = """
+:root { color-scheme: light; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1d232a; background: #f6f7f9; margin: 0; }
+main { max-width: 980px; margin: 0 auto; padding: 24px; }
+section.service { background: #fff; border-radius: 10px; padding: 8px 28px 20px;
+  margin-bottom: 28px; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.15rem; margin-top: 2rem; padding-bottom: .3rem;
+  border-bottom: 1px solid #dde1e6; }
+.description { font-style: italic; margin: 0; }
+.summary { color: #555f6b; }
+.flagship { display: grid; grid-template-columns: repeat(3, 1fr); gap: 14px; }
+.card { border: 1px solid #dde1e6; border-radius: 8px; padding: 12px 14px; }
+.card .label { color: #555f6b; font-size: .85rem; }
+.card .value { font-size: 1.45rem; font-weight: 650; }
+.card .detail { font-size: .8rem; color: #555f6b; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+#levers table { font-size: .8rem; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e6e9ed;
+  vertical-align: top; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.default { color: #8a5a00; font-weight: 650; }
+.caption, .note { color: #555f6b; font-size: .85rem; }
+svg.chart { width: 100%; height: auto; max-width: 760px; display: block; }
+svg text { font: 13px system-ui, sans-serif; fill: #1d232a; }
+svg text.inside { fill: #fff; font-weight: 600; }
+ul.warnings li { margin-bottom: .3rem; }
+footer { color: #555f6b; font-size: .8rem; margin-top: 1.5rem; }
+@media print { body { background: #fff; } section.service { box-shadow: none; } }
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _table(header: list[str], rows: list[list[str]], numeric_from: int = 99) -> str:
+    """An HTML table; cells are already escaped HTML; columns from `numeric_from` align right."""
+
+    def cls(i: int) -> str:
+        return ' class="num"' if i >= numeric_from else ""
+
+    head = "".join(f"<th{cls(i)}>{cell}</th>" for i, cell in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(f"<td{cls(i)}>{cell}</td>" for i, cell in enumerate(row)) + "</tr>"
+        for row in rows
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="table-wrap">{table}</div>'
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def _legend(labels: list[str], y: int) -> str:
+    items, x = [], LABEL_WIDTH
+    for colour, label in zip(COLOURS, labels, strict=False):
+        items.append(
+            f'<rect x="{x}" y="{y - 11}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 17}" y="{y}">{_e(label)}</text>'
+        )
+        x += 24 + 8 * len(label)
+    return "".join(items)
+
+
+def _segments(parts: dict[str, float], labels: dict[str, str], y: int, unit: str, t) -> str:
+    """One 100 % stacked bar; each segment says its part, value and share on hover."""
+    out, x = [], float(LABEL_WIDTH)
+    for (key, value), share, colour in zip(
+        parts.items(), shares(parts).values(), COLOURS, strict=False
+    ):
+        width = share * BAR_WIDTH
+        tip = f"{labels[key]}: {t.number(value)} {unit} ({share:.0%})"
+        out.append(
+            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{ROW_HEIGHT - 10}" '
+            f'fill="{colour}"><title>{_e(tip)}</title></rect>'
+        )
+        if share >= 0.09:
+            out.append(
+                f'<text class="inside" x="{x + width / 2:.1f}" y="{y + 15}" '
+                f'text-anchor="middle">{share:.0%}</text>'
+            )
+        x += width
+    return "".join(out)
+
+
+def breakdown_chart(result: ServiceResult, t: Translator, attribute: str) -> str:
+    """Every criterion as a 100 % bar split by tier (or by phase): an inline SVG."""
+    tiers, phases = breakdown_labels(t)
+    labels = tiers if attribute == "by_tier" else phases
+    title = t("section.by_tier") if attribute == "by_tier" else t("section.by_phase")
+    top = 34
+    height = top + ROW_HEIGHT * len(CRITERION_IDS) + 4
+    rows = []
+    for i, cid in enumerate(CRITERION_IDS):
+        c = result.criteria[cid]
+        y = top + i * ROW_HEIGHT
+        rows.append(f'<text x="0" y="{y + 15}">{_e(t(f"criterion.{cid}"))}</text>')
+        rows.append(_segments(getattr(c, attribute), labels, y, c.unit, t))
+    return (
+        f'<svg class="chart" id="chart-{attribute.replace("_", "-")}" role="img" '
+        f'viewBox="0 0 {CHART_WIDTH} {height}" aria-label="{_e(title)}">'
+        f"<title>{_e(title)}</title>{_legend(list(labels.values()), 18)}{''.join(rows)}</svg>"
+    )
+
+
+def boundary_chart(result: ServiceResult, t: Translator) -> str:
+    """Persons-equivalent per criterion as bars on one linear scale, the value at each end."""
+    compared = [(cid, c.boundary) for cid in CRITERION_IDS if (c := result.criteria[cid]).boundary]
+    largest = max((b.persons_equivalent for _, b in compared), default=0.0) or 1.0
+    height = 10 + ROW_HEIGHT * len(compared)
+    rows = []
+    for i, (cid, b) in enumerate(compared):
+        y = 8 + i * ROW_HEIGHT
+        width = max(b.persons_equivalent / largest * (BAR_WIDTH - 60), 1.0)
+        value = t.number(b.persons_equivalent)
+        rows.append(
+            f'<text x="0" y="{y + 15}">{_e(t(f"criterion.{cid}"))}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{ROW_HEIGHT - 10}" '
+            f'fill="{BOUNDARY_COLOUR}"><title>{_e(value)}</title></rect>'
+            f'<text x="{LABEL_WIDTH + width + 6:.1f}" y="{y + 15}">{_e(value)}</text>'
+        )
+    title = t("section.boundaries")
+    return (
+        f'<svg class="chart" id="chart-boundaries" role="img" '
+        f'viewBox="0 0 {CHART_WIDTH} {height}" aria-label="{_e(title)}">'
+        f"<title>{_e(title)}</title>{''.join(rows)}</svg>"
+    )
+
+
+# --- sections -------------------------------------------------------------------------------
+
+
+def _section(name: str, title: str, *body: str) -> str:
+    return f'<section id="{name}" class="{name}"><h2>{_e(title)}</h2>{"".join(body)}</section>'
+
+
+def _flagship(result: ServiceResult, t: Translator) -> str:
+    f = flagship(result, t)
+    detail = t(
+        "flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant
+    )
+    cards = [
+        (t("flagship.energy_per_visit"), f.energy_per_visit, ""),
+        (t("flagship.climate_per_visit"), f.climate_per_visit, ""),
+        (t("flagship.persons_equivalent"), f.persons_equivalent, detail),
+    ]
+    return (
+        '<div class="flagship" id="flagship">'
+        + "".join(
+            f'<div class="card"><div class="label">{_e(label)}</div>'
+            f'<div class="value">{_e(value)}</div><div class="detail">{_e(more)}</div></div>'
+            for label, value, more in cards
+        )
+        + "</div>"
+    )
+
+
+def _impacts(result: ServiceResult, t: Translator) -> str:
+    keys = ("criterion", "unit", "total", "per_user", "per_visit", "persons_equivalent")
+    rows = []
+    for cid in CRITERION_IDS:
+        c = result.criteria[cid]
+        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
+        numbers = (c.total, c.per_user, c.per_visit)
+        rows.append([_e(t(f"criterion.{cid}")), _e(c.unit), *(t.number(n) for n in numbers), pe])
+    header = [_e(t(f"column.{k}")) for k in keys]
+    return _section("impacts", t("section.impacts"), _table(header, rows, numeric_from=2))
+
+
+def _boundaries(result: ServiceResult, t: Translator) -> str:
+    keys = ("criterion", "boundary_per_person", "persons_equivalent", "share_per_user")
+    rows = [
+        [
+            _e(t(f"criterion.{cid}")),
+            _e(f"{t.number(c.boundary.per_person_year)} {c.unit}"),
+            t.number(c.boundary.persons_equivalent),
+            _e(f"{t.number(c.boundary.share_per_user * 100)} %"),
+        ]
+        for cid in CRITERION_IDS
+        if (c := result.criteria[cid]).boundary
+    ]
+    return _section(
+        "boundaries",
+        t("section.boundaries"),
+        boundary_chart(result, t),
+        _table([_e(t(f"column.{k}")) for k in keys], rows, numeric_from=1),
+        f'<p class="note">{_e(population_note(result, t))}</p>',
+    )
+
+
+def _levers(result: ServiceResult, t: Translator) -> str:
+    """The ranked levers, when the result carries them (`acvnum.levers`)."""
+    if not result.levers:
+        return ""
+    from acvnum.report import levers_section
+
+    keys = ("rank", "lever", "change", "pe_saved")
+    header = [_e(t(f"column.{k}")) for k in keys] + [
+        _e(h) for h in levers_section.criterion_headers(t)
+    ]
+    rows = [[_e(cell) for cell in row] for row in levers_section.lever_rows(result, t)]
+    return _section(
+        "levers",
+        t("section.levers"),
+        _table(header, rows, numeric_from=3),
+        f'<p class="caption">{_e(t("levers.caption"))}</p>',
+    )
+
+
+def _assumptions(result: ServiceResult, t: Translator) -> str:
+    keys = ("value_path", "value", "status", "source")
+    rows = [
+        [
+            f"<code>{_e(a.path)}</code>",
+            _e(a.value),
+            f'<span class="default">{_e(t("status.default"))}</span>'
+            if a.status == "default"
+            else _e(t("status.input")),
+            _e(a.source),
+        ]
+        for a in result.assumptions
+    ]
+    return _section(
+        "assumptions",
+        t("section.assumptions"),
+        f'<p class="caption">{_e(t("assumptions.caption"))}</p>',
+        _table([_e(t(f"column.{k}")) for k in keys], rows),
+    )
+
+
+def _warnings(result: ServiceResult, t: Translator) -> str:
+    if not result.warnings:
+        return ""
+    items = "".join(f"<li>{_e(t(key))}</li>" for key in result.warnings)
+    return _section("warnings", t("section.warnings"), f'<ul class="warnings">{items}</ul>')
+
+
+def _footer(result: ServiceResult, t: Translator) -> str:
+    lines = [t("footer.factors", version=result.factors_version)]
+    if result.user_factors:
+        lines.append(t("footer.user_factors", ids=", ".join(result.user_factors)))
+    return "<footer>" + "".join(f"<p>{_e(line)}</p>" for line in lines) + "</footer>"
+
+
+def render_one(result: ServiceResult, t: Translator) -> str:
+    summary = t(
+        "summary.line",
+        period=period_text(result, t),
+        users=t.number(result.users),
+        visits=t.number(result.visits),
+    )
+    description = (
+        f'<p class="description">{_e(result.description)}</p>' if result.description else ""
+    )
+    parts = [
+        f"<h1>{_e(t('markdown.title', name=result.name))}</h1>",
+        description,
+        f'<p class="summary" id="summary">{_e(summary)}</p>',
+        _flagship(result, t),
+        _impacts(result, t),
+        _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
+        _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
+        _boundaries(result, t),
+        _levers(result, t),
+        _assumptions(result, t),
+        _warnings(result, t),
+        _footer(result, t),
+    ]
+    return '<section class="service">' + "\n".join(p for p in parts if p) + "</section>"
+
+
+def render(results: list[ServiceResult], lang: str = "en") -> str:
+    """The whole page: every service, one after the other."""
+    t = Translator(lang)
+    title = t("markdown.title", name=", ".join(r.name for r in results))
+    body = "\n".join(render_one(r, t) for r in results)
+    return (
+        f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+    )

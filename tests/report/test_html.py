@@ -1,0 +1,178 @@
+"""The HTML report: self-contained (nothing fetched), every section and chart, charts drawn to
+the result's numbers, both languages; and, when Chromium is there, rendered in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import struct
+import subprocess
+import zlib
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, ROOT, run_cli
+
+from acvnum.criteria import CRITERION_IDS
+from acvnum.report.html import BAR_WIDTH
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+SECTIONS = ("summary", "flagship", "impacts", "by-tier", "by-phase", "boundaries", "assumptions")
+CHARTS = ("chart-by-tier", "chart-by-phase", "chart-boundaries")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+class Page(HTMLParser):
+    """Every element's tag, attributes and the chart it sits in; the text of each section."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str], str | None]] = []
+        self.chart: str | None = None
+        self.section: list[str] = []
+        self.texts: dict[str, list[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "svg":
+            self.chart = attributes.get("id")
+        if tag == "section":
+            self.section.append(attributes.get("id", ""))
+        self.elements.append((tag, attributes, self.chart))
+
+    def handle_endtag(self, tag):
+        if tag == "svg":
+            self.chart = None
+        if tag == "section" and self.section:
+            self.section.pop()
+
+    def handle_data(self, data):
+        if self.section:
+            self.texts.setdefault(self.section[-1], []).append(data)
+
+    def ids(self) -> set[str]:
+        return {a["id"] for _, a, _ in self.elements if "id" in a}
+
+    def in_chart(self, chart: str, tag: str) -> list[dict[str, str]]:
+        return [a for t, a, c in self.elements if c == chart and t == tag]
+
+
+def html_of(path: Path, lang: str = "en") -> str:
+    result = run_cli("estimate", str(path), "--format", "html", "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def parsed(text: str) -> Page:
+    page = Page()
+    page.feed(text)
+    page.close()
+    return page
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_page_is_self_contained(path):
+    text = html_of(path)
+    assert not re.search(r"https?://", text)
+    page = parsed(text)
+    tags = {tag for tag, _, _ in page.elements}
+    assert not tags & {"script", "link", "img", "iframe", "object", "embed"}
+    assert "url(" not in text and "@import" not in text
+    assert text.startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_every_section_and_chart_is_there(path):
+    page = parsed(html_of(path))
+    assert set(SECTIONS) | set(CHARTS) <= page.ids()
+    for chart in CHARTS[:2]:
+        labels = [a for a in page.in_chart(chart, "text") if a.get("x") == "0"]
+        assert len(labels) == len(CRITERION_IDS)
+    assert len(page.in_chart("chart-boundaries", "rect")) == len(CRITERION_IDS) - 1  # not energy
+
+
+def _bar_shares(page: Page, chart: str, parts: int) -> list[list[float]]:
+    widths = [float(a["width"]) for a in page.in_chart(chart, "rect")]
+    widths = widths[parts:]  # the legend's squares come first
+    return [[w / BAR_WIDTH for w in widths[i : i + parts]] for i in range(0, len(widths), parts)]
+
+
+def test_bars_are_drawn_to_the_results_shares():
+    path = EXAMPLES / "ecommerce.yaml"
+    data = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)
+    page = parsed(html_of(path))
+    for chart, key, parts in (("chart-by-tier", "by_tier", 3), ("chart-by-phase", "by_phase", 2)):
+        for row, cid in zip(_bar_shares(page, chart, parts), CRITERION_IDS, strict=True):
+            values = data["criteria"][cid][key].values()
+            expected = [v / sum(values) for v in values]
+            assert row == pytest.approx(expected, abs=1e-3), (chart, cid)
+
+
+def test_boundary_bars_are_proportional_to_persons_equivalent():
+    path = EXAMPLES / "ecommerce.yaml"
+    data = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)
+    page = parsed(html_of(path))
+    widths = [float(a["width"]) for a in page.in_chart("chart-boundaries", "rect")]
+    pe = [
+        data["criteria"][c]["planetary_boundary"]["persons_equivalent"] for c in CRITERION_IDS[:-1]
+    ]
+    ratios = [w / p for w, p in zip(widths, pe, strict=True) if w > 1.0]
+    assert max(ratios) == pytest.approx(min(ratios), rel=1e-3)
+
+
+def test_french_page_speaks_french():
+    page_text = html_of(EXAMPLES / "ecommerce.yaml", "fr")
+    assert '<html lang="fr">' in page_text
+    page = parsed(page_text)
+    assert "Par tiers" in "".join(page.texts["by-tier"])
+    assert "Hypothèses" in "".join(page.texts["assumptions"])
+
+
+def test_levers_are_shown_when_the_result_has_them():
+    path = EXAMPLES / "ecommerce.yaml"
+    levers = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)["levers"]
+    page = parsed(html_of(path))
+    assert ("levers" in page.ids()) == bool(levers)
+    text = "".join(page.texts.get("levers", []))
+    assert all(lever["title"] in text for lever in levers)
+
+
+def test_output_file_is_written_and_kept_without_force(tmp_path):
+    target = tmp_path / "report.html"
+    path = str(EXAMPLES / "ecommerce.yaml")
+    assert run_cli("estimate", path, "-f", "html", "-o", str(target)).returncode == 0
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert run_cli("estimate", path, "-f", "html", "-o", str(target)).returncode == 2
+
+
+def _png_pixels_vary(png: bytes) -> bool:
+    """Decode the PNG's image data (no imaging library) and tell whether it is not blank."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    position, data = 8, b""
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        if kind == b"IDAT":
+            data += png[position + 8 : position + 8 + length]
+        position += 12 + length
+    raw = zlib.decompress(data)
+    return len(set(raw[1000 : len(raw) // 2])) > 20
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium (Debian chromium)")
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_page_renders_in_headless_chromium(tmp_path, lang):
+    report, shot = tmp_path / "report.html", tmp_path / "report.png"
+    report.write_text(html_of(EXAMPLES / "video-platform.yaml", lang), encoding="utf-8")
+    script = ROOT / "scripts" / "screenshot_html.sh"
+    bash = shutil.which("bash") or "/bin/bash"
+    done = subprocess.run(
+        [bash, str(script), str(report), str(shot)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert shot.stat().st_size > 10_000
+    assert _png_pixels_vary(shot.read_bytes())
+    rendered = parsed((tmp_path / "report.dom.html").read_text(encoding="utf-8"))
+    assert set(CHARTS) <= rendered.ids()
