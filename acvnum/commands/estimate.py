@@ -78,10 +78,6 @@ def render(results: list, fmt: str, lang: str, color: bool) -> str:
         from acvnum.report import html
 
         return html.render(results, lang)
-    if fmt == "html":
-        from acvnum.report import html
-
-        return html.render(results, lang)
     from acvnum.report import text
 
     return text.render(results, lang, color)
