@@ -40,7 +40,6 @@ class Format(StrEnum):
     csv = "csv"
     markdown = "markdown"
     html = "html"
-    html = "html"
 
 
 class Population(StrEnum):
