@@ -2,7 +2,8 @@
 
 Each row also carries the contribution of every (tier, phase) pair, one column each
 (`terminals.manufacturing` … `datacenter.use`): a tier's total is the sum of its two
-columns, a phase's the sum of its three. p5, p50, p95 are filled with --uncertainty.
+columns, a phase's the sum of its three. p5, p50, p95 are filled with --uncertainty;
+what_if_after, what_if_saving, what_if_reduction with --what-if (`total` is the before).
 """
 
 from __future__ import annotations
@@ -28,11 +29,26 @@ HEADER = (
     "p5",
     "p50",
     "p95",
+    "what_if_after",
+    "what_if_saving",
+    "what_if_reduction",
 )
 
 
 def _cell(value: float | None) -> str:
     return "" if value is None else repr(value)
+
+
+def _what_if_cells(result: ServiceResult, criterion: str) -> tuple[str, str, str]:
+    """After, saving and fraction saved of the --what-if change (empty without one)."""
+    w = result.what_if
+    if w is None:
+        return ("", "", "")
+    effect = w.effect
+    after, saving, reduction = (
+        w.after[criterion], effect.saving[criterion], effect.reduction[criterion]
+    )
+    return (repr(after), repr(saving), repr(reduction))
 
 
 def rows(result: ServiceResult) -> list[tuple]:
@@ -55,6 +71,7 @@ def rows(result: ServiceResult) -> list[tuple]:
                 _cell(c.boundary.persons_equivalent if c.boundary else None),
                 *(repr(v) for v in pairs),
                 *(_cell(interval.get(p)) for p in ("p5", "p50", "p95")),
+                *_what_if_cells(result, c.id),
             )
         )
     return out
