@@ -1,0 +1,95 @@
+"""--what-if: a path and a value checked like the file, errors that name the path."""
+
+import pytest
+from conftest import EXAMPLES
+
+from acvnum.assessment import load_service
+from acvnum.factors import load_factors
+from acvnum.whatif import WhatIfError, changed_service, parse_assignment
+
+TABLE = load_factors()
+SHOP = EXAMPLES / "ecommerce.yaml"
+
+
+def apply(*texts: str):
+    service = load_service(SHOP, TABLE)
+    return service, changed_service(service, [parse_assignment(t) for t in texts], TABLE)
+
+
+def test_a_value_is_read_with_its_unit_like_in_the_file():
+    service, changed = apply("usage.data_per_visit=1MB", "hosting.location=swe")
+    assert changed.questionnaire.usage.data_per_visit == 1e6
+    assert changed.questionnaire.hosting.location == "SWE"  # normalised like the file
+    assert service.questionnaire.usage.data_per_visit == 2.5e6  # the input is untouched
+    assert service.document.data["usage"]["data_per_visit"] == "2.5 MB"
+
+
+def test_a_section_the_file_left_out_is_created(write_yaml):
+    from conftest import MINIMAL
+
+    service = load_service(write_yaml(MINIMAL), TABLE)
+    changed = changed_service(service, [parse_assignment("hosting.pue=1.2")], TABLE)
+    assert changed.questionnaire.hosting.pue == 1.2
+    assert service.questionnaire.hosting is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "usage.data_per_vist=1MB",
+            "unknown key 'data_per_vist' in usage; did you mean 'data_per_visit'?",
+        ),
+        ("hostng.pue=1.2", "unknown key 'hostng' in the questionnaire; did you mean 'hosting'?"),
+        (
+            "hosting.servers.count=1",
+            "hosting.servers is a list: name an item, e.g. hosting.servers[0].count",
+        ),
+        ("usage[0].users=1", "usage is not a list: remove [0]"),
+        ("usage.users.x=1", "usage.users is a value: it has no key 'x'"),
+        ("usage.devices=1", "usage.devices is a section: change one of its keys"),
+        ("period=2 years", "the period cannot change"),
+        ("usage.users", "write PATH=VALUE"),
+        ("usage.users=", "write PATH=VALUE"),
+        ("usage.users=[1, 2]", "must be a single value"),
+        ("usage.users=[1", "cannot read the value"),
+    ],
+)
+def test_a_bad_path_or_value_is_refused_with_a_message_naming_it(text, message):
+    with pytest.raises(WhatIfError, match=None) as error:
+        parse_assignment(text)
+    assert message in str(error.value)
+    assert text.split("=")[0] in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hosting.servers[5].count=1", "hosting.servers has 2 item(s), so [5] does not exist"),
+        ("usage.data_per_visit=abc", "usage.data_per_visit: cannot read 'abc' as a quantity"),
+        ("hosting.location=XXX", "unknown country or region 'XXX'"),
+        ("hosting.pue=0.5", "hosting.pue: PUE must be between 1 and 4, got 0.5"),
+        ("usage.devices.smartphone=100%", "device shares must sum to 100%"),
+    ],
+)
+def test_a_value_the_questionnaire_refuses_names_the_file_and_the_what_if(text, message):
+    with pytest.raises(WhatIfError) as error:
+        apply(text)
+    assert str(error.value).startswith(f"{SHOP}: ")
+    assert message in str(error.value)
+
+
+def test_before_after_and_saving_are_the_engine_s():
+    from acvnum.assessment import Settings, assess
+
+    (result,) = assess([SHOP], Settings(what_if=("hosting.environments=1",)))
+    w = result.what_if
+    assert w.changes[0].path == "hosting.environments"
+    assert (w.changes[0].before, w.changes[0].after) == ("2", "1")
+    for cid, c in result.criteria.items():
+        assert w.before[cid] == pytest.approx(c.total, rel=1e-12)
+        assert w.effect.saving[cid] == pytest.approx(w.before[cid] - w.after[cid])
+    # One environment instead of two halves the data-centre tier and leaves the rest.
+    datacenter = result.criteria["energy"].by_tier["datacenter"]
+    assert w.effect.saving["energy"] == pytest.approx(datacenter / 2)
+    assert w.effect.persons_equivalent > 0
