@@ -38,15 +38,18 @@ def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
     return table[[unique.index(r) for r in regions]]
 
 
-def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    """The matrix of impacts per unit of activity, shape (N, S, activities, criteria)."""
+def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]:
+    """One row per activity, each broadcastable to (N, S, criteria).
+
+    Rows that are the same object (a grid shared by several use activities) may be applied
+    once to the sum of their activities' amounts: acvnum.uncertainty does so for speed.
+    """
     users_grid, host_grid = _grid(f, s.user_region), _grid(f, s.host_region)
     storage = np.where(
         s.storage_hdd[..., np.newaxis] == 1,
         _impact_vector(f, "storage.hdd"),
         _impact_vector(f, "storage.ssd"),
     )
-    shape = (s.count, f.samples, len(CRITERION_IDS))
     rows = []
     for activity in ACTIVITIES:
         if activity.phase == "use":
@@ -56,6 +59,13 @@ def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
             rows.append(storage)
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
+    return rows
+
+
+def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """The matrix of impacts per unit of activity, shape (N, S, activities, criteria)."""
+    shape = (s.count, f.samples, len(CRITERION_IDS))
+    rows = characterisation_rows(s, f)
     return np.stack([np.broadcast_to(row, shape) for row in rows], axis=2)
 
 

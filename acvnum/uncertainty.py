@@ -28,52 +28,51 @@ from dataclasses import dataclass, fields, replace
 import numpy as np
 
 from acvnum.criteria import CRITERION_IDS
-from acvnum.engine import evaluate
+from acvnum.engine import characterisation_rows
 from acvnum.factors import FactorTable, FactorValues
-from acvnum.inventory import ACTIVITIES, TIERS, ServerArrays, ServiceArrays
+from acvnum.inventory import ACTIVITIES, TIERS, ServerArrays, ServiceArrays, inventory
 
 Z95 = 1.6448536269514722  # the standard normal's 95th percentile
 PERCENTILES = (5.0, 50.0, 95.0)
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 0
-CHUNK_CELLS = 2**18
+CHUNK_CELLS = 2**20
 MAX_SERVICE_SAMPLES = 2_000_000
 SENSITIVITY_SAMPLES = 10_000
-_TIER_MASK = np.array([[a.tier == t for a in ACTIVITIES] for t in TIERS], dtype=float)
 
 
 class TooManySamples(ValueError):
     """The run would keep more than MAX_SERVICE_SAMPLES service-samples in memory."""
 
 
-@dataclass(frozen=True)
 class SplitDistribution:
     """K uncertain quantities: central values and 5th/95th percentiles, each of shape (K,)."""
 
-    central: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-
-    def _spreads(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per quantity: lognormal or not, and the sigma of each half (log or linear units)."""
-        logarithmic = self.low > 0
+    def __init__(self, central: np.ndarray, low: np.ndarray, high: np.ndarray):
+        self.central, self.low, self.high = central, low, high
+        self.logarithmic = low > 0
 
         def positive(values: np.ndarray) -> np.ndarray:
-            return np.where(logarithmic, values, 1.0)
+            return np.where(self.logarithmic, values, 1.0)
 
-        c, lo, hi = self.central, self.low, self.high
-        below = np.where(logarithmic, np.log(positive(c) / positive(lo)), c - lo)
-        above = np.where(logarithmic, np.log(positive(hi) / positive(c)), hi - c)
-        return logarithmic, below / Z95, above / Z95
+        log_below = np.log(positive(central) / positive(low))
+        log_above = np.log(positive(high) / positive(central))
+        #: The sigma of each half, in log units (lognormal) or in the quantity's unit.
+        self.below = np.where(self.logarithmic, log_below, central - low) / Z95
+        self.above = np.where(self.logarithmic, log_above, high - central) / Z95
 
     def quantiles(self, z: np.ndarray) -> np.ndarray:
         """The values at standard normal scores z (shape (..., K)), same shape."""
-        logarithmic, below, above = self._spreads()
-        step = z * np.where(z < 0, below, above)
-        lognormal = self.central * np.exp(np.where(logarithmic, step, 0.0))
+        step = np.where(z < 0, self.below, self.above)
+        step *= z
+        if self.logarithmic.all():
+            np.exp(step, out=step)
+            step *= self.central
+            return step
+        lognormal = self.central * np.exp(np.where(self.logarithmic, step, 0.0))
         normal = self.central + step
         normal = np.where(self.low >= 0, np.maximum(normal, 0.0), normal)
-        return np.where(logarithmic, lognormal, normal)
+        return np.where(self.logarithmic, lognormal, normal)
 
 
 class SampledFactors(FactorValues):
@@ -99,9 +98,27 @@ class SampledFactors(FactorValues):
 
 
 def tier_impacts(arrays: ServiceArrays, factors: FactorValues) -> np.ndarray:
-    """(N, S, tiers, criteria): the engine's contributions summed by tier."""
-    contributions = evaluate(arrays, factors).contributions
-    return np.matmul(_TIER_MASK, contributions)
+    """(N, S, tiers, criteria): the engine's contributions summed by tier.
+
+    Equal to summing evaluate(...).contributions by tier, without materialising the
+    (N, S, activities, criteria) arrays: activities sharing a characterisation row (the
+    users' or the hosting grid) are summed first, then multiplied once.
+    """
+    amounts = inventory(arrays, factors)
+    rows = characterisation_rows(arrays, factors)
+    n, s = amounts.shape[:2]
+    out = np.zeros((n, s, len(TIERS), len(CRITERION_IDS)))
+    for t, tier in enumerate(TIERS):
+        groups: dict[int, tuple[np.ndarray, list[int]]] = {}
+        for a, activity in enumerate(ACTIVITIES):
+            if activity.tier == tier:
+                groups.setdefault(id(rows[a]), (rows[a], []))[1].append(a)
+        for row, members in groups.values():
+            amount = (
+                amounts[..., members].sum(axis=-1) if len(members) > 1 else amounts[..., members[0]]
+            )
+            out[:, :, t] += amount[..., np.newaxis] * row
+    return out
 
 
 # --- which quantities are uncertain ------------------------------------------------------
@@ -232,26 +249,26 @@ def propagate(
         np.concatenate([table.high[chosen], [_field(high, c.field)[c.row, 0] for c in cells]]),
     )
     rng = np.random.default_rng(seed)
-    kept = np.empty((n, samples, len(TIERS), len(CRITERION_IDS)))
+    kept = np.empty((n, len(TIERS), len(CRITERION_IDS), samples))  # samples last: contiguous
     first = min(samples, SENSITIVITY_SAMPLES)
     scores = np.empty((first, len(chosen) + len(cells)))
     for start, stop in _chunks(samples, _chunk_size(n)):
-        z = rng.standard_normal((stop - start, len(chosen) + len(cells)))
+        z = rng.standard_normal((stop - start, len(chosen) + len(cells)), dtype=np.float32)
         if start < first:
             scores[start : min(stop, first)] = z[: first - start]
         values = distribution.quantiles(z)
         factors = SampledFactors(table, dict(zip(factor_ids, values.T, strict=False)), stop - start)
         arrays = _with_inputs(central, cells, values[:, len(chosen) :]) if cells else central
-        kept[:, start:stop] = tier_impacts(arrays, factors)
-    totals = kept.sum(axis=2)
-    outputs = totals[:, :first].copy()
-    portfolio = np.percentile(totals.sum(axis=0), PERCENTILES, axis=0)
+        kept[..., start:stop] = np.moveaxis(tier_impacts(arrays, factors), 1, -1)
+    totals = kept.sum(axis=1)  # (N, criteria, samples)
+    outputs = np.moveaxis(totals[..., :first], -1, 1).copy()
+    portfolio = np.percentile(totals.sum(axis=0), PERCENTILES, axis=-1)
     owner = np.array([c.service for c in cells], dtype=int) == np.arange(n)[:, np.newaxis]
     return Propagation(
         samples=samples,
         seed=seed,
-        tiers=np.percentile(kept, PERCENTILES, axis=1, overwrite_input=True),
-        totals=np.percentile(totals, PERCENTILES, axis=1, overwrite_input=True),
+        tiers=np.percentile(kept, PERCENTILES, axis=-1, overwrite_input=True),
+        totals=np.percentile(totals, PERCENTILES, axis=-1, overwrite_input=True),
         portfolio=portfolio,
         scores=scores,
         outputs=outputs,
