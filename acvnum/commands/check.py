@@ -81,10 +81,15 @@ def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
     """Command-line budgets and tolerance, or exit 2 naming every one that cannot be read."""
     from acvnum.budgets import BudgetSyntaxError, parse_cli_budgets, parse_tolerance
 
-    try:
-        return parse_cli_budgets(budgets), parse_tolerance(tolerance)
-    except BudgetSyntaxError as error:
-        raise fail(str(error).replace("\n", "\nacvnum: ")) from None
+    problems: list[str] = []
+    for parse, given in ((parse_cli_budgets, budgets), (parse_tolerance, tolerance)):
+        try:
+            parse(given)  # type: ignore[operator]
+        except BudgetSyntaxError as error:
+            problems.append(str(error))
+    if problems:
+        raise fail("\n".join(problems).replace("\n", "\nacvnum: "))
+    return parse_cli_budgets(budgets), parse_tolerance(tolerance)
 
 
 def _run(

@@ -1,0 +1,240 @@
+"""`acvnum check` end to end: budgets from the file and the command line, a baseline in a
+git repository as CI would hold it, every output format, every kind of bad input (exit 2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import EXAMPLES, MINIMAL, assert_golden, run_cli
+
+BUDGETS = """\
+budgets:
+  - criterion: climate_change
+    per: visit
+    max: 50 g
+  - criterion: all
+    per: user
+    max_boundary_share: 5%
+"""
+
+
+def git(*args: str, cwd) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository holding one questionnaire with budgets, and a recorded baseline."""
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "service.yaml").write_text(MINIMAL + BUDGETS, encoding="utf-8")
+    recorded = run_cli(
+        "estimate", "service.yaml", "--format", "json", "-o", "baseline.json", cwd=tmp_path
+    )
+    assert recorded.returncode == 0, recorded.stderr
+    git("add", "service.yaml", "baseline.json", cwd=tmp_path)
+    git(
+        "-c",
+        "user.name=ci",
+        "-c",
+        "user.email=ci@example.org",
+        "commit",
+        "-qm",
+        "base",
+        cwd=tmp_path,
+    )
+    return tmp_path
+
+
+def edit(repo, old: str, new: str) -> None:
+    path = repo / "service.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_heavier_service_fails_on_the_baseline_naming_criterion_and_tier(repo):
+    edit(repo, "data_per_visit: 10 MB", "data_per_visit: 200 MB")  # only the network grows
+    result = run_cli("check", "service.yaml", "--baseline", "baseline.json", cwd=repo)
+    assert result.returncode == 1, result.stderr
+    assert "FAIL" in result.stdout
+    junit = run_cli("check", "service.yaml", "--baseline", "baseline.json", "-f", "junit", cwd=repo)
+    failures = [f.get("message") for f in ET.fromstring(junit.stdout).iter("failure")]
+    assert failures and all("tiers that grew: Network" in m for m in failures)
+    assert any(m.startswith("Climate change per visit grew") for m in failures)
+
+
+def test_lighter_service_passes(repo):
+    edit(repo, "data_per_visit: 10 MB", "data_per_visit: 5 MB")
+    result = run_cli("check", "service.yaml", "--baseline", "baseline.json", cwd=repo)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "FAIL" not in result.stdout
+    assert result.stdout.rstrip().endswith("checks passed.")
+
+
+def test_growth_within_tolerance_passes_and_a_tighter_tolerance_fails(repo):
+    edit(repo, "data_per_visit: 10 MB", "data_per_visit: 10.2 MB")
+    loose = run_cli("check", "service.yaml", "--baseline", "baseline.json", cwd=repo)
+    tight = run_cli(
+        "check", "service.yaml", "--baseline", "baseline.json", "--tolerance", "0%", cwd=repo
+    )
+    assert (loose.returncode, tight.returncode) == (0, 1)
+
+
+def test_a_budget_over_its_limit_fails(write_yaml):
+    path = write_yaml(MINIMAL + BUDGETS.replace("50 g", "0.5 g"))
+    result = run_cli("check", str(path))
+    assert result.returncode == 1
+    (row,) = [line for line in result.stdout.splitlines() if line.split()[2:3] == ["visit"]]
+    assert row.split()[:3] == ["Climate", "change", "visit"] and row.split()[-1] == "FAIL"
+
+
+def test_cli_budgets_add_to_the_file(write_yaml):
+    path = write_yaml(MINIMAL + BUDGETS)
+    result = run_cli(
+        "check",
+        str(path),
+        "-f",
+        "json",
+        "--budget",
+        "energy<=1kWh/visit",
+        "-b",
+        "climate_change<=1mg/total",
+    )
+    assert result.returncode == 1
+    budgets = json.loads(result.stdout)["budgets"]
+    assert [(b["criterion"], b["per"]) for b in budgets] == [
+        ("climate_change", "visit"),
+        *[
+            (c, "user")
+            for c in (
+                "climate_change",
+                "minerals_metals",
+                "acidification",
+                "particulate_matter",
+                "ionising_radiation",
+            )
+        ],
+        ("energy", "visit"),
+        ("climate_change", "total"),
+    ]
+    assert [b["passed"] for b in budgets] == [True] * 7 + [False]
+    assert budgets[-1]["limit"] == pytest.approx(1e-6)  # 1 mg in kg
+
+
+def test_json_output_is_a_result_that_can_serve_as_a_baseline(write_yaml, tmp_path):
+    path = write_yaml(MINIMAL + BUDGETS)
+    out = tmp_path / "checked.json"
+    first = run_cli("check", str(path), "-f", "json", "-o", str(out))
+    assert first.returncode == 0 and first.stdout == ""
+    data = json.loads(out.read_text())
+    assert data["check"] == {"passed": True, "baseline": None}
+    again = run_cli("check", str(path), "--baseline", str(out), "-f", "json")
+    baseline = json.loads(again.stdout)["check"]["baseline"]
+    assert again.returncode == 0
+    assert [c["change_pct"] for c in baseline["criteria"]] == [0.0] * 6
+
+
+def test_junit_has_one_case_per_budget(write_yaml):
+    path = write_yaml(MINIMAL + BUDGETS.replace("50 g", "0.5 g"))
+    result = run_cli("check", str(path), "-f", "junit")
+    assert result.returncode == 1
+    root = ET.fromstring(result.stdout)
+    (suite,) = root.findall("testsuite")
+    cases = suite.findall("testcase")
+    assert (root.get("tests"), root.get("failures")) == ("6", "1")
+    assert (suite.get("name"), suite.get("file"), len(cases)) == ("Minimal", str(path), 6)
+    assert cases[0].get("name") == "budget climate_change per visit <= 0.500 g CO2e"
+    (failure,) = cases[0].findall("failure")
+    assert failure.get("message").startswith("Climate change per visit: ")
+    assert all(c.find("failure") is None for c in cases[1:])
+
+
+def test_markdown_report(repo):
+    edit(repo, "data_per_visit: 10 MB", "data_per_visit: 200 MB")
+    result = run_cli(
+        "check", "service.yaml", "--baseline", "baseline.json", "-f", "markdown", cwd=repo
+    )
+    assert result.returncode == 1
+    assert_golden("check/regression.md", result.stdout)
+
+
+def test_markdown_report_in_french(write_yaml):
+    path = write_yaml(MINIMAL + BUDGETS, "service.yaml")
+    result = run_cli("check", "service.yaml", "-f", "markdown", "--lang", "fr", cwd=path.parent)
+    assert result.returncode == 0
+    assert_golden("check/budgets.fr.md", result.stdout)
+
+
+# --- bad input: exit 2, message named ------------------------------------------------------
+
+
+def test_bad_cli_budgets_are_all_reported(write_yaml):
+    path = write_yaml(MINIMAL + BUDGETS)
+    result = run_cli(
+        "check",
+        str(path),
+        "-b",
+        "climat<=2g/visit",
+        "-b",
+        "energy<=2g/visit",
+        "-b",
+        "all<=2g/user",
+        "-b",
+        "energy<=1%boundary/user",
+        "-b",
+        "co2<2g",
+        "--tolerance",
+        "5",
+    )
+    assert result.returncode == 2 and result.stdout == ""
+    assert_golden("check/bad_cli_budgets.txt", result.stderr)
+
+
+def test_bad_budgets_in_the_file_are_located(write_yaml):
+    bad = BUDGETS.replace("per: visit", "per: week").replace("5%", "5 g")
+    path = write_yaml(MINIMAL + bad, "service.yaml")
+    result = run_cli("check", "service.yaml", cwd=path.parent)
+    assert result.returncode == 2
+    assert_golden("check/bad_file_budgets.txt", result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "baseline.json:1:1: file not found"),
+        ("{not json", "baseline.json:1:2: not a result JSON"),
+        ('{"schema_version": 99}', "schema_version is 99, this acvnum reads version 1"),
+    ],
+)
+def test_bad_baseline_is_bad_input(write_yaml, content, message):
+    path = write_yaml(MINIMAL + BUDGETS, "service.yaml")
+    if content is not None:
+        (path.parent / "baseline.json").write_text(content, encoding="utf-8")
+    result = run_cli("check", "service.yaml", "--baseline", "baseline.json", cwd=path.parent)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_nothing_to_check_is_a_usage_error(write_yaml):
+    path = write_yaml(MINIMAL)
+    result = run_cli("check", str(path))
+    assert result.returncode == 2
+    assert "nothing to check" in result.stderr and "--budget" in result.stderr
+
+
+def test_output_is_not_overwritten_without_force(write_yaml, tmp_path):
+    path = write_yaml(MINIMAL + BUDGETS)
+    out = tmp_path / "report.md"
+    out.write_text("keep", encoding="utf-8")
+    assert run_cli("check", str(path), "-o", str(out)).returncode == 2
+    assert out.read_text() == "keep"
+    assert run_cli("check", str(path), "-o", str(out), "--force").returncode == 0
+    assert "PASS" in out.read_text()
+
+
+def test_examples_with_budgets_pass():
+    with_budgets = [p for p in sorted(EXAMPLES.glob("*.yaml")) if "budgets:" in p.read_text()]
+    assert with_budgets
+    result = run_cli("check", *map(str, with_budgets))
+    assert result.returncode == 0, result.stdout + result.stderr
