@@ -12,7 +12,6 @@ command without it; peak memory for 1,000,000 samples under 1 GB.
 from __future__ import annotations
 
 import argparse
-import statistics
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_estimate import median_seconds  # noqa: E402  (cold runs, same method)
 
 from acvnum.assessment import load_services  # noqa: E402
 from acvnum.criteria import CRITERION_IDS  # noqa: E402
@@ -104,20 +105,10 @@ def many_services(table, runs: int) -> None:
     print(f"  stacking the 10,000 questionnaires into arrays: {build * 1000:.1f} ms")
 
 
-def cold(command: list[str], runs: int) -> float:
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def cold_commands(runs: int) -> None:
     base = [sys.executable, "-m", "acvnum", "estimate", "examples/ecommerce.yaml", "-f", "json"]
-    plain = cold(base, runs)
-    sampled = cold([*base, "--uncertainty", "--samples", "10000"], runs)
+    plain = median_seconds(base, runs)
+    sampled = median_seconds([*base, "--uncertainty", "--samples", "10000"], runs)
     print(f"cold estimate: {plain * 1000:.0f} ms; with --uncertainty (10,000 samples):")
     print(f"  {sampled * 1000:.0f} ms  ratio {sampled / plain:.2f} (goal <= 2)")
 

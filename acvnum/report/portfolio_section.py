@@ -61,30 +61,16 @@ def rich_renderables(results: list[ServiceResult], t: Translator) -> list:
     """Ranking and totals for the terminal report (only for several services)."""
     if len(results) < 2:
         return []
-    from rich import box
-    from rich.table import Table
-
     from acvnum.portfolio import build
+    from acvnum.report.uncertainty_section import rich_table
 
     portfolio = build(results)
-    tables = []
-    for title_text, (header, rows), left, note in (
-        (title(results, t), ranking_table(portfolio, t), {1, 3}, None),
-        (t("portfolio.totals"), totals_table(portfolio, t), {0, 1}, t("portfolio.caption")),
-    ):
-        grid = Table(
-            title=title_text,
-            caption=note,
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            caption_justify="left",
-        )
-        for i, name in enumerate(header):
-            grid.add_column(name, justify="left" if i in left else "right")
-        for row in rows:
-            grid.add_row(*row)
-        tables.append(grid)
-    return tables
+    return [
+        rich_table(title(results, t), ranking_table(portfolio, t), {1, 3}),
+        rich_table(
+            t("portfolio.totals"), totals_table(portfolio, t), {0, 1}, t("portfolio.caption")
+        ),
+    ]
 
 
 def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:

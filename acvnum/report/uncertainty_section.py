@@ -95,29 +95,33 @@ def caption(result: ServiceResult, t: Translator) -> str:
 # --- layouts -------------------------------------------------------------------------------
 
 
+def rich_table(title: str, layout: tuple, left: set[int], note: str | None = None):
+    """A rich table of (header, rows); columns in `left` are left-aligned, others right."""
+    from rich import box
+    from rich.table import Table
+
+    header, rows = layout
+    grid = Table(
+        title=title,
+        caption=note or None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+    )
+    for i, name in enumerate(header):
+        grid.add_column(name, justify="left" if i in left else "right")
+    for row in rows:
+        grid.add_row(*row)
+    return grid
+
+
 def rich_renderables(result: ServiceResult, t: Translator) -> list:
     """Tables for the terminal report (empty without --uncertainty)."""
     if result.uncertainty is None:
         return []
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
-    def table(title: str, layout: tuple, left: set[int], note: str = "") -> Table:
-        header, rows = layout
-        grid = Table(
-            title=title,
-            caption=note or None,
-            box=box.SIMPLE_HEAD,
-            title_justify="left",
-            caption_justify="left",
-        )
-        for i, name in enumerate(header):
-            grid.add_column(name, justify="left" if i in left else "right")
-        for row in rows:
-            grid.add_row(*row)
-        return grid
-
+    table = rich_table
     drivers = driver_table(result, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
     return [
