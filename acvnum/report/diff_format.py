@@ -12,6 +12,7 @@ from typing import Any
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from acvnum.comparison import Change, CriterionChange, Snapshot, compare
 from acvnum.i18n import Translator
@@ -64,9 +65,25 @@ def _legend(a: Snapshot, b: Snapshot) -> str:
     return f"A: {a.name} ({a.source})\nB: {b.name} ({b.source})"
 
 
+def _tier_table(changes: list[CriterionChange], title: str, t: Translator) -> Table:
+    """One heading row per criterion (with its unit), its tiers indented under it."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+    headers = _headers(t, by_tier=True)
+    table.add_column(f"{headers[0]} / {headers[1]}", no_wrap=True)
+    for header in headers[3:]:
+        table.add_column(header, justify="right", no_wrap=True)
+    for c in changes:
+        size, label = _size(c)
+        table.add_row(Text(f"{t(f'criterion.{c.criterion}')} ({label})", style="bold"))
+        for tier, change in c.by_tier.items():
+            table.add_row(f"  {t(f'tier.{tier}')}", *_figures(change, size, t))
+    return table
+
+
 def render_text(a: Snapshot, b: Snapshot, per: str, lang: str = "en", color: bool = False) -> str:
     t = Translator(lang)
     changes = compare(a, b, per)  # type: ignore[arg-type]
+    per_text = t(f"diff.per.{per}")
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -79,17 +96,13 @@ def render_text(a: Snapshot, b: Snapshot, per: str, lang: str = "en", color: boo
     )
     console.print(_legend(a, b))
     console.print()
-    for title, by_tier, rows in (
-        (t("diff.impacts", per=t(f"diff.per.{per}")), False, criterion_rows(changes, t)),
-        (t("diff.by_tier", per=t(f"diff.per.{per}")), True, tier_rows(changes, t)),
-    ):
-        table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
-        left = 3 if by_tier else 2
-        for i, header in enumerate(_headers(t, by_tier)):
-            table.add_column(header, justify="left" if i < left else "right", no_wrap=i >= left)
-        for row in rows:
-            table.add_row(*row)
-        console.print(table)
+    table = Table(title=t("diff.impacts", per=per_text), box=box.SIMPLE_HEAD, title_justify="left")
+    for i, header in enumerate(_headers(t, by_tier=False)):
+        table.add_column(header, justify="left" if i < 2 else "right", no_wrap=i >= 2)
+    for row in criterion_rows(changes, t):
+        table.add_row(*row)
+    console.print(table)
+    console.print(_tier_table(changes, t("diff.by_tier", per=per_text), t))
     return buffer.getvalue()
 
 
