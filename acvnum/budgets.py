@@ -107,9 +107,24 @@ def judge(
     ]
 
 
-def evaluate(budgets: list[Budget], result: ServiceResult) -> list[BudgetOutcome]:
-    """Each budget against the result's central values."""
-    return judge(budgets, result, central_values(result))
+def percentile_values(result: ServiceResult, key: str) -> dict[str, dict[str, float]]:
+    """The result's figures at one sampled percentile (key "p95"), per visit, user, total."""
+    totals = {cid: c.interval[key] for cid, c in result.criteria.items() if c.interval}
+    visits = result.visits or 1.0
+    return {
+        "visit": {cid: v / visits for cid, v in totals.items()},
+        "user": {cid: v / result.users for cid, v in totals.items()},
+        "total": totals,
+    }
+
+
+def evaluate(
+    budgets: list[Budget], result: ServiceResult, statistic: str = "central"
+) -> list[BudgetOutcome]:
+    """Each budget against the central values, or a percentile of the samples ("p95")."""
+    if statistic == "central":
+        return judge(budgets, result, central_values(result))
+    return judge(budgets, result, percentile_values(result, statistic), statistic)
 
 
 # --- budgets on the command line ----------------------------------------------------------
@@ -257,9 +272,10 @@ def check_service(
     baselines: list[Snapshot] | None,
     tolerance: float,
     alone: bool,
+    statistic: str = "central",
 ) -> ServiceCheck:
     """Judge one result; its outcomes also go to `result.budgets` for the JSON contract."""
-    result.budgets = evaluate(budgets, result)
+    result.budgets = evaluate(budgets, result, statistic)
     if baselines is None:
         return ServiceCheck(result, result.budgets)
     current = from_result(result)

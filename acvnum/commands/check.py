@@ -22,6 +22,14 @@ from acvnum.commands.common import (
     input_errors,
     write_output,
 )
+from acvnum.commands.sampling import (
+    DEFAULT_SAMPLES,
+    ConfidenceOption,
+    SamplesOption,
+    SeedOption,
+    confidence_statistic,
+    sampling_errors,
+)
 from acvnum.exitcodes import ExitCode
 
 if TYPE_CHECKING:
@@ -98,6 +106,7 @@ def _run(
     baseline: Path | None,
     tolerance: float,
     factors: Path | None,
+    sampling: tuple[str, int, int] = ("central", 0, 0),
 ) -> CheckRun:
     """Load everything (all bad input reported before any work), evaluate, judge."""
     from acvnum.assessment import Settings, assess_services, load_services
@@ -106,7 +115,12 @@ def _run(
     from acvnum.factors import load_factors
 
     baselines = load_json(baseline) if baseline is not None else None
-    settings = Settings(factors_file=str(factors) if factors else None)
+    statistic, samples, seed = sampling
+    settings = Settings(
+        factors_file=str(factors) if factors else None,
+        samples=samples if statistic != "central" else None,
+        seed=seed,
+    )
     table = load_factors(settings.factors_file)
     services = load_services(list(files), table)
     if baseline is None and not extra and not any(s.questionnaire.budgets for s in services):
@@ -118,7 +132,9 @@ def _run(
     results = assess_services(services, table, settings)
     alone = len(results) == 1
     checks = [
-        check_service(r, [*s.questionnaire.budgets, *extra], baselines, tolerance, alone)
+        check_service(
+            r, [*s.questionnaire.budgets, *extra], baselines, tolerance, alone, statistic
+        )
         for s, r in zip(services, results, strict=True)
     ]
     return CheckRun(checks, str(baseline) if baseline else None, tolerance)
@@ -134,11 +150,15 @@ def check(
     force: ForceOption = False,
     lang: LangOption = Lang.en,
     factors: FactorsOption = None,
+    confidence: ConfidenceOption = None,
+    samples: SamplesOption = DEFAULT_SAMPLES,
+    seed: SeedOption = 0,
 ) -> None:
     """Check services against their impact budgets and, optionally, a baseline result."""
     extra, limit = _options(budget or [], tolerance)
-    with input_errors():
-        run = _run(files, extra, baseline, limit, factors)
+    sampling = (confidence_statistic(confidence), samples, seed)
+    with input_errors(), sampling_errors():
+        run = _run(files, extra, baseline, limit, factors, sampling)
     write_output(render(run, fmt.value, lang.value, color_wanted(output)), output, force)
     raise typer.Exit(ExitCode.OK if run.passed else ExitCode.BUDGET_EXCEEDED)
 

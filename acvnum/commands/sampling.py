@@ -41,3 +41,26 @@ def sampling_errors() -> Iterator[None]:
         yield
     except TooManySamples as error:
         raise fail(f"{error}: lower --samples or assess fewer services at once") from None
+
+
+ConfidenceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--confidence",
+        help="Judge budgets on a sampled percentile instead of the central value: "
+        "95% (the 95th percentile) or 50% (the median). Samples the uncertainty.",
+    ),
+]
+#: The confidence levels a budget can be judged at, and the percentile each reads.
+CONFIDENCE_LEVELS = {"95%": "p95", "50%": "p50"}
+
+
+def confidence_statistic(confidence: str | None) -> str:
+    """'95%' -> 'p95'; None -> 'central'; anything else is a usage error (exit 2)."""
+    if confidence is None:
+        return "central"
+    statistic = CONFIDENCE_LEVELS.get(confidence.replace(" ", ""))
+    if statistic is None:
+        known = ", ".join(CONFIDENCE_LEVELS)
+        raise fail(f"--confidence {confidence!r} is not supported; use one of {known}")
+    return statistic

@@ -1,0 +1,32 @@
+"""`acvnum check --confidence 95%`: budgets judged on the 95th percentile of the samples."""
+
+import json
+
+from conftest import MINIMAL, run_cli
+
+# MINIMAL's climate change per visit: about 2.4 g central, about 4.5 g at the 95th percentile
+# (estimate --uncertainty --format json: per_visit, interval.p95 / visits): 3 g lies between.
+BUDGET = """\
+budgets:
+  - criterion: climate_change
+    per: visit
+    max: 3 g
+"""
+
+
+def test_a_budget_met_by_the_central_value_fails_at_95_percent_confidence(write_yaml):
+    path = str(write_yaml(MINIMAL + BUDGET))
+    estimate = json.loads(run_cli("estimate", path, "--uncertainty", "-f", "json").stdout)
+    climate, visits = estimate["criteria"]["climate_change"], estimate["service"]["visits"]
+    assert climate["per_visit"] < 0.003 < climate["interval"]["p95"] / visits
+    assert run_cli("check", path).returncode == 0
+    sampled = run_cli("check", path, "--confidence", "95%", "-f", "json")
+    assert sampled.returncode == 1
+    (outcome,) = json.loads(sampled.stdout)["budgets"]  # one service: one object
+    assert outcome["statistic"] == "p95" and outcome["passed"] is False
+    assert outcome["value"] * visits == climate["interval"]["p95"]
+
+
+def test_an_unsupported_confidence_is_a_usage_error(write_yaml):
+    result = run_cli("check", str(write_yaml(MINIMAL + BUDGET)), "--confidence", "90%")
+    assert result.returncode == 2 and "not supported; use one of 95%, 50%" in result.stderr
