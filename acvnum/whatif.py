@@ -93,7 +93,7 @@ def parse_assignment(text: str) -> Assignment:
     """'usage.data_per_visit=1MB' -> Assignment; a bad path or value raises WhatIfError."""
     path_text, equals, value_text = text.partition("=")
     if not equals or not value_text.strip():
-        raise WhatIfError(f"--what-if {text!r}: write PATH=VALUE, e.g. usage.data_per_visit=1MB")
+        raise WhatIfError(f"--what-if {text}: write PATH=VALUE, e.g. usage.data_per_visit=1MB")
     try:
         path = modelpath.parse(path_text)
         check_path(path)

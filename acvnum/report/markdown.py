@@ -149,7 +149,7 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
     ]
     rows = levers_section.lever_rows(result, t)
     why = [
-        f"{lever.rank}. **{lever.title(t.lang)}**: {lever.rationale(t.lang)}"
+        f"{lever.rank}. **{lever.title(t.lang)}** — {lever.rationale(t.lang)}"
         f" _{t('column.source')}: {lever.lever.source}_"
         for lever in result.levers
     ]
