@@ -1,0 +1,49 @@
+"""The cells of the levers and what-if sections, shared by the text and markdown reports."""
+
+import pytest
+from conftest import EXAMPLES
+
+from acvnum.assessment import Settings, assess
+from acvnum.criteria import CRITERION_IDS
+from acvnum.i18n import Translator
+from acvnum.report.levers_section import lever_rows, variation, what_if_rows
+
+EN, FR = Translator("en"), Translator("fr")
+
+
+@pytest.mark.parametrize(
+    ("reduction", "en", "fr"),
+    [
+        (0.171, "−17 %", "−17 %"),
+        (0.0613, "−6.1 %", "−6,1 %"),
+        (-0.004, "+0.4 %", "+0,4 %"),
+        (0.0004, "0 %", "0 %"),  # below 0.05 %: shown as no change
+        (1.0, "−100 %", "−100 %"),
+    ],
+)
+def test_a_saving_is_shown_as_the_criterion_s_signed_variation(reduction, en, fr):
+    assert variation(reduction, EN) == en
+    assert variation(reduction, FR) == fr
+
+
+@pytest.fixture(scope="module")
+def result():
+    settings = Settings(levers=3, what_if=("hosting.pue=1.2",))
+    return assess([EXAMPLES / "ecommerce.yaml"], settings)[0]
+
+
+def test_one_row_per_lever_then_the_combination(result):
+    rows = lever_rows(result, FR)
+    assert [row[0] for row in rows] == ["1", "2", "3", ""]
+    assert rows[0][1] == result.levers[0].lever.title["fr"]
+    assert rows[-1][1] == "Les 3 premiers ensemble" and rows[-1][2] == "1 + 2 + 3"
+    assert all(len(row) == 4 + len(CRITERION_IDS) for row in rows)
+
+
+def test_what_if_rows_give_before_after_and_saving_per_criterion(result):
+    rows = what_if_rows(result, EN)
+    assert [row[0] for row in rows] == [EN(f"criterion.{c}") for c in CRITERION_IDS]
+    energy = rows[-1]
+    w = result.what_if
+    assert energy[2:5] == [EN.number(w.before["energy"]), EN.number(w.after["energy"]),
+                           EN.number(w.effect.saving["energy"])]  # fmt: skip
