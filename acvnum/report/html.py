@@ -22,8 +22,8 @@ from acvnum.result import ServiceResult
 COLOURS = ("#1f6fb2", "#e08a1e", "#5b9a3c")
 BOUNDARY_COLOUR = "#b23a48"
 CHART_WIDTH = 760
-LABEL_WIDTH = 210
-BAR_WIDTH = 470
+LABEL_WIDTH = 240  # room for the longest French criterion name
+BAR_WIDTH = 460
 ROW_HEIGHT = 30
 
 CSS = """
