@@ -77,3 +77,13 @@ def period_text(result: ServiceResult, t: Translator) -> str:
     if abs(days - 365.25) < 1e-6:
         return t("period.year")
     return t("period.days", days=t.number(days))
+
+
+def summary_line(result: ServiceResult, t: Translator) -> str:
+    """'1 year · 50,000 users · 1,200,000 visits': the line under every report's title."""
+    return t(
+        "summary.line",
+        period=period_text(result, t),
+        users=t.number(result.users),
+        visits=t.number(result.visits),
+    )

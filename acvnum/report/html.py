@@ -12,9 +12,9 @@ from acvnum.i18n import Translator
 from acvnum.report.common import (
     breakdown_labels,
     flagship,
-    period_text,
     population_note,
     shares,
+    summary_line,
 )
 from acvnum.result import ServiceResult
 
@@ -274,12 +274,7 @@ def _footer(result: ServiceResult, t: Translator) -> str:
 
 
 def render_one(result: ServiceResult, t: Translator) -> str:
-    summary = t(
-        "summary.line",
-        period=period_text(result, t),
-        users=t.number(result.users),
-        visits=t.number(result.visits),
-    )
+    summary = summary_line(result, t)
     description = (
         f'<p class="description">{_e(result.description)}</p>' if result.description else ""
     )

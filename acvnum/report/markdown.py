@@ -8,9 +8,9 @@ from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     breakdown_labels,
     flagship,
-    period_text,
     population_note,
     shares,
+    summary_line,
 )
 from acvnum.result import ServiceResult
 
@@ -185,12 +185,7 @@ def _what_if(result: ServiceResult, t: Translator) -> list[str]:
 
 
 def render_one(result: ServiceResult, t: Translator) -> str:
-    summary = t(
-        "summary.line",
-        period=period_text(result, t),
-        users=t.number(result.users),
-        visits=t.number(result.visits),
-    )
+    summary = summary_line(result, t)
     lines = [f"# {t('markdown.title', name=result.name)}", ""]
     if result.description:
         lines += [f"_{result.description}_", ""]

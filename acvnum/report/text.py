@@ -19,9 +19,9 @@ from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     breakdown_labels,
     flagship,
-    period_text,
     population_note,
     shares,
+    summary_line,
 )
 from acvnum.result import ServiceResult
 
@@ -62,12 +62,7 @@ def _header(result: ServiceResult, t: Translator) -> RenderableType:
     lines.append(
         t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant)
     )
-    subtitle = t(
-        "summary.line",
-        period=period_text(result, t),
-        users=t.number(result.users),
-        visits=t.number(result.visits),
-    )
+    subtitle = summary_line(result, t)
     title = result.name + (f" — {result.description}" if result.description else "")
     return Panel(
         lines,
