@@ -6,14 +6,14 @@ from __future__ import annotations
 import io
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from acvnum.budgets import CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.text import WIDTH
+from acvnum.report.text import console_for
 
 _LEFT = 3  # criterion, per and unit read left-aligned; the figures right-aligned
 
@@ -58,15 +58,7 @@ def render(run: CheckRun, lang: str = "en", color: bool = False) -> str:
     """Tables of every service, then the verdict (ANSI styles only when `color`)."""
     t = Translator(lang)
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=WIDTH,
-        color_system="standard" if color else None,
-        force_terminal=color,
-        no_color=not color,
-        highlight=False,
-        emoji=False,
-    )
+    console = console_for(buffer, color)
     for check in run.services:
         for part in (_budgets(check, t), _baseline(check, run, t)):
             if part is not None:

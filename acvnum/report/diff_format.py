@@ -10,7 +10,6 @@ import json
 from typing import Any
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
@@ -18,7 +17,7 @@ from acvnum.comparison import Change, CriterionChange, Snapshot, compare
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.markdown import _table
-from acvnum.report.text import WIDTH
+from acvnum.report.text import console_for
 from acvnum.result import SCHEMA_VERSION
 
 
@@ -85,15 +84,7 @@ def render_text(a: Snapshot, b: Snapshot, per: str, lang: str = "en", color: boo
     changes = compare(a, b, per)  # type: ignore[arg-type]
     per_text = t(f"diff.per.{per}")
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=WIDTH,
-        no_color=not color,
-        force_terminal=color,
-        color_system="standard" if color else None,
-        highlight=False,
-        emoji=False,
-    )
+    console = console_for(buffer, color)
     console.print(_legend(a, b))
     console.print()
     table = Table(title=t("diff.impacts", per=per_text), box=box.SIMPLE_HEAD, title_justify="left")

@@ -252,11 +252,9 @@ def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
     return [p for p in parts if p is not None]
 
 
-def render(results: list[ServiceResult], lang: str = "en", color: bool = False) -> str:
-    """The whole report as text (ANSI styles only when `color`)."""
-    t = Translator(lang)
-    buffer = io.StringIO()
-    console = Console(
+def console_for(buffer: io.StringIO, color: bool) -> Console:
+    """A WIDTH-column console writing to `buffer`, with ANSI styles only when `color`."""
+    return Console(
         file=buffer,
         width=WIDTH,
         color_system="standard" if color else None,
@@ -265,6 +263,13 @@ def render(results: list[ServiceResult], lang: str = "en", color: bool = False) 
         highlight=False,
         emoji=False,
     )
+
+
+def render(results: list[ServiceResult], lang: str = "en", color: bool = False) -> str:
+    """The whole report as text (ANSI styles only when `color`)."""
+    t = Translator(lang)
+    buffer = io.StringIO()
+    console = console_for(buffer, color)
     for result in results:
         for renderable in renderables(result, t):
             console.print(renderable)
