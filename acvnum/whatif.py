@@ -21,10 +21,10 @@ from acvnum import modelpath
 from acvnum.boundaries import Boundaries
 from acvnum.criteria import CRITERION_IDS
 from acvnum.factors import FactorTable
-from acvnum.levers import Change, Saving, Variant, boundary_weights, saving, show_value, totals
 from acvnum.loading import Document, InputError
 from acvnum.questionnaire import Questionnaire, dotted
 from acvnum.result import ServiceResult
+from acvnum.variants import Change, Saving, Variant, boundary_weights, saving, show_value, totals
 
 #: Keys a what-if may not change: the comparison is of one service over one period.
 _FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}

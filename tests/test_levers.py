@@ -7,23 +7,14 @@ import pytest
 import yaml
 from conftest import EXAMPLES
 
-import acvnum.levers as levers_module
+import acvnum.variants as variants_module
 from acvnum.boundaries import boundaries
 from acvnum.criteria import CRITERION_IDS
 from acvnum.factors import load_factors
 from acvnum.inventory import HOURS_PER_YEAR
-from acvnum.levers import (
-    KINDS,
-    Context,
-    Variant,
-    apply,
-    boundary_weights,
-    catalogue,
-    propose,
-    saving,
-    totals,
-)
+from acvnum.levers import KINDS, Context, apply, catalogue, propose
 from acvnum.questionnaire import Questionnaire
+from acvnum.variants import Variant, boundary_weights, saving, totals
 
 TABLE = load_factors()
 LIMITS = boundaries(TABLE)
@@ -327,13 +318,13 @@ def test_proposing_leaves_the_questionnaires_unchanged():
 
 def test_all_services_and_levers_take_two_engine_calls(monkeypatch):
     calls = []
-    real = levers_module.evaluate
+    real = variants_module.evaluate
 
     def counting(arrays, factors):
         calls.append(arrays.count)
         return real(arrays, factors)
 
-    monkeypatch.setattr(levers_module, "evaluate", counting)
+    monkeypatch.setattr(variants_module, "evaluate", counting)
     propose(EXAMPLE_QUESTIONNAIRES * 3, TABLE, LIMITS, 5)
     assert len(calls) == 2  # every lever of every service, then every combination
     assert calls[0] > 12 * len(EXAMPLE_QUESTIONNAIRES)
