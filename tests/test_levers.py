@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 import yaml
-from conftest import EXAMPLES
+from conftest import EXAMPLES, MINIMAL
 
 import acvnum.variants as variants_module
 from acvnum.boundaries import boundaries
@@ -23,18 +23,7 @@ LEVERS = {lever.id: lever for lever in catalogue()}
 V = TABLE.value
 
 #: 1000 users x 10 visits of 6 min and 10 MB: 10,000 visits, 1000 device-hours, 100 GB.
-BASE = {
-    "name": "Small",
-    "usage": {
-        "users": 1000,
-        "visits_per_user": 10,
-        "visit_duration": "6 min",
-        "data_per_visit": "10 MB",
-        "devices": {"laptop": "100%"},
-        "network": {"fixed": "100%"},
-        "location": "FRA",
-    },
-}
+BASE = yaml.safe_load(MINIMAL)
 HOURS, GIGABYTES = 1000.0, 100.0
 #: One physical server drawing a measured 100 W all year at PUE 1: 100 x 8766 / 1000 kWh.
 SERVER_KWH = 100 * HOURS_PER_YEAR / 1000
