@@ -238,6 +238,28 @@ def _levers(result: ServiceResult, t: Translator) -> str:
     )
 
 
+def _what_if(result: ServiceResult, t: Translator) -> str:
+    """The user's --what-if: the changes, then before, after and saving per criterion."""
+    if result.what_if is None:
+        return ""
+    from acvnum.report import levers_section
+
+    w = result.what_if
+    changes = "".join(
+        f"<li><code>{_e(c.path)}</code>: {_e(c.before)} → {_e(c.after)}</li>" for c in w.changes
+    )
+    header = [_e(h) for h in levers_section.what_if_headers(t)]
+    rows = [[_e(cell) for cell in row] for row in levers_section.what_if_rows(result, t)]
+    pe = t("what_if.pe_saved", value=t.number(w.effect.persons_equivalent))
+    return _section(
+        "what-if",
+        t("section.what_if"),
+        f"<ul>{changes}</ul>",
+        _table(header, rows, numeric_from=2),
+        f'<p class="caption">{_e(pe)}. {_e(t("what_if.caption"))}</p>',
+    )
+
+
 def _assumptions(result: ServiceResult, t: Translator) -> str:
     keys = ("value_path", "value", "status", "source")
     rows = [
@@ -287,6 +309,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
         _boundaries(result, t),
+        _what_if(result, t),
         _levers(result, t),
         _assumptions(result, t),
         _warnings(result, t),

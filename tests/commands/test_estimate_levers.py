@@ -81,6 +81,7 @@ def test_what_if_in_json_gives_before_after_and_saving():
     [
         ("text", "What if: usage.data_per_visit: 2.5 MB → 1 MB"),
         ("markdown", "- `usage.data_per_visit`: 2.5 MB → 1 MB"),
+        ("html", "<li><code>usage.data_per_visit</code>: 2.5 MB → 1 MB</li>"),
     ],
 )
 def test_what_if_in_the_readable_reports(fmt, expected):
