@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from acvnum.commands.common import ForceOption, Lang, LangOption, fail, input_errors
+from acvnum.commands.common import Lang, fail, input_errors
 
 if TYPE_CHECKING:
     from acvnum.factors import FactorTable
@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 PathArgument = Annotated[
     Path, typer.Argument(help="The questionnaire file to write.", show_default=True)
 ]
+InitLangOption = Annotated[
+    Lang, typer.Option("--lang", help="Language of the questions and of the file's comments.")
+]
+InitForceOption = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
 NoInputOption = Annotated[
     bool, typer.Option("--no-input", help="Ask nothing: write the template with the defaults.")
 ]
@@ -81,8 +85,8 @@ def _write_checked(path: Path, text: str, table: FactorTable) -> None:
 
 def init(
     path: PathArgument = Path("service.yaml"),
-    lang: LangOption = Lang.en,
-    force: ForceOption = False,
+    lang: InitLangOption = Lang.en,
+    force: InitForceOption = False,
     no_input: NoInputOption = False,
 ) -> None:
     """Answer the ten questions and get a commented questionnaire that acvnum validate accepts."""
