@@ -12,8 +12,9 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel
 
@@ -24,7 +25,10 @@ from acvnum.factors import FactorTable
 from acvnum.loading import Document, InputError
 from acvnum.questionnaire import Questionnaire, dotted
 from acvnum.result import ServiceResult
-from acvnum.variants import Change, Saving, Variant, boundary_weights, saving, show_value, totals
+from acvnum.variants import Change, Saving, Variant, boundary_weights, savings, show_value, totals
+
+if TYPE_CHECKING:
+    from acvnum.assessment import Service
 
 #: Keys a what-if may not change: the comparison is of one service over one period.
 _FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}
@@ -130,7 +134,7 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
     node[path[-1]] = assignment.value
 
 
-def changed_service(service: Any, assignments: list[Assignment], table: FactorTable) -> Any:
+def changed_service(service: Service, assignments: list[Assignment], table: FactorTable) -> Service:
     """A copy of the service with every assignment applied and validated like the file."""
     from acvnum.assessment import service_from_document
 
@@ -181,7 +185,7 @@ def _changes(
 
 def attach_what_if(
     results: list[ServiceResult],
-    services: list[Any],
+    services: list[Service],
     table: FactorTable,
     limits: Boundaries,
     texts: tuple[str, ...],
@@ -190,13 +194,13 @@ def attach_what_if(
     assignments = [parse_assignment(t) for t in texts]
     changed = [changed_service(s, assignments, table) for s in services]
     questionnaires = [s.questionnaire for s in services] + [c.questionnaire for c in changed]
-    computed = totals([Variant(q) for q in questionnaires], table)
-    weights, n = boundary_weights(limits), len(services)
+    computed, n = totals([Variant(q) for q in questionnaires], table), len(services)
+    years = np.array([s.questionnaire.period_years for s in services])
+    effects = savings(computed[:n], computed[n:], years, boundary_weights(limits))
     for i, result in enumerate(results):
-        q = services[i].questionnaire
         result.what_if = WhatIf(
-            changes=_changes(q, changed[i].questionnaire, assignments),
+            changes=_changes(services[i].questionnaire, changed[i].questionnaire, assignments),
             before=dict(zip(CRITERION_IDS, computed[i].tolist(), strict=True)),
             after=dict(zip(CRITERION_IDS, computed[n + i].tolist(), strict=True)),
-            effect=saving(computed[i], computed[n + i], q.period_years, weights),
+            effect=effects.row(i),
         )

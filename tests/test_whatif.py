@@ -1,7 +1,7 @@
 """--what-if: a path and a value checked like the file, errors that name the path."""
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, MINIMAL
 
 from acvnum.assessment import load_service
 from acvnum.factors import load_factors
@@ -25,8 +25,6 @@ def test_a_value_is_read_with_its_unit_like_in_the_file():
 
 
 def test_a_section_the_file_left_out_is_created(write_yaml):
-    from conftest import MINIMAL
-
     service = load_service(write_yaml(MINIMAL), TABLE)
     changed = changed_service(service, [parse_assignment("hosting.pue=1.2")], TABLE)
     assert changed.questionnaire.hosting.pue == 1.2
@@ -56,7 +54,7 @@ def test_a_section_the_file_left_out_is_created(write_yaml):
     ],
 )
 def test_a_bad_path_or_value_is_refused_with_a_message_naming_it(text, message):
-    with pytest.raises(WhatIfError, match=None) as error:
+    with pytest.raises(WhatIfError) as error:
         parse_assignment(text)
     assert message in str(error.value)
     assert text.split("=")[0] in str(error.value)
@@ -93,3 +91,15 @@ def test_before_after_and_saving_are_the_engine_s():
     datacenter = result.criteria["energy"].by_tier["datacenter"]
     assert w.effect.saving["energy"] == pytest.approx(datacenter / 2)
     assert w.effect.persons_equivalent > 0
+
+
+def test_every_service_gets_the_change_and_a_failing_one_is_named(write_yaml):
+    from acvnum.assessment import Settings, assess
+
+    minimal = write_yaml(MINIMAL, "minimal.yaml")
+    both = assess([SHOP, minimal], Settings(what_if=("usage.users=2000",)))
+    assert [r.what_if.changes[0].after for r in both] == ["2000", "2000"]
+    # 1000 -> 2000 users doubles the minimal service: terminals and network only.
+    assert both[1].what_if.effect.reduction["energy"] == pytest.approx(-1.0)
+    with pytest.raises(WhatIfError, match=rf"^{minimal}: --what-if hosting.servers\[0\]"):
+        assess([SHOP, minimal], Settings(what_if=("hosting.servers[0].count=3",)))
