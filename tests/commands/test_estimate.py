@@ -88,8 +88,9 @@ def test_unknown_format_is_a_usage_error():
 
 def test_population_choice_changes_the_boundary():
     current = run_cli("estimate", "examples/ecommerce.yaml", "-f", "markdown").stdout
-    sala = run_cli("estimate", "examples/ecommerce.yaml", "-f", "markdown",
-                   "--population", "sala2010").stdout
+    sala = run_cli(
+        "estimate", "examples/ecommerce.yaml", "-f", "markdown", "--population", "sala2010"
+    ).stdout
     assert "851 kg CO2 eq" in current and "985 kg CO2 eq" in sala  # 6.81e12 / 8.0e9 ; / 6.916e9
 
 
