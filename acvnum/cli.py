@@ -1,14 +1,28 @@
 """The typer app: thin commands that call the core and hand a result to a renderer.
 
-Each command lives in `acvnum/commands/`; this module only assembles them.
+Each command lives in `acvnum/commands/`; this module only assembles them. Only the command
+being run is imported and registered (every one for help), so a run pays for one command.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
+
 import typer
 
 from acvnum import __version__
-from acvnum.commands import check, diff, estimate, factors_cmd, init, schema_cmd, validate
+
+#: Command name -> module in acvnum.commands, in the order help lists them.
+COMMANDS = {
+    "estimate": "estimate",
+    "validate": "validate",
+    "schema": "schema_cmd",
+    "factors": "factors_cmd",
+    "init": "init",
+    "check": "check",
+    "diff": "diff",
+}
 
 app = typer.Typer(
     name="acvnum",
@@ -40,9 +54,17 @@ def main(
     """acvnum: the footprint of a digital service from a ten-question YAML file."""
 
 
-for module in (estimate, validate, schema_cmd, factors_cmd, init, check, diff):
-    module.register(app)
+def commands_for(argv: list[str]) -> list[str]:
+    """The command named on the command line, or all of them (for help and usage errors)."""
+    named = next((arg for arg in argv if not arg.startswith("-")), None)
+    return [named] if named in COMMANDS else list(COMMANDS)
+
+
+def register(names: list[str]) -> typer.Typer:
+    for name in names:
+        importlib.import_module(f"acvnum.commands.{COMMANDS[name]}").register(app)
+    return app
 
 
 def run() -> None:
-    app()
+    register(commands_for(sys.argv[1:]))()

@@ -15,11 +15,11 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-import yaml
 
 from acvnum.boundaries import Boundaries
 from acvnum.factors import FactorTable, default_directory
 from acvnum.lever_kinds import KINDS, Context
+from acvnum.loading import load_plain_yaml
 from acvnum.questionnaire import Questionnaire
 from acvnum.result import ServiceResult
 from acvnum.variants import Change, Saving, Savings, Variant, boundary_weights, savings, totals
@@ -53,7 +53,7 @@ def catalogue() -> tuple[Lever, ...]:
             change=item["change"],
             source=" ".join(item["source"].split()),
         )
-        for item in yaml.safe_load(text)["levers"]
+        for item in load_plain_yaml(text)["levers"]
     )
 
 

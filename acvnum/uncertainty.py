@@ -29,6 +29,7 @@ import numpy as np
 
 from acvnum.criteria import CRITERION_IDS
 from acvnum.engine import characterisation_rows
+from acvnum.errors import TooManySamples
 from acvnum.factors import FactorTable, FactorValues
 from acvnum.inventory import ACTIVITIES, TIERS, ServerArrays, ServiceArrays, inventory
 
@@ -39,10 +40,6 @@ DEFAULT_SEED = 0
 CHUNK_CELLS = 2**20
 MAX_SERVICE_SAMPLES = 2_000_000
 SENSITIVITY_SAMPLES = 10_000
-
-
-class TooManySamples(ValueError):
-    """The run would keep more than MAX_SERVICE_SAMPLES service-samples in memory."""
 
 
 class SplitDistribution:

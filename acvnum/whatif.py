@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from acvnum import modelpath
 from acvnum.boundaries import Boundaries
 from acvnum.criteria import CRITERION_IDS
+from acvnum.errors import WhatIfError
 from acvnum.factors import FactorTable
 from acvnum.loading import Document, InputError
 from acvnum.questionnaire import Questionnaire, dotted
@@ -32,10 +33,6 @@ if TYPE_CHECKING:
 
 #: Keys a what-if may not change: the comparison is of one service over one period.
 _FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}
-
-
-class WhatIfError(ValueError):
-    """A --what-if that cannot be applied: the message names the path and what is wrong."""
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ WhatIfOption = Annotated[
 @contextmanager
 def what_if_errors() -> Iterator[None]:
     """A --what-if that cannot be applied: its message on stderr, exit 2."""
-    from acvnum.whatif import WhatIfError
+    from acvnum.errors import WhatIfError
 
     try:
         yield

@@ -35,7 +35,7 @@ def samples_setting(uncertainty: bool, samples: int) -> int | None:
 @contextmanager
 def sampling_errors() -> Iterator[None]:
     """A run too large to keep in memory is a usage problem: exit 2 with what to change."""
-    from acvnum.uncertainty import TooManySamples
+    from acvnum.errors import TooManySamples
 
     try:
         yield
