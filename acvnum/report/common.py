@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
 from acvnum.inventory import PHASES, TIERS
 from acvnum.result import ServiceResult
@@ -87,3 +88,32 @@ def summary_line(result: ServiceResult, t: Translator) -> str:
         users=t.number(result.users),
         visits=t.number(result.visits),
     )
+
+
+IMPACT_COLUMNS = ("criterion", "unit", "total", "per_user", "per_visit", "persons_equivalent")
+BOUNDARY_COLUMNS = ("criterion", "boundary_per_person", "persons_equivalent", "share_per_user")
+
+
+def impact_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
+    """The impacts table of every report: one row of formatted cells per criterion."""
+    rows = []
+    for cid in CRITERION_IDS:
+        c = result.criteria[cid]
+        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
+        numbers = (c.total, c.per_user, c.per_visit)
+        rows.append([t(f"criterion.{cid}"), c.unit, *(t.number(n) for n in numbers), pe])
+    return rows
+
+
+def boundary_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
+    """The planetary-boundary table of every report (criteria that have a boundary)."""
+    return [
+        [
+            t(f"criterion.{cid}"),
+            f"{t.number(c.boundary.per_person_year)} {c.unit}",
+            t.number(c.boundary.persons_equivalent),
+            f"{t.number(c.boundary.share_per_user * 100)} %",
+        ]
+        for cid in CRITERION_IDS
+        if (c := result.criteria[cid]).boundary
+    ]

@@ -10,8 +10,12 @@ from html import escape
 from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
 from acvnum.report.common import (
+    BOUNDARY_COLUMNS,
+    IMPACT_COLUMNS,
+    boundary_rows,
     breakdown_labels,
     flagship,
+    impact_rows,
     population_note,
     shares,
     summary_line,
@@ -187,34 +191,18 @@ def _flagship(result: ServiceResult, t: Translator) -> str:
 
 
 def _impacts(result: ServiceResult, t: Translator) -> str:
-    keys = ("criterion", "unit", "total", "per_user", "per_visit", "persons_equivalent")
-    rows = []
-    for cid in CRITERION_IDS:
-        c = result.criteria[cid]
-        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
-        numbers = (c.total, c.per_user, c.per_visit)
-        rows.append([_e(t(f"criterion.{cid}")), _e(c.unit), *(t.number(n) for n in numbers), pe])
-    header = [_e(t(f"column.{k}")) for k in keys]
+    rows = [[_e(cell) for cell in row] for row in impact_rows(result, t)]
+    header = [_e(t(f"column.{k}")) for k in IMPACT_COLUMNS]
     return _section("impacts", t("section.impacts"), _table(header, rows, numeric_from=2))
 
 
 def _boundaries(result: ServiceResult, t: Translator) -> str:
-    keys = ("criterion", "boundary_per_person", "persons_equivalent", "share_per_user")
-    rows = [
-        [
-            _e(t(f"criterion.{cid}")),
-            _e(f"{t.number(c.boundary.per_person_year)} {c.unit}"),
-            t.number(c.boundary.persons_equivalent),
-            _e(f"{t.number(c.boundary.share_per_user * 100)} %"),
-        ]
-        for cid in CRITERION_IDS
-        if (c := result.criteria[cid]).boundary
-    ]
+    rows = [[_e(cell) for cell in row] for row in boundary_rows(result, t)]
     return _section(
         "boundaries",
         t("section.boundaries"),
         boundary_chart(result, t),
-        _table([_e(t(f"column.{k}")) for k in keys], rows, numeric_from=1),
+        _table([_e(t(f"column.{k}")) for k in BOUNDARY_COLUMNS], rows, numeric_from=1),
         f'<p class="note">{_e(population_note(result, t))}</p>',
     )
 

@@ -6,8 +6,12 @@ from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
 from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
+    BOUNDARY_COLUMNS,
+    IMPACT_COLUMNS,
+    boundary_rows,
     breakdown_labels,
     flagship,
+    impact_rows,
     population_note,
     shares,
     summary_line,
@@ -36,31 +40,8 @@ def _flagship(result: ServiceResult, t: Translator) -> list[str]:
 
 
 def _impacts(result: ServiceResult, t: Translator) -> list[str]:
-    header = [
-        t(k)
-        for k in (
-            "column.criterion",
-            "column.unit",
-            "column.total",
-            "column.per_user",
-            "column.per_visit",
-            "column.persons_equivalent",
-        )
-    ]
-    rows = []
-    for cid in CRITERION_IDS:
-        c = result.criteria[cid]
-        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
-        rows.append(
-            [
-                t(f"criterion.{cid}"),
-                c.unit,
-                t.number(c.total),
-                t.number(c.per_user),
-                t.number(c.per_visit),
-                pe,
-            ]
-        )
+    header = [t(f"column.{k}") for k in IMPACT_COLUMNS]
+    rows = impact_rows(result, t)
     return [f"## {t('section.impacts')}", "", *_table(header, rows, right_from=2)]
 
 
@@ -80,25 +61,8 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> list[str
 
 
 def _boundaries(result: ServiceResult, t: Translator) -> list[str]:
-    header = [
-        t(k)
-        for k in (
-            "column.criterion",
-            "column.boundary_per_person",
-            "column.persons_equivalent",
-            "column.share_per_user",
-        )
-    ]
-    rows = [
-        [
-            t(f"criterion.{cid}"),
-            f"{t.number(c.boundary.per_person_year)} {c.unit}",
-            t.number(c.boundary.persons_equivalent),
-            f"{t.number(c.boundary.share_per_user * 100)} %",
-        ]
-        for cid in CRITERION_IDS
-        if (c := result.criteria[cid]).boundary
-    ]
+    header = [t(f"column.{k}") for k in BOUNDARY_COLUMNS]
+    rows = boundary_rows(result, t)
     return [
         f"## {t('section.boundaries')}",
         "",
@@ -132,8 +96,6 @@ def _warnings(result: ServiceResult, t: Translator) -> list[str]:
     if not result.warnings:
         return []
     return [f"## {t('section.warnings')}", "", *(f"- {t(key)}" for key in result.warnings), ""]
-
-
 
 
 def _levers(result: ServiceResult, t: Translator) -> list[str]:

@@ -17,8 +17,12 @@ from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
 from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
+    BOUNDARY_COLUMNS,
+    IMPACT_COLUMNS,
+    boundary_rows,
     breakdown_labels,
     flagship,
+    impact_rows,
     population_note,
     shares,
     summary_line,
@@ -76,28 +80,12 @@ def _header(result: ServiceResult, t: Translator) -> RenderableType:
 
 def _impacts(result: ServiceResult, t: Translator) -> Table:
     table = Table(title=t("section.impacts"), box=box.SIMPLE_HEAD, title_justify="left")
-    for key in (
-        "column.criterion",
-        "column.unit",
-        "column.total",
-        "column.per_user",
-        "column.per_visit",
-        "column.persons_equivalent",
-    ):
+    for key in IMPACT_COLUMNS:
         table.add_column(
-            t(key), justify="left" if key in ("column.criterion", "column.unit") else "right"
+            t(f"column.{key}"), justify="left" if key in ("criterion", "unit") else "right"
         )
-    for cid in CRITERION_IDS:
-        c = result.criteria[cid]
-        pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
-        table.add_row(
-            t(f"criterion.{cid}"),
-            c.unit,
-            t.number(c.total),
-            t.number(c.per_user),
-            t.number(c.per_visit),
-            pe,
-        )
+    for row in impact_rows(result, t):
+        table.add_row(*row)
     return table
 
 
@@ -131,23 +119,10 @@ def _boundaries(result: ServiceResult, t: Translator) -> Table:
         title_justify="left",
         caption_justify="left",
     )
-    for key in (
-        "column.criterion",
-        "column.boundary_per_person",
-        "column.persons_equivalent",
-        "column.share_per_user",
-    ):
-        table.add_column(t(key), justify="left" if key == "column.criterion" else "right")
-    for cid in CRITERION_IDS:
-        c = result.criteria[cid]
-        if c.boundary is None:
-            continue
-        table.add_row(
-            t(f"criterion.{cid}"),
-            f"{t.number(c.boundary.per_person_year)} {c.unit}",
-            t.number(c.boundary.persons_equivalent),
-            f"{t.number(c.boundary.share_per_user * 100)} %",
-        )
+    for key in BOUNDARY_COLUMNS:
+        table.add_column(t(f"column.{key}"), justify="left" if key == "criterion" else "right")
+    for row in boundary_rows(result, t):
+        table.add_row(*row)
     return table
 
 
