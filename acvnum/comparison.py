@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from acvnum.loading import InputError, Problem, _read_text
+from acvnum.loading import InputError, Problem, read_text
 from acvnum.result import SCHEMA_VERSION, ServiceResult
 
 Per = Literal["visit", "user", "total"]
@@ -121,7 +121,7 @@ def _services(document: Any, source: str) -> list[Snapshot]:
 def load_json(path: str | Path) -> list[Snapshot]:
     """The services of a result JSON written by `acvnum estimate --format json`."""
     name = str(path)
-    text = _read_text(Path(path))
+    text = read_text(Path(path))
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

@@ -118,7 +118,8 @@ class _Builder:
         return result
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
+    """A UTF-8 text file, or an InputError saying why it cannot be read."""
     name = str(path)
     if not path.exists():
         raise InputError([Problem(name, 1, 1, "file not found")])
@@ -163,4 +164,4 @@ def load_plain_yaml(text: str) -> Any:
 def load_yaml(path: Path | str) -> Document:
     """Read and parse a YAML file; every failure is an InputError with a position."""
     path = Path(path)
-    return parse_yaml(_read_text(path), str(path))
+    return parse_yaml(read_text(path), str(path))

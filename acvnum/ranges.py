@@ -31,7 +31,7 @@ RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
     ("hosting", "servers", "*", "power"): ("servers.power", "W"),
     ("hosting", "servers", "*", "lifetime"): ("servers.lifetime_years", "s"),
 }
-_END = rf"{units._NUMBER}\s*[^\d\s.][^.]*?|{units._NUMBER}"
+_END = rf"{units.NUMBER}\s*[^\d\s.][^.]*?|{units.NUMBER}"
 _RANGE = re.compile(rf"^\s*(?P<low>{_END})\s*\.\.\s*(?P<high>{_END})\s*$")
 
 

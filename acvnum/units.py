@@ -100,8 +100,8 @@ ENERGY = Dimension(
     case_sensitive=True,
 )
 
-_NUMBER = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_QUANTITY = re.compile(rf"^\s*(?P<number>{_NUMBER})\s*(?P<unit>[^\d\s].*?)?\s*$")
+NUMBER = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_QUANTITY = re.compile(rf"^\s*(?P<number>{NUMBER})\s*(?P<unit>[^\d\s].*?)?\s*$")
 
 
 def _finite(number: float, text: object) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from acvnum.budgets import CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.markdown import _table
+from acvnum.report.markdown import markdown_table
 
 _MARK = {True: "✅", False: "❌"}
 
@@ -22,7 +22,11 @@ def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
         share = cc.with_share(check.budgets)
         cells = [cc.budget_cells(o, t, share) for o in check.budgets]
         rows = [_marked(c, o.passed, len(c) - 1) for c, o in zip(cells, check.budgets, strict=True)]
-        lines += [f"**{t('check.budgets')}**", "", *_table(cc.budget_header(t, share), rows, 3)]
+        lines += [
+            f"**{t('check.budgets')}**",
+            "",
+            *markdown_table(cc.budget_header(t, share), rows, 3),
+        ]
         lines += [t("check.share_caption"), ""] if share else []
     else:
         lines += [t("check.no_budget"), ""]
@@ -30,7 +34,11 @@ def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
         lines += [t("check.unmatched", name=check.result.name, file=run.baseline_file), ""]
     elif check.baseline is not None:
         rows = [_marked(cc.baseline_cells(o, t), o.passed, 5) for o in check.baseline]
-        lines += [f"**{cc.baseline_title(run, t)}**", "", *_table(cc.baseline_header(t), rows, 2)]
+        lines += [
+            f"**{cc.baseline_title(run, t)}**",
+            "",
+            *markdown_table(cc.baseline_header(t), rows, 2),
+        ]
     return lines
 
 

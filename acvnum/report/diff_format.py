@@ -16,7 +16,7 @@ from rich.text import Text
 from acvnum.comparison import Change, CriterionChange, Snapshot, compare
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.markdown import _table
+from acvnum.report.markdown import markdown_table
 from acvnum.report.text import console_for
 from acvnum.result import SCHEMA_VERSION
 
@@ -104,9 +104,9 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
     lines = [f"## {t('diff.title', a=a.name, b=b.name)}", ""]
     lines += [f"- **A**: {a.name} (`{a.source}`)", f"- **B**: {b.name} (`{b.source}`)", ""]
     lines += [f"### {t('diff.impacts', per=per_text)}", ""]
-    lines += _table(_headers(t, False), criterion_rows(changes, t), 2)
+    lines += markdown_table(_headers(t, False), criterion_rows(changes, t), 2)
     lines += [f"### {t('diff.by_tier', per=per_text)}", ""]
-    lines += _table(_headers(t, True), tier_rows(changes, t), 3)
+    lines += markdown_table(_headers(t, True), tier_rows(changes, t), 3)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -19,7 +19,8 @@ from acvnum.report.common import (
 from acvnum.result import ServiceResult
 
 
-def _table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
+def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
+    """A Markdown table; columns from `right_from` on are right-aligned (numbers)."""
     align = ["---" if i < right_from else "---:" for i in range(len(header))]
     lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
@@ -42,7 +43,7 @@ def _flagship(result: ServiceResult, t: Translator) -> list[str]:
 def _impacts(result: ServiceResult, t: Translator) -> list[str]:
     header = [t(f"column.{k}") for k in IMPACT_COLUMNS]
     rows = impact_rows(result, t)
-    return [f"## {t('section.impacts')}", "", *_table(header, rows, right_from=2)]
+    return [f"## {t('section.impacts')}", "", *markdown_table(header, rows, right_from=2)]
 
 
 def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> list[str]:
@@ -57,7 +58,7 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> list[str
             for v, s in zip(parts.values(), shares(parts).values(), strict=True)
         ]
         rows.append([t(f"criterion.{cid}"), *cells])
-    return [f"## {title}", "", *_table([t("column.criterion"), *labels.values()], rows)]
+    return [f"## {title}", "", *markdown_table([t("column.criterion"), *labels.values()], rows)]
 
 
 def _boundaries(result: ServiceResult, t: Translator) -> list[str]:
@@ -66,7 +67,7 @@ def _boundaries(result: ServiceResult, t: Translator) -> list[str]:
     return [
         f"## {t('section.boundaries')}",
         "",
-        *_table(header, rows),
+        *markdown_table(header, rows),
         population_note(result, t),
         "",
     ]
@@ -88,7 +89,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
         "",
         t("assumptions.caption"),
         "",
-        *_table(header, rows, right_from=99),
+        *markdown_table(header, rows, right_from=99),
     ]
 
 
@@ -118,7 +119,7 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
     return [
         f"## {t('section.levers')}",
         "",
-        *_table(header, rows, right_from=3),
+        *markdown_table(header, rows, right_from=3),
         t("levers.caption"),
         "",
         f"### {t('levers.why')}",
@@ -140,7 +141,7 @@ def _what_if(result: ServiceResult, t: Translator) -> list[str]:
         "",
         *(f"- `{c.path}`: {c.before} → {c.after}" for c in w.changes),
         "",
-        *_table(levers_section.what_if_headers(t), rows, right_from=2),
+        *markdown_table(levers_section.what_if_headers(t), rows, right_from=2),
         f"{pe}. {t('what_if.caption')}",
         "",
     ]

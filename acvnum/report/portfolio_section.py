@@ -78,16 +78,16 @@ def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
     if len(results) < 2:
         return []
     from acvnum.portfolio import build
-    from acvnum.report.markdown import _table
+    from acvnum.report.markdown import markdown_table
 
     portfolio = build(results)
     return [
         f"# {title(results, t)}",
         "",
-        *_table(*ranking_table(portfolio, t), right_from=2),
+        *markdown_table(*ranking_table(portfolio, t), right_from=2),
         f"## {t('portfolio.totals')}",
         "",
-        *_table(*totals_table(portfolio, t), right_from=2),
+        *markdown_table(*totals_table(portfolio, t), right_from=2),
         t("portfolio.caption"),
         "",
     ]

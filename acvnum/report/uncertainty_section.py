@@ -136,7 +136,7 @@ def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
     """Sections for the Markdown report (empty without --uncertainty)."""
     if result.uncertainty is None:
         return []
-    from acvnum.report.markdown import _table
+    from acvnum.report.markdown import markdown_table
 
     drivers = driver_table(result, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
@@ -145,15 +145,15 @@ def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
         "",
         *(f"- {line}" for line in flagship_lines(result, t)),
         "",
-        *_table(*interval_table(result, t), right_from=2),
+        *markdown_table(*interval_table(result, t), right_from=2),
         caption(result, t),
         "",
         f"### {t('uncertainty.by_tier')}",
         "",
-        *_table(*tier_table(result, t)),
+        *markdown_table(*tier_table(result, t)),
         f"### {t('uncertainty.drivers')}",
         "",
-        *(_table(*drivers, right_from=4) if drivers[1] else []),
+        *(markdown_table(*drivers, right_from=4) if drivers[1] else []),
         note,
         "",
     ]
