@@ -38,6 +38,7 @@ class Format(StrEnum):
     text = "text"
     json = "json"
     csv = "csv"
+    csv_long = "csv-long"
     markdown = "markdown"
     html = "html"
 
@@ -65,10 +66,10 @@ def render(results: list, fmt: str, lang: str, color: bool) -> str:
         from acvnum.report import json_format
 
         return json_format.render(results)
-    if fmt == "csv":
+    if fmt in ("csv", "csv-long"):
         from acvnum.report import csv_format
 
-        return csv_format.render(results)
+        return csv_format.render(results) if fmt == "csv" else csv_format.render_long(results)
     if fmt == "markdown":
         from acvnum.report import markdown
 

@@ -1,4 +1,5 @@
-"""CSV (`--format csv`): one row per service and criterion, for spreadsheets.
+"""CSV for spreadsheets. `--format csv`: one row per service and criterion (wide);
+`--format csv-long`: one row per service, criterion, tier and phase (tidy, for pivot tables).
 
 Each row also carries the contribution of every (tier, phase) pair, one column each
 (`terminals.manufacturing` … `datacenter.use`): a tier's total is the sum of its two
@@ -46,7 +47,9 @@ def _what_if_cells(result: ServiceResult, criterion: str) -> tuple[str, str, str
         return ("", "", "")
     effect = w.effect
     after, saving, reduction = (
-        w.after[criterion], effect.saving[criterion], effect.reduction[criterion]
+        w.after[criterion],
+        effect.saving[criterion],
+        effect.reduction[criterion],
     )
     return (repr(after), repr(saving), repr(reduction))
 
@@ -83,4 +86,50 @@ def render(results: list[ServiceResult]) -> str:
     writer.writerow(HEADER)
     for result in results:
         writer.writerows(rows(result))
+    return buffer.getvalue()
+
+
+LONG_HEADER = (
+    "service",
+    "file",
+    "criterion",
+    "unit",
+    "tier",
+    "phase",
+    "value",
+    "per_user",
+    "per_visit",
+)
+
+
+def long_rows(result: ServiceResult) -> list[tuple]:
+    """One row per criterion and (tier, phase) pair: the tidy layout of the same numbers."""
+    out = []
+    for c in result.criteria.values():
+        for pair in PAIRS:
+            value = sum(v for key, v in c.by_item.items() if key.startswith(f"{pair}."))
+            tier, phase = pair.split(".")
+            per_visit = value / result.visits if result.visits else 0.0
+            out.append(
+                (
+                    result.name,
+                    result.source_file,
+                    c.id,
+                    c.unit,
+                    tier,
+                    phase,
+                    repr(value),
+                    repr(value / result.users),
+                    repr(per_visit),
+                )
+            )
+    return out
+
+
+def render_long(results: list[ServiceResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LONG_HEADER)
+    for result in results:
+        writer.writerows(long_rows(result))
     return buffer.getvalue()

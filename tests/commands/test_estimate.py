@@ -49,6 +49,20 @@ def test_csv_has_one_row_per_criterion_with_a_column_per_tier_and_phase():
     assert f'"total": {total!r}'[:22] in json_total
 
 
+def test_csv_long_has_one_row_per_criterion_tier_and_phase():
+    result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv-long")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 6 * 3 * 2  # criteria × tiers × phases (issue 2)
+    wide = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv").stdout
+    (climate,) = [
+        r for r in csv.DictReader(io.StringIO(wide)) if r["criterion"] == "climate_change"
+    ]
+    for row in rows:
+        if row["criterion"] == "climate_change":
+            pair = f"{row['tier']}.{row['phase']}"
+            assert float(row["value"]) == pytest.approx(float(climate[pair]), rel=1e-12)
+
+
 def test_output_is_never_overwritten_without_force(tmp_path):
     target = tmp_path / "report.md"
     first = run_cli("estimate", "examples/ecommerce.yaml", "-f", "markdown", "-o", str(target))
