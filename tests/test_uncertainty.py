@@ -102,3 +102,27 @@ def test_too_many_service_samples_are_refused():
     arrays_run = [EXAMPLES / "ecommerce.yaml"] * 3
     with pytest.raises(uncertainty.TooManySamples):
         assess(arrays_run, Settings(samples=uncertainty.MAX_SERVICE_SAMPLES // 2))
+
+
+def test_quantiles_along_the_first_axis_equal_those_along_the_last_bit_for_bit():
+    # propagate passes (K, S) scores: the transposed layout must not change a single value
+    d = SplitDistribution(
+        np.array([2.0, 5.0, 3.0]), np.array([1.0, 0.0, 3.0]), np.array([8.0, 6.0, 3.0])
+    )
+    z = np.random.default_rng(4).standard_normal((1000, 3), dtype=np.float32)
+    along_last = d.quantiles(z.astype(float))
+    along_first = d.quantiles(np.ascontiguousarray(z.T), axis=0)
+    assert along_first.dtype == np.float64
+    assert (along_last == along_first.T).all()
+    reference = np.where(z < 0, d.below, d.above) * z  # the textbook split, with a branch
+    assert (d.quantiles(z)[:, 0] == d.central[0] * np.exp(reference[:, 0])).all()
+
+
+def test_percentiles_split_over_two_threads_equal_numpy_percentile():
+    from concurrent.futures import ThreadPoolExecutor
+
+    values = np.random.default_rng(5).lognormal(size=(2, 3, 7, 1001))
+    expected = np.percentile(values, uncertainty.PERCENTILES, axis=-1)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        got = uncertainty._percentiles(values.copy(), pool)
+    assert got.shape == expected.shape and (got == expected).all()
