@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import difflib
+import fnmatch
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from acvnum.loading import InputError, Problem
 
 COLUMNS = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note")
 REQUIRED = ("id", "value", "low", "high", "unit", "source", "year", "licence")
+Position = tuple[int, int]  # (line, column), 1-based, of a cell in its file
 KINDS = ("electricity", "device", "network", "server", "storage", "datacenter", "boundary")
 
 
@@ -44,6 +46,8 @@ class Factor:
     note: str
     origin: str  # the file it came from
     line: int = 0  # its line in that file, for messages about it
+    #: Where each of its cells starts in that file, for messages that point at one cell.
+    positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def kind(self) -> str:
@@ -52,6 +56,47 @@ class Factor:
     @property
     def exact(self) -> bool:
         return self.low == self.high
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The span a quantity can take at all: a factor outside it is a typo or a unit slip,
+    and a divisor at zero or below turns every result into a division by zero or a NaN."""
+
+    pattern: str  # fnmatch pattern over factor ids; the first that matches applies
+    minimum: float
+    strict: bool  # the minimum itself is excluded (the quantity divides something)
+    maximum: float
+    reason: str
+
+    def refuses(self, number: float) -> bool:
+        below = number <= self.minimum if self.strict else number < self.minimum
+        return below or number > self.maximum
+
+    def rule(self) -> str:
+        """'> 0', '>= 1 and <= 4': what the message asks for."""
+        lower = f"{'>' if self.strict else '>='} {self.minimum:g}"
+        return lower if math.isinf(self.maximum) else f"{lower} and <= {self.maximum:g}"
+
+
+_INF = math.inf
+#: The bounds of every quantity, by id pattern, first match wins; applied to value, low and
+#: high of the shipped tables and of a user's table alike. Divisors are strictly positive.
+LIMITS = (
+    Limits("boundary.*", 0, True, _INF, "impacts are divided by it"),
+    Limits("*.lifetime", 0, True, _INF, "manufacturing is divided by it"),
+    Limits("*.active_hours", 0, True, 24, "hours a day; the lifetime's use is divided by it"),
+    Limits("*.host_vcpu", 0, True, _INF, "a virtual server's share is divided by it"),
+    Limits("*.pue", 1, False, 4, "a data centre uses at least the energy of its servers"),
+    Limits("*.utilization", 0, False, 1, "a share of the full load"),
+    Limits("*.replicas", 1, False, 20, "copies of the data, the original included"),
+    Limits("*", 0, False, _INF, "impacts, energies and powers are never negative"),
+)
+
+
+def limits_for(factor_id: str) -> Limits:
+    """The bounds that apply to a factor id (the catch-all last entry always matches)."""
+    return next(rule for rule in LIMITS if fnmatch.fnmatchcase(factor_id, rule.pattern))
 
 
 def _number(text: str, column: str, where: Problem) -> float:
@@ -68,34 +113,61 @@ def _at(where: Problem, message: str) -> Problem:
     return Problem(where.file, where.line, where.column, message)
 
 
-def _parse_row(row: dict[str, str | None], file: str, line: int) -> Factor:
-    where = Problem(file, line, 1, "")
-    missing = [column for column in REQUIRED if not (row.get(column) or "").strip()]
+class _Row:
+    """One record of a factor CSV: its cells by column and where each cell starts."""
+
+    def __init__(self, cells: dict[str, str], positions: dict[str, Position], file: str):
+        self.cells = cells
+        self.positions = positions
+        self.file = file
+        self.line = positions[next(iter(positions))][0] if positions else 1
+
+    def where(self, column: str | None = None) -> Problem:
+        """An empty problem located at a column's cell (the row's start when unknown)."""
+        line, col = self.positions.get(column, (self.line, 1)) if column else (self.line, 1)
+        return Problem(self.file, line, col, "")
+
+    def number(self, column: str) -> float:
+        return _number(self.cells[column], column, self.where(column))
+
+
+def _check_limits(factor_id: str, numbers: dict[str, float], row: _Row) -> None:
+    """Refuse the first of value, low, high that its quantity's bounds rule out."""
+    rule = limits_for(factor_id)
+    for column, number in numbers.items():
+        if rule.refuses(number):
+            message = (
+                f"factor {factor_id}: {column} {number:g} is out of bounds; "
+                f"it must be {rule.rule()} ({rule.reason})"
+            )
+            raise InputError([_at(row.where(column), message)])
+
+
+def _check_id(factor_id: str, row: _Row) -> None:
+    if factor_id.split(".", 1)[0] not in KINDS or factor_id.count(".") < 2:
+        message = (
+            f"factor id {factor_id!r} must be kind.item.quantity "
+            f"with kind one of {', '.join(KINDS)}"
+        )
+        raise InputError([_at(row.where("id"), message)])
+
+
+def _parse_row(row: _Row) -> Factor:
+    missing = [column for column in REQUIRED if not row.cells.get(column, "")]
     if missing:
+        where = row.where(missing[0])
         raise InputError([_at(where, f"factor lacks {', '.join(missing)}")])
-    cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-    value, low, high = (_number(cells[c], c, where) for c in ("value", "low", "high"))
+    cells = row.cells
+    numbers = {c: row.number(c) for c in ("value", "low", "high")}
+    value, low, high = numbers["value"], numbers["low"], numbers["high"]
     if not low <= value <= high:
-        raise InputError(
-            [
-                _at(
-                    where,
-                    f"factor {cells['id']}: needs low <= value <= high, "
-                    f"got {low:g} / {value:g} / {high:g}",
-                )
-            ]
+        message = (
+            f"factor {cells['id']}: needs low <= value <= high, got {low:g} / {value:g} / {high:g}"
         )
-    year = _number(cells["year"], "year", where)
-    if cells["id"].split(".", 1)[0] not in KINDS or cells["id"].count(".") < 2:
-        raise InputError(
-            [
-                _at(
-                    where,
-                    f"factor id {cells['id']!r} must be kind.item.quantity "
-                    f"with kind one of {', '.join(KINDS)}",
-                )
-            ]
-        )
+        raise InputError([_at(row.where("low"), message)])
+    year = row.number("year")
+    _check_id(cells["id"], row)
+    _check_limits(cells["id"], numbers, row)
     return Factor(
         cells["id"],
         value,
@@ -106,52 +178,123 @@ def _parse_row(row: dict[str, str | None], file: str, line: int) -> Factor:
         int(year),
         cells["licence"],
         cells.get("note", ""),
-        file,
-        line,
+        row.file,
+        row.line,
+        row.positions,
     )
 
 
+def _field_starts(lines: list[str], first: int) -> list[Position]:
+    """Where each field of a record starts: commas outside quotes end a field ('""' inside
+    a quoted field toggles twice, so it changes nothing)."""
+    starts, quoted = [(first, 1)], False
+    for number, line in enumerate(lines, start=first):
+        for index, char in enumerate(line):
+            if char == '"':
+                quoted = not quoted
+            elif char == "," and not quoted:
+                starts.append((number, index + 2))
+    return starts
+
+
+def _csv_error(error: csv.Error) -> str:
+    """The csv module's words, said in terms of the file a user edits."""
+    if "unexpected end of data" in str(error):
+        return "malformed CSV row: a quote opened in this row is never closed"
+    return f"malformed CSV row: {error} (quote a text that holds a comma or a quote)"
+
+
+def _csv_problem(error: csv.Error, lines: list[str], first: int, file: str) -> Problem:
+    """An unterminated quote is shown where it opens (after it every comma is quoted, so it
+    starts the last field); any other malformed row at its start."""
+    unterminated = "unexpected end of data" in str(error)
+    line, column = _field_starts(lines, first)[-1] if unterminated else (first, 1)
+    return Problem(file, line, column, _csv_error(error))
+
+
+def _shape_problem(cells: list[str], header: tuple[str, ...]) -> str | None:
+    """A row with more fields than the header, or missing a required one, is malformed."""
+    if len(cells) > len(header):
+        return (
+            f"malformed CSV row: {len(cells)} fields where the header has {len(header)}; "
+            "quote a text that holds a comma"
+        )
+    absent = [c for c in header[len(cells) :] if c in REQUIRED]
+    if absent:
+        return (
+            f"malformed CSV row: {len(cells)} fields where the header has {len(header)} "
+            f"(no {', '.join(absent)}); a comma or a quote is missing"
+        )
+    return None
+
+
+def _records(text: str, file: str) -> tuple[tuple[str, ...], list[_Row], list[Problem]]:
+    """The header, every well-formed row and a problem for every malformed one."""
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines), strict=True)
+    header: tuple[str, ...] = ()
+    rows: list[_Row] = []
+    problems: list[Problem] = []
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(_csv_problem(error, lines[start - 1 : reader.line_num], start, file))
+            start = reader.line_num + 1
+            continue
+        positions = _field_starts(lines[start - 1 : reader.line_num], start)
+        first, start = start, reader.line_num + 1
+        if not cells:
+            continue  # a blank line
+        if not header:
+            header = tuple(cells)
+        elif (shape := _shape_problem(cells, header)) is not None:
+            problems.append(Problem(file, first, 1, shape))
+        else:
+            named = dict(zip(header, (c.strip() for c in cells), strict=False))
+            rows.append(_Row(named, dict(zip(header, positions, strict=False)), file))
+    return header, rows, problems
+
+
 def parse_csv(text: str, file: str) -> list[Factor]:
-    """CSV text -> factors; every problem names file:line."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = tuple(reader.fieldnames or ())
+    """CSV text -> factors; every problem names file:line:column."""
+    header, rows, problems = _records(text, file)
     absent = [c for c in REQUIRED if c not in header]
     if absent:
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    1,
-                    1,
-                    f"factor table lacks column(s) {', '.join(absent)}; "
-                    f"expected {','.join(COLUMNS)}",
-                )
-            ]
-        )
-    factors, seen, problems = [], {}, []
-    for row in reader:
+        message = f"factor table lacks column(s) {', '.join(absent)}; expected {','.join(COLUMNS)}"
+        raise InputError([Problem(file, 1, 1, message)])
+    factors, seen = [], {}
+    for row in rows:
         try:
-            factor = _parse_row(row, file, reader.line_num)
+            factor = _parse_row(row)
         except InputError as error:
             problems += error.problems
             continue
         if factor.id in seen:
             message = f"duplicate factor {factor.id} (first on line {seen[factor.id]})"
-            problems.append(Problem(file, reader.line_num, 1, message))
-        seen[factor.id] = reader.line_num
+            problems.append(_at(row.where("id"), message))
+        seen[factor.id] = row.line
         factors.append(factor)
     if problems:
-        raise InputError(problems)
+        raise InputError(sorted(problems, key=lambda p: (p.line, p.column)))
     return factors
 
 
 def read_table_file(path: Path) -> list[Factor]:
+    if path.is_dir():
+        raise InputError([Problem(str(path), 1, 1, "is a directory, not a factor table (CSV)")])
     if not path.is_file():
         raise InputError([Problem(str(path), 1, 1, "factor table not found")])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
         raise InputError([Problem(str(path), 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError([Problem(str(path), 1, 1, f"cannot read: {reason}")]) from None
     return parse_csv(text, str(path))
 
 
@@ -230,15 +373,19 @@ def load_factors(extra: str | Path | None = None) -> FactorTable:
 def _mismatch(factor: Factor, defaults: FactorTable) -> Problem | None:
     """A user's factor must replace a known one, in the same unit: a typo in an id or a
     unit would otherwise leave the default in force, or scale a result silently."""
-    where = Problem(factor.origin, factor.line, 1, "")
+
+    def where(column: str) -> Problem:
+        line, col = factor.positions.get(column, (factor.line, 1))
+        return Problem(factor.origin, line, col, "")
+
     if factor.id not in defaults:
         close = difflib.get_close_matches(factor.id, defaults.ids, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else " (see: acvnum factors list)"
-        return _at(where, f"unknown factor '{factor.id}'{hint}")
+        return _at(where("id"), f"unknown factor '{factor.id}'{hint}")
     expected = defaults[factor.id].unit
     if factor.unit != expected:
         return _at(
-            where,
+            where("unit"),
             f"factor {factor.id}: unit '{factor.unit}' differs from the default's "
             f"'{expected}'; convert the values to {expected}",
         )

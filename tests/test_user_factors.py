@@ -8,7 +8,7 @@ import json
 import pytest
 from conftest import MINIMAL, assert_golden, run_cli
 
-from acvnum.factors import COLUMNS, load_factors
+from acvnum.factors import COLUMNS, limits_for, load_factors
 from acvnum.loading import InputError
 
 HEADER = ",".join(COLUMNS) + "\n"
@@ -99,3 +99,119 @@ def test_text_report_names_the_users_factors(tmp_path, write_yaml):
     result = run_cli("estimate", str(write_yaml(MINIMAL)), "--factors", str(path))
     assert result.returncode == 0, result.stderr
     assert "Factors from your own table: electricity.FRA.climate_change" in result.stdout
+
+
+# --- bounds of every quantity (divisors strictly positive, nothing negative) ---------------
+
+
+def _row(factor_id: str, numbers: str, unit: str) -> str:
+    return f"{factor_id},{numbers},{unit},my database,2024,mine,\n"
+
+
+@pytest.mark.parametrize(
+    ("factor_id", "numbers", "unit", "rule"),
+    [
+        ("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year", "> 0"),
+        ("boundary.population.current", "0,0,0", "persons", "> 0"),
+        ("device.laptop.lifetime", "0,0,0", "year", "> 0"),
+        ("server.virtual.host_vcpu", "0,0,0", "vCPU", "> 0"),
+        ("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh", ">= 0"),
+        ("network.fixed.energy", "0.05,-0.01,0.1", "kWh/GB", ">= 0"),
+        ("device.laptop.active_hours", "25,20,30", "h/day", "> 0 and <= 24"),
+        ("datacenter.default.utilization", "1.5,1,2", "1", ">= 0 and <= 1"),
+        ("datacenter.default.pue", "0.9,0.8,1", "1", ">= 1 and <= 4"),
+    ],
+)
+def test_a_factor_out_of_its_quantitys_bounds_is_refused(tmp_path, factor_id, numbers, unit, rule):
+    path = table_file(tmp_path, _row(factor_id, numbers, unit))
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 2
+    assert problem.column > 1  # at the offending cell, not the start of the row
+    assert f"factor {factor_id}: " in problem.message
+    assert f"it must be {rule} (" in problem.message
+
+
+def test_every_shipped_factor_is_within_its_quantitys_bounds():
+    table = load_factors()
+    outside = [
+        f.id
+        for f in table.factors.values()
+        if any(limits_for(f.id).refuses(x) for x in (f.value, f.low, f.high))
+    ]
+    assert outside == []
+    assert limits_for("device.laptop.lifetime").strict  # divisors are strictly positive
+
+
+@pytest.mark.parametrize("command", ["estimate", "check"])
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        (_row("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year"), 32),
+        (_row("device.laptop.lifetime", "0,0,0", "year"), 24),
+        (_row("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh"), 32),
+    ],
+)
+def test_commands_refuse_a_zero_divisor_or_a_negative_factor(
+    tmp_path, write_yaml, command, row, column
+):
+    service = write_yaml(
+        MINIMAL + "budgets:\n  - criterion: energy\n    per: visit\n    max: 1 kWh\n"
+    )
+    path = table_file(tmp_path, row)
+    result = run_cli(command, str(service), "--factors", str(path))
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr and "RuntimeWarning" not in result.stderr
+    assert f"{path}:2:{column}: factor " in result.stderr
+    assert result.stdout == ""
+
+
+# --- malformed CSV rows -------------------------------------------------------------------
+
+
+def test_an_unterminated_quote_is_reported_as_such(tmp_path):
+    path = table_file(tmp_path, FRA_CLIMATE.replace(",0.1,", ',"0.1,'), FRA_CLIMATE)
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, len("electricity.FRA.climate_change,") + 1)
+    assert "a quote opened in this row is never closed" in problem.message
+    assert "lacks" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        (FRA_CLIMATE.replace("my database", "my, database"), "10 fields where the header has 9"),
+        ("electricity.FRA.climate_change,0.1,0.09\n", "3 fields where the header has 9"),
+        (FRA_CLIMATE.replace("my database", '"my" database'), "',' expected after '\"'"),
+    ],
+)
+def test_a_row_with_extra_or_missing_fields_is_malformed(tmp_path, row, words):
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, row))
+    (problem,) = caught.value.problems
+    assert problem.line == 2
+    assert problem.message.startswith("malformed CSV row: ")
+    assert words in problem.message
+
+
+def test_a_row_without_the_optional_note_is_accepted(tmp_path):
+    table = load_factors(table_file(tmp_path, FRA_CLIMATE.removesuffix(",\n") + "\n"))
+    assert table.value("electricity.FRA.climate_change") == 0.1
+
+
+def test_problems_point_at_the_offending_cell(tmp_path):
+    rows = (
+        FRA_CLIMATE.replace("0.1,0.09", "abc,0.09"),
+        FRA_CLIMATE.replace("kg CO2 eq/kWh", "g CO2 eq/kWh").replace("FRA", "DEU"),
+    )
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, *rows))
+    prefix = len("electricity.FRA.climate_change,")
+    assert [(p.line, p.column) for p in caught.value.problems] == [(2, prefix + 1)]
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, rows[1]))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, len(rows[1].split("g CO2")[0]) + 1)
