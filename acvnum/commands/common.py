@@ -58,18 +58,54 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(ExitCode.BAD_INPUT)
 
 
+def cannot_write(path: Path, reason: str) -> typer.Exit:
+    """The one message for an output that cannot be written: exit 2, never a traceback."""
+    return fail(f"cannot write {path}: {reason}")
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse early what no write can succeed on: a directory, or a parent that is missing or
+    a file (`base.yaml/x.json`), so a report or an interview is not done for nothing."""
+    if path.is_dir():
+        raise cannot_write(path, "it is a directory")
+    parent = path.parent
+    if not parent.exists():
+        raise cannot_write(path, f"{parent} does not exist")
+    if not parent.is_dir():
+        raise cannot_write(path, f"{parent} is not a directory")
+
+
+def write_file(path: Path, text: str, shown: Path | None = None) -> None:
+    """Write UTF-8 text, turning any OS refusal (read-only place, full disk, /proc, a
+    directory) into "cannot write PATH: reason", exit 2; `shown` names it when `path` is
+    a draft of it."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise cannot_write(shown or path, _reason(error)) from None
+
+
+def replace_file(draft: Path, path: Path) -> None:
+    """Move a finished draft over `path`; a refusal is exit 2, naming `path`."""
+    try:
+        draft.replace(path)
+    except OSError as error:
+        raise cannot_write(path, _reason(error)) from None
+
+
 def write_output(text: str, output: Path | None, force: bool) -> None:
     """Print, or write to `output`; an existing file is only replaced with --force."""
     if output is None:
         sys.stdout.write(text)
         return
+    check_writable(output)
     if output.exists() and not force:
         raise fail(f"{output} exists; add --force to overwrite it")
-    if output.is_dir():
-        raise fail(f"{output} is a directory")
-    if not output.parent.exists():
-        raise fail(f"{output.parent} does not exist")
-    output.write_text(text, encoding="utf-8")
+    write_file(output, text)
 
 
 def color_wanted(output: Path | None) -> bool:

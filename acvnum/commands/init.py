@@ -7,12 +7,20 @@ test) can answer them; a bad answer is explained and asked again.
 from __future__ import annotations
 
 import sys
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from acvnum.commands.common import Lang, fail, input_errors
+from acvnum.commands.common import (
+    Lang,
+    cannot_write,
+    fail,
+    input_errors,
+    replace_file,
+    write_file,
+)
 
 if TYPE_CHECKING:
     from acvnum.factors import FactorTable
@@ -74,13 +82,14 @@ def _write_checked(path: Path, text: str, table: FactorTable) -> None:
     from acvnum.assessment import load_service
 
     draft = path.with_name(f".{path.name}.draft")
-    draft.write_text(text, encoding="utf-8")
     try:
+        write_file(draft, text, shown=path)
         with input_errors():
             load_service(draft, table)
-        draft.replace(path)
+        replace_file(draft, path)
     finally:
-        draft.unlink(missing_ok=True)
+        with suppress(OSError):  # a draft that could not be written may not be removable
+            draft.unlink(missing_ok=True)
 
 
 def init(
@@ -95,6 +104,8 @@ def init(
     from acvnum.interview import defaults, render_yaml
 
     t = Translator(lang.value)
+    if path.is_dir():  # before any question: no answer could be written there
+        raise cannot_write(path, "it is a directory")
     if path.exists() and not force:
         raise fail(t("init.exists", path=path))
     if not path.parent.is_dir():
