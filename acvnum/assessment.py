@@ -56,7 +56,8 @@ def _check_regions(service: Service, table: FactorTable) -> list:
         places.append((("hosting", "location"), q.hosting.location))
     return [
         service.document.problem(
-            path, f"unknown country or region '{code}'; known: {', '.join(known)}"
+            path,
+            f"{'.'.join(path)}: unknown country or region '{code}'; known: {', '.join(known)}",
         )
         for path, code in places
         if code is not None and code not in known
@@ -89,7 +90,11 @@ def service_from_document(document: Document, table: FactorTable) -> Service:
 
 
 def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """Files as given; a directory stands for the YAML files inside it, sorted."""
+    """Files as given; a directory stands for the YAML files inside it, sorted.
+
+    A file named twice (`examples examples/ecommerce.yaml`, or by two spellings of one
+    path) is kept once, where it first appears: a portfolio would otherwise count it twice.
+    """
     expanded: list[Path] = []
     for raw in paths:
         path = Path(raw)
@@ -101,7 +106,19 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
             message = "is a directory with no questionnaire (*.yaml) in it"
             raise InputError([Problem(str(path), 1, 1, message)])
         expanded += inside
-    return expanded
+    return _first_of_each(expanded)
+
+
+def _first_of_each(paths: list[Path]) -> list[Path]:
+    """Each file once, by its resolved path (symbolic links and `..` included)."""
+    seen: set[Path] = set()
+    unique = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
 
 
 def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
@@ -135,7 +152,9 @@ def result_for(
         users=q.usage.users,
         visits=q.visits,
         criteria=criteria_results(contributions, q.usage.users, q.visits, q.period_years, limits),
-        assumptions=assumptions.collect(q, table),
+        assumptions=assumptions.collect(
+            q, table, service.bounds.written if service.bounds else None
+        ),
         warnings=assumptions.warnings(q),
         boundaries=limits,
         factors_version=FACTORS_VERSION,
