@@ -17,7 +17,7 @@ from acvnum import modelpath, units
 from acvnum.boundaries import Boundaries
 from acvnum.factors import FactorTable
 from acvnum.inventory import DEFAULT_REGION
-from acvnum.questionnaire import DEVICE_TYPES, Questionnaire
+from acvnum.questionnaire import DEVICE_TYPES, Questionnaire, Server
 from acvnum.variants import Change, Variant, show_factor
 
 
@@ -143,14 +143,17 @@ def _power_at(utilization: float, c: Context) -> float:
     return idle + (peak - idle) * utilization
 
 
+def _utilization(s: Server, c: Context) -> float:
+    """The server's given utilisation, or the factor table's default."""
+    return c.default("datacenter.default.utilization") if s.utilization is None else s.utilization
+
+
 def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Fewer servers at `target` utilisation carrying the same load (count x utilisation)."""
     hosting = v.questionnaire.hosting
     out = v
     for i, s in enumerate(hosting.servers if hosting else []):
-        used = (
-            c.default("datacenter.default.utilization") if s.utilization is None else s.utilization
-        )
+        used = _utilization(s, c)
         count = min(s.count, max(1, math.ceil(s.count * used / p["target"] - 1e-9)))
         if count >= s.count:
             continue
@@ -164,18 +167,30 @@ def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     return out if out.changes != v.changes else None
 
 
-def _off_hours(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
-    """Non-production environments run `on_share` of the time; their data is kept."""
+def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Non-production environments run `on_share` of the time; their data is kept.
+
+    Hosting is counted `environments` times, so running the copies beyond the first only
+    `on_share` of the time leaves `running` = (1 + (environments - 1) x on_share) /
+    environments of the servers' hours. What that saves depends on who owns the hardware:
+    a physical server switched off still had to be built, so only its electricity goes
+    (its average draw scales by `running`); a stopped virtual server frees its share of a
+    host for other tenants, so its allocated manufacturing goes with its electricity (its
+    average running count scales by `running`). Storage stays: the data is kept.
+    """
     hosting = v.questionnaire.hosting
     if hosting is None or hosting.environments <= 1:
         return None
-    environments = 1 + (hosting.environments - 1) * p["on_share"]
-    out = v.set(("hosting", "environments"), environments)
-    if hosting.storage is not None and hosting.storage.volume:
-        # Storage is counted per environment: keep the data, only the servers stop.
-        kept = hosting.storage.volume * hosting.environments / environments
-        out = out.set(("hosting", "storage", "volume"), kept)
-    return out
+    running = (1 + (hosting.environments - 1) * p["on_share"]) / hosting.environments
+    out = v
+    for i, s in enumerate(hosting.servers):
+        base = ("hosting", "servers", i)
+        if s.type == "virtual":
+            out = out.set((*base, "count"), s.count * running)
+            continue
+        power = _power_at(_utilization(s, c), c) if s.power is None else s.power
+        out = out.set((*base, "power"), power * running, before=power)
+    return out if out.changes != v.changes else None
 
 
 def _switch(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:

@@ -149,20 +149,51 @@ def test_longer_server_life_spreads_manufacturing_over_six_years():
     assert e.saving["energy"] == pytest.approx(0, abs=1e-9)
 
 
-def test_environments_off_hours_stops_servers_but_keeps_the_data():
+#: Two non-production copies of three on 50 h of 168 h: the share of server-hours left.
+RUNNING_OF_THREE = (1 + 2 * 50 / 168) / 3
+
+
+def test_environments_off_hours_saves_only_the_electricity_of_physical_servers():
     storage = {"volume": "1 TB", "replicas": 1}
+    hosting = {"pue": 1.0, "environments": 3, "servers": [server(power="100 W")]}
+    q = make(hosting={**hosting, "storage": storage})
+    variant, e = effect("environments_off_hours", q)
+    kept = variant.questionnaire.hosting
+    assert kept.environments == 3 and kept.storage == q.hosting.storage  # the data is kept
+    assert kept.servers[0].power == pytest.approx(100 * RUNNING_OF_THREE, rel=1e-5)
+    # 3 x 100 W all year -> 100 W + 2 x 100 W on 50 h of 168 h; nothing else changes.
+    kwh = SERVER_KWH * 3 * (1 - RUNNING_OF_THREE)
+    assert e.saving["energy"] == pytest.approx(kwh, rel=1e-5)
+    # A server switched off was still built: every impact saved is the grid's (WLD), none
+    # is the server's manufacturing.
+    for criterion in CRITERION_IDS[:-1]:
+        grid = V(f"electricity.WLD.{criterion}")
+        assert e.saving[criterion] == pytest.approx(kwh * grid, rel=1e-5), criterion
+
+
+def test_environments_off_hours_frees_the_host_share_of_virtual_servers():
     hosting = {
         "pue": 1.0,
         "environments": 3,
-        "servers": [server(power="100 W")],
-        "storage": storage,
+        "servers": [{"name": "vm", "type": "virtual", "vcpu": 8, "count": 2}],
     }
     variant, e = effect("environments_off_hours", make(hosting=hosting))
-    kept = variant.questionnaire.hosting
-    environments = 1 + 2 * 50 / 168  # two non-production copies on 50 h of 168 h
-    assert kept.environments == pytest.approx(environments, rel=1e-5)
-    assert kept.storage.volume * kept.environments == pytest.approx(3e12)  # same TB stored
-    assert e.saving["energy"] == pytest.approx(SERVER_KWH * (3 - kept.environments))
+    assert variant.questionnaire.hosting.servers[0].count == pytest.approx(2 * RUNNING_OF_THREE)
+    units = 2 * 8 / V("server.virtual.host_vcpu")  # host-equivalents, per environment
+    idle, peak = V("server.physical.power_idle"), V("server.physical.power_max")
+    watts = units * (idle + (peak - idle) * V("datacenter.default.utilization"))
+    kwh = 3 * watts * HOURS_PER_YEAR / 1000 * (1 - RUNNING_OF_THREE)
+    built = 3 * units / V("server.physical.lifetime") * (1 - RUNNING_OF_THREE)
+    assert e.saving["energy"] == pytest.approx(kwh, rel=1e-5)
+    expected = built * V("server.physical.climate_change") + kwh * V(
+        "electricity.WLD.climate_change"
+    )
+    assert e.saving["climate_change"] == pytest.approx(expected, rel=1e-5)
+
+
+def test_environments_off_hours_does_not_apply_without_servers():
+    hosting = {"environments": 3, "storage": {"volume": "1 TB"}}
+    assert apply(LEVERS["environments_off_hours"], Variant(make(hosting=hosting)), CONTEXT) is None
 
 
 def test_data_retention_halves_the_storage():
