@@ -1,12 +1,14 @@
 """Levers: each one hand-checked on a small case, then the properties of the proposals."""
 
 import copy
+import dataclasses
 
 import numpy as np
 import pytest
 import yaml
 from conftest import EXAMPLES, MINIMAL
 
+import acvnum.levers as levers_module
 import acvnum.variants as variants_module
 from acvnum.boundaries import boundaries
 from acvnum.criteria import CRITERION_IDS
@@ -300,10 +302,16 @@ def test_ranking_is_by_persons_equivalent_then_id(proposals):
         assert [r.rank for r in p.levers] == list(range(1, len(p.levers) + 1))
 
 
-def test_ties_are_broken_by_id():
-    # Two services identical but for the name rank their levers identically.
-    twins = propose([make(), make()], TABLE, LIMITS, 20)
-    assert [r.lever.id for r in twins[0].levers] == [r.lever.id for r in twins[1].levers]
+def test_ties_are_broken_by_id(monkeypatch):
+    # Two levers making the same change save exactly the same: only the id can order them.
+    # The catalogue lists the later id first, so catalogue order would put it first.
+    twin = LEVERS["lighter_pages"]
+    twins = tuple(dataclasses.replace(twin, id=i) for i in ("pages_b", "pages_a"))
+    monkeypatch.setattr(levers_module, "catalogue", lambda: twins)
+    (p,) = propose([make()], TABLE, LIMITS, 20)
+    a, b = p.levers
+    assert a.effect.persons_equivalent == b.effect.persons_equivalent > 0
+    assert [r.lever.id for r in p.levers] == ["pages_a", "pages_b"]
 
 
 def test_count_keeps_the_best(proposals):
