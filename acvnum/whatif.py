@@ -18,11 +18,12 @@ import numpy as np
 import yaml
 from pydantic import BaseModel
 
-from acvnum import modelpath
+from acvnum import modelpath, units
 from acvnum.boundaries import Boundaries
 from acvnum.criteria import CRITERION_IDS
 from acvnum.errors import WhatIfError
 from acvnum.factors import FactorTable
+from acvnum.inventory import DEFAULT_REGION
 from acvnum.loading import Document, InputError
 from acvnum.questionnaire import Questionnaire, dotted
 from acvnum.result import ServiceResult
@@ -113,6 +114,7 @@ def parse_assignment(text: str) -> Assignment:
 def _set(data: dict[str, Any], assignment: Assignment) -> None:
     """Set the value into the raw data, creating the sections the file left out."""
     path, node = assignment.path, data
+    created: str | None = None  # the first section the file left out, if any
     for depth, part in enumerate(path[:-1]):
         if isinstance(part, int):
             if part >= len(node):
@@ -123,9 +125,12 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
                 )
         elif node.get(part) is None:
             if isinstance(path[depth + 1], int):
+                absent = created or dotted(path[: depth + 1])
                 raise WhatIfError(
-                    f"--what-if {assignment.text}: {dotted(path[: depth + 1])} is empty"
+                    f"--what-if {assignment.text}: {absent} is absent from the file, "
+                    f"so [{path[depth + 1]}] does not exist: describe it in the file first"
                 )
+            created = created or dotted(path[: depth + 1])
             node[part] = {}
         node = node[part]
     node[path[-1]] = assignment.value
@@ -166,18 +171,69 @@ class WhatIf:
         }
 
 
-def _changes(
-    before: Questionnaire, after: Questionnaire, assignments: list[Assignment]
-) -> tuple[Change, ...]:
-    def value(q: Questionnaire, path: modelpath.Path) -> str:
-        try:
-            return show_value(path, modelpath.get(q, path))
-        except (AttributeError, IndexError):
-            return show_value(path, None)
+#: The factor a questionnaire key falls back on when the file leaves it out.
+_DEFAULT_FACTORS = {
+    "pue": "datacenter.default.pue",
+    "lifetime": "server.physical.lifetime",
+    "utilization": "datacenter.default.utilization",
+    "replicas": "storage.default.replicas",
+}
 
+
+def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> str:
+    """The value the calculation used at `path`: '1.5', or '1.56 (default)' when the file
+    left it out, so a reader sees what the change is compared with, not the word 'default'."""
+    try:
+        parent = modelpath.get(q, path[:-1])
+    except (AttributeError, IndexError):
+        parent = None
+    key = str(path[-1])
+    if parent is not None and key in parent.model_fields_set:
+        return show_value(path, getattr(parent, key))
+    value = _default(parent, path, table)
+    return show_value(path, None) if value is None else f"{show_value(path, value)} (default)"
+
+
+def _default(parent: Any, path: modelpath.Path, table: FactorTable) -> Any:
+    """What the calculation uses for a key the file left out (None: modelled, e.g. power)."""
+    key = str(path[-1])
+    if parent is not None and getattr(parent, key) is not None:
+        return getattr(parent, key)  # the questionnaire's own default: environments 1
+    if key == "location":
+        return DEFAULT_REGION
+    if key in _DEFAULT_FACTORS:
+        value = table.value(_DEFAULT_FACTORS[key])
+        return value * units.SECONDS_PER_YEAR if key == "lifetime" else value
+    return _model_default(path) if parent is None else None
+
+
+def _model_default(path: modelpath.Path) -> Any:
+    """The questionnaire's own default for a key of a section the file left out."""
+    model: Any = Questionnaire
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields[part]
+        model = _field_model(field.annotation)[0]
+        if model is None:
+            return None if field.is_required() else field.default
+    return None
+
+
+def _changes(
+    before: Questionnaire, after: Questionnaire, assignments: list[Assignment], table: FactorTable
+) -> tuple[Change, ...]:
     return tuple(
-        Change(dotted(a.path), value(before, a.path), value(after, a.path)) for a in assignments
+        Change(dotted(a.path), _shown(before, a.path, table), _shown(after, a.path, table))
+        for a in assignments
     )
+
+
+def _warnings(service: Service, assignments: list[Assignment]) -> list[str]:
+    """Why a change may show no effect: it describes hosting the file does not have."""
+    if service.questionnaire.hosting is None and any(a.path[0] == "hosting" for a in assignments):
+        return ["warning.what_if_no_hosting"]
+    return []
 
 
 def attach_what_if(
@@ -196,8 +252,11 @@ def attach_what_if(
     effects = savings(computed[:n], computed[n:], years, boundary_weights(limits))
     for i, result in enumerate(results):
         result.what_if = WhatIf(
-            changes=_changes(services[i].questionnaire, changed[i].questionnaire, assignments),
+            changes=_changes(
+                services[i].questionnaire, changed[i].questionnaire, assignments, table
+            ),
             before=dict(zip(CRITERION_IDS, computed[i].tolist(), strict=True)),
             after=dict(zip(CRITERION_IDS, computed[n + i].tolist(), strict=True)),
             effect=effects.row(i),
         )
+        result.warnings = [*result.warnings, *_warnings(services[i], assignments)]

@@ -103,3 +103,37 @@ def test_every_service_gets_the_change_and_a_failing_one_is_named(write_yaml):
     assert both[1].what_if.effect.reduction["energy"] == pytest.approx(-1.0)
     with pytest.raises(WhatIfError, match=rf"^{minimal}: --what-if hosting.servers\[0\]"):
         assess([SHOP, minimal], Settings(what_if=("hosting.servers[0].count=3",)))
+
+
+def test_a_list_in_a_section_the_file_left_out_is_said_to_be_absent(write_yaml):
+    service = load_service(write_yaml(MINIMAL), TABLE)
+    with pytest.raises(WhatIfError) as error:
+        changed_service(service, [parse_assignment("hosting.servers[0].count=2")], TABLE)
+    assert "hosting is absent from the file, so [0] does not exist" in str(error.value)
+    assert "empty" not in str(error.value)
+
+
+def test_a_value_left_to_its_default_is_shown_with_the_value_used(write_yaml):
+    from acvnum.assessment import Settings, assess
+
+    shop = ("hosting.servers[1].utilization=30%", "hosting.servers[0].lifetime=5 years")
+    (result,) = assess([SHOP], Settings(what_if=shop))
+    changes = [(c.before, c.after) for c in result.what_if.changes]
+    assert changes == [("50% (default)", "30%"), ("4 years (default)", "5 years")]
+    minimal = write_yaml(MINIMAL)
+    (result,) = assess([minimal], Settings(what_if=("hosting.environments=2",)))
+    assert (result.what_if.changes[0].before, result.what_if.changes[0].after) == (
+        "1 (default)",
+        "2",
+    )
+
+
+def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml):
+    from acvnum.assessment import Settings, assess
+
+    settings = Settings(what_if=("hosting.pue=1.2",))
+    (bare,) = assess([write_yaml(MINIMAL)], settings)
+    assert bare.what_if.effect.persons_equivalent == 0
+    assert "warning.what_if_no_hosting" in bare.warnings
+    (shop,) = assess([SHOP], settings)
+    assert "warning.what_if_no_hosting" not in shop.warnings

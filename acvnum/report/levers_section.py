@@ -14,12 +14,24 @@ from acvnum.result import ServiceResult
 
 
 def variation(reduction: float, t: Translator) -> str:
-    """A fraction saved as the criterion's signed variation: 0.171 -> '−17 %'."""
+    """A fraction saved as the criterion's signed variation: 0.171 -> '−17 %'.
+
+    Only an exact zero reads '0 %': a small change keeps one significant digit ('−0.04 %')
+    and a tiny one reads '−<0.001 %', so a change that does something never looks inert.
+    """
     percent = -reduction * 100
-    if abs(percent) < 0.05:
+    if abs(reduction) < 1e-12:
         return "0 %"
     sign = "−" if percent < 0 else "+"
-    digits = f"{abs(percent):.1f}" if abs(percent) < 9.95 else f"{abs(percent):.0f}"
+    size = abs(percent)
+    if size >= 9.95:
+        digits = f"{size:.0f}"
+    elif size >= 0.05:
+        digits = f"{size:.1f}"
+    elif size >= 0.001:
+        digits = f"{size:.1g}"
+    else:
+        digits = "<0.001"
     return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits} %"
 
 

@@ -114,3 +114,17 @@ def test_bad_what_if_exits_2_with_a_message_naming_the_path():
         assert result.stdout == "" and "Traceback" not in result.stderr
         outputs.append(result.stderr)
     assert_golden("levers/what_if_errors.txt", "".join(outputs))
+
+
+def test_what_if_on_hosting_the_file_does_not_describe_warns_and_shows_the_default(write_yaml):
+    from conftest import MINIMAL
+
+    minimal = write_yaml(MINIMAL)
+    result = run_cli("estimate", str(minimal), "--what-if", "hosting.pue=1.2")
+    assert result.returncode == 0, result.stderr
+    shown = " ".join(result.stdout.split())
+    assert "What if: hosting.pue: 1.56 (default) → 1.2" in shown
+    assert "hosting is not described in the file: a change to 'hosting' has no effect" in shown
+    absent = run_cli("estimate", str(minimal), "--what-if", "hosting.servers[0].count=2")
+    assert absent.returncode == 2 and "Traceback" not in absent.stderr
+    assert f"{minimal}: --what-if hosting.servers[0].count=2: hosting is absent" in absent.stderr

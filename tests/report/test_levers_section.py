@@ -17,7 +17,9 @@ EN, FR = Translator("en"), Translator("fr")
         (0.171, "−17 %", "−17 %"),
         (0.0613, "−6.1 %", "−6,1 %"),
         (-0.004, "+0.4 %", "+0,4 %"),
-        (0.0004, "0 %", "0 %"),  # below 0.05 %: shown as no change
+        (0.0004, "−0.04 %", "−0,04 %"),  # small but not nothing: one significant digit
+        (-0.0000004, "+<0.001 %", "+<0,001 %"),
+        (0.0, "0 %", "0 %"),  # only no change at all reads 0 %
         (1.0, "−100 %", "−100 %"),
     ],
 )
