@@ -179,15 +179,15 @@ def _levers(result: ServiceResult, t: Translator) -> RenderableType | None:
     table.add_column(t("column.pe_saved"), justify="right", max_width=11)
     for header in levers_section.criterion_headers(t):
         table.add_column(header, justify="right", no_wrap=True)
-    changes = Table(
-        box=None, show_header=False, caption=t("levers.caption"), caption_justify="left"
-    )
+    changes = Table(box=None, show_header=False)
     changes.add_column(justify="right", style="dim")
     changes.add_column(overflow="fold", style="dim")
     for rank, title, change, *figures in levers_section.lever_rows(result, t):
         table.add_row(rank, title, *figures)
         changes.add_row(rank or "∑", change)
-    return Group(table, changes)
+    # The caption is a paragraph of its own: as a caption of the changes table it would
+    # wrap at that table's width, which is narrow when only one short change is listed.
+    return Group(table, changes, Text(t("levers.caption")))
 
 
 def _what_if(result: ServiceResult, t: Translator) -> Table | None:

@@ -128,3 +128,15 @@ def test_what_if_on_hosting_the_file_does_not_describe_warns_and_shows_the_defau
     absent = run_cli("estimate", str(minimal), "--what-if", "hosting.servers[0].count=2")
     assert absent.returncode == 2 and "Traceback" not in absent.stderr
     assert f"{minimal}: --what-if hosting.servers[0].count=2: hosting is absent" in absent.stderr
+
+
+def test_the_levers_caption_takes_the_report_width_even_for_one_short_change(write_yaml):
+    from conftest import MINIMAL
+
+    result = run_cli("estimate", str(write_yaml(MINIMAL)), "--levers", "1")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("Each lever is applied"))
+    caption = [line.rstrip() for line in lines[first : first + 3]]
+    # Wrapped at the 100 columns of the report, not at the width of the one change.
+    assert min(len(line) for line in caption) > 90, caption
