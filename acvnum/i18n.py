@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -31,6 +32,82 @@ class Translator:
     def number(self, value: float, digits: int = 3) -> str:
         """A number with `digits` significant digits, in the language's convention."""
         return format_number(value, digits, self.lang)
+
+    def label(self, text: str) -> str:
+        """'Energy per visit: ' / 'Énergie par visite\u202f: ': French sets a (narrow,
+        no-break) space before a colon; the space never leaves the colon alone on a line."""
+        return text + self("punctuation.colon")
+
+    def unit(self, text: str, count: float = 1.0) -> str:
+        """A unit in the language: a whole unit the catalogue knows ('disease incidence'),
+        else word by word ('h/day' -> 'h/jour', 'kWh/GB' -> 'kWh/Go'). A duration word right
+        after the number agrees with `count` ('4 ans', '1,5 an'); after a '/' it is a rate
+        and stays singular ('8 / mois')."""
+        whole = f"unit.{_key(text)}"
+        if whole in self.messages:
+            return self.messages[whole]
+
+        def word(match: re.Match[str]) -> str:
+            token = match.group(0)
+            base = token[:-1] if token.endswith("s") and token[:-1] in _COUNTED else token
+            if base in _COUNTED:
+                rate = "/" in text[: match.start()]
+                return self.messages[f"unit.{base}.{self._plural(1 if rate else count)}"]
+            return self.messages.get(f"unit.{token}", token)
+
+        return _WORD.sub(word, text)
+
+    def quantity(self, text: str) -> str:
+        """A value shown in English ('2.5 years', '8 / month', '0.05 kWh/GB', '60%',
+        '1.56 (default)') in the language, at render time: the number in its convention
+        with the digits it was shown with, the unit through the catalogue. Anything that
+        is not a number and a unit (a country code, 'ssd') is data and stays as it is."""
+        if self.lang == "en":
+            return text
+        note = ""
+        if text.endswith(_DEFAULT_NOTE):
+            text, note = text[: -len(_DEFAULT_NOTE)], " " + self("default_value.note")
+        if text == "default":
+            return self("default_value.word") + note
+        match = _QUANTITY.fullmatch(text)
+        if match is None:
+            return text + note
+        written = match["number"].replace(",", "")
+        number = self.number(float(written), _significant(written))
+        unit = match["unit"]
+        if unit == "%":
+            return f"{number}\u202f%{note}"
+        shown = self.unit(unit, float(written)) if unit else ""
+        return f"{number}{match['space']}{shown}{note}"
+
+    def _plural(self, count: float) -> str:
+        """'one' or 'other': French keeps the singular below 2 (1,5 an), English only at 1."""
+        singular = abs(count) < 2 if self.lang == "fr" else count == 1
+        return "one" if singular else "other"
+
+
+#: Duration words that agree with their number ('1 year', '2 years').
+_COUNTED = frozenset({"year", "month", "week", "day"})
+_WORD = re.compile(r"[A-Za-z]+")
+_DEFAULT_NOTE = " (default)"
+_QUANTITY = re.compile(
+    r"(?P<number>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+    r"(?P<space>\s*)(?P<unit>%|[^\d\s].*)?"
+)
+
+
+def _key(text: str) -> str:
+    """A unit as a catalogue key: 'disease inc.' -> 'disease_inc'."""
+    return re.sub(r"\W+", "_", text).strip("_")
+
+
+def _significant(written: str) -> int:
+    """The significant digits a number was written with: '2.50' -> 3, '0.05' -> 1, '4' -> 1."""
+    mantissa = written.lower().split("e")[0].lstrip("+-")
+    digits = mantissa.replace(".", "").lstrip("0")
+    if "." not in mantissa:
+        digits = digits.rstrip("0")
+    return max(1, len(digits))
 
 
 def format_number(value: float, digits: int = 3, lang: str = "en") -> str:

@@ -18,6 +18,7 @@ import numpy as np
 
 from acvnum.boundaries import Boundaries
 from acvnum.factors import FactorTable, default_directory
+from acvnum.i18n import Translator
 from acvnum.lever_kinds import KINDS, Context
 from acvnum.loading import load_plain_yaml
 from acvnum.questionnaire import Questionnaire
@@ -80,8 +81,11 @@ class LeverResult:
     def rationale(self, lang: str = "en") -> str:
         return " ".join(self.lever.rationale[lang].split())
 
-    def change_text(self) -> str:
-        return "; ".join(str(c) for c in self.changes)
+    def change_text(self, t: Translator | None = None) -> str:
+        """Every change, in English (the JSON's `change`) or in the report's language."""
+        if t is None:
+            return "; ".join(str(c) for c in self.changes)
+        return t("punctuation.semicolon").join(c.text(t) for c in self.changes)
 
     def to_dict(self) -> dict[str, Any]:
         return {

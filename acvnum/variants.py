@@ -18,6 +18,7 @@ from acvnum.boundaries import Boundaries
 from acvnum.criteria import CRITERION_IDS
 from acvnum.engine import evaluate
 from acvnum.factors import FactorTable
+from acvnum.i18n import Translator
 from acvnum.inventory import service_arrays
 from acvnum.questionnaire import Questionnaire, dotted
 
@@ -32,6 +33,11 @@ class Change:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.before} → {self.after}"
+
+    def text(self, t: Translator) -> str:
+        """The change in the report's language: the values are kept in English (the JSON
+        shows them so) and localised here, at render time ('4 ans → 6 ans', '3 → 1,6')."""
+        return f"{t.label(self.path)}{t.quantity(self.before)} → {t.quantity(self.after)}"
 
 
 @dataclass(frozen=True)

@@ -7,17 +7,27 @@ import re
 import string
 from functools import cache
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from conftest import EXAMPLES, run_cli
 
 from acvnum.assessment import Settings, assess
-from acvnum.i18n import LANGUAGES, catalogue
+from acvnum.i18n import LANGUAGES, Translator, catalogue
 from acvnum.report import html, markdown, text
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+def wide_text(results: list, lang: str) -> str:
+    """The text report on a console wide enough that no cell wraps, so that data (a source)
+    can be told from our words by an exact match."""
+    with mock.patch.object(text, "WIDTH", 5000):
+        return text.render(results, lang, False)
+
+
 RENDERERS = {
-    "text": lambda results, lang: text.render(results, lang, False),
+    "text": wide_text,
     "markdown": markdown.render,
     "html": html.render,
 }
@@ -90,25 +100,29 @@ def test_no_report_shows_a_catalogue_key(path, fmt, lang):
 
 
 def data_strings(path: str) -> list[str]:
-    """What a report shows that is data, not words of ours: names, sources, ids, lever text."""
+    """What a report shows that the user or a cited source wrote, not words of ours: the
+    service's name and description, sources, the factors' version, the questionnaire paths.
+    Values and changes are ours to localise ('4 ans', '8 / mois', '3 → 1,6'): not here."""
     found: list[str] = []
     for r in results_of(path):
-        found += [r.name, r.description or "", *r.factor_sources]
-        found += [part for a in r.assumptions for part in (a.path, a.value, a.source)]
-        for lever in r.levers:
-            found += [lever.lever.source, lever.change_text()]
+        found += [r.name, r.description or "", r.factors_version, *r.factor_sources]
+        found += [part for a in r.assumptions for part in (a.path, a.source)]
+        found += [lever.lever.source for lever in r.levers]
     return sorted(filter(None, found), key=len, reverse=True)
 
 
-def english_fragments() -> dict[str, list[str]]:
-    """The fixed parts of each English message that differs from its French translation."""
+def english_fragments(units: bool = True) -> dict[str, list[str]]:
+    """The fixed parts of each English message that differs from its French translation
+    (`units`: with the unit words, which a questionnaire in YAML spells in English)."""
     en, fr = catalogue("en"), catalogue("fr")
     fragments = {}
     for key, message in en.items():
-        if message == fr[key]:
+        if message == fr[key] or (key.startswith("unit.") and not units):
             continue
         parts = [literal.strip() for literal, *_ in string.Formatter().parse(message)]
-        kept = [p for p in parts if len(p) >= 4 and p not in fr[key]]
+        # Units are short ('GB', 'day' in 'h/day') but as English as any sentence.
+        shortest = 2 if key.startswith("unit.") else 4
+        kept = [p for p in parts if len(p) >= shortest and p not in fr[key]]
         if kept:
             fragments[key] = kept
     return fragments
@@ -129,9 +143,18 @@ def test_french_reports_show_no_english_sentence(path, fmt):
         key: part
         for key, parts in english_fragments().items()
         for part in parts
-        if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", shown)
+        if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", shown)  # not 'week-end'
     }
     assert english == {}
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt", list(RENDERERS))
+def test_french_reports_write_numbers_and_colons_the_french_way(path, fmt):
+    shown = without(report(str(path), fmt, "fr"), data_strings(str(path)))
+    assert re.findall(r"\S*\d\.\d\S*", shown) == []  # '1,6', never '1.6'
+    # A space (narrow no-break here) before every colon: 'Énergie par visite : 109 Wh'.
+    assert re.findall(r"\S*[^\s\u202f\u00a0-]:(?=\s)", shown) == []  # not '|---:|'
 
 
 def test_french_init_speaks_french_only(tmp_path):
@@ -141,9 +164,49 @@ def test_french_init_speaks_french_only(tmp_path):
     shown = " ".join((result.stdout + path.read_text(encoding="utf-8")).split())
     english = [
         part
-        for parts in english_fragments().values()
+        for parts in english_fragments(units=False).values()
         for part in parts
         if re.search(rf"(?<!\w){re.escape(part)}(?!\w)", shown)
     ]
     assert english == []
     assert not KEY_PATTERN.search(shown)
+
+
+@pytest.mark.parametrize(
+    ("shown", "french"),
+    [
+        ("1 year", "1 an"),
+        ("4 years", "4 ans"),
+        ("2.5 years", "2,5 ans"),
+        ("1.5 years", "1,5 an"),  # French keeps the singular below 2
+        ("8 / month", "8 / mois"),  # a rate: singular
+        ("3.6 h/day", "3,6 h/jour"),
+        ("0.05 kWh/GB", "0,05 kWh/Go"),
+        ("3.76 TB", "3,76 To"),
+        ("60%", "60\u202f%"),
+        ("1.6", "1,6"),
+        ("50000", "50\u202f000"),
+        ("1.56 (default)", "1,56 (défaut)"),
+        ("default", "défaut"),
+        ("FRA", "FRA"),  # data: a country code
+        ("ssd", "ssd"),
+    ],
+)
+def test_a_value_is_localised_at_render_time(shown, french):
+    assert Translator("fr").quantity(shown) == french
+    assert Translator("en").quantity(shown) == shown
+
+
+def test_units_and_colons_follow_the_language():
+    fr, en = Translator("fr"), Translator("en")
+    assert fr.unit("disease incidence") == "incidence de maladie"
+    assert en.unit("disease incidence") == "disease incidence"
+    assert fr.label("Énergie par visite") == "Énergie par visite\u202f: "
+    assert en.label("Energy per visit") == "Energy per visit: "
+
+
+def test_check_summaries_agree_with_one_failure():
+    fr, en = Translator("fr"), Translator("en")
+    assert fr("check.summary.failed", failed=1, count=13) == "Contrôles en échec\u202f: 1 sur 13."
+    assert fr("check.summary.passed", count=1) == "Contrôles réussis\u202f: 1 sur 1."
+    assert en("check.summary.failed", failed=1, count=13) == "1 of 13 checks failed."

@@ -101,7 +101,7 @@ def impact_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
         c = result.criteria[cid]
         pe = t.number(c.boundary.persons_equivalent) if c.boundary else "—"
         numbers = (c.total, c.per_user, c.per_visit)
-        rows.append([t(f"criterion.{cid}"), c.unit, *(t.number(n) for n in numbers), pe])
+        rows.append([t(f"criterion.{cid}"), t.unit(c.unit), *(t.number(n) for n in numbers), pe])
     return rows
 
 
@@ -110,7 +110,7 @@ def boundary_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
     return [
         [
             t(f"criterion.{cid}"),
-            f"{t.number(c.boundary.per_person_year)} {c.unit}",
+            f"{t.number(c.boundary.per_person_year)} {t.unit(c.unit)}",
             t.number(c.boundary.persons_equivalent),
             f"{t.number(c.boundary.share_per_user * 100)} %",
         ]

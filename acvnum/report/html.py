@@ -104,7 +104,7 @@ def _segments(parts: dict[str, float], labels: dict[str, str], y: int, unit: str
         parts.items(), shares(parts).values(), COLOURS, strict=False
     ):
         width = share * BAR_WIDTH
-        tip = f"{labels[key]}: {t.number(value)} {unit} ({share:.0%})"
+        tip = f"{t.label(labels[key])}{t.number(value)} {t.unit(unit)} ({share:.0%})"
         out.append(
             f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{ROW_HEIGHT - 10}" '
             f'fill="{colour}"><title>{_e(tip)}</title></rect>'
@@ -234,7 +234,9 @@ def _what_if(result: ServiceResult, t: Translator) -> str:
 
     w = result.what_if
     changes = "".join(
-        f"<li><code>{_e(c.path)}</code>: {_e(c.before)} → {_e(c.after)}</li>" for c in w.changes
+        f"<li><code>{_e(c.path)}</code>{_e(t('punctuation.colon'))}"
+        f"{_e(t.quantity(c.before))} → {_e(t.quantity(c.after))}</li>"
+        for c in w.changes
     )
     header = [_e(h) for h in levers_section.what_if_headers(t)]
     rows = [[_e(cell) for cell in row] for row in levers_section.what_if_rows(result, t)]
@@ -253,7 +255,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> str:
     rows = [
         [
             f"<code>{_e(a.path)}</code>",
-            _e(a.value),
+            _e(t.quantity(a.value)),
             f'<span class="default">{_e(t("status.default"))}</span>'
             if a.status == "default"
             else _e(t("status.input")),

@@ -50,7 +50,7 @@ def lever_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
         [
             str(lever.rank),
             lever.title(t.lang),
-            lever.change_text(),
+            lever.change_text(t),
             t.number(lever.effect.persons_equivalent),
             *variations(lever.effect.reduction, t),
         ]
@@ -81,7 +81,7 @@ def what_if_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
     return [
         [
             t(f"criterion.{c}"),
-            BY_ID[c].unit,
+            t.unit(BY_ID[c].unit),
             t.number(w.before[c]),
             t.number(w.after[c]),
             t.number(w.effect.saving[c]),

@@ -17,6 +17,7 @@ from acvnum.report.common import (
     summary_line,
 )
 from acvnum.result import ServiceResult
+from acvnum.variants import Change
 
 
 def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
@@ -28,13 +29,13 @@ def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1
 
 
 def _flagship(result: ServiceResult, t: Translator) -> list[str]:
-    f = flagship(result, t)
+    f, colon = flagship(result, t), t("punctuation.colon")
     return [
         f"## {t('markdown.flagship')}",
         "",
-        f"- **{t('flagship.energy_per_visit')}**: {f.energy_per_visit}",
-        f"- **{t('flagship.climate_per_visit')}**: {f.climate_per_visit}",
-        f"- **{t('flagship.persons_equivalent')}**: "
+        f"- **{t('flagship.energy_per_visit')}**{colon}{f.energy_per_visit}",
+        f"- **{t('flagship.climate_per_visit')}**{colon}{f.climate_per_visit}",
+        f"- **{t('flagship.persons_equivalent')}**{colon}"
         + t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant),
         "",
     ]
@@ -78,7 +79,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
     rows = [
         [
             f"`{a.path}`",
-            a.value,
+            t.quantity(a.value),
             f"**{t('status.default')}**" if a.status == "default" else t("status.input"),
             a.source,
         ]
@@ -113,7 +114,7 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
     rows = levers_section.lever_rows(result, t)
     why = [
         f"{lever.rank}. **{lever.title(t.lang)}** — {lever.rationale(t.lang)}"
-        f" _{t('column.source')}: {lever.lever.source}_"
+        f" _{t('levers.source', source=lever.lever.source)}_"
         for lever in result.levers
     ]
     return [
@@ -129,6 +130,12 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
     ]
 
 
+def _change_item(change: Change, t: Translator) -> str:
+    """'- `hosting.pue` : 1,56 (défaut) → 1,2': the path as code, the values localised."""
+    before, after = t.quantity(change.before), t.quantity(change.after)
+    return f"- `{change.path}`{t('punctuation.colon')}{before} → {after}"
+
+
 def _what_if(result: ServiceResult, t: Translator) -> list[str]:
     """The user's --what-if: the changes, then before, after and saving per criterion."""
     if result.what_if is None:
@@ -139,7 +146,7 @@ def _what_if(result: ServiceResult, t: Translator) -> list[str]:
     return [
         f"## {t('section.what_if')}",
         "",
-        *(f"- `{c.path}`: {c.before} → {c.after}" for c in w.changes),
+        *(_change_item(c, t) for c in w.changes),
         "",
         *markdown_table(levers_section.what_if_headers(t), rows, right_from=2),
         f"{pe}. {t('what_if.caption')}",

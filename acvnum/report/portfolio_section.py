@@ -44,7 +44,7 @@ def totals_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[l
     rows = []
     for cid in CRITERION_IDS:
         c = portfolio.criteria[cid]
-        unit = portfolio.ranking[0].criteria[cid].unit
+        unit = t.unit(portfolio.ranking[0].criteria[cid].unit)
         pe = "—" if c.persons_equivalent is None else t.number(c.persons_equivalent)
         row = [t(f"criterion.{cid}"), unit, t.number(c.total), pe]
         if sampled and c.interval:

@@ -56,13 +56,13 @@ def _legend(labels: dict[str, str]) -> Text:
 def _header(result: ServiceResult, t: Translator) -> RenderableType:
     f = flagship(result, t)
     lines = Text()
-    lines.append(f"{t('flagship.energy_per_visit')}: ", style="bold").append(
+    lines.append(t.label(t("flagship.energy_per_visit")), style="bold").append(
         f"{f.energy_per_visit}\n"
     )
-    lines.append(f"{t('flagship.climate_per_visit')}: ", style="bold").append(
+    lines.append(t.label(t("flagship.climate_per_visit")), style="bold").append(
         f"{f.climate_per_visit}\n"
     )
-    lines.append(f"{t('flagship.persons_equivalent')}: ", style="bold")
+    lines.append(t.label(t("flagship.persons_equivalent")), style="bold")
     lines.append(
         t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant)
     )
@@ -141,7 +141,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> Table:
     for a in result.assumptions:
         status = t(f"status.{a.status}")
         style = "yellow" if a.status == "default" else None
-        table.add_row(a.path, a.value, Text(status, style=style or ""), a.source)
+        table.add_row(a.path, t.quantity(a.value), Text(status, style=style or ""), a.source)
     return table
 
 
@@ -194,10 +194,10 @@ def _what_if(result: ServiceResult, t: Translator) -> Table | None:
     """Before, after and saving per criterion for the user's --what-if."""
     if result.what_if is None:
         return None
-    changes = "; ".join(str(c) for c in result.what_if.changes)
+    changes = t("punctuation.semicolon").join(c.text(t) for c in result.what_if.changes)
     pe = t("what_if.pe_saved", value=t.number(result.what_if.effect.persons_equivalent))
     table = Table(
-        title=f"{t('section.what_if')}: {changes}",
+        title=t.label(t("section.what_if")) + changes,
         caption=f"{pe}. {t('what_if.caption')}",
         box=box.SIMPLE_HEAD,
         title_justify="left",

@@ -49,7 +49,7 @@ def interval_table(result: ServiceResult, t: Translator) -> tuple[list[str], lis
         if c.interval is None:
             continue
         figures = [c.total, c.interval["p5"], c.interval["p50"], c.interval["p95"]]
-        rows.append([t(f"criterion.{cid}"), c.unit, *(t.number(v) for v in figures)])
+        rows.append([t(f"criterion.{cid}"), t.unit(c.unit), *(t.number(v) for v in figures)])
     return header, rows
 
 
