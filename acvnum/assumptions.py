@@ -5,6 +5,8 @@ The report lists them so a reader can see at a glance what to measure instead of
 
 from __future__ import annotations
 
+import re
+
 from acvnum import units
 from acvnum.factors import FactorTable
 from acvnum.inventory import DEFAULT_REGION
@@ -19,18 +21,31 @@ def _fmt_fraction(value: float) -> str:
     return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
 
 
-def _factor(table: FactorTable, path: str, factor_id: str, scale: float = 1.0) -> Assumption:
+def _factor_value(value: float, unit: str, fraction: bool) -> str:
+    """A factor written as the questionnaire would write it, so that a default and an input
+    read alike: '50%' (not '0.5 1'), '1.56' (no unit '1'), '4 years' (not '4 year')."""
+    if fraction:
+        return _fmt_fraction(value)
+    if unit == "1":
+        return f"{value:g}"
+    if unit == "year":
+        return units.format_duration(value * units.SECONDS_PER_YEAR)
+    return f"{value:g} {unit}"
+
+
+def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = False) -> Assumption:
     factor = table[factor_id]
     status = "input" if factor_id in table.user_ids else "default"
-    return Assumption(path, f"{factor.value * scale:g} {factor.unit}", status, factor.source)
+    value = _factor_value(factor.value, factor.unit, fraction)
+    return Assumption(path, value, status, factor.source)
 
 
 def _given_or_factor(
-    table: FactorTable, path: str, given: str | None, factor_id: str
+    table: FactorTable, path: str, given: str | None, factor_id: str, fraction: bool = False
 ) -> Assumption:
     if given is not None:
         return Assumption(path, given, "input", QUESTIONNAIRE)
-    return _factor(table, path, factor_id)
+    return _factor(table, path, factor_id, fraction)
 
 
 def _given_or_design(path: str, value: str, given: bool) -> Assumption:
@@ -99,7 +114,11 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         )
         rows.append(
             _given_or_factor(
-                table, f"{base}.utilization", utilization, "datacenter.default.utilization"
+                table,
+                f"{base}.utilization",
+                utilization,
+                "datacenter.default.utilization",
+                fraction=True,
             )
         )
         if s.power is not None:
@@ -134,12 +153,28 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     ]
 
 
-def collect(q: Questionnaire, table: FactorTable) -> list[Assumption]:
-    """Every value behind the result, questionnaire first, then the model's parameters."""
+def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
+    """A value given as a range shows the range as written and its central value to 3
+    significant digits: '2 MB..4 MB (central 2.83 MB)', not '2.82843 MB'."""
+    written = ranges.get(row.path)
+    if written is None:
+        return row
+    central = re.sub(units.NUMBER, lambda m: f"{float(m[0]):.3g}", row.value)
+    return Assumption(row.path, f"{written} (central {central})", row.status, row.source)
+
+
+def collect(
+    q: Questionnaire, table: FactorTable, ranges: dict[str, str] | None = None
+) -> list[Assumption]:
+    """Every value behind the result, questionnaire first, then the model's parameters.
+
+    `ranges` maps the dotted path of each value given as a range to the range as written.
+    """
     period = _given_or_design(
         "period", units.format_duration(q.period), "period" in q.model_fields_set
     )
-    return [period, *_usage(q, table), *_hosting(q, table), *_device_factors(q, table)]
+    rows = [period, *_usage(q, table), *_hosting(q, table), *_device_factors(q, table)]
+    return [_as_written(row, ranges or {}) for row in rows]
 
 
 def warnings(q: Questionnaire) -> list[str]:

@@ -2,6 +2,10 @@
 
 Quantities are stored in base units (bytes, seconds, watts, fractions); `None` means
 "not given": the default comes from the factor tables and is reported as such.
+
+Shares (devices, network) must sum to 100% within SHARE_TOLERANCE (0.5 points, for rounded
+figures); shares within it are renormalised to sum to exactly 100%, so that every visit and
+every byte is counted once, no more, no less.
 """
 
 from __future__ import annotations
@@ -38,7 +42,12 @@ ABSURD = {
     "data_per_visit": 1e12,
     "storage": 1e18,
     "count": 1e6,
+    "vcpu": 512,  # the largest virtual machines; beyond, a typo (or several VMs: use count)
+    "hours_per_day": 24.0,  # of use per user, averaged over the period
 }
+#: Set by acvnum.ranges when it validates a questionnaire at the centres of its ranges:
+#: the centre of 'replicas: 2..3' is 2.45, a whole number is required only as written.
+RANGE_CENTRES = "range_centres"
 
 
 def _quantity(dimension: units.Dimension, plain_unit: str):
@@ -46,12 +55,17 @@ def _quantity(dimension: units.Dimension, plain_unit: str):
 
 
 def _written_as(
-    plain_unit: str, *examples: str | float, per_plain_unit: float = 1.0, plain: str = ""
+    plain_unit: str,
+    *examples: str | float,
+    per_plain_unit: float = 1.0,
+    plain: str = "",
+    **bounds: float,
 ):
     """The JSON Schema of a quantity: a string with a unit or a plain number in `plain_unit`.
 
     `plain` says what a plain number means (default: "in <plain_unit>"); `per_plain_unit`
-    (base units in one plain unit) lets `acvnum schema` show defaults as written in YAML.
+    (base units in one plain unit) lets `acvnum schema` show defaults as written in YAML;
+    `bounds` (minimum=…) bound the plain numbers every field of the type accepts.
     """
     return WithJsonSchema(
         {
@@ -60,6 +74,7 @@ def _written_as(
             "x-plain-unit": plain_unit,
             "x-plain-number": plain or f"in {plain_unit}",
             "x-per-plain-unit": per_plain_unit,
+            **bounds,
         }
     )
 
@@ -85,10 +100,11 @@ LongDuration = Annotated[
 Power = Annotated[
     float, _quantity(units.POWER, "W"), _written_as("W", "250 W", "0.3 kW", plain="in watts")
 ]
+PlainNumber = Annotated[float, BeforeValidator(units.parse_number)]
 Fraction = Annotated[
     float,
     BeforeValidator(units.parse_fraction),
-    _written_as("", "60%", 0.6, plain="between 0 and 1"),
+    _written_as("", "60%", 0.6, plain="between 0 and 1", minimum=0, maximum=1),
 ]
 VisitFrequency = Annotated[
     units.Frequency,
@@ -103,6 +119,40 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False
     )
+
+
+def _bounds(minimum: float | None = None, maximum: float | None = None, **extra: Any) -> dict:
+    """JSON Schema bounds for an editor (on plain numbers; the validators enforce them all)."""
+    bounds: dict[str, Any] = dict(extra)
+    if minimum is not None:
+        bounds["minimum"] = minimum
+    if maximum is not None:
+        bounds["maximum"] = maximum
+    return bounds
+
+
+def _renormalised(data: Any) -> Any:
+    """Shares summing to within SHARE_TOLERANCE of 100%, scaled to sum to exactly 100%.
+
+    Anything unreadable or out of 0-100% is left as written for the validators to report.
+    """
+    if not isinstance(data, dict) or not data:
+        return data
+    try:
+        shares = {key: units.parse_fraction(value) for key, value in data.items()}
+    except units.UnitError:
+        return data
+    total = sum(shares.values())
+    if any(not 0 <= v <= 1 for v in shares.values()) or abs(total - 1.0) > SHARE_TOLERANCE:
+        return data
+    return {key: value / total for key, value in shares.items()}
+
+
+def _whole(value: float, what: str, info: ValidationInfo) -> float:
+    """A count of things must be whole, except at the centre of a range (see RANGE_CENTRES)."""
+    if not float(value).is_integer() and not (info.context or {}).get(RANGE_CENTRES):
+        raise ValueError(f"{what} must be a whole number, got {value:g}")
+    return value
 
 
 def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
@@ -128,6 +178,11 @@ class Devices(StrictModel):
     desktop: Fraction = 0.0
     television: Fraction = 0.0
 
+    @model_validator(mode="before")
+    @classmethod
+    def renormalise(cls, data: Any) -> Any:
+        return _renormalised(data)
+
     @model_validator(mode="after")
     def shares_sum_to_one(self) -> Devices:
         _check_shares(self.model_dump(), "device")
@@ -145,6 +200,11 @@ class Network(StrictModel):
     fixed: Fraction = 0.0
     mobile: Fraction = 0.0
 
+    @model_validator(mode="before")
+    @classmethod
+    def renormalise(cls, data: Any) -> Any:
+        return _renormalised(data)
+
     @model_validator(mode="after")
     def shares_sum_to_one(self) -> Network:
         _check_shares(self.model_dump(), "network")
@@ -159,10 +219,22 @@ class Network(StrictModel):
 class Usage(StrictModel):
     """Q1-Q7: who uses the service, how often, how long, on what."""
 
-    users: float = Field(description="Q1 distinct users over the period")
-    visits_per_user: VisitFrequency = Field(description="Q2 count over the period or a rate")
-    visit_duration: Duration = Field(description="Q3 active time per visit")
-    data_per_visit: DataSize = Field(description="Q4 data transferred per visit, both ways")
+    users: PlainNumber = Field(
+        description="Q1 distinct users over the period",
+        json_schema_extra=_bounds(1, ABSURD["users"]),
+    )
+    visits_per_user: VisitFrequency = Field(
+        description="Q2 count over the period or a rate",
+        json_schema_extra=_bounds(exclusiveMinimum=0),
+    )
+    visit_duration: Duration = Field(
+        description="Q3 active time per visit",
+        json_schema_extra=_bounds(maximum=24 * 60, exclusiveMinimum=0),
+    )
+    data_per_visit: DataSize = Field(
+        description="Q4 data transferred per visit, both ways",
+        json_schema_extra=_bounds(0, ABSURD["data_per_visit"] / 1e6),
+    )
     devices: Devices = Field(description="Q5 share of visits by device type, sums to 100%")
     network: Network = Field(description="Q6 share of data by access network, sums to 100%")
     location: str | None = Field(None, description="Q7 users' country (ISO 3166-1 alpha-3)")
@@ -199,22 +271,38 @@ class Server(StrictModel):
     """Q9: a group of identical physical or virtual servers."""
 
     name: str = Field(description="a label for the group, e.g. web or database")
-    count: float = Field(1, description="how many identical servers")
+    count: PlainNumber = Field(
+        1,
+        description="how many identical servers",
+        json_schema_extra=_bounds(1, ABSURD["count"], type="integer"),
+    )
     type: Literal["virtual", "physical"] = Field(description="virtual (a host's share) or physical")
-    vcpu: float | None = Field(None, description="virtual only: vCPUs of one server")
+    vcpu: PlainNumber | None = Field(
+        None,
+        description="virtual only: vCPUs of one server",
+        json_schema_extra=_bounds(maximum=ABSURD["vcpu"], exclusiveMinimum=0),
+    )
     utilization: Fraction | None = Field(None, description="average CPU load")
-    lifetime: LongDuration | None = Field(None, description="service life of the hardware")
-    power: Power | None = Field(None, description="measured average draw of one server")
+    lifetime: LongDuration | None = Field(
+        None,
+        description="service life of the hardware",
+        json_schema_extra=_bounds(30 / units.DAYS_PER_YEAR, 30),
+    )
+    power: Power | None = Field(
+        None,
+        description="measured average draw of one server",
+        json_schema_extra=_bounds(1e-3, 1e5),
+    )
 
     @field_validator("count")
     @classmethod
-    def count_positive(cls, value: float) -> float:
-        return _check_range(value, "count", 1e-9, ABSURD["count"])
+    def count_positive(cls, value: float, info: ValidationInfo) -> float:
+        return _whole(_check_range(value, "count", 1, ABSURD["count"]), "count", info)
 
     @field_validator("vcpu")
     @classmethod
     def vcpu_positive(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "vcpu", 1e-3, 1024)
+        return None if value is None else _check_range(value, "vcpu", 1e-3, ABSURD["vcpu"])
 
     @field_validator("utilization")
     @classmethod
@@ -248,9 +336,16 @@ class Server(StrictModel):
 class Storage(StrictModel):
     """Q10: data kept."""
 
-    volume: StorageSize = Field(description="volume of data kept (one copy)")
+    volume: StorageSize = Field(
+        description="volume of data kept (one copy)",
+        json_schema_extra=_bounds(0, ABSURD["storage"] / 1e9),
+    )
     type: Literal["ssd", "hdd"] = Field("ssd", description="storage medium")
-    replicas: float | None = Field(None, description="copies of the data, backups included")
+    replicas: PlainNumber | None = Field(
+        None,
+        description="copies of the data, backups included",
+        json_schema_extra=_bounds(1, 20, multipleOf=1),
+    )
 
     @field_validator("volume")
     @classmethod
@@ -259,18 +354,28 @@ class Storage(StrictModel):
 
     @field_validator("replicas")
     @classmethod
-    def replicas_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "replicas", 1, 20)
+    def replicas_plausible(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None:
+            return None
+        return _whole(_check_range(value, "replicas", 1, 20), "replicas", info)
 
 
 class Hosting(StrictModel):
     """Q8-Q10: where and on what the service runs."""
 
     location: str | None = Field(None, description="Q8 data-centre country (ISO 3166-1 alpha-3)")
-    pue: float | None = Field(None, description="power usage effectiveness, 1.0 to 4.0")
+    pue: PlainNumber | None = Field(
+        None,
+        description="power usage effectiveness, 1.0 to 4.0",
+        json_schema_extra=_bounds(1, 4),
+    )
     servers: list[Server] = Field(default_factory=list, description="Q9 servers")
     storage: Storage | None = Field(None, description="Q10 data kept")
-    environments: float = Field(1, description="copies of the hosting (prod + preprod = 2)")
+    environments: PlainNumber = Field(
+        1,
+        description="copies of the hosting (prod + preprod = 2)",
+        json_schema_extra=_bounds(1, 20),
+    )
 
     @field_validator("pue")
     @classmethod
@@ -327,14 +432,22 @@ class Budget(StrictModel):
     )
     max: Annotated[
         float | None,
-        WithJsonSchema({"type": ["string", "number", "null"], "examples": ["2 g", "0.5 Wh", 1e-7]}),
+        WithJsonSchema(
+            {
+                "type": ["string", "number", "null"],
+                "examples": ["2 g", "0.5 Wh", 1e-7],
+                "exclusiveMinimum": 0,
+            }
+        ),
     ] = Field(
         None,
         description="absolute limit: a mass for climate_change ('2 g'), an energy for energy "
         "('0.5 Wh'), otherwise a plain number in the criterion's unit",
     )
     max_boundary_share: Fraction | None = Field(
-        None, description="limit as a share of one person's yearly planetary boundary"
+        None,
+        description="limit as a share of one person's yearly planetary boundary",
+        json_schema_extra=_bounds(exclusiveMinimum=0),
     )
 
     @field_validator("criterion")
@@ -378,7 +491,11 @@ class Questionnaire(StrictModel):
 
     name: str = Field(min_length=1, description="the service's name")
     description: str | None = Field(None, description="one line on what the service does")
-    period: LongDuration = Field(units.SECONDS_PER_YEAR, description="the span the figures cover")
+    period: LongDuration = Field(
+        units.SECONDS_PER_YEAR,
+        description="the span the figures cover",
+        json_schema_extra=_bounds(1 / units.DAYS_PER_YEAR, 100),
+    )
     usage: Usage = Field(description="Q1-Q7: who uses the service, how and where")
     hosting: Hosting | None = Field(None, description="Q8-Q10: where the service runs")
     budgets: list[Budget] = Field(
@@ -391,6 +508,32 @@ class Questionnaire(StrictModel):
         if not units.SECONDS_PER_DAY <= value <= 100 * units.SECONDS_PER_YEAR:
             raise ValueError("the period must be between 1 day and 100 years")
         return value
+
+    def impossible_usage(self) -> list[tuple[tuple[str, ...], str]]:
+        """Usage no user can have, as (path, message): checked on the visits over the period.
+
+        A rate is bounded as a count over the period ('1000000 / s' is 3.2e13 visits a year),
+        and visits x duration cannot exceed 24 h of use per user per day on average.
+        """
+        u = self.usage
+        visits = u.visits_per_user.over(self.period)
+        path = ("usage", "visits_per_user")
+        if visits > ABSURD["visits"]:
+            message = (
+                f"usage.visits_per_user: {u.visits_per_user} makes {visits:.3g} visits per user "
+                f"over the period; at most {ABSURD['visits']:g}"
+            )
+            return [(path, message)]
+        days = self.period / units.SECONDS_PER_DAY
+        hours = visits * u.visit_duration / units.SECONDS_PER_HOUR / days
+        if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
+            duration = units.format_duration(u.visit_duration)
+            message = (
+                f"usage.visits_per_user: {u.visits_per_user} visits of {duration} make "
+                f"{hours:.3g} h of use per user per day; a day has 24 h"
+            )
+            return [(path, message)]
+        return []
 
     @property
     def period_years(self) -> float:
@@ -439,18 +582,39 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
         return f"{parent}unknown key '{key}'{hint}"
     if error["type"] == "missing":
         return f"{parent}missing required key '{key}'"
-    text = error["msg"].removeprefix("Value error, ")
+    text = error_text(error)
     return f"{dotted(loc)}: {text}" if loc else text
 
 
-def validate(document: Document, model: type[StrictModel] = Questionnaire) -> StrictModel:
-    """Document -> model, or InputError listing every problem with its position."""
+def error_text(error: Any) -> str:
+    """A pydantic error in a questionnaire author's words (without the path).
+
+    Pydantic's "Input should be 'visit', 'user' or 'total'" and "Input should be a valid
+    string" speak Python; the author wrote YAML.
+    """
+    kind, value = error["type"], error.get("input")
+    if kind in ("literal_error", "enum"):
+        choices = ", ".join(re.findall(r"'([^']*)'", str(error["ctx"]["expected"])))
+        return f"'{value}' is not allowed: write one of {choices}"
+    if kind == "string_type":
+        return f"must be text, got {value!r} (put it in quotes if it is meant as text)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def validate(
+    document: Document, model: type[StrictModel] = Questionnaire, range_centres: bool = False
+) -> StrictModel:
+    """Document -> model, or InputError listing every problem with its position.
+
+    `range_centres` (acvnum.ranges only) says the values are the centres of ranges, where
+    a count need not be whole.
+    """
     if not isinstance(document.data, dict):
         raise InputError(
             [document.problem((), "a questionnaire is a mapping of keys (name, usage…)")]
         )
     try:
-        return model.model_validate(document.data)
+        validated = model.model_validate(document.data, context={RANGE_CENTRES: range_centres})
     except ValidationError as error:
         problems = []
         for item in error.errors():
@@ -458,6 +622,9 @@ def validate(document: Document, model: type[StrictModel] = Questionnaire) -> St
             parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
             problems.append(document.problem(loc, _message(item, _model_at(parent))))
         raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+    if isinstance(validated, Questionnaire) and (impossible := validated.impossible_usage()):
+        raise InputError([document.problem(path, message) for path, message in impossible])
+    return validated
 
 
 def load(path: str) -> Questionnaire:

@@ -3,9 +3,14 @@
 A range `low..high` is read like a factor's range: low and high are the 5th and 95th
 percentiles of the quantity (see acvnum.uncertainty). Its central value, used by every
 deterministic figure, is the geometric mean sqrt(low x high), the median of a lognormal
-with those percentiles; when low is 0 it is the arithmetic mean (low + high) / 2.
+with those percentiles; when low is 0 it is the arithmetic mean (low + high) / 2 instead,
+because the geometric mean would be 0 whatever high is (no lognormal has a 5th percentile
+of 0): '0 MB..4 MB' is centred on 2 MB, '0.1 MB..4 MB' on 0.63 MB.
 A unit written only after high applies to both ends ("2..4 MB"). Both ends are validated
 like any other value; low must not exceed high.
+
+Only quantity fields are scanned for ranges: free text (a name, a description, a country,
+a type) is left as written, so `description: 2..3 pages` is just a description.
 """
 
 from __future__ import annotations
@@ -13,8 +18,11 @@ from __future__ import annotations
 import copy
 import math
 import re
+import types
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
 
 from acvnum import units
 from acvnum.loading import Document, InputError, Path_
@@ -32,7 +40,42 @@ RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
     ("hosting", "servers", "*", "lifetime"): ("servers.lifetime_years", "s"),
 }
 _END = rf"{units.NUMBER}\s*[^\d\s.][^.]*?|{units.NUMBER}"
-_RANGE = re.compile(rf"^\s*(?P<low>{_END})\s*\.\.\s*(?P<high>{_END})\s*$")
+_RANGE = re.compile(rf"^\s*(?P<low>{_END})\s*\.\.(?!\.)\s*(?P<high>{_END})\s*$")
+#: '2 MB...4 MB' or '2 MB…4 MB': a range with the wrong separator, not a low end of 0.4 MB.
+_ELLIPSIS = re.compile(r"\d[^.…]*(?:\.{3,}|…)")
+
+
+def _is_text(annotation: Any) -> bool:
+    """A free-text field (str, str | None, a Literal of words): never a quantity."""
+    if annotation is str or get_origin(annotation) is Literal:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return all(_is_text(a) for a in get_args(annotation) if a is not type(None))
+    return False
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model inside `Model`, `Model | None` or `list[Model]`, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    found = [_submodel(a) for a in get_args(annotation)]
+    return next((m for m in found if m is not None), None)
+
+
+def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """The path patterns of every free-text field, from the models themselves."""
+    found: set[tuple[str, ...]] = set()
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        if _is_text(info.annotation):
+            found.add(path)
+        elif (sub := _submodel(info.annotation)) is not None:
+            is_list = get_origin(info.annotation) is list
+            found |= _text_fields(sub, (*path, "*") if is_list else path)
+    return found
+
+
+TEXT_FIELDS = _text_fields(Questionnaire)
 
 
 def _pattern(path: Path_) -> tuple[str, ...]:
@@ -47,14 +90,36 @@ def dotted(path: Path_) -> str:
     return text
 
 
-def _find(data: Any, path: Path_ = ()) -> list[tuple[Path_, re.Match[str]]]:
-    """Every string value written as a range, with its path."""
+def _quantity_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    """Every string value outside the free-text fields, with its path."""
     if isinstance(data, dict):
-        return [found for key, value in data.items() for found in _find(value, (*path, key))]
+        return [
+            found for key, value in data.items() for found in _quantity_texts(value, (*path, key))
+        ]
     if isinstance(data, list):
-        return [found for i, value in enumerate(data) for found in _find(value, (*path, i))]
-    match = _RANGE.match(data) if isinstance(data, str) else None
-    return [(path, match)] if match else []
+        return [
+            found for i, value in enumerate(data) for found in _quantity_texts(value, (*path, i))
+        ]
+    if isinstance(data, str) and _pattern(path) not in TEXT_FIELDS:
+        return [(path, data)]
+    return []
+
+
+def _find(data: Any) -> list[tuple[Path_, re.Match[str]]]:
+    """Every quantity written as a range, with its path."""
+    found = [(path, _RANGE.match(text)) for path, text in _quantity_texts(data)]
+    return [(path, match) for path, match in found if match]
+
+
+def _ellipses(document: Document) -> list:
+    """Problems for ranges written with three dots or an ellipsis ('2 MB...4 MB')."""
+    return [
+        document.problem(
+            path, f"{dotted(path)}: write a range with two dots, e.g. '2 MB..4 MB', not {text!r}"
+        )
+        for path, text in _quantity_texts(document.data)
+        if _ELLIPSIS.search(text)
+    ]
 
 
 def _ends(match: re.Match[str]) -> tuple[str, str]:
@@ -94,8 +159,9 @@ def central_value(low: float, high: float) -> float:
     return math.sqrt(low * high) if low > 0 else (low + high) / 2
 
 
-def _validated(document: Document, data: Any) -> Questionnaire:
-    return validate(Document(document.file, data, document.marks))  # type: ignore[return-value]
+def _validated(document: Document, data: Any, range_centres: bool = False) -> Questionnaire:
+    changed = Document(document.file, data, document.marks)
+    return validate(changed, range_centres=range_centres)  # type: ignore[return-value]
 
 
 def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Questionnaire]:
@@ -116,6 +182,9 @@ def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Question
 
 def validate_ranges(document: Document) -> Bounds:
     """Document -> the questionnaire at its central values and at both ends of its ranges."""
+    ellipses = _ellipses(document)
+    if ellipses:
+        raise InputError(ellipses)
     found = _find(document.data)
     misplaced = [path for path, _ in found if _pattern(path) not in RANGEABLE]
     if misplaced:
@@ -145,4 +214,4 @@ def validate_ranges(document: Document) -> Bounds:
     if problems:
         raise InputError(problems)
     written = {dotted(path): match.string.strip() for path, match in found}
-    return Bounds(_validated(document, data), low, high, written)
+    return Bounds(_validated(document, data, range_centres=True), low, high, written)

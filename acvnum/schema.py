@@ -2,7 +2,9 @@
 
 Pydantic describes quantities as the floats they become; a YAML author writes "2.5 MB" or a
 plain number in a documented unit. The quantity types carry that (`x-plain-unit`), and this
-module turns it into descriptions, examples and defaults as written in YAML.
+module turns it into descriptions, examples and defaults as written in YAML. Bounds
+(minimum, maximum) apply to plain numbers; the quantities that take a range (see
+acvnum.ranges) also accept the string 'low..high'.
 """
 
 from __future__ import annotations
@@ -10,13 +12,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from acvnum import units
 from acvnum.questionnaire import Questionnaire
+from acvnum.ranges import RANGEABLE
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 #: Where the emitted schema is committed, relative to the repository root.
 SCHEMA_FILE = "schema/questionnaire.schema.json"
 
 _NULL = {"type": "null"}
+#: 'low..high' with plain numbers, for the range-taking fields that are plain numbers.
+_PLAIN_RANGE = rf"^\s*{units.NUMBER}\s*\.\.\s*{units.NUMBER}\s*$"
+_RANGE_NOTE = "A range 'low..high' (5th and 95th percentiles) is accepted too."
 
 
 def _unit_note(plain: str, examples: list[Any]) -> str:
@@ -68,10 +75,40 @@ def _tidy(node: Any, in_properties: bool = False) -> None:
         _tidy(child, in_properties=key == "properties")
 
 
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    """The definition a property points to ($ref, or a $ref beside null)."""
+    refs = [node, *node.get("anyOf", [])]
+    ref = next((n["$ref"] for n in refs if "$ref" in n), None)
+    return schema["$defs"][ref.rsplit("/", 1)[-1]] if ref else node
+
+
+def _property(schema: dict[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    """The schema node of a questionnaire path such as ('hosting', 'servers', '*', 'power')."""
+    node: dict[str, Any] = schema
+    for part in path:
+        node = _resolve(schema, node)
+        node = node["items"] if part == "*" else node["properties"][part]
+    return node
+
+
+def _accept_range(node: dict[str, Any]) -> None:
+    """Let a range-taking field be written 'low..high' as well."""
+    if "anyOf" in node:  # a plain number or null: one node that also takes a range string
+        node["type"] = [b["type"] for b in node.pop("anyOf")]
+    types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+    if "string" not in types:
+        node["type"] = [*types, "string"]
+        node["pattern"] = _PLAIN_RANGE
+    given = node["description"].rstrip(".")
+    node["description"] = f"{given}. {_RANGE_NOTE}"
+
+
 def questionnaire_schema() -> dict[str, Any]:
     """The JSON Schema of a questionnaire file, as editors (yaml-language-server) read it."""
     generated = Questionnaire.model_json_schema(mode="validation")
     _tidy(generated)
+    for path in RANGEABLE:
+        _accept_range(_property(generated, path))
     generated["title"] = "acvnum questionnaire (version 1)"
     return {"$schema": DIALECT, **generated}
 

@@ -31,18 +31,41 @@ class Dimension:
     base: str
     units: dict[str, float]
     case_sensitive: bool = False
+    noun: str = ""  # "a data size": what a field of this dimension takes, for messages
+    example: str = ""  # "2.5 MB"
+
+    def knows(self, unit: str) -> bool:
+        """Whether `unit` is one of this dimension's units (with its case rule)."""
+        if self.case_sensitive:
+            return unit in self.units
+        return unit.lower() in {name.lower() for name in self.units}
 
     def factor(self, unit: str) -> float:
         key = unit if self.case_sensitive else unit.lower()
         table = self.units if self.case_sensitive else {k.lower(): v for k, v in self.units.items()}
         if key in table:
             return table[key]
+        raise UnitError(self._unknown(unit))
+
+    def _unknown(self, unit: str) -> str:
+        """Why `unit` is refused: a case slip, a unit of another dimension, or a typo.
+
+        Checked in that order because a close spelling from this dimension ('g' -> 'GWh',
+        'kg' -> 'Ko') misleads when the unit is a real one of another dimension.
+        """
         lowered = {name.lower(): name for name in self.units}
+        if unit.lower() in lowered:
+            return f"unknown {self.name} unit '{unit}'; did you mean '{lowered[unit.lower()]}'?"
+        other = next((d for d in DIMENSIONS if d is not self and d.knows(unit)), None)
+        if other is not None:
+            return (
+                f"'{unit}' is a unit of {other.name}; this field takes {self.noun} "
+                f"such as {self.example}"
+            )
         close = difflib.get_close_matches(unit.lower(), list(lowered), n=1, cutoff=0.5)
-        hint = [lowered[close[0]]] if close else []
-        suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+        suggestion = f"; did you mean '{lowered[close[0]]}'?" if close else ""
         known = ", ".join(sorted(self.units, key=str.lower)[:12])
-        raise UnitError(f"unknown {self.name} unit '{unit}'{suggestion} (known: {known}…)")
+        return f"unknown {self.name} unit '{unit}'{suggestion} (known: {known}…)"
 
 
 _DECIMAL = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
@@ -61,6 +84,8 @@ DATA = Dimension(
         "Ko": 1e3,
     },
     case_sensitive=True,
+    noun="a data size",
+    example="2.5 MB",
 )
 
 _TIME_WORDS = {
@@ -82,9 +107,29 @@ _TIME_WORDS = {
     60.0: ("min", "mins", "minute", "minutes", "mn"),
     1.0: ("s", "sec", "secs", "second", "seconds", "seconde", "secondes"),
 }
-TIME = Dimension("duration", "s", {w: f for f, words in _TIME_WORDS.items() for w in words})
-POWER = Dimension("power", "W", {"mW": 1e-3, "W": 1.0, "kW": 1e3, "MW": 1e6}, case_sensitive=True)
-MASS = Dimension("mass", "kg", {"mg": 1e-6, "g": 1e-3, "kg": 1.0, "t": 1e3}, case_sensitive=True)
+TIME = Dimension(
+    "duration",
+    "s",
+    {w: f for f, words in _TIME_WORDS.items() for w in words},
+    noun="a duration",
+    example="5 min",
+)
+POWER = Dimension(
+    "power",
+    "W",
+    {"mW": 1e-3, "W": 1.0, "kW": 1e3, "MW": 1e6},
+    case_sensitive=True,
+    noun="a power",
+    example="250 W",
+)
+MASS = Dimension(
+    "mass",
+    "kg",
+    {"mg": 1e-6, "g": 1e-3, "kg": 1.0, "t": 1e3},
+    case_sensitive=True,
+    noun="a mass",
+    example="2 g",
+)
 ENERGY = Dimension(
     "energy",
     "kWh",
@@ -98,10 +143,17 @@ ENERGY = Dimension(
         "MJ": 1 / 3.6,
     },
     case_sensitive=True,
+    noun="an energy",
+    example="0.5 Wh",
 )
+#: Every dimension, to tell a user that a refused unit belongs to another one.
+DIMENSIONS = (DATA, TIME, POWER, MASS, ENERGY)
 
 NUMBER = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY = re.compile(rf"^\s*(?P<number>{NUMBER})\s*(?P<unit>[^\d\s].*?)?\s*$")
+#: Forms YAML 1.1 read as numbers (1:30 = 90, 0x10 = 16); the loader keeps them as text.
+_CLOCK = re.compile(r"^\s*[-+]?\d+(?::\d+)+(?:\.\d*)?\s*$")
+_RADIX = re.compile(r"^\s*[-+]?0[xXoObB][0-9a-fA-F_]+\s*$")
 
 
 def _finite(number: float, text: object) -> float:
@@ -110,8 +162,20 @@ def _finite(number: float, text: object) -> float:
     return number
 
 
+def _refuse_number_forms(text: str) -> None:
+    """Refuse '1:30' and '0x10' with how to write them, instead of 'unknown unit :30'."""
+    if _CLOCK.match(text):
+        raise UnitError(
+            f"{text!r} is ambiguous (hours:minutes or minutes:seconds?): write the unit, "
+            "e.g. '90 s' or '1.5 min'"
+        )
+    if _RADIX.match(text):
+        raise UnitError(f"{text!r} is not a decimal number: write it in decimal, e.g. 16")
+
+
 def split_quantity(text: str) -> tuple[float, str | None]:
     """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None)."""
+    _refuse_number_forms(text)
     match = _QUANTITY.match(text)
     if not match:
         raise UnitError(
@@ -129,6 +193,21 @@ def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
         return _finite(float(value), value) * dimension.factor(plain_unit)
     number, unit = split_quantity(value)
     return number * dimension.factor(unit if unit is not None else plain_unit)
+
+
+def parse_number(value: object) -> float:
+    """A plain number (24, 2.5, or the same as text); a unit, '1:30' or '0x10' is refused.
+
+    Without it pydantic would answer '0x10' with "unable to parse string as a number".
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UnitError(f"expected a number such as 2, got {value!r}")
+    if isinstance(value, int | float):
+        return _finite(float(value), value)
+    number, unit = split_quantity(value)
+    if unit is not None:
+        raise UnitError(f"expected a plain number without a unit, got {value!r}")
+    return number
 
 
 def parse_fraction(value: object) -> float:

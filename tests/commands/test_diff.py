@@ -80,7 +80,7 @@ def test_problems_of_both_sides_are_reported_together(pair):
     result = run_cli("diff", "missing.json", "bad.yaml", cwd=folder)
     assert result.returncode == 2
     assert "missing.json:1:1: file not found" in result.stderr
-    assert "bad.yaml:11:3: unknown country or region 'XYZ'" in result.stderr
+    assert "bad.yaml:11:3: usage.location: unknown country or region 'XYZ'" in result.stderr
 
 
 def test_a_result_with_several_services_is_refused(pair, tmp_path):

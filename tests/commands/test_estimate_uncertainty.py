@@ -42,7 +42,7 @@ def test_a_questionnaire_range_is_sampled_and_named_among_the_drivers(write_yaml
     assert top[0]["name"] == "usage.data_per_visit" and top[0]["kind"] == "input"
     central = json.loads(run_cli("estimate", str(wide), "-f", "json").stdout)
     used = {a["path"]: a["value"] for a in central["assumptions"]}
-    assert used["usage.data_per_visit"] == "31.6228 MB"  # sqrt(1 x 1000) MB
+    assert used["usage.data_per_visit"] == "1 MB..1000 MB (central 31.6 MB)"  # sqrt(1 x 1000)
 
 
 def test_text_report_shows_the_interval_beside_the_central_value_in_both_languages():

@@ -31,7 +31,7 @@ def test_one_bad_file_fails_the_run_but_names_only_its_problems(write_yaml):
     bad = write_yaml(MINIMAL.replace("FRA", "XYZ"), "bad.yaml")
     result = run_cli("validate", str(good), str(bad))
     assert result.returncode == 2
-    assert f"{bad}:11:3: unknown country or region 'XYZ'" in result.stderr
+    assert f"{bad}:11:3: usage.location: unknown country or region 'XYZ'" in result.stderr
     assert str(good) not in result.stderr
 
 
