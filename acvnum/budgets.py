@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from acvnum.comparison import PERS, CriterionChange, Snapshot, compare, from_result
+from acvnum.loading import InputError, Problem
 from acvnum.questionnaire import Budget
 from acvnum.result import ServiceResult
 from acvnum.units import DAYS_PER_YEAR, UnitError, parse_fraction
@@ -151,8 +152,29 @@ def parse_cli_budget(text: str) -> Budget:
     try:
         return Budget.model_validate(data)
     except ValidationError as error:
-        reasons = "; ".join(e["msg"].removeprefix("Value error, ") for e in error.errors())
+        reasons = "; ".join(_cli_words(e["msg"]) for e in error.errors())
         raise BudgetSyntaxError(f"--budget {text!r}: {reasons}") from None
+
+
+#: The YAML words of a budget's messages, said in the --budget syntax instead.
+_CLI_WORDS = {
+    "'max' needs one criterion (their units differ); for 'all' use max_boundary_share": (
+        "'all' needs a share of the planetary boundary (the criteria's units differ): "
+        "write the limit as '1%boundary', e.g. 'all<=1%boundary/user'"
+    ),
+    "give 'max' (e.g. '0.5 Wh')": "give an absolute limit, e.g. 'energy<=0.5Wh/visit'",
+    "give exactly one of 'max' or 'max_boundary_share'": (
+        "give one limit: an absolute one ('2g') or a boundary share ('1%boundary')"
+    ),
+}
+
+
+def _cli_words(message: str) -> str:
+    """A validation message of a budget, in the terms of the command line."""
+    message = message.removeprefix("Value error, ")
+    for yaml_words, cli_words in _CLI_WORDS.items():
+        message = message.replace(yaml_words, cli_words)
+    return message
 
 
 def parse_cli_budgets(texts: list[str]) -> list[Budget]:
@@ -220,10 +242,42 @@ def against_baseline(
 
 def matching(baselines: list[Snapshot], current: Snapshot, alone: bool) -> Snapshot | None:
     """The baseline of a service: same name, or the only one when both runs have one service."""
-    named = [b for b in baselines if b.name == current.name]
+    return _named(baselines, current.name, alone)
+
+
+def _named(baselines: list[Snapshot], name: str, alone: bool) -> Snapshot | None:
+    named = [b for b in baselines if b.name == name]
     if named:
         return named[0]
     return baselines[0] if alone and len(baselines) == 1 else None
+
+
+def pick_baselines(
+    baselines: list[Snapshot], names: list[str], criteria: tuple[str, ...], source: str
+) -> list[Snapshot]:
+    """The baseline of each named service, in order, before any work is done.
+
+    A gate must not pass by comparing nothing: a service with no baseline, or a baseline
+    lacking one of `criteria`, is bad input (exit 2) located in the baseline file.
+    """
+    problems, picked = [], []
+    alone = len(names) == 1
+    for name in names:
+        base = _named(baselines, name, alone)
+        if base is None:
+            held = ", ".join(f"'{b.name}'" for b in baselines)
+            problems.append(f"no service named '{name}' in the baseline (it holds {held})")
+            continue
+        missing = [c for c in criteria if c not in base.criteria]
+        if missing:
+            problems.append(
+                f"service '{base.name}' in the baseline lacks criterion {', '.join(missing)}: "
+                "record the baseline again with `acvnum estimate --format json`"
+            )
+        picked.append(base)
+    if problems:
+        raise InputError([Problem(source, 1, 1, message) for message in problems])
+    return picked
 
 
 # --- a whole check ------------------------------------------------------------------------
@@ -237,8 +291,8 @@ class ServiceCheck:
 
     result: ServiceResult
     budgets: list[BudgetOutcome]
-    baseline: list[BaselineOutcome] | None = None  # None: no baseline, or none for this service
-    unmatched: bool = False  # a baseline was given but holds no such service
+    baseline: list[BaselineOutcome] | None = None  # None: no baseline was given
+    baseline_name: str | None = None  # the baseline's service, when named differently
 
     @property
     def outcomes(self) -> list[BudgetOutcome | BaselineOutcome]:
@@ -252,6 +306,7 @@ class CheckRun:
     services: list[ServiceCheck]
     baseline_file: str | None = None
     tolerance: float = DEFAULT_TOLERANCE
+    statistic: str = "central"  # what budgets were judged on: "central", "p95", "p50"
 
     @property
     def count(self) -> int:
@@ -269,17 +324,15 @@ class CheckRun:
 def check_service(
     result: ServiceResult,
     budgets: list[Budget],
-    baselines: list[Snapshot] | None,
+    baseline: Snapshot | None,
     tolerance: float,
-    alone: bool,
     statistic: str = "central",
 ) -> ServiceCheck:
     """Judge one result; its outcomes also go to `result.budgets` for the JSON contract."""
     result.budgets = evaluate(budgets, result, statistic)
-    if baselines is None:
+    if baseline is None:
         return ServiceCheck(result, result.budgets)
     current = from_result(result)
-    base = matching(baselines, current, alone)
-    if base is None:
-        return ServiceCheck(result, result.budgets, unmatched=True)
-    return ServiceCheck(result, result.budgets, against_baseline(base, current, tolerance))
+    renamed = baseline.name if baseline.name != current.name else None
+    outcomes = against_baseline(baseline, current, tolerance)
+    return ServiceCheck(result, result.budgets, outcomes, baseline_name=renamed)

@@ -39,6 +39,7 @@ class Snapshot:
     users: float
     visits: float
     criteria: dict[str, CriterionFigures]
+    period_days: float | None = None  # None: a saved result that does not say
 
     def divisor(self, per: Per) -> float:
         """What a total is divided by to read it per visit, per user or in total."""
@@ -55,7 +56,9 @@ class Snapshot:
 def from_result(result: ServiceResult) -> Snapshot:
     figures = result.criteria.items()
     criteria = {cid: CriterionFigures(c.unit, c.total, dict(c.by_tier)) for cid, c in figures}
-    return Snapshot(result.name, result.source_file, result.users, result.visits, criteria)
+    return Snapshot(
+        result.name, result.source_file, result.users, result.visits, criteria, result.period_days
+    )
 
 
 # --- saved results ------------------------------------------------------------------------
@@ -98,7 +101,8 @@ def _service(data: Any, source: str, where: str) -> Snapshot:
     }
     users = _number(service, "users", f"{where}.service")
     visits = _number(service, "visits", f"{where}.service")
-    return Snapshot(name, source, users, visits, criteria)
+    days = _number(service, "period_days", f"{where}.service") if "period_days" in service else None
+    return Snapshot(name, source, users, visits, criteria, days)
 
 
 def _services(document: Any, source: str) -> list[Snapshot]:
@@ -121,6 +125,8 @@ def _services(document: Any, source: str) -> list[Snapshot]:
 def load_json(path: str | Path) -> list[Snapshot]:
     """The services of a result JSON written by `acvnum estimate --format json`."""
     name = str(path)
+    if Path(path).is_dir():
+        raise InputError([Problem(name, 1, 1, "is a directory, not a result JSON")])
     text = read_text(Path(path))
     try:
         document = json.loads(text)
@@ -175,6 +181,14 @@ class CriterionChange:
         """The tiers whose value went up, the largest increase first."""
         grown = [t for t, c in self.by_tier.items() if c.relative is None or c.relative > _NOISE]
         return sorted(grown, key=lambda t: -self.by_tier[t].delta)
+
+
+def periods_differ(a: Snapshot, b: Snapshot) -> bool:
+    """Whether totals of a and b cover different spans (a year against a month): then only
+    per-visit or per-user figures compare. Unknown periods are not said to differ."""
+    if a.period_days is None or b.period_days is None:
+        return False
+    return abs(a.period_days - b.period_days) > 1e-6 * max(a.period_days, b.period_days)
 
 
 def compare(a: Snapshot, b: Snapshot, per: Per) -> list[CriterionChange]:

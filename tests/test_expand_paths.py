@@ -24,3 +24,10 @@ def test_a_portfolio_does_not_count_a_service_twice():
     names = [s["service"]["name"] for s in document["services"]]
     assert names.count("Boutique en ligne") == 1
     assert document["portfolio"]["services"] == len(list(EXAMPLES.glob("*.yaml")))
+
+
+def test_diff_of_a_file_with_itself_under_two_spellings_still_compares():
+    result = run_cli("diff", "examples/ecommerce.yaml", "./examples/ecommerce.yaml", "-f", "json")
+    assert result.returncode == 0, result.stderr
+    changes = json.loads(result.stdout)["criteria"]
+    assert all(c["change"] == 0 for c in changes.values())

@@ -5,6 +5,7 @@ Exit 0 when every budget and baseline comparison passes, 1 when any fails, 2 on 
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,7 +34,9 @@ from acvnum.commands.sampling import (
 from acvnum.exitcodes import ExitCode
 
 if TYPE_CHECKING:
+    from acvnum.assessment import Service
     from acvnum.budgets import CheckRun
+    from acvnum.comparison import Snapshot
     from acvnum.questionnaire import Budget
 
 
@@ -100,6 +103,26 @@ def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
     return parse_cli_budgets(budgets), parse_tolerance(tolerance)
 
 
+def _nothing_to_check(services: list[Service]) -> typer.Exit:
+    files = ", ".join(s.file for s in services)
+    return fail(
+        f"nothing to check: no 'budgets' section in {files}; "
+        "add one, or give --budget or --baseline"
+    )
+
+
+def _baselines(baseline: Path | None, services: list[Service]) -> list[Snapshot | None]:
+    """Each service's baseline (None each when no --baseline), or bad input when one has none."""
+    from acvnum.budgets import pick_baselines
+    from acvnum.comparison import load_json
+    from acvnum.criteria import CRITERION_IDS
+
+    if baseline is None:
+        return [None] * len(services)
+    names = [s.questionnaire.name for s in services]
+    return list(pick_baselines(load_json(baseline), names, CRITERION_IDS, str(baseline)))
+
+
 def _run(
     files: list[Path],
     extra: list[Budget],
@@ -108,13 +131,15 @@ def _run(
     factors: Path | None,
     sampling: tuple[str, int, int] = ("central", 0, 0),
 ) -> CheckRun:
-    """Load everything (all bad input reported before any work), evaluate, judge."""
+    """Load everything (all bad input reported before any work), evaluate, judge.
+
+    A file without budgets among others is reported as having none; only when no file has
+    budgets and neither --budget nor --baseline is given is there nothing to check (exit 2).
+    """
     from acvnum.assessment import Settings, assess_services, load_services
     from acvnum.budgets import CheckRun, check_service
-    from acvnum.comparison import load_json
     from acvnum.factors import load_factors
 
-    baselines = load_json(baseline) if baseline is not None else None
     statistic, samples, seed = sampling
     settings = Settings(
         factors_file=str(factors) if factors else None,
@@ -124,20 +149,27 @@ def _run(
     table = load_factors(settings.factors_file)
     services = load_services(list(files), table)
     if baseline is None and not extra and not any(s.questionnaire.budgets for s in services):
-        raise fail(
-            "nothing to check: no 'budgets' section in "
-            + ", ".join(s.file for s in services)
-            + "; add one, or give --budget or --baseline"
-        )
+        raise _nothing_to_check(services)
+    bases = _baselines(baseline, services)
     results = assess_services(services, table, settings)
-    alone = len(results) == 1
     checks = [
-        check_service(
-            r, [*s.questionnaire.budgets, *extra], baselines, tolerance, alone, statistic
-        )
-        for s, r in zip(services, results, strict=True)
+        check_service(r, [*s.questionnaire.budgets, *extra], base, tolerance, statistic)
+        for s, r, base in zip(services, results, bases, strict=True)
     ]
-    return CheckRun(checks, str(baseline) if baseline else None, tolerance)
+    return CheckRun(checks, str(baseline) if baseline else None, tolerance, statistic)
+
+
+def _warn_renamed(run: CheckRun, shown_in_report: bool) -> None:
+    """A baseline whose only service has another name is still compared, but said so on
+    stderr when the report itself does not say it where the user looks."""
+    if shown_in_report:
+        return
+    for check in run.services:
+        if check.baseline_name is not None:
+            sys.stderr.write(
+                f"acvnum: warning: '{check.result.name}' compared with '{check.baseline_name}', "
+                f"the only service of the baseline {run.baseline_file} (the names differ)\n"
+            )
 
 
 def check(
@@ -159,6 +191,7 @@ def check(
     sampling = (confidence_statistic(confidence), samples, seed)
     with input_errors(), sampling_errors():
         run = _run(files, extra, baseline, limit, factors, sampling)
+    _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
     write_output(render(run, fmt.value, lang.value, color_wanted(output)), output, force)
     raise typer.Exit(ExitCode.OK if run.passed else ExitCode.BUDGET_EXCEEDED)
 

@@ -6,6 +6,7 @@ mix; questionnaires are evaluated together in one pass of the engine.
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -74,7 +75,9 @@ def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
             found[path] = _one(load_json(path), path)
         except InputError as error:
             problems += error.problems
-    questionnaires = [p for p in paths if not _is_result(p)]
+    # One file given twice (`diff a.yaml ./a.yaml`) is loaded once, as load_services does.
+    first = {p.resolve(): p for p in reversed(paths) if not _is_result(p)}
+    questionnaires = list(reversed(first.values()))
     if questionnaires:
         settings = Settings(factors_file=str(factors) if factors else None)
         table = load_factors(settings.factors_file)
@@ -86,7 +89,7 @@ def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
         found |= {path: from_result(r) for path, r in zip(questionnaires, results, strict=True)}
     if problems:
         raise InputError(problems)
-    return [found[p] for p in paths]
+    return [found[p if _is_result(p) else first[p.resolve()]] for p in paths]
 
 
 def render(a: Snapshot, b: Snapshot, per: str, fmt: str, lang: str, color: bool) -> str:
@@ -114,8 +117,21 @@ def diff(
     """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
     with input_errors():
         first, second = snapshots([a, b], factors)
+    _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)
     text = render(first, second, per.value, fmt.value, lang.value, color_wanted(output))
     write_output(text, output, force)
+
+
+def _warn_periods(a: Snapshot, b: Snapshot, per: str, shown: bool) -> None:
+    """Text and Markdown say it in the report; JSON, or a report sent to a file, on stderr
+    too, so that whoever runs the command sees it."""
+    from acvnum.comparison import periods_differ
+
+    if not shown and per == "total" and periods_differ(a, b):
+        sys.stderr.write(
+            "acvnum: warning: A and B cover different periods: their totals are not "
+            "comparable; use --per visit or --per user\n"
+        )
 
 
 def register(app: typer.Typer) -> None:

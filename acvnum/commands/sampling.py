@@ -48,19 +48,29 @@ ConfidenceOption = Annotated[
     typer.Option(
         "--confidence",
         help="Judge budgets on a sampled percentile instead of the central value: "
-        "95% (the 95th percentile) or 50% (the median). Samples the uncertainty.",
+        "95% or 0.95 (the 95th percentile), 50% or 0.5 (the median). Samples the uncertainty.",
     ),
 ]
-#: The confidence levels a budget can be judged at, and the percentile each reads.
-CONFIDENCE_LEVELS = {"95%": "p95", "50%": "p50"}
+#: The confidence levels a budget can be judged at (as fractions), and the percentile each reads.
+CONFIDENCE_LEVELS = {0.95: "p95", 0.5: "p50"}
 
 
 def confidence_statistic(confidence: str | None) -> str:
-    """'95%' -> 'p95'; None -> 'central'; anything else is a usage error (exit 2)."""
+    """'95%' or 0.95 -> 'p95', as fractions are written everywhere else; None -> 'central';
+    anything else is a usage error (exit 2)."""
     if confidence is None:
         return "central"
-    statistic = CONFIDENCE_LEVELS.get(confidence.replace(" ", ""))
+    from acvnum.units import UnitError, parse_fraction
+
+    try:
+        level = parse_fraction(confidence.strip())
+    except UnitError:
+        level = None
+    statistic = next(
+        (s for f, s in CONFIDENCE_LEVELS.items() if level is not None and abs(level - f) < 1e-9),
+        None,
+    )
     if statistic is None:
-        known = ", ".join(CONFIDENCE_LEVELS)
+        known = ", ".join(f"{f:.0%} ({f:g})" for f in CONFIDENCE_LEVELS)
         raise fail(f"--confidence {confidence!r} is not supported; use one of {known}")
     return statistic

@@ -5,11 +5,11 @@ Each renderer lays the same cells out its own way, so the three never disagree o
 
 from __future__ import annotations
 
-from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun
+from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
 from acvnum.comparison import Change
 from acvnum.criteria import BY_ID
 from acvnum.i18n import Translator
-from acvnum.report.common import scale
+from acvnum.report.common import printable, scale
 
 
 def unit_for(reference: float, criterion: str, unit: str) -> tuple[float, str]:
@@ -97,14 +97,18 @@ def change_text(change: Change, criterion: str, unit: str, t: Translator) -> str
 
 
 def budget_failure(outcome: BudgetOutcome, t: Translator) -> str:
-    """One sentence for a failed budget: what, how much, against which limit."""
-    return t(
-        "check.failure.budget",
-        criterion=t(f"criterion.{outcome.criterion}"),
-        per=t(f"check.per.{outcome.per}"),
-        value=quantity(outcome.value, outcome.criterion, outcome.unit, t),
-        limit=quantity(outcome.limit, outcome.criterion, outcome.unit, t),
-    )
+    """One sentence for a failed budget: what, how much (at which percentile when sampled),
+    against which limit."""
+    words = {
+        "criterion": t(f"criterion.{outcome.criterion}"),
+        "per": t(f"check.per.{outcome.per}"),
+        "value": quantity(outcome.value, outcome.criterion, outcome.unit, t),
+        "limit": quantity(outcome.limit, outcome.criterion, outcome.unit, t),
+    }
+    if outcome.statistic == "central":
+        return t("check.failure.budget", **words)
+    statistic = t(f"check.statistic_name.{outcome.statistic}")
+    return t("check.failure.budget_at", statistic=statistic, **words)
 
 
 def baseline_failure(outcome: BaselineOutcome, t: Translator) -> str:
@@ -127,11 +131,33 @@ def summary(run: CheckRun, t: Translator) -> str:
     return t("check.summary.failed", failed=run.failures, count=run.count)
 
 
-def budget_header(t: Translator, share_column: bool) -> list[str]:
+def budget_header(t: Translator, share_column: bool, statistic: str = "central") -> list[str]:
+    """The column names; the value's says which percentile it is when budgets were sampled."""
     keys = ("column.criterion", "check.column.per", "column.unit", "check.column.share")
     keys += ("check.column.limit",)
     keys += ("check.column.value", "check.column.margin", "check.column.result")
-    return _without_share([t(k) for k in keys], share_column)
+    names = [t(k) for k in keys]
+    if statistic != "central":
+        names[keys.index("check.column.value")] = t("check.column.value_at", statistic=statistic)
+    return _without_share(names, share_column)
+
+
+def statistic_note(run: CheckRun, t: Translator) -> str | None:
+    """The sentence that says budgets were judged on a percentile, not the central value."""
+    return None if run.statistic == "central" else t(f"check.statistic.{run.statistic}")
+
+
+def service_name(check: ServiceCheck) -> str:
+    """The service's name as a report may print it (no control character)."""
+    return printable(check.result.name)
+
+
+def renamed_note(check: ServiceCheck, run: CheckRun, t: Translator) -> str | None:
+    """Said when the baseline's only service, named otherwise, was compared with this one."""
+    if check.baseline_name is None:
+        return None
+    baseline = printable(check.baseline_name)
+    return t("check.renamed", baseline=baseline, file=printable(run.baseline_file or ""))
 
 
 def baseline_header(t: Translator) -> list[str]:
@@ -142,4 +168,4 @@ def baseline_header(t: Translator) -> list[str]:
 
 def baseline_title(run: CheckRun, t: Translator) -> str:
     tolerance = percent(run.tolerance, t, signed=False)
-    return t("check.baseline", file=run.baseline_file, tolerance=tolerance)
+    return t("check.baseline", file=printable(run.baseline_file or ""), tolerance=tolerance)

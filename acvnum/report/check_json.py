@@ -19,7 +19,8 @@ def _check(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
         baseline = {
             "file": run.baseline_file,
             "tolerance_pct": run.tolerance * 100,
-            "matched": not check.unmatched,
+            "matched": True,  # a service without a baseline is bad input (exit 2)
+            "service": check.baseline_name or check.result.name,
             "criteria": [o.to_dict() for o in check.baseline or []],
         }
     passed = all(o.passed for o in check.outcomes)

@@ -17,7 +17,7 @@ def _marked(cells: list[str], passed: bool, column: int) -> list[str]:
 
 
 def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
-    lines = [f"### {check.result.name}", ""]
+    lines = [f"### {cc.service_name(check)}", ""]
     if check.budgets:
         share = cc.with_share(check.budgets)
         cells = [cc.budget_cells(o, t, share) for o in check.budgets]
@@ -25,20 +25,20 @@ def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
         lines += [
             f"**{t('check.budgets')}**",
             "",
-            *markdown_table(cc.budget_header(t, share), rows, 3),
+            *markdown_table(cc.budget_header(t, share, run.statistic), rows, 3),
         ]
         lines += [t("check.share_caption"), ""] if share else []
     else:
         lines += [t("check.no_budget"), ""]
-    if check.unmatched:
-        lines += [t("check.unmatched", name=check.result.name, file=run.baseline_file), ""]
-    elif check.baseline is not None:
+    if check.baseline is not None:
         rows = [_marked(cc.baseline_cells(o, t), o.passed, 5) for o in check.baseline]
         lines += [
             f"**{cc.baseline_title(run, t)}**",
             "",
             *markdown_table(cc.baseline_header(t), rows, 2),
         ]
+        renamed = cc.renamed_note(check, run, t)
+        lines += [f"⚠️ {renamed}", ""] if renamed else []
     return lines
 
 
@@ -46,6 +46,8 @@ def render(run: CheckRun, lang: str = "en") -> str:
     t = Translator(lang)
     verdict = f"{_MARK[run.passed]} {cc.summary(run, t)}"
     lines = [f"## {t('check.markdown.title', verdict=verdict)}", ""]
+    note = cc.statistic_note(run, t)
+    lines += [f"_{note}_", ""] if note else []
     for check in run.services:
         lines += _service(check, run, t)
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -13,17 +13,39 @@ from rich.text import Text
 from acvnum.budgets import CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.text import console_for
+from acvnum.report.text import WIDTH, console_for
 
-_LEFT = 3  # criterion, per and unit read left-aligned; the figures right-aligned
+_BUDGET_FIGURES = 3  # criterion, per and unit are words; the columns after them figures
+_BASELINE_FIGURES = 2  # criterion and unit, then figures (and the tiers that grew, words)
 
 
-def _budgets(check: ServiceCheck, t: Translator) -> RenderableType:
-    title = f"{check.result.name} — {t('check.budgets')}"
-    if not check.budgets:
-        return Text(f"{title}: {t('check.no_budget')}")
-    share = cc.with_share(check.budgets)
-    caption = t("check.share_caption") if share else None
+def _longest(texts: list[str]) -> int:
+    return max(map(len, texts), default=1)
+
+
+def _longest_word(texts: list[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=1)
+
+
+def _widths(header: list[str], rows: list[list[str]], figures: range, grow: list[int]) -> list[int]:
+    """Column widths within WIDTH columns that never cut a word with '…' (French words are
+    long): the `figures` columns keep each figure on one line, their header wrapping above
+    it; the others wrap between words, and the room left widens them, in the order of
+    `grow`, up to their longest text."""
+    columns = [[name, *(row[i] for row in rows)] for i, name in enumerate(header)]
+    widths = [
+        max(_longest_word(cells), _longest(cells[1:]) if i in figures else 0)
+        for i, cells in enumerate(columns)
+    ]
+    left = WIDTH - (3 * len(header) + 1) - sum(widths)  # padding, one space between, edges
+    for i in grow:
+        extra = max(0, min(left, _longest(columns[i]) - widths[i]))
+        widths[i] += extra
+        left -= extra
+    return widths
+
+
+def _table(title: str, caption: str | None, header: list[str], widths: list[int]) -> Table:
     table = Table(
         title=title,
         caption=caption,
@@ -31,24 +53,42 @@ def _budgets(check: ServiceCheck, t: Translator) -> RenderableType:
         title_justify="left",
         caption_justify="left",
     )
-    for i, name in enumerate(cc.budget_header(t, share)):
-        table.add_column(name, justify="left" if i < _LEFT else "right", no_wrap=i >= _LEFT)
-    for outcome in check.budgets:
-        *cells, result = cc.budget_cells(outcome, t, share)
+    for name, width in zip(header, widths, strict=True):
+        table.add_column(name, width=width)
+    return table
+
+
+def _right_align(table: Table, figures: range) -> None:
+    for i in figures:
+        table.columns[i].justify = "right"
+
+
+def _budgets(check: ServiceCheck, run: CheckRun, t: Translator) -> RenderableType:
+    title = f"{cc.service_name(check)} — {t('check.budgets')}"
+    if not check.budgets:
+        return Text(f"{title}: {t('check.no_budget')}")
+    share = cc.with_share(check.budgets)
+    caption = t("check.share_caption") if share else None
+    header = cc.budget_header(t, share, run.statistic)
+    rows = [cc.budget_cells(outcome, t, share) for outcome in check.budgets]
+    figures = range(_BUDGET_FIGURES, len(header))
+    table = _table(title, caption, header, _widths(header, rows, figures, [2, 0]))
+    _right_align(table, figures)
+    for outcome, (*cells, result) in zip(check.budgets, rows, strict=True):
         table.add_row(*cells, Text(result, style="bold green" if outcome.passed else "bold red"))
     return table
 
 
 def _baseline(check: ServiceCheck, run: CheckRun, t: Translator) -> RenderableType | None:
-    if check.unmatched:
-        return Text(t("check.unmatched", name=check.result.name, file=run.baseline_file))
     if check.baseline is None:
         return None
-    table = Table(title=cc.baseline_title(run, t), box=box.SIMPLE_HEAD, title_justify="left")
-    for i, name in enumerate(cc.baseline_header(t)):
-        table.add_column(name, justify="right" if 1 < i < 5 else "left", no_wrap=i < 6)
-    for outcome in check.baseline:
-        cells = cc.baseline_cells(outcome, t)
+    header = cc.baseline_header(t)
+    rows = [cc.baseline_cells(outcome, t) for outcome in check.baseline]
+    figures = range(_BASELINE_FIGURES, len(header) - 1)
+    widths = _widths(header, rows, figures, [1, len(header) - 1, 0])
+    table = _table(cc.baseline_title(run, t), cc.renamed_note(check, run, t), header, widths)
+    _right_align(table, figures[:-1])  # the result (PASS, FAIL) reads left, as before
+    for outcome, cells in zip(check.baseline, rows, strict=True):
         style = "bold green" if outcome.passed else "bold red"
         table.add_row(*cells[:5], Text(cells[5], style=style), cells[6])
     return table
@@ -59,8 +99,12 @@ def render(run: CheckRun, lang: str = "en", color: bool = False) -> str:
     t = Translator(lang)
     buffer = io.StringIO()
     console = console_for(buffer, color)
+    note = cc.statistic_note(run, t)
+    if note is not None:
+        console.print(Text(note, style="bold"))
+        console.print()
     for check in run.services:
-        for part in (_budgets(check, t), _baseline(check, run, t)):
+        for part in (_budgets(check, run, t), _baseline(check, run, t)):
             if part is not None:
                 console.print(part)
                 console.print()

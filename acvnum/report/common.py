@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
 from acvnum.inventory import PHASES, TIERS
 from acvnum.result import ServiceResult
+
+#: C0 controls but tab and newline, DEL and C1: an ESC in a service name would drive the
+#: terminal, and XML 1.0 (JUnit) cannot hold them at all.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """A user-written text (a name, a description, a path) with every control character
+    shown as U+FFFD, so a report shows that something was there but never executes it."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+def readable(result: ServiceResult) -> ServiceResult:
+    """The result with its user-written texts made printable, for the human reports."""
+    description = result.description
+    return replace(
+        result,
+        name=printable(result.name),
+        description=None if description is None else printable(description),
+        source_file=printable(result.source_file),
+    )
+
 
 #: Human scales for the per-visit flagship figures.
 _SCALES = {

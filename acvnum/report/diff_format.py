@@ -13,9 +13,10 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from acvnum.comparison import Change, CriterionChange, Snapshot, compare
+from acvnum.comparison import Change, CriterionChange, Snapshot, compare, periods_differ
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
+from acvnum.report.common import printable
 from acvnum.report.markdown import markdown_table
 from acvnum.report.text import console_for
 from acvnum.result import SCHEMA_VERSION
@@ -61,7 +62,27 @@ def _headers(t: Translator, by_tier: bool) -> list[str]:
 
 
 def _legend(a: Snapshot, b: Snapshot) -> str:
-    return f"A: {a.name} ({a.source})\nB: {b.name} ({b.source})"
+    return f"A: {_name(a)} ({printable(a.source)})\nB: {_name(b)} ({printable(b.source)})"
+
+
+def _name(side: Snapshot) -> str:
+    return printable(side.name)
+
+
+def _period(days: float, t: Translator) -> str:
+    return t("period.year") if abs(days - 365.25) < 1e-6 else t("period.days", days=t.number(days))
+
+
+def period_warning(a: Snapshot, b: Snapshot, per: str, t: Translator) -> str | None:
+    """Totals over a year and over a month differ by twelve for the same service: said
+    plainly, with the comparison that does hold (per visit or per user)."""
+    if per != "total" or not periods_differ(a, b):
+        return None
+    return t(
+        "diff.periods_differ",
+        a=_period(a.period_days or 0.0, t),
+        b=_period(b.period_days or 0.0, t),
+    )
 
 
 def _tier_table(changes: list[CriterionChange], title: str, t: Translator) -> Table:
@@ -87,6 +108,10 @@ def render_text(a: Snapshot, b: Snapshot, per: str, lang: str = "en", color: boo
     console = console_for(buffer, color)
     console.print(_legend(a, b))
     console.print()
+    warning = period_warning(a, b, per, t)
+    if warning is not None:
+        console.print(Text(warning, style="bold yellow"))
+        console.print()
     table = Table(title=t("diff.impacts", per=per_text), box=box.SIMPLE_HEAD, title_justify="left")
     for i, header in enumerate(_headers(t, by_tier=False)):
         table.add_column(header, justify="left" if i < 2 else "right", no_wrap=i >= 2)
@@ -101,8 +126,12 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
     t = Translator(lang)
     changes = compare(a, b, per)  # type: ignore[arg-type]
     per_text = t(f"diff.per.{per}")
-    lines = [f"## {t('diff.title', a=a.name, b=b.name)}", ""]
-    lines += [f"- **A**: {a.name} (`{a.source}`)", f"- **B**: {b.name} (`{b.source}`)", ""]
+    lines = [f"## {t('diff.title', a=_name(a), b=_name(b))}", ""]
+    for label, side in (("A", a), ("B", b)):
+        lines.append(f"- **{label}**: {_name(side)} (`{printable(side.source)}`)")
+    lines.append("")
+    warning = period_warning(a, b, per, t)
+    lines += [f"> ⚠️ {warning}", ""] if warning else []
     lines += [f"### {t('diff.impacts', per=per_text)}", ""]
     lines += markdown_table(_headers(t, False), criterion_rows(changes, t), 2)
     lines += [f"### {t('diff.by_tier', per=per_text)}", ""]
@@ -111,7 +140,13 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
 
 
 def _side(s: Snapshot) -> dict[str, Any]:
-    return {"name": s.name, "file": s.source, "users": s.users, "visits": s.visits}
+    return {
+        "name": s.name,
+        "file": s.source,
+        "users": s.users,
+        "visits": s.visits,
+        "period_days": s.period_days,
+    }
 
 
 def _change(c: CriterionChange) -> dict[str, Any]:
@@ -130,5 +165,6 @@ def render_json(a: Snapshot, b: Snapshot, per: str) -> str:
         "a": _side(a),
         "b": _side(b),
         "criteria": {c.criterion: _change(c) for c in compare(a, b, per)},  # type: ignore[arg-type]
+        "warnings": ["periods_differ"] if per == "total" and periods_differ(a, b) else [],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

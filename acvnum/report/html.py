@@ -17,6 +17,7 @@ from acvnum.report.common import (
     flagship,
     impact_rows,
     population_note,
+    readable,
     shares,
     summary_line,
 )
@@ -311,6 +312,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
 def render(results: list[ServiceResult], lang: str = "en") -> str:
     """The whole page: every service, one after the other."""
     t = Translator(lang)
+    results = [readable(r) for r in results]  # no user-written control character
     title = t("markdown.title", name=", ".join(r.name for r in results))
     body = "\n".join(render_one(r, t) for r in results)
     return (

@@ -1,5 +1,9 @@
 """JUnit XML for CI dashboards: one test suite per service, one test case per budget and
-per baseline criterion. Test case names use criterion ids, stable across languages."""
+per baseline criterion. Test case names use criterion ids, stable across languages.
+
+Every user-written text goes through `printable`: XML 1.0 cannot hold control characters,
+and one in a service name would make the whole file "not well-formed" for the CI server.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +12,14 @@ import xml.etree.ElementTree as ET
 from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
+from acvnum.report.common import printable
 
 
 def _budget_case(suite: ET.Element, outcome: BudgetOutcome, t: Translator) -> None:
     limit = cc.quantity(outcome.limit, outcome.criterion, outcome.unit, t)
     name = f"budget {outcome.criterion} per {outcome.per} <= {limit}"
+    if outcome.statistic != "central":
+        name += f" at {outcome.statistic}"
     case = ET.SubElement(suite, "testcase", classname=suite.get("name", ""), name=name)
     if not outcome.passed:
         message = cc.budget_failure(outcome, t)
@@ -30,17 +37,32 @@ def _baseline_case(
         ET.SubElement(case, "failure", message=message, type="BaselineExceeded").text = message
 
 
+def _properties(suite: ET.Element, check: ServiceCheck, run: CheckRun, t: Translator) -> None:
+    """What the figures mean, for whoever reads the suite: the percentile judged, and the
+    baseline service when it is named otherwise."""
+    notes = {"statistic": run.statistic}
+    if run.statistic != "central":
+        notes["statistic_description"] = cc.statistic_note(run, t) or ""
+    renamed = cc.renamed_note(check, run, t)
+    if renamed is not None:
+        notes["baseline_service"] = renamed
+    properties = ET.SubElement(suite, "properties")
+    for name, value in notes.items():
+        ET.SubElement(properties, "property", name=name, value=value)
+
+
 def _suite(root: ET.Element, check: ServiceCheck, run: CheckRun, t: Translator) -> None:
     failures = sum(not o.passed for o in check.outcomes)
     suite = ET.SubElement(
         root,
         "testsuite",
-        name=check.result.name,
-        file=check.result.source_file,
+        name=cc.service_name(check),
+        file=printable(check.result.source_file),
         tests=str(len(check.outcomes)),
         failures=str(failures),
         errors="0",
     )
+    _properties(suite, check, run, t)
     for outcome in check.budgets:
         _budget_case(suite, outcome, t)
     for outcome in check.baseline or []:

@@ -13,6 +13,7 @@ from acvnum.report.common import (
     flagship,
     impact_rows,
     population_note,
+    readable,
     shares,
     summary_line,
 )
@@ -174,6 +175,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
 
 def render(results: list[ServiceResult], lang: str = "en") -> str:
     t = Translator(lang)
+    results = [readable(r) for r in results]  # no user-written control character
     portfolio = portfolio_section.markdown_lines(results, t)
     parts = [*(render_one(r, t) for r in results), *(["\n".join(portfolio)] if portfolio else [])]
     return "\n".join(parts)

@@ -24,6 +24,7 @@ from acvnum.report.common import (
     flagship,
     impact_rows,
     population_note,
+    readable,
     shares,
     summary_line,
 )
@@ -245,6 +246,7 @@ def render(results: list[ServiceResult], lang: str = "en", color: bool = False) 
     t = Translator(lang)
     buffer = io.StringIO()
     console = console_for(buffer, color)
+    results = [readable(r) for r in results]  # no user-written control character reaches a tty
     for result in results:
         for renderable in renderables(result, t):
             console.print(renderable)

@@ -29,4 +29,5 @@ def test_a_budget_met_by_the_central_value_fails_at_95_percent_confidence(write_
 
 def test_an_unsupported_confidence_is_a_usage_error(write_yaml):
     result = run_cli("check", str(write_yaml(MINIMAL + BUDGET)), "--confidence", "90%")
-    assert result.returncode == 2 and "not supported; use one of 95%, 50%" in result.stderr
+    assert result.returncode == 2
+    assert "not supported; use one of 95% (0.95), 50% (0.5)" in result.stderr

@@ -1,0 +1,168 @@
+"""`acvnum check` as a CI gate that cannot pass by checking nothing: baselines that hold no
+such service or lack a criterion are bad input, a renamed single service is compared with a
+warning, files without budgets are reported, percentiles are named in every format, and no
+user-written control character reaches a terminal or a JUnit file."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import EXAMPLES, MINIMAL, run_cli
+
+BUDGET = """\
+budgets:
+  - criterion: climate_change
+    per: visit
+    max: 50 g
+"""
+
+
+@pytest.fixture
+def baseline(tmp_path):
+    """MINIMAL (named 'Minimal') recorded as a one-service result JSON."""
+    (tmp_path / "service.yaml").write_text(MINIMAL + BUDGET, encoding="utf-8")
+    recorded = run_cli("estimate", "service.yaml", "-f", "json", "-o", "base.json", cwd=tmp_path)
+    assert recorded.returncode == 0, recorded.stderr
+    return tmp_path / "base.json"
+
+
+def _renamed(tmp_path, name: str = "Renamed"):
+    path = tmp_path / "renamed.yaml"
+    path.write_text(MINIMAL.replace("name: Minimal", f"name: {name}") + BUDGET, encoding="utf-8")
+    return path
+
+
+# --- baselines ----------------------------------------------------------------------------
+
+
+def test_a_portfolio_baseline_without_the_service_is_bad_input(tmp_path):
+    portfolio = tmp_path / "pf.json"
+    recorded = run_cli("estimate", str(EXAMPLES), "-f", "json", "-o", str(portfolio))
+    assert recorded.returncode == 0, recorded.stderr
+    result = run_cli("check", str(_renamed(tmp_path, "Heavy")), "--baseline", str(portfolio))
+    assert result.returncode == 2, result.stdout
+    assert f"{portfolio}:1:1: no service named 'Heavy' in the baseline (it holds " in result.stderr
+    assert "'Boutique en ligne'" in result.stderr
+    assert result.stdout == ""  # no "All 0 checks passed"
+
+
+def test_a_baseline_missing_a_criterion_is_bad_input(baseline, tmp_path):
+    document = json.loads(baseline.read_text(encoding="utf-8"))
+    del document["criteria"]["acidification"]
+    baseline.write_text(json.dumps(document), encoding="utf-8")
+    result = run_cli("check", str(tmp_path / "service.yaml"), "--baseline", str(baseline))
+    assert result.returncode == 2, result.stdout
+    assert "service 'Minimal' in the baseline lacks criterion acidification" in result.stderr
+
+
+def test_a_single_renamed_service_is_compared_with_a_warning(baseline, tmp_path):
+    renamed = str(_renamed(tmp_path))
+    text = run_cli("check", renamed, "--baseline", str(baseline))
+    assert text.returncode == 0, text.stderr
+    assert "Compared with 'Minimal', the only service of the baseline" in text.stdout
+    assert text.stdout.count("PASS") == 7  # one budget, six criteria against the baseline
+    french = run_cli(
+        "check", renamed, "--baseline", str(baseline), "-f", "markdown", "--lang", "fr"
+    )
+    assert "Comparé à « Minimal », le seul service de la référence" in french.stdout
+    as_json = run_cli("check", renamed, "--baseline", str(baseline), "-f", "json")
+    assert "warning: 'Renamed' compared with 'Minimal'" in as_json.stderr
+    assert json.loads(as_json.stdout)["check"]["baseline"]["service"] == "Minimal"
+
+
+def test_a_directory_as_baseline_says_so(tmp_path, write_yaml):
+    result = run_cli("check", str(write_yaml(MINIMAL + BUDGET)), "--baseline", str(tmp_path))
+    assert result.returncode == 2
+    assert f"{tmp_path}:1:1: is a directory, not a result JSON" in result.stderr
+
+
+# --- files without budgets ----------------------------------------------------------------
+
+
+def test_a_file_without_budgets_among_others_is_reported_not_an_error(tmp_path, write_yaml):
+    bare = write_yaml(MINIMAL, "bare.yaml")
+    judged = write_yaml(MINIMAL.replace("Minimal", "Judged") + BUDGET, "judged.yaml")
+    result = run_cli("check", str(bare), str(judged))
+    assert result.returncode == 0, result.stderr
+    assert "Minimal — Budgets: No budget for this service." in result.stdout
+    assert result.stdout.count("PASS") == 1  # the bare file's absence of budgets fails nothing
+    assert "failed" not in result.stdout
+
+
+def test_no_budgets_anywhere_is_nothing_to_check_unless_given_on_the_command_line(write_yaml):
+    bare = str(write_yaml(MINIMAL))
+    alone = run_cli("check", bare)
+    assert alone.returncode == 2 and "nothing to check" in alone.stderr
+    given = run_cli("check", bare, "--budget", "climate_change<=50g/visit")
+    assert given.returncode == 0, given.stderr
+
+
+# --- --confidence named in every format ---------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["95%", "0.95"])
+def test_the_percentile_judged_is_named_in_text_markdown_and_junit(write_yaml, level):
+    path = str(write_yaml(MINIMAL + BUDGET))
+    text = run_cli("check", path, "--confidence", level)
+    assert text.returncode == 0, text.stderr
+    assert "judged on the 95th percentile of the sampled uncertainty" in text.stdout
+    assert "(p95)" in text.stdout  # the value column's header, wrapped under "Value"
+    markdown = run_cli("check", path, "--confidence", level, "-f", "markdown", "--lang", "fr")
+    assert "jugés sur le 95e centile" in markdown.stdout
+    assert "| Valeur (p95) |" in markdown.stdout
+    junit = ET.fromstring(run_cli("check", path, "--confidence", level, "-f", "junit").stdout)
+    suite = junit.find("testsuite")
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties["statistic"] == "p95"
+    assert all(case.get("name").endswith(" at p95") for case in suite.iter("testcase"))
+
+
+def test_a_failed_percentile_budget_names_the_percentile_in_junit(write_yaml):
+    tight = BUDGET.replace("50 g", "0.1 g")
+    junit = run_cli("check", str(write_yaml(MINIMAL + tight)), "--confidence", "50%", "-f", "junit")
+    assert junit.returncode == 1
+    failure = ET.fromstring(junit.stdout).find(".//failure")
+    assert "(median) is over the limit of" in failure.get("message")
+
+
+# --- control characters in user-written text ----------------------------------------------
+
+NASTY = MINIMAL.replace("name: Minimal", 'name: "Shop\\x01 \\x1b[2J"\ndescription: "d\\x1b[31m"')
+
+
+def test_junit_stays_well_formed_with_control_characters_in_a_name(write_yaml):
+    result = run_cli("check", str(write_yaml(NASTY + BUDGET)), "-f", "junit")
+    assert result.returncode == 0, result.stderr
+    suite = ET.fromstring(result.stdout).find("testsuite")  # raises when not well-formed
+    assert suite.get("name") == "Shop\ufffd \ufffd[2J"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["estimate"],
+        ["estimate", "-f", "markdown"],
+        ["diff", str(EXAMPLES / "ecommerce.yaml")],
+    ],
+)
+def test_no_escape_sequence_reaches_the_terminal(write_yaml, command):
+    path = str(write_yaml(NASTY + BUDGET))
+    result = run_cli(*command, path)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\x01" not in result.stdout
+    assert "Shop\ufffd \ufffd[2J" in result.stdout
+
+
+# --- French text without cut words --------------------------------------------------------
+
+
+def test_the_french_table_wraps_words_instead_of_cutting_them():
+    result = run_cli("check", str(EXAMPLES / "ecommerce.yaml"), "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert "…" not in result.stdout
+    assert "Acidification" in result.stdout and "utilisateur" in result.stdout
+    assert "Rayonnements" in result.stdout
+    assert max(len(line) for line in result.stdout.splitlines()) <= 100
