@@ -18,6 +18,9 @@ from conftest import EXAMPLES, ROOT
 
 CI = EXAMPLES / "ci"
 INSTALL = re.compile(r"^pip install ")
+#: A bare `pip install acvnum` takes whatever PyPI holds under that name: not ours.
+FROM_PYPI = re.compile(r"pip install\s+['\"]?acvnum(?![\w@ -]*git\+)")
+PINNED = "acvnum @ git+https://github.com/OWNER/acvnum@v0.1.0"
 
 
 def git(*args: str, cwd: Path) -> None:
@@ -63,9 +66,10 @@ def test_github_workflow_runs_and_passes(clone, tmp_path):
     assert workflow[True] == {"pull_request": None}  # YAML 1.1 reads the key `on` as True
     steps = workflow["jobs"]["acvnum"]["steps"]
     scripts = [step["run"] for step in steps if "run" in step]
-    assert any("pip install acvnum" in s for s in scripts)
+    assert not any(FROM_PYPI.search(s) for s in scripts)
+    assert any(PINNED in s for s in scripts)
     summary = tmp_path / "summary.md"
-    summary.write_text("", encoding="utf-8")  # the runner creates it empty
+    summary.write_text("## An earlier step\n", encoding="utf-8")  # shared by the job's steps
     env = {
         "GITHUB_BASE_REF": "main",
         "GITHUB_STEP_SUMMARY": str(summary),
@@ -74,7 +78,9 @@ def test_github_workflow_runs_and_passes(clone, tmp_path):
     for script in scripts:
         result = run_script(without_install(script.splitlines()), clone, env)
         assert result.returncode == 0, result.stdout + result.stderr
-    assert summary.read_text(encoding="utf-8").startswith("## acvnum check: ✅")
+    earlier, ours = summary.read_text(encoding="utf-8").split("\n", 1)
+    assert earlier == "## An earlier step"  # appended to, not overwritten
+    assert ours.startswith("## acvnum check: ✅")
     suites = ET.parse(clone / "acvnum-junit.xml").getroot()
     assert suites.get("failures") == "0" and int(suites.get("tests")) > 6
     assert steps[-1]["with"]["path"] == "acvnum-junit.xml"
@@ -83,6 +89,8 @@ def test_github_workflow_runs_and_passes(clone, tmp_path):
 def test_gitlab_job_runs_and_passes(clone):
     job = yaml.safe_load((CI / "gitlab-ci.yml").read_text(encoding="utf-8"))["acvnum-check"]
     assert job["artifacts"]["reports"]["junit"] == "acvnum-junit.xml"
+    assert not any(FROM_PYPI.search(line) for line in job["before_script"])
+    assert any(PINNED in line for line in job["before_script"])
     script = without_install(job["before_script"] + job["script"])
     result = run_script(script, clone, {"CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main"})
     assert result.returncode == 0, result.stdout + result.stderr
@@ -109,6 +117,12 @@ def test_pre_commit_hook_runs_check_on_the_files_it_matches():
     )
     default = re.compile(hook["files"])
     assert default.search("services/shop.acv.yaml") and not default.search("compose.yaml")
+    # the convention does not match acvnum's own examples: both files say so, and the
+    # example configuration overrides `files:`
+    assert not default.search("examples/ecommerce.yaml")
+    hooks_text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    config_text = (CI / "pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "naming convention" in hooks_text and "naming convention" in config_text
     config = yaml.safe_load((CI / "pre-commit-config.yaml").read_text(encoding="utf-8"))
     (used,) = config["repos"][0]["hooks"]
     assert used["id"] == hook["id"]
@@ -118,6 +132,8 @@ def test_pre_commit_hook_runs_check_on_the_files_it_matches():
         if re.search(used["files"], str(p.relative_to(ROOT)))
     )
     assert "examples/ecommerce.yaml" in files and not any("/ci/" in f for f in files)
+    # only questionnaires with budgets: one without would leave nothing to check (exit 2)
+    assert all("budgets:" in (ROOT / f).read_text(encoding="utf-8") for f in files)
     program, *args = shlex.split(hook["entry"])
     result = subprocess.run(
         [sys.executable, "-m", program, *args, *files],
