@@ -186,7 +186,11 @@ def check(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
 ) -> None:
-    """Check services against their impact budgets and, optionally, a baseline result."""
+    """Check services against their impact budgets and, optionally, a baseline result.
+
+    A file without budgets among others is reported as having none; with no budgets in any
+    file and neither --budget nor --baseline there is nothing to check (exit 2).
+    """
     extra, limit = _options(budget or [], tolerance)
     sampling = (confidence_statistic(confidence), samples, seed)
     with input_errors(), sampling_errors():
