@@ -69,6 +69,9 @@ class Translator:
             text, note = text[: -len(_DEFAULT_NOTE)], " " + self("default_value.note")
         if text == "default":
             return self("default_value.word") + note
+        ranged = _RANGE_SHOWN.fullmatch(text)
+        if ranged is not None:  # '2 MB..4 MB (central 2.83 MB)', from acvnum.assumptions
+            return self._range(ranged) + note
         match = _QUANTITY.fullmatch(text)
         if match is None:
             return text + note
@@ -80,6 +83,12 @@ class Translator:
         shown = self.unit(unit, float(written)) if unit else ""
         return f"{number}{match['space']}{shown}{note}"
 
+    def _range(self, ranged: re.Match[str]) -> str:
+        """A range as written, each end and its centre localised like any quantity."""
+        shown = f"{self.quantity(ranged['low'])}..{self.quantity(ranged['high'])}"
+        central = ranged["central"]
+        return shown + (f" (central {self.quantity(central)})" if central else "")
+
     def _plural(self, count: float) -> str:
         """'one' or 'other': French keeps the singular below 2 (1,5 an), English only at 1."""
         singular = abs(count) < 2 if self.lang == "fr" else count == 1
@@ -90,6 +99,8 @@ class Translator:
 _COUNTED = frozenset({"year", "month", "week", "day"})
 _WORD = re.compile(r"[A-Za-z]+")
 _DEFAULT_NOTE = " (default)"
+#: 'central' reads the same in French, so the words stay and only the numbers change.
+_RANGE_SHOWN = re.compile(r"(?P<low>.+?)\.\.(?P<high>.+?)(?: \(central (?P<central>.+)\))?")
 _QUANTITY = re.compile(
     r"(?P<number>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
     r"(?P<space>\s*)(?P<unit>%|[^\d\s].*)?"

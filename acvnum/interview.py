@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from acvnum.i18n import Translator
-from acvnum.questionnaire import Server, Storage, Usage
+from acvnum.loading import InputError, load_scalar
+from acvnum.questionnaire import Server, Storage, Usage, error_text
 
 Answers = dict[str, str]
 
@@ -39,10 +40,11 @@ class Question:
 
 
 def _scalar(text: str) -> Any:
-    """An answer read as YAML reads a value: '50000' is a number, '5 min' a string."""
+    """An answer read as the questionnaire file will read it: '50000' is a number, '5 min'
+    a string, and '1:30' stays text to be refused (plain YAML would take it for 90)."""
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError:
+        return load_scalar(text)
+    except (yaml.YAMLError, InputError):
         return text
 
 
@@ -58,7 +60,7 @@ def _problems(model: type[BaseModel], data: dict[str, Any], field: str, t: Trans
 def _message(error: dict[str, Any], t: Translator) -> str:
     if error["type"] == "extra_forbidden":
         return t("init.unknown_key", name=error["loc"][-1])
-    return str(error["msg"]).removeprefix("Value error, ")
+    return error_text(error)
 
 
 def _refuse_if(problems: list[str]) -> None:
@@ -266,6 +268,15 @@ def _yaml_value(text: str) -> str:
     return dumped.removesuffix("\n...\n").strip()
 
 
+def _yaml_text(text: str) -> str:
+    """A free-text answer (the name) as a YAML string: quoted when YAML would read another
+    type back ('2024' would be a number, and a name must be text)."""
+    if isinstance(_scalar(text), str):
+        return _yaml_value(text)
+    dumped = yaml.safe_dump(str(text), default_flow_style=True, allow_unicode=True, width=1000)
+    return dumped.removesuffix("\n...\n").strip()
+
+
 def _line(indent: int, key: str, value: str | None, comment: str = "") -> str:
     body = " " * indent + (f"{key}: {value}" if value is not None else f"{key}:")
     return f"{body.ljust(COMMENT_COLUMN - 1)} # {comment}" if comment else body
@@ -321,7 +332,7 @@ def render_yaml(answers: Answers, t: Translator) -> str:
     lines = [
         *(f"# {line}" for line in t("init.file.header").splitlines()),
         "",
-        _line(0, "name", _yaml_value(answers["name"])),
+        _line(0, "name", _yaml_text(answers["name"])),
         _line(0, "period", t("period.year"), t("init.period.help")),
         "",
         *_usage_lines(answers, t),

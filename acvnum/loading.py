@@ -148,17 +148,18 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, path)
 
-    def _scalar(self, node: yaml.Node) -> Any:
+    def _scalar(self, node: yaml.Node, path: Path_) -> Any:
         """The scalar's value; an integer too long to be a real figure is refused first."""
         if node.tag == _INT_TAG:
             digits = sum(char.isdigit() for char in node.value)
             if digits > MAX_DIGITS:
+                where = ".".join(str(part) for part in path if part != "<key>")
                 raise self.fail(
                     node,
-                    f"a number with {digits} digits is not a plausible value "
-                    f"(at most {MAX_DIGITS}): refused",
+                    f"{where + ': ' if where else ''}a number with {digits} digits is not "
+                    f"a plausible value (at most {MAX_DIGITS}): refused",
                 )
         return self.loader.construct_object(node)
 

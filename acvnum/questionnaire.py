@@ -529,7 +529,7 @@ class Questionnaire(StrictModel):
         if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
             duration = units.format_duration(u.visit_duration)
             message = (
-                f"usage.visits_per_user: {u.visits_per_user} visits of {duration} make "
+                f"usage.visits_per_user: {u.visits_per_user} visits of {duration} each are "
                 f"{hours:.3g} h of use per user per day; a day has 24 h"
             )
             return [(path, message)]

@@ -56,7 +56,11 @@ class Dimension:
         lowered = {name.lower(): name for name in self.units}
         if unit.lower() in lowered:
             return f"unknown {self.name} unit '{unit}'; did you mean '{lowered[unit.lower()]}'?"
-        other = next((d for d in DIMENSIONS if d is not self and d.knows(unit)), None)
+        others = [d for d in DIMENSIONS if d is not self]
+        # Exact spelling first: 'W' is a power before it is a week ('w').
+        other = next((d for d in others if unit in d.units), None) or next(
+            (d for d in others if d.knows(unit)), None
+        )
         if other is not None:
             return (
                 f"'{unit}' is a unit of {other.name}; this field takes {self.noun} "
@@ -204,6 +208,8 @@ def parse_number(value: object) -> float:
         raise UnitError(f"expected a number such as 2, got {value!r}")
     if isinstance(value, int | float):
         return _finite(float(value), value)
+    if _CLOCK.match(value) or _RADIX.match(value):
+        raise UnitError(f"expected a plain decimal number such as 24, got {value!r}")
     number, unit = split_quantity(value)
     if unit is not None:
         raise UnitError(f"expected a plain number without a unit, got {value!r}")

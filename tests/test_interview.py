@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import run_cli
 
 from acvnum.i18n import Translator
 from acvnum.interview import Refused, defaults, questions, render_yaml
+from acvnum.loading import parse_yaml
+from acvnum.questionnaire import validate
 
 REGIONS = ["DEU", "FRA", "WLD"]
 T = Translator("en")
@@ -29,7 +32,7 @@ def check(key: str, text: str, answers: dict | None = None) -> str:
         ("location", "Mars", "unknown country or region 'MARS'"),
         ("vcpu", "0", "vcpu must be between"),
         ("storage_volume", "3 parsecs", "unknown data unit"),
-        ("storage_type", "tape", "'ssd' or 'hdd'"),
+        ("storage_type", "tape", "'tape' is not allowed: write one of ssd, hdd"),
         ("name", "  ", "a name is required"),
     ],
 )
@@ -58,3 +61,31 @@ def test_follow_up_questions_are_skipped_when_there_is_nothing_to_ask():
     asked = [q.key for q in questions(REGIONS) if q.asked(answers)]
     assert "vcpu" not in asked
     assert "storage_type" not in asked
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "reason"),
+    [
+        ("visit_duration", "1:30", "'1:30' is ambiguous (hours:minutes or minutes:seconds?)"),
+        ("users", "0x10", "expected a plain decimal number such as 24, got '0x10'"),
+        ("users", "9" * 5000, "is not a finite number"),
+    ],
+)
+def test_answers_yaml_1_1_would_misread_are_refused(key, text, reason):
+    with pytest.raises(Refused) as caught:
+        check(key, text)
+    assert reason in str(caught.value)
+
+
+def test_a_name_that_yaml_would_read_as_a_number_stays_text():
+    answers = {**defaults(REGIONS, "en"), "name": "2024"}
+    text = render_yaml(answers, T)
+    assert "name: '2024'" in text.splitlines()
+    assert validate(parse_yaml(text, "s.yaml")).name == "2024"
+
+
+def test_the_written_file_ends_with_one_newline(tmp_path):
+    path = tmp_path / "s.yaml"
+    assert run_cli("init", str(path), "--no-input").returncode == 0
+    written = path.read_text(encoding="utf-8")
+    assert written.endswith("\n") and not written.endswith("\n\n")

@@ -45,3 +45,40 @@ def test_bad_ranges_are_located(old, new, message):
     (problem,) = error.value.problems
     assert message in problem.message
     assert (problem.file, problem.line) == ("service.yaml", MINIMAL.split(old)[0].count("\n") + 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("name: Minimal", "name: Minimal\ndescription: 2..3 pages"),
+        ("name: Minimal", "name: 1..2"),
+    ],
+)
+def test_free_text_that_looks_like_a_range_is_left_alone(old, new):
+    b = bounds(MINIMAL.replace(old, new))
+    assert b.written == {} and b.central is b.low
+
+
+def test_a_server_name_is_free_text_too():
+    text = MINIMAL + "hosting:\n  servers:\n    - {name: 1..2, type: physical, power: 100..400 W}\n"
+    b = bounds(text)
+    assert b.central.hosting.servers[0].name == "1..2"
+    assert b.written == {"hosting.servers[0].power": "100..400 W"}
+
+
+@pytest.mark.parametrize("written", ["2 MB...4 MB", "2 MB…4 MB", "2....4 MB"])
+def test_three_dots_are_a_syntax_error_not_a_low_end_of_0_4(written):
+    with pytest.raises(InputError) as error:
+        bounds(MINIMAL.replace("10 MB", written))
+    (problem,) = error.value.problems
+    assert problem.message == (
+        f"usage.data_per_visit: write a range with two dots, e.g. '2 MB..4 MB', not {written!r}"
+    )
+
+
+def test_a_range_of_replicas_may_centre_between_whole_numbers():
+    text = MINIMAL + "hosting:\n  storage:\n    volume: 1 GB\n    replicas: 2..3\n"
+    b = bounds(text)
+    assert b.central.hosting.storage.replicas == pytest.approx(6**0.5)
+    with pytest.raises(InputError, match=r"replicas must be a whole number, got 2\.5"):
+        bounds(text.replace("2..3", "2.5..3"))

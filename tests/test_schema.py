@@ -77,3 +77,52 @@ def test_quantities_say_their_unit_and_defaults_read_as_yaml():
     assert usage["data_per_visit"]["description"].startswith("Q4 ")
     assert "in MB" in usage["data_per_visit"]["description"]
     assert usage["visit_duration"]["type"] == ["string", "number"]
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        (("usage", "users"), -5),
+        (("usage", "users"), 0),
+        (("usage", "visit_duration"), 0),  # minutes: more than 0
+        (("usage", "visit_duration"), 1441),  # minutes: at most 24 h
+        (("usage", "devices", "laptop"), 1.5),
+        (("hosting",), {"pue": 5}),
+        (("hosting",), {"pue": 0.9}),
+        (("hosting",), {"environments": 0}),
+        (("hosting",), {"servers": [{"name": "web", "type": "physical", "count": 0}]}),
+        (("hosting",), {"servers": [{"name": "web", "type": "physical", "count": 2.5}]}),
+        (("hosting",), {"servers": [{"name": "w", "type": "virtual", "vcpu": 1000}]}),
+        (("hosting",), {"storage": {"volume": 1, "replicas": 1.5}}),
+        (("hosting",), {"pue": "1.2...1.6"}),
+    ],
+)
+def test_editor_flags_values_out_of_bounds(path, value, validator):
+    data = yaml.safe_load(MINIMAL)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert list(validator.iter_errors(data)), f"{path} = {value!r} should be refused"
+
+
+@pytest.mark.parametrize(
+    "hosting",
+    [
+        {"pue": "1.2..1.6"},
+        {"pue": 1.4},
+        {"storage": {"volume": "1 GB..2 GB", "replicas": "2..3"}},
+        {"servers": [{"name": "w", "type": "physical", "power": "100 W..300 W"}]},
+        {"servers": [{"name": "w", "type": "physical", "utilization": "10%..30%"}]},
+    ],
+)
+def test_editor_accepts_ranges_where_acvnum_does(hosting, validator):
+    data = {**yaml.safe_load(MINIMAL), "hosting": hosting}
+    assert [e.message for e in validator.iter_errors(data)] == []
+
+
+def test_range_taking_fields_say_so():
+    pue = questionnaire_schema()["$defs"]["Hosting"]["properties"]["pue"]
+    assert pue["description"].endswith(
+        "A range 'low..high' (5th and 95th percentiles) is accepted too."
+    )

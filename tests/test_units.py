@@ -1,6 +1,7 @@
 """Quantities with units: every documented form, and the refusals."""
 
 import math
+import re
 
 import pytest
 
@@ -102,3 +103,55 @@ def test_formatting_round_trips_readable_values():
     assert units.format_duration(units.SECONDS_PER_YEAR * 4) == "4 years"
     assert units.format_bytes(2.5e6) == "2.5 MB"
     assert math.isclose(units.parse(units.format_bytes(7.5e11), DATA, "MB"), 7.5e11)
+
+
+@pytest.mark.parametrize(
+    ("value", "dimension", "message"),
+    [
+        ("2 kg", DATA, "'kg' is a unit of mass; this field takes a data size such as 2.5 MB"),
+        ("2 g", units.ENERGY, "'g' is a unit of mass; this field takes an energy such as 0.5 Wh"),
+        ("5 MB", TIME, "'MB' is a unit of data; this field takes a duration such as 5 min"),
+        ("3 W", units.MASS, "'W' is a unit of power; this field takes a mass such as 2 g"),
+        ("2 mb", DATA, "unknown data unit 'mb'; did you mean 'MB'?"),  # a case slip first
+    ],
+)
+def test_a_unit_of_another_dimension_is_named_as_such(value, dimension, message):
+    with pytest.raises(UnitError) as caught:
+        units.parse(value, dimension, dimension.base)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1:30", "'1:30' is ambiguous (hours:minutes or minutes:seconds?): write the unit"),
+        ("1:30:00", "'1:30:00' is ambiguous"),
+        ("0x10", "'0x10' is not a decimal number: write it in decimal"),
+        ("0o17 min", "unknown duration unit 'o17 min'"),  # not a bare radix number: a unit typo
+    ],
+)
+def test_forms_yaml_1_1_read_as_numbers_are_refused_with_how_to_write_them(text, message):
+    with pytest.raises(UnitError, match=re.escape(message)):
+        units.parse(text, TIME, "min")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(3, 3.0), (2.5, 2.5), ("4", 4.0), (" 1e3 ", 1000.0), ("1_000", 1e3)]
+)
+def test_plain_numbers(value, expected):
+    assert units.parse_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0x10", "expected a plain decimal number such as 24, got '0x10'"),
+        ("1:30", "expected a plain decimal number such as 24, got '1:30'"),
+        ("4 vCPU", "expected a plain number without a unit, got '4 vCPU'"),
+        (True, "expected a number such as 2, got True"),
+        (float("inf"), "not a finite number"),
+    ],
+)
+def test_plain_number_refusals(value, message):
+    with pytest.raises(UnitError, match=re.escape(message)):
+        units.parse_number(value)
