@@ -24,7 +24,7 @@ from acvnum.criteria import CRITERION_IDS
 from acvnum.errors import WhatIfError
 from acvnum.factors import FactorTable
 from acvnum.inventory import DEFAULT_REGION
-from acvnum.loading import Document, InputError
+from acvnum.loading import Document, InputError, load_scalar
 from acvnum.questionnaire import Questionnaire, dotted
 from acvnum.result import ServiceResult
 from acvnum.variants import Change, Saving, Variant, boundary_weights, savings, show_value, totals
@@ -99,9 +99,13 @@ def parse_assignment(text: str) -> Assignment:
     try:
         path = modelpath.parse(path_text)
         check_path(path)
-        value = yaml.safe_load(value_text)
+        value = load_scalar(value_text)
     except (modelpath.PathError, WhatIfError) as error:
         raise WhatIfError(f"--what-if {text}: {error}") from None
+    except InputError as error:
+        reason = error.problems[0].message
+        shown = text if len(text) <= 80 else f"{text[:77]}..."
+        raise WhatIfError(f"--what-if {shown}: cannot read the value: {reason}") from None
     except yaml.YAMLError:
         raise WhatIfError(f"--what-if {text}: cannot read the value {value_text!r}") from None
     if isinstance(value, dict | list):

@@ -137,3 +137,26 @@ def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml
     assert "warning.what_if_no_hosting" in bare.warnings
     (shop,) = assess([SHOP], settings)
     assert "warning.what_if_no_hosting" not in shop.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("usage.users=" + "9" * 5000, "a number with 5000 digits"),
+        (
+            "usage.users=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+            "levels",
+        ),
+    ],
+)
+def test_values_are_read_as_the_questionnaire_reads_them(text, message):
+    # the same YAML 1.2 reader as the file: no traceback on hostile values, a short message
+    with pytest.raises(WhatIfError, match=message) as caught:
+        parse_assignment(text)
+    assert len(str(caught.value)) < 300
+
+
+def test_a_sexagesimal_duration_is_not_read_as_hours():
+    # YAML 1.1 would read 1:30 as 90 (minutes here): the questionnaire reader keeps it as text,
+    # which the duration parser then refuses
+    assert parse_assignment("usage.visit_duration=1:30").value == "1:30"
