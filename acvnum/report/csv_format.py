@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 
 from acvnum.inventory import ACTIVITIES
 from acvnum.result import ServiceResult
@@ -80,13 +81,22 @@ def rows(result: ServiceResult) -> list[tuple]:
     return out
 
 
-def render(results: list[ServiceResult]) -> str:
+def _write(
+    header: tuple[str, ...],
+    rows_of: Callable[[ServiceResult], list[tuple]],
+    results: list[ServiceResult],
+) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER)
+    writer.writerow(header)
     for result in results:
-        writer.writerows(rows(result))
+        writer.writerows(rows_of(result))
     return buffer.getvalue()
+
+
+def render(results: list[ServiceResult]) -> str:
+    """The wide layout: one row per service and criterion."""
+    return _write(HEADER, rows, results)
 
 
 LONG_HEADER = (
@@ -127,9 +137,5 @@ def long_rows(result: ServiceResult) -> list[tuple]:
 
 
 def render_long(results: list[ServiceResult]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LONG_HEADER)
-    for result in results:
-        writer.writerows(long_rows(result))
-    return buffer.getvalue()
+    """The tidy layout: one row per service, criterion, tier and phase."""
+    return _write(LONG_HEADER, long_rows, results)
