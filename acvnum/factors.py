@@ -11,6 +11,7 @@ import difflib
 import fnmatch
 import io
 import math
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -184,16 +185,20 @@ def _parse_row(row: _Row) -> Factor:
     )
 
 
+_SEPARATORS = re.compile('[",]')
+
+
 def _field_starts(lines: list[str], first: int) -> list[Position]:
     """Where each field of a record starts: commas outside quotes end a field ('""' inside
-    a quoted field toggles twice, so it changes nothing)."""
+    a quoted field toggles twice, so it changes nothing). Only quotes and commas are
+    visited (found by a regex), which keeps the shipped tables' load fast."""
     starts, quoted = [(first, 1)], False
     for number, line in enumerate(lines, start=first):
-        for index, char in enumerate(line):
-            if char == '"':
+        for match in _SEPARATORS.finditer(line):
+            if match.group() == '"':
                 quoted = not quoted
-            elif char == "," and not quoted:
-                starts.append((number, index + 2))
+            elif not quoted:
+                starts.append((number, match.start() + 2))
     return starts
 
 
