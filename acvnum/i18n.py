@@ -33,6 +33,10 @@ class Translator:
         """A number with `digits` significant digits, in the language's convention."""
         return format_number(value, digits, self.lang)
 
+    def percent(self, share: float) -> str:
+        """A share as a whole percentage: '13%' in English, '13 %' (no-break) in French."""
+        return f"{share:.0%}" if self.lang == "en" else f"{share * 100:.0f}\u202f%"
+
     def label(self, text: str) -> str:
         """'Energy per visit: ' / 'Énergie par visite\u202f: ': French sets a (narrow,
         no-break) space before a colon; the space never leaves the colon alone on a line."""

@@ -210,3 +210,11 @@ def test_check_summaries_agree_with_one_failure():
     assert fr("check.summary.failed", failed=1, count=13) == "Contrôles en échec\u202f: 1 sur 13."
     assert fr("check.summary.passed", count=1) == "Contrôles réussis\u202f: 1 sur 1."
     assert en("check.summary.failed", failed=1, count=13) == "1 of 13 checks failed."
+
+
+def test_percentages_follow_the_language():
+    # French puts a (narrow no-break) space before the percent sign; English does not
+    from acvnum.i18n import Translator
+
+    assert Translator("en").percent(0.564) == "56%"
+    assert Translator("fr").percent(0.564) == "56\u202f%"

@@ -105,7 +105,7 @@ def _segments(parts: dict[str, float], labels: dict[str, str], y: int, unit: str
         parts.items(), shares(parts).values(), COLOURS, strict=False
     ):
         width = share * BAR_WIDTH
-        tip = f"{t.label(labels[key])}{t.number(value)} {t.unit(unit)} ({share:.0%})"
+        tip = f"{t.label(labels[key])}{t.number(value)} {t.unit(unit)} ({t.percent(share)})"
         out.append(
             f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{ROW_HEIGHT - 10}" '
             f'fill="{colour}"><title>{_e(tip)}</title></rect>'
@@ -113,7 +113,7 @@ def _segments(parts: dict[str, float], labels: dict[str, str], y: int, unit: str
         if share >= 0.09:
             out.append(
                 f'<text class="inside" x="{x + width / 2:.1f}" y="{y + 15}" '
-                f'text-anchor="middle">{share:.0%}</text>'
+                f'text-anchor="middle">{t.percent(share)}</text>'
             )
         x += width
     return "".join(out)

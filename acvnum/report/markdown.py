@@ -56,7 +56,7 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> list[str
     for cid in CRITERION_IDS:
         parts = getattr(result.criteria[cid], attribute)
         cells = [
-            f"{t.number(v)} ({s:.0%})"
+            f"{t.number(v)} ({t.percent(s)})"
             for v, s in zip(parts.values(), shares(parts).values(), strict=True)
         ]
         rows.append([t(f"criterion.{cid}"), *cells])

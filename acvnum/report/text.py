@@ -107,7 +107,7 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> Table:
         table.add_column(label, justify="right")
     for cid in CRITERION_IDS:
         parts = getattr(result.criteria[cid], attribute)
-        percents = [f"{share:.0%}" for share in shares(parts).values()]
+        percents = [t.percent(share) for share in shares(parts).values()]
         table.add_row(t(f"criterion.{cid}"), _bar(parts), *percents)
     return table
 
