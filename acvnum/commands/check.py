@@ -106,7 +106,7 @@ def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
 def _nothing_to_check(services: list[Service]) -> typer.Exit:
     files = ", ".join(s.file for s in services)
     return fail(
-        f"nothing to check: no 'budgets' section in {files}; "
+        f"nothing to check: no budget in {files} (no 'budgets' section, or an empty one); "
         "add one, or give --budget or --baseline"
     )
 

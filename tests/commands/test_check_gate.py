@@ -166,3 +166,10 @@ def test_the_french_table_wraps_words_instead_of_cutting_them():
     assert "Acidification" in result.stdout and "utilisateur" in result.stdout
     assert "Rayonnements" in result.stdout
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
+
+
+def test_an_empty_budgets_list_is_said_to_be_empty(write_yaml):
+    empty = str(write_yaml(MINIMAL + "budgets: []\n"))
+    result = run_cli("check", empty)
+    assert result.returncode == 2
+    assert "no budget in" in result.stderr and "or an empty one" in result.stderr
