@@ -51,6 +51,16 @@ def test_quantities_accept_strings_with_units_and_plain_numbers(validator):
     assert list(validator.iter_errors(data)) == []
 
 
+def assert_refused(validator, path: tuple, value) -> None:
+    """MINIMAL with `value` at `path` must fail the schema, as acvnum refuses it."""
+    data = yaml.safe_load(MINIMAL)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert list(validator.iter_errors(data)), f"{path} = {value!r} should be refused"
+
+
 @pytest.mark.parametrize(
     ("path", "value"),
     [
@@ -61,12 +71,7 @@ def test_quantities_accept_strings_with_units_and_plain_numbers(validator):
     ],
 )
 def test_editor_flags_what_acvnum_refuses(path, value, validator):
-    data = yaml.safe_load(MINIMAL)
-    target = data
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    assert list(validator.iter_errors(data)), f"{path} = {value!r} should be refused"
+    assert_refused(validator, path, value)
 
 
 def test_quantities_say_their_unit_and_defaults_read_as_yaml():
@@ -98,12 +103,7 @@ def test_quantities_say_their_unit_and_defaults_read_as_yaml():
     ],
 )
 def test_editor_flags_values_out_of_bounds(path, value, validator):
-    data = yaml.safe_load(MINIMAL)
-    target = data
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    assert list(validator.iter_errors(data)), f"{path} = {value!r} should be refused"
+    assert_refused(validator, path, value)
 
 
 @pytest.mark.parametrize(
