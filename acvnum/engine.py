@@ -14,7 +14,14 @@ import numpy as np
 
 from acvnum.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.factors import FactorValues
-from acvnum.inventory import ACTIVITIES, PHASES, TIERS, ServiceArrays, inventory
+from acvnum.inventory import (
+    ACTIVITIES,
+    PHASES,
+    TIERS,
+    ServiceArrays,
+    inventory,
+    label_mask,
+)
 
 #: Which embodied-impact factors each manufacturing activity takes (None: per service).
 _EMBODIED = {
@@ -83,8 +90,7 @@ class Footprint:
 
     def by(self, attribute: str, labels: tuple[str, ...]) -> np.ndarray:
         """(N, S, labels, criteria): the sum over the activities of each label."""
-        mask = np.array([[getattr(a, attribute) == label for a in ACTIVITIES] for label in labels])
-        return np.einsum("nsac,la->nslc", self.contributions, mask.astype(float))
+        return np.einsum("nsac,la->nslc", self.contributions, label_mask(attribute, labels))
 
     def by_tier(self) -> np.ndarray:
         return self.by("tier", TIERS)

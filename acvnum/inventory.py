@@ -43,6 +43,15 @@ ACTIVITIES: tuple[Activity, ...] = (
 )
 TIERS = ("terminals", "network", "datacenter")
 PHASES = ("manufacturing", "use")
+
+
+def label_mask(attribute: str, labels: tuple[str, ...]) -> np.ndarray:
+    """(labels, activities) of 0/1: which activities each tier or phase label sums over."""
+    return np.array(
+        [[getattr(a, attribute) == label for a in ACTIVITIES] for label in labels], dtype=float
+    )
+
+
 N_DEVICES = len(DEVICE_TYPES)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from acvnum.boundaries import Boundaries
 from acvnum.criteria import BY_ID, CRITERION_IDS
-from acvnum.inventory import ACTIVITIES, PHASES, TIERS
+from acvnum.inventory import ACTIVITIES, PHASES, TIERS, label_mask
 
 SCHEMA_VERSION = 1
 
@@ -114,9 +114,8 @@ def criteria_results(
     boundaries: Boundaries,
 ) -> dict[str, CriterionResult]:
     """(activities, criteria) contributions of one service -> per-criterion results."""
-    tier_mask = np.array([[a.tier == t for a in ACTIVITIES] for t in TIERS], dtype=float)
-    phase_mask = np.array([[a.phase == p for a in ACTIVITIES] for p in PHASES], dtype=float)
-    by_tier, by_phase = tier_mask @ contributions, phase_mask @ contributions
+    by_tier = label_mask("tier", TIERS) @ contributions
+    by_phase = label_mask("phase", PHASES) @ contributions
     totals = contributions.sum(axis=0)
     results = {}
     for c, cid in enumerate(CRITERION_IDS):
