@@ -10,15 +10,17 @@ from pathlib import Path
 
 import numpy as np
 
-from acvnum import assumptions, units
-from acvnum.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
-from acvnum.engine import Footprint, evaluate
-from acvnum.factors import FactorTable, load_factors
-from acvnum.inventory import service_arrays
-from acvnum.loading import Document, InputError, Problem, load_yaml
-from acvnum.questionnaire import Questionnaire
-from acvnum.ranges import Bounds, validate_ranges
-from acvnum.result import ServiceResult, criteria_results
+from acvnum.calculation import assumptions
+from acvnum.calculation.engine import Footprint, evaluate
+from acvnum.calculation.inventory import service_arrays
+from acvnum.calculation.results import ServiceResult, criteria_results
+from acvnum.errors import InputError, Problem
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.ranges import Bounds, validate_ranges
+from acvnum.questionnaire.yaml_reader import Document, load_yaml
+from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
+from acvnum.reference.factors import FactorTable, load_factors
 
 FACTORS_VERSION = "2026.11"
 
@@ -177,16 +179,16 @@ def assess_services(
     contributions = footprint(services, table).contributions[:, 0]
     results = [result_for(s, contributions[i], table, limits) for i, s in enumerate(services)]
     if settings.samples:
-        from acvnum.intervals import add_uncertainty
+        from acvnum.analysis.intervals import add_uncertainty
 
         add_uncertainty(results, services, table, settings.samples, settings.seed)
     if settings.levers:
-        from acvnum.levers import attach_levers
+        from acvnum.analysis.levers import attach_levers
 
         questionnaires = [s.questionnaire for s in services]
         attach_levers(results, questionnaires, table, limits, settings.levers)
     if settings.what_if:
-        from acvnum.whatif import attach_what_if
+        from acvnum.analysis.whatif import attach_what_if
 
         attach_what_if(results, services, table, limits, settings.what_if)
     return results

@@ -74,7 +74,7 @@ class Translator:
         if text == "default":
             return self("default_value.word") + note
         ranged = _RANGE_SHOWN.fullmatch(text)
-        if ranged is not None:  # '2 MB..4 MB (central 2.83 MB)', from acvnum.assumptions
+        if ranged is not None:  # '2 MB..4 MB (central 2.83 MB)', from calculation.assumptions
             return self._range(ranged) + note
         match = _QUANTITY.fullmatch(text)
         if match is None:

@@ -24,12 +24,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench_estimate import median_seconds  # noqa: E402  (cold runs, same method)
 
+from acvnum.analysis.uncertainty import SampledFactors, propagate, tier_impacts  # noqa: E402
 from acvnum.assessment import load_services  # noqa: E402
-from acvnum.criteria import CRITERION_IDS  # noqa: E402
-from acvnum.engine import evaluate  # noqa: E402
-from acvnum.factors import load_factors  # noqa: E402
-from acvnum.inventory import ACTIVITIES, service_arrays  # noqa: E402
-from acvnum.uncertainty import SampledFactors, propagate, tier_impacts  # noqa: E402
+from acvnum.calculation.engine import evaluate  # noqa: E402
+from acvnum.calculation.inventory import ACTIVITIES, service_arrays  # noqa: E402
+from acvnum.reference.criteria import CRITERION_IDS  # noqa: E402
+from acvnum.reference.factors import load_factors  # noqa: E402
 
 A, C = len(ACTIVITIES), len(CRITERION_IDS)
 
@@ -116,10 +116,10 @@ def cold_commands(runs: int) -> None:
 PEAK = """
 import resource, sys
 sys.path.insert(0, {root!r})
-from acvnum.assessment import load_services
-from acvnum.factors import load_factors
-from acvnum.inventory import service_arrays
-from acvnum.uncertainty import propagate
+from acvnum.assessment import load_services  # noqa: E402
+from acvnum.reference.factors import load_factors  # noqa: E402
+from acvnum.calculation.inventory import service_arrays  # noqa: E402
+from acvnum.analysis.uncertainty import propagate  # noqa: E402
 table = load_factors()
 (service,) = load_services([{root!r} + "/examples/ecommerce.yaml"], table)
 arrays = service_arrays([service.questionnaire])

@@ -31,13 +31,13 @@ from acvnum.commands.sampling import (
     confidence_statistic,
     sampling_errors,
 )
-from acvnum.exitcodes import ExitCode
+from acvnum.errors import ExitCode
 
 if TYPE_CHECKING:
+    from acvnum.analysis.budgets import CheckRun
+    from acvnum.analysis.comparison import Snapshot
     from acvnum.assessment import Service
-    from acvnum.budgets import CheckRun
-    from acvnum.comparison import Snapshot
-    from acvnum.questionnaire import Budget
+    from acvnum.questionnaire.models import Budget
 
 
 class Format(StrEnum):
@@ -90,7 +90,7 @@ def render(run: CheckRun, fmt: str, lang: str, color: bool) -> str:
 
 def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
     """Command-line budgets and tolerance, or exit 2 naming every one that cannot be read."""
-    from acvnum.budgets import BudgetSyntaxError, parse_cli_budgets, parse_tolerance
+    from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budgets, parse_tolerance
 
     problems: list[str] = []
     for parse, given in ((parse_cli_budgets, budgets), (parse_tolerance, tolerance)):
@@ -113,9 +113,9 @@ def _nothing_to_check(services: list[Service]) -> typer.Exit:
 
 def _baselines(baseline: Path | None, services: list[Service]) -> list[Snapshot | None]:
     """Each service's baseline (None each when no --baseline), or bad input when one has none."""
-    from acvnum.budgets import pick_baselines
-    from acvnum.comparison import load_json
-    from acvnum.criteria import CRITERION_IDS
+    from acvnum.analysis.budgets import pick_baselines
+    from acvnum.analysis.comparison import load_json
+    from acvnum.reference.criteria import CRITERION_IDS
 
     if baseline is None:
         return [None] * len(services)
@@ -136,9 +136,9 @@ def _run(
     A file without budgets among others is reported as having none; only when no file has
     budgets and neither --budget nor --baseline is given is there nothing to check (exit 2).
     """
+    from acvnum.analysis.budgets import CheckRun, check_service
     from acvnum.assessment import Settings, assess_services, load_services
-    from acvnum.budgets import CheckRun, check_service
-    from acvnum.factors import load_factors
+    from acvnum.reference.factors import load_factors
 
     statistic, samples, seed = sampling
     settings = Settings(

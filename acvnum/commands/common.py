@@ -12,8 +12,7 @@ from typing import Annotated
 
 import typer
 
-from acvnum.exitcodes import ExitCode
-from acvnum.loading import InputError, Problem
+from acvnum.errors import ExitCode, InputError, Problem
 
 
 class Lang(StrEnum):

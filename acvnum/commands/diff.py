@@ -25,7 +25,7 @@ from acvnum.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from acvnum.comparison import Snapshot
+    from acvnum.analysis.comparison import Snapshot
 
 
 class Format(StrEnum):
@@ -48,7 +48,7 @@ def _is_result(path: Path) -> bool:
 
 
 def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
-    from acvnum.loading import InputError, Problem
+    from acvnum.errors import InputError, Problem
 
     if len(snapshots) != 1:
         message = f"holds {len(snapshots)} services; diff compares one service with one"
@@ -58,10 +58,10 @@ def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
 
 def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
     """Each path as a snapshot; all questionnaires in one engine pass, all problems at once."""
+    from acvnum.analysis.comparison import from_result, load_json
     from acvnum.assessment import Settings, assess_services, load_services
-    from acvnum.comparison import from_result, load_json
-    from acvnum.factors import load_factors
-    from acvnum.loading import InputError, Problem
+    from acvnum.errors import InputError, Problem
+    from acvnum.reference.factors import load_factors
 
     found: dict[Path, Snapshot] = {}
     problems = [
@@ -125,7 +125,7 @@ def diff(
 def _warn_periods(a: Snapshot, b: Snapshot, per: str, shown: bool) -> None:
     """Text and Markdown say it in the report; JSON, or a report sent to a file, on stderr
     too, so that whoever runs the command sees it."""
-    from acvnum.comparison import periods_differ
+    from acvnum.analysis.comparison import periods_differ
 
     if not shown and per == "total" and periods_differ(a, b):
         sys.stderr.write(

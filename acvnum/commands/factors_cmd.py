@@ -12,7 +12,7 @@ import typer
 from acvnum.commands.common import FactorsOption, fail, input_errors
 
 if TYPE_CHECKING:
-    from acvnum.factors import Factor, FactorTable
+    from acvnum.reference.factors import Factor, FactorTable
 
 WIDTH = 100
 
@@ -23,7 +23,7 @@ class Action(StrEnum):
 
 
 class Kind(StrEnum):
-    """The kinds of factor (the first part of an id); mirrors acvnum.factors.KINDS."""
+    """The kinds of factor (the first part of an id); mirrors acvnum.reference.factors.KINDS."""
 
     electricity = "electricity"
     device = "device"
@@ -147,7 +147,7 @@ def factors(
     user_table: FactorsOption = None,
 ) -> None:
     """The factor tables: value, range, unit, source, year and licence of every number used."""
-    from acvnum.factors import load_factors
+    from acvnum.reference.factors import load_factors
 
     with input_errors():
         table = load_factors(user_table)

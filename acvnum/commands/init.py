@@ -23,9 +23,9 @@ from acvnum.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from acvnum.factors import FactorTable
     from acvnum.i18n import Translator
-    from acvnum.interview import Answers, Question
+    from acvnum.questionnaire.interview import Answers, Question
+    from acvnum.reference.factors import FactorTable
 
 PathArgument = Annotated[
     Path, typer.Argument(help="The questionnaire file to write.", show_default=True)
@@ -49,7 +49,7 @@ def _read_line() -> str | None:
 
 def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
     """Ask until the answer is accepted; an empty line takes the default."""
-    from acvnum.interview import Refused
+    from acvnum.questionnaire.interview import Refused
 
     default = question.default(answers, lang)
     while True:
@@ -67,7 +67,7 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
 
 
 def _interview(regions: list[str], lang: str, t: Translator) -> Answers:
-    from acvnum.interview import questions
+    from acvnum.questionnaire.interview import questions
 
     sys.stdout.write(t("init.intro") + "\n\n")
     answers: Answers = {}
@@ -99,9 +99,9 @@ def init(
     no_input: NoInputOption = False,
 ) -> None:
     """Answer the ten questions and get a commented questionnaire that acvnum validate accepts."""
-    from acvnum.factors import load_factors
     from acvnum.i18n import Translator
-    from acvnum.interview import defaults, render_yaml
+    from acvnum.questionnaire.interview import defaults, render_yaml
+    from acvnum.reference.factors import load_factors
 
     t = Translator(lang.value)
     if path.is_dir():  # before any question: no answer could be written there

@@ -24,7 +24,7 @@ SamplesOption = Annotated[
 SeedOption = Annotated[
     int, typer.Option("--seed", min=0, help="Seed of the random draws: same seed, same report.")
 ]
-DEFAULT_SAMPLES = 10_000  # acvnum.uncertainty.DEFAULT_SAMPLES, not imported: numpy stays lazy
+DEFAULT_SAMPLES = 10_000  # analysis.uncertainty.DEFAULT_SAMPLES, not imported: numpy stays lazy
 
 
 def samples_setting(uncertainty: bool, samples: int) -> int | None:
@@ -60,7 +60,7 @@ def confidence_statistic(confidence: str | None) -> str:
     anything else is a usage error (exit 2)."""
     if confidence is None:
         return "central"
-    from acvnum.units import UnitError, parse_fraction
+    from acvnum.questionnaire.units import UnitError, parse_fraction
 
     try:
         level = parse_fraction(confidence.strip())

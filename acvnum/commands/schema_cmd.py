@@ -9,7 +9,7 @@ from acvnum.commands.common import ForceOption, OutputOption, write_output
 
 def schema(output: OutputOption = None, force: ForceOption = False) -> None:
     """Print the JSON Schema (draft 2020-12) of a questionnaire file."""
-    from acvnum.schema import render
+    from acvnum.questionnaire.schema import render
 
     write_output(render(), output, force)
 

@@ -17,7 +17,7 @@ Files = Annotated[
 def validate(files: Files, factors: FactorsOption = None) -> None:
     """Check questionnaires: OK per file (exit 0), or every problem as file:line:column (exit 2)."""
     from acvnum.assessment import load_services
-    from acvnum.factors import load_factors
+    from acvnum.reference.factors import load_factors
 
     with input_errors():
         table = load_factors(factors)

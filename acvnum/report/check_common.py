@@ -5,10 +5,10 @@ Each renderer lays the same cells out its own way, so the three never disagree o
 
 from __future__ import annotations
 
-from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
-from acvnum.comparison import Change
-from acvnum.criteria import BY_ID
+from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
+from acvnum.analysis.comparison import Change
 from acvnum.i18n import Translator
+from acvnum.reference.criteria import BY_ID
 from acvnum.report.common import printable, scale
 
 

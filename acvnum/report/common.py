@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.calculation.inventory import PHASES, TIERS
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
-from acvnum.inventory import PHASES, TIERS
-from acvnum.result import ServiceResult
+from acvnum.reference.criteria import CRITERION_IDS
 
 #: C0 controls but tab and newline, DEL and C1: an ESC in a service name would drive the
 #: terminal, and XML 1.0 (JUnit) cannot hold them at all.

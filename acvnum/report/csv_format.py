@@ -13,8 +13,8 @@ import csv
 import io
 from collections.abc import Callable
 
-from acvnum.inventory import ACTIVITIES
-from acvnum.result import ServiceResult
+from acvnum.calculation.inventory import ACTIVITIES
+from acvnum.calculation.results import ServiceResult
 
 #: The (tier, phase) pairs, in the order of the activities: one column each.
 PAIRS = tuple(dict.fromkeys(f"{a.tier}.{a.phase}" for a in ACTIVITIES))

@@ -13,13 +13,13 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from acvnum.comparison import Change, CriterionChange, Snapshot, compare, periods_differ
+from acvnum.analysis.comparison import Change, CriterionChange, Snapshot, compare, periods_differ
+from acvnum.calculation.results import SCHEMA_VERSION
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable
 from acvnum.report.markdown import markdown_table
 from acvnum.report.text import console_for
-from acvnum.result import SCHEMA_VERSION
 
 
 def _figures(change: Change, size: float, t: Translator) -> list[str]:

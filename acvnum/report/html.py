@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from html import escape
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
@@ -21,7 +22,6 @@ from acvnum.report.common import (
     shares,
     summary_line,
 )
-from acvnum.result import ServiceResult
 
 #: One colour per breakdown part, in order (distinguishable with common colour blindness).
 COLOURS = ("#1f6fb2", "#e08a1e", "#5b9a3c")
@@ -209,7 +209,7 @@ def _boundaries(result: ServiceResult, t: Translator) -> str:
 
 
 def _levers(result: ServiceResult, t: Translator) -> str:
-    """The ranked levers, when the result carries them (`acvnum.levers`)."""
+    """The ranked levers, when the result carries them (`acvnum.analysis.levers`)."""
     if not result.levers:
         return ""
     from acvnum.report import levers_section

@@ -9,9 +9,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from acvnum import portfolio
+from acvnum.analysis import portfolio
+from acvnum.calculation.results import SCHEMA_VERSION, CriterionResult, ServiceResult, Uncertainty
 from acvnum.i18n import Translator
-from acvnum.result import SCHEMA_VERSION, CriterionResult, ServiceResult, Uncertainty
 
 
 def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
@@ -34,7 +34,7 @@ def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
 
 
 def _uncertainty(u: Uncertainty) -> dict[str, Any]:
-    """How the intervals were drawn and what drives them (see acvnum.uncertainty)."""
+    """How the intervals were drawn and what drives them (see acvnum.analysis.uncertainty)."""
     return {
         "samples": u.samples,
         "seed": u.seed,

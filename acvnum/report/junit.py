@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from acvnum.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
+from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable

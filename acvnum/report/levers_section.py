@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from acvnum.criteria import BY_ID, CRITERION_IDS
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
-from acvnum.result import ServiceResult
+from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
 
 def variation(reduction: float, t: Translator) -> str:

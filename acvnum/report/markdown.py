@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.analysis.variants import Change
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
@@ -17,8 +19,6 @@ from acvnum.report.common import (
     shares,
     summary_line,
 )
-from acvnum.result import ServiceResult
-from acvnum.variants import Change
 
 
 def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.analysis.portfolio import Portfolio, persons_equivalent
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
-from acvnum.portfolio import Portfolio, persons_equivalent
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import flagship
-from acvnum.result import ServiceResult
 
 
 def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
@@ -61,7 +61,7 @@ def rich_renderables(results: list[ServiceResult], t: Translator) -> list:
     """Ranking and totals for the terminal report (only for several services)."""
     if len(results) < 2:
         return []
-    from acvnum.portfolio import build
+    from acvnum.analysis.portfolio import build
     from acvnum.report.uncertainty_section import rich_table
 
     portfolio = build(results)
@@ -77,7 +77,7 @@ def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
     """Ranking and totals for the Markdown report (only for several services)."""
     if len(results) < 2:
         return []
-    from acvnum.portfolio import build
+    from acvnum.analysis.portfolio import build
     from acvnum.report.markdown import markdown_table
 
     portfolio = build(results)

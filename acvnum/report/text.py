@@ -13,8 +13,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
@@ -28,7 +29,6 @@ from acvnum.report.common import (
     shares,
     summary_line,
 )
-from acvnum.result import ServiceResult
 
 WIDTH = 100
 BAR_WIDTH = 40

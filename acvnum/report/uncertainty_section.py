@@ -6,11 +6,11 @@ Rows are built once here; the text and Markdown renderers only lay them out.
 
 from __future__ import annotations
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.calculation.inventory import TIERS
+from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
-from acvnum.inventory import TIERS
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import scaled
-from acvnum.result import ServiceResult
 
 
 def _range(interval: dict[str, float], t: Translator) -> str:

@@ -8,7 +8,7 @@ import pytest
 from conftest import assert_golden, run_cli
 
 from acvnum.commands.factors_cmd import Kind
-from acvnum.factors import COLUMNS, KINDS, load_factors
+from acvnum.reference.factors import COLUMNS, KINDS, load_factors
 
 FRA = "electricity.FRA.climate_change"
 

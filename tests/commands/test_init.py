@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 from conftest import assert_golden, run_cli
 
-from acvnum.factors import load_factors
-from acvnum.interview import questions
+from acvnum.questionnaire.interview import questions
+from acvnum.reference.factors import load_factors
 
 ANSWERS_EN = [
     "Shop",  # name

@@ -6,7 +6,7 @@ import json
 
 from conftest import ROOT, run_cli
 
-from acvnum.schema import SCHEMA_FILE
+from acvnum.questionnaire.schema import SCHEMA_FILE
 
 
 def test_prints_the_committed_schema_file():

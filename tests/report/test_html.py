@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, ROOT, run_cli
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.html import BAR_WIDTH
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

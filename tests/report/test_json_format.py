@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import EXAMPLES, run_cli
 
-from acvnum.criteria import CRITERION_IDS
+from acvnum.reference.criteria import CRITERION_IDS
 
 CRITERION_KEYS = {
     "label",

@@ -4,8 +4,8 @@ import pytest
 from conftest import EXAMPLES
 
 from acvnum.assessment import Settings, assess
-from acvnum.criteria import CRITERION_IDS
 from acvnum.i18n import Translator
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.levers_section import lever_rows, variation, what_if_rows
 
 EN, FR = Translator("en"), Translator("fr")

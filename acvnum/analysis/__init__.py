@@ -1,0 +1,1 @@
+"""What is done with the numbers: uncertainty, levers, what-if, budgets, comparison, portfolio."""

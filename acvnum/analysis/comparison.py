@@ -1,0 +1,203 @@
+"""Two footprints side by side: a live result or a saved result JSON, reduced to the figures
+a comparison needs, and the change between them per criterion and per tier.
+
+`acvnum diff` shows the changes; `acvnum check --baseline` judges them against a tolerance.
+A saved JSON is an input like a questionnaire: every problem with it is an InputError.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from acvnum.calculation.results import SCHEMA_VERSION, ServiceResult
+from acvnum.errors import InputError, Problem
+from acvnum.files import read_text
+
+Per = Literal["visit", "user", "total"]
+PERS: tuple[Per, ...] = ("visit", "user", "total")
+#: Relative changes smaller than this are floating-point noise, not growth.
+_NOISE = 1e-9
+
+
+@dataclass(frozen=True)
+class CriterionFigures:
+    """One criterion's footprint over the period, and its split by tier."""
+
+    unit: str
+    total: float
+    by_tier: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a comparison reads of a result, whether computed now or saved as JSON."""
+
+    name: str
+    source: str
+    users: float
+    visits: float
+    criteria: dict[str, CriterionFigures]
+    period_days: float | None = None  # None: a saved result that does not say
+
+    def divisor(self, per: Per) -> float:
+        """What a total is divided by to read it per visit, per user or in total."""
+        return {"visit": self.visits, "user": self.users, "total": 1.0}[per] or 1.0
+
+    def value(self, criterion: str, per: Per) -> float:
+        return self.criteria[criterion].total / self.divisor(per)
+
+    def tiers(self, criterion: str, per: Per) -> dict[str, float]:
+        divisor = self.divisor(per)
+        return {t: v / divisor for t, v in self.criteria[criterion].by_tier.items()}
+
+
+def from_result(result: ServiceResult) -> Snapshot:
+    figures = result.criteria.items()
+    criteria = {cid: CriterionFigures(c.unit, c.total, dict(c.by_tier)) for cid, c in figures}
+    return Snapshot(
+        result.name, result.source_file, result.users, result.visits, criteria, result.period_days
+    )
+
+
+# --- saved results ------------------------------------------------------------------------
+
+
+class _Malformed(ValueError):
+    """A result JSON that does not have the shape `acvnum estimate --format json` writes."""
+
+
+def _number(data: dict[str, Any], key: str, where: str) -> float:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Malformed(f"{where}.{key} should be a number, got {value!r}")
+    return float(value)
+
+
+def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, dict):
+        raise _Malformed(f"{where}.{key} is missing or not an object")
+    return value
+
+
+def _criterion(data: Any, where: str) -> CriterionFigures:
+    if not isinstance(data, dict) or not isinstance(data.get("unit"), str):
+        raise _Malformed(f"{where} should be an object with a unit")
+    tiers = _mapping(data, "by_tier", where)
+    by_tier = {tier: _number(tiers, tier, f"{where}.by_tier") for tier in tiers}
+    return CriterionFigures(data["unit"], _number(data, "total", where), by_tier)
+
+
+def _service(data: Any, source: str, where: str) -> Snapshot:
+    service = _mapping(data, "service", where)
+    name = service.get("name")
+    if not isinstance(name, str):
+        raise _Malformed(f"{where}.service.name should be a text")
+    criteria = {
+        cid: _criterion(c, f"{where}.criteria.{cid}")
+        for cid, c in _mapping(data, "criteria", where).items()
+    }
+    users = _number(service, "users", f"{where}.service")
+    visits = _number(service, "visits", f"{where}.service")
+    days = _number(service, "period_days", f"{where}.service") if "period_days" in service else None
+    return Snapshot(name, source, users, visits, criteria, days)
+
+
+def _services(document: Any, source: str) -> list[Snapshot]:
+    if not isinstance(document, dict):
+        raise _Malformed("a result is a JSON object")
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise _Malformed(
+            f"schema_version is {version!r}, this acvnum reads version {SCHEMA_VERSION}: "
+            "record the result again with this version of `acvnum estimate --format json`"
+        )
+    if "services" not in document:
+        return [_service(document, source, "$")]
+    services = document["services"]
+    if not isinstance(services, list) or not services:
+        raise _Malformed("$.services should be a non-empty list")
+    return [_service(s, source, f"$.services[{i}]") for i, s in enumerate(services)]
+
+
+def load_json(path: str | Path) -> list[Snapshot]:
+    """The services of a result JSON written by `acvnum estimate --format json`."""
+    name = str(path)
+    if Path(path).is_dir():
+        raise InputError([Problem(name, 1, 1, "is a directory, not a result JSON")])
+    text = read_text(Path(path))
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        message = f"not a result JSON: {error.msg}"
+        raise InputError([Problem(name, error.lineno, error.colno, message)]) from None
+    try:
+        return _services(document, name)
+    except _Malformed as error:
+        message = f"not a result of `acvnum estimate --format json`: {error}"
+        raise InputError([Problem(name, 1, 1, message)]) from None
+
+
+# --- changes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """From `before` to `after`; `relative` is None when it grew from nothing."""
+
+    before: float
+    after: float
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+    @property
+    def relative(self) -> float | None:
+        if self.before:
+            return self.delta / abs(self.before)
+        return 0.0 if self.after == 0 else None
+
+    def to_dict(self) -> dict[str, float | None]:
+        return {"a": self.before, "b": self.after, "change": self.delta, "change_pct": self.pct}
+
+    @property
+    def pct(self) -> float | None:
+        """The relative change in percent (JSON and tables speak in %)."""
+        relative = self.relative
+        return None if relative is None else relative * 100
+
+
+@dataclass(frozen=True)
+class CriterionChange:
+    criterion: str
+    unit: str
+    value: Change
+    by_tier: dict[str, Change]
+
+    def tiers_grown(self) -> list[str]:
+        """The tiers whose value went up, the largest increase first."""
+        grown = [t for t, c in self.by_tier.items() if c.relative is None or c.relative > _NOISE]
+        return sorted(grown, key=lambda t: -self.by_tier[t].delta)
+
+
+def periods_differ(a: Snapshot, b: Snapshot) -> bool:
+    """Whether totals of a and b cover different spans (a year against a month): then only
+    per-visit or per-user figures compare. Unknown periods are not said to differ."""
+    if a.period_days is None or b.period_days is None:
+        return False
+    return abs(a.period_days - b.period_days) > 1e-6 * max(a.period_days, b.period_days)
+
+
+def compare(a: Snapshot, b: Snapshot, per: Per) -> list[CriterionChange]:
+    """Every criterion the two share, from a to b, read per visit, per user or in total."""
+    changes = []
+    for cid in [c for c in a.criteria if c in b.criteria]:
+        tiers_a, tiers_b = a.tiers(cid, per), b.tiers(cid, per)
+        by_tier = {t: Change(tiers_a.get(t, 0.0), tiers_b.get(t, 0.0)) for t in tiers_a | tiers_b}
+        value = Change(a.value(cid, per), b.value(cid, per))
+        changes.append(CriterionChange(cid, b.criteria[cid].unit, value, by_tier))
+    return changes

@@ -1,0 +1,216 @@
+"""The kinds of change a lever makes, each a small function on a copy of the questionnaire.
+
+A change returns the new variant, or None when it would change nothing for this service
+(PUE already low, no mobile traffic...): such a lever is never proposed. The sizes come
+from the catalogue (factors/levers.yaml); defaults from the factor tables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from acvnum.analysis.variants import Change, Variant, show_factor
+from acvnum.calculation.inventory import DEFAULT_REGION
+from acvnum.questionnaire import paths as modelpath
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import DEVICE_TYPES, Questionnaire, Server
+from acvnum.reference.boundaries import Boundaries
+from acvnum.reference.factors import FactorTable
+
+
+def _lookup(q: Questionnaire, path: modelpath.Path) -> Any:
+    """The value at `path`, or None where a section on the way is absent."""
+    try:
+        return modelpath.get(q, path)
+    except (AttributeError, IndexError):
+        return None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a change may consult besides the questionnaire: defaults and boundaries."""
+
+    table: FactorTable
+    limits: Boundaries
+
+    def default(self, factor_id: str) -> float:
+        return self.table.value(factor_id)
+
+    @cached_property
+    def regions(self) -> frozenset[str]:
+        return frozenset(self.table.regions())
+
+    @cached_property
+    def _region_weights(self) -> dict[str, float]:
+        return {
+            region: sum(
+                self.table.value(f"electricity.{region}.{c}") / boundary
+                for c, boundary in self.limits.per_person_year.items()
+            )
+            for region in self.regions
+        }
+
+    def region_weight(self, region: str) -> float:
+        """Persons-equivalent per kWh of a region's electricity, summed over criteria."""
+        return self._region_weights[region]
+
+
+Apply = Callable[[Variant, Mapping[str, Any], Context], "Variant | None"]
+
+
+def _scale(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
+    """Multiply the values at `paths` by `factor` (absent or zero values stay as they are)."""
+    out = v
+    for text in p["paths"]:
+        path = modelpath.parse(text)
+        value = _lookup(out.questionnaire, path)
+        if value:
+            out = out.set(path, value * p["factor"])
+    return out if out.changes != v.changes else None
+
+
+def _shift_network(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
+    """Move `share` of the mobile data to fixed access; the shares still sum to 100%."""
+    network = v.questionnaire.usage.network
+    moved = network.mobile * p["share"]
+    if moved <= 0:
+        return None
+    v = v.set(("usage", "network", "mobile"), network.mobile - moved)
+    return v.set(("usage", "network", "fixed"), network.fixed + moved)
+
+
+def _scale_factor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Multiply a device factor (a model assumption) for the device types the service uses."""
+    devices = v.questionnaire.usage.devices
+    scale, changes = dict(v.factor_scale), list(v.changes)
+    for device in DEVICE_TYPES:
+        if not getattr(devices, device):
+            continue
+        factor_id = f"device.{device}.{p['quantity']}"
+        before = scale.get(factor_id, 1.0)
+        scale[factor_id] = before * p["factor"]
+        unit, value = c.table[factor_id].unit, c.default(factor_id)
+        shown = (show_factor(value * s, unit) for s in (before, scale[factor_id]))
+        changes.append(Change(factor_id, *shown))
+    return replace(v, factor_scale=scale, changes=tuple(changes))
+
+
+def _cap(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Lower the value at `path` (or the default it falls back on) to `target` if higher."""
+    path = modelpath.parse(p["path"])
+    if _lookup(v.questionnaire, path[:-1]) is None:
+        return None
+    given = _lookup(v.questionnaire, path)
+    current = c.default(p["default"]) if given is None else given
+    if current <= p["target"]:
+        return None
+    return v.set(path, float(p["target"]), before=current)
+
+
+def _floor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Raise every server's `field` (a lifetime, in years) to `target` where lower."""
+    hosting = v.questionnaire.hosting
+    target = p["target"] * units.SECONDS_PER_YEAR
+    default = c.default(p["default"]) * units.SECONDS_PER_YEAR
+    out = v
+    for i, server in enumerate(hosting.servers if hosting else []):
+        current = getattr(server, p["field"])
+        current = default if current is None else current
+        if current < target:
+            out = out.set(("hosting", "servers", i, p["field"]), target, before=current)
+    return out if out.changes != v.changes else None
+
+
+def _region(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Move hosting to the candidate whose kWh weighs least, if lighter than today's."""
+    hosting = v.questionnaire.hosting
+    candidates = [r for r in p["candidates"] if r in c.regions]
+    if hosting is None or not candidates:
+        return None
+    current = hosting.location or DEFAULT_REGION
+    best = min(candidates, key=lambda r: (c.region_weight(r), r))
+    if c.region_weight(best) >= c.region_weight(current):
+        return None
+    return v.set(("hosting", "location"), best, before=current)
+
+
+def _power_at(utilization: float, c: Context) -> float:
+    """The linear idle-to-peak power model of the factor table, in W."""
+    idle, peak = c.default("server.physical.power_idle"), c.default("server.physical.power_max")
+    return idle + (peak - idle) * utilization
+
+
+def _utilization(s: Server, c: Context) -> float:
+    """The server's given utilisation, or the factor table's default."""
+    return c.default("datacenter.default.utilization") if s.utilization is None else s.utilization
+
+
+def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Fewer servers at `target` utilisation carrying the same load (count x utilisation)."""
+    hosting = v.questionnaire.hosting
+    out = v
+    for i, s in enumerate(hosting.servers if hosting else []):
+        used = _utilization(s, c)
+        count = min(s.count, max(1, math.ceil(s.count * used / p["target"] - 1e-9)))
+        if count >= s.count:
+            continue
+        busier = used * s.count / count
+        base = ("hosting", "servers", i)
+        out = out.set((*base, "count"), float(count))
+        out = out.set((*base, "utilization"), busier, before=used)
+        if s.power is not None:
+            power = s.power * _power_at(busier, c) / _power_at(used, c)
+            out = out.set((*base, "power"), power)
+    return out if out.changes != v.changes else None
+
+
+def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Non-production environments run `on_share` of the time; their data is kept.
+
+    Hosting is counted `environments` times, so running the copies beyond the first only
+    `on_share` of the time leaves `running` = (1 + (environments - 1) x on_share) /
+    environments of the servers' hours. What that saves depends on who owns the hardware:
+    a physical server switched off still had to be built, so only its electricity goes
+    (its average draw scales by `running`); a stopped virtual server frees its share of a
+    host for other tenants, so its allocated manufacturing goes with its electricity (its
+    average running count scales by `running`). Storage stays: the data is kept.
+    """
+    hosting = v.questionnaire.hosting
+    if hosting is None or hosting.environments <= 1:
+        return None
+    running = (1 + (hosting.environments - 1) * p["on_share"]) / hosting.environments
+    out = v
+    for i, s in enumerate(hosting.servers):
+        base = ("hosting", "servers", i)
+        if s.type == "virtual":
+            out = out.set((*base, "count"), s.count * running)
+            continue
+        power = _power_at(_utilization(s, c), c) if s.power is None else s.power
+        out = out.set((*base, "power"), power * running, before=power)
+    return out if out.changes != v.changes else None
+
+
+def _switch(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
+    """Set the value at `path` to `value` where it is different."""
+    path = modelpath.parse(p["path"])
+    current = _lookup(v.questionnaire, path)
+    if current is None or current == p["value"]:
+        return None
+    return v.set(path, p["value"])
+
+
+KINDS: dict[str, Apply] = {
+    "scale": _scale,
+    "shift_network": _shift_network,
+    "scale_factor": _scale_factor,
+    "cap": _cap,
+    "floor": _floor,
+    "region": _region,
+    "right_size": _right_size,
+    "off_hours": _off_hours,
+    "switch": _switch,
+}

@@ -1,0 +1,163 @@
+"""Variants: a questionnaire changed on a copy, the changes recorded, evaluated in one batch.
+
+Levers and `--what-if` both build variants; `totals` evaluates any number of them in one
+engine pass and `savings` compares them with their baselines, all rows at once.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from acvnum.calculation.engine import evaluate
+from acvnum.calculation.inventory import service_arrays
+from acvnum.i18n import Translator
+from acvnum.questionnaire import paths as modelpath
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import Questionnaire, dotted
+from acvnum.reference.boundaries import Boundaries
+from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.reference.factors import FactorTable
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value changed, as the report shows it."""
+
+    path: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.before} → {self.after}"
+
+    def text(self, t: Translator) -> str:
+        """The change in the report's language: the values are kept in English (the JSON
+        shows them so) and localised here, at render time ('4 ans → 6 ans', '3 → 1,6')."""
+        return f"{t.label(self.path)}{t.quantity(self.before)} → {t.quantity(self.after)}"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A questionnaire with per-service factor multipliers, and the changes that led to it."""
+
+    questionnaire: Questionnaire
+    factor_scale: Mapping[str, float] = field(default_factory=dict)
+    changes: tuple[Change, ...] = ()
+
+    def set(self, path: modelpath.Path, value: Any, before: Any = None) -> Variant:
+        """A copy with the value at `path` replaced and the change recorded."""
+        old = modelpath.get(self.questionnaire, path) if before is None else before
+        change = Change(dotted(path), show_value(path, old), show_value(path, value))
+        return replace(
+            self,
+            questionnaire=modelpath.replace(self.questionnaire, path, value),
+            changes=(*self.changes, change),
+        )
+
+
+def show_value(path: modelpath.Path, value: Any) -> str:
+    """A value in the unit a reader expects for its key, to three significant digits."""
+    key = path[-1]
+    if value is None:
+        return "default"
+    if isinstance(value, str | bool):
+        return str(value)
+    if key in ("visit_duration", "lifetime"):
+        return show_duration(value)
+    value = float(f"{value:.3g}")
+    if key in ("data_per_visit", "volume"):
+        return units.format_bytes(value)
+    if key in ("utilization", "fixed", "mobile"):
+        return f"{value:.0%}"
+    if key == "power":
+        return f"{value:g} W"
+    return f"{value:g}"
+
+
+def show_duration(seconds: float) -> str:
+    """'3.75 years', '4 min': the largest unit that keeps the number >= 1, 3 digits."""
+    for size, name in (
+        (units.SECONDS_PER_YEAR, "year"),
+        (units.SECONDS_PER_DAY, "day"),
+        (units.SECONDS_PER_HOUR, "h"),
+        (60.0, "min"),
+    ):
+        if seconds >= size:
+            count = float(f"{seconds / size:.3g}")
+            plural = "s" if name in ("year", "day") and count != 1 else ""
+            return f"{count:g} {name}{plural}"
+    return f"{float(f'{seconds:.3g}'):g} s"
+
+
+def show_factor(value: float, unit: str) -> str:
+    """A factor value: years as durations, anything else with its unit."""
+    if unit == "year":
+        return show_duration(value * units.SECONDS_PER_YEAR)
+    return f"{value:.3g} {unit}"
+
+
+def totals(variants: list[Variant], table: FactorTable) -> np.ndarray:
+    """Central totals of every variant in one engine pass: (V, criteria)."""
+    if not variants:
+        return np.zeros((0, len(CRITERION_IDS)))
+    arrays = service_arrays([v.questionnaire for v in variants], [v.factor_scale for v in variants])
+    return evaluate(arrays, table.central()).total[:, 0]
+
+
+def boundary_weights(limits: Boundaries) -> np.ndarray:
+    """(criteria,) 1 / one person's yearly boundary; 0 where there is none (energy)."""
+    return np.array([1 / limits.per_person_year.get(c, math.inf) for c in CRITERION_IDS])
+
+
+@dataclass(frozen=True)
+class Saving:
+    """What a change saves per criterion (absolute, and as a fraction of the baseline)."""
+
+    saving: dict[str, float]
+    reduction: dict[str, float]
+    persons_equivalent: float  # yearly persons-equivalent saved, summed over criteria
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reduction": self.reduction,
+            "saving": self.saving,
+            "persons_equivalent_saved": self.persons_equivalent,
+        }
+
+
+@dataclass(frozen=True)
+class Savings:
+    """K changes compared with their baselines at once: (K, criteria) and (K,) arrays."""
+
+    saved: np.ndarray
+    fraction: np.ndarray
+    persons_equivalent: np.ndarray
+
+    def row(self, k: int) -> Saving:
+        return Saving(
+            saving=dict(zip(CRITERION_IDS, self.saved[k].tolist(), strict=True)),
+            reduction=dict(zip(CRITERION_IDS, self.fraction[k].tolist(), strict=True)),
+            persons_equivalent=float(self.persons_equivalent[k]),
+        )
+
+
+def savings(
+    before: np.ndarray, after: np.ndarray, period_years: np.ndarray, weights: np.ndarray
+) -> Savings:
+    """(K, criteria) totals before and after K changes, over periods of (K,) years."""
+    saved = before - after
+    fraction = np.divide(saved, before, out=np.zeros_like(saved), where=before != 0)
+    return Savings(saved, fraction, saved @ weights / period_years)
+
+
+def saving(
+    before: np.ndarray, after: np.ndarray, period_years: float, weights: np.ndarray
+) -> Saving:
+    """One change: (criteria,) totals before and after."""
+    years = np.array([period_years])
+    return savings(before[np.newaxis], after[np.newaxis], years, weights).row(0)

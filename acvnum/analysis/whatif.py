@@ -1,0 +1,275 @@
+"""`--what-if PATH=VALUE`: the user's own change, validated like the file, evaluated by the engine.
+
+The value is read as YAML and set into a copy of the file's data, which then goes through
+the same validation as the file itself: units, ranges and messages are the questionnaire's.
+Before and after are evaluated for every service in one engine pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import types
+import typing
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel
+
+from acvnum.analysis.variants import (
+    Change,
+    Saving,
+    Variant,
+    boundary_weights,
+    savings,
+    show_value,
+    totals,
+)
+from acvnum.calculation.inventory import DEFAULT_REGION
+from acvnum.calculation.results import ServiceResult
+from acvnum.errors import InputError, WhatIfError
+from acvnum.questionnaire import paths as modelpath
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import Questionnaire, dotted
+from acvnum.questionnaire.yaml_reader import Document, load_scalar
+from acvnum.reference.boundaries import Boundaries
+from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.reference.factors import FactorTable
+
+if TYPE_CHECKING:
+    from acvnum.assessment import Service
+
+#: Keys a what-if may not change: the comparison is of one service over one period.
+_FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One `PATH=VALUE` as typed, parsed."""
+
+    text: str
+    path: modelpath.Path
+    value: Any
+
+
+def _field_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (None for a plain value), and whether it is a list of them."""
+    if typing.get_origin(annotation) is list:
+        return _field_model(typing.get_args(annotation)[0])[0], True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _field_model(inner[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False
+
+
+def _unknown_key(key: str, model: type[BaseModel], where: str) -> WhatIfError:
+    keys = list(model.model_fields)
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return WhatIfError(f"unknown key '{key}' in {where}{hint} (known: {', '.join(keys)})")
+
+
+def check_path(path: modelpath.Path) -> None:
+    """The path names one value of the questionnaire, or WhatIfError says why not."""
+    if path[0] in _FIXED:
+        raise WhatIfError(
+            f"--what-if compares one service over one period: {_FIXED[path[0]]} cannot change"
+        )
+    model: type[BaseModel] | None = Questionnaire
+    in_list = False
+    for depth, part in enumerate(path):
+        where = dotted(path[:depth]) or "the questionnaire"
+        if isinstance(part, int):
+            if not in_list:
+                raise WhatIfError(f"{where} is not a list: remove [{part}]")
+            in_list = False
+        elif in_list:
+            raise WhatIfError(f"{where} is a list: name an item, e.g. {where}[0].{part}")
+        elif model is None:
+            raise WhatIfError(f"{where} is a value: it has no key '{part}'")
+        elif part not in model.model_fields:
+            raise _unknown_key(part, model, where)
+        else:
+            model, in_list = _field_model(model.model_fields[part].annotation)
+    if in_list or model is not None:
+        keys = ", ".join(model.model_fields) if model else "an index"
+        raise WhatIfError(f"{dotted(path)} is a section: change one of its keys ({keys})")
+
+
+def parse_assignment(text: str) -> Assignment:
+    """'usage.data_per_visit=1MB' -> Assignment; a bad path or value raises WhatIfError."""
+    path_text, equals, value_text = text.partition("=")
+    if not equals or not value_text.strip():
+        raise WhatIfError(f"--what-if {text}: write PATH=VALUE, e.g. usage.data_per_visit=1MB")
+    try:
+        path = modelpath.parse(path_text)
+        check_path(path)
+        value = load_scalar(value_text)
+    except (modelpath.PathError, WhatIfError) as error:
+        raise WhatIfError(f"--what-if {text}: {error}") from None
+    except InputError as error:
+        reason = error.problems[0].message
+        shown = text if len(text) <= 80 else f"{text[:77]}..."
+        raise WhatIfError(f"--what-if {shown}: cannot read the value: {reason}") from None
+    except yaml.YAMLError:
+        raise WhatIfError(f"--what-if {text}: cannot read the value {value_text!r}") from None
+    if isinstance(value, dict | list):
+        raise WhatIfError(
+            f"--what-if {text}: the value must be a single value, not a {type(value).__name__}"
+        )
+    return Assignment(text, path, value)
+
+
+def _set(data: dict[str, Any], assignment: Assignment) -> None:
+    """Set the value into the raw data, creating the sections the file left out."""
+    path, node = assignment.path, data
+    created: str | None = None  # the first section the file left out, if any
+    for depth, part in enumerate(path[:-1]):
+        if isinstance(part, int):
+            if part >= len(node):
+                where = dotted(path[:depth])
+                raise WhatIfError(
+                    f"--what-if {assignment.text}: {where} has {len(node)} item(s), "
+                    f"so [{part}] does not exist (the first is [0])"
+                )
+        elif node.get(part) is None:
+            if isinstance(path[depth + 1], int):
+                absent = created or dotted(path[: depth + 1])
+                raise WhatIfError(
+                    f"--what-if {assignment.text}: {absent} is absent from the file, "
+                    f"so [{path[depth + 1]}] does not exist: describe it in the file first"
+                )
+            created = created or dotted(path[: depth + 1])
+            node[part] = {}
+        node = node[part]
+    node[path[-1]] = assignment.value
+
+
+def changed_service(service: Service, assignments: list[Assignment], table: FactorTable) -> Service:
+    """A copy of the service with every assignment applied and validated like the file."""
+    from acvnum.assessment import service_from_document
+
+    data = copy.deepcopy(service.document.data)
+    try:
+        for assignment in assignments:
+            _set(data, assignment)
+        return service_from_document(Document(service.file, data, service.document.marks), table)
+    except WhatIfError as error:
+        raise WhatIfError(f"{service.file}: {error}") from None
+    except InputError as error:
+        typed = " ".join(f"--what-if {a.text}" for a in assignments)
+        messages = "; ".join(p.message for p in error.problems)
+        raise WhatIfError(f"{service.file}: with {typed}: {messages}") from None
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The user's change: the values before and after, and what it saves per criterion."""
+
+    changes: tuple[Change, ...]
+    before: dict[str, float]
+    after: dict[str, float]
+    effect: Saving
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "changes": [vars(c) for c in self.changes],
+            "before": self.before,
+            "after": self.after,
+            **self.effect.to_dict(),
+        }
+
+
+#: The factor a questionnaire key falls back on when the file leaves it out.
+_DEFAULT_FACTORS = {
+    "pue": "datacenter.default.pue",
+    "lifetime": "server.physical.lifetime",
+    "utilization": "datacenter.default.utilization",
+    "replicas": "storage.default.replicas",
+}
+
+
+def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> str:
+    """The value the calculation used at `path`: '1.5', or '1.56 (default)' when the file
+    left it out, so a reader sees what the change is compared with, not the word 'default'."""
+    try:
+        parent = modelpath.get(q, path[:-1])
+    except (AttributeError, IndexError):
+        parent = None
+    key = str(path[-1])
+    if parent is not None and key in parent.model_fields_set:
+        return show_value(path, getattr(parent, key))
+    value = _default(parent, path, table)
+    return show_value(path, None) if value is None else f"{show_value(path, value)} (default)"
+
+
+def _default(parent: Any, path: modelpath.Path, table: FactorTable) -> Any:
+    """What the calculation uses for a key the file left out (None: modelled, e.g. power)."""
+    key = str(path[-1])
+    if parent is not None and getattr(parent, key) is not None:
+        return getattr(parent, key)  # the questionnaire's own default: environments 1
+    if key == "location":
+        return DEFAULT_REGION
+    if key in _DEFAULT_FACTORS:
+        value = table.value(_DEFAULT_FACTORS[key])
+        return value * units.SECONDS_PER_YEAR if key == "lifetime" else value
+    return _model_default(path) if parent is None else None
+
+
+def _model_default(path: modelpath.Path) -> Any:
+    """The questionnaire's own default for a key of a section the file left out."""
+    model: Any = Questionnaire
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields[part]
+        model = _field_model(field.annotation)[0]
+        if model is None:
+            return None if field.is_required() else field.default
+    return None
+
+
+def _changes(
+    before: Questionnaire, after: Questionnaire, assignments: list[Assignment], table: FactorTable
+) -> tuple[Change, ...]:
+    return tuple(
+        Change(dotted(a.path), _shown(before, a.path, table), _shown(after, a.path, table))
+        for a in assignments
+    )
+
+
+def _warnings(service: Service, assignments: list[Assignment]) -> list[str]:
+    """Why a change may show no effect: it describes hosting the file does not have."""
+    if service.questionnaire.hosting is None and any(a.path[0] == "hosting" for a in assignments):
+        return ["warning.what_if_no_hosting"]
+    return []
+
+
+def attach_what_if(
+    results: list[ServiceResult],
+    services: list[Service],
+    table: FactorTable,
+    limits: Boundaries,
+    texts: tuple[str, ...],
+) -> None:
+    """Evaluate the what-if on every service (one engine pass) and store it in its result."""
+    assignments = [parse_assignment(t) for t in texts]
+    changed = [changed_service(s, assignments, table) for s in services]
+    questionnaires = [s.questionnaire for s in services] + [c.questionnaire for c in changed]
+    computed, n = totals([Variant(q) for q in questionnaires], table), len(services)
+    years = np.array([s.questionnaire.period_years for s in services])
+    effects = savings(computed[:n], computed[n:], years, boundary_weights(limits))
+    for i, result in enumerate(results):
+        result.what_if = WhatIf(
+            changes=_changes(
+                services[i].questionnaire, changed[i].questionnaire, assignments, table
+            ),
+            before=dict(zip(CRITERION_IDS, computed[i].tolist(), strict=True)),
+            after=dict(zip(CRITERION_IDS, computed[n + i].tolist(), strict=True)),
+            effect=effects.row(i),
+        )
+        result.warnings = [*result.warnings, *_warnings(services[i], assignments)]

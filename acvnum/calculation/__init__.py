@@ -1,0 +1,1 @@
+"""From a questionnaire to numbers: inventory, engine, assumptions, frozen results."""

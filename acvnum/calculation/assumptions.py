@@ -1,0 +1,191 @@
+"""Which values the calculation used, and whether each was given or defaulted (with its source).
+
+The report lists them so a reader can see at a glance what to measure instead of assume.
+"""
+
+from __future__ import annotations
+
+import re
+
+from acvnum.calculation.inventory import DEFAULT_REGION
+from acvnum.calculation.results import Assumption
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.reference.factors import FactorTable
+
+QUESTIONNAIRE = "questionnaire"
+DESIGN_DEFAULT = "acvnum default (docs/methodology.md)"
+
+
+def _fmt_fraction(value: float) -> str:
+    return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+
+
+def _factor_value(value: float, unit: str, fraction: bool) -> str:
+    """A factor written as the questionnaire would write it, so that a default and an input
+    read alike: '50%' (not '0.5 1'), '1.56' (no unit '1'), '4 years' (not '4 year')."""
+    if fraction:
+        return _fmt_fraction(value)
+    if unit == "1":
+        return f"{value:g}"
+    if unit == "year":
+        return units.format_duration(value * units.SECONDS_PER_YEAR)
+    return f"{value:g} {unit}"
+
+
+def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = False) -> Assumption:
+    factor = table[factor_id]
+    status = "input" if factor_id in table.user_ids else "default"
+    value = _factor_value(factor.value, factor.unit, fraction)
+    return Assumption(path, value, status, factor.source)
+
+
+def _given_or_factor(
+    table: FactorTable, path: str, given: str | None, factor_id: str, fraction: bool = False
+) -> Assumption:
+    if given is not None:
+        return Assumption(path, given, "input", QUESTIONNAIRE)
+    return _factor(table, path, factor_id, fraction)
+
+
+def _given_or_design(path: str, value: str, given: bool) -> Assumption:
+    """A value whose default is a modelling convention of acvnum rather than a factor."""
+    return Assumption(
+        path, value, "input" if given else "default", QUESTIONNAIRE if given else DESIGN_DEFAULT
+    )
+
+
+def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
+    if given is not None:
+        return Assumption(path, given, "input", QUESTIONNAIRE)
+    source = table[f"electricity.{DEFAULT_REGION}.climate_change"].source
+    return Assumption(path, DEFAULT_REGION, "default", source)
+
+
+def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    u = q.usage
+    rows = [
+        Assumption("usage.users", f"{u.users:g}", "input", QUESTIONNAIRE),
+        Assumption("usage.visits_per_user", str(u.visits_per_user), "input", QUESTIONNAIRE),
+        Assumption(
+            "usage.visit_duration", units.format_duration(u.visit_duration), "input", QUESTIONNAIRE
+        ),
+        Assumption(
+            "usage.data_per_visit", units.format_bytes(u.data_per_visit), "input", QUESTIONNAIRE
+        ),
+    ]
+    rows += [
+        Assumption(
+            f"usage.devices.{d}", _fmt_fraction(getattr(u.devices, d)), "input", QUESTIONNAIRE
+        )
+        for d in DEVICE_TYPES
+        if getattr(u.devices, d)
+    ]
+    rows += [
+        Assumption(
+            f"usage.network.{n}", _fmt_fraction(getattr(u.network, n)), "input", QUESTIONNAIRE
+        )
+        for n in NETWORK_TYPES
+        if getattr(u.network, n)
+    ]
+    rows.append(_region(table, "usage.location", u.location))
+    return rows
+
+
+def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    h = q.hosting
+    if h is None:
+        return []
+    rows = [
+        _region(table, "hosting.location", h.location),
+        _given_or_factor(
+            table, "hosting.pue", None if h.pue is None else f"{h.pue:g}", "datacenter.default.pue"
+        ),
+        _given_or_design(
+            "hosting.environments", f"{h.environments:g}", "environments" in h.model_fields_set
+        ),
+    ]
+    for i, s in enumerate(h.servers):
+        base = f"hosting.servers[{i}]"
+        lifetime = None if s.lifetime is None else units.format_duration(s.lifetime)
+        utilization = None if s.utilization is None else _fmt_fraction(s.utilization)
+        rows.append(
+            _given_or_factor(table, f"{base}.lifetime", lifetime, "server.physical.lifetime")
+        )
+        rows.append(
+            _given_or_factor(
+                table,
+                f"{base}.utilization",
+                utilization,
+                "datacenter.default.utilization",
+                fraction=True,
+            )
+        )
+        if s.power is not None:
+            rows.append(Assumption(f"{base}.power", f"{s.power:g} W", "input", QUESTIONNAIRE))
+        else:
+            rows.append(_factor(table, f"{base}.power (idle)", "server.physical.power_idle"))
+            rows.append(_factor(table, f"{base}.power (full load)", "server.physical.power_max"))
+        if s.type == "virtual":
+            rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
+    if h.storage is not None:
+        given_type = "type" in h.storage.model_fields_set
+        rows.append(_given_or_design("hosting.storage.type", h.storage.type, given_type))
+        replicas = None if h.storage.replicas is None else f"{h.storage.replicas:g}"
+        rows.append(
+            _given_or_factor(
+                table, "hosting.storage.replicas", replicas, "storage.default.replicas"
+            )
+        )
+    return rows
+
+
+def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    used = [d for d in DEVICE_TYPES if getattr(q.usage.devices, d)]
+    return [
+        _factor(table, f"device.{d}.{quantity}", f"device.{d}.{quantity}")
+        for d in used
+        for quantity in ("lifetime", "active_hours", "power")
+    ] + [
+        _factor(table, f"network.{n}.energy", f"network.{n}.energy")
+        for n in NETWORK_TYPES
+        if getattr(q.usage.network, n)
+    ]
+
+
+def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
+    """A value given as a range shows the range as written and its central value to 3
+    significant digits: '2 MB..4 MB (central 2.83 MB)', not '2.82843 MB'."""
+    written = ranges.get(row.path)
+    if written is None:
+        return row
+    central = re.sub(units.NUMBER, lambda m: f"{float(m[0]):.3g}", row.value)
+    return Assumption(row.path, f"{written} (central {central})", row.status, row.source)
+
+
+def collect(
+    q: Questionnaire, table: FactorTable, ranges: dict[str, str] | None = None
+) -> list[Assumption]:
+    """Every value behind the result, questionnaire first, then the model's parameters.
+
+    `ranges` maps the dotted path of each value given as a range to the range as written.
+    """
+    period = _given_or_design(
+        "period", units.format_duration(q.period), "period" in q.model_fields_set
+    )
+    rows = [period, *_usage(q, table), *_hosting(q, table), *_device_factors(q, table)]
+    return [_as_written(row, ranges or {}) for row in rows]
+
+
+def warnings(q: Questionnaire) -> list[str]:
+    """Message keys (with arguments) for what the reader must know about the perimeter."""
+    found: list[str] = []
+    if q.hosting is None:
+        found.append("warning.no_hosting")
+    elif not q.hosting.servers and q.hosting.storage is None:
+        found.append("warning.empty_hosting")
+    if q.usage.location is None:
+        found.append("warning.default_user_location")
+    if q.hosting is not None and q.hosting.location is None:
+        found.append("warning.default_host_location")
+    return found

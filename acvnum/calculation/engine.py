@@ -1,0 +1,105 @@
+"""Inventory x characterisation matrix -> impacts. Pure numpy, no I/O.
+
+The characterisation matrix holds, for each activity, its impact per unit on every
+criterion: manufacturing rows take an item's embodied impacts, use rows the electricity
+mix of the users' or the hosting country (and 1 kWh/kWh on the energy criterion).
+Every breakdown (tier, phase, item) is a sum over the one array of contributions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from acvnum.calculation.inventory import (
+    ACTIVITIES,
+    PHASES,
+    TIERS,
+    ServiceArrays,
+    inventory,
+    label_mask,
+)
+from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
+from acvnum.reference.factors import FactorValues
+
+#: Which embodied-impact factors each manufacturing activity takes (None: per service).
+_EMBODIED = {
+    ("terminals", d): f"device.{d}"
+    for d in ("smartphone", "tablet", "laptop", "desktop", "television")
+} | {("network", "box"): "network.box", ("datacenter", "servers"): "server.physical"}
+
+
+def _impact_vector(f: FactorValues, prefix: str) -> np.ndarray:
+    """(S, criteria) embodied impacts of one item; energy is outside the perimeter (0)."""
+    vector = np.zeros((f.samples, len(CRITERION_IDS)))
+    vector[:, : len(IMPACT_IDS)] = np.stack([f[f"{prefix}.{c}"] for c in IMPACT_IDS], axis=-1)
+    return vector
+
+
+def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
+    """(N, S, criteria) impacts of one kWh in each service's region."""
+    unique = sorted(set(regions))
+    table = np.stack([_impact_vector(f, f"electricity.{r}") for r in unique])  # (R, S, C)
+    table[..., ENERGY] = 1.0
+    return table[[unique.index(r) for r in regions]]
+
+
+def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]:
+    """One row per activity, each broadcastable to (N, S, criteria).
+
+    Rows that are the same object (a grid shared by several use activities) may be applied
+    once to the sum of their activities' amounts: acvnum.analysis.uncertainty does so for speed.
+    """
+    users_grid, host_grid = _grid(f, s.user_region), _grid(f, s.host_region)
+    storage = np.where(
+        s.storage_hdd[..., np.newaxis] == 1,
+        _impact_vector(f, "storage.hdd"),
+        _impact_vector(f, "storage.ssd"),
+    )
+    rows = []
+    for activity in ACTIVITIES:
+        if activity.phase == "use":
+            grid = host_grid if activity.tier == "datacenter" else users_grid
+            rows.append(grid)
+        elif activity.item == "storage":
+            rows.append(storage)
+        else:
+            rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
+    return rows
+
+
+def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """The matrix of impacts per unit of activity, shape (N, S, activities, criteria)."""
+    shape = (s.count, f.samples, len(CRITERION_IDS))
+    rows = characterisation_rows(s, f)
+    return np.stack([np.broadcast_to(row, shape) for row in rows], axis=2)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """Contributions of every activity to every criterion: shape (N, S, activities, criteria)."""
+
+    contributions: np.ndarray
+    inventory: np.ndarray
+
+    @property
+    def total(self) -> np.ndarray:
+        """(N, S, criteria)."""
+        return self.contributions.sum(axis=2)
+
+    def by(self, attribute: str, labels: tuple[str, ...]) -> np.ndarray:
+        """(N, S, labels, criteria): the sum over the activities of each label."""
+        return np.einsum("nsac,la->nslc", self.contributions, label_mask(attribute, labels))
+
+    def by_tier(self) -> np.ndarray:
+        return self.by("tier", TIERS)
+
+    def by_phase(self) -> np.ndarray:
+        return self.by("phase", PHASES)
+
+
+def evaluate(s: ServiceArrays, f: FactorValues) -> Footprint:
+    """The footprint of N services under S factor samples."""
+    amounts = inventory(s, f)
+    return Footprint(amounts[..., np.newaxis] * characterisation(s, f), amounts)

@@ -1,0 +1,262 @@
+"""Questionnaires -> inventory: the activity quantities of N services for S factor samples.
+
+Inputs are arrays of shape (N, 1) (or (N, S) when an input is itself uncertain), factor
+values have shape (S,), so every formula broadcasts to (N, S) with no Python loop over
+services or samples. A NaN input means "not given": the factor's default applies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.reference.factors import FactorValues
+
+HOURS_PER_YEAR = units.DAYS_PER_YEAR * 24
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One row of the inventory: what it measures and where it belongs in the breakdowns."""
+
+    tier: str
+    phase: str
+    item: str
+    unit: str
+
+
+ACTIVITIES: tuple[Activity, ...] = (
+    *(Activity("terminals", "manufacturing", d, "device share") for d in DEVICE_TYPES),
+    *(Activity("terminals", "use", d, "kWh") for d in DEVICE_TYPES),
+    Activity("network", "use", "fixed", "kWh"),
+    Activity("network", "use", "mobile", "kWh"),
+    Activity("network", "manufacturing", "box", "box share"),
+    Activity("network", "use", "box", "kWh"),
+    Activity("datacenter", "manufacturing", "servers", "server share"),
+    Activity("datacenter", "use", "servers", "kWh"),
+    Activity("datacenter", "manufacturing", "storage", "TB-lifetime"),
+    Activity("datacenter", "use", "storage", "kWh"),
+)
+TIERS = ("terminals", "network", "datacenter")
+PHASES = ("manufacturing", "use")
+
+
+def label_mask(attribute: str, labels: tuple[str, ...]) -> np.ndarray:
+    """(labels, activities) of 0/1: which activities each tier or phase label sums over."""
+    return np.array(
+        [[getattr(a, attribute) == label for a in ACTIVITIES] for label in labels], dtype=float
+    )
+
+
+N_DEVICES = len(DEVICE_TYPES)
+
+
+def _column(values: list[float | None]) -> np.ndarray:
+    """Per-service scalars -> (N, 1), None -> NaN."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)[:, np.newaxis]
+
+
+@dataclass(frozen=True)
+class ServerArrays:
+    """Every server group of every service, flattened: shape (M, 1) each, `service` (M,)."""
+
+    service: np.ndarray
+    count: np.ndarray
+    virtual: np.ndarray
+    vcpu: np.ndarray
+    utilization: np.ndarray
+    lifetime_years: np.ndarray
+    power: np.ndarray
+
+
+@dataclass(frozen=True)
+class ServiceArrays:
+    """The questionnaire answers of N services as arrays, in base units."""
+
+    period_years: np.ndarray
+    visits: np.ndarray
+    hours: np.ndarray
+    gigabytes: np.ndarray
+    device_shares: np.ndarray  # (N, 1, devices)
+    network_shares: np.ndarray  # (N, 1, networks)
+    user_region: list[str]
+    host_region: list[str]
+    hosted: np.ndarray  # 1 where the hosting section is given
+    pue: np.ndarray
+    environments: np.ndarray
+    storage_tb: np.ndarray
+    storage_hdd: np.ndarray
+    replicas: np.ndarray
+    servers: ServerArrays
+    #: Per-service multipliers of device factors, (N, 1) each: the hook for levers that
+    #: change a model assumption rather than an answer (e.g. devices kept longer).
+    factor_scale: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return self.visits.shape[0]
+
+    def factor(self, f: FactorValues, factor_id: str) -> np.ndarray:
+        """A factor's values, scaled per service where an override applies: (S,) or (N, S)."""
+        scale = self.factor_scale.get(factor_id)
+        return f[factor_id] if scale is None else scale * f[factor_id]
+
+
+DEFAULT_REGION = "WLD"
+
+
+def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
+    rows = [(i, s) for i, q in enumerate(services) if q.hosting for s in q.hosting.servers]
+    lifetimes = [
+        None if s.lifetime is None else s.lifetime / units.SECONDS_PER_YEAR for _, s in rows
+    ]
+    return ServerArrays(
+        service=np.array([i for i, _ in rows], dtype=int),
+        count=_column([s.count for _, s in rows]),
+        virtual=_column([float(s.type == "virtual") for _, s in rows]),
+        vcpu=_column([s.vcpu for _, s in rows]),
+        utilization=_column([s.utilization for _, s in rows]),
+        lifetime_years=_column(lifetimes),
+        power=_column([s.power for _, s in rows]),
+    )
+
+
+#: The factors a per-service override may scale: those read per service by `_terminals`.
+SCALABLE_FACTORS = frozenset(
+    f"device.{d}.{q}" for d in DEVICE_TYPES for q in ("lifetime", "active_hours", "power")
+)
+
+
+def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[str, np.ndarray]:
+    """Per-service overrides -> {factor id: (N, 1) multipliers}, 1 where not overridden."""
+    overrides = overrides or [{}] * n
+    ids = sorted({fid for o in overrides for fid in o})
+    unknown = [fid for fid in ids if fid not in SCALABLE_FACTORS]
+    if unknown:
+        raise ValueError(f"factors {unknown} cannot be scaled per service")
+    return {fid: _column([o.get(fid, 1.0) for o in overrides]) for fid in ids}
+
+
+def service_arrays(
+    services: list[Questionnaire], factor_scale: list[Mapping[str, float]] | None = None
+) -> ServiceArrays:
+    """Stack the answers of N questionnaires into arrays (one pass over the models).
+
+    `factor_scale`, one mapping per service, multiplies the named device factors for that
+    service only (see SCALABLE_FACTORS).
+    """
+    usage = [q.usage for q in services]
+    hosting = [q.hosting for q in services]
+    storage = [h.storage if h else None for h in hosting]
+    visits = _column([q.visits for q in services])
+    return ServiceArrays(
+        period_years=_column([q.period_years for q in services]),
+        visits=visits,
+        hours=visits * _column([u.visit_duration for u in usage]) / units.SECONDS_PER_HOUR,
+        gigabytes=visits * _column([u.data_per_visit for u in usage]) / units.BYTES_PER_GB,
+        device_shares=np.array([[getattr(u.devices, d) for d in DEVICE_TYPES] for u in usage])[
+            :, np.newaxis, :
+        ],
+        network_shares=np.array([[getattr(u.network, n) for n in NETWORK_TYPES] for u in usage])[
+            :, np.newaxis, :
+        ],
+        user_region=[u.location or DEFAULT_REGION for u in usage],
+        host_region=[(h.location if h else None) or DEFAULT_REGION for h in hosting],
+        hosted=_column([float(h is not None) for h in hosting]),
+        pue=_column([h.pue if h else None for h in hosting]),
+        environments=_column([h.environments if h else 1.0 for h in hosting]),
+        storage_tb=_column([s.volume / units.BYTES_PER_TB if s else 0.0 for s in storage]),
+        storage_hdd=_column([float(s is not None and s.type == "hdd") for s in storage]),
+        replicas=_column([s.replicas if s else None for s in storage]),
+        servers=_server_arrays(services),
+        factor_scale=_factor_scale(factor_scale, len(services)),
+    )
+
+
+def _default(given: np.ndarray, default: np.ndarray) -> np.ndarray:
+    """The input where given, else the factor's value (broadcast over samples)."""
+    return np.where(np.isnan(given), default, given)
+
+
+def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
+    """(device shares of manufacturing, kWh), each (N, S, devices)."""
+
+    def per_device(quantity: str) -> np.ndarray:
+        values = [s.factor(f, f"device.{d}.{quantity}") for d in DEVICE_TYPES]
+        return np.stack(np.broadcast_arrays(*values), axis=-1)
+
+    device_hours = s.hours[..., np.newaxis] * s.device_shares
+    active_hours_in_life = per_device("lifetime") * per_device("active_hours") * units.DAYS_PER_YEAR
+    manufacturing = device_hours / active_hours_in_life
+    use_kwh = device_hours * per_device("power") / 1000
+    return manufacturing, use_kwh
+
+
+def _network(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(fixed kWh, mobile kWh, box share, box kWh), each (N, S)."""
+    gigabytes = s.gigabytes * s.network_shares[..., 0], s.gigabytes * s.network_shares[..., 1]
+    fixed_kwh = gigabytes[0] * f["network.fixed.energy"]
+    mobile_kwh = gigabytes[1] * f["network.mobile.energy"]
+    # The box is allocated by time: the share of the visit time spent on fixed access.
+    box_hours = s.hours * s.network_shares[..., 0]
+    box_share = box_hours / (f["network.box.lifetime"] * HOURS_PER_YEAR)
+    box_kwh = box_hours * f["network.box.power"] / 1000
+    return np.stack(np.broadcast_arrays(fixed_kwh, mobile_kwh, box_share, box_kwh), axis=-1)
+
+
+def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(server shares of manufacturing, kWh), each (N, S), summed over each service's groups."""
+    g = s.servers
+    host_share = np.where(g.virtual == 1, g.vcpu / f["server.virtual.host_vcpu"], 1.0)
+    units_of_host = g.count * host_share
+    lifetime = _default(g.lifetime_years, f["server.physical.lifetime"])
+    utilization = _default(g.utilization, f["datacenter.default.utilization"])
+    idle, peak = f["server.physical.power_idle"], f["server.physical.power_max"]
+    modelled_w = units_of_host * (idle + (peak - idle) * utilization)
+    watts = np.where(np.isnan(g.power), modelled_w, g.count * np.nan_to_num(g.power))
+    samples = f.samples
+    per_group = np.stack(np.broadcast_arrays(units_of_host / lifetime, watts), axis=-1)
+    per_group = np.broadcast_to(per_group, (len(g.service), samples, 2))
+    totals = np.zeros((s.count, samples, 2))
+    np.add.at(totals, g.service, per_group)
+    years = s.period_years
+    manufacturing = totals[..., 0] * years * s.environments
+    use_kwh = totals[..., 1] * years * HOURS_PER_YEAR / 1000 * pue * s.environments
+    return manufacturing, use_kwh
+
+
+def _storage(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(TB-lifetimes of manufacturing, kWh), each (N, S)."""
+
+    def by_type(quantity: str) -> np.ndarray:
+        return np.where(
+            s.storage_hdd == 1, f[f"storage.hdd.{quantity}"], f[f"storage.ssd.{quantity}"]
+        )
+
+    terabytes = s.storage_tb * _default(s.replicas, f["storage.default.replicas"]) * s.environments
+    manufacturing = terabytes * s.period_years / by_type("lifetime")
+    use_kwh = terabytes * by_type("power") * s.period_years * HOURS_PER_YEAR / 1000 * pue
+    return manufacturing, use_kwh
+
+
+def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """The activity quantities, shape (N, S, activities), in the order of ACTIVITIES."""
+    pue = _default(s.pue, f["datacenter.default.pue"])
+    device_manufacturing, device_kwh = _terminals(s, f)
+    server_manufacturing, server_kwh = _servers(s, f, pue)
+    storage_manufacturing, storage_kwh = _storage(s, f, pue)
+    shape = (s.count, f.samples)
+    columns = [
+        *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
+        *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
+        *np.moveaxis(np.broadcast_to(_network(s, f), (*shape, 4)), -1, 0),
+        server_manufacturing,
+        server_kwh,
+        storage_manufacturing,
+        storage_kwh,
+    ]
+    return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

@@ -1,0 +1,139 @@
+"""The result of an assessment: what every renderer reads, and nothing else.
+
+Built from one service's row of the engine's contributions; all breakdowns come from
+that one array, so tiers, phases and items always sum to the total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS, label_mask
+from acvnum.reference.boundaries import Boundaries
+from acvnum.reference.criteria import BY_ID, CRITERION_IDS
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """A value the calculation used: given in the questionnaire, or a sourced default."""
+
+    path: str
+    value: str
+    status: str  # "input" | "default"
+    source: str
+
+
+@dataclass(frozen=True)
+class BoundaryComparison:
+    per_person_year: float
+    persons_equivalent: float
+    share_per_user: float
+
+
+@dataclass
+class CriterionResult:
+    id: str
+    unit: str
+    total: float
+    per_user: float
+    per_visit: float
+    by_tier: dict[str, float]
+    by_phase: dict[str, float]
+    by_item: dict[str, float]
+    boundary: BoundaryComparison | None
+    interval: dict[str, float] | None = None  # p5, p50, p95 of the total (--uncertainty)
+    tier_intervals: dict[str, dict[str, float]] | None = None  # tier -> p5, p50, p95
+
+
+@dataclass(frozen=True)
+class Driver:
+    """A quantity whose spread drives a result's spread: measure it first to narrow the range."""
+
+    name: str  # a factor id, or the questionnaire path of a range
+    kind: str  # "factor" | "input"
+    criterion: str  # the criterion it drives most (or the one it was ranked for)
+    rank_correlation: float  # Spearman's rho between the quantity and the criterion's total
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """How the intervals were obtained, and what drives them."""
+
+    samples: int
+    seed: int
+    drivers: list[Driver]  # the top five over all criteria
+    drivers_by_criterion: dict[str, list[Driver]]
+    #: p5, p50, p95 per criterion of the sum of all services assessed together (the same
+    #: samples for all of them), or None for a single service.
+    portfolio: dict[str, dict[str, float]] | None = None
+
+
+@dataclass
+class ServiceResult:
+    """One service's footprint with everything a report shows about it."""
+
+    name: str
+    description: str | None
+    source_file: str
+    period_days: float
+    users: float
+    visits: float
+    criteria: dict[str, CriterionResult]
+    assumptions: list[Assumption]
+    warnings: list[str]
+    boundaries: Boundaries
+    factors_version: str
+    factor_sources: list[str]
+    user_factors: list[str] = field(default_factory=list)
+    levers: list[Any] = field(default_factory=list)
+    budgets: list[Any] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+    uncertainty: Uncertainty | None = None
+    levers_combined: Any = None  # the top levers applied together (acvnum.analysis.levers)
+    what_if: Any = None  # the user's --what-if change and its saving (acvnum.analysis.whatif)
+
+    def criterion(self, criterion_id: str) -> CriterionResult:
+        return self.criteria[criterion_id]
+
+
+def _item_key(index: int) -> str:
+    activity = ACTIVITIES[index]
+    return f"{activity.tier}.{activity.phase}.{activity.item}"
+
+
+def criteria_results(
+    contributions: np.ndarray,
+    users: float,
+    visits: float,
+    period_years: float,
+    boundaries: Boundaries,
+) -> dict[str, CriterionResult]:
+    """(activities, criteria) contributions of one service -> per-criterion results."""
+    by_tier = label_mask("tier", TIERS) @ contributions
+    by_phase = label_mask("phase", PHASES) @ contributions
+    totals = contributions.sum(axis=0)
+    results = {}
+    for c, cid in enumerate(CRITERION_IDS):
+        total = float(totals[c])
+        boundary = boundaries.per_person_year.get(cid)
+        comparison = None
+        if boundary is not None:
+            yearly = total / period_years
+            comparison = BoundaryComparison(boundary, yearly / boundary, yearly / users / boundary)
+        results[cid] = CriterionResult(
+            id=cid,
+            unit=BY_ID[cid].unit,
+            total=total,
+            per_user=total / users,
+            per_visit=total / visits if visits else 0.0,
+            by_tier={t: float(by_tier[i, c]) for i, t in enumerate(TIERS)},
+            by_phase={p: float(by_phase[i, c]) for i, p in enumerate(PHASES)},
+            by_item={_item_key(a): float(contributions[a, c]) for a in range(len(ACTIVITIES))},
+            boundary=comparison,
+        )
+    return results

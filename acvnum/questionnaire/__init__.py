@@ -1,0 +1,1 @@
+"""The questionnaire: YAML reader, units, paths, models, ranges, schema, interview."""

@@ -1,0 +1,346 @@
+"""The questionnaire as an interview: the ten questions of `acvnum init`, each answer checked
+at once by the questionnaire's own models, and the commented YAML file they make.
+
+No I/O here: the command asks, this module checks answers and writes the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from acvnum.errors import InputError
+from acvnum.i18n import Translator
+from acvnum.questionnaire.models import Server, Storage, Usage, error_text
+from acvnum.questionnaire.yaml_reader import load_scalar
+
+Answers = dict[str, str]
+
+#: Column at which the help comments of the written file start.
+COMMENT_COLUMN = 34
+
+
+class Refused(ValueError):
+    """An answer the questionnaire would refuse; the message says why, ready to show."""
+
+
+@dataclass(frozen=True)
+class Question:
+    """One prompt: its catalogue key, its default, how an answer is checked, when it is asked."""
+
+    key: str
+    number: str  # "Q1".."Q10", as in the design notes; "" for the name
+    default: Callable[[Answers, str], str]
+    check: Callable[[str, Answers, Translator], str]
+    asked: Callable[[Answers], bool] = lambda answers: True
+
+
+def _scalar(text: str) -> Any:
+    """An answer read as the questionnaire file will read it: '50000' is a number, '5 min'
+    a string, and '1:30' stays text to be refused (plain YAML would take it for 90)."""
+    try:
+        return load_scalar(text)
+    except (yaml.YAMLError, InputError):
+        return text
+
+
+def _problems(model: type[BaseModel], data: dict[str, Any], field: str, t: Translator) -> list:
+    """The model's complaints about `field` (other fields hold valid defaults)."""
+    try:
+        model.model_validate(data)
+    except ValidationError as error:
+        return [_message(e, t) for e in error.errors() if e["loc"][:1] == (field,)]
+    return []
+
+
+def _message(error: dict[str, Any], t: Translator) -> str:
+    if error["type"] == "extra_forbidden":
+        return t("init.unknown_key", name=error["loc"][-1])
+    return error_text(error)
+
+
+def _refuse_if(problems: list[str]) -> None:
+    if problems:
+        raise Refused("; ".join(dict.fromkeys(problems)))
+
+
+# --- usage (Q1-Q7): checked by the Usage model itself ------------------------------------
+
+
+def _pairs(text: str, t: Translator, example: str) -> dict[str, Any]:
+    """'smartphone 60%, laptop 40%' (or 'smartphone: 60%; …') -> {'smartphone': '60%', …}."""
+    pairs: dict[str, Any] = {}
+    for part in filter(None, (p.strip() for p in re.split(r"[,;]", text))):
+        name, _, share = part.replace(":", " ").replace("=", " ").partition(" ")
+        if not share.strip():
+            raise Refused(t("init.pairs", example=example))
+        pairs[name.strip().lower()] = _scalar(share.strip())
+    if not pairs:
+        raise Refused(t("init.pairs", example=example))
+    return pairs
+
+
+def _usage_data(answers: Answers) -> dict[str, Any]:
+    """A Usage mapping from the answers so far, the defaults standing in for the rest."""
+    merged = {**DEFAULTS_EN, **answers}
+    data: dict[str, Any] = {k: _scalar(merged[k]) for k in USAGE_SCALARS}
+    for key, _ in GROUPS:
+        data[key] = {name: _scalar(v) for name, v in _read_pairs(merged[key]).items()}
+    return data
+
+
+def _read_pairs(canonical: str) -> dict[str, str]:
+    return dict(part.split(": ", 1) for part in canonical.split(", "))
+
+
+def _check_usage(field: str) -> Callable[[str, Answers, Translator], str]:
+    def check(text: str, answers: Answers, t: Translator) -> str:
+        data = _usage_data(answers)
+        data[field] = _scalar(text)
+        _refuse_if(_problems(Usage, data, field, t))
+        return text
+
+    return check
+
+
+def _check_shares(field: str, example: str) -> Callable[[str, Answers, Translator], str]:
+    def check(text: str, answers: Answers, t: Translator) -> str:
+        pairs = _pairs(text, t, example)
+        data = _usage_data(answers)
+        data[field] = pairs
+        _refuse_if(_problems(Usage, data, field, t))
+        return ", ".join(f"{name}: {_canonical(v)}" for name, v in pairs.items())
+
+    return check
+
+
+def _canonical(value: Any) -> str:
+    return value if isinstance(value, str) else f"{value:g}"
+
+
+def _check_region(regions: list[str]) -> Callable[[str, Answers, Translator], str]:
+    def check(text: str, answers: Answers, t: Translator) -> str:
+        code = text.strip().upper()
+        if code not in regions:
+            raise Refused(t("init.unknown_region", code=code, known=", ".join(regions)))
+        return code
+
+    return check
+
+
+def _check_name(text: str, answers: Answers, t: Translator) -> str:
+    if not text.strip():
+        raise Refused(t("init.name_required"))
+    return text.strip()
+
+
+# --- hosting (Q8-Q10): checked by the Server and Storage models ---------------------------
+
+
+def _check_count(kind: str) -> Callable[[str, Answers, Translator], str]:
+    def check(text: str, answers: Answers, t: Translator) -> str:
+        count = _scalar(text)
+        if count == 0:
+            return "0"
+        server = {"name": kind, "type": kind, "count": count}
+        if kind == "virtual":
+            server["vcpu"] = 4
+        _refuse_if(_problems(Server, server, "count", t))
+        return text
+
+    return check
+
+
+def _check_vcpu(text: str, answers: Answers, t: Translator) -> str:
+    server = {"name": "virtual", "type": "virtual", "vcpu": _scalar(text)}
+    _refuse_if(_problems(Server, server, "vcpu", t))
+    return text
+
+
+def _check_volume(text: str, answers: Answers, t: Translator) -> str:
+    volume = _scalar(text)
+    if volume == 0:
+        return "0"
+    _refuse_if(_problems(Storage, {"volume": volume}, "volume", t))
+    return text
+
+
+def _check_storage_type(text: str, answers: Answers, t: Translator) -> str:
+    _refuse_if(_problems(Storage, {"volume": 1, "type": text.strip().lower()}, "type", t))
+    return text.strip().lower()
+
+
+def _has(key: str) -> Callable[[Answers], bool]:
+    return lambda answers: answers.get(key, "0") != "0"
+
+
+# --- the questions, in the order of the design notes --------------------------------------
+
+USAGE_SCALARS = ("users", "visits_per_user", "visit_duration", "data_per_visit")
+GROUPS = (
+    ("devices", "smartphone: 60%, laptop: 30%, desktop: 10%"),
+    ("network", "mobile: 40%, fixed: 60%"),
+)
+DEFAULTS_EN: Answers = {
+    "name": "My service",
+    "users": "1000",
+    "visits_per_user": "2 / month",
+    "visit_duration": "5 min",
+    "data_per_visit": "2 MB",
+    **dict(GROUPS),
+    "location": "WLD",
+    "virtual_servers": "2",
+    "vcpu": "4",
+    "physical_servers": "0",
+    "storage_volume": "100 GB",
+    "storage_type": "ssd",
+}
+#: A French user most likely serves French users from France.
+DEFAULTS_BY_LANG: dict[str, Answers] = {
+    "en": DEFAULTS_EN,
+    "fr": {
+        **DEFAULTS_EN,
+        "name": "Mon service",
+        "visits_per_user": "2 / mois",
+        "data_per_visit": "2 Mo",
+        "location": "FRA",
+        "storage_volume": "100 Go",
+    },
+}
+
+
+def _default(key: str) -> Callable[[Answers, str], str]:
+    return lambda answers, lang: DEFAULTS_BY_LANG[lang][key]
+
+
+def questions(regions: list[str]) -> list[Question]:
+    """The interview, in order; `regions` are the countries the factor tables know."""
+    region = _check_region(regions)
+    return [
+        Question("name", "", _default("name"), _check_name),
+        *(
+            Question(key, f"Q{i}", _default(key), _check_usage(key))
+            for i, key in enumerate(USAGE_SCALARS, start=1)
+        ),
+        *(
+            Question(key, f"Q{i}", _default(key), _check_shares(key, example))
+            for i, (key, example) in enumerate(GROUPS, start=5)
+        ),
+        Question("location", "Q7", _default("location"), region),
+        Question("host_location", "Q8", lambda answers, lang: answers["location"], region),
+        Question("virtual_servers", "Q9", _default("virtual_servers"), _check_count("virtual")),
+        Question("vcpu", "Q9", _default("vcpu"), _check_vcpu, _has("virtual_servers")),
+        Question("physical_servers", "Q9", _default("physical_servers"), _check_count("physical")),
+        Question("storage_volume", "Q10", _default("storage_volume"), _check_volume),
+        Question(
+            "storage_type",
+            "Q10",
+            _default("storage_type"),
+            _check_storage_type,
+            _has("storage_volume"),
+        ),
+    ]
+
+
+def defaults(regions: list[str], lang: str) -> Answers:
+    """The answers of `--no-input`: every default, checked like a typed answer."""
+    answers: Answers = {}
+    t = Translator(lang)
+    for question in questions(regions):
+        if question.asked(answers):
+            answers[question.key] = question.check(question.default(answers, lang), answers, t)
+    return answers
+
+
+# --- the file they make -------------------------------------------------------------------
+
+
+def _yaml_value(text: str) -> str:
+    """An answer as a YAML scalar: plain when YAML reads it back unchanged, quoted otherwise."""
+    value = _scalar(text)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return text.strip()
+    dumped = yaml.safe_dump(str(text), default_flow_style=True, allow_unicode=True, width=1000)
+    return dumped.removesuffix("\n...\n").strip()
+
+
+def _yaml_text(text: str) -> str:
+    """A free-text answer (the name) as a YAML string: quoted when YAML would read another
+    type back ('2024' would be a number, and a name must be text)."""
+    if isinstance(_scalar(text), str):
+        return _yaml_value(text)
+    dumped = yaml.safe_dump(str(text), default_flow_style=True, allow_unicode=True, width=1000)
+    return dumped.removesuffix("\n...\n").strip()
+
+
+def _line(indent: int, key: str, value: str | None, comment: str = "") -> str:
+    body = " " * indent + (f"{key}: {value}" if value is not None else f"{key}:")
+    return f"{body.ljust(COMMENT_COLUMN - 1)} # {comment}" if comment else body
+
+
+def _help(question_key: str, number: str, t: Translator) -> str:
+    return f"{number} {t(f'init.{question_key}.help')}".strip()
+
+
+def _usage_lines(answers: Answers, t: Translator) -> list[str]:
+    lines = ["usage:"]
+    for i, key in enumerate(USAGE_SCALARS, start=1):
+        lines.append(_line(2, key, _yaml_value(answers[key]), _help(key, f"Q{i}", t)))
+    for i, (key, _) in enumerate(GROUPS, start=5):
+        lines.append(_line(2, key, None, _help(key, f"Q{i}", t)))
+        lines += [_line(4, k, _yaml_value(v)) for k, v in _read_pairs(answers[key]).items()]
+    lines.append(_line(2, "location", answers["location"], _help("location", "Q7", t)))
+    return lines
+
+
+def _server_lines(answers: Answers, t: Translator) -> list[str]:
+    groups = [
+        (kind, answers[f"{kind}_servers"])
+        for kind in ("virtual", "physical")
+        if answers[f"{kind}_servers"] != "0"
+    ]
+    if not groups:
+        return []
+    lines = [_line(2, "servers", None, _help("servers", "Q9", t))]
+    for kind, count in groups:
+        lines += [
+            f"    - name: {kind}",
+            f"      count: {_yaml_value(count)}",
+            f"      type: {kind}",
+        ]
+        if kind == "virtual":
+            lines.append(f"      vcpu: {_yaml_value(answers['vcpu'])}")
+    return lines
+
+
+def _storage_lines(answers: Answers, t: Translator) -> list[str]:
+    if answers["storage_volume"] == "0":
+        return []
+    return [
+        _line(2, "storage", None, _help("storage", "Q10", t)),
+        _line(4, "volume", _yaml_value(answers["storage_volume"])),
+        _line(4, "type", answers["storage_type"]),
+    ]
+
+
+def render_yaml(answers: Answers, t: Translator) -> str:
+    """The commented questionnaire file, in the interview's language."""
+    lines = [
+        *(f"# {line}" for line in t("init.file.header").splitlines()),
+        "",
+        _line(0, "name", _yaml_text(answers["name"])),
+        _line(0, "period", t("period.year"), t("init.period.help")),
+        "",
+        *_usage_lines(answers, t),
+        "",
+        "hosting:",
+        _line(2, "location", answers["host_location"], _help("host_location", "Q8", t)),
+        *_server_lines(answers, t),
+        *_storage_lines(answers, t),
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,635 @@
+"""The questionnaire (YAML version 1) as pydantic models: one named validator per rule.
+
+Quantities are stored in base units (bytes, seconds, watts, fractions); `None` means
+"not given": the default comes from the factor tables and is reported as such.
+
+Shares (devices, network) must sum to 100% within SHARE_TOLERANCE (0.5 points, for rounded
+figures); shares within it are renormalised to sum to exactly 100%, so that every visit and
+every byte is counted once, no more, no less.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from acvnum.errors import InputError
+from acvnum.questionnaire import units
+from acvnum.questionnaire.yaml_reader import Document
+from acvnum.reference.criteria import BY_ID, CRITERION_IDS
+
+DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
+NETWORK_TYPES = ("fixed", "mobile")
+SHARE_TOLERANCE = 0.005
+
+#: Upper bounds that no real service reaches: beyond them the input is a typo.
+ABSURD = {
+    "users": 1e10,
+    "visits": 1e13,
+    "visit_duration": units.SECONDS_PER_DAY,
+    "data_per_visit": 1e12,
+    "storage": 1e18,
+    "count": 1e6,
+    "vcpu": 512,  # the largest virtual machines; beyond, a typo (or several VMs: use count)
+    "hours_per_day": 24.0,  # of use per user, averaged over the period
+}
+#: Set by questionnaire.ranges when it validates a questionnaire at the centres of its ranges:
+#: the centre of 'replicas: 2..3' is 2.45, a whole number is required only as written.
+RANGE_CENTRES = "range_centres"
+
+
+def _quantity(dimension: units.Dimension, plain_unit: str):
+    return BeforeValidator(lambda value: units.parse(value, dimension, plain_unit))
+
+
+def _written_as(
+    plain_unit: str,
+    *examples: str | float,
+    per_plain_unit: float = 1.0,
+    plain: str = "",
+    **bounds: float,
+):
+    """The JSON Schema of a quantity: a string with a unit or a plain number in `plain_unit`.
+
+    `plain` says what a plain number means (default: "in <plain_unit>"); `per_plain_unit`
+    (base units in one plain unit) lets `acvnum schema` show defaults as written in YAML;
+    `bounds` (minimum=…) bound the plain numbers every field of the type accepts.
+    """
+    return WithJsonSchema(
+        {
+            "type": ["string", "number"],
+            "examples": list(examples),
+            "x-plain-unit": plain_unit,
+            "x-plain-number": plain or f"in {plain_unit}",
+            "x-per-plain-unit": per_plain_unit,
+            **bounds,
+        }
+    )
+
+
+DataSize = Annotated[
+    float, _quantity(units.DATA, "MB"), _written_as("MB", "2.5 MB", "800 kB", per_plain_unit=1e6)
+]
+StorageSize = Annotated[
+    float, _quantity(units.DATA, "GB"), _written_as("GB", "500 GB", "2 TB", per_plain_unit=1e9)
+]
+Duration = Annotated[
+    float,
+    _quantity(units.TIME, "min"),
+    _written_as("min", "5 min", "30 s", per_plain_unit=60, plain="in minutes"),
+]
+LongDuration = Annotated[
+    float,
+    _quantity(units.TIME, "year"),
+    _written_as(
+        "year", "1 year", "6 months", per_plain_unit=units.SECONDS_PER_YEAR, plain="in years"
+    ),
+]
+Power = Annotated[
+    float, _quantity(units.POWER, "W"), _written_as("W", "250 W", "0.3 kW", plain="in watts")
+]
+PlainNumber = Annotated[float, BeforeValidator(units.parse_number)]
+Fraction = Annotated[
+    float,
+    BeforeValidator(units.parse_fraction),
+    _written_as("", "60%", 0.6, plain="between 0 and 1", minimum=0, maximum=1),
+]
+VisitFrequency = Annotated[
+    units.Frequency,
+    BeforeValidator(units.parse_frequency),
+    _written_as("", "2 / month", "3 / week", 24, plain="counting visits over the whole period"),
+]
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors; values are never coerced silently."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False
+    )
+
+
+def _bounds(minimum: float | None = None, maximum: float | None = None, **extra: Any) -> dict:
+    """JSON Schema bounds for an editor (on plain numbers; the validators enforce them all)."""
+    bounds: dict[str, Any] = dict(extra)
+    if minimum is not None:
+        bounds["minimum"] = minimum
+    if maximum is not None:
+        bounds["maximum"] = maximum
+    return bounds
+
+
+def _renormalised(data: Any) -> Any:
+    """Shares summing to within SHARE_TOLERANCE of 100%, scaled to sum to exactly 100%.
+
+    Anything unreadable or out of 0-100% is left as written for the validators to report.
+    """
+    if not isinstance(data, dict) or not data:
+        return data
+    try:
+        shares = {key: units.parse_fraction(value) for key, value in data.items()}
+    except units.UnitError:
+        return data
+    total = sum(shares.values())
+    if any(not 0 <= v <= 1 for v in shares.values()) or abs(total - 1.0) > SHARE_TOLERANCE:
+        return data
+    return {key: value / total for key, value in shares.items()}
+
+
+def _whole(value: float, what: str, info: ValidationInfo) -> float:
+    """A count of things must be whole, except at the centre of a range (see RANGE_CENTRES)."""
+    if not float(value).is_integer() and not (info.context or {}).get(RANGE_CENTRES):
+        raise ValueError(f"{what} must be a whole number, got {value:g}")
+    return value
+
+
+def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
+        listed = ", ".join(f"{k} {v:.0%}" for k, v in shares.items() if v)
+        raise ValueError(f"{what} shares must sum to 100%, they sum to {total:.1%} ({listed})")
+    return shares
+
+
+def _check_range(value: float, what: str, low: float, high: float, unit: str = "") -> float:
+    if value < low or value > high:
+        raise ValueError(f"{what} must be between {low:g} and {high:g}{unit}, got {value:g}{unit}")
+    return value
+
+
+class Devices(StrictModel):
+    """Q5: share of visits by device type."""
+
+    smartphone: Fraction = 0.0
+    tablet: Fraction = 0.0
+    laptop: Fraction = 0.0
+    desktop: Fraction = 0.0
+    television: Fraction = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def renormalise(cls, data: Any) -> Any:
+        return _renormalised(data)
+
+    @model_validator(mode="after")
+    def shares_sum_to_one(self) -> Devices:
+        _check_shares(self.model_dump(), "device")
+        return self
+
+    @field_validator("*")
+    @classmethod
+    def share_is_a_fraction(cls, value: float) -> float:
+        return _check_range(value, "a share", 0, 1)
+
+
+class Network(StrictModel):
+    """Q6: share of data by access network."""
+
+    fixed: Fraction = 0.0
+    mobile: Fraction = 0.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def renormalise(cls, data: Any) -> Any:
+        return _renormalised(data)
+
+    @model_validator(mode="after")
+    def shares_sum_to_one(self) -> Network:
+        _check_shares(self.model_dump(), "network")
+        return self
+
+    @field_validator("*")
+    @classmethod
+    def share_is_a_fraction(cls, value: float) -> float:
+        return _check_range(value, "a share", 0, 1)
+
+
+class Usage(StrictModel):
+    """Q1-Q7: who uses the service, how often, how long, on what."""
+
+    users: PlainNumber = Field(
+        description="Q1 distinct users over the period",
+        json_schema_extra=_bounds(1, ABSURD["users"]),
+    )
+    visits_per_user: VisitFrequency = Field(
+        description="Q2 count over the period or a rate",
+        json_schema_extra=_bounds(exclusiveMinimum=0),
+    )
+    visit_duration: Duration = Field(
+        description="Q3 active time per visit",
+        json_schema_extra=_bounds(maximum=24 * 60, exclusiveMinimum=0),
+    )
+    data_per_visit: DataSize = Field(
+        description="Q4 data transferred per visit, both ways",
+        json_schema_extra=_bounds(0, ABSURD["data_per_visit"] / 1e6),
+    )
+    devices: Devices = Field(description="Q5 share of visits by device type, sums to 100%")
+    network: Network = Field(description="Q6 share of data by access network, sums to 100%")
+    location: str | None = Field(None, description="Q7 users' country (ISO 3166-1 alpha-3)")
+
+    @field_validator("users")
+    @classmethod
+    def users_positive(cls, value: float) -> float:
+        return _check_range(value, "users", 1, ABSURD["users"])
+
+    @field_validator("visits_per_user")
+    @classmethod
+    def visits_positive(cls, value: units.Frequency) -> units.Frequency:
+        _check_range(value.count, "visits per user", 1e-9, ABSURD["visits"])
+        return value
+
+    @field_validator("visit_duration")
+    @classmethod
+    def duration_plausible(cls, value: float) -> float:
+        if value <= 0 or value > ABSURD["visit_duration"]:
+            raise ValueError(f"a visit must last more than 0 s and at most 24 h, got {value:g} s")
+        return value
+
+    @field_validator("data_per_visit")
+    @classmethod
+    def data_plausible(cls, value: float) -> float:
+        if value < 0 or value > ABSURD["data_per_visit"]:
+            raise ValueError(
+                f"data per visit must be between 0 and 1 TB, got {units.format_bytes(value)}"
+            )
+        return value
+
+
+class Server(StrictModel):
+    """Q9: a group of identical physical or virtual servers."""
+
+    name: str = Field(description="a label for the group, e.g. web or database")
+    count: PlainNumber = Field(
+        1,
+        description="how many identical servers",
+        json_schema_extra=_bounds(1, ABSURD["count"], type="integer"),
+    )
+    type: Literal["virtual", "physical"] = Field(description="virtual (a host's share) or physical")
+    vcpu: PlainNumber | None = Field(
+        None,
+        description="virtual only: vCPUs of one server",
+        json_schema_extra=_bounds(maximum=ABSURD["vcpu"], exclusiveMinimum=0),
+    )
+    utilization: Fraction | None = Field(None, description="average CPU load")
+    lifetime: LongDuration | None = Field(
+        None,
+        description="service life of the hardware",
+        json_schema_extra=_bounds(30 / units.DAYS_PER_YEAR, 30),
+    )
+    power: Power | None = Field(
+        None,
+        description="measured average draw of one server",
+        json_schema_extra=_bounds(1e-3, 1e5),
+    )
+
+    @field_validator("count")
+    @classmethod
+    def count_positive(cls, value: float, info: ValidationInfo) -> float:
+        return _whole(_check_range(value, "count", 1, ABSURD["count"]), "count", info)
+
+    @field_validator("vcpu")
+    @classmethod
+    def vcpu_positive(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "vcpu", 1e-3, ABSURD["vcpu"])
+
+    @field_validator("utilization")
+    @classmethod
+    def utilization_fraction(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "utilization", 0, 1)
+
+    @field_validator("lifetime")
+    @classmethod
+    def lifetime_plausible(cls, value: float | None) -> float | None:
+        if (
+            value is not None
+            and not units.SECONDS_PER_DAY * 30 <= value <= units.SECONDS_PER_YEAR * 30
+        ):
+            raise ValueError("a server lifetime must be between 1 month and 30 years")
+        return value
+
+    @field_validator("power")
+    @classmethod
+    def power_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "power", 1e-3, 1e5, " W")
+
+    @model_validator(mode="after")
+    def vcpu_matches_type(self) -> Server:
+        if self.type == "virtual" and self.vcpu is None:
+            raise ValueError("a virtual server needs 'vcpu' (its share of a host)")
+        if self.type == "physical" and self.vcpu is not None:
+            raise ValueError("'vcpu' applies to virtual servers only")
+        return self
+
+
+class Storage(StrictModel):
+    """Q10: data kept."""
+
+    volume: StorageSize = Field(
+        description="volume of data kept (one copy)",
+        json_schema_extra=_bounds(0, ABSURD["storage"] / 1e9),
+    )
+    type: Literal["ssd", "hdd"] = Field("ssd", description="storage medium")
+    replicas: PlainNumber | None = Field(
+        None,
+        description="copies of the data, backups included",
+        json_schema_extra=_bounds(1, 20, multipleOf=1),
+    )
+
+    @field_validator("volume")
+    @classmethod
+    def volume_plausible(cls, value: float) -> float:
+        return _check_range(value, "storage volume", 0, ABSURD["storage"], " B")
+
+    @field_validator("replicas")
+    @classmethod
+    def replicas_plausible(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None:
+            return None
+        return _whole(_check_range(value, "replicas", 1, 20), "replicas", info)
+
+
+class Hosting(StrictModel):
+    """Q8-Q10: where and on what the service runs."""
+
+    location: str | None = Field(None, description="Q8 data-centre country (ISO 3166-1 alpha-3)")
+    pue: PlainNumber | None = Field(
+        None,
+        description="power usage effectiveness, 1.0 to 4.0",
+        json_schema_extra=_bounds(1, 4),
+    )
+    servers: list[Server] = Field(default_factory=list, description="Q9 servers")
+    storage: Storage | None = Field(None, description="Q10 data kept")
+    environments: PlainNumber = Field(
+        1,
+        description="copies of the hosting (prod + preprod = 2)",
+        json_schema_extra=_bounds(1, 20),
+    )
+
+    @field_validator("pue")
+    @classmethod
+    def pue_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "PUE", 1.0, 4.0)
+
+    @field_validator("environments")
+    @classmethod
+    def environments_plausible(cls, value: float) -> float:
+        return _check_range(value, "environments", 1, 20)
+
+
+BUDGET_CRITERIA = (*CRITERION_IDS, "all")
+#: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
+_CO2_SUFFIX = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
+
+
+def _same_unit(written: str, unit: str) -> bool:
+    return written.replace(" ", "").lower() == unit.replace(" ", "").lower()
+
+
+def budget_limit(criterion: str, value: object) -> float:
+    """A budget's `max` in the criterion's base unit: a mass for climate change, an energy
+    for energy, a plain number (or one written with the criterion's own unit) otherwise."""
+    if criterion == "climate_change":
+        text = _CO2_SUFFIX.sub("", value) if isinstance(value, str) else value
+        return units.parse(text, units.MASS, "kg")
+    if criterion == "energy":
+        return units.parse(value, units.ENERGY, "kWh")
+    unit = BY_ID[criterion]
+    if isinstance(value, str):
+        number, written = units.split_quantity(value)
+        if written is None or any(_same_unit(written, u) for u in (unit.unit, unit.short_unit)):
+            return number
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise units.UnitError(f"{criterion} takes a plain number in {unit.unit}, got {value!r}")
+
+
+class Budget(StrictModel):
+    """A limit that `acvnum check` enforces, on one criterion or on all of them.
+
+    `max_boundary_share` is a share of one person's yearly planetary boundary: per user, the
+    user's yearly impact; per total, the service's yearly impact (100% = 1 person-equivalent);
+    per visit, the impact of one visit (no annualising: a visit is a visit).
+    """
+
+    criterion: str = Field(
+        description="a criterion id, or 'all' for every criterion",
+        json_schema_extra={"enum": list(BUDGET_CRITERIA)},
+    )
+    per: Literal["visit", "user", "total"] = Field(
+        description="one visit, one user over the period, or the whole service over the period"
+    )
+    max: Annotated[
+        float | None,
+        WithJsonSchema(
+            {
+                "type": ["string", "number", "null"],
+                "examples": ["2 g", "0.5 Wh", 1e-7],
+                "exclusiveMinimum": 0,
+            }
+        ),
+    ] = Field(
+        None,
+        description="absolute limit: a mass for climate_change ('2 g'), an energy for energy "
+        "('0.5 Wh'), otherwise a plain number in the criterion's unit",
+    )
+    max_boundary_share: Fraction | None = Field(
+        None,
+        description="limit as a share of one person's yearly planetary boundary",
+        json_schema_extra=_bounds(exclusiveMinimum=0),
+    )
+
+    @field_validator("criterion")
+    @classmethod
+    def criterion_known(cls, value: str) -> str:
+        if value in BUDGET_CRITERIA:
+            return value
+        close = difflib.get_close_matches(value, BUDGET_CRITERIA, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        known = ", ".join(BUDGET_CRITERIA)
+        raise ValueError(f"unknown criterion '{value}'{hint} (known: {known})")
+
+    @field_validator("max", mode="before")
+    @classmethod
+    def max_in_criterion_unit(cls, value: object, info: ValidationInfo) -> object:
+        criterion = info.data.get("criterion")
+        if value is None:
+            return None
+        if criterion is None:  # unknown: reported on its own, no unit to read `max` in
+            return 0.0
+        if criterion == "all":
+            raise ValueError(
+                "'max' needs one criterion (their units differ); for 'all' use max_boundary_share"
+            )
+        return budget_limit(criterion, value)
+
+    @model_validator(mode="after")
+    def one_limit(self) -> Budget:
+        if (self.max is None) == (self.max_boundary_share is None):
+            raise ValueError("give exactly one of 'max' or 'max_boundary_share'")
+        limit = self.max if self.max is not None else self.max_boundary_share
+        if limit is not None and limit <= 0:
+            raise ValueError("a budget's limit must be above zero")
+        if self.criterion == "energy" and self.max_boundary_share is not None:
+            raise ValueError("energy has no planetary boundary: give 'max' (e.g. '0.5 Wh')")
+        return self
+
+
+class Questionnaire(StrictModel):
+    """A whole questionnaire: the root of the YAML file."""
+
+    name: str = Field(min_length=1, description="the service's name")
+    description: str | None = Field(None, description="one line on what the service does")
+    period: LongDuration = Field(
+        units.SECONDS_PER_YEAR,
+        description="the span the figures cover",
+        json_schema_extra=_bounds(1 / units.DAYS_PER_YEAR, 100),
+    )
+    usage: Usage = Field(description="Q1-Q7: who uses the service, how and where")
+    hosting: Hosting | None = Field(None, description="Q8-Q10: where the service runs")
+    budgets: list[Budget] = Field(
+        default_factory=list, description="limits that `acvnum check` enforces"
+    )
+
+    @field_validator("period")
+    @classmethod
+    def period_plausible(cls, value: float) -> float:
+        if not units.SECONDS_PER_DAY <= value <= 100 * units.SECONDS_PER_YEAR:
+            raise ValueError("the period must be between 1 day and 100 years")
+        return value
+
+    def impossible_usage(self) -> list[tuple[tuple[str, ...], str]]:
+        """Usage no user can have, as (path, message): checked on the visits over the period.
+
+        A rate is bounded as a count over the period ('1000000 / s' is 3.2e13 visits a year),
+        and visits x duration cannot exceed 24 h of use per user per day on average.
+        """
+        u = self.usage
+        visits = u.visits_per_user.over(self.period)
+        path = ("usage", "visits_per_user")
+        if visits > ABSURD["visits"]:
+            message = (
+                f"usage.visits_per_user: {u.visits_per_user} makes {visits:.3g} visits per user "
+                f"over the period; at most {ABSURD['visits']:g}"
+            )
+            return [(path, message)]
+        days = self.period / units.SECONDS_PER_DAY
+        hours = visits * u.visit_duration / units.SECONDS_PER_HOUR / days
+        if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
+            duration = units.format_duration(u.visit_duration)
+            message = (
+                f"usage.visits_per_user: {u.visits_per_user} visits of {duration} each are "
+                f"{hours:.3g} h of use per user per day; a day has 24 h"
+            )
+            return [(path, message)]
+        return []
+
+    @property
+    def period_years(self) -> float:
+        return self.period / units.SECONDS_PER_YEAR
+
+    @property
+    def visits(self) -> float:
+        """Visits over the period, all users."""
+        return self.usage.users * self.usage.visits_per_user.over(self.period)
+
+
+# --- pydantic errors -> located problems --------------------------------------------------
+
+_MODELS_BY_KEY: dict[str, type[BaseModel]] = {
+    "usage": Usage,
+    "hosting": Hosting,
+    "devices": Devices,
+    "network": Network,
+    "servers": Server,
+    "storage": Storage,
+    "budgets": Budget,
+}
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    """The model whose fields live at `loc` (the path of a mapping)."""
+    named = [part for part in loc if isinstance(part, str)]
+    return _MODELS_BY_KEY.get(named[-1], Questionnaire) if named else Questionnaire
+
+
+def dotted(loc: tuple[Any, ...]) -> str:
+    """('hosting', 'servers', 0, 'vcpu') -> 'hosting.servers[0].vcpu'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+    loc = error["loc"]
+    key = loc[-1] if loc else None
+    parent = f"{dotted(loc[:-1])}: " if len(loc) > 1 else ""
+    if error["type"] == "extra_forbidden":
+        close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"{parent}unknown key '{key}'{hint}"
+    if error["type"] == "missing":
+        return f"{parent}missing required key '{key}'"
+    text = error_text(error)
+    return f"{dotted(loc)}: {text}" if loc else text
+
+
+def error_text(error: Any) -> str:
+    """A pydantic error in a questionnaire author's words (without the path).
+
+    Pydantic's "Input should be 'visit', 'user' or 'total'" and "Input should be a valid
+    string" speak Python; the author wrote YAML.
+    """
+    kind, value = error["type"], error.get("input")
+    if kind in ("literal_error", "enum"):
+        choices = ", ".join(re.findall(r"'([^']*)'", str(error["ctx"]["expected"])))
+        return f"'{value}' is not allowed: write one of {choices}"
+    if kind == "string_type":
+        return f"must be text, got {value!r} (put it in quotes if it is meant as text)"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def validate(
+    document: Document, model: type[StrictModel] = Questionnaire, range_centres: bool = False
+) -> StrictModel:
+    """Document -> model, or InputError listing every problem with its position.
+
+    `range_centres` (questionnaire.ranges only) says the values are the centres of ranges, where
+    a count need not be whole.
+    """
+    if not isinstance(document.data, dict):
+        raise InputError(
+            [document.problem((), "a questionnaire is a mapping of keys (name, usage…)")]
+        )
+    try:
+        validated = model.model_validate(document.data, context={RANGE_CENTRES: range_centres})
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            loc = tuple(item["loc"])
+            parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
+            problems.append(document.problem(loc, _message(item, _model_at(parent))))
+        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+    if isinstance(validated, Questionnaire) and (impossible := validated.impossible_usage()):
+        raise InputError([document.problem(path, message) for path, message in impossible])
+    return validated
+
+
+def load(path: str) -> Questionnaire:
+    """Read and validate a questionnaire file."""
+    from acvnum.questionnaire.yaml_reader import load_yaml
+
+    return validate(load_yaml(path))  # type: ignore[return-value]

@@ -1,0 +1,218 @@
+"""Questionnaire quantities given as ranges, e.g. `data_per_visit: 2 MB..4 MB`.
+
+A range `low..high` is read like a factor's range: low and high are the 5th and 95th
+percentiles of the quantity (see acvnum.analysis.uncertainty). Its central value, used by every
+deterministic figure, is the geometric mean sqrt(low x high), the median of a lognormal
+with those percentiles; when low is 0 it is the arithmetic mean (low + high) / 2 instead,
+because the geometric mean would be 0 whatever high is (no lognormal has a 5th percentile
+of 0): '0 MB..4 MB' is centred on 2 MB, '0.1 MB..4 MB' on 0.63 MB.
+A unit written only after high applies to both ends ("2..4 MB"). Both ends are validated
+like any other value; low must not exceed high.
+
+Only quantity fields are scanned for ranges: free text (a name, a description, a country,
+a type) is left as written, so `description: 2..3 pages` is just a description.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import types
+from dataclasses import dataclass
+from typing import Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from acvnum.errors import InputError
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import Questionnaire, validate
+from acvnum.questionnaire.yaml_reader import Document, Path_
+
+#: The quantities that accept a range: the inventory field each one feeds and its base unit.
+RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
+    ("usage", "visit_duration"): ("hours", "s"),
+    ("usage", "data_per_visit"): ("gigabytes", "B"),
+    ("hosting", "pue"): ("pue", ""),
+    ("hosting", "storage", "volume"): ("storage_tb", "B"),
+    ("hosting", "storage", "replicas"): ("replicas", ""),
+    ("hosting", "servers", "*", "utilization"): ("servers.utilization", ""),
+    ("hosting", "servers", "*", "power"): ("servers.power", "W"),
+    ("hosting", "servers", "*", "lifetime"): ("servers.lifetime_years", "s"),
+}
+_END = rf"{units.NUMBER}\s*[^\d\s.][^.]*?|{units.NUMBER}"
+_RANGE = re.compile(rf"^\s*(?P<low>{_END})\s*\.\.(?!\.)\s*(?P<high>{_END})\s*$")
+#: '2 MB...4 MB' or '2 MB…4 MB': a range with the wrong separator, not a low end of 0.4 MB.
+_ELLIPSIS = re.compile(r"\d[^.…]*(?:\.{3,}|…)")
+
+
+def _is_text(annotation: Any) -> bool:
+    """A free-text field (str, str | None, a Literal of words): never a quantity."""
+    if annotation is str or get_origin(annotation) is Literal:
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        return all(_is_text(a) for a in get_args(annotation) if a is not type(None))
+    return False
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    """The model inside `Model`, `Model | None` or `list[Model]`, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    found = [_submodel(a) for a in get_args(annotation)]
+    return next((m for m in found if m is not None), None)
+
+
+def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+    """The path patterns of every free-text field, from the models themselves."""
+    found: set[tuple[str, ...]] = set()
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        if _is_text(info.annotation):
+            found.add(path)
+        elif (sub := _submodel(info.annotation)) is not None:
+            is_list = get_origin(info.annotation) is list
+            found |= _text_fields(sub, (*path, "*") if is_list else path)
+    return found
+
+
+TEXT_FIELDS = _text_fields(Questionnaire)
+
+
+def _pattern(path: Path_) -> tuple[str, ...]:
+    return tuple("*" if isinstance(part, int) else str(part) for part in path)
+
+
+def dotted(path: Path_) -> str:
+    """('hosting', 'servers', 0, 'power') -> 'hosting.servers[0].power'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def _quantity_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
+    """Every string value outside the free-text fields, with its path."""
+    if isinstance(data, dict):
+        return [
+            found for key, value in data.items() for found in _quantity_texts(value, (*path, key))
+        ]
+    if isinstance(data, list):
+        return [
+            found for i, value in enumerate(data) for found in _quantity_texts(value, (*path, i))
+        ]
+    if isinstance(data, str) and _pattern(path) not in TEXT_FIELDS:
+        return [(path, data)]
+    return []
+
+
+def _find(data: Any) -> list[tuple[Path_, re.Match[str]]]:
+    """Every quantity written as a range, with its path."""
+    found = [(path, _RANGE.match(text)) for path, text in _quantity_texts(data)]
+    return [(path, match) for path, match in found if match]
+
+
+def _ellipses(document: Document) -> list:
+    """Problems for ranges written with three dots or an ellipsis ('2 MB...4 MB')."""
+    return [
+        document.problem(
+            path, f"{dotted(path)}: write a range with two dots, e.g. '2 MB..4 MB', not {text!r}"
+        )
+        for path, text in _quantity_texts(document.data)
+        if _ELLIPSIS.search(text)
+    ]
+
+
+def _ends(match: re.Match[str]) -> tuple[str, str]:
+    """The two ends as texts; the high end's unit is lent to a bare low end."""
+    low, high = match["low"].strip(), match["high"].strip()
+    _, high_unit = units.split_quantity(high)
+    _, low_unit = units.split_quantity(low)
+    if low_unit is None and high_unit is not None:
+        low = f"{low} {high_unit}" if high_unit != "%" else f"{low}%"
+    return low, high
+
+
+def _set(data: Any, path: Path_, value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _get(model: Any, path: Path_) -> float:
+    for part in path:
+        model = model[part] if isinstance(part, int) else getattr(model, part)
+    return float(model)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A questionnaire at its central values, and at the low and high ends of its ranges."""
+
+    central: Questionnaire
+    low: Questionnaire
+    high: Questionnaire
+    written: dict[str, str]  # dotted path -> the range as written
+
+
+def central_value(low: float, high: float) -> float:
+    """Geometric mean of the ends, or their arithmetic mean when low is 0."""
+    return math.sqrt(low * high) if low > 0 else (low + high) / 2
+
+
+def _validated(document: Document, data: Any, range_centres: bool = False) -> Questionnaire:
+    changed = Document(document.file, data, document.marks)
+    return validate(changed, range_centres=range_centres)  # type: ignore[return-value]
+
+
+def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Questionnaire]:
+    """Validate the questionnaire at the low ends and at the high ends, all problems at once."""
+    ends, problems = [], []
+    for side in (0, 1):
+        data = copy.deepcopy(document.data)
+        for path, match in found:
+            _set(data, path, _ends(match)[side])
+        try:
+            ends.append(_validated(document, data))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column, p.message)))
+    return ends[0], ends[1]
+
+
+def validate_ranges(document: Document) -> Bounds:
+    """Document -> the questionnaire at its central values and at both ends of its ranges."""
+    ellipses = _ellipses(document)
+    if ellipses:
+        raise InputError(ellipses)
+    found = _find(document.data)
+    misplaced = [path for path, _ in found if _pattern(path) not in RANGEABLE]
+    if misplaced:
+        allowed = ", ".join(dotted(p).replace(".*", "[]") for p in RANGEABLE)
+        raise InputError(
+            [
+                document.problem(
+                    p, f"{dotted(p)} cannot be a range; ranges are accepted for {allowed}"
+                )
+                for p in misplaced
+            ]
+        )
+    if not found:
+        questionnaire = _validated(document, document.data)
+        return Bounds(questionnaire, questionnaire, questionnaire, {})
+    low, high = _both_ends(document, found)
+    data = copy.deepcopy(document.data)
+    problems = []
+    for path, _ in found:
+        lo, hi = _get(low, path), _get(high, path)
+        if lo > hi:
+            problems.append(
+                document.problem(path, f"{dotted(path)}: the low end exceeds the high end")
+            )
+        unit = RANGEABLE[_pattern(path)][1]
+        _set(data, path, f"{central_value(lo, hi)!r} {unit}".strip())
+    if problems:
+        raise InputError(problems)
+    written = {dotted(path): match.string.strip() for path, match in found}
+    return Bounds(_validated(document, data, range_centres=True), low, high, written)

@@ -1,0 +1,266 @@
+"""Read a YAML file into plain Python data while keeping where every value stood.
+
+PyYAML composes a node tree with line marks; we build the data ourselves from it so that
+we can refuse what a questionnaire never needs (explicit tags, duplicate keys, alias
+bombs, absurd nesting or numbers) and map every later validation error back to
+file:line:column.
+
+Plain scalars are resolved with the YAML 1.2 core schema, not PyYAML's YAML 1.1 defaults:
+under 1.1 `1:30` is the sexagesimal number 90, `010` the octal 8, `0x10` 16, `yes` true and
+`2024-01-01` a date, all silently. Here `010` is ten, and `1:30`, `0x10`, `yes` and dates
+stay text, which the questionnaire then refuses where it expects a number, saying how to
+write it. (As before, `_` may group digits: `50_000`.)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+import yaml
+
+from acvnum.errors import InputError, Problem
+from acvnum.files import read_text
+
+Path_ = tuple[str | int, ...]
+
+#: A questionnaire is a few dozen values: anything this large is an alias bomb or a mistake.
+MAX_NODES = 10_000
+#: The deepest questionnaire path has 4 levels (hosting.servers[0].power); libyaml's composer
+#: recurses in C and crashes the process on flow collections nested ~100,000 deep.
+MAX_DEPTH = 50
+#: No questionnaire value needs more digits; Python refuses to read ints above 4300.
+MAX_DIGITS = 30
+
+#: libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+class QuestionnaireLoader(FastSafeLoader):  # type: ignore[valid-type,misc]
+    """The fast safe loader with YAML 1.2 core-schema resolution of plain scalars."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = {}
+
+
+def _core_resolver(tag: str, pattern: str, first: str) -> None:
+    QuestionnaireLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:" + tag, re.compile(pattern, re.X), list(first)
+    )
+
+
+_core_resolver("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF")
+_core_resolver("null", r"^(?:~|null|Null|NULL|)$", "~nN")
+QuestionnaireLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^$"), [""])
+_core_resolver("int", r"^[-+]?[0-9]+(?:_[0-9]+)*$", "-+0123456789")
+_core_resolver(
+    "float",
+    r"""^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:_[0-9]+)*(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+        |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    "-+0123456789.",
+)
+_core_resolver("merge", r"^(?:<<)$", "<")  # recognised only to be refused with a clear message
+
+
+def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    """A decimal integer: '010' is ten (PyYAML's YAML 1.1 constructor reads it as octal 8)."""
+    return int(loader.construct_scalar(node).replace("_", ""), 10)
+
+
+QuestionnaireLoader.add_constructor(_INT_TAG, _construct_decimal)
+
+
+@dataclass
+class Document:
+    """The data of a YAML file and the position (1-based line, column) of every path in it."""
+
+    file: str
+    data: Any
+    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> tuple[int, int]:
+        """The position of `path`, or of its nearest ancestor that exists in the file."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.marks:
+                return self.marks[path[:end]]
+        return (1, 1)
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        line, column = self.locate(path)
+        return Problem(self.file, line, column, message)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Builder:
+    """Walks a composed node tree into Python data, recording marks and refusing oddities."""
+
+    def __init__(self, file: str, loader: yaml.SafeLoader):
+        self.file = file
+        self.loader = loader
+        self.marks: dict[Path_, tuple[int, int]] = {}
+        self.visited = 0
+
+    def fail(self, node: yaml.Node, message: str) -> InputError:
+        line, column = _mark(node)
+        return InputError([Problem(self.file, line, column, message)])
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise self.fail(
+                node,
+                f"the document expands to more than {MAX_NODES} values (an alias bomb?): refused",
+            )
+        if len(path) > MAX_DEPTH:  # also stops recursive aliases (a: &x [*x])
+            raise self.fail(node, _too_deep())
+        if node.tag not in _PLAIN_TAGS:
+            raise self.fail(node, f"YAML tag '{node.tag}' is not allowed in a questionnaire")
+        self.marks.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _scalar(self, node: yaml.Node, path: Path_) -> Any:
+        """The scalar's value; an integer too long to be a real figure is refused first."""
+        if node.tag == _INT_TAG:
+            digits = sum(char.isdigit() for char in node.value)
+            if digits > MAX_DIGITS:
+                where = ".".join(str(part) for part in path if part != "<key>")
+                raise self.fail(
+                    node,
+                    f"{where + ': ' if where else ''}a number with {digits} digits is not "
+                    f"a plausible value (at most {MAX_DIGITS}): refused",
+                )
+        return self.loader.construct_object(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail(key_node, "YAML merge keys ('<<') are not supported")
+            key = self.build(key_node, (*path, "<key>"))
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise self.fail(key_node, "a key must be a plain word")
+            if key in result:
+                line, _ = self.marks[(*path, key)]
+                raise self.fail(key_node, f"duplicate key '{key}' (first given on line {line})")
+            self.marks[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+
+def _too_deep() -> str:
+    return f"values nested more than {MAX_DEPTH} levels deep: a questionnaire never needs that"
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse nesting beyond MAX_DEPTH before libyaml composes it (it would crash on it).
+
+    Only flow collections ('[[[…', '{{{…') can nest deep enough in MAX_BYTES, so the event
+    scan (libyaml's parser is not recursive) runs only when the text has that many brackets.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth, loader, last = 0, QuestionnaireLoader(text), None
+    try:
+        while (event := loader.get_event()) is not None:
+            last = event.end_mark
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise InputError([Problem(file, mark.line + 1, mark.column + 1, _too_deep())])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.StreamEndEvent):
+                return
+    except yaml.YAMLError as error:
+        # PyYAML >= 6.0.2 stops flow nesting itself (at 1,000 levels, while scanning ahead):
+        # report it as ours, where the nesting passes our limit.
+        if "nesting depth" not in str(error):
+            raise
+        line, column = _flow_too_deep_at(text, last, depth)
+        raise InputError([Problem(file, line, column, _too_deep())]) from None
+    finally:
+        loader.dispose()
+
+
+def _flow_too_deep_at(text: str, after: yaml.Mark | None, depth: int) -> tuple[int, int]:
+    """Where brackets first open more than MAX_DEPTH levels deep, scanning on from the last
+    event the parser gave (`after`, at `depth`); quoted text is skipped."""
+    index, line, column = (after.index, after.line + 1, after.column) if after else (0, 1, 0)
+    quote = ""
+    for char in text[index:]:
+        column += 1
+        if char == "\n":
+            line, column = line + 1, 0
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return line, column
+        elif char in "]}":
+            depth -= 1
+    return 1, 1
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """YAML text -> Document, or InputError naming file:line:column."""
+    loader = QuestionnaireLoader(text)
+    try:
+        _check_depth(text, file)
+        node = loader.get_single_node()
+        if node is None:
+            raise InputError([Problem(file, 1, 1, "the file is empty")])
+        builder = _Builder(file, loader)
+        data = builder.build(node, ())
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(part) for part in (error.context, error.problem) if part)
+        raise InputError([Problem(file, line, column, f"malformed YAML: {message}")]) from None
+    except yaml.YAMLError as error:
+        raise InputError([Problem(file, 1, 1, f"malformed YAML: {error}")]) from None
+    except RecursionError:  # pure-Python PyYAML (no libyaml) recurses while composing
+        raise InputError([Problem(file, 1, 1, _too_deep())]) from None
+    finally:
+        loader.dispose()
+    return Document(file, data, builder.marks)
+
+
+def load_scalar(text: str) -> Any:
+    """One value typed on a command line or at a prompt, read as the questionnaire reads it."""
+    loader = QuestionnaireLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        builder = _Builder("<answer>", loader)
+        return builder.build(node, ())
+    finally:
+        loader.dispose()
+
+
+def load_plain_yaml(text: str) -> Any:
+    """Trusted YAML shipped with acvnum (catalogues): safe, fast, no marks kept."""
+    return yaml.load(text, Loader=FastSafeLoader)
+
+
+def load_yaml(path: Path | str) -> Document:
+    """Read and parse a YAML file; every failure is an InputError with a position."""
+    path = Path(path)
+    return parse_yaml(read_text(path), str(path))

@@ -1,0 +1,1 @@
+"""What the numbers rest on: criteria, factor tables, planetary boundaries, defaults."""

@@ -1,0 +1,398 @@
+"""The one reader of the factor tables: CSV files -> a FactorTable of arrays.
+
+Every factor carries value, low, high, unit, source, reference year and a licence note;
+a user's own table (`--factors FILE`) is merged over the defaults with the same checks.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import fnmatch
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from acvnum.errors import InputError, Problem
+
+COLUMNS = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note")
+REQUIRED = ("id", "value", "low", "high", "unit", "source", "year", "licence")
+Position = tuple[int, int]  # (line, column), 1-based, of a cell in its file
+KINDS = ("electricity", "device", "network", "server", "storage", "datacenter", "boundary")
+
+
+def default_directory() -> Path:
+    """The shipped tables: inside the installed package, or the repository's `factors/`."""
+    package = Path(__file__).parents[1]
+    packaged = package / "_factors"
+    return packaged if packaged.is_dir() else package.parent / "factors"
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One sourced number with its plausible range."""
+
+    id: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    source: str
+    year: int
+    licence: str
+    note: str
+    origin: str  # the file it came from
+    line: int = 0  # its line in that file, for messages about it
+    #: Where each of its cells starts in that file, for messages that point at one cell.
+    positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def exact(self) -> bool:
+        return self.low == self.high
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The span a quantity can take at all: a factor outside it is a typo or a unit slip,
+    and a divisor at zero or below turns every result into a division by zero or a NaN."""
+
+    pattern: str  # fnmatch pattern over factor ids; the first that matches applies
+    minimum: float
+    strict: bool  # the minimum itself is excluded (the quantity divides something)
+    maximum: float
+    reason: str
+
+    def refuses(self, number: float) -> bool:
+        below = number <= self.minimum if self.strict else number < self.minimum
+        return below or number > self.maximum
+
+    def rule(self) -> str:
+        """'> 0', '>= 1 and <= 4': what the message asks for."""
+        lower = f"{'>' if self.strict else '>='} {self.minimum:g}"
+        return lower if math.isinf(self.maximum) else f"{lower} and <= {self.maximum:g}"
+
+
+_INF = math.inf
+#: The bounds of every quantity, by id pattern, first match wins; applied to value, low and
+#: high of the shipped tables and of a user's table alike. Divisors are strictly positive.
+LIMITS = (
+    Limits("boundary.*", 0, True, _INF, "impacts are divided by it"),
+    Limits("*.lifetime", 0, True, _INF, "manufacturing is divided by it"),
+    Limits("*.active_hours", 0, True, 24, "hours a day; the lifetime's use is divided by it"),
+    Limits("*.host_vcpu", 0, True, _INF, "a virtual server's share is divided by it"),
+    Limits("*.pue", 1, False, 4, "a data centre uses at least the energy of its servers"),
+    Limits("*.utilization", 0, False, 1, "a share of the full load"),
+    Limits("*.replicas", 1, False, 20, "copies of the data, the original included"),
+    Limits("*", 0, False, _INF, "impacts, energies and powers are never negative"),
+)
+
+
+def limits_for(factor_id: str) -> Limits:
+    """The bounds that apply to a factor id (the catch-all last entry always matches)."""
+    return next(rule for rule in LIMITS if fnmatch.fnmatchcase(factor_id, rule.pattern))
+
+
+def _number(text: str, column: str, where: Problem) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        raise InputError([_at(where, f"{column} {text!r} is not a number")]) from None
+    if not math.isfinite(number):
+        raise InputError([_at(where, f"{column} {text!r} is not finite")])
+    return number
+
+
+def _at(where: Problem, message: str) -> Problem:
+    return Problem(where.file, where.line, where.column, message)
+
+
+class _Row:
+    """One record of a factor CSV: its cells by column and where each cell starts."""
+
+    def __init__(self, cells: dict[str, str], positions: dict[str, Position], file: str):
+        self.cells = cells
+        self.positions = positions
+        self.file = file
+        self.line = positions[next(iter(positions))][0] if positions else 1
+
+    def where(self, column: str | None = None) -> Problem:
+        """An empty problem located at a column's cell (the row's start when unknown)."""
+        line, col = self.positions.get(column, (self.line, 1)) if column else (self.line, 1)
+        return Problem(self.file, line, col, "")
+
+    def number(self, column: str) -> float:
+        return _number(self.cells[column], column, self.where(column))
+
+
+def _check_limits(factor_id: str, numbers: dict[str, float], row: _Row) -> None:
+    """Refuse the first of value, low, high that its quantity's bounds rule out."""
+    rule = limits_for(factor_id)
+    for column, number in numbers.items():
+        if rule.refuses(number):
+            message = (
+                f"factor {factor_id}: {column} {number:g} is out of bounds; "
+                f"it must be {rule.rule()} ({rule.reason})"
+            )
+            raise InputError([_at(row.where(column), message)])
+
+
+def _check_id(factor_id: str, row: _Row) -> None:
+    if factor_id.split(".", 1)[0] not in KINDS or factor_id.count(".") < 2:
+        message = (
+            f"factor id {factor_id!r} must be kind.item.quantity "
+            f"with kind one of {', '.join(KINDS)}"
+        )
+        raise InputError([_at(row.where("id"), message)])
+
+
+def _parse_row(row: _Row) -> Factor:
+    missing = [column for column in REQUIRED if not row.cells.get(column, "")]
+    if missing:
+        where = row.where(missing[0])
+        raise InputError([_at(where, f"factor lacks {', '.join(missing)}")])
+    cells = row.cells
+    numbers = {c: row.number(c) for c in ("value", "low", "high")}
+    value, low, high = numbers["value"], numbers["low"], numbers["high"]
+    if not low <= value <= high:
+        message = (
+            f"factor {cells['id']}: needs low <= value <= high, got {low:g} / {value:g} / {high:g}"
+        )
+        raise InputError([_at(row.where("low"), message)])
+    year = row.number("year")
+    _check_id(cells["id"], row)
+    _check_limits(cells["id"], numbers, row)
+    return Factor(
+        cells["id"],
+        value,
+        low,
+        high,
+        cells["unit"],
+        cells["source"],
+        int(year),
+        cells["licence"],
+        cells.get("note", ""),
+        row.file,
+        row.line,
+        row.positions,
+    )
+
+
+_SEPARATORS = re.compile('[",]')
+
+
+def _field_starts(lines: list[str], first: int) -> list[Position]:
+    """Where each field of a record starts: commas outside quotes end a field ('""' inside
+    a quoted field toggles twice, so it changes nothing). Only quotes and commas are
+    visited (found by a regex), which keeps the shipped tables' load fast."""
+    starts, quoted = [(first, 1)], False
+    for number, line in enumerate(lines, start=first):
+        for match in _SEPARATORS.finditer(line):
+            if match.group() == '"':
+                quoted = not quoted
+            elif not quoted:
+                starts.append((number, match.start() + 2))
+    return starts
+
+
+def _csv_error(error: csv.Error) -> str:
+    """The csv module's words, said in terms of the file a user edits."""
+    if "unexpected end of data" in str(error):
+        return "malformed CSV row: a quote opened in this row is never closed"
+    return f"malformed CSV row: {error} (quote a text that holds a comma or a quote)"
+
+
+def _csv_problem(error: csv.Error, lines: list[str], first: int, file: str) -> Problem:
+    """An unterminated quote is shown where it opens (after it every comma is quoted, so it
+    starts the last field); any other malformed row at its start."""
+    unterminated = "unexpected end of data" in str(error)
+    line, column = _field_starts(lines, first)[-1] if unterminated else (first, 1)
+    return Problem(file, line, column, _csv_error(error))
+
+
+def _shape_problem(cells: list[str], header: tuple[str, ...]) -> str | None:
+    """A row with more fields than the header, or missing a required one, is malformed."""
+    if len(cells) > len(header):
+        return (
+            f"malformed CSV row: {len(cells)} fields where the header has {len(header)}; "
+            "quote a text that holds a comma"
+        )
+    absent = [c for c in header[len(cells) :] if c in REQUIRED]
+    if absent:
+        return (
+            f"malformed CSV row: {len(cells)} fields where the header has {len(header)} "
+            f"(no {', '.join(absent)}); a comma or a quote is missing"
+        )
+    return None
+
+
+def _records(text: str, file: str) -> tuple[tuple[str, ...], list[_Row], list[Problem]]:
+    """The header, every well-formed row and a problem for every malformed one."""
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(iter(lines), strict=True)
+    header: tuple[str, ...] = ()
+    rows: list[_Row] = []
+    problems: list[Problem] = []
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            problems.append(_csv_problem(error, lines[start - 1 : reader.line_num], start, file))
+            start = reader.line_num + 1
+            continue
+        positions = _field_starts(lines[start - 1 : reader.line_num], start)
+        first, start = start, reader.line_num + 1
+        if not cells:
+            continue  # a blank line
+        if not header:
+            header = tuple(cells)
+        elif (shape := _shape_problem(cells, header)) is not None:
+            problems.append(Problem(file, first, 1, shape))
+        else:
+            named = dict(zip(header, (c.strip() for c in cells), strict=False))
+            rows.append(_Row(named, dict(zip(header, positions, strict=False)), file))
+    return header, rows, problems
+
+
+def parse_csv(text: str, file: str) -> list[Factor]:
+    """CSV text -> factors; every problem names file:line:column."""
+    header, rows, problems = _records(text, file)
+    absent = [c for c in REQUIRED if c not in header]
+    if absent:
+        message = f"factor table lacks column(s) {', '.join(absent)}; expected {','.join(COLUMNS)}"
+        raise InputError([Problem(file, 1, 1, message)])
+    factors, seen = [], {}
+    for row in rows:
+        try:
+            factor = _parse_row(row)
+        except InputError as error:
+            problems += error.problems
+            continue
+        if factor.id in seen:
+            message = f"duplicate factor {factor.id} (first on line {seen[factor.id]})"
+            problems.append(_at(row.where("id"), message))
+        seen[factor.id] = row.line
+        factors.append(factor)
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return factors
+
+
+def read_table_file(path: Path) -> list[Factor]:
+    if path.is_dir():
+        raise InputError([Problem(str(path), 1, 1, "is a directory, not a factor table (CSV)")])
+    if not path.is_file():
+        raise InputError([Problem(str(path), 1, 1, "factor table not found")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError([Problem(str(path), 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise InputError([Problem(str(path), 1, 1, f"cannot read: {reason}")]) from None
+    return parse_csv(text, str(path))
+
+
+class FactorTable:
+    """All factors, indexable by id, with value/low/high as aligned arrays."""
+
+    def __init__(self, factors: list[Factor], user_ids: frozenset[str] = frozenset()):
+        self.factors = {f.id: f for f in factors}
+        self.ids = tuple(self.factors)
+        self.position = {fid: i for i, fid in enumerate(self.ids)}
+        self.values = np.array([f.value for f in self.factors.values()])
+        self.low = np.array([f.low for f in self.factors.values()])
+        self.high = np.array([f.high for f in self.factors.values()])
+        self.user_ids = user_ids
+
+    def __getitem__(self, factor_id: str) -> Factor:
+        return self.factors[factor_id]
+
+    def __contains__(self, factor_id: str) -> bool:
+        return factor_id in self.factors
+
+    def value(self, factor_id: str) -> float:
+        return self.factors[factor_id].value
+
+    def regions(self) -> list[str]:
+        """Electricity regions known to the tables."""
+        return sorted({fid.split(".")[1] for fid in self.ids if fid.startswith("electricity.")})
+
+    def sources(self) -> list[str]:
+        return sorted({f.source for f in self.factors.values()})
+
+    def merged(self, extra: list[Factor]) -> FactorTable:
+        """A new table with `extra` replacing or adding factors."""
+        merged = {**self.factors, **{f.id: f for f in extra}}
+        return FactorTable(list(merged.values()), self.user_ids | {f.id for f in extra})
+
+    def central(self) -> FactorValues:
+        """The central values, as a one-sample FactorValues."""
+        return FactorValues(self, self.values[np.newaxis, :])
+
+
+class FactorValues:
+    """Values of every factor for S samples (S = 1 for the central estimate): shape (S, F)."""
+
+    def __init__(self, table: FactorTable, matrix: np.ndarray):
+        self.table = table
+        self.matrix = matrix
+
+    def __getitem__(self, factor_id: str) -> np.ndarray:
+        """The column of one factor, shape (S,)."""
+        return self.matrix[:, self.table.position[factor_id]]
+
+    @property
+    def samples(self) -> int:
+        return self.matrix.shape[0]
+
+
+@cache
+def _default_factors() -> tuple[Factor, ...]:
+    directory = default_directory()
+    return tuple(f for path in sorted(directory.glob("*.csv")) for f in read_table_file(path))
+
+
+def load_factors(extra: str | Path | None = None) -> FactorTable:
+    """The default tables, with a user's table merged over them when given."""
+    table = FactorTable(list(_default_factors()))
+    if extra is None:
+        return table
+    user = read_table_file(Path(extra))
+    problems = [p for factor in user if (p := _mismatch(factor, table)) is not None]
+    if problems:
+        raise InputError(problems)
+    return table.merged(user)
+
+
+def _mismatch(factor: Factor, defaults: FactorTable) -> Problem | None:
+    """A user's factor must replace a known one, in the same unit: a typo in an id or a
+    unit would otherwise leave the default in force, or scale a result silently."""
+
+    def where(column: str) -> Problem:
+        line, col = factor.positions.get(column, (factor.line, 1))
+        return Problem(factor.origin, line, col, "")
+
+    if factor.id not in defaults:
+        close = difflib.get_close_matches(factor.id, defaults.ids, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else " (see: acvnum factors list)"
+        return _at(where("id"), f"unknown factor '{factor.id}'{hint}")
+    expected = defaults[factor.id].unit
+    if factor.unit != expected:
+        return _at(
+            where("unit"),
+            f"factor {factor.id}: unit '{factor.unit}' differs from the default's "
+            f"'{expected}'; convert the values to {expected}",
+        )
+    return None

@@ -1,0 +1,162 @@
+"""--what-if: a path and a value checked like the file, errors that name the path."""
+
+import pytest
+from conftest import EXAMPLES, MINIMAL
+
+from acvnum.analysis.whatif import WhatIfError, changed_service, parse_assignment
+from acvnum.assessment import load_service
+from acvnum.reference.factors import load_factors
+
+TABLE = load_factors()
+SHOP = EXAMPLES / "ecommerce.yaml"
+
+
+def apply(*texts: str):
+    service = load_service(SHOP, TABLE)
+    return service, changed_service(service, [parse_assignment(t) for t in texts], TABLE)
+
+
+def test_a_value_is_read_with_its_unit_like_in_the_file():
+    service, changed = apply("usage.data_per_visit=1MB", "hosting.location=swe")
+    assert changed.questionnaire.usage.data_per_visit == 1e6
+    assert changed.questionnaire.hosting.location == "SWE"  # normalised like the file
+    assert service.questionnaire.usage.data_per_visit == 2.5e6  # the input is untouched
+    assert service.document.data["usage"]["data_per_visit"] == "2.5 MB"
+
+
+def test_a_section_the_file_left_out_is_created(write_yaml):
+    service = load_service(write_yaml(MINIMAL), TABLE)
+    changed = changed_service(service, [parse_assignment("hosting.pue=1.2")], TABLE)
+    assert changed.questionnaire.hosting.pue == 1.2
+    assert service.questionnaire.hosting is None
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "usage.data_per_vist=1MB",
+            "unknown key 'data_per_vist' in usage; did you mean 'data_per_visit'?",
+        ),
+        ("hostng.pue=1.2", "unknown key 'hostng' in the questionnaire; did you mean 'hosting'?"),
+        (
+            "hosting.servers.count=1",
+            "hosting.servers is a list: name an item, e.g. hosting.servers[0].count",
+        ),
+        ("usage[0].users=1", "usage is not a list: remove [0]"),
+        ("usage.users.x=1", "usage.users is a value: it has no key 'x'"),
+        ("usage.devices=1", "usage.devices is a section: change one of its keys"),
+        ("period=2 years", "the period cannot change"),
+        ("usage.users", "write PATH=VALUE"),
+        ("usage.users=", "write PATH=VALUE"),
+        ("usage.users=[1, 2]", "must be a single value"),
+        ("usage.users=[1", "cannot read the value"),
+    ],
+)
+def test_a_bad_path_or_value_is_refused_with_a_message_naming_it(text, message):
+    with pytest.raises(WhatIfError) as error:
+        parse_assignment(text)
+    assert message in str(error.value)
+    assert text.split("=")[0] in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("hosting.servers[5].count=1", "hosting.servers has 2 item(s), so [5] does not exist"),
+        ("usage.data_per_visit=abc", "usage.data_per_visit: cannot read 'abc' as a quantity"),
+        ("hosting.location=XXX", "unknown country or region 'XXX'"),
+        ("hosting.pue=0.5", "hosting.pue: PUE must be between 1 and 4, got 0.5"),
+        ("usage.devices.smartphone=100%", "device shares must sum to 100%"),
+    ],
+)
+def test_a_value_the_questionnaire_refuses_names_the_file_and_the_what_if(text, message):
+    with pytest.raises(WhatIfError) as error:
+        apply(text)
+    assert str(error.value).startswith(f"{SHOP}: ")
+    assert message in str(error.value)
+
+
+def test_before_after_and_saving_are_the_engine_s():
+    from acvnum.assessment import Settings, assess
+
+    (result,) = assess([SHOP], Settings(what_if=("hosting.environments=1",)))
+    w = result.what_if
+    assert w.changes[0].path == "hosting.environments"
+    assert (w.changes[0].before, w.changes[0].after) == ("2", "1")
+    for cid, c in result.criteria.items():
+        assert w.before[cid] == pytest.approx(c.total, rel=1e-12)
+        assert w.effect.saving[cid] == pytest.approx(w.before[cid] - w.after[cid])
+    # One environment instead of two halves the data-centre tier and leaves the rest.
+    datacenter = result.criteria["energy"].by_tier["datacenter"]
+    assert w.effect.saving["energy"] == pytest.approx(datacenter / 2)
+    assert w.effect.persons_equivalent > 0
+
+
+def test_every_service_gets_the_change_and_a_failing_one_is_named(write_yaml):
+    from acvnum.assessment import Settings, assess
+
+    minimal = write_yaml(MINIMAL, "minimal.yaml")
+    both = assess([SHOP, minimal], Settings(what_if=("usage.users=2000",)))
+    assert [r.what_if.changes[0].after for r in both] == ["2000", "2000"]
+    # 1000 -> 2000 users doubles the minimal service: terminals and network only.
+    assert both[1].what_if.effect.reduction["energy"] == pytest.approx(-1.0)
+    with pytest.raises(WhatIfError, match=rf"^{minimal}: --what-if hosting.servers\[0\]"):
+        assess([SHOP, minimal], Settings(what_if=("hosting.servers[0].count=3",)))
+
+
+def test_a_list_in_a_section_the_file_left_out_is_said_to_be_absent(write_yaml):
+    service = load_service(write_yaml(MINIMAL), TABLE)
+    with pytest.raises(WhatIfError) as error:
+        changed_service(service, [parse_assignment("hosting.servers[0].count=2")], TABLE)
+    assert "hosting is absent from the file, so [0] does not exist" in str(error.value)
+    assert "empty" not in str(error.value)
+
+
+def test_a_value_left_to_its_default_is_shown_with_the_value_used(write_yaml):
+    from acvnum.assessment import Settings, assess
+
+    shop = ("hosting.servers[1].utilization=30%", "hosting.servers[0].lifetime=5 years")
+    (result,) = assess([SHOP], Settings(what_if=shop))
+    changes = [(c.before, c.after) for c in result.what_if.changes]
+    assert changes == [("50% (default)", "30%"), ("4 years (default)", "5 years")]
+    minimal = write_yaml(MINIMAL)
+    (result,) = assess([minimal], Settings(what_if=("hosting.environments=2",)))
+    assert (result.what_if.changes[0].before, result.what_if.changes[0].after) == (
+        "1 (default)",
+        "2",
+    )
+
+
+def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml):
+    from acvnum.assessment import Settings, assess
+
+    settings = Settings(what_if=("hosting.pue=1.2",))
+    (bare,) = assess([write_yaml(MINIMAL)], settings)
+    assert bare.what_if.effect.persons_equivalent == 0
+    assert "warning.what_if_no_hosting" in bare.warnings
+    (shop,) = assess([SHOP], settings)
+    assert "warning.what_if_no_hosting" not in shop.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("usage.users=" + "9" * 5000, "a number with 5000 digits"),
+        (
+            "usage.users=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+            "levels",
+        ),
+    ],
+)
+def test_values_are_read_as_the_questionnaire_reads_them(text, message):
+    # the same YAML 1.2 reader as the file: no traceback on hostile values, a short message
+    with pytest.raises(WhatIfError, match=message) as caught:
+        parse_assignment(text)
+    assert len(str(caught.value)) < 300
+
+
+def test_a_sexagesimal_duration_is_not_read_as_hours():
+    # YAML 1.1 would read 1:30 as 90 (minutes here): the questionnaire reader keeps it as text,
+    # which the duration parser then refuses
+    assert parse_assignment("usage.visit_duration=1:30").value == "1:30"

@@ -1,0 +1,51 @@
+"""The assumptions table: defaults read like inputs, ranges as written."""
+
+from __future__ import annotations
+
+from conftest import MINIMAL
+
+from acvnum.calculation import assumptions
+from acvnum.questionnaire.ranges import validate_ranges
+from acvnum.questionnaire.yaml_reader import parse_yaml
+from acvnum.reference.factors import load_factors
+
+HOSTING = """\
+hosting:
+  servers:
+    - name: db
+      type: physical
+  storage:
+    volume: 10 GB
+"""
+
+
+def rows(text: str) -> dict[str, str]:
+    bounds = validate_ranges(parse_yaml(text, "s.yaml"))
+    found = assumptions.collect(bounds.central, load_factors(), bounds.written)
+    return {a.path: a.value for a in found}
+
+
+def test_defaults_are_written_as_the_questionnaire_would_write_them():
+    used = rows(MINIMAL + HOSTING)
+    assert used["hosting.servers[0].utilization"] == "50%"  # not '0.5 1'
+    assert used["hosting.pue"] == "1.56"  # no unit '1'
+    assert used["hosting.storage.replicas"] == "3"
+    assert used["hosting.servers[0].lifetime"] == "4 years"  # not '4 year'
+    assert used["device.laptop.lifetime"] == "5 years"
+    assert used["hosting.servers[0].power (idle)"] == "50 W"
+
+
+def test_a_range_shows_as_written_with_its_central_value():
+    text = MINIMAL.replace("10 MB", "2 MB..4 MB") + HOSTING + "  pue: 1.2..1.8\n"
+    used = rows(text)
+    assert used["usage.data_per_visit"] == "2 MB..4 MB (central 2.83 MB)"
+    assert used["hosting.pue"] == "1.2..1.8 (central 1.47)"
+    assert used["usage.visit_duration"] == "6 min"  # not a range: as before
+
+
+def test_a_range_reads_in_french_number_by_number():
+    from acvnum.i18n import Translator
+
+    fr = Translator("fr")
+    assert fr.quantity("2 MB..4 MB (central 2.83 MB)") == "2 Mo..4 Mo (central 2,83 Mo)"
+    assert fr.quantity("1.2..1.8 (central 1.47)") == "1,2..1,8 (central 1,47)"

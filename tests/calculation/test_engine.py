@@ -1,0 +1,191 @@
+"""The engine's properties on every example, and a hand-checked case per tier."""
+
+import copy
+
+import numpy as np
+import pytest
+import yaml
+from conftest import EXAMPLES
+
+from acvnum.assessment import Service, footprint
+from acvnum.calculation.engine import evaluate
+from acvnum.calculation.inventory import ACTIVITIES, service_arrays
+from acvnum.questionnaire.models import validate
+from acvnum.questionnaire.yaml_reader import Document
+from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.reference.factors import load_factors
+
+TABLE = load_factors()
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+
+
+def service(data: dict) -> Service:
+    return Service(validate(Document("test.yaml", data)), Document("test.yaml", data))
+
+
+def example_data(path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def contributions(*datas: dict) -> np.ndarray:
+    """(N, activities, criteria) central contributions."""
+    return footprint([service(d) for d in datas], TABLE).contributions[:, 0]
+
+
+def tier_totals(c: np.ndarray, tier: str) -> np.ndarray:
+    mask = np.array([a.tier == tier for a in ACTIVITIES])
+    return c[..., mask, :].sum(axis=-2)
+
+
+def phase_totals(c: np.ndarray, tier: str, phase: str) -> np.ndarray:
+    mask = np.array([a.tier == tier and a.phase == phase for a in ACTIVITIES])
+    return c[..., mask, :].sum(axis=-2)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_doubling_users_doubles_terminals_and_network_not_the_datacenter(path):
+    base = example_data(path)
+    doubled = copy.deepcopy(base)
+    doubled["usage"]["users"] *= 2
+    one, two = contributions(base, doubled)
+    for tier in ("terminals", "network"):
+        np.testing.assert_allclose(tier_totals(two, tier), 2 * tier_totals(one, tier), rtol=1e-12)
+    np.testing.assert_allclose(tier_totals(two, "datacenter"), tier_totals(one, "datacenter"))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_tiers_and_phases_sum_to_the_total(path):
+    f = footprint([service(example_data(path))], TABLE)
+    total = f.total
+    np.testing.assert_allclose(f.by_tier().sum(axis=2), total, rtol=1e-12)
+    np.testing.assert_allclose(f.by_phase().sum(axis=2), total, rtol=1e-12)
+    assert (f.contributions >= 0).all()
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_a_lower_carbon_hosting_grid_lowers_the_datacenter_use_phase(path):
+    base = example_data(path)
+    greener = copy.deepcopy(base)
+    greener["hosting"]["location"] = "SWE"
+    base["hosting"]["location"] = "POL"
+    coal, hydro = contributions(base, greener)
+    climate = CRITERION_IDS.index("climate_change")
+    assert (
+        phase_totals(hydro, "datacenter", "use")[climate]
+        < phase_totals(coal, "datacenter", "use")[climate]
+    )
+    # the energy drawn is the same: only its carbon changes
+    energy = CRITERION_IDS.index("energy")
+    assert phase_totals(hydro, "datacenter", "use")[energy] == pytest.approx(
+        phase_totals(coal, "datacenter", "use")[energy]
+    )
+
+
+def test_services_evaluated_together_equal_services_evaluated_alone():
+    datas = [example_data(p) for p in EXAMPLE_FILES]
+    together = contributions(*datas)
+    for i, data in enumerate(datas):
+        np.testing.assert_allclose(together[i], contributions(data)[0], rtol=1e-12)
+
+
+def test_no_hosting_means_no_datacenter_tier():
+    data = example_data(EXAMPLE_FILES[0])
+    del data["hosting"]
+    (c,) = contributions(data)
+    assert tier_totals(c, "datacenter").sum() == 0
+
+
+def test_samples_axis_broadcasts():
+    arrays = service_arrays([service(example_data(p)).questionnaire for p in EXAMPLE_FILES])
+    central = TABLE.central()
+    stacked = type(central)(TABLE, np.repeat(central.matrix, 3, axis=0))
+    f = evaluate(arrays, stacked)
+    assert f.contributions.shape == (len(EXAMPLE_FILES), 3, len(ACTIVITIES), len(CRITERION_IDS))
+    np.testing.assert_allclose(f.contributions[:, 2], f.contributions[:, 0])
+
+
+# --- hand-checked cases, one per tier ------------------------------------------------------
+# MINIMAL: 1000 users × 10 visits × 6 min = 1000 h on laptops; 10 MB × 10,000 visits = 100 GB
+# on fixed access; France (electricity.FRA.climate_change = 0.04418 kg CO2e/kWh).
+MINIMAL = {
+    "name": "Minimal",
+    "usage": {
+        "users": 1000,
+        "visits_per_user": 10,
+        "visit_duration": "6 min",
+        "data_per_visit": "10 MB",
+        "devices": {"laptop": "100%"},
+        "network": {"fixed": "100%"},
+        "location": "FRA",
+    },
+}
+CLIMATE = CRITERION_IDS.index("climate_change")
+ENERGY = CRITERION_IDS.index("energy")
+
+
+def test_terminals_hand_checked():
+    (c,) = contributions(MINIMAL)
+    # manufacturing: 1000 h / (5 years × 5 h/day × 365.25 days) = 0.109514 laptop
+    #                0.109514 × 175 kg CO2e = 19.1650 kg
+    # use: 1000 h × 75 W = 75 kWh; 75 × 0.04418 = 3.3135 kg
+    assert phase_totals(c, "terminals", "manufacturing")[CLIMATE] == pytest.approx(
+        19.1650, rel=1e-4
+    )
+    assert phase_totals(c, "terminals", "use")[CLIMATE] == pytest.approx(3.3135, rel=1e-4)
+    assert phase_totals(c, "terminals", "use")[ENERGY] == pytest.approx(75.0)
+
+
+def test_network_hand_checked():
+    (c,) = contributions(MINIMAL)
+    # fixed: 100 GB × 0.05 kWh/GB = 5 kWh; box: 1000 h × 10 W = 10 kWh; 15 kWh × 0.04418 = 0.6627 kg
+    # box manufacturing: 1000 h / (5 years × 8766 h) = 0.0228154 box × 36.1 kg = 0.82364 kg
+    assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(15.0)
+    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.6627, rel=1e-4)
+    assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(0.82364, rel=1e-4)
+
+
+HOSTED = {
+    **MINIMAL,
+    "hosting": {
+        "location": "FRA",
+        "pue": 1.5,
+        "servers": [
+            {"name": "db", "type": "physical", "utilization": "50%"},
+            {"name": "web", "type": "virtual", "vcpu": 8, "count": 2, "lifetime": "4 years"},
+        ],
+        "storage": {"volume": "1 TB", "type": "ssd", "replicas": 1},
+    },
+}
+
+
+def test_datacenter_hand_checked():
+    (c,) = contributions(HOSTED)
+    # servers, manufacturing: physical 1 × 1/4 years + virtual 2 × 8/64 vCPU × 1/4 = 0.3125 server
+    #   0.3125 × 3660 kg = 1143.75 kg
+    # storage, manufacturing: 1 TB × 1 replica × 1/6 years × 160 kg/TB = 26.667 kg
+    assert phase_totals(c, "datacenter", "manufacturing")[CLIMATE] == pytest.approx(
+        1143.75 + 26.667, rel=1e-4
+    )
+    # servers, use: physical 50 + 250 × 0.5 = 175 W; virtual 2 × 0.125 × (50 + 250 × 0.5
+    #   default utilisation) = 43.75 W; 218.75 W × 8766 h × PUE 1.5 = 2876.34 kWh
+    # storage, use: 1 TB × 1.2 W/TB × 8766 h × 1.5 = 15.779 kWh; total 2892.12 kWh
+    assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(2892.12, rel=1e-4)
+    # × 0.04418 kg/kWh = 127.774 kg
+    assert phase_totals(c, "datacenter", "use")[CLIMATE] == pytest.approx(127.774, rel=1e-4)
+
+
+def test_environments_multiply_the_datacenter_only():
+    doubled = copy.deepcopy(HOSTED)
+    doubled["hosting"]["environments"] = 2
+    one, two = contributions(HOSTED, doubled)
+    np.testing.assert_allclose(tier_totals(two, "datacenter"), 2 * tier_totals(one, "datacenter"))
+    np.testing.assert_allclose(tier_totals(two, "terminals"), tier_totals(one, "terminals"))
+
+
+def test_a_measured_power_replaces_the_model():
+    measured = copy.deepcopy(HOSTED)
+    measured["hosting"]["servers"] = [{"name": "db", "type": "physical", "power": "200 W"}]
+    measured["hosting"].pop("storage")
+    (c,) = contributions(measured)
+    # 200 W × 8766 h × 1.5 = 2629.8 kWh
+    assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(2629.8, rel=1e-6)

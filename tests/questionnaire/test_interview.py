@@ -1,0 +1,91 @@
+"""The interview's checks use the questionnaire's own rules; its file reads back as answered."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import run_cli
+
+from acvnum.i18n import Translator
+from acvnum.questionnaire.interview import Refused, defaults, questions, render_yaml
+from acvnum.questionnaire.models import validate
+from acvnum.questionnaire.yaml_reader import parse_yaml
+
+REGIONS = ["DEU", "FRA", "WLD"]
+T = Translator("en")
+
+
+def check(key: str, text: str, answers: dict | None = None) -> str:
+    (question,) = [q for q in questions(REGIONS) if q.key == key]
+    return question.check(text, answers or {}, T)
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "reason"),
+    [
+        ("users", "0", "users must be between 1"),
+        ("visit_duration", "25 h", "at most 24 h"),
+        ("visit_duration", "5 parsecs", "unknown duration unit 'parsecs'"),
+        ("data_per_visit", "-1 MB", "between 0 and 1 TB"),
+        ("network", "fixed 50%", "network shares must sum to 100%"),
+        ("devices", "smartphone", "write name and share pairs"),
+        ("location", "Mars", "unknown country or region 'MARS'"),
+        ("vcpu", "0", "vcpu must be between"),
+        ("storage_volume", "3 parsecs", "unknown data unit"),
+        ("storage_type", "tape", "'tape' is not allowed: write one of ssd, hdd"),
+        ("name", "  ", "a name is required"),
+    ],
+)
+def test_bad_answers_are_refused_with_the_questionnaires_reason(key, text, reason):
+    with pytest.raises(Refused, match=reason):
+        check(key, text)
+
+
+def test_shares_are_written_in_a_canonical_form():
+    assert check("devices", "Smartphone=0.5; laptop: 50%") == "smartphone: 0.5, laptop: 50%"
+
+
+def test_a_name_that_yaml_would_misread_is_quoted():
+    answers = {**defaults(REGIONS, "en"), "name": "Shop: 2024 # new"}
+    data = yaml.safe_load(render_yaml(answers, T))
+    assert data["name"] == "Shop: 2024 # new"
+
+
+def test_no_servers_and_no_storage_leave_only_the_location():
+    answers = {**defaults(REGIONS, "en"), "virtual_servers": "0", "storage_volume": "0"}
+    assert yaml.safe_load(render_yaml(answers, T))["hosting"] == {"location": "WLD"}
+
+
+def test_follow_up_questions_are_skipped_when_there_is_nothing_to_ask():
+    answers = {**defaults(REGIONS, "en"), "virtual_servers": "0", "storage_volume": "0"}
+    asked = [q.key for q in questions(REGIONS) if q.asked(answers)]
+    assert "vcpu" not in asked
+    assert "storage_type" not in asked
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "reason"),
+    [
+        ("visit_duration", "1:30", "'1:30' is ambiguous (hours:minutes or minutes:seconds?)"),
+        ("users", "0x10", "expected a plain decimal number such as 24, got '0x10'"),
+        ("users", "9" * 5000, "is not a finite number"),
+    ],
+)
+def test_answers_yaml_1_1_would_misread_are_refused(key, text, reason):
+    with pytest.raises(Refused) as caught:
+        check(key, text)
+    assert reason in str(caught.value)
+
+
+def test_a_name_that_yaml_would_read_as_a_number_stays_text():
+    answers = {**defaults(REGIONS, "en"), "name": "2024"}
+    text = render_yaml(answers, T)
+    assert "name: '2024'" in text.splitlines()
+    assert validate(parse_yaml(text, "s.yaml")).name == "2024"
+
+
+def test_the_written_file_ends_with_one_newline(tmp_path):
+    path = tmp_path / "s.yaml"
+    assert run_cli("init", str(path), "--no-input").returncode == 0
+    written = path.read_text(encoding="utf-8")
+    assert written.endswith("\n") and not written.endswith("\n\n")

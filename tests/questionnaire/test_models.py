@@ -1,0 +1,118 @@
+"""The questionnaire's own rules: impossible usage, whole counts, shares, messages."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MINIMAL
+
+from acvnum.errors import InputError
+from acvnum.questionnaire.models import Questionnaire, validate
+from acvnum.questionnaire.yaml_reader import parse_yaml
+
+HOSTING = """\
+hosting:
+  servers:
+    - name: web
+      type: virtual
+      vcpu: 4
+      count: {count}
+  storage:
+    volume: 10 GB
+    replicas: {replicas}
+"""
+
+
+def load(text: str) -> Questionnaire:
+    return validate(parse_yaml(text, "s.yaml"))  # type: ignore[return-value]
+
+
+def problems(text: str) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        load(text)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_more_than_24_hours_of_use_a_day_is_refused_at_the_visits():
+    text = MINIMAL.replace("visits_per_user: 10", "visits_per_user: 100 / day")
+    text = text.replace("6 min", "2 h")
+    assert problems(text) == [
+        "s.yaml:4:3: usage.visits_per_user: 100 / day visits of 2 h each are 200 h of use "
+        "per user per day; a day has 24 h"
+    ]
+
+
+def test_exactly_24_hours_a_day_is_possible():
+    text = MINIMAL.replace("visits_per_user: 10", "visits_per_user: 12 / day")
+    assert load(text.replace("6 min", "2 h")).usage.visit_duration == 7200
+
+
+def test_a_count_over_the_period_is_averaged_over_its_days():
+    # 400 visits of 24 h in a year: more hours than the year has.
+    text = MINIMAL.replace("visits_per_user: 10", "visits_per_user: 400")
+    assert "h of use per user per day" in problems(text.replace("6 min", "24 h"))[0]
+    # 300 of them fit in 365 days.
+    assert load(MINIMAL.replace("visits_per_user: 10", "visits_per_user: 300")).visits == 3e5
+
+
+def test_the_visits_bound_applies_to_the_count_a_rate_makes_over_the_period():
+    text = MINIMAL.replace("visits_per_user: 10", "visits_per_user: 1000000 / s")
+    (message,) = problems(text.replace("6 min", "1 s"))
+    assert "makes 3.16e+13 visits per user over the period; at most 1e+13" in message
+
+
+@pytest.mark.parametrize(
+    ("count", "replicas", "message"),
+    [
+        ("2.5", "3", "hosting.servers[0].count: count must be a whole number, got 2.5"),
+        ("2", "1.5", "hosting.storage.replicas: replicas must be a whole number, got 1.5"),
+        ("0", "3", "count must be between 1 and 1e+06, got 0"),
+    ],
+)
+def test_servers_and_replicas_are_whole_numbers(count, replicas, message):
+    text = MINIMAL + HOSTING.format(count=count, replicas=replicas)
+    assert any(message in p for p in problems(text))
+
+
+def test_whole_numbers_written_as_floats_or_text_are_accepted():
+    q = load(MINIMAL + HOSTING.format(count="2.0", replicas="'3'"))
+    assert (q.hosting.servers[0].count, q.hosting.storage.replicas) == (2.0, 3.0)
+
+
+def test_a_virtual_server_above_512_vcpu_is_refused():
+    text = (MINIMAL + HOSTING.format(count=1, replicas=3)).replace("vcpu: 4", "vcpu: 1000")
+    assert any("vcpu must be between 0.001 and 512, got 1000" in p for p in problems(text))
+
+
+def test_shares_within_the_tolerance_are_renormalised_to_100_percent():
+    text = MINIMAL.replace("laptop: 100%", "laptop: 60.4%\n    smartphone: 40%")
+    devices = load(text).usage.devices
+    assert devices.laptop + devices.smartphone == pytest.approx(1.0, abs=1e-12)
+    assert devices.laptop == pytest.approx(0.604 / 1.004)
+
+
+def test_shares_beyond_the_tolerance_are_still_refused():
+    text = MINIMAL.replace("laptop: 100%", "laptop: 61%\n    smartphone: 40%")
+    assert "device shares must sum to 100%, they sum to 101.0%" in problems(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("name: Minimal", "name: 123", "s.yaml:1:1: name: must be text, got 123"),
+        ("name: Minimal", "name: 2024-01-01", None),  # a date stays text under YAML 1.2
+        ("fixed: 100%", "fixed: 100%\n    satellite: 0%", "unknown key 'satellite'"),
+    ],
+)
+def test_messages_speak_yaml_not_python(old, new, message):
+    text = MINIMAL.replace(old, new)
+    if message is None:
+        assert load(text).name == "2024-01-01"
+    else:
+        assert any(message in p for p in problems(text))
+
+
+def test_a_literal_lists_its_choices_plainly():
+    text = MINIMAL + "budgets:\n  - {criterion: energy, per: session, max: 1 Wh}\n"
+    assert problems(text) == [
+        "s.yaml:13:25: budgets[0].per: 'session' is not allowed: write one of visit, user, total"
+    ]

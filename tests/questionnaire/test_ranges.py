@@ -1,0 +1,85 @@
+"""Questionnaire ranges (low..high): central value, both ends validated, located errors."""
+
+import pytest
+from conftest import MINIMAL
+
+from acvnum.errors import InputError
+from acvnum.questionnaire.ranges import validate_ranges
+from acvnum.questionnaire.yaml_reader import parse_yaml
+
+
+def bounds(text: str):
+    return validate_ranges(parse_yaml(text, "service.yaml"))
+
+
+def test_a_range_has_its_geometric_mean_as_central_value():
+    b = bounds(MINIMAL.replace("10 MB", "2 MB..8 MB"))
+    assert b.central.usage.data_per_visit == pytest.approx(4e6)  # sqrt(2 x 8) = 4 MB
+    assert (b.low.usage.data_per_visit, b.high.usage.data_per_visit) == (2e6, 8e6)
+    assert b.written == {"usage.data_per_visit": "2 MB..8 MB"}
+
+
+def test_the_high_end_lends_its_unit_and_zero_takes_the_arithmetic_mean():
+    b = bounds(MINIMAL.replace("10 MB", "0..10 MB"))
+    assert b.low.usage.data_per_visit == 0.0
+    assert b.central.usage.data_per_visit == pytest.approx(5e6)  # (0 + 10) / 2 = 5 MB
+    b = bounds(MINIMAL.replace("6 min", "4..9 min"))
+    assert b.central.usage.visit_duration == pytest.approx(6 * 60)  # sqrt(4 x 9) = 6 min
+
+
+def test_without_ranges_the_three_questionnaires_are_one():
+    b = bounds(MINIMAL)
+    assert b.central is b.low is b.high and b.written == {}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("10 MB", "8 MB..2 MB", "usage.data_per_visit: the low end exceeds the high end"),
+        ("users: 1000", "users: 10..20", "usage.users cannot be a range"),
+        ("10 MB", "2 MB..4 XB", "unknown data unit 'XB'"),
+    ],
+)
+def test_bad_ranges_are_located(old, new, message):
+    with pytest.raises(InputError) as error:
+        bounds(MINIMAL.replace(old, new))
+    (problem,) = error.value.problems
+    assert message in problem.message
+    assert (problem.file, problem.line) == ("service.yaml", MINIMAL.split(old)[0].count("\n") + 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("name: Minimal", "name: Minimal\ndescription: 2..3 pages"),
+        ("name: Minimal", "name: 1..2"),
+    ],
+)
+def test_free_text_that_looks_like_a_range_is_left_alone(old, new):
+    b = bounds(MINIMAL.replace(old, new))
+    assert b.written == {} and b.central is b.low
+
+
+def test_a_server_name_is_free_text_too():
+    text = MINIMAL + "hosting:\n  servers:\n    - {name: 1..2, type: physical, power: 100..400 W}\n"
+    b = bounds(text)
+    assert b.central.hosting.servers[0].name == "1..2"
+    assert b.written == {"hosting.servers[0].power": "100..400 W"}
+
+
+@pytest.mark.parametrize("written", ["2 MB...4 MB", "2 MB…4 MB", "2....4 MB"])
+def test_three_dots_are_a_syntax_error_not_a_low_end_of_0_4(written):
+    with pytest.raises(InputError) as error:
+        bounds(MINIMAL.replace("10 MB", written))
+    (problem,) = error.value.problems
+    assert problem.message == (
+        f"usage.data_per_visit: write a range with two dots, e.g. '2 MB..4 MB', not {written!r}"
+    )
+
+
+def test_a_range_of_replicas_may_centre_between_whole_numbers():
+    text = MINIMAL + "hosting:\n  storage:\n    volume: 1 GB\n    replicas: 2..3\n"
+    b = bounds(text)
+    assert b.central.hosting.storage.replicas == pytest.approx(6**0.5)
+    with pytest.raises(InputError, match=r"replicas must be a whole number, got 2\.5"):
+        bounds(text.replace("2..3", "2.5..3"))

@@ -1,0 +1,157 @@
+"""Quantities with units: every documented form, and the refusals."""
+
+import math
+import re
+
+import pytest
+
+from acvnum.questionnaire import units
+from acvnum.questionnaire.units import DATA, POWER, TIME, UnitError
+
+
+@pytest.mark.parametrize(
+    ("text", "expected_bytes"),
+    [
+        ("2.5 MB", 2.5e6),
+        ("2.5MB", 2.5e6),
+        ("800 kB", 8e5),
+        ("1 GB", 1e9),
+        ("2 TB", 2e12),
+        ("1 KiB", 1024),
+        ("1 MiB", 1024**2),
+        ("1 GiB", 1024**3),
+        ("1 TiB", 1024**4),
+        ("3 Go", 3e9),  # French octets
+        ("512 B", 512),
+        (3, 3e6),  # plain number in the field's base unit (MB here)
+    ],
+)
+def test_data_sizes(text, expected_bytes):
+    assert units.parse(text, DATA, "MB") == pytest.approx(expected_bytes)
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("30 s", 30),
+        ("5 min", 300),
+        ("1.5 h", 5400),
+        ("2 days", 172800),
+        ("1 week", 604800),
+        ("1 month", 365.25 * 86400 / 12),
+        ("4 years", 4 * 365.25 * 86400),
+        ("2 ans", 2 * 365.25 * 86400),
+        (5, 300),  # plain number: minutes for this field
+    ],
+)
+def test_durations(text, seconds):
+    assert units.parse(text, TIME, "min") == pytest.approx(seconds)
+
+
+def test_power_in_kilowatts():
+    assert units.parse("0.3 kW", POWER, "W") == pytest.approx(300)
+
+
+@pytest.mark.parametrize(("text", "fraction"), [("60%", 0.6), (0.6, 0.6), ("0.25", 0.25), (1, 1.0)])
+def test_fractions(text, fraction):
+    assert units.parse_fraction(text) == pytest.approx(fraction)
+
+
+def test_plain_number_above_one_is_ambiguous_for_a_fraction():
+    with pytest.raises(UnitError, match="ambiguous: write '60%'"):
+        units.parse_fraction(60)
+
+
+@pytest.mark.parametrize(
+    ("text", "count_per_year"),
+    [("2 / month", 24), ("3/week", 3 * 365.25 / 7), ("1 per day", 365.25), (24, 24), ("12", 12)],
+)
+def test_frequencies_over_a_year(text, count_per_year):
+    frequency = units.parse_frequency(text)
+    assert frequency.over(units.SECONDS_PER_YEAR) == pytest.approx(count_per_year)
+
+
+def test_frequency_prints_as_written():
+    assert str(units.parse_frequency("2 / month")) == "2 / month"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2.5 XB", "unknown data unit 'XB'"),
+        ("2.5 mb", "did you mean 'MB'"),
+        ("lots", "cannot read 'lots'"),
+        ("nan MB", "cannot read 'nan MB'"),
+        (float("nan"), "not a finite number"),
+        (float("inf"), "not a finite number"),
+        (True, "expected a data"),
+        ([1, 2], "expected a data"),
+    ],
+)
+def test_refusals_say_why(value, message):
+    with pytest.raises(UnitError, match=message):
+        units.parse(value, DATA, "MB")
+
+
+def test_unknown_time_unit_is_refused_in_a_rate():
+    with pytest.raises(UnitError, match="unknown duration unit 'fortnightly'"):
+        units.parse_frequency("2 / fortnightly")
+
+
+def test_formatting_round_trips_readable_values():
+    assert units.format_duration(300) == "5 min"
+    assert units.format_duration(units.SECONDS_PER_YEAR * 4) == "4 years"
+    assert units.format_bytes(2.5e6) == "2.5 MB"
+    assert math.isclose(units.parse(units.format_bytes(7.5e11), DATA, "MB"), 7.5e11)
+
+
+@pytest.mark.parametrize(
+    ("value", "dimension", "message"),
+    [
+        ("2 kg", DATA, "'kg' is a unit of mass; this field takes a data size such as 2.5 MB"),
+        ("2 g", units.ENERGY, "'g' is a unit of mass; this field takes an energy such as 0.5 Wh"),
+        ("5 MB", TIME, "'MB' is a unit of data; this field takes a duration such as 5 min"),
+        ("3 W", units.MASS, "'W' is a unit of power; this field takes a mass such as 2 g"),
+        ("2 mb", DATA, "unknown data unit 'mb'; did you mean 'MB'?"),  # a case slip first
+    ],
+)
+def test_a_unit_of_another_dimension_is_named_as_such(value, dimension, message):
+    with pytest.raises(UnitError) as caught:
+        units.parse(value, dimension, dimension.base)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1:30", "'1:30' is ambiguous (hours:minutes or minutes:seconds?): write the unit"),
+        ("1:30:00", "'1:30:00' is ambiguous"),
+        ("0x10", "'0x10' is not a decimal number: write it in decimal"),
+        ("0o17 min", "unknown duration unit 'o17 min'"),  # not a bare radix number: a unit typo
+    ],
+)
+def test_forms_yaml_1_1_read_as_numbers_are_refused_with_how_to_write_them(text, message):
+    with pytest.raises(UnitError, match=re.escape(message)):
+        units.parse(text, TIME, "min")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(3, 3.0), (2.5, 2.5), ("4", 4.0), (" 1e3 ", 1000.0), ("1_000", 1e3)]
+)
+def test_plain_numbers(value, expected):
+    assert units.parse_number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0x10", "expected a plain decimal number such as 24, got '0x10'"),
+        ("1:30", "expected a plain decimal number such as 24, got '1:30'"),
+        ("4 vCPU", "expected a plain number without a unit, got '4 vCPU'"),
+        (True, "expected a number such as 2, got True"),
+        (float("inf"), "not a finite number"),
+    ],
+)
+def test_plain_number_refusals(value, message):
+    with pytest.raises(UnitError, match=re.escape(message)):
+        units.parse_number(value)

@@ -1,0 +1,157 @@
+"""Bad input: one located message per problem, exit code 2, never a traceback.
+
+Every case of the issue has a file under tests/inputs/bad/ and a golden message.
+"""
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, assert_golden, run_cli
+
+from acvnum.errors import InputError
+from acvnum.questionnaire.yaml_reader import (
+    FastSafeLoader,
+    QuestionnaireLoader,
+    load_scalar,
+    load_yaml,
+    parse_yaml,
+)
+
+BAD = ROOT / "tests" / "inputs" / "bad"
+CASES = sorted(p.stem for p in BAD.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_input_exits_2_with_a_located_message(case):
+    result = run_cli("estimate", f"tests/inputs/bad/{case}.yaml")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"tests/inputs/bad/{case}.yaml:")
+    assert_golden(f"errors/{case}.txt", result.stderr)
+
+
+def test_missing_file(tmp_path):
+    result = run_cli("estimate", "nowhere.yaml", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("nowhere.yaml:1:1: file not found")
+
+
+def test_directory_without_questionnaires(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run_cli("estimate", "empty", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "empty:1:1: is a directory with no questionnaire" in result.stderr
+
+
+def test_a_directory_given_to_the_loader_is_refused(tmp_path):
+    with pytest.raises(InputError, match="is a directory, not a YAML file"):
+        load_yaml(tmp_path)
+
+
+def test_marks_point_at_keys_and_items():
+    document = parse_yaml("a:\n  b: 1\n  c:\n    - x\n    - y\n", "f.yaml")
+    assert document.marks[("a", "b")] == (2, 3)
+    assert document.marks[("a", "c", 1)] == (5, 7)
+    assert document.locate(("a", "c", 1, "missing")) == (5, 7)
+
+
+def test_anchors_within_the_limit_are_allowed():
+    document = parse_yaml("a: &x {k: 1}\nb: *x\n", "f.yaml")
+    assert document.data == {"a": {"k": 1}, "b": {"k": 1}}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: 1\n<<: {b: 2}\n", "merge keys"),
+        ("? [1, 2]\n: x\n", "a key must be a plain word"),
+        ("a: !custom 1\n", "YAML tag '!custom' is not allowed"),
+    ],
+)
+def test_oddities_are_refused(text, message):
+    with pytest.raises(InputError, match=message):
+        parse_yaml(text, "f.yaml")
+
+
+def test_not_utf8(tmp_path: Path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("name: Boutique \xe9t\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_yaml(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("010", 10),  # YAML 1.1: octal 8
+        ("1:30", "1:30"),  # YAML 1.1: sexagesimal 90
+        ("0x10", "0x10"),  # YAML 1.1: 16; refused later where a number is expected
+        ("0o17", "0o17"),
+        ("yes", "yes"),  # YAML 1.1: true
+        ("2024-01-01", "2024-01-01"),  # YAML 1.1: a date
+        ("true", True),
+        ("~", None),
+        ("1e5", 100000.0),  # PyYAML's YAML 1.1: the string '1e5'
+        ("-2.5", -2.5),
+        ("50_000", 50000),
+        (".inf", float("inf")),
+        ("5 min", "5 min"),
+    ],
+)
+def test_plain_scalars_follow_the_yaml_1_2_core_schema(text, value):
+    assert parse_yaml(f"a: {text}\n", "f.yaml").data == {"a": value}
+
+
+def test_the_fast_loader_is_kept():
+    assert issubclass(QuestionnaireLoader, FastSafeLoader)
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("a: " + "[" * 300_000 + "]" * 300_000 + "\n", (1, 53)),  # crashed libyaml's composer
+        ("a: " + "{b: " * 60 + "1" + "}" * 60 + "\n", (1, 200)),
+        ("a: &x [*x]\n", (1, 4)),  # a recursive alias: an endless nesting
+    ],
+)
+def test_deep_nesting_is_refused_where_it_goes_too_deep(text, where):
+    with pytest.raises(InputError, match="nested more than 50 levels deep") as caught:
+        parse_yaml(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == where
+
+
+def test_a_block_nesting_within_the_limit_is_read():
+    text = "".join(f"{'  ' * i}k{i}:\n" for i in range(40)) + "  " * 40 + "v\n"
+    data = parse_yaml(text, "f.yaml").data
+    for i in range(40):
+        data = data[f"k{i}"]
+    assert data == "v"
+
+
+def test_an_integer_too_long_for_python_is_refused_with_its_place():
+    text = "usage:\n  users: " + "9" * 5000 + "\n"
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, 10)
+    assert problem.message.startswith("usage.users: a number with 5000 digits")
+
+
+def test_a_long_float_is_left_to_the_finite_check():
+    assert parse_yaml("a: " + "9" * 500 + ".0\n", "f.yaml").data == {"a": float("inf")}
+
+
+def test_validate_refuses_hostile_numbers_without_a_traceback(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text("name: x\nusage:\n  users: " + "9" * 5000 + "\n", encoding="utf-8")
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{path}:3:10: usage.users: a number with 5000 digits")
+
+
+@pytest.mark.parametrize(("text", "value"), [("010", 10), ("1:30", "1:30"), ("", None)])
+def test_one_answer_is_read_as_the_file_reads_it(text, value):
+    assert load_scalar(text) == value

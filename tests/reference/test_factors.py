@@ -1,0 +1,123 @@
+"""Every shipped factor is complete and coherent; user tables get the same checks."""
+
+import csv
+
+import pytest
+from conftest import ROOT
+
+from acvnum.errors import InputError
+from acvnum.questionnaire.models import DEVICE_TYPES
+from acvnum.reference.criteria import IMPACT_IDS
+from acvnum.reference.factors import COLUMNS, REQUIRED, load_factors, parse_csv
+
+TABLES = sorted((ROOT / "factors").glob("*.csv"))
+ROWS = [(path.name, row) for path in TABLES for row in csv.DictReader(path.open(encoding="utf-8"))]
+
+
+def test_there_are_tables():
+    assert {p.name for p in TABLES} >= {
+        "electricity.csv",
+        "devices.csv",
+        "network.csv",
+        "datacenter.csv",
+        "boundaries.csv",
+    }
+
+
+@pytest.mark.parametrize(("table", "row"), ROWS, ids=[r["id"] for _, r in ROWS])
+def test_every_factor_carries_value_range_unit_source_year_licence(table, row):
+    assert tuple(row) == COLUMNS, table
+    missing = [c for c in REQUIRED if not (row[c] or "").strip()]
+    assert not missing, f"{row['id']} lacks {missing}"
+    low, value, high = float(row["low"]), float(row["value"]), float(row["high"])
+    assert low <= value <= high, row["id"]
+    assert 1990 <= int(row["year"]) <= 2026, row["id"]
+
+
+def test_ids_are_unique_across_tables():
+    ids = [row["id"] for _, row in ROWS]
+    assert len(ids) == len(set(ids))
+
+
+def test_at_least_twenty_countries_plus_world_and_eu27():
+    regions = load_factors().regions()
+    assert "WLD" in regions and "EU27" in regions
+    assert len([r for r in regions if r not in ("WLD", "EU27")]) >= 20
+
+
+@pytest.mark.parametrize("criterion", IMPACT_IDS)
+def test_every_region_covers_every_criterion(criterion):
+    table = load_factors()
+    for region in table.regions():
+        assert f"electricity.{region}.{criterion}" in table
+
+
+def test_the_engine_finds_every_factor_it_needs():
+    table = load_factors()
+    needed = [
+        f"device.{d}.{q}"
+        for d in DEVICE_TYPES
+        for q in (*IMPACT_IDS, "lifetime", "power", "active_hours")
+    ]
+    needed += [
+        f"{item}.{c}"
+        for item in ("network.box", "server.physical", "storage.ssd", "storage.hdd")
+        for c in IMPACT_IDS
+    ]
+    needed += [f"boundary.{c}.global" for c in IMPACT_IDS]
+    needed += [
+        "network.fixed.energy",
+        "network.mobile.energy",
+        "network.box.lifetime",
+        "network.box.power",
+        "server.physical.lifetime",
+        "server.physical.power_idle",
+        "server.physical.power_max",
+        "server.virtual.host_vcpu",
+        "datacenter.default.pue",
+        "datacenter.default.utilization",
+        "storage.ssd.lifetime",
+        "storage.hdd.lifetime",
+        "storage.ssd.power",
+        "storage.hdd.power",
+        "storage.default.replicas",
+        "boundary.population.current",
+        "boundary.population.sala2010",
+    ]
+    assert [n for n in needed if n not in table] == []
+
+
+HEADER = ",".join(COLUMNS) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "electricity.FRA.climate_change,0.05,0.04,0.06,kg CO2 eq/kWh,,2024,CC BY,",
+            "lacks source",
+        ),
+        (
+            "electricity.FRA.climate_change,0.05,0.06,0.07,kg,src,2024,CC BY,",
+            "low <= value <= high",
+        ),
+        ("electricity.FRA.climate_change,abc,0.06,0.07,kg,src,2024,CC BY,", "value 'abc' is not"),
+        ("power.FRA.x,1,1,1,kg,src,2024,CC BY,", "must be kind.item.quantity"),
+    ],
+)
+def test_bad_rows_are_refused_with_their_line(row, message):
+    with pytest.raises(InputError, match=message) as caught:
+        parse_csv(HEADER + row + "\n", "mine.csv")
+    assert caught.value.problems[0].line == 2
+
+
+def test_a_user_table_replaces_defaults_and_is_named(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        HEADER + "electricity.FRA.climate_change,0.1,0.09,0.11,kg CO2 eq/kWh,"
+        "my licensed database,2024,licensed,\n",
+        encoding="utf-8",
+    )
+    table = load_factors(path)
+    assert table.value("electricity.FRA.climate_change") == 0.1
+    assert table.user_ids == frozenset({"electricity.FRA.climate_change"})

@@ -1,0 +1,217 @@
+"""A user's own factor table (--factors): same checks as the shipped tables, plus it may only
+replace known factors, in their unit; the report names what came from it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import MINIMAL, assert_golden, run_cli
+
+from acvnum.errors import InputError
+from acvnum.reference.factors import COLUMNS, limits_for, load_factors
+
+HEADER = ",".join(COLUMNS) + "\n"
+FRA_CLIMATE = "electricity.FRA.climate_change,0.1,0.09,0.11,kg CO2 eq/kWh,my database,2024,mine,\n"
+
+
+def table_file(tmp_path, *rows: str):
+    path = tmp_path / "mine.csv"
+    path.write_text(HEADER + "".join(rows), encoding="utf-8")
+    return path
+
+
+def test_a_typo_in_an_id_is_an_error_with_a_suggestion(tmp_path):
+    path = table_file(tmp_path, FRA_CLIMATE.replace("climate_change", "climate_chnage"))
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.line) == (str(path), 2)
+    assert problem.message == (
+        "unknown factor 'electricity.FRA.climate_chnage'; "
+        "did you mean 'electricity.FRA.climate_change'?"
+    )
+
+
+def test_an_id_far_from_any_points_to_the_list(tmp_path):
+    row = "server.mainframe.floor_space,5,4,6,m2,my lab,2024,mine,\n"
+    with pytest.raises(
+        InputError, match=r"unknown factor 'server.mainframe.floor_space' \(see: acvnum"
+    ):
+        load_factors(table_file(tmp_path, row))
+
+
+def test_a_value_in_another_unit_is_refused(tmp_path):
+    row = FRA_CLIMATE.replace("0.1,0.09,0.11,kg CO2", "100,90,110,g CO2")
+    with pytest.raises(InputError, match="unit 'g CO2 eq/kWh' differs from the default's"):
+        load_factors(table_file(tmp_path, row))
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path):
+    path = table_file(
+        tmp_path,
+        FRA_CLIMATE.replace("0.1,0.09", "0.1,0.2"),  # low above value
+        "electricity.DEU.climate_change,abc,0.3,0.5,kg CO2 eq/kWh,x,2024,y,\n",
+        FRA_CLIMATE,
+        FRA_CLIMATE,  # duplicate of line 4
+    )
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    assert [p.line for p in caught.value.problems] == [2, 3, 5]
+
+
+def test_a_table_that_is_not_utf8_is_a_located_problem(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + FRA_CLIMATE.replace("my database", "base Créée")).encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        load_factors(path)
+
+
+def test_estimate_refuses_a_bad_table_with_file_and_line(tmp_path, write_yaml):
+    service = write_yaml(MINIMAL)
+    path = table_file(tmp_path, FRA_CLIMATE.replace("climate_change", "climate_chnage"))
+    result = run_cli("estimate", str(service), "--factors", str(path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert_golden("user_factors_typo.txt", result.stderr.replace(str(tmp_path), "TMP"))
+
+
+def test_user_factor_changes_the_result_by_the_hand_computed_amount(tmp_path, write_yaml):
+    """MINIMAL has no hosting and its users in FRA: every kWh is on the French grid, so
+    raising the FRA climate factor by d adds d × (final energy in kWh) to climate change."""
+    service = write_yaml(MINIMAL)
+    before = json.loads(run_cli("estimate", str(service), "-f", "json").stdout)
+    mine = run_cli(
+        "estimate", str(service), "-f", "json", "--factors", str(table_file(tmp_path, FRA_CLIMATE))
+    )
+    assert mine.returncode == 0, mine.stderr
+    after = json.loads(mine.stdout)
+    base_factor = load_factors().value("electricity.FRA.climate_change")
+    kwh = before["criteria"]["energy"]["total"]
+    expected = before["criteria"]["climate_change"]["total"] + (0.1 - base_factor) * kwh
+    assert after["criteria"]["climate_change"]["total"] == pytest.approx(expected, rel=1e-9)
+    assert after["criteria"]["energy"]["total"] == pytest.approx(kwh, rel=1e-12)
+    assert after["factors"]["user_factors"] == ["electricity.FRA.climate_change"]
+
+
+def test_text_report_names_the_users_factors(tmp_path, write_yaml):
+    path = table_file(tmp_path, FRA_CLIMATE)
+    result = run_cli("estimate", str(write_yaml(MINIMAL)), "--factors", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "Factors from your own table: electricity.FRA.climate_change" in result.stdout
+
+
+# --- bounds of every quantity (divisors strictly positive, nothing negative) ---------------
+
+
+def _row(factor_id: str, numbers: str, unit: str) -> str:
+    return f"{factor_id},{numbers},{unit},my database,2024,mine,\n"
+
+
+@pytest.mark.parametrize(
+    ("factor_id", "numbers", "unit", "rule"),
+    [
+        ("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year", "> 0"),
+        ("boundary.population.current", "0,0,0", "persons", "> 0"),
+        ("device.laptop.lifetime", "0,0,0", "year", "> 0"),
+        ("server.virtual.host_vcpu", "0,0,0", "vCPU", "> 0"),
+        ("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh", ">= 0"),
+        ("network.fixed.energy", "0.05,-0.01,0.1", "kWh/GB", ">= 0"),
+        ("device.laptop.active_hours", "25,20,30", "h/day", "> 0 and <= 24"),
+        ("datacenter.default.utilization", "1.5,1,2", "1", ">= 0 and <= 1"),
+        ("datacenter.default.pue", "0.9,0.8,1", "1", ">= 1 and <= 4"),
+    ],
+)
+def test_a_factor_out_of_its_quantitys_bounds_is_refused(tmp_path, factor_id, numbers, unit, rule):
+    path = table_file(tmp_path, _row(factor_id, numbers, unit))
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert problem.line == 2
+    assert problem.column > 1  # at the offending cell, not the start of the row
+    assert f"factor {factor_id}: " in problem.message
+    assert f"it must be {rule} (" in problem.message
+
+
+def test_every_shipped_factor_is_within_its_quantitys_bounds():
+    table = load_factors()
+    outside = [
+        f.id
+        for f in table.factors.values()
+        if any(limits_for(f.id).refuses(x) for x in (f.value, f.low, f.high))
+    ]
+    assert outside == []
+    assert limits_for("device.laptop.lifetime").strict  # divisors are strictly positive
+
+
+@pytest.mark.parametrize("command", ["estimate", "check"])
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        (_row("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year"), 32),
+        (_row("device.laptop.lifetime", "0,0,0", "year"), 24),
+        (_row("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh"), 32),
+    ],
+)
+def test_commands_refuse_a_zero_divisor_or_a_negative_factor(
+    tmp_path, write_yaml, command, row, column
+):
+    service = write_yaml(
+        MINIMAL + "budgets:\n  - criterion: energy\n    per: visit\n    max: 1 kWh\n"
+    )
+    path = table_file(tmp_path, row)
+    result = run_cli(command, str(service), "--factors", str(path))
+    assert result.returncode == 2, result.stdout
+    assert "Traceback" not in result.stderr and "RuntimeWarning" not in result.stderr
+    assert f"{path}:2:{column}: factor " in result.stderr
+    assert result.stdout == ""
+
+
+# --- malformed CSV rows -------------------------------------------------------------------
+
+
+def test_an_unterminated_quote_is_reported_as_such(tmp_path):
+    path = table_file(tmp_path, FRA_CLIMATE.replace(",0.1,", ',"0.1,'), FRA_CLIMATE)
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, len("electricity.FRA.climate_change,") + 1)
+    assert "a quote opened in this row is never closed" in problem.message
+    assert "lacks" not in problem.message
+
+
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        (FRA_CLIMATE.replace("my database", "my, database"), "10 fields where the header has 9"),
+        ("electricity.FRA.climate_change,0.1,0.09\n", "3 fields where the header has 9"),
+        (FRA_CLIMATE.replace("my database", '"my" database'), "',' expected after '\"'"),
+    ],
+)
+def test_a_row_with_extra_or_missing_fields_is_malformed(tmp_path, row, words):
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, row))
+    (problem,) = caught.value.problems
+    assert problem.line == 2
+    assert problem.message.startswith("malformed CSV row: ")
+    assert words in problem.message
+
+
+def test_a_row_without_the_optional_note_is_accepted(tmp_path):
+    table = load_factors(table_file(tmp_path, FRA_CLIMATE.removesuffix(",\n") + "\n"))
+    assert table.value("electricity.FRA.climate_change") == 0.1
+
+
+def test_problems_point_at_the_offending_cell(tmp_path):
+    rows = (
+        FRA_CLIMATE.replace("0.1,0.09", "abc,0.09"),
+        FRA_CLIMATE.replace("kg CO2 eq/kWh", "g CO2 eq/kWh").replace("FRA", "DEU"),
+    )
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, *rows))
+    prefix = len("electricity.FRA.climate_change,")
+    assert [(p.line, p.column) for p in caught.value.problems] == [(2, prefix + 1)]
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, rows[1]))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, len(rows[1].split("g CO2")[0]) + 1)
