@@ -1,0 +1,92 @@
+"""The command line end to end: every command run as a real `python -m acvnum` subprocess
+gives the same stdout, stderr and exit code as the in-process `run_cli` most tests use."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+from conftest import EXAMPLES, ROOT, run_cli, run_cli_process
+
+ECOMMERCE = str(EXAMPLES / "ecommerce.yaml")
+BAD = ROOT / "tests" / "inputs" / "bad"
+
+# One or more runs per command: success, bad input (exit 2), usage errors (click names the
+# program), help, and what only a fresh process shows (stdin, the working directory).
+RUNS = {
+    "version": ["--version"],
+    "no-command": [],
+    "unknown-command": ["estimat", "x.yaml"],
+    "help": ["--help"],
+    "estimate-text": ["estimate", ECOMMERCE],
+    "estimate-fr-markdown": ["estimate", ECOMMERCE, "--lang", "fr", "-f", "markdown"],
+    "estimate-json-levers": ["estimate", ECOMMERCE, "-f", "json", "--levers"],
+    "estimate-bad-option": ["estimate", ECOMMERCE, "--format", "pdf"],
+    "estimate-missing-file": ["estimate", "nowhere.yaml"],
+    "validate-ok": ["validate", ECOMMERCE],
+    "validate-many-errors": ["validate", str(BAD / "many_errors.yaml")],
+    "validate-deep-nesting": ["validate", str(BAD / "deep_nesting.yaml")],
+    "schema": ["schema"],
+    "factors": ["factors", "--kind", "network"],
+    "factors-show": ["factors", "show", "no.such.factor"],
+    "factors-help": ["factors", "--help"],
+    "check": ["check", ECOMMERCE, "--budget", "climate_change<=1g/visit"],
+    "diff": ["diff", ECOMMERCE, str(EXAMPLES / "mobile-app.yaml")],
+}
+
+
+@pytest.mark.parametrize("args", RUNS.values(), ids=RUNS.keys())
+def test_in_process_run_is_the_subprocess_run(args):
+    inside, outside = run_cli(*args), run_cli_process(*args)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (
+        outside.returncode,
+        outside.stdout,
+        outside.stderr,
+    )
+
+
+def test_init_reads_stdin_and_writes_in_the_working_directory(tmp_path):
+    """The interview as a script drives it: answers on stdin, a relative output path."""
+    answers = "Shop\n\n2000\n" + "\n" * 20
+    for name, run in (("inside", run_cli), ("outside", run_cli_process)):
+        (tmp_path / name).mkdir()
+        result = run("init", "service.yaml", cwd=tmp_path / name, stdin=answers)
+        assert result.returncode == 0, result.stderr
+    written = [(tmp_path / name / "service.yaml").read_text() for name in ("inside", "outside")]
+    assert written[0] == written[1]
+    assert "name: Shop" in written[0]
+
+
+def test_a_run_leaves_the_test_process_as_it_found_it(tmp_path):
+    before = (os.getcwd(), dict(os.environ), sys.argv, sys.stdout, sys.modules["__main__"])
+    result = run_cli("estimate", "absent.yaml", cwd=tmp_path, env={"ACVNUM_PROBE": "1"})
+    assert result.returncode == 2
+    assert (os.getcwd(), dict(os.environ), sys.argv, sys.stdout, sys.modules["__main__"]) == before
+
+
+def test_an_uncaught_error_is_a_traceback_and_exit_1(monkeypatch):
+    """What the interpreter does with a bug, so tests that assert 'no traceback' can fail."""
+    from acvnum import assessment
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(assessment, "load_services", broken)
+    result = run_cli("validate", ECOMMERCE)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "RuntimeError: a bug" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("acvnum") is None, reason="the acvnum script is not installed")
+def test_installed_script_runs():
+    """The console script pip installs (`acvnum = acvnum.__main__:main`)."""
+    import subprocess
+
+    done = subprocess.run(
+        ["acvnum", "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("acvnum ")
