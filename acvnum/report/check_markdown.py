@@ -6,7 +6,7 @@ from __future__ import annotations
 from acvnum.analysis.budgets import CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.markdown import markdown_table
+from acvnum.report.tables import markdown_table
 
 _MARK = {True: "✅", False: "❌"}
 

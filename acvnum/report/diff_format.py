@@ -18,7 +18,7 @@ from acvnum.calculation.results import SCHEMA_VERSION
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable
-from acvnum.report.markdown import markdown_table
+from acvnum.report.tables import markdown_table
 from acvnum.report.text import console_for
 
 

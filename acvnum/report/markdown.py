@@ -19,14 +19,7 @@ from acvnum.report.common import (
     shares,
     summary_line,
 )
-
-
-def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
-    """A Markdown table; columns from `right_from` on are right-aligned (numbers)."""
-    align = ["---" if i < right_from else "---:" for i in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return [*lines, ""]
+from acvnum.report.tables import markdown_table
 
 
 def _flagship(result: ServiceResult, t: Translator) -> list[str]:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from acvnum.analysis.portfolio import Portfolio, persons_equivalent
+from acvnum.analysis.portfolio import Portfolio, build, persons_equivalent
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import flagship
+from acvnum.report.tables import markdown_table, rich_table
 
 
 def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
@@ -61,9 +62,6 @@ def rich_renderables(results: list[ServiceResult], t: Translator) -> list:
     """Ranking and totals for the terminal report (only for several services)."""
     if len(results) < 2:
         return []
-    from acvnum.analysis.portfolio import build
-    from acvnum.report.uncertainty_section import rich_table
-
     portfolio = build(results)
     return [
         rich_table(title(results, t), ranking_table(portfolio, t), {1, 3}),
@@ -77,9 +75,6 @@ def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
     """Ranking and totals for the Markdown report (only for several services)."""
     if len(results) < 2:
         return []
-    from acvnum.analysis.portfolio import build
-    from acvnum.report.markdown import markdown_table
-
     portfolio = build(results)
     return [
         f"# {title(results, t)}",

@@ -11,6 +11,7 @@ from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import scaled
+from acvnum.report.tables import markdown_table, rich_table
 
 
 def _range(interval: dict[str, float], t: Translator) -> str:
@@ -95,40 +96,19 @@ def caption(result: ServiceResult, t: Translator) -> str:
 # --- layouts -------------------------------------------------------------------------------
 
 
-def rich_table(title: str, layout: tuple, left: set[int], note: str | None = None):
-    """A rich table of (header, rows); columns in `left` are left-aligned, others right."""
-    from rich import box
-    from rich.table import Table
-
-    header, rows = layout
-    grid = Table(
-        title=title,
-        caption=note or None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-    )
-    for i, name in enumerate(header):
-        grid.add_column(name, justify="left" if i in left else "right")
-    for row in rows:
-        grid.add_row(*row)
-    return grid
-
-
 def rich_renderables(result: ServiceResult, t: Translator) -> list:
     """Tables for the terminal report (empty without --uncertainty)."""
     if result.uncertainty is None:
         return []
-    from rich.text import Text
+    from rich.text import Text  # here, so JSON and Markdown runs never load rich (start-up)
 
-    table = rich_table
     drivers = driver_table(result, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
     return [
         Text("\n".join(flagship_lines(result, t))),
-        table(t("uncertainty.section"), interval_table(result, t), {0, 1}, caption(result, t)),
-        table(t("uncertainty.by_tier"), tier_table(result, t), {0}),
-        table(t("uncertainty.drivers"), drivers, {1, 2, 3}, note),
+        rich_table(t("uncertainty.section"), interval_table(result, t), {0, 1}, caption(result, t)),
+        rich_table(t("uncertainty.by_tier"), tier_table(result, t), {0}),
+        rich_table(t("uncertainty.drivers"), drivers, {1, 2, 3}, note),
     ]
 
 
@@ -136,8 +116,6 @@ def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
     """Sections for the Markdown report (empty without --uncertainty)."""
     if result.uncertainty is None:
         return []
-    from acvnum.report.markdown import markdown_table
-
     drivers = driver_table(result, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
     return [
