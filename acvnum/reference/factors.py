@@ -23,6 +23,8 @@ from acvnum.errors import InputError, Problem
 COLUMNS = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note")
 REQUIRED = ("id", "value", "low", "high", "unit", "source", "year", "licence")
 Position = tuple[int, int]  # (line, column), 1-based, of a cell in its file
+#: CSV files beside the factor tables that are not factor tables (the registry of sources).
+NOT_FACTORS = frozenset({"sources.csv"})
 KINDS = ("electricity", "device", "network", "server", "storage", "datacenter", "boundary")
 
 
@@ -361,7 +363,8 @@ class FactorValues:
 @cache
 def _default_factors() -> tuple[Factor, ...]:
     directory = default_directory()
-    return tuple(f for path in sorted(directory.glob("*.csv")) for f in read_table_file(path))
+    tables = sorted(p for p in directory.glob("*.csv") if p.name not in NOT_FACTORS)
+    return tuple(f for path in tables for f in read_table_file(path))
 
 
 def load_factors(extra: str | Path | None = None) -> FactorTable:

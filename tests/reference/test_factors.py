@@ -8,9 +8,9 @@ from conftest import ROOT
 from acvnum.errors import InputError
 from acvnum.questionnaire.models import DEVICE_TYPES
 from acvnum.reference.criteria import IMPACT_IDS
-from acvnum.reference.factors import COLUMNS, REQUIRED, load_factors, parse_csv
+from acvnum.reference.factors import COLUMNS, NOT_FACTORS, REQUIRED, load_factors, parse_csv
 
-TABLES = sorted((ROOT / "factors").glob("*.csv"))
+TABLES = sorted(p for p in (ROOT / "factors").glob("*.csv") if p.name not in NOT_FACTORS)
 ROWS = [(path.name, row) for path in TABLES for row in csv.DictReader(path.open(encoding="utf-8"))]
 
 
