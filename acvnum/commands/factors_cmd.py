@@ -32,6 +32,10 @@ class Kind(StrEnum):
     storage = "storage"
     datacenter = "datacenter"
     boundary = "boundary"
+    ai = "ai"
+    video = "video"
+    messages = "messages"
+    cloud = "cloud"
 
 
 class Format(StrEnum):

@@ -25,7 +25,19 @@ REQUIRED = ("id", "value", "low", "high", "unit", "source", "year", "licence")
 Position = tuple[int, int]  # (line, column), 1-based, of a cell in its file
 #: CSV files beside the factor tables that are not factor tables (the registry of sources).
 NOT_FACTORS = frozenset({"sources.csv"})
-KINDS = ("electricity", "device", "network", "server", "storage", "datacenter", "boundary")
+KINDS = (
+    "electricity",
+    "device",
+    "network",
+    "server",
+    "storage",
+    "datacenter",
+    "boundary",
+    "ai",
+    "video",
+    "messages",
+    "cloud",
+)
 
 
 def default_directory() -> Path:
