@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import io
+import json
 import os
 import subprocess
 import sys
@@ -30,6 +31,12 @@ def assert_golden(name: str, actual: str) -> None:
         if not UPDATE:
             pytest.fail(f"golden file {name} was missing and has been written: check it in")
     assert actual == path.read_text(encoding="utf-8"), f"differs from golden file {name}"
+
+
+def the_service(text: str) -> dict:
+    """The one service of a result JSON: version 2 wraps even a single one in `services`."""
+    (service,) = json.loads(text)["services"]
+    return service
 
 
 #: ACVNUM_TEST_SUBPROCESS=1 runs every `run_cli` as a real subprocess (slow; a cross-check).

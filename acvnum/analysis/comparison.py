@@ -16,6 +16,9 @@ from acvnum.calculation.results import SCHEMA_VERSION, ServiceResult
 from acvnum.errors import InputError, Problem
 from acvnum.files import read_text
 
+#: Result JSON versions a baseline may be written in (1: acvnum 0.1, one service unwrapped).
+READABLE_VERSIONS = (1, SCHEMA_VERSION)
+
 Per = Literal["visit", "user", "total"]
 PERS: tuple[Per, ...] = ("visit", "user", "total")
 #: Relative changes smaller than this are floating-point noise, not growth.
@@ -110,14 +113,15 @@ def _services(document: Any, source: str) -> list[Snapshot]:
     if not isinstance(document, dict):
         raise _Malformed("a result is a JSON object")
     version = document.get("schema_version")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise _Malformed(
-            f"schema_version is {version!r}, this acvnum reads version {SCHEMA_VERSION}: "
+            f"schema_version is {version!r}, this acvnum reads versions {readable}: "
             "record the result again with this version of `acvnum estimate --format json`"
         )
-    if "services" not in document:
+    if version == 1 and "services" not in document:  # version 1: one service, no envelope
         return [_service(document, source, "$")]
-    services = document["services"]
+    services = document.get("services")
     if not isinstance(services, list) or not services:
         raise _Malformed("$.services should be a non-empty list")
     return [_service(s, source, f"$.services[{i}]") for i, s in enumerate(services)]

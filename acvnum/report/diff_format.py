@@ -14,12 +14,14 @@ from rich.table import Table
 from rich.text import Text
 
 from acvnum.analysis.comparison import Change, CriterionChange, Snapshot, compare, periods_differ
-from acvnum.calculation.results import SCHEMA_VERSION
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable
 from acvnum.report.tables import markdown_table
 from acvnum.report.text import console_for
+
+#: The version of `acvnum diff --format json` (its own document, not the result JSON).
+DIFF_SCHEMA_VERSION = 1
 
 
 def _figures(change: Change, size: float, t: Translator) -> list[str]:
@@ -160,7 +162,7 @@ def _change(c: CriterionChange) -> dict[str, Any]:
 def render_json(a: Snapshot, b: Snapshot, per: str) -> str:
     """{schema_version, per, a, b, criteria: {id: {unit, a, b, change, change_pct, by_tier}}}."""
     document = {
-        "schema_version": SCHEMA_VERSION,
+        "schema_version": DIFF_SCHEMA_VERSION,
         "per": per,
         "a": _side(a),
         "b": _side(b),

@@ -1,22 +1,57 @@
-"""The JSON contract (`--format json`): an API for CI pipelines, versioned by SCHEMA_VERSION.
+"""The result JSON (`--format json`, docs/json.md): an API for CI pipelines, SCHEMA_VERSION 2.
 
-Keys are stable; adding one is fine, renaming or removing one bumps the version.
+One envelope whether one questionnaire or a folder was given: what the run shares, one
+object per service, the portfolio when there are several, and the publications cited once
+(`sources`, from factors/sources.csv, that assumptions, boundaries and levers name by key).
+Keys are stable; adding one is fine, renaming or removing one bumps the version
+(schema/result.schema.json locks them).
+
+Small documents are indented: people read them and diff them as CI baselines. Past
+INDENT_UP_TO services the document is compact and written a service at a time with the C
+encoder (`json` falls back to its pure-Python encoder when indenting: ~10x slower), so a
+portfolio of 10,000 never exists as one string.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
+from acvnum import __version__
 from acvnum.analysis import portfolio
-from acvnum.calculation.results import SCHEMA_VERSION, CriterionResult, ServiceResult, Uncertainty
+from acvnum.calculation.assumptions import QUESTIONNAIRE
+from acvnum.calculation.results import (
+    SCHEMA_VERSION,
+    Assumption,
+    CriterionResult,
+    ServiceResult,
+    Uncertainty,
+)
 from acvnum.i18n import Translator
+from acvnum.reference.sources import cite, registry
+
+#: Documents with at most this many services are indented for people to read.
+INDENT_UP_TO = 10
+FUNCTIONAL_UNIT = (
+    "the service as used by its users over the period; "
+    "per_user and per_visit divide the total by users and visits"
+)
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_ENGLISH = Translator("en")
 
 
-def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
+def count(value: float) -> int | float:
+    """A count as an integer when it is whole (50000, not 50000.0); the centre of a range
+    of users, or visits at a rate over a period, may be fractional and stay so."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _criterion(c: CriterionResult) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "label": t(f"criterion.{c.id}"),
+        "label": _ENGLISH(f"criterion.{c.id}"),
         "unit": c.unit,
         "total": c.total,
         "per_user": c.per_user,
@@ -24,8 +59,15 @@ def _criterion(c: CriterionResult, t: Translator) -> dict[str, Any]:
         "by_tier": c.by_tier,
         "by_phase": c.by_phase,
         "by_item": c.by_item,
-        "planetary_boundary": asdict(c.boundary) if c.boundary else None,
+        "planetary_boundary": None,
     }
+    if c.boundary is not None:
+        b = c.boundary
+        data["planetary_boundary"] = {
+            "per_person_year": b.per_person_year,
+            "persons_equivalent": b.persons_equivalent,
+            "share_per_user": b.share_per_user,
+        }
     if c.interval is not None:
         data["interval"] = c.interval
     if c.tier_intervals is not None:
@@ -50,55 +92,140 @@ def _uncertainty(u: Uncertainty) -> dict[str, Any]:
     }
 
 
-def service_dict(result: ServiceResult) -> dict[str, Any]:
-    """One service's result as the documented JSON object."""
-    t = Translator("en")
-    b = result.boundaries
+class Citations:
+    """The publications a document cites, gathered as its values are written, so that the
+    `sources` table at its end has every key a value names and no other."""
+
+    def __init__(self) -> None:
+        self.keys: dict[str, None] = {}  # insertion-ordered set
+        self.own: dict[str, str] = {}  # key -> a source text that cites no known publication
+
+    def keys_of(self, text: str) -> list[str]:
+        """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
+        keys = list(cite(text))
+        if not keys:
+            key = "own-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+            self.own[key] = text
+            keys = [key]
+        self.keys.update(dict.fromkeys(keys))
+        return keys
+
+    def table(self) -> dict[str, dict[str, Any]]:
+        known = registry()
+        entries = {}
+        for key in sorted(self.keys, key=str.casefold):
+            if key in known:
+                s = known[key]
+                entries[key] = {
+                    "citation": s.citation,
+                    "year": s.year,
+                    "licence": s.licence,
+                    "url": s.url or None,
+                }
+            else:
+                entries[key] = {
+                    "citation": self.own[key],
+                    "year": None,
+                    "licence": None,
+                    "url": None,
+                }
+        return entries
+
+
+def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
+    keys = [] if a.source == QUESTIONNAIRE else cited.keys_of(a.source)
+    return {"path": a.path, "value": a.value, "status": a.status, "sources": keys}
+
+
+def _lever(lever: Any, cited: Citations) -> dict[str, Any]:
+    data = _as_dict(lever)
+    return {**data, "sources": cited.keys_of(data["source"])}
+
+
+def _as_dict(item: Any) -> Any:
+    return item if isinstance(item, dict) else item.to_dict()
+
+
+def service_dict(result: ServiceResult, cited: Citations) -> dict[str, Any]:
+    """One service's result: an element of the document's `services`."""
     return {
-        "schema_version": SCHEMA_VERSION,
         "service": {
             "name": result.name,
             "description": result.description,
             "file": result.source_file,
             "period_days": result.period_days,
-            "users": result.users,
-            "visits": result.visits,
+            "users": count(result.users),
+            "visits": count(result.visits),
+            "functional_unit": FUNCTIONAL_UNIT,
         },
-        "criteria": {cid: _criterion(c, t) for cid, c in result.criteria.items()},
-        "levers": [
-            lever if isinstance(lever, dict) else lever.to_dict() for lever in result.levers
-        ],
+        "criteria": {cid: _criterion(c) for cid, c in result.criteria.items()},
+        "levers": [_lever(lever, cited) for lever in result.levers],
         "levers_combined": result.levers_combined.to_dict() if result.levers_combined else None,
         **({"what_if": result.what_if.to_dict()} if result.what_if else {}),
-        "budgets": [
-            budget if isinstance(budget, dict) else budget.to_dict() for budget in result.budgets
-        ],
-        "assumptions": [asdict(a) for a in result.assumptions],
-        "warnings": [{"code": key, "message": t(key)} for key in result.warnings],
-        "boundaries": {
-            "population": b.population,
-            "population_choice": b.population_choice,
-            "source": b.source,
-        },
-        "factors": {
-            "name": "acvnum",
-            "version": result.factors_version,
-            "sources": result.factor_sources,
-            "user_factors": result.user_factors,
-        },
+        "budgets": [_as_dict(budget) for budget in result.budgets],
+        "assumptions": [_assumption(a, cited) for a in result.assumptions],
+        "warnings": [{"code": key, "message": _ENGLISH(key)} for key in result.warnings],
         **result.extras,
         **({"uncertainty": _uncertainty(result.uncertainty)} if result.uncertainty else {}),
     }
 
 
+def head(result: ServiceResult, cited: Citations) -> dict[str, Any]:
+    """What the whole run shares, read from any one of its results; the factor table's
+    citations are gathered too (the document cites every publication behind its numbers)."""
+    for text in result.factor_sources:
+        cited.keys_of(text)
+    b = result.boundaries
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "method": {"name": "acvnum", "version": __version__},
+        "factors": {"version": result.factors_version, "user_factors": result.user_factors},
+        "boundaries": {
+            "population": count(b.population),
+            "population_choice": b.population_choice,
+            "sources": cited.keys_of(b.source),
+        },
+    }
+
+
+def document(results: list[ServiceResult]) -> dict[str, Any]:
+    """The whole result document as Python data (what `Assessment.to_dict()` gives)."""
+    cited = Citations()
+    data = head(results[0], cited)
+    data["services"] = [service_dict(r, cited) for r in results]
+    if len(results) > 1:
+        data["portfolio"] = portfolio.to_dict(portfolio.build(results))
+    data["sources"] = cited.table()
+    return data
+
+
+def compact_chunks(
+    first: ServiceResult,
+    results: Iterable[ServiceResult],
+    tail: Callable[[], dict[str, Any]],
+) -> Iterator[str]:
+    """The compact document a piece at a time: head, each service as it comes, then what
+    `tail()` gives once they are all written (the portfolio) and the sources, so services
+    can be assessed, written and dropped in batches."""
+    cited = Citations()
+    yield _COMPACT.encode(head(first, cited))[:-1] + ',"services":['
+    for i, result in enumerate(results):
+        yield ("," if i else "") + _COMPACT.encode(service_dict(result, cited))
+    yield "]"
+    for key, value in {**tail(), "sources": cited.table()}.items():
+        yield f",{_COMPACT.encode(key)}:{_COMPACT.encode(value)}"
+    yield "}\n"
+
+
+def chunks(results: list[ServiceResult]) -> Iterator[str]:
+    """The document as text, indented when small, compact and streamed when large."""
+    if len(results) <= INDENT_UP_TO:
+        yield json.dumps(document(results), indent=2, ensure_ascii=False) + "\n"
+        return
+    yield from compact_chunks(
+        results[0], results, lambda: {"portfolio": portfolio.to_dict(portfolio.build(results))}
+    )
+
+
 def render(results: list[ServiceResult]) -> str:
-    """One object for one service; {schema_version, services: [...]} for several."""
-    if len(results) == 1:
-        document: dict[str, Any] = service_dict(results[0])
-    else:
-        document = {
-            "schema_version": SCHEMA_VERSION,
-            "services": [service_dict(r) for r in results],
-            "portfolio": portfolio.to_dict(portfolio.build(results)),
-        }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return "".join(chunks(results))

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, ROOT, run_cli
 
 from acvnum.analysis.comparison import Change, compare, load_json
 from acvnum.errors import InputError
+
+V1_RESULT = ROOT / "tests/inputs/results/minimal.v1.json"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +24,7 @@ def saved(tmp_path_factory):
 
 def test_saved_result_reads_back_as_its_figures(saved):
     (snap,) = load_json(saved)
-    data = json.loads(saved.read_text())
+    (data,) = json.loads(saved.read_text())["services"]
     assert (snap.name, snap.users, snap.visits) == ("Minimal", 1000, 10000)
     energy = data["criteria"]["energy"]
     assert snap.value("energy", "visit") == pytest.approx(energy["per_visit"])
@@ -41,7 +43,13 @@ def test_compare_with_itself_changes_nothing(saved):
     [
         ('{"schema_version": 1,\n  oops}', (2, 3), "not a result JSON: Expecting property name"),
         ("[1, 2]", (1, 1), "a result is a JSON object"),
-        ('{"schema_version": 2}', (1, 1), "schema_version is 2, this acvnum reads version 1"),
+        (
+            '{"schema_version": 3}',
+            (1, 1),
+            "schema_version is 3, this acvnum reads versions 1 and 2",
+        ),
+        ('{"schema_version": 2}', (1, 1), "$.services should be a non-empty list"),
+        ('{"schema_version": 2, "service": {}}', (1, 1), "$.services should be a non-empty list"),
         ('{"schema_version": 1}', (1, 1), "$.service is missing or not an object"),
         (
             '{"schema_version": 1, "service": {"name": "x", "users": 1, "visits": "many"}, '
@@ -73,3 +81,19 @@ def test_missing_result_file(tmp_path):
 )
 def test_relative_change(before, after, relative):
     assert Change(before, after).relative == relative
+
+
+def test_a_version_1_result_reads_as_its_figures():
+    """tests/inputs/results/minimal.v1.json was written by acvnum 0.1 (schema_version 1: one
+    service, no envelope; its list of sources cut to two). It stays readable as a baseline."""
+    (snap,) = load_json(V1_RESULT)
+    data = json.loads(V1_RESULT.read_text(encoding="utf-8"))
+    assert (snap.name, snap.users, snap.visits, snap.period_days) == (
+        "Minimal",
+        1000,
+        10000,
+        365.25,
+    )
+    for cid, criterion in data["criteria"].items():
+        assert snap.value(cid, "total") == criterion["total"]
+        assert snap.tiers(cid, "total") == criterion["by_tier"]

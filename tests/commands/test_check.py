@@ -102,7 +102,8 @@ def test_cli_budgets_add_to_the_file(write_yaml):
         "climate_change<=1mg/total",
     )
     assert result.returncode == 1
-    budgets = json.loads(result.stdout)["budgets"]
+    (service,) = json.loads(result.stdout)["services"]
+    budgets = service["budgets"]
     assert [(b["criterion"], b["per"]) for b in budgets] == [
         ("climate_change", "visit"),
         *[
@@ -127,10 +128,10 @@ def test_json_output_is_a_result_that_can_serve_as_a_baseline(write_yaml, tmp_pa
     out = tmp_path / "checked.json"
     first = run_cli("check", str(path), "-f", "json", "-o", str(out))
     assert first.returncode == 0 and first.stdout == ""
-    data = json.loads(out.read_text())
+    (data,) = json.loads(out.read_text())["services"]
     assert data["check"] == {"passed": True, "baseline": None}
     again = run_cli("check", str(path), "--baseline", str(out), "-f", "json")
-    baseline = json.loads(again.stdout)["check"]["baseline"]
+    baseline = json.loads(again.stdout)["services"][0]["check"]["baseline"]
     assert again.returncode == 0
     assert [c["change_pct"] for c in baseline["criteria"]] == [0.0] * 6
 
@@ -204,7 +205,7 @@ def test_bad_budgets_in_the_file_are_located(write_yaml):
     [
         (None, "baseline.json:1:1: file not found"),
         ("{not json", "baseline.json:1:2: not a result JSON"),
-        ('{"schema_version": 99}', "schema_version is 99, this acvnum reads version 1"),
+        ('{"schema_version": 99}', "schema_version is 99, this acvnum reads versions 1 and 2"),
     ],
 )
 def test_bad_baseline_is_bad_input(write_yaml, content, message):

@@ -16,13 +16,15 @@ budgets:
 
 def test_a_budget_met_by_the_central_value_fails_at_95_percent_confidence(write_yaml):
     path = str(write_yaml(MINIMAL + BUDGET))
-    estimate = json.loads(run_cli("estimate", path, "--uncertainty", "-f", "json").stdout)
+    sampled_estimate = run_cli("estimate", path, "--uncertainty", "-f", "json").stdout
+    (estimate,) = json.loads(sampled_estimate)["services"]
     climate, visits = estimate["criteria"]["climate_change"], estimate["service"]["visits"]
     assert climate["per_visit"] < 0.003 < climate["interval"]["p95"] / visits
     assert run_cli("check", path).returncode == 0
     sampled = run_cli("check", path, "--confidence", "95%", "-f", "json")
     assert sampled.returncode == 1
-    (outcome,) = json.loads(sampled.stdout)["budgets"]  # one service: one object
+    (service,) = json.loads(sampled.stdout)["services"]
+    (outcome,) = service["budgets"]
     assert outcome["statistic"] == "p95" and outcome["passed"] is False
     assert outcome["value"] * visits == climate["interval"]["p95"]
 

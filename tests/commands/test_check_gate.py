@@ -9,7 +9,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, run_cli
+from conftest import EXAMPLES, MINIMAL, ROOT, run_cli
 
 BUDGET = """\
 budgets:
@@ -50,7 +50,7 @@ def test_a_portfolio_baseline_without_the_service_is_bad_input(tmp_path):
 
 def test_a_baseline_missing_a_criterion_is_bad_input(baseline, tmp_path):
     document = json.loads(baseline.read_text(encoding="utf-8"))
-    del document["criteria"]["acidification"]
+    del document["services"][0]["criteria"]["acidification"]
     baseline.write_text(json.dumps(document), encoding="utf-8")
     result = run_cli("check", str(tmp_path / "service.yaml"), "--baseline", str(baseline))
     assert result.returncode == 2, result.stdout
@@ -69,7 +69,8 @@ def test_a_single_renamed_service_is_compared_with_a_warning(baseline, tmp_path)
     assert "Comparé à « Minimal », le seul service de la référence" in french.stdout
     as_json = run_cli("check", renamed, "--baseline", str(baseline), "-f", "json")
     assert "warning: 'Renamed' compared with 'Minimal'" in as_json.stderr
-    assert json.loads(as_json.stdout)["check"]["baseline"]["service"] == "Minimal"
+    (service,) = json.loads(as_json.stdout)["services"]
+    assert service["check"]["baseline"]["service"] == "Minimal"
 
 
 def test_a_directory_as_baseline_says_so(tmp_path, write_yaml):
@@ -173,3 +174,15 @@ def test_an_empty_budgets_list_is_said_to_be_empty(write_yaml):
     result = run_cli("check", empty)
     assert result.returncode == 2
     assert "no budget in" in result.stderr and "or an empty one" in result.stderr
+
+
+def test_a_version_1_baseline_is_read(tmp_path):
+    """`check --baseline` reads a result saved by acvnum 0.1 (schema_version 1, no envelope)."""
+    v1 = ROOT / "tests/inputs/results/minimal.v1.json"
+    saved = json.loads(v1.read_text(encoding="utf-8"))
+    (tmp_path / "service.yaml").write_text(MINIMAL + BUDGET, encoding="utf-8")
+    result = run_cli("check", "service.yaml", "--baseline", str(v1), "-f", "json", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr  # 2 would be 'not a result'
+    (service,) = json.loads(result.stdout)["services"]
+    read = {c["criterion"]: c["baseline"] for c in service["check"]["baseline"]["criteria"]}
+    assert read == pytest.approx({cid: c["per_visit"] for cid, c in saved["criteria"].items()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import MINIMAL, assert_golden, run_cli
+from conftest import MINIMAL, ROOT, assert_golden, run_cli
 
 
 @pytest.fixture
@@ -89,3 +89,12 @@ def test_a_result_with_several_services_is_refused(pair, tmp_path):
     result = run_cli("diff", str(both), str(pair[0]))
     assert result.returncode == 2
     assert "holds 2 services; diff compares one service with one" in result.stderr
+
+
+def test_a_version_1_result_is_read(pair):
+    """A result saved by acvnum 0.1 (schema_version 1) is still one side of a diff."""
+    v1 = ROOT / "tests/inputs/results/minimal.v1.json"
+    saved = json.loads(v1.read_text(encoding="utf-8"))
+    document = diff_json(str(v1), str(pair[0]))
+    for cid, c in document["criteria"].items():
+        assert c["a"] == saved["criteria"][cid]["total"]

@@ -2,10 +2,9 @@
 
 import csv
 import io
-import json
 
 import pytest
-from conftest import assert_golden, run_cli
+from conftest import assert_golden, run_cli, the_service
 
 SHOP = "examples/ecommerce.yaml"
 INTRANET = "examples/internal-app.yaml"
@@ -36,17 +35,17 @@ def test_markdown_levers_section_golden():
 
 
 def test_levers_count_sets_how_many_are_shown_and_zero_hides_them():
-    two = json.loads(run_cli("estimate", SHOP, "-f", "json", "--levers", "2").stdout)
+    two = the_service(run_cli("estimate", SHOP, "-f", "json", "--levers", "2").stdout)
     assert [lever["rank"] for lever in two["levers"]] == [1, 2]
     assert two["levers_combined"]["levers"] == [lever["id"] for lever in two["levers"]]
     none = run_cli("estimate", SHOP, "--levers", "0")
     assert none.returncode == 0 and "Levers" not in none.stdout
-    hidden = json.loads(run_cli("estimate", SHOP, "-f", "json", "--levers", "0").stdout)
+    hidden = the_service(run_cli("estimate", SHOP, "-f", "json", "--levers", "0").stdout)
     assert hidden["levers"] == [] and hidden["levers_combined"] is None
 
 
 def test_default_shows_five_levers_with_the_contract_keys():
-    document = json.loads(run_cli("estimate", SHOP, "-f", "json").stdout)
+    document = the_service(run_cli("estimate", SHOP, "-f", "json").stdout)
     assert len(document["levers"]) == 5
     for lever in document["levers"]:
         assert {"id", "rank", "title", "change", "reduction", "saving"} <= set(lever)
@@ -66,7 +65,7 @@ def test_what_if_in_json_gives_before_after_and_saving():
         "--what-if", "usage.data_per_visit=1MB", "--what-if", "hosting.location=SWE",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    document = json.loads(result.stdout)
+    document = the_service(result.stdout)
     w = document["what_if"]
     assert [c["path"] for c in w["changes"]] == ["usage.data_per_visit", "hosting.location"]
     assert w["changes"][0]["before"] == "2.5 MB" and w["changes"][0]["after"] == "1 MB"

@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from conftest import EXAMPLES, MINIMAL, run_cli
+from conftest import EXAMPLES, MINIMAL, run_cli, the_service
 
 ECOMMERCE = str(EXAMPLES / "ecommerce.yaml")
 
@@ -20,7 +20,7 @@ def test_same_seed_same_output_byte_for_byte_and_another_seed_differs():
 
 def test_json_carries_intervals_by_criterion_and_tier_and_the_drivers():
     out = run_cli("estimate", ECOMMERCE, "--uncertainty", "--samples", "1000", "-f", "json")
-    document = json.loads(out.stdout)
+    document = the_service(out.stdout)
     climate = document["criteria"]["climate_change"]
     assert set(climate["interval"]) == {"p5", "p50", "p95"}
     assert set(climate["interval_by_tier"]) == {"terminals", "network", "datacenter"}
@@ -31,16 +31,16 @@ def test_json_carries_intervals_by_criterion_and_tier_and_the_drivers():
 
 
 def test_without_uncertainty_there_is_no_interval():
-    document = json.loads(run_cli("estimate", ECOMMERCE, "-f", "json").stdout)
+    document = the_service(run_cli("estimate", ECOMMERCE, "-f", "json").stdout)
     assert "interval" not in document["criteria"]["energy"] and "uncertainty" not in document
 
 
 def test_a_questionnaire_range_is_sampled_and_named_among_the_drivers(write_yaml):
     wide = write_yaml(MINIMAL.replace("10 MB", "1 MB..1000 MB"))
     out = run_cli("estimate", str(wide), "--uncertainty", "--samples", "2000", "-f", "json")
-    top = json.loads(out.stdout)["uncertainty"]["sensitivity"]["by_criterion"]["energy"]
+    top = the_service(out.stdout)["uncertainty"]["sensitivity"]["by_criterion"]["energy"]
     assert top[0]["name"] == "usage.data_per_visit" and top[0]["kind"] == "input"
-    central = json.loads(run_cli("estimate", str(wide), "-f", "json").stdout)
+    central = the_service(run_cli("estimate", str(wide), "-f", "json").stdout)
     used = {a["path"]: a["value"] for a in central["assumptions"]}
     assert used["usage.data_per_visit"] == "1 MB..1000 MB (central 31.6 MB)"  # sqrt(1 x 1000)
 

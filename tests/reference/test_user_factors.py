@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import MINIMAL, assert_golden, run_cli
+from conftest import MINIMAL, assert_golden, run_cli, the_service
 
 from acvnum.errors import InputError
 from acvnum.reference.factors import COLUMNS, limits_for, load_factors
@@ -80,18 +80,18 @@ def test_user_factor_changes_the_result_by_the_hand_computed_amount(tmp_path, wr
     """MINIMAL has no hosting and its users in FRA: every kWh is on the French grid, so
     raising the FRA climate factor by d adds d × (final energy in kWh) to climate change."""
     service = write_yaml(MINIMAL)
-    before = json.loads(run_cli("estimate", str(service), "-f", "json").stdout)
+    before = the_service(run_cli("estimate", str(service), "-f", "json").stdout)
     mine = run_cli(
         "estimate", str(service), "-f", "json", "--factors", str(table_file(tmp_path, FRA_CLIMATE))
     )
     assert mine.returncode == 0, mine.stderr
-    after = json.loads(mine.stdout)
+    after = the_service(mine.stdout)
+    assert json.loads(mine.stdout)["factors"]["user_factors"] == ["electricity.FRA.climate_change"]
     base_factor = load_factors().value("electricity.FRA.climate_change")
     kwh = before["criteria"]["energy"]["total"]
     expected = before["criteria"]["climate_change"]["total"] + (0.1 - base_factor) * kwh
     assert after["criteria"]["climate_change"]["total"] == pytest.approx(expected, rel=1e-9)
     assert after["criteria"]["energy"]["total"] == pytest.approx(kwh, rel=1e-12)
-    assert after["factors"]["user_factors"] == ["electricity.FRA.climate_change"]
 
 
 def test_text_report_names_the_users_factors(tmp_path, write_yaml):

@@ -101,7 +101,7 @@ def _bar_shares(page: Page, chart: str, parts: int) -> list[list[float]]:
 
 def test_bars_are_drawn_to_the_results_shares():
     path = EXAMPLES / "ecommerce.yaml"
-    data = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)
+    (data,) = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)["services"]
     page = parsed(html_of(path))
     for chart, key, parts in (("chart-by-tier", "by_tier", 3), ("chart-by-phase", "by_phase", 2)):
         for row, cid in zip(_bar_shares(page, chart, parts), CRITERION_IDS, strict=True):
@@ -112,7 +112,7 @@ def test_bars_are_drawn_to_the_results_shares():
 
 def test_boundary_bars_are_proportional_to_persons_equivalent():
     path = EXAMPLES / "ecommerce.yaml"
-    data = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)
+    (data,) = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)["services"]
     page = parsed(html_of(path))
     widths = [float(a["width"]) for a in page.in_chart("chart-boundaries", "rect")]
     pe = [
@@ -132,7 +132,8 @@ def test_french_page_speaks_french():
 
 def test_levers_are_shown_when_the_result_has_them():
     path = EXAMPLES / "ecommerce.yaml"
-    levers = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)["levers"]
+    (service,) = json.loads(run_cli("estimate", str(path), "--format", "json").stdout)["services"]
+    levers = service["levers"]
     page = parsed(html_of(path))
     assert ("levers" in page.ids()) == bool(levers)
     text = "".join(page.texts.get("levers", []))

@@ -1,94 +1,196 @@
-"""The JSON contract of DESIGN §3: CI pipelines rely on these keys; changing one is a break."""
+"""The result JSON, version 2 (docs/json.md): the contract CI pipelines rely on.
+
+Real outputs of the CLI (one file, a folder, sampled, with levers and what-if, from check,
+a compact portfolio) are validated against the published schema, and the figures are
+checked against each other.
+"""
+
+from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import jsonschema
 import pytest
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, MINIMAL, ROOT, run_cli
 
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report.json_format import INDENT_UP_TO, count
+from acvnum.report.result_schema import SCHEMA_FILE, result_schema
 
-CRITERION_KEYS = {
-    "label",
-    "unit",
-    "total",
-    "per_user",
-    "per_visit",
-    "by_tier",
-    "by_phase",
-    "planetary_boundary",
-}
-TOP_KEYS = {
-    "schema_version",
-    "service",
-    "criteria",
-    "levers",
-    "budgets",
-    "assumptions",
-    "warnings",
-    "factors",
-}
+ECOMMERCE = str(EXAMPLES / "ecommerce.yaml")
+BUDGETS = """\
+budgets:
+  - criterion: climate_change
+    per: visit
+    max: 50 g
+"""
 
 
 @pytest.fixture(scope="module")
-def document() -> dict:
-    result = run_cli("estimate", str(EXAMPLES / "ecommerce.yaml"), "--format", "json")
+def validator() -> jsonschema.Draft202012Validator:
+    schema = result_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def estimate(*args: str, cwd: Path | None = None) -> str:
+    result = run_cli("estimate", *args, "--format", "json", cwd=cwd)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return result.stdout
 
 
-def test_top_level(document):
-    assert set(document) >= TOP_KEYS
-    assert document["schema_version"] == 1
-    assert {"name", "period_days", "users", "visits"} <= set(document["service"])
-    assert document["service"]["visits"] == pytest.approx(50000 * 24)
+def assert_valid(validator, text: str) -> dict:
+    document = json.loads(text)
+    errors = [f"{e.json_path}: {e.message[:200]}" for e in validator.iter_errors(document)]
+    assert errors == []
+    return document
 
 
-def test_every_criterion_has_the_documented_keys(document):
-    assert list(document["criteria"]) == list(CRITERION_IDS)
-    for cid, c in document["criteria"].items():
-        assert set(c) >= CRITERION_KEYS, cid
-        assert set(c["by_tier"]) == {"terminals", "network", "datacenter"}
-        assert set(c["by_phase"]) == {"manufacturing", "use"}
+@pytest.fixture(scope="module")
+def one() -> str:
+    return estimate(ECOMMERCE)
+
+
+def test_one_file_is_one_service_in_the_envelope(validator, one):
+    document = assert_valid(validator, one)
+    assert document["schema_version"] == 2
+    assert "portfolio" not in document
+    (service,) = document["services"]
+    assert service["service"]["name"] == "Boutique en ligne"
+    assert len(service["levers"]) == 5  # levers are on by default
+
+
+def test_counts_are_integers(one):
+    (service,) = json.loads(one)["services"]
+    # 50000 users x 2 visits a month x 12 months = 1,200,000 visits: whole, so integers
+    assert service["service"]["users"] == 50000 and type(service["service"]["users"]) is int
+    assert service["service"]["visits"] == 1_200_000 and type(service["service"]["visits"]) is int
+    assert '"users": 50000,' in one
+
+
+def test_count_is_whole_or_left_alone():
+    assert (count(3.0), count(2.5), count(1e10)) == (3, 2.5, 10_000_000_000)
+    assert type(count(3.0)) is int
+
+
+def test_every_criterion_adds_up(one):
+    (service,) = json.loads(one)["services"]
+    users, visits = service["service"]["users"], service["service"]["visits"]
+    assert list(service["criteria"]) == list(CRITERION_IDS)
+    for c in service["criteria"].values():
         assert sum(c["by_tier"].values()) == pytest.approx(c["total"])
         assert sum(c["by_phase"].values()) == pytest.approx(c["total"])
-        assert c["per_user"] == pytest.approx(c["total"] / document["service"]["users"])
-        assert c["per_visit"] == pytest.approx(c["total"] / document["service"]["visits"])
+        assert sum(c["by_item"].values()) == pytest.approx(c["total"])
+        assert c["per_user"] == pytest.approx(c["total"] / users)
+        assert c["per_visit"] == pytest.approx(c["total"] / visits)
 
 
-def test_planetary_boundary_block(document):
-    climate = document["criteria"]["climate_change"]["planetary_boundary"]
-    assert set(climate) == {"per_person_year", "persons_equivalent", "share_per_user"}
+def test_planetary_boundary_block(one):
+    document = json.loads(one)
+    (service,) = document["services"]
+    climate = service["criteria"]["climate_change"]
     # 6.81e12 kg / 8.0e9 people = 851.25 kg CO2e per person-year (Sala et al. 2020, Table 3)
-    assert climate["per_person_year"] == pytest.approx(851.25)
-    total = document["criteria"]["climate_change"]["total"]
-    assert climate["persons_equivalent"] == pytest.approx(total / 851.25)
-    assert document["criteria"]["energy"]["planetary_boundary"] is None
-
-
-def test_assumptions_say_input_or_default(document):
-    statuses = {a["path"]: a["status"] for a in document["assumptions"]}
-    assert statuses["usage.users"] == "input"
-    assert statuses["hosting.servers[0].lifetime"] == "default"
-    assert all(set(a) == {"path", "value", "status", "source"} for a in document["assumptions"])
-    assert {a["status"] for a in document["assumptions"]} == {"input", "default"}
-
-
-def test_factors_block(document):
-    assert document["factors"]["name"] == "acvnum"
-    assert any("Sala" in s for s in document["factors"]["sources"])
-
-
-def test_several_services_share_one_envelope():
-    result = run_cli(
-        "estimate",
-        str(EXAMPLES / "ecommerce.yaml"),
-        str(EXAMPLES / "internal-app.yaml"),
-        "--format",
-        "json",
+    assert climate["planetary_boundary"]["per_person_year"] == pytest.approx(851.25)
+    assert climate["planetary_boundary"]["persons_equivalent"] == pytest.approx(
+        climate["total"] / 851.25
     )
-    document = json.loads(result.stdout)
-    assert document["schema_version"] == 1
-    assert [s["service"]["name"] for s in document["services"]] == [
-        "Boutique en ligne",
-        "Intranet RH",
-    ]
+    assert service["criteria"]["energy"]["planetary_boundary"] is None
+    assert document["boundaries"]["population"] == 8_000_000_000
+
+
+def test_every_source_key_resolves_once(one):
+    document = json.loads(one)
+    sources = document["sources"]
+    (service,) = document["services"]
+    named = {key for a in service["assumptions"] for key in a["sources"]}
+    named |= {key for lever in service["levers"] for key in lever["sources"]}
+    assert named | set(document["boundaries"]["sources"]) <= set(sources)
+    assert document["boundaries"]["sources"] == ["Sala-2020"]
+    assert sources["Sala-2020"]["year"] == 2020 and "Sala" in sources["Sala-2020"]["citation"]
+    assumptions = {a["path"]: a for a in service["assumptions"]}
+    assert assumptions["usage.users"]["sources"] == []  # the questionnaire's own answer
+    lifetime = assumptions["hosting.servers[0].lifetime"]
+    assert lifetime["status"] == "default" and "Boavizta-PCF" in lifetime["sources"]
+
+
+def test_a_users_own_source_is_its_own_entry(write_yaml, tmp_path):
+    table = tmp_path / "mine.csv"
+    table.write_text(
+        "id,value,low,high,unit,source,year,licence,note\n"
+        "electricity.FRA.climate_change,0.1,0.05,0.2,kg CO2 eq/kWh,"
+        "Our own grid study,2025,internal,\n",
+        encoding="utf-8",
+    )
+    text = estimate(str(write_yaml(MINIMAL)), "--factors", str(table))
+    document = json.loads(text)
+    own = [k for k, s in document["sources"].items() if s["citation"] == "Our own grid study"]
+    assert len(own) == 1 and own[0].startswith("own-")
+    assert document["factors"]["user_factors"] == ["electricity.FRA.climate_change"]
+    assumptions = {a["path"]: a for a in document["services"][0]["assumptions"]}
+    assert assumptions["period"]["sources"] == ["acvnum-method"]  # a convention of the method
+
+
+def test_a_folder_has_the_portfolio(validator):
+    document = assert_valid(validator, estimate(str(EXAMPLES)))
+    names = [s["service"]["name"] for s in document["services"]]
+    assert len(names) == len(list(EXAMPLES.glob("*.yaml"))) == document["portfolio"]["services"]
+    assert {r["name"] for r in document["portfolio"]["ranking"]} == set(names)
+    for cid, c in document["portfolio"]["criteria"].items():
+        parts = [s["criteria"][cid]["total"] for s in document["services"]]
+        assert c["total"] == pytest.approx(sum(parts))
+
+
+def test_sampled_with_what_if_is_valid(validator):
+    text = estimate(
+        ECOMMERCE,
+        str(EXAMPLES / "internal-app.yaml"),
+        "--uncertainty",
+        "--samples",
+        "200",
+        "--what-if",
+        "usage.data_per_visit=1 MB",
+    )
+    document = assert_valid(validator, text)
+    for service in document["services"]:
+        assert service["uncertainty"]["samples"] == 200
+        interval = service["criteria"]["climate_change"]["interval"]
+        assert interval["p5"] <= interval["p50"] <= interval["p95"]
+        assert service["what_if"]["changes"][0]["path"] == "usage.data_per_visit"
+    assert set(document["portfolio"]["criteria"]["energy"]["interval"]) == {"p5", "p50", "p95"}
+
+
+def test_check_output_is_a_valid_result(validator, write_yaml, tmp_path):
+    path = write_yaml(MINIMAL + BUDGETS)
+    saved = tmp_path / "baseline.json"
+    assert run_cli("estimate", str(path), "-f", "json", "-o", str(saved)).returncode == 0
+    result = run_cli("check", str(path), "--baseline", str(saved), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    document = assert_valid(validator, result.stdout)
+    (service,) = document["services"]
+    assert service["check"]["passed"] is True
+    assert [b["criterion"] for b in service["budgets"]] == ["climate_change"]
+
+
+def test_a_large_portfolio_is_compact_and_valid(validator, tmp_path):
+    for i in range(INDENT_UP_TO + 1):
+        (tmp_path / f"s{i:02d}.yaml").write_text(MINIMAL.replace("Minimal", f"S{i}"), "utf-8")
+    text = estimate(str(tmp_path), "--levers", "0")
+    assert text.count("\n") == 1  # one line: no indentation past INDENT_UP_TO services
+    document = assert_valid(validator, text)
+    assert len(document["services"]) == document["portfolio"]["services"] == INDENT_UP_TO + 1
+    small = estimate(*[str(p) for p in sorted(tmp_path.glob("*.yaml"))[:2]], "--levers", "0")
+    assert document["services"][0] == json.loads(small)["services"][0]
+    # the citations are written once per document, not once per service
+    assert text.count("Sala S., Crenna E.") == small.count("Sala S., Crenna E.") == 1
+
+
+def test_committed_schema_is_what_the_code_gives():
+    committed = json.loads((ROOT / SCHEMA_FILE).read_text(encoding="utf-8"))
+    assert committed == result_schema(), "run: acvnum schema --result --force -o " + SCHEMA_FILE
+
+
+def test_schema_command_prints_it():
+    result = run_cli("schema", "--result")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (ROOT / SCHEMA_FILE).read_text(encoding="utf-8")

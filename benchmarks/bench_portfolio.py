@@ -1,0 +1,188 @@
+"""Portfolio scale: `acvnum estimate DIR --format json` (levers on) over generated services.
+
+Generates N distinct questionnaires (varied users, data, devices, countries, 1-4 servers,
+with or without storage) into a temporary folder, then times cold runs of the command and
+prints min/median wall time and the peak resident memory of the command's process. Prints
+figures, asserts nothing. Goals (issue 9): 10,000 services in about 2.7 s (half of Impact
+Framework's time for 10,000 components) and under 600 MB; 1,000 services under 0.6 s.
+
+If `node` and `npm` are on PATH and --with-if is given, Impact Framework (npm @grnsft/if)
+is installed into a temporary folder and timed on a manifest of the same number of
+components (carbon only); otherwise that comparison is printed as skipped.
+
+    python benchmarks/bench_portfolio.py [--sizes 1000 10000] [--runs 5] [--with-if]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTRIES = ("FRA", "DEU", "USA", "GBR", "SWE", "POL", "CHN", "IND", "BRA", "WLD", "EU27")
+DEVICES = ("smartphone", "tablet", "laptop", "desktop", "television")
+
+
+def _shares(rng: random.Random, names: tuple[str, ...], most: int) -> dict[str, int]:
+    """Whole percentages over 1..`most` of `names`, summing to 100."""
+    chosen = rng.sample(names, rng.randint(1, most))
+    cuts = sorted(rng.sample(range(1, 100), len(chosen) - 1))
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    return dict(zip(chosen, parts, strict=True))
+
+
+def _servers(rng: random.Random) -> list[str]:
+    lines = ["  servers:"]
+    for k in range(rng.randint(1, 4)):
+        lines += [f"    - name: s{k}", f"      count: {rng.randint(1, 6)}"]
+        if rng.random() < 0.6:
+            lines += ["      type: virtual", f"      vcpu: {rng.choice((2, 4, 8, 16))}"]
+        else:
+            lines.append("      type: physical")
+            if rng.random() < 0.5:
+                lines.append(f"      power: {rng.randint(120, 400)} W")
+        if rng.random() < 0.5:
+            lines.append(f"      utilization: {rng.randint(5, 80)}%")
+    return lines
+
+
+def questionnaire(i: int, rng: random.Random) -> str:
+    """One distinct, valid questionnaire."""
+    devices = "\n".join(f"    {d}: {p}%" for d, p in _shares(rng, DEVICES, 3).items())
+    mobile = rng.randint(0, 100)
+    lines = [
+        f"name: Service {i:05d}",
+        "usage:",
+        f"  users: {rng.randint(10, 2_000_000)}",
+        f"  visits_per_user: {rng.randint(1, 30)} / month",
+        f"  visit_duration: {rng.randint(1, 45)} min",
+        f"  data_per_visit: {rng.uniform(0.1, 50):.2f} MB",
+        "  devices:",
+        devices,
+        "  network:",
+        f"    mobile: {mobile}%",
+        f"    fixed: {100 - mobile}%",
+        f"  location: {rng.choice(COUNTRIES)}",
+        "hosting:",
+        f"  location: {rng.choice(COUNTRIES)}",
+        f"  pue: {rng.uniform(1.1, 2.0):.2f}",
+        *_servers(rng),
+    ]
+    if rng.random() < 0.7:
+        lines += [
+            "  storage:",
+            f"    volume: {rng.randint(1, 5000)} GB",
+            f"    type: {rng.choice(('ssd', 'hdd'))}",
+            f"    replicas: {rng.randint(1, 3)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def generate(folder: Path, count: int, seed: int = 9) -> None:
+    rng = random.Random(seed)
+    for i in range(count):
+        (folder / f"service-{i:05d}.yaml").write_text(questionnaire(i, rng), encoding="utf-8")
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one run of `command` (its output discarded).
+
+    Each run is measured in a fresh child of this process's own child, so that
+    RUSAGE_CHILDREN's maximum is the command's own and not an earlier, larger run's."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "wall = time.perf_counter() - start\n"
+        "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
+    ).stdout.split()
+    return float(out[0]), int(out[1]) / 1024  # ru_maxrss is in KB on Linux
+
+
+def measure(command: list[str], runs: int) -> str:
+    timed(command)  # warm-up: file cache, .pyc
+    walls, peaks = zip(*(timed(command) for _ in range(runs)), strict=True)
+    return (
+        f"min {min(walls):6.2f} s  median {statistics.median(walls):6.2f} s  "
+        f"peak {max(peaks):6.0f} MB"
+    )
+
+
+def impact_framework(count: int, runs: int, work: Path) -> str:
+    """Impact Framework (carbon only) on `count` components, or why it was skipped."""
+    if not (shutil.which("node") and shutil.which("npm")):
+        return "skipped (node and npm are not on PATH)"
+    install = subprocess.run(
+        ["npm", "install", "--silent", "--prefix", str(work), "@grnsft/if"],
+        capture_output=True,
+        text=True,
+    )
+    if install.returncode != 0:
+        return f"skipped (npm install @grnsft/if failed: {install.stderr.strip()[:200]})"
+    manifest = work / "manifest.yaml"
+    manifest.write_text(_if_manifest(count), encoding="utf-8")
+    binary = work / "node_modules" / ".bin" / "if-run"
+    return measure([str(binary), "--manifest", str(manifest)], runs)
+
+
+def _if_manifest(count: int) -> str:
+    """An IF manifest: per component, energy from a coefficient, then carbon = energy x grid."""
+    head = """name: acvnum-comparison
+initialize:
+  plugins:
+    energy:
+      method: Coefficient
+      path: builtin
+      config: {input-parameter: hours, coefficient: 0.05, output-parameter: energy}
+    carbon:
+      method: Multiply
+      path: builtin
+      config: {input-parameters: [energy, grid-intensity], output-parameter: carbon}
+tree:
+  children:
+"""
+    rng = random.Random(9)
+    body = "".join(
+        f"    c{i}:\n      pipeline: {{compute: [energy, carbon]}}\n      inputs:\n"
+        f"        - {{timestamp: '2026-01-01T00:00:00Z', duration: 31557600, "
+        f"hours: {rng.randint(10, 100000)}, grid-intensity: {rng.uniform(20, 800):.1f}}}\n"
+        for i in range(count)
+    )
+    return head + body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--with-if", action="store_true", help="compare with Impact Framework")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    with tempfile.TemporaryDirectory(prefix="acvnum-bench-") as tmp:
+        for size in args.sizes:
+            folder = Path(tmp) / f"portfolio-{size}"
+            folder.mkdir()
+            generate(folder, size)
+            command = [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json"]
+            print(f"acvnum estimate DIR -f json, {size:6d} services: {measure(command, args.runs)}")
+        if args.with_if:
+            size = max(args.sizes)
+            work = Path(tmp) / "if"
+            work.mkdir()
+            print(f"Impact Framework, {size} components: {impact_framework(size, args.runs, work)}")
+        else:
+            print("Impact Framework: skipped (add --with-if to compare)")
+
+
+if __name__ == "__main__":
+    main()
