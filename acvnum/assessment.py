@@ -5,8 +5,10 @@ Commands call this module; it does no printing. Every input problem is an InputE
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,28 +16,17 @@ from acvnum.calculation import assumptions
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import service_arrays
 from acvnum.calculation.results import ServiceResult, criteria_results
-from acvnum.errors import InputError, Problem
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire
-from acvnum.questionnaire.ranges import Bounds, validate_ranges
-from acvnum.questionnaire.yaml_reader import Document, load_yaml
+from acvnum.questionnaire.service import Service, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.reference.factors import FactorTable, load_factors
 
+if TYPE_CHECKING:
+    from acvnum.analysis.intervals import ServiceIntervals
+    from acvnum.analysis.levers import Proposals
+    from acvnum.analysis.whatif import WhatIf
+
 FACTORS_VERSION = "2026.11"
-
-
-@dataclass(frozen=True)
-class Service:
-    """A validated questionnaire and the document it came from (for error positions)."""
-
-    questionnaire: Questionnaire
-    document: Document
-    bounds: Bounds | None = None  # the questionnaire at both ends of its ranges, if any
-
-    @property
-    def file(self) -> str:
-        return self.document.file
 
 
 @dataclass(frozen=True)
@@ -50,102 +41,24 @@ class Settings:
     what_if: tuple[str, ...] = ()  # PATH=VALUE changes to evaluate (--what-if)
 
 
-def _check_regions(service: Service, table: FactorTable) -> list:
-    known = table.regions()
-    q = service.questionnaire
-    places = [(("usage", "location"), q.usage.location)]
-    if q.hosting is not None:
-        places.append((("hosting", "location"), q.hosting.location))
-    return [
-        service.document.problem(
-            path,
-            f"{'.'.join(path)}: unknown country or region '{code}'; known: {', '.join(known)}",
-        )
-        for path, code in places
-        if code is not None and code not in known
-    ]
-
-
-def _normalise(document: Document) -> None:
-    """Country codes are case-insensitive."""
-    data = document.data
-    for section in ("usage", "hosting"):
-        part = data.get(section) if isinstance(data, dict) else None
-        if isinstance(part, dict) and isinstance(part.get("location"), str):
-            part["location"] = part["location"].strip().upper()
-
-
-def load_service(path: str | Path, table: FactorTable) -> Service:
-    """Read, validate and check one questionnaire against the factor tables."""
-    return service_from_document(load_yaml(path), table)
-
-
-def service_from_document(document: Document, table: FactorTable) -> Service:
-    """Validate and check parsed questionnaire data (a file's, or one changed by --what-if)."""
-    _normalise(document)
-    bounds = validate_ranges(document)
-    service = Service(bounds.central, document, bounds)
-    problems = _check_regions(service, table)
-    if problems:
-        raise InputError(problems)
-    return service
-
-
-def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """Files as given; a directory stands for the YAML files inside it, sorted.
-
-    A file named twice (`examples examples/ecommerce.yaml`, or by two spellings of one
-    path) is kept once, where it first appears: a portfolio would otherwise count it twice.
-    """
-    expanded: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if not path.is_dir():
-            expanded.append(path)
-            continue
-        inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
-        if not inside:
-            message = "is a directory with no questionnaire (*.yaml) in it"
-            raise InputError([Problem(str(path), 1, 1, message)])
-        expanded += inside
-    return _first_of_each(expanded)
-
-
-def _first_of_each(paths: list[Path]) -> list[Path]:
-    """Each file once, by its resolved path (symbolic links and `..` included)."""
-    seen: set[Path] = set()
-    unique = []
-    for path in paths:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique
-
-
-def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
-    """Load every file, collecting the problems of all of them before failing."""
-    services, problems = [], []
-    for path in expand_paths(paths):
-        try:
-            services.append(load_service(path, table))
-        except InputError as error:
-            problems += error.problems
-    if problems:
-        raise InputError(problems)
-    return services
-
-
 def footprint(services: list[Service], table: FactorTable) -> Footprint:
     """Central footprint of all services in one vectorised pass: (N, 1, activities, criteria)."""
     return evaluate(service_arrays([s.questionnaire for s in services]), table.central())
 
 
 def result_for(
-    service: Service, contributions: np.ndarray, table: FactorTable, limits: Boundaries
+    service: Service,
+    contributions: np.ndarray,
+    table: FactorTable,
+    limits: Boundaries,
+    analyses: Analyses | None = None,
 ) -> ServiceResult:
-    """One service's result from its (activities, criteria) contributions."""
+    """One service's result, whole: its (activities, criteria) contributions and what the
+    analyses found about it."""
     q = service.questionnaire
+    a = analyses or Analyses()
+    criteria = criteria_results(contributions, q.usage.users, q.visits, q.period_years, limits)
+    what_if_warnings = a.what_if.warnings if a.what_if else ()
     return ServiceResult(
         name=q.name,
         description=q.description,
@@ -153,42 +66,91 @@ def result_for(
         period_days=q.period / units.SECONDS_PER_DAY,
         users=q.usage.users,
         visits=q.visits,
-        criteria=criteria_results(contributions, q.usage.users, q.visits, q.period_years, limits),
+        criteria=a.intervals.criteria(criteria) if a.intervals else criteria,
         assumptions=assumptions.collect(
             q, table, service.bounds.written if service.bounds else None
         ),
-        warnings=assumptions.warnings(q),
+        warnings=[*assumptions.warnings(q), *what_if_warnings],
         boundaries=limits,
         factors_version=FACTORS_VERSION,
         factor_sources=table.sources(),
         user_factors=sorted(table.user_ids),
+        levers=tuple(a.proposals.levers) if a.proposals else (),
+        levers_combined=a.proposals.combined if a.proposals else None,
+        uncertainty=a.intervals.uncertainty if a.intervals else None,
+        what_if=a.what_if,
     )
 
 
-def assess(paths: list[str | Path], settings: Settings = Settings()) -> list[ServiceResult]:
+@dataclass(frozen=True)
+class Analyses:
+    """What the analyses the settings asked for found about one service (None: not asked)."""
+
+    intervals: ServiceIntervals | None = None
+    proposals: Proposals | None = None
+    what_if: WhatIf | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A whole run, built once from the settings: one result per service, in order.
+
+    Each result holds its own levers, intervals, drivers and what-if; `check` judges
+    budgets on copies (acvnum.analysis.budgets). Iterating gives the results.
+    """
+
+    results: tuple[ServiceResult, ...]
+    settings: Settings
+
+    def __iter__(self) -> Iterator[ServiceResult]:
+        return iter(self.results)
+
+    def __len__(self) -> int:
+        return len(self.results)
+
+    def __getitem__(self, index: int) -> ServiceResult:
+        return self.results[index]
+
+
+def assess(paths: list[str | Path], settings: Settings = Settings()) -> Assessment:
     """Files -> one result per service."""
     table = load_factors(settings.factors_file)
     return assess_services(load_services(paths, table), table, settings)
 
 
+def _analyses(
+    services: list[Service], table: FactorTable, limits: Boundaries, settings: Settings
+) -> list[Analyses]:
+    """Every analysis the settings ask for, each over all services at once."""
+    # The analyses are imported only when asked for: a plain estimate starts faster.
+    n = len(services)
+    intervals: list[ServiceIntervals | None] = [None] * n
+    proposals: list[Proposals | None] = [None] * n
+    changes: list[WhatIf | None] = [None] * n
+    if settings.samples:
+        from acvnum.analysis.intervals import sample_intervals
+
+        intervals = list(sample_intervals(services, table, settings.samples, settings.seed))
+    if settings.levers:
+        from acvnum.analysis.levers import propose
+
+        questionnaires = [s.questionnaire for s in services]
+        proposals = list(propose(questionnaires, table, limits, settings.levers))
+    if settings.what_if:
+        from acvnum.analysis.whatif import what_if
+
+        changes = list(what_if(services, table, limits, settings.what_if))
+    return [Analyses(*found) for found in zip(intervals, proposals, changes, strict=True)]
+
+
 def assess_services(
     services: list[Service], table: FactorTable, settings: Settings = Settings()
-) -> list[ServiceResult]:
+) -> Assessment:
     """Loaded services -> one result per service (`check` keeps the services for budgets)."""
     limits = boundaries(table, settings.population)
     contributions = footprint(services, table).contributions[:, 0]
-    results = [result_for(s, contributions[i], table, limits) for i, s in enumerate(services)]
-    if settings.samples:
-        from acvnum.analysis.intervals import add_uncertainty
-
-        add_uncertainty(results, services, table, settings.samples, settings.seed)
-    if settings.levers:
-        from acvnum.analysis.levers import attach_levers
-
-        questionnaires = [s.questionnaire for s in services]
-        attach_levers(results, questionnaires, table, limits, settings.levers)
-    if settings.what_if:
-        from acvnum.analysis.whatif import attach_what_if
-
-        attach_what_if(results, services, table, limits, settings.what_if)
-    return results
+    analyses = _analyses(services, table, limits, settings)
+    results = tuple(
+        result_for(s, contributions[i], table, limits, analyses[i]) for i, s in enumerate(services)
+    )
+    return Assessment(results, settings)

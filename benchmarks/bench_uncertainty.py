@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT))
 from bench_estimate import median_seconds  # noqa: E402  (cold runs, same method)
 
 from acvnum.analysis.uncertainty import SampledFactors, propagate, tier_impacts  # noqa: E402
-from acvnum.assessment import load_services  # noqa: E402
 from acvnum.calculation.engine import evaluate  # noqa: E402
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays  # noqa: E402
+from acvnum.questionnaire.service import load_services  # noqa: E402
 from acvnum.reference.criteria import CRITERION_IDS  # noqa: E402
 from acvnum.reference.factors import load_factors  # noqa: E402
 
@@ -116,7 +116,7 @@ def cold_commands(runs: int) -> None:
 PEAK = """
 import resource, sys
 sys.path.insert(0, {root!r})
-from acvnum.assessment import load_services  # noqa: E402
+from acvnum.questionnaire.service import load_services  # noqa: E402
 from acvnum.reference.factors import load_factors  # noqa: E402
 from acvnum.calculation.inventory import service_arrays  # noqa: E402
 from acvnum.analysis.uncertainty import propagate  # noqa: E402

@@ -68,12 +68,12 @@ def test_a_run_leaves_the_test_process_as_it_found_it(tmp_path):
 
 def test_an_uncaught_error_is_a_traceback_and_exit_1(monkeypatch):
     """What the interpreter does with a bug, so tests that assert 'no traceback' can fail."""
-    from acvnum import assessment
+    from acvnum.questionnaire import service
 
     def broken(*args: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(assessment, "load_services", broken)
+    monkeypatch.setattr(service, "load_services", broken)
     result = run_cli("validate", ECOMMERCE)
     assert result.returncode == 1
     assert "Traceback" in result.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -285,7 +285,7 @@ def pick_baselines(
 DEFAULT_TOLERANCE = 0.05
 
 
-@dataclass
+@dataclass(frozen=True)
 class ServiceCheck:
     """One service's budgets and, when a baseline was given, its comparison with it."""
 
@@ -299,7 +299,7 @@ class ServiceCheck:
         return [*self.budgets, *(self.baseline or [])]
 
 
-@dataclass
+@dataclass(frozen=True)
 class CheckRun:
     """Every service checked in one run; exit 1 when any outcome failed."""
 
@@ -328,11 +328,13 @@ def check_service(
     tolerance: float,
     statistic: str = "central",
 ) -> ServiceCheck:
-    """Judge one result; its outcomes also go to `result.budgets` for the JSON contract."""
-    result.budgets = evaluate(budgets, result, statistic)
+    """Judge one result; the check holds a copy of it with the outcomes in `budgets` (the
+    JSON contract's), the result given is left as it was."""
+    outcomes = evaluate(budgets, result, statistic)
+    judged = replace(result, budgets=tuple(outcomes))
     if baseline is None:
-        return ServiceCheck(result, result.budgets)
-    current = from_result(result)
+        return ServiceCheck(judged, outcomes)
+    current = from_result(judged)
     renamed = baseline.name if baseline.name != current.name else None
-    outcomes = against_baseline(baseline, current, tolerance)
-    return ServiceCheck(result, result.budgets, outcomes, baseline_name=renamed)
+    compared = against_baseline(baseline, current, tolerance)
+    return ServiceCheck(judged, outcomes, compared, baseline_name=renamed)

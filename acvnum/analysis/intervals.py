@@ -1,14 +1,19 @@
-"""Uncertainty on the results: sample, then write intervals and drivers into each result."""
+"""Uncertainty on the results: sample all services together, return each one's intervals
+and drivers; `acvnum.assessment` puts them in the results it builds."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from acvnum.analysis.sensitivity import rank_correlations, top_drivers
 from acvnum.analysis.uncertainty import PERCENTILES, InputCell, propagate
 from acvnum.calculation.inventory import TIERS, ServiceArrays, service_arrays
-from acvnum.calculation.results import ServiceResult, Uncertainty
+from acvnum.calculation.results import CriterionResult, Interval, Uncertainty
 from acvnum.questionnaire.ranges import RANGEABLE, dotted
+from acvnum.questionnaire.service import Service
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable
 
@@ -29,10 +34,26 @@ def input_label(cell: InputCell, arrays: ServiceArrays) -> str:
     return dotted(tuple(group if part == "*" else part for part in pattern))
 
 
-def add_uncertainty(
-    results: list[ServiceResult], services: list, table: FactorTable, samples: int, seed: int
-) -> None:
-    """Sample all services together; set each criterion's intervals and each service's drivers."""
+@dataclass(frozen=True)
+class ServiceIntervals:
+    """One service's sampled intervals per criterion (total and by tier) and its drivers."""
+
+    totals: Mapping[str, Interval]  # criterion -> p5, p50, p95
+    tiers: Mapping[str, Mapping[str, Interval]]  # criterion -> tier -> p5, p50, p95
+    uncertainty: Uncertainty
+
+    def criteria(self, central: Mapping[str, CriterionResult]) -> dict[str, CriterionResult]:
+        """The central results with these intervals (new objects; `central` is unchanged)."""
+        return {
+            cid: replace(c, interval=self.totals[cid], tier_intervals=self.tiers[cid])
+            for cid, c in central.items()
+        }
+
+
+def sample_intervals(
+    services: list[Service], table: FactorTable, samples: int, seed: int
+) -> list[ServiceIntervals]:
+    """Sample all services together: each one's intervals and drivers, in order."""
     central = service_arrays([s.questionnaire for s in services])
     ends = [s.bounds or _Exact(s.questionnaire) for s in services]
     low, high = service_arrays([e.low for e in ends]), service_arrays([e.high for e in ends])
@@ -41,17 +62,24 @@ def add_uncertainty(
     names = [*run.factor_ids, *(input_label(c, central) for c in run.cells)]
     kinds = ["factor"] * len(run.factor_ids) + ["input"] * len(run.cells)
     portfolio = None
-    if len(results) > 1:
+    if len(services) > 1:
         portfolio = {cid: percentiles(run.portfolio[:, c]) for c, cid in enumerate(CRITERION_IDS)}
-    for i, result in enumerate(results):
-        for c, cid in enumerate(CRITERION_IDS):
-            criterion = result.criteria[cid]
-            criterion.interval = percentiles(run.totals[:, i, c])
-            criterion.tier_intervals = {
-                tier: percentiles(run.tiers[:, i, t, c]) for t, tier in enumerate(TIERS)
-            }
+    found = []
+    for i in range(len(services)):
         overall, by_criterion = top_drivers(rho[i], run.relevant[i], names, kinds)
-        result.uncertainty = Uncertainty(samples, seed, overall, by_criterion, portfolio)
+        found.append(
+            ServiceIntervals(
+                totals={
+                    cid: percentiles(run.totals[:, i, c]) for c, cid in enumerate(CRITERION_IDS)
+                },
+                tiers={
+                    cid: {tier: percentiles(run.tiers[:, i, t, c]) for t, tier in enumerate(TIERS)}
+                    for c, cid in enumerate(CRITERION_IDS)
+                },
+                uncertainty=Uncertainty(samples, seed, overall, by_criterion, portfolio),
+            )
+        )
+    return found
 
 
 class _Exact:

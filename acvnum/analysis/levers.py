@@ -26,7 +26,6 @@ from acvnum.analysis.variants import (
     savings,
     totals,
 )
-from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.yaml_reader import load_plain_yaml
@@ -223,18 +222,3 @@ def _with_combinations(
         proposals.append(Proposals(levers[i], combined))
         start += len(variants)
     return proposals
-
-
-def attach_levers(
-    results: list[ServiceResult],
-    questionnaires: list[Questionnaire],
-    table: FactorTable,
-    limits: Boundaries,
-    count: int,
-) -> None:
-    """Store each service's proposals in its result (`levers`, `levers_combined`)."""
-    for result, proposals in zip(
-        results, propose(questionnaires, table, limits, count), strict=True
-    ):
-        result.levers = list(proposals.levers)
-        result.levers_combined = proposals.combined

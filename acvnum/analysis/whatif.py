@@ -12,7 +12,7 @@ import difflib
 import types
 import typing
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import yaml
@@ -28,18 +28,15 @@ from acvnum.analysis.variants import (
     totals,
 )
 from acvnum.calculation.inventory import DEFAULT_REGION
-from acvnum.calculation.results import ServiceResult
 from acvnum.errors import InputError, WhatIfError
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire, dotted
+from acvnum.questionnaire.service import Service, service_from_document
 from acvnum.questionnaire.yaml_reader import Document, load_scalar
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable
-
-if TYPE_CHECKING:
-    from acvnum.assessment import Service
 
 #: Keys a what-if may not change: the comparison is of one service over one period.
 _FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}
@@ -151,8 +148,6 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
 
 def changed_service(service: Service, assignments: list[Assignment], table: FactorTable) -> Service:
     """A copy of the service with every assignment applied and validated like the file."""
-    from acvnum.assessment import service_from_document
-
     data = copy.deepcopy(service.document.data)
     try:
         for assignment in assignments:
@@ -174,6 +169,8 @@ class WhatIf:
     before: dict[str, float]
     after: dict[str, float]
     effect: Saving
+    #: Message keys for the service's warnings: why the change may show no effect.
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -242,34 +239,30 @@ def _changes(
     )
 
 
-def _warnings(service: Service, assignments: list[Assignment]) -> list[str]:
+def _warnings(service: Service, assignments: list[Assignment]) -> tuple[str, ...]:
     """Why a change may show no effect: it describes hosting the file does not have."""
     if service.questionnaire.hosting is None and any(a.path[0] == "hosting" for a in assignments):
-        return ["warning.what_if_no_hosting"]
-    return []
+        return ("warning.what_if_no_hosting",)
+    return ()
 
 
-def attach_what_if(
-    results: list[ServiceResult],
-    services: list[Service],
-    table: FactorTable,
-    limits: Boundaries,
-    texts: tuple[str, ...],
-) -> None:
-    """Evaluate the what-if on every service (one engine pass) and store it in its result."""
+def what_if(
+    services: list[Service], table: FactorTable, limits: Boundaries, texts: tuple[str, ...]
+) -> list[WhatIf]:
+    """The what-if evaluated on every service, in order (one engine pass for all)."""
     assignments = [parse_assignment(t) for t in texts]
     changed = [changed_service(s, assignments, table) for s in services]
     questionnaires = [s.questionnaire for s in services] + [c.questionnaire for c in changed]
     computed, n = totals([Variant(q) for q in questionnaires], table), len(services)
     years = np.array([s.questionnaire.period_years for s in services])
     effects = savings(computed[:n], computed[n:], years, boundary_weights(limits))
-    for i, result in enumerate(results):
-        result.what_if = WhatIf(
-            changes=_changes(
-                services[i].questionnaire, changed[i].questionnaire, assignments, table
-            ),
+    return [
+        WhatIf(
+            changes=_changes(service.questionnaire, changed[i].questionnaire, assignments, table),
             before=dict(zip(CRITERION_IDS, computed[i].tolist(), strict=True)),
             after=dict(zip(CRITERION_IDS, computed[n + i].tolist(), strict=True)),
             effect=effects.row(i),
+            warnings=_warnings(service, assignments),
         )
-        result.warnings = [*result.warnings, *_warnings(services[i], assignments)]
+        for i, service in enumerate(services)
+    ]

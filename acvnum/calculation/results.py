@@ -1,13 +1,16 @@
 """The result of an assessment: what every renderer reads, and nothing else.
 
 Built from one service's row of the engine's contributions; all breakdowns come from
-that one array, so tiers, phases and items always sum to the total.
+that one array, so tiers, phases and items always sum to the total. Every result is
+frozen and built once, whole: the analyses (intervals, levers, what-if, budgets) return
+their values and `acvnum.assessment` puts them in; nothing writes into a result later.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,8 +18,16 @@ from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS, label_mask
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
+if TYPE_CHECKING:  # the analyses' value types; they import this module, not the reverse
+    from acvnum.analysis.budgets import BudgetOutcome
+    from acvnum.analysis.levers import Combination, LeverResult
+    from acvnum.analysis.whatif import WhatIf
+
 #: The version of the result JSON (docs/json.md); acvnum still reads version 1 files.
 SCHEMA_VERSION = 2
+
+#: p5, p50, p95 of a sampled quantity.
+Interval = Mapping[str, float]
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,7 @@ class BoundaryComparison:
     share_per_user: float
 
 
-@dataclass
+@dataclass(frozen=True)
 class CriterionResult:
     id: str
     unit: str
@@ -47,8 +58,8 @@ class CriterionResult:
     by_phase: dict[str, float]
     by_item: dict[str, float]
     boundary: BoundaryComparison | None
-    interval: dict[str, float] | None = None  # p5, p50, p95 of the total (--uncertainty)
-    tier_intervals: dict[str, dict[str, float]] | None = None  # tier -> p5, p50, p95
+    interval: Interval | None = None  # p5, p50, p95 of the total (--uncertainty)
+    tier_intervals: Mapping[str, Interval] | None = None  # tier -> p5, p50, p95
 
 
 @dataclass(frozen=True)
@@ -71,10 +82,10 @@ class Uncertainty:
     drivers_by_criterion: dict[str, list[Driver]]
     #: p5, p50, p95 per criterion of the sum of all services assessed together (the same
     #: samples for all of them), or None for a single service.
-    portfolio: dict[str, dict[str, float]] | None = None
+    portfolio: Mapping[str, Interval] | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class ServiceResult:
     """One service's footprint with everything a report shows about it."""
 
@@ -91,12 +102,13 @@ class ServiceResult:
     factors_version: str
     factor_sources: list[str]
     user_factors: list[str] = field(default_factory=list)
-    levers: list[Any] = field(default_factory=list)
-    budgets: list[Any] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)
+    levers: tuple[LeverResult, ...] = ()
+    budgets: tuple[BudgetOutcome, ...] = ()  # judged by `check` (acvnum.analysis.budgets)
+    #: Top-level JSON objects a command adds to the service's document (`check`).
+    extras: Mapping[str, object] = field(default_factory=dict)
     uncertainty: Uncertainty | None = None
-    levers_combined: Any = None  # the top levers applied together (acvnum.analysis.levers)
-    what_if: Any = None  # the user's --what-if change and its saving (acvnum.analysis.whatif)
+    levers_combined: Combination | None = None  # the top levers applied together
+    what_if: WhatIf | None = None  # the user's --what-if change and its saving
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         return self.criteria[criterion_id]

@@ -36,8 +36,8 @@ from acvnum.errors import ExitCode
 if TYPE_CHECKING:
     from acvnum.analysis.budgets import CheckRun
     from acvnum.analysis.comparison import Snapshot
-    from acvnum.assessment import Service
     from acvnum.questionnaire.models import Budget
+    from acvnum.questionnaire.service import Service
 
 
 class Format(StrEnum):
@@ -137,7 +137,8 @@ def _run(
     budgets and neither --budget nor --baseline is given is there nothing to check (exit 2).
     """
     from acvnum.analysis.budgets import CheckRun, check_service
-    from acvnum.assessment import Settings, assess_services, load_services
+    from acvnum.assessment import Settings, assess_services
+    from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
     statistic, samples, seed = sampling

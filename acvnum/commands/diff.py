@@ -59,8 +59,9 @@ def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
 def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
     """Each path as a snapshot; all questionnaires in one engine pass, all problems at once."""
     from acvnum.analysis.comparison import from_result, load_json
-    from acvnum.assessment import Settings, assess_services, load_services
+    from acvnum.assessment import Settings, assess_services
     from acvnum.errors import InputError, Problem
+    from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
     found: dict[Path, Snapshot] = {}

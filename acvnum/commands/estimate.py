@@ -109,7 +109,7 @@ def estimate(
             levers=levers,
             what_if=tuple(what_if or ()),
         )
-        results = assess(list(files), settings)
+        results = list(assess(list(files), settings).results)
     write_output(render(results, fmt.value, lang.value, color_wanted(output)), output, force)
 
 

@@ -79,7 +79,7 @@ def _interview(regions: list[str], lang: str, t: Translator) -> Answers:
 
 def _write_checked(path: Path, text: str, table: FactorTable) -> None:
     """Write only a file that `acvnum validate` accepts (a refusal here would be a bug)."""
-    from acvnum.assessment import load_service
+    from acvnum.questionnaire.service import load_service
 
     draft = path.with_name(f".{path.name}.draft")
     try:

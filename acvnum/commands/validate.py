@@ -16,7 +16,7 @@ Files = Annotated[
 
 def validate(files: Files, factors: FactorsOption = None) -> None:
     """Check questionnaires: OK per file (exit 0), or every problem as file:line:column (exit 2)."""
-    from acvnum.assessment import load_services
+    from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
     with input_errors():

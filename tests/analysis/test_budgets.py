@@ -274,3 +274,14 @@ def test_baseline_service_is_matched_by_name_or_alone():
     assert matching([a, b], snapshot("b", 1, {}), alone=False) is b
     assert matching([a], snapshot("renamed", 1, {}), alone=True) is a
     assert matching([a], snapshot("renamed", 1, {}), alone=False) is None
+
+
+def test_a_check_judges_a_copy_and_leaves_the_result_as_it_was(result):
+    from acvnum.analysis.budgets import check_service
+
+    check = check_service(
+        result, [budget(criterion="climate_change", per="visit", max="1 g")], None, 0.05
+    )
+    assert result.budgets == ()
+    assert check.result.budgets == tuple(check.budgets) and len(check.budgets) == 1
+    assert check.result.criteria == result.criteria

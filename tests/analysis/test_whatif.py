@@ -4,7 +4,7 @@ import pytest
 from conftest import EXAMPLES, MINIMAL
 
 from acvnum.analysis.whatif import WhatIfError, changed_service, parse_assignment
-from acvnum.assessment import load_service
+from acvnum.questionnaire.service import load_service
 from acvnum.reference.factors import load_factors
 
 TABLE = load_factors()

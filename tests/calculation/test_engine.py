@@ -7,10 +7,11 @@ import pytest
 import yaml
 from conftest import EXAMPLES
 
-from acvnum.assessment import Service, footprint
+from acvnum.assessment import footprint
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.questionnaire.models import validate
+from acvnum.questionnaire.service import Service
 from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors

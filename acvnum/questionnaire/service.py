@@ -1,0 +1,115 @@
+"""Files -> validated services: read, validate, check the countries against the factor tables.
+
+A `Service` is what every later step starts from: the assessment, `--what-if` (which
+validates a changed copy of a file's data the same way) and the commands that only load.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from acvnum.errors import InputError, Problem
+from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.ranges import Bounds, validate_ranges
+from acvnum.questionnaire.yaml_reader import Document, load_yaml
+from acvnum.reference.factors import FactorTable
+
+
+@dataclass(frozen=True)
+class Service:
+    """A validated questionnaire and the document it came from (for error positions)."""
+
+    questionnaire: Questionnaire
+    document: Document
+    bounds: Bounds | None = None  # the questionnaire at both ends of its ranges, if any
+
+    @property
+    def file(self) -> str:
+        return self.document.file
+
+
+def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
+    known = table.regions()
+    q = service.questionnaire
+    places = [(("usage", "location"), q.usage.location)]
+    if q.hosting is not None:
+        places.append((("hosting", "location"), q.hosting.location))
+    return [
+        service.document.problem(
+            path,
+            f"{'.'.join(path)}: unknown country or region '{code}'; known: {', '.join(known)}",
+        )
+        for path, code in places
+        if code is not None and code not in known
+    ]
+
+
+def _normalise(document: Document) -> None:
+    """Country codes are case-insensitive."""
+    data = document.data
+    for section in ("usage", "hosting"):
+        part = data.get(section) if isinstance(data, dict) else None
+        if isinstance(part, dict) and isinstance(part.get("location"), str):
+            part["location"] = part["location"].strip().upper()
+
+
+def load_service(path: str | Path, table: FactorTable) -> Service:
+    """Read, validate and check one questionnaire against the factor tables."""
+    return service_from_document(load_yaml(path), table)
+
+
+def service_from_document(document: Document, table: FactorTable) -> Service:
+    """Validate and check parsed questionnaire data (a file's, or one changed by --what-if)."""
+    _normalise(document)
+    bounds = validate_ranges(document)
+    service = Service(bounds.central, document, bounds)
+    problems = _check_regions(service, table)
+    if problems:
+        raise InputError(problems)
+    return service
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files as given; a directory stands for the YAML files inside it, sorted.
+
+    A file named twice (`examples examples/ecommerce.yaml`, or by two spellings of one
+    path) is kept once, where it first appears: a portfolio would otherwise count it twice.
+    """
+    expanded: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        if not inside:
+            message = "is a directory with no questionnaire (*.yaml) in it"
+            raise InputError([Problem(str(path), 1, 1, message)])
+        expanded += inside
+    return _first_of_each(expanded)
+
+
+def _first_of_each(paths: list[Path]) -> list[Path]:
+    """Each file once, by its resolved path (symbolic links and `..` included)."""
+    seen: set[Path] = set()
+    unique = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
+    """Load every file, collecting the problems of all of them before failing."""
+    services, problems = [], []
+    for path in expand_paths(paths):
+        try:
+            services.append(load_service(path, table))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return services
