@@ -5,6 +5,7 @@ Commands call this module; it does no printing. Every input problem is an InputE
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import service_arrays
 from acvnum.calculation.results import ServiceResult, criteria_results
 from acvnum.questionnaire import units
+from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.service import Service, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.reference.factors import FactorTable, load_factors
@@ -39,6 +41,7 @@ class Settings:
     seed: int = 0
     levers: int = 0  # how many levers to propose per service (0: none)
     what_if: tuple[str, ...] = ()  # PATH=VALUE changes to evaluate (--what-if)
+    network_model: str | None = None  # overrides every questionnaire's usage.network_model
 
 
 def footprint(services: list[Service], table: FactorTable) -> Footprint:
@@ -115,7 +118,28 @@ class Assessment:
 def assess(paths: list[str | Path], settings: Settings = Settings()) -> Assessment:
     """Files -> one result per service."""
     table = load_factors(settings.factors_file)
-    return assess_services(load_services(paths, table), table, settings)
+    services = load_services(paths, table)
+    if settings.network_model is not None:
+        services = [with_network_model(s, settings.network_model) for s in services]
+    return assess_services(services, table, settings)
+
+
+def with_network_model(service: Service, model: str) -> Service:
+    """The service under another network allocation (--network-model), bounds included."""
+
+    def changed(q: Questionnaire) -> Questionnaire:
+        usage = q.usage.model_copy(update={"network_model": model})
+        return q.model_copy(update={"usage": usage})
+
+    bounds = service.bounds
+    if bounds is not None:
+        bounds = dataclasses.replace(
+            bounds,
+            central=changed(bounds.central),
+            low=changed(bounds.low),
+            high=changed(bounds.high),
+        )
+    return Service(changed(service.questionnaire), service.document, bounds)
 
 
 def _analyses(

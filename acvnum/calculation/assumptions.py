@@ -10,7 +10,12 @@ import re
 from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.calculation.results import Assumption
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.questionnaire.models import (
+    DEFAULT_NETWORK_MODEL,
+    DEVICE_TYPES,
+    NETWORK_TYPES,
+    Questionnaire,
+)
 from acvnum.reference.factors import FactorTable
 
 QUESTIONNAIRE = "questionnaire"
@@ -89,6 +94,8 @@ def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         if getattr(u.network, n)
     ]
     rows.append(_region(table, "usage.location", u.location))
+    model = u.network_model or DEFAULT_NETWORK_MODEL
+    rows.append(_given_or_design("usage.network_model", model, u.network_model is not None))
     return rows
 
 
@@ -146,11 +153,26 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         _factor(table, f"device.{d}.{quantity}", f"device.{d}.{quantity}")
         for d in used
         for quantity in ("lifetime", "active_hours", "power")
-    ] + [
-        _factor(table, f"network.{n}.energy", f"network.{n}.energy")
-        for n in NETWORK_TYPES
-        if getattr(q.usage.network, n)
+    ] + _network_factors(q, table)
+
+
+#: The network factors each allocation model reads (per access used; the box if fixed).
+NETWORK_FACTORS = {
+    "per_gb": (("intensity",), ("traffic",)),
+    "energy": (("energy",), ()),
+    "power": (("baseline", "marginal"), ()),
+}
+
+
+def _network_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    per_access, box = NETWORK_FACTORS[q.usage.network_model or DEFAULT_NETWORK_MODEL]
+    used = [n for n in NETWORK_TYPES if getattr(q.usage.network, n)]
+    rows = [
+        _factor(table, f"network.{n}.{k}", f"network.{n}.{k}") for n in used for k in per_access
     ]
+    if "fixed" in used:
+        rows += [_factor(table, f"network.box.{k}", f"network.box.{k}") for k in box]
+    return rows
 
 
 def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:

@@ -27,7 +27,12 @@ from acvnum.reference.factors import FactorValues
 _EMBODIED = {
     ("terminals", d): f"device.{d}"
     for d in ("smartphone", "tablet", "laptop", "desktop", "television")
-} | {("network", "box"): "network.box", ("datacenter", "servers"): "server.physical"}
+} | {
+    ("network", "fixed"): "network.fixed",
+    ("network", "mobile"): "network.mobile",
+    ("network", "box"): "network.box",
+    ("datacenter", "servers"): "server.physical",
+}
 
 
 def _impact_vector(f: FactorValues, prefix: str) -> np.ndarray:

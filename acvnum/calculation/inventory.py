@@ -13,7 +13,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.questionnaire.models import (
+    DEFAULT_NETWORK_MODEL,
+    DEVICE_TYPES,
+    NETWORK_MODELS,
+    NETWORK_TYPES,
+    Questionnaire,
+)
 from acvnum.reference.factors import FactorValues
 
 HOURS_PER_YEAR = units.DAYS_PER_YEAR * 24
@@ -32,6 +38,8 @@ class Activity:
 ACTIVITIES: tuple[Activity, ...] = (
     *(Activity("terminals", "manufacturing", d, "device share") for d in DEVICE_TYPES),
     *(Activity("terminals", "use", d, "kWh") for d in DEVICE_TYPES),
+    Activity("network", "manufacturing", "fixed", "GB"),
+    Activity("network", "manufacturing", "mobile", "GB"),
     Activity("network", "use", "fixed", "kWh"),
     Activity("network", "use", "mobile", "kWh"),
     Activity("network", "manufacturing", "box", "box share"),
@@ -83,6 +91,7 @@ class ServiceArrays:
     gigabytes: np.ndarray
     device_shares: np.ndarray  # (N, 1, devices)
     network_shares: np.ndarray  # (N, 1, networks)
+    network_model: np.ndarray  # (N, 1) index into NETWORK_MODELS
     user_region: list[str]
     host_region: list[str]
     hosted: np.ndarray  # 1 where the hosting section is given
@@ -164,6 +173,9 @@ def service_arrays(
         network_shares=np.array([[getattr(u.network, n) for n in NETWORK_TYPES] for u in usage])[
             :, np.newaxis, :
         ],
+        network_model=_column(
+            [NETWORK_MODELS.index(u.network_model or DEFAULT_NETWORK_MODEL) for u in usage]
+        ),
         user_region=[u.location or DEFAULT_REGION for u in usage],
         host_region=[(h.location if h else None) or DEFAULT_REGION for h in hosting],
         hosted=_column([float(h is not None) for h in hosting]),
@@ -196,16 +208,44 @@ def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarra
     return manufacturing, use_kwh
 
 
+def _per_access(s: ServiceArrays, f: FactorValues, quantity: str) -> np.ndarray:
+    """A network factor for each access, stacked on a last axis: (S, accesses)."""
+    return np.stack([f[f"network.{n}.{quantity}"] for n in NETWORK_TYPES], axis=-1)
+
+
 def _network(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    """(fixed kWh, mobile kWh, box share, box kWh), each (N, S)."""
-    gigabytes = s.gigabytes * s.network_shares[..., 0], s.gigabytes * s.network_shares[..., 1]
-    fixed_kwh = gigabytes[0] * f["network.fixed.energy"]
-    mobile_kwh = gigabytes[1] * f["network.mobile.energy"]
-    # The box is allocated by time: the share of the visit time spent on fixed access.
-    box_hours = s.hours * s.network_shares[..., 0]
-    box_share = box_hours / (f["network.box.lifetime"] * HOURS_PER_YEAR)
-    box_kwh = box_hours * f["network.box.power"] / 1000
-    return np.stack(np.broadcast_arrays(fixed_kwh, mobile_kwh, box_share, box_kwh), axis=-1)
+    """(fixed GB, mobile GB, fixed kWh, mobile kWh, box share, box kWh), each (N, S).
+
+    Three allocations (NETWORK_MODELS), computed for every service and picked per service:
+    - per_gb, the ADEME reference (RCP, NegaOctet): equipment (GB) and electricity (kWh/GB)
+      per GB; the box per GB of the line's yearly traffic, as the reference allocates it;
+    - energy: electricity per GB only, the box by time;
+    - power: a baseline per connection-hour plus a marginal per GB, equipment per GB, the
+      box by time. Cutting data then saves only the marginal part.
+    """
+    gigabytes = s.gigabytes[..., np.newaxis] * s.network_shares  # (N, 1, accesses)
+    hours = s.hours[..., np.newaxis] * s.network_shares
+    per_gb = gigabytes * _per_access(s, f, "intensity")
+    energy = gigabytes * _per_access(s, f, "energy")
+    power = hours * _per_access(s, f, "baseline") / 1000 + gigabytes * _per_access(s, f, "marginal")
+    model = s.network_model[..., np.newaxis]
+    kwh = np.where(model == 0, per_gb, np.where(model == 1, energy, power))
+    equipment = np.where(model == 1, 0.0, gigabytes)
+    lifetime, traffic = f["network.box.lifetime"], f["network.box.traffic"]
+    box_power_kw = f["network.box.power"] / 1000
+    fixed_gb, fixed_hours = gigabytes[..., 0], hours[..., 0]
+    box_share = np.where(
+        s.network_model == 0,
+        fixed_gb / (traffic * lifetime),
+        fixed_hours / (lifetime * HOURS_PER_YEAR),
+    )
+    box_kwh = np.where(
+        s.network_model == 0,
+        fixed_gb * box_power_kw * HOURS_PER_YEAR / traffic,
+        fixed_hours * box_power_kw,
+    )
+    columns = (equipment[..., 0], equipment[..., 1], kwh[..., 0], kwh[..., 1], box_share, box_kwh)
+    return np.stack(np.broadcast_arrays(*columns), axis=-1)
 
 
 def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -253,7 +293,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     columns = [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
-        *np.moveaxis(np.broadcast_to(_network(s, f), (*shape, 4)), -1, 0),
+        *np.moveaxis(np.broadcast_to(_network(s, f), (*shape, 6)), -1, 0),
         server_manufacturing,
         server_kwh,
         storage_manufacturing,

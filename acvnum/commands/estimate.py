@@ -43,6 +43,12 @@ class Format(StrEnum):
     html = "html"
 
 
+class NetworkModel(StrEnum):
+    per_gb = "per_gb"
+    energy = "energy"
+    power = "power"
+
+
 class Population(StrEnum):
     current = "current"
     sala2010 = "sala2010"
@@ -96,6 +102,14 @@ def estimate(
     seed: SeedOption = 0,
     levers: LeversOption = DEFAULT_LEVERS,
     what_if: WhatIfOption = None,
+    network_model: Annotated[
+        NetworkModel | None,
+        typer.Option(
+            "--network-model",
+            help="Network allocation for every file, over usage.network_model: per_gb "
+            "(ADEME reference), energy (kWh per GB only) or power (per connection-hour + per GB).",
+        ),
+    ] = None,
 ) -> None:
     """Estimate the footprint of one or more services."""
     from acvnum.assessment import Settings, assess
@@ -108,6 +122,7 @@ def estimate(
             seed=seed,
             levers=levers,
             what_if=tuple(what_if or ()),
+            network_model=network_model.value if network_model else None,
         )
         results = list(assess(list(files), settings).results)
     write_output(render(results, fmt.value, lang.value, color_wanted(output)), output, force)

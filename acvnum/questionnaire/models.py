@@ -33,6 +33,10 @@ from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
 DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
 NETWORK_TYPES = ("fixed", "mobile")
+#: How the network's electricity is allocated to the service: per GB (the ADEME reference,
+#: equipment included), energy only per GB, or a power model (per connection-hour + per GB).
+NETWORK_MODELS = ("per_gb", "energy", "power")
+DEFAULT_NETWORK_MODEL = "per_gb"
 SHARE_TOLERANCE = 0.005
 
 #: Upper bounds that no real service reaches: beyond them the input is a typo.
@@ -239,6 +243,12 @@ class Usage(StrictModel):
     devices: Devices = Field(description="Q5 share of visits by device type, sums to 100%")
     network: Network = Field(description="Q6 share of data by access network, sums to 100%")
     location: str | None = Field(None, description="Q7 users' country (ISO 3166-1 alpha-3)")
+    network_model: Literal["per_gb", "energy", "power"] | None = Field(
+        None,
+        description="network allocation: per_gb (default, ADEME reference: equipment and "
+        "electricity per GB), energy (electricity per GB only) or power (per connection-hour "
+        "plus a marginal per GB)",
+    )
 
     @field_validator("users")
     @classmethod

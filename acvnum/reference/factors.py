@@ -103,6 +103,7 @@ LIMITS = (
     Limits("*.lifetime", 0, True, _INF, "manufacturing is divided by it"),
     Limits("*.active_hours", 0, True, 24, "hours a day; the lifetime's use is divided by it"),
     Limits("*.host_vcpu", 0, True, _INF, "a virtual server's share is divided by it"),
+    Limits("*.traffic", 0, True, _INF, "the box's share per GB is divided by it"),
     Limits("*.pue", 1, False, 4, "a data centre uses at least the energy of its servers"),
     Limits("*.utilization", 0, False, 1, "a share of the full load"),
     Limits("*.replicas", 1, False, 20, "copies of the data, the original included"),

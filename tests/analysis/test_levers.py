@@ -75,8 +75,21 @@ def test_catalogue_regions_exist_in_the_factor_tables():
 def test_lighter_pages_saves_30_percent_of_the_network_energy():
     variant, e = effect("lighter_pages", make())
     assert variant.questionnaire.usage.data_per_visit == pytest.approx(7e6)
-    # 100 GB x 0.3 x network.fixed.energy (0.05 kWh/GB) = 1.5 kWh; the box is time-based.
-    assert e.saving["energy"] == pytest.approx(GIGABYTES * 0.3 * V("network.fixed.energy"))
+    # per_gb (default): 30 GB x (network.fixed.intensity 0.03294 kWh/GB + the box's
+    # 8 W x 8766 h / 1000 / 2432 GB = 0.02884 kWh/GB): every network kWh is per GB.
+    box_per_gb = V("network.box.power") * HOURS_PER_YEAR / 1000 / V("network.box.traffic")
+    expected = GIGABYTES * 0.3 * (V("network.fixed.intensity") + box_per_gb)
+    assert e.saving["energy"] == pytest.approx(expected)
+
+
+def test_under_the_power_model_lighter_pages_save_only_the_marginal_energy():
+    _, e = effect("lighter_pages", make({"network_model": "power"}))
+    # 30 GB x network.fixed.marginal (6.667e-05 kWh/GB) = 0.002 kWh: the line's baseline
+    # and the box (both by time) do not move.
+    assert e.saving["energy"] == pytest.approx(GIGABYTES * 0.3 * V("network.fixed.marginal"))
+    # the network equipment is still allocated per GB: its share goes down by 30%.
+    expected = GIGABYTES * 0.3 * V("network.fixed.climate_change")
+    assert e.saving["climate_change"] > expected
 
 
 def test_shorter_journeys_cut_every_criterion_by_20_percent_without_hosting():
@@ -86,8 +99,19 @@ def test_shorter_journeys_cut_every_criterion_by_20_percent_without_hosting():
         assert e.reduction[criterion] == pytest.approx(0.2), criterion
 
 
-def test_mobile_to_fixed_trades_mobile_energy_for_fixed_energy_and_box_time():
+def test_mobile_to_fixed_trades_mobile_energy_for_fixed_energy_and_the_box():
     _, e = effect("mobile_to_fixed", make({"network": {"mobile": "100%"}}))
+    # 50 GB move: 50 x (0.199 - 0.03294) kWh/GB saved; the box now carries 50 GB, at
+    # 8 W x 8766 h / 1000 / 2432 GB a year = 0.02884 kWh/GB.
+    moved = GIGABYTES / 2 * (V("network.mobile.intensity") - V("network.fixed.intensity"))
+    box = GIGABYTES / 2 * V("network.box.power") * HOURS_PER_YEAR / 1000 / V("network.box.traffic")
+    assert e.saving["energy"] == pytest.approx(moved - box)
+
+
+def test_mobile_to_fixed_under_the_energy_model_adds_box_time():
+    _, e = effect(
+        "mobile_to_fixed", make({"network": {"mobile": "100%"}, "network_model": "energy"})
+    )
     # 50 GB move: 50 x (0.12 - 0.05) kWh saved; the box now runs 500 of the 1000 hours.
     moved = GIGABYTES / 2 * (V("network.mobile.energy") - V("network.fixed.energy"))
     box = HOURS / 2 * V("network.box.power") / 1000

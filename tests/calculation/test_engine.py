@@ -136,13 +136,65 @@ def test_terminals_hand_checked():
     assert phase_totals(c, "terminals", "use")[ENERGY] == pytest.approx(75.0)
 
 
-def test_network_hand_checked():
+def test_network_hand_checked_per_gb():
+    """The default, ADEME reference allocation: equipment and electricity per GB, the box per
+    GB of a line's yearly traffic."""
     (c,) = contributions(MINIMAL)
-    # fixed: 100 GB × 0.05 kWh/GB = 5 kWh; box: 1000 h × 10 W = 10 kWh; 15 kWh × 0.04418 = 0.6627 kg
-    # box manufacturing: 1000 h / (5 years × 8766 h) = 0.0228154 box × 36.1 kg = 0.82364 kg
-    assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(15.0)
-    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.6627, rel=1e-4)
-    assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(0.82364, rel=1e-4)
+    # network: 100 GB × 0.03294 kWh/GB = 3.294 kWh
+    # box: 100 GB × 8 W × 8766 h / 1000 / 2432 GB a year = 2.88355 kWh; 6.17755 kWh in all
+    # × 0.04418 kg/kWh = 0.272924 kg
+    assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(6.17755, rel=1e-5)
+    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.272924, rel=1e-4)
+    # equipment: 100 GB × 0.0008803 kg/GB = 0.08803 kg
+    # box: 100 GB / (2432 GB a year × 5 years) = 0.00822368 box × 63.04 kg = 0.518421 kg
+    assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(0.606451, rel=1e-4)
+
+
+def with_network_model(model: str) -> dict:
+    data = copy.deepcopy(MINIMAL)
+    data["usage"]["network_model"] = model
+    return data
+
+
+def test_network_hand_checked_energy_only():
+    (c,) = contributions(with_network_model("energy"))
+    # 100 GB × 0.05 kWh/GB = 5 kWh; box by time: 1000 h × 8 W = 8 kWh; 13 kWh × 0.04418 = 0.57434 kg
+    assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(13.0)
+    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.57434, rel=1e-4)
+    # no network equipment; box: 1000 h / (5 years × 8766 h) = 0.0228154 box × 63.04 = 1.43828 kg
+    assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(1.43828, rel=1e-4)
+
+
+def test_network_hand_checked_power_model():
+    (c,) = contributions(with_network_model("power"))
+    # line held 1000 h × 9.146 W = 9.146 kWh, + 100 GB × 6.667e-5 kWh/GB = 0.006667 kWh;
+    # box by time 8 kWh: 17.152667 kWh
+    assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(17.152667, rel=1e-5)
+    # equipment per GB 0.08803 kg + box by time 1.43828 kg = 1.52631 kg
+    assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(1.52631, rel=1e-4)
+
+
+def test_under_the_power_model_less_data_saves_only_the_marginal_part():
+    lighter = with_network_model("power")
+    lighter["usage"]["data_per_visit"] = "5 MB"
+    heavy, light = contributions(with_network_model("power"), lighter)
+    # 50 GB fewer × 6.667e-5 kWh/GB = 0.0033335 kWh saved, out of 17.15 kWh
+    saved = phase_totals(heavy, "network", "use") - phase_totals(light, "network", "use")
+    assert saved[ENERGY] == pytest.approx(0.0033335, rel=1e-3)
+
+
+def test_mobile_per_gb_every_criterion_has_equipment():
+    data = copy.deepcopy(MINIMAL)
+    data["usage"]["network"] = {"mobile": "100%"}
+    (c,) = contributions(data)
+    # 100 GB × 0.01436 kg/GB = 1.436 kg of mobile equipment, no box
+    manufacturing = phase_totals(c, "network", "manufacturing")
+    assert manufacturing[CLIMATE] == pytest.approx(1.436, rel=1e-3)
+    # 100 GB × 1.483e-7 kg Sb eq/GB (derived from the server's minerals-to-climate ratio)
+    assert manufacturing[CRITERION_IDS.index("minerals_metals")] == pytest.approx(
+        1.483e-5, rel=1e-3
+    )
+    assert (manufacturing[: len(CRITERION_IDS) - 1] > 0).all()
 
 
 HOSTED = {

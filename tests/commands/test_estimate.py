@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from conftest import EXAMPLES, assert_golden, run_cli
@@ -112,3 +113,18 @@ def test_version_is_instant_and_honest():
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("acvnum ")
+
+
+def test_network_model_option_overrides_the_questionnaire_and_is_named():
+    def network(*options: str) -> tuple[float, dict]:
+        result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "json", *options)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        used = {a["path"]: a for a in report["assumptions"]}["usage.network_model"]
+        return report["criteria"]["energy"]["by_tier"]["network"], used
+
+    default, used_default = network()
+    power, used_power = network("--network-model", "power")
+    assert (used_default["value"], used_default["status"]) == ("per_gb", "default")
+    assert (used_power["value"], used_power["status"]) == ("power", "input")
+    assert power != pytest.approx(default)
