@@ -147,13 +147,45 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
+#: How each device parameter is written in the questionnaire's `terminals:` section.
+DEVICE_FIELDS = {"lifetime": "lifetime", "active_hours": "hours_per_day", "power": "power"}
+
+
+def _device_value(quantity: str, value: float) -> str:
+    """A `terminals:` value (base units) written as the factor table writes it."""
+    if quantity == "lifetime":
+        return units.format_duration(value)
+    if quantity == "active_hours":
+        return f"{value / units.SECONDS_PER_HOUR:g} h/day"
+    return f"{value:g} W"
+
+
 def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
+    factor's default."""
     used = [d for d in DEVICE_TYPES if getattr(q.usage.devices, d)]
-    return [
-        _factor(table, f"device.{d}.{quantity}", f"device.{d}.{quantity}")
-        for d in used
-        for quantity in ("lifetime", "active_hours", "power")
-    ] + _network_factors(q, table)
+    rows = []
+    for d in used:
+        for quantity, field in DEVICE_FIELDS.items():
+            path = f"terminals.{d}.{field}"
+            given = q.terminals.setting(d, field) if q.terminals else None
+            if given is None:
+                rows.append(_factor(table, path, f"device.{d}.{quantity}"))
+            else:
+                rows.append(
+                    Assumption(path, _device_value(quantity, given), "input", QUESTIONNAIRE)
+                )
+    return rows + _network_factors(q, table)
+
+
+def _terminals_location(q: Questionnaire) -> Assumption:
+    """Where the devices draw their electricity: given, or the users' location."""
+    given = q.terminals.location if q.terminals else None
+    if given is not None:
+        return Assumption("terminals.location", given, "input", QUESTIONNAIRE)
+    return Assumption(
+        "terminals.location", q.usage.location or DEFAULT_REGION, "default", "usage.location"
+    )
 
 
 #: The network factors each allocation model reads (per access used; the box if fixed).
@@ -195,7 +227,13 @@ def collect(
     period = _given_or_design(
         "period", units.format_duration(q.period), "period" in q.model_fields_set
     )
-    rows = [period, *_usage(q, table), *_hosting(q, table), *_device_factors(q, table)]
+    rows = [
+        period,
+        *_usage(q, table),
+        *_hosting(q, table),
+        _terminals_location(q),
+        *_device_factors(q, table),
+    ]
     return [_as_written(row, ranges or {}) for row in rows]
 
 

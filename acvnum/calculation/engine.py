@@ -57,6 +57,8 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     once to the sum of their activities' amounts: acvnum.analysis.uncertainty does so for speed.
     """
     users_grid, host_grid = _grid(f, s.user_region), _grid(f, s.host_region)
+    terminals_grid = _grid(f, s.terminal_region)
+    grids = {"terminals": terminals_grid, "network": users_grid, "datacenter": host_grid}
     storage = np.where(
         s.storage_hdd[..., np.newaxis] == 1,
         _impact_vector(f, "storage.hdd"),
@@ -65,8 +67,7 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     rows = []
     for activity in ACTIVITIES:
         if activity.phase == "use":
-            grid = host_grid if activity.tier == "datacenter" else users_grid
-            rows.append(grid)
+            rows.append(grids[activity.tier])
         elif activity.item == "storage":
             rows.append(storage)
         else:

@@ -93,6 +93,10 @@ class ServiceArrays:
     network_shares: np.ndarray  # (N, 1, networks)
     network_model: np.ndarray  # (N, 1) index into NETWORK_MODELS
     user_region: list[str]
+    terminal_region: list[str]  # the devices' electricity (terminals.location, else users')
+    #: Device parameters given in the questionnaire's `terminals:` section, (N, 1, devices)
+    #: per quantity (lifetime in years, active_hours a day, power in W), NaN where not given.
+    device_given: dict[str, np.ndarray]
     host_region: list[str]
     hosted: np.ndarray  # 1 where the hosting section is given
     pue: np.ndarray
@@ -150,6 +154,29 @@ def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[s
     return {fid: _column([o.get(fid, 1.0) for o in overrides]) for fid in ids}
 
 
+#: The questionnaire's `terminals.<device>` fields, their factor quantity and base-unit divisor.
+DEVICE_SETTINGS = {
+    "lifetime": ("lifetime", units.SECONDS_PER_YEAR),
+    "active_hours": ("hours_per_day", units.SECONDS_PER_HOUR),
+    "power": ("power", 1.0),
+}
+
+
+def _device_given(services: list[Questionnaire]) -> dict[str, np.ndarray]:
+    """{factor quantity: (N, 1, devices)} of the values set in `terminals:`, NaN elsewhere."""
+
+    def given(q: Questionnaire, device: str, field: str, divisor: float) -> float:
+        value = q.terminals.setting(device, field) if q.terminals else None
+        return np.nan if value is None else value / divisor
+
+    return {
+        quantity: np.array(
+            [[given(q, d, field, divisor) for d in DEVICE_TYPES] for q in services], dtype=float
+        )[:, np.newaxis, :]
+        for quantity, (field, divisor) in DEVICE_SETTINGS.items()
+    }
+
+
 def service_arrays(
     services: list[Questionnaire], factor_scale: list[Mapping[str, float]] | None = None
 ) -> ServiceArrays:
@@ -177,6 +204,11 @@ def service_arrays(
             [NETWORK_MODELS.index(u.network_model or DEFAULT_NETWORK_MODEL) for u in usage]
         ),
         user_region=[u.location or DEFAULT_REGION for u in usage],
+        terminal_region=[
+            (q.terminals.location if q.terminals else None) or q.usage.location or DEFAULT_REGION
+            for q in services
+        ],
+        device_given=_device_given(services),
         host_region=[(h.location if h else None) or DEFAULT_REGION for h in hosting],
         hosted=_column([float(h is not None) for h in hosting]),
         pue=_column([h.pue if h else None for h in hosting]),
@@ -198,8 +230,13 @@ def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarra
     """(device shares of manufacturing, kWh), each (N, S, devices)."""
 
     def per_device(quantity: str) -> np.ndarray:
-        values = [s.factor(f, f"device.{d}.{quantity}") for d in DEVICE_TYPES]
-        return np.stack(np.broadcast_arrays(*values), axis=-1)
+        """The questionnaire's value where given, else the factor; then a lever's scale."""
+        ids = [f"device.{d}.{quantity}" for d in DEVICE_TYPES]
+        factors = np.stack([f[i] for i in ids], axis=-1)  # (S, devices)
+        values = _default(s.device_given[quantity], factors)  # (N, S, devices)
+        ones = np.ones_like(s.visits)
+        scale = np.stack([s.factor_scale.get(i, ones) for i in ids], axis=-1)
+        return values * scale
 
     device_hours = s.hours[..., np.newaxis] * s.device_shares
     active_hours_in_life = per_device("lifetime") * per_device("active_hours") * units.DAYS_PER_YEAR

@@ -233,8 +233,8 @@ class Usage(StrictModel):
         json_schema_extra=_bounds(exclusiveMinimum=0),
     )
     visit_duration: Duration = Field(
-        description="Q3 active time per visit",
-        json_schema_extra=_bounds(maximum=24 * 60, exclusiveMinimum=0),
+        description="Q3 active time per visit on a device (0 for a background transfer)",
+        json_schema_extra=_bounds(0, 24 * 60),
     )
     data_per_visit: DataSize = Field(
         description="Q4 data transferred per visit, both ways",
@@ -264,8 +264,8 @@ class Usage(StrictModel):
     @field_validator("visit_duration")
     @classmethod
     def duration_plausible(cls, value: float) -> float:
-        if value <= 0 or value > ABSURD["visit_duration"]:
-            raise ValueError(f"a visit must last more than 0 s and at most 24 h, got {value:g} s")
+        if value < 0 or value > ABSURD["visit_duration"]:
+            raise ValueError(f"a visit must last from 0 s (no device time) to at most 24 h, got {value:g} s")
         return value
 
     @field_validator("data_per_visit")
@@ -276,6 +276,76 @@ class Usage(StrictModel):
                 f"data per visit must be between 0 and 1 TB, got {units.format_bytes(value)}"
             )
         return value
+
+
+DailyHours = Annotated[
+    float,
+    _quantity(units.TIME, "h"),
+    _written_as("h", "3 h", 2.5, per_plain_unit=units.SECONDS_PER_HOUR, plain="in hours a day"),
+]
+
+
+class DeviceSettings(StrictModel):
+    """One device type's parameters, set over the reference defaults (shown as input)."""
+
+    lifetime: LongDuration | None = Field(
+        None,
+        description="years an owner keeps the device",
+        json_schema_extra=_bounds(30 / units.DAYS_PER_YEAR, 30),
+    )
+    hours_per_day: DailyHours | None = Field(
+        None,
+        description="hours of active use per owner per day (sets the manufacturing share)",
+        json_schema_extra=_bounds(maximum=24, exclusiveMinimum=0),
+    )
+    power: Power | None = Field(
+        None,
+        description="average draw in use (not the rated power)",
+        json_schema_extra=_bounds(0, 1e4),
+    )
+
+    @field_validator("lifetime")
+    @classmethod
+    def lifetime_plausible(cls, value: float | None) -> float | None:
+        if (
+            value is not None
+            and not 30 * units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR
+        ):
+            raise ValueError("a device lifetime must be between 1 month and 30 years")
+        return value
+
+    @field_validator("hours_per_day")
+    @classmethod
+    def hours_plausible(cls, value: float | None) -> float | None:
+        if value is not None and not 0 < value <= units.SECONDS_PER_DAY:
+            hours = value / units.SECONDS_PER_HOUR
+            raise ValueError(f"hours per day must be above 0 and at most 24, got {hours:g}")
+        return value
+
+    @field_validator("power")
+    @classmethod
+    def power_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "power", 0, 1e4, " W")
+
+
+class Terminals(StrictModel):
+    """Users' devices: where they draw their electricity, and per-type parameters."""
+
+    location: str | None = Field(
+        None,
+        description="country of the devices' electricity (ISO 3166-1 alpha-3); "
+        "default: usage.location",
+    )
+    smartphone: DeviceSettings | None = None
+    tablet: DeviceSettings | None = None
+    laptop: DeviceSettings | None = None
+    desktop: DeviceSettings | None = Field(None, description="a desktop with its monitor")
+    television: DeviceSettings | None = None
+
+    def setting(self, device: str, quantity: str) -> float | None:
+        """A device type's parameter in base units, None where not given."""
+        settings = getattr(self, device)
+        return None if settings is None else getattr(settings, quantity)
 
 
 class Server(StrictModel):
@@ -509,6 +579,9 @@ class Questionnaire(StrictModel):
     )
     usage: Usage = Field(description="Q1-Q7: who uses the service, how and where")
     hosting: Hosting | None = Field(None, description="Q8-Q10: where the service runs")
+    terminals: Terminals | None = Field(
+        None, description="users' devices: lifetime, hours a day and power per type, location"
+    )
     budgets: list[Budget] = Field(
         default_factory=list, description="limits that `acvnum check` enforces"
     )
@@ -566,6 +639,8 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "servers": Server,
     "storage": Storage,
     "budgets": Budget,
+    "terminals": Terminals,
+    **{device: DeviceSettings for device in DEVICE_TYPES},
 }
 
 

@@ -35,6 +35,8 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
     places = [(("usage", "location"), q.usage.location)]
     if q.hosting is not None:
         places.append((("hosting", "location"), q.hosting.location))
+    if q.terminals is not None:
+        places.append((("terminals", "location"), q.terminals.location))
     return [
         service.document.problem(
             path,
@@ -48,7 +50,7 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
 def _normalise(document: Document) -> None:
     """Country codes are case-insensitive."""
     data = document.data
-    for section in ("usage", "hosting"):
+    for section in ("usage", "hosting", "terminals"):
         part = data.get(section) if isinstance(data, dict) else None
         if isinstance(part, dict) and isinstance(part.get("location"), str):
             part["location"] = part["location"].strip().upper()

@@ -25,13 +25,18 @@ def rows(text: str) -> dict[str, str]:
     return {a.path: a.value for a in found}
 
 
+def collected(text: str) -> dict:
+    bounds = validate_ranges(parse_yaml(text, "s.yaml"))
+    return {a.path: a for a in assumptions.collect(bounds.central, load_factors())}
+
+
 def test_defaults_are_written_as_the_questionnaire_would_write_them():
     used = rows(MINIMAL + HOSTING)
     assert used["hosting.servers[0].utilization"] == "50%"  # not '0.5 1'
     assert used["hosting.pue"] == "1.56"  # no unit '1'
     assert used["hosting.storage.replicas"] == "3"
     assert used["hosting.servers[0].lifetime"] == "4 years"  # not '4 year'
-    assert used["device.laptop.lifetime"] == "5 years"
+    assert used["terminals.laptop.lifetime"] == "5 years"
     assert used["hosting.servers[0].power (idle)"] == "50 W"
 
 
@@ -49,3 +54,28 @@ def test_a_range_reads_in_french_number_by_number():
     fr = Translator("fr")
     assert fr.quantity("2 MB..4 MB (central 2.83 MB)") == "2 Mo..4 Mo (central 2,83 Mo)"
     assert fr.quantity("1.2..1.8 (central 1.47)") == "1,2..1,8 (central 1,47)"
+
+
+def test_terminal_settings_are_inputs_and_the_rest_defaults():
+    terminals = """
+terminals:
+  location: SWE
+  laptop:
+    lifetime: 7 years
+    hours_per_day: 2 h
+"""
+    used = collected(MINIMAL + terminals)
+    assert (used["terminals.laptop.lifetime"].value, used["terminals.laptop.lifetime"].status) == (
+        "7 years",
+        "input",
+    )
+    assert used["terminals.laptop.hours_per_day"].value == "2 h/day"
+    assert used["terminals.laptop.power"].status == "default"
+    assert used["terminals.laptop.power"].value == "26.5 W"  # ADEME average draw in use
+    assert (used["terminals.location"].value, used["terminals.location"].status) == ("SWE", "input")
+
+
+def test_terminals_location_defaults_to_the_users():
+    used = collected(MINIMAL)
+    assert used["terminals.location"].status == "default"
+    assert used["terminals.location"].source == "usage.location"

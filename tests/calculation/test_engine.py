@@ -126,14 +126,43 @@ ENERGY = CRITERION_IDS.index("energy")
 
 def test_terminals_hand_checked():
     (c,) = contributions(MINIMAL)
-    # manufacturing: 1000 h / (5 years × 5 h/day × 365.25 days) = 0.109514 laptop
-    #                0.109514 × 175 kg CO2e = 19.1650 kg
-    # use: 1000 h × 75 W = 75 kWh; 75 × 0.04418 = 3.3135 kg
+    # manufacturing: 1000 h / (5 years × 3 h/day × 365.25 days) = 0.182524 laptop
+    #                0.182524 × 175 kg CO2e = 31.9416 kg
+    # use: 1000 h × 26.5 W (ADEME average draw) = 26.5 kWh; 26.5 × 0.04418 = 1.17077 kg
     assert phase_totals(c, "terminals", "manufacturing")[CLIMATE] == pytest.approx(
-        19.1650, rel=1e-4
+        31.9416, rel=1e-4
     )
-    assert phase_totals(c, "terminals", "use")[CLIMATE] == pytest.approx(3.3135, rel=1e-4)
-    assert phase_totals(c, "terminals", "use")[ENERGY] == pytest.approx(75.0)
+    assert phase_totals(c, "terminals", "use")[CLIMATE] == pytest.approx(1.17077, rel=1e-4)
+    assert phase_totals(c, "terminals", "use")[ENERGY] == pytest.approx(26.5)
+
+
+def test_terminal_settings_replace_the_defaults():
+    data = copy.deepcopy(MINIMAL)
+    data["terminals"] = {
+        "location": "SWE",
+        "laptop": {"lifetime": "8 years", "hours_per_day": "4 h", "power": "40 W"},
+    }
+    (c,) = contributions(data)
+    # manufacturing: 1000 h / (8 years × 4 h/day × 365.25 days) = 0.0855578 × 175 = 14.9726 kg
+    assert phase_totals(c, "terminals", "manufacturing")[CLIMATE] == pytest.approx(
+        14.9726, rel=1e-4
+    )
+    # use: 1000 h × 40 W = 40 kWh on the Swedish grid, not the users' French one
+    swe = TABLE.value("electricity.SWE.climate_change")
+    assert phase_totals(c, "terminals", "use")[ENERGY] == pytest.approx(40.0)
+    assert phase_totals(c, "terminals", "use")[CLIMATE] == pytest.approx(40 * swe)
+    # the network keeps the users' grid
+    (base,) = contributions(MINIMAL)
+    np.testing.assert_allclose(tier_totals(c, "network"), tier_totals(base, "network"))
+
+
+def test_a_background_transfer_has_no_device_time():
+    data = copy.deepcopy(MINIMAL)
+    data["usage"]["visit_duration"] = 0
+    (c,) = contributions(data)
+    assert (tier_totals(c, "terminals") == 0).all()
+    # per_gb network: 100 GB still cross the network and the box
+    assert tier_totals(c, "network")[ENERGY] == pytest.approx(6.17755, rel=1e-5)
 
 
 def test_network_hand_checked_per_gb():

@@ -89,7 +89,7 @@ def test_quantities_say_their_unit_and_defaults_read_as_yaml():
     [
         (("usage", "users"), -5),
         (("usage", "users"), 0),
-        (("usage", "visit_duration"), 0),  # minutes: more than 0
+        (("usage", "visit_duration"), -1),  # minutes: 0 (no device time) or more
         (("usage", "visit_duration"), 1441),  # minutes: at most 24 h
         (("usage", "devices", "laptop"), 1.5),
         (("hosting",), {"pue": 5}),
