@@ -265,7 +265,9 @@ class Usage(StrictModel):
     @classmethod
     def duration_plausible(cls, value: float) -> float:
         if value < 0 or value > ABSURD["visit_duration"]:
-            raise ValueError(f"a visit must last from 0 s (no device time) to at most 24 h, got {value:g} s")
+            raise ValueError(
+                f"a visit must last from 0 s (no device time) to at most 24 h, got {value:g} s"
+            )
         return value
 
     @field_validator("data_per_visit")

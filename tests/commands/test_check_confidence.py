@@ -4,13 +4,13 @@ import json
 
 from conftest import MINIMAL, run_cli
 
-# MINIMAL's climate change per visit: about 2.4 g central, about 4.5 g at the 95th percentile
-# (estimate --uncertainty --format json: per_visit, interval.p95 / visits): 3 g lies between.
+# MINIMAL's climate change per visit: about 3.4 g central, about 6.3 g at the 95th percentile
+# (estimate --uncertainty --format json: per_visit, interval.p95 / visits): 5 g lies between.
 BUDGET = """\
 budgets:
   - criterion: climate_change
     per: visit
-    max: 3 g
+    max: 5 g
 """
 
 
@@ -19,7 +19,7 @@ def test_a_budget_met_by_the_central_value_fails_at_95_percent_confidence(write_
     sampled_estimate = run_cli("estimate", path, "--uncertainty", "-f", "json").stdout
     (estimate,) = json.loads(sampled_estimate)["services"]
     climate, visits = estimate["criteria"]["climate_change"], estimate["service"]["visits"]
-    assert climate["per_visit"] < 0.003 < climate["interval"]["p95"] / visits
+    assert climate["per_visit"] < 0.005 < climate["interval"]["p95"] / visits
     assert run_cli("check", path).returncode == 0
     sampled = run_cli("check", path, "--confidence", "95%", "-f", "json")
     assert sampled.returncode == 1
