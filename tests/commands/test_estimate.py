@@ -119,7 +119,7 @@ def test_network_model_option_overrides_the_questionnaire_and_is_named():
     def network(*options: str) -> tuple[float, dict]:
         result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "json", *options)
         assert result.returncode == 0, result.stderr
-        report = json.loads(result.stdout)
+        report = json.loads(result.stdout)["services"][0]
         used = {a["path"]: a for a in report["assumptions"]}["usage.network_model"]
         return report["criteria"]["energy"]["by_tier"]["network"], used
 
