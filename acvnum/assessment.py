@@ -9,7 +9,7 @@ import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -113,6 +113,13 @@ class Assessment:
 
     def __getitem__(self, index: int) -> ServiceResult:
         return self.results[index]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result JSON (docs/json.md) as data: what `estimate --format json` writes."""
+        # The document's layout belongs to the report layer; imported when asked for.
+        from acvnum.report.json_format import document
+
+        return document(list(self.results))
 
 
 def assess(paths: list[str | Path], settings: Settings = Settings()) -> Assessment:

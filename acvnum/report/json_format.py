@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 from typing import Any
 
-from acvnum import __version__
 from acvnum.analysis import portfolio
 from acvnum.calculation.assumptions import QUESTIONNAIRE
 from acvnum.calculation.results import (
+    METHOD_VERSION,
     SCHEMA_VERSION,
     Assumption,
     CriterionResult,
@@ -178,7 +178,7 @@ def head(result: ServiceResult, cited: Citations) -> dict[str, Any]:
     b = result.boundaries
     return {
         "schema_version": SCHEMA_VERSION,
-        "method": {"name": "acvnum", "version": __version__},
+        "method": {"name": "acvnum", "version": METHOD_VERSION},
         "factors": {"version": result.factors_version, "user_factors": result.user_factors},
         "boundaries": {
             "population": count(b.population),

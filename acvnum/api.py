@@ -1,0 +1,76 @@
+"""The Python API for notebooks and scripts: `acvnum.estimate(...)` -> an Assessment.
+
+The same run as `acvnum estimate`, with the CLI's defaults; `.to_dict()` gives the result
+JSON (docs/json.md) as data. Bad input raises acvnum.errors.InputError, whose message lists
+every problem as file:line:column (a questionnaire given as a dict is named `<dict N>`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from acvnum.assessment import Assessment, Settings, assess_services
+from acvnum.errors import InputError
+from acvnum.questionnaire.service import Service, expand_paths, load_service, service_from_document
+from acvnum.questionnaire.yaml_reader import Document
+from acvnum.reference.factors import FactorTable, load_factors
+
+Questionnaire = str | Path | Mapping[str, Any]
+#: Monte Carlo samples when `uncertainty=True` (as the CLI's --samples default).
+DEFAULT_SAMPLES = 10_000
+DEFAULT_LEVERS = 5
+
+
+def _inputs(given: Questionnaire | Sequence[Questionnaire]) -> list[Questionnaire]:
+    if isinstance(given, str | Path | Mapping):
+        return [given]
+    return list(given)
+
+
+def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
+    """Files (a folder stands for its YAML files) and dicts, every problem gathered first."""
+    services, problems = [], []
+    for i, item in enumerate(inputs):
+        try:
+            if isinstance(item, Mapping):
+                document = Document(f"<dict {i}>", copy.deepcopy(dict(item)))
+                services.append(service_from_document(document, table))
+            else:
+                services += [load_service(path, table) for path in expand_paths([item])]
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return services
+
+
+def estimate(
+    questionnaire: Questionnaire | Sequence[Questionnaire],
+    *,
+    factors: str | Path | None = None,
+    population: str = "current",
+    uncertainty: bool | int = False,
+    seed: int = 0,
+    levers: int = DEFAULT_LEVERS,
+    what_if: Sequence[str] = (),
+) -> Assessment:
+    """Assess one questionnaire or several: a YAML file, a folder of them, a dict of the
+    questionnaire's data (as the YAML would give), or a list of those.
+
+    `uncertainty` True draws DEFAULT_SAMPLES samples, a number that many; `what_if` takes
+    'path=value' changes as --what-if does. Iterate the assessment for one ServiceResult per
+    service; `.to_dict()` is the document `acvnum estimate --format json` writes.
+    """
+    settings = Settings(
+        factors_file=str(factors) if factors else None,
+        population=population,
+        samples=(DEFAULT_SAMPLES if uncertainty is True else int(uncertainty)) or None,
+        seed=seed,
+        levers=levers,
+        what_if=tuple(what_if),
+    )
+    table = load_factors(settings.factors_file)
+    return assess_services(_services(_inputs(questionnaire), table), table, settings)
