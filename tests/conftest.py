@@ -97,8 +97,9 @@ def _show_warning(
 def _process_state(argv: list[str], cwd: Path, stdin: str | None, env: dict[str, str]):
     """Give the CLI a process of its own for one run, then put everything back: argv and
     `__main__` (click names the program from them: `python -m acvnum`), standard streams,
-    environment, working directory, warning filters, the garbage collector's settings and
-    the typer app's registered commands (each run registers the ones it needs)."""
+    environment, working directory, warning filters, the recursion limit, the garbage
+    collector's settings and the typer app's registered commands (each run registers the
+    ones it needs)."""
     from acvnum import __main__ as entry  # the package is imported only by tests that run it
     from acvnum import cli
 
@@ -106,6 +107,7 @@ def _process_state(argv: list[str], cwd: Path, stdin: str | None, env: dict[str,
     saved = (sys.argv, sys.modules["__main__"], sys.stdin, sys.stdout, sys.stderr)
     saved_cwd = os.getcwd()
     saved_gc = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    saved_recursion = sys.getrecursionlimit()
     saved_commands = list(cli.app.registered_commands)
     out, err = _stream(), _stream()
     err.reconfigure(errors="backslashreplace")
@@ -132,6 +134,7 @@ def _process_state(argv: list[str], cwd: Path, stdin: str | None, env: dict[str,
             gc.unfreeze()
         gc.set_threshold(*saved_gc[1])
         (gc.enable if saved_gc[0] else gc.disable)()
+        sys.setrecursionlimit(saved_recursion)
         cli.app.registered_commands[:] = saved_commands
 
 
