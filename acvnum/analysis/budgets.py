@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from acvnum.analysis.comparison import PERS, CriterionChange, Snapshot, compare, from_result
 from acvnum.calculation.results import ServiceResult
 from acvnum.errors import InputError, Problem
+from acvnum.escaping import shorten
 from acvnum.questionnaire.models import Budget
 from acvnum.questionnaire.units import DAYS_PER_YEAR, UnitError, parse_fraction
 
@@ -134,6 +135,8 @@ _CLI_BUDGET = re.compile(
     r"^\s*(?P<criterion>[^<>=\s]+)\s*<=\s*(?P<limit>.+?)\s*/\s*(?P<per>\w+)\s*$"
 )
 _BOUNDARY = re.compile(r"\s*boundary$", re.IGNORECASE)
+#: A budget is a few words ('climate_change<=2g/visit'): longer is refused before parsing.
+MAX_CLI_BUDGET_CHARS = 200
 CLI_FORM = "write CRITERION<=LIMIT/PER, e.g. 'climate_change<=2g/visit' or 'all<=1%boundary/user'"
 
 
@@ -143,6 +146,10 @@ class BudgetSyntaxError(ValueError):
 
 def parse_cli_budget(text: str) -> Budget:
     """'climate_change<=2g/visit' or 'all<=1%boundary/user' -> Budget, validated as in a file."""
+    if len(text) > MAX_CLI_BUDGET_CHARS:
+        raise BudgetSyntaxError(
+            f"--budget {shorten(text)!r}: too long (at most {MAX_CLI_BUDGET_CHARS} characters)"
+        )
     match = _CLI_BUDGET.match(text)
     if not match:
         raise BudgetSyntaxError(f"--budget {text!r}: {CLI_FORM}")

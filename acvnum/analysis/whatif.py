@@ -29,6 +29,7 @@ from acvnum.analysis.variants import (
 )
 from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.errors import InputError, WhatIfError
+from acvnum.escaping import shorten
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire, dotted
@@ -97,26 +98,38 @@ def check_path(path: modelpath.Path) -> None:
         raise WhatIfError(f"{dotted(path)} is a section: change one of its keys ({keys})")
 
 
+#: A path and one value: longer is refused before any parsing, quoting only its start.
+MAX_WHATIF_CHARS = 300
+
+
 def parse_assignment(text: str) -> Assignment:
     """'usage.data_per_visit=1MB' -> Assignment; a bad path or value raises WhatIfError."""
+    if len(text) > MAX_WHATIF_CHARS:
+        raise WhatIfError(
+            f"--what-if {shorten(text)}: too long (at most {MAX_WHATIF_CHARS} characters)"
+        )
     path_text, equals, value_text = text.partition("=")
     if not equals or not value_text.strip():
-        raise WhatIfError(f"--what-if {text}: write PATH=VALUE, e.g. usage.data_per_visit=1MB")
+        raise WhatIfError(
+            f"--what-if {shorten(text)}: write PATH=VALUE, e.g. usage.data_per_visit=1MB"
+        )
     try:
         path = modelpath.parse(path_text)
         check_path(path)
         value = load_scalar(value_text)
     except (modelpath.PathError, WhatIfError) as error:
-        raise WhatIfError(f"--what-if {text}: {error}") from None
+        raise WhatIfError(f"--what-if {shorten(text)}: {error}") from None
     except InputError as error:
         reason = error.problems[0].message
-        shown = text if len(text) <= 80 else f"{text[:77]}..."
-        raise WhatIfError(f"--what-if {shown}: cannot read the value: {reason}") from None
+        raise WhatIfError(f"--what-if {shorten(text)}: cannot read the value: {reason}") from None
     except yaml.YAMLError:
-        raise WhatIfError(f"--what-if {text}: cannot read the value {value_text!r}") from None
+        raise WhatIfError(
+            f"--what-if {shorten(text)}: cannot read the value {value_text!r}"
+        ) from None
     if isinstance(value, dict | list):
         raise WhatIfError(
-            f"--what-if {text}: the value must be a single value, not a {type(value).__name__}"
+            f"--what-if {shorten(text)}: the value must be a single value, "
+            f"not a {type(value).__name__}"
         )
     return Assignment(text, path, value)
 
@@ -130,14 +143,14 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
             if part >= len(node):
                 where = dotted(path[:depth])
                 raise WhatIfError(
-                    f"--what-if {assignment.text}: {where} has {len(node)} item(s), "
+                    f"--what-if {shorten(assignment.text)}: {where} has {len(node)} item(s), "
                     f"so [{part}] does not exist (the first is [0])"
                 )
         elif node.get(part) is None:
             if isinstance(path[depth + 1], int):
                 absent = created or dotted(path[: depth + 1])
                 raise WhatIfError(
-                    f"--what-if {assignment.text}: {absent} is absent from the file, "
+                    f"--what-if {shorten(assignment.text)}: {absent} is absent from the file, "
                     f"so [{path[depth + 1]}] does not exist: describe it in the file first"
                 )
             created = created or dotted(path[: depth + 1])

@@ -43,7 +43,8 @@ RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
 _END = rf"{units.NUMBER}\s*[^\d\s.][^.]*?|{units.NUMBER}"
 _RANGE = re.compile(rf"^\s*(?P<low>{_END})\s*\.\.(?!\.)\s*(?P<high>{_END})\s*$")
 #: '2 MB...4 MB' or '2 MB…4 MB': a range with the wrong separator, not a low end of 0.4 MB.
-_ELLIPSIS = re.compile(r"\d[^.…]*(?:\.{3,}|…)")
+#: Searching from the last digit before the dots (`[^.…\d]`) keeps the search linear.
+_ELLIPSIS = re.compile(r"\d[^.…\d]*(?:\.{3,}|…)")
 
 
 def _is_text(annotation: Any) -> bool:
@@ -101,8 +102,9 @@ def _quantity_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
         return [
             found for i, value in enumerate(data) for found in _quantity_texts(value, (*path, i))
         ]
-    if isinstance(data, str) and _pattern(path) not in TEXT_FIELDS:
-        return [(path, data)]
+    # Longer texts are no quantity: the unit reader refuses them, quoting only their start.
+    if isinstance(data, str) and len(data) <= units.MAX_QUANTITY_CHARS:
+        return [] if _pattern(path) in TEXT_FIELDS else [(path, data)]
     return []
 
 

@@ -154,7 +154,12 @@ ENERGY = Dimension(
 DIMENSIONS = (DATA, TIME, POWER, MASS, ENERGY)
 
 NUMBER = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_QUANTITY = re.compile(rf"^\s*(?P<number>{NUMBER})\s*(?P<unit>[^\d\s].*?)?\s*$")
+#: Matched against stripped text: no trailing `\s*` after a lazy unit, which made the time
+#: grow with the square of a run of spaces.
+_QUANTITY = re.compile(rf"(?P<number>{NUMBER})\s*(?P<unit>[^\d\s].*)?")
+#: The longest quantity text read ('1.5e3 kWh..2e3 kWh / month' needs ~30): a cap, so no
+#: pattern ever runs over a megabyte-long value, and messages quote it whole.
+MAX_QUANTITY_CHARS = 100
 #: Forms YAML 1.1 read as numbers (1:30 = 90, 0x10 = 16); the loader keeps them as text.
 _CLOCK = re.compile(r"^\s*[-+]?\d+(?::\d+)+(?:\.\d*)?\s*$")
 _RADIX = re.compile(r"^\s*[-+]?0[xXoObB][0-9a-fA-F_]+\s*$")
@@ -177,10 +182,20 @@ def _refuse_number_forms(text: str) -> None:
         raise UnitError(f"{text!r} is not a decimal number: write it in decimal, e.g. 16")
 
 
+def check_length(text: str) -> None:
+    """Refuse a quantity text longer than MAX_QUANTITY_CHARS, quoting only its start."""
+    if len(text) > MAX_QUANTITY_CHARS:
+        raise UnitError(
+            f"{text[:20]!r}... is {len(text)} characters long: a quantity takes at most "
+            f"{MAX_QUANTITY_CHARS}"
+        )
+
+
 def split_quantity(text: str) -> tuple[float, str | None]:
     """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None)."""
+    check_length(text)
     _refuse_number_forms(text)
-    match = _QUANTITY.match(text)
+    match = _QUANTITY.fullmatch(text.strip())
     if not match:
         raise UnitError(
             f"cannot read {text!r} as a quantity: write a number and a unit, e.g. '2.5 MB'"
@@ -208,6 +223,7 @@ def parse_number(value: object) -> float:
         raise UnitError(f"expected a number such as 2, got {value!r}")
     if isinstance(value, int | float):
         return _finite(float(value), value)
+    check_length(value)
     if _CLOCK.match(value) or _RADIX.match(value):
         raise UnitError(f"expected a plain decimal number such as 24, got {value!r}")
     number, unit = split_quantity(value)
@@ -263,6 +279,7 @@ def parse_frequency(value: object) -> Frequency:
         raise UnitError(f"expected a count such as 24 or a rate such as '2 / month', got {value!r}")
     if isinstance(value, int | float):
         return Frequency(_finite(float(value), value))
+    check_length(value)
     text = value.replace(" per ", "/").replace(" par ", "/")
     if "/" not in text:
         number, unit = split_quantity(text)
@@ -274,6 +291,8 @@ def parse_frequency(value: object) -> Frequency:
     if unit is not None:
         raise UnitError(f"cannot read {value!r}: the count before '/' takes no unit")
     per_text = per_text.strip()
+    if not per_text:
+        raise UnitError(f"cannot read {value!r}: write the time after '/', e.g. '2 / month'")
     per = parse(per_text if per_text[:1].isdigit() else f"1 {per_text}", TIME, "s")
     if per <= 0:
         raise UnitError(f"cannot read {value!r}: the time after '/' must be positive")

@@ -3,6 +3,8 @@ command-line budgets, and the baseline judgement on hand-made snapshots."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import yaml
 from conftest import MINIMAL
@@ -285,3 +287,13 @@ def test_a_check_judges_a_copy_and_leaves_the_result_as_it_was(result):
     assert result.budgets == ()
     assert check.result.budgets == tuple(check.budgets) and len(check.budgets) == 1
     assert check.result.criteria == result.criteria
+
+
+def test_a_megabyte_cli_budget_is_refused_in_well_under_a_second_quoting_its_start():
+    # 'x<=1' then a megabyte of spaces: the lazy limit before '\s*/' took quadratic time.
+    text = "climate_change<=1" + " " * 1_000_000 + "x/visit"
+    started = time.perf_counter()
+    with pytest.raises(BudgetSyntaxError, match="too long") as caught:
+        parse_cli_budget(text)
+    assert time.perf_counter() - started < 0.2
+    assert len(str(caught.value)) < 200

@@ -142,7 +142,7 @@ def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("usage.users=" + "9" * 5000, "a number with 5000 digits"),
+        ("usage.users=" + "9" * 250, "a number with 250 digits"),
         (
             "usage.users=[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
             "levels",
@@ -160,3 +160,12 @@ def test_a_sexagesimal_duration_is_not_read_as_hours():
     # YAML 1.1 would read 1:30 as 90 (minutes here): the questionnaire reader keeps it as text,
     # which the duration parser then refuses
     assert parse_assignment("usage.visit_duration=1:30").value == "1:30"
+
+
+def test_a_long_what_if_is_refused_quoting_only_its_start():
+    # A 120 kB value was echoed in full; the cap refuses it before the YAML reader runs.
+    text = "usage.data_per_visit=" + "1" * 120_000
+    with pytest.raises(WhatIfError, match=r"too long \(at most 300 characters\)") as caught:
+        parse_assignment(text)
+    assert len(str(caught.value)) < 200
+    assert "120021 characters" in str(caught.value)

@@ -68,7 +68,7 @@ def test_follow_up_questions_are_skipped_when_there_is_nothing_to_ask():
     [
         ("visit_duration", "1:30", "'1:30' is ambiguous (hours:minutes or minutes:seconds?)"),
         ("users", "0x10", "expected a plain decimal number such as 24, got '0x10'"),
-        ("users", "9" * 5000, "is not a finite number"),
+        ("users", "9" * 5000, "is 5000 characters long: a quantity takes at most 100"),
     ],
 )
 def test_answers_yaml_1_1_would_misread_are_refused(key, text, reason):

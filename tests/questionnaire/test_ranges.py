@@ -1,5 +1,7 @@
 """Questionnaire ranges (low..high): central value, both ends validated, located errors."""
 
+import time
+
 import pytest
 from conftest import MINIMAL
 
@@ -83,3 +85,15 @@ def test_a_range_of_replicas_may_centre_between_whole_numbers():
     assert b.central.hosting.storage.replicas == pytest.approx(6**0.5)
     with pytest.raises(InputError, match=r"replicas must be a whole number, got 2\.5"):
         bounds(text.replace("2..3", "2.5..3"))
+
+
+def test_a_megabyte_quantity_is_refused_by_length_in_well_under_a_second():
+    # '1 x', a megabyte of spaces, 'y': the range and ellipsis patterns took time growing with
+    # the square of such a run (80 kB: 19 s); longer texts than a quantity are no longer scanned.
+    value = "1 x" + " " * 1_000_000 + "y"
+    document = parse_yaml(MINIMAL.replace("10 MB", f'"{value}"'), "q.yaml")
+    started = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        validate_ranges(document)
+    assert time.perf_counter() - started < 1.0
+    assert "a quantity takes at most 100" in str(caught.value)

@@ -2,6 +2,7 @@
 
 import math
 import re
+import time
 
 import pytest
 
@@ -155,3 +156,41 @@ def test_plain_numbers(value, expected):
 def test_plain_number_refusals(value, message):
     with pytest.raises(UnitError, match=re.escape(message)):
         units.parse_number(value)
+
+
+# --- linear time and length caps (issue 11) ---------------------------------------------------
+
+#: Texts that took time growing with the square of their length before the cap: a unit
+#: followed by a long run of spaces, digits and spaces, a long run of digits.
+_SLOW_SHAPES = ["1 x" + " " * 1_000_000 + "y", "1 " * 500_000 + "MB", "1" * 1_000_000 + " x"]
+
+
+@pytest.mark.parametrize("text", _SLOW_SHAPES, ids=["spaces", "digits-spaces", "digits"])
+def test_a_megabyte_quantity_is_refused_in_well_under_a_second(text):
+    started = time.perf_counter()
+    for parse in (units.split_quantity, units.parse_frequency, units.parse_number):
+        with pytest.raises(UnitError, match=r"characters long: a quantity takes at most 100"):
+            parse(text)
+    assert time.perf_counter() - started < 0.2
+
+
+def test_a_refused_long_quantity_is_quoted_by_its_start_only():
+    with pytest.raises(UnitError) as caught:
+        units.split_quantity("2 MB" + " " * 5000)
+    assert len(str(caught.value)) < 120
+    assert "5004 characters" in str(caught.value)
+
+
+def test_a_quantity_of_exactly_the_cap_is_read():
+    text = "2" + " " * (units.MAX_QUANTITY_CHARS - 3) + "MB"
+    assert len(text) == units.MAX_QUANTITY_CHARS
+    assert units.parse(text, DATA, "MB") == pytest.approx(2e6)
+
+
+def test_spaces_around_a_quantity_are_still_allowed():
+    assert units.split_quantity("  2.5 MB \n") == (2.5, "MB")
+
+
+def test_a_rate_with_nothing_after_the_slash_is_refused_not_read_per_second():
+    with pytest.raises(UnitError, match="write the time after '/'"):
+        units.parse_frequency("0.0001 /")
