@@ -12,6 +12,7 @@ from conftest import EXAMPLES, MINIMAL, run_cli
 
 import acvnum
 from acvnum.errors import InputError
+from acvnum.reference.factors import load_factors
 
 
 def test_import_stays_cheap():
@@ -35,10 +36,11 @@ def test_to_dict_is_the_documents_json(tmp_path):
 
 
 def test_a_dict_is_a_questionnaire(write_yaml):
-    """MINIMAL: 1000 users x 10 visits x 6 min on a 75 W laptop = 1000 h x 75 W = 75 kWh
-    of terminal use; the same data as a dict or a file gives the same figures."""
+    """MINIMAL: 1000 users x 10 visits x 6 min = 1000 laptop-hours, so terminal use is
+    1000 h x the laptop's power in W / 1000 kWh; a dict or a file gives the same figures."""
     (from_dict,) = acvnum.estimate(yaml.safe_load(MINIMAL), levers=0)
-    assert from_dict.criteria["energy"].by_tier["terminals"] == pytest.approx(75.0)
+    watts = load_factors().value("device.laptop.power")  # 26.5 W (ADEME Impact CO2, 2026)
+    assert from_dict.criteria["energy"].by_item["terminals.use.laptop"] == pytest.approx(watts)
     (from_file,) = acvnum.estimate(write_yaml(MINIMAL), levers=0)
     assert from_dict.criteria == from_file.criteria
     assert from_dict.source_file == "<dict 0>"
