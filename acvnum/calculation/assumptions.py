@@ -11,6 +11,7 @@ from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.calculation.results import Assumption
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
+    AI,
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
     NETWORK_TYPES,
@@ -160,6 +161,72 @@ def _device_value(quantity: str, value: float) -> str:
     return f"{value:g} W"
 
 
+def _ai_model(ai: AI, table: FactorTable) -> list[Assumption]:
+    """The model's size: given in parameters, or the cited size of its class."""
+    m = ai.model
+    if m.size is None:
+        active = m.parameters if m.active_parameters is None else m.active_parameters
+        return [
+            Assumption("ai.model.parameters", f"{m.parameters:g}B", "input", QUESTIONNAIRE),
+            _given_or_design(
+                "ai.model.active_parameters", f"{active:g}B", m.active_parameters is not None
+            ),
+        ]
+    size = table[f"ai.size_{m.size}.parameters"]
+    rows = [Assumption(f"ai.model.size ({m.size})", f"{size.value:g}B", "default", size.source)]
+    if m.size == "frontier":
+        rows.append(
+            _factor(table, "ai.model.active_share", "ai.size_frontier.active_share", fraction=True)
+        )
+    return rows
+
+
+def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    """The AI block's answers, and the method's defaults behind them."""
+    ai = q.ai
+    if ai is None:
+        return []
+    if ai.requests_per_visit is not None:
+        requests = Assumption(
+            "ai.requests_per_visit", f"{ai.requests_per_visit:g}", "input", QUESTIONNAIRE
+        )
+    else:
+        requests = Assumption(
+            "ai.requests_per_user", str(ai.requests_per_user), "input", QUESTIONNAIRE
+        )
+    rows = [
+        requests,
+        Assumption("ai.output_tokens", f"{ai.output_tokens:g}", "input", QUESTIONNAIRE),
+        *_ai_model(ai, table),
+        _factor(table, "ai.batch_size", "ai.default.batch_size"),
+        _factor(table, "ai.hardware.lifetime", "ai.hardware.lifetime"),
+    ]
+    hosted = ai.self_hosted
+    if hosted is None:
+        rows.append(_factor(table, "ai.pue (API)", "ai.api.pue"))
+        spread = table["ai.api.grid_scale"]
+        rows.append(Assumption("ai.location (API)", DEFAULT_REGION, "default", spread.source))
+        return rows
+    utilization = None if hosted.utilization is None else _fmt_fraction(hosted.utilization)
+    pue = hosted.pue or (q.hosting.pue if q.hosting else None)
+    location = hosted.location or (q.hosting.location if q.hosting else None)
+    rows += [
+        Assumption("ai.self_hosted.gpus", f"{hosted.gpus:g}", "input", QUESTIONNAIRE),
+        _given_or_factor(
+            table, "ai.self_hosted.utilization", utilization, "ai.default.utilization", True
+        ),
+        _given_or_factor(
+            table,
+            "ai.self_hosted.pue",
+            None if pue is None else f"{pue:g}",
+            "datacenter.default.pue",
+        ),
+        _region(table, "ai.self_hosted.location", location),
+        _factor(table, "ai.gpu.power", "ai.gpu.power"),
+    ]
+    return rows
+
+
 def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
     factor's default."""
@@ -232,6 +299,7 @@ def collect(
         *_usage(q, table),
         *_hosting(q, table),
         _terminals_location(q),
+        *_ai(q, table),
         *_device_factors(q, table),
     ]
     return [_as_written(row, ranges or {}) for row in rows]
@@ -248,4 +316,6 @@ def warnings(q: Questionnaire) -> list[str]:
         found.append("warning.default_user_location")
     if q.hosting is not None and q.hosting.location is None:
         found.append("warning.default_host_location")
+    if q.ai is not None and q.ai.self_hosted is None:
+        found.append("warning.ai_api_region")
     return found

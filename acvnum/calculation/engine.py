@@ -16,6 +16,7 @@ from acvnum.calculation.inventory import (
     ACTIVITIES,
     PHASES,
     TIERS,
+    Activity,
     ServiceArrays,
     inventory,
     label_mask,
@@ -32,6 +33,8 @@ _EMBODIED = {
     ("network", "mobile"): "network.mobile",
     ("network", "box"): "network.box",
     ("datacenter", "servers"): "server.physical",
+    ("datacenter", "ai_gpus"): "ai.gpu",
+    ("datacenter", "ai_servers"): "ai.server",
 }
 
 
@@ -50,6 +53,16 @@ def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
     return table[[unique.index(r) for r in regions]]
 
 
+def _ai_grid(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(N, S, criteria) per kWh where AI runs: an API's world mix spans `ai.api.grid_scale`
+    (its data centres are unknown); the energy criterion stays 1 kWh per kWh."""
+    grid = _grid(f, s.ai.region)
+    scale = np.where(s.ai.api[..., np.newaxis] == 1, f["ai.api.grid_scale"][:, np.newaxis], 1.0)
+    scale = np.broadcast_to(scale, grid.shape).copy()
+    scale[..., ENERGY] = 1.0
+    return grid * scale
+
+
 def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]:
     """One row per activity, each broadcastable to (N, S, criteria).
 
@@ -58,7 +71,12 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     """
     users_grid, host_grid = _grid(f, s.user_region), _grid(f, s.host_region)
     terminals_grid = _grid(f, s.terminal_region)
-    grids = {"terminals": terminals_grid, "network": users_grid, "datacenter": host_grid}
+    grids = {
+        "terminals": terminals_grid,
+        "network": users_grid,
+        "datacenter": host_grid,
+        "ai": _ai_grid(s, f),
+    }
     storage = np.where(
         s.storage_hdd[..., np.newaxis] == 1,
         _impact_vector(f, "storage.hdd"),
@@ -67,7 +85,7 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     rows = []
     for activity in ACTIVITIES:
         if activity.phase == "use":
-            rows.append(grids[activity.tier])
+            rows.append(grids[_grid_of(activity)])
         elif activity.item == "storage":
             rows.append(storage)
         else:
@@ -80,6 +98,11 @@ def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     shape = (s.count, f.samples, len(CRITERION_IDS))
     rows = characterisation_rows(s, f)
     return np.stack([np.broadcast_to(row, shape) for row in rows], axis=2)
+
+
+def _grid_of(activity: Activity) -> str:
+    """Whose electricity a use activity draws: its tier's, or the AI's for AI inference."""
+    return "ai" if activity.item == "ai" else activity.tier
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from acvnum.calculation.workloads import AIArrays, ai_arrays, ai_inventory
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     DEFAULT_NETWORK_MODEL,
@@ -33,6 +34,9 @@ class Activity:
     phase: str
     item: str
     unit: str
+    #: From an optional block of the questionnaire: left out of the by-item breakdowns of a
+    #: service that does not use it, so that such a service reads as it did before the block.
+    optional: bool = False
 
 
 ACTIVITIES: tuple[Activity, ...] = (
@@ -48,6 +52,10 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("datacenter", "use", "servers", "kWh"),
     Activity("datacenter", "manufacturing", "storage", "TB-lifetime"),
     Activity("datacenter", "use", "storage", "kWh"),
+    # Optional workload blocks (acvnum.calculation.workloads): zero when a block is absent.
+    Activity("datacenter", "use", "ai", "kWh", optional=True),
+    Activity("datacenter", "manufacturing", "ai_gpus", "GPU share", optional=True),
+    Activity("datacenter", "manufacturing", "ai_servers", "server share", optional=True),
 )
 TIERS = ("terminals", "network", "datacenter")
 PHASES = ("manufacturing", "use")
@@ -105,6 +113,7 @@ class ServiceArrays:
     storage_hdd: np.ndarray
     replicas: np.ndarray
     servers: ServerArrays
+    ai: AIArrays
     #: Per-service multipliers of device factors, (N, 1) each: the hook for levers that
     #: change a model assumption rather than an answer (e.g. devices kept longer).
     factor_scale: dict[str, np.ndarray] = field(default_factory=dict)
@@ -217,6 +226,7 @@ def service_arrays(
         storage_hdd=_column([float(s is not None and s.type == "hdd") for s in storage]),
         replicas=_column([s.replicas if s else None for s in storage]),
         servers=_server_arrays(services),
+        ai=ai_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
 
@@ -326,6 +336,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     device_manufacturing, device_kwh = _terminals(s, f)
     server_manufacturing, server_kwh = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
+    ai_kwh, ai_gpus, ai_servers = ai_inventory(s.ai, f, s.period_years, f["datacenter.default.pue"])
     shape = (s.count, f.samples)
     columns = [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
@@ -335,5 +346,8 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         server_kwh,
         storage_manufacturing,
         storage_kwh,
+        ai_kwh,
+        ai_gpus,
+        ai_servers,
     ]
     return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

@@ -121,6 +121,12 @@ def _item_key(index: int) -> str:
     return f"{activity.tier}.{activity.phase}.{activity.item}"
 
 
+def _shown_activities(contributions: np.ndarray) -> list[int]:
+    """Every activity, but an optional block's only where the service uses it."""
+    used = np.any(contributions != 0, axis=1)
+    return [a for a, activity in enumerate(ACTIVITIES) if not activity.optional or used[a]]
+
+
 def criteria_results(
     contributions: np.ndarray,
     users: float,
@@ -132,6 +138,7 @@ def criteria_results(
     by_tier = label_mask("tier", TIERS) @ contributions
     by_phase = label_mask("phase", PHASES) @ contributions
     totals = contributions.sum(axis=0)
+    shown = _shown_activities(contributions)
     results = {}
     for c, cid in enumerate(CRITERION_IDS):
         total = float(totals[c])
@@ -148,7 +155,7 @@ def criteria_results(
             per_visit=total / visits if visits else 0.0,
             by_tier={t: float(by_tier[i, c]) for i, t in enumerate(TIERS)},
             by_phase={p: float(by_phase[i, c]) for i, p in enumerate(PHASES)},
-            by_item={_item_key(a): float(contributions[a, c]) for a in range(len(ACTIVITIES))},
+            by_item={_item_key(a): float(contributions[a, c]) for a in shown},
             boundary=comparison,
         )
     return results

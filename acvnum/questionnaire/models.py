@@ -118,6 +118,13 @@ VisitFrequency = Annotated[
 ]
 
 
+RequestFrequency = Annotated[
+    units.Frequency,
+    BeforeValidator(units.parse_frequency),
+    _written_as("", "20 / month", "5 / day", 240, plain="counting requests over the whole period"),
+]
+
+
 class StrictModel(BaseModel):
     """Unknown keys are errors; values are never coerced silently."""
 
@@ -471,6 +478,168 @@ class Hosting(StrictModel):
         return _check_range(value, "environments", 1, 20)
 
 
+# --- optional workload blocks (issue 13): AI inference, video, messages -----------------
+
+AI_SIZES = ("small", "medium", "large", "frontier")
+VIDEO_QUALITIES = ("audio", "sd", "hd", "full_hd", "uhd")
+CLOUD_PROVIDERS = ("aws", "azure", "gcp", "ovhcloud", "scaleway")
+_PARAMETER_SCALE = {"": 1.0, "m": 1e-3, "b": 1.0, "t": 1e3}
+_PARAMETERS = re.compile(rf"^\s*(?P<number>{units.NUMBER})\s*(?P<scale>[mbtMBT]?)\s*$")
+
+
+def parse_parameters(value: object) -> float:
+    """'70B', '1.8 T', '350M' or a plain number -> billions of parameters."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise units.UnitError(f"expected a parameter count such as '70B' or 8, got {value!r}")
+    if isinstance(value, int | float):
+        return units.parse_number(value)
+    match = _PARAMETERS.match(value)
+    if not match:
+        raise units.UnitError(
+            f"cannot read {value!r} as a parameter count: write '8B', '70 B', '1.8T' or '350M' "
+            "(a plain number is in billions)"
+        )
+    return float(match["number"]) * _PARAMETER_SCALE[match["scale"].lower()]
+
+
+Parameters = Annotated[
+    float,
+    BeforeValidator(parse_parameters),
+    _written_as("billion", "70B", "1.8T", 8, plain="in billions of parameters"),
+]
+
+
+class AIModelSize(StrictModel):
+    """The model: its size in parameters, or a named size class."""
+
+    size: Literal["small", "medium", "large", "frontier"] | None = Field(
+        None,
+        description="a size class when the parameters are not known: small (~8B), medium "
+        "(~70B), large (~405B), frontier (a mixture of experts of ~1.8T)",
+    )
+    parameters: Parameters | None = Field(
+        None,
+        description="total parameters (all experts of a mixture of experts)",
+        json_schema_extra=_bounds(exclusiveMinimum=0, maximum=1e5),
+    )
+    active_parameters: Parameters | None = Field(
+        None,
+        description="parameters active per token (mixtures of experts); default: all",
+        json_schema_extra=_bounds(exclusiveMinimum=0, maximum=1e5),
+    )
+
+    @field_validator("parameters", "active_parameters")
+    @classmethod
+    def parameters_plausible(cls, value: float | None) -> float | None:
+        if value is not None and not 1e-3 <= value <= 1e5:
+            raise ValueError(
+                f"a model has between 1 million and 100 trillion parameters, got {value:g} billion"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def size_or_parameters(self) -> AIModelSize:
+        if (self.size is None) == (self.parameters is None):
+            raise ValueError("give either 'size' or 'parameters'")
+        if self.size is not None and self.active_parameters is not None:
+            raise ValueError("'active_parameters' goes with 'parameters', not with 'size'")
+        active, total = self.active_parameters, self.parameters
+        if active is not None and total is not None and active > total:
+            raise ValueError(
+                f"active_parameters ({active:g}B) cannot exceed parameters ({total:g}B)"
+            )
+        return self
+
+
+class SelfHosted(StrictModel):
+    """GPU servers run for the service: counted whole over the period, whatever the load."""
+
+    gpus: PlainNumber = Field(
+        description="NVIDIA H100-class GPUs kept running for the service",
+        json_schema_extra=_bounds(1, 1e5, type="integer"),
+    )
+    utilization: Fraction | None = Field(None, description="average GPU load")
+    location: str | None = Field(
+        None, description="data-centre country (ISO 3166-1 alpha-3); default: hosting.location"
+    )
+    pue: PlainNumber | None = Field(
+        None, description="power usage effectiveness, 1.0 to 4.0", json_schema_extra=_bounds(1, 4)
+    )
+
+    @field_validator("gpus")
+    @classmethod
+    def gpus_whole(cls, value: float, info: ValidationInfo) -> float:
+        return _whole(_check_range(value, "gpus", 1, 1e5), "gpus", info)
+
+    @field_validator("pue")
+    @classmethod
+    def pue_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "PUE", 1.0, 4.0)
+
+
+class Training(StrictModel):
+    """A training or fine-tuning run, amortised over the time its model is used."""
+
+    gpu_hours: PlainNumber = Field(
+        description="GPU-hours of the run (H100-class)",
+        json_schema_extra=_bounds(exclusiveMinimum=0, maximum=1e9),
+    )
+    amortised_over: LongDuration = Field(
+        description="how long the trained model serves; the period takes its share",
+        json_schema_extra=_bounds(1 / units.DAYS_PER_YEAR, 30),
+    )
+
+    @field_validator("gpu_hours")
+    @classmethod
+    def hours_plausible(cls, value: float) -> float:
+        return _check_range(value, "gpu_hours", 1e-3, 1e9)
+
+    @field_validator("amortised_over")
+    @classmethod
+    def amortisation_plausible(cls, value: float) -> float:
+        if not units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR:
+            raise ValueError("amortised_over must be between 1 day and 30 years")
+        return value
+
+
+class AI(StrictModel):
+    """AI inference: requests, output tokens and the model answering them."""
+
+    requests_per_visit: PlainNumber | None = Field(
+        None,
+        description="AI requests in an average visit (give this or requests_per_user)",
+        json_schema_extra=_bounds(0, 1e4),
+    )
+    requests_per_user: RequestFrequency | None = Field(
+        None, description="AI requests per user: a count over the period or a rate"
+    )
+    output_tokens: PlainNumber = Field(
+        description="tokens generated per request (about 0.75 English words each)",
+        json_schema_extra=_bounds(0, 1e6),
+    )
+    model: AIModelSize = Field(description="the model's size in parameters, or a size class")
+    self_hosted: SelfHosted | None = Field(
+        None, description="GPU servers of your own; without it, a provider's API is used"
+    )
+    training: Training | None = Field(None, description="a training or fine-tuning run")
+
+    @field_validator("requests_per_visit")
+    @classmethod
+    def requests_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "requests_per_visit", 0, 1e4)
+
+    @field_validator("output_tokens")
+    @classmethod
+    def tokens_plausible(cls, value: float) -> float:
+        return _check_range(value, "output_tokens", 0, 1e6)
+
+    @model_validator(mode="after")
+    def one_request_count(self) -> AI:
+        if (self.requests_per_visit is None) == (self.requests_per_user is None):
+            raise ValueError("give exactly one of 'requests_per_visit' or 'requests_per_user'")
+        return self
+
+
 BUDGET_CRITERIA = (*CRITERION_IDS, "all")
 #: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
 _CO2_SUFFIX = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
@@ -584,6 +753,7 @@ class Questionnaire(StrictModel):
     terminals: Terminals | None = Field(
         None, description="users' devices: lifetime, hours a day and power per type, location"
     )
+    ai: AI | None = Field(None, description="optional: AI inference inside the service")
     budgets: list[Budget] = Field(
         default_factory=list, description="limits that `acvnum check` enforces"
     )
@@ -643,6 +813,10 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "budgets": Budget,
     "terminals": Terminals,
     **{device: DeviceSettings for device in DEVICE_TYPES},
+    "ai": AI,
+    "model": AIModelSize,
+    "self_hosted": SelfHosted,
+    "training": Training,
 }
 
 

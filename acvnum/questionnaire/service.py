@@ -37,6 +37,8 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
         places.append((("hosting", "location"), q.hosting.location))
     if q.terminals is not None:
         places.append((("terminals", "location"), q.terminals.location))
+    if q.ai is not None and q.ai.self_hosted is not None:
+        places.append((("ai", "self_hosted", "location"), q.ai.self_hosted.location))
     return [
         service.document.problem(
             path,
@@ -50,8 +52,12 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
 def _normalise(document: Document) -> None:
     """Country codes are case-insensitive."""
     data = document.data
-    for section in ("usage", "hosting", "terminals"):
-        part = data.get(section) if isinstance(data, dict) else None
+    ai = data.get("ai") if isinstance(data, dict) else None
+    sections = [
+        data.get(s) if isinstance(data, dict) else None for s in ("usage", "hosting", "terminals")
+    ]
+    sections.append(ai.get("self_hosted") if isinstance(ai, dict) else None)
+    for part in sections:
         if isinstance(part, dict) and isinstance(part.get("location"), str):
             part["location"] = part["location"].strip().upper()
 

@@ -1,0 +1,176 @@
+"""The optional workload blocks of a questionnaire as inventory quantities (issue 13).
+
+AI inference follows the method published by EcoLogits (GenAI Impact, ecologits.ai): GPU
+energy and generation time per output token are fits on the active parameters and the batch
+size; the GPUs a model needs follow from its total parameters and the memory of one GPU;
+the server around the GPUs and the hardware's manufacturing are allocated by the GPUs used
+and by the generation time over the hardware's life. A self-hosted model is counted whole:
+its GPU servers run for the service over the period, whatever the traffic.
+
+Same conventions as acvnum.calculation.inventory: per-service inputs are (N, 1) columns, NaN
+means "not given", factor values are (S,), results broadcast to (N, S). A service without a
+block has zeros in its rows, so its result is exactly what it was before the blocks existed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import AI, Questionnaire
+from acvnum.reference.factors import FactorValues
+
+HOURS_PER_YEAR = units.DAYS_PER_YEAR * 24
+SECONDS_PER_HOUR = units.SECONDS_PER_HOUR
+#: Where an API's requests are served when nobody knows: the world electricity mix.
+API_REGION = "WLD"
+
+
+def _column(values: list[float | None]) -> np.ndarray:
+    """Per-service scalars -> (N, 1), None -> NaN."""
+    return np.array([np.nan if v is None else v for v in values], dtype=float)[:, np.newaxis]
+
+
+@dataclass(frozen=True)
+class AIArrays:
+    """The `ai:` blocks of N services, in base units: (N, 1) columns, 0 where absent."""
+
+    requests: np.ndarray  # over the period, all users
+    output_tokens: np.ndarray
+    parameters: np.ndarray  # billions; NaN where a size class is named
+    active_parameters: np.ndarray  # billions; NaN: all parameters are active
+    size: list[str | None]  # the named size class, per service
+    self_hosted: np.ndarray  # 1 where the model runs on the service's own GPUs
+    gpus: np.ndarray  # self-hosted GPUs
+    utilization: np.ndarray  # self-hosted GPUs' load; NaN: the default
+    pue: np.ndarray  # NaN: the default for the way it is served
+    training_gpu_hours: np.ndarray  # the share of the training runs that falls in the period
+    region: list[str]  # where the electricity is drawn
+
+    @property
+    def api(self) -> np.ndarray:
+        return (self.requests > 0) * (1 - self.self_hosted)
+
+
+def _requests(q: Questionnaire, ai: AI) -> float:
+    """AI requests over the period, all users."""
+    if ai.requests_per_visit is not None:
+        return q.visits * ai.requests_per_visit
+    assert ai.requests_per_user is not None  # the model requires one of the two
+    return q.usage.users * ai.requests_per_user.over(q.period)
+
+
+def _training_hours(q: Questionnaire, ai: AI | None) -> float:
+    """GPU-hours of training charged to the period: its share of the amortisation."""
+    if ai is None or ai.training is None:
+        return 0.0
+    return ai.training.gpu_hours * min(1.0, q.period / ai.training.amortised_over)
+
+
+def _region(q: Questionnaire, ai: AI | None) -> str:
+    if ai is None or ai.self_hosted is None:
+        return API_REGION
+    hosting = q.hosting.location if q.hosting else None
+    return ai.self_hosted.location or hosting or API_REGION
+
+
+def _pue(q: Questionnaire, ai: AI | None) -> float | None:
+    """A self-hosted model's PUE, or the hosting's; an API's is the providers' default."""
+    if ai is None or ai.self_hosted is None:
+        return None
+    return ai.self_hosted.pue or (q.hosting.pue if q.hosting else None)
+
+
+def ai_arrays(services: list[Questionnaire]) -> AIArrays:
+    """Stack the `ai:` blocks of N questionnaires (services without one get zeros)."""
+    blocks = [q.ai for q in services]
+    hosted = [a.self_hosted if a else None for a in blocks]
+    pairs = list(zip(services, blocks, strict=True))
+    return AIArrays(
+        requests=_column([_requests(q, a) if a else 0.0 for q, a in pairs]),
+        output_tokens=_column([a.output_tokens if a else 0.0 for a in blocks]),
+        parameters=_column([a.model.parameters if a else 1.0 for a in blocks]),
+        active_parameters=_column([a.model.active_parameters if a else None for a in blocks]),
+        size=[a.model.size if a else None for a in blocks],
+        self_hosted=_column([float(h is not None) for h in hosted]),
+        gpus=_column([h.gpus if h else 0.0 for h in hosted]),
+        utilization=_column([h.utilization if h else None for h in hosted]),
+        pue=_column([_pue(q, a) for q, a in pairs]),
+        training_gpu_hours=_column([_training_hours(q, a) for q, a in pairs]),
+        region=[_region(q, a) for q, a in pairs],
+    )
+
+
+def _sizes(a: AIArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
+    """(total, active) parameters in billions, (N, S): given, or from the size class."""
+    total = np.broadcast_to(a.parameters, (len(a.size), f.samples)).copy()
+    active = np.where(np.isnan(a.active_parameters), total, a.active_parameters)
+    for i, size in enumerate(a.size):
+        if size is None:
+            continue
+        total[i] = f[f"ai.size_{size}.parameters"]
+        share = f["ai.size_frontier.active_share"] if size == "frontier" else 1.0
+        active[i] = total[i] * share
+    return total, active
+
+
+def gpus_needed(total: np.ndarray, f: FactorValues) -> np.ndarray:
+    """GPUs to hold the model in memory, rounded up to a power of two (1, 2, 4, 8...)."""
+    memory = f["ai.model.memory_overhead"] * total * f["ai.model.bytes_per_parameter"]
+    cards = np.maximum(np.ceil(memory / f["ai.gpu.memory"] - 1e-9), 1.0)
+    return 2.0 ** np.ceil(np.log2(cards) - 1e-9)
+
+
+@dataclass(frozen=True)
+class PerRequest:
+    """One API request's GPU energy (Wh), generation time (s) and GPUs, each (N, S)."""
+
+    gpu_wh: np.ndarray
+    seconds: np.ndarray
+    gpus: np.ndarray
+
+
+def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
+    """EcoLogits' fits: energy and time per output token from active parameters and batch."""
+    total, active = _sizes(a, f)
+    batch = f["ai.default.batch_size"]
+    per_token_wh = (
+        f["ai.gpu.energy_per_parameter"] * np.exp(-f["ai.gpu.energy_batch_decay"] * batch) * active
+        + f["ai.gpu.energy_per_token"]
+    )
+    per_token_s = (
+        f["ai.latency.per_parameter"] * active
+        + f["ai.latency.per_batch"] * batch
+        + f["ai.latency.per_token"]
+    )
+    gpus = gpus_needed(total, f)
+    return PerRequest(a.output_tokens * per_token_wh * gpus, a.output_tokens * per_token_s, gpus)
+
+
+def ai_inventory(
+    a: AIArrays, f: FactorValues, period_years: np.ndarray, default_pue: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(kWh, GPU-lifetimes, server-lifetimes) of AI inference and training, each (N, S).
+
+    `default_pue` is the data-centre default, for self-hosted GPUs without a PUE.
+    """
+    served_by = f["ai.server.gpus"]
+    server_w, gpu_w = f["ai.server.power"], f["ai.gpu.power"]
+    life_hours = f["ai.hardware.lifetime"] * HOURS_PER_YEAR
+    batch = f["ai.default.batch_size"]
+    pue = np.where(
+        np.isnan(a.pue), np.where(a.self_hosted == 1, default_pue, f["ai.api.pue"]), a.pue
+    )
+    r = per_request(a, f)
+    hours = r.seconds / SECONDS_PER_HOUR
+    api_wh = r.gpu_wh + hours * server_w * r.gpus / served_by / batch
+    api_gpu_hours = a.api * a.requests * hours * r.gpus / batch
+    utilization = np.where(np.isnan(a.utilization), f["ai.default.utilization"], a.utilization)
+    owned_gpu_hours = a.self_hosted * a.gpus * period_years * HOURS_PER_YEAR
+    owned_wh = owned_gpu_hours * (gpu_w * utilization + server_w / served_by)
+    training_wh = a.training_gpu_hours * (gpu_w + server_w / served_by)
+    kwh = (a.api * a.requests * api_wh + owned_wh + training_wh) * pue / 1000
+    gpu_hours = api_gpu_hours + owned_gpu_hours + a.training_gpu_hours
+    return kwh, gpu_hours / life_hours, gpu_hours / served_by / life_hours

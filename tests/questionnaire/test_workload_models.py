@@ -1,0 +1,84 @@
+"""The `ai:` block: how its answers are read, and its problems located at file:line:column."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import MINIMAL, run_cli
+
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import Questionnaire, parse_parameters
+
+AI = """\
+ai:
+  requests_per_visit: 1
+  output_tokens: 300
+  model:
+    parameters: 70B
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "billions"),
+    [("70B", 70), ("70 B", 70), ("1.8T", 1800), ("350M", 0.35), (8, 8), ("13", 13)],
+)
+def test_parameter_counts_are_read_in_billions(written, billions):
+    assert parse_parameters(written) == pytest.approx(billions)
+
+
+@pytest.mark.parametrize("written", ["70 bn", "B70", "", True, "70 GB"])
+def test_unreadable_parameter_counts_are_refused(written):
+    with pytest.raises(units.UnitError):
+        parse_parameters(written)
+
+
+def test_a_questionnaire_with_the_block_validates():
+    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL + AI))
+    assert q.ai is not None and q.ai.model.parameters == 70
+    assert q.ai.self_hosted is None  # a provider's API by default
+
+
+def _problems(write_yaml, text: str) -> str:
+    result = run_cli("validate", str(write_yaml(MINIMAL + text)))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    return result.stderr
+
+
+def test_both_request_counts_are_refused_at_the_block(write_yaml):
+    text = AI.replace(
+        "  requests_per_visit: 1\n", "  requests_per_visit: 1\n  requests_per_user: 4\n"
+    )
+    assert ":12:1: ai: give exactly one of 'requests_per_visit' or 'requests_per_user'" in (
+        _problems(write_yaml, text)
+    )
+
+
+def test_a_size_and_parameters_together_are_refused(write_yaml):
+    text = AI.replace("    parameters: 70B\n", "    parameters: 70B\n    size: small\n")
+    assert "ai.model: give either 'size' or 'parameters'" in _problems(write_yaml, text)
+
+
+def test_more_active_than_total_parameters_is_refused(write_yaml):
+    text = AI.replace("    parameters: 70B\n", "    parameters: 70B\n    active_parameters: 80B\n")
+    assert "active_parameters (80B) cannot exceed parameters (70B)" in _problems(write_yaml, text)
+
+
+def test_a_misspelt_key_gets_a_suggestion_at_its_line(write_yaml):
+    text = AI.replace("    parameters: 70B", "    parameter: 70B")
+    assert ":16:5: ai.model: unknown key 'parameter'; did you mean 'parameters'?" in (
+        _problems(write_yaml, text)
+    )
+
+
+def test_an_unknown_self_hosted_country_is_located(write_yaml):
+    text = AI + "  self_hosted:\n    gpus: 8\n    location: XYZ\n"
+    assert ":19:5: ai.self_hosted.location: unknown country or region 'XYZ'" in (
+        _problems(write_yaml, text)
+    )
+
+
+def test_fractional_gpus_are_refused(write_yaml):
+    text = AI + "  self_hosted:\n    gpus: 2.5\n"
+    assert "ai.self_hosted.gpus: gpus must be a whole number, got 2.5" in (
+        _problems(write_yaml, text)
+    )
