@@ -7,7 +7,6 @@ import re
 import string
 from functools import cache
 from html.parser import HTMLParser
-from unittest import mock
 
 import pytest
 from conftest import EXAMPLES, run_cli
@@ -15,6 +14,7 @@ from conftest import EXAMPLES, run_cli
 from acvnum.assessment import Settings, assess
 from acvnum.i18n import LANGUAGES, Translator, catalogue
 from acvnum.report import html, markdown, text
+from acvnum.report.common import cited
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -22,8 +22,7 @@ EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 def wide_text(results: list, lang: str) -> str:
     """The text report on a console wide enough that no cell wraps, so that data (a source)
     can be told from our words by an exact match."""
-    with mock.patch.object(text, "WIDTH", 5000):
-        return text.render(results, lang, False)
+    return text.render(results, lang, False, width=5000, details=True)
 
 
 RENDERERS = {
@@ -112,6 +111,8 @@ def data_strings(path: str) -> list[str]:
         if r.uncertainty is not None:  # factor ids and questionnaire paths driving the spread
             found += [d.name for d in r.uncertainty.drivers]
             found += [d.name for ds in r.uncertainty.drivers_by_criterion.values() for d in ds]
+    # The bibliography: titles as published, and their addresses.
+    found += [part for s in cited(results_of(path)) for part in (s.citation, s.url)]
     return sorted(filter(None, found), key=len, reverse=True)
 
 

@@ -101,7 +101,7 @@ class LeverResult:
             "tier": self.lever.tier,
             "title": self.lever.title["en"],
             "change": self.change_text(),
-            "changes": [vars(c) for c in self.changes],
+            "changes": [c.to_dict() for c in self.changes],
             **self.effect.to_dict(),
             "rationale": self.rationale("en"),
             "source": self.lever.source,
@@ -119,7 +119,7 @@ class Combination:
     def to_dict(self) -> dict[str, Any]:
         return {
             "levers": list(self.levers),
-            "changes": [vars(c) for c in self.changes],
+            "changes": [c.to_dict() for c in self.changes],
             **self.effect.to_dict(),
         }
 

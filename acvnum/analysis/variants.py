@@ -31,6 +31,12 @@ class Change:
     path: str
     before: str
     after: str
+    #: What the path is about, by the name a reader knows it by (a server's name); kept out
+    #: of the JSON, which names the path.
+    subject: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"path": self.path, "before": self.before, "after": self.after}
 
     def __str__(self) -> str:
         return f"{self.path}: {self.before} → {self.after}"
@@ -52,12 +58,20 @@ class Variant:
     def set(self, path: modelpath.Path, value: Any, before: Any = None) -> Variant:
         """A copy with the value at `path` replaced and the change recorded."""
         old = modelpath.get(self.questionnaire, path) if before is None else before
-        change = Change(dotted(path), show_value(path, old), show_value(path, value))
+        subject = _subject(self.questionnaire, path)
+        change = Change(dotted(path), show_value(path, old), show_value(path, value), subject)
         return replace(
             self,
             questionnaire=modelpath.replace(self.questionnaire, path, value),
             changes=(*self.changes, change),
         )
+
+
+def _subject(q: Questionnaire, path: modelpath.Path) -> str:
+    """A server's name for a change under hosting.servers[i], else ''."""
+    if len(path) > 2 and path[:2] == ("hosting", "servers") and q.hosting is not None:
+        return q.hosting.servers[path[2]].name
+    return ""
 
 
 def show_value(path: modelpath.Path, value: Any) -> str:

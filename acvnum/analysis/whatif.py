@@ -187,7 +187,7 @@ class WhatIf:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "changes": [vars(c) for c in self.changes],
+            "changes": [c.to_dict() for c in self.changes],
             "before": self.before,
             "after": self.after,
             **self.effect.to_dict(),

@@ -66,7 +66,17 @@ PopulationOption = Annotated[
 ]
 
 
-def render(results: list, fmt: str, lang: str, color: bool) -> str:
+DetailsOption = Annotated[
+    bool,
+    typer.Option(
+        "--details",
+        help="Text report: add each lever's figures, the assumptions and their sources "
+        "(and, for several files, each service's report). Other formats always have them.",
+    ),
+]
+
+
+def render(results: list, fmt: str, lang: str, color: bool, details: bool = False) -> str:
     """Hand the results to the renderer of the chosen format (imported only when used)."""
     if fmt == "json":
         from acvnum.report import json_format
@@ -86,7 +96,7 @@ def render(results: list, fmt: str, lang: str, color: bool) -> str:
         return html.render(results, lang)
     from acvnum.report import text
 
-    return text.render(results, lang, color)
+    return text.render(results, lang, color, text.report_width(), details)
 
 
 def estimate(
@@ -110,6 +120,7 @@ def estimate(
             "(ADEME reference), energy (kWh per GB only) or power (per connection-hour + per GB).",
         ),
     ] = None,
+    details: DetailsOption = False,
 ) -> None:
     """Estimate the footprint of one or more services."""
     from acvnum.assessment import Settings, assess
@@ -125,7 +136,8 @@ def estimate(
             network_model=network_model.value if network_model else None,
         )
         results = list(assess(list(files), settings).results)
-    write_output(render(results, fmt.value, lang.value, color_wanted(output)), output, force)
+    report = render(results, fmt.value, lang.value, color_wanted(output), details)
+    write_output(report, output, force)
 
 
 def register(app: typer.Typer) -> None:

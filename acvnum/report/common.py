@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from acvnum.calculation.assumptions import QUESTIONNAIRE
 from acvnum.calculation.inventory import PHASES, TIERS
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
+from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.reference.sources import Source
 
 #: C0 controls but tab and newline, DEL and C1: an ESC in a service name would drive the
 #: terminal, and XML 1.0 (JUnit) cannot hold them at all.
@@ -128,6 +131,11 @@ def impact_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
     return rows
 
 
+def boundary_ids(result: ServiceResult) -> list[str]:
+    """The criteria that have a boundary, in the order of `boundary_rows`."""
+    return [cid for cid in CRITERION_IDS if result.criteria[cid].boundary]
+
+
 def boundary_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
     """The planetary-boundary table of every report (criteria that have a boundary)."""
     return [
@@ -140,3 +148,26 @@ def boundary_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
         for cid in CRITERION_IDS
         if (c := result.criteria[cid]).boundary
     ]
+
+
+def source_cell(source: str, t: Translator) -> str:
+    """An assumption's source as the reports show it: the keys of the publications it
+    cites ('[CCF] [Barroso-2007]'), 'questionnaire' in the report's language, or a user's
+    own source text as written."""
+    if source == QUESTIONNAIRE:
+        return t("source.questionnaire")
+    keys = sources.cite(source)
+    return " ".join(f"[{key}]" for key in keys) if keys else source
+
+
+def cited(results: list[ServiceResult]) -> list[Source]:
+    """Every publication the reports of `results` cite (assumptions and levers), by key."""
+    texts = [a.source for r in results for a in r.assumptions]
+    texts += [lever.lever.source for r in results for lever in r.levers]
+    return sources.bibliography(texts)
+
+
+def bibliography_entry(source: Source, t: Translator) -> str:
+    """A publication as a reference list shows it: its citation as published, then where
+    to read it ('Ember and Energy Institute, ... https://ourworldindata.org/...')."""
+    return f"{source.citation}. {source.url}" if source.url else f"{source.citation}."

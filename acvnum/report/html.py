@@ -15,11 +15,13 @@ from acvnum.report.common import (
     IMPACT_COLUMNS,
     boundary_rows,
     breakdown_labels,
+    cited,
     flagship,
     impact_rows,
     population_note,
     readable,
     shares,
+    source_cell,
     summary_line,
 )
 
@@ -260,7 +262,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> str:
             f'<span class="default">{_e(t("status.default"))}</span>'
             if a.status == "default"
             else _e(t("status.input")),
-            _e(a.source),
+            _e(source_cell(a.source, t)),
         ]
         for a in result.assumptions
     ]
@@ -286,6 +288,20 @@ def _footer(result: ServiceResult, t: Translator) -> str:
     return "<footer>" + "".join(f"<p>{_e(line)}</p>" for line in lines) + "</footer>"
 
 
+def _bibliography(results: list[ServiceResult], t: Translator) -> str:
+    """The publications the tables cite by key, once for the page, each with its link."""
+    items = "".join(
+        f'<li id="source-{_e(s.key)}"><strong>[{_e(s.key)}]</strong> {_e(s.citation)}.'
+        + (f' <a href="{_e(s.url)}">{_e(s.url)}</a>' if s.url else "")
+        + "</li>"
+        for s in cited(results)
+    )
+    return (
+        f'<section class="service" id="bibliography"><h2>{_e(t("section.bibliography"))}</h2>'
+        f'<ul class="bibliography">{items}</ul></section>'
+    )
+
+
 def render_one(result: ServiceResult, t: Translator) -> str:
     summary = summary_line(result, t)
     description = (
@@ -296,6 +312,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
         description,
         f'<p class="summary" id="summary">{_e(summary)}</p>',
         _flagship(result, t),
+        _warnings(result, t),
         _impacts(result, t),
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
@@ -303,7 +320,6 @@ def render_one(result: ServiceResult, t: Translator) -> str:
         _what_if(result, t),
         _levers(result, t),
         _assumptions(result, t),
-        _warnings(result, t),
         _footer(result, t),
     ]
     return '<section class="service">' + "\n".join(p for p in parts if p) + "</section>"
@@ -314,7 +330,7 @@ def render(results: list[ServiceResult], lang: str = "en") -> str:
     t = Translator(lang)
     results = [readable(r) for r in results]  # no user-written control character
     title = t("markdown.title", name=", ".join(r.name for r in results))
-    body = "\n".join(render_one(r, t) for r in results)
+    body = "\n".join([*(render_one(r, t) for r in results), _bibliography(results, t)])
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

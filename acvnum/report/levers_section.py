@@ -35,6 +35,13 @@ def variation(reduction: float, t: Translator) -> str:
     return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits} %"
 
 
+def saving_words(lever: Any, t: Translator) -> str:
+    """'saves 2.39 persons-equivalent a year; climate change −17 %'."""
+    pe = t.number(lever.effect.persons_equivalent)
+    climate = variation(lever.effect.reduction["climate_change"], t)
+    return t("levers.saving_words", pe=pe, climate=climate)
+
+
 def criterion_headers(t: Translator) -> list[str]:
     return [t(f"criterion_short.{c}") for c in CRITERION_IDS]
 

@@ -6,17 +6,20 @@ from acvnum.analysis.variants import Change
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import levers_section, portfolio_section, uncertainty_section
+from acvnum.report import lever_words, levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
+    bibliography_entry,
     boundary_rows,
     breakdown_labels,
+    cited,
     flagship,
     impact_rows,
     population_note,
     readable,
     shares,
+    source_cell,
     summary_line,
 )
 from acvnum.report.tables import markdown_table
@@ -75,7 +78,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
             f"`{a.path}`",
             t.quantity(a.value),
             f"**{t('status.default')}**" if a.status == "default" else t("status.input"),
-            a.source,
+            source_cell(a.source, t),
         ]
         for a in result.assumptions
     ]
@@ -107,8 +110,9 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
     ]
     rows = levers_section.lever_rows(result, t)
     why = [
-        f"{lever.rank}. **{lever.title(t.lang)}** — {lever.rationale(t.lang)}"
-        f" _{t('levers.source', source=lever.lever.source)}_"
+        f"{lever.rank}. **{lever.title(t.lang)}** — {lever_words.sentence(lever.changes, t)}. "
+        f"{lever.rationale(t.lang)}"
+        f" _{t('levers.source', source=source_cell(lever.lever.source, t))}_"
         for lever in result.levers
     ]
     return [
@@ -154,12 +158,12 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     if result.description:
         lines += [f"_{result.description}_", ""]
     lines += [summary, ""]
-    lines += _flagship(result, t) + _impacts(result, t)
+    lines += _flagship(result, t) + _warnings(result, t) + _impacts(result, t)
     lines += uncertainty_section.markdown_lines(result, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
     lines += _boundaries(result, t)
     lines += _what_if(result, t) + _levers(result, t)
-    lines += _assumptions(result, t) + _warnings(result, t)
+    lines += _assumptions(result, t)
     lines += ["---", "", t("footer.factors", version=result.factors_version)]
     if result.user_factors:
         lines += ["", t("footer.user_factors", ids=", ".join(result.user_factors))]
@@ -171,4 +175,10 @@ def render(results: list[ServiceResult], lang: str = "en") -> str:
     results = [readable(r) for r in results]  # no user-written control character
     portfolio = portfolio_section.markdown_lines(results, t)
     parts = [*(render_one(r, t) for r in results), *(["\n".join(portfolio)] if portfolio else [])]
-    return "\n".join(parts)
+    return "\n".join([*parts, _bibliography(results, t)])
+
+
+def _bibliography(results: list[ServiceResult], t: Translator) -> str:
+    """The publications every table above cites by key, once for the whole document."""
+    entries = [f"- **[{s.key}]** {bibliography_entry(s, t)}" for s in cited(results)]
+    return "\n".join([f"## {t('section.bibliography')}", "", *entries, ""])

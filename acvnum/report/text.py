@@ -1,11 +1,19 @@
-"""The terminal report (rich): fits 100 columns, reads the same piped or with NO_COLOR.
+"""The terminal report (rich): as wide as the terminal (or COLUMNS), laid out for 80 columns
+and up, and the same piped or with NO_COLOR.
 
+A summary first (the three flagship figures, the warnings right under them, impacts, tiers
+and phases, boundaries, the levers in words); what backs it (each lever's figures per
+criterion, the assumptions, the bibliography) only with `details`. A portfolio is its
+ranking and totals, one line per service, and each service's report only with `details`.
 Bars use a distinct character per tier/phase so they stay legible without colour.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import textwrap
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -16,24 +24,55 @@ from rich.text import Text
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import levers_section, portfolio_section, uncertainty_section
+from acvnum.report import lever_words, levers_section, portfolio_section, uncertainty_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
+    bibliography_entry,
+    boundary_ids,
     boundary_rows,
     breakdown_labels,
+    cited,
     flagship,
     impact_rows,
     population_note,
     readable,
     shares,
+    source_cell,
     summary_line,
 )
+from acvnum.report.tables import rich_table
 
-WIDTH = 100
+#: The report is laid out for this width and up; wider than MAX_WIDTH, lines get hard to
+#: read and no table needs more.
+MIN_WIDTH = 80
+MAX_WIDTH = 120
+#: Narrower than this, every table wraps whatever we do: the report keeps its 80-column form.
+NARROWEST = 40
 BAR_WIDTH = 40
+#: The check and diff reports' width (they do not follow the terminal yet).
+WIDTH = 100
 #: (character, colour) per breakdown part, in order.
 _GLYPHS = (("█", "cyan"), ("▒", "magenta"), ("░", "yellow"))
+
+
+def report_width(environ: os._Environ[str] | dict[str, str] | None = None) -> int:
+    """COLUMNS when set, else the terminal's width, else 80; at most MAX_WIDTH."""
+    environ = os.environ if environ is None else environ
+    columns = environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        width = int(columns)
+    else:
+        width = shutil.get_terminal_size((MIN_WIDTH, 24)).columns
+    return min(MAX_WIDTH, width if width >= NARROWEST else MIN_WIDTH)
+
+
+def bar_width(width: int, t: Translator, labels: dict[str, str]) -> int:
+    """The bars take what the criterion and percentage columns leave (10 to 40 cells)."""
+    names = CRITERION_WIDTH  # the criterion column's minimum width, and where names wrap
+    headers = sum(max(6, *map(len, _header_cell(x, True).split("\n"))) for x in labels.values())
+    padding = 2 * (len(labels) + 2) + 4  # cell padding, the edges and a margin rich keeps
+    return max(10, min(BAR_WIDTH, width - names - headers - padding))
 
 
 def _bar(parts: dict[str, float], width: int = BAR_WIDTH) -> Text:
@@ -79,20 +118,50 @@ def _header(result: ServiceResult, t: Translator) -> RenderableType:
     )
 
 
-def _impacts(result: ServiceResult, t: Translator) -> Table:
+#: Narrower than this, the impacts table shows each unit under its criterion, not beside it.
+UNIT_COLUMN = 100
+#: A criterion's name wraps only beyond this many characters ('Ressources minérales et
+#: métaux' does at 80 columns).
+CRITERION_WIDTH = 22
+
+
+def _header_cell(text: str, narrow: bool) -> str:
+    """A column header; narrow, on lines of about 10 characters (never splitting a word),
+    so that the figures, not the header, set the column's width."""
+    if not narrow:
+        return text
+    longest = max(len(word) for word in text.split())
+    return "\n".join(textwrap.wrap(text, max(10, longest)))
+
+
+def _impacts(result: ServiceResult, t: Translator, width: int) -> Table:
     table = Table(title=t("section.impacts"), box=box.SIMPLE_HEAD, title_justify="left")
-    for key in IMPACT_COLUMNS:
+    beside = width >= UNIT_COLUMN
+    rows = impact_rows(result, t)
+    for i, key in enumerate(IMPACT_COLUMNS):
+        if key == "unit" and not beside:
+            continue
+        figures = key not in ("criterion", "unit")
+        # Figures never wrap (their column is as wide as the longest); a long criterion
+        # name wraps only below CRITERION_WIDTH.
+        longest = max(len(row[i]) for row in rows)
         table.add_column(
-            t(f"column.{key}"), justify="left" if key in ("criterion", "unit") else "right"
+            _header_cell(t(f"column.{key}"), not beside and figures),
+            justify="right" if figures else "left",
+            min_width=longest if figures else min(longest, CRITERION_WIDTH),
         )
-    for row in impact_rows(result, t):
-        table.add_row(*row)
+    for criterion, unit, *figures in rows:
+        name = Text(criterion)
+        if not beside:
+            name.append("\n" + unit, style="dim")
+        table.add_row(name, *([unit] if beside else []), *figures)
     return table
 
 
-def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> Table:
+def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int) -> Table:
     tiers, phases = breakdown_labels(t)
     labels = tiers if attribute == "by_tier" else phases
+    bars = bar_width(width, t, labels)
     title = t("section.by_tier") if attribute == "by_tier" else t("section.by_phase")
     table = Table(
         title=title,
@@ -101,18 +170,20 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> Table:
         title_justify="left",
         caption_justify="left",
     )
-    table.add_column(t("column.criterion"))
-    table.add_column("", width=BAR_WIDTH, no_wrap=True)
+    table.add_column(t("column.criterion"), min_width=CRITERION_WIDTH)
+    table.add_column("", width=bars, no_wrap=True)
     for label in labels.values():
-        table.add_column(label, justify="right")
+        table.add_column(_header_cell(label, width < UNIT_COLUMN), justify="right")
     for cid in CRITERION_IDS:
         parts = getattr(result.criteria[cid], attribute)
         percents = [t.percent(share) for share in shares(parts).values()]
-        table.add_row(t(f"criterion.{cid}"), _bar(parts), *percents)
+        table.add_row(t(f"criterion.{cid}"), _bar(parts, bars), *percents)
     return table
 
 
-def _boundaries(result: ServiceResult, t: Translator) -> Table:
+def _boundaries(result: ServiceResult, t: Translator, width: int) -> Table:
+    """Narrower than UNIT_COLUMN, each unit goes under its criterion, as in the impacts."""
+    beside = width >= UNIT_COLUMN
     table = Table(
         title=t("section.boundaries"),
         caption=population_note(result, t),
@@ -121,9 +192,21 @@ def _boundaries(result: ServiceResult, t: Translator) -> Table:
         caption_justify="left",
     )
     for key in BOUNDARY_COLUMNS:
-        table.add_column(t(f"column.{key}"), justify="left" if key == "criterion" else "right")
-    for row in boundary_rows(result, t):
-        table.add_row(*row)
+        left = key == "criterion"
+        table.add_column(
+            _header_cell(t(f"column.{key}"), not beside and not left),
+            justify="left" if left else "right",
+            min_width=CRITERION_WIDTH if left else None,
+        )
+    for cid, (criterion, boundary, *figures) in zip(
+        boundary_ids(result), boundary_rows(result, t), strict=True
+    ):
+        if beside:
+            table.add_row(criterion, boundary, *figures)
+            continue
+        unit = t.unit(result.criteria[cid].unit)
+        name = Text(criterion).append("\n" + unit, style="dim")
+        table.add_row(name, t.number(result.criteria[cid].boundary.per_person_year), *figures)
     return table
 
 
@@ -135,14 +218,15 @@ def _assumptions(result: ServiceResult, t: Translator) -> Table:
         caption=t("assumptions.caption"),
         caption_justify="left",
     )
-    table.add_column(t("column.value_path"), overflow="fold", max_width=34)
+    table.add_column(t("column.value_path"), overflow="fold", min_width=24)
     table.add_column(t("column.value"), overflow="fold", max_width=22)
-    table.add_column(t("column.status"))
-    table.add_column(t("column.source"), overflow="fold")
+    table.add_column(t("column.status"), no_wrap=True)
+    table.add_column(t("column.source"), min_width=16)
     for a in result.assumptions:
         status = t(f"status.{a.status}")
         style = "yellow" if a.status == "default" else None
-        table.add_row(a.path, t.quantity(a.value), Text(status, style=style or ""), a.source)
+        source = source_cell(a.source, t)
+        table.add_row(a.path, t.quantity(a.value), Text(status, style=style or ""), source)
     return table
 
 
@@ -152,6 +236,7 @@ def _warnings(result: ServiceResult, t: Translator) -> RenderableType | None:
     lines = Text()
     for key in result.warnings:
         lines.append("! ", style="bold yellow").append(t(key) + "\n")
+    lines.rstrip()
     return Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED)
 
 
@@ -164,10 +249,17 @@ def _footer(result: ServiceResult, t: Translator) -> Text:
     return text
 
 
-def _levers(result: ServiceResult, t: Translator) -> RenderableType | None:
-    """Ranked levers (persons-eq. saved, variation per criterion), then what each changes."""
+#: From this width on, the levers' figures table has room for the levers' titles.
+TITLED_LEVERS = 110
+
+
+def _levers(result: ServiceResult, t: Translator, width: int) -> RenderableType | None:
+    """Ranked levers (persons-eq. saved, variation per criterion), then what each changes
+    technically; narrower than TITLED_LEVERS the titles go with the changes (the summary
+    above names them too), so the figures keep one line per lever."""
     if not result.levers:
         return None
+    titled = width >= TITLED_LEVERS
     table = Table(
         title=t("section.levers"),
         box=box.SIMPLE_HEAD,
@@ -176,7 +268,8 @@ def _levers(result: ServiceResult, t: Translator) -> RenderableType | None:
         collapse_padding=True,
     )
     table.add_column(t("column.rank"), justify="right")
-    table.add_column(t("column.lever"))
+    if titled:
+        table.add_column(t("column.lever"))
     table.add_column(t("column.pe_saved"), justify="right", max_width=11)
     for header in levers_section.criterion_headers(t):
         table.add_column(header, justify="right", no_wrap=True)
@@ -184,8 +277,8 @@ def _levers(result: ServiceResult, t: Translator) -> RenderableType | None:
     changes.add_column(justify="right", style="dim")
     changes.add_column(overflow="fold", style="dim")
     for rank, title, change, *figures in levers_section.lever_rows(result, t):
-        table.add_row(rank, title, *figures)
-        changes.add_row(rank or "∑", change)
+        table.add_row(rank or "∑", *([title] if titled else []), *figures)
+        changes.add_row(rank or "∑", change if titled else t.label(title) + change)
     # The caption is a paragraph of its own: as a caption of the changes table it would
     # wrap at that table's width, which is narrow when only one short change is listed.
     return Group(table, changes, Text(t("levers.caption")))
@@ -211,47 +304,149 @@ def _what_if(result: ServiceResult, t: Translator) -> Table | None:
     return table
 
 
-def renderables(result: ServiceResult, t: Translator) -> list[RenderableType]:
+def _top_levers(result: ServiceResult, t: Translator) -> RenderableType | None:
+    """The proposed levers in words: what to do, what it saves, and how."""
+    if not result.levers:
+        return None
+    grid = Table(
+        title=t("section.top_levers"),
+        title_justify="left",
+        box=None,
+        show_header=False,
+        pad_edge=False,
+    )
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for lever in result.levers:
+        cell = Text(lever.title(t.lang), style="bold")
+        cell.append(" — " + levers_section.saving_words(lever, t))
+        cell.append("\n" + lever_words.sentence(lever.changes, t), style="dim")
+        grid.add_row(f"{lever.rank}.", cell)
+    return grid
+
+
+def _bibliography(results: list[ServiceResult], t: Translator) -> RenderableType | None:
+    """The publications the assumptions cite, once each, by key."""
+    publications = cited(results)
+    if not publications:
+        return None
+    table = Table(
+        title=t("section.bibliography"), box=None, title_justify="left", show_header=False
+    )
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column(overflow="fold")
+    for source in publications:
+        table.add_row(source.label(), bibliography_entry(source, t))
+    return table
+
+
+def _portfolio(results: list[ServiceResult], t: Translator, width: int, details: bool) -> list:
+    """The ranking, one line per service (long names cut short), the services' warnings
+    when their reports are not shown, then the totals."""
+    from acvnum.analysis.portfolio import build
+
+    portfolio = build(results)
+    header, rows = portfolio_section.ranking_table(portfolio, t)
+    ranking = Table(
+        title=portfolio_section.title(results, t), box=box.SIMPLE_HEAD, title_justify="left"
+    )
+    # Cells never wrap (one line per service); the headers do, and the service name alone
+    # gives way (cut with an ellipsis) to what the other columns leave of the width.
+    headers = [_header_cell(name, True) for name in header]
+    sizes = [
+        max(*(len(line) for line in name.split("\n")), *(len(row[i]) for row in rows))
+        for i, name in enumerate(headers)
+    ]
+    if width < UNIT_COLUMN:
+        sizes[3] = min(sizes[3], CRITERION_WIDTH)
+    rest = sum(size for i, size in enumerate(sizes) if i != 1) + 2 * len(sizes) + 8
+    sizes[1] = max(10, min(sizes[1], width - rest))
+    for i, name in enumerate(headers):
+        ranking.add_column(
+            name,
+            justify="left" if i in (1, 3) else "right",
+            no_wrap=True,
+            overflow="ellipsis",
+            width=sizes[i],
+        )
+    for row in rows:
+        ranking.add_row(*row)
+    parts: list = [ranking]
+    warned = [(r.name, key) for r in portfolio.ranking for key in r.warnings]
+    if warned and not details:
+        lines = Text()
+        for name, key in warned:
+            lines.append("! ", style="bold yellow").append(t.label(name) + t(key) + "\n")
+        lines.rstrip()
+        parts.append(Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED))
+    totals = portfolio_section.totals_table(portfolio, t)
+    parts.append(rich_table(t("portfolio.totals"), totals, {0, 1}, t("portfolio.caption")))
+    return parts
+
+
+def _details_hint(results: list[ServiceResult], t: Translator) -> Text:
+    """What --details adds; for one service, how many of its values were defaulted."""
+    if len(results) > 1:
+        return Text(t("details.hint_portfolio"), style="dim")
+    count = sum(a.status == "default" for a in results[0].assumptions)
+    return Text(t("details.hint", count=count), style="dim")
+
+
+def renderables(result: ServiceResult, t: Translator, width: int, details: bool) -> list:
+    """One service's report: the summary, then what backs it when `details`."""
     parts: list[RenderableType | None] = [
         _header(result, t),
-        _impacts(result, t),
-        *uncertainty_section.rich_renderables(result, t),
-        _breakdown(result, t, "by_tier"),
-        _breakdown(result, t, "by_phase"),
-        _boundaries(result, t),
-        _what_if(result, t),
-        _levers(result, t),
-        _assumptions(result, t),
         _warnings(result, t),
-        _footer(result, t),
+        _impacts(result, t, width),
+        *uncertainty_section.rich_renderables(result, t),
+        _breakdown(result, t, "by_tier", width),
+        _breakdown(result, t, "by_phase", width),
+        _boundaries(result, t, width),
+        _what_if(result, t),
+        _top_levers(result, t),
     ]
+    if details:
+        parts += [_levers(result, t, width), _assumptions(result, t), _bibliography([result], t)]
+    parts.append(_footer(result, t))
     return [p for p in parts if p is not None]
 
 
-def console_for(buffer: io.StringIO, color: bool) -> Console:
-    """A WIDTH-column console writing to `buffer`, with ANSI styles only when `color`."""
+def console_for(buffer: io.StringIO, color: bool, width: int = WIDTH) -> Console:
+    """A `width`-column console writing to `buffer`, with ANSI styles only when `color`."""
     return Console(
         file=buffer,
-        width=WIDTH,
+        width=width,
         color_system="standard" if color else None,
         force_terminal=color,
         no_color=not color,
         highlight=False,
         emoji=False,
+        markup=False,  # a '[key]' citation or a user's '[name]' is text, never a style tag
     )
 
 
-def render(results: list[ServiceResult], lang: str = "en", color: bool = False) -> str:
+def render(
+    results: list[ServiceResult],
+    lang: str = "en",
+    color: bool = False,
+    width: int = MIN_WIDTH,
+    details: bool = False,
+) -> str:
     """The whole report as text (ANSI styles only when `color`)."""
     t = Translator(lang)
     buffer = io.StringIO()
-    console = console_for(buffer, color)
+    console = console_for(buffer, color, width)
     results = [readable(r) for r in results]  # no user-written control character reaches a tty
-    for result in results:
-        for renderable in renderables(result, t):
+    several = len(results) > 1
+    if details or not several:
+        for result in results:
+            for renderable in renderables(result, t, width, details):
+                console.print(renderable)
+                console.print()
+    if several:
+        for renderable in _portfolio(results, t, width, details):
             console.print(renderable)
             console.print()
-    for renderable in portfolio_section.rich_renderables(results, t):
-        console.print(renderable)
-        console.print()
+    if not details:
+        console.print(_details_hint(results, t))
     return buffer.getvalue()

@@ -18,10 +18,20 @@ def test_every_example_runs(path):
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
 
 
-def test_text_report_golden():
-    result = run_cli("estimate", "examples/ecommerce.yaml")
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_text_report_golden(columns, lang):
+    env = {"COLUMNS": str(columns)}
+    args = ("estimate", "examples/ecommerce.yaml", "--details", "--lang", lang)
+    result = run_cli(*args, env=env)
     assert "\x1b[" not in result.stdout  # no colour when piped
-    assert_golden("reports/ecommerce.txt", result.stdout)
+    assert max(len(line) for line in result.stdout.splitlines()) <= columns
+    assert_golden(f"reports/ecommerce.{lang}.{columns}.txt", result.stdout)
+
+
+def test_text_summary_golden():
+    result = run_cli("estimate", "examples/ecommerce.yaml", env={"COLUMNS": "80"})
+    assert_golden("reports/ecommerce.summary.80.txt", result.stdout)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -92,7 +102,9 @@ usage:
     assert result.returncode == 0
     assert "No 'hosting' section" in result.stdout
     assert "world-average electricity mix" in result.stdout
-    assert "DEFAULT" in result.stdout
+    assert "values took a sourced default" in result.stdout
+    detailed = run_cli("estimate", str(path), "--details")
+    assert "DEFAULT" in detailed.stdout
 
 
 def test_unknown_format_is_a_usage_error():

@@ -23,7 +23,7 @@ def section(text: str, start: str, end: str) -> str:
     [("en", "Levers:", "Assumptions"), ("fr", "Leviers", "Hypothèses")],
 )
 def test_text_levers_section_golden(lang, start, end):
-    result = run_cli("estimate", INTRANET, "--lang", lang)
+    result = run_cli("estimate", INTRANET, "--lang", lang, "--details")
     assert result.returncode == 0, result.stderr
     assert_golden(f"levers/internal-app.{lang}.txt", section(result.stdout, start, end))
 
@@ -132,7 +132,7 @@ def test_what_if_on_hosting_the_file_does_not_describe_warns_and_shows_the_defau
 def test_the_levers_caption_takes_the_report_width_even_for_one_short_change(write_yaml):
     from conftest import MINIMAL
 
-    result = run_cli("estimate", str(write_yaml(MINIMAL)), "--levers", "1")
+    result = run_cli("estimate", str(write_yaml(MINIMAL)), "--levers", "1", "--details")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("Each lever is applied"))

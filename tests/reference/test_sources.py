@@ -35,6 +35,7 @@ def test_registry_rows_are_complete_and_keys_short():
         rows = list(csv.DictReader(handle))
     assert len({row["key"] for row in rows}) == len(rows)
     for row in rows:
+        assert None not in row, f"{row['key']}: more fields than the header (quote commas)"
         assert row["citation"] and row["licence"] and row["match"], row["key"]
         assert 1900 < int(row["year"]) <= 2100
         assert len(row["key"]) <= 20 and " " not in row["key"]

@@ -1,0 +1,142 @@
+"""The terminal report: its width, its order (summary first), details, portfolios."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+from conftest import EXAMPLES
+
+from acvnum.assessment import Settings, assess
+from acvnum.reference import sources
+from acvnum.report import text
+
+EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
+
+NO_HOSTING = """\
+name: Sans hébergement
+usage:
+  users: 1000
+  visits_per_user: 3 / month
+  visit_duration: 2 min
+  data_per_visit: 1 MB
+  devices: {smartphone: 100%}
+  network: {mobile: 100%}
+  location: FRA
+"""
+
+
+def _flat(report: str) -> str:
+    """The report's words with every run of spaces and line breaks as one space."""
+    return " ".join(report.split())
+
+
+@pytest.fixture(scope="module")
+def examples():
+    return assess(EXAMPLE_FILES, Settings(levers=5))
+
+
+@pytest.fixture(scope="module")
+def no_hosting(tmp_path_factory):
+    path = tmp_path_factory.mktemp("q") / "nohost.yaml"
+    path.write_text(NO_HOSTING, encoding="utf-8")
+    return assess([str(path)], Settings(levers=5))
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [({"COLUMNS": "80"}, 80), ({"COLUMNS": "97"}, 97), ({"COLUMNS": "300"}, 120)],
+)
+def test_width_follows_columns_up_to_120(environ, expected):
+    assert text.report_width(environ) == expected
+
+
+def test_width_below_40_columns_keeps_the_80_column_layout():
+    assert text.report_width({"COLUMNS": "20"}) == 80
+
+
+def test_width_without_columns_is_the_terminals(monkeypatch):
+    import os
+
+    monkeypatch.setattr(
+        text.shutil, "get_terminal_size", lambda fallback: os.terminal_size((90, 30))
+    )
+    assert text.report_width({}) == 90
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_no_line_is_wider_than_the_terminal(examples, width, lang):
+    for result in examples:
+        report = text.render([result], lang, width=width, details=True)
+        longest = max(report.splitlines(), key=len)
+        assert len(longest) <= width, longest
+
+
+@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_breakdown_rows_keep_every_percentage(examples, width, lang):
+    # A table too wide for the terminal would be cut on the right: its last column first.
+    report = text.render(examples[:1], lang, width=width)
+    rows = [line for line in report.splitlines() if line.startswith("  ") and ("█" in line or "▒" in line)]
+    assert len(rows) == 12  # one one row per criterion (names not wrapped beside a bar), by tier and by phase
+    assert all(line.rstrip().endswith("%") for line in rows), rows
+
+
+def test_warnings_come_right_under_the_flagship_figures(no_hosting):
+    report = text.render(no_hosting, "en", width=80)
+    warning = report.index("No 'hosting' section")
+    assert report.index("Climate change per visit") < warning < report.index("Impacts")
+
+
+def test_summary_hides_assumptions_and_sources_and_says_how_to_see_them(examples):
+    report = text.render(examples[:1], "en", width=80)
+    assert "Assumptions" not in report and "Sources" not in report
+    assert "--details" in report.splitlines()[-1]
+
+
+def test_details_cite_keys_that_the_bibliography_resolves(examples):
+    report = text.render(examples[:1], "en", width=120, details=True)
+    body, bibliography = re.split(r"\nSources *\n", report)
+    keys = {key for a in examples[0].assumptions for key in sources.cite(a.source)}
+    assert keys  # the example leaves defaults, each citing a publication
+    for key in keys:
+        assert f"[{key}]" in body
+        assert f" [{key}] " in bibliography
+    assert "boaviztapi/data/archetypes" not in body  # file paths stay in the factor tables
+
+
+def test_levers_are_said_in_words_before_the_details(examples):
+    ecommerce = next(r for r in examples if r.name == "Boutique en ligne")
+    report = _flat(text.render([ecommerce], "en", width=80))
+    assert "keep laptops 7.5 years instead of 5 years" in report
+    assert "device.laptop.lifetime" not in report  # the technical change is for --details
+    detailed = _flat(text.render([ecommerce], "en", width=80, details=True))
+    assert "device.laptop.lifetime: 5 years → 7.5 years" in detailed
+
+
+def test_portfolio_is_one_line_per_service_without_details(examples):
+    long = replace(examples[0], name="A service whose name is far too long " * 3)
+    results = [long, *examples[1:]]
+    report = text.render(results, "en", width=80)
+    assert "Energy per visit" not in report  # no per-service report
+    for result in results:
+        assert sum(result.name[:15] in line for line in report.splitlines()) == 1
+    assert "…" in report  # the long name is cut, not wrapped
+
+
+def test_portfolio_with_details_has_every_service_report(examples):
+    report = text.render(examples, "en", width=100, details=True)
+    assert report.count("Energy per visit") == len(examples)
+    assert "Portfolio totals" in report
+
+
+def test_portfolio_summary_keeps_each_services_warnings(examples, no_hosting):
+    report = text.render([*examples[:1], *no_hosting], "en", width=80)
+    assert "Sans hébergement: No 'hosting' section" in _flat(report)
+
+
+def test_a_name_in_brackets_is_text_not_a_style(examples):
+    report = text.render([replace(examples[0], name="[bold]Shop[/bold]")], "en", width=80)
+    assert "[bold]Shop[/bold]" in report
