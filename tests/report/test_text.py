@@ -79,8 +79,9 @@ def test_no_line_is_wider_than_the_terminal(examples, width, lang):
 def test_breakdown_rows_keep_every_percentage(examples, width, lang):
     # A table too wide for the terminal would be cut on the right: its last column first.
     report = text.render(examples[:1], lang, width=width)
-    rows = [line for line in report.splitlines() if line.startswith("  ") and ("█" in line or "▒" in line)]
-    assert len(rows) == 12  # one one row per criterion (names not wrapped beside a bar), by tier and by phase
+    lines = report.splitlines()
+    rows = [line for line in lines if line.startswith("  ") and ("█" in line or "▒" in line)]
+    assert len(rows) == 12  # one row per criterion beside its bar, by tier and by phase
     assert all(line.rstrip().endswith("%") for line in rows), rows
 
 
