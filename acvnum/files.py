@@ -1,27 +1,138 @@
-"""Reading the files a user gives us, within bounds, with a located error when we cannot."""
+"""Reading the files a user gives us, within bounds, with a located error when we cannot.
+
+Every reader (questionnaire, factor table, result JSON, folder) goes through here, so the
+limits are the same for all: at most MAX_BYTES are ever read, whatever the file claims to
+be (`/dev/zero` reports a size of 0), only regular files are read (a FIFO without a writer
+would block for ever), and a byte that is not text is reported at its own line and column.
+"""
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 from acvnum.errors import InputError, Problem
 
 #: No questionnaire, factor table or result file we read needs more.
 MAX_BYTES = 1_000_000
+#: A folder stands for its questionnaires; more entries than this is not a folder of them.
+MAX_FOLDER_ENTRIES = 10_000
+_CHUNK = 65_536
+
+#: What a file that is not regular is, for the message that refuses it.
+_KINDS = (
+    (stat.S_ISDIR, "is a directory"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO)"),
+    (stat.S_ISCHR, "is a character device"),
+    (stat.S_ISBLK, "is a block device"),
+    (stat.S_ISSOCK, "is a socket"),
+)
+
+#: The OS refusals a user can cause, said in their words.
+_REASONS = {
+    errno.ENOENT: "file not found",
+    errno.ELOOP: "cannot read: too many levels of symbolic links (a link loop?)",
+    errno.ENAMETOOLONG: "cannot read: the file name is too long",
+    errno.EACCES: "cannot read: permission denied",
+}
 
 
-def read_text(path: Path) -> str:
-    """A UTF-8 text file, or an InputError saying why it cannot be read."""
+def _refusal(name: str, message: str) -> InputError:
+    return InputError([Problem(name, 1, 1, message)])
+
+
+def _open(path: Path, what: str) -> int:
+    """A descriptor on a regular file. O_NONBLOCK keeps a FIFO without a writer from
+    blocking the open; the kind is then checked on the open file, not on its name."""
     name = str(path)
-    if not path.exists():
-        raise InputError([Problem(name, 1, 1, "file not found")])
-    if path.is_dir():
-        raise InputError([Problem(name, 1, 1, "is a directory, not a YAML file")])
-    if path.stat().st_size > MAX_BYTES:
-        raise InputError([Problem(name, 1, 1, f"file larger than {MAX_BYTES} bytes: refused")])
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError([Problem(name, 1, 1, f"not UTF-8 text ({error.reason})")]) from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        raise InputError([Problem(name, 1, 1, f"cannot read: {error.strerror}")]) from None
+        reason = _REASONS.get(error.errno or 0, f"cannot read: {error.strerror or error}")
+        raise _refusal(name, reason) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = next((k for test, k in _KINDS if test(mode)), "is not a regular file")
+        raise _refusal(name, f"{kind}, not {what}")
+    return fd
+
+
+def _read_at_most(fd: int, name: str) -> bytes:
+    """Up to MAX_BYTES; one byte more is the proof the file is too large (no st_size)."""
+    chunks, size = [], 0
+    while size <= MAX_BYTES:
+        try:
+            chunk = os.read(fd, min(_CHUNK, MAX_BYTES + 1 - size))
+        except OSError as error:
+            raise _refusal(name, f"cannot read: {error.strerror or error}") from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise _refusal(name, f"file larger than {MAX_BYTES} bytes: refused")
+
+
+def read_bytes(path: Path, what: str = "a YAML file") -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, or an InputError saying why not;
+    `what` names the expected kind in the message ('is a directory, not a YAML file')."""
+    fd = _open(Path(path), what)
+    try:
+        return _read_at_most(fd, str(path))
+    finally:
+        os.close(fd)
+
+
+def position(data: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of the byte at `offset`."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    before = data[line_start:offset].decode("utf-8", errors="replace")
+    return data.count(b"\n", 0, offset) + 1, len(before) + 1
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text without its byte-order mark; an invalid byte or a NUL is reported where
+    it is (a spreadsheet's 'CSV UTF-8' starts with a BOM: it is read, not refused)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line, column = position(data, error.start)
+        byte = data[error.start : error.start + 1].hex()
+        message = f"not UTF-8 text: byte 0x{byte} ({error.reason})"
+        raise InputError([Problem(name, line, column, message)]) from None
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line, column = position(data, nul)
+        raise InputError([Problem(name, line, column, "NUL byte: this is not a text file")])
+    return text.removeprefix("\ufeff")
+
+
+def read_text(path: Path, what: str = "a YAML file") -> str:
+    """A UTF-8 text file, read within the bounds above, or an InputError saying why not."""
+    return decode(read_bytes(path, what), str(path))
+
+
+def is_folder(path: Path) -> bool:
+    """Whether `path` is a directory; a name too long or a link loop is not one (reading
+    it then says why), where `Path.is_dir` would raise."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def folder_entries(path: Path) -> list[Path]:
+    """The entries of a folder, at most MAX_FOLDER_ENTRIES of them, or an InputError."""
+    entries: list[Path] = []
+    try:
+        with os.scandir(path) as scan:
+            for entry in scan:
+                if len(entries) == MAX_FOLDER_ENTRIES:
+                    message = f"folder with more than {MAX_FOLDER_ENTRIES} entries: refused"
+                    raise _refusal(str(path), message)
+                entries.append(path / entry.name)
+    except OSError as error:
+        raise _refusal(str(path), f"cannot read: {error.strerror or error}") from None
+    return entries

@@ -130,9 +130,7 @@ def _services(document: Any, source: str) -> list[Snapshot]:
 def load_json(path: str | Path) -> list[Snapshot]:
     """The services of a result JSON written by `acvnum estimate --format json`."""
     name = str(path)
-    if Path(path).is_dir():
-        raise InputError([Problem(name, 1, 1, "is a directory, not a result JSON")])
-    text = read_text(Path(path))
+    text = read_text(Path(path), "a result JSON")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:

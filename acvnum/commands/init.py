@@ -39,9 +39,21 @@ NoInputOption = Annotated[
 ]
 
 
+#: No answer needs more; `acvnum init < /dev/zero` would otherwise read until memory runs out.
+MAX_ANSWER_CHARS = 1000
+#: Refused answers to one question before giving up (`yes | acvnum init` would loop for ever).
+MAX_ATTEMPTS = 10
+
+
 def _read_line() -> str | None:
-    """One answer, or None when stdin has ended."""
-    line = sys.stdin.readline()
+    """One answer of at most MAX_ANSWER_CHARS, or None when stdin has ended."""
+    try:
+        line = sys.stdin.readline(MAX_ANSWER_CHARS + 1)
+        line.encode("utf-8")  # stdin may decode bad bytes as lone surrogates
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        raise fail("an answer is not UTF-8 text") from None
+    if len(line) > MAX_ANSWER_CHARS:
+        raise fail(f"an answer longer than {MAX_ANSWER_CHARS} characters: refused")
     if line and not sys.stdin.isatty():
         sys.stdout.write(line if line.endswith("\n") else line + "\n")  # a readable transcript
     return None if line == "" else line.rstrip("\r\n")
@@ -52,7 +64,7 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
     from acvnum.questionnaire.interview import Refused
 
     default = question.default(answers, lang)
-    while True:
+    for _ in range(MAX_ATTEMPTS):
         label = f"{question.number} " if question.number else ""
         sys.stdout.write(f"{label}{t(f'init.{question.key}.prompt')} [{default}]: ")
         sys.stdout.flush()
@@ -64,6 +76,7 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
             return question.check(line.strip() or default, answers, t)
         except Refused as refused:
             sys.stdout.write(t("init.refused", reason=refused) + "\n")
+    raise fail(f"{MAX_ATTEMPTS} answers refused in a row: nothing was written")
 
 
 def _interview(regions: list[str], lang: str, t: Translator) -> Answers:

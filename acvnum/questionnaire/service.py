@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from acvnum.errors import InputError, Problem
+from acvnum.files import folder_entries, is_folder
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.ranges import Bounds, validate_ranges
 from acvnum.questionnaire.yaml_reader import Document, load_yaml
@@ -87,10 +88,11 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     expanded: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if not path.is_dir():
+        if not is_folder(path):
             expanded.append(path)
             continue
-        inside = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+        entries = folder_entries(path)
+        inside = sorted(p for p in entries if p.suffix in (".yaml", ".yml") and p.is_file())
         if not inside:
             message = "is a directory with no questionnaire (*.yaml) in it"
             raise InputError([Problem(str(path), 1, 1, message)])
@@ -103,7 +105,10 @@ def _first_of_each(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     unique = []
     for path in paths:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a link loop: reading it will say so
+            key = path.absolute()
         if key not in seen:
             seen.add(key)
             unique.append(path)

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from acvnum.errors import InputError, Problem
+from acvnum.files import read_text
 
 COLUMNS = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note")
 REQUIRED = ("id", "value", "low", "high", "unit", "source", "year", "licence")
@@ -305,18 +306,8 @@ def parse_csv(text: str, file: str) -> list[Factor]:
 
 
 def read_table_file(path: Path) -> list[Factor]:
-    if path.is_dir():
-        raise InputError([Problem(str(path), 1, 1, "is a directory, not a factor table (CSV)")])
-    if not path.is_file():
-        raise InputError([Problem(str(path), 1, 1, "factor table not found")])
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise InputError([Problem(str(path), 1, 1, f"not UTF-8 text ({error.reason})")]) from None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise InputError([Problem(str(path), 1, 1, f"cannot read: {reason}")]) from None
-    return parse_csv(text, str(path))
+    """A factor table read within the bounds of every input file (see acvnum.files)."""
+    return parse_csv(read_text(path, "a factor table (CSV)"), str(path))
 
 
 class FactorTable:

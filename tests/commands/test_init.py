@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import pytest
 import yaml
 from conftest import assert_golden, run_cli
 
@@ -127,3 +132,33 @@ def test_missing_directory_is_exit_2(tmp_path):
     result = run_cli("init", str(tmp_path / "absent" / "s.yaml"), "--no-input", "--lang", "fr")
     assert result.returncode == 2
     assert "n'existe pas" in result.stderr
+
+
+def _init_from(tmp_path, stdin) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "acvnum", "init", str(tmp_path / "s.yaml")],
+        stdin=stdin,
+        capture_output=True,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_endless_input_is_refused_without_reading_it_all(tmp_path, device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} is absent on this system")
+    with open(device, "rb") as stdin:
+        result = _init_from(tmp_path, stdin)
+    assert result.returncode == 2
+    stderr = result.stderr.decode("utf-8", "replace")
+    assert "an answer longer than 1000 characters" in stderr or "not UTF-8" in stderr
+    assert "Traceback" not in stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_answer_refused_ten_times_in_a_row_gives_up(tmp_path):
+    result = answer(tmp_path / "s.yaml", ["Shop"] + ["-5"] * 20)
+    assert result.returncode == 2
+    assert "10 answers refused in a row: nothing was written" in result.stderr
+    assert list(tmp_path.iterdir()) == []

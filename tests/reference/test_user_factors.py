@@ -215,3 +215,20 @@ def test_problems_point_at_the_offending_cell(tmp_path):
         load_factors(table_file(tmp_path, rows[1]))
     (problem,) = caught.value.problems
     assert (problem.line, problem.column) == (2, len(rows[1].split("g CO2")[0]) + 1)
+
+
+def test_a_table_saved_as_csv_utf8_by_a_spreadsheet_is_read(tmp_path):
+    # "CSV UTF-8" starts with a byte-order mark, which used to hide the 'id' column's name
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + FRA_CLIMATE).encode("utf-8"))
+    assert load_factors(path).value("electricity.FRA.climate_change") == 0.1
+
+
+def test_a_bad_byte_in_a_table_is_located_at_its_line_and_column(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + FRA_CLIMATE.replace("my database", "base Créée")).encode("latin-1"))
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    column = FRA_CLIMATE.index("my database") + len("base Cr") + 1
+    assert (problem.line, problem.column) == (2, column)

@@ -1,0 +1,143 @@
+"""Bounded, located reading of every input file: size caps without st_size, only regular
+files, the true line and column of a bad byte, a byte-order mark read."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, run_cli
+
+from acvnum import files
+from acvnum.errors import InputError
+
+
+def _problem(path: Path, what: str = "a YAML file"):
+    with pytest.raises(InputError) as caught:
+        files.read_text(path, what)
+    (problem,) = caught.value.problems
+    return problem
+
+
+def test_a_regular_file_is_read_without_its_byte_order_mark(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfid,value\n")
+    assert files.read_text(path) == "id,value\n"
+
+
+def test_one_byte_over_the_cap_is_refused_and_the_cap_itself_is_read(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * files.MAX_BYTES)
+    assert len(files.read_text(path)) == files.MAX_BYTES
+    path.write_bytes(b"#" * (files.MAX_BYTES + 1))
+    assert "file larger than 1000000 bytes" in _problem(path).message
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
+def test_a_device_is_refused_by_kind_never_read(device):
+    if not os.path.exists(device):
+        pytest.skip(f"{device} is absent on this system")
+    problem = _problem(Path(device), "a result JSON")
+    assert problem.message == "is a character device, not a result JSON"
+
+
+def test_a_fifo_without_a_writer_is_refused_at_once_not_waited_on(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    done = threading.Event()
+
+    def read():
+        with pytest.raises(InputError, match=r"is a named pipe \(FIFO\), not a YAML file"):
+            files.read_text(fifo)
+        done.set()
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    thread.join(timeout=5)
+    if not done.is_set():  # unblock the reader so the run ends, then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert done.is_set(), "reading a FIFO blocked"
+
+
+def test_a_directory_names_what_was_expected(tmp_path):
+    assert _problem(tmp_path, "a factor table (CSV)").message == (
+        "is a directory, not a factor table (CSV)"
+    )
+
+
+def test_a_symlink_loop_and_a_name_too_long_are_said_so(tmp_path):
+    loop = tmp_path / "loop.yaml"
+    loop.symlink_to(loop)
+    assert "symbolic links" in _problem(loop).message
+    long = tmp_path / ("x" * 300 + ".yaml")
+    assert _problem(long).message == "cannot read: the file name is too long"
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column", "message"),
+    [
+        # after 'cé' (two characters, three bytes) the bad byte is column 3, not byte 4
+        (b"a: 1\nb: 2\nc\xc3\xa9\xff: 3\n", 3, 3, "not UTF-8 text: byte 0xff"),
+        (b"a: 1\n  b: \x00\n", 2, 6, "NUL byte"),
+        (b"\x00", 1, 1, "NUL byte"),
+    ],
+)
+def test_a_bad_byte_is_located_where_it_is(tmp_path, data, line, column, message):
+    path = tmp_path / "q.yaml"
+    path.write_bytes(data)
+    problem = _problem(path)
+    assert (problem.line, problem.column) == (line, column)
+    assert message in problem.message
+
+
+def test_a_folder_of_too_many_entries_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(files, "MAX_FOLDER_ENTRIES", 3)
+    for i in range(4):
+        (tmp_path / f"{i}.yaml").write_text(MINIMAL, encoding="utf-8")
+    with pytest.raises(InputError, match="folder with more than 3 entries"):
+        files.folder_entries(tmp_path)
+    (tmp_path / "0.yaml").unlink()
+    assert len(files.folder_entries(tmp_path)) == 3
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (["validate", "/dev/zero"], "/dev/zero:1:1: is a character device, not a YAML file"),
+        (
+            ["check", "examples/ecommerce.yaml", "--baseline", "/dev/urandom"],
+            "/dev/urandom:1:1: is a character device, not a result JSON",
+        ),
+        (
+            ["estimate", "examples/ecommerce.yaml", "--factors", "/dev/zero"],
+            "/dev/zero:1:1: is a character device, not a factor table (CSV)",
+        ),
+        (["diff", "/dev/zero", "examples/ecommerce.yaml"], "/dev/zero:1:1: is a character"),
+    ],
+)
+def test_every_reader_refuses_a_device_with_exit_2(command, message):
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero on this system")
+    result = run_cli(*command)
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_fifo_questionnaire_exits_2_without_hanging(tmp_path):
+    fifo = tmp_path / "q.yaml"
+    os.mkfifo(fifo)
+    result = run_cli("validate", str(fifo))  # run_cli times out after 60 s
+    assert result.returncode == 2
+    assert "is a named pipe (FIFO), not a YAML file" in result.stderr
+
+
+def test_a_folder_holding_a_link_loop_is_assessed_without_traceback(tmp_path):
+    (tmp_path / "loop.yaml").symlink_to(tmp_path / "loop.yaml")
+    (tmp_path / "ok.yaml").write_text(MINIMAL, encoding="utf-8")
+    result = run_cli("validate", str(tmp_path), str(tmp_path / "loop.yaml"))
+    assert result.returncode == 2
+    assert "symbolic links" in result.stderr
+    assert "Traceback" not in result.stderr
