@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -96,15 +99,86 @@ def replace_file(draft: Path, path: Path) -> None:
         raise cannot_write(path, _reason(error)) from None
 
 
+def _is_regular_or_absent(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:  # absent, or a refusal the write itself will report
+        return True
+
+
+def _mode_for(target: Path) -> int:
+    """The permissions the report gets: the replaced file's, or what the umask allows."""
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminate_cleanly() -> Iterator[None]:
+    """A SIGTERM during the write unwinds like Ctrl-C, so the draft is removed."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    except ValueError:  # not the main thread: keep the default
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` to a draft in the same folder, flushed to disk, then rename it over
+    `path`: a kill, a full disk or a size limit leaves the old file whole and no draft
+    behind. A device or a pipe (`/dev/stdout`) is written in place: it cannot be renamed."""
+    data = text.encode("utf-8", errors="backslashreplace")  # a lone surrogate, shown
+    if not _is_regular_or_absent(path):
+        try:
+            with path.open("wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            raise cannot_write(path, _reason(error)) from None
+        return
+    target = Path(os.path.realpath(path))  # replace what a symbolic link points to
+    draft: str | None = None
+    try:
+        with _terminate_cleanly():
+            fd, draft = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(fd, "wb") as stream:
+                os.fchmod(stream.fileno(), _mode_for(target))
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(draft, target)
+            draft = None
+    except OSError as error:
+        raise cannot_write(path, _reason(error)) from None
+    finally:
+        if draft is not None:
+            with suppress(OSError):
+                os.unlink(draft)
+
+
 def write_output(text: str, output: Path | None, force: bool) -> None:
     """Print, or write to `output`; an existing file is only replaced with --force."""
     if output is None:
         sys.stdout.write(text)
         return
-    check_writable(output)
-    if output.exists() and not force:
+    try:
+        check_writable(output)
+        exists = output.exists()
+    except OSError as error:  # a name too long, a link loop
+        raise cannot_write(output, _reason(error)) from None
+    if exists and not force:
         raise fail(f"{output} exists; add --force to overwrite it")
-    write_file(output, text)
+    write_atomically(output, text)
 
 
 def color_wanted(output: Path | None) -> bool:

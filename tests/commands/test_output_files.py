@@ -3,10 +3,22 @@ traceback, whatever the command (estimate, check, diff, init) and whatever the O
 
 from __future__ import annotations
 
+import os
+import signal
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, run_cli
+
+from acvnum.commands import common
+
+try:
+    import resource
+except ImportError:  # not POSIX
+    resource = None  # type: ignore[assignment]
 
 BASE = str(EXAMPLES / "ecommerce.yaml")
 
@@ -75,3 +87,74 @@ def test_a_writable_output_is_still_written(tmp_path):
     result = run_cli("estimate", BASE, "--format", "markdown", "--output", str(target))
     assert result.returncode == 0, result.stderr
     assert target.read_text(encoding="utf-8").startswith("#")
+
+
+# --- atomic writes (issue 11) -----------------------------------------------------------------
+
+
+def _size_limited(limit: int):
+    """A child process whose files cannot grow past `limit` bytes (EFBIG, not a kill)."""
+
+    def limit_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_size
+
+
+@pytest.mark.skipif(resource is None, reason="needs POSIX resource limits")
+@pytest.mark.parametrize("command", [["estimate", BASE], ["diff", BASE, BASE], ["schema"]])
+def test_a_write_cut_short_keeps_the_old_report_and_leaves_nothing_behind(tmp_path, command):
+    target = tmp_path / "report.txt"
+    target.write_text("the old report\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "acvnum", *command, "--output", str(target), "--force"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_size_limited(200),
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    _assert_refused(result, target, "File too large")
+    assert target.read_text(encoding="utf-8") == "the old report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]
+
+
+def test_an_interrupted_write_removes_its_draft(tmp_path, monkeypatch):
+    target = tmp_path / "r.json"
+    target.write_text("old", encoding="utf-8")
+
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(common.os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        common.write_atomically(target, "new")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.json"]
+
+
+def test_a_report_replaces_the_file_a_link_points_to_with_its_permissions(tmp_path):
+    real, link = tmp_path / "real.md", tmp_path / "link.md"
+    real.write_text("old", encoding="utf-8")
+    real.chmod(0o640)
+    link.symlink_to(real)
+    common.write_atomically(link, "new")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640
+
+
+def test_a_new_report_gets_the_permissions_the_umask_allows(tmp_path):
+    old = os.umask(0o022)
+    try:
+        common.write_atomically(tmp_path / "r.csv", "x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "r.csv").stat().st_mode) == 0o644
+
+
+def test_a_name_too_long_for_the_file_system_is_a_clear_refusal(tmp_path):
+    target = tmp_path / ("x" * 300 + ".json")
+    result = run_cli("estimate", BASE, "--output", str(target))
+    _assert_refused(result, target, "File name too long")
