@@ -17,7 +17,7 @@ from acvnum.analysis.variants import Change, Variant, show_factor
 from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import DEVICE_TYPES, Questionnaire, Server
+from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, Questionnaire, Server
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.factors import FactorTable
 
@@ -62,6 +62,13 @@ class Context:
 Apply = Callable[[Variant, Mapping[str, Any], Context], "Variant | None"]
 
 
+def _times(value: Any, factor: float) -> Any:
+    """A number, or a count over the period or a rate ('20 / month'), times `factor`."""
+    if isinstance(value, units.Frequency):
+        return units.Frequency(value.count * factor, value.per_seconds)
+    return value * factor
+
+
 def _scale(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
     """Multiply the values at `paths` by `factor` (absent or zero values stay as they are)."""
     out = v
@@ -69,7 +76,7 @@ def _scale(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
         path = modelpath.parse(text)
         value = _lookup(out.questionnaire, path)
         if value:
-            out = out.set(path, value * p["factor"])
+            out = out.set(path, _times(value, p["factor"]))
     return out if out.changes != v.changes else None
 
 
@@ -203,6 +210,41 @@ def _switch(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
     return v.set(path, p["value"])
 
 
+def _smaller_model(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
+    """An API model one size class down, or its parameters times `factor`.
+
+    A self-hosted fleet is counted whole whatever it runs: its lever is batching.
+    """
+    ai = v.questionnaire.ai
+    if ai is None or ai.self_hosted is not None:
+        return None
+    model = ai.model
+    if model.size is not None:
+        rank = AI_SIZES.index(model.size)
+        return None if rank == 0 else v.set(("ai", "model", "size"), AI_SIZES[rank - 1])
+    assert model.parameters is not None  # a model has a size or parameters
+    out = v.set(("ai", "model", "parameters"), model.parameters * p["factor"])
+    if model.active_parameters is not None:
+        active = model.active_parameters * p["factor"]
+        out = out.set(("ai", "model", "active_parameters"), active)
+    return out
+
+
+def _batch_gpus(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Self-hosted GPUs batching more requests: the same work on fewer, busier GPUs."""
+    ai = v.questionnaire.ai
+    hosted = ai.self_hosted if ai else None
+    if hosted is None:
+        return None
+    used = c.default(p["default"]) if hosted.utilization is None else hosted.utilization
+    gpus = min(hosted.gpus, max(1, math.ceil(hosted.gpus * used / p["target"] - 1e-9)))
+    if gpus >= hosted.gpus:
+        return None
+    base = ("ai", "self_hosted")
+    out = v.set((*base, "gpus"), float(gpus))
+    return out.set((*base, "utilization"), used * hosted.gpus / gpus, before=used)
+
+
 KINDS: dict[str, Apply] = {
     "scale": _scale,
     "shift_network": _shift_network,
@@ -213,4 +255,6 @@ KINDS: dict[str, Apply] = {
     "right_size": _right_size,
     "off_hours": _off_hours,
     "switch": _switch,
+    "smaller_model": _smaller_model,
+    "batch_gpus": _batch_gpus,
 }

@@ -79,11 +79,13 @@ def show_value(path: modelpath.Path, value: Any) -> str:
     key = path[-1]
     if value is None:
         return "default"
-    if isinstance(value, str | bool):
+    if isinstance(value, str | bool | units.Frequency):
         return str(value)
     if key in ("visit_duration", "lifetime"):
         return show_duration(value)
     value = float(f"{value:.3g}")
+    if key in ("parameters", "active_parameters"):
+        return f"{value:g}B"
     if key in ("data_per_visit", "volume"):
         return units.format_bytes(value)
     if key in ("utilization", "fixed", "mobile"):
