@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from acvnum.assessment import Assessment, Settings, assess_services
+from acvnum.assessment import Assessment, Settings, assess_services, with_network_model
 from acvnum.errors import InputError
 from acvnum.questionnaire.service import Service, expand_paths, load_service, service_from_document
 from acvnum.questionnaire.yaml_reader import Document
@@ -56,12 +56,14 @@ def estimate(
     seed: int = 0,
     levers: int = DEFAULT_LEVERS,
     what_if: Sequence[str] = (),
+    network_model: str | None = None,
 ) -> Assessment:
     """Assess one questionnaire or several: a YAML file, a folder of them, a dict of the
     questionnaire's data (as the YAML would give), or a list of those.
 
     `uncertainty` True draws DEFAULT_SAMPLES samples, a number that many; `what_if` takes
-    'path=value' changes as --what-if does. Iterate the assessment for one ServiceResult per
+    'path=value' changes as --what-if does; `network_model` ('per_gb', 'energy', 'power')
+    overrides every file's as --network-model does. Iterate the assessment for one ServiceResult per
     service; `.to_dict()` is the document `acvnum estimate --format json` writes.
     """
     settings = Settings(
@@ -71,6 +73,10 @@ def estimate(
         seed=seed,
         levers=levers,
         what_if=tuple(what_if),
+        network_model=network_model,
     )
     table = load_factors(settings.factors_file)
-    return assess_services(_services(_inputs(questionnaire), table), table, settings)
+    services = _services(_inputs(questionnaire), table)
+    if network_model is not None:
+        services = [with_network_model(s, network_model) for s in services]
+    return assess_services(services, table, settings)

@@ -17,9 +17,10 @@ from acvnum.calculation import assumptions
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import service_arrays
 from acvnum.calculation.results import ServiceResult, criteria_results
+from acvnum.errors import InputError, Problem
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
-from acvnum.questionnaire.service import Service, load_services
+from acvnum.questionnaire.service import Service, expand_paths, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.reference.factors import FactorTable, load_factors
 
@@ -122,13 +123,47 @@ class Assessment:
         return document(list(self.results))
 
 
+#: Services assessed at once by `batches`: enough for the engine's and the levers' arrays to
+#: pay, few enough to hold (a result with its levers is some 100 KB of Python objects).
+BATCH = 500
+
+
 def assess(paths: list[str | Path], settings: Settings = Settings()) -> Assessment:
     """Files -> one result per service."""
     table = load_factors(settings.factors_file)
-    services = load_services(paths, table)
-    if settings.network_model is not None:
-        services = [with_network_model(s, settings.network_model) for s in services]
-    return assess_services(services, table, settings)
+    return assess_services(_prepared(load_services(paths, table), settings), table, settings)
+
+
+def batches(
+    paths: list[str | Path], settings: Settings = Settings(), size: int | None = None
+) -> Iterator[Assessment]:
+    """Files -> assessments of at most `size` services each, in order, so that a folder of
+    10,000 is never held whole (`estimate --format json`; not with --uncertainty, whose
+    portfolio interval samples all services together).
+
+    Every file is read even after a problem and all problems are raised together at the
+    end, as `assess` does; the batches given before are then void: publish nothing of them.
+    """
+    size = size or BATCH
+    table = load_factors(settings.factors_file)
+    files = expand_paths(paths)
+    problems: list[Problem] = []
+    for start in range(0, len(files), size):
+        try:
+            services = load_services(files[start : start + size], table)
+        except InputError as error:
+            problems += error.problems
+            continue
+        if not problems:
+            yield assess_services(_prepared(services, settings), table, settings)
+    if problems:
+        raise InputError(problems)
+
+
+def _prepared(services: list[Service], settings: Settings) -> list[Service]:
+    if settings.network_model is None:
+        return services
+    return [with_network_model(s, settings.network_model) for s in services]
 
 
 def with_network_model(service: Service, model: str) -> Service:

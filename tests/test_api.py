@@ -61,11 +61,19 @@ def test_options_are_the_clis():
         uncertainty=200,
         levers=2,
         what_if=["usage.data_per_visit=1 MB"],
+        network_model="energy",
     )
     (result,) = assessment
     assert result.uncertainty is not None and result.uncertainty.samples == 200
     assert [lever.rank for lever in result.levers] == [1, 2]
     assert result.what_if is not None
+    cli = run_cli(
+        "estimate", str(EXAMPLES / "ecommerce.yaml"), "--network-model", "energy", "-f", "json"
+    )
+    network = json.loads(cli.stdout)["services"][0]["criteria"]["climate_change"]["by_tier"][
+        "network"
+    ]
+    assert result.criteria["climate_change"].by_tier["network"] == network
 
 
 def test_bad_input_raises_input_error_with_every_problem():

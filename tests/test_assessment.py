@@ -78,3 +78,47 @@ def test_what_if_warnings_join_the_result_s_own_once(write_yaml):
     plain = assess([minimal])[0].warnings
     changed = assess([minimal], Settings(what_if=("hosting.pue=1.2",)))[0].warnings
     assert changed == [*plain, "warning.what_if_no_hosting"]
+
+
+# --- batches: a large folder is never held whole ------------------------------------------
+
+
+def test_batches_give_the_results_of_one_assessment_in_order():
+    from acvnum.assessment import Settings, assess, batches
+
+    settings = Settings(levers=2)
+    whole = assess([EXAMPLES], settings).results
+    parts = list(batches([EXAMPLES], settings, size=3))
+    assert [len(p) for p in parts] == [3, len(whole) - 3]
+    assert tuple(r for p in parts for r in p) == whole
+
+
+def test_a_problem_in_any_batch_is_raised_with_all_the_others_at_the_end(tmp_path):
+    from acvnum.assessment import batches
+    from acvnum.errors import InputError
+
+    for name in ("a", "b", "d"):
+        (tmp_path / f"{name}.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "c.yaml").write_text(MINIMAL.replace("users: 1000", "users: -5"), "utf-8")
+    (tmp_path / "e.yaml").write_text("name: [", encoding="utf-8")
+    given = batches([tmp_path], size=2)
+    assert len(next(given)) == 2  # a, b: assessed before c's problem is known
+    with pytest.raises(InputError) as caught:
+        next(given)  # c-d and e are read, none assessed
+    assert [p.file for p in caught.value.problems] == [
+        str(tmp_path / "c.yaml"),
+        str(tmp_path / "e.yaml"),
+    ]
+
+
+def test_a_portfolio_with_a_bad_file_in_its_last_batch_writes_nothing(tmp_path, monkeypatch):
+    from acvnum.report.json_format import INDENT_UP_TO
+
+    monkeypatch.setattr("acvnum.assessment.BATCH", 3)  # in-process run_cli: five batches
+    for i in range(INDENT_UP_TO + 2):
+        (tmp_path / f"s{i:02d}.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "zz.yaml").write_text("name: [", encoding="utf-8")
+    result = run_cli("estimate", str(tmp_path), "-f", "json", "-o", str(tmp_path / "out.json"))
+    assert result.returncode == 2 and "zz.yaml:2:1: malformed YAML" in result.stderr
+    assert not (tmp_path / "out.json").exists()
+    assert run_cli("estimate", str(tmp_path), "-f", "json").stdout == ""

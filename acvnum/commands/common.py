@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
@@ -139,10 +140,15 @@ def write_atomically(path: Path, text: str) -> None:
     `path`: a kill, a full disk or a size limit leaves the old file whole and no draft
     behind. A device or a pipe (`/dev/stdout`) is written in place: it cannot be renamed."""
     data = text.encode("utf-8", errors="backslashreplace")  # a lone surrogate, shown
+    _publish(path, lambda stream: stream.write(data))
+
+
+def _publish(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """`write_atomically` for whatever `write` puts in the stream it is given."""
     if not _is_regular_or_absent(path):
         try:
             with path.open("wb") as stream:
-                stream.write(data)
+                write(stream)
         except OSError as error:
             raise cannot_write(path, _reason(error)) from None
         return
@@ -153,7 +159,7 @@ def write_atomically(path: Path, text: str) -> None:
             fd, draft = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(fd, "wb") as stream:
                 os.fchmod(stream.fileno(), _mode_for(target))
-                stream.write(data)
+                write(stream)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.replace(draft, target)
@@ -171,6 +177,12 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
         return
+    _refuse_to_overwrite(output, force)
+    write_atomically(output, text)
+
+
+def _refuse_to_overwrite(output: Path, force: bool) -> None:
+    """Exit 2 before any work if `output` cannot be written, or exists without --force."""
     try:
         check_writable(output)
         exists = output.exists()
@@ -178,7 +190,23 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
         raise cannot_write(output, _reason(error)) from None
     if exists and not force:
         raise fail(f"{output} exists; add --force to overwrite it")
-    write_atomically(output, text)
+
+
+def write_chunks(chunks: Iterable[str], output: Path | None, force: bool) -> None:
+    """`write_output` for a document made piece by piece (a portfolio's JSON): the pieces are
+    spooled to a temporary file and published once the last is made, so a problem found in
+    the 9,000th file leaves no half document behind, and memory holds one piece at a time."""
+    if output is not None:
+        _refuse_to_overwrite(output, force)
+    with tempfile.TemporaryFile() as spool:
+        spool.writelines(c.encode("utf-8", errors="backslashreplace") for c in chunks)
+        spool.seek(0)
+        if output is None:
+            sys.stdout.flush()
+            shutil.copyfileobj(spool, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+            return
+        _publish(output, lambda stream: shutil.copyfileobj(spool, stream))
 
 
 def color_wanted(output: Path | None) -> bool:

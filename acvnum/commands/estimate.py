@@ -16,6 +16,7 @@ from acvnum.commands.common import (
     OutputOption,
     color_wanted,
     input_errors,
+    write_chunks,
     write_output,
 )
 from acvnum.commands.levers_options import (
@@ -123,7 +124,7 @@ def estimate(
     details: DetailsOption = False,
 ) -> None:
     """Estimate the footprint of one or more services."""
-    from acvnum.assessment import Settings, assess
+    from acvnum.assessment import Settings, assess, batches
 
     with input_errors(), sampling_errors(), what_if_errors():
         settings = Settings(
@@ -135,6 +136,12 @@ def estimate(
             what_if=tuple(what_if or ()),
             network_model=network_model.value if network_model else None,
         )
+        if fmt is Format.json and settings.samples is None:
+            # A folder of 10,000 is assessed and written in batches, never held whole.
+            from acvnum.report.json_format import stream
+
+            write_chunks(stream(batches(list(files), settings)), output, force)
+            return
         results = list(assess(list(files), settings).results)
     report = render(results, fmt.value, lang.value, color_wanted(output), details)
     write_output(report, output, force)

@@ -8,15 +8,15 @@ Keys are stable; adding one is fine, renaming or removing one bumps the version
 
 Small documents are indented: people read them and diff them as CI baselines. Past
 INDENT_UP_TO services the document is compact and written a service at a time with the C
-encoder (`json` falls back to its pure-Python encoder when indenting: ~10x slower), so a
-portfolio of 10,000 never exists as one string.
+encoder (`json` falls back to its pure-Python encoder when indenting: ~10x slower), from
+results that may come in batches, so a portfolio of 10,000 is never held whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -188,44 +188,55 @@ def head(result: ServiceResult, cited: Citations) -> dict[str, Any]:
     }
 
 
-def document(results: list[ServiceResult]) -> dict[str, Any]:
+def document(results: Sequence[ServiceResult]) -> dict[str, Any]:
     """The whole result document as Python data (what `Assessment.to_dict()` gives)."""
     cited = Citations()
     data = head(results[0], cited)
     data["services"] = [service_dict(r, cited) for r in results]
     if len(results) > 1:
-        data["portfolio"] = portfolio.to_dict(portfolio.build(results))
+        data["portfolio"] = portfolio.Tally().add(results).to_dict()
     data["sources"] = cited.table()
     return data
 
 
-def compact_chunks(
-    first: ServiceResult,
-    results: Iterable[ServiceResult],
-    tail: Callable[[], dict[str, Any]],
-) -> Iterator[str]:
-    """The compact document a piece at a time: head, each service as it comes, then what
-    `tail()` gives once they are all written (the portfolio) and the sources, so services
-    can be assessed, written and dropped in batches."""
-    cited = Citations()
-    yield _COMPACT.encode(head(first, cited))[:-1] + ',"services":['
-    for i, result in enumerate(results):
-        yield ("," if i else "") + _COMPACT.encode(service_dict(result, cited))
+def _compact(batches: Iterator[Sequence[ServiceResult]]) -> Iterator[str]:
+    """The compact document a piece at a time: the head, each service as its batch comes,
+    then the portfolio and the sources once all are written. Only a batch is held."""
+    cited, tally, separator = Citations(), portfolio.Tally(), ""
+    for batch in batches:
+        if not separator:
+            yield _COMPACT.encode(head(batch[0], cited))[:-1] + ',"services":['
+        for result in batch:
+            yield separator + _COMPACT.encode(service_dict(result, cited))
+            separator = ","
+        tally.add(batch)
     yield "]"
-    for key, value in {**tail(), "sources": cited.table()}.items():
-        yield f",{_COMPACT.encode(key)}:{_COMPACT.encode(value)}"
-    yield "}\n"
+    if len(tally.ranked) > 1:
+        yield ',"portfolio":' + _COMPACT.encode(tally.to_dict())
+    yield ',"sources":' + _COMPACT.encode(cited.table()) + "}\n"
 
 
-def chunks(results: list[ServiceResult]) -> Iterator[str]:
-    """The document as text, indented when small, compact and streamed when large."""
-    if len(results) <= INDENT_UP_TO:
-        yield json.dumps(document(results), indent=2, ensure_ascii=False) + "\n"
+def _handed_on(pending: list[Any], batches: Iterator[Sequence[ServiceResult]]):
+    """The batches already taken, then the rest, keeping no reference to a written one."""
+    while pending:
+        batch = pending.pop(0)
+        if batch is not None:
+            yield batch
+    yield from batches
+
+
+def stream(batches: Iterable[Sequence[ServiceResult]]) -> Iterator[str]:
+    """The document as text from results that come in batches (acvnum.assessment.batches):
+    indented when it has at most INDENT_UP_TO services, otherwise compact and written a
+    service at a time, each batch dropped once written."""
+    rest = iter(batches)
+    pending: list[Any] = [list(next(rest))]
+    pending.append(next(rest, None))
+    if pending[1] is None and len(pending[0]) <= INDENT_UP_TO:
+        yield json.dumps(document(pending[0]), indent=2, ensure_ascii=False) + "\n"
         return
-    yield from compact_chunks(
-        results[0], results, lambda: {"portfolio": portfolio.to_dict(portfolio.build(results))}
-    )
+    yield from _compact(_handed_on(pending, rest))
 
 
-def render(results: list[ServiceResult]) -> str:
-    return "".join(chunks(results))
+def render(results: Sequence[ServiceResult]) -> str:
+    return "".join(stream([results]))

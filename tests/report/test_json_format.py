@@ -194,3 +194,15 @@ def test_schema_command_prints_it():
     result = run_cli("schema", "--result")
     assert result.returncode == 0, result.stderr
     assert result.stdout == (ROOT / SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def test_a_document_streamed_from_batches_is_the_whole_document():
+    """The compact text written batch by batch reads back as the document built whole."""
+    import acvnum
+    from acvnum.report.json_format import document, stream
+
+    results = list(acvnum.estimate(str(EXAMPLES), levers=1))
+    many = results * 3  # 12 services, past INDENT_UP_TO: compact
+    text = "".join(stream([many[:5], many[5:7], many[7:]]))
+    assert text.count("\n") == 1
+    assert json.loads(text) == json.loads(json.dumps(document(many)))
