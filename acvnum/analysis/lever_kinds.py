@@ -17,7 +17,13 @@ from acvnum.analysis.variants import Change, Variant, show_factor
 from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, Questionnaire, Server
+from acvnum.questionnaire.models import (
+    AI_SIZES,
+    DEVICE_TYPES,
+    VIDEO_QUALITIES,
+    Questionnaire,
+    Server,
+)
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.factors import FactorTable
 
@@ -245,6 +251,24 @@ def _batch_gpus(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     return out.set((*base, "utilization"), used * hosted.gpus / gpus, before=used)
 
 
+def _lower_quality(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Video served one quality down, to the next whose data rate is lower, not below `floor`."""
+    video = v.questionnaire.video
+    if video is None:
+        return None
+
+    def rate(quality: str) -> float:
+        return c.default(f"video.{quality}.data_rate")
+
+    floor = VIDEO_QUALITIES.index(p["floor"])
+    lower = [
+        q
+        for q in reversed(VIDEO_QUALITIES[floor : VIDEO_QUALITIES.index(video.quality)])
+        if rate(q) < rate(video.quality)
+    ]
+    return v.set(("video", "quality"), lower[0]) if lower else None
+
+
 KINDS: dict[str, Apply] = {
     "scale": _scale,
     "shift_network": _shift_network,
@@ -257,4 +281,5 @@ KINDS: dict[str, Apply] = {
     "switch": _switch,
     "smaller_model": _smaller_model,
     "batch_gpus": _batch_gpus,
+    "lower_quality": _lower_quality,
 }

@@ -81,7 +81,7 @@ def show_value(path: modelpath.Path, value: Any) -> str:
         return "default"
     if isinstance(value, str | bool | units.Frequency):
         return str(value)
-    if key in ("visit_duration", "lifetime"):
+    if key in ("visit_duration", "lifetime", "watched_per_visit", "watched_per_user"):
         return show_duration(value)
     value = float(f"{value:.3g}")
     if key in ("parameters", "active_parameters"):

@@ -227,6 +227,34 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
+def _video(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    """The video block's answers, the data rate of its quality and the back end's factors."""
+    v = q.video
+    if v is None:
+        return []
+    if v.watched_per_visit is not None:
+        watched = ("video.watched_per_visit", units.format_duration(v.watched_per_visit))
+    else:
+        watched = ("video.watched_per_user", units.format_duration(v.watched_per_user or 0))
+    rows = [
+        Assumption(*watched, "input", QUESTIONNAIRE),
+        Assumption("video.quality", v.quality, "input", QUESTIONNAIRE),
+        _factor(table, f"video.{v.quality}.data_rate", f"video.{v.quality}.data_rate"),
+    ]
+    if v.call_participants is not None:
+        participants = f"{v.call_participants:g}"
+        rows.append(Assumption("video.call_participants", participants, "input", QUESTIONNAIRE))
+    if v.background_share:
+        rows.append(
+            Assumption(
+                "video.background_share", _fmt_fraction(v.background_share), "input", QUESTIONNAIRE
+            )
+        )
+    rows.append(_factor(table, "video.backend.energy", "video.backend.energy"))
+    rows.append(_factor(table, "video.backend.server_years", "video.backend.server_years"))
+    return rows
+
+
 def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
     factor's default."""
@@ -300,6 +328,7 @@ def collect(
         *_hosting(q, table),
         _terminals_location(q),
         *_ai(q, table),
+        *_video(q, table),
         *_device_factors(q, table),
     ]
     return [_as_written(row, ranges or {}) for row in rows]

@@ -35,6 +35,7 @@ _EMBODIED = {
     ("datacenter", "servers"): "server.physical",
     ("datacenter", "ai_gpus"): "ai.gpu",
     ("datacenter", "ai_servers"): "ai.server",
+    ("datacenter", "video"): "server.physical",
 }
 
 

@@ -12,7 +12,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from acvnum.calculation.workloads import AIArrays, ai_arrays, ai_inventory
+from acvnum.calculation.workloads import (
+    AIArrays,
+    VideoArrays,
+    ai_arrays,
+    ai_inventory,
+    video_arrays,
+    video_inventory,
+)
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     DEFAULT_NETWORK_MODEL,
@@ -56,6 +63,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("datacenter", "use", "ai", "kWh", optional=True),
     Activity("datacenter", "manufacturing", "ai_gpus", "GPU share", optional=True),
     Activity("datacenter", "manufacturing", "ai_servers", "server share", optional=True),
+    Activity("datacenter", "use", "video", "kWh", optional=True),
+    Activity("datacenter", "manufacturing", "video", "server share", optional=True),
 )
 TIERS = ("terminals", "network", "datacenter")
 PHASES = ("manufacturing", "use")
@@ -114,6 +123,7 @@ class ServiceArrays:
     replicas: np.ndarray
     servers: ServerArrays
     ai: AIArrays
+    video: VideoArrays
     #: Per-service multipliers of device factors, (N, 1) each: the hook for levers that
     #: change a model assumption rather than an answer (e.g. devices kept longer).
     factor_scale: dict[str, np.ndarray] = field(default_factory=dict)
@@ -227,6 +237,7 @@ def service_arrays(
         replicas=_column([s.replicas if s else None for s in storage]),
         servers=_server_arrays(services),
         ai=ai_arrays(services),
+        video=video_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
 
@@ -260,7 +271,7 @@ def _per_access(s: ServiceArrays, f: FactorValues, quantity: str) -> np.ndarray:
     return np.stack([f[f"network.{n}.{quantity}"] for n in NETWORK_TYPES], axis=-1)
 
 
-def _network(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+def _network(s: ServiceArrays, f: FactorValues, extra_gb: np.ndarray) -> np.ndarray:
     """(fixed GB, mobile GB, fixed kWh, mobile kWh, box share, box kWh), each (N, S).
 
     Three allocations (NETWORK_MODELS), computed for every service and picked per service:
@@ -270,7 +281,8 @@ def _network(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     - power: a baseline per connection-hour plus a marginal per GB, equipment per GB, the
       box by time. Cutting data then saves only the marginal part.
     """
-    gigabytes = s.gigabytes[..., np.newaxis] * s.network_shares  # (N, 1, accesses)
+    # (N, 1 or S, accesses); extra_gb: the optional blocks' data (video), (N, S)
+    gigabytes = (s.gigabytes + extra_gb)[..., np.newaxis] * s.network_shares
     hours = s.hours[..., np.newaxis] * s.network_shares
     per_gb = gigabytes * _per_access(s, f, "intensity")
     energy = gigabytes * _per_access(s, f, "energy")
@@ -337,11 +349,12 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     server_manufacturing, server_kwh = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
     ai_kwh, ai_gpus, ai_servers = ai_inventory(s.ai, f, s.period_years, f["datacenter.default.pue"])
+    video_gb, video_kwh, video_servers = video_inventory(s.video, f)
     shape = (s.count, f.samples)
     columns = [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
-        *np.moveaxis(np.broadcast_to(_network(s, f), (*shape, 6)), -1, 0),
+        *np.moveaxis(np.broadcast_to(_network(s, f, video_gb), (*shape, 6)), -1, 0),
         server_manufacturing,
         server_kwh,
         storage_manufacturing,
@@ -349,5 +362,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         ai_kwh,
         ai_gpus,
         ai_servers,
+        video_kwh,
+        video_servers,
     ]
     return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

@@ -174,3 +174,59 @@ def ai_inventory(
     kwh = (a.api * a.requests * api_wh + owned_wh + training_wh) * pue / 1000
     gpu_hours = api_gpu_hours + owned_gpu_hours + a.training_gpu_hours
     return kwh, gpu_hours / life_hours, gpu_hours / served_by / life_hours
+
+
+# --- video --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VideoArrays:
+    """The `video:` blocks of N services: (N, 1) columns, 0 hours where absent."""
+
+    hours: np.ndarray  # watched over the period, all users
+    quality: list[str]  # per service ('sd' where absent: no hours, no effect)
+    background: np.ndarray  # share of the hours with the screen off
+    audio_in_background: np.ndarray  # 1 where audio only is streamed then
+    participants: np.ndarray  # 1 for a stream, N for a call sharing one back end
+
+
+def _watched_hours(q: Questionnaire) -> float:
+    v = q.video
+    if v is None:
+        return 0.0
+    if v.watched_per_visit is not None:
+        return q.visits * v.watched_per_visit / SECONDS_PER_HOUR
+    assert v.watched_per_user is not None  # the model requires one of the two
+    return q.usage.users * v.watched_per_user / SECONDS_PER_HOUR
+
+
+def video_arrays(services: list[Questionnaire]) -> VideoArrays:
+    """Stack the `video:` blocks of N questionnaires (services without one get zeros)."""
+    blocks = [q.video for q in services]
+    return VideoArrays(
+        hours=_column([_watched_hours(q) for q in services]),
+        quality=[v.quality if v else "sd" for v in blocks],
+        background=_column([v.background_share if v else 0.0 for v in blocks]),
+        audio_in_background=_column([float(bool(v and v.audio_in_background)) for v in blocks]),
+        participants=_column([(v.call_participants or 1.0) if v else 1.0 for v in blocks]),
+    )
+
+
+def video_gigabytes(v: VideoArrays, f: FactorValues) -> np.ndarray:
+    """GB the video takes over the users' networks, (N, S): each participant of a call
+    receives and sends about one stream's worth (as the ADEME model of calls counts it)."""
+    rate = np.stack([f[f"video.{q}.data_rate"] for q in v.quality])  # (N, S)
+    background_rate = np.where(v.audio_in_background == 1, f["video.audio.data_rate"], rate)
+    return v.hours * ((1 - v.background) * rate + v.background * background_rate)
+
+
+def video_inventory(v: VideoArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(GB on the users' networks, back-end kWh, back-end server shares), each (N, S).
+
+    The back end serves each stream once: a call of N participants relays one stream's
+    volume and holds its servers for one call's time, shared by the N of them.
+    """
+    gigabytes = video_gigabytes(v, f)
+    backend_kwh = gigabytes / v.participants * f["video.backend.energy"]
+    server_years = v.hours / v.participants * f["video.backend.server_years"]
+    return gigabytes, backend_kwh, server_years / f["server.physical.lifetime"]

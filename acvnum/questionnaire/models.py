@@ -640,6 +640,48 @@ class AI(StrictModel):
         return self
 
 
+class Video(StrictModel):
+    """Video or audio streamed, or video calls: time watched and its quality."""
+
+    watched_per_visit: Duration | None = Field(
+        None,
+        description="time watched in an average visit, within its duration (or watched_per_user)",
+        json_schema_extra=_bounds(0, 24 * 60),
+    )
+    watched_per_user: LongDuration | None = Field(
+        None,
+        description="time watched per user over the whole period (or watched_per_visit)",
+        json_schema_extra=_bounds(0, 100),
+    )
+    quality: Literal["audio", "sd", "hd", "full_hd", "uhd"] = Field(
+        description="quality served by default: audio, sd, hd (720p), full_hd (1080p), uhd (4K)"
+    )
+    call_participants: PlainNumber | None = Field(
+        None,
+        description="for video calls: participants per call, who share one back end",
+        json_schema_extra=_bounds(2, 1000, type="integer"),
+    )
+    background_share: Fraction = Field(
+        0.0, description="share of the time watched with the screen off (music, talks)"
+    )
+    audio_in_background: bool = Field(
+        False, description="audio only is streamed while the screen is off"
+    )
+
+    @field_validator("call_participants")
+    @classmethod
+    def participants_whole(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None:
+            return None
+        return _whole(_check_range(value, "call_participants", 2, 1000), "call_participants", info)
+
+    @model_validator(mode="after")
+    def one_watching_time(self) -> Video:
+        if (self.watched_per_visit is None) == (self.watched_per_user is None):
+            raise ValueError("give exactly one of 'watched_per_visit' or 'watched_per_user'")
+        return self
+
+
 BUDGET_CRITERIA = (*CRITERION_IDS, "all")
 #: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
 _CO2_SUFFIX = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
@@ -754,6 +796,7 @@ class Questionnaire(StrictModel):
         None, description="users' devices: lifetime, hours a day and power per type, location"
     )
     ai: AI | None = Field(None, description="optional: AI inference inside the service")
+    video: Video | None = Field(None, description="optional: video or audio watched, video calls")
     budgets: list[Budget] = Field(
         default_factory=list, description="limits that `acvnum check` enforces"
     )
@@ -791,6 +834,27 @@ class Questionnaire(StrictModel):
             return [(path, message)]
         return []
 
+    def impossible_video(self) -> list[tuple[tuple[str, ...], str]]:
+        """Video watched is part of the visits' time: never more than it."""
+        v, u = self.video, self.usage
+        if v is None:
+            return []
+        if v.watched_per_visit is not None and v.watched_per_visit > u.visit_duration * (1 + 1e-9):
+            watched = units.format_duration(v.watched_per_visit)
+            message = (
+                f"video.watched_per_visit: {watched} is longer than a visit "
+                f"({units.format_duration(u.visit_duration)}); video time is part of the visit"
+            )
+            return [(("video", "watched_per_visit"), message)]
+        visit_time = u.visits_per_user.over(self.period) * u.visit_duration
+        if v.watched_per_user is not None and v.watched_per_user > visit_time * (1 + 1e-9):
+            message = (
+                f"video.watched_per_user: {units.format_duration(v.watched_per_user)} is more "
+                f"than a user's visits last ({units.format_duration(visit_time)})"
+            )
+            return [(("video", "watched_per_user"), message)]
+        return []
+
     @property
     def period_years(self) -> float:
         return self.period / units.SECONDS_PER_YEAR
@@ -817,6 +881,7 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "model": AIModelSize,
     "self_hosted": SelfHosted,
     "training": Training,
+    "video": Video,
 }
 
 
@@ -884,7 +949,9 @@ def validate(
             parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
             problems.append(document.problem(loc, _message(item, _model_at(parent))))
         raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
-    if isinstance(validated, Questionnaire) and (impossible := validated.impossible_usage()):
+    if isinstance(validated, Questionnaire) and (
+        impossible := validated.impossible_usage() or validated.impossible_video()
+    ):
         raise InputError([document.problem(path, message) for path, message in impossible])
     return validated
 
