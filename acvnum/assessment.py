@@ -22,6 +22,7 @@ from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.service import Service, expand_paths, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable, load_factors
 
 if TYPE_CHECKING:
@@ -209,12 +210,32 @@ def _analyses(
     return [Analyses(*found) for found in zip(intervals, proposals, changes, strict=True)]
 
 
+def _check_finite(services: list[Service], contributions: np.ndarray, limits: Boundaries) -> None:
+    """Refuse figures that overflowed (a huge factor, a tiny boundary): inf and NaN would
+    pass a budget, break the reports and make invalid JSON."""
+    totals = contributions.sum(axis=1)  # (N, criteria), criteria in CRITERION_IDS order
+    per_person = np.array([limits.per_person_year.get(c, 1.0) for c in CRITERION_IDS])
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        shares = totals / per_person
+    finite = np.isfinite(contributions).all(axis=(1, 2)) & np.isfinite(shares).all(axis=1)
+    message = (
+        "figures too large to compute (not finite): check the factors given with --factors "
+        "and the questionnaire's quantities"
+    )
+    problems = [
+        Problem(s.file, 1, 1, message) for s, ok in zip(services, finite, strict=True) if not ok
+    ]
+    if problems:
+        raise InputError(problems)
+
+
 def assess_services(
     services: list[Service], table: FactorTable, settings: Settings = Settings()
 ) -> Assessment:
     """Loaded services -> one result per service (`check` keeps the services for budgets)."""
     limits = boundaries(table, settings.population)
     contributions = footprint(services, table).contributions[:, 0]
+    _check_finite(services, contributions, limits)
     analyses = _analyses(services, table, limits, settings)
     results = tuple(
         result_for(s, contributions[i], table, limits, analyses[i]) for i, s in enumerate(services)

@@ -9,7 +9,10 @@ would block for ever), and a byte that is not text is reported at its own line a
 from __future__ import annotations
 
 import errno
+import json
+import math
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -19,6 +22,10 @@ from acvnum.errors import InputError, Problem
 MAX_BYTES = 1_000_000
 #: A folder stands for its questionnaires; more entries than this is not a folder of them.
 MAX_FOLDER_ENTRIES = 10_000
+#: A result JSON nests 6 levels; deeper is not one (and would exhaust Python's recursion).
+MAX_JSON_DEPTH = 50
+#: No figure needs more digits; Python refuses to read past 4,300 with a traceback.
+MAX_JSON_DIGITS = 30
 _CHUNK = 65_536
 
 #: What a file that is not regular is, for the message that refuses it.
@@ -136,3 +143,70 @@ def folder_entries(path: Path) -> list[Path]:
     except OSError as error:
         raise _refusal(str(path), f"cannot read: {error.strerror or error}") from None
     return entries
+
+
+#: What the JSON scan looks at: strings (skipped whole), brackets, and the number forms
+#: Python's reader takes but JSON does not have (NaN, Infinity) or that are too long. A
+#: string left open runs to the end (possessively): every quote after it is not rescanned.
+_JSON_TOKENS = re.compile(
+    r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)|[\[{]|[\]}]|-?(?:NaN|Infinity)'
+    rf"|-?\d[\d.eE+-]{{{MAX_JSON_DIGITS},}}"
+)
+
+
+def _json_refusal(text: str, offset: int, message: str, name: str) -> InputError:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return InputError([Problem(name, line, column, message)])
+
+
+def _scan_json(text: str, name: str) -> None:
+    """Refuse, at their line and column, what json.loads would take or choke on: nesting
+    deeper than MAX_JSON_DEPTH, NaN and Infinity, numbers longer than MAX_JSON_DIGITS."""
+    depth = 0
+    for token in _JSON_TOKENS.finditer(text):
+        first = token.group()[0]
+        if first == '"':
+            continue
+        if first in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                message = f"nested deeper than {MAX_JSON_DEPTH} levels: not a result JSON"
+                raise _json_refusal(text, token.start(), message, name)
+        elif first in "]}":
+            depth -= 1
+        elif "N" in token.group() or "I" in token.group():
+            message = f"{token.group()} is not a number JSON allows"
+            raise _json_refusal(text, token.start(), message, name)
+        else:
+            message = f"a number of {len(token.group())} characters: at most {MAX_JSON_DIGITS}"
+            raise _json_refusal(text, token.start(), message, name)
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range for a number")
+    return number
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) < len(keys):
+        duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
+        raise ValueError(f"duplicate key {duplicate[:60]!r}")
+    return dict(pairs)
+
+
+def strict_json(text: str, name: str) -> object:
+    """JSON as the standard defines it, or an InputError at the line and column of the
+    first problem: no NaN or Infinity, finite numbers, bounded nesting and digits, each
+    key once."""
+    _scan_json(text, name)
+    try:
+        return json.loads(text, parse_float=_finite_float, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as error:
+        message = f"not a result JSON: {error.msg}"
+        raise InputError([Problem(name, error.lineno, error.colno, message)]) from None
+    except (ValueError, RecursionError) as error:
+        raise InputError([Problem(name, 1, 1, f"not a result JSON: {error}")]) from None

@@ -122,3 +122,20 @@ def test_a_portfolio_with_a_bad_file_in_its_last_batch_writes_nothing(tmp_path, 
     assert result.returncode == 2 and "zz.yaml:2:1: malformed YAML" in result.stderr
     assert not (tmp_path / "out.json").exists()
     assert run_cli("estimate", str(tmp_path), "-f", "json").stdout == ""
+
+
+def test_figures_that_overflow_are_bad_input_not_inf_in_a_report(tmp_path):
+    # a boundary of 1e-300 is within its bounds (> 0) but persons-equivalent overflows to inf
+    table = tmp_path / "mine.csv"
+    table.write_text(
+        "id,value,low,high,unit,source,year,licence,note\n"
+        "boundary.climate_change.global,1e-300,1e-300,1e-300,kg CO2 eq/year,x,2024,y,\n",
+        encoding="utf-8",
+    )
+    for fmt in ("text", "json", "markdown", "html", "csv"):
+        result = run_cli(
+            "estimate", str(EXAMPLES / "ecommerce.yaml"), "--factors", str(table), "-f", fmt
+        )
+        assert result.returncode == 2, fmt
+        assert "figures too large to compute (not finite)" in result.stderr
+        assert "Traceback" not in result.stderr

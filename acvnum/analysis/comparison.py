@@ -7,14 +7,18 @@ A saved JSON is an input like a questionnaire: every problem with it is an Input
 
 from __future__ import annotations
 
-import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from acvnum.calculation.inventory import TIERS
 from acvnum.calculation.results import SCHEMA_VERSION, ServiceResult
 from acvnum.errors import InputError, Problem
-from acvnum.files import read_text
+from acvnum.escaping import shorten
+from acvnum.files import read_text, strict_json
+from acvnum.reference.criteria import CRITERION_IDS
 
 #: Result JSON versions a baseline may be written in (1: acvnum 0.1, one service unwrapped).
 READABLE_VERSIONS = (1, SCHEMA_VERSION)
@@ -72,11 +76,37 @@ class _Malformed(ValueError):
     """A result JSON that does not have the shape `acvnum estimate --format json` writes."""
 
 
-def _number(data: dict[str, Any], key: str, where: str) -> float:
+def _number(data: dict[str, Any], key: str, where: str, positive: bool = False) -> float:
+    """A finite number (JSON has no NaN, but Python's reader would take one); `positive`
+    for a divisor: a baseline of zero visits would compare a total against per-visit."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Malformed(f"{where}.{key} should be a number, got {value!r}")
-    return float(value)
+        raise _Malformed(f"{where}.{key} should be a number, got {_shown(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise _Malformed(f"{where}.{key} is not a finite number")
+    if positive and number <= 0:
+        raise _Malformed(f"{where}.{key} should be above zero, got {number:g}")
+    return number
+
+
+def _shown(value: Any) -> str:
+    return (
+        shorten(repr(value))
+        if isinstance(value, str | int | float | None)
+        else type(value).__name__
+    )
+
+
+def _text(data: dict[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise _Malformed(f"{where}.{key} should be a text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate ('\\ud800') cannot be written back
+        raise _Malformed(f"{where}.{key} is not valid Unicode text") from None
+    return value
 
 
 def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
@@ -87,36 +117,60 @@ def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
 
 
 def _criterion(data: Any, where: str) -> CriterionFigures:
-    if not isinstance(data, dict) or not isinstance(data.get("unit"), str):
+    if not isinstance(data, dict):
         raise _Malformed(f"{where} should be an object with a unit")
+    unit = _text(data, "unit", where)
     tiers = _mapping(data, "by_tier", where)
+    unknown = [t for t in tiers if t not in TIERS]
+    if unknown:
+        raise _Malformed(f"{where}.by_tier: unknown tier {shorten(unknown[0])!r}")
     by_tier = {tier: _number(tiers, tier, f"{where}.by_tier") for tier in tiers}
-    return CriterionFigures(data["unit"], _number(data, "total", where), by_tier)
+    return CriterionFigures(unit, _number(data, "total", where), by_tier)
+
+
+def _criteria(data: Any, where: str) -> dict[str, CriterionFigures]:
+    found = _mapping(data, "criteria", where)
+    unknown = [cid for cid in found if cid not in CRITERION_IDS]
+    if unknown:
+        known = ", ".join(CRITERION_IDS)
+        raise _Malformed(
+            f"{where}.criteria: unknown criterion {shorten(unknown[0])!r} (known: {known})"
+        )
+    return {cid: _criterion(c, f"{where}.criteria.{cid}") for cid, c in found.items()}
 
 
 def _service(data: Any, source: str, where: str) -> Snapshot:
     service = _mapping(data, "service", where)
-    name = service.get("name")
-    if not isinstance(name, str):
-        raise _Malformed(f"{where}.service.name should be a text")
-    criteria = {
-        cid: _criterion(c, f"{where}.criteria.{cid}")
-        for cid, c in _mapping(data, "criteria", where).items()
-    }
-    users = _number(service, "users", f"{where}.service")
-    visits = _number(service, "visits", f"{where}.service")
-    days = _number(service, "period_days", f"{where}.service") if "period_days" in service else None
+    name = _text(service, "name", f"{where}.service")
+    criteria = _criteria(data, where)
+    users = _number(service, "users", f"{where}.service", positive=True)
+    visits = _number(service, "visits", f"{where}.service", positive=True)
+    days = (
+        _number(service, "period_days", f"{where}.service", positive=True)
+        if "period_days" in service
+        else None
+    )
     return Snapshot(name, source, users, visits, criteria, days)
+
+
+#: The keys only a questionnaire has at its top level: said so, not "malformed JSON".
+_QUESTIONNAIRE_KEYS = {"usage", "hosting", "budgets"}
+_QUESTIONNAIRE = (
+    "this is a questionnaire, not a result: record a baseline with "
+    "`acvnum estimate FILE --format json --output baseline.json`"
+)
 
 
 def _services(document: Any, source: str) -> list[Snapshot]:
     if not isinstance(document, dict):
         raise _Malformed("a result is a JSON object")
+    if "schema_version" not in document and _QUESTIONNAIRE_KEYS & set(document):
+        raise _Malformed(_QUESTIONNAIRE)
     version = document.get("schema_version")
-    if version not in READABLE_VERSIONS:
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise _Malformed(
-            f"schema_version is {version!r}, this acvnum reads versions {readable}: "
+            f"schema_version is {_shown(version)}, this acvnum reads versions {readable}: "
             "record the result again with this version of `acvnum estimate --format json`"
         )
     if version == 1 and "services" not in document:  # version 1: one service, no envelope
@@ -127,15 +181,23 @@ def _services(document: Any, source: str) -> list[Snapshot]:
     return [_service(s, source, f"$.services[{i}]") for i, s in enumerate(services)]
 
 
+def _looks_like_yaml_questionnaire(text: str) -> bool:
+    """A YAML file given where a result JSON was expected: its top-level keys show it."""
+    return bool(re.search(r"^(?:name|usage|hosting):", text, re.MULTILINE))
+
+
 def load_json(path: str | Path) -> list[Snapshot]:
-    """The services of a result JSON written by `acvnum estimate --format json`."""
+    """The services of a result JSON written by `acvnum estimate --format json`, checked
+    as strictly as a questionnaire: bounded nesting and integers, finite numbers, known
+    criteria and tiers, positive users, visits and period."""
     name = str(path)
     text = read_text(Path(path), "a result JSON")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        message = f"not a result JSON: {error.msg}"
-        raise InputError([Problem(name, error.lineno, error.colno, message)]) from None
+        document = strict_json(text, name)
+    except InputError:
+        if _looks_like_yaml_questionnaire(text):
+            raise InputError([Problem(name, 1, 1, _QUESTIONNAIRE)]) from None
+        raise
     try:
         return _services(document, name)
     except _Malformed as error:

@@ -158,7 +158,11 @@ def factors(
     if action is Action.show:
         factor = _find(table, factor_id)
         if fmt is Format.json:
-            typer.echo(json.dumps(factor_dict(factor, table), indent=2, ensure_ascii=False))
+            typer.echo(
+                json.dumps(
+                    factor_dict(factor, table), indent=2, ensure_ascii=False, allow_nan=False
+                )
+            )
         else:
             typer.echo(_show_text(factor, table), nl=False)
         return
@@ -167,7 +171,7 @@ def factors(
     chosen = [f for f in table.factors.values() if kind is None or f.kind == kind.value]
     if fmt is Format.json:
         listed = [factor_dict(f, table) for f in chosen]
-        typer.echo(json.dumps({"factors": listed}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({"factors": listed}, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         typer.echo(_list_text(chosen, table), nl=False)
 

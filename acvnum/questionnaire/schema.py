@@ -115,4 +115,4 @@ def questionnaire_schema() -> dict[str, Any]:
 
 def render() -> str:
     """The schema as committed in schema/questionnaire.schema.json."""
-    return json.dumps(questionnaire_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(questionnaire_schema(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

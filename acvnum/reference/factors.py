@@ -97,18 +97,21 @@ class Limits:
 
 
 _INF = math.inf
+#: No quantity of the shipped tables comes within a factor 1,000 of it (the largest is a
+#: global boundary, 5.3e14); above it a user's factor overflows the sums into inf and NaN.
+_MAX = 1e18
 #: The bounds of every quantity, by id pattern, first match wins; applied to value, low and
 #: high of the shipped tables and of a user's table alike. Divisors are strictly positive.
 LIMITS = (
-    Limits("boundary.*", 0, True, _INF, "impacts are divided by it"),
-    Limits("*.lifetime", 0, True, _INF, "manufacturing is divided by it"),
+    Limits("boundary.*", 0, True, _MAX, "impacts are divided by it"),
+    Limits("*.lifetime", 0, True, _MAX, "manufacturing is divided by it"),
     Limits("*.active_hours", 0, True, 24, "hours a day; the lifetime's use is divided by it"),
-    Limits("*.host_vcpu", 0, True, _INF, "a virtual server's share is divided by it"),
+    Limits("*.host_vcpu", 0, True, _MAX, "a virtual server's share is divided by it"),
     Limits("*.traffic", 0, True, _INF, "the box's share per GB is divided by it"),
     Limits("*.pue", 1, False, 4, "a data centre uses at least the energy of its servers"),
     Limits("*.utilization", 0, False, 1, "a share of the full load"),
     Limits("*.replicas", 1, False, 20, "copies of the data, the original included"),
-    Limits("*", 0, False, _INF, "impacts, energies and powers are never negative"),
+    Limits("*", 0, False, _MAX, "impacts, energies and powers are never negative, nor beyond 1e18"),
 )
 
 

@@ -169,4 +169,4 @@ def render_json(a: Snapshot, b: Snapshot, per: str) -> str:
         "criteria": {c.criterion: _change(c) for c in compare(a, b, per)},  # type: ignore[arg-type]
         "warnings": ["periods_differ"] if per == "total" and periods_differ(a, b) else [],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

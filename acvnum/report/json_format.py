@@ -39,7 +39,9 @@ FUNCTIONAL_UNIT = (
     "the service as used by its users over the period; "
     "per_user and per_visit divide the total by users and visits"
 )
-_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+_COMPACT = json.JSONEncoder(
+    ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
+)
 _ENGLISH = Translator("en")
 
 
@@ -233,7 +235,8 @@ def stream(batches: Iterable[Sequence[ServiceResult]]) -> Iterator[str]:
     pending: list[Any] = [list(next(rest))]
     pending.append(next(rest, None))
     if pending[1] is None and len(pending[0]) <= INDENT_UP_TO:
-        yield json.dumps(document(pending[0]), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(document(pending[0]), indent=2, ensure_ascii=False, allow_nan=False)
+        yield text + "\n"
         return
     yield from _compact(_handed_on(pending, rest))
 

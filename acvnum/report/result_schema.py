@@ -253,4 +253,4 @@ def result_schema() -> dict[str, Any]:
 
 
 def render() -> str:
-    return json.dumps(result_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(result_schema(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -97,3 +97,84 @@ def test_a_version_1_result_reads_as_its_figures():
     for cid, criterion in data["criteria"].items():
         assert snap.value(cid, "total") == criterion["total"]
         assert snap.tiers(cid, "total") == criterion["by_tier"]
+
+
+# --- strict baselines (issue 11) --------------------------------------------------------------
+
+
+def _v1(service: str = "", criteria: str = "") -> str:
+    """A version 1 result with one service and one criterion, parts replaceable."""
+    service = service or '"name": "x", "users": 10, "visits": 100'
+    criteria = criteria or '"energy": {"unit": "kWh", "total": 1.5, "by_tier": {"network": 1.5}}'
+    return f'{{"schema_version": 1, "service": {{{service}}}, "criteria": {{{criteria}}}}}'
+
+
+def _at(text: str, token: str, message: str) -> tuple[str, tuple[int, int], str]:
+    """A case located at the token's first occurrence (line 1, its column)."""
+    return text, (1, text.index(token) + 1), message
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "message"),
+    [
+        ("[" * 60 + "]" * 60, (1, 51), "nested deeper than 50 levels"),
+        _at(_v1('"name": "x", "users": 10, "visits": ' + "9" * 5000), "999", "a number of 5000"),
+        _at(_v1('"name": "x", "users": 10, "visits": NaN'), "NaN", "NaN is not a number JSON"),
+        _at(
+            _v1(criteria='"energy": {"unit": "kWh", "total": -Infinity, "by_tier": {}}'),
+            "-Inf",
+            "-Infinity is not a number JSON allows",
+        ),
+        (
+            _v1(criteria='"energy": {"unit": "kWh", "total": 1e400, "by_tier": {}}'),
+            (1, 1),
+            "1e400 is out of range",
+        ),
+        (_v1('"name": "x", "users": 10, "visits": 0'), (1, 1), "$.service.visits should be above"),
+        (_v1('"name": "x", "users": -1, "visits": 5'), (1, 1), "$.service.users should be above"),
+        (_v1('"name": "\\ud800", "users": 1, "visits": 5'), (1, 1), "not valid Unicode text"),
+        (
+            _v1(criteria='"climat": {"unit": "kg", "total": 1, "by_tier": {}}'),
+            (1, 1),
+            "unknown criterion 'climat' (known: climate_change,",
+        ),
+        (
+            _v1(criteria='"energy": {"unit": "kWh", "total": 1, "by_tier": {"cloud": 1}}'),
+            (1, 1),
+            "unknown tier 'cloud'",
+        ),
+        ('{"a": 1,\n "a": 2}', (1, 1), "duplicate key 'a'"),
+        ('{"schema_version": true}', (1, 1), "schema_version is True, this acvnum reads"),
+        ('{"name": "Shop", "usage": {"users": 5}}', (1, 1), "this is a questionnaire, not a"),
+        (MINIMAL, (1, 1), "this is a questionnaire, not a result: record a baseline with"),
+        ('{"s": "open \\" [[[', (1, 7), "not a result JSON: Unterminated string"),
+    ],
+)
+def test_a_baseline_is_validated_as_strictly_as_a_questionnaire(tmp_path, text, position, message):
+    path = tmp_path / "baseline.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    assert message in problem.message
+    assert (problem.line, problem.column) == position
+
+
+def test_a_valid_hand_made_v1_baseline_still_reads(tmp_path):
+    path = tmp_path / "b.json"
+    path.write_text(_v1(), encoding="utf-8")
+    (snap,) = load_json(path)
+    assert snap.value("energy", "visit") == pytest.approx(1.5 / 100)
+
+
+@pytest.mark.parametrize("command", [["check", "{q}", "--baseline", "{b}"], ["diff", "{b}", "{q}"]])
+def test_check_and_diff_refuse_a_hostile_baseline_with_exit_2(tmp_path, command):
+    base = tmp_path / "b.json"
+    base.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    q = tmp_path / "q.yaml"
+    q.write_text(MINIMAL, encoding="utf-8")
+    args = [a.format(q=q, b=base) for a in command]
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert f"{base}:1:51: nested deeper than 50 levels" in result.stderr
+    assert "Traceback" not in result.stderr

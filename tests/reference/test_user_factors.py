@@ -111,15 +111,22 @@ def _row(factor_id: str, numbers: str, unit: str) -> str:
 @pytest.mark.parametrize(
     ("factor_id", "numbers", "unit", "rule"),
     [
-        ("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year", "> 0"),
-        ("boundary.population.current", "0,0,0", "persons", "> 0"),
-        ("device.laptop.lifetime", "0,0,0", "year", "> 0"),
-        ("server.virtual.host_vcpu", "0,0,0", "vCPU", "> 0"),
-        ("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh", ">= 0"),
-        ("network.fixed.energy", "0.05,-0.01,0.1", "kWh/GB", ">= 0"),
+        ("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year", "> 0 and <= 1e+18"),
+        ("boundary.population.current", "0,0,0", "persons", "> 0 and <= 1e+18"),
+        ("device.laptop.lifetime", "0,0,0", "year", "> 0 and <= 1e+18"),
+        ("server.virtual.host_vcpu", "0,0,0", "vCPU", "> 0 and <= 1e+18"),
+        ("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh", ">= 0 and <= 1e+18"),
+        ("network.fixed.energy", "0.05,-0.01,0.1", "kWh/GB", ">= 0 and <= 1e+18"),
         ("device.laptop.active_hours", "25,20,30", "h/day", "> 0 and <= 24"),
         ("datacenter.default.utilization", "1.5,1,2", "1", ">= 0 and <= 1"),
         ("datacenter.default.pue", "0.9,0.8,1", "1", ">= 1 and <= 4"),
+        # 1.7e308 is finite, but the sums overflow to inf and NaN (issue 11)
+        (
+            "electricity.FRA.climate_change",
+            "1.7e308,1e308,1.7e308",
+            "kg CO2 eq/kWh",
+            ">= 0 and <= 1e+18",
+        ),
     ],
 )
 def test_a_factor_out_of_its_quantitys_bounds_is_refused(tmp_path, factor_id, numbers, unit, rule):
