@@ -51,8 +51,15 @@ def run_cli(
     """`acvnum ARGS` as a user would run it, in this process (about 50x faster than starting
     Python): same stdout, stderr and exit code as `run_cli_process`, which tests/test_cli.py
     checks for every command."""
-    if SUBPROCESS:
-        return run_cli_process(*args, cwd=cwd, stdin=stdin, env=env)
+    run = run_cli_process if SUBPROCESS else run_cli_in_process
+    return run(*args, cwd=cwd, stdin=stdin, env=env)
+
+
+def run_cli_in_process(
+    *args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`acvnum ARGS` in this process, whatever ACVNUM_TEST_SUBPROCESS says (for tests of the
+    runner itself, or that plant something in the package with monkeypatch)."""
     return _run_in_process(list(args), cwd or ROOT, stdin, {**CLI_ENV, **(env or {})})
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli, run_cli_process
+from conftest import EXAMPLES, ROOT, run_cli_in_process, run_cli_process
 
 ECOMMERCE = str(EXAMPLES / "ecommerce.yaml")
 BAD = ROOT / "tests" / "inputs" / "bad"
@@ -49,13 +49,13 @@ def _seen(result: subprocess.CompletedProcess[str]) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("args", RUNS.values(), ids=RUNS.keys())
 def test_in_process_run_is_the_subprocess_run(args):
-    assert _seen(run_cli(*args)) == _seen(run_cli_process(*args))
+    assert _seen(run_cli_in_process(*args)) == _seen(run_cli_process(*args))
 
 
 def test_init_reads_stdin_and_writes_in_the_working_directory(tmp_path):
     """The interview as a script drives it: answers on stdin, a relative output path."""
     answers = "Shop\n\n2000\n" + "\n" * 20
-    for name, run in (("inside", run_cli), ("outside", run_cli_process)):
+    for name, run in (("inside", run_cli_in_process), ("outside", run_cli_process)):
         (tmp_path / name).mkdir()
         result = run("init", "service.yaml", cwd=tmp_path / name, stdin=answers)
         assert result.returncode == 0, result.stderr
@@ -66,7 +66,7 @@ def test_init_reads_stdin_and_writes_in_the_working_directory(tmp_path):
 
 def test_a_run_leaves_the_test_process_as_it_found_it(tmp_path):
     before = (os.getcwd(), dict(os.environ), sys.argv, sys.stdout, sys.modules["__main__"])
-    result = run_cli("estimate", "absent.yaml", cwd=tmp_path, env={"ACVNUM_PROBE": "1"})
+    result = run_cli_in_process("estimate", "absent.yaml", cwd=tmp_path, env={"ACVNUM_PROBE": "1"})
     assert result.returncode == 2
     assert (os.getcwd(), dict(os.environ), sys.argv, sys.stdout, sys.modules["__main__"]) == before
 
@@ -79,7 +79,7 @@ def test_an_uncaught_error_is_a_traceback_and_exit_1(monkeypatch):
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(service, "load_services", broken)
-    result = run_cli("validate", ECOMMERCE)
+    result = run_cli_in_process("validate", ECOMMERCE)
     assert result.returncode == 1
     assert "Traceback" in result.stderr
     assert "RuntimeError: a bug" in result.stderr
