@@ -16,7 +16,7 @@ import numpy as np
 from acvnum.calculation import assumptions
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import service_arrays
-from acvnum.calculation.results import ServiceResult, criteria_results
+from acvnum.calculation.results import ServiceResult, criteria_results, market_based_climate
 from acvnum.errors import InputError, Problem
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
@@ -63,6 +63,8 @@ def result_for(
     q = service.questionnaire
     a = analyses or Analyses()
     criteria = criteria_results(contributions, q.usage.users, q.visits, q.period_years, limits)
+    factor = q.hosting.electricity_factor if q.hosting else None
+    market = None if factor is None else market_based_climate(contributions, factor)
     what_if_warnings = a.what_if.warnings if a.what_if else ()
     return ServiceResult(
         name=q.name,
@@ -72,9 +74,11 @@ def result_for(
         users=q.usage.users,
         visits=q.visits,
         criteria=a.intervals.criteria(criteria) if a.intervals else criteria,
-        assumptions=assumptions.collect(
-            q, table, service.bounds.written if service.bounds else None
-        ),
+        assumptions=[
+            *assumptions.collect(q, table, service.bounds.written if service.bounds else None),
+            *assumptions.market_based(q, market),
+        ],
+        extras={} if market is None else {"market_based": _market_based(q, factor, market)},
         warnings=[*assumptions.warnings(q), *what_if_warnings],
         boundaries=limits,
         factors_version=FACTORS_VERSION,
@@ -85,6 +89,19 @@ def result_for(
         uncertainty=a.intervals.uncertainty if a.intervals else None,
         what_if=a.what_if,
     )
+
+
+def _market_based(q: Questionnaire, factor: float, total: float) -> dict[str, object]:
+    """The JSON object of the market-based climate figures (location-based stays in criteria)."""
+    return {
+        "electricity_factor": {"value": factor, "unit": "kg CO2 eq/kWh"},
+        "climate_change": {
+            "unit": "kg CO2 eq",
+            "total": total,
+            "per_user": total / q.usage.users,
+            "per_visit": total / q.visits if q.visits else 0.0,
+        },
+    }
 
 
 @dataclass(frozen=True)

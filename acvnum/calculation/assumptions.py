@@ -100,6 +100,25 @@ def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
+def market_based(q: Questionnaire, market_total: float | None) -> list[Assumption]:
+    """The contract's factor and the climate total it gives (market-based), when given: the
+    location-based figures stay the headline, both are shown."""
+    factor = q.hosting.electricity_factor if q.hosting else None
+    if factor is None or market_total is None:
+        return []
+    return [
+        Assumption(
+            "hosting.electricity_factor", f"{factor * 1000:g} g CO2e/kWh", "input", QUESTIONNAIRE
+        ),
+        Assumption(
+            "climate_change.market_based_total",
+            f"{market_total:.4g} kg CO2 eq",
+            "input",
+            "hosting.electricity_factor",
+        ),
+    ]
+
+
 def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     h = q.hosting
     if h is None:

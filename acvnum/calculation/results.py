@@ -159,3 +159,16 @@ def criteria_results(
             boundary=comparison,
         )
     return results
+
+
+def market_based_climate(contributions: np.ndarray, factor: float) -> float:
+    """Climate change (kg CO2e) of one service's (activities, criteria) contributions with the
+    data centre's electricity at a contract's factor (market-based) instead of its grid's
+    (location-based): the data-centre kWh are re-characterised, nothing else moves."""
+    climate, energy = CRITERION_IDS.index("climate_change"), CRITERION_IDS.index("energy")
+    hosted = [
+        a for a, act in enumerate(ACTIVITIES) if (act.tier, act.phase) == ("datacenter", "use")
+    ]
+    location = float(contributions[:, climate].sum())
+    grid = float(contributions[hosted, climate].sum())
+    return location - grid + float(contributions[hosted, energy].sum()) * factor

@@ -106,6 +106,13 @@ Power = Annotated[
     float, _quantity(units.POWER, "W"), _written_as("W", "250 W", "0.3 kW", plain="in watts")
 ]
 PlainNumber = Annotated[float, BeforeValidator(units.parse_number)]
+CarbonIntensity = Annotated[
+    float,
+    BeforeValidator(units.parse_carbon_intensity),
+    _written_as(
+        "g CO2e/kWh", "20 g/kWh", 20, per_plain_unit=1e-3, plain="in g CO2e/kWh", minimum=0
+    ),
+]
 Fraction = Annotated[
     float,
     BeforeValidator(units.parse_fraction),
@@ -466,6 +473,11 @@ class Hosting(StrictModel):
         description="copies of the hosting (prod + preprod = 2)",
         json_schema_extra=_bounds(1, 20),
     )
+    electricity_factor: CarbonIntensity | None = Field(
+        None,
+        description="market-based: the carbon intensity of the hosting's electricity contract; "
+        "the location-based figures stay the headline and both are shown",
+    )
 
     @field_validator("pue")
     @classmethod
@@ -476,6 +488,15 @@ class Hosting(StrictModel):
     @classmethod
     def environments_plausible(cls, value: float) -> float:
         return _check_range(value, "environments", 1, 20)
+
+    @field_validator("electricity_factor")
+    @classmethod
+    def electricity_factor_plausible(cls, value: float | None) -> float | None:
+        if value is not None and not 0 <= value <= 2.0:
+            raise ValueError(
+                f"electricity_factor must be between 0 and 2000 g CO2e/kWh, got {value * 1e3:g} g"
+            )
+        return value
 
 
 # --- optional workload blocks (issue 13): AI inference, video, messages -----------------

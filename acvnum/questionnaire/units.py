@@ -214,6 +214,23 @@ def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
     return number * dimension.factor(unit if unit is not None else plain_unit)
 
 
+_CO2 = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
+
+
+def parse_carbon_intensity(value: object) -> float:
+    """A grid's carbon intensity in kg CO2e/kWh: '20 g/kWh', '20 g CO2e/kWh', '0.02 kg/kWh';
+    a plain number is read in g CO2e/kWh, as contracts and grid operators write it."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise UnitError(f"expected a carbon intensity such as '20 g/kWh', got {value!r}")
+    if isinstance(value, int | float):
+        return _finite(float(value), value) * MASS.factor("g")
+    mass, slash, energy = value.rpartition("/")
+    if not slash:
+        return parse(value, MASS, "g")
+    per = parse(f"1 {energy.strip()}", ENERGY, "kWh")
+    return parse(_CO2.sub("", mass), MASS, "g") / per
+
+
 def parse_number(value: object) -> float:
     """A plain number (24, 2.5, or the same as text); a unit, '1:30' or '0x10' is refused.
 

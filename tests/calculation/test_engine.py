@@ -113,7 +113,8 @@ def test_samples_axis_broadcasts():
 
 # --- hand-checked cases, one per tier ------------------------------------------------------
 # MINIMAL: 1000 users × 10 visits × 6 min = 1000 h on laptops; 10 MB × 10,000 visits = 100 GB
-# on fixed access; France (electricity.FRA.climate_change = 0.04418 kg CO2e/kWh).
+# on fixed access; France (electricity.FRA.climate_change = 0.0519 kg CO2e/kWh, ADEME Base
+# Empreinte 2024 consumption mix).
 MINIMAL = {
     "name": "Minimal",
     "usage": {
@@ -134,11 +135,11 @@ def test_terminals_hand_checked():
     (c,) = contributions(MINIMAL)
     # manufacturing: 1000 h / (5 years × 3 h/day × 365.25 days) = 0.182524 laptop
     #                0.182524 × 175 kg CO2e = 31.9416 kg
-    # use: 1000 h × 26.5 W (ADEME average draw) = 26.5 kWh; 26.5 × 0.04418 = 1.17077 kg
+    # use: 1000 h × 26.5 W (ADEME average draw) = 26.5 kWh; 26.5 × 0.0519 = 1.37535 kg
     assert phase_totals(c, "terminals", "manufacturing")[CLIMATE] == pytest.approx(
         31.9416, rel=1e-4
     )
-    assert phase_totals(c, "terminals", "use")[CLIMATE] == pytest.approx(1.17077, rel=1e-4)
+    assert phase_totals(c, "terminals", "use")[CLIMATE] == pytest.approx(1.37535, rel=1e-4)
     assert phase_totals(c, "terminals", "use")[ENERGY] == pytest.approx(26.5)
 
 
@@ -177,9 +178,9 @@ def test_network_hand_checked_per_gb():
     (c,) = contributions(MINIMAL)
     # network: 100 GB × 0.03294 kWh/GB = 3.294 kWh
     # box: 100 GB × 8 W × 8766 h / 1000 / 2432 GB a year = 2.88355 kWh; 6.17755 kWh in all
-    # × 0.04418 kg/kWh = 0.272924 kg
+    # × 0.0519 kg/kWh = 0.320615 kg
     assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(6.17755, rel=1e-5)
-    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.272924, rel=1e-4)
+    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.320615, rel=1e-4)
     # equipment: 100 GB × 0.0008803 kg/GB = 0.08803 kg
     # box: 100 GB / (2432 GB a year × 5 years) = 0.00822368 box × 63.04 kg = 0.518421 kg
     assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(0.606451, rel=1e-4)
@@ -193,9 +194,9 @@ def with_network_model(model: str) -> dict:
 
 def test_network_hand_checked_energy_only():
     (c,) = contributions(with_network_model("energy"))
-    # 100 GB × 0.05 kWh/GB = 5 kWh; box by time: 1000 h × 8 W = 8 kWh; 13 kWh × 0.04418 = 0.57434 kg
+    # 100 GB × 0.05 kWh/GB = 5 kWh; box by time: 1000 h × 8 W = 8 kWh; 13 kWh × 0.0519 = 0.6747 kg
     assert phase_totals(c, "network", "use")[ENERGY] == pytest.approx(13.0)
-    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.57434, rel=1e-4)
+    assert phase_totals(c, "network", "use")[CLIMATE] == pytest.approx(0.6747, rel=1e-4)
     # no network equipment; box: 1000 h / (5 years × 8766 h) = 0.0228154 box × 63.04 = 1.43828 kg
     assert phase_totals(c, "network", "manufacturing")[CLIMATE] == pytest.approx(1.43828, rel=1e-4)
 
@@ -258,8 +259,8 @@ def test_datacenter_hand_checked():
     #   default utilisation) = 43.75 W; 218.75 W × 8766 h × PUE 1.5 = 2876.34 kWh
     # storage, use: 1 TB × 1.2 W/TB × 8766 h × 1.5 = 15.779 kWh; total 2892.12 kWh
     assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(2892.12, rel=1e-4)
-    # × 0.04418 kg/kWh = 127.774 kg
-    assert phase_totals(c, "datacenter", "use")[CLIMATE] == pytest.approx(127.774, rel=1e-4)
+    # × 0.0519 kg/kWh = 150.101 kg
+    assert phase_totals(c, "datacenter", "use")[CLIMATE] == pytest.approx(150.101, rel=1e-4)
 
 
 def test_environments_multiply_the_datacenter_only():
@@ -277,3 +278,14 @@ def test_a_measured_power_replaces_the_model():
     (c,) = contributions(measured)
     # 200 W × 8766 h × 1.5 = 2629.8 kWh
     assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(2629.8, rel=1e-6)
+
+
+def test_market_based_climate_recharacterises_the_data_centre_kwh_only():
+    from acvnum.calculation.results import market_based_climate
+
+    (c,) = contributions(HOSTED)
+    # location-based total - data-centre use at the grid (150.101 kg) + 2892.12 kWh × 0.020
+    # kg/kWh (a contract at 20 g/kWh) = total - 150.101 + 57.842
+    total = c[:, CLIMATE].sum()
+    assert market_based_climate(c, 0.020) == pytest.approx(total - 150.101 + 57.842, rel=1e-4)
+    assert market_based_climate(c, 0.0519) == pytest.approx(total)  # the grid's own factor

@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from conftest import EXAMPLES, assert_golden, run_cli
+from conftest import EXAMPLES, MINIMAL, assert_golden, run_cli
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -140,3 +140,17 @@ def test_network_model_option_overrides_the_questionnaire_and_is_named():
     assert (used_default["value"], used_default["status"]) == ("per_gb", "default")
     assert (used_power["value"], used_power["status"]) == ("power", "input")
     assert power != pytest.approx(default)
+
+
+def test_a_contract_factor_shows_the_market_based_figure_beside_the_location_based(write_yaml):
+    hosting = "hosting:\n  location: FRA\n  electricity_factor: 20 g/kWh\n  servers:\n"
+    hosting += "    - name: app\n      type: physical\n      power: 100 W\n"
+    path = str(write_yaml(MINIMAL + hosting))
+    report = json.loads(run_cli("estimate", path, "-f", "json").stdout)["services"][0]
+    location = report["criteria"]["climate_change"]["total"]
+    market = report["market_based"]["climate_change"]["total"]
+    # 100 W × 8766 h × PUE 1.56 (default) = 1367.5 kWh; at 51.9 g/kWh (grid) or 20 g (contract):
+    # the market-based total is 1367.5 × (0.0519 - 0.020) = 43.62 kg lower
+    assert location - market == pytest.approx(1367.496 * (0.0519 - 0.020), rel=1e-4)
+    text = run_cli("estimate", path).stdout
+    assert "climate_change.market_based_total" in text and "20 g CO2e/kWh" in text

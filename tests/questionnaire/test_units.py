@@ -194,3 +194,16 @@ def test_spaces_around_a_quantity_are_still_allowed():
 def test_a_rate_with_nothing_after_the_slash_is_refused_not_read_per_second():
     with pytest.raises(UnitError, match="write the time after '/'"):
         units.parse_frequency("0.0001 /")
+
+
+@pytest.mark.parametrize(
+    ("written", "kg_per_kwh"),
+    [("20 g/kWh", 0.02), ("20 g CO2e/kWh", 0.02), ("0.02 kg/kWh", 0.02), (20, 0.02)],
+)
+def test_carbon_intensity_is_read_in_kg_per_kwh(written, kg_per_kwh):
+    # a plain number is in g CO2e/kWh, as contracts write it
+    assert units.parse_carbon_intensity(written) == pytest.approx(kg_per_kwh)
+
+
+def test_a_carbon_intensity_per_mwh_is_converted():
+    assert units.parse_carbon_intensity("20 kg/MWh") == pytest.approx(0.02)
