@@ -224,6 +224,7 @@ def parse_carbon_intensity(value: object) -> float:
         raise UnitError(f"expected a carbon intensity such as '20 g/kWh', got {value!r}")
     if isinstance(value, int | float):
         return _finite(float(value), value) * MASS.factor("g")
+    check_length(value)
     mass, slash, energy = value.rpartition("/")
     if not slash:
         return parse(value, MASS, "g")
