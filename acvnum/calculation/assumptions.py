@@ -111,7 +111,7 @@ def market_based(q: Questionnaire, market_total: float | None) -> list[Assumptio
             "hosting.electricity_factor", f"{factor * 1000:g} g CO2e/kWh", "input", QUESTIONNAIRE
         ),
         Assumption(
-            "climate_change.market_based_total",
+            "market_based_climate",
             f"{market_total:.4g} kg CO2 eq",
             "input",
             "hosting.electricity_factor",

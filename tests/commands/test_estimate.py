@@ -152,5 +152,5 @@ def test_a_contract_factor_shows_the_market_based_figure_beside_the_location_bas
     # 100 W × 8766 h × PUE 1.56 (default) = 1367.5 kWh; at 51.9 g/kWh (grid) or 20 g (contract):
     # the market-based total is 1367.5 × (0.0519 - 0.020) = 43.62 kg lower
     assert location - market == pytest.approx(1367.496 * (0.0519 - 0.020), rel=1e-4)
-    text = run_cli("estimate", path).stdout
-    assert "climate_change.market_based_total" in text and "20 g CO2e/kWh" in text
+    text = run_cli("estimate", path, "--details").stdout
+    assert "market_based_climate" in text and "20 g CO2e/kWh" in text
