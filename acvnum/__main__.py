@@ -1,17 +1,83 @@
-"""Entry point; answers `--version` before importing the heavy modules so it stays instant."""
+"""Entry point; answers `--version` before importing the heavy modules so it stays instant.
 
+Standard output may be closed (`acvnum ... >&-`), full (`> /dev/full`), a pipe whose reader
+has gone (`| head -1`) or ASCII-only (`PYTHONIOENCODING=ascii`): each ends with exit 2 and
+one line on stderr, or quietly for a pipe closed on purpose, never with a traceback.
+"""
+
+import errno
+import os
 import sys
+
+BAD_OUTPUT = 2  # ExitCode.BAD_INPUT, without importing acvnum.errors before it is needed
+#: What writing to a standard stream can meet; any other OSError is a bug, shown as one.
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EFBIG, errno.EIO, errno.EDQUOT}
+
+
+class _Closed:
+    """Stands for a closed standard stream: any write fails as writing to it would."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _tolerant_streams() -> None:
+    """A character the output's encoding lacks is written as an escape ('\\u00e9'), not a
+    UnicodeEncodeError; a closed stream is replaced by one that says so when written to."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
+    if sys.stdout is None:
+        sys.stdout = _Closed()  # type: ignore[assignment]
+    for name in ("stdout", "stderr"):
+        reconfigure = getattr(getattr(sys, name), "reconfigure", None)
+        try:
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
+        except OSError:  # its descriptor was closed after Python started
+            quiet = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives until exit
+            setattr(sys, name, _Closed() if name == "stdout" else quiet)
+
+
+def _output_failed(error: OSError) -> None:
+    """Exit 2 with the reason on stderr (quietly for a reader that has gone), and keep the
+    interpreter's own final flush from failing again with a traceback."""
+    if error.errno != errno.EPIPE:
+        reason = error.strerror or str(error)
+        sys.stderr.write(f"acvnum: cannot write to standard output: {reason}\n")
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, AttributeError, ValueError):  # no descriptor (closed, or a test's stream)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    raise SystemExit(BAD_OUTPUT)
 
 
 def main() -> None:
-    if sys.argv[1:] in (["--version"], ["-V"]):
-        from acvnum import __version__
+    _tolerant_streams()
+    try:
+        try:
+            if sys.argv[1:] in (["--version"], ["-V"]):
+                from acvnum import __version__
 
-        print(f"acvnum {__version__}")
-        return
-    from acvnum.cli import run
+                print(f"acvnum {__version__}")
+                return
+            from acvnum.cli import run
 
-    run()
+            run()
+        finally:
+            sys.stdout.flush()
+    except OSError as error:
+        if error.errno not in _OUTPUT_ERRORS:
+            raise
+        _output_failed(error)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ HTML is escaped by the standard library where the page is built (report/html.py)
 
 from __future__ import annotations
 
+import re
+
 #: How much of a long value a message quotes.
 QUOTED_CHARS = 60
 
@@ -18,3 +20,53 @@ def shorten(text: str, limit: int = QUOTED_CHARS) -> str:
     if len(text) <= limit:
         return text
     return f"{text[:limit]}... ({len(text)} characters)"
+
+
+#: What a terminal acts on: C0 controls but tab and newline (ESC starts every sequence that
+#: retitles a window, clears the screen or makes a hyperlink), DEL, C1 controls (CSI and OSC
+#: alone), the bidirectional overrides that reorder what is shown, and lone surrogates.
+_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal(text: str) -> str:
+    """Text for a terminal or a log: every control character shown as its escape ('\\x1b'),
+    so a message says what was there and the terminal never acts on it."""
+    return _TERMINAL.sub(_escaped, text)
+
+
+#: Cells a spreadsheet would read as a formula (OWASP, "CSV Injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_CSV_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_CSV_BREAK = re.compile(r"[\r\n]+")
+
+
+def csv_cell(text: str) -> str:
+    """A user-written CSV cell: line breaks made spaces, other control characters removed,
+    and a cell that starts like a formula prefixed with a quote so that a spreadsheet
+    shows it as text."""
+    text = _CSV_CONTROL.sub("", _CSV_BREAK.sub(" ", text))
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+_MARKDOWN_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown line or table cell: one line (a newline would end the row or start
+    a heading), '|' escaped (it would split the cell), '<' and '>' as entities (no HTML)."""
+    text = terminal(_MARKDOWN_BREAK.sub(" ", text))
+    return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: Characters XML 1.0 cannot hold at all, even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text an XML 1.0 document can hold: characters outside its range removed."""
+    return _NOT_XML.sub("", text)

@@ -32,6 +32,7 @@ from acvnum.commands.sampling import (
     sampling_errors,
 )
 from acvnum.errors import ExitCode
+from acvnum.escaping import terminal
 
 if TYPE_CHECKING:
     from acvnum.analysis.budgets import CheckRun
@@ -167,10 +168,11 @@ def _warn_renamed(run: CheckRun, shown_in_report: bool) -> None:
         return
     for check in run.services:
         if check.baseline_name is not None:
-            sys.stderr.write(
+            message = (
                 f"acvnum: warning: '{check.result.name}' compared with '{check.baseline_name}', "
-                f"the only service of the baseline {run.baseline_file} (the names differ)\n"
+                f"the only service of the baseline {run.baseline_file} (the names differ)"
             )
+            sys.stderr.write(terminal(message) + "\n")
 
 
 def check(

@@ -17,6 +17,7 @@ from typing import Annotated, BinaryIO
 import typer
 
 from acvnum.errors import ExitCode, InputError, Problem
+from acvnum.escaping import terminal
 
 
 class Lang(StrEnum):
@@ -39,7 +40,7 @@ def print_problems(problems: list[Problem]) -> None:
     """One line per problem on stderr, file:line:column first, like a compiler."""
     count = len(problems)
     for problem in problems:
-        sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(f"{terminal(str(problem))}\n")
     sys.stderr.write(
         f"acvnum: {count} problem{'s' if count > 1 else ''} found; nothing was computed.\n"
     )
@@ -57,7 +58,7 @@ def input_errors() -> Iterator[None]:
 
 def fail(message: str) -> typer.Exit:
     """A usage problem that has no file position: message on stderr, exit 2."""
-    sys.stderr.write(f"acvnum: {message}\n")
+    sys.stderr.write(f"acvnum: {terminal(message)}\n")
     return typer.Exit(ExitCode.BAD_INPUT)
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from acvnum.commands.common import FactorsOption, fail, input_errors
+from acvnum.escaping import terminal
 
 if TYPE_CHECKING:
     from acvnum.reference.factors import Factor, FactorTable
@@ -80,11 +81,11 @@ def _list_text(factors: list[Factor], table: FactorTable) -> str:
     for f in factors:
         mark = "from your table: " if f.id in table.user_ids else ""
         cell = Group(
-            Text(f.id, style="bold"),
-            Text(mark + f.source, style="dim", no_wrap=True, overflow="ellipsis"),
-            Text(f"licence: {f.licence}", style="dim", no_wrap=True, overflow="ellipsis"),
+            Text(terminal(f.id), style="bold"),
+            Text(terminal(mark + f.source), style="dim", no_wrap=True, overflow="ellipsis"),
+            Text(terminal(f"licence: {f.licence}"), style="dim", no_wrap=True, overflow="ellipsis"),
         )
-        grid.add_row(cell, f"{f.value:.4g}", _range(f), f.unit, str(f.year))
+        grid.add_row(cell, f"{f.value:.4g}", _range(f), terminal(f.unit), str(f.year))
     grid.caption = (
         f"{len(factors)} factors. Full source, licence and note: acvnum factors show ID, "
         "or --format json."
@@ -111,16 +112,24 @@ def _show_text(factor: Factor, table: FactorTable) -> str:
         ("from", origin),
     )
     for name, value in rows:
-        grid.add_row(name, value)
+        grid.add_row(name, terminal(value))  # a user's table may hold escape sequences
     return _print(grid)
 
 
 def _print(renderable: Any) -> str:
     from rich.console import Console
 
-    console = Console(width=WIDTH, record=True, file=_Null(), color_system=None, emoji=False)
+    console = Console(
+        width=WIDTH,
+        record=True,
+        file=_Null(),
+        color_system=None,
+        emoji=False,
+        markup=False,  # a '[link=...]' in a user's source is text, never a hyperlink
+        highlight=False,
+    )
     console.print(renderable)
-    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
+    return "".join(terminal(line.rstrip()) + "\n" for line in console.export_text().splitlines())
 
 
 class _Null:

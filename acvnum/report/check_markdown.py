@@ -4,6 +4,7 @@ summary (GitHub's $GITHUB_STEP_SUMMARY, GitLab notes): verdict first, then the t
 from __future__ import annotations
 
 from acvnum.analysis.budgets import CheckRun, ServiceCheck
+from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.tables import markdown_table
@@ -17,7 +18,7 @@ def _marked(cells: list[str], passed: bool, column: int) -> list[str]:
 
 
 def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
-    lines = [f"### {cc.service_name(check)}", ""]
+    lines = [f"### {markdown_text(cc.service_name(check))}", ""]
     if check.budgets:
         share = cc.with_share(check.budgets)
         cells = [cc.budget_cells(o, t, share) for o in check.budgets]
@@ -33,12 +34,12 @@ def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
     if check.baseline is not None:
         rows = [_marked(cc.baseline_cells(o, t), o.passed, 5) for o in check.baseline]
         lines += [
-            f"**{cc.baseline_title(run, t)}**",
+            f"**{markdown_text(cc.baseline_title(run, t))}**",
             "",
             *markdown_table(cc.baseline_header(t), rows, 2),
         ]
         renamed = cc.renamed_note(check, run, t)
-        lines += [f"⚠️ {renamed}", ""] if renamed else []
+        lines += [f"⚠️ {markdown_text(renamed)}", ""] if renamed else []
     return lines
 
 

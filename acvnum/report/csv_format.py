@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from acvnum.calculation.inventory import ACTIVITIES
 from acvnum.calculation.results import ServiceResult
+from acvnum.escaping import csv_cell
 
 #: The (tier, phase) pairs, in the order of the activities: one column each.
 PAIRS = tuple(dict.fromkeys(f"{a.tier}.{a.phase}" for a in ACTIVITIES))
@@ -65,8 +66,8 @@ def rows(result: ServiceResult) -> list[tuple]:
         interval = c.interval or {}
         out.append(
             (
-                result.name,
-                result.source_file,
+                csv_cell(result.name),
+                csv_cell(result.source_file),
                 c.id,
                 c.unit,
                 repr(c.total),
@@ -122,8 +123,8 @@ def long_rows(result: ServiceResult) -> list[tuple]:
             per_visit = value / result.visits if result.visits else 0.0
             out.append(
                 (
-                    result.name,
-                    result.source_file,
+                    csv_cell(result.name),
+                    csv_cell(result.source_file),
                     c.id,
                     c.unit,
                     tier,

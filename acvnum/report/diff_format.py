@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acvnum.analysis.comparison import Change, CriterionChange, Snapshot, compare, periods_differ
+from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable
@@ -128,9 +129,11 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
     t = Translator(lang)
     changes = compare(a, b, per)  # type: ignore[arg-type]
     per_text = t(f"diff.per.{per}")
-    lines = [f"## {t('diff.title', a=_name(a), b=_name(b))}", ""]
+    a_name, b_name = markdown_text(_name(a)), markdown_text(_name(b))
+    lines = [f"## {t('diff.title', a=a_name, b=b_name)}", ""]
     for label, side in (("A", a), ("B", b)):
-        lines.append(f"- **{label}**: {_name(side)} (`{printable(side.source)}`)")
+        source = markdown_text(printable(side.source)).replace("`", "'")
+        lines.append(f"- **{label}**: {markdown_text(_name(side))} (`{source}`)")
     lines.append("")
     warning = period_warning(a, b, per, t)
     lines += [f"> ⚠️ {warning}", ""] if warning else []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
+from acvnum.escaping import xml_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable
@@ -77,4 +78,5 @@ def render(run: CheckRun, lang: str = "en") -> str:
     for check in run.services:
         _suite(root, check, run, t)
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    body = xml_text(ET.tostring(root, encoding="unicode"))  # no character XML 1.0 refuses
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from acvnum.analysis.variants import Change
 from acvnum.calculation.results import ServiceResult
+from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import lever_words, levers_section, portfolio_section, uncertainty_section
@@ -154,9 +155,9 @@ def _what_if(result: ServiceResult, t: Translator) -> list[str]:
 
 def render_one(result: ServiceResult, t: Translator) -> str:
     summary = summary_line(result, t)
-    lines = [f"# {t('markdown.title', name=result.name)}", ""]
+    lines = [f"# {t('markdown.title', name=markdown_text(result.name))}", ""]
     if result.description:
-        lines += [f"_{result.description}_", ""]
+        lines += [f"_{markdown_text(result.description)}_", ""]
     lines += [summary, ""]
     lines += _flagship(result, t) + _warnings(result, t) + _impacts(result, t)
     lines += uncertainty_section.markdown_lines(result, t)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from acvnum.escaping import markdown_text
+
 if TYPE_CHECKING:
     from rich.table import Table
 
@@ -18,8 +20,8 @@ Layout = tuple[list[str], list[list[str]]]
 def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
     """A Markdown table; columns from `right_from` on are right-aligned (numbers)."""
     align = ["---" if i < right_from else "---:" for i in range(len(header))]
-    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
-    lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+    lines = ["| " + " | ".join(map(markdown_text, header)) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(map(markdown_text, row)) + " |" for row in rows]
     return [*lines, ""]
 
 
