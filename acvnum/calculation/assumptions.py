@@ -119,6 +119,25 @@ def market_based(q: Questionnaire, market_total: float | None) -> list[Assumptio
     ]
 
 
+def _instance(
+    table: FactorTable, base: str, prefix: str, provider: str, power: float | None
+) -> list[Assumption]:
+    """A named cloud instance: its vCPUs and host from the tables, its per-vCPU power."""
+    host = f"{prefix}.host_vcpu" if f"{prefix}.host_vcpu" in table else "server.virtual.host_vcpu"
+    rows = [
+        _factor(table, f"{base}.vcpu", f"{prefix}.vcpu"),
+        _factor(table, f"{base}.memory", f"{prefix}.memory"),
+        _factor(table, f"{base}.host_vcpu", host),
+    ]
+    if power is not None:
+        return [*rows, Assumption(f"{base}.power", f"{power:g} W", "input", QUESTIONNAIRE)]
+    return [
+        *rows,
+        _factor(table, f"{base}.power per vCPU (idle)", f"cloud.power.{provider}_idle"),
+        _factor(table, f"{base}.power per vCPU (full load)", f"cloud.power.{provider}_max"),
+    ]
+
+
 def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     h = q.hosting
     if h is None:
@@ -148,12 +167,14 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
                 fraction=True,
             )
         )
-        if s.power is not None:
+        if s.cloud_prefix is not None:
+            rows += _instance(table, base, s.cloud_prefix, s.provider or "", s.power)
+        elif s.power is not None:
             rows.append(Assumption(f"{base}.power", f"{s.power:g} W", "input", QUESTIONNAIRE))
         else:
             rows.append(_factor(table, f"{base}.power (idle)", "server.physical.power_idle"))
             rows.append(_factor(table, f"{base}.power (full load)", "server.physical.power_max"))
-        if s.type == "virtual":
+        if s.type == "virtual" and s.cloud_prefix is None:
             rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
     if h.storage is not None:
         given_type = "type" in h.storage.model_fields_set

@@ -96,6 +96,9 @@ class ServerArrays:
     utilization: np.ndarray
     lifetime_years: np.ndarray
     power: np.ndarray
+    #: A named cloud instance's factor prefix ('cloud.aws.m5.large') and provider, per group.
+    cloud: list[str | None] = field(default_factory=list)
+    provider: list[str | None] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -154,7 +157,26 @@ def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
         utilization=_column([s.utilization for _, s in rows]),
         lifetime_years=_column(lifetimes),
         power=_column([s.power for _, s in rows]),
+        cloud=[s.cloud_prefix for _, s in rows],
+        provider=[s.provider for _, s in rows],
     )
+
+
+def _per_group(ids: list[str | None], f: FactorValues, default: np.ndarray | float) -> np.ndarray:
+    """(M, S): each server group's factor where it names one in the tables, else `default`."""
+    if not ids:
+        return np.zeros((0, f.samples))
+    rows = [f[i] if i is not None and i in f.table else default for i in ids]
+    return np.stack(np.broadcast_arrays(*rows, np.zeros(f.samples))[:-1])
+
+
+def _cloud_power(g: ServerArrays, f: FactorValues, utilization: np.ndarray) -> np.ndarray:
+    """(M, S) W of each group's named instances: vCPUs x the provider's per-vCPU power at
+    the utilisation (Cloud Carbon Footprint's linear model); NaN for other groups."""
+    idle = _per_group([p and f"cloud.power.{p}_idle" for p in g.provider], f, np.nan)
+    peak = _per_group([p and f"cloud.power.{p}_max" for p in g.provider], f, np.nan)
+    vcpu = _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan)
+    return g.count * vcpu * (idle + (peak - idle) * utilization)
 
 
 #: The factors a per-service override may scale: those read per service by `_terminals`.
@@ -310,12 +332,19 @@ def _network(s: ServiceArrays, f: FactorValues, extra_gb: np.ndarray) -> np.ndar
 def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(server shares of manufacturing, kWh), each (N, S), summed over each service's groups."""
     g = s.servers
-    host_share = np.where(g.virtual == 1, g.vcpu / f["server.virtual.host_vcpu"], 1.0)
+    # A named cloud instance takes its vCPUs and its host's from the tables (cloud.*).
+    vcpu = _default(g.vcpu, _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan))
+    host_vcpu = _per_group(
+        [c and f"{c}.host_vcpu" for c in g.cloud], f, f["server.virtual.host_vcpu"]
+    )
+    host_share = np.where(g.virtual == 1, vcpu / host_vcpu, 1.0)
     units_of_host = g.count * host_share
     lifetime = _default(g.lifetime_years, f["server.physical.lifetime"])
     utilization = _default(g.utilization, f["datacenter.default.utilization"])
     idle, peak = f["server.physical.power_idle"], f["server.physical.power_max"]
-    modelled_w = units_of_host * (idle + (peak - idle) * utilization)
+    modelled_w = _default(
+        _cloud_power(g, f, utilization), units_of_host * (idle + (peak - idle) * utilization)
+    )
     watts = np.where(np.isnan(g.power), modelled_w, g.count * np.nan_to_num(g.power))
     samples = f.samples
     per_group = np.stack(np.broadcast_arrays(units_of_host / lifetime, watts), axis=-1)

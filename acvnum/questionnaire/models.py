@@ -374,6 +374,14 @@ class Server(StrictModel):
         json_schema_extra=_bounds(1, ABSURD["count"], type="integer"),
     )
     type: Literal["virtual", "physical"] = Field(description="virtual (a host's share) or physical")
+    provider: Literal["aws", "azure", "gcp", "ovhcloud", "scaleway"] | None = Field(
+        None, description="cloud provider of a named instance (with 'instance')"
+    )
+    instance: str | None = Field(
+        None,
+        description="the provider's instance type, e.g. m5.large, standard_d2s_v5, "
+        "n2-standard-4 (see: acvnum factors list --kind cloud)",
+    )
     vcpu: PlainNumber | None = Field(
         None,
         description="virtual only: vCPUs of one server",
@@ -421,10 +429,28 @@ class Server(StrictModel):
     def power_plausible(cls, value: float | None) -> float | None:
         return None if value is None else _check_range(value, "power", 1e-3, 1e5, " W")
 
+    @property
+    def cloud_prefix(self) -> str | None:
+        """Where a named instance's factors start, 'cloud.aws.m5.large' (None: not named)."""
+        if self.instance is None:
+            return None
+        return f"cloud.{self.provider}.{self.instance.strip().lower()}"
+
     @model_validator(mode="after")
     def vcpu_matches_type(self) -> Server:
+        if (self.provider is None) != (self.instance is None):
+            raise ValueError("a cloud instance needs both 'provider' and 'instance'")
+        if self.instance is not None:
+            if self.type != "virtual":
+                raise ValueError("a cloud instance is a virtual server: write 'type: virtual'")
+            if self.vcpu is not None:
+                raise ValueError("'vcpu' comes from the instance; leave it out")
+            return self
         if self.type == "virtual" and self.vcpu is None:
-            raise ValueError("a virtual server needs 'vcpu' (its share of a host)")
+            raise ValueError(
+                "a virtual server needs 'vcpu' (its share of a host), or a cloud "
+                "'provider' and 'instance'"
+            )
         if self.type == "physical" and self.vcpu is not None:
             raise ValueError("'vcpu' applies to virtual servers only")
         return self

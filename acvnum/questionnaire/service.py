@@ -6,6 +6,7 @@ validates a changed copy of a file's data the same way) and the commands that on
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,29 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
     ]
 
 
+def _check_instances(service: Service, table: FactorTable) -> list[Problem]:
+    """Every named cloud instance must be in the tables; an unknown one gets the closest."""
+    hosting = service.questionnaire.hosting
+    problems = []
+    for i, server in enumerate(hosting.servers if hosting else []):
+        if server.cloud_prefix is None or f"{server.cloud_prefix}.vcpu" in table:
+            continue
+        known = [
+            fid.split(".", 2)[2].rsplit(".", 1)[0]
+            for fid in table.ids
+            if fid.startswith(f"cloud.{server.provider}.") and fid.endswith(".vcpu")
+        ]
+        close = difflib.get_close_matches(server.instance.lower(), known, n=1, cutoff=0.5)
+        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
+        path = ("hosting", "servers", i, "instance")
+        message = (
+            f"hosting.servers[{i}].instance: unknown {server.provider} instance "
+            f"'{server.instance}'{hint}"
+        )
+        problems.append(service.document.problem(path, message))
+    return problems
+
+
 def _normalise(document: Document) -> None:
     """Country codes are case-insensitive."""
     data = document.data
@@ -73,7 +97,7 @@ def service_from_document(document: Document, table: FactorTable) -> Service:
     _normalise(document)
     bounds = validate_ranges(document)
     service = Service(bounds.central, document, bounds)
-    problems = _check_regions(service, table)
+    problems = _check_regions(service, table) + _check_instances(service, table)
     if problems:
         raise InputError(problems)
     return service
