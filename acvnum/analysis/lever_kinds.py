@@ -1,4 +1,4 @@
-"""The kinds of change a lever makes, each a small function on a copy of the questionnaire.
+"""The kinds of change a lever makes, each a small function of a variant (read, then set).
 
 A change returns the new variant, or None when it would change nothing for this service
 (PUE already low, no mobile traffic...): such a lever is never proposed. The sizes come
@@ -10,30 +10,16 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 
 from acvnum.analysis.variants import Change, Variant, show_factor
 from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import (
-    AI_SIZES,
-    DEVICE_TYPES,
-    VIDEO_QUALITIES,
-    Questionnaire,
-    Server,
-)
+from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, VIDEO_QUALITIES
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.factors import FactorTable
-
-
-def _lookup(q: Questionnaire, path: modelpath.Path) -> Any:
-    """The value at `path`, or None where a section on the way is absent."""
-    try:
-        return modelpath.get(q, path)
-    except (AttributeError, IndexError):
-        return None
 
 
 @dataclass(frozen=True)
@@ -65,6 +51,12 @@ class Context:
         return self._region_weights[region]
 
 
+@cache
+def _parsed(text: str) -> modelpath.Path:
+    """A catalogue path, parsed once."""
+    return modelpath.parse(text)
+
+
 Apply = Callable[[Variant, Mapping[str, Any], Context], "Variant | None"]
 
 
@@ -79,8 +71,8 @@ def _scale(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
     """Multiply the values at `paths` by `factor` (absent or zero values stay as they are)."""
     out = v
     for text in p["paths"]:
-        path = modelpath.parse(text)
-        value = _lookup(out.questionnaire, path)
+        path = _parsed(text)
+        value = out.lookup(path)
         if value:
             out = out.set(path, _times(value, p["factor"]))
     return out if out.changes != v.changes else None
@@ -88,20 +80,19 @@ def _scale(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
 
 def _shift_network(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
     """Move `share` of the mobile data to fixed access; the shares still sum to 100%."""
-    network = v.questionnaire.usage.network
-    moved = network.mobile * p["share"]
+    mobile, fixed = v.get(("usage", "network", "mobile")), v.get(("usage", "network", "fixed"))
+    moved = mobile * p["share"]
     if moved <= 0:
         return None
-    v = v.set(("usage", "network", "mobile"), network.mobile - moved)
-    return v.set(("usage", "network", "fixed"), network.fixed + moved)
+    v = v.set(("usage", "network", "mobile"), mobile - moved)
+    return v.set(("usage", "network", "fixed"), fixed + moved)
 
 
 def _scale_factor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Multiply a device factor (a model assumption) for the device types the service uses."""
-    devices = v.questionnaire.usage.devices
     scale, changes = dict(v.factor_scale), list(v.changes)
     for device in DEVICE_TYPES:
-        if not getattr(devices, device):
+        if not v.get(("usage", "devices", device)):
             continue
         factor_id = f"device.{device}.{p['quantity']}"
         before = scale.get(factor_id, 1.0)
@@ -114,10 +105,10 @@ def _scale_factor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | Non
 
 def _cap(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Lower the value at `path` (or the default it falls back on) to `target` if higher."""
-    path = modelpath.parse(p["path"])
-    if _lookup(v.questionnaire, path[:-1]) is None:
+    path = _parsed(p["path"])
+    if v.lookup(path[:-1]) is None:
         return None
-    given = _lookup(v.questionnaire, path)
+    given = v.lookup(path)
     current = c.default(p["default"]) if given is None else given
     if current <= p["target"]:
         return None
@@ -130,11 +121,12 @@ def _floor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     target = p["target"] * units.SECONDS_PER_YEAR
     default = c.default(p["default"]) * units.SECONDS_PER_YEAR
     out = v
-    for i, server in enumerate(hosting.servers if hosting else []):
-        current = getattr(server, p["field"])
+    for i in range(len(hosting.servers) if hosting else 0):
+        path = ("hosting", "servers", i, p["field"])
+        current = v.get(path)
         current = default if current is None else current
         if current < target:
-            out = out.set(("hosting", "servers", i, p["field"]), target, before=current)
+            out = out.set(path, target, before=current)
     return out if out.changes != v.changes else None
 
 
@@ -144,7 +136,7 @@ def _region(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     candidates = [r for r in p["candidates"] if r in c.regions]
     if hosting is None or not candidates:
         return None
-    current = hosting.location or DEFAULT_REGION
+    current = v.get(("hosting", "location")) or DEFAULT_REGION
     best = min(candidates, key=lambda r: (c.region_weight(r), r))
     if c.region_weight(best) >= c.region_weight(current):
         return None
@@ -157,26 +149,36 @@ def _power_at(utilization: float, c: Context) -> float:
     return idle + (peak - idle) * utilization
 
 
-def _utilization(s: Server, c: Context) -> float:
+def _server(v: Variant, i: int) -> dict[str, Any]:
+    """Server `i` of the variant: its count, type, utilisation and power as changed so far."""
+    return {
+        key: v.get(("hosting", "servers", i, key))
+        for key in ("count", "type", "utilization", "power")
+    }
+
+
+def _utilization(s: Mapping[str, Any], c: Context) -> float:
     """The server's given utilisation, or the factor table's default."""
-    return c.default("datacenter.default.utilization") if s.utilization is None else s.utilization
+    given = s["utilization"]
+    return c.default("datacenter.default.utilization") if given is None else given
 
 
 def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Fewer servers at `target` utilisation carrying the same load (count x utilisation)."""
     hosting = v.questionnaire.hosting
     out = v
-    for i, s in enumerate(hosting.servers if hosting else []):
+    for i in range(len(hosting.servers) if hosting else 0):
+        s = _server(v, i)
         used = _utilization(s, c)
-        count = min(s.count, max(1, math.ceil(s.count * used / p["target"] - 1e-9)))
-        if count >= s.count:
+        count = min(s["count"], max(1, math.ceil(s["count"] * used / p["target"] - 1e-9)))
+        if count >= s["count"]:
             continue
-        busier = used * s.count / count
+        busier = used * s["count"] / count
         base = ("hosting", "servers", i)
         out = out.set((*base, "count"), float(count))
         out = out.set((*base, "utilization"), busier, before=used)
-        if s.power is not None:
-            power = s.power * _power_at(busier, c) / _power_at(used, c)
+        if s["power"] is not None:
+            power = s["power"] * _power_at(busier, c) / _power_at(used, c)
             out = out.set((*base, "power"), power)
     return out if out.changes != v.changes else None
 
@@ -193,24 +195,25 @@ def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     average running count scales by `running`). Storage stays: the data is kept.
     """
     hosting = v.questionnaire.hosting
-    if hosting is None or hosting.environments <= 1:
+    environments = None if hosting is None else v.get(("hosting", "environments"))
+    if hosting is None or environments <= 1:
         return None
-    running = (1 + (hosting.environments - 1) * p["on_share"]) / hosting.environments
+    running = (1 + (environments - 1) * p["on_share"]) / environments
     out = v
-    for i, s in enumerate(hosting.servers):
-        base = ("hosting", "servers", i)
-        if s.type == "virtual":
-            out = out.set((*base, "count"), s.count * running)
+    for i in range(len(hosting.servers)):
+        s, base = _server(v, i), ("hosting", "servers", i)
+        if s["type"] == "virtual":
+            out = out.set((*base, "count"), s["count"] * running)
             continue
-        power = _power_at(_utilization(s, c), c) if s.power is None else s.power
+        power = _power_at(_utilization(s, c), c) if s["power"] is None else s["power"]
         out = out.set((*base, "power"), power * running, before=power)
     return out if out.changes != v.changes else None
 
 
 def _switch(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | None:
     """Set the value at `path` to `value` where it is different."""
-    path = modelpath.parse(p["path"])
-    current = _lookup(v.questionnaire, path)
+    path = _parsed(p["path"])
+    current = v.lookup(path)
     if current is None or current == p["value"]:
         return None
     return v.set(path, p["value"])

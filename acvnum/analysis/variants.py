@@ -1,20 +1,29 @@
-"""Variants: a questionnaire changed on a copy, the changes recorded, evaluated in one batch.
+"""Variants: a questionnaire with some values changed, the changes recorded, evaluated in one batch.
 
-Levers and `--what-if` both build variants; `totals` evaluates any number of them in one
-engine pass and `savings` compares them with their baselines, all rows at once.
+A variant never copies its questionnaire: it keeps the values it changed beside it, by
+path, and `totals` writes them into the engine's arrays (acvnum.calculation.inventory
+`take` and `with_inputs`), any number of variants in one engine pass. Levers and
+`--what-if` both build variants; `savings` compares them with their baselines, all rows
+at once.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from acvnum.calculation.engine import evaluate
-from acvnum.calculation.inventory import service_arrays
+from acvnum.calculation.inventory import (
+    edits_in_place,
+    service_arrays,
+    take,
+    with_factor_scale,
+    with_inputs,
+)
 from acvnum.i18n import Translator
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
@@ -49,22 +58,42 @@ class Change:
 
 @dataclass(frozen=True)
 class Variant:
-    """A questionnaire with per-service factor multipliers, and the changes that led to it."""
+    """A questionnaire, the values changed in it (by path, in base units) and per-service
+    factor multipliers, with the changes that led to them. The questionnaire itself is
+    never copied nor changed: `get` reads a changed value first, then the questionnaire."""
 
     questionnaire: Questionnaire
     factor_scale: Mapping[str, float] = field(default_factory=dict)
     changes: tuple[Change, ...] = ()
+    edits: Mapping[modelpath.Path, Any] = field(default_factory=dict)
+
+    def get(self, path: modelpath.Path) -> Any:
+        """The value at `path` in this variant."""
+        if path in self.edits:
+            return self.edits[path]
+        return modelpath.get(self.questionnaire, path)
+
+    def lookup(self, path: modelpath.Path) -> Any:
+        """The value at `path`, or None where a section on the way is absent."""
+        try:
+            return self.get(path)
+        except (AttributeError, IndexError):
+            return None
+
+    def copy(self) -> Questionnaire:
+        """A copy of the questionnaire with the changed values in it (validated no further)."""
+        q = self.questionnaire
+        for path, value in self.edits.items():
+            q = modelpath.replace(q, path, value)
+        return q
 
     def set(self, path: modelpath.Path, value: Any, before: Any = None) -> Variant:
-        """A copy with the value at `path` replaced and the change recorded."""
-        old = modelpath.get(self.questionnaire, path) if before is None else before
+        """The variant with the value at `path` replaced and the change recorded."""
+        old = self.get(path) if before is None else before
         subject = _subject(self.questionnaire, path)
         change = Change(dotted(path), show_value(path, old), show_value(path, value), subject)
-        return replace(
-            self,
-            questionnaire=modelpath.replace(self.questionnaire, path, value),
-            changes=(*self.changes, change),
-        )
+        edits, changes = {**self.edits, path: value}, (*self.changes, change)
+        return Variant(self.questionnaire, self.factor_scale, changes, edits)  # not replace(): hot
 
 
 def _subject(q: Questionnaire, path: modelpath.Path) -> str:
@@ -118,10 +147,27 @@ def show_factor(value: float, unit: str) -> str:
 
 
 def totals(variants: list[Variant], table: FactorTable) -> np.ndarray:
-    """Central totals of every variant in one engine pass: (V, criteria)."""
+    """Central totals of every variant in one engine pass: (V, criteria).
+
+    The arrays are built once per distinct questionnaire, taken again for each variant of
+    it, and each variant's changed values written into its row.
+    """
     if not variants:
         return np.zeros((0, len(CRITERION_IDS)))
-    arrays = service_arrays([v.questionnaire for v in variants], [v.factor_scale for v in variants])
+    position: dict[int, int] = {}
+    questionnaires: list[Questionnaire] = []
+    rows, edits = [], []
+    for k, v in enumerate(variants):
+        base, changed = v.questionnaire, v.edits
+        if changed and not edits_in_place(base, changed):
+            base, changed = v.copy(), {}  # rare: an answer the arrays derive more from
+        if id(base) not in position:
+            position[id(base)] = len(questionnaires)
+            questionnaires.append(base)
+        rows.append(position[id(base)])
+        edits += [(k, path, value) for path, value in changed.items()]
+    arrays = take(service_arrays(questionnaires), rows)
+    arrays = with_factor_scale(with_inputs(arrays, edits), [v.factor_scale for v in variants])
     return evaluate(arrays, table.central()).total[:, 0]
 
 

@@ -7,8 +7,9 @@ services or samples. A NaN input means "not given": the factor's default applies
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, is_dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -218,6 +219,11 @@ def _device_given(services: list[Questionnaire]) -> dict[str, np.ndarray]:
     }
 
 
+def with_factor_scale(arrays: ServiceArrays, overrides: list[Mapping[str, float]]) -> ServiceArrays:
+    """The arrays with per-service factor multipliers, one mapping per row (see service_arrays)."""
+    return replace(arrays, factor_scale=_factor_scale(overrides, arrays.count))
+
+
 def service_arrays(
     services: list[Questionnaire], factor_scale: list[Mapping[str, float]] | None = None
 ) -> ServiceArrays:
@@ -262,6 +268,184 @@ def service_arrays(
         video=video_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
+
+
+# --- variants: rows of the arrays taken again, some of their answers changed -------------
+
+#: A questionnaire path whose value the arrays hold ("*" stands for a server's index).
+InputPath = tuple[str | int, ...]
+Edit = tuple[int, InputPath, Any]  # (row of the arrays, questionnaire path, value in base units)
+
+
+def _server_rows(servers: ServerArrays, rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The server groups of services `rows`, in order: (their rows, the first of each service).
+
+    Groups are stored service after service, so a service's groups are one contiguous run.
+    """
+    counts = np.bincount(servers.service, minlength=n)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    taken = counts[rows]
+    firsts = np.concatenate(([0], np.cumsum(taken)[:-1])).astype(int)
+    within = np.arange(int(taken.sum())) - np.repeat(firsts, taken)
+    return (np.repeat(starts[rows], taken) + within).astype(int), firsts
+
+
+def _rows_of(value: Any, index: np.ndarray) -> Any:
+    """A per-service field at rows `index`: arrays, lists, dicts of them, blocks of them."""
+    if isinstance(value, np.ndarray):
+        return value[index]
+    if isinstance(value, list):
+        return [value[i] for i in index]
+    if isinstance(value, dict):
+        return {key: _rows_of(item, index) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(
+            value, **{f.name: _rows_of(getattr(value, f.name), index) for f in fields(value)}
+        )
+    raise TypeError(f"cannot take rows of {type(value).__name__}")
+
+
+def take(arrays: ServiceArrays, rows: Sequence[int]) -> ServiceArrays:
+    """The arrays of the services at `rows` (a row may repeat): one per variant to evaluate."""
+    index = np.asarray(rows, dtype=int)
+    g = arrays.servers
+    server_index, _ = _server_rows(g, index, arrays.count)
+    servers = {f.name: getattr(g, f.name)[server_index] for f in fields(g) if f.name != "service"}
+    owners = np.repeat(np.arange(len(index)), np.bincount(g.service, minlength=arrays.count)[index])
+    columns = {
+        f.name: _rows_of(getattr(arrays, f.name), index)
+        for f in fields(arrays)
+        if f.name != "servers"
+    }
+    return replace(arrays, **columns, servers=replace(g, service=owners.astype(int), **servers))
+
+
+def _per_visit(s: ServiceArrays, rows: np.ndarray, values: np.ndarray, per: float) -> np.ndarray:
+    """A per-visit answer over all visits, as service_arrays computes it (same operations)."""
+    return s.visits[rows] * values[:, np.newaxis] / per
+
+
+#: How a changed answer reaches the arrays: path -> (field, conversion from the base unit).
+#: The conversions repeat service_arrays' operations, so a variant's arrays hold the very
+#: numbers service_arrays would compute from a changed copy of the questionnaire.
+_SERVICE_INPUTS: dict[InputPath, str] = {
+    ("usage", "visit_duration"): "hours",
+    ("usage", "data_per_visit"): "gigabytes",
+    ("hosting", "location"): "host_region",
+    ("hosting", "pue"): "pue",
+    ("hosting", "environments"): "environments",
+    ("hosting", "storage", "volume"): "storage_tb",
+    ("hosting", "storage", "type"): "storage_hdd",
+    ("hosting", "storage", "replicas"): "replicas",
+    **{("usage", "devices", d): "device_shares" for d in DEVICE_TYPES},
+    **{("usage", "network", n): "network_shares" for n in NETWORK_TYPES},
+}
+_SERVER_INPUTS = {
+    "count": "count",
+    "utilization": "utilization",
+    "power": "power",
+    "lifetime": "lifetime_years",
+    "vcpu": "vcpu",
+}
+
+
+def _converted(path: InputPath, values: list[Any]) -> np.ndarray | list[str]:
+    """Answers in base units -> what the arrays hold for them (before any per-visit product)."""
+    key = path[-1]
+    if key == "location":
+        return [v or DEFAULT_REGION for v in values]
+    if key == "type":
+        return np.array([float(v == "hdd") for v in values])
+    column = np.array([np.nan if v is None else v for v in values], dtype=float)
+    if key == "volume":
+        return column / units.BYTES_PER_TB
+    if key == "lifetime":
+        return column / units.SECONDS_PER_YEAR
+    return column
+
+
+def input_path(path: InputPath) -> InputPath:
+    """The path as the input tables name it: a server's index becomes '*'."""
+    if len(path) == 4 and path[:2] == ("hosting", "servers"):
+        return ("hosting", "servers", "*", path[3])
+    return path
+
+
+#: Answers another part of the arrays also reads for some questionnaires: a self-hosted AI
+#: model draws on the hosting's location and PUE where it names none of its own.
+_SHARED_WITH_AI = frozenset({("hosting", "location"), ("hosting", "pue")})
+
+
+def edits_in_place(q: Questionnaire, paths: Iterable[InputPath]) -> bool:
+    """Whether `with_inputs` gives exactly the arrays of `q` with the values at `paths`
+    changed; where it does not (a path the arrays derive more from), evaluate a changed copy."""
+    for path in paths:
+        pattern = input_path(path)
+        server = pattern[:3] == ("hosting", "servers", "*") and pattern[3:] in [
+            (key,) for key in _SERVER_INPUTS
+        ]
+        if not server and pattern not in _SERVICE_INPUTS:
+            return False
+        if pattern in _SHARED_WITH_AI and q.ai is not None and q.ai.self_hosted is not None:
+            return False
+    return True
+
+
+def with_inputs(arrays: ServiceArrays, edits: Sequence[Edit]) -> ServiceArrays:
+    """The arrays with some answers changed: each edit sets one row's value at one path.
+
+    Edits are grouped by path and written with one array assignment per path; a path the
+    arrays do not hold (the name, the budgets...) is a ValueError: it cannot change a figure.
+    """
+    groups: dict[InputPath, list[tuple[int, InputPath, Any]]] = {}
+    for edit in edits:
+        groups.setdefault(input_path(edit[1]), []).append(edit)
+    services: dict[str, Any] = {}
+    servers: dict[str, np.ndarray] = {}
+    _, firsts = _server_rows(arrays.servers, np.arange(arrays.count), arrays.count)
+    for path, group in groups.items():
+        server = path[:3] == ("hosting", "servers", "*") and path[3] in _SERVER_INPUTS
+        if not server and path not in _SERVICE_INPUTS:
+            raise ValueError(f"{'.'.join(map(str, path))} is not an input of the engine")
+        rows = np.array([row for row, _, _ in group], dtype=int)
+        values = _converted(path, [value for _, _, value in group])
+        if server:
+            name = _SERVER_INPUTS[str(path[3])]
+            column = servers.setdefault(name, getattr(arrays.servers, name).copy())
+            column[firsts[rows] + np.array([p[2] for _, p, _ in group], dtype=int), 0] = values
+        else:
+            name = _SERVICE_INPUTS[path]
+            current = services.get(name, getattr(arrays, name))
+            services[name] = _written(arrays, name, path, rows, values, current)
+    return replace(arrays, **services, servers=replace(arrays.servers, **servers))
+
+
+def _written(
+    s: ServiceArrays,
+    name: str,
+    path: InputPath,
+    rows: np.ndarray,
+    values: np.ndarray | list[str],
+    current: np.ndarray | list[str],
+) -> np.ndarray | list[str]:
+    """A copy of one field with `values` written at `rows`."""
+    if isinstance(current, list):
+        out = list(current)
+        for row, value in zip(rows, values, strict=True):
+            out[row] = value
+        return out
+    out = current.copy()
+    assert isinstance(values, np.ndarray)
+    if name == "hours":
+        out[rows] = _per_visit(s, rows, values, units.SECONDS_PER_HOUR)
+    elif name == "gigabytes":
+        out[rows] = _per_visit(s, rows, values, units.BYTES_PER_GB)
+    elif name in ("device_shares", "network_shares"):
+        kinds = DEVICE_TYPES if name == "device_shares" else NETWORK_TYPES
+        out[rows, 0, kinds.index(str(path[-1]))] = values
+    else:
+        out[rows, 0] = values
+    return out
 
 
 def _default(given: np.ndarray, default: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ def ai_rows(q: Questionnaire) -> np.ndarray:
 def changed(lever_id: str, q: Questionnaire) -> Questionnaire:
     variant = apply(LEVERS[lever_id], Variant(q), CONTEXT)
     assert variant is not None, f"{lever_id} should apply"
-    return variant.questionnaire
+    return variant.copy()  # the questionnaire with the lever's values in it
 
 
 def test_shorter_outputs_cut_the_ai_rows_by_30_percent():
@@ -115,7 +115,7 @@ def test_no_ai_lever_raises_any_criterion_of_the_ai_rows(lever_id, name, q):
     variant = apply(LEVERS[lever_id], Variant(q), CONTEXT)
     if variant is None:
         return
-    before, after = ai_rows(q).sum(axis=0), ai_rows(variant.questionnaire).sum(axis=0)
+    before, after = ai_rows(q).sum(axis=0), ai_rows(variant.copy()).sum(axis=0)
     assert np.all(after <= before * (1 + 1e-12)), (lever_id, name)
     # A self-hosted fleet is counted whole: caching or shorter answers leave it as it is
     # (and the engine then finds nothing to propose); elsewhere the energy falls.

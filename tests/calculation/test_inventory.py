@@ -1,12 +1,23 @@
-"""The inventory's per-service factor overrides (the hook of assumption levers)."""
+"""The inventory's per-service factor overrides (the hook of assumption levers), and
+variants' arrays: rows taken again with some answers changed, exactly as a changed copy."""
+
+import dataclasses
 
 import numpy as np
 import pytest
 import yaml
-from conftest import MINIMAL
+from conftest import EXAMPLES, MINIMAL
 
 from acvnum.calculation.engine import evaluate
-from acvnum.calculation.inventory import ACTIVITIES, service_arrays
+from acvnum.calculation.inventory import (
+    ACTIVITIES,
+    edits_in_place,
+    service_arrays,
+    take,
+    with_inputs,
+)
+from acvnum.questionnaire import paths as modelpath
+from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.reference.factors import load_factors
 
@@ -37,3 +48,105 @@ def test_without_overrides_nothing_changes():
 def test_only_factors_read_per_service_can_be_scaled():
     with pytest.raises(ValueError, match="cannot be scaled per service"):
         service_arrays([Q], [{"server.physical.lifetime": 2.0}])
+
+
+# --- variants: rows taken again, answers changed in the arrays ----------------------------
+
+EXAMPLE_QUESTIONNAIRES = [
+    Questionnaire.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+    for p in sorted(EXAMPLES.glob("*.yaml"))
+]
+#: A value for every path the arrays hold, in base units (servers: the example's first).
+EDITS = [
+    (("usage", "visit_duration"), 90.0),
+    (("usage", "data_per_visit"), 1.5e6),
+    (("usage", "network", "mobile"), 0.25),
+    (("usage", "network", "fixed"), 0.75),
+    (("usage", "devices", "laptop"), 0.5),
+    (("hosting", "location"), None),
+    (("hosting", "pue"), 1.2),
+    (("hosting", "environments"), 2.0),
+    (("hosting", "storage", "volume"), 3e12),
+    (("hosting", "storage", "type"), "hdd"),
+    (("hosting", "storage", "replicas"), 2.0),
+    (("hosting", "servers", 0, "count"), 3.0),
+    (("hosting", "servers", 0, "utilization"), 0.55),
+    (("hosting", "servers", 0, "power"), 120.0),
+    (("hosting", "servers", 0, "lifetime"), 6 * units.SECONDS_PER_YEAR),
+]
+
+
+#: A self-hosted AI model on the hosting's own location and PUE (none of its own).
+SELF_HOSTED_AI = Questionnaire.model_validate(
+    yaml.safe_load(MINIMAL)
+    | {
+        "hosting": {"location": "FRA", "servers": [{"name": "a", "type": "physical"}]},
+        "ai": {
+            "requests_per_visit": 1,
+            "output_tokens": 400,
+            "model": {"size": "medium"},
+            "self_hosted": {"gpus": 2},
+        },
+    }
+)
+
+
+def assert_same_arrays(actual, expected, name: str = "arrays") -> None:
+    """Equal to the last bit, field by field (NaN equals NaN), blocks and dicts included."""
+    if dataclasses.is_dataclass(expected):
+        for f in dataclasses.fields(expected):
+            field = f"{name}.{f.name}"
+            assert_same_arrays(getattr(actual, f.name), getattr(expected, f.name), field)
+    elif isinstance(expected, dict):
+        assert actual.keys() == expected.keys(), name
+        for key in expected:
+            assert_same_arrays(actual[key], expected[key], f"{name}[{key}]")
+    elif isinstance(expected, np.ndarray):
+        np.testing.assert_array_equal(actual, expected, err_msg=name)
+    else:
+        assert actual == expected, name
+
+
+@pytest.mark.parametrize(("path", "value"), EDITS, ids=lambda x: str(x))
+def test_an_answer_changed_in_the_arrays_is_exactly_the_changed_copy_s(path, value):
+    """The arrays of a variant hold the very numbers of a changed copy of the questionnaire,
+    every example at once, each taken twice (the second copy changed)."""
+    qs = [q for q in EXAMPLE_QUESTIONNAIRES if q.hosting and q.hosting.storage]
+    rows = [i for i in range(len(qs)) for _ in (0, 1)]
+    edits = [(2 * i + 1, path, value) for i in range(len(qs))]
+    actual = with_inputs(take(service_arrays(qs), rows), edits)
+    copies = [c for q in qs for c in (q, modelpath.replace(q, path, value))]
+    assert_same_arrays(actual, service_arrays(copies))
+
+
+def test_taking_rows_again_keeps_each_service_s_server_groups():
+    qs = EXAMPLE_QUESTIONNAIRES
+    rows = [3, 0, 3, 1, 2, 2]
+    assert_same_arrays(take(service_arrays(qs), rows), service_arrays([qs[i] for i in rows]))
+
+
+def test_an_answer_read_twice_is_not_changed_in_place():
+    """usage.location is the terminals' grid too; a self-hosted AI model takes the
+    hosting's location and PUE: such variants are evaluated from a changed copy."""
+    assert edits_in_place(Q, [("usage", "visit_duration"), ("hosting", "pue")])
+    assert not edits_in_place(Q, [("usage", "location")])
+    assert not edits_in_place(Q, [("usage", "users")])
+    assert not edits_in_place(SELF_HOSTED_AI, [("hosting", "location")])
+    assert not edits_in_place(SELF_HOSTED_AI, [("hosting", "pue")])
+
+
+def test_a_variant_of_a_self_hosted_ai_service_moved_elsewhere_is_its_changed_copy():
+    from acvnum.analysis.variants import Variant, totals
+
+    edits = {("hosting", "location"): "SWE", ("hosting", "pue"): 1.2}
+    variant = Variant(SELF_HOSTED_AI, edits=edits)
+    copy = variant.copy()
+    assert copy.hosting.location == "SWE" and SELF_HOSTED_AI.hosting.location == "FRA"
+    # The GPUs follow the hosting to Sweden: the copy's figures, to the last bit.
+    np.testing.assert_array_equal(totals([variant], TABLE), totals([Variant(copy)], TABLE))
+    assert not np.array_equal(totals([variant], TABLE), totals([Variant(SELF_HOSTED_AI)], TABLE))
+
+
+def test_a_path_the_engine_does_not_read_cannot_be_changed_in_the_arrays():
+    with pytest.raises(ValueError, match="name is not an input"):
+        with_inputs(service_arrays([Q]), [(0, ("name",), "other")])
