@@ -12,7 +12,8 @@ from acvnum.analysis.sensitivity import rank_correlations, top_drivers
 from acvnum.analysis.uncertainty import PERCENTILES, InputCell, propagate
 from acvnum.calculation.inventory import TIERS, ServiceArrays, service_arrays
 from acvnum.calculation.results import CriterionResult, Interval, Uncertainty
-from acvnum.questionnaire.ranges import RANGEABLE, dotted
+from acvnum.questionnaire.paths import dotted, with_index
+from acvnum.questionnaire.ranges import RANGEABLE
 from acvnum.questionnaire.service import Service
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable
@@ -31,7 +32,7 @@ def input_label(cell: InputCell, arrays: ServiceArrays) -> str:
     if "*" not in pattern:
         return dotted(pattern)
     group = cell.row - int(np.flatnonzero(arrays.servers.service == cell.service)[0])
-    return dotted(tuple(group if part == "*" else part for part in pattern))
+    return dotted(with_index(pattern, group))
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import types
-import typing
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +30,8 @@ from acvnum.errors import InputError, WhatIfError
 from acvnum.escaping import shorten
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire, dotted
+from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.service import Service, service_from_document
 from acvnum.questionnaire.yaml_reader import Document, load_scalar
 from acvnum.reference.boundaries import Boundaries
@@ -50,18 +49,6 @@ class Assignment:
     text: str
     path: modelpath.Path
     value: Any
-
-
-def _field_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
-    """The model a field holds (None for a plain value), and whether it is a list of them."""
-    if typing.get_origin(annotation) is list:
-        return _field_model(typing.get_args(annotation)[0])[0], True
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
-        return _field_model(inner[0])
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation, False
-    return None, False
 
 
 def _unknown_key(key: str, model: type[BaseModel], where: str) -> WhatIfError:
@@ -92,7 +79,7 @@ def check_path(path: modelpath.Path) -> None:
         elif part not in model.model_fields:
             raise _unknown_key(part, model, where)
         else:
-            model, in_list = _field_model(model.model_fields[part].annotation)
+            model, in_list = modelpath.field_model(model.model_fields[part].annotation)
     if in_list or model is not None:
         keys = ", ".join(model.model_fields) if model else "an index"
         raise WhatIfError(f"{dotted(path)} is a section: change one of its keys ({keys})")
@@ -136,27 +123,10 @@ def parse_assignment(text: str) -> Assignment:
 
 def _set(data: dict[str, Any], assignment: Assignment) -> None:
     """Set the value into the raw data, creating the sections the file left out."""
-    path, node = assignment.path, data
-    created: str | None = None  # the first section the file left out, if any
-    for depth, part in enumerate(path[:-1]):
-        if isinstance(part, int):
-            if part >= len(node):
-                where = dotted(path[:depth])
-                raise WhatIfError(
-                    f"--what-if {shorten(assignment.text)}: {where} has {len(node)} item(s), "
-                    f"so [{part}] does not exist (the first is [0])"
-                )
-        elif node.get(part) is None:
-            if isinstance(path[depth + 1], int):
-                absent = created or dotted(path[: depth + 1])
-                raise WhatIfError(
-                    f"--what-if {shorten(assignment.text)}: {absent} is absent from the file, "
-                    f"so [{path[depth + 1]}] does not exist: describe it in the file first"
-                )
-            created = created or dotted(path[: depth + 1])
-            node[part] = {}
-        node = node[part]
-    node[path[-1]] = assignment.value
+    try:
+        modelpath.set_creating(data, assignment.path, assignment.value)
+    except modelpath.PathError as error:
+        raise WhatIfError(f"--what-if {shorten(assignment.text)}: {error}") from None
 
 
 def changed_service(service: Service, assignments: list[Assignment], table: FactorTable) -> Service:
@@ -237,7 +207,7 @@ def _model_default(path: modelpath.Path) -> Any:
         if isinstance(part, int):
             continue
         field = model.model_fields[part]
-        model = _field_model(field.annotation)[0]
+        model = modelpath.field_model(field.annotation)[0]
         if model is None:
             return None if field.is_required() else field.default
     return None

@@ -21,6 +21,7 @@ from acvnum.calculation.workloads import (
     video_arrays,
     video_inventory,
 )
+from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     DEFAULT_NETWORK_MODEL,
@@ -364,13 +365,6 @@ def _converted(path: InputPath, values: list[Any]) -> np.ndarray | list[str]:
     return column
 
 
-def input_path(path: InputPath) -> InputPath:
-    """The path as the input tables name it: a server's index becomes '*'."""
-    if len(path) == 4 and path[:2] == ("hosting", "servers"):
-        return ("hosting", "servers", "*", path[3])
-    return path
-
-
 #: Answers another part of the arrays also reads for some questionnaires: a self-hosted AI
 #: model draws on the hosting's location and PUE where it names none of its own.
 _SHARED_WITH_AI = frozenset({("hosting", "location"), ("hosting", "pue")})
@@ -380,7 +374,7 @@ def edits_in_place(q: Questionnaire, paths: Iterable[InputPath]) -> bool:
     """Whether `with_inputs` gives exactly the arrays of `q` with the values at `paths`
     changed; where it does not (a path the arrays derive more from), evaluate a changed copy."""
     for path in paths:
-        pattern = input_path(path)
+        pattern = modelpath.pattern(path)
         server = pattern[:3] == ("hosting", "servers", "*") and pattern[3:] in [
             (key,) for key in _SERVER_INPUTS
         ]
@@ -399,7 +393,7 @@ def with_inputs(arrays: ServiceArrays, edits: Sequence[Edit]) -> ServiceArrays:
     """
     groups: dict[InputPath, list[tuple[int, InputPath, Any]]] = {}
     for edit in edits:
-        groups.setdefault(input_path(edit[1]), []).append(edit)
+        groups.setdefault(modelpath.pattern(edit[1]), []).append(edit)
     services: dict[str, Any] = {}
     servers: dict[str, np.ndarray] = {}
     _, firsts = _server_rows(arrays.servers, np.arange(arrays.count), arrays.count)

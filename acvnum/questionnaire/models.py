@@ -28,6 +28,7 @@ from pydantic import (
 
 from acvnum.errors import InputError
 from acvnum.questionnaire import units
+from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
@@ -936,14 +937,6 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
     """The model whose fields live at `loc` (the path of a mapping)."""
     named = [part for part in loc if isinstance(part, str)]
     return _MODELS_BY_KEY.get(named[-1], Questionnaire) if named else Questionnaire
-
-
-def dotted(loc: tuple[Any, ...]) -> str:
-    """('hosting', 'servers', 0, 'vcpu') -> 'hosting.servers[0].vcpu'."""
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
 
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> str:

@@ -1,12 +1,15 @@
-"""Dotted paths into a questionnaire ('hosting.servers[0].count'): parse, read, replace.
+"""Dotted paths into a questionnaire ('hosting.servers[0].count'): the one place that spells,
+parses, reads and writes them, in the validated models and in a file's raw data, and walks
+the models' types along them.
 
-Levers and `--what-if` both name the value they change this way, the same spelling the
-error messages use (see `questionnaire.dotted`).
+Error messages, ranges, levers and `--what-if` all name a value this way.
 """
 
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -18,6 +21,24 @@ _PART = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<indexes>(?:\[\d+\])*)")
 
 class PathError(ValueError):
     """A path that is not spelled as key.key[index]."""
+
+
+def dotted(path: tuple[Any, ...]) -> str:
+    """('hosting', 'servers', 0, 'vcpu') -> 'hosting.servers[0].vcpu'."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def pattern(path: Path) -> tuple[str, ...]:
+    """The path with every list index as '*': ('hosting', 'servers', '*', 'power')."""
+    return tuple("*" if isinstance(part, int) else str(part) for part in path)
+
+
+def with_index(path: tuple[str, ...], index: int) -> Path:
+    """A pattern's '*' replaced by a list index: the inverse of `pattern` for one list."""
+    return tuple(index if part == "*" else part for part in path)
 
 
 def parse(text: str) -> Path:
@@ -58,3 +79,54 @@ def replace(model: Any, path: Path, value: Any) -> Any:
     if not isinstance(model, BaseModel):
         raise TypeError(f"cannot set {head!r} on {type(model).__name__}")
     return model.model_copy(update={head: replace(getattr(model, head), rest, value)})
+
+
+# --- a file's raw data (dictionaries and lists, before validation) ------------------------
+
+
+def set_in(data: Any, path: Path, value: Any) -> None:
+    """Set the value at `path` in raw data whose sections all exist."""
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def set_creating(data: dict[str, Any], path: Path, value: Any) -> None:
+    """Set the value at `path` in raw data, creating the sections (not the list items) the
+    data leaves out; PathError names the first missing item, or the absent list."""
+    node: Any = data
+    created: str | None = None  # the first section the data left out, if any
+    for depth, part in enumerate(path[:-1]):
+        if isinstance(part, int):
+            if part >= len(node):
+                raise PathError(
+                    f"{dotted(path[:depth])} has {len(node)} item(s), "
+                    f"so [{part}] does not exist (the first is [0])"
+                )
+        elif node.get(part) is None:
+            if isinstance(path[depth + 1], int):
+                absent = created or dotted(path[: depth + 1])
+                raise PathError(
+                    f"{absent} is absent from the file, "
+                    f"so [{path[depth + 1]}] does not exist: describe it in the file first"
+                )
+            created = created or dotted(path[: depth + 1])
+            node[part] = {}
+        node = node[part]
+    node[path[-1]] = value
+
+
+# --- the models' types ------------------------------------------------------------------
+
+
+def field_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
+    """The model a field holds (None for a plain value), and whether it is a list of them:
+    `Model`, `Model | None` and `list[Model]` all hold a Model."""
+    if typing.get_origin(annotation) is list:
+        return field_model(typing.get_args(annotation)[0])[0], True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return field_model(inner[0])
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation, False
+    return None, False

@@ -27,6 +27,7 @@ from pydantic import BaseModel
 from acvnum.errors import InputError
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire, validate
+from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
 from acvnum.questionnaire.yaml_reader import Document, Path_
 
 #: The quantities that accept a range: the inventory field each one feeds and its base unit.
@@ -56,14 +57,6 @@ def _is_text(annotation: Any) -> bool:
     return False
 
 
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    """The model inside `Model`, `Model | None` or `list[Model]`, if any."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    found = [_submodel(a) for a in get_args(annotation)]
-    return next((m for m in found if m is not None), None)
-
-
 def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
     """The path patterns of every free-text field, from the models themselves."""
     found: set[tuple[str, ...]] = set()
@@ -71,25 +64,14 @@ def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tu
         path = (*prefix, name)
         if _is_text(info.annotation):
             found.add(path)
-        elif (sub := _submodel(info.annotation)) is not None:
-            is_list = get_origin(info.annotation) is list
-            found |= _text_fields(sub, (*path, "*") if is_list else path)
+        else:
+            sub, is_list = field_model(info.annotation)
+            if sub is not None:
+                found |= _text_fields(sub, (*path, "*") if is_list else path)
     return found
 
 
 TEXT_FIELDS = _text_fields(Questionnaire)
-
-
-def _pattern(path: Path_) -> tuple[str, ...]:
-    return tuple("*" if isinstance(part, int) else str(part) for part in path)
-
-
-def dotted(path: Path_) -> str:
-    """('hosting', 'servers', 0, 'power') -> 'hosting.servers[0].power'."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
-    return text
 
 
 def _quantity_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
@@ -104,7 +86,7 @@ def _quantity_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
         ]
     # Longer texts are no quantity: the unit reader refuses them, quoting only their start.
     if isinstance(data, str) and len(data) <= units.MAX_QUANTITY_CHARS:
-        return [] if _pattern(path) in TEXT_FIELDS else [(path, data)]
+        return [] if pattern(path) in TEXT_FIELDS else [(path, data)]
     return []
 
 
@@ -135,18 +117,6 @@ def _ends(match: re.Match[str]) -> tuple[str, str]:
     return low, high
 
 
-def _set(data: Any, path: Path_, value: Any) -> None:
-    for part in path[:-1]:
-        data = data[part]
-    data[path[-1]] = value
-
-
-def _get(model: Any, path: Path_) -> float:
-    for part in path:
-        model = model[part] if isinstance(part, int) else getattr(model, part)
-    return float(model)
-
-
 @dataclass(frozen=True)
 class Bounds:
     """A questionnaire at its central values, and at the low and high ends of its ranges."""
@@ -173,7 +143,7 @@ def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Question
     for side in (0, 1):
         data = copy.deepcopy(document.data)
         for path, match in found:
-            _set(data, path, _ends(match)[side])
+            set_in(data, path, _ends(match)[side])
         try:
             ends.append(_validated(document, data))
         except InputError as error:
@@ -189,7 +159,7 @@ def validate_ranges(document: Document) -> Bounds:
     if ellipses:
         raise InputError(ellipses)
     found = _find(document.data)
-    misplaced = [path for path, _ in found if _pattern(path) not in RANGEABLE]
+    misplaced = [path for path, _ in found if pattern(path) not in RANGEABLE]
     if misplaced:
         allowed = ", ".join(dotted(p).replace(".*", "[]") for p in RANGEABLE)
         raise InputError(
@@ -207,13 +177,13 @@ def validate_ranges(document: Document) -> Bounds:
     data = copy.deepcopy(document.data)
     problems = []
     for path, _ in found:
-        lo, hi = _get(low, path), _get(high, path)
+        lo, hi = float(get(low, path)), float(get(high, path))
         if lo > hi:
             problems.append(
                 document.problem(path, f"{dotted(path)}: the low end exceeds the high end")
             )
-        unit = RANGEABLE[_pattern(path)][1]
-        _set(data, path, f"{central_value(lo, hi)!r} {unit}".strip())
+        unit = RANGEABLE[pattern(path)][1]
+        set_in(data, path, f"{central_value(lo, hi)!r} {unit}".strip())
     if problems:
         raise InputError(problems)
     written = {dotted(path): match.string.strip() for path, match in found}
