@@ -2,7 +2,7 @@
 
 A change returns the new variant, or None when it would change nothing for this service
 (PUE already low, no mobile traffic...): such a lever is never proposed. The sizes come
-from the catalogue (factors/levers.yaml); defaults from the factor tables.
+from the catalogue (factors/levers.yaml); defaults from acvnum.reference.defaults.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from functools import cache, cached_property
 from typing import Any
 
 from acvnum.analysis.variants import Change, Variant, show_factor
-from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, VIDEO_QUALITIES
+from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
+from acvnum.reference.defaults import DEFAULT_REGION
 from acvnum.reference.factors import FactorTable
 
 
@@ -30,7 +31,14 @@ class Context:
     limits: Boundaries
 
     def default(self, factor_id: str) -> float:
+        """A factor's central value."""
         return self.table.value(factor_id)
+
+    def defaulted(self, pattern: defaults.Pattern) -> float:
+        """The value the calculation uses where the file leaves `pattern` out (base unit)."""
+        value = defaults.value(pattern, self.table)
+        assert isinstance(value, float), pattern
+        return value
 
     @cached_property
     def regions(self) -> frozenset[str]:
@@ -109,7 +117,7 @@ def _cap(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     if v.lookup(path[:-1]) is None:
         return None
     given = v.lookup(path)
-    current = c.default(p["default"]) if given is None else given
+    current = c.defaulted(modelpath.pattern(path)) if given is None else given
     if current <= p["target"]:
         return None
     return v.set(path, float(p["target"]), before=current)
@@ -119,7 +127,7 @@ def _floor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Raise every server's `field` (a lifetime, in years) to `target` where lower."""
     hosting = v.questionnaire.hosting
     target = p["target"] * units.SECONDS_PER_YEAR
-    default = c.default(p["default"]) * units.SECONDS_PER_YEAR
+    default = c.defaulted(("hosting", "servers", "*", p["field"]))
     out = v
     for i in range(len(hosting.servers) if hosting else 0):
         path = ("hosting", "servers", i, p["field"])
@@ -160,7 +168,7 @@ def _server(v: Variant, i: int) -> dict[str, Any]:
 def _utilization(s: Mapping[str, Any], c: Context) -> float:
     """The server's given utilisation, or the factor table's default."""
     given = s["utilization"]
-    return c.default("datacenter.default.utilization") if given is None else given
+    return c.defaulted(("hosting", "servers", "*", "utilization")) if given is None else given
 
 
 def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:

@@ -25,15 +25,14 @@ from acvnum.analysis.variants import (
     show_value,
     totals,
 )
-from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.errors import InputError, WhatIfError
 from acvnum.escaping import shorten
 from acvnum.questionnaire import paths as modelpath
-from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.service import Service, service_from_document
 from acvnum.questionnaire.yaml_reader import Document, load_scalar
+from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable
@@ -164,15 +163,6 @@ class WhatIf:
         }
 
 
-#: The factor a questionnaire key falls back on when the file leaves it out.
-_DEFAULT_FACTORS = {
-    "pue": "datacenter.default.pue",
-    "lifetime": "server.physical.lifetime",
-    "utilization": "datacenter.default.utilization",
-    "replicas": "storage.default.replicas",
-}
-
-
 def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> str:
     """The value the calculation used at `path`: '1.5', or '1.56 (default)' when the file
     left it out, so a reader sees what the change is compared with, not the word 'default'."""
@@ -192,11 +182,9 @@ def _default(parent: Any, path: modelpath.Path, table: FactorTable) -> Any:
     key = str(path[-1])
     if parent is not None and getattr(parent, key) is not None:
         return getattr(parent, key)  # the questionnaire's own default: environments 1
-    if key == "location":
-        return DEFAULT_REGION
-    if key in _DEFAULT_FACTORS:
-        value = table.value(_DEFAULT_FACTORS[key])
-        return value * units.SECONDS_PER_YEAR if key == "lifetime" else value
+    found = defaults.value(modelpath.pattern(path), table)
+    if found is not None:
+        return found
     return _model_default(path) if parent is None else None
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from acvnum.calculation.inventory import DEFAULT_REGION
 from acvnum.calculation.results import Assumption
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
@@ -17,10 +16,11 @@ from acvnum.questionnaire.models import (
     NETWORK_TYPES,
     Questionnaire,
 )
+from acvnum.reference import defaults
+from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
 from acvnum.reference.factors import FactorTable
 
 QUESTIONNAIRE = "questionnaire"
-DESIGN_DEFAULT = "acvnum default (docs/methodology.md)"
 
 
 def _fmt_fraction(value: float) -> str:
@@ -49,9 +49,24 @@ def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = Fals
 def _given_or_factor(
     table: FactorTable, path: str, given: str | None, factor_id: str, fraction: bool = False
 ) -> Assumption:
+    """The value given, or a factor's (for defaults outside acvnum.reference.defaults: the
+    AI block's, which fall back on the hosting's values first)."""
     if given is not None:
         return Assumption(path, given, "input", QUESTIONNAIRE)
     return _factor(table, path, factor_id, fraction)
+
+
+def _given_or_default(
+    table: FactorTable,
+    path: str,
+    given: str | None,
+    pattern: defaults.Pattern,
+    fraction: bool = False,
+) -> Assumption:
+    """The value given, or the default of `pattern` (acvnum.reference.defaults) with its source."""
+    if given is not None:
+        return Assumption(path, given, "input", QUESTIONNAIRE)
+    return _factor(table, path, defaults.factor_id(pattern), fraction)
 
 
 def _given_or_design(path: str, value: str, given: bool) -> Assumption:
@@ -64,8 +79,7 @@ def _given_or_design(path: str, value: str, given: bool) -> Assumption:
 def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
     if given is not None:
         return Assumption(path, given, "input", QUESTIONNAIRE)
-    source = table[f"electricity.{DEFAULT_REGION}.climate_change"].source
-    return Assumption(path, DEFAULT_REGION, "default", source)
+    return Assumption(path, DEFAULT_REGION, "default", defaults.region_source(table))
 
 
 def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
@@ -144,8 +158,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         return []
     rows = [
         _region(table, "hosting.location", h.location),
-        _given_or_factor(
-            table, "hosting.pue", None if h.pue is None else f"{h.pue:g}", "datacenter.default.pue"
+        _given_or_default(
+            table, "hosting.pue", None if h.pue is None else f"{h.pue:g}", ("hosting", "pue")
         ),
         _given_or_design(
             "hosting.environments", f"{h.environments:g}", "environments" in h.model_fields_set
@@ -155,16 +169,11 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         base = f"hosting.servers[{i}]"
         lifetime = None if s.lifetime is None else units.format_duration(s.lifetime)
         utilization = None if s.utilization is None else _fmt_fraction(s.utilization)
+        server = ("hosting", "servers", "*")
+        rows.append(_given_or_default(table, f"{base}.lifetime", lifetime, (*server, "lifetime")))
         rows.append(
-            _given_or_factor(table, f"{base}.lifetime", lifetime, "server.physical.lifetime")
-        )
-        rows.append(
-            _given_or_factor(
-                table,
-                f"{base}.utilization",
-                utilization,
-                "datacenter.default.utilization",
-                fraction=True,
+            _given_or_default(
+                table, f"{base}.utilization", utilization, (*server, "utilization"), fraction=True
             )
         )
         if s.cloud_prefix is not None:
@@ -181,8 +190,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         rows.append(_given_or_design("hosting.storage.type", h.storage.type, given_type))
         replicas = None if h.storage.replicas is None else f"{h.storage.replicas:g}"
         rows.append(
-            _given_or_factor(
-                table, "hosting.storage.replicas", replicas, "storage.default.replicas"
+            _given_or_default(
+                table, "hosting.storage.replicas", replicas, ("hosting", "storage", "replicas")
             )
         )
     return rows

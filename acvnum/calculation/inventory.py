@@ -30,6 +30,8 @@ from acvnum.questionnaire.models import (
     NETWORK_TYPES,
     Questionnaire,
 )
+from acvnum.reference import defaults
+from acvnum.reference.defaults import DEFAULT_REGION
 from acvnum.reference.factors import FactorValues
 
 HOURS_PER_YEAR = units.DAYS_PER_YEAR * 24
@@ -141,9 +143,6 @@ class ServiceArrays:
         """A factor's values, scaled per service where an override applies: (S,) or (N, S)."""
         scale = self.factor_scale.get(factor_id)
         return f[factor_id] if scale is None else scale * f[factor_id]
-
-
-DEFAULT_REGION = "WLD"
 
 
 def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
@@ -507,6 +506,10 @@ def _network(s: ServiceArrays, f: FactorValues, extra_gb: np.ndarray) -> np.ndar
     return np.stack(np.broadcast_arrays(*columns), axis=-1)
 
 
+_SERVER_LIFETIME = ("hosting", "servers", "*", "lifetime")
+_SERVER_UTILIZATION = ("hosting", "servers", "*", "utilization")
+
+
 def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(server shares of manufacturing, kWh), each (N, S), summed over each service's groups."""
     g = s.servers
@@ -517,8 +520,8 @@ def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.nda
     )
     host_share = np.where(g.virtual == 1, vcpu / host_vcpu, 1.0)
     units_of_host = g.count * host_share
-    lifetime = _default(g.lifetime_years, f["server.physical.lifetime"])
-    utilization = _default(g.utilization, f["datacenter.default.utilization"])
+    lifetime = _default(g.lifetime_years, f[defaults.factor_id(_SERVER_LIFETIME)])
+    utilization = _default(g.utilization, f[defaults.factor_id(_SERVER_UTILIZATION)])
     idle, peak = f["server.physical.power_idle"], f["server.physical.power_max"]
     modelled_w = _default(
         _cloud_power(g, f, utilization), units_of_host * (idle + (peak - idle) * utilization)
@@ -543,7 +546,8 @@ def _storage(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.nda
             s.storage_hdd == 1, f[f"storage.hdd.{quantity}"], f[f"storage.ssd.{quantity}"]
         )
 
-    terabytes = s.storage_tb * _default(s.replicas, f["storage.default.replicas"]) * s.environments
+    replicas = _default(s.replicas, f[defaults.factor_id(("hosting", "storage", "replicas"))])
+    terabytes = s.storage_tb * replicas * s.environments
     manufacturing = terabytes * s.period_years / by_type("lifetime")
     use_kwh = terabytes * by_type("power") * s.period_years * HOURS_PER_YEAR / 1000 * pue
     return manufacturing, use_kwh
@@ -551,7 +555,7 @@ def _storage(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.nda
 
 def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """The activity quantities, shape (N, S, activities), in the order of ACTIVITIES."""
-    pue = _default(s.pue, f["datacenter.default.pue"])
+    pue = _default(s.pue, f[defaults.factor_id(("hosting", "pue"))])
     device_manufacturing, device_kwh = _terminals(s, f)
     server_manufacturing, server_kwh = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
