@@ -12,7 +12,8 @@ import pytest
 from conftest import EXAMPLES, run_cli
 
 from acvnum.assessment import Settings, assess
-from acvnum.i18n import LANGUAGES, Translator, catalogue
+from acvnum.i18n import LANGUAGES, Translator, Value, catalogue
+from acvnum.questionnaire import units
 from acvnum.report import html, markdown, text
 from acvnum.report.common import cited
 
@@ -223,3 +224,35 @@ def test_percentages_follow_the_language():
 
     assert Translator("en").percent(0.564) == "56%"
     assert Translator("fr").percent(0.564) == "56\u202f%"
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "french"),
+    [
+        (Value(3.75 * units.SECONDS_PER_YEAR, "s"), "3.75 years", "3,75 ans"),
+        (Value(1.5, "year", factor=True), "1.5 years", "1,5 an"),
+        (Value(300.0, "s"), "5 min", "5 min"),
+        (Value(2_826_000.0, "B"), "2.83 MB", "2,83 Mo"),
+        (Value(0.6, "%"), "60%", "60\u202f%"),
+        (Value(1.56, default=True), "1.56 (default)", "1,56 (défaut)"),
+        (Value(50000.0), "50000", "50\u202f000"),
+        (Value(241.3, "W"), "241 W", "241 W"),
+        (Value(0.05, "kWh/GB", factor=True), "0.05 kWh/GB", "0,05 kWh/Go"),
+        (Value(units.Frequency(8, units.SECONDS_PER_YEAR / 12)), "8 / month", "8 / mois"),
+        (Value(70.0, "billion"), "70B", "70B"),  # parameters, not bytes ('70o' before)
+        (Value(12.5, "billion"), "12.5B", "12,5B"),
+        (Value(None), "default", "défaut"),
+        (Value("SWE"), "SWE", "SWE"),
+    ],
+)
+def test_a_change_s_value_is_a_number_until_rendered(value, english, french):
+    assert str(value) == Translator("en").value(value) == english
+    assert Translator("fr").value(value) == french
+
+
+@pytest.mark.parametrize("unit", ["s", "B", "%", "W", ""])
+@pytest.mark.parametrize("amount", [0.0372, 0.5, 1.0, 2.5, 12.345, 999.5, 1234.5, 86400.0, 3.2e7])
+def test_formatting_a_value_matches_localising_its_english_text(amount, unit):
+    """Formatting from the number gives what localising the English text gave before."""
+    for value in (Value(amount, unit), Value(amount, unit, default=True)):
+        assert Translator("fr").value(value) == Translator("fr").quantity(str(value))

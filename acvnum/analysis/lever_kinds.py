@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from typing import Any
 
-from acvnum.analysis.variants import Change, Variant, show_factor
+from acvnum.analysis.variants import Change, Variant
+from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, VIDEO_QUALITIES
@@ -106,7 +107,7 @@ def _scale_factor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | Non
         before = scale.get(factor_id, 1.0)
         scale[factor_id] = before * p["factor"]
         unit, value = c.table[factor_id].unit, c.default(factor_id)
-        shown = (show_factor(value * s, unit) for s in (before, scale[factor_id]))
+        shown = (Value(value * s, unit, factor=True) for s in (before, scale[factor_id]))
         changes.append(Change(factor_id, *shown))
     return replace(v, factor_scale=scale, changes=tuple(changes))
 

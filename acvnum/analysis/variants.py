@@ -24,9 +24,8 @@ from acvnum.calculation.inventory import (
     with_factor_scale,
     with_inputs,
 )
-from acvnum.i18n import Translator
+from acvnum.i18n import Translator, Value
 from acvnum.questionnaire import paths as modelpath
-from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.paths import dotted
 from acvnum.reference.boundaries import Boundaries
@@ -36,25 +35,47 @@ from acvnum.reference.factors import FactorTable
 
 @dataclass(frozen=True)
 class Change:
-    """One value changed, as the report shows it."""
+    """One value changed: its path and the values before and after, numbers until shown."""
 
     path: str
-    before: str
-    after: str
+    before: Value
+    after: Value
     #: What the path is about, by the name a reader knows it by (a server's name); kept out
     #: of the JSON, which names the path.
     subject: str = field(default="", compare=False)
-
-    def to_dict(self) -> dict[str, str]:
-        return {"path": self.path, "before": self.before, "after": self.after}
 
     def __str__(self) -> str:
         return f"{self.path}: {self.before} → {self.after}"
 
     def text(self, t: Translator) -> str:
-        """The change in the report's language: the values are kept in English (the JSON
-        shows them so) and localised here, at render time ('4 ans → 6 ans', '3 → 1,6')."""
-        return f"{t.label(self.path)}{t.quantity(self.before)} → {t.quantity(self.after)}"
+        """The change in the report's language ('4 ans → 6 ans', '3 → 1,6')."""
+        return f"{t.label(self.path)}{t.value(self.before)} → {t.value(self.after)}"
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON's change: the values in English."""
+        return {"path": self.path, "before": str(self.before), "after": str(self.after)}
+
+
+#: How a questionnaire key's value is shown (see i18n.Value): durations, bytes, shares, W.
+_UNITS = {
+    "visit_duration": "s",
+    "lifetime": "s",
+    "watched_per_visit": "s",
+    "watched_per_user": "s",
+    "data_per_visit": "B",
+    "volume": "B",
+    "utilization": "%",
+    "fixed": "%",
+    "mobile": "%",
+    "power": "W",
+    "parameters": "billion",
+    "active_parameters": "billion",
+}
+
+
+def value_at(path: modelpath.Path, amount: Any, default: bool = False) -> Value:
+    """A questionnaire value as a change shows it, in the unit a reader expects for its key."""
+    return Value(amount, _UNITS.get(str(path[-1]), ""), default)
 
 
 @dataclass(frozen=True)
@@ -92,7 +113,7 @@ class Variant:
         """The variant with the value at `path` replaced and the change recorded."""
         old = self.get(path) if before is None else before
         subject = _subject(self.questionnaire, path)
-        change = Change(dotted(path), show_value(path, old), show_value(path, value), subject)
+        change = Change(dotted(path), value_at(path, old), value_at(path, value), subject)
         edits, changes = {**self.edits, path: value}, (*self.changes, change)
         return Variant(self.questionnaire, self.factor_scale, changes, edits)  # not replace(): hot
 
@@ -102,49 +123,6 @@ def _subject(q: Questionnaire, path: modelpath.Path) -> str:
     if len(path) > 2 and path[:2] == ("hosting", "servers") and q.hosting is not None:
         return q.hosting.servers[path[2]].name
     return ""
-
-
-def show_value(path: modelpath.Path, value: Any) -> str:
-    """A value in the unit a reader expects for its key, to three significant digits."""
-    key = path[-1]
-    if value is None:
-        return "default"
-    if isinstance(value, str | bool | units.Frequency):
-        return str(value)
-    if key in ("visit_duration", "lifetime", "watched_per_visit", "watched_per_user"):
-        return show_duration(value)
-    value = float(f"{value:.3g}")
-    if key in ("parameters", "active_parameters"):
-        return f"{value:g}B"
-    if key in ("data_per_visit", "volume"):
-        return units.format_bytes(value)
-    if key in ("utilization", "fixed", "mobile"):
-        return f"{value:.0%}"
-    if key == "power":
-        return f"{value:g} W"
-    return f"{value:g}"
-
-
-def show_duration(seconds: float) -> str:
-    """'3.75 years', '4 min': the largest unit that keeps the number >= 1, 3 digits."""
-    for size, name in (
-        (units.SECONDS_PER_YEAR, "year"),
-        (units.SECONDS_PER_DAY, "day"),
-        (units.SECONDS_PER_HOUR, "h"),
-        (60.0, "min"),
-    ):
-        if seconds >= size:
-            count = float(f"{seconds / size:.3g}")
-            plural = "s" if name in ("year", "day") and count != 1 else ""
-            return f"{count:g} {name}{plural}"
-    return f"{float(f'{seconds:.3g}'):g} s"
-
-
-def show_factor(value: float, unit: str) -> str:
-    """A factor value: years as durations, anything else with its unit."""
-    if unit == "year":
-        return show_duration(value * units.SECONDS_PER_YEAR)
-    return f"{value:.3g} {unit}"
 
 
 def totals(variants: list[Variant], table: FactorTable) -> np.ndarray:

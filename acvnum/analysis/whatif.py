@@ -22,11 +22,12 @@ from acvnum.analysis.variants import (
     Variant,
     boundary_weights,
     savings,
-    show_value,
     totals,
+    value_at,
 )
 from acvnum.errors import InputError, WhatIfError
 from acvnum.escaping import shorten
+from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.paths import dotted
@@ -163,7 +164,7 @@ class WhatIf:
         }
 
 
-def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> str:
+def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> Value:
     """The value the calculation used at `path`: '1.5', or '1.56 (default)' when the file
     left it out, so a reader sees what the change is compared with, not the word 'default'."""
     try:
@@ -172,9 +173,9 @@ def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> str:
         parent = None
     key = str(path[-1])
     if parent is not None and key in parent.model_fields_set:
-        return show_value(path, getattr(parent, key))
+        return value_at(path, getattr(parent, key))
     value = _default(parent, path, table)
-    return show_value(path, None) if value is None else f"{show_value(path, value)} (default)"
+    return value_at(path, None) if value is None else value_at(path, value, default=True)
 
 
 def _default(parent: Any, path: modelpath.Path, table: FactorTable) -> Any:

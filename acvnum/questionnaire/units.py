@@ -334,9 +334,15 @@ def format_duration(seconds: float) -> str:
     return f"{seconds:g} s"
 
 
-def format_bytes(count: float) -> str:
-    """Bytes in the largest decimal unit that keeps the number >= 1."""
+def bytes_in_unit(count: float) -> tuple[float, str]:
+    """Bytes in the largest decimal unit that keeps the number >= 1: (2.5, 'MB')."""
     for size, name in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
         if count >= size:
-            return f"{count / size:g} {name}"
-    return f"{count:g} B"
+            return count / size, name
+    return count, "B"
+
+
+def format_bytes(count: float) -> str:
+    """Bytes in the largest decimal unit that keeps the number >= 1."""
+    number, name = bytes_in_unit(count)
+    return f"{number:g} {name}"

@@ -238,7 +238,7 @@ def _what_if(result: ServiceResult, t: Translator) -> str:
     w = result.what_if
     changes = "".join(
         f"<li><code>{_e(c.path)}</code>{_e(t('punctuation.colon'))}"
-        f"{_e(t.quantity(c.before))} → {_e(t.quantity(c.after))}</li>"
+        f"{_e(t.value(c.before))} → {_e(t.value(c.after))}</li>"
         for c in w.changes
     )
     header = [_e(h) for h in levers_section.what_if_headers(t)]

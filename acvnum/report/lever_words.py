@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from acvnum.analysis.variants import Change
-from acvnum.i18n import Translator
+from acvnum.i18n import Translator, Value
 
 #: 'hosting.servers[0].count' -> 'hosting.servers.count'; 'device.laptop.lifetime' ->
 #: 'device.lifetime' with the device as its subject.
@@ -26,8 +26,10 @@ def _pattern(change: Change) -> tuple[str, str]:
     return "words." + _INDEX.sub("", change.path), change.subject
 
 
-def _whole(text: str) -> bool:
-    return re.fullmatch(r"\d+", text) is not None
+def _whole(value: Value) -> bool:
+    """A whole count as shown (3 significant digits): '2', not '1.33'."""
+    amount = value.amount
+    return isinstance(amount, float | int) and float(f"{amount:.3g}").is_integer()
 
 
 def words(change: Change, t: Translator) -> str:
@@ -47,11 +49,11 @@ def words(change: Change, t: Translator) -> str:
     )
 
 
-def _value(text: str, t: Translator) -> str:
+def _value(value: Value, t: Translator) -> str:
     """A value as the sentence needs it: storage types in capitals, the rest localised."""
-    if text in ("ssd", "hdd"):
-        return text.upper()
-    return t.quantity(text)
+    if value.amount in ("ssd", "hdd"):
+        return str(value.amount).upper()
+    return t.value(value)
 
 
 def sentence(changes: tuple[Change, ...], t: Translator) -> str:

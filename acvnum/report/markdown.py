@@ -131,7 +131,7 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
 
 def _change_item(change: Change, t: Translator) -> str:
     """'- `hosting.pue` : 1,56 (défaut) → 1,2': the path as code, the values localised."""
-    before, after = t.quantity(change.before), t.quantity(change.after)
+    before, after = t.value(change.before), t.value(change.after)
     return f"- `{change.path}`{t('punctuation.colon')}{before} → {after}"
 
 

@@ -4,6 +4,7 @@ import pytest
 from conftest import EXAMPLES, MINIMAL
 
 from acvnum.analysis.whatif import WhatIfError, changed_service, parse_assignment
+from acvnum.i18n import Translator
 from acvnum.questionnaire.service import load_service
 from acvnum.reference.factors import load_factors
 
@@ -83,7 +84,7 @@ def test_before_after_and_saving_are_the_engine_s():
     (result,) = assess([SHOP], Settings(what_if=("hosting.environments=1",)))
     w = result.what_if
     assert w.changes[0].path == "hosting.environments"
-    assert (w.changes[0].before, w.changes[0].after) == ("2", "1")
+    assert (str(w.changes[0].before), str(w.changes[0].after)) == ("2", "1")
     for cid, c in result.criteria.items():
         assert w.before[cid] == pytest.approx(c.total, rel=1e-12)
         assert w.effect.saving[cid] == pytest.approx(w.before[cid] - w.after[cid])
@@ -98,7 +99,7 @@ def test_every_service_gets_the_change_and_a_failing_one_is_named(write_yaml):
 
     minimal = write_yaml(MINIMAL, "minimal.yaml")
     both = assess([SHOP, minimal], Settings(what_if=("usage.users=2000",)))
-    assert [r.what_if.changes[0].after for r in both] == ["2000", "2000"]
+    assert [str(r.what_if.changes[0].after) for r in both] == ["2000", "2000"]
     # 1000 -> 2000 users doubles the minimal service: terminals and network only.
     assert both[1].what_if.effect.reduction["energy"] == pytest.approx(-1.0)
     with pytest.raises(WhatIfError, match=rf"^{minimal}: --what-if hosting.servers\[0\]"):
@@ -118,14 +119,15 @@ def test_a_value_left_to_its_default_is_shown_with_the_value_used(write_yaml):
 
     shop = ("hosting.servers[1].utilization=30%", "hosting.servers[0].lifetime=5 years")
     (result,) = assess([SHOP], Settings(what_if=shop))
-    changes = [(c.before, c.after) for c in result.what_if.changes]
+    changes = [(str(c.before), str(c.after)) for c in result.what_if.changes]
     assert changes == [("50% (default)", "30%"), ("4 years (default)", "5 years")]
     minimal = write_yaml(MINIMAL)
     (result,) = assess([minimal], Settings(what_if=("hosting.environments=2",)))
-    assert (result.what_if.changes[0].before, result.what_if.changes[0].after) == (
-        "1 (default)",
-        "2",
-    )
+    (change,) = result.what_if.changes
+    assert (str(change.before), str(change.after)) == ("1 (default)", "2")
+    # Numbers until shown: the value used and whether it was the default.
+    assert (change.before.amount, change.before.default) == (1, True)
+    assert (change.after.amount, change.after.default) == (2, False)
 
 
 def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml):
@@ -169,3 +171,12 @@ def test_a_long_what_if_is_refused_quoting_only_its_start():
         parse_assignment(text)
     assert len(str(caught.value)) < 200
     assert "120021 characters" in str(caught.value)
+
+
+def test_a_visit_rate_is_shown_as_a_rate_not_a_traceback():
+    from acvnum.assessment import Settings, assess
+
+    (result,) = assess([SHOP], Settings(what_if=("usage.visits_per_user=3 / week",)))
+    (change,) = result.what_if.changes
+    assert str(change) == "usage.visits_per_user: 2 / month → 3 / week"
+    assert change.text(Translator("fr")) == "usage.visits_per_user\u202f: 2 / mois → 3 / semaine"

@@ -58,7 +58,7 @@ def test_a_user_factor_table_changes_the_default_everywhere(tmp_path):
     rows = {a.path: a for a in assumptions.collect(q, mine)}
     assert rows["hosting.pue"].value == "1.3"
     assert Context(mine, boundaries(mine)).defaulted(("hosting", "pue")) == 1.3
-    assert whatif._shown(q, ("hosting", "pue"), mine) == "1.3 (default)"
+    assert str(whatif._shown(q, ("hosting", "pue"), mine)) == "1.3 (default)"
     # The inventory: 1.3 / 1.56 of the default table's data-centre electricity.
     kwh = [i for i, a in enumerate(ACTIVITIES) if a.tier == "datacenter" and a.phase == "use"]
     arrays = service_arrays([q])
