@@ -116,9 +116,10 @@ class ServiceResult:
         return self.criteria[criterion_id]
 
 
-def _item_key(index: int) -> str:
-    activity = ACTIVITIES[index]
-    return f"{activity.tier}.{activity.phase}.{activity.item}"
+#: Built once: the keys of `by_item` and the masks that sum activities by tier and phase.
+_ITEM_KEYS = tuple(f"{a.tier}.{a.phase}.{a.item}" for a in ACTIVITIES)
+_TIER_MASK = label_mask("tier", TIERS)
+_PHASE_MASK = label_mask("phase", PHASES)
 
 
 def _shown_activities(contributions: np.ndarray) -> list[int]:
@@ -135,13 +136,16 @@ def criteria_results(
     boundaries: Boundaries,
 ) -> dict[str, CriterionResult]:
     """(activities, criteria) contributions of one service -> per-criterion results."""
-    by_tier = label_mask("tier", TIERS) @ contributions
-    by_phase = label_mask("phase", PHASES) @ contributions
-    totals = contributions.sum(axis=0)
+    # One conversion to Python floats per array (not one per element): the same numbers.
+    by_tier = (_TIER_MASK @ contributions).T.tolist()
+    by_phase = (_PHASE_MASK @ contributions).T.tolist()
+    totals = contributions.sum(axis=0).tolist()
     shown = _shown_activities(contributions)
+    keys = [_ITEM_KEYS[a] for a in shown]
+    by_item = contributions[shown].T.tolist()
     results = {}
     for c, cid in enumerate(CRITERION_IDS):
-        total = float(totals[c])
+        total = totals[c]
         boundary = boundaries.per_person_year.get(cid)
         comparison = None
         if boundary is not None:
@@ -153,9 +157,9 @@ def criteria_results(
             total=total,
             per_user=total / users,
             per_visit=total / visits if visits else 0.0,
-            by_tier={t: float(by_tier[i, c]) for i, t in enumerate(TIERS)},
-            by_phase={p: float(by_phase[i, c]) for i, p in enumerate(PHASES)},
-            by_item={_item_key(a): float(contributions[a, c]) for a in shown},
+            by_tier=dict(zip(TIERS, by_tier[c], strict=True)),
+            by_phase=dict(zip(PHASES, by_phase[c], strict=True)),
+            by_item=dict(zip(keys, by_item[c], strict=True)),
             boundary=comparison,
         )
     return results
