@@ -310,7 +310,9 @@ def take(arrays: ServiceArrays, rows: Sequence[int]) -> ServiceArrays:
     index = np.asarray(rows, dtype=int)
     g = arrays.servers
     server_index, _ = _server_rows(g, index, arrays.count)
-    servers = {f.name: getattr(g, f.name)[server_index] for f in fields(g) if f.name != "service"}
+    servers = {
+        f.name: _rows_of(getattr(g, f.name), server_index) for f in fields(g) if f.name != "service"
+    }
     owners = np.repeat(np.arange(len(index)), np.bincount(g.service, minlength=arrays.count)[index])
     columns = {
         f.name: _rows_of(getattr(arrays, f.name), index)
