@@ -36,11 +36,18 @@ FactorsOption = Annotated[
 ]
 
 
+#: Problems printed before the rest are only counted: a million bad rows is one screen.
+MAX_SHOWN_PROBLEMS = 50
+
+
 def print_problems(problems: list[Problem]) -> None:
-    """One line per problem on stderr, file:line:column first, like a compiler."""
+    """One line per problem on stderr, file:line:column first, like a compiler; past
+    MAX_SHOWN_PROBLEMS, how many more there are."""
     count = len(problems)
-    for problem in problems:
+    for problem in problems[:MAX_SHOWN_PROBLEMS]:
         sys.stderr.write(f"{terminal(str(problem))}\n")
+    if count > MAX_SHOWN_PROBLEMS:
+        sys.stderr.write(f"acvnum: ... and {count - MAX_SHOWN_PROBLEMS} more problems not shown\n")
     sys.stderr.write(
         f"acvnum: {count} problem{'s' if count > 1 else ''} found; nothing was computed.\n"
     )

@@ -380,13 +380,21 @@ def load_factors(extra: str | Path | None = None) -> FactorTable:
     if extra is None:
         return table
     user = read_table_file(Path(extra))
-    problems = [p for factor in user if (p := _mismatch(factor, table)) is not None]
+    unknown = [f for f in user if f.id not in table]
+    suggested = {f.id for f in unknown[:MAX_SUGGESTIONS]}  # fuzzy matching is the costly part
+    problems = [
+        p for factor in user if (p := _mismatch(factor, table, factor.id in suggested)) is not None
+    ]
     if problems:
         raise InputError(problems)
     return table.merged(user)
 
 
-def _mismatch(factor: Factor, defaults: FactorTable) -> Problem | None:
+#: Unknown factor ids that get a "did you mean": each costs a fuzzy search of every id.
+MAX_SUGGESTIONS = 5
+
+
+def _mismatch(factor: Factor, defaults: FactorTable, suggest: bool = True) -> Problem | None:
     """A user's factor must replace a known one, in the same unit: a typo in an id or a
     unit would otherwise leave the default in force, or scale a result silently."""
 
@@ -395,7 +403,9 @@ def _mismatch(factor: Factor, defaults: FactorTable) -> Problem | None:
         return Problem(factor.origin, line, col, "")
 
     if factor.id not in defaults:
-        close = difflib.get_close_matches(factor.id, defaults.ids, n=1, cutoff=0.6)
+        close = (
+            difflib.get_close_matches(factor.id, defaults.ids, n=1, cutoff=0.6) if suggest else []
+        )
         hint = f"; did you mean '{close[0]}'?" if close else " (see: acvnum factors list)"
         return _at(where("id"), f"unknown factor '{factor.id}'{hint}")
     expected = defaults[factor.id].unit

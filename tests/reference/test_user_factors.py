@@ -9,6 +9,7 @@ import pytest
 from conftest import MINIMAL, assert_golden, run_cli, the_service
 
 from acvnum.errors import InputError
+from acvnum.reference import factors as factors_module
 from acvnum.reference.factors import COLUMNS, limits_for, load_factors
 
 HEADER = ",".join(COLUMNS) + "\n"
@@ -239,3 +240,33 @@ def test_a_bad_byte_in_a_table_is_located_at_its_line_and_column(tmp_path):
     (problem,) = caught.value.problems
     column = FRA_CLIMATE.index("my database") + len("base Cr") + 1
     assert (problem.line, problem.column) == (2, column)
+
+
+def test_only_the_first_unknown_ids_get_a_fuzzy_suggestion(tmp_path, monkeypatch):
+    # 20,000 unknown ids took over 30 s of fuzzy matching; only the first 5 are matched now
+    calls = []
+    real = factors_module.difflib.get_close_matches
+
+    def counted(*args, **kwargs):
+        calls.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(factors_module.difflib, "get_close_matches", counted)
+    rows = [FRA_CLIMATE.replace("FRA.climate_change", f"X{i}.climate_chnage") for i in range(40)]
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, *rows))
+    assert len(caught.value.problems) == 40
+    assert len(calls) == factors_module.MAX_SUGGESTIONS == 5
+    assert caught.value.problems[-1].message.endswith("(see: acvnum factors list)")
+
+
+def test_thousands_of_bad_rows_print_one_screen(tmp_path, write_yaml):
+    rows = [FRA_CLIMATE.replace("0.1,", "x,", 1)] * 3000
+    result = run_cli(
+        "estimate", str(write_yaml(MINIMAL)), "--factors", str(table_file(tmp_path, *rows))
+    )
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 52  # 50 problems, the count of the rest, the summary
+    assert lines[-2] == "acvnum: ... and 2950 more problems not shown"
+    assert lines[-1] == "acvnum: 3000 problems found; nothing was computed."
