@@ -757,6 +757,12 @@ def budget_limit(criterion: str, value: object) -> float:
     raise units.UnitError(f"{criterion} takes a plain number in {unit.unit}, got {value!r}")
 
 
+#: The smallest budget limit (in the criterion's base unit, or as a share): far below any
+#: real one (a visit's particulate matter is ~1e-13), far enough from the smallest float
+#: that a value divided by it stays finite.
+MIN_BUDGET_LIMIT = 1e-100
+
+
 class Budget(StrictModel):
     """A limit that `acvnum check` enforces, on one criterion or on all of them.
 
@@ -823,6 +829,8 @@ class Budget(StrictModel):
         limit = self.max if self.max is not None else self.max_boundary_share
         if limit is not None and limit <= 0:
             raise ValueError("a budget's limit must be above zero")
+        if limit is not None and limit < MIN_BUDGET_LIMIT:  # value / limit would overflow
+            raise ValueError(f"a budget's limit must be at least {MIN_BUDGET_LIMIT:g}")
         if self.criterion == "energy" and self.max_boundary_share is not None:
             raise ValueError("energy has no planetary boundary: give 'max' (e.g. '0.5 Wh')")
         return self

@@ -297,3 +297,10 @@ def test_a_megabyte_cli_budget_is_refused_in_well_under_a_second_quoting_its_sta
         parse_cli_budget(text)
     assert time.perf_counter() - started < 0.2
     assert len(str(caught.value)) < 200
+
+
+@pytest.mark.parametrize("text", ["climate_change<=1e-320g/visit", "all<=1e-320%boundary/user"])
+def test_a_limit_so_small_a_ratio_would_overflow_is_refused(text):
+    # 1e-323 kg is above zero, but value / limit was inf (JSON 'Infinity', or a division by 0)
+    with pytest.raises(BudgetSyntaxError, match="a budget's limit must be at least 1e-100"):
+        parse_cli_budget(text)
