@@ -120,3 +120,17 @@ def test_factors_show_escapes_a_user_source(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     assert "\\x1b[2J[link=http://x]y[/link]" in result.stdout
+
+
+def test_html_report_escapes_a_hostile_name(hostile):
+    result = run_cli("estimate", str(hostile), "--format", "html")
+    assert result.returncode == 0, result.stderr
+    assert "<b>" not in result.stdout and "&lt;b&gt;" in result.stdout
+
+
+def test_validate_shows_a_file_name_with_escapes(tmp_path):
+    path = tmp_path / "\x1b]0;owned\x07.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    result = run_cli("validate", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\\x1b]0;owned\\x07.yaml: OK" in result.stdout

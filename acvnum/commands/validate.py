@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from acvnum.commands.common import FactorsOption, input_errors
+from acvnum.escaping import terminal
 
 Files = Annotated[
     list[Path], typer.Argument(help="Questionnaire YAML files, or directories of them.")
@@ -23,7 +24,7 @@ def validate(files: Files, factors: FactorsOption = None) -> None:
         table = load_factors(factors)
         services = load_services(list(files), table)
     for service in services:
-        typer.echo(f"{service.file}: OK")
+        typer.echo(terminal(f"{service.file}: OK"))  # a file name may hold escape sequences
 
 
 def register(app: typer.Typer) -> None:
