@@ -45,15 +45,15 @@ MAX_ANSWER_CHARS = 1000
 MAX_ATTEMPTS = 10
 
 
-def _read_line() -> str | None:
+def _read_line(t: Translator) -> str | None:
     """One answer of at most MAX_ANSWER_CHARS, or None when stdin has ended."""
     try:
         line = sys.stdin.readline(MAX_ANSWER_CHARS + 1)
         line.encode("utf-8")  # stdin may decode bad bytes as lone surrogates
     except (UnicodeDecodeError, UnicodeEncodeError):
-        raise fail("an answer is not UTF-8 text") from None
+        raise fail(t("init.not_utf8")) from None
     if len(line) > MAX_ANSWER_CHARS:
-        raise fail(f"an answer longer than {MAX_ANSWER_CHARS} characters: refused")
+        raise fail(t("init.too_long", count=MAX_ANSWER_CHARS))
     if line and not sys.stdin.isatty():
         sys.stdout.write(line if line.endswith("\n") else line + "\n")  # a readable transcript
     return None if line == "" else line.rstrip("\r\n")
@@ -68,7 +68,7 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
         label = f"{question.number} " if question.number else ""
         sys.stdout.write(f"{label}{t(f'init.{question.key}.prompt')} [{default}]: ")
         sys.stdout.flush()
-        line = _read_line()
+        line = _read_line(t)
         if line is None:
             sys.stdout.write("\n")
             raise fail(t("init.eof"))
@@ -76,7 +76,7 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
             return question.check(line.strip() or default, answers, t)
         except Refused as refused:
             sys.stdout.write(t("init.refused", reason=refused) + "\n")
-    raise fail(f"{MAX_ATTEMPTS} answers refused in a row: nothing was written")
+    raise fail(t("init.gave_up", count=MAX_ATTEMPTS))
 
 
 def _interview(regions: list[str], lang: str, t: Translator) -> Answers:

@@ -152,7 +152,7 @@ def test_endless_input_is_refused_without_reading_it_all(tmp_path, device):
         result = _init_from(tmp_path, stdin)
     assert result.returncode == 2
     stderr = result.stderr.decode("utf-8", "replace")
-    assert "an answer longer than 1000 characters" in stderr or "not UTF-8" in stderr
+    assert "an answer longer than 1000 characters: refused" in stderr or "not UTF-8" in stderr
     assert "Traceback" not in stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -160,5 +160,5 @@ def test_endless_input_is_refused_without_reading_it_all(tmp_path, device):
 def test_an_answer_refused_ten_times_in_a_row_gives_up(tmp_path):
     result = answer(tmp_path / "s.yaml", ["Shop"] + ["-5"] * 20)
     assert result.returncode == 2
-    assert "10 answers refused in a row: nothing was written" in result.stderr
+    assert "10 answers refused in a row; nothing was written" in result.stderr
     assert list(tmp_path.iterdir()) == []
