@@ -1,7 +1,10 @@
-"""Cold-start speed of `acvnum estimate` against the floor of importing its libraries.
+"""Cold-start speed of `acvnum estimate` against the floor of importing what it needs.
 
-Prints the median wall time of each command over repeated cold runs (new processes) and
-the ratio. Goals (issue 2): estimate / floor <= 1.5; `acvnum --version` < 0.2 s.
+Prints the median wall time and CPU time (user + system, steadier on a loaded machine) of
+each command over repeated cold runs (new processes), and the ratios to two floors: the
+libraries (`import numpy, pydantic, rich, typer, yaml`) and the CLI's own import
+(`import acvnum.cli`). Goals (issue 9): estimate --format json <= 1.5x the floor, the text
+report <= 1.8x; `acvnum --version` < 0.2 s.
 
     python benchmarks/bench_estimate.py [--runs 15] [--example examples/ecommerce.yaml]
 """
@@ -9,6 +12,8 @@ the ratio. Goals (issue 2): estimate / floor <= 1.5; `acvnum --version` < 0.2 s.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -18,15 +23,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _run(command: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one fresh process running `command`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def median_times(command: list[str], runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of `runs` fresh processes (one warm-up run, not counted)."""
+    _run(command)
+    walls, cpus = zip(*(_run(command) for _ in range(runs)), strict=True)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def median_seconds(command: list[str], runs: int) -> float:
     """Median wall time of `runs` fresh processes (one warm-up run first, not counted)."""
-    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return median_times(command, runs)[0]
 
 
 def main() -> None:
@@ -35,18 +51,29 @@ def main() -> None:
     parser.add_argument("--example", default="examples/ecommerce.yaml")
     args = parser.parse_args()
     python = sys.executable
-    floor = median_seconds([python, "-c", "import numpy, pydantic, rich, typer, yaml"], args.runs)
-    estimate = median_seconds(
-        [python, "-m", "acvnum", "estimate", args.example, "--format", "json"], args.runs
-    )
-    text = median_seconds([python, "-m", "acvnum", "estimate", args.example], args.runs)
-    version = median_seconds([python, "-m", "acvnum", "--version"], args.runs)
-    print(f"floor (import numpy, pydantic, rich, typer, yaml): {floor * 1000:7.1f} ms")
-    print(f"acvnum estimate {args.example} --format json:  {estimate * 1000:7.1f} ms")
-    print(f"acvnum estimate {args.example} (text):         {text * 1000:7.1f} ms")
-    print(f"acvnum --version:                                {version * 1000:7.1f} ms")
-    print(f"ratio estimate json / floor: {estimate / floor:.2f} (goal <= 1.5)")
-    print(f"--version under 0.2 s: {'yes' if version < 0.2 else 'NO'}")
+    estimate = [python, "-m", "acvnum", "estimate", args.example]
+    rows = {
+        "floor: import numpy, pydantic, rich, typer, yaml": [
+            python,
+            "-c",
+            "import numpy, pydantic, rich, typer, yaml",
+        ],
+        "floor: import acvnum.cli": [python, "-c", "import acvnum.cli"],
+        "estimate --format json": [*estimate, "--format", "json"],
+        "estimate (text)": estimate,
+        "acvnum --version": [python, "-m", "acvnum", "--version"],
+    }
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; {args.example}")
+    times = {name: median_times(command, args.runs) for name, command in rows.items()}
+    for name, (wall, cpu) in times.items():
+        print(f"{name:50s} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms")
+    floors = list(times)[:2]
+    for name, goal in (("estimate --format json", 1.5), ("estimate (text)", 1.8)):
+        for floor in floors:
+            wall = times[name][0] / times[floor][0]
+            cpu = times[name][1] / times[floor][1]
+            print(f"{name} / {floor[7:]}: wall {wall:.2f}, cpu {cpu:.2f} (goal <= {goal})")
+    print(f"--version under 0.2 s: {'yes' if times['acvnum --version'][0] < 0.2 else 'NO'}")
 
 
 if __name__ == "__main__":

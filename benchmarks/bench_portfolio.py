@@ -2,7 +2,8 @@
 
 Generates N distinct questionnaires (varied users, data, devices, countries, 1-4 servers,
 with or without storage) into a temporary folder, then times cold runs of the command and
-prints min/median wall time and the peak resident memory of the command's process. Prints
+prints min/median wall time, min/median CPU time (user + system: steadier than wall time on
+a shared machine) and the peak resident memory of the command's process. Prints
 figures, asserts nothing. Goals (issue 9): 10,000 services in about 2.7 s (half of Impact
 Framework's time for 10,000 components) and under 600 MB; 1,000 services under 0.6 s.
 
@@ -91,30 +92,31 @@ def generate(folder: Path, count: int, seed: int = 9) -> None:
         (folder / f"service-{i:05d}.yaml").write_text(questionnaire(i, rng), encoding="utf-8")
 
 
-def timed(command: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one run of `command` (its output discarded).
-
-    Each run is measured in a fresh child of this process's own child, so that
-    RUSAGE_CHILDREN's maximum is the command's own and not an earlier, larger run's."""
+def timed(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak resident MB of one run of
+    `command`, its output discarded. The run is the child of a fresh probe process, so that
+    RUSAGE_CHILDREN's peak is this command's own, not an earlier, larger run's."""
     probe = (
         "import resource, subprocess, sys, time\n"
         "start = time.perf_counter()\n"
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
         "wall = time.perf_counter() - start\n"
-        "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+        "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(wall, use.ru_utime + use.ru_stime, use.ru_maxrss)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True
     ).stdout.split()
-    return float(out[0]), int(out[1]) / 1024  # ru_maxrss is in KB on Linux
+    return float(out[0]), float(out[1]), int(out[2]) / 1024  # ru_maxrss is in KB on Linux
 
 
 def measure(command: list[str], runs: int) -> str:
     timed(command)  # warm-up: file cache, .pyc
-    walls, peaks = zip(*(timed(command) for _ in range(runs)), strict=True)
+    walls, cpus, peaks = zip(*(timed(command) for _ in range(runs)), strict=True)
     return (
-        f"min {min(walls):6.2f} s  median {statistics.median(walls):6.2f} s  "
-        f"peak {max(peaks):6.0f} MB"
+        f"wall min {min(walls):6.2f} s median {statistics.median(walls):6.2f} s  "
+        f"cpu min {min(cpus):6.2f} s median {statistics.median(cpus):6.2f} s  "
+        f"peak {max(peaks):5.0f} MB"
     )
 
 

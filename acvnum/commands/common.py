@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import shutil
 import signal
@@ -210,11 +211,20 @@ def write_chunks(chunks: Iterable[str], output: Path | None, force: bool) -> Non
         spool.writelines(c.encode("utf-8", errors="backslashreplace") for c in chunks)
         spool.seek(0)
         if output is None:
-            sys.stdout.flush()
-            shutil.copyfileobj(spool, sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+            _print_bytes(spool)
             return
         _publish(output, lambda stream: shutil.copyfileobj(spool, stream))
+
+
+def _print_bytes(spool: BinaryIO) -> None:
+    """UTF-8 bytes to stdout: to its buffer when it has one, else as text (a notebook's)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+    if buffer is None:
+        shutil.copyfileobj(codecs.getreader("utf-8")(spool), sys.stdout)
+        return
+    shutil.copyfileobj(spool, buffer)
+    buffer.flush()
 
 
 def color_wanted(output: Path | None) -> bool:

@@ -95,22 +95,27 @@ def _uncertainty(u: Uncertainty) -> dict[str, Any]:
 
 
 class Citations:
-    """The publications a document cites, gathered as its values are written, so that the
-    `sources` table at its end has every key a value names and no other."""
+    """The publications a document cites (those behind its factor table, its assumptions,
+    boundaries and levers), gathered as its values are written: the `sources` table at its
+    end has every key a value names."""
 
     def __init__(self) -> None:
-        self.keys: dict[str, None] = {}  # insertion-ordered set
+        self.keys: set[str] = set()
         self.own: dict[str, str] = {}  # key -> a source text that cites no known publication
+        self._known: dict[str, list[str]] = {}  # text -> its keys: texts repeat per service
 
     def keys_of(self, text: str) -> list[str]:
         """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
-        keys = list(cite(text))
-        if not keys:
-            key = "own-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-            self.own[key] = text
-            keys = [key]
-        self.keys.update(dict.fromkeys(keys))
-        return keys
+        keys = self._known.get(text)
+        if keys is None:
+            keys = self._known[text] = list(cite(text)) or [self._own(text)]
+            self.keys.update(keys)
+        return list(keys)
+
+    def _own(self, text: str) -> str:
+        key = "own-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+        self.own[key] = text
+        return key
 
     def table(self) -> dict[str, dict[str, Any]]:
         known = registry()
