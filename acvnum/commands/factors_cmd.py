@@ -54,10 +54,43 @@ def factor_dict(factor: Factor, table: FactorTable) -> dict[str, Any]:
         "high": factor.high,
         "unit": factor.unit,
         "source": factor.source,
+        "cites": list(_cites(factor)),
         "year": factor.year,
         "licence": factor.licence,
         "note": factor.note,
         "from_user_table": factor.id in table.user_ids,
+    }
+
+
+def _cites(factor: Factor) -> tuple[str, ...]:
+    """The keys of the publications a factor's source names (see `bibliography`)."""
+    from acvnum.reference.sources import cite
+
+    return cite(factor.source)
+
+
+def _bibliography(factors: list[Factor]) -> Any:
+    """The publications the listed factors cite, once each: key, citation, link."""
+    from rich.table import Table
+
+    from acvnum.reference.sources import bibliography
+
+    grid = Table(box=None, show_header=False, title="Sources", title_justify="left")
+    grid.add_column(no_wrap=True, style="bold")
+    grid.add_column(overflow="fold")
+    for source in bibliography(f.source for f in factors):
+        link = f" {source.url}" if source.url else ""
+        grid.add_row(source.label(), f"{source.citation}.{link}")
+    return grid
+
+
+def sources_dict(factors: list[Factor]) -> dict[str, dict[str, Any]]:
+    """The cited publications by key, as the JSON output shows them."""
+    from acvnum.reference.sources import bibliography
+
+    return {
+        s.key: {"citation": s.citation, "year": s.year, "licence": s.licence, "url": s.url}
+        for s in bibliography(f.source for f in factors)
     }
 
 
@@ -80,17 +113,18 @@ def _list_text(factors: list[Factor], table: FactorTable) -> str:
     grid.add_column("Year", no_wrap=True)
     for f in factors:
         mark = "from your table: " if f.id in table.user_ids else ""
+        cited = " ".join(f"[{key}]" for key in _cites(f)) or f.source
         cell = Group(
             Text(terminal(f.id), style="bold"),
-            Text(terminal(mark + f.source), style="dim", no_wrap=True, overflow="ellipsis"),
+            Text(terminal(mark + cited), style="dim"),
             Text(terminal(f"licence: {f.licence}"), style="dim", no_wrap=True, overflow="ellipsis"),
         )
         grid.add_row(cell, f"{f.value:.4g}", _range(f), terminal(f.unit), str(f.year))
     grid.caption = (
-        f"{len(factors)} factors. Full source, licence and note: acvnum factors show ID, "
-        "or --format json."
+        f"{len(factors)} factors, citing the publications listed below by key. Where in "
+        "each the number was read, its licence and note: acvnum factors show ID, or --format json."
     )
-    return _print(grid)
+    return _print(Group(grid, Text(""), _bibliography(factors)))
 
 
 def _show_text(factor: Factor, table: FactorTable) -> str:
@@ -107,6 +141,7 @@ def _show_text(factor: Factor, table: FactorTable) -> str:
         ("range", f"{factor.low:g} – {factor.high:g} {factor.unit}"),
         ("year", str(factor.year)),
         ("source", factor.source),
+        *(("cites", f"[{s.key}] {s.citation}") for s in _publications(factor)),
         ("licence", factor.licence),
         ("note", factor.note or "—"),
         ("from", origin),
@@ -114,6 +149,12 @@ def _show_text(factor: Factor, table: FactorTable) -> str:
     for name, value in rows:
         grid.add_row(name, terminal(value))  # a user's table may hold escape sequences
     return _print(grid)
+
+
+def _publications(factor: Factor) -> list[Any]:
+    from acvnum.reference.sources import registry
+
+    return [registry()[key] for key in _cites(factor)]
 
 
 def _print(renderable: Any) -> str:
@@ -180,7 +221,8 @@ def factors(
     chosen = [f for f in table.factors.values() if kind is None or f.kind == kind.value]
     if fmt is Format.json:
         listed = [factor_dict(f, table) for f in chosen]
-        typer.echo(json.dumps({"factors": listed}, indent=2, ensure_ascii=False, allow_nan=False))
+        document = {"factors": listed, "sources": sources_dict(chosen)}
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
         typer.echo(_list_text(chosen, table), nl=False)
 

@@ -46,7 +46,7 @@ def test_text_list_fits_100_columns_and_names_every_factor():
     assert max(len(line) for line in result.stdout.splitlines()) <= 100
     table = load_factors()
     assert all(fid in result.stdout for fid in table.ids)
-    assert f"{len(table.ids)} factors." in result.stdout
+    assert f"{len(table.ids)} factors," in result.stdout
 
 
 def test_show_gives_the_whole_source_and_note():
@@ -89,3 +89,29 @@ def test_a_user_table_is_shown_merged_and_marked(tmp_path):
     assert (entry["value"], entry["source"], entry["from_user_table"]) == (0.1, "my database", True)
     text = run_cli("factors", "--kind", "electricity", "--factors", str(path)).stdout
     assert text.count("from your table: my database") == 1
+
+
+def test_text_list_cites_keys_resolved_in_its_bibliography():
+    result = run_cli("factors", "--kind", "network")
+    assert result.returncode == 0, result.stderr
+    listing, bibliography = result.stdout.split("\nSources\n")
+    keys = {key for f in listed("--kind", "network") for key in f["cites"]}
+    assert "e-footprint" in keys  # a key rich would take for a style tag without care
+    for key in keys:
+        assert f"[{key}]" in listing
+        assert f" [{key}] " in bibliography
+
+
+def test_json_sources_resolve_every_cited_key():
+    result = run_cli("factors", "list", "--format", "json")
+    document = json.loads(result.stdout)
+    cited = {key for f in document["factors"] for key in f["cites"]}
+    assert cited == set(document["sources"])
+    assert all(f["cites"] for f in document["factors"])  # every shipped factor cites one
+    sala = document["sources"]["Sala-2020"]
+    assert sala["year"] == 2020 and sala["url"].startswith("https://doi.org/")
+
+
+def test_show_names_the_publications_it_cites():
+    result = run_cli("factors", "show", "server.virtual.host_vcpu")
+    assert "cites     [AWS-Hosts] Amazon Web Services" in result.stdout
