@@ -23,6 +23,7 @@ COMMANDS = {
     "init": "init",
     "check": "check",
     "diff": "diff",
+    "method": "method_cmd",
 }
 
 app = typer.Typer(

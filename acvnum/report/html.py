@@ -5,7 +5,11 @@ charts, the planetary-boundary chart, the levers, the assumptions with their sou
 
 from __future__ import annotations
 
+import hashlib
+import os
+from datetime import UTC, date, datetime
 from html import escape
+from pathlib import Path
 
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
@@ -63,7 +67,32 @@ svg text { font: 13px system-ui, sans-serif; fill: #1d232a; }
 svg text.inside { fill: #fff; font-weight: 600; }
 ul.warnings li { margin-bottom: .3rem; }
 footer { color: #555f6b; font-size: .8rem; margin-top: 1.5rem; }
-@media print { body { background: #fff; } section.service { box-shadow: none; } }
+dl.cover { display: grid; grid-template-columns: max-content 1fr; gap: 2px 14px;
+  font-size: .85rem; color: #394350; margin: .6rem 0 1rem; }
+dl.cover dt { font-weight: 600; } dl.cover dd { margin: 0; overflow-wrap: anywhere; }
+.hash { font-family: ui-monospace, monospace; font-size: .78rem; }
+.change { display: block; color: #555f6b; font-size: .75rem; }
+ol.why li { margin-bottom: .4rem; }
+ul.bibliography li { margin-bottom: .3rem; overflow-wrap: anywhere; }
+#methodology table { font-size: .8rem; }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { background: #fff; font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  section.service { box-shadow: none; border-radius: 0; padding: 0; margin: 0;
+    break-before: page; }
+  section.service:first-child { break-before: auto; }
+  .table-wrap { overflow: visible; }
+  table { table-layout: auto; font-size: 8.5pt; }
+  #levers table, #assumptions table { font-size: 7.5pt; }
+  th, td { padding: 3px 4px; overflow-wrap: anywhere; }
+  td.num, th.num { overflow-wrap: normal; }
+  tr, .card, svg.chart, li { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  #levers, #assumptions, #bibliography, #methodology { break-before: page; }
+  .flagship { grid-template-columns: repeat(3, 1fr); }
+  a { color: inherit; text-decoration: none; }
+}
 """
 
 
@@ -211,21 +240,34 @@ def _boundaries(result: ServiceResult, t: Translator) -> str:
 
 
 def _levers(result: ServiceResult, t: Translator) -> str:
-    """The ranked levers, when the result carries them (`acvnum.analysis.levers`)."""
+    """The ranked levers, each said in words with its technical change beside, then why."""
     if not result.levers:
         return ""
-    from acvnum.report import levers_section
+    from acvnum.report import lever_words, levers_section
 
-    keys = ("rank", "lever", "change", "pe_saved")
+    keys = ("rank", "lever", "in_words", "pe_saved")
     header = [_e(t(f"column.{k}")) for k in keys] + [
         _e(h) for h in levers_section.criterion_headers(t)
     ]
-    rows = [[_e(cell) for cell in row] for row in levers_section.lever_rows(result, t)]
+    rows = []
+    changes = [lever.changes for lever in result.levers]
+    for i, (rank, title, change, *figures) in enumerate(levers_section.lever_rows(result, t)):
+        words = lever_words.sentence(changes[i], t) if i < len(changes) else ""
+        what = f'{_e(words)}<span class="change">{_e(change)}</span>'
+        rows.append([_e(rank), _e(title), what, *(_e(f) for f in figures)])
+    why = "".join(
+        f"<li><strong>{_e(lever.title(t.lang))}</strong>. {_e(lever.rationale(t.lang))} "
+        f'<span class="note">{_e(t("levers.source", source=source_cell(lever.lever.source, t)))}'
+        "</span></li>"
+        for lever in result.levers
+    )
     return _section(
         "levers",
         t("section.levers"),
         _table(header, rows, numeric_from=3),
         f'<p class="caption">{_e(t("levers.caption"))}</p>',
+        f"<h3>{_e(t('levers.why'))}</h3>",
+        f'<ol class="why">{why}</ol>',
     )
 
 
@@ -282,7 +324,7 @@ def _warnings(result: ServiceResult, t: Translator) -> str:
 
 
 def _footer(result: ServiceResult, t: Translator) -> str:
-    lines = [t("footer.factors", version=result.factors_version)]
+    lines = [t("footer.factors", version=result.factors_version), t("footer.method_appendix")]
     if result.user_factors:
         lines.append(t("footer.user_factors", ids=", ".join(result.user_factors)))
     return "<footer>" + "".join(f"<p>{_e(line)}</p>" for line in lines) + "</footer>"
@@ -302,7 +344,76 @@ def _bibliography(results: list[ServiceResult], t: Translator) -> str:
     )
 
 
-def render_one(result: ServiceResult, t: Translator) -> str:
+def _cover(result: ServiceResult, t: Translator, today: str) -> str:
+    """Who, when, with what: the service, the date, the tool and factor versions, the input
+    file and its SHA-256, so that a printed report can be traced to what produced it."""
+    from acvnum import __version__
+
+    name = Path(result.source_file).name
+    rows = [
+        (t("cover.date"), _e(today)),
+        (t("cover.tool"), _e(f"acvnum {__version__}")),
+        (t("cover.factors"), _e(result.factors_version)),
+        (t("cover.input"), _e(name)),
+        (t("cover.sha256"), f'<span class="hash">{_e(_sha256(result.source_file))}</span>'),
+    ]
+    items = "".join(f"<dt>{_e(label)}</dt><dd>{value}</dd>" for label, value in rows)
+    return f'<dl class="cover" id="cover">{items}</dl>'
+
+
+def _sha256(path: str) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "—"
+
+
+def report_date() -> str:
+    """Today (ISO 8601), or the SOURCE_DATE_EPOCH date for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=UTC).date().isoformat()
+    return date.today().isoformat()
+
+
+def _uncertainty(result: ServiceResult, t: Translator) -> str:
+    """Intervals beside the central values, by tier, and what drives the spread."""
+    if result.uncertainty is None:
+        return ""
+    from acvnum.report import uncertainty_section as u
+
+    def table(layout: tuple[list[str], list[list[str]]], numeric_from: int) -> str:
+        header, rows = layout
+        return _table([_e(h) for h in header], [[_e(c) for c in r] for r in rows], numeric_from)
+
+    drivers = u.driver_table(result, t)
+    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
+    lines = "".join(f"<li>{_e(line)}</li>" for line in u.flagship_lines(result, t))
+    return _section(
+        "uncertainty",
+        t("uncertainty.section"),
+        f"<ul>{lines}</ul>",
+        table(u.interval_table(result, t), 2),
+        f'<p class="caption">{_e(u.caption(result, t))}</p>',
+        f"<h3>{_e(t('uncertainty.by_tier'))}</h3>",
+        table(u.tier_table(result, t), 1),
+        f"<h3>{_e(t('uncertainty.drivers'))}</h3>",
+        table(drivers, 99),
+        f'<p class="caption">{_e(note)}</p>',
+    )
+
+
+def _methodology(t: Translator) -> str:
+    """The methodology as an appendix (in English: it is written once, for auditors)."""
+    from acvnum.report import methodology
+
+    return (
+        f'<section class="service" id="methodology"><h2>{_e(t("section.methodology"))}</h2>'
+        f"{methodology.html()}</section>"
+    )
+
+
+def render_one(result: ServiceResult, t: Translator, today: str = "") -> str:
     summary = summary_line(result, t)
     description = (
         f'<p class="description">{_e(result.description)}</p>' if result.description else ""
@@ -311,9 +422,11 @@ def render_one(result: ServiceResult, t: Translator) -> str:
         f"<h1>{_e(t('markdown.title', name=result.name))}</h1>",
         description,
         f'<p class="summary" id="summary">{_e(summary)}</p>',
+        _cover(result, t, today or report_date()),
         _flagship(result, t),
         _warnings(result, t),
         _impacts(result, t),
+        _uncertainty(result, t),
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
         _boundaries(result, t),
@@ -330,7 +443,9 @@ def render(results: list[ServiceResult], lang: str = "en") -> str:
     t = Translator(lang)
     results = [readable(r) for r in results]  # no user-written control character
     title = t("markdown.title", name=", ".join(r.name for r in results))
-    body = "\n".join([*(render_one(r, t) for r in results), _bibliography(results, t)])
+    today = report_date()
+    services = (render_one(r, t, today) for r in results)
+    body = "\n".join([*services, _bibliography(results, t), _methodology(t)])
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -1,0 +1,118 @@
+"""The HTML report as a deliverable: its cover, uncertainty, levers in words with their
+reasons, the methodology appendix, and a print to PDF in headless Chromium that keeps every
+lever row and every criterion (no column cut by the page)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+
+import pytest
+from conftest import EXAMPLES, run_cli
+
+from acvnum.assessment import Settings, assess
+from acvnum.commands.levers_options import DEFAULT_LEVERS
+from acvnum.i18n import Translator
+from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report import levers_section
+
+SHOP = EXAMPLES / "ecommerce.yaml"
+CHROMIUM = shutil.which("chromium")
+PDFTOTEXT = shutil.which("pdftotext")
+
+
+def html_of(*args: str, env: dict[str, str] | None = None) -> str:
+    result = run_cli("estimate", str(SHOP), "--format", "html", *args, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _text(html: str) -> str:
+    """The page's words with tags dropped and spaces squeezed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_cover_names_date_versions_input_and_its_hash():
+    page = html_of(env={"SOURCE_DATE_EPOCH": "1767225600"})  # 2026-01-01T00:00:00Z
+    cover = re.search(r'<dl class="cover" id="cover">(.*?)</dl>', page).group(1)
+    digest = hashlib.sha256(SHOP.read_bytes()).hexdigest()
+    for shown in ("2026-01-01", "acvnum 0.", "ecommerce.yaml", digest):
+        assert shown in cover
+    factors = re.search(r"Factor tables</dt><dd>([^<]+)<", cover).group(1)
+    assert re.fullmatch(r"\d{4}\.\d+", factors)
+
+
+def test_uncertainty_is_in_the_page_when_asked():
+    assert 'id="uncertainty"' not in html_of()
+    page = html_of("--uncertainty", "--samples", "200")
+    section = re.search(r'<section id="uncertainty".*?</section>', page, re.S).group(0)
+    for cid in CRITERION_IDS:
+        assert Translator("en")(f"criterion.{cid}") in section
+    assert "What drives the spread" in section
+
+
+def test_levers_say_what_to_do_beside_the_technical_change_and_why():
+    words = _text(html_of())
+    assert "keep laptops 7.5 years instead of 5 years" in words
+    assert "device.laptop.lifetime: 5 years → 7.5 years" in words
+    assert "Why these levers" in words
+    assert "Source: [Hyperscaler-10K]" in words  # the rationale cites by key
+
+
+def test_methodology_is_an_appendix_not_a_path_to_a_missing_file():
+    page = html_of()
+    assert 'id="methodology"' in page and "<h2>Appendix: methodology</h2>" in page
+    assert "docs/methodology.md" not in _text(page)
+    assert "<table>" in page.split('id="methodology"')[1]  # its tables are rendered
+
+
+def test_print_stylesheet_sets_a4_and_lets_tables_wrap():
+    page = html_of()
+    assert "@page { size: A4" in page
+    print_rules = page.split("@media print")[1]
+    assert "overflow: visible" in print_rules  # no scrollbar printed around a table
+    assert "break-before: page" in print_rules
+
+
+def test_method_command_prints_the_methodology():
+    text = run_cli("method", env={"COLUMNS": "80"})
+    assert text.returncode == 0, text.stderr
+    assert "acvnum methodology" in text.stdout
+    assert max(len(line) for line in text.stdout.splitlines()) <= 80
+    markdown = run_cli("method", "--format", "markdown").stdout
+    assert markdown.startswith("# acvnum methodology")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (Debian package chromium)")
+@pytest.mark.skipif(PDFTOTEXT is None, reason="needs pdftotext (Debian package poppler-utils)")
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
+    report, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    report.write_text(html_of("--lang", lang), encoding="utf-8")
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        report.as_uri(),
+    ]
+    subprocess.run(command, capture_output=True, timeout=120, check=False)
+    assert pdf.exists() and pdf.stat().st_size > 10_000
+    done = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True)
+    # pdftotext drops thin spaces and orders wrapped cells its own way: compare without spaces.
+    printed = re.sub(r"\s+", "", done.stdout)
+    t = Translator(lang)
+    for cid in CRITERION_IDS:
+        assert re.sub(r"\s+", "", t(f"criterion.{cid}")) in printed
+    (result,) = assess([str(SHOP)], Settings(levers=DEFAULT_LEVERS)).results
+    levers = printed.split(re.sub(r"\s+", "", t("section.levers")), 1)[1]
+    rows = levers_section.lever_rows(result, t)
+    assert len(rows) == DEFAULT_LEVERS + 1  # the levers and their combination
+    for _rank, title, _change, *figures in rows:
+        # The title, and every figure up to the last column (energy): no column was cut.
+        for cell in (title, *figures):
+            assert re.sub(r"\s+", "", cell) in levers, cell
