@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 from conftest import EXAMPLES, run_cli
 
+from acvnum import __version__
 from acvnum.assessment import Settings, assess
 from acvnum.i18n import LANGUAGES, Translator, Value, catalogue
 from acvnum.questionnaire import units
@@ -80,6 +81,8 @@ def report(path: str, fmt: str, lang: str) -> str:
     rendered = RENDERERS[fmt](results_of(path), lang)
     if fmt != "html":
         return rendered
+    # The methodology appendix is the English document as written, and says so in French.
+    rendered = rendered.split('<section class="service" id="methodology">')[0]
     visible = VisibleText()
     visible.feed(rendered)
     return "\n".join(visible.words)
@@ -112,6 +115,7 @@ def data_strings(path: str) -> list[str]:
         if r.uncertainty is not None:  # factor ids and questionnaire paths driving the spread
             found += [d.name for d in r.uncertainty.drivers]
             found += [d.name for ds in r.uncertainty.drivers_by_criterion.values() for d in ds]
+    found.append(f"acvnum {__version__}")  # the HTML cover names the tool's version
     # The bibliography: titles as published, and their addresses.
     found += [part for s in cited(results_of(path)) for part in (s.citation, s.url)]
     return sorted(filter(None, found), key=len, reverse=True)
