@@ -134,3 +134,9 @@ def test_validate_shows_a_file_name_with_escapes(tmp_path):
     result = run_cli("validate", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout and "\\x1b]0;owned\\x07.yaml: OK" in result.stdout
+
+
+def test_reports_replace_bidirectional_overrides_and_lone_surrogates():
+    from acvnum.report.common import printable
+
+    assert printable("a\u202eb\u2066c\ud800d\x1be") == "a\ufffdb\ufffdc\ufffdd\ufffde"

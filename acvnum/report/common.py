@@ -15,7 +15,9 @@ from acvnum.reference.sources import Source
 
 #: C0 controls but tab and newline, DEL and C1: an ESC in a service name would drive the
 #: terminal, and XML 1.0 (JUnit) cannot hold them at all.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: Bidirectional overrides reorder what is shown and lone surrogates cannot be written:
+#: replaced too.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def printable(text: str) -> str:
@@ -170,4 +172,5 @@ def cited(results: list[ServiceResult]) -> list[Source]:
 def bibliography_entry(source: Source, t: Translator) -> str:
     """A publication as a reference list shows it: its citation as published, then where
     to read it ('Ember and Energy Institute, ... https://ourworldindata.org/...')."""
-    return f"{source.citation}. {source.url}" if source.url else f"{source.citation}."
+    entry = f"{source.citation}. {source.url}" if source.url else f"{source.citation}."
+    return printable(entry)  # a user's factor table may cite anything

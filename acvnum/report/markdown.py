@@ -181,5 +181,8 @@ def render(results: list[ServiceResult], lang: str = "en") -> str:
 
 def _bibliography(results: list[ServiceResult], t: Translator) -> str:
     """The publications every table above cites by key, once for the whole document."""
-    entries = [f"- **[{s.key}]** {bibliography_entry(s, t)}" for s in cited(results)]
+    entries = [
+        f"- **[{markdown_text(s.key)}]** {markdown_text(bibliography_entry(s, t))}"
+        for s in cited(results)
+    ]
     return "\n".join([f"## {t('section.bibliography')}", "", *entries, ""])
