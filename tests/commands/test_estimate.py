@@ -154,3 +154,11 @@ def test_a_contract_factor_shows_the_market_based_figure_beside_the_location_bas
     assert location - market == pytest.approx(1367.496 * (0.0519 - 0.020), rel=1e-4)
     text = run_cli("estimate", path, "--details").stdout
     assert "market_based_climate" in text and "20 g CO2e/kWh" in text
+
+
+def test_an_unknown_terminals_location_is_bad_input_at_its_line(write_yaml):
+    path = str(write_yaml(MINIMAL + "terminals:\n  location: atlantis\n"))
+    result = run_cli("estimate", path)
+    assert result.returncode == 2
+    assert "terminals.location: unknown country or region 'ATLANTIS'" in result.stderr
+    assert ":13:" in result.stderr  # the line of the location in the file
