@@ -236,49 +236,62 @@ def _smaller_model(v: Variant, p: Mapping[str, Any], _: Context) -> Variant | No
     ai = v.questionnaire.ai
     if ai is None or ai.self_hosted is not None:
         return None
-    model = ai.model
-    if model.size is not None:
-        rank = AI_SIZES.index(model.size)
+    size = v.get(("ai", "model", "size"))
+    if size is not None:
+        rank = AI_SIZES.index(size)
         return None if rank == 0 else v.set(("ai", "model", "size"), AI_SIZES[rank - 1])
-    assert model.parameters is not None  # a model has a size or parameters
-    out = v.set(("ai", "model", "parameters"), model.parameters * p["factor"])
-    if model.active_parameters is not None:
-        active = model.active_parameters * p["factor"]
-        out = out.set(("ai", "model", "active_parameters"), active)
+    out = v
+    for key in ("parameters", "active_parameters"):
+        given = v.get(("ai", "model", key))
+        if given is not None:
+            out = out.set(("ai", "model", key), given * p["factor"])
     return out
 
 
 def _batch_gpus(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Self-hosted GPUs batching more requests: the same work on fewer, busier GPUs."""
     ai = v.questionnaire.ai
-    hosted = ai.self_hosted if ai else None
-    if hosted is None:
-        return None
-    used = c.default(p["default"]) if hosted.utilization is None else hosted.utilization
-    gpus = min(hosted.gpus, max(1, math.ceil(hosted.gpus * used / p["target"] - 1e-9)))
-    if gpus >= hosted.gpus:
+    if ai is None or ai.self_hosted is None:
         return None
     base = ("ai", "self_hosted")
+    count, given = v.get((*base, "gpus")), v.get((*base, "utilization"))
+    used = c.default(p["default"]) if given is None else given
+    gpus = min(count, max(1, math.ceil(count * used / p["target"] - 1e-9)))
+    if gpus >= count:
+        return None
     out = v.set((*base, "gpus"), float(gpus))
-    return out.set((*base, "utilization"), used * hosted.gpus / gpus, before=used)
+    return out.set((*base, "utilization"), used * count / gpus, before=used)
 
 
 def _lower_quality(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Video served one quality down, to the next whose data rate is lower, not below `floor`."""
-    video = v.questionnaire.video
-    if video is None:
+    if v.questionnaire.video is None:
         return None
+    quality = v.get(("video", "quality"))
 
-    def rate(quality: str) -> float:
-        return c.default(f"video.{quality}.data_rate")
+    def rate(name: str) -> float:
+        return c.default(f"video.{name}.data_rate")
 
     floor = VIDEO_QUALITIES.index(p["floor"])
     lower = [
         q
-        for q in reversed(VIDEO_QUALITIES[floor : VIDEO_QUALITIES.index(video.quality)])
-        if rate(q) < rate(video.quality)
+        for q in reversed(VIDEO_QUALITIES[floor : VIDEO_QUALITIES.index(quality)])
+        if rate(q) < rate(quality)
     ]
     return v.set(("video", "quality"), lower[0]) if lower else None
+
+
+def _cap_years(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Lower a duration at `path` (or its default, a factor in years) to `target` years."""
+    path = _parsed(p["path"])
+    if v.lookup(path[:-1]) is None:
+        return None
+    given = v.lookup(path)
+    current = c.default(p["default"]) * units.SECONDS_PER_YEAR if given is None else given
+    target = p["target"] * units.SECONDS_PER_YEAR
+    if current <= target:
+        return None
+    return v.set(path, target, before=current)
 
 
 KINDS: dict[str, Apply] = {
@@ -294,4 +307,5 @@ KINDS: dict[str, Apply] = {
     "smaller_model": _smaller_model,
     "batch_gpus": _batch_gpus,
     "lower_quality": _lower_quality,
+    "cap_years": _cap_years,
 }

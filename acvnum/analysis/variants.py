@@ -70,6 +70,8 @@ _UNITS = {
     "power": "W",
     "parameters": "billion",
     "active_parameters": "billion",
+    "retention": "s",
+    "size": "B",
 }
 
 

@@ -304,6 +304,29 @@ def _video(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
+def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    """The messages block's answers, or the ADEME model's defaults where left out."""
+    m = q.messages
+    if m is None:
+        return []
+    size = None if m.size is None else units.format_bytes(m.size)
+    recipients = None if m.recipients is None else f"{m.recipients:g}"
+    retention = None if m.retention is None else units.format_duration(m.retention)
+    copies = None if m.copies is None else f"{m.copies:g}"
+    links = "true" if m.attachments_as_links else "false"
+    return [
+        Assumption("messages.per_user", str(m.per_user), "input", QUESTIONNAIRE),
+        _given_or_factor(table, "messages.size", size, "messages.default.size"),
+        _given_or_factor(table, "messages.recipients", recipients, "messages.default.recipients"),
+        _given_or_factor(table, "messages.retention", retention, "messages.default.retention"),
+        _given_or_factor(table, "messages.copies", copies, "messages.default.copies"),
+        _given_or_design(
+            "messages.attachments_as_links", links, "attachments_as_links" in m.model_fields_set
+        ),
+        _factor(table, "messages.server.energy", "messages.server.energy"),
+    ]
+
+
 def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
     factor's default."""
@@ -378,6 +401,7 @@ def collect(
         _terminals_location(q),
         *_ai(q, table),
         *_video(q, table),
+        *_messages(q, table),
         *_device_factors(q, table),
     ]
     return [_as_written(row, ranges or {}) for row in rows]

@@ -36,6 +36,7 @@ _EMBODIED = {
     ("datacenter", "ai_gpus"): "ai.gpu",
     ("datacenter", "ai_servers"): "ai.server",
     ("datacenter", "video"): "server.physical",
+    ("datacenter", "messages"): "storage.ssd",
 }
 
 

@@ -15,9 +15,12 @@ import numpy as np
 
 from acvnum.calculation.workloads import (
     AIArrays,
+    MessageArrays,
     VideoArrays,
     ai_arrays,
     ai_inventory,
+    message_arrays,
+    message_inventory,
     video_arrays,
     video_inventory,
 )
@@ -69,6 +72,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("datacenter", "manufacturing", "ai_servers", "server share", optional=True),
     Activity("datacenter", "use", "video", "kWh", optional=True),
     Activity("datacenter", "manufacturing", "video", "server share", optional=True),
+    Activity("datacenter", "use", "messages", "kWh", optional=True),
+    Activity("datacenter", "manufacturing", "messages", "TB-lifetime", optional=True),
 )
 TIERS = ("terminals", "network", "datacenter")
 PHASES = ("manufacturing", "use")
@@ -131,6 +136,7 @@ class ServiceArrays:
     servers: ServerArrays
     ai: AIArrays
     video: VideoArrays
+    messages: MessageArrays
     #: Per-service multipliers of device factors, (N, 1) each: the hook for levers that
     #: change a model assumption rather than an answer (e.g. devices kept longer).
     factor_scale: dict[str, np.ndarray] = field(default_factory=dict)
@@ -266,6 +272,7 @@ def service_arrays(
         servers=_server_arrays(services),
         ai=ai_arrays(services),
         video=video_arrays(services),
+        messages=message_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
 
@@ -563,11 +570,17 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
     ai_kwh, ai_gpus, ai_servers = ai_inventory(s.ai, f, s.period_years, f["datacenter.default.pue"])
     video_gb, video_kwh, video_servers = video_inventory(s.video, f)
+    message_gb, message_kwh, message_tb, message_tb_lives = message_inventory(
+        s.messages, f, s.period_years
+    )
+    message_kwh = (
+        message_kwh + message_tb * f["storage.ssd.power"] * s.period_years * HOURS_PER_YEAR / 1000
+    ) * pue
     shape = (s.count, f.samples)
     columns = [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
-        *np.moveaxis(np.broadcast_to(_network(s, f, video_gb), (*shape, 6)), -1, 0),
+        *np.moveaxis(np.broadcast_to(_network(s, f, video_gb + message_gb), (*shape, 6)), -1, 0),
         server_manufacturing,
         server_kwh,
         storage_manufacturing,
@@ -577,5 +590,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         ai_servers,
         video_kwh,
         video_servers,
+        message_kwh,
+        message_tb_lives,
     ]
     return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

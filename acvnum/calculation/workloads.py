@@ -230,3 +230,67 @@ def video_inventory(v: VideoArrays, f: FactorValues) -> tuple[np.ndarray, np.nda
     backend_kwh = gigabytes / v.participants * f["video.backend.energy"]
     server_years = v.hours / v.participants * f["video.backend.server_years"]
     return gigabytes, backend_kwh, server_years / f["server.physical.lifetime"]
+
+
+# --- messages and stored files --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageArrays:
+    """The `messages:` blocks of N services: (N, 1) columns, NaN where the default applies."""
+
+    items: np.ndarray  # sent over the period, all users (0 where absent)
+    size_gb: np.ndarray
+    recipients: np.ndarray
+    retention_years: np.ndarray
+    copies: np.ndarray
+    as_links: np.ndarray  # 1 where files are shared as links
+
+
+def message_arrays(services: list[Questionnaire]) -> MessageArrays:
+    """Stack the `messages:` blocks of N questionnaires (services without one send 0)."""
+    blocks = [q.messages for q in services]
+    items = [
+        q.usage.users * m.per_user.over(q.period) if m else 0.0
+        for q, m in zip(services, blocks, strict=True)
+    ]
+    retention = [
+        m.retention / units.SECONDS_PER_YEAR if m and m.retention is not None else None
+        for m in blocks
+    ]
+    return MessageArrays(
+        items=_column(items),
+        size_gb=_column(
+            [m.size / units.BYTES_PER_GB if m and m.size is not None else None for m in blocks]
+        ),
+        recipients=_column([m.recipients if m else None for m in blocks]),
+        retention_years=_column(retention),
+        copies=_column([m.copies if m else None for m in blocks]),
+        as_links=_column([float(bool(m and m.attachments_as_links)) for m in blocks]),
+    )
+
+
+def _given(values: np.ndarray, default: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(values), default, values)
+
+
+def message_inventory(
+    m: MessageArrays, f: FactorValues, period_years: np.ndarray, storage_type: str = "ssd"
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(GB on the users' networks, server kWh before PUE, stored TB, TB-lifetimes), (N, S).
+
+    Each item is sent once and received by each recipient (network and server work for
+    1 + recipients); it is kept `retention` years by the sender and every recipient, in
+    `copies` copies: the stock this builds up in steady state is a year's items x retention.
+    A file shared as a link is stored once instead of in every mailbox.
+    """
+    size = _given(m.size_gb, f["messages.default.size"] / 1000)  # MB -> GB
+    recipients = _given(m.recipients, f["messages.default.recipients"])
+    handled = m.items * (1 + recipients)
+    mailboxes = np.where(m.as_links == 1, 1.0, 1 + recipients)
+    yearly_items = m.items / period_years
+    retention = _given(m.retention_years, f["messages.default.retention"])
+    copies = _given(m.copies, f["messages.default.copies"])
+    stored_tb = yearly_items * size * mailboxes * copies * retention / 1000
+    tb_lifetimes = stored_tb * period_years / f[f"storage.{storage_type}.lifetime"]
+    return handled * size, handled * f["messages.server.energy"], stored_tb, tb_lifetimes

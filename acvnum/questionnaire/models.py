@@ -730,6 +730,59 @@ class Video(StrictModel):
         return self
 
 
+class Messages(StrictModel):
+    """Messages and files sent and kept: the transfers they cause and the storage they build."""
+
+    per_user: RequestFrequency = Field(
+        description="items sent per user: a count over the period or a rate ('30 / month')"
+    )
+    size: DataSize | None = Field(None, description="average size of an item, attachments included")
+    recipients: PlainNumber | None = Field(
+        None, description="recipients per item", json_schema_extra=_bounds(0, 1e5)
+    )
+    retention: LongDuration | None = Field(
+        None,
+        description="how long items are kept, by the sender and by each recipient",
+        json_schema_extra=_bounds(0, 100),
+    )
+    copies: PlainNumber | None = Field(
+        None,
+        description="copies of each stored item, backups included",
+        json_schema_extra=_bounds(1, 20),
+    )
+    attachments_as_links: bool = Field(
+        False, description="files are shared as links: stored once, not in every mailbox"
+    )
+
+    @field_validator("per_user")
+    @classmethod
+    def items_plausible(cls, value: units.Frequency) -> units.Frequency:
+        _check_range(value.count, "messages per user", 0, ABSURD["visits"])
+        return value
+
+    @field_validator("size")
+    @classmethod
+    def size_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "message size", 0, 1e10, " B")
+
+    @field_validator("recipients")
+    @classmethod
+    def recipients_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "recipients", 0, 1e5)
+
+    @field_validator("retention")
+    @classmethod
+    def retention_plausible(cls, value: float | None) -> float | None:
+        if value is not None and not 0 <= value <= 100 * units.SECONDS_PER_YEAR:
+            raise ValueError("retention must be between 0 and 100 years")
+        return value
+
+    @field_validator("copies")
+    @classmethod
+    def copies_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "copies", 1, 20)
+
+
 BUDGET_CRITERIA = (*CRITERION_IDS, "all")
 #: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
 _CO2_SUFFIX = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
@@ -853,6 +906,9 @@ class Questionnaire(StrictModel):
     )
     ai: AI | None = Field(None, description="optional: AI inference inside the service")
     video: Video | None = Field(None, description="optional: video or audio watched, video calls")
+    messages: Messages | None = Field(
+        None, description="optional: messages and files sent, and kept for years"
+    )
     budgets: list[Budget] = Field(
         default_factory=list, description="limits that `acvnum check` enforces"
     )
@@ -938,6 +994,7 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "self_hosted": SelfHosted,
     "training": Training,
     "video": Video,
+    "messages": Messages,
 }
 
 
