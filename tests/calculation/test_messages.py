@@ -89,7 +89,7 @@ def test_without_the_block_nothing_changes():
 def test_retention_policy_keeps_two_years_given_or_default():
     for block, stock in ((MAIL, 15 * 2 / 5), ({"per_user": "100 / year"}, 6 * 2 / 10)):
         variant = apply(LEVERS["message_retention"], Variant(make(block)), CONTEXT)
-        assert quantities(variant.questionnaire)[2] == pytest.approx(stock)
+        assert quantities(variant.copy())[2] == pytest.approx(stock)
     short = MAIL | {"retention": "1 year"}
     assert apply(LEVERS["message_retention"], Variant(make(short)), CONTEXT) is None
 
@@ -99,5 +99,5 @@ def test_retention_policy_keeps_two_years_given_or_default():
 def test_no_message_lever_raises_any_criterion(lever_id, block):
     q = make(block)
     variant = apply(LEVERS[lever_id], Variant(q), CONTEXT)
-    before, after = contributions(q).sum(axis=0), contributions(variant.questionnaire).sum(axis=0)
+    before, after = contributions(q).sum(axis=0), contributions(variant.copy()).sum(axis=0)
     assert np.all(after <= before * (1 + 1e-12)), lever_id
