@@ -23,6 +23,7 @@ SCHEMA_FILE = "schema/questionnaire.schema.json"
 _NULL = {"type": "null"}
 #: 'low..high' with plain numbers, for the range-taking fields that are plain numbers.
 _PLAIN_RANGE = rf"^\s*{units.NUMBER}\s*\.\.\s*{units.NUMBER}\s*$"
+_RANGE_MESSAGE = "a number, or a range written low..high with plain numbers, e.g. 1.2..1.6"
 _RANGE_NOTE = "A range 'low..high' (5th and 95th percentiles) is accepted too."
 
 
@@ -68,6 +69,9 @@ def _tidy(node: Any, in_properties: bool = False) -> None:
         for child in node.values():
             if isinstance(child, dict):
                 child.pop("title", None)
+                # yaml-language-server offers no completion for a key whose default is null.
+                if "default" in child and child["default"] is None:
+                    del child["default"]
                 _merge_optional(child)
                 if "x-plain-unit" in child:
                     _describe_quantity(child)
@@ -99,6 +103,8 @@ def _accept_range(node: dict[str, Any]) -> None:
     if "string" not in types:
         node["type"] = [*types, "string"]
         node["pattern"] = _PLAIN_RANGE
+        # What an editor says instead of the regular expression (yaml-language-server).
+        node["patternErrorMessage"] = _RANGE_MESSAGE
     given = node["description"].rstrip(".")
     node["description"] = f"{given}. {_RANGE_NOTE}"
 

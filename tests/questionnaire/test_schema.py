@@ -126,3 +126,29 @@ def test_range_taking_fields_say_so():
     assert pue["description"].endswith(
         "A range 'low..high' (5th and 95th percentiles) is accepted too."
     )
+
+
+def _nodes(node):
+    """Every mapping in a JSON document, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for child in node.values():
+            yield from _nodes(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _nodes(child)
+
+
+def test_no_property_has_a_null_default():
+    # yaml-language-server offers no completion for a key whose schema says "default": null
+    # (hosting's servers, storage and environments, the top-level budgets).
+    assert [
+        n for n in _nodes(questionnaire_schema()) if "default" in n and n["default"] is None
+    ] == []
+
+
+def test_every_pattern_has_a_message_an_editor_shows_instead():
+    patterned = [n for n in _nodes(questionnaire_schema()) if "pattern" in n]
+    assert patterned
+    for node in patterned:
+        assert "low..high" in node["patternErrorMessage"]
