@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import re
 import sys
 
 import typer
@@ -26,11 +27,87 @@ COMMANDS = {
     "method": "method_cmd",
 }
 
+#: Help shows what to type, not Python's types: typer (0.2x) prints '<list[Path]>' or
+#: '<int range>' beside a parameter; these read as words instead. Choices stay as listed.
+HELP_TYPES = {
+    "<list[Path]>": "",
+    "<list[str]>": "<text>",
+    "<str>": "<text>",
+    "<int range>": "<n>",
+    "<int>": "<n>",
+    "<float>": "<number>",
+    "<float range>": "<number>",
+}
+
+
+def _words_for_types() -> None:
+    """Wrap typer's help type display with HELP_TYPES (a no-op where typer has none)."""
+    from typer import core
+
+    for kind in (core.TyperArgument, core.TyperOption):
+        shown = getattr(kind, "display_type", None)
+        if shown is None or getattr(shown, "in_words", False):
+            continue
+
+        def display_type(self, ctx, shown=shown):  # type: ignore[no-untyped-def]
+            label = shown(self, ctx)
+            return HELP_TYPES.get(label, label)
+
+        display_type.in_words = True  # type: ignore[attr-defined]
+        kind.display_type = display_type  # type: ignore[method-assign]
+
+
+_words_for_types()
+
+#: pydantic's wording of a refused option value, as a user would read it.
+_PLAIN_ERRORS = (
+    (re.compile(r"^Value error, "), ""),
+    (re.compile(r"^('[^']*') is not one of (.*)\.$"), r"\1 is not a choice; choose one of \2."),
+    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"must be \1 or more."),
+    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"must be \1 or less."),
+    (re.compile(r"^Input should be a valid integer.*$"), "must be a whole number."),
+    (re.compile(r"^Input should be a valid number.*$"), "must be a number."),
+)
+
+
+def _plain_message(message: str) -> str:
+    for pattern, replacement in _PLAIN_ERRORS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
+def _bad_parameter_classes() -> list[type]:
+    """click's BadParameter: typer's own copy of click (0.2x) or click itself (older)."""
+    found = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(importlib.import_module(module).BadParameter)
+        except ImportError:
+            continue
+    return found
+
+
+def _plain_bad_parameters() -> None:
+    """Word click's 'Invalid value' messages without pydantic's phrasing."""
+    for kind in _bad_parameter_classes():
+        init = kind.__init__
+        if getattr(init, "plain", False):
+            continue
+
+        def plain_init(self, message, *args, init=init, **kwargs):  # type: ignore[no-untyped-def]
+            init(self, _plain_message(str(message)), *args, **kwargs)
+
+        plain_init.plain = True  # type: ignore[attr-defined]
+        kind.__init__ = plain_init
+
+
+_plain_bad_parameters()
+
 app = typer.Typer(
     name="acvnum",
     help="Simplified multi-criteria life-cycle assessment (ACV) of a digital service.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

@@ -41,8 +41,10 @@ def the_service(text: str) -> dict:
 
 #: ACVNUM_TEST_SUBPROCESS=1 runs every `run_cli` as a real subprocess (slow; a cross-check).
 SUBPROCESS = os.environ.get("ACVNUM_TEST_SUBPROCESS") == "1"
-#: What every run sees, whichever way it is started: no colour, a 100-column terminal.
-CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "100"}
+#: What every run sees, whichever way it is started: no colour, a 100-column terminal, and
+#: a locale that is not French (the language then defaults to English, whatever the
+#: machine's); an empty LC_ALL or LC_MESSAGES counts as unset.
+CLI_ENV = {"NO_COLOR": "1", "COLUMNS": "100", "LC_ALL": "", "LC_MESSAGES": "", "LANG": "C.UTF-8"}
 
 
 def run_cli(

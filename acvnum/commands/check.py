@@ -15,12 +15,12 @@ import typer
 from acvnum.commands.common import (
     FactorsOption,
     ForceOption,
-    Lang,
     LangOption,
     OutputOption,
     color_wanted,
     fail,
     input_errors,
+    language,
     write_output,
 )
 from acvnum.commands.sampling import (
@@ -183,7 +183,7 @@ def check(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: OutputOption = None,
     force: ForceOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     factors: FactorsOption = None,
     confidence: ConfidenceOption = None,
     samples: SamplesOption = DEFAULT_SAMPLES,
@@ -199,7 +199,7 @@ def check(
     with input_errors(), sampling_errors():
         run = _run(files, extra, baseline, limit, factors, sampling)
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
-    write_output(render(run, fmt.value, lang.value, color_wanted(output)), output, force)
+    write_output(render(run, fmt.value, language(lang), color_wanted(output)), output, force)
     raise typer.Exit(ExitCode.OK if run.passed else ExitCode.BUDGET_EXCEEDED)
 
 

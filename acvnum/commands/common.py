@@ -30,7 +30,25 @@ OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")]
-LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the report: en or fr.")]
+LANG_HELP = "(default: the locale's, from LC_ALL, LC_MESSAGES or LANG; else en)"
+LangOption = Annotated[
+    Lang | None, typer.Option("--lang", help=f"Language of the report: en or fr {LANG_HELP}.")
+]
+
+
+def language(chosen: Lang | None, environ: dict[str, str] | None = None) -> str:
+    """--lang when given, else French when the locale is (the first of LC_ALL, LC_MESSAGES
+    and LANG that is set decides, as POSIX orders them), else English."""
+    if chosen is not None:
+        return chosen.value
+    environ = dict(os.environ) if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return Lang.fr.value if value.lower().startswith("fr") else Lang.en.value
+    return Lang.en.value
+
+
 FactorsOption = Annotated[
     Path | None,
     typer.Option("--factors", help="Your own factor table (CSV), merged over the defaults."),

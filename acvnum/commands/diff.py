@@ -16,11 +16,11 @@ import typer
 from acvnum.commands.common import (
     FactorsOption,
     ForceOption,
-    Lang,
     LangOption,
     OutputOption,
     color_wanted,
     input_errors,
+    language,
     write_output,
 )
 
@@ -112,14 +112,14 @@ def diff(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: OutputOption = None,
     force: ForceOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     factors: FactorsOption = None,
 ) -> None:
     """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
     with input_errors():
         first, second = snapshots([a, b], factors)
     _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)
-    text = render(first, second, per.value, fmt.value, lang.value, color_wanted(output))
+    text = render(first, second, per.value, fmt.value, language(lang), color_wanted(output))
     write_output(text, output, force)
 
 

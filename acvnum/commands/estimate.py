@@ -11,11 +11,11 @@ import typer
 from acvnum.commands.common import (
     FactorsOption,
     ForceOption,
-    Lang,
     LangOption,
     OutputOption,
     color_wanted,
     input_errors,
+    language,
     write_chunks,
     write_output,
 )
@@ -105,7 +105,7 @@ def estimate(
     fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
     output: OutputOption = None,
     force: ForceOption = False,
-    lang: LangOption = Lang.en,
+    lang: LangOption = None,
     factors: FactorsOption = None,
     population: PopulationOption = Population.current,
     uncertainty: UncertaintyOption = False,
@@ -143,7 +143,7 @@ def estimate(
             write_chunks(stream(batches(list(files), settings)), output, force)
             return
         results = list(assess(list(files), settings).results)
-    report = render(results, fmt.value, lang.value, color_wanted(output), details)
+    report = render(results, fmt.value, language(lang), color_wanted(output), details)
     write_output(report, output, force)
 
 

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from acvnum.commands.common import (
+    LANG_HELP,
     Lang,
     cannot_write,
     fail,
     input_errors,
+    language,
     replace_file,
     write_file,
 )
@@ -31,7 +33,10 @@ PathArgument = Annotated[
     Path, typer.Argument(help="The questionnaire file to write.", show_default=True)
 ]
 InitLangOption = Annotated[
-    Lang, typer.Option("--lang", help="Language of the questions and of the file's comments.")
+    Lang | None,
+    typer.Option(
+        "--lang", help=f"Language of the questions and of the file's comments {LANG_HELP}."
+    ),
 ]
 InitForceOption = Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")]
 NoInputOption = Annotated[
@@ -107,7 +112,7 @@ def _write_checked(path: Path, text: str, table: FactorTable) -> None:
 
 def init(
     path: PathArgument = Path("service.yaml"),
-    lang: InitLangOption = Lang.en,
+    lang: InitLangOption = None,
     force: InitForceOption = False,
     no_input: NoInputOption = False,
 ) -> None:
@@ -116,7 +121,8 @@ def init(
     from acvnum.questionnaire.interview import defaults, render_yaml
     from acvnum.reference.factors import load_factors
 
-    t = Translator(lang.value)
+    code = language(lang)
+    t = Translator(code)
     if path.is_dir():  # before any question: no answer could be written there
         raise cannot_write(path, "it is a directory")
     if path.exists() and not force:
@@ -125,7 +131,7 @@ def init(
         raise fail(t("init.no_directory", directory=path.parent))
     table = load_factors()
     regions = table.regions()
-    answers = defaults(regions, lang.value) if no_input else _interview(regions, lang.value, t)
+    answers = defaults(regions, code) if no_input else _interview(regions, code, t)
     _write_checked(path, render_yaml(answers, t), table)
     sys.stdout.write(("" if no_input else "\n") + t("init.written", path=path) + "\n")
 
