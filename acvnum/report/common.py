@@ -96,6 +96,14 @@ def breakdown_labels(t: Translator) -> tuple[dict[str, str], dict[str, str]]:
     return {k: t(f"tier.{k}") for k in TIERS}, {k: t(f"phase.{k}") for k in PHASES}
 
 
+def factors_footer(result: ServiceResult, t: Translator) -> str:
+    """The factors' version and how the network was allocated (the reports say which
+    network model was used, not only the assumptions table)."""
+    model = next((a.value for a in result.assumptions if a.path == "usage.network_model"), "per_gb")
+    network = t(f"network_model.{model}")
+    return t("footer.factors", version=result.factors_version, network=network)
+
+
 def population_note(result: ServiceResult, t: Translator) -> str:
     b = result.boundaries
     return t(f"boundary.population.{b.population_choice}", population=t.number(b.population / 1e9))

@@ -20,6 +20,7 @@ from acvnum.report.common import (
     boundary_rows,
     breakdown_labels,
     cited,
+    factors_footer,
     flagship,
     impact_rows,
     population_note,
@@ -324,7 +325,7 @@ def _warnings(result: ServiceResult, t: Translator) -> str:
 
 
 def _footer(result: ServiceResult, t: Translator) -> str:
-    lines = [t("footer.factors", version=result.factors_version), t("footer.method_appendix")]
+    lines = [factors_footer(result, t), t("footer.method_appendix")]
     if result.user_factors:
         lines.append(t("footer.user_factors", ids=", ".join(result.user_factors)))
     return "<footer>" + "".join(f"<p>{_e(line)}</p>" for line in lines) + "</footer>"

@@ -15,6 +15,7 @@ from acvnum.report.common import (
     boundary_rows,
     breakdown_labels,
     cited,
+    factors_footer,
     flagship,
     impact_rows,
     population_note,
@@ -165,7 +166,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     lines += _boundaries(result, t)
     lines += _what_if(result, t) + _levers(result, t)
     lines += _assumptions(result, t)
-    lines += ["---", "", t("footer.factors", version=result.factors_version)]
+    lines += ["---", "", factors_footer(result, t)]
     if result.user_factors:
         lines += ["", t("footer.user_factors", ids=", ".join(result.user_factors))]
     return "\n".join(lines) + "\n"

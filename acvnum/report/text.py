@@ -33,6 +33,7 @@ from acvnum.report.common import (
     boundary_rows,
     breakdown_labels,
     cited,
+    factors_footer,
     flagship,
     impact_rows,
     population_note,
@@ -241,7 +242,7 @@ def _warnings(result: ServiceResult, t: Translator) -> RenderableType | None:
 
 
 def _footer(result: ServiceResult, t: Translator) -> Text:
-    text = Text(t("footer.factors", version=result.factors_version), style="dim")
+    text = Text(factors_footer(result, t), style="dim")
     if result.user_factors:
         text.append(
             "\n" + t("footer.user_factors", ids=", ".join(result.user_factors)), style="dim"
