@@ -1,8 +1,9 @@
 """The result JSON (`--format json`, docs/json.md): an API for CI pipelines, SCHEMA_VERSION 2.
 
 One envelope whether one questionnaire or a folder was given: what the run shares, one
-object per service, the portfolio when there are several, and the publications cited once
-(`sources`, from factors/sources.csv, that assumptions, boundaries and levers name by key).
+object per service, the portfolio when there are several, then once per document what
+services would otherwise repeat: the levers' rationales (`lever_catalogue`) and the
+publications cited (`sources`, from factors/sources.csv, named by key).
 Keys are stable; adding one is fine, renaming or removing one bumps the version
 (schema/result.schema.json locks them).
 
@@ -103,6 +104,7 @@ class Citations:
         self.keys: set[str] = set()
         self.own: dict[str, str] = {}  # key -> a source text that cites no known publication
         self._known: dict[str, list[str]] = {}  # text -> its keys: texts repeat per service
+        self.levers: dict[str, dict[str, Any]] = {}  # the lever catalogue, by lever id
 
     def keys_of(self, text: str) -> list[str]:
         """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
@@ -145,8 +147,19 @@ def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
 
 
 def _lever(lever: Any, cited: Citations) -> dict[str, Any]:
+    """A proposed lever; its rationale and source, the same for every service, go once to
+    the document's `lever_catalogue`."""
     data = _as_dict(lever)
-    return {**data, "sources": cited.keys_of(data["source"])}
+    rationale, source = data.pop("rationale"), data.pop("source")
+    if data["id"] not in cited.levers:
+        cited.levers[data["id"]] = {
+            "title": data["title"],
+            "tier": data["tier"],
+            "rationale": rationale,
+            "source": source,
+            "sources": cited.keys_of(source),
+        }
+    return data
 
 
 def _as_dict(item: Any) -> Any:
@@ -202,6 +215,7 @@ def document(results: Sequence[ServiceResult]) -> dict[str, Any]:
     data["services"] = [service_dict(r, cited) for r in results]
     if len(results) > 1:
         data["portfolio"] = portfolio.Tally().add(results).to_dict()
+    data["lever_catalogue"] = dict(sorted(cited.levers.items()))
     data["sources"] = cited.table()
     return data
 
@@ -220,6 +234,7 @@ def _compact(batches: Iterator[Sequence[ServiceResult]]) -> Iterator[str]:
     yield "]"
     if len(tally.ranked) > 1:
         yield ',"portfolio":' + _COMPACT.encode(tally.to_dict())
+    yield ',"lever_catalogue":' + _COMPACT.encode(dict(sorted(cited.levers.items())))
     yield ',"sources":' + _COMPACT.encode(cited.table()) + "}\n"
 
 

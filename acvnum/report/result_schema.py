@@ -107,10 +107,13 @@ def _lever() -> dict[str, Any]:
             "change": TEXT,
             "changes": changes,
             **_saving(),
-            "rationale": TEXT,
-            "source": TEXT,
-            "sources": KEYS,
         }
+    )
+
+
+def _lever_entry() -> dict[str, Any]:
+    return _closed(
+        {"title": TEXT, "tier": TEXT, "rationale": TEXT, "source": TEXT, "sources": KEYS}
     )
 
 
@@ -231,6 +234,7 @@ def result_schema() -> dict[str, Any]:
             ),
             "services": {"type": "array", "minItems": 1, "items": _ref("service")},
             "portfolio": _portfolio(),
+            "lever_catalogue": {"type": "object", "additionalProperties": _lever_entry()},
             "sources": {"type": "object", "additionalProperties": source},
         },
         optional=("portfolio",),

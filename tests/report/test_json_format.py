@@ -104,7 +104,7 @@ def test_every_source_key_resolves_once(one):
     sources = document["sources"]
     (service,) = document["services"]
     named = {key for a in service["assumptions"] for key in a["sources"]}
-    named |= {key for lever in service["levers"] for key in lever["sources"]}
+    named |= {key for lever in document["lever_catalogue"].values() for key in lever["sources"]}
     assert named | set(document["boundaries"]["sources"]) <= set(sources)
     assert document["boundaries"]["sources"] == ["Sala-2020"]
     assert sources["Sala-2020"]["year"] == 2020 and "Sala" in sources["Sala-2020"]["citation"]
@@ -112,6 +112,18 @@ def test_every_source_key_resolves_once(one):
     assert assumptions["usage.users"]["sources"] == []  # the questionnaire's own answer
     lifetime = assumptions["hosting.servers[0].lifetime"]
     assert lifetime["status"] == "default" and "Boavizta-PCF" in lifetime["sources"]
+
+
+def test_lever_rationales_are_written_once_in_the_catalogue():
+    """Four services with five levers each: each lever's rationale once, not per service."""
+    document = json.loads(estimate(str(EXAMPLES)))
+    used = {lever["id"] for s in document["services"] for lever in s["levers"]}
+    assert set(document["lever_catalogue"]) == used
+    for service in document["services"]:
+        for lever in service["levers"]:
+            entry = document["lever_catalogue"][lever["id"]]
+            assert entry["title"] == lever["title"] and entry["rationale"]
+            assert "rationale" not in lever and "source" not in lever
 
 
 def test_a_users_own_source_is_its_own_entry(write_yaml, tmp_path):
