@@ -3,7 +3,8 @@
 Generates N distinct questionnaires (varied users, data, devices, networks, countries,
 1-4 servers, storage), validates them once, then times `levers.propose` (every lever of
 every service and the combinations of the best ones) and the whole assessment with
-levers on. Prints min and median over several runs.
+levers on. Prints min and median wall and CPU time over several runs, and how many
+pydantic model copies proposing the levers makes.
 
     python benchmarks/bench_levers.py [--services 1000] [--runs 5] [--levers 5]
 """
@@ -19,6 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from pydantic import BaseModel  # noqa: E402
 
 from acvnum.analysis.levers import propose  # noqa: E402
 from acvnum.assessment import Settings, assess_services  # noqa: E402
@@ -79,14 +82,35 @@ def questionnaire(i: int, rng: random.Random) -> dict:
     }
 
 
-def timed(action, runs: int) -> tuple[float, float]:
-    """(min, median) seconds of `runs` calls."""
-    times = []
+def timed(action, runs: int) -> str:
+    """Min and median wall and CPU seconds of `runs` calls (CPU time is the steadier figure
+    on a shared machine)."""
+    wall, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         action()
-        times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        wall.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
+    return (
+        f"wall min {min(wall):.3f} s, median {statistics.median(wall):.3f} s; "
+        f"CPU min {min(cpu):.3f} s, median {statistics.median(cpu):.3f} s"
+    )
+
+
+def model_copies(action) -> int:
+    """How many pydantic model copies one call makes."""
+    real, count = BaseModel.model_copy, [0]
+
+    def counting(self, *args, **kwargs):
+        count[0] += 1
+        return real(self, *args, **kwargs)
+
+    BaseModel.model_copy = counting  # type: ignore[method-assign]
+    try:
+        action()
+    finally:
+        BaseModel.model_copy = real  # type: ignore[method-assign]
+    return count[0]
 
 
 def main() -> None:
@@ -104,10 +128,14 @@ def main() -> None:
     ]
     questionnaires = [s.questionnaire for s in services]
     settings = Settings(levers=args.levers)
-    low, mid = timed(lambda: propose(questionnaires, table, limits, args.levers), args.runs)
-    print(f"levers.propose, {args.services} services: min {low:.3f} s, median {mid:.3f} s")
-    low, mid = timed(lambda: assess_services(services, table, settings), args.runs)
-    print(f"assessment with levers, {args.services} services: min {low:.3f} s, median {mid:.3f} s")
+
+    def proposing() -> None:
+        propose(questionnaires, table, limits, args.levers)
+
+    print(f"levers.propose, {args.services} services: {timed(proposing, args.runs)}")
+    print(f"  pydantic model copies: {model_copies(proposing)}")
+    assessing = timed(lambda: assess_services(services, table, settings), args.runs)
+    print(f"assessment with levers, {args.services} services: {assessing}")
 
 
 if __name__ == "__main__":
