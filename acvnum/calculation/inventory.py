@@ -170,11 +170,23 @@ def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
 
 
 def _per_group(ids: list[str | None], f: FactorValues, default: np.ndarray | float) -> np.ndarray:
-    """(M, S): each server group's factor where it names one in the tables, else `default`."""
+    """(M, S): each server group's factor where it names one in the tables, else `default`.
+
+    One row per distinct factor, then one gather: no array per group (broadcasting one per
+    group took half of a 1,000-service run with levers).
+    """
     if not ids:
         return np.zeros((0, f.samples))
-    rows = [f[i] if i is not None and i in f.table else default for i in ids]
-    return np.stack(np.broadcast_arrays(*rows, np.zeros(f.samples))[:-1])
+    codes: dict[str | None, int] = {}
+    for i in ids:
+        if i not in codes:
+            codes[i] = len(codes) + 1 if i is not None and i in f.table else 0
+    rows = np.empty((max(codes.values()) + 1, f.samples))
+    rows[0] = default
+    for i, code in codes.items():
+        if code:
+            rows[code] = f[i]
+    return rows[[codes[i] for i in ids]]
 
 
 def _cloud_power(g: ServerArrays, f: FactorValues, utilization: np.ndarray) -> np.ndarray:
