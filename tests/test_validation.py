@@ -1,0 +1,93 @@
+"""validation/compare_ademe.py: acvnum beside ADEME's model of digital uses.
+
+The acvnum side always runs; the ADEME side needs node and the two npm packages in the
+script's cache folder (`python validation/compare_ademe.py --install-only`, which .ci/run
+does). Tests never run npm themselves: they skip with the reason instead.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "validation" / "compare_ademe.py"
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("compare_ademe", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["compare_ademe"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+compare_ademe = _load()
+
+
+def _ademe_or_skip() -> None:
+    reason = compare_ademe.ademe_unavailable(compare_ademe.cache_dir(), may_install=False)
+    if reason:
+        pytest.skip(reason)
+
+
+def test_every_matched_use_is_a_valid_questionnaire_whose_tiers_sum_to_its_total():
+    grams = compare_ademe.acvnum_grams([u.questionnaire() for u in compare_ademe.USES])
+    assert len(grams) == len(compare_ademe.USES)
+    for use, g in zip(compare_ademe.USES, grams, strict=True):
+        assert g["total"] > 0, use.id
+        assert math.isclose(sum(g[t] for t in compare_ademe.TIERS), g["total"], rel_tol=1e-9)
+
+
+def test_a_file_transfer_carries_almost_no_terminal_time():
+    # ADEME counts no terminal for a background transfer; acvnum's use lasts 1 s, whose
+    # share of a smartphone (84 kg over 2.5 years of a few hours a day: ~0.007 g) is
+    # below 1 % of the network's grams for 1 GB (several grams).
+    use = next(u for u in compare_ademe.USES if u.id == "file-1gb-4g")
+    (grams,) = compare_ademe.acvnum_grams([use.questionnaire()])
+    assert grams["terminals"] < grams["network"] / 100
+
+
+def test_without_the_model_the_script_says_why_and_still_prints_acvnum(monkeypatch, tmp_path):
+    monkeypatch.setenv("ACVNUM_VALIDATION_CACHE", str(tmp_path / "empty"))
+    report = compare_ademe.compare(may_install=False)
+    assert report["ademe_unavailable"]
+    assert all(row["ademe_g"] is None and "ratio" not in row for row in report["uses"])
+    text = compare_ademe.render(report)
+    assert "ADEME's model skipped:" in text and "Video call, 1 h, smartphone" in text
+
+
+def test_ratios_against_ademe_are_acvnum_over_the_model():
+    _ademe_or_skip()
+    report = compare_ademe.compare(may_install=False)
+    rows = {row["id"]: row for row in report["uses"]}
+    call = rows["visio-smartphone-4g"]["ademe_g"]
+    # ADEME 2.1.0, video call, 2 smartphones for 1 h in SD over 4G in France:
+    # terminals = 2 h x 79,516 g (77,000 + 2,270 + 246) / (365 d x 2.5 y x 3 h/d)
+    #           + 2 h x 4.5 W x 51.9 g/kWh = 58.09 + 0.47 = 58.56 g
+    # network   = 2 x 0.7 GB x 24.684 g/GB = 34.56 g
+    assert call["terminals"] == pytest.approx(58.56, abs=0.01)
+    assert call["network"] == pytest.approx(34.56, abs=0.01)
+    assert call["total"] == pytest.approx(93.43, abs=0.01)
+    # A 1 GB file on fixed FR: 9.2693 g/GB of network, no terminal.
+    file = rows["file-1gb-fixed"]["ademe_g"]
+    assert file["network"] == pytest.approx(9.2693, abs=1e-4)
+    assert file["terminals"] == 0
+    for row in report["uses"]:
+        a, b = row["acvnum_g"], row["ademe_g"]
+        assert row["ratio"]["total"] == pytest.approx(a["total"] / b["total"])
+
+
+def test_the_script_prints_the_table_end_to_end():
+    _ademe_or_skip()
+    done = subprocess.run(
+        [sys.executable, str(SCRIPT), "--no-install"], capture_output=True, text=True, check=True
+    )
+    assert "ADEME's model: @incubateur-ademe/publicodes-acv-numerique 2.1.0" in done.stdout
+    assert "uses within the goal." in done.stdout
+    assert "Carbon Trust (2021)" in done.stdout
