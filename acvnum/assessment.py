@@ -69,6 +69,7 @@ def result_for(
     return ServiceResult(
         name=q.name,
         description=q.description,
+        functional_unit=q.functional_unit,
         source_file=service.file,
         period_days=q.period / units.SECONDS_PER_DAY,
         users=q.usage.users,
@@ -84,6 +85,7 @@ def result_for(
         factors_version=FACTORS_VERSION,
         factor_sources=table.sources(),
         user_factors=sorted(table.user_ids),
+        factor_values=table.central_values,
         levers=tuple(a.proposals.levers) if a.proposals else (),
         levers_combined=a.proposals.combined if a.proposals else None,
         uncertainty=a.intervals.uncertainty if a.intervals else None,

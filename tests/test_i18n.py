@@ -104,12 +104,13 @@ def test_no_report_shows_a_catalogue_key(path, fmt, lang):
 
 def data_strings(path: str) -> list[str]:
     """What a report shows that the user or a cited source wrote, not words of ours: the
-    service's name and description, sources, the factors' version, the questionnaire paths,
-    the factor ids of the uncertainty drivers.
+    service's name, description and functional unit, sources, the factors' version, the
+    questionnaire paths, the factor ids of the uncertainty drivers.
     Values and changes are ours to localise ('4 ans', '8 / mois', '3 → 1,6'): not here."""
     found: list[str] = []
     for r in results_of(path):
-        found += [r.name, r.description or "", r.factors_version, *r.factor_sources]
+        found += [r.name, r.description or "", r.functional_unit or "", r.factors_version]
+        found += r.factor_sources
         found += [part for a in r.assumptions for part in (a.path, a.source)]
         found += [lever.lever.source for lever in r.levers]
         if r.uncertainty is not None:  # factor ids and questionnaire paths driving the spread

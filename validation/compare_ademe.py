@@ -63,15 +63,17 @@ class Use:
     duration: str
     data: str
     users: int = 1
-    #: `hosting.shared` entries for acvnum's data-centre share (none: no data-centre tier).
+    #: `hosting.shared` entries: the use's share of the platforms that serve it.
     shared: tuple[dict[str, Any], ...] = ()
     tiers: tuple[str, ...] = TIERS  # the tiers ADEME's rule has
+    period: str = "1 day"
+    storage: dict[str, Any] | None = None  # hosting.storage, for what the use keeps
 
     def questionnaire(self) -> dict[str, Any]:
         access, region = NETWORKS[self.network]
         data: dict[str, Any] = {
             "name": self.title,
-            "period": "1 day",
+            "period": self.period,
             "usage": {
                 "users": self.users,
                 "visits_per_user": 1,
@@ -82,8 +84,10 @@ class Use:
                 "location": region,
             },
         }
-        if self.shared:
-            data["hosting"] = {"location": region, "shared": list(self.shared)}
+        hosting: dict[str, Any] = {"location": region, "shared": list(self.shared)}
+        if self.storage:
+            hosting["storage"] = self.storage
+        data["hosting"] = hosting
         return data
 
 
@@ -104,7 +108,19 @@ def _use(
     situation[f"{rule} . {network_rule}"] = _q(network)
     if rule == "email":
         situation["email . transmission . récepteur . réseau"] = _q(network)
+    kw.setdefault("shared", SHARED[rule])
     return Use(id, title, rule, situation, device, network, **kw)
+
+
+#: Each rule's data-centre side as a shared platform with acvnum's default intensities:
+#: video and files per GB (ADEME's own streaming back end), a search or a mail per visit.
+SHARED = {
+    "visio": ({"name": "video platform", "per": "gb"},),
+    "streaming": ({"name": "video platform", "per": "gb"},),
+    "fichier": ({"name": "file host", "per": "gb"},),
+    "recherche web": ({"name": "search engine", "per": "visit"},),
+    "email": ({"name": "mail servers", "per": "visit"},),
+}
 
 
 #: The matched uses. Durations and sizes are ADEME's defaults for each rule, written out.
@@ -159,7 +175,11 @@ USES: tuple[Use, ...] = (
         "streaming",
         "ordinateur portable",
         "fixe EU",
-        {"streaming . qualité": _q("HD"), "usage réel . région": _q("Europe")},
+        {
+            "streaming . qualité": _q("HD"),
+            "usage réel . région": _q("Europe"),
+            "usage data center . région": _q("Europe"),
+        },
         duration="60 min",
         data="3 GB",
     ),
@@ -195,6 +215,9 @@ USES: tuple[Use, ...] = (
         {},
         duration="190 s",
         data="2 MiB",
+        # ADEME keeps the mail 10 years, 3 copies at the sender's and 3 at the recipient's
+        period="10 years",
+        storage={"volume": "2 MiB", "replicas": 3},
     ),
     # A 1 GB file transfer: ADEME counts no terminal (a background transfer).
     _use(
@@ -204,7 +227,7 @@ USES: tuple[Use, ...] = (
         "smartphone",
         "mobile FR",
         {},
-        duration="1 s",
+        duration="0 s",
         data="1 GiB",
         tiers=("network", "datacenter"),
     ),
@@ -215,7 +238,7 @@ USES: tuple[Use, ...] = (
         "smartphone",
         "fixe FR",
         {},
-        duration="1 s",
+        duration="0 s",
         data="1 GiB",
         tiers=("network", "datacenter"),
     ),
@@ -236,13 +259,17 @@ class Reference:
     phase: str = "total"  # 'use' where the published figure leaves manufacturing out
 
 
-def _one_hour(title: str, device: str, access: str, region: str, data: str) -> dict[str, Any]:
+#: ADEME's default device mix for streaming (`streaming . appareil . moyenne utilisation ...`).
+STREAMING_MIX = {"television": "70%", "laptop": "15%", "tablet": "10%", "smartphone": "5%"}
+
+
+def _one_hour(title: str, devices: dict, access: str, region: str, data: str) -> dict[str, Any]:
     usage = {
         "users": 1,
         "visits_per_user": 1,
         "visit_duration": "60 min",
         "data_per_visit": data,
-        "devices": {device: "100%"},
+        "devices": devices,
         "network": {access: "100%"},
         "location": region,
     }
@@ -257,7 +284,7 @@ REFERENCES: tuple[Reference, ...] = (
         "Carbon Trust (2021), Carbon impact of video streaming, white paper: about 55 g CO2e "
         "per hour in Europe",
         "use-phase electricity of device, network and data centre; no manufacturing",
-        _one_hour("Streaming 1 h EU", "television", "fixed", "EU27", "3 GB"),
+        _one_hour("Streaming 1 h EU", STREAMING_MIX, "fixed", "EU27", "3 GB"),
         phase="use",
     ),
     Reference(
@@ -267,7 +294,7 @@ REFERENCES: tuple[Reference, ...] = (
         "G. Kamiya, IEA (2020), The carbon footprint of streaming video: fact-checking the "
         "headlines: about 36 g CO2 per hour (2019 world average)",
         "operational electricity only, mix of devices; no manufacturing",
-        _one_hour("Streaming 1 h WLD", "television", "fixed", "WLD", "3 GB"),
+        _one_hour("Streaming 1 h WLD", STREAMING_MIX, "fixed", "WLD", "3 GB"),
         phase="use",
     ),
     Reference(

@@ -14,7 +14,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from acvnum.analysis.comparison import PERS, CriterionChange, Snapshot, compare, from_result
+from acvnum.analysis.comparison import (
+    PERS,
+    CriterionChange,
+    FactorChange,
+    Snapshot,
+    compare,
+    factor_changes,
+    from_result,
+)
 from acvnum.calculation.results import ServiceResult
 from acvnum.errors import InputError, Problem
 from acvnum.escaping import shorten
@@ -300,6 +308,9 @@ class ServiceCheck:
     budgets: list[BudgetOutcome]
     baseline: list[BaselineOutcome] | None = None  # None: no baseline was given
     baseline_name: str | None = None  # the baseline's service, when named differently
+    #: Factors whose values differ from the baseline's (None: a baseline that does not say).
+    factor_changes: list[FactorChange] | None = None
+    factor_versions: tuple[str | None, str | None] = (None, None)  # baseline's, this run's
 
     @property
     def outcomes(self) -> list[BudgetOutcome | BaselineOutcome]:
@@ -344,4 +355,11 @@ def check_service(
     current = from_result(judged)
     renamed = baseline.name if baseline.name != current.name else None
     compared = against_baseline(baseline, current, tolerance)
-    return ServiceCheck(judged, outcomes, compared, baseline_name=renamed)
+    return ServiceCheck(
+        judged,
+        outcomes,
+        compared,
+        baseline_name=renamed,
+        factor_changes=factor_changes(baseline, current),
+        factor_versions=(baseline.factors_version, current.factors_version),
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -48,6 +49,9 @@ class Snapshot:
     visits: float
     criteria: dict[str, CriterionFigures]
     period_days: float | None = None  # None: a saved result that does not say
+    factors_version: str | None = None  # None: a saved result that does not say
+    #: The central value of every factor behind the figures (None: not recorded).
+    factor_values: Mapping[str, float] | None = None
 
     def divisor(self, per: Per) -> float:
         """What a total is divided by to read it per visit, per user or in total."""
@@ -65,7 +69,14 @@ def from_result(result: ServiceResult) -> Snapshot:
     figures = result.criteria.items()
     criteria = {cid: CriterionFigures(c.unit, c.total, dict(c.by_tier)) for cid, c in figures}
     return Snapshot(
-        result.name, result.source_file, result.users, result.visits, criteria, result.period_days
+        result.name,
+        result.source_file,
+        result.users,
+        result.visits,
+        criteria,
+        result.period_days,
+        result.factors_version,
+        result.factor_values,
     )
 
 
@@ -178,7 +189,30 @@ def _services(document: Any, source: str) -> list[Snapshot]:
     services = document.get("services")
     if not isinstance(services, list) or not services:
         raise _Malformed("$.services should be a non-empty list")
-    return [_service(s, source, f"$.services[{i}]") for i, s in enumerate(services)]
+    version_, values = _factors(document)
+    return [
+        replace(
+            _service(s, source, f"$.services[{i}]"), factors_version=version_, factor_values=values
+        )
+        for i, s in enumerate(services)
+    ]
+
+
+def _factors(document: dict[str, Any]) -> tuple[str | None, dict[str, float] | None]:
+    """The factors version and values a saved result records (None where it does not)."""
+    factors = document.get("factors")
+    if not isinstance(factors, dict):
+        return None, None
+    version = factors.get("version") if isinstance(factors.get("version"), str) else None
+    values = factors.get("values")
+    if not isinstance(values, dict):
+        return version, None
+    numbers = {
+        k: float(v)
+        for k, v in values.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    }
+    return version, numbers
 
 
 def _looks_like_yaml_questionnaire(text: str) -> bool:
@@ -246,6 +280,44 @@ class CriterionChange:
         """The tiers whose value went up, the largest increase first."""
         grown = [t for t, c in self.by_tier.items() if c.relative is None or c.relative > _NOISE]
         return sorted(grown, key=lambda t: -self.by_tier[t].delta)
+
+
+@dataclass(frozen=True)
+class FactorChange:
+    """A factor whose central value differs between two results (None: absent from one)."""
+
+    id: str
+    before: float | None
+    after: float | None
+
+    @property
+    def relative(self) -> float | None:
+        if self.before is None or self.after is None or self.before == 0:
+            return None
+        return (self.after - self.before) / abs(self.before)
+
+    def to_dict(self) -> dict[str, Any]:
+        relative = self.relative
+        pct = None if relative is None else relative * 100
+        return {"id": self.id, "a": self.before, "b": self.after, "change_pct": pct}
+
+
+def factor_changes(a: Snapshot, b: Snapshot) -> list[FactorChange] | None:
+    """The factors whose values differ from a to b, the largest relative change first (added
+    or removed ones last); None when either result does not record its factors.
+
+    A result compared with a baseline computed under other factor values has changed for
+    that reason too: reports name these so a factor update is not read as a regression.
+    """
+    if a.factor_values is None or b.factor_values is None:
+        return None
+    before, after = a.factor_values, b.factor_values
+    changed = [
+        FactorChange(fid, before.get(fid), after.get(fid))
+        for fid in sorted(before.keys() | after.keys())
+        if before.get(fid) != after.get(fid)
+    ]
+    return sorted(changed, key=lambda c: -abs(c.relative) if c.relative is not None else math.inf)
 
 
 def periods_differ(a: Snapshot, b: Snapshot) -> bool:

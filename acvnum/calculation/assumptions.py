@@ -185,6 +185,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
             rows.append(_factor(table, f"{base}.power (full load)", "server.physical.power_max"))
         if s.type == "virtual" and s.cloud_prefix is None:
             rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
+        rows += _server_configuration(table, base, s)
+    rows += _shared(table, h)
     if h.storage is not None:
         given_type = "type" in h.storage.model_fields_set
         rows.append(_given_or_design("hosting.storage.type", h.storage.type, given_type))
@@ -327,6 +329,49 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     ]
 
 
+def _server_configuration(table: FactorTable, base: str, server) -> list[Assumption]:
+    """The archetype and each part of the configuration, given or the archetype's."""
+    archetype = server.archetype or "medium"
+    rows = [_given_or_design(f"{base}.archetype", archetype, server.archetype is not None)]
+    shown = {
+        "cpus": (server.cpus, "{:g}"),
+        "cores": (server.cores, "{:g}"),
+        "memory": (
+            None if server.memory is None else server.memory / units.BYTES_PER_GB,
+            "{:g} GB",
+        ),
+        "ssd": (None if server.ssd is None else server.ssd / units.BYTES_PER_TB, "{:g} TB"),
+        "gpus": (server.gpus, "{:g}"),
+    }
+    for part, (given, form) in shown.items():
+        factor = table[f"server.{archetype}.{part}"]
+        if given is not None:
+            rows.append(Assumption(f"{base}.{part}", form.format(given), "input", QUESTIONNAIRE))
+        else:
+            value = form.format(factor.value)
+            rows.append(Assumption(f"{base}.{part}", value, "default", factor.source))
+    return rows
+
+
+def _shared(table: FactorTable, h) -> list[Assumption]:
+    """Each shared platform's share and intensity (energy given, or the sourced default)."""
+    rows = []
+    for i, e in enumerate(h.shared):
+        base = f"hosting.shared[{i}]"
+        rows.append(Assumption(f"{base}.per", e.per, "input", QUESTIONNAIRE))
+        rows.append(
+            _given_or_design(f"{base}.share", _fmt_fraction(e.share), "share" in e.model_fields_set)
+        )
+        energy = None if e.energy is None else f"{e.energy * 1000:g} Wh"
+        rows.append(
+            _given_or_factor(table, f"{base}.energy", energy, f"datacenter.shared.{e.per}.energy")
+        )
+        rows.append(
+            _factor(table, f"{base}.server_years", f"datacenter.shared.{e.per}.server_years")
+        )
+    return rows
+
+
 def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
     factor's default."""
@@ -412,7 +457,7 @@ def warnings(q: Questionnaire) -> list[str]:
     found: list[str] = []
     if q.hosting is None:
         found.append("warning.no_hosting")
-    elif not q.hosting.servers and q.hosting.storage is None:
+    elif not q.hosting.servers and q.hosting.storage is None and not q.hosting.shared:
         found.append("warning.empty_hosting")
     if q.usage.location is None:
         found.append("warning.default_user_location")

@@ -37,6 +37,8 @@ _EMBODIED = {
     ("datacenter", "ai_servers"): "ai.server",
     ("datacenter", "video"): "server.physical",
     ("datacenter", "messages"): "storage.ssd",
+    ("datacenter", "network_gear"): "datacenter.gear",
+    ("datacenter", "building"): "datacenter.building",
 }
 
 

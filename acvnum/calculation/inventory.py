@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from acvnum.calculation import servers as server_config
 from acvnum.calculation.workloads import (
     AIArrays,
     MessageArrays,
@@ -31,6 +32,7 @@ from acvnum.questionnaire.models import (
     DEVICE_TYPES,
     NETWORK_MODELS,
     NETWORK_TYPES,
+    SERVER_ARCHETYPES,
     Questionnaire,
 )
 from acvnum.reference import defaults
@@ -74,6 +76,8 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("datacenter", "manufacturing", "video", "server share", optional=True),
     Activity("datacenter", "use", "messages", "kWh", optional=True),
     Activity("datacenter", "manufacturing", "messages", "TB-lifetime", optional=True),
+    Activity("datacenter", "manufacturing", "network_gear", "server-year"),
+    Activity("datacenter", "manufacturing", "building", "server-year"),
 )
 TIERS = ("terminals", "network", "datacenter")
 PHASES = ("manufacturing", "use")
@@ -105,9 +109,24 @@ class ServerArrays:
     utilization: np.ndarray
     lifetime_years: np.ndarray
     power: np.ndarray
+    archetype: np.ndarray  # (M, 1) indexes into SERVER_ARCHETYPES
+    parts: dict[str, np.ndarray]  # servers.PARTS -> (M, 1), NaN where not given
     #: A named cloud instance's factor prefix ('cloud.aws.m5.large') and provider, per group.
     cloud: list[str | None] = field(default_factory=list)
     provider: list[str | None] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SharedArrays:
+    """Every shared-platform entry of every service: shape (K, 1) each, `service` (K,)."""
+
+    service: np.ndarray
+    per: np.ndarray  # (K,) index into SHARED_BASES
+    share: np.ndarray
+    energy: np.ndarray  # kWh per unit, NaN where the default intensity applies
+
+
+SHARED_BASES = ("gb", "hour", "visit")
 
 
 @dataclass(frozen=True)
@@ -137,6 +156,7 @@ class ServiceArrays:
     ai: AIArrays
     video: VideoArrays
     messages: MessageArrays
+    shared: SharedArrays
     #: Per-service multipliers of device factors, (N, 1) each: the hook for levers that
     #: change a model assumption rather than an answer (e.g. devices kept longer).
     factor_scale: dict[str, np.ndarray] = field(default_factory=dict)
@@ -166,6 +186,37 @@ def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
         power=_column([s.power for _, s in rows]),
         cloud=[s.cloud_prefix for _, s in rows],
         provider=[s.provider for _, s in rows],
+        archetype=np.array(
+            [
+                [SERVER_ARCHETYPES.index(s.archetype or server_config.DEFAULT_ARCHETYPE)]
+                for _, s in rows
+            ],
+            dtype=int,
+        ).reshape(-1, 1),
+        parts=_server_parts([s for _, s in rows]),
+    )
+
+
+def _server_parts(groups: list) -> dict[str, np.ndarray]:
+    """The configuration given per group, in the units of the archetype factors (GB, TB)."""
+    return {
+        "cpus": _column([g.cpus for g in groups]),
+        "cores": _column([g.cores for g in groups]),
+        "memory": _column(
+            [None if g.memory is None else g.memory / units.BYTES_PER_GB for g in groups]
+        ),
+        "ssd": _column([None if g.ssd is None else g.ssd / units.BYTES_PER_TB for g in groups]),
+        "gpus": _column([g.gpus for g in groups]),
+    }
+
+
+def _shared_arrays(services: list[Questionnaire]) -> SharedArrays:
+    rows = [(i, e) for i, q in enumerate(services) if q.hosting for e in q.hosting.shared]
+    return SharedArrays(
+        service=np.array([i for i, _ in rows], dtype=int),
+        per=np.array([SHARED_BASES.index(e.per) for _, e in rows], dtype=int),
+        share=_column([e.share for _, e in rows]),
+        energy=_column([e.energy for _, e in rows]),
     )
 
 
@@ -285,6 +336,7 @@ def service_arrays(
         ai=ai_arrays(services),
         video=video_arrays(services),
         messages=message_arrays(services),
+        shared=_shared_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
 
@@ -327,18 +379,27 @@ def _rows_of(value: Any, index: np.ndarray) -> Any:
 def take(arrays: ServiceArrays, rows: Sequence[int]) -> ServiceArrays:
     """The arrays of the services at `rows` (a row may repeat): one per variant to evaluate."""
     index = np.asarray(rows, dtype=int)
-    g = arrays.servers
-    server_index, _ = _server_rows(g, index, arrays.count)
-    servers = {
-        f.name: _rows_of(getattr(g, f.name), server_index) for f in fields(g) if f.name != "service"
-    }
-    owners = np.repeat(np.arange(len(index)), np.bincount(g.service, minlength=arrays.count)[index])
     columns = {
         f.name: _rows_of(getattr(arrays, f.name), index)
         for f in fields(arrays)
-        if f.name != "servers"
+        if f.name not in _GROUPED
     }
-    return replace(arrays, **columns, servers=replace(g, service=owners.astype(int), **servers))
+    grouped = {name: _take_grouped(getattr(arrays, name), index, arrays.count) for name in _GROUPED}
+    return replace(arrays, **columns, **grouped)
+
+
+#: Fields stored per group or entry of a service (their own `service` index), not per service.
+_GROUPED = ("servers", "shared")
+
+
+def _take_grouped(g: Any, index: np.ndarray, n: int) -> Any:
+    """The groups (server groups, shared platforms) of services `index`, renumbered."""
+    group_index, _ = _server_rows(g, index, n)
+    taken = {
+        f.name: _rows_of(getattr(g, f.name), group_index) for f in fields(g) if f.name != "service"
+    }
+    owners = np.repeat(np.arange(len(index)), np.bincount(g.service, minlength=n)[index])
+    return replace(g, service=owners.astype(int), **taken)
 
 
 def _per_visit(s: ServiceArrays, rows: np.ndarray, values: np.ndarray, per: float) -> np.ndarray:
@@ -531,8 +592,16 @@ _SERVER_LIFETIME = ("hosting", "servers", "*", "lifetime")
 _SERVER_UTILIZATION = ("hosting", "servers", "*", "utilization")
 
 
-def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(server shares of manufacturing, kWh), each (N, S), summed over each service's groups."""
+def _per_service(values: np.ndarray, service: np.ndarray, n: int) -> np.ndarray:
+    """Sum (K, S, q) rows of groups or entries into (N, S, q) by their service index."""
+    totals = np.zeros((n, *values.shape[1:]))
+    np.add.at(totals, service, values)
+    return totals
+
+
+def _own_servers(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """Per service, summed over its server groups, per year and environment, (N, S, 3):
+    medium-server lifetimes made, server-years hosted, watts drawn (before PUE)."""
     g = s.servers
     # A named cloud instance takes its vCPUs and its host's from the tables (cloud.*).
     vcpu = _default(g.vcpu, _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan))
@@ -548,15 +617,41 @@ def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.nda
         _cloud_power(g, f, utilization), units_of_host * (idle + (peak - idle) * utilization)
     )
     watts = np.where(np.isnan(g.power), modelled_w, g.count * np.nan_to_num(g.power))
-    samples = f.samples
-    per_group = np.stack(np.broadcast_arrays(units_of_host / lifetime, watts), axis=-1)
-    per_group = np.broadcast_to(per_group, (len(g.service), samples, 2))
-    totals = np.zeros((s.count, samples, 2))
-    np.add.at(totals, g.service, per_group)
-    years = s.period_years
-    manufacturing = totals[..., 0] * years * s.environments
-    use_kwh = totals[..., 1] * years * HOURS_PER_YEAR / 1000 * pue * s.environments
-    return manufacturing, use_kwh
+    equivalents = server_config.medium_equivalents(f, g.archetype, g.parts)
+    made = units_of_host * equivalents / lifetime
+    per_group = np.stack(np.broadcast_arrays(made, units_of_host, watts), axis=-1)
+    per_group = np.broadcast_to(per_group, (len(g.service), f.samples, 3))
+    return _per_service(per_group, g.service, s.count)
+
+
+def _shared(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """Per service, summed over its shared platforms, (N, S, 2): server-years, kWh.
+
+    Each entry takes its share of the service's GB, hours or visits over the period, times
+    the platform intensity (server-years and kWh per unit, PUE included in the kWh)."""
+    e = s.shared
+    amounts = np.concatenate([s.gigabytes, s.hours, s.visits], axis=1)  # (N, bases)
+    amount = amounts[e.service, e.per][:, np.newaxis] * e.share
+    intensities = {
+        q: np.stack(np.broadcast_arrays(*(f[f"datacenter.shared.{b}.{q}"] for b in SHARED_BASES)))
+        for q in ("server_years", "energy")
+    }
+    server_years = amount * intensities["server_years"][e.per]
+    kwh = amount * _default(e.energy, intensities["energy"][e.per])
+    per_entry = np.stack(np.broadcast_arrays(server_years, kwh), axis=-1)
+    per_entry = np.broadcast_to(per_entry, (len(e.service), f.samples, 2))
+    return _per_service(per_entry, e.service, s.count)
+
+
+def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(medium-server lifetimes of manufacturing, kWh, server-years), each (N, S): own servers
+    over the period and environments, plus the service's share of shared platforms."""
+    own, shared = _own_servers(s, f), _shared(s, f)
+    years = s.period_years * s.environments
+    manufacturing = own[..., 0] * years + shared[..., 0] / f["server.physical.lifetime"]
+    use_kwh = own[..., 2] * years * HOURS_PER_YEAR / 1000 * pue + shared[..., 1]
+    server_years = own[..., 1] * years + shared[..., 0]
+    return manufacturing, use_kwh, server_years
 
 
 def _storage(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -578,7 +673,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """The activity quantities, shape (N, S, activities), in the order of ACTIVITIES."""
     pue = _default(s.pue, f[defaults.factor_id(("hosting", "pue"))])
     device_manufacturing, device_kwh = _terminals(s, f)
-    server_manufacturing, server_kwh = _servers(s, f, pue)
+    server_manufacturing, server_kwh, server_years = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
     ai_kwh, ai_gpus, ai_servers = ai_inventory(s.ai, f, s.period_years, f["datacenter.default.pue"])
     video_gb, video_kwh, video_servers = video_inventory(s.video, f)
@@ -604,5 +699,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         video_servers,
         message_kwh,
         message_tb_lives,
+        server_years,  # network gear
+        server_years,  # building, cooling and power equipment
     ]
     return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

@@ -104,6 +104,8 @@ class ServiceResult:
     factors_version: str
     factor_sources: list[str]
     user_factors: list[str] = field(default_factory=list)
+    #: The central value of every factor the run used, by id (shared by the run's results).
+    factor_values: Mapping[str, float] = field(default_factory=dict)
     levers: tuple[LeverResult, ...] = ()
     budgets: tuple[BudgetOutcome, ...] = ()  # judged by `check` (acvnum.analysis.budgets)
     #: Top-level JSON objects a command adds to the service's document (`check`).
@@ -111,6 +113,7 @@ class ServiceResult:
     uncertainty: Uncertainty | None = None
     levers_combined: Combination | None = None  # the top levers applied together
     what_if: WhatIf | None = None  # the user's --what-if change and its saving
+    functional_unit: str | None = None  # the questionnaire's, in words (the RCP asks for it)
 
     def criterion(self, criterion_id: str) -> CriterionResult:
         return self.criteria[criterion_id]

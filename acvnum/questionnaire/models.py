@@ -33,6 +33,7 @@ from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
 DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
+SERVER_ARCHETYPES = ("small", "medium", "large")
 NETWORK_TYPES = ("fixed", "mobile")
 #: How the network's electricity is allocated to the service: per GB (the ADEME reference,
 #: equipment included), energy only per GB, or a power model (per connection-hour + per GB).
@@ -399,6 +400,46 @@ class Server(StrictModel):
         description="measured average draw of one server",
         json_schema_extra=_bounds(1e-3, 1e5),
     )
+    # The configuration of the server (of the host, for a virtual one): its manufacturing
+    # scales with the carbon of its components; each value not given is the archetype's.
+    archetype: Literal["small", "medium", "large"] | None = Field(
+        None, description="small, medium (default) or large: the defaults of the fields below"
+    )
+    cpus: PlainNumber | None = Field(
+        None, description="CPU sockets", json_schema_extra=_bounds(1, 16, type="integer")
+    )
+    cores: PlainNumber | None = Field(
+        None, description="cores per CPU", json_schema_extra=_bounds(1, 512, type="integer")
+    )
+    memory: StorageSize | None = Field(
+        None, description="memory (RAM) of one server", json_schema_extra=_bounds(0, 65536)
+    )
+    ssd: StorageSize | None = Field(
+        None,
+        description="local SSD capacity (shared data goes in hosting.storage)",
+        json_schema_extra=_bounds(0, 1e6),
+    )
+    gpus: PlainNumber | None = Field(
+        None, description="GPU cards", json_schema_extra=_bounds(0, 64, type="integer")
+    )
+
+    @field_validator("cpus", "cores", "gpus")
+    @classmethod
+    def whole_parts(cls, value: float | None, info: ValidationInfo) -> float | None:
+        if value is None:
+            return None
+        low, high = {"cpus": (1, 16), "cores": (1, 512), "gpus": (0, 64)}[info.field_name]
+        return _whole(_check_range(value, info.field_name, low, high), info.field_name, info)
+
+    @field_validator("memory")
+    @classmethod
+    def memory_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "memory", 0, 64e12, " B")
+
+    @field_validator("ssd")
+    @classmethod
+    def ssd_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "ssd", 0, 1e15, " B")
 
     @field_validator("count")
     @classmethod
@@ -484,6 +525,34 @@ class Storage(StrictModel):
         return _whole(_check_range(value, "replicas", 1, 20), "replicas", info)
 
 
+class Shared(StrictModel):
+    """A platform the service shares with others (SaaS, CDN, third-party API): its data-centre
+    share is declared per GB, per hour or per visit of the service, not as servers."""
+
+    name: str = Field(description="a label, e.g. CDN or video host")
+    per: Literal["gb", "hour", "visit"] = Field(
+        description="what the platform's share follows: the service's GB, hours or visits"
+    )
+    share: Fraction = Field(1.0, description="the part of them that goes through the platform")
+    energy: (
+        Annotated[
+            float,
+            _quantity(units.ENERGY, "kWh"),
+            _written_as("kWh", "2 Wh", "0.3 Wh", plain="in kWh"),
+        ]
+        | None
+    ) = Field(
+        None,
+        description="measured data-centre energy per GB, hour or visit (PUE included)",
+        json_schema_extra=_bounds(0, 100),
+    )
+
+    @field_validator("energy")
+    @classmethod
+    def energy_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "energy", 0, 100, " kWh")
+
+
 class Hosting(StrictModel):
     """Q8-Q10: where and on what the service runs."""
 
@@ -495,6 +564,9 @@ class Hosting(StrictModel):
     )
     servers: list[Server] = Field(default_factory=list, description="Q9 servers")
     storage: Storage | None = Field(None, description="Q10 data kept")
+    shared: list[Shared] = Field(
+        default_factory=list, description="shared platforms, counted per GB, hour or visit"
+    )
     environments: PlainNumber = Field(
         1,
         description="copies of the hosting (prod + preprod = 2)",
@@ -894,6 +966,12 @@ class Questionnaire(StrictModel):
 
     name: str = Field(min_length=1, description="the service's name")
     description: str | None = Field(None, description="one line on what the service does")
+    functional_unit: str | None = Field(
+        None,
+        min_length=1,
+        description="the functional unit in words, e.g. 'consult one's account once a week "
+        "for a year': every report shows it beside the per-visit and per-user figures",
+    )
     period: LongDuration = Field(
         units.SECONDS_PER_YEAR,
         description="the span the figures cover",
@@ -986,6 +1064,7 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "network": Network,
     "servers": Server,
     "storage": Storage,
+    "shared": Shared,
     "budgets": Budget,
     "terminals": Terminals,
     **{device: DeviceSettings for device in DEVICE_TYPES},

@@ -13,7 +13,7 @@ import io
 import math
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -324,6 +324,12 @@ class FactorTable:
         self.low = np.array([f.low for f in self.factors.values()])
         self.high = np.array([f.high for f in self.factors.values()])
         self.user_ids = user_ids
+
+    @cached_property
+    def central_values(self) -> dict[str, float]:
+        """Every factor's central value by id: what a result records of the numbers it used,
+        so that a later comparison can tell a factor update from a change of the service."""
+        return dict(zip(self.ids, self.values.tolist(), strict=True))
 
     def __getitem__(self, factor_id: str) -> Factor:
         return self.factors[factor_id]

@@ -9,7 +9,7 @@ from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome, CheckRun, Se
 from acvnum.analysis.comparison import Change
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import BY_ID
-from acvnum.report.common import printable, scale
+from acvnum.report.common import factor_changes_note, printable, scale
 
 
 def unit_for(reference: float, criterion: str, unit: str) -> tuple[float, str]:
@@ -158,6 +158,16 @@ def renamed_note(check: ServiceCheck, run: CheckRun, t: Translator) -> str | Non
         return None
     baseline = printable(check.baseline_name)
     return t("check.renamed", baseline=baseline, file=printable(run.baseline_file or ""))
+
+
+def factors_note(check: ServiceCheck, t: Translator) -> str | None:
+    """Which factors differ from the baseline's, when some do."""
+    return factor_changes_note(check.factor_changes, check.factor_versions, t)
+
+
+def baseline_notes(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
+    """What a reader of the baseline comparison must know: a renamed service, new factors."""
+    return [n for n in (renamed_note(check, run, t), factors_note(check, t)) if n]
 
 
 def baseline_header(t: Translator) -> list[str]:

@@ -22,6 +22,12 @@ def _check(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
             "matched": True,  # a service without a baseline is bad input (exit 2)
             "service": check.baseline_name or check.result.name,
             "criteria": [o.to_dict() for o in check.baseline or []],
+            "factors": {
+                "version": check.factor_versions[0],
+                "changed": None
+                if check.factor_changes is None
+                else [c.to_dict() for c in check.factor_changes],
+            },
         }
     passed = all(o.passed for o in check.outcomes)
     return {"passed": passed, "baseline": baseline}

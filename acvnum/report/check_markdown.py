@@ -40,6 +40,8 @@ def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
         ]
         renamed = cc.renamed_note(check, run, t)
         lines += [f"⚠️ {markdown_text(renamed)}", ""] if renamed else []
+        factors = cc.factors_note(check, t)  # factor ids and numbers: nothing to escape
+        lines += [f"⚠️ {factors}", ""] if factors else []
     return lines
 
 

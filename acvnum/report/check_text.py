@@ -86,7 +86,8 @@ def _baseline(check: ServiceCheck, run: CheckRun, t: Translator) -> RenderableTy
     rows = [cc.baseline_cells(outcome, t) for outcome in check.baseline]
     figures = range(_BASELINE_FIGURES, len(header) - 1)
     widths = _widths(header, rows, figures, [1, len(header) - 1, 0])
-    table = _table(cc.baseline_title(run, t), cc.renamed_note(check, run, t), header, widths)
+    notes = cc.baseline_notes(check, run, t)
+    table = _table(cc.baseline_title(run, t), "\n".join(notes) or None, header, widths)
     _right_align(table, figures[:-1])  # the result (PASS, FAIL) reads left, as before
     for outcome, cells in zip(check.baseline, rows, strict=True):
         style = "bold green" if outcome.passed else "bold red"

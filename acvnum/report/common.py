@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from acvnum.analysis.comparison import FactorChange
 from acvnum.calculation.assumptions import QUESTIONNAIRE
 from acvnum.calculation.inventory import PHASES, TIERS
 from acvnum.calculation.results import ServiceResult
@@ -28,11 +29,12 @@ def printable(text: str) -> str:
 
 def readable(result: ServiceResult) -> ServiceResult:
     """The result with its user-written texts made printable, for the human reports."""
-    description = result.description
+    description, unit = result.description, result.functional_unit
     return replace(
         result,
         name=printable(result.name),
         description=None if description is None else printable(description),
+        functional_unit=None if unit is None else printable(unit),
         source_file=printable(result.source_file),
     )
 
@@ -182,3 +184,31 @@ def bibliography_entry(source: Source, t: Translator) -> str:
     to read it ('Ember and Energy Institute, ... https://ourworldindata.org/...')."""
     entry = f"{source.citation}. {source.url}" if source.url else f"{source.citation}."
     return printable(entry)  # a user's factor table may cite anything
+
+
+def factor_changes_note(
+    changes: list[FactorChange] | None, versions: tuple[str | None, str | None], t: Translator
+) -> str | None:
+    """'12 factors differ between the two results (factors 2026.11 -> 2026.12): ...': said
+    wherever two results are compared, so that a factor update is not read as a regression."""
+    if not changes:
+        return None
+    shown = "; ".join(_factor_change(c, t) for c in changes[:FACTOR_CHANGES_SHOWN])
+    before, after = (v or "?" for v in versions)
+    note = t("factors.changed", count=len(changes), a=before, b=after, changes=shown)
+    more = len(changes) - FACTOR_CHANGES_SHOWN
+    return note + (t("factors.changed_more", count=more) if more > 0 else "")
+
+
+FACTOR_CHANGES_SHOWN = 3
+
+
+def _factor_change(change: FactorChange, t: Translator) -> str:
+    before = "—" if change.before is None else t.number(change.before)
+    after = "—" if change.after is None else t.number(change.after)
+    relative = change.relative
+    shown = f"{change.id} {before} → {after}"
+    if relative is None:
+        return shown
+    sign = "+" if relative > 0 else ""
+    return f"{shown} ({sign}{t.number(relative * 100)}\u00a0%)"

@@ -22,6 +22,7 @@ PAIRS = tuple(dict.fromkeys(f"{a.tier}.{a.phase}" for a in ACTIVITIES))
 HEADER = (
     "service",
     "file",
+    "functional_unit",
     "criterion",
     "unit",
     "total",
@@ -68,6 +69,7 @@ def rows(result: ServiceResult) -> list[tuple]:
             (
                 csv_cell(result.name),
                 csv_cell(result.source_file),
+                csv_cell(result.functional_unit or ""),
                 c.id,
                 c.unit,
                 repr(c.total),
@@ -103,6 +105,7 @@ def render(results: list[ServiceResult]) -> str:
 LONG_HEADER = (
     "service",
     "file",
+    "functional_unit",
     "criterion",
     "unit",
     "tier",
@@ -125,6 +128,7 @@ def long_rows(result: ServiceResult) -> list[tuple]:
                 (
                     csv_cell(result.name),
                     csv_cell(result.source_file),
+                    csv_cell(result.functional_unit or ""),
                     c.id,
                     c.unit,
                     tier,

@@ -13,11 +13,18 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from acvnum.analysis.comparison import Change, CriterionChange, Snapshot, compare, periods_differ
+from acvnum.analysis.comparison import (
+    Change,
+    CriterionChange,
+    Snapshot,
+    compare,
+    factor_changes,
+    periods_differ,
+)
 from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.common import printable
+from acvnum.report.common import factor_changes_note, printable
 from acvnum.report.tables import markdown_table
 from acvnum.report.text import console_for
 
@@ -111,10 +118,10 @@ def render_text(a: Snapshot, b: Snapshot, per: str, lang: str = "en", color: boo
     console = console_for(buffer, color)
     console.print(_legend(a, b))
     console.print()
-    warning = period_warning(a, b, per, t)
-    if warning is not None:
-        console.print(Text(warning, style="bold yellow"))
-        console.print()
+    for warning in (period_warning(a, b, per, t), _factors_note(a, b, t)):
+        if warning is not None:
+            console.print(Text(warning, style="bold yellow"))
+            console.print()
     table = Table(title=t("diff.impacts", per=per_text), box=box.SIMPLE_HEAD, title_justify="left")
     for i, header in enumerate(_headers(t, by_tier=False)):
         table.add_column(header, justify="left" if i < 2 else "right", no_wrap=i >= 2)
@@ -135,13 +142,23 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
         source = markdown_text(printable(side.source)).replace("`", "'")
         lines.append(f"- **{label}**: {markdown_text(_name(side))} (`{source}`)")
     lines.append("")
-    warning = period_warning(a, b, per, t)
-    lines += [f"> ⚠️ {warning}", ""] if warning else []
+    for warning in (period_warning(a, b, per, t), _factors_note(a, b, t)):
+        lines += [f"> ⚠️ {warning}", ""] if warning else []
     lines += [f"### {t('diff.impacts', per=per_text)}", ""]
     lines += markdown_table(_headers(t, False), criterion_rows(changes, t), 2)
     lines += [f"### {t('diff.by_tier', per=per_text)}", ""]
     lines += markdown_table(_headers(t, True), tier_rows(changes, t), 3)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _factors_note(a: Snapshot, b: Snapshot, t: Translator) -> str | None:
+    return factor_changes_note(factor_changes(a, b), (a.factors_version, b.factors_version), t)
+
+
+def _changed(a: Snapshot, b: Snapshot) -> list[dict[str, Any]] | None:
+    """Every factor whose value differs (None: a side does not record its factors)."""
+    changes = factor_changes(a, b)
+    return None if changes is None else [c.to_dict() for c in changes]
 
 
 def _side(s: Snapshot) -> dict[str, Any]:
@@ -171,5 +188,6 @@ def render_json(a: Snapshot, b: Snapshot, per: str) -> str:
         "b": _side(b),
         "criteria": {c.criterion: _change(c) for c in compare(a, b, per)},  # type: ignore[arg-type]
         "warnings": ["periods_differ"] if per == "total" and periods_differ(a, b) else [],
+        "factors": {"a": a.factors_version, "b": b.factors_version, "changed": _changed(a, b)},
     }
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"

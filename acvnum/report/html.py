@@ -212,6 +212,8 @@ def _flagship(result: ServiceResult, t: Translator) -> str:
         (t("flagship.climate_per_visit"), f.climate_per_visit, ""),
         (t("flagship.persons_equivalent"), f.persons_equivalent, detail),
     ]
+    if result.functional_unit:
+        cards.append((t("flagship.functional_unit"), result.functional_unit, ""))
     return (
         '<div class="flagship" id="flagship">'
         + "".join(

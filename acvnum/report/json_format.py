@@ -176,7 +176,7 @@ def service_dict(result: ServiceResult, cited: Citations) -> dict[str, Any]:
             "period_days": result.period_days,
             "users": count(result.users),
             "visits": count(result.visits),
-            "functional_unit": FUNCTIONAL_UNIT,
+            "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
         },
         "criteria": {cid: _criterion(c) for cid, c in result.criteria.items()},
         "levers": [_lever(lever, cited) for lever in result.levers],
@@ -199,7 +199,11 @@ def head(result: ServiceResult, cited: Citations) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "method": {"name": "acvnum", "version": METHOD_VERSION},
-        "factors": {"version": result.factors_version, "user_factors": result.user_factors},
+        "factors": {
+            "version": result.factors_version,
+            "user_factors": result.user_factors,
+            "values": dict(result.factor_values),
+        },
         "boundaries": {
             "population": count(b.population),
             "population_choice": b.population_choice,

@@ -36,6 +36,11 @@ def _flagship(result: ServiceResult, t: Translator) -> list[str]:
         f"- **{t('flagship.climate_per_visit')}**{colon}{f.climate_per_visit}",
         f"- **{t('flagship.persons_equivalent')}**{colon}"
         + t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant),
+        *(
+            [f"- **{t('flagship.functional_unit')}**{colon}{result.functional_unit}"]
+            if result.functional_unit
+            else []
+        ),
         "",
     ]
 

@@ -224,7 +224,19 @@ def result_schema() -> dict[str, Any]:
         {
             "schema_version": {"const": SCHEMA_VERSION},
             "method": _closed({"name": TEXT, "version": TEXT}),
-            "factors": _closed({"version": TEXT, "user_factors": {"type": "array", "items": TEXT}}),
+            "factors": _closed(
+                {
+                    "version": TEXT,
+                    "user_factors": {"type": "array", "items": TEXT},
+                    "values": {
+                        "type": "object",
+                        "additionalProperties": NUMBER,
+                        "description": "The central value of every factor used, by id: "
+                        "diff and check --baseline name the factors that changed.",
+                    },
+                },
+                optional=("values",),
+            ),
             "boundaries": _closed(
                 {
                     "population": COUNT,

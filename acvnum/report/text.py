@@ -107,6 +107,9 @@ def _header(result: ServiceResult, t: Translator) -> RenderableType:
     lines.append(
         t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant)
     )
+    if result.functional_unit:
+        lines.append("\n").append(t.label(t("flagship.functional_unit")), style="bold")
+        lines.append(result.functional_unit)
     subtitle = summary_line(result, t)
     title = result.name + (f" — {result.description}" if result.description else "")
     return Panel(

@@ -35,10 +35,11 @@ def servers(q: Questionnaire) -> np.ndarray:
 def test_an_aws_instance_takes_its_vcpus_host_and_per_vcpu_power():
     # m5.large: 2 vCPU on an m5.metal host of 96 vCPU. 2 instances at 50%:
     # power 2 x 2 x (0.74 + (3.5 - 0.74) x 0.5) = 8.48 W -> 8.48 x 8,766 h = 74.34 kWh;
-    # manufacturing 2 x 2 / 96 = 0.041667 host / 4 years x 3660 kg = 38.125 kg a year.
+    # manufacturing 2 x 2 / 96 = 0.041667 host / 4 years x 1406 kg (a medium server)
+    # = 14.646 kg a year.
     rows = servers(make(M5 | {"count": 2, "utilization": "50%"}))
     assert rows[1, ENERGY] == pytest.approx(8.48 * HOURS_PER_YEAR / 1000)
-    assert rows[0, CLIMATE] == pytest.approx(2 * 2 / 96 / 4 * 3660)
+    assert rows[0, CLIMATE] == pytest.approx(2 * 2 / 96 / 4 * 1406)
 
 
 def test_the_same_vcpus_written_by_hand_share_a_default_host():

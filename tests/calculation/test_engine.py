@@ -249,11 +249,12 @@ HOSTED = {
 
 def test_datacenter_hand_checked():
     (c,) = contributions(HOSTED)
-    # servers, manufacturing: physical 1 × 1/4 years + virtual 2 × 8/64 vCPU × 1/4 = 0.3125 server
-    #   0.3125 × 3660 kg = 1143.75 kg
+    # servers, manufacturing: physical 1 × 1/4 years + virtual 2 × 8/64 vCPU × 1/4 = 0.3125
+    #   medium server × 1406 kg = 439.375 kg
+    # network gear and building: 1.25 server-years × (112.6 + 5.086) kg = 147.1075 kg
     # storage, manufacturing: 1 TB × 1 replica × 1/6 years × 160 kg/TB = 26.667 kg
     assert phase_totals(c, "datacenter", "manufacturing")[CLIMATE] == pytest.approx(
-        1143.75 + 26.667, rel=1e-4
+        439.375 + 147.1075 + 26.667, rel=1e-4
     )
     # servers, use: physical 50 + 250 × 0.5 = 175 W; virtual 2 × 0.125 × (50 + 250 × 0.5
     #   default utilisation) = 43.75 W; 218.75 W × 8766 h × PUE 1.5 = 2876.34 kWh
@@ -261,6 +262,69 @@ def test_datacenter_hand_checked():
     assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(2892.12, rel=1e-4)
     # × 0.0519 kg/kWh = 150.101 kg
     assert phase_totals(c, "datacenter", "use")[CLIMATE] == pytest.approx(150.101, rel=1e-4)
+
+
+def item(c: np.ndarray, tier: str, phase: str, name: str) -> np.ndarray:
+    (index,) = [
+        i for i, a in enumerate(ACTIVITIES) if (a.tier, a.phase, a.item) == (tier, phase, name)
+    ]
+    return c[index]
+
+
+def test_a_configured_server_scales_by_its_component_carbon():
+    data = copy.deepcopy(MINIMAL)
+    data["hosting"] = {"location": "FRA", "servers": [{"name": "db", "type": "physical"}]}
+    large = copy.deepcopy(data)
+    large["hosting"]["servers"][0]["archetype"] = "large"
+    gpus = copy.deepcopy(data)
+    gpus["hosting"]["servers"][0]["gpus"] = 2
+    medium, big, gpu = (
+        item(c, "datacenter", "manufacturing", "servers") for c in contributions(data, large, gpus)
+    )
+    # UBA components, kg CO2 eq (CPU (cores × 0.245 + 0.491) cm2 × 1.97 + 9.14; memory GB / 0.625
+    # cm2 × 2.20 + 32 GB modules × 5.22; SSD GB / 48.5 cm2 × 2.20 + 1 TB drives × 6.34; fixed 368.1)
+    # medium 2 × 24 cores, 256 GB, 1 TB: 43.382 + 942.88 + 51.701 + 368.1 = 1406.06
+    # large  2 × 48 cores, 512 GB, 4 TB: 66.549 + 1885.76 + 206.80 + 368.1 = 2527.21
+    # one server for 1 year of 4: 1406 kg × 1/4 = 351.5 kg; large × 2527.21 / 1406.06
+    assert medium[CLIMATE] == pytest.approx(351.5, rel=1e-6)
+    assert big[CLIMATE] == pytest.approx(351.5 * 2527.21 / 1406.06, rel=1e-4)
+    # every criterion scales alike
+    np.testing.assert_allclose(big[:ENERGY] / medium[:ENERGY], 2527.21 / 1406.06, rtol=1e-4)
+    # two GPU cards of 67 kg: × (1406.06 + 134) / 1406.06
+    assert gpu[CLIMATE] == pytest.approx(351.5 * 1540.06 / 1406.06, rel=1e-4)
+
+
+def test_a_shared_platform_per_gb_hand_checked():
+    data = copy.deepcopy(MINIMAL)
+    data["hosting"] = {"location": "FRA", "shared": [{"name": "CDN", "per": "gb"}]}
+    (c,) = contributions(data)
+    # 100 GB × 4.659e-7 server-years/GB = 4.659e-5 server-years
+    # servers: 4.659e-5 / 4 years × 1406 kg = 0.016376 kg
+    assert item(c, "datacenter", "manufacturing", "servers")[CLIMATE] == pytest.approx(
+        0.016376, rel=1e-4
+    )
+    # gear 4.659e-5 × 112.6 = 0.0052460 kg; building 4.659e-5 × 5.086 = 0.00023696 kg
+    assert item(c, "datacenter", "manufacturing", "network_gear")[CLIMATE] == pytest.approx(
+        0.0052460, rel=1e-4
+    )
+    assert item(c, "datacenter", "manufacturing", "building")[CLIMATE] == pytest.approx(
+        0.00023696, rel=1e-3
+    )
+    # use: 100 GB × 0.001947 kWh/GB (PUE included: no default PUE on top) = 0.1947 kWh
+    assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(0.1947, rel=1e-6)
+
+
+def test_a_shared_platform_per_visit_takes_its_share_and_a_measured_energy():
+    data = copy.deepcopy(MINIMAL)
+    shared = {"name": "API", "per": "visit", "share": "50%", "energy": "2 Wh"}
+    data["hosting"] = {"location": "FRA", "shared": [shared]}
+    (c,) = contributions(data)
+    # 10,000 visits × 50 % × 2 Wh = 10 kWh
+    assert phase_totals(c, "datacenter", "use")[ENERGY] == pytest.approx(10.0, rel=1e-9)
+    # 5,000 visits × 7.796e-11 server-years = 3.898e-7 server-years × 112.6 kg of gear
+    assert item(c, "datacenter", "manufacturing", "network_gear")[CLIMATE] == pytest.approx(
+        3.898e-7 * 112.6, rel=1e-4
+    )
 
 
 def test_environments_multiply_the_datacenter_only():

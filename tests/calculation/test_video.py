@@ -56,8 +56,8 @@ def test_a_stream_takes_its_quality_rate_and_the_back_end_per_gb_and_per_hour():
     # Back end: 2,500 GB x 0.001947 kWh/GB = 4.8675 kWh.
     assert c[ROW["use.video"], ENERGY] == pytest.approx(4.8675)
     # Servers: 833.33 h x 8.852e-7 = 7.3767e-4 server-years / 4 years = 1.8442e-4 of a
-    # server's manufacturing x 3660 kg = 0.67496 kg CO2 eq.
-    assert c[ROW["manufacturing.video"], CLIMATE] == pytest.approx(0.67496, rel=1e-4)
+    # server's manufacturing x 1406 kg (a medium server) = 0.25929 kg CO2 eq.
+    assert c[ROW["manufacturing.video"], CLIMATE] == pytest.approx(0.25929, rel=1e-4)
 
 
 def test_video_data_is_carried_by_the_users_networks_like_the_visits_data():
