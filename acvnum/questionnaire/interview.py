@@ -16,7 +16,15 @@ from pydantic import BaseModel, ValidationError
 
 from acvnum.errors import InputError
 from acvnum.i18n import Translator
-from acvnum.questionnaire.models import Server, Storage, Usage, error_text
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import (
+    AI_SIZES,
+    VIDEO_QUALITIES,
+    Server,
+    Storage,
+    Usage,
+    error_text,
+)
 from acvnum.questionnaire.yaml_reader import load_scalar
 
 Answers = dict[str, str]
@@ -175,6 +183,50 @@ def _check_storage_type(text: str, answers: Answers, t: Translator) -> str:
     return text.strip().lower()
 
 
+def _check_optional(parse: Callable[[str], Any]) -> Callable[[str, Answers, Translator], str]:
+    """An optional block's answer: '0' skips the block; anything else must read."""
+
+    def check(text: str, answers: Answers, t: Translator) -> str:
+        if text.strip() == "0":
+            return "0"
+        try:
+            parse(text)
+        except (ValueError, TypeError) as error:
+            raise Refused(str(error)) from None
+        return text.strip()
+
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def parse(text: str) -> str:
+        if text.strip() not in choices:
+            raise ValueError(f"write one of {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+def _positive_number(text: str) -> float:
+    number = units.parse_number(_scalar(text))
+    if number < 0:
+        raise ValueError(f"expected a number of 0 or more, got {text}")
+    return number
+
+
+def _check_watched(text: str, answers: Answers, t: Translator) -> str:
+    """Video watched per visit: a duration within the visit's (video time is part of it)."""
+
+    def parse(text: str) -> float:
+        watched = units.parse(_scalar(text), units.TIME, "min")
+        visit = units.parse(_scalar(answers["visit_duration"]), units.TIME, "min")
+        if watched > visit:
+            raise ValueError(f"{text.strip()} is longer than a visit ({answers['visit_duration']})")
+        return watched
+
+    return _check_optional(parse)(text, answers, t)
+
+
 def _has(key: str) -> Callable[[Answers], bool]:
     return lambda answers: answers.get(key, "0") != "0"
 
@@ -199,6 +251,13 @@ DEFAULTS_EN: Answers = {
     "physical_servers": "0",
     "storage_volume": "100 GB",
     "storage_type": "ssd",
+    # Optional blocks, after the ten: Enter keeps 0 and leaves the block out.
+    "ai_requests": "0",
+    "ai_output_tokens": "300",
+    "ai_size": "medium",
+    "video_watched": "0",
+    "video_quality": "hd",
+    "messages_per_user": "0",
 }
 #: A French user most likely serves French users from France.
 DEFAULTS_BY_LANG: dict[str, Answers] = {
@@ -243,6 +302,37 @@ def questions(regions: list[str]) -> list[Question]:
             _default("storage_type"),
             _check_storage_type,
             _has("storage_volume"),
+        ),
+        *_optional_blocks(),
+    ]
+
+
+def _optional_blocks() -> list[Question]:
+    """The questions of the optional blocks (AI, video, messages): '+' before each."""
+    ai, video = _has("ai_requests"), _has("video_watched")
+    return [
+        Question("ai_requests", "+", _default("ai_requests"), _check_optional(_positive_number)),
+        Question(
+            "ai_output_tokens",
+            "+",
+            _default("ai_output_tokens"),
+            _check_optional(_positive_number),
+            ai,
+        ),
+        Question("ai_size", "+", _default("ai_size"), _check_optional(_one_of(AI_SIZES)), ai),
+        Question("video_watched", "+", _default("video_watched"), _check_watched),
+        Question(
+            "video_quality",
+            "+",
+            _default("video_quality"),
+            _check_optional(_one_of(VIDEO_QUALITIES)),
+            video,
+        ),
+        Question(
+            "messages_per_user",
+            "+",
+            _default("messages_per_user"),
+            _check_optional(lambda text: units.parse_frequency(_scalar(text))),
         ),
     ]
 
@@ -328,6 +418,30 @@ def _storage_lines(answers: Answers, t: Translator) -> list[str]:
     ]
 
 
+def _block_lines(answers: Answers) -> list[str]:
+    """The optional blocks answered (not 0), as the questionnaire writes them."""
+    lines = []
+    if answers.get("ai_requests", "0") != "0":
+        lines += [
+            "",
+            "ai:",
+            _line(2, "requests_per_visit", _yaml_value(answers["ai_requests"])),
+            _line(2, "output_tokens", _yaml_value(answers["ai_output_tokens"])),
+            "  model:",
+            _line(4, "size", answers["ai_size"]),
+        ]
+    if answers.get("video_watched", "0") != "0":
+        lines += [
+            "",
+            "video:",
+            _line(2, "watched_per_visit", _yaml_value(answers["video_watched"])),
+            _line(2, "quality", answers["video_quality"]),
+        ]
+    if answers.get("messages_per_user", "0") != "0":
+        lines += ["", "messages:", _line(2, "per_user", _yaml_value(answers["messages_per_user"]))]
+    return lines
+
+
 def render_yaml(answers: Answers, t: Translator) -> str:
     """The commented questionnaire file, in the interview's language."""
     lines = [
@@ -342,5 +456,6 @@ def render_yaml(answers: Answers, t: Translator) -> str:
         _line(2, "location", answers["host_location"], _help("host_location", "Q8", t)),
         *_server_lines(answers, t),
         *_storage_lines(answers, t),
+        *_block_lines(answers),
     ]
     return "\n".join(lines) + "\n"

@@ -10,7 +10,7 @@ import pytest
 import yaml
 from conftest import assert_golden, run_cli
 
-from acvnum.questionnaire.interview import questions
+from acvnum.questionnaire.interview import defaults, questions
 from acvnum.reference.factors import load_factors
 
 ANSWERS_EN = [
@@ -32,6 +32,9 @@ ANSWERS_EN = [
     "0",  # Q9 physical servers: none
     "500 GB",  # Q10 volume
     "hdd",  # Q10 type
+    "",  # AI requests per visit: Enter keeps 0, no `ai:` block
+    "",  # video: none
+    "",  # messages: none
 ]
 
 
@@ -86,8 +89,12 @@ def test_every_question_is_asked_in_order_with_its_default(tmp_path):
         "Q9",
         "Q10",
         "Q10",
+        "+",  # the optional blocks: AI, video, messages (Enter keeps 0 and skips each)
+        "+",
+        "+",
     ]
-    assert len(prompts) == len(questions(["WLD"]))
+    asked = defaults(["WLD"], "en")  # the follow-ups of a skipped block are not asked
+    assert len(prompts) == len([q for q in questions(["WLD"]) if q.asked(asked)])
 
 
 def test_defaults_typed_or_not_give_the_template(tmp_path):
@@ -162,3 +169,25 @@ def test_an_answer_refused_ten_times_in_a_row_gives_up(tmp_path):
     assert result.returncode == 2
     assert "10 answers refused in a row; nothing was written" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_optional_blocks_are_asked_after_the_ten_and_written_when_answered(tmp_path):
+    path = tmp_path / "blocks.yaml"
+    ten = [""] * 14  # the name and the ten questions at their defaults (visits of 5 min)
+    blocks = ["0.5", "400", "huge", "small", "10 min", "4 min", "sd", "5 / day"]
+    result = answer(path, ten + blocks)
+    assert result.returncode == 0, result.stderr
+    refusals = [line for line in result.stdout.splitlines() if line.startswith("Not accepted")]
+    assert refusals == [
+        "Not accepted: write one of small, medium, large, frontier. Please answer again.",
+        "Not accepted: 10 min is longer than a visit (5 min). Please answer again.",
+    ]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["ai"] == {
+        "requests_per_visit": 0.5,
+        "output_tokens": 400,
+        "model": {"size": "small"},
+    }
+    assert data["video"] == {"watched_per_visit": "4 min", "quality": "sd"}
+    assert data["messages"] == {"per_user": "5 / day"}
+    assert run_cli("validate", str(path)).returncode == 0
