@@ -102,7 +102,7 @@ class ServiceResult:
     warnings: list[str]
     boundaries: Boundaries
     factors_version: str
-    factor_sources: list[str]
+    factor_sources: tuple[str, ...]
     user_factors: list[str] = field(default_factory=list)
     #: The central value of every factor the run used, by id (shared by the run's results).
     factor_values: Mapping[str, float] = field(default_factory=dict)
