@@ -95,6 +95,16 @@ def _interview(regions: list[str], lang: str, t: Translator) -> Answers:
     return answers
 
 
+#: The exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells expect.
+INTERRUPTED = 130
+
+
+def _no_server(answers: Answers) -> bool:
+    """Neither virtual nor physical servers: the data-centre tier will hold storage only."""
+    counts = (answers.get("virtual_servers", "0"), answers.get("physical_servers", "0"))
+    return all(count.strip() in ("0", "") for count in counts)
+
+
 def _write_checked(path: Path, text: str, table: FactorTable) -> None:
     """Write only a file that `acvnum validate` accepts (a refusal here would be a bug)."""
     from acvnum.questionnaire.service import load_service
@@ -131,7 +141,13 @@ def init(
         raise fail(t("init.no_directory", directory=path.parent))
     table = load_factors()
     regions = table.regions()
-    answers = defaults(regions, code) if no_input else _interview(regions, code, t)
+    try:
+        answers = defaults(regions, code) if no_input else _interview(regions, code, t)
+    except KeyboardInterrupt:
+        sys.stdout.write("\n" + t("init.interrupted") + "\n")
+        raise typer.Exit(INTERRUPTED) from None
+    if _no_server(answers):
+        sys.stdout.write(t("init.no_server") + "\n")
     _write_checked(path, render_yaml(answers, t), table)
     sys.stdout.write(("" if no_input else "\n") + t("init.written", path=path) + "\n")
 

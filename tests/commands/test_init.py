@@ -191,3 +191,28 @@ def test_the_optional_blocks_are_asked_after_the_ten_and_written_when_answered(t
     assert data["video"] == {"watched_per_visit": "4 min", "quality": "sd"}
     assert data["messages"] == {"per_user": "5 / day"}
     assert run_cli("validate", str(path)).returncode == 0
+
+
+def test_ctrl_c_says_nothing_was_written(tmp_path, monkeypatch):
+    from acvnum.commands import init as command
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(command, "_interview", interrupted)
+    path = tmp_path / "service.yaml"
+    result = answer(path, [])
+    assert result.returncode == 130
+    assert "Interrupted: nothing was written." in result.stdout
+    assert not path.exists()
+
+
+def test_no_server_at_all_is_pointed_out(tmp_path):
+    path = tmp_path / "shop.yaml"
+    lines = [*ANSWERS_EN]
+    lines[lines.index("2")] = "0"  # Q9 virtual servers: none (and so no vCPU question)
+    lines.remove("8")
+    result = answer(path, lines)
+    assert result.returncode == 0, result.stderr
+    assert "Note: no server declared" in result.stdout
+    assert "no server declared" not in answer(tmp_path / "b.yaml", ANSWERS_EN).stdout
