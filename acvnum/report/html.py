@@ -14,6 +14,7 @@ from pathlib import Path
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report import blocks_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
@@ -231,6 +232,15 @@ def _impacts(result: ServiceResult, t: Translator) -> str:
     return _section("impacts", t("section.impacts"), _table(header, rows, numeric_from=2))
 
 
+def _blocks(result: ServiceResult, t: Translator) -> str:
+    layout = blocks_section.table(result, t)
+    if layout is None:
+        return ""
+    header, rows = layout
+    body = _table([_e(h) for h in header], [[_e(c) for c in row] for row in rows], numeric_from=1)
+    return _section("blocks", t("section.blocks"), body, f"<p>{_e(t('blocks.caption'))}</p>")
+
+
 def _boundaries(result: ServiceResult, t: Translator) -> str:
     rows = [[_e(cell) for cell in row] for row in boundary_rows(result, t)]
     return _section(
@@ -432,6 +442,7 @@ def render_one(result: ServiceResult, t: Translator, today: str = "") -> str:
         _uncertainty(result, t),
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
+        _blocks(result, t),
         _boundaries(result, t),
         _what_if(result, t),
         _levers(result, t),

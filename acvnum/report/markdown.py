@@ -7,7 +7,13 @@ from acvnum.calculation.results import ServiceResult
 from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import lever_words, levers_section, portfolio_section, uncertainty_section
+from acvnum.report import (
+    blocks_section,
+    lever_words,
+    levers_section,
+    portfolio_section,
+    uncertainty_section,
+)
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
@@ -168,6 +174,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     lines += _flagship(result, t) + _warnings(result, t) + _impacts(result, t)
     lines += uncertainty_section.markdown_lines(result, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
+    lines += blocks_section.markdown_lines(result, t)
     lines += _boundaries(result, t)
     lines += _what_if(result, t) + _levers(result, t)
     lines += _assumptions(result, t)

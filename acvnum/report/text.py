@@ -24,7 +24,13 @@ from rich.text import Text
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import lever_words, levers_section, portfolio_section, uncertainty_section
+from acvnum.report import (
+    blocks_section,
+    lever_words,
+    levers_section,
+    portfolio_section,
+    uncertainty_section,
+)
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
@@ -405,6 +411,7 @@ def renderables(result: ServiceResult, t: Translator, width: int, details: bool)
         *uncertainty_section.rich_renderables(result, t),
         _breakdown(result, t, "by_tier", width),
         _breakdown(result, t, "by_phase", width),
+        blocks_section.rich_renderable(result, t),
         _boundaries(result, t, width),
         _what_if(result, t),
         _top_levers(result, t),

@@ -1,0 +1,82 @@
+"""The optional blocks' rows of the human-readable reports (AI inference, video, messages).
+
+Each block adds its own data-centre items to `by_item` (`datacenter.use.ai`,
+`datacenter.manufacturing.video`...); their sum over a criterion, against the criterion's
+total, is the block's share. The traffic and the devices a block causes are counted in the
+network and terminal tiers with the rest of the service, so the rows say "data centre".
+A service without blocks has no such items and its reports gain no section.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from acvnum.calculation.results import ServiceResult
+from acvnum.i18n import Translator
+from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report.tables import Layout, markdown_table, rich_table
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+#: Block id -> the last part of the `by_item` keys it adds (`<tier>.<phase>.<name>`).
+BLOCK_ITEMS: dict[str, tuple[str, ...]] = {
+    "ai": ("ai", "ai_gpus", "ai_servers"),
+    "video": ("video",),
+    "messages": ("messages",),
+}
+
+
+def block_totals(result: ServiceResult) -> dict[str, dict[str, float]]:
+    """Block id -> criterion -> the block's contribution, for the blocks present."""
+    present = {}
+    for block, names in BLOCK_ITEMS.items():
+        sums = {
+            cid: sum(
+                v
+                for key, v in result.criteria[cid].by_item.items()
+                if key.rsplit(".", 1)[-1] in names
+            )
+            for cid in CRITERION_IDS
+        }
+        keys = result.criteria[CRITERION_IDS[0]].by_item
+        if any(key.rsplit(".", 1)[-1] in names for key in keys) and any(sums.values()):
+            present[block] = sums
+    return present
+
+
+def table(result: ServiceResult, t: Translator) -> Layout | None:
+    """One row per block present: its share of each criterion's total; None without blocks."""
+    totals = block_totals(result)
+    if not totals:
+        return None
+    header = [t("column.block"), *(t(f"criterion.{cid}") for cid in CRITERION_IDS)]
+    rows = []
+    for block, sums in totals.items():
+        cells = []
+        for cid in CRITERION_IDS:
+            total = result.criteria[cid].total
+            share = sums[cid] / total if total else 0.0
+            cells.append(f"{t.number(share * 100)} %")
+        rows.append([t(f"block.{block}"), *cells])
+    return header, rows
+
+
+def rich_renderable(result: ServiceResult, t: Translator) -> Table | None:
+    """The terminal table, criteria as rows and blocks as columns: six criterion names side
+    by side do not fit in 80 columns, three block names do."""
+    layout = table(result, t)
+    if layout is None:
+        return None
+    header, rows = layout
+    turned = [[header[i + 1], *(row[i + 1] for row in rows)] for i in range(len(CRITERION_IDS))]
+    columns = [t("column.criterion"), *(row[0] for row in rows)]
+    return rich_table(t("section.blocks"), (columns, turned), {0}, t("blocks.caption"))
+
+
+def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
+    layout = table(result, t)
+    if layout is None:
+        return []
+    header, rows = layout
+    return [f"## {t('section.blocks')}", "", *markdown_table(header, rows), t("blocks.caption"), ""]

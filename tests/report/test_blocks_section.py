@@ -1,0 +1,65 @@
+"""The optional blocks' rows in the text, Markdown and HTML reports."""
+
+import pytest
+from conftest import EXAMPLES
+
+from acvnum.assessment import assess
+from acvnum.i18n import Translator
+from acvnum.report import blocks_section, html, markdown, text
+
+EN, FR = Translator("en"), Translator("fr")
+
+
+@pytest.fixture(scope="module")
+def results():
+    names = ("ai-assistant", "video-conferencing", "webmail", "ecommerce")
+    return dict(zip(names, assess([EXAMPLES / f"{n}.yaml" for n in names]), strict=True))
+
+
+def test_the_ai_row_is_the_sum_of_its_three_items_over_the_total(results):
+    result = results["ai-assistant"]
+    c = result.criteria["climate_change"]
+    # ai-assistant, climate change (kg CO2 eq): datacenter.use.ai 223.99
+    # + manufacturing.ai_gpus 6.77 + manufacturing.ai_servers 29.41 = 260.16,
+    # over the total 45,535 -> 0.571 %.
+    expected = sum(c.by_item[f"datacenter.{k}"] for k in ("use.ai", "manufacturing.ai_gpus"))
+    expected += c.by_item["datacenter.manufacturing.ai_servers"]
+    assert blocks_section.block_totals(result)["ai"]["climate_change"] == pytest.approx(expected)
+    assert expected / c.total == pytest.approx(0.005713, rel=1e-3)
+    header, rows = blocks_section.table(result, EN)
+    assert header[:2] == ["Block", "Climate change"]
+    assert rows == [["AI inference", "0.571 %", *rows[0][2:]]]
+    assert blocks_section.table(result, FR)[1][0][:2] == ["Inférence d'IA", "0,571 %"]
+
+
+def test_each_block_gives_its_own_row_and_no_other(results):
+    assert set(blocks_section.block_totals(results["video-conferencing"])) == {"video"}
+    assert set(blocks_section.block_totals(results["webmail"])) == {"messages"}
+
+
+def test_a_service_without_blocks_has_no_section(results):
+    result = results["ecommerce"]
+    assert blocks_section.table(result, EN) is None
+    assert "Optional blocks" not in markdown.render([result])
+    assert "Optional blocks" not in text.render([result], width=100)
+    assert 'id="blocks"' not in html.render([result])
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "row"),
+    [
+        ("en", "Optional blocks", "Messages and stored files"),
+        ("fr", "Blocs optionnels", "Messages et fichiers stockés"),
+    ],
+)
+def test_every_human_report_shows_the_block_rows(results, lang, title, row):
+    result = results["webmail"]
+    share = blocks_section.table(result, Translator(lang))[1][0][1]  # climate change
+    for page in (
+        markdown.render([result], lang),
+        text.render([result], lang, width=100),
+        html.render([result], lang),
+    ):
+        assert title in page
+        assert row in page
+        assert share in page.replace("\xa0", " ") or share in page
