@@ -10,6 +10,7 @@ every byte is counted once, no more, no less.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 from typing import Annotated, Any, Literal
@@ -61,6 +62,14 @@ def _quantity(dimension: units.Dimension, plain_unit: str):
     return BeforeValidator(lambda value: units.parse(value, dimension, plain_unit))
 
 
+class _OwnJsonSchema(WithJsonSchema):
+    """WithJsonSchema that gives every field its own copy of the schema: pydantic before 2.11
+    hands all fields of one type the same dict, so one field's default showed on all of them."""
+
+    def __get_pydantic_json_schema__(self, core_schema: Any, handler: Any) -> Any:
+        return copy.deepcopy(super().__get_pydantic_json_schema__(core_schema, handler))
+
+
 def _written_as(
     plain_unit: str,
     *examples: str | float,
@@ -74,7 +83,7 @@ def _written_as(
     (base units in one plain unit) lets `acvnum schema` show defaults as written in YAML;
     `bounds` (minimum=…) bound the plain numbers every field of the type accepts.
     """
-    return WithJsonSchema(
+    return _OwnJsonSchema(
         {
             "type": ["string", "number"],
             "examples": list(examples),
