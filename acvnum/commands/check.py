@@ -33,6 +33,7 @@ from acvnum.commands.sampling import (
 )
 from acvnum.errors import ExitCode
 from acvnum.escaping import terminal
+from acvnum.questionnaire.units import decimal_comma
 
 if TYPE_CHECKING:
     from acvnum.analysis.budgets import CheckRun
@@ -196,7 +197,7 @@ def check(
     """
     extra, limit = _options(budget or [], tolerance)
     sampling = (confidence_statistic(confidence), samples, seed)
-    with input_errors(), sampling_errors():
+    with decimal_comma(language(lang) == "fr"), input_errors(), sampling_errors():
         run = _run(files, extra, baseline, limit, factors, sampling)
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
     write_output(render(run, fmt.value, language(lang), color_wanted(output)), output, force)

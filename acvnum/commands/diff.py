@@ -23,6 +23,7 @@ from acvnum.commands.common import (
     language,
     write_output,
 )
+from acvnum.questionnaire.units import decimal_comma
 
 if TYPE_CHECKING:
     from acvnum.analysis.comparison import Snapshot
@@ -116,7 +117,7 @@ def diff(
     factors: FactorsOption = None,
 ) -> None:
     """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
-    with input_errors():
+    with decimal_comma(language(lang) == "fr"), input_errors():
         first, second = snapshots([a, b], factors)
     _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)
     text = render(first, second, per.value, fmt.value, language(lang), color_wanted(output))

@@ -33,6 +33,7 @@ from acvnum.commands.sampling import (
     samples_setting,
     sampling_errors,
 )
+from acvnum.questionnaire.units import decimal_comma
 
 
 class Format(StrEnum):
@@ -126,7 +127,7 @@ def estimate(
     """Estimate the footprint of one or more services."""
     from acvnum.assessment import Settings, assess, batches
 
-    with input_errors(), sampling_errors(), what_if_errors():
+    with decimal_comma(language(lang) == "fr"), input_errors(), sampling_errors(), what_if_errors():
         settings = Settings(
             factors_file=str(factors) if factors else None,
             population=population.value,

@@ -23,6 +23,7 @@ from acvnum.commands.common import (
     replace_file,
     write_file,
 )
+from acvnum.questionnaire.units import as_written
 
 if TYPE_CHECKING:
     from acvnum.i18n import Translator
@@ -78,7 +79,12 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
             sys.stdout.write("\n")
             raise fail(t("init.eof"))
         try:
-            return question.check(line.strip() or default, answers, t)
+            text = line.strip() or default
+            # Numbers as the user wrote them ('50 000', '2,5 Mo' in French), kept in the file
+            # in the form every language reads; a name is free text and stays as typed.
+            if question.key != "name":
+                text = as_written(text, comma=lang == "fr")
+            return question.check(text, answers, t)
         except Refused as refused:
             sys.stdout.write(t("init.refused", reason=refused) + "\n")
     raise fail(t("init.gave_up", count=MAX_ATTEMPTS))

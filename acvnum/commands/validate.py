@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from acvnum.commands.common import FactorsOption, input_errors
+from acvnum.commands.common import FactorsOption, input_errors, language
 from acvnum.escaping import terminal
+from acvnum.questionnaire.units import decimal_comma
 
 Files = Annotated[
     list[Path], typer.Argument(help="Questionnaire YAML files, or directories of them.")
@@ -20,7 +21,7 @@ def validate(files: Files, factors: FactorsOption = None) -> None:
     from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
-    with input_errors():
+    with decimal_comma(language(None) == "fr"), input_errors():
         table = load_factors(factors)
         services = load_services(list(files), table)
     for service in services:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 SECONDS_PER_HOUR = 3600.0
@@ -191,11 +194,47 @@ def check_length(text: str) -> None:
         )
 
 
+#: Whether a comma between digits is a decimal point ('2,5 Mo' = 2.5 MB), as French writes
+#: it. Off by default: in English '1,500' is fifteen hundred, so a comma is never guessed.
+_DECIMAL_COMMA: ContextVar[bool] = ContextVar("decimal_comma", default=False)
+#: A space, no-break space or narrow no-break space between a digit and exactly three more
+#: ('50 000', '1\u202f000\u202f000'): a thousands separator in every language, so always read.
+#: Fixed-width look-arounds keep the substitution linear in the text's length.
+_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
+_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
+@contextmanager
+def decimal_comma(enabled: bool = True) -> Iterator[None]:
+    """Within the block, read '2,5' as 2.5 (the French convention) when `enabled`."""
+    token = _DECIMAL_COMMA.set(enabled)
+    try:
+        yield
+    finally:
+        _DECIMAL_COMMA.reset(token)
+
+
+def as_written(text: str, comma: bool | None = None) -> str:
+    """Numbers as people write them, in the form the parsers read: '50 000' -> '50000' and,
+    with a decimal comma (`comma`, else the `decimal_comma` block in force), '2,5' -> '2.5'.
+    One comma between digits only: '2,5,3' becomes '2.5.3' and is refused, never a list."""
+    text = _THOUSANDS.sub("", text)
+    if _DECIMAL_COMMA.get() if comma is None else comma:
+        text = _COMMA.sub(".", text)
+    return text
+
+
 def split_quantity(text: str) -> tuple[float, str | None]:
-    """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None)."""
+    """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None); '50 000' and, in French, '2,5 Mo' too."""
     check_length(text)
     _refuse_number_forms(text)
-    match = _QUANTITY.fullmatch(text.strip())
+    written = as_written(text)
+    if _COMMA.search(written):
+        raise UnitError(
+            f"{text!r} has a comma between digits: write a decimal point (2.5) and no "
+            "thousands comma (2500); with --lang fr a comma is read as a decimal point"
+        )
+    match = _QUANTITY.fullmatch(written.strip())
     if not match:
         raise UnitError(
             f"cannot read {text!r} as a quantity: write a number and a unit, e.g. '2.5 MB'"

@@ -207,3 +207,55 @@ def test_carbon_intensity_is_read_in_kg_per_kwh(written, kg_per_kwh):
 
 def test_a_carbon_intensity_per_mwh_is_converted():
     assert units.parse_carbon_intensity("20 kg/MWh") == pytest.approx(0.02)
+
+
+# --- numbers as French writes them ---------------------------------------------------------
+
+
+def test_spaces_between_groups_of_three_digits_are_thousands_separators_in_any_language():
+    assert units.parse_number("50 000") == 50000
+    assert units.parse_number("1\u202f000\u00a0000") == 1e6  # narrow and plain no-break spaces
+    assert units.parse("2 500 MB", units.DATA, "B") == 2.5e9
+    with pytest.raises(units.UnitError):
+        units.parse_number("2 5")  # not a group of three: two numbers, refused
+    with pytest.raises(units.UnitError):
+        units.parse_number("1 0000")
+
+
+def test_a_decimal_comma_is_read_only_in_french():
+    with pytest.raises(units.UnitError):
+        units.parse_number("2,5")  # English: never 25, never a list
+    with units.decimal_comma():
+        assert units.parse("2,5 Mo", units.DATA, "B") == 2.5e6
+        assert units.parse("1,5 To", units.DATA, "B") == 1.5e12
+        assert units.parse_fraction("62,5 %") == 0.625
+        assert units.parse_frequency("2,5 par mois").per_seconds == units.SECONDS_PER_YEAR / 12
+        assert units.parse("1,5 h", units.TIME, "s") == 5400  # 1.5 x 3600 s
+        assert units.parse("4 ans", units.TIME, "s") == 4 * units.SECONDS_PER_YEAR
+        assert units.parse_number("50 000,5") == 50000.5
+        for text in ("2,5,3", "2,,5", "1.000,5"):
+            with pytest.raises(units.UnitError):
+                units.parse_number(text)
+    with pytest.raises(units.UnitError):
+        units.parse_number("2,5")  # the block ends, and French reading with it
+
+
+def test_french_words_for_units_are_known():
+    for text, seconds in (
+        ("1 an", units.SECONDS_PER_YEAR),
+        ("3 mois", units.SECONDS_PER_YEAR / 4),
+        ("2 semaines", 14 * units.SECONDS_PER_DAY),
+        ("1 jour", units.SECONDS_PER_DAY),
+        ("2 heures", 7200),
+        ("5 min", 300),
+    ):
+        assert units.parse(text, units.TIME, "s") == pytest.approx(seconds)
+    assert units.parse("1 Ko", units.DATA, "B") == 1e3
+    assert units.parse("1 Go", units.DATA, "B") == 1e9
+
+
+def test_reading_french_numbers_stays_linear_and_capped():
+    text = "1" + " 000" * 24  # 97 characters, under the cap
+    assert units.parse_number(text) == 1e72
+    with pytest.raises(units.UnitError, match="at most"):
+        units.parse_number("1" + "\u00a0000" * 30)
