@@ -71,7 +71,7 @@ def _run(*args: str):
 @settings(FUZZ, max_examples=300)
 @given(text=st.one_of(PIECES, ARGUMENT))
 def test_quantity_parsers_answer_a_number_or_a_unit_error(text):
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: another process's load does not count
     for parse in (
         lambda t: units.parse(t, units.DATA, "MB"),
         lambda t: units.parse(t, units.TIME, "min"),
@@ -83,7 +83,7 @@ def test_quantity_parsers_answer_a_number_or_a_unit_error(text):
             parse(text)
         except units.UnitError as error:
             assert len(str(error)) < 600
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 # --- the questionnaire, end to end ------------------------------------------------------------

@@ -292,10 +292,10 @@ def test_a_check_judges_a_copy_and_leaves_the_result_as_it_was(result):
 def test_a_megabyte_cli_budget_is_refused_in_well_under_a_second_quoting_its_start():
     # 'x<=1' then a megabyte of spaces: the lazy limit before '\s*/' took quadratic time.
     text = "climate_change<=1" + " " * 1_000_000 + "x/visit"
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(BudgetSyntaxError, match="too long") as caught:
         parse_cli_budget(text)
-    assert time.perf_counter() - started < 0.2
+    assert time.process_time() - started < 0.2
     assert len(str(caught.value)) < 200
 
 

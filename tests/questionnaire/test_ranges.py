@@ -92,8 +92,8 @@ def test_a_megabyte_quantity_is_refused_by_length_in_well_under_a_second():
     # the square of such a run (80 kB: 19 s); longer texts than a quantity are no longer scanned.
     value = "1 x" + " " * 1_000_000 + "y"
     document = parse_yaml(MINIMAL.replace("10 MB", f'"{value}"'), "q.yaml")
-    started = time.perf_counter()
+    started = time.process_time()
     with pytest.raises(InputError) as caught:
         validate_ranges(document)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     assert "a quantity takes at most 100" in str(caught.value)

@@ -167,11 +167,11 @@ _SLOW_SHAPES = ["1 x" + " " * 1_000_000 + "y", "1 " * 500_000 + "MB", "1" * 1_00
 
 @pytest.mark.parametrize("text", _SLOW_SHAPES, ids=["spaces", "digits-spaces", "digits"])
 def test_a_megabyte_quantity_is_refused_in_well_under_a_second(text):
-    started = time.perf_counter()
+    started = time.process_time()
     for parse in (units.split_quantity, units.parse_frequency, units.parse_number):
         with pytest.raises(UnitError, match=r"characters long: a quantity takes at most 100"):
             parse(text)
-    assert time.perf_counter() - started < 0.2
+    assert time.process_time() - started < 0.2
 
 
 def test_a_refused_long_quantity_is_quoted_by_its_start_only():
