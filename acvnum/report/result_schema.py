@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from acvnum.calculation.inventory import PHASES, TIERS
+from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS
 from acvnum.calculation.results import SCHEMA_VERSION
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report.blocks_section import BLOCK_ITEMS
 from acvnum.report.json_format import INDENT_UP_TO
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -62,6 +63,24 @@ def _by_criterion(value: dict[str, Any]) -> dict[str, Any]:
     return _per(CRITERION_IDS, value)
 
 
+def _by_item() -> dict[str, Any]:
+    """`tier.phase.item` keys, enumerated from the inventory; the optional blocks' keys
+    are said block by block (a service without a block has none of them)."""
+    keys = [f"{a.tier}.{a.phase}.{a.item}" for a in ACTIVITIES]
+    added = [
+        f"{block}: " + ", ".join(k for k in keys if k.rsplit(".", 1)[-1] in names)
+        for block, names in BLOCK_ITEMS.items()
+    ]
+    return {
+        "type": "object",
+        "description": "The finest split; only the blocks a service has add their keys ("
+        + "; ".join(added)
+        + "). Cloud instances by name add none: they change datacenter.*.servers.",
+        "propertyNames": {"enum": keys},
+        "additionalProperties": NUMBER,
+    }
+
+
 def _criterion() -> dict[str, Any]:
     boundary = _closed(
         {"per_person_year": NUMBER, "persons_equivalent": NUMBER, "share_per_user": NUMBER}
@@ -75,7 +94,7 @@ def _criterion() -> dict[str, Any]:
             "per_visit": NUMBER,
             "by_tier": _per(TIERS, NUMBER),
             "by_phase": _per(PHASES, NUMBER),
-            "by_item": {"type": "object", "additionalProperties": NUMBER},
+            "by_item": _by_item(),
             "planetary_boundary": {"anyOf": [boundary, {"type": "null"}]},
             "interval": _ref("interval"),
             "interval_by_tier": _per(TIERS, _ref("interval")),

@@ -218,3 +218,25 @@ def test_a_document_streamed_from_batches_is_the_whole_document():
     text = "".join(stream([many[:5], many[5:7], many[7:]]))
     assert text.count("\n") == 1
     assert json.loads(text) == json.loads(json.dumps(document(many)))
+
+
+@pytest.mark.parametrize(
+    ("example", "added"),
+    [
+        ("ai-assistant", {"datacenter.use.ai", "datacenter.manufacturing.ai_gpus"}),
+        ("video-conferencing", {"datacenter.use.video", "datacenter.manufacturing.video"}),
+        ("webmail", {"datacenter.use.messages", "datacenter.manufacturing.messages"}),
+    ],
+)
+def test_a_block_s_keys_are_valid_and_only_in_its_service(validator, example, added):
+    document = assert_valid(validator, estimate(str(EXAMPLES / f"{example}.yaml")))
+    by_item = document["services"][0]["criteria"]["climate_change"]["by_item"]
+    assert added <= set(by_item)
+    ecommerce = json.loads(estimate(ECOMMERCE))["services"][0]["criteria"]["climate_change"]
+    assert not added & set(ecommerce["by_item"])
+
+
+def test_an_unknown_by_item_key_is_refused(validator, one):
+    document = json.loads(one)
+    document["services"][0]["criteria"]["energy"]["by_item"]["datacenter.use.gpu"] = 1.0
+    assert any("by_item" in e.json_path for e in validator.iter_errors(document))
