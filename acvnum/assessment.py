@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from acvnum.analysis.levers import Proposals
     from acvnum.analysis.whatif import WhatIf
 
-FACTORS_VERSION = "2026.11"
+FACTORS_VERSION = "2026.11.29"
 
 
 @dataclass(frozen=True)

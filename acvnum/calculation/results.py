@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the analyses' value types; they import this module, not the
 #: The version of the result JSON (docs/json.md); acvnum still reads version 1 files.
 SCHEMA_VERSION = 2
 #: The calculation method's version (docs/methodology.md), written in the result JSON.
-METHOD_VERSION = "2026.11"
+METHOD_VERSION = "2.0"
 
 #: p5, p50, p95 of a sampled quantity.
 Interval = Mapping[str, float]
