@@ -99,3 +99,12 @@ def test_init_reads_french_answers_and_writes_numbers_every_language_reads(tmp_p
     assert data["hosting"]["storage"]["volume"] == "1.5 To"
     # The file reads the same in English.
     assert _json(path, "--lang", "en")["service"]["users"] == 50000
+
+
+def test_a_french_locale_reads_french_numbers_and_lang_en_overrides_it(tmp_path):
+    path = tmp_path / "fr.yaml"
+    path.write_text(FRENCH_FILE, encoding="utf-8")
+    french = {"LC_ALL": "", "LC_MESSAGES": "", "LANG": "fr_FR.UTF-8"}
+    assert run_cli("validate", str(path), env=french).returncode == 0
+    assert run_cli("estimate", str(path), "--format", "json", env=french).returncode == 0
+    assert run_cli("estimate", str(path), "--lang", "en", env=french).returncode == 2
