@@ -75,9 +75,14 @@ def report_width(environ: os._Environ[str] | dict[str, str] | None = None) -> in
 
 
 def bar_width(width: int, t: Translator, labels: dict[str, str]) -> int:
-    """The bars take what the criterion and percentage columns leave (10 to 40 cells)."""
+    """The bars take what the criterion and percentage columns leave (10 to 40 cells).
+
+    The percentage headers are measured as `_breakdown` lays them out: wrapped only below
+    UNIT_COLUMN ('Data centre' takes 11 cells on one line, 6 on two)."""
     names = CRITERION_WIDTH  # the criterion column's minimum width, and where names wrap
-    headers = sum(max(6, *map(len, _header_cell(x, True).split("\n"))) for x in labels.values())
+    narrow = width < UNIT_COLUMN
+    cells = [_header_cell(label, narrow).split("\n") for label in labels.values()]
+    headers = sum(max(6, *map(len, lines)) for lines in cells)
     padding = 2 * (len(labels) + 2) + 4  # cell padding, the edges and a margin rich keeps
     return max(10, min(BAR_WIDTH, width - names - headers - padding))
 

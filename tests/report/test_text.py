@@ -74,15 +74,18 @@ def test_no_line_is_wider_than_the_terminal(examples, width, lang):
         assert len(longest) <= width, longest
 
 
-@pytest.mark.parametrize("width", [80, 120])
+@pytest.mark.parametrize("width", [80, 90, 99, 100, 110, 120])
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_breakdown_rows_keep_every_percentage(examples, width, lang):
     # A table too wide for the terminal would be cut on the right: its last column first.
+    # (At 100 columns the unwrapped 'Data centre' header once lost the whole column.)
     report = text.render(examples[:1], lang, width=width)
     lines = report.splitlines()
     rows = [line for line in lines if line.startswith("  ") and ("█" in line or "▒" in line)]
     assert len(rows) == 12  # one row per criterion beside its bar, by tier and by phase
     assert all(line.rstrip().endswith("%") for line in rows), rows
+    counts = [line.count("%") for line in rows]
+    assert counts == [3] * 6 + [2] * 6, rows  # three tiers, then two phases, each a percentage
 
 
 def test_warnings_come_right_under_the_flagship_figures(no_hosting):
