@@ -65,6 +65,15 @@ BaselineOption = Annotated[
     Path | None,
     typer.Option("--baseline", help="A result of `acvnum estimate --format json` to compare with."),
 ]
+#: For hooks that see every questionnaire a commit touches, those without budgets included.
+NoBudgetsOption = Annotated[
+    bool,
+    typer.Option(
+        "--pass-without-budgets",
+        help="When no file has budgets (and no --budget or --baseline), say so and exit 0 "
+        "instead of 2.",
+    ),
+]
 ToleranceOption = Annotated[
     str,
     typer.Option("--tolerance", help="How much a per-visit value may grow over the baseline."),
@@ -113,6 +122,13 @@ def _nothing_to_check(services: list[Service]) -> typer.Exit:
     )
 
 
+def _nothing_to_check_note(services: list[Service]) -> typer.Exit:
+    """--pass-without-budgets: a note on stderr, and a pass (a hook must not block the commit)."""
+    files = ", ".join(s.file for s in services)
+    sys.stderr.write(terminal(f"acvnum: note: no budget in {files}: nothing to check") + "\n")
+    return typer.Exit(ExitCode.OK)
+
+
 def _baselines(baseline: Path | None, services: list[Service]) -> list[Snapshot | None]:
     """Each service's baseline (None each when no --baseline), or bad input when one has none."""
     from acvnum.analysis.budgets import pick_baselines
@@ -132,11 +148,13 @@ def _run(
     tolerance: float,
     factors: Path | None,
     sampling: tuple[str, int, int] = ("central", 0, 0),
+    pass_without_budgets: bool = False,
 ) -> CheckRun:
     """Load everything (all bad input reported before any work), evaluate, judge.
 
     A file without budgets among others is reported as having none; only when no file has
-    budgets and neither --budget nor --baseline is given is there nothing to check (exit 2).
+    budgets and neither --budget nor --baseline is given is there nothing to check (exit 2,
+    or 0 with a note when `pass_without_budgets`).
     """
     from acvnum.analysis.budgets import CheckRun, check_service
     from acvnum.assessment import Settings, assess_services
@@ -152,6 +170,8 @@ def _run(
     table = load_factors(settings.factors_file)
     services = load_services(list(files), table)
     if baseline is None and not extra and not any(s.questionnaire.budgets for s in services):
+        if pass_without_budgets:
+            raise _nothing_to_check_note(services)
         raise _nothing_to_check(services)
     bases = _baselines(baseline, services)
     results = assess_services(services, table, settings)
@@ -189,16 +209,18 @@ def check(
     confidence: ConfidenceOption = None,
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
+    pass_without_budgets: NoBudgetsOption = False,
 ) -> None:
     """Check services against their impact budgets and, optionally, a baseline result.
 
     A file without budgets among others is reported as having none; with no budgets in any
-    file and neither --budget nor --baseline there is nothing to check (exit 2).
+    file and neither --budget nor --baseline there is nothing to check (exit 2, or 0 with a
+    note given --pass-without-budgets, as the pre-commit hook does).
     """
     extra, limit = _options(budget or [], tolerance)
     sampling = (confidence_statistic(confidence), samples, seed)
     with decimal_comma(language(lang) == "fr"), input_errors(), sampling_errors():
-        run = _run(files, extra, baseline, limit, factors, sampling)
+        run = _run(files, extra, baseline, limit, factors, sampling, pass_without_budgets)
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
     write_output(render(run, fmt.value, language(lang), color_wanted(output)), output, force)
     raise typer.Exit(ExitCode.OK if run.passed else ExitCode.BUDGET_EXCEEDED)
