@@ -59,7 +59,7 @@ class Translator:
             base = token[:-1] if token.endswith("s") and token[:-1] in _COUNTED else token
             if base in _COUNTED:
                 rate = "/" in text[: match.start()]
-                return self.messages[f"unit.{base}.{self._plural(1 if rate else count)}"]
+                return self.messages[f"unit.{base}.{self.plural(1 if rate else count)}"]
             return self.messages.get(f"unit.{token}", token)
 
         return _WORD.sub(word, text)
@@ -116,7 +116,7 @@ class Translator:
         central = ranged["central"]
         return shown + (f" (central {self.quantity(central)})" if central else "")
 
-    def _plural(self, count: float) -> str:
+    def plural(self, count: float) -> str:
         """'one' or 'other': French keeps the singular below 2 (1,5 an), English only at 1."""
         singular = abs(count) < 2 if self.lang == "fr" else count == 1
         return "one" if singular else "other"

@@ -201,7 +201,8 @@ def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     a physical server switched off still had to be built, so only its electricity goes
     (its average draw scales by `running`); a stopped virtual server frees its share of a
     host for other tenants, so its allocated manufacturing goes with its electricity (its
-    average running count scales by `running`). Storage stays: the data is kept.
+    average running count scales by `running`, shown as the share of hours it runs: server
+    counts stay whole). Storage stays: the data is kept.
     """
     hosting = v.questionnaire.hosting
     environments = None if hosting is None else v.get(("hosting", "environments"))
@@ -212,7 +213,13 @@ def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     for i in range(len(hosting.servers)):
         s, base = _server(v, i), ("hosting", "servers", i)
         if s["type"] == "virtual":
-            out = out.set((*base, "count"), s["count"] * running)
+            shown = Change(
+                f"{modelpath.dotted(base)}.hours_running",
+                Value(1.0, "%"),
+                Value(running, "%"),
+                subject=hosting.servers[i].name,
+            )
+            out = out.set((*base, "count"), s["count"] * running, shown=shown)
             continue
         power = _power_at(_utilization(s, c), c) if s["power"] is None else s["power"]
         out = out.set((*base, "power"), power * running, before=power)

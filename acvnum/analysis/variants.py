@@ -111,11 +111,15 @@ class Variant:
             q = modelpath.replace(q, path, value)
         return q
 
-    def set(self, path: modelpath.Path, value: Any, before: Any = None) -> Variant:
-        """The variant with the value at `path` replaced and the change recorded."""
+    def set(
+        self, path: modelpath.Path, value: Any, before: Any = None, shown: Change | None = None
+    ) -> Variant:
+        """The variant with the value at `path` replaced and the change recorded: `shown`
+        when the value set is the engine's means and not what a reader should read (an
+        average of 1.3 servers is servers running part of the time)."""
         old = self.get(path) if before is None else before
         subject = _subject(self.questionnaire, path)
-        change = Change(dotted(path), value_at(path, old), value_at(path, value), subject)
+        change = shown or Change(dotted(path), value_at(path, old), value_at(path, value), subject)
         edits, changes = {**self.edits, path: value}, (*self.changes, change)
         return Variant(self.questionnaire, self.factor_scale, changes, edits)  # not replace(): hot
 

@@ -26,17 +26,10 @@ def _pattern(change: Change) -> tuple[str, str]:
     return "words." + _INDEX.sub("", change.path), change.subject
 
 
-def _whole(value: Value) -> bool:
-    """A whole count as shown (3 significant digits): '2', not '1.33'."""
-    amount = value.amount
-    return isinstance(amount, float | int) and float(f"{amount:.3g}").is_integer()
-
-
 def words(change: Change, t: Translator) -> str:
     """The change as a reader would say it, in the report's language."""
     key, subject = _pattern(change)
-    if key == "words.hosting.servers.count" and not _whole(change.after):
-        key = "words.hosting.servers.running"  # an average over time, not a server count
+    key = _form(key, change.after, t)
     if key not in t.messages:
         return change.text(t)
     if key == "words.device.lifetime":
@@ -49,10 +42,25 @@ def words(change: Change, t: Translator) -> str:
     )
 
 
+def _form(key: str, after: Value, t: Translator) -> str:
+    """The sentence for a switch turned on or off ('.true', '.false'), or for one of
+    something ('.one': '1 server', 'a single copy') where the catalogue has it."""
+    amount = after.amount
+    if isinstance(amount, bool):
+        return f"{key}.{str(amount).lower()}"
+    if isinstance(amount, int | float) and f"{key}.one" in t.messages:
+        return f"{key}.one" if t.plural(amount) == "one" else key
+    return key
+
+
+#: Values named as people write them: storage media and video qualities.
+_NAMES = {"ssd": "SSD", "hdd": "HDD", "sd": "SD", "hd": "HD", "full_hd": "Full HD", "uhd": "UHD"}
+
+
 def _value(value: Value, t: Translator) -> str:
-    """A value as the sentence needs it: storage types in capitals, the rest localised."""
-    if value.amount in ("ssd", "hdd"):
-        return str(value.amount).upper()
+    """A value as the sentence needs it: media and qualities by name, the rest localised."""
+    if isinstance(value.amount, str) and value.amount in _NAMES:
+        return _NAMES[value.amount]
     return t.value(value)
 
 

@@ -1,9 +1,16 @@
 """A lever's changes in words, in both languages, with the technical change as fallback."""
 
 import pytest
+import yaml
+from conftest import EXAMPLES, MINIMAL
 
-from acvnum.analysis.variants import Change
+from acvnum.analysis.levers import Context, apply, catalogue
+from acvnum.analysis.variants import Change, Variant
 from acvnum.i18n import Translator, Value
+from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.service import load_service
+from acvnum.reference.boundaries import boundaries
+from acvnum.reference.factors import load_factors
 from acvnum.report.lever_words import sentence, words
 
 
@@ -26,12 +33,19 @@ def test_a_whole_server_count_speaks_of_servers():
     assert words(change, Translator("en")) == "2 'web' servers instead of 3"
 
 
-def test_a_fractional_count_speaks_of_servers_running_on_average():
-    # Switching non-production copies off part of the day leaves 1.3 servers running on
-    # average (4/3, shown 1.33): never "1.33 servers".
-    change = Change("hosting.servers[0].count", Value(2.0), Value(4 / 3), subject="web")
-    shown = words(change, Translator("en"))
-    assert shown == "'web' servers running 1.33 at a time on average instead of 2"
+def test_one_server_and_one_copy_are_singular():
+    one = Change("hosting.servers[0].count", Value(2.0), Value(1.0), subject="web")
+    assert words(one, Translator("en")) == "1 'web' server instead of 2"
+    assert words(one, Translator("fr")) == "1 serveur «\u00a0web\u00a0» au lieu de 2"
+    copies = Change("hosting.storage.replicas", Value(3.0), Value(1.0))
+    assert words(copies, Translator("en")) == "a single copy of the data instead of 3"
+
+
+def test_a_switch_says_which_way_it_goes():
+    on = Change("messages.attachments_as_links", Value(False), Value(True))
+    off = Change("messages.attachments_as_links", Value(True), Value(False))
+    assert words(on, Translator("en")) == "send attachments as links instead of copies"
+    assert words(off, Translator("en")) == "send attachments as copies instead of links"
 
 
 def test_a_storage_type_is_named_in_capitals():
@@ -52,3 +66,71 @@ def test_sentence_joins_the_changes_in_the_language():
     assert sentence(changes, Translator("fr")) == (
         "des visites de 4 min au lieu de 5 min\u202f; 2 Mo transférés par visite au lieu de 2,5 Mo"
     )
+
+
+# --- every lever of the catalogue, as it changes real questionnaires ----------------------
+
+TABLE = load_factors()
+CONTEXT = Context(TABLE, boundaries(TABLE))
+SELF_HOSTED = {
+    "requests_per_visit": 1,
+    "output_tokens": 300,
+    "model": {"parameters": "70B"},
+    "self_hosted": {"gpus": 8, "utilization": "40%"},
+}
+
+
+def _questionnaires() -> list[Questionnaire]:
+    """Every example, and a self-hosted model (batching applies to no example)."""
+    examples = [load_service(path, TABLE).questionnaire for path in sorted(EXAMPLES.glob("*.yaml"))]
+    hosted = Questionnaire.model_validate(yaml.safe_load(MINIMAL) | {"ai": SELF_HOSTED})
+    return [*examples, hosted]
+
+
+def _changes_by_lever() -> dict[str, list[Change]]:
+    found: dict[str, list[Change]] = {lever.id: [] for lever in catalogue()}
+    for q in _questionnaires():
+        for lever in catalogue():
+            variant = apply(lever, Variant(q), CONTEXT)
+            found[lever.id] += [] if variant is None else list(variant.changes)
+    return found
+
+
+CHANGES = _changes_by_lever()
+
+
+@pytest.mark.parametrize("lever_id", sorted(CHANGES))
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_lever_is_said_in_words_in_both_languages(lever_id, lang):
+    t = Translator(lang)
+    changes = CHANGES[lever_id]
+    assert changes, f"{lever_id} applies to none of the questionnaires: add one it applies to"
+    for change in changes:
+        said = words(change, t)
+        assert said != change.text(t), f"{change.path}: no sentence in {lang}"
+        assert "{" not in said and "→" not in said, said
+        assert "True" not in said and "False" not in said, said
+
+
+@pytest.mark.parametrize("lever_id", sorted(CHANGES))
+def test_no_lever_shows_a_fraction_of_a_server_or_gpu(lever_id):
+    # Switching non-production copies off leaves virtual servers running part of the time:
+    # shown as the share of hours they run (100% -> 65%), never as '2 -> 1.3' servers.
+    for change in CHANGES[lever_id]:
+        if change.path.rsplit(".", 1)[-1] in ("count", "gpus"):
+            for value in (change.before, change.after):
+                assert float(value.amount).is_integer(), f"{lever_id}: {change}"
+
+
+def test_off_hours_speaks_of_hours_running_for_a_virtual_server():
+    # ecommerce: 2 environments; the second runs 50 h of 168 h: (1 + 50 / 168) / 2 =
+    # 0.649 of the hours -> '65%'; the engine counts 2 x 0.649 = 1.30 servers on average.
+    (shop,) = [q for q in _questionnaires() if q.name == "Boutique en ligne"]
+    lever = next(lever for lever in catalogue() if lever.id == "environments_off_hours")
+    variant = apply(lever, Variant(shop), CONTEXT)
+    first = variant.changes[0]
+    assert str(first) == "hosting.servers[0].hours_running: 100% → 65%"
+    assert words(first, Translator("en")) == (
+        "'web' servers running 65% of the time on average instead of 100%"
+    )
+    assert variant.get(("hosting", "servers", 0, "count")) == pytest.approx(2 * (1 + 50 / 168) / 2)
