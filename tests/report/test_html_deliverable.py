@@ -102,8 +102,10 @@ def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
     ]
     subprocess.run(command, capture_output=True, timeout=120, check=False)
     assert pdf.exists() and pdf.stat().st_size > 10_000
-    done = subprocess.run([PDFTOTEXT, str(pdf), "-"], capture_output=True, text=True)
-    # pdftotext drops thin spaces and orders wrapped cells its own way: compare without spaces.
+    # -raw: the text in the order the page draws it, so a cell wrapped over two lines reads
+    # whole (by position, 'Les 5 premiers' / the figures / 'ensemble' interleave); pdftotext
+    # drops thin spaces: compare without spaces.
+    done = subprocess.run([PDFTOTEXT, "-raw", str(pdf), "-"], capture_output=True, text=True)
     printed = re.sub(r"\s+", "", done.stdout)
     t = Translator(lang)
     for cid in CRITERION_IDS:
