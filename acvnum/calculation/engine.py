@@ -20,6 +20,7 @@ from acvnum.calculation.inventory import (
     ServiceArrays,
     inventory,
     label_mask,
+    network_per_gb,
 )
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
@@ -67,6 +68,18 @@ def _ai_grid(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     return grid * scale
 
 
+#: The optional blocks whose data goes over the users' networks in rows of their own.
+_BLOCK_TRAFFIC = ("video", "messages")
+
+
+def _block_traffic(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(N, S, criteria) embodied impacts of one GB of a block's traffic: the service's fixed
+    and mobile equipment and, under the per-GB model, the home box's share, per GB."""
+    per_gb = network_per_gb(s, f)
+    parts = ((0, "network.fixed"), (1, "network.mobile"), (4, "network.box"))
+    return sum(per_gb[..., [k]] * _impact_vector(f, prefix) for k, prefix in parts)
+
+
 def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]:
     """One row per activity, each broadcastable to (N, S, criteria).
 
@@ -86,12 +99,15 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
         _impact_vector(f, "storage.hdd"),
         _impact_vector(f, "storage.ssd"),
     )
+    traffic = _block_traffic(s, f)
     rows = []
     for activity in ACTIVITIES:
         if activity.phase == "use":
             rows.append(grids[_grid_of(activity)])
         elif activity.item == "storage":
             rows.append(storage)
+        elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
+            rows.append(traffic)
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
     return rows

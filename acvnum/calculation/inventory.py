@@ -64,6 +64,11 @@ ACTIVITIES: tuple[Activity, ...] = (
     Activity("network", "use", "mobile", "kWh"),
     Activity("network", "manufacturing", "box", "box share"),
     Activity("network", "use", "box", "kWh"),
+    # The optional blocks' traffic over the users' networks, kept apart from the visits'.
+    Activity("network", "manufacturing", "video", "GB", optional=True),
+    Activity("network", "use", "video", "kWh", optional=True),
+    Activity("network", "manufacturing", "messages", "GB", optional=True),
+    Activity("network", "use", "messages", "kWh", optional=True),
     Activity("datacenter", "manufacturing", "servers", "server share"),
     Activity("datacenter", "use", "servers", "kWh"),
     Activity("datacenter", "manufacturing", "storage", "TB-lifetime"),
@@ -552,8 +557,11 @@ def _per_access(s: ServiceArrays, f: FactorValues, quantity: str) -> np.ndarray:
     return np.stack([f[f"network.{n}.{quantity}"] for n in NETWORK_TYPES], axis=-1)
 
 
-def _network(s: ServiceArrays, f: FactorValues, extra_gb: np.ndarray) -> np.ndarray:
-    """(fixed GB, mobile GB, fixed kWh, mobile kWh, box share, box kWh), each (N, S).
+def _network(
+    s: ServiceArrays, f: FactorValues, gigabytes: np.ndarray, hours: np.ndarray
+) -> np.ndarray:
+    """(fixed GB, mobile GB, fixed kWh, mobile kWh, box share, box kWh), each (N, S), for
+    `gigabytes` and connection `hours` ((N, 1) or (N, S)) over the service's access networks.
 
     Three allocations (NETWORK_MODELS), computed for every service and picked per service:
     - per_gb, the ADEME reference (RCP, NegaOctet): equipment (GB) and electricity (kWh/GB)
@@ -561,10 +569,11 @@ def _network(s: ServiceArrays, f: FactorValues, extra_gb: np.ndarray) -> np.ndar
     - energy: electricity per GB only, the box by time;
     - power: a baseline per connection-hour plus a marginal per GB, equipment per GB, the
       box by time. Cutting data then saves only the marginal part.
+    Every column is linear in the GB and the hours: the visits' traffic and each block's
+    (GB without hours of their own) are computed apart and add up to their sum's.
     """
-    # (N, 1 or S, accesses); extra_gb: the optional blocks' data (video), (N, S)
-    gigabytes = (s.gigabytes + extra_gb)[..., np.newaxis] * s.network_shares
-    hours = s.hours[..., np.newaxis] * s.network_shares
+    gigabytes = gigabytes[..., np.newaxis] * s.network_shares  # (N, 1 or S, accesses)
+    hours = hours[..., np.newaxis] * s.network_shares
     per_gb = gigabytes * _per_access(s, f, "intensity")
     energy = gigabytes * _per_access(s, f, "energy")
     power = hours * _per_access(s, f, "baseline") / 1000 + gigabytes * _per_access(s, f, "marginal")
@@ -586,6 +595,13 @@ def _network(s: ServiceArrays, f: FactorValues, extra_gb: np.ndarray) -> np.ndar
     )
     columns = (equipment[..., 0], equipment[..., 1], kwh[..., 0], kwh[..., 1], box_share, box_kwh)
     return np.stack(np.broadcast_arrays(*columns), axis=-1)
+
+
+def network_per_gb(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(N, S, 6): the network columns of one GB of a block's traffic (no connection time of
+    its own: a block's data flows during the visits), for each service's access mix."""
+    one = np.ones_like(s.visits)
+    return np.broadcast_to(_network(s, f, one, np.zeros_like(one)), (s.count, f.samples, 6))
 
 
 _SERVER_LIFETIME = ("hosting", "servers", "*", "lifetime")
@@ -683,11 +699,17 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     message_kwh = (
         message_kwh + message_tb * f["storage.ssd.power"] * s.period_years * HOURS_PER_YEAR / 1000
     ) * pue
+    # kWh per GB of a block's traffic: the networks' electricity and the box's (per_gb model)
+    network_kwh = network_per_gb(s, f)[..., [2, 3, 5]].sum(axis=-1)
     shape = (s.count, f.samples)
     columns = [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
-        *np.moveaxis(np.broadcast_to(_network(s, f, video_gb + message_gb), (*shape, 6)), -1, 0),
+        *np.moveaxis(np.broadcast_to(_network(s, f, s.gigabytes, s.hours), (*shape, 6)), -1, 0),
+        video_gb,
+        video_gb * network_kwh,
+        message_gb,
+        message_gb * network_kwh,
         server_manufacturing,
         server_kwh,
         storage_manufacturing,

@@ -1,10 +1,10 @@
 """The optional blocks' rows of the human-readable reports (AI inference, video, messages).
 
-Each block adds its own data-centre items to `by_item` (`datacenter.use.ai`,
-`datacenter.manufacturing.video`...); their sum over a criterion, against the criterion's
-total, is the block's share. The traffic and the devices a block causes are counted in the
-network and terminal tiers with the rest of the service, so the rows say "data centre".
-A service without blocks has no such items and its reports gain no section.
+Each block adds its own items to `by_item` (`datacenter.use.ai`, `network.use.video`,
+`datacenter.manufacturing.messages`...); their sum over a criterion, against the criterion's
+total, is the block's share. Video and messages have network items for their traffic; the
+devices are the visits' and stay in the terminal tier. A service without blocks has no
+such items and its reports gain no section.
 """
 
 from __future__ import annotations

@@ -3,8 +3,14 @@
 
 Each row also carries the contribution of every (tier, phase) pair, one column each
 (`terminals.manufacturing` … `datacenter.use`): a tier's total is the sum of its two
-columns, a phase's the sum of its three. p5, p50, p95 are filled with --uncertainty;
-what_if_after, what_if_saving, what_if_reduction with --what-if (`total` is the before).
+columns, a phase's the sum of its three. `block.ai`, `block.video`, `block.messages` hold
+what each optional block adds (already inside the pairs; empty for a service without the
+block). p5, p50, p95 are filled with --uncertainty; what_if_after, what_if_saving,
+what_if_reduction with --what-if (`total` is the before).
+
+In the long layout, a (tier, phase) row of a service with blocks is split by `block`: one
+row per block present in that pair and one (`block` empty) for the rest, so that summing
+`value` over any grouping still gives the totals.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from collections.abc import Callable
 from acvnum.calculation.inventory import ACTIVITIES
 from acvnum.calculation.results import ServiceResult
 from acvnum.escaping import csv_cell
+from acvnum.report.blocks_section import BLOCK_ITEMS
 
 #: The (tier, phase) pairs, in the order of the activities: one column each.
 PAIRS = tuple(dict.fromkeys(f"{a.tier}.{a.phase}" for a in ACTIVITIES))
@@ -30,6 +37,7 @@ HEADER = (
     "per_visit",
     "persons_equivalent",
     *PAIRS,
+    *(f"block.{b}" for b in BLOCK_ITEMS),
     "p5",
     "p50",
     "p95",
@@ -57,6 +65,28 @@ def _what_if_cells(result: ServiceResult, criterion: str) -> tuple[str, str, str
     return (repr(after), repr(saving), repr(reduction))
 
 
+def _block_of(key: str) -> str:
+    """The optional block a `by_item` key belongs to, '' for the service's own items."""
+    item = key.rsplit(".", 1)[-1]
+    return next((b for b, names in BLOCK_ITEMS.items() if item in names), "")
+
+
+def _blocks_present(result: ServiceResult) -> set[str]:
+    """The blocks whose items the result lists (a service lists only the blocks it has)."""
+    any_criterion = next(iter(result.criteria.values()))
+    return {_block_of(key) for key in any_criterion.by_item} - {""}
+
+
+def _split(by_item: dict[str, float], pair: str) -> dict[str, float]:
+    """One (tier, phase) pair's contribution by block ('' for the rest), in block order."""
+    parts: dict[str, float] = {}
+    for key, value in by_item.items():
+        if key.startswith(f"{pair}."):
+            block = _block_of(key)
+            parts[block] = parts.get(block, 0.0) + value
+    return parts
+
+
 def rows(result: ServiceResult) -> list[tuple]:
     """One row per criterion: totals, the contribution of each (tier, phase) pair, interval."""
     out = []
@@ -65,6 +95,13 @@ def rows(result: ServiceResult) -> list[tuple]:
             sum(v for key, v in c.by_item.items() if key.startswith(f"{pair}.")) for pair in PAIRS
         ]
         interval = c.interval or {}
+        present = _blocks_present(result)
+        blocks = [
+            repr(sum(v for key, v in c.by_item.items() if _block_of(key) == b))
+            if b in present
+            else ""
+            for b in BLOCK_ITEMS
+        ]
         out.append(
             (
                 csv_cell(result.name),
@@ -77,6 +114,7 @@ def rows(result: ServiceResult) -> list[tuple]:
                 repr(c.per_visit),
                 _cell(c.boundary.persons_equivalent if c.boundary else None),
                 *(repr(v) for v in pairs),
+                *blocks,
                 *(_cell(interval.get(p)) for p in ("p5", "p50", "p95")),
                 *_what_if_cells(result, c.id),
             )
@@ -110,6 +148,7 @@ LONG_HEADER = (
     "unit",
     "tier",
     "phase",
+    "block",
     "value",
     "per_user",
     "per_visit",
@@ -117,27 +156,30 @@ LONG_HEADER = (
 
 
 def long_rows(result: ServiceResult) -> list[tuple]:
-    """One row per criterion and (tier, phase) pair: the tidy layout of the same numbers."""
+    """One row per criterion and (tier, phase) pair, split by optional block where a block
+    contributes to the pair: the tidy layout of the same numbers."""
     out = []
     for c in result.criteria.values():
         for pair in PAIRS:
-            value = sum(v for key, v in c.by_item.items() if key.startswith(f"{pair}."))
             tier, phase = pair.split(".")
-            per_visit = value / result.visits if result.visits else 0.0
-            out.append(
-                (
-                    csv_cell(result.name),
-                    csv_cell(result.source_file),
-                    csv_cell(result.functional_unit or ""),
-                    c.id,
-                    c.unit,
-                    tier,
-                    phase,
-                    repr(value),
-                    repr(value / result.users),
-                    repr(per_visit),
+            parts = _split(c.by_item, pair)
+            for block, value in parts.items() if parts else [("", 0.0)]:
+                per_visit = value / result.visits if result.visits else 0.0
+                out.append(
+                    (
+                        csv_cell(result.name),
+                        csv_cell(result.source_file),
+                        csv_cell(result.functional_unit or ""),
+                        c.id,
+                        c.unit,
+                        tier,
+                        phase,
+                        block,
+                        repr(value),
+                        repr(value / result.users),
+                        repr(per_visit),
+                    )
                 )
-            )
     return out
 
 

@@ -29,7 +29,12 @@ CONTEXT = Context(TABLE, boundaries(TABLE))
 LEVERS = {lever.id: lever for lever in catalogue()}
 ENERGY = CRITERION_IDS.index("energy")
 CLIMATE = CRITERION_IDS.index("climate_change")
-ROW = {a.phase: i for i, a in enumerate(ACTIVITIES) if a.item == "messages"}
+ROW = {
+    a.phase: i for i, a in enumerate(ACTIVITIES) if (a.tier, a.item) == ("datacenter", "messages")
+}
+TRAFFIC = {
+    a.phase: i for i, a in enumerate(ACTIVITIES) if (a.tier, a.item) == ("network", "messages")
+}
 MAIL = {"per_user": "100 / year", "size": "2 MB", "recipients": 4, "retention": "5 years"}
 
 
@@ -59,6 +64,16 @@ def test_transfers_server_work_and_the_stock_built_up():
     assert server_kwh == pytest.approx(22.43)
     assert stored_tb == pytest.approx(15)
     assert tb_lives == pytest.approx(15 / V("storage.ssd.lifetime"))
+
+
+def test_the_transfers_have_network_rows_of_their_own():
+    # 1,000 GB of messages (above) on fixed access: equipment 1,000 x 0.0008803 kg CO2 eq
+    # per GB plus the box's 63.04 / (2,432 x 5) = 0.0051842 kg per GB = 6.0645 kg CO2 eq;
+    # the visits' own rows are those of a service without the block.
+    plain, mail = contributions(make(None)), contributions(make(MAIL))
+    assert mail[TRAFFIC["manufacturing"], CLIMATE] == pytest.approx(6.0645, rel=1e-4)
+    own = [i for i, a in enumerate(ACTIVITIES) if a.tier == "network" and a.item != "messages"]
+    np.testing.assert_allclose(mail[own], plain[own])
 
 
 def test_the_datacenter_rows_take_the_pue_and_the_storage_power():

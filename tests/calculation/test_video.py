@@ -28,7 +28,12 @@ CONTEXT = Context(TABLE, boundaries(TABLE))
 LEVERS = {lever.id: lever for lever in catalogue()}
 ENERGY = CRITERION_IDS.index("energy")
 CLIMATE = CRITERION_IDS.index("climate_change")
-ROW = {f"{a.phase}.{a.item}": i for i, a in enumerate(ACTIVITIES) if a.item == "video"}
+ROW = {
+    f"{a.phase}.{a.item}": i
+    for i, a in enumerate(ACTIVITIES)
+    if (a.tier, a.item) == ("datacenter", "video")
+}
+TRAFFIC = {a.phase: i for i, a in enumerate(ACTIVITIES) if (a.tier, a.item) == ("network", "video")}
 NETWORK = [i for i, a in enumerate(ACTIVITIES) if a.tier == "network"]
 STREAM = {"watched_per_visit": "5 min", "quality": "hd"}
 
@@ -64,6 +69,33 @@ def test_video_data_is_carried_by_the_users_networks_like_the_visits_data():
     # 2,500 GB of video on top of 10,000 x 10 MB = 100 GB: the network rows grow 26-fold.
     plain, video = contributions(make(None)), contributions(make(STREAM))
     np.testing.assert_allclose(video[NETWORK, ENERGY].sum(), 26 * plain[NETWORK, ENERGY].sum())
+
+
+def test_video_traffic_has_network_rows_of_its_own():
+    # The visits' own 100 GB stay in the fixed-access rows; the 2,500 GB of video go to the
+    # video rows, at the same per-GB factors (all fixed access): 25 times the visits' rows.
+    plain, video = contributions(make(None)), contributions(make(STREAM))
+    own = [i for i in NETWORK if i not in TRAFFIC.values()]
+    np.testing.assert_allclose(video[own], plain[own])
+    np.testing.assert_allclose(
+        video[list(TRAFFIC.values())].sum(axis=0), 25 * plain[NETWORK].sum(axis=0)
+    )
+    # Use, as for the visits' GB: fixed network 0.03294 kWh/GB plus the box's share of its
+    # power under the per-GB model, 8 W x 8,766 h / 1000 / 2,432 GB a year = 0.028836 kWh/GB:
+    # 2,500 GB x 0.061776 = 154.44 kWh.
+    assert video[TRAFFIC["use"], ENERGY] == pytest.approx(154.44, rel=1e-4)
+
+
+def test_video_traffic_rows_follow_the_access_mix():
+    # Half of the data on mobile: the video's equipment row takes half of each access's
+    # per-GB manufacturing and half of the box's share (the box is on the fixed line):
+    # box 63.04 kg / (2,432 GB a year x 5 years) = 0.0051842 kg/GB;
+    # 2,500 GB x 0.5 x (fixed 0.0008803 + mobile 0.01436 + 0.0051842) = 25.531 kg CO2 eq.
+    data = yaml.safe_load(MINIMAL)
+    data["usage"]["network"] = {"fixed": "50%", "mobile": "50%"}
+    data["video"] = dict(STREAM)
+    c = contributions(Questionnaire.model_validate(data))
+    assert c[TRAFFIC["manufacturing"], CLIMATE] == pytest.approx(25.531, rel=1e-4)
 
 
 def test_a_call_shares_one_back_end_among_its_participants():

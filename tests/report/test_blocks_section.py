@@ -1,11 +1,15 @@
-"""The optional blocks' rows in the text, Markdown and HTML reports."""
+"""The optional blocks' rows in every format: text, Markdown, HTML, CSV and JSON."""
+
+import csv
+import io
+import json
 
 import pytest
 from conftest import EXAMPLES
 
 from acvnum.assessment import assess
 from acvnum.i18n import Translator
-from acvnum.report import blocks_section, html, markdown, text
+from acvnum.report import blocks_section, csv_format, html, json_format, markdown, text
 
 EN, FR = Translator("en"), Translator("fr")
 
@@ -63,3 +67,66 @@ def test_every_human_report_shows_the_block_rows(results, lang, title, row):
         assert title in page
         assert row in page
         assert share in page.replace("\xa0", " ") or share in page
+
+
+def test_the_video_row_counts_its_traffic_and_its_back_end(results):
+    # video-conferencing: the block is its network rows (the calls' data) and its data-centre
+    # rows (the back end), nothing else.
+    result = results["video-conferencing"]
+    c = result.criteria["climate_change"]
+    items = [k for k in c.by_item if k.rsplit(".", 1)[-1] == "video"]
+    assert sorted(items) == [
+        "datacenter.manufacturing.video",
+        "datacenter.use.video",
+        "network.manufacturing.video",
+        "network.use.video",
+    ]
+    expected = sum(c.by_item[k] for k in items)
+    assert blocks_section.block_totals(result)["video"]["climate_change"] == pytest.approx(expected)
+
+
+def _csv(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize(
+    ("name", "block"),
+    [("ai-assistant", "ai"), ("video-conferencing", "video"), ("webmail", "messages")],
+)
+def test_the_csv_has_each_block_in_both_layouts(results, name, block):
+    result = results[name]
+    totals = blocks_section.block_totals(result)[block]
+    wide = _csv(csv_format.render([result]))
+    for row in wide:
+        assert float(row[f"block.{block}"]) == pytest.approx(totals[row["criterion"]])
+        others = [b for b in blocks_section.BLOCK_ITEMS if b != block]
+        assert all(row[f"block.{b}"] == "" for b in others)
+    long = _csv(csv_format.render_long([result]))
+    for cid, c in result.criteria.items():
+        mine = [r for r in long if r["criterion"] == cid]
+        # The block's rows sum to its total; all rows still sum to the criterion's total.
+        assert sum(float(r["value"]) for r in mine if r["block"] == block) == pytest.approx(
+            totals[cid]
+        )
+        assert sum(float(r["value"]) for r in mine) == pytest.approx(c.total)
+        assert {r["block"] for r in mine} == {"", block}
+
+
+def test_the_csv_of_a_service_without_blocks_has_empty_block_cells(results):
+    result = results["ecommerce"]
+    wide = _csv(csv_format.render([result]))
+    assert all(row[f"block.{b}"] == "" for row in wide for b in blocks_section.BLOCK_ITEMS)
+    long = _csv(csv_format.render_long([result]))
+    assert {r["block"] for r in long} == {""}
+    assert len(long) == len(result.criteria) * len(csv_format.PAIRS)  # as before the blocks
+
+
+def test_the_json_lists_each_block_item(results):
+    for name, block in (
+        ("ai-assistant", "ai"),
+        ("video-conferencing", "video"),
+        ("webmail", "messages"),
+    ):
+        document = json.loads(json_format.render([results[name]]))
+        keys = document["services"][0]["criteria"]["climate_change"]["by_item"]
+        assert {k.rsplit(".", 1)[-1] for k in keys} & set(blocks_section.BLOCK_ITEMS[block])
