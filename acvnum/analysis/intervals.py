@@ -18,7 +18,11 @@ from acvnum.questionnaire.service import Service
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable
 
-_PATHS = {field: pattern for pattern, (field, _) in RANGEABLE.items()}
+#: Field -> the questionnaire paths that feed it (a block's two ways of giving one
+#: quantity, e.g. video watched per visit or per user, feed one field).
+_PATHS: dict[str, list[tuple[str, ...]]] = {}
+for _pattern, (_field, _) in RANGEABLE.items():
+    _PATHS.setdefault(_field, []).append(_pattern)
 
 
 def percentiles(values: np.ndarray) -> dict[str, float]:
@@ -26,9 +30,14 @@ def percentiles(values: np.ndarray) -> dict[str, float]:
     return {f"p{p:g}": float(v) for p, v in zip(PERCENTILES, values, strict=True)}
 
 
-def input_label(cell: InputCell, arrays: ServiceArrays) -> str:
-    """The questionnaire path of a range: 'usage.data_per_visit', 'hosting.servers[1].power'."""
-    pattern = _PATHS[cell.field]
+def input_label(cell: InputCell, arrays: ServiceArrays, written: Mapping[str, str]) -> str:
+    """The questionnaire path of a range: 'usage.data_per_visit', 'hosting.servers[1].power'.
+
+    `written` holds the service's ranges by dotted path: where two paths feed one field,
+    the one the questionnaire uses is the one written as a range.
+    """
+    patterns = _PATHS[cell.field]
+    pattern = next((p for p in patterns if dotted(p) in written), patterns[0])
     if "*" not in pattern:
         return dotted(pattern)
     group = cell.row - int(np.flatnonzero(arrays.servers.service == cell.service)[0])
@@ -60,7 +69,8 @@ def sample_intervals(
     low, high = service_arrays([e.low for e in ends]), service_arrays([e.high for e in ends])
     run = propagate(central, low, high, table, samples, seed)
     rho = rank_correlations(run.scores, run.outputs)
-    names = [*run.factor_ids, *(input_label(c, central) for c in run.cells)]
+    written = [s.bounds.written if s.bounds else {} for s in services]
+    names = [*run.factor_ids, *(input_label(c, central, written[c.service]) for c in run.cells)]
     kinds = ["factor"] * len(run.factor_ids) + ["input"] * len(run.cells)
     portfolio = None
     if len(services) > 1:

@@ -29,11 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import numpy as np
 
 from acvnum.calculation.engine import characterisation_rows
-from acvnum.calculation.inventory import ACTIVITIES, TIERS, ServerArrays, ServiceArrays, inventory
+from acvnum.calculation.inventory import ACTIVITIES, TIERS, ServiceArrays, inventory
 from acvnum.errors import TooManySamples
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable, FactorValues
@@ -148,27 +149,39 @@ def tier_impacts(arrays: ServiceArrays, factors: FactorValues) -> np.ndarray:
 class InputCell:
     """One questionnaire range: the ServiceArrays field it feeds and the row it occupies."""
 
-    field: str  # a ServiceArrays field, or "servers.<field>" for a server group's field
+    field: str  # a ServiceArrays field, or "<part>.<field>" for a field of a part of them
     row: int
     service: int
 
 
-def _numeric_fields(arrays: ServiceArrays | ServerArrays, prefix: str = "") -> Iterator[str]:
+#: The parts of ServiceArrays with fields of their own: server groups (one row per group)
+#: and the optional blocks (one row per service).
+_PARTS = ("servers", "ai", "video", "messages")
+
+
+def _numeric_fields(arrays: Any, prefix: str = "") -> Iterator[str]:
     for item in fields(arrays):
         value = getattr(arrays, item.name)
         if isinstance(value, np.ndarray) and value.dtype == float and value.ndim == 2:
             yield prefix + item.name
 
 
+def _split(name: str) -> tuple[str | None, str]:
+    """'servers.power' -> ('servers', 'power'); 'gigabytes' -> (None, 'gigabytes')."""
+    part, _, rest = name.partition(".")
+    return (part, rest) if rest else (None, name)
+
+
 def _field(arrays: ServiceArrays, name: str) -> np.ndarray:
-    if name.startswith("servers."):
-        return getattr(arrays.servers, name.removeprefix("servers."))
-    return getattr(arrays, name)
+    part, field_name = _split(name)
+    return getattr(getattr(arrays, part) if part else arrays, field_name)
 
 
 def input_cells(low: ServiceArrays, high: ServiceArrays) -> list[InputCell]:
     """Every (field, row) where the low and high questionnaires differ."""
-    names = [*_numeric_fields(low), *_numeric_fields(low.servers, "servers.")]
+    names = [*_numeric_fields(low)]
+    for part in _PARTS:
+        names += _numeric_fields(getattr(low, part), f"{part}.")
     cells = []
     for name in names:
         lo, hi = _field(low, name)[:, 0], _field(high, name)[:, 0]
@@ -188,11 +201,12 @@ def _with_inputs(
             base = _field(arrays, cell.field)
             columns[cell.field] = np.repeat(base, values.shape[0], axis=1)
         columns[cell.field][cell.row] = values[:, k]
-    services = {k: v for k, v in columns.items() if not k.startswith("servers.")}
-    servers = {
-        k.removeprefix("servers."): v for k, v in columns.items() if k.startswith("servers.")
-    }
-    return replace(arrays, **services, servers=replace(arrays.servers, **servers))
+    changed: dict[str | None, dict[str, np.ndarray]] = {}
+    for name, column in columns.items():
+        part, field_name = _split(name)
+        changed.setdefault(part, {})[field_name] = column
+    parts = {part: replace(getattr(arrays, part), **changed[part]) for part in changed if part}
+    return replace(arrays, **changed.get(None, {}), **parts)
 
 
 def _chunk_size(services: int) -> int:

@@ -284,9 +284,9 @@ def _video(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     if v is None:
         return []
     if v.watched_per_visit is not None:
-        watched = ("video.watched_per_visit", units.format_duration(v.watched_per_visit))
+        watched = ("video.watched_per_visit", units.format_duration(v.watched_per_visit, True))
     else:
-        watched = ("video.watched_per_user", units.format_duration(v.watched_per_user or 0))
+        watched = ("video.watched_per_user", units.format_duration(v.watched_per_user or 0, True))
     rows = [
         Assumption(*watched, "input", QUESTIONNAIRE),
         Assumption("video.quality", v.quality, "input", QUESTIONNAIRE),
@@ -313,7 +313,7 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         return []
     size = None if m.size is None else units.format_bytes(m.size)
     recipients = None if m.recipients is None else f"{m.recipients:g}"
-    retention = None if m.retention is None else units.format_duration(m.retention)
+    retention = None if m.retention is None else units.format_duration(m.retention, True)
     copies = None if m.copies is None else f"{m.copies:g}"
     links = "true" if m.attachments_as_links else "false"
     return [

@@ -30,6 +30,9 @@ from acvnum.questionnaire.models import Questionnaire, validate
 from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
 from acvnum.questionnaire.yaml_reader import Document, Path_
 
+#: The "unit" of a count or rate ('10 / month..30 / month'): its central value is written
+#: as a plain count over the whole period, whatever the rate's unit of time.
+FREQUENCY = "/"
 #: The quantities that accept a range: the inventory field each one feeds and its base unit.
 RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
     ("usage", "visit_duration"): ("hours", "s"),
@@ -40,6 +43,25 @@ RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
     ("hosting", "servers", "*", "utilization"): ("servers.utilization", ""),
     ("hosting", "servers", "*", "power"): ("servers.power", "W"),
     ("hosting", "servers", "*", "lifetime"): ("servers.lifetime_years", "s"),
+    # The optional blocks (issue 13): a field "<block>.<name>" of the block's arrays.
+    ("ai", "requests_per_visit"): ("ai.requests", ""),
+    ("ai", "requests_per_user"): ("ai.requests", FREQUENCY),
+    ("ai", "output_tokens"): ("ai.output_tokens", ""),
+    ("ai", "model", "parameters"): ("ai.parameters", "B"),
+    ("ai", "model", "active_parameters"): ("ai.active_parameters", "B"),
+    ("ai", "self_hosted", "gpus"): ("ai.gpus", ""),
+    ("ai", "self_hosted", "utilization"): ("ai.utilization", ""),
+    ("ai", "self_hosted", "pue"): ("ai.pue", ""),
+    ("ai", "training", "gpu_hours"): ("ai.training_gpu_hours", ""),
+    ("video", "watched_per_visit"): ("video.hours", "s"),
+    ("video", "watched_per_user"): ("video.hours", "s"),
+    ("video", "background_share"): ("video.background", ""),
+    ("video", "call_participants"): ("video.participants", ""),
+    ("messages", "per_user"): ("messages.items", FREQUENCY),
+    ("messages", "size"): ("messages.size_gb", "B"),
+    ("messages", "recipients"): ("messages.recipients", ""),
+    ("messages", "retention"): ("messages.retention_years", "s"),
+    ("messages", "copies"): ("messages.copies", ""),
 }
 _END = rf"{units.NUMBER}\s*[^\d\s.][^.]*?|{units.NUMBER}"
 _RANGE = re.compile(rf"^\s*(?P<low>{_END})\s*\.\.(?!\.)\s*(?P<high>{_END})\s*$")
@@ -153,6 +175,14 @@ def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Question
     return ends[0], ends[1]
 
 
+def _number(q: Questionnaire, path: Path_) -> float:
+    """The value at `path` as one number: a count or rate is taken over the whole period."""
+    value = get(q, path)
+    if isinstance(value, units.Frequency):
+        return value.over(q.period)
+    return float(value)
+
+
 def validate_ranges(document: Document) -> Bounds:
     """Document -> the questionnaire at its central values and at both ends of its ranges."""
     ellipses = _ellipses(document)
@@ -177,13 +207,14 @@ def validate_ranges(document: Document) -> Bounds:
     data = copy.deepcopy(document.data)
     problems = []
     for path, _ in found:
-        lo, hi = float(get(low, path)), float(get(high, path))
+        lo, hi = _number(low, path), _number(high, path)
         if lo > hi:
             problems.append(
                 document.problem(path, f"{dotted(path)}: the low end exceeds the high end")
             )
         unit = RANGEABLE[pattern(path)][1]
-        set_in(data, path, f"{central_value(lo, hi)!r} {unit}".strip())
+        central = central_value(lo, hi)
+        set_in(data, path, central if unit == FREQUENCY else f"{central!r} {unit}".strip())
     if problems:
         raise InputError(problems)
     written = {dotted(path): match.string.strip() for path, match in found}

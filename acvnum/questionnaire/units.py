@@ -356,20 +356,35 @@ def parse_frequency(value: object) -> Frequency:
     return Frequency(count, per)
 
 
-def format_duration(seconds: float) -> str:
-    """The most readable unit for a duration: '1 year', '5 min'."""
-    for size, name in (
-        (SECONDS_PER_YEAR, "year"),
-        (SECONDS_PER_YEAR / 12, "month"),
-        (SECONDS_PER_DAY * 7, "week"),
-        (SECONDS_PER_DAY, "day"),
-        (SECONDS_PER_HOUR, "h"),
-        (60.0, "min"),
-    ):
+_DURATION_UNITS = (
+    (SECONDS_PER_YEAR, "year"),
+    (SECONDS_PER_YEAR / 12, "month"),
+    (SECONDS_PER_DAY * 7, "week"),
+    (SECONDS_PER_DAY, "day"),
+    (SECONDS_PER_HOUR, "h"),
+    (60.0, "min"),
+)
+
+
+def _in_unit(count: float, name: str) -> str:
+    plural = "s" if name in ("year", "month", "week", "day") and count != 1 else ""
+    return f"{count:g} {name}{plural}"
+
+
+def format_duration(seconds: float, approximate: bool = False) -> str:
+    """The most readable unit for a duration: '1 year', '5 min'.
+
+    A duration that is no round count of any unit is in seconds ('90.5 s'), or, when
+    `approximate`, in the largest unit it reaches to 3 digits ('2.24 years', the centre
+    of a range '1 year..5 years').
+    """
+    for size, name in _DURATION_UNITS:
         if seconds >= size and abs(seconds / size - round(seconds / size, 2)) < 1e-9:
-            count = seconds / size
-            plural = "s" if name in ("year", "month", "week", "day") and count != 1 else ""
-            return f"{count:g} {name}{plural}"
+            return _in_unit(seconds / size, name)
+    if approximate:
+        for size, name in _DURATION_UNITS:
+            if seconds >= size:
+                return _in_unit(float(f"{seconds / size:.3g}"), name)
     return f"{seconds:g} s"
 
 

@@ -259,3 +259,12 @@ def test_reading_french_numbers_stays_linear_and_capped():
     assert units.parse_number(text) == 1e72
     with pytest.raises(units.UnitError, match="at most"):
         units.parse_number("1" + "\u00a0000" * 30)
+
+
+def test_an_approximate_duration_takes_the_largest_unit_it_reaches_to_three_digits():
+    year = units.SECONDS_PER_YEAR
+    assert units.format_duration(5**0.5 * year) == f"{5**0.5 * year:g} s"  # exact only
+    assert units.format_duration(5**0.5 * year, approximate=True) == "2.24 years"
+    assert units.format_duration(103.923, approximate=True) == "1.73 min"
+    assert units.format_duration(2 * 60, approximate=True) == "2 min"  # round: as before
+    assert units.format_duration(30, approximate=True) == "30 s"
