@@ -103,6 +103,52 @@ def _plain_bad_parameters() -> None:
 
 _plain_bad_parameters()
 
+
+class _LazyCoercion:
+    """typer's conversion of one parameter's value, built only for a value that needs one.
+
+    typer (0.29) builds a pydantic TypeAdapter for every parameter of the command run, given
+    or not: some 5 ms each, about 0.1 s of an `estimate` that names two of fifteen options.
+    An absent value (None) and a parameter's own default need no conversion; anything the
+    user typed still goes through typer's adapter, with its messages.
+    """
+
+    def __init__(self, descriptor: object, build: object) -> None:
+        self.descriptor = descriptor
+        self.build = build
+        self.built: object | None = None
+
+    def coerce(self, value: object, param: object, ctx: object) -> object:
+        if value is None:  # as typer's RuntimeParam.coerce answers it, without the adapter
+            multiple = getattr(param, "multiple", False) or getattr(param, "nargs", 1) == -1
+            return () if multiple else None
+        annotation = getattr(self.descriptor, "annotation", None)
+        if type(value) is annotation and value == getattr(param, "default", None):
+            return value
+        if self.built is None:
+            self.built = self.build(self.descriptor)  # type: ignore[operator]
+        return self.built.coerce(value, param=param, ctx=ctx)  # type: ignore[attr-defined]
+
+
+def _lazy_coercion() -> None:
+    """Make typer build a parameter's converter only when a value needs it (a no-op with a
+    typer that has no `build_runtime_param`: it then stays as it is, only slower)."""
+    from typer import core
+
+    build = getattr(core, "build_runtime_param", None)
+    if build is None or getattr(build, "lazy", False):
+        return
+
+    def lazy(descriptor: object) -> _LazyCoercion:
+        return _LazyCoercion(descriptor, lazy.real)  # type: ignore[attr-defined]
+
+    lazy.lazy = True  # type: ignore[attr-defined]
+    lazy.real = build  # type: ignore[attr-defined]
+    core.build_runtime_param = lazy  # type: ignore[assignment]
+
+
+_lazy_coercion()
+
 app = typer.Typer(
     name="acvnum",
     help="Simplified multi-criteria life-cycle assessment (ACV) of a digital service.",

@@ -268,3 +268,16 @@ def test_thousands_of_bad_rows_print_one_screen(tmp_path, write_yaml):
     assert len(lines) == 52  # 50 problems, the count of the rest, the summary
     assert lines[-2] == "acvnum: ... and 2950 more problems not shown"
     assert lines[-1] == "acvnum: 3000 problems found; nothing was computed."
+
+
+def test_limits_for_picks_the_rule_fnmatch_would():
+    """limits_for tests the patterns by string methods (fast); for every shipped id and for
+    ids near the patterns' edges, the rule is the first whose pattern fnmatch matches."""
+    import fnmatch
+
+    from acvnum.reference.factors import LIMITS
+
+    ids = [*load_factors().ids, "boundaryx.a.b", "a.b.lifetimes", "x.pue", "pue", "a.b.c.replicas"]
+    for factor_id in ids:
+        expected = next(r for r in LIMITS if fnmatch.fnmatchcase(factor_id, r.pattern))
+        assert limits_for(factor_id) is expected, factor_id
