@@ -95,8 +95,9 @@ def render(run: CheckRun, fmt: str, lang: str, color: bool) -> str:
 
         return junit.render(run, lang)
     from acvnum.report import check_text
+    from acvnum.report.text import report_width
 
-    return check_text.render(run, lang, color)
+    return check_text.render(run, lang, color, report_width())
 
 
 def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:

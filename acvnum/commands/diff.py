@@ -101,7 +101,9 @@ def render(a: Snapshot, b: Snapshot, per: str, fmt: str, lang: str, color: bool)
         return diff_format.render_json(a, b, per)
     if fmt == "markdown":
         return diff_format.render_markdown(a, b, per, lang)
-    return diff_format.render_text(a, b, per, lang, color)
+    from acvnum.report.text import report_width
+
+    return diff_format.render_text(a, b, per, lang, color, report_width())
 
 
 def diff(

@@ -26,7 +26,7 @@ from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import factor_changes_note, printable
 from acvnum.report.tables import markdown_table
-from acvnum.report.text import console_for
+from acvnum.report.text import MIN_WIDTH, console_for
 
 #: The version of `acvnum diff --format json` (its own document, not the result JSON).
 DIFF_SCHEMA_VERSION = 1
@@ -99,7 +99,7 @@ def _tier_table(changes: list[CriterionChange], title: str, t: Translator) -> Ta
     """One heading row per criterion (with its unit), its tiers indented under it."""
     table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
     headers = _headers(t, by_tier=True)
-    table.add_column(f"{headers[0]} / {headers[1]}", no_wrap=True)
+    table.add_column(f"{headers[0]} / {headers[1]}")  # a long heading wraps at 80 columns
     for header in headers[3:]:
         table.add_column(header, justify="right", no_wrap=True)
     for c in changes:
@@ -110,12 +110,21 @@ def _tier_table(changes: list[CriterionChange], title: str, t: Translator) -> Ta
     return table
 
 
-def render_text(a: Snapshot, b: Snapshot, per: str, lang: str = "en", color: bool = False) -> str:
+def render_text(
+    a: Snapshot,
+    b: Snapshot,
+    per: str,
+    lang: str = "en",
+    color: bool = False,
+    width: int = MIN_WIDTH,
+) -> str:
+    """A and B named, the warnings, then both tables, laid out for `width` columns (the
+    terminal's, see text.report_width)."""
     t = Translator(lang)
     changes = compare(a, b, per)  # type: ignore[arg-type]
     per_text = t(f"diff.per.{per}")
     buffer = io.StringIO()
-    console = console_for(buffer, color)
+    console = console_for(buffer, color, width)
     console.print(_legend(a, b))
     console.print()
     for warning in (period_warning(a, b, per, t), _factors_note(a, b, t)):

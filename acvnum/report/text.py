@@ -57,8 +57,6 @@ MAX_WIDTH = 120
 #: Narrower than this, every table wraps whatever we do: the report keeps its 80-column form.
 NARROWEST = 40
 BAR_WIDTH = 40
-#: The check and diff reports' width (they do not follow the terminal yet).
-WIDTH = 100
 #: (character, colour) per breakdown part, in order.
 _GLYPHS = (("█", "cyan"), ("▒", "magenta"), ("░", "yellow"))
 
@@ -427,7 +425,7 @@ def renderables(result: ServiceResult, t: Translator, width: int, details: bool)
     return [p for p in parts if p is not None]
 
 
-def console_for(buffer: io.StringIO, color: bool, width: int = WIDTH) -> Console:
+def console_for(buffer: io.StringIO, color: bool, width: int = MIN_WIDTH) -> Console:
     """A `width`-column console writing to `buffer`, with ANSI styles only when `color`."""
     return Console(
         file=buffer,

@@ -239,3 +239,33 @@ def test_examples_with_budgets_pass():
     assert with_budgets
     result = run_cli("check", *map(str, with_budgets))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def shop_regressed(tmp_path):
+    """ecommerce.yaml and its baseline; then ten times the data per visit (budgets fail)."""
+    shop = tmp_path / "shop.yaml"
+    shop.write_text((EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    recorded = run_cli("estimate", "shop.yaml", "-f", "json", "-o", "base.json", cwd=tmp_path)
+    assert recorded.returncode == 0, recorded.stderr
+    shop.write_text(shop.read_text(encoding="utf-8").replace("2.5 MB", "25 MB"), encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_text_follows_the_terminal_width(shop_regressed, lang, columns):
+    result = run_cli(
+        "check",
+        "shop.yaml",
+        "--baseline",
+        "base.json",
+        "--lang",
+        lang,
+        cwd=shop_regressed,
+        env={"COLUMNS": str(columns)},
+    )
+    assert result.returncode == 1, result.stderr
+    assert max(map(len, result.stdout.splitlines())) <= columns
+    assert "…" not in result.stdout  # no word, figure or unit cut
+    assert_golden(f"check/shop.{lang}.{columns}.txt", result.stdout)

@@ -98,3 +98,18 @@ def test_a_version_1_result_is_read(pair):
     document = diff_json(str(v1), str(pair[0]))
     for cid, c in document["criteria"].items():
         assert c["a"] == saved["criteria"][cid]["total"]
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_text_follows_the_terminal_width(tmp_path, lang, columns):
+    shop = (ROOT / "examples" / "ecommerce.yaml").read_text(encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(shop, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(shop.replace("2.5 MB", "5 MB"), encoding="utf-8")
+    result = run_cli(
+        "diff", "a.yaml", "b.yaml", "--lang", lang, cwd=tmp_path, env={"COLUMNS": str(columns)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert max(map(len, result.stdout.splitlines())) <= columns
+    assert "…" not in result.stdout
+    assert_golden(f"diff/shop.{lang}.{columns}.txt", result.stdout)
