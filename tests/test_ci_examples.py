@@ -293,7 +293,8 @@ def test_pre_commit_hook_runs_check_on_the_files_it_matches():
     assert "naming convention" in hooks_text and "naming convention" in config_text
     config = yaml.safe_load(config_text)
     (used,) = config["repos"][0]["hooks"]
-    assert used["id"] == hook["id"]
+    # the example's local hook runs what the published hook runs
+    assert (used["id"], used["name"], used["entry"]) == (hook["id"], hook["name"], hook["entry"])
     files = sorted(
         str(p.relative_to(ROOT))
         for p in EXAMPLES.rglob("*")
@@ -372,3 +373,47 @@ def test_pre_commit_try_repo_runs_the_hook(tmp_path):
     assert "No budget for this service." in done.stdout
     assert "7 of 7 checks passed." in done.stdout
     assert "Webmail" not in done.stdout
+
+
+def _pre_commit_or_skip() -> str:
+    """The PATH under which the example's local hook finds the installed `acvnum`."""
+    if importlib.util.find_spec("pre_commit") is None:
+        pytest.skip("pre-commit not installed: pip install pre-commit (.ci/run does)")
+    scripts = str(Path(sys.executable).parent)
+    if shutil.which("acvnum", path=scripts) is None:
+        pytest.skip(f"acvnum is not installed beside {sys.executable}: pip install .")
+    return os.pathsep.join([scripts, os.environ.get("PATH", "")])
+
+
+def pre_commit_run(work: Path, path: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files", "--verbose"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PATH": path, "PRE_COMMIT_HOME": str(work.parent / "cache")},
+        timeout=300,
+    )
+
+
+def test_pre_commit_example_works_as_written(tmp_path):
+    """The example, copied to a repository as .pre-commit-config.yaml with nothing to fill
+    in: no repository URL nor commit; it runs the installed acvnum, offline."""
+    path = _pre_commit_or_skip()
+    config = (CI / "pre-commit-config.yaml").read_text(encoding="utf-8")
+    assert "REPLACE" not in config and "OWNER" not in config
+    work = tmp_path / "work"
+    shutil.copytree(EXAMPLES, work / "examples", ignore=shutil.ignore_patterns("ci"))
+    (work / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
+    git("init", "-q", cwd=work)
+    git("add", ".", cwd=work)
+    passed = pre_commit_run(work, path)
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert re.search(r"acvnum impact budgets\.+Passed", passed.stdout), passed.stdout
+    assert "No budget for this service." in passed.stdout  # internal-app.yaml: a note
+    shop = work / "examples" / "ecommerce.yaml"
+    shop.write_text(shop.read_text(encoding="utf-8").replace("2.5 MB", "250 MB"), "utf-8")
+    failed = pre_commit_run(work, path)
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert re.search(r"acvnum impact budgets\.+Failed", failed.stdout), failed.stdout
+    assert "FAIL" in failed.stdout
