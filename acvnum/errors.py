@@ -16,16 +16,76 @@ class ExitCode(IntEnum):
 
 
 @dataclass(frozen=True)
+class Message:
+    """A sentence for a user, kept as a catalogue key and its arguments until the edge shows
+    it in the run's language: the code that finds a problem does not know the language.
+
+    An argument may be a Message (rendered in the same language), a tuple of them (listed
+    with commas) or a number (written in the language's convention by its format spec).
+    `str()` is the English.
+    """
+
+    key: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def render(self, lang: str = "en") -> str:
+        # Imported here: acvnum.i18n imports the questionnaire's units, which import this.
+        from acvnum.i18n import render
+
+        return render(self, lang)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def message(key: str, /, **args: object) -> Message:
+    """`message("error.range", what=..., low=1)`: a Message with keyword arguments."""
+    return Message(key, tuple(args.items()))
+
+
+def shown(text: str | Message, lang: str) -> str:
+    """A message in `lang`; plain text (a message not yet in the catalogue) as it is."""
+    return text.render(lang) if isinstance(text, Message) else text
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A message argument that is a quantity as English writes it ('2 TB', '5 min'): French
+    shows it in its own convention ('2 To')."""
+
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Refusal(ValueError):
+    """A value refused with a catalogued message. Pydantic keeps the exception in its error's
+    context, so the message reaches the user in the run's language, not only in English."""
+
+    def __init__(self, key: str | Message, /, **args: object):
+        self.message = key if isinstance(key, Message) else message(key, **args)
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+@dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input file, located as precisely as we can."""
 
     file: str
     line: int
     column: int
-    message: str
+    message: str | Message
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
+        """'file:line:column: message', the message in `lang` (the position reads the same)."""
+        return f"{self.file}:{self.line}:{self.column}: {shown(self.message, lang)}"
 
 
 class InputError(Exception):

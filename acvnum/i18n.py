@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from acvnum.errors import Message, Quantity
 from acvnum.questionnaire import units
 
 LANGUAGES = ("en", "fr")
@@ -209,6 +210,42 @@ def _significant(written: str) -> int:
     if "." not in mantissa:
         digits = digits.rstrip("0")
     return max(1, len(digits))
+
+
+def render(message: Message, lang: str) -> str:
+    """A message in `lang`: its template from the catalogue, its arguments rendered in the
+    same language (numbers in its convention, by the template's own format spec)."""
+    arguments = {name: _argument(value, lang) for name, value in message.args}
+    template = catalogue(lang)[message.key]
+    return template.format(**arguments) if arguments else template
+
+
+def _argument(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return ", ".join(str(_argument(item, lang)) for item in value)
+    if isinstance(value, Quantity):
+        return Translator(lang).quantity(value.text)
+    if lang == "fr" and isinstance(value, int | float) and not isinstance(value, bool):
+        return _FrenchNumber(value)
+    return value
+
+
+class _FrenchNumber:
+    """A number a French template formats with its English spec ('{total:.1%}'): the same
+    digits, a decimal comma, a narrow no-break space for thousands and before '%'."""
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return text.replace("%", "\u202f%")
+
+    def __str__(self) -> str:
+        return format(self, "")
 
 
 def format_number(value: float, digits: int = 3, lang: str = "en") -> str:

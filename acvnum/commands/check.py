@@ -220,7 +220,8 @@ def check(
     """
     extra, limit = _options(budget or [], tolerance)
     sampling = (confidence_statistic(confidence), samples, seed)
-    with decimal_comma(language(lang) == "fr"), input_errors(), sampling_errors():
+    code = language(lang)
+    with decimal_comma(code == "fr"), input_errors(code), sampling_errors():
         run = _run(files, extra, baseline, limit, factors, sampling, pass_without_budgets)
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
     write_output(render(run, fmt.value, language(lang), color_wanted(output)), output, force)

@@ -17,7 +17,7 @@ from typing import Annotated, BinaryIO
 
 import typer
 
-from acvnum.errors import ExitCode, InputError, Problem
+from acvnum.errors import ExitCode, InputError, Message, Problem, message, shown
 from acvnum.escaping import terminal
 
 
@@ -59,32 +59,35 @@ FactorsOption = Annotated[
 MAX_SHOWN_PROBLEMS = 50
 
 
-def print_problems(problems: list[Problem]) -> None:
-    """One line per problem on stderr, file:line:column first, like a compiler; past
-    MAX_SHOWN_PROBLEMS, how many more there are."""
+def print_problems(problems: list[Problem], lang: str | None = None) -> None:
+    """One line per problem on stderr, file:line:column first, like a compiler, in the run's
+    language (`lang`, else the locale's); past MAX_SHOWN_PROBLEMS, how many more there are."""
+    lang = lang or language(None)
     count = len(problems)
     for problem in problems[:MAX_SHOWN_PROBLEMS]:
-        sys.stderr.write(f"{terminal(str(problem))}\n")
+        sys.stderr.write(f"{terminal(problem.render(lang))}\n")
     if count > MAX_SHOWN_PROBLEMS:
-        sys.stderr.write(f"acvnum: ... and {count - MAX_SHOWN_PROBLEMS} more problems not shown\n")
-    sys.stderr.write(
-        f"acvnum: {count} problem{'s' if count > 1 else ''} found; nothing was computed.\n"
-    )
+        more = message("problems.more", count=count - MAX_SHOWN_PROBLEMS)
+        sys.stderr.write(f"acvnum: {more.render(lang)}\n")
+    found = message("problems.found_one" if count == 1 else "problems.found", count=count)
+    sys.stderr.write(f"acvnum: {found.render(lang)}\n")
 
 
 @contextmanager
-def input_errors() -> Iterator[None]:
-    """Turn InputError into exit code 2 with its messages, never a traceback."""
+def input_errors(lang: str | None = None) -> Iterator[None]:
+    """Turn InputError into exit code 2 with its messages in `lang` (else the locale's
+    language), never a traceback."""
     try:
         yield
     except InputError as error:
-        print_problems(error.problems)
+        print_problems(error.problems, lang)
         raise typer.Exit(ExitCode.BAD_INPUT) from None
 
 
-def fail(message: str) -> typer.Exit:
-    """A usage problem that has no file position: message on stderr, exit 2."""
-    sys.stderr.write(f"acvnum: {terminal(message)}\n")
+def fail(text: str | Message, lang: str | None = None) -> typer.Exit:
+    """A usage problem that has no file position: message on stderr (a catalogued one in
+    `lang`, else the locale's language), exit 2."""
+    sys.stderr.write(f"acvnum: {terminal(shown(text, lang or language(None)))}\n")
     return typer.Exit(ExitCode.BAD_INPUT)
 
 

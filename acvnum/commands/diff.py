@@ -119,7 +119,8 @@ def diff(
     factors: FactorsOption = None,
 ) -> None:
     """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
-    with decimal_comma(language(lang) == "fr"), input_errors():
+    code = language(lang)
+    with decimal_comma(code == "fr"), input_errors(code):
         first, second = snapshots([a, b], factors)
     _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)
     text = render(first, second, per.value, fmt.value, language(lang), color_wanted(output))

@@ -127,7 +127,8 @@ def estimate(
     """Estimate the footprint of one or more services."""
     from acvnum.assessment import Settings, assess, batches
 
-    with decimal_comma(language(lang) == "fr"), input_errors(), sampling_errors(), what_if_errors():
+    code = language(lang)
+    with decimal_comma(code == "fr"), input_errors(code), sampling_errors(), what_if_errors():
         settings = Settings(
             factors_file=str(factors) if factors else None,
             population=population.value,

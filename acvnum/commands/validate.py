@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from acvnum.commands.common import FactorsOption, input_errors, language
+from acvnum.commands.common import FactorsOption, LangOption, input_errors, language
 from acvnum.escaping import terminal
 from acvnum.questionnaire.units import decimal_comma
 
@@ -16,12 +16,13 @@ Files = Annotated[
 ]
 
 
-def validate(files: Files, factors: FactorsOption = None) -> None:
+def validate(files: Files, factors: FactorsOption = None, lang: LangOption = None) -> None:
     """Check questionnaires: OK per file (exit 0), or every problem as file:line:column (exit 2)."""
     from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
-    with decimal_comma(language(None) == "fr"), input_errors():
+    code = language(lang)
+    with decimal_comma(code == "fr"), input_errors(code):
         table = load_factors(factors)
         services = load_services(list(files), table)
     for service in services:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from acvnum.errors import InputError
+from acvnum.errors import InputError, Message, Refusal, message
 from acvnum.i18n import Translator
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
@@ -34,7 +34,8 @@ COMMENT_COLUMN = 34
 
 
 class Refused(ValueError):
-    """An answer the questionnaire would refuse; the message says why, ready to show."""
+    """An answer the questionnaire would refuse; the message says why, ready to show (in the
+    interview's language)."""
 
 
 @dataclass(frozen=True)
@@ -57,24 +58,26 @@ def _scalar(text: str) -> Any:
         return text
 
 
-def _problems(model: type[BaseModel], data: dict[str, Any], field: str, t: Translator) -> list:
+def _problems(model: type[BaseModel], data: dict[str, Any], field: str) -> list[Message]:
     """The model's complaints about `field` (other fields hold valid defaults)."""
     try:
         model.model_validate(data)
     except ValidationError as error:
-        return [_message(e, t) for e in error.errors() if e["loc"][:1] == (field,)]
+        return [_message(e) for e in error.errors() if e["loc"][:1] == (field,)]
     return []
 
 
-def _message(error: dict[str, Any], t: Translator) -> str:
+def _message(error: dict[str, Any]) -> Message:
     if error["type"] == "extra_forbidden":
-        return t("init.unknown_key", name=error["loc"][-1])
+        return message("init.unknown_key", name=str(error["loc"][-1]))
     return error_text(error)
 
 
-def _refuse_if(problems: list[str]) -> None:
+def _refuse_if(problems: list[Message], t: Translator) -> None:
+    """Refuse the answer with every complaint, in the interview's language."""
     if problems:
-        raise Refused("; ".join(dict.fromkeys(problems)))
+        shown = dict.fromkeys(problem.render(t.lang) for problem in problems)
+        raise Refused(t("punctuation.semicolon").join(shown))
 
 
 # --- usage (Q1-Q7): checked by the Usage model itself ------------------------------------
@@ -110,7 +113,7 @@ def _check_usage(field: str) -> Callable[[str, Answers, Translator], str]:
     def check(text: str, answers: Answers, t: Translator) -> str:
         data = _usage_data(answers)
         data[field] = _scalar(text)
-        _refuse_if(_problems(Usage, data, field, t))
+        _refuse_if(_problems(Usage, data, field), t)
         return text
 
     return check
@@ -121,7 +124,7 @@ def _check_shares(field: str, example: str) -> Callable[[str, Answers, Translato
         pairs = _pairs(text, t, example)
         data = _usage_data(answers)
         data[field] = pairs
-        _refuse_if(_problems(Usage, data, field, t))
+        _refuse_if(_problems(Usage, data, field), t)
         return ", ".join(f"{name}: {_canonical(v)}" for name, v in pairs.items())
 
     return check
@@ -158,7 +161,7 @@ def _check_count(kind: str) -> Callable[[str, Answers, Translator], str]:
         server = {"name": kind, "type": kind, "count": count}
         if kind == "virtual":
             server["vcpu"] = 4
-        _refuse_if(_problems(Server, server, "count", t))
+        _refuse_if(_problems(Server, server, "count"), t)
         return text
 
     return check
@@ -166,7 +169,7 @@ def _check_count(kind: str) -> Callable[[str, Answers, Translator], str]:
 
 def _check_vcpu(text: str, answers: Answers, t: Translator) -> str:
     server = {"name": "virtual", "type": "virtual", "vcpu": _scalar(text)}
-    _refuse_if(_problems(Server, server, "vcpu", t))
+    _refuse_if(_problems(Server, server, "vcpu"), t)
     return text
 
 
@@ -174,12 +177,12 @@ def _check_volume(text: str, answers: Answers, t: Translator) -> str:
     volume = _scalar(text)
     if volume == 0:
         return "0"
-    _refuse_if(_problems(Storage, {"volume": volume}, "volume", t))
+    _refuse_if(_problems(Storage, {"volume": volume}, "volume"), t)
     return text
 
 
 def _check_storage_type(text: str, answers: Answers, t: Translator) -> str:
-    _refuse_if(_problems(Storage, {"volume": 1, "type": text.strip().lower()}, "type", t))
+    _refuse_if(_problems(Storage, {"volume": 1, "type": text.strip().lower()}, "type"), t)
     return text.strip().lower()
 
 
@@ -191,7 +194,9 @@ def _check_optional(parse: Callable[[str], Any]) -> Callable[[str, Answers, Tran
             return "0"
         try:
             parse(text)
-        except (ValueError, TypeError) as error:
+        except Refusal as refusal:
+            raise Refused(refusal.message.render(t.lang)) from None
+        except (ValueError, TypeError) as error:  # not ours: a bug's message, as it is
             raise Refused(str(error)) from None
         return text.strip()
 
@@ -201,17 +206,22 @@ def _check_optional(parse: Callable[[str], Any]) -> Callable[[str, Answers, Tran
 def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
     def parse(text: str) -> str:
         if text.strip() not in choices:
-            raise ValueError(f"write one of {', '.join(choices)}")
+            raise Refusal("init.one_of", choices=", ".join(choices))
         return text
 
     return parse
 
 
-def _positive_number(text: str) -> float:
-    number = units.parse_number(_scalar(text))
-    if number < 0:
-        raise ValueError(f"expected a number of 0 or more, got {text}")
-    return number
+def _positive_number(hint: Message) -> Callable[[str], float]:
+    """A number of 0 or more; `hint` says what it counts."""
+
+    def parse(text: str) -> float:
+        number = units.parse_number(_scalar(text), hint)
+        if number < 0:
+            raise Refusal("init.not_negative", text=text)
+        return number
+
+    return parse
 
 
 def _check_watched(text: str, answers: Answers, t: Translator) -> str:
@@ -221,7 +231,9 @@ def _check_watched(text: str, answers: Answers, t: Translator) -> str:
         watched = units.parse(_scalar(text), units.TIME, "min")
         visit = units.parse(_scalar(answers["visit_duration"]), units.TIME, "min")
         if watched > visit:
-            raise ValueError(f"{text.strip()} is longer than a visit ({answers['visit_duration']})")
+            raise Refusal(
+                "init.watched_longer", watched=text.strip(), visit=answers["visit_duration"]
+            )
         return watched
 
     return _check_optional(parse)(text, answers, t)
@@ -311,12 +323,17 @@ def _optional_blocks() -> list[Question]:
     """The questions of the optional blocks (AI, video, messages): '+' before each."""
     ai, video = _has("ai_requests"), _has("video_watched")
     return [
-        Question("ai_requests", "+", _default("ai_requests"), _check_optional(_positive_number)),
+        Question(
+            "ai_requests",
+            "+",
+            _default("ai_requests"),
+            _check_optional(_positive_number(message("hint.number", example=2))),
+        ),
         Question(
             "ai_output_tokens",
             "+",
             _default("ai_output_tokens"),
-            _check_optional(_positive_number),
+            _check_optional(_positive_number(message("hint.count", example=300))),
             ai,
         ),
         Question("ai_size", "+", _default("ai_size"), _check_optional(_one_of(AI_SIZES)), ai),

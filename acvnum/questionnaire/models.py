@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from acvnum.errors import InputError
+from acvnum.errors import InputError, Message, Quantity, Refusal, message
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.yaml_reader import Document
@@ -117,6 +117,19 @@ Power = Annotated[
     float, _quantity(units.POWER, "W"), _written_as("W", "250 W", "0.3 kW", plain="in watts")
 ]
 PlainNumber = Annotated[float, BeforeValidator(units.parse_number)]
+
+
+def _plain(kind: str, example: float) -> Any:
+    """A plain number whose refusals say what it counts: 'a count such as 50000' for users,
+    'a ratio such as 1.5' for a PUE (not a data size's '2.5 MB')."""
+    hint = message(f"hint.{kind}", example=example)
+    return Annotated[float, BeforeValidator(lambda value: units.parse_number(value, hint))]
+
+
+UserCount = _plain("count", 50000)
+Count = _plain("count", 2)
+TokenCount = _plain("count", 300)
+Ratio = _plain("ratio", 1.5)
 CarbonIntensity = Annotated[
     float,
     BeforeValidator(units.parse_carbon_intensity),
@@ -178,25 +191,34 @@ def _renormalised(data: Any) -> Any:
     return {key: value / total for key, value in shares.items()}
 
 
-def _whole(value: float, what: str, info: ValidationInfo) -> float:
+#: `what` in a refusal: a YAML key ('users', 'vcpu'), shown as written in every language,
+#: or words from the catalogue ('a share').
+What = str | Message
+
+
+def _whole(value: float, what: What, info: ValidationInfo) -> float:
     """A count of things must be whole, except at the centre of a range (see RANGE_CENTRES)."""
     if not float(value).is_integer() and not (info.context or {}).get(RANGE_CENTRES):
-        raise ValueError(f"{what} must be a whole number, got {value:g}")
+        raise Refusal("error.whole", what=what, value=value)
     return value
 
 
 def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
+    """`what`: 'device' or 'network', the shares' catalogue words."""
     total = sum(shares.values())
     if abs(total - 1.0) > SHARE_TOLERANCE:
-        listed = ", ".join(f"{k} {v:.0%}" for k, v in shares.items() if v)
-        raise ValueError(f"{what} shares must sum to 100%, they sum to {total:.1%} ({listed})")
+        listed = tuple(message("shares.item", name=k, share=v) for k, v in shares.items() if v)
+        raise Refusal(f"shares.sum.{what}", total=total, listed=listed)
     return shares
 
 
-def _check_range(value: float, what: str, low: float, high: float, unit: str = "") -> float:
+def _check_range(value: float, what: What, low: float, high: float, unit: str = "") -> float:
     if value < low or value > high:
-        raise ValueError(f"{what} must be between {low:g} and {high:g}{unit}, got {value:g}{unit}")
+        raise Refusal("error.range", what=what, low=low, high=high, value=value, unit=unit)
     return value
+
+
+_A_SHARE = message("what.share")
 
 
 class Devices(StrictModel):
@@ -221,7 +243,7 @@ class Devices(StrictModel):
     @field_validator("*")
     @classmethod
     def share_is_a_fraction(cls, value: float) -> float:
-        return _check_range(value, "a share", 0, 1)
+        return _check_range(value, _A_SHARE, 0, 1)
 
 
 class Network(StrictModel):
@@ -243,13 +265,13 @@ class Network(StrictModel):
     @field_validator("*")
     @classmethod
     def share_is_a_fraction(cls, value: float) -> float:
-        return _check_range(value, "a share", 0, 1)
+        return _check_range(value, _A_SHARE, 0, 1)
 
 
 class Usage(StrictModel):
     """Q1-Q7: who uses the service, how often, how long, on what."""
 
-    users: PlainNumber = Field(
+    users: UserCount = Field(
         description="Q1 distinct users over the period",
         json_schema_extra=_bounds(1, ABSURD["users"]),
     )
@@ -283,25 +305,21 @@ class Usage(StrictModel):
     @field_validator("visits_per_user")
     @classmethod
     def visits_positive(cls, value: units.Frequency) -> units.Frequency:
-        _check_range(value.count, "visits per user", 1e-9, ABSURD["visits"])
+        _check_range(value.count, message("what.visits_per_user"), 1e-9, ABSURD["visits"])
         return value
 
     @field_validator("visit_duration")
     @classmethod
     def duration_plausible(cls, value: float) -> float:
         if value < 0 or value > ABSURD["visit_duration"]:
-            raise ValueError(
-                f"a visit must last from 0 s (no device time) to at most 24 h, got {value:g} s"
-            )
+            raise Refusal("error.visit_duration", value=value)
         return value
 
     @field_validator("data_per_visit")
     @classmethod
     def data_plausible(cls, value: float) -> float:
         if value < 0 or value > ABSURD["data_per_visit"]:
-            raise ValueError(
-                f"data per visit must be between 0 and 1 TB, got {units.format_bytes(value)}"
-            )
+            raise Refusal("error.data_per_visit", size=Quantity(units.format_bytes(value)))
         return value
 
 
@@ -338,7 +356,7 @@ class DeviceSettings(StrictModel):
             value is not None
             and not 30 * units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR
         ):
-            raise ValueError("a device lifetime must be between 1 month and 30 years")
+            raise Refusal("error.device_lifetime")
         return value
 
     @field_validator("hours_per_day")
@@ -346,7 +364,7 @@ class DeviceSettings(StrictModel):
     def hours_plausible(cls, value: float | None) -> float | None:
         if value is not None and not 0 < value <= units.SECONDS_PER_DAY:
             hours = value / units.SECONDS_PER_HOUR
-            raise ValueError(f"hours per day must be above 0 and at most 24, got {hours:g}")
+            raise Refusal("error.hours_per_day", hours=hours)
         return value
 
     @field_validator("power")
@@ -379,7 +397,7 @@ class Server(StrictModel):
     """Q9: a group of identical physical or virtual servers."""
 
     name: str = Field(description="a label for the group, e.g. web or database")
-    count: PlainNumber = Field(
+    count: Count = Field(
         1,
         description="how many identical servers",
         json_schema_extra=_bounds(1, ABSURD["count"], type="integer"),
@@ -393,7 +411,7 @@ class Server(StrictModel):
         description="the provider's instance type, e.g. m5.large, standard_d2s_v5, "
         "n2-standard-4 (see: acvnum factors list --kind cloud)",
     )
-    vcpu: PlainNumber | None = Field(
+    vcpu: Count | None = Field(
         None,
         description="virtual only: vCPUs of one server",
         json_schema_extra=_bounds(maximum=ABSURD["vcpu"], exclusiveMinimum=0),
@@ -414,10 +432,10 @@ class Server(StrictModel):
     archetype: Literal["small", "medium", "large"] | None = Field(
         None, description="small, medium (default) or large: the defaults of the fields below"
     )
-    cpus: PlainNumber | None = Field(
+    cpus: Count | None = Field(
         None, description="CPU sockets", json_schema_extra=_bounds(1, 16, type="integer")
     )
-    cores: PlainNumber | None = Field(
+    cores: Count | None = Field(
         None, description="cores per CPU", json_schema_extra=_bounds(1, 512, type="integer")
     )
     memory: StorageSize | None = Field(
@@ -428,7 +446,7 @@ class Server(StrictModel):
         description="local SSD capacity (shared data goes in hosting.storage)",
         json_schema_extra=_bounds(0, 1e6),
     )
-    gpus: PlainNumber | None = Field(
+    gpus: Count | None = Field(
         None, description="GPU cards", json_schema_extra=_bounds(0, 64, type="integer")
     )
 
@@ -472,7 +490,7 @@ class Server(StrictModel):
             value is not None
             and not units.SECONDS_PER_DAY * 30 <= value <= units.SECONDS_PER_YEAR * 30
         ):
-            raise ValueError("a server lifetime must be between 1 month and 30 years")
+            raise Refusal("error.server_lifetime")
         return value
 
     @field_validator("power")
@@ -490,20 +508,17 @@ class Server(StrictModel):
     @model_validator(mode="after")
     def vcpu_matches_type(self) -> Server:
         if (self.provider is None) != (self.instance is None):
-            raise ValueError("a cloud instance needs both 'provider' and 'instance'")
+            raise Refusal("error.instance_needs_provider")
         if self.instance is not None:
             if self.type != "virtual":
-                raise ValueError("a cloud instance is a virtual server: write 'type: virtual'")
+                raise Refusal("error.instance_is_virtual")
             if self.vcpu is not None:
-                raise ValueError("'vcpu' comes from the instance; leave it out")
+                raise Refusal("error.instance_vcpu")
             return self
         if self.type == "virtual" and self.vcpu is None:
-            raise ValueError(
-                "a virtual server needs 'vcpu' (its share of a host), or a cloud "
-                "'provider' and 'instance'"
-            )
+            raise Refusal("error.virtual_needs_vcpu")
         if self.type == "physical" and self.vcpu is not None:
-            raise ValueError("'vcpu' applies to virtual servers only")
+            raise Refusal("error.physical_vcpu")
         return self
 
 
@@ -515,7 +530,7 @@ class Storage(StrictModel):
         json_schema_extra=_bounds(0, ABSURD["storage"] / 1e9),
     )
     type: Literal["ssd", "hdd"] = Field("ssd", description="storage medium")
-    replicas: PlainNumber | None = Field(
+    replicas: Count | None = Field(
         None,
         description="copies of the data, backups included",
         json_schema_extra=_bounds(1, 20, multipleOf=1),
@@ -524,7 +539,7 @@ class Storage(StrictModel):
     @field_validator("volume")
     @classmethod
     def volume_plausible(cls, value: float) -> float:
-        return _check_range(value, "storage volume", 0, ABSURD["storage"], " B")
+        return _check_range(value, message("what.storage_volume"), 0, ABSURD["storage"], " B")
 
     @field_validator("replicas")
     @classmethod
@@ -566,7 +581,7 @@ class Hosting(StrictModel):
     """Q8-Q10: where and on what the service runs."""
 
     location: str | None = Field(None, description="Q8 data-centre country (ISO 3166-1 alpha-3)")
-    pue: PlainNumber | None = Field(
+    pue: Ratio | None = Field(
         None,
         description="power usage effectiveness, 1.0 to 4.0",
         json_schema_extra=_bounds(1, 4),
@@ -576,7 +591,7 @@ class Hosting(StrictModel):
     shared: list[Shared] = Field(
         default_factory=list, description="shared platforms, counted per GB, hour or visit"
     )
-    environments: PlainNumber = Field(
+    environments: Count = Field(
         1,
         description="copies of the hosting (prod + preprod = 2)",
         json_schema_extra=_bounds(1, 20),
@@ -601,9 +616,7 @@ class Hosting(StrictModel):
     @classmethod
     def electricity_factor_plausible(cls, value: float | None) -> float | None:
         if value is not None and not 0 <= value <= 2.0:
-            raise ValueError(
-                f"electricity_factor must be between 0 and 2000 g CO2e/kWh, got {value * 1e3:g} g"
-            )
+            raise Refusal("error.electricity_factor", grams=value * 1e3)
         return value
 
 
@@ -619,15 +632,12 @@ _PARAMETERS = re.compile(rf"^\s*(?P<number>{units.NUMBER})\s*(?P<scale>[mbtMBT]?
 def parse_parameters(value: object) -> float:
     """'70B', '1.8 T', '350M' or a plain number -> billions of parameters."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise units.UnitError(f"expected a parameter count such as '70B' or 8, got {value!r}")
+        raise units.UnitError("parameters.type", value=repr(value))
     if isinstance(value, int | float):
         return units.parse_number(value)
     match = _PARAMETERS.match(value)
     if not match:
-        raise units.UnitError(
-            f"cannot read {value!r} as a parameter count: write '8B', '70 B', '1.8T' or '350M' "
-            "(a plain number is in billions)"
-        )
+        raise units.UnitError("parameters.unreadable", value=repr(value))
     return float(match["number"]) * _PARAMETER_SCALE[match["scale"].lower()]
 
 
@@ -661,29 +671,25 @@ class AIModelSize(StrictModel):
     @classmethod
     def parameters_plausible(cls, value: float | None) -> float | None:
         if value is not None and not 1e-3 <= value <= 1e5:
-            raise ValueError(
-                f"a model has between 1 million and 100 trillion parameters, got {value:g} billion"
-            )
+            raise Refusal("error.parameters", value=value)
         return value
 
     @model_validator(mode="after")
     def size_or_parameters(self) -> AIModelSize:
         if (self.size is None) == (self.parameters is None):
-            raise ValueError("give either 'size' or 'parameters'")
+            raise Refusal("error.either", a="size", b="parameters")
         if self.size is not None and self.active_parameters is not None:
-            raise ValueError("'active_parameters' goes with 'parameters', not with 'size'")
+            raise Refusal("error.active_with_size")
         active, total = self.active_parameters, self.parameters
         if active is not None and total is not None and active > total:
-            raise ValueError(
-                f"active_parameters ({active:g}B) cannot exceed parameters ({total:g}B)"
-            )
+            raise Refusal("error.active_over_total", active=active, total=total)
         return self
 
 
 class SelfHosted(StrictModel):
     """GPU servers run for the service: counted whole over the period, whatever the load."""
 
-    gpus: PlainNumber = Field(
+    gpus: Count = Field(
         description="NVIDIA H100-class GPUs kept running for the service",
         json_schema_extra=_bounds(1, 1e5, type="integer"),
     )
@@ -691,7 +697,7 @@ class SelfHosted(StrictModel):
     location: str | None = Field(
         None, description="data-centre country (ISO 3166-1 alpha-3); default: hosting.location"
     )
-    pue: PlainNumber | None = Field(
+    pue: Ratio | None = Field(
         None, description="power usage effectiveness, 1.0 to 4.0", json_schema_extra=_bounds(1, 4)
     )
 
@@ -727,7 +733,7 @@ class Training(StrictModel):
     @classmethod
     def amortisation_plausible(cls, value: float) -> float:
         if not units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR:
-            raise ValueError("amortised_over must be between 1 day and 30 years")
+            raise Refusal("error.amortised_over")
         return value
 
 
@@ -742,7 +748,7 @@ class AI(StrictModel):
     requests_per_user: RequestFrequency | None = Field(
         None, description="AI requests per user: a count over the period or a rate"
     )
-    output_tokens: PlainNumber = Field(
+    output_tokens: TokenCount = Field(
         description="tokens generated per request (about 0.75 English words each)",
         json_schema_extra=_bounds(0, 1e6),
     )
@@ -765,7 +771,7 @@ class AI(StrictModel):
     @model_validator(mode="after")
     def one_request_count(self) -> AI:
         if (self.requests_per_visit is None) == (self.requests_per_user is None):
-            raise ValueError("give exactly one of 'requests_per_visit' or 'requests_per_user'")
+            raise Refusal("error.one_of", a="requests_per_visit", b="requests_per_user")
         return self
 
 
@@ -785,7 +791,7 @@ class Video(StrictModel):
     quality: Literal["audio", "sd", "hd", "full_hd", "uhd"] = Field(
         description="quality served by default: audio, sd, hd (720p), full_hd (1080p), uhd (4K)"
     )
-    call_participants: PlainNumber | None = Field(
+    call_participants: Count | None = Field(
         None,
         description="for video calls: participants per call, who share one back end",
         json_schema_extra=_bounds(2, 1000, type="integer"),
@@ -807,7 +813,7 @@ class Video(StrictModel):
     @model_validator(mode="after")
     def one_watching_time(self) -> Video:
         if (self.watched_per_visit is None) == (self.watched_per_user is None):
-            raise ValueError("give exactly one of 'watched_per_visit' or 'watched_per_user'")
+            raise Refusal("error.one_of", a="watched_per_visit", b="watched_per_user")
         return self
 
 
@@ -818,7 +824,7 @@ class Messages(StrictModel):
         description="items sent per user: a count over the period or a rate ('30 / month')"
     )
     size: DataSize | None = Field(None, description="average size of an item, attachments included")
-    recipients: PlainNumber | None = Field(
+    recipients: Count | None = Field(
         None, description="recipients per item", json_schema_extra=_bounds(0, 1e5)
     )
     retention: LongDuration | None = Field(
@@ -826,7 +832,7 @@ class Messages(StrictModel):
         description="how long items are kept, by the sender and by each recipient",
         json_schema_extra=_bounds(0, 100),
     )
-    copies: PlainNumber | None = Field(
+    copies: Count | None = Field(
         None,
         description="copies of each stored item, backups included",
         json_schema_extra=_bounds(1, 20),
@@ -838,13 +844,17 @@ class Messages(StrictModel):
     @field_validator("per_user")
     @classmethod
     def items_plausible(cls, value: units.Frequency) -> units.Frequency:
-        _check_range(value.count, "messages per user", 0, ABSURD["visits"])
+        _check_range(value.count, message("what.messages_per_user"), 0, ABSURD["visits"])
         return value
 
     @field_validator("size")
     @classmethod
     def size_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "message size", 0, 1e10, " B")
+        return (
+            None
+            if value is None
+            else _check_range(value, message("what.message_size"), 0, 1e10, " B")
+        )
 
     @field_validator("recipients")
     @classmethod
@@ -855,7 +865,7 @@ class Messages(StrictModel):
     @classmethod
     def retention_plausible(cls, value: float | None) -> float | None:
         if value is not None and not 0 <= value <= 100 * units.SECONDS_PER_YEAR:
-            raise ValueError("retention must be between 0 and 100 years")
+            raise Refusal("error.retention")
         return value
 
     @field_validator("copies")
@@ -888,7 +898,9 @@ def budget_limit(criterion: str, value: object) -> float:
             return number
     elif isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
-    raise units.UnitError(f"{criterion} takes a plain number in {unit.unit}, got {value!r}")
+    raise units.UnitError(
+        "budget.plain_number", criterion=criterion, unit=unit.unit, value=repr(value)
+    )
 
 
 #: The smallest budget limit (in the criterion's base unit, or as a share): far below any
@@ -938,9 +950,9 @@ class Budget(StrictModel):
         if value in BUDGET_CRITERIA:
             return value
         close = difflib.get_close_matches(value, BUDGET_CRITERIA, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = message("error.did_you_mean", name=close[0]) if close else ""
         known = ", ".join(BUDGET_CRITERIA)
-        raise ValueError(f"unknown criterion '{value}'{hint} (known: {known})")
+        raise Refusal("budget.unknown_criterion", criterion=value, suggestion=hint, known=known)
 
     @field_validator("max", mode="before")
     @classmethod
@@ -951,22 +963,20 @@ class Budget(StrictModel):
         if criterion is None:  # unknown: reported on its own, no unit to read `max` in
             return 0.0
         if criterion == "all":
-            raise ValueError(
-                "'max' needs one criterion (their units differ); for 'all' use max_boundary_share"
-            )
+            raise Refusal("budget.max_for_all")
         return budget_limit(criterion, value)
 
     @model_validator(mode="after")
     def one_limit(self) -> Budget:
         if (self.max is None) == (self.max_boundary_share is None):
-            raise ValueError("give exactly one of 'max' or 'max_boundary_share'")
+            raise Refusal("error.one_of", a="max", b="max_boundary_share")
         limit = self.max if self.max is not None else self.max_boundary_share
         if limit is not None and limit <= 0:
-            raise ValueError("a budget's limit must be above zero")
+            raise Refusal("budget.not_positive")
         if limit is not None and limit < MIN_BUDGET_LIMIT:  # value / limit would overflow
-            raise ValueError(f"a budget's limit must be at least {MIN_BUDGET_LIMIT:g}")
+            raise Refusal("budget.too_small", limit=MIN_BUDGET_LIMIT)
         if self.criterion == "energy" and self.max_boundary_share is not None:
-            raise ValueError("energy has no planetary boundary: give 'max' (e.g. '0.5 Wh')")
+            raise Refusal("budget.energy_boundary")
         return self
 
 
@@ -1004,10 +1014,10 @@ class Questionnaire(StrictModel):
     @classmethod
     def period_plausible(cls, value: float) -> float:
         if not units.SECONDS_PER_DAY <= value <= 100 * units.SECONDS_PER_YEAR:
-            raise ValueError("the period must be between 1 day and 100 years")
+            raise Refusal("error.period")
         return value
 
-    def impossible_usage(self) -> list[tuple[tuple[str, ...], str]]:
+    def impossible_usage(self) -> list[tuple[tuple[str, ...], Message]]:
         """Usage no user can have, as (path, message): checked on the visits over the period.
 
         A rate is bounded as a count over the period ('1000000 / s' is 3.2e13 visits a year),
@@ -1016,42 +1026,42 @@ class Questionnaire(StrictModel):
         u = self.usage
         visits = u.visits_per_user.over(self.period)
         path = ("usage", "visits_per_user")
+        rate = Quantity(str(u.visits_per_user))
         if visits > ABSURD["visits"]:
-            message = (
-                f"usage.visits_per_user: {u.visits_per_user} makes {visits:.3g} visits per user "
-                f"over the period; at most {ABSURD['visits']:g}"
+            refusal = message(
+                "error.visits_absurd", rate=rate, visits=visits, most=ABSURD["visits"]
             )
-            return [(path, message)]
+            return [(path, _at(path, refusal))]
         days = self.period / units.SECONDS_PER_DAY
         hours = visits * u.visit_duration / units.SECONDS_PER_HOUR / days
         if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
-            duration = units.format_duration(u.visit_duration)
-            message = (
-                f"usage.visits_per_user: {u.visits_per_user} visits of {duration} each are "
-                f"{hours:.3g} h of use per user per day; a day has 24 h"
-            )
-            return [(path, message)]
+            duration = Quantity(units.format_duration(u.visit_duration))
+            refusal = message("error.over_24h", rate=rate, duration=duration, hours=hours)
+            return [(path, _at(path, refusal))]
         return []
 
-    def impossible_video(self) -> list[tuple[tuple[str, ...], str]]:
+    def impossible_video(self) -> list[tuple[tuple[str, ...], Message]]:
         """Video watched is part of the visits' time: never more than it."""
         v, u = self.video, self.usage
         if v is None:
             return []
         if v.watched_per_visit is not None and v.watched_per_visit > u.visit_duration * (1 + 1e-9):
-            watched = units.format_duration(v.watched_per_visit)
-            message = (
-                f"video.watched_per_visit: {watched} is longer than a visit "
-                f"({units.format_duration(u.visit_duration)}); video time is part of the visit"
+            path = ("video", "watched_per_visit")
+            refusal = message(
+                "error.watched_per_visit",
+                watched=Quantity(units.format_duration(v.watched_per_visit)),
+                visit=Quantity(units.format_duration(u.visit_duration)),
             )
-            return [(("video", "watched_per_visit"), message)]
+            return [(path, _at(path, refusal))]
         visit_time = u.visits_per_user.over(self.period) * u.visit_duration
         if v.watched_per_user is not None and v.watched_per_user > visit_time * (1 + 1e-9):
-            message = (
-                f"video.watched_per_user: {units.format_duration(v.watched_per_user)} is more "
-                f"than a user's visits last ({units.format_duration(visit_time)})"
+            path = ("video", "watched_per_user")
+            refusal = message(
+                "error.watched_per_user",
+                watched=Quantity(units.format_duration(v.watched_per_user)),
+                visits=Quantity(units.format_duration(visit_time)),
             )
-            return [(("video", "watched_per_user"), message)]
+            return [(path, _at(path, refusal))]
         return []
 
     @property
@@ -1092,33 +1102,74 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
     return _MODELS_BY_KEY.get(named[-1], Questionnaire) if named else Questionnaire
 
 
-def _message(error: dict[str, Any], model: type[BaseModel]) -> str:
+def _at(path: tuple[Any, ...], reason: Message) -> Message:
+    """'usage.users: reason': a refusal under the dotted path of what it refuses."""
+    return message("error.at", path=dotted(path), reason=reason) if path else reason
+
+
+def _message(error: dict[str, Any], model: type[BaseModel]) -> Message:
     loc = error["loc"]
     key = loc[-1] if loc else None
-    parent = f"{dotted(loc[:-1])}: " if len(loc) > 1 else ""
     if error["type"] == "extra_forbidden":
         close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"{parent}unknown key '{key}'{hint}"
+        hint = message("error.did_you_mean", name=close[0]) if close else ""
+        return _at(loc[:-1], message("error.unknown_key", key=str(key), suggestion=hint))
     if error["type"] == "missing":
-        return f"{parent}missing required key '{key}'"
-    text = error_text(error)
-    return f"{dotted(loc)}: {text}" if loc else text
+        return _at(loc[:-1], message("error.missing_key", key=str(key)))
+    return _at(loc, error_text(error))
 
 
-def error_text(error: Any) -> str:
-    """A pydantic error in a questionnaire author's words (without the path).
+#: Pydantic's error types a questionnaire can meet, by the catalogue key that words them
+#: for a YAML author ("Input should be a valid dictionary or instance of Usage" speaks Python).
+_PYDANTIC_KEYS = {
+    "string_type": "pydantic.string_type",
+    "model_type": "pydantic.mapping_type",
+    "model_attributes_type": "pydantic.mapping_type",
+    "dict_type": "pydantic.mapping_type",
+    "list_type": "pydantic.list_type",
+    "bool_type": "pydantic.bool_type",
+    "bool_parsing": "pydantic.bool_type",
+    "float_type": "pydantic.number_type",
+    "float_parsing": "pydantic.number_type",
+    "int_type": "pydantic.number_type",
+    "int_parsing": "pydantic.number_type",
+    "finite_number": "pydantic.number_type",
+    "string_pattern_mismatch": "pydantic.string_pattern_mismatch",
+    "string_too_long": "pydantic.string_too_long",
+    "too_short": "pydantic.too_short",
+    "too_long": "pydantic.too_long",
+}
+#: A refused value quoted in a message is cut here: a whole section given where a number
+#: was expected would fill the screen.
+_QUOTED_CHARS = 60
+
+
+def _quoted(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _QUOTED_CHARS else text[: _QUOTED_CHARS - 1] + "…"
+
+
+def error_text(error: Any) -> Message:
+    """A pydantic error in a questionnaire author's words (without the path), as a catalogue
+    message keyed by pydantic's error type with its context.
 
     Pydantic's "Input should be 'visit', 'user' or 'total'" and "Input should be a valid
     string" speak Python; the author wrote YAML.
     """
-    kind, value = error["type"], error.get("input")
+    kind, value, ctx = error["type"], error.get("input"), error.get("ctx") or {}
+    if kind == "value_error" and isinstance(ctx.get("error"), Refusal):
+        return ctx["error"].message
     if kind in ("literal_error", "enum"):
-        choices = ", ".join(re.findall(r"'([^']*)'", str(error["ctx"]["expected"])))
-        return f"'{value}' is not allowed: write one of {choices}"
-    if kind == "string_type":
-        return f"must be text, got {value!r} (put it in quotes if it is meant as text)"
-    return str(error["msg"]).removeprefix("Value error, ")
+        choices = ", ".join(re.findall(r"'([^']*)'", str(ctx["expected"])))
+        return message("pydantic.literal_error", value=str(value), choices=choices)
+    if kind == "string_too_short":
+        if ctx.get("min_length") == 1:
+            return message("pydantic.string_empty")
+        return message("pydantic.string_too_short", min_length=ctx.get("min_length"))
+    if kind in _PYDANTIC_KEYS:
+        arguments = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
+        return message(_PYDANTIC_KEYS[kind], value=_quoted(value), **arguments)
+    return message("pydantic.other", text=str(error["msg"]).removeprefix("Value error, "))
 
 
 def validate(
@@ -1130,9 +1181,7 @@ def validate(
     a count need not be whole.
     """
     if not isinstance(document.data, dict):
-        raise InputError(
-            [document.problem((), "a questionnaire is a mapping of keys (name, usage…)")]
-        )
+        raise InputError([document.problem((), message("error.not_a_mapping"))])
     try:
         validated = model.model_validate(document.data, context={RANGE_CENTRES: range_centres})
     except ValidationError as error:
@@ -1145,7 +1194,7 @@ def validate(
     if isinstance(validated, Questionnaire) and (
         impossible := validated.impossible_usage() or validated.impossible_video()
     ):
-        raise InputError([document.problem(path, message) for path, message in impossible])
+        raise InputError([document.problem(path, refusal) for path, refusal in impossible])
     return validated
 
 

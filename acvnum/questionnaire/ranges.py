@@ -24,7 +24,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from acvnum.errors import InputError
+from acvnum.errors import InputError, message
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire, validate
 from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
@@ -121,9 +121,7 @@ def _find(data: Any) -> list[tuple[Path_, re.Match[str]]]:
 def _ellipses(document: Document) -> list:
     """Problems for ranges written with three dots or an ellipsis ('2 MB...4 MB')."""
     return [
-        document.problem(
-            path, f"{dotted(path)}: write a range with two dots, e.g. '2 MB..4 MB', not {text!r}"
-        )
+        document.problem(path, message("range.ellipsis", path=dotted(path), text=repr(text)))
         for path, text in _quantity_texts(document.data)
         if _ELLIPSIS.search(text)
     ]
@@ -171,7 +169,7 @@ def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Question
         except InputError as error:
             problems += error.problems
     if problems:
-        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column, p.message)))
+        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column, str(p.message))))
     return ends[0], ends[1]
 
 
@@ -194,9 +192,7 @@ def validate_ranges(document: Document) -> Bounds:
         allowed = ", ".join(dotted(p).replace(".*", "[]") for p in RANGEABLE)
         raise InputError(
             [
-                document.problem(
-                    p, f"{dotted(p)} cannot be a range; ranges are accepted for {allowed}"
-                )
+                document.problem(p, message("range.misplaced", path=dotted(p), allowed=allowed))
                 for p in misplaced
             ]
         )
@@ -209,9 +205,7 @@ def validate_ranges(document: Document) -> Bounds:
     for path, _ in found:
         lo, hi = _number(low, path), _number(high, path)
         if lo > hi:
-            problems.append(
-                document.problem(path, f"{dotted(path)}: the low end exceeds the high end")
-            )
+            problems.append(document.problem(path, message("range.inverted", path=dotted(path))))
         unit = RANGEABLE[pattern(path)][1]
         central = central_value(lo, hi)
         set_in(data, path, central if unit == FREQUENCY else f"{central!r} {unit}".strip())

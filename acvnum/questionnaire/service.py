@@ -10,7 +10,7 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Problem, message
 from acvnum.files import folder_entries, is_folder
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.ranges import Bounds, validate_ranges
@@ -44,7 +44,9 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
     return [
         service.document.problem(
             path,
-            f"{'.'.join(path)}: unknown country or region '{code}'; known: {', '.join(known)}",
+            message(
+                "load.unknown_region", path=".".join(path), code=code, known=", ".join(known)
+            ),
         )
         for path, code in places
         if code is not None and code not in known
@@ -64,13 +66,20 @@ def _check_instances(service: Service, table: FactorTable) -> list[Problem]:
             if fid.startswith(f"cloud.{server.provider}.") and fid.endswith(".vcpu")
         ]
         close = difflib.get_close_matches(server.instance.lower(), known, n=1, cutoff=0.5)
-        hint = f"; did you mean '{close[0]}'?" if close else f" (known: {', '.join(known)})"
-        path = ("hosting", "servers", i, "instance")
-        message = (
-            f"hosting.servers[{i}].instance: unknown {server.provider} instance "
-            f"'{server.instance}'{hint}"
+        hint = (
+            message("error.did_you_mean", name=close[0])
+            if close
+            else message("load.known", known=", ".join(known))
         )
-        problems.append(service.document.problem(path, message))
+        path = ("hosting", "servers", i, "instance")
+        refusal = message(
+            "load.unknown_instance",
+            index=i,
+            provider=server.provider,
+            instance=server.instance,
+            suggestion=hint,
+        )
+        problems.append(service.document.problem(path, refusal))
     return problems
 
 
@@ -118,8 +127,8 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
         entries = folder_entries(path)
         inside = sorted(p for p in entries if p.suffix in (".yaml", ".yml") and p.is_file())
         if not inside:
-            message = "is a directory with no questionnaire (*.yaml) in it"
-            raise InputError([Problem(str(path), 1, 1, message)])
+            empty = message("load.empty_directory")
+            raise InputError([Problem(str(path), 1, 1, empty)])
         expanded += inside
     return _first_of_each(expanded)
 

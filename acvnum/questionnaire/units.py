@@ -1,7 +1,9 @@
 """Quantities with units: parse a questionnaire string into a number in a base unit.
 
 Base units: bytes, seconds, watts, kilograms, kilowatt-hours, fractions (0-1).
-Every parser raises `UnitError` with a message fit to show a user as is.
+Every parser raises `UnitError` with a catalogued message (acvnum.errors.Message) that the
+command shows in the run's language; what a field takes (a count, a ratio, a size) is said
+by the hint the field's type passes in.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from acvnum.errors import Message, Refusal, message
+
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
 DAYS_PER_YEAR = 365.25
@@ -22,7 +26,7 @@ BYTES_PER_GB = 1e9
 BYTES_PER_TB = 1e12
 
 
-class UnitError(ValueError):
+class UnitError(Refusal):
     """A quantity that cannot be read: wrong unit, missing unit, not a finite number."""
 
 
@@ -34,8 +38,11 @@ class Dimension:
     base: str
     units: dict[str, float]
     case_sensitive: bool = False
-    noun: str = ""  # "a data size": what a field of this dimension takes, for messages
-    example: str = ""  # "2.5 MB"
+
+    @property
+    def hint(self) -> Message:
+        """What a field of this dimension takes: 'a number and a unit, e.g. '2.5 MB''."""
+        return message(f"hint.{self.name}")
 
     def knows(self, unit: str) -> bool:
         """Whether `unit` is one of this dimension's units (with its case rule)."""
@@ -50,7 +57,11 @@ class Dimension:
             return table[key]
         raise UnitError(self._unknown(unit))
 
-    def _unknown(self, unit: str) -> str:
+    @property
+    def _unit_words(self) -> Message:
+        return message(f"dimension.{self.name}.unit")
+
+    def _unknown(self, unit: str) -> Message:
         """Why `unit` is refused: a case slip, a unit of another dimension, or a typo.
 
         Checked in that order because a close spelling from this dimension ('g' -> 'GWh',
@@ -58,21 +69,32 @@ class Dimension:
         """
         lowered = {name.lower(): name for name in self.units}
         if unit.lower() in lowered:
-            return f"unknown {self.name} unit '{unit}'; did you mean '{lowered[unit.lower()]}'?"
+            close = message("error.did_you_mean", name=lowered[unit.lower()])
+            return message(
+                "quantity.unknown_unit", what=self._unit_words, unit=unit, suggestion=close
+            )
         others = [d for d in DIMENSIONS if d is not self]
         # Exact spelling first: 'W' is a power before it is a week ('w').
         other = next((d for d in others if unit in d.units), None) or next(
             (d for d in others if d.knows(unit)), None
         )
         if other is not None:
-            return (
-                f"'{unit}' is a unit of {other.name}; this field takes {self.noun} "
-                f"such as {self.example}"
+            return message(
+                "quantity.other_dimension",
+                unit=unit,
+                other=message(f"dimension.{other.name}.of"),
+                noun=message(f"noun.{self.name}"),
             )
         close = difflib.get_close_matches(unit.lower(), list(lowered), n=1, cutoff=0.5)
-        suggestion = f"; did you mean '{lowered[close[0]]}'?" if close else ""
+        suggestion = message("error.did_you_mean", name=lowered[close[0]]) if close else ""
         known = ", ".join(sorted(self.units, key=str.lower)[:12])
-        return f"unknown {self.name} unit '{unit}'{suggestion} (known: {known}…)"
+        return message(
+            "quantity.unknown_unit_known",
+            what=self._unit_words,
+            unit=unit,
+            suggestion=suggestion,
+            known=known,
+        )
 
 
 _DECIMAL = {"": 1.0, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12, "P": 1e15}
@@ -91,8 +113,6 @@ DATA = Dimension(
         "Ko": 1e3,
     },
     case_sensitive=True,
-    noun="a data size",
-    example="2.5 MB",
 )
 
 _TIME_WORDS = {
@@ -118,24 +138,18 @@ TIME = Dimension(
     "duration",
     "s",
     {w: f for f, words in _TIME_WORDS.items() for w in words},
-    noun="a duration",
-    example="5 min",
 )
 POWER = Dimension(
     "power",
     "W",
     {"mW": 1e-3, "W": 1.0, "kW": 1e3, "MW": 1e6},
     case_sensitive=True,
-    noun="a power",
-    example="250 W",
 )
 MASS = Dimension(
     "mass",
     "kg",
     {"mg": 1e-6, "g": 1e-3, "kg": 1.0, "t": 1e3},
     case_sensitive=True,
-    noun="a mass",
-    example="2 g",
 )
 ENERGY = Dimension(
     "energy",
@@ -150,11 +164,13 @@ ENERGY = Dimension(
         "MJ": 1 / 3.6,
     },
     case_sensitive=True,
-    noun="an energy",
-    example="0.5 Wh",
 )
 #: Every dimension, to tell a user that a refused unit belongs to another one.
 DIMENSIONS = (DATA, TIME, POWER, MASS, ENERGY)
+#: What the fields that are not plain numbers take, for the message of an unreadable value.
+DATA_HINT = DATA.hint
+FRACTION_HINT = message("hint.fraction")
+FREQUENCY_HINT = message("hint.frequency")
 
 NUMBER = r"[-+]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 #: Matched against stripped text: no trailing `\s*` after a lazy unit, which made the time
@@ -170,27 +186,23 @@ _RADIX = re.compile(r"^\s*[-+]?0[xXoObB][0-9a-fA-F_]+\s*$")
 
 def _finite(number: float, text: object) -> float:
     if not math.isfinite(number):
-        raise UnitError(f"{text!r} is not a finite number")
+        raise UnitError("number.not_finite", text=repr(text))
     return number
 
 
 def _refuse_number_forms(text: str) -> None:
     """Refuse '1:30' and '0x10' with how to write them, instead of 'unknown unit :30'."""
     if _CLOCK.match(text):
-        raise UnitError(
-            f"{text!r} is ambiguous (hours:minutes or minutes:seconds?): write the unit, "
-            "e.g. '90 s' or '1.5 min'"
-        )
+        raise UnitError("number.clock", text=repr(text))
     if _RADIX.match(text):
-        raise UnitError(f"{text!r} is not a decimal number: write it in decimal, e.g. 16")
+        raise UnitError("number.radix", text=repr(text))
 
 
 def check_length(text: str) -> None:
     """Refuse a quantity text longer than MAX_QUANTITY_CHARS, quoting only its start."""
     if len(text) > MAX_QUANTITY_CHARS:
         raise UnitError(
-            f"{text[:20]!r}... is {len(text)} characters long: a quantity takes at most "
-            f"{MAX_QUANTITY_CHARS}"
+            "quantity.too_long", start=repr(text[:20]), length=len(text), limit=MAX_QUANTITY_CHARS
         )
 
 
@@ -224,21 +236,21 @@ def as_written(text: str, comma: bool | None = None) -> str:
     return text
 
 
-def split_quantity(text: str) -> tuple[float, str | None]:
-    """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None); '50 000' and, in French, '2,5 Mo' too."""
+#: What a field of no known dimension takes, for a message: 'a number such as 2'.
+NUMBER_HINT = message("hint.number", example=2)
+
+
+def split_quantity(text: str, hint: Message = DATA_HINT) -> tuple[float, str | None]:
+    """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None); '50 000' and, in French, '2,5 Mo' too.
+    `hint` says what the field takes when the text cannot be read at all."""
     check_length(text)
     _refuse_number_forms(text)
     written = as_written(text)
     if _COMMA.search(written):
-        raise UnitError(
-            f"{text!r} has a comma between digits: write a decimal point (2.5) and no "
-            "thousands comma (2500); with --lang fr a comma is read as a decimal point"
-        )
+        raise UnitError("quantity.comma", text=repr(text))
     match = _QUANTITY.fullmatch(written.strip())
     if not match:
-        raise UnitError(
-            f"cannot read {text!r} as a quantity: write a number and a unit, e.g. '2.5 MB'"
-        )
+        raise UnitError("quantity.unreadable", text=repr(text), hint=hint)
     number = _finite(float(match["number"].replace("_", "")), text)
     return number, match["unit"]
 
@@ -246,10 +258,10 @@ def split_quantity(text: str) -> tuple[float, str | None]:
 def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
     """A quantity in the dimension's base unit; a plain number is read in `plain_unit`."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError(f"expected a {dimension.name} such as '2 {plain_unit}', got {value!r}")
+        raise UnitError("quantity.type", noun=message(f"noun.{dimension.name}"), value=repr(value))
     if isinstance(value, int | float):
         return _finite(float(value), value) * dimension.factor(plain_unit)
-    number, unit = split_quantity(value)
+    number, unit = split_quantity(value, dimension.hint)
     return number * dimension.factor(unit if unit is not None else plain_unit)
 
 
@@ -260,7 +272,7 @@ def parse_carbon_intensity(value: object) -> float:
     """A grid's carbon intensity in kg CO2e/kWh: '20 g/kWh', '20 g CO2e/kWh', '0.02 kg/kWh';
     a plain number is read in g CO2e/kWh, as contracts and grid operators write it."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError(f"expected a carbon intensity such as '20 g/kWh', got {value!r}")
+        raise UnitError("carbon.type", value=repr(value))
     if isinstance(value, int | float):
         return _finite(float(value), value) * MASS.factor("g")
     check_length(value)
@@ -271,42 +283,42 @@ def parse_carbon_intensity(value: object) -> float:
     return parse(_CO2.sub("", mass), MASS, "g") / per
 
 
-def parse_number(value: object) -> float:
+def parse_number(value: object, hint: Message = NUMBER_HINT) -> float:
     """A plain number (24, 2.5, or the same as text); a unit, '1:30' or '0x10' is refused.
+    `hint` is what the field takes, in words ('a count such as 50000', 'a ratio such as 1.5').
 
     Without it pydantic would answer '0x10' with "unable to parse string as a number".
     """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError(f"expected a number such as 2, got {value!r}")
+        raise UnitError("number.type", hint=hint, value=repr(value))
     if isinstance(value, int | float):
         return _finite(float(value), value)
     check_length(value)
     if _CLOCK.match(value) or _RADIX.match(value):
-        raise UnitError(f"expected a plain decimal number such as 24, got {value!r}")
-    number, unit = split_quantity(value)
+        raise UnitError("number.plain_decimal", value=repr(value))
+    written = as_written(value)
+    if _QUANTITY.fullmatch(written.strip()) is None and not _COMMA.search(written):
+        raise UnitError("number.unreadable", text=repr(value), hint=hint)
+    number, unit = split_quantity(value, hint)
     if unit is not None:
-        raise UnitError(f"expected a plain number without a unit, got {value!r}")
+        raise UnitError("number.with_unit", hint=hint, value=repr(value))
     return number
 
 
 def parse_fraction(value: object) -> float:
     """'60%' or 0.6 -> 0.6. A plain number above 1 is refused: it is ambiguous."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError(
-            f"expected a percentage such as '60%' or a fraction such as 0.6, got {value!r}"
-        )
+        raise UnitError("fraction.type", value=repr(value))
     if isinstance(value, str):
-        number, unit = split_quantity(value)
+        number, unit = split_quantity(value, FRACTION_HINT)
         if unit not in (None, "%"):
-            raise UnitError(f"expected a percentage such as '60%', got {value!r}")
+            raise UnitError("fraction.unit", value=repr(value))
         fraction = number / 100 if unit == "%" else number
         plain = unit is None
     else:
         fraction, plain = _finite(float(value), value), True
     if plain and fraction > 1:
-        raise UnitError(
-            f"{value!r} is ambiguous: write '{fraction:g}%' or a fraction between 0 and 1"
-        )
+        raise UnitError("fraction.ambiguous", value=repr(value), fraction=fraction)
     return fraction
 
 
@@ -333,26 +345,26 @@ class Frequency:
 def parse_frequency(value: object) -> Frequency:
     """'2 / month' -> Frequency(2, month); 24 -> Frequency(24)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError(f"expected a count such as 24 or a rate such as '2 / month', got {value!r}")
+        raise UnitError("frequency.type", value=repr(value))
     if isinstance(value, int | float):
         return Frequency(_finite(float(value), value))
     check_length(value)
     text = value.replace(" per ", "/").replace(" par ", "/")
     if "/" not in text:
-        number, unit = split_quantity(text)
+        number, unit = split_quantity(text, FREQUENCY_HINT)
         if unit is not None:
-            raise UnitError(f"cannot read {value!r}: write a count (24) or a rate ('2 / month')")
+            raise UnitError("frequency.unit", value=repr(value))
         return Frequency(number)
     count_text, _, per_text = text.partition("/")
-    count, unit = split_quantity(count_text)
+    count, unit = split_quantity(count_text, FREQUENCY_HINT)
     if unit is not None:
-        raise UnitError(f"cannot read {value!r}: the count before '/' takes no unit")
+        raise UnitError("frequency.count_unit", value=repr(value))
     per_text = per_text.strip()
     if not per_text:
-        raise UnitError(f"cannot read {value!r}: write the time after '/', e.g. '2 / month'")
+        raise UnitError("frequency.no_time", value=repr(value))
     per = parse(per_text if per_text[:1].isdigit() else f"1 {per_text}", TIME, "s")
     if per <= 0:
-        raise UnitError(f"cannot read {value!r}: the time after '/' must be positive")
+        raise UnitError("frequency.not_positive", value=repr(value))
     return Frequency(count, per)
 
 

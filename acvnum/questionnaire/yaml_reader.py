@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Message, Problem, message
 from acvnum.files import read_text
 
 Path_ = tuple[str | int, ...]
@@ -91,9 +91,9 @@ class Document:
                 return self.marks[path[:end]]
         return (1, 1)
 
-    def problem(self, path: Path_, message: str) -> Problem:
+    def problem(self, path: Path_, text: str | Message) -> Problem:
         line, column = self.locate(path)
-        return Problem(self.file, line, column, message)
+        return Problem(self.file, line, column, text)
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -109,21 +109,18 @@ class _Builder:
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.visited = 0
 
-    def fail(self, node: yaml.Node, message: str) -> InputError:
+    def fail(self, node: yaml.Node, text: Message) -> InputError:
         line, column = _mark(node)
-        return InputError([Problem(self.file, line, column, message)])
+        return InputError([Problem(self.file, line, column, text)])
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise self.fail(
-                node,
-                f"the document expands to more than {MAX_NODES} values (an alias bomb?): refused",
-            )
+            raise self.fail(node, message("yaml.alias_bomb", limit=MAX_NODES))
         if len(path) > MAX_DEPTH:  # also stops recursive aliases (a: &x [*x])
             raise self.fail(node, _too_deep())
         if node.tag not in _PLAIN_TAGS:
-            raise self.fail(node, f"YAML tag '{node.tag}' is not allowed in a questionnaire")
+            raise self.fail(node, message("yaml.tag", tag=node.tag))
         self.marks.setdefault(path, _mark(node))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -137,10 +134,9 @@ class _Builder:
             digits = sum(char.isdigit() for char in node.value)
             if digits > MAX_DIGITS:
                 where = ".".join(str(part) for part in path if part != "<key>")
+                refusal = message("yaml.digits", digits=digits, most=MAX_DIGITS)
                 raise self.fail(
-                    node,
-                    f"{where + ': ' if where else ''}a number with {digits} digits is not "
-                    f"a plausible value (at most {MAX_DIGITS}): refused",
+                    node, message("error.at", path=where, reason=refusal) if where else refusal
                 )
         return self.loader.construct_object(node)
 
@@ -148,20 +144,20 @@ class _Builder:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise self.fail(key_node, "YAML merge keys ('<<') are not supported")
+                raise self.fail(key_node, message("yaml.merge"))
             key = self.build(key_node, (*path, "<key>"))
             if not isinstance(key, str | int | float | bool) and key is not None:
-                raise self.fail(key_node, "a key must be a plain word")
+                raise self.fail(key_node, message("yaml.key_not_word"))
             if key in result:
                 line, _ = self.marks[(*path, key)]
-                raise self.fail(key_node, f"duplicate key '{key}' (first given on line {line})")
+                raise self.fail(key_node, message("yaml.duplicate", key=str(key), line=line))
             self.marks[(*path, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
 
 
-def _too_deep() -> str:
-    return f"values nested more than {MAX_DEPTH} levels deep: a questionnaire never needs that"
+def _too_deep() -> Message:
+    return message("yaml.too_deep", depth=MAX_DEPTH)
 
 
 def _check_depth(text: str, file: str) -> None:
@@ -225,16 +221,19 @@ def parse_yaml(text: str, file: str) -> Document:
         _check_depth(text, file)
         node = loader.get_single_node()
         if node is None:
-            raise InputError([Problem(file, 1, 1, "the file is empty")])
+            raise InputError([Problem(file, 1, 1, message("yaml.empty"))])
         builder = _Builder(file, loader)
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        raise InputError([Problem(file, line, column, f"malformed YAML: {message}")]) from None
+        # PyYAML's own words ('found unexpected end of stream') have no translation: quoted.
+        said = " ".join(str(part) for part in (error.context, error.problem) if part)
+        malformed = message("yaml.malformed", detail=said)
+        raise InputError([Problem(file, line, column, malformed)]) from None
     except yaml.YAMLError as error:
-        raise InputError([Problem(file, 1, 1, f"malformed YAML: {error}")]) from None
+        malformed = message("yaml.malformed", detail=str(error))
+        raise InputError([Problem(file, 1, 1, malformed)]) from None
     except RecursionError:  # pure-Python PyYAML (no libyaml) recurses while composing
         raise InputError([Problem(file, 1, 1, _too_deep())]) from None
     finally:

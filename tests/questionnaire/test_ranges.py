@@ -46,7 +46,7 @@ def test_bad_ranges_are_located(old, new, message):
     with pytest.raises(InputError) as error:
         bounds(MINIMAL.replace(old, new))
     (problem,) = error.value.problems
-    assert message in problem.message
+    assert message in str(problem.message)
     assert (problem.file, problem.line) == ("service.yaml", MINIMAL.split(old)[0].count("\n") + 1)
 
 
@@ -74,7 +74,7 @@ def test_three_dots_are_a_syntax_error_not_a_low_end_of_0_4(written):
     with pytest.raises(InputError) as error:
         bounds(MINIMAL.replace("10 MB", written))
     (problem,) = error.value.problems
-    assert problem.message == (
+    assert str(problem.message) == (
         f"usage.data_per_visit: write a range with two dots, e.g. '2 MB..4 MB', not {written!r}"
     )
 

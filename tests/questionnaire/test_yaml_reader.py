@@ -137,7 +137,7 @@ def test_an_integer_too_long_for_python_is_refused_with_its_place():
         parse_yaml(text, "f.yaml")
     (problem,) = caught.value.problems
     assert (problem.line, problem.column) == (2, 10)
-    assert problem.message.startswith("usage.users: a number with 5000 digits")
+    assert str(problem.message).startswith("usage.users: a number with 5000 digits")
 
 
 def test_a_long_float_is_left_to_the_finite_check():
