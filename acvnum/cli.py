@@ -201,6 +201,9 @@ def tune_gc() -> None:
 
 
 def run() -> None:
+    from acvnum.commands.common import speak  # with the commands: after the fast paths
+
+    speak(None)  # a run in the same process as another (the tests') starts from the locale
     app = register(commands_for(sys.argv[1:]))
     tune_gc()
     app()

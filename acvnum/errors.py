@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import IntEnum
 
+from acvnum.words import Words, catalogue
+
 
 class ExitCode(IntEnum):
     """The process exit codes, named once: CI pipelines depend on them."""
@@ -29,10 +31,11 @@ class Message:
     args: tuple[tuple[str, object], ...] = ()
 
     def render(self, lang: str = "en") -> str:
-        # Imported here: acvnum.i18n imports the questionnaire's units, which import this.
-        from acvnum.i18n import render
-
-        return render(self, lang)
+        """The message in `lang`: its template from the catalogue, its arguments rendered
+        in the same language (numbers in its convention, by the template's own spec)."""
+        arguments = {name: _argument(value, lang) for name, value in self.args}
+        template = catalogue(lang)[self.key]
+        return template.format(**arguments) if arguments else template
 
     def __str__(self) -> str:
         return self.render("en")
@@ -57,6 +60,34 @@ class Quantity:
 
     def __str__(self) -> str:
         return self.text
+
+
+def _argument(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, tuple):
+        return ", ".join(str(_argument(item, lang)) for item in value)
+    if isinstance(value, Quantity):
+        return Words(lang).quantity(value.text)
+    if lang == "fr" and isinstance(value, int | float) and not isinstance(value, bool):
+        return _FrenchNumber(value)
+    return value
+
+
+class _FrenchNumber:
+    """A number a French template formats with its English spec ('{total:.1%}'): the same
+    digits, a decimal comma, a narrow no-break space for thousands and before '%'."""
+
+    def __init__(self, value: float):
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return text.replace("%", "\u202f%")
+
+    def __str__(self) -> str:
+        return format(self, "")
 
 
 class Refusal(ValueError):

@@ -16,7 +16,7 @@ import re
 import stat
 from pathlib import Path
 
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Message, Problem, message
 
 #: No questionnaire, factor table or result file we read needs more.
 MAX_BYTES = 1_000_000
@@ -28,26 +28,38 @@ MAX_JSON_DEPTH = 50
 MAX_JSON_DIGITS = 30
 _CHUNK = 65_536
 
-#: What a file that is not regular is, for the message that refuses it.
+#: What a file that is not regular is, for the message that refuses it (catalogue keys).
 _KINDS = (
-    (stat.S_ISDIR, "is a directory"),
-    (stat.S_ISFIFO, "is a named pipe (FIFO)"),
-    (stat.S_ISCHR, "is a character device"),
-    (stat.S_ISBLK, "is a block device"),
-    (stat.S_ISSOCK, "is a socket"),
+    (stat.S_ISDIR, "file.kind.directory"),
+    (stat.S_ISFIFO, "file.kind.fifo"),
+    (stat.S_ISCHR, "file.kind.character_device"),
+    (stat.S_ISBLK, "file.kind.block_device"),
+    (stat.S_ISSOCK, "file.kind.socket"),
 )
 
-#: The OS refusals a user can cause, said in their words.
+#: The OS refusals a user can cause, said in their words (catalogue keys).
 _REASONS = {
-    errno.ENOENT: "file not found",
-    errno.ELOOP: "cannot read: too many levels of symbolic links (a link loop?)",
-    errno.ENAMETOOLONG: "cannot read: the file name is too long",
-    errno.EACCES: "cannot read: permission denied",
+    errno.ENOENT: "file.not_found",
+    errno.ELOOP: "file.link_loop",
+    errno.ENAMETOOLONG: "file.name_too_long",
+    errno.EACCES: "file.permission_denied",
+}
+#: What the caller expected, in the catalogue's words ('is a directory, not a YAML file').
+_EXPECTED = {
+    "a YAML file": "file.expected.yaml",
+    "a result JSON": "file.expected.result_json",
+    "a factor table (CSV)": "file.expected.factor_table",
 }
 
 
-def _refusal(name: str, message: str) -> InputError:
-    return InputError([Problem(name, 1, 1, message)])
+def _refusal(name: str, text: Message) -> InputError:
+    return InputError([Problem(name, 1, 1, text)])
+
+
+def _cannot_read(error: OSError) -> Message:
+    """An OS refusal: in the user's words when we know it, else the system's own."""
+    key = _REASONS.get(error.errno or 0)
+    return message(key) if key else message("file.cannot_read", reason=error.strerror or str(error))
 
 
 def _open(path: Path, what: str) -> int:
@@ -57,13 +69,13 @@ def _open(path: Path, what: str) -> int:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as error:
-        reason = _REASONS.get(error.errno or 0, f"cannot read: {error.strerror or error}")
-        raise _refusal(name, reason) from None
+        raise _refusal(name, _cannot_read(error)) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        kind = next((k for test, k in _KINDS if test(mode)), "is not a regular file")
-        raise _refusal(name, f"{kind}, not {what}")
+        kind = next((k for test, k in _KINDS if test(mode)), "file.kind.other")
+        expected = message(_EXPECTED[what]) if what in _EXPECTED else what
+        raise _refusal(name, message("file.not_regular", kind=message(kind), expected=expected))
     return fd
 
 
@@ -74,12 +86,12 @@ def _read_at_most(fd: int, name: str) -> bytes:
         try:
             chunk = os.read(fd, min(_CHUNK, MAX_BYTES + 1 - size))
         except OSError as error:
-            raise _refusal(name, f"cannot read: {error.strerror or error}") from None
+            raise _refusal(name, _cannot_read(error)) from None
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
         size += len(chunk)
-    raise _refusal(name, f"file larger than {MAX_BYTES} bytes: refused")
+    raise _refusal(name, message("file.too_large", limit=MAX_BYTES))
 
 
 def read_bytes(path: Path, what: str = "a YAML file") -> bytes:
@@ -107,12 +119,12 @@ def decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as error:
         line, column = position(data, error.start)
         byte = data[error.start : error.start + 1].hex()
-        message = f"not UTF-8 text: byte 0x{byte} ({error.reason})"
-        raise InputError([Problem(name, line, column, message)]) from None
+        refusal = message("file.not_utf8", byte=byte, reason=error.reason)
+        raise InputError([Problem(name, line, column, refusal)]) from None
     nul = data.find(b"\x00")
     if nul >= 0:
         line, column = position(data, nul)
-        raise InputError([Problem(name, line, column, "NUL byte: this is not a text file")])
+        raise InputError([Problem(name, line, column, message("file.nul_byte"))])
     return text.removeprefix("\ufeff")
 
 
@@ -137,11 +149,11 @@ def folder_entries(path: Path) -> list[Path]:
         with os.scandir(path) as scan:
             for entry in scan:
                 if len(entries) == MAX_FOLDER_ENTRIES:
-                    message = f"folder with more than {MAX_FOLDER_ENTRIES} entries: refused"
-                    raise _refusal(str(path), message)
+                    crowded = message("file.crowded_folder", limit=MAX_FOLDER_ENTRIES)
+                    raise _refusal(str(path), crowded)
                 entries.append(path / entry.name)
     except OSError as error:
-        raise _refusal(str(path), f"cannot read: {error.strerror or error}") from None
+        raise _refusal(str(path), _cannot_read(error)) from None
     return entries
 
 

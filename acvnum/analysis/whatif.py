@@ -107,7 +107,7 @@ def parse_assignment(text: str) -> Assignment:
     except (modelpath.PathError, WhatIfError) as error:
         raise WhatIfError(f"--what-if {shorten(text)}: {error}") from None
     except InputError as error:
-        reason = error.problems[0].message
+        reason = str(error.problems[0].message)
         raise WhatIfError(f"--what-if {shorten(text)}: cannot read the value: {reason}") from None
     except yaml.YAMLError:
         raise WhatIfError(
@@ -140,7 +140,7 @@ def changed_service(service: Service, assignments: list[Assignment], table: Fact
         raise WhatIfError(f"{service.file}: {error}") from None
     except InputError as error:
         typed = " ".join(f"--what-if {a.text}" for a in assignments)
-        messages = "; ".join(p.message for p in error.problems)
+        messages = "; ".join(str(p.message) for p in error.problems)
         raise WhatIfError(f"{service.file}: with {typed}: {messages}") from None
 
 

@@ -21,6 +21,7 @@ from acvnum.commands.common import (
     fail,
     input_errors,
     language,
+    speak,
     write_output,
 )
 from acvnum.commands.sampling import (
@@ -221,6 +222,7 @@ def check(
     extra, limit = _options(budget or [], tolerance)
     sampling = (confidence_statistic(confidence), samples, seed)
     code = language(lang)
+    speak(code)
     with decimal_comma(code == "fr"), input_errors(code), sampling_errors():
         run = _run(files, extra, baseline, limit, factors, sampling, pass_without_budgets)
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, BinaryIO
@@ -34,6 +35,21 @@ LANG_HELP = "(default: the locale's, from LC_ALL, LC_MESSAGES or LANG; else en)"
 LangOption = Annotated[
     Lang | None, typer.Option("--lang", help=f"Language of the report: en or fr {LANG_HELP}.")
 ]
+
+
+#: The run's language once its command has chosen it (`speak`): the messages made far from
+#: the command's options ('cannot write PATH') are shown in it.
+_SPOKEN: ContextVar[str | None] = ContextVar("spoken", default=None)
+
+
+def speak(lang: str | None) -> None:
+    """Make `lang` the language of the run's messages (None: the locale's again)."""
+    _SPOKEN.set(lang)
+
+
+def spoken() -> str:
+    """The run's language: the command's choice (`speak`), else the locale's."""
+    return _SPOKEN.get() or language(None)
 
 
 def language(chosen: Lang | None, environ: dict[str, str] | None = None) -> str:
@@ -62,7 +78,7 @@ MAX_SHOWN_PROBLEMS = 50
 def print_problems(problems: list[Problem], lang: str | None = None) -> None:
     """One line per problem on stderr, file:line:column first, like a compiler, in the run's
     language (`lang`, else the locale's); past MAX_SHOWN_PROBLEMS, how many more there are."""
-    lang = lang or language(None)
+    lang = lang or spoken()
     count = len(problems)
     for problem in problems[:MAX_SHOWN_PROBLEMS]:
         sys.stderr.write(f"{terminal(problem.render(lang))}\n")
@@ -87,13 +103,14 @@ def input_errors(lang: str | None = None) -> Iterator[None]:
 def fail(text: str | Message, lang: str | None = None) -> typer.Exit:
     """A usage problem that has no file position: message on stderr (a catalogued one in
     `lang`, else the locale's language), exit 2."""
-    sys.stderr.write(f"acvnum: {terminal(shown(text, lang or language(None)))}\n")
+    sys.stderr.write(f"acvnum: {terminal(shown(text, lang or spoken()))}\n")
     return typer.Exit(ExitCode.BAD_INPUT)
 
 
-def cannot_write(path: Path, reason: str) -> typer.Exit:
-    """The one message for an output that cannot be written: exit 2, never a traceback."""
-    return fail(f"cannot write {path}: {reason}")
+def cannot_write(path: Path, reason: str | Message) -> typer.Exit:
+    """The one message for an output that cannot be written: exit 2, never a traceback.
+    `reason`: catalogued, or the system's own words (an OSError's)."""
+    return fail(message("output.cannot_write", path=str(path), reason=reason))
 
 
 def _reason(error: OSError) -> str:
@@ -104,12 +121,12 @@ def check_writable(path: Path) -> None:
     """Refuse early what no write can succeed on: a directory, or a parent that is missing or
     a file (`base.yaml/x.json`), so a report or an interview is not done for nothing."""
     if path.is_dir():
-        raise cannot_write(path, "it is a directory")
+        raise cannot_write(path, message("output.is_directory"))
     parent = path.parent
     if not parent.exists():
-        raise cannot_write(path, f"{parent} does not exist")
+        raise cannot_write(path, message("output.no_parent", parent=str(parent)))
     if not parent.is_dir():
-        raise cannot_write(path, f"{parent} is not a directory")
+        raise cannot_write(path, message("output.parent_not_directory", parent=str(parent)))
 
 
 def write_file(path: Path, text: str, shown: Path | None = None) -> None:
@@ -219,7 +236,7 @@ def _refuse_to_overwrite(output: Path, force: bool) -> None:
     except OSError as error:  # a name too long, a link loop
         raise cannot_write(output, _reason(error)) from None
     if exists and not force:
-        raise fail(f"{output} exists; add --force to overwrite it")
+        raise fail(message("output.exists", path=str(output)))
 
 
 def write_chunks(chunks: Iterable[str], output: Path | None, force: bool) -> None:

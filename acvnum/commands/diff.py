@@ -21,6 +21,7 @@ from acvnum.commands.common import (
     color_wanted,
     input_errors,
     language,
+    speak,
     write_output,
 )
 from acvnum.questionnaire.units import decimal_comma
@@ -120,6 +121,7 @@ def diff(
 ) -> None:
     """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
     code = language(lang)
+    speak(code)
     with decimal_comma(code == "fr"), input_errors(code):
         first, second = snapshots([a, b], factors)
     _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)

@@ -16,6 +16,7 @@ from acvnum.commands.common import (
     color_wanted,
     input_errors,
     language,
+    speak,
     write_chunks,
     write_output,
 )
@@ -128,6 +129,7 @@ def estimate(
     from acvnum.assessment import Settings, assess, batches
 
     code = language(lang)
+    speak(code)
     with decimal_comma(code == "fr"), input_errors(code), sampling_errors(), what_if_errors():
         settings = Settings(
             factors_file=str(factors) if factors else None,

@@ -21,8 +21,10 @@ from acvnum.commands.common import (
     input_errors,
     language,
     replace_file,
+    speak,
     write_file,
 )
+from acvnum.errors import message
 from acvnum.questionnaire.units import as_written
 
 if TYPE_CHECKING:
@@ -138,9 +140,10 @@ def init(
     from acvnum.reference.factors import load_factors
 
     code = language(lang)
+    speak(code)
     t = Translator(code)
     if path.is_dir():  # before any question: no answer could be written there
-        raise cannot_write(path, "it is a directory")
+        raise cannot_write(path, message("output.is_directory"))
     if path.exists() and not force:
         raise fail(t("init.exists", path=path))
     if not path.parent.is_dir():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from acvnum.commands.common import FactorsOption, LangOption, input_errors, language
+from acvnum.commands.common import FactorsOption, LangOption, input_errors, language, speak
 from acvnum.escaping import terminal
 from acvnum.questionnaire.units import decimal_comma
 
@@ -22,6 +22,7 @@ def validate(files: Files, factors: FactorsOption = None, lang: LangOption = Non
     from acvnum.reference.factors import load_factors
 
     code = language(lang)
+    speak(code)
     with decimal_comma(code == "fr"), input_errors(code):
         table = load_factors(factors)
         services = load_services(list(files), table)

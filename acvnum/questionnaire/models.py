@@ -128,6 +128,7 @@ def _plain(kind: str, example: float) -> Any:
 
 UserCount = _plain("count", 50000)
 Count = _plain("count", 2)
+VcpuCount = _plain("count", 4)
 TokenCount = _plain("count", 300)
 Ratio = _plain("ratio", 1.5)
 CarbonIntensity = Annotated[
@@ -411,7 +412,7 @@ class Server(StrictModel):
         description="the provider's instance type, e.g. m5.large, standard_d2s_v5, "
         "n2-standard-4 (see: acvnum factors list --kind cloud)",
     )
-    vcpu: Count | None = Field(
+    vcpu: VcpuCount | None = Field(
         None,
         description="virtual only: vCPUs of one server",
         json_schema_extra=_bounds(maximum=ABSURD["vcpu"], exclusiveMinimum=0),

@@ -44,9 +44,7 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
     return [
         service.document.problem(
             path,
-            message(
-                "load.unknown_region", path=".".join(path), code=code, known=", ".join(known)
-            ),
+            message("load.unknown_region", path=".".join(path), code=code, known=", ".join(known)),
         )
         for path, code in places
         if code is not None and code not in known

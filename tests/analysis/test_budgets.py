@@ -39,7 +39,7 @@ def problems(budgets: list[dict]) -> list[str]:
     data = {**yaml.safe_load(MINIMAL), "budgets": budgets}
     with pytest.raises(InputError) as caught:
         validate(Document("s.yaml", data))
-    return [p.message for p in caught.value.problems]
+    return [str(p.message) for p in caught.value.problems]
 
 
 @pytest.fixture(scope="module")

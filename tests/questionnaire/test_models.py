@@ -116,3 +116,66 @@ def test_a_literal_lists_its_choices_plainly():
     assert problems(text) == [
         "s.yaml:13:25: budgets[0].per: 'session' is not allowed: write one of visit, user, total"
     ]
+
+
+AI_BLOCK = """\
+ai:
+  requests_per_visit: 1
+  output_tokens: {tokens}
+  model:
+    size: small
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        (
+            "users: 1000",
+            "users: beaucoup",
+            "cannot read 'beaucoup' as a number: write a count such as 50000",
+        ),
+        ("users: 1000", "users: 5 MB", "a plain number without a unit (a count such as 50000)"),
+        ("visit_duration: 6 min", "visit_duration: long", "e.g. '5 min'"),
+        ("data_per_visit: 10 MB", "data_per_visit: lots", "e.g. '2.5 MB'"),
+        ("laptop: 100%", "laptop: all", "a percentage such as '60%' or a fraction such as 0.6"),
+        ("visits_per_user: 10", "visits_per_user: often", "a count (24) or a rate ('2 / month')"),
+    ],
+)
+def test_each_field_s_hint_speaks_of_that_field(old, new, hint):
+    (problem,) = problems(MINIMAL.replace(old, new))
+    assert hint in problem
+
+
+def test_a_pue_is_a_ratio_and_output_tokens_a_count_not_a_data_size():
+    pue = problems(MINIMAL + "hosting:\n  pue: high\n")
+    assert pue == [
+        "s.yaml:13:3: hosting.pue: cannot read 'high' as a number: write a ratio such as 1.5"
+    ]
+    tokens = problems(MINIMAL + AI_BLOCK.format(tokens="many"))
+    assert tokens == [
+        "s.yaml:14:3: ai.output_tokens: cannot read 'many' as a number: write a count such as 300"
+    ]
+    assert "MB" not in " ".join(pue + tokens)
+
+
+def test_pydantic_s_own_errors_are_worded_for_a_yaml_author():
+    assert problems(MINIMAL.replace("usage:\n", "usage: 3\nx:\n")) == [
+        "s.yaml:2:1: usage: must be a mapping of keys, got 3",
+        "s.yaml:3:1: unknown key 'x'",
+    ]
+    listed = problems(MINIMAL + "budgets: none\n")
+    assert listed == ["s.yaml:12:1: budgets: must be a list (items starting with '- '), got 'none'"]
+    flag = problems(MINIMAL + "messages:\n  per_user: 3\n  attachments_as_links: maybe\n")
+    assert flag == [
+        "s.yaml:14:3: messages.attachments_as_links: must be true or false, got 'maybe'"
+    ]
+    assert problems(MINIMAL.replace("name: Minimal", "name: ''")) == [
+        "s.yaml:1:1: name: must not be empty"
+    ]
+
+
+def test_a_refused_value_is_quoted_short():
+    long_list = "[" + ", ".join(["1"] * 100) + "]"
+    (problem,) = problems(MINIMAL.replace("usage:\n", f"usage: {long_list}\nx:\n")[:-1])[:1]
+    assert problem.endswith("…") and len(problem) < 120

@@ -1,0 +1,145 @@
+"""Every message a user can see comes from the catalogue, in both languages: the code names
+keys that exist, every key renders in both, and a French run refuses bad input in French
+(golden files under golden/errors_fr/, with file:line:column and exit code 2)."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, assert_golden, run_cli
+
+from acvnum.errors import Message, Problem, Quantity, Refusal, message
+from acvnum.i18n import LANGUAGES, catalogue
+from acvnum.questionnaire import units
+
+SOURCES = sorted((ROOT / "acvnum").rglob("*.py"))
+#: A catalogue key named where a message is made: message("x.y"), Refusal("x.y"), ...
+NAMED = re.compile(r"\b(?:message|Refusal|UnitError|Message)\(\s*f?\"([a-z_]+\.[\w.{}]+)\"")
+#: The keys made from a pattern (f"hint.{kind}"), spelled out.
+PATTERNS = {
+    "hint.{kind}": ["hint.count", "hint.ratio", "hint.number"],
+    "shares.sum.{what}": ["shares.sum.device", "shares.sum.network"],
+    "dimension.{self.name}.unit": [f"dimension.{d.name}.unit" for d in units.DIMENSIONS],
+    "dimension.{other.name}.of": [f"dimension.{d.name}.of" for d in units.DIMENSIONS],
+    "noun.{self.name}": [f"noun.{d.name}" for d in units.DIMENSIONS],
+    "noun.{dimension.name}": [f"noun.{d.name}" for d in units.DIMENSIONS],
+    "hint.{self.name}": [f"hint.{d.name}" for d in units.DIMENSIONS],
+}
+
+
+def named_keys() -> set[str]:
+    keys = set()
+    for path in SOURCES:
+        for key in NAMED.findall(path.read_text(encoding="utf-8")):
+            keys.update(PATTERNS[key] if "{" in key else [key])
+    return keys
+
+
+def test_the_code_names_only_keys_both_catalogues_have():
+    keys = named_keys()
+    assert len(keys) > 100  # the scan finds the messages (it would pass on finding none)
+    for lang in LANGUAGES:
+        assert sorted(keys - set(catalogue(lang))) == [], lang
+
+
+def sample_arguments(template: str) -> dict[str, object]:
+    """A number where the template formats one ('{total:.1%}'), else a word."""
+    return {
+        name: 1234.5 if spec else "x"
+        for _, name, spec, _ in string.Formatter().parse(template)
+        if name
+    }
+
+
+@pytest.mark.parametrize("key", sorted(catalogue("en")))
+def test_every_key_renders_in_both_languages(key):
+    arguments = sample_arguments(catalogue("en")[key])
+    for lang in LANGUAGES:
+        shown = Message(key, tuple(arguments.items())).render(lang)  # no KeyError, no bad spec
+        assert shown.strip() or not catalogue(lang)[key]
+
+
+def test_numbers_in_a_message_follow_the_language():
+    shares = message(
+        "shares.sum.network", total=1.1, listed=(message("shares.item", name="fixed", share=0.6),)
+    )
+    assert shares.render("en") == "network shares must sum to 100%, they sum to 110.0% (fixed 60%)"
+    # The digits of the English spec, French marks: decimal comma, narrow no-break spaces.
+    assert shares.render("fr") == (
+        "les parts par réseau doivent totaliser 100\u202f%, leur total est 110,0\u202f% "
+        "(fixed 60\u202f%)"
+    )
+    size = message("error.data_per_visit", size=Quantity("2.5 TB"))
+    assert size.render("fr").endswith("2,5 To")
+
+
+def test_a_problem_renders_its_position_the_same_in_every_language():
+    problem = Problem("s.yaml", 3, 5, message("yaml.empty"))
+    assert str(problem) == "s.yaml:3:5: the file is empty"
+    assert problem.render("fr") == "s.yaml:3:5: le fichier est vide"
+    assert Problem("s.yaml", 1, 1, "plain text").render("fr") == "s.yaml:1:1: plain text"
+
+
+def test_a_refusal_is_a_value_error_whose_text_is_the_english():
+    refusal = Refusal("error.period")
+    assert isinstance(refusal, ValueError)
+    assert str(refusal) == "the period must be between 1 day and 100 years"
+    assert refusal.message.render("fr") == "la période est entre 1 jour et 100 ans"
+
+
+# --- French runs refuse in French -----------------------------------------------------------
+
+BAD = ROOT / "tests" / "inputs" / "bad"
+CASES = sorted(p.stem for p in BAD.glob("*.yaml"))
+
+
+def english_fragments() -> list[str]:
+    """The fixed words of every English message that French words differently (4+ chars)."""
+    en, fr = catalogue("en"), catalogue("fr")
+    fragments = set()
+    for key, text in en.items():
+        if text == fr[key] or key.startswith("unit."):
+            continue
+        for literal, *_ in string.Formatter().parse(text):
+            part = literal.strip(" :;,()'.")
+            if len(part) >= 4 and part not in fr[key]:
+                fragments.add(part)
+    return sorted(fragments, key=len, reverse=True)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_french_run_refuses_bad_input_in_french(case):
+    result = run_cli("estimate", f"tests/inputs/bad/{case}.yaml", "--lang", "fr")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[0].startswith(f"tests/inputs/bad/{case}.yaml:")
+    assert_golden(f"errors_fr/{case}.txt", result.stderr)
+    # PyYAML's own words about malformed YAML have no translation: quoted as they are.
+    shown = re.sub(r"YAML mal formé\u202f: .*", "", result.stderr)
+    # The file's name and the questionnaire's paths (hosting.servers[0]) are data.
+    shown = re.sub(r"(?m)^\S+:\d+:\d+: (?:[\w.\[\]]+\u202f: )?", "", shown)
+    english = [
+        part
+        for part in english_fragments()
+        if re.search(rf"(?<![\w-]){re.escape(part)}(?![\w-])", shown)
+    ]
+    assert english == []
+
+
+def test_the_locale_chooses_the_language_of_refusals_and_lang_overrides_it():
+    path = "tests/inputs/bad/shares.yaml"
+    french = run_cli("validate", path, env={"LANG": "fr_FR.UTF-8"})
+    assert "les parts par terminal doivent totaliser 100\u202f%" in french.stderr
+    assert "problème trouvé\u202f; rien n'a été calculé." in french.stderr
+    english = run_cli("validate", path, "--lang", "en", env={"LANG": "fr_FR.UTF-8"})
+    assert "device shares must sum to 100%" in english.stderr
+    assert english.returncode == french.returncode == 2
+
+
+def test_english_refusals_are_unchanged(tmp_path: Path):
+    """The English golden files of the same cases stand as they were (errors/)."""
+    result = run_cli("estimate", "tests/inputs/bad/many_errors.yaml")
+    assert_golden("errors/many_errors.txt", result.stderr)
