@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from acvnum.assessment import Assessment, Settings, assess_services, with_network_model
+from acvnum.assessment import Assessment, Settings, assess_services
 from acvnum.errors import InputError
 from acvnum.questionnaire.service import Service, expand_paths, load_service, service_from_document
 from acvnum.questionnaire.yaml_reader import Document
@@ -76,7 +76,4 @@ def estimate(
         network_model=network_model,
     )
     table = load_factors(settings.factors_file)
-    services = _services(_inputs(questionnaire), table)
-    if network_model is not None:
-        services = [with_network_model(s, network_model) for s in services]
-    return assess_services(services, table, settings)
+    return assess_services(_services(_inputs(questionnaire), table), table, settings)

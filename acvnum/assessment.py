@@ -151,7 +151,7 @@ BATCH = 500
 def assess(paths: list[str | Path], settings: Settings = Settings()) -> Assessment:
     """Files -> one result per service."""
     table = load_factors(settings.factors_file)
-    return assess_services(_prepared(load_services(paths, table), settings), table, settings)
+    return assess_services(load_services(paths, table), table, settings)
 
 
 def batches(
@@ -175,7 +175,7 @@ def batches(
             problems += error.problems
             continue
         if not problems:
-            yield assess_services(_prepared(services, settings), table, settings)
+            yield assess_services(services, table, settings)
     if problems:
         raise InputError(problems)
 
@@ -251,7 +251,11 @@ def _check_finite(services: list[Service], contributions: np.ndarray, limits: Bo
 def assess_services(
     services: list[Service], table: FactorTable, settings: Settings = Settings()
 ) -> Assessment:
-    """Loaded services -> one result per service (`check` keeps the services for budgets)."""
+    """Loaded services -> one result per service (`check` keeps the services for budgets).
+
+    `settings.network_model` applies here, so every command that calculates (estimate, check,
+    diff, the API) runs the allocation asked for."""
+    services = _prepared(services, settings)
     limits = boundaries(table, settings.population)
     contributions = footprint(services, table).contributions[:, 0]
     _check_finite(services, contributions, limits)

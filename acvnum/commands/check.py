@@ -16,11 +16,13 @@ from acvnum.commands.common import (
     FactorsOption,
     ForceOption,
     LangOption,
+    NetworkModelOption,
     OutputOption,
     color_wanted,
     fail,
     input_errors,
     language,
+    network_model,
     speak,
     write_output,
 )
@@ -151,6 +153,7 @@ def _run(
     factors: Path | None,
     sampling: tuple[str, int, int] = ("central", 0, 0),
     pass_without_budgets: bool = False,
+    network: str | None = None,
 ) -> CheckRun:
     """Load everything (all bad input reported before any work), evaluate, judge.
 
@@ -168,6 +171,7 @@ def _run(
         factors_file=str(factors) if factors else None,
         samples=samples if statistic != "central" else None,
         seed=seed,
+        network_model=network,
     )
     table = load_factors(settings.factors_file)
     services = load_services(list(files), table)
@@ -212,6 +216,7 @@ def check(
     samples: SamplesOption = DEFAULT_SAMPLES,
     seed: SeedOption = 0,
     pass_without_budgets: NoBudgetsOption = False,
+    network: NetworkModelOption = None,
 ) -> None:
     """Check services against their impact budgets and, optionally, a baseline result.
 
@@ -224,7 +229,16 @@ def check(
     code = language(lang)
     speak(code)
     with decimal_comma(code == "fr"), input_errors(code), sampling_errors():
-        run = _run(files, extra, baseline, limit, factors, sampling, pass_without_budgets)
+        run = _run(
+            files,
+            extra,
+            baseline,
+            limit,
+            factors,
+            sampling,
+            pass_without_budgets,
+            network_model(network),
+        )
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
     write_output(render(run, fmt.value, language(lang), color_wanted(output)), output, force)
     raise typer.Exit(ExitCode.OK if run.passed else ExitCode.BUDGET_EXCEEDED)

@@ -71,6 +71,27 @@ FactorsOption = Annotated[
 ]
 
 
+class NetworkModel(StrEnum):
+    per_gb = "per_gb"
+    energy = "energy"
+    power = "power"
+
+
+#: Every command that calculates offers it, so a check or a diff runs the model an estimate ran.
+NetworkModelOption = Annotated[
+    NetworkModel | None,
+    typer.Option(
+        "--network-model",
+        help="Network allocation for every file, over usage.network_model: per_gb "
+        "(ADEME reference), energy (kWh per GB only) or power (per connection-hour + per GB).",
+    ),
+]
+
+
+def network_model(chosen: NetworkModel | None) -> str | None:
+    return chosen.value if chosen is not None else None
+
+
 #: Problems printed before the rest are only counted: a million bad rows is one screen.
 MAX_SHOWN_PROBLEMS = 50
 

@@ -17,10 +17,12 @@ from acvnum.commands.common import (
     FactorsOption,
     ForceOption,
     LangOption,
+    NetworkModelOption,
     OutputOption,
     color_wanted,
     input_errors,
     language,
+    network_model,
     speak,
     write_output,
 )
@@ -58,8 +60,13 @@ def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
     return snapshots[0]
 
 
-def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
-    """Each path as a snapshot; all questionnaires in one engine pass, all problems at once."""
+def snapshots(
+    paths: list[Path], factors: Path | None, network: str | None = None
+) -> list[Snapshot]:
+    """Each path as a snapshot; all questionnaires in one engine pass, all problems at once.
+
+    `network` (--network-model) applies to the questionnaires; a result JSON keeps the
+    allocation it was computed with (its assumptions name it)."""
     from acvnum.analysis.comparison import from_result, load_json
     from acvnum.assessment import Settings, assess_services
     from acvnum.errors import InputError, Problem
@@ -82,7 +89,7 @@ def snapshots(paths: list[Path], factors: Path | None) -> list[Snapshot]:
     first = {p.resolve(): p for p in reversed(paths) if not _is_result(p)}
     questionnaires = list(reversed(first.values()))
     if questionnaires:
-        settings = Settings(factors_file=str(factors) if factors else None)
+        settings = Settings(factors_file=str(factors) if factors else None, network_model=network)
         table = load_factors(settings.factors_file)
         try:
             services = load_services(list(questionnaires), table)
@@ -118,12 +125,13 @@ def diff(
     force: ForceOption = False,
     lang: LangOption = None,
     factors: FactorsOption = None,
+    network: NetworkModelOption = None,
 ) -> None:
     """Compare two scenarios (questionnaires or result JSON files) per criterion and tier."""
     code = language(lang)
     speak(code)
     with decimal_comma(code == "fr"), input_errors(code):
-        first, second = snapshots([a, b], factors)
+        first, second = snapshots([a, b], factors, network_model(network))
     _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)
     text = render(first, second, per.value, fmt.value, language(lang), color_wanted(output))
     write_output(text, output, force)

@@ -12,10 +12,12 @@ from acvnum.commands.common import (
     FactorsOption,
     ForceOption,
     LangOption,
+    NetworkModelOption,
     OutputOption,
     color_wanted,
     input_errors,
     language,
+    network_model,
     speak,
     write_chunks,
     write_output,
@@ -44,12 +46,6 @@ class Format(StrEnum):
     csv_long = "csv-long"
     markdown = "markdown"
     html = "html"
-
-
-class NetworkModel(StrEnum):
-    per_gb = "per_gb"
-    energy = "energy"
-    power = "power"
 
 
 class Population(StrEnum):
@@ -115,14 +111,7 @@ def estimate(
     seed: SeedOption = 0,
     levers: LeversOption = DEFAULT_LEVERS,
     what_if: WhatIfOption = None,
-    network_model: Annotated[
-        NetworkModel | None,
-        typer.Option(
-            "--network-model",
-            help="Network allocation for every file, over usage.network_model: per_gb "
-            "(ADEME reference), energy (kWh per GB only) or power (per connection-hour + per GB).",
-        ),
-    ] = None,
+    network: NetworkModelOption = None,
     details: DetailsOption = False,
 ) -> None:
     """Estimate the footprint of one or more services."""
@@ -138,7 +127,7 @@ def estimate(
             seed=seed,
             levers=levers,
             what_if=tuple(what_if or ()),
-            network_model=network_model.value if network_model else None,
+            network_model=network_model(network),
         )
         if fmt is Format.json and settings.samples is None:
             # A folder of 10,000 is assessed and written in batches, never held whole.

@@ -269,3 +269,19 @@ def test_text_follows_the_terminal_width(shop_regressed, lang, columns):
     assert max(map(len, result.stdout.splitlines())) <= columns
     assert "…" not in result.stdout  # no word, figure or unit cut
     assert_golden(f"check/shop.{lang}.{columns}.txt", result.stdout)
+
+
+def test_network_model_option_is_the_one_estimate_runs(write_yaml):
+    path = str(write_yaml(MINIMAL + BUDGETS))
+
+    def network_energy(command: str, *options: str) -> float:
+        result = run_cli(command, path, "-f", "json", *options)
+        assert result.returncode == 0, result.stderr
+        (service,) = json.loads(result.stdout)["services"]
+        return service["criteria"]["energy"]["by_tier"]["network"]
+
+    checked = network_energy("check", "--network-model", "energy")
+    # The energy model counts 0.05 kWh per fixed GB (Traficom), the per-GB model 0.0329: the
+    # check runs what estimate runs under the same option, not the questionnaire's default.
+    assert checked == pytest.approx(network_energy("estimate", "--network-model", "energy"))
+    assert checked != pytest.approx(network_energy("check"))

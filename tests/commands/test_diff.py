@@ -113,3 +113,15 @@ def test_text_follows_the_terminal_width(tmp_path, lang, columns):
     assert max(map(len, result.stdout.splitlines())) <= columns
     assert "…" not in result.stdout
     assert_golden(f"diff/shop.{lang}.{columns}.txt", result.stdout)
+
+
+def test_network_model_option_applies_to_both_questionnaires(pair):
+    a, b = map(str, pair)
+    estimate = run_cli("estimate", a, "-f", "json", "--network-model", "power")
+    (service,) = json.loads(estimate.stdout)["services"]
+    expected = service["criteria"]["energy"]["by_tier"]["network"]
+    under_power = diff_json(a, b, "--network-model", "power")["criteria"]["energy"]["by_tier"]
+    assert under_power["network"]["a"] == pytest.approx(expected)
+    assert under_power["network"]["b"] == pytest.approx(2 * expected)  # twice the users
+    default = diff_json(a, b)["criteria"]["energy"]["by_tier"]["network"]["a"]
+    assert default != pytest.approx(expected)
