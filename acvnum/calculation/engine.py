@@ -21,6 +21,7 @@ from acvnum.calculation.inventory import (
     inventory,
     label_mask,
     network_per_gb,
+    server_profile,
 )
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
@@ -48,6 +49,13 @@ def _impact_vector(f: FactorValues, prefix: str) -> np.ndarray:
     vector = np.zeros((f.samples, len(CRITERION_IDS)))
     vector[:, : len(IMPACT_IDS)] = np.stack([f[f"{prefix}.{c}"] for c in IMPACT_IDS], axis=-1)
     return vector
+
+
+def _padded(profile: np.ndarray) -> np.ndarray:
+    """(N, S, impact criteria) -> (N, S, criteria), 1 on energy (a manufacturing row's 0)."""
+    ones = np.ones((*profile.shape[:-1], len(CRITERION_IDS)))
+    ones[..., : len(IMPACT_IDS)] = profile
+    return ones
 
 
 def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
@@ -100,6 +108,7 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
         _impact_vector(f, "storage.ssd"),
     )
     traffic = _block_traffic(s, f)
+    servers = _impact_vector(f, "server.physical") * _padded(server_profile(s, f))
     rows = []
     for activity in ACTIVITIES:
         if activity.phase == "use":
@@ -108,6 +117,8 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
             rows.append(storage)
         elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
             rows.append(traffic)
+        elif (activity.tier, activity.item) == ("datacenter", "servers"):
+            rows.append(servers)
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
     return rows

@@ -615,9 +615,16 @@ def _per_service(values: np.ndarray, service: np.ndarray, n: int) -> np.ndarray:
     return totals
 
 
-def _own_servers(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    """Per service, summed over its server groups, per year and environment, (N, S, 3):
-    medium-server lifetimes made, server-years hosted, watts drawn (before PUE)."""
+@dataclass(frozen=True)
+class _Groups:
+    """Each server group's own figures, (M, S): hosts it occupies, their lifetime, watts."""
+
+    units_of_host: np.ndarray
+    lifetime: np.ndarray
+    watts: np.ndarray
+
+
+def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
     g = s.servers
     # A named cloud instance takes its vCPUs and its host's from the tables (cloud.*).
     vcpu = _default(g.vcpu, _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan))
@@ -633,11 +640,37 @@ def _own_servers(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         _cloud_power(g, f, utilization), units_of_host * (idle + (peak - idle) * utilization)
     )
     watts = np.where(np.isnan(g.power), modelled_w, g.count * np.nan_to_num(g.power))
+    return _Groups(units_of_host, lifetime, watts)
+
+
+def _own_servers(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """Per service, summed over its server groups, per year and environment, (N, S, 3):
+    medium-server lifetimes made, server-years hosted, watts drawn (before PUE)."""
+    g, groups = s.servers, _server_groups(s, f)
     equivalents = server_config.medium_equivalents(f, g.archetype, g.parts)
-    made = units_of_host * equivalents / lifetime
-    per_group = np.stack(np.broadcast_arrays(made, units_of_host, watts), axis=-1)
+    made = groups.units_of_host * equivalents / groups.lifetime
+    per_group = np.stack(np.broadcast_arrays(made, groups.units_of_host, groups.watts), axis=-1)
     per_group = np.broadcast_to(per_group, (len(g.service), f.samples, 3))
     return _per_service(per_group, g.service, s.count)
+
+
+def server_profile(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(N, S, impact criteria): each service's server manufacturing on every criterion over
+    its carbon, both in medium servers (1 where all its servers are medium or shared).
+
+    The inventory counts servers in medium servers by carbon; this profile lets a configured
+    server weigh on minerals by its own components (acvnum.calculation.servers)."""
+    g, groups = s.servers, _server_groups(s, f)
+    weights = server_config.criterion_weights(f, g.archetype, g.parts)  # (M, S, C)
+    made = (groups.units_of_host / groups.lifetime)[..., np.newaxis] * weights
+    made = np.broadcast_to(made, (len(g.service), f.samples, weights.shape[-1]))
+    own = _per_service(made, g.service, s.count) * (s.period_years * s.environments)[
+        ..., np.newaxis
+    ]
+    shared = (_shared(s, f)[..., 0] / f["server.physical.lifetime"])[..., np.newaxis]
+    total = own + shared
+    carbon = total[..., :1]
+    return np.divide(total, carbon, out=np.ones_like(total), where=carbon > 0)
 
 
 def _shared(s: ServiceArrays, f: FactorValues) -> np.ndarray:

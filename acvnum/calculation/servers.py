@@ -2,8 +2,11 @@
 
 The factor table gives every criterion for one medium server (`server.physical.*`); a
 configured server (CPUs, cores, memory, local SSD, GPUs; each value not given is its
-archetype's) weighs its component carbon (UBA 2021 factors, boaviztapi's formulas) divided
-by the medium archetype's, so all criteria scale together and the default is exactly 1.
+archetype's) weighs, on each criterion, its component impact over the medium archetype's,
+so the default is exactly 1. Component factors come from UBA 2021 via boaviztapi: carbon
+in `server.component.<part>`, other criteria in `server.parts.<part>.<criterion>`; where a part has none for a criterion (acidification of
+a CPU, say), the part's carbon stands in, times the medium server's ratio of that
+criterion to carbon: a criterion without any component data scales with carbon, as before.
 Arrays are (M, 1) per server group, factors (S,): results broadcast to (M, S).
 """
 
@@ -12,22 +15,48 @@ from __future__ import annotations
 import numpy as np
 
 from acvnum.questionnaire.models import SERVER_ARCHETYPES
+from acvnum.reference.criteria import IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 
 PARTS = ("cpus", "cores", "memory", "ssd", "gpus")  # memory in GB, ssd in TB
 DEFAULT_ARCHETYPE = "medium"
+CLIMATE = "climate_change"
+#: Component factors with an impact per unit (the others are geometry: areas, densities).
+IMPACT_PARTS = ("cpu_die", "cpu_base", "ram_die", "ram_base", "ssd_die", "ssd_base", "gpu", "fixed")
+
+
+def part_factors(f: FactorValues, criterion: str = CLIMATE) -> dict[str, np.ndarray]:
+    """Each part's impact per unit on one criterion, (S,): its own factor where the tables
+    have one, else its carbon times the medium server's criterion-to-carbon ratio."""
+    carbon = {p: f[f"server.component.{p}"] for p in IMPACT_PARTS}
+    if criterion == CLIMATE:
+        return carbon
+    ratio = f[f"server.physical.{criterion}"] / f[f"server.physical.{CLIMATE}"]
+    own = f.table.position
+    return {
+        p: f[i] if (i := f"server.parts.{p}.{criterion}") in own else carbon[p] * ratio
+        for p in IMPACT_PARTS
+    }
+
+
+def component_impact(
+    f: FactorValues, cpus, cores, memory_gb, ssd_tb, gpus, criterion: str = CLIMATE
+) -> np.ndarray:
+    """One server of this configuration, on one criterion (boaviztapi's component model)."""
+    c = "server.component."
+    k = part_factors(f, criterion)
+    cpu_area = cores * f[c + "cpu_die_per_core"] + f[c + "cpu_die_fixed"]  # cm2 per CPU
+    cpu = cpus * (cpu_area * k["cpu_die"] + k["cpu_base"])
+    modules = np.ceil(memory_gb / f[c + "ram_module"])
+    ram = memory_gb / f[c + "ram_density"] * k["ram_die"] + modules * k["ram_base"]
+    drives = np.ceil(ssd_tb)  # drives of 1 TB, rounded up
+    ssd = ssd_tb * 1000 / f[c + "ssd_density"] * k["ssd_die"] + drives * k["ssd_base"]
+    return cpu + ram + ssd + gpus * k["gpu"] + k["fixed"]
 
 
 def component_carbon(f: FactorValues, cpus, cores, memory_gb, ssd_tb, gpus) -> np.ndarray:
-    """kg CO2 eq to make one server of this configuration (boaviztapi's component model)."""
-    c = "server.component."
-    cpu_die = cores * f[c + "cpu_die_per_core"] + f[c + "cpu_die_fixed"]
-    cpu = cpus * (cpu_die * f[c + "cpu_die"] + f[c + "cpu_base"])
-    modules = np.ceil(memory_gb / f[c + "ram_module"])
-    ram = memory_gb / f[c + "ram_density"] * f[c + "ram_die"] + modules * f[c + "ram_base"]
-    drives = np.ceil(ssd_tb)  # drives of 1 TB, rounded up
-    ssd = ssd_tb * 1000 / f[c + "ssd_density"] * f[c + "ssd_die"] + drives * f[c + "ssd_base"]
-    return cpu + ram + ssd + gpus * f[c + "gpu"] + f[c + "fixed"]
+    """kg CO2 eq to make one server of this configuration."""
+    return component_impact(f, cpus, cores, memory_gb, ssd_tb, gpus)
 
 
 def archetype_part(f: FactorValues, archetype: np.ndarray, part: str) -> np.ndarray:
@@ -36,14 +65,29 @@ def archetype_part(f: FactorValues, archetype: np.ndarray, part: str) -> np.ndar
     return table[archetype[:, 0]]
 
 
+def _configuration(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
+    return [
+        np.where(np.isnan(given[p]), archetype_part(f, archetype, p), given[p]) for p in PARTS
+    ]
+
+
 def medium_equivalents(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
-    """(M, S): how many medium servers' manufacturing each group's server is.
+    """(M, S): how many medium servers' manufacturing each group's server is, in carbon.
 
     `archetype` (M, 1) holds indexes into SERVER_ARCHETYPES; `given` maps each of PARTS to
     (M, 1) values, NaN where the questionnaire leaves the archetype's value.
     """
-    parts = {
-        p: np.where(np.isnan(given[p]), archetype_part(f, archetype, p), given[p]) for p in PARTS
-    }
     medium = component_carbon(f, *(f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS))
-    return component_carbon(f, *(parts[p] for p in PARTS)) / medium
+    return component_carbon(f, *_configuration(f, archetype, given)) / medium
+
+
+def criterion_weights(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
+    """(M, S, impact criteria): medium servers' manufacturing each group's server is, per
+    criterion (the climate column is `medium_equivalents`)."""
+    parts = _configuration(f, archetype, given)
+    medium = [f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS]
+    columns = [
+        component_impact(f, *parts, criterion=c) / component_impact(f, *medium, criterion=c)
+        for c in IMPACT_IDS
+    ]
+    return np.stack(np.broadcast_arrays(*columns), axis=-1)

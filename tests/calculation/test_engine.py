@@ -129,6 +129,8 @@ MINIMAL = {
 }
 CLIMATE = CRITERION_IDS.index("climate_change")
 ENERGY = CRITERION_IDS.index("energy")
+MINERALS = CRITERION_IDS.index("minerals_metals")
+ACIDIFICATION = CRITERION_IDS.index("acidification")
 
 
 def test_terminals_hand_checked():
@@ -271,7 +273,7 @@ def item(c: np.ndarray, tier: str, phase: str, name: str) -> np.ndarray:
     return c[index]
 
 
-def test_a_configured_server_scales_by_its_component_carbon():
+def test_a_configured_server_scales_each_criterion_by_its_components():
     data = copy.deepcopy(MINIMAL)
     data["hosting"] = {"location": "FRA", "servers": [{"name": "db", "type": "physical"}]}
     large = copy.deepcopy(data)
@@ -288,10 +290,32 @@ def test_a_configured_server_scales_by_its_component_carbon():
     # one server for 1 year of 4: 1406 kg × 1/4 = 351.5 kg; large × 2527.21 / 1406.06
     assert medium[CLIMATE] == pytest.approx(351.5, rel=1e-6)
     assert big[CLIMATE] == pytest.approx(351.5 * 2527.21 / 1406.06, rel=1e-4)
-    # every criterion scales alike
-    np.testing.assert_allclose(big[:ENERGY] / medium[:ENERGY], 2527.21 / 1406.06, rtol=1e-4)
+    # minerals from the UBA adp of the same parts, kg Sb eq (CPU cm2 × 5.87e-7 + 0.0204; memory
+    # cm2 × 6.30e-5 + modules × 0.00169; SSD cm2 × 6.30e-5 + drives × 0.000563; fixed 0.07353)
+    # medium: 0.0408075 + 0.0393248 + 0.0018620 + 0.07353 = 0.1555243
+    # large:  0.0408144 + 0.0786496 + 0.0074479 + 0.07353 = 0.2004419 (memory weighs less)
+    assert medium[MINERALS] == pytest.approx(0.1556 / 4, rel=1e-6)
+    assert big[MINERALS] == pytest.approx(0.1556 / 4 * 0.2004419 / 0.1555243, rel=1e-4)
+    # no component data for acidification, particulate matter, radiation: carbon's ratio
+    np.testing.assert_allclose(big[2:ENERGY] / medium[2:ENERGY], 2527.21 / 1406.06, rtol=1e-4)
     # two GPU cards of 67 kg: × (1406.06 + 134) / 1406.06
     assert gpu[CLIMATE] == pytest.approx(351.5 * 1540.06 / 1406.06, rel=1e-4)
+    # ...with their own acidification, 0.6301 mol H+ eq each, beside the rest at the medium
+    # server's ratio (7.568 / 1406 per kg CO2 eq): (1406.06 × 7.568 / 1406 + 2 × 0.6301) / 7.5683
+    assert gpu[ACIDIFICATION] == pytest.approx(7.568 / 4 * (7.56832 + 1.2602) / 7.56832, rel=1e-4)
+
+
+def test_a_service_with_a_configured_and_a_shared_server_weighs_each_by_its_own_profile():
+    data = copy.deepcopy(MINIMAL)
+    servers = [{"name": "db", "type": "physical", "archetype": "large"}]
+    data["hosting"] = {"location": "FRA", "servers": servers}
+    alone = item(contributions(data)[0], "datacenter", "manufacturing", "servers")
+    data["hosting"]["shared"] = [{"name": "CDN", "per": "gb"}]
+    both = item(contributions(data)[0], "datacenter", "manufacturing", "servers")
+    # the CDN adds 100 GB × 4.659e-7 server-years / 4 years of a medium server on every criterion
+    added = 100 * 4.659e-7 / 4
+    assert both[MINERALS] - alone[MINERALS] == pytest.approx(added * 0.1556, rel=1e-3)
+    assert both[CLIMATE] - alone[CLIMATE] == pytest.approx(added * 1406, rel=1e-3)
 
 
 def test_a_shared_platform_per_gb_hand_checked():
