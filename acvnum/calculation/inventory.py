@@ -664,9 +664,9 @@ def server_profile(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     weights = server_config.criterion_weights(f, g.archetype, g.parts)  # (M, S, C)
     made = (groups.units_of_host / groups.lifetime)[..., np.newaxis] * weights
     made = np.broadcast_to(made, (len(g.service), f.samples, weights.shape[-1]))
-    own = _per_service(made, g.service, s.count) * (s.period_years * s.environments)[
-        ..., np.newaxis
-    ]
+    own = (
+        _per_service(made, g.service, s.count) * (s.period_years * s.environments)[..., np.newaxis]
+    )
     shared = (_shared(s, f)[..., 0] / f["server.physical.lifetime"])[..., np.newaxis]
     total = own + shared
     carbon = total[..., :1]

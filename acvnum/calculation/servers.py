@@ -4,9 +4,10 @@ The factor table gives every criterion for one medium server (`server.physical.*
 configured server (CPUs, cores, memory, local SSD, GPUs; each value not given is its
 archetype's) weighs, on each criterion, its component impact over the medium archetype's,
 so the default is exactly 1. Component factors come from UBA 2021 via boaviztapi: carbon
-in `server.component.<part>`, other criteria in `server.parts.<part>.<criterion>`; where a part has none for a criterion (acidification of
-a CPU, say), the part's carbon stands in, times the medium server's ratio of that
-criterion to carbon: a criterion without any component data scales with carbon, as before.
+in `server.component.<part>`, other criteria in `server.parts.<part>.<criterion>`. Where a
+part has none for a criterion (acidification of a CPU, say), the part's carbon stands in,
+times the medium server's ratio of that criterion to carbon: a criterion without any
+component data scales with carbon, as before.
 Arrays are (M, 1) per server group, factors (S,): results broadcast to (M, S).
 """
 
@@ -66,9 +67,7 @@ def archetype_part(f: FactorValues, archetype: np.ndarray, part: str) -> np.ndar
 
 
 def _configuration(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
-    return [
-        np.where(np.isnan(given[p]), archetype_part(f, archetype, p), given[p]) for p in PARTS
-    ]
+    return [np.where(np.isnan(given[p]), archetype_part(f, archetype, p), given[p]) for p in PARTS]
 
 
 def medium_equivalents(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
