@@ -14,6 +14,7 @@ from acvnum.questionnaire.models import (
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
     NETWORK_TYPES,
+    Hosting,
     Questionnaire,
 )
 from acvnum.reference import defaults
@@ -152,6 +153,16 @@ def _instance(
     ]
 
 
+def _infrastructure(h: Hosting, table: FactorTable) -> list[Assumption]:
+    """How the building, cooling and power equipment is shared; per kW, the reference power."""
+    way = h.infrastructure or "per_server"
+    rows = [_given_or_design("hosting.infrastructure", way, h.infrastructure is not None)]
+    if way == "per_kw":
+        path = "hosting.infrastructure.server_power"
+        rows.append(_factor(table, path, "datacenter.per_kw.server_power"))
+    return rows
+
+
 def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     h = q.hosting
     if h is None:
@@ -164,6 +175,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         _given_or_design(
             "hosting.environments", f"{h.environments:g}", "environments" in h.model_fields_set
         ),
+        *_infrastructure(h, table),
     ]
     for i, s in enumerate(h.servers):
         base = f"hosting.servers[{i}]"

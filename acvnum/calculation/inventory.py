@@ -154,6 +154,8 @@ class ServiceArrays:
     hosted: np.ndarray  # 1 where the hosting section is given
     pue: np.ndarray
     environments: np.ndarray
+    #: 1 where the data centre's infrastructure is shared per kW of IT, 0 per server.
+    infrastructure_per_kw: np.ndarray
     storage_tb: np.ndarray
     storage_hdd: np.ndarray
     replicas: np.ndarray
@@ -334,6 +336,9 @@ def service_arrays(
         hosted=_column([float(h is not None) for h in hosting]),
         pue=_column([h.pue if h else None for h in hosting]),
         environments=_column([h.environments if h else 1.0 for h in hosting]),
+        infrastructure_per_kw=_column(
+            [float(h is not None and h.infrastructure == "per_kw") for h in hosting]
+        ),
         storage_tb=_column([s.volume / units.BYTES_PER_TB if s else 0.0 for s in storage]),
         storage_hdd=_column([float(s is not None and s.type == "hdd") for s in storage]),
         replicas=_column([s.replicas if s else None for s in storage]),
@@ -693,14 +698,20 @@ def _shared(s: ServiceArrays, f: FactorValues) -> np.ndarray:
 
 
 def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(medium-server lifetimes of manufacturing, kWh, server-years), each (N, S): own servers
-    over the period and environments, plus the service's share of shared platforms."""
+    """(medium-server lifetimes of manufacturing, kWh, server-years, server-years of the
+    infrastructure), each (N, S): own servers over the period and environments, plus the
+    service's share of shared platforms.
+
+    The infrastructure (building, cooling, power equipment) is counted per server-year of
+    ADEME's reference server; per kW of IT, own servers count their watts over its 367 W."""
     own, shared = _own_servers(s, f), _shared(s, f)
     years = s.period_years * s.environments
     manufacturing = own[..., 0] * years + shared[..., 0] / f["server.physical.lifetime"]
     use_kwh = own[..., 2] * years * HOURS_PER_YEAR / 1000 * pue + shared[..., 1]
     server_years = own[..., 1] * years + shared[..., 0]
-    return manufacturing, use_kwh, server_years
+    per_kw = own[..., 2] / (1000 * f["datacenter.per_kw.server_power"]) * years
+    infrastructure = np.where(s.infrastructure_per_kw == 1, per_kw, own[..., 1] * years)
+    return manufacturing, use_kwh, server_years, infrastructure + shared[..., 0]
 
 
 def _storage(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -722,7 +733,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """The activity quantities, shape (N, S, activities), in the order of ACTIVITIES."""
     pue = _default(s.pue, f[defaults.factor_id(("hosting", "pue"))])
     device_manufacturing, device_kwh = _terminals(s, f)
-    server_manufacturing, server_kwh, server_years = _servers(s, f, pue)
+    server_manufacturing, server_kwh, server_years, infrastructure_years = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
     ai_kwh, ai_gpus, ai_servers = ai_inventory(s.ai, f, s.period_years, f["datacenter.default.pue"])
     video_gb, video_kwh, video_servers = video_inventory(s.video, f)
@@ -755,6 +766,6 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         message_kwh,
         message_tb_lives,
         server_years,  # network gear
-        server_years,  # building, cooling and power equipment
+        infrastructure_years,  # building, cooling and power equipment
     ]
     return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

@@ -602,6 +602,12 @@ class Hosting(StrictModel):
         description="market-based: the carbon intensity of the hosting's electricity contract; "
         "the location-based figures stay the headline and both are shown",
     )
+    infrastructure: Literal["per_server", "per_kw"] | None = Field(
+        None,
+        description="how the data centre's building, cooling and power equipment is shared: "
+        "per_server (default, ADEME's reference: the IT room of one 367 W server each) or "
+        "per_kw (by the IT power the servers draw)",
+    )
 
     @field_validator("pue")
     @classmethod

@@ -79,3 +79,15 @@ def test_terminals_location_defaults_to_the_users():
     used = collected(MINIMAL)
     assert used["terminals.location"].status == "default"
     assert used["terminals.location"].source == "usage.location"
+
+
+def test_infrastructure_allocation_is_named_with_its_reference_power():
+    default = collected(MINIMAL + HOSTING)
+    assert default["hosting.infrastructure"].value == "per_server"
+    assert default["hosting.infrastructure"].status == "default"
+    assert "hosting.infrastructure.server_power" not in default
+    per_kw = collected(
+        MINIMAL + HOSTING.replace("hosting:\n", "hosting:\n  infrastructure: per_kw\n")
+    )
+    assert per_kw["hosting.infrastructure"].status == "input"
+    assert per_kw["hosting.infrastructure.server_power"].value == "0.367 kW/server"

@@ -318,6 +318,25 @@ def test_a_service_with_a_configured_and_a_shared_server_weighs_each_by_its_own_
     assert both[CLIMATE] - alone[CLIMATE] == pytest.approx(added * 1406, rel=1e-3)
 
 
+def test_infrastructure_per_kw_of_it_follows_the_power_drawn():
+    def building(infrastructure: str | None, **server) -> float:
+        data = copy.deepcopy(MINIMAL)
+        server = {"name": "app", "type": "physical", "utilization": "50%", **server}
+        data["hosting"] = {"location": "FRA", "servers": [server]}
+        data["hosting"] |= {"infrastructure": infrastructure} if infrastructure else {}
+        (c,) = contributions(data)
+        return item(c, "datacenter", "manufacturing", "building")[CLIMATE]
+
+    # per server (default): 1 server-year × 5.086 kg CO2 eq (0.68 m2 × 187 kg / 25 years)
+    assert building(None) == pytest.approx(5.086, rel=1e-4)
+    assert building("per_server") == pytest.approx(5.086, rel=1e-4)
+    # per kW: 50 W + (300 - 50) W × 50 % = 175 W drawn, over ADEME's 367 W server:
+    # 175 / 367 × 5.086 = 2.4252 kg (13.86 kg CO2 eq per kW-year of IT)
+    assert building("per_kw") == pytest.approx(2.4252, rel=1e-4)
+    # a measured 734 W server takes the room of two reference servers: 10.172 kg
+    assert building("per_kw", power="734 W") == pytest.approx(10.172, rel=1e-4)
+
+
 def test_a_shared_platform_per_gb_hand_checked():
     data = copy.deepcopy(MINIMAL)
     data["hosting"] = {"location": "FRA", "shared": [{"name": "CDN", "per": "gb"}]}
