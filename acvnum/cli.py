@@ -152,6 +152,8 @@ _lazy_coercion()
 app = typer.Typer(
     name="acvnum",
     help="Simplified multi-criteria life-cycle assessment (ACV) of a digital service.",
+    epilog="Exit codes: 0 success; 1 a budget or baseline exceeded (check); 2 bad input or "
+    "usage, with file:line:column; 130 stopped by Ctrl-C (init writes nothing).",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,

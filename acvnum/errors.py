@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     OK = 0
     BUDGET_EXCEEDED = 1
     BAD_INPUT = 2
+    #: Stopped by Ctrl-C (128 + SIGINT, as shells report it): `init` writes nothing then.
+    INTERRUPTED = 130
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def test_french_reports_write_numbers_and_colons_the_french_way(path, fmt):
 
 def test_french_init_speaks_french_only(tmp_path):
     path = tmp_path / "service.yaml"
-    result = run_cli("init", str(path), "--lang", "fr", stdin="\n" * 20)
+    result = run_cli("init", str(path), "--lang", "fr", stdin="\n" * 30)
     assert result.returncode == 0, result.stderr
     shown = " ".join((result.stdout + path.read_text(encoding="utf-8")).split())
     english = [

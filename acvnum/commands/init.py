@@ -24,7 +24,7 @@ from acvnum.commands.common import (
     speak,
     write_file,
 )
-from acvnum.errors import message
+from acvnum.errors import ExitCode, message
 from acvnum.questionnaire.units import as_written
 
 if TYPE_CHECKING:
@@ -71,10 +71,10 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
     """Ask until the answer is accepted; an empty line takes the default."""
     from acvnum.questionnaire.interview import Refused
 
-    default = question.default(answers, lang)
+    default, shown = question.default(answers, lang), question.prompt_default(answers, lang)
     for _ in range(MAX_ATTEMPTS):
         label = f"{question.number} " if question.number else ""
-        sys.stdout.write(f"{label}{t(f'init.{question.key}.prompt')} [{default}]: ")
+        sys.stdout.write(f"{label}{t(f'init.{question.key}.prompt')} [{shown}]: ")
         sys.stdout.flush()
         line = _read_line(t)
         if line is None:
@@ -83,8 +83,9 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
         try:
             text = line.strip() or default
             # Numbers as the user wrote them ('50 000', '2,5 Mo' in French), kept in the file
-            # in the form every language reads; a name is free text and stays as typed.
-            if question.key != "name":
+            # in the form every language reads; a name is free text and stays as typed; ''
+            # (Enter on a question whose default the file leaves out) stays ''.
+            if question.key != "name" and text:
                 text = as_written(text, comma=lang == "fr")
             return question.check(text, answers, t)
         except Refused as refused:
@@ -101,10 +102,6 @@ def _interview(regions: list[str], lang: str, t: Translator) -> Answers:
         if question.asked(answers):
             answers[question.key] = _ask(question, answers, lang, t)
     return answers
-
-
-#: The exit status of a run stopped by Ctrl-C (128 + SIGINT), as shells expect.
-INTERRUPTED = 130
 
 
 def _no_server(answers: Answers) -> bool:
@@ -134,7 +131,12 @@ def init(
     force: InitForceOption = False,
     no_input: NoInputOption = False,
 ) -> None:
-    """Answer the ten questions and get a commented questionnaire that acvnum validate accepts."""
+    """Answer the ten questions and get a commented questionnaire that acvnum validate accepts.
+
+    Each question shows its default in [brackets]; Enter keeps it. Ctrl-C stops without
+    writing anything: exit code 130 (as shells expect after Ctrl-C); a bad or missing
+    answer that cannot be asked again, or an existing PATH, exit code 2.
+    """
     from acvnum.i18n import Translator
     from acvnum.questionnaire.interview import defaults, render_yaml
     from acvnum.reference.factors import load_factors
@@ -154,7 +156,7 @@ def init(
         answers = defaults(regions, code) if no_input else _interview(regions, code, t)
     except KeyboardInterrupt:
         sys.stdout.write("\n" + t("init.interrupted") + "\n")
-        raise typer.Exit(INTERRUPTED) from None
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
     if _no_server(answers):
         sys.stdout.write(t("init.no_server") + "\n")
     _write_checked(path, render_yaml(answers, t), table)

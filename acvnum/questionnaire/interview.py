@@ -20,12 +20,15 @@ from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     AI_SIZES,
     VIDEO_QUALITIES,
+    Hosting,
+    Questionnaire,
     Server,
     Storage,
     Usage,
     error_text,
 )
 from acvnum.questionnaire.yaml_reader import load_scalar
+from acvnum.reference import defaults as reference_defaults
 
 Answers = dict[str, str]
 
@@ -43,10 +46,17 @@ class Question:
     """One prompt: its catalogue key, its default, how an answer is checked, when it is asked."""
 
     key: str
-    number: str  # "Q1".."Q10", as in the design notes; "" for the name
+    number: str  # "Q1".."Q10", as in the design notes; "" for the name and the period
     default: Callable[[Answers, str], str]
     check: Callable[[str, Answers, Translator], str]
     asked: Callable[[Answers], bool] = lambda answers: True
+    #: The value shown in [brackets] when the default is '' (Enter leaves the key out of
+    #: the file, and the factor tables' default applies: its status stays 'default').
+    shown: Callable[[str], str] | None = None
+
+    def prompt_default(self, answers: Answers, lang: str) -> str:
+        """What the prompt shows in [brackets]: what Enter keeps."""
+        return self.shown(lang) if self.shown else self.default(answers, lang)
 
 
 def _scalar(text: str) -> Any:
@@ -186,6 +196,53 @@ def _check_storage_type(text: str, answers: Answers, t: Translator) -> str:
     return text.strip().lower()
 
 
+def _check_period(text: str, answers: Answers, t: Translator) -> str:
+    _refuse_if(_problems(Questionnaire, {"period": _scalar(text)}, "period"), t)
+    return text.strip()
+
+
+def _check_hosting(field: str) -> Callable[[str, Answers, Translator], str]:
+    """A hosting value (PUE, environments): '' leaves it to its default."""
+
+    def check(text: str, answers: Answers, t: Translator) -> str:
+        if not text.strip():
+            return ""
+        _refuse_if(_problems(Hosting, {field: _scalar(text)}, field), t)
+        return text.strip()
+
+    return check
+
+
+def _check_replicas(text: str, answers: Answers, t: Translator) -> str:
+    """Copies of the data: '' leaves them to the factor tables' default."""
+    if not text.strip():
+        return ""
+    _refuse_if(_problems(Storage, {"volume": 1, "replicas": _scalar(text)}, "replicas"), t)
+    return text.strip()
+
+
+def default_value(key: str) -> float:
+    """The default that applies when the file leaves `key` out (pue, replicas, environments)."""
+    if key == "environments":
+        return 1.0  # the questionnaire's own: the production hosting alone
+    from acvnum.reference.factors import load_factors  # only when asked: reading the tables
+
+    pattern = ("hosting", "pue") if key == "pue" else ("hosting", "storage", "replicas")
+    value = reference_defaults.value(pattern, load_factors())
+    assert isinstance(value, float)
+    return value
+
+
+def _shown(key: str) -> Callable[[str], str]:
+    """The default as the prompt shows it, in the interview's language ('1,56' in French)."""
+
+    def shown(lang: str) -> str:
+        text = f"{default_value(key):g}"
+        return text.replace(".", ",") if lang == "fr" else text
+
+    return shown
+
+
 def _check_optional(parse: Callable[[str], Any]) -> Callable[[str, Answers, Translator], str]:
     """An optional block's answer: '0' skips the block; anything else must read."""
 
@@ -252,6 +309,7 @@ GROUPS = (
 )
 DEFAULTS_EN: Answers = {
     "name": "My service",
+    "period": "1 year",
     "users": "1000",
     "visits_per_user": "2 / month",
     "visit_duration": "5 min",
@@ -263,6 +321,10 @@ DEFAULTS_EN: Answers = {
     "physical_servers": "0",
     "storage_volume": "100 GB",
     "storage_type": "ssd",
+    # Enter leaves these out of the file: the default applies (shown in the prompt).
+    "pue": "",
+    "environments": "",
+    "replicas": "",
     # Optional blocks, after the ten: Enter keeps 0 and leaves the block out.
     "ai_requests": "0",
     "ai_output_tokens": "300",
@@ -277,6 +339,7 @@ DEFAULTS_BY_LANG: dict[str, Answers] = {
     "fr": {
         **DEFAULTS_EN,
         "name": "Mon service",
+        "period": "1 an",
         "visits_per_user": "2 / mois",
         "data_per_visit": "2 Mo",
         "location": "FRA",
@@ -294,6 +357,7 @@ def questions(regions: list[str]) -> list[Question]:
     region = _check_region(regions)
     return [
         Question("name", "", _default("name"), _check_name),
+        Question("period", "", _default("period"), _check_period),
         *(
             Question(key, f"Q{i}", _default(key), _check_usage(key))
             for i, key in enumerate(USAGE_SCALARS, start=1)
@@ -304,9 +368,17 @@ def questions(regions: list[str]) -> list[Question]:
         ),
         Question("location", "Q7", _default("location"), region),
         Question("host_location", "Q8", lambda answers, lang: answers["location"], region),
+        Question("pue", "Q8", _default("pue"), _check_hosting("pue"), shown=_shown("pue")),
         Question("virtual_servers", "Q9", _default("virtual_servers"), _check_count("virtual")),
         Question("vcpu", "Q9", _default("vcpu"), _check_vcpu, _has("virtual_servers")),
         Question("physical_servers", "Q9", _default("physical_servers"), _check_count("physical")),
+        Question(
+            "environments",
+            "Q9",
+            _default("environments"),
+            _check_hosting("environments"),
+            shown=_shown("environments"),
+        ),
         Question("storage_volume", "Q10", _default("storage_volume"), _check_volume),
         Question(
             "storage_type",
@@ -314,6 +386,14 @@ def questions(regions: list[str]) -> list[Question]:
             _default("storage_type"),
             _check_storage_type,
             _has("storage_volume"),
+        ),
+        Question(
+            "replicas",
+            "Q10",
+            _default("replicas"),
+            _check_replicas,
+            _has("storage_volume"),
+            shown=_shown("replicas"),
         ),
         *_optional_blocks(),
     ]
@@ -394,6 +474,19 @@ def _help(question_key: str, number: str, t: Translator) -> str:
     return f"{number} {t(f'init.{question_key}.help')}".strip()
 
 
+def _default_or_given(indent: int, key: str, answers: Answers, number: str, t: Translator) -> str:
+    """A value the interview asked with a default: as given, or the default commented out
+    (the file leaves it to the default, and says which)."""
+    given = answers.get(key, "")
+    comment = _help(key, number, t)
+    if given:
+        return _line(indent, key, _yaml_value(given), comment)
+    shown = f"{default_value(key):g}"
+    return _line(
+        indent, f"# {key}", shown, f"{comment}{t('punctuation.semicolon')}{t('init.default_kept')}"
+    )
+
+
 def _usage_lines(answers: Answers, t: Translator) -> list[str]:
     lines = ["usage:"]
     for i, key in enumerate(USAGE_SCALARS, start=1):
@@ -432,6 +525,7 @@ def _storage_lines(answers: Answers, t: Translator) -> list[str]:
         _line(2, "storage", None, _help("storage", "Q10", t)),
         _line(4, "volume", _yaml_value(answers["storage_volume"])),
         _line(4, "type", answers["storage_type"]),
+        _default_or_given(4, "replicas", answers, "", t),
     ]
 
 
@@ -465,13 +559,15 @@ def render_yaml(answers: Answers, t: Translator) -> str:
         *(f"# {line}" for line in t("init.file.header").splitlines()),
         "",
         _line(0, "name", _yaml_text(answers["name"])),
-        _line(0, "period", t("period.year"), t("init.period.help")),
+        _line(0, "period", _yaml_value(answers["period"]), t("init.period.help")),
         "",
         *_usage_lines(answers, t),
         "",
         "hosting:",
         _line(2, "location", answers["host_location"], _help("host_location", "Q8", t)),
+        _default_or_given(2, "pue", answers, "Q8", t),
         *_server_lines(answers, t),
+        _default_or_given(2, "environments", answers, "Q9", t),
         *_storage_lines(answers, t),
         *_block_lines(answers),
     ]

@@ -72,6 +72,7 @@ def test_init_reads_french_answers_and_writes_numbers_every_language_reads(tmp_p
     path = tmp_path / "boutique.yaml"
     answers = [
         "Boutique, 2 000 clients",  # name: free text, kept as typed
+        "1 an",  # period
         "50 000",  # Q1 with a space as thousands separator
         "2 par mois",  # Q2
         "",  # Q3
@@ -80,11 +81,14 @@ def test_init_reads_french_answers_and_writes_numbers_every_language_reads(tmp_p
         "mobile: 40 %; fixed: 60 %",  # Q6
         "FRA",  # Q7
         "FRA",  # Q8
+        "1,3",  # Q8 PUE with a decimal comma
         "2",  # Q9 virtual servers
         "4",  # Q9 vCPUs
         "0",  # Q9 physical servers
+        "",  # Q9 environments: the default
         "1,5 To",  # Q10 volume
         "ssd",  # Q10 type
+        "",  # Q10 replicas: the default
         "",
         "",
         "",
@@ -97,6 +101,7 @@ def test_init_reads_french_answers_and_writes_numbers_every_language_reads(tmp_p
     assert data["usage"]["users"] == 50000
     assert data["usage"]["data_per_visit"] == "2.5 Mo"
     assert data["hosting"]["storage"]["volume"] == "1.5 To"
+    assert (data["period"], data["hosting"]["pue"]) == ("1 an", 1.3)
     # The file reads the same in English.
     assert _json(path, "--lang", "en")["service"]["users"] == 50000
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,11 +11,13 @@ import pytest
 import yaml
 from conftest import assert_golden, run_cli
 
+from acvnum.errors import ExitCode
 from acvnum.questionnaire.interview import defaults, questions
 from acvnum.reference.factors import load_factors
 
 ANSWERS_EN = [
     "Shop",  # name
+    "",  # period: Enter keeps 1 year
     "-5",  # Q1 refused: users must be at least 1
     "50000",  # Q1
     "2 / month",  # Q2
@@ -27,15 +30,22 @@ ANSWERS_EN = [
     "fra",  # Q7 (any case)
     "XYZ",  # Q8 refused: unknown country
     "DEU",  # Q8
+    "0.9",  # Q8 PUE refused: at least 1
+    "1.3",  # Q8 PUE
     "2",  # Q9 virtual servers
     "8",  # Q9 vCPUs
     "0",  # Q9 physical servers: none
+    "2",  # Q9 environments: production and pre-production
     "500 GB",  # Q10 volume
     "hdd",  # Q10 type
+    "",  # Q10 replicas: Enter keeps the factor tables' default, left out of the file
     "",  # AI requests per visit: Enter keeps 0, no `ai:` block
     "",  # video: none
     "",  # messages: none
 ]
+
+
+PERIOD_PROMPT = "Span the figures cover (e.g. 1 year, 6 months) [1 year]: "
 
 
 def answer(path, lines, *args):
@@ -55,6 +65,7 @@ def test_answers_are_checked_at_once_and_written_as_given(tmp_path):
         "Not accepted: unknown country or region 'XYZ'; known: "
         + ", ".join(load_factors().regions())
         + ". Please answer again.",
+        "Not accepted: PUE must be between 1 and 4, got 0.9. Please answer again.",
     ]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert data["name"] == "Shop"
@@ -67,14 +78,21 @@ def test_answers_are_checked_at_once_and_written_as_given(tmp_path):
         {"name": "virtual", "count": 2, "type": "virtual", "vcpu": 8}
     ]
     assert data["hosting"]["storage"] == {"volume": "500 GB", "type": "hdd"}
+    assert (data["period"], data["hosting"]["pue"], data["hosting"]["environments"]) == (
+        "1 year",
+        1.3,
+        2,
+    )
+    assert "    # replicas: 3" in path.read_text(encoding="utf-8")  # the default, said
     assert run_cli("validate", str(path)).returncode == 0
 
 
 def test_every_question_is_asked_in_order_with_its_default(tmp_path):
-    result = answer(tmp_path / "s.yaml", [""] * 20)
+    result = answer(tmp_path / "s.yaml", [""] * 30)
     assert result.returncode == 0, result.stderr
     prompts = [line for line in result.stdout.splitlines() if line.endswith("]: ")]
-    numbers = [p.split(" ", 1)[0] for p in prompts[1:]]
+    assert prompts[:2] == ["Name of the service [My service]: ", PERIOD_PROMPT]
+    numbers = [p.split(" ", 1)[0] for p in prompts[2:]]
     assert numbers == [
         "Q1",
         "Q2",
@@ -84,11 +102,14 @@ def test_every_question_is_asked_in_order_with_its_default(tmp_path):
         "Q6",
         "Q7",
         "Q8",
+        "Q8",  # PUE
         "Q9",
         "Q9",
         "Q9",
+        "Q9",  # environments
         "Q10",
         "Q10",
+        "Q10",  # replicas
         "+",  # the optional blocks: AI, video, messages (Enter keeps 0 and skips each)
         "+",
         "+",
@@ -99,7 +120,7 @@ def test_every_question_is_asked_in_order_with_its_default(tmp_path):
 
 def test_defaults_typed_or_not_give_the_template(tmp_path):
     typed, template = tmp_path / "typed.yaml", tmp_path / "template.yaml"
-    assert answer(typed, [""] * 20).returncode == 0
+    assert answer(typed, [""] * 30).returncode == 0
     result = run_cli("init", str(template), "--no-input")
     assert result.returncode == 0, result.stderr
     assert typed.read_text(encoding="utf-8") == template.read_text(encoding="utf-8")
@@ -108,7 +129,7 @@ def test_defaults_typed_or_not_give_the_template(tmp_path):
 
 def test_french_interview_and_file(tmp_path):
     path = tmp_path / "service.yaml"
-    result = answer(path, [""] * 20, "--lang", "fr")
+    result = answer(path, [""] * 30, "--lang", "fr")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("acvnum init : quelques questions")
     assert "Q1 Utilisateurs sur la période (un nombre) [1000]: " in result.stdout
@@ -173,7 +194,7 @@ def test_an_answer_refused_ten_times_in_a_row_gives_up(tmp_path):
 
 def test_the_optional_blocks_are_asked_after_the_ten_and_written_when_answered(tmp_path):
     path = tmp_path / "blocks.yaml"
-    ten = [""] * 14  # the name and the ten questions at their defaults (visits of 5 min)
+    ten = [""] * 18  # name, period, the ten questions at their defaults (visits of 5 min)
     blocks = ["0.5", "400", "huge", "small", "10 min", "4 min", "sd", "5 / day"]
     result = answer(path, ten + blocks)
     assert result.returncode == 0, result.stderr
@@ -202,9 +223,46 @@ def test_ctrl_c_says_nothing_was_written(tmp_path, monkeypatch):
     monkeypatch.setattr(command, "_interview", interrupted)
     path = tmp_path / "service.yaml"
     result = answer(path, [])
-    assert result.returncode == 130
+    assert result.returncode == ExitCode.INTERRUPTED == 130  # as shells expect after Ctrl-C
     assert "Interrupted: nothing was written." in result.stdout
     assert not path.exists()
+    french = answer(path, [], "--lang", "fr")
+    assert french.returncode == 130
+    assert "Interrompu\u202f: aucun fichier n'a été écrit." in french.stdout
+    assert not path.exists()
+
+
+def test_the_exit_code_of_ctrl_c_is_documented():
+    assert "130 stopped by Ctrl-C" in run_cli("--help").stdout
+    assert "exit code 130" in run_cli("init", "--help").stdout
+
+
+def test_each_default_is_shown_and_enter_keeps_it(tmp_path):
+    path = tmp_path / "s.yaml"
+    result = answer(path, [""] * 30, "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    prompts = [line for line in result.stdout.splitlines() if line.endswith("]: ")]
+    shown = dict(p.rsplit(" [", 1) for p in prompts)
+    assert shown["Durée couverte par les chiffres (p.\u00a0ex. 1 an, 6 mois)"] == "1 an]: "
+    # the factor tables' defaults (datacenter.default.pue 1.56, storage.default.replicas 3)
+    assert [v for k, v in shown.items() if k.startswith("Q8 PUE")] == ["1,56]: "]
+    assert [v for k, v in shown.items() if "Copies des données" in k] == ["3]: "]
+    assert [v for k, v in shown.items() if "Copies de l'hébergement" in k] == ["1]: "]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert "pue" not in data["hosting"] and "environments" not in data["hosting"]
+    assert "replicas" not in data["hosting"]["storage"]
+    estimate = run_cli("estimate", str(path), "--format", "json")
+    (service,) = json.loads(estimate.stdout)["services"]
+    statuses = {a["path"]: a["status"] for a in service["assumptions"]}
+    assert statuses["hosting.pue"] == statuses["hosting.storage.replicas"] == "default"
+
+
+def test_a_french_answer_with_a_decimal_comma_is_written_as_every_language_reads_it(tmp_path):
+    path = tmp_path / "s.yaml"
+    answers = [""] * 10 + ["1,25"] + [""] * 20  # Q8 PUE, after the name, period and Q1-Q8
+    result = answer(path, answers, "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["hosting"]["pue"] == 1.25
 
 
 def test_no_server_at_all_is_pointed_out(tmp_path):

@@ -34,6 +34,10 @@ def check(key: str, text: str, answers: dict | None = None) -> str:
         ("storage_volume", "3 parsecs", "unknown data unit"),
         ("storage_type", "tape", "'tape' is not allowed: write one of ssd, hdd"),
         ("name", "  ", "a name is required"),
+        ("period", "200 years", "the period must be between 1 day and 100 years"),
+        ("pue", "0.9", "PUE must be between 1 and 4, got 0.9"),
+        ("environments", "0", "environments must be between 1 and 20"),
+        ("replicas", "1.5", "replicas must be a whole number"),
     ],
 )
 def test_bad_answers_are_refused_with_the_questionnaires_reason(key, text, reason):
@@ -89,3 +93,17 @@ def test_the_written_file_ends_with_one_newline(tmp_path):
     assert run_cli("init", str(path), "--no-input").returncode == 0
     written = path.read_text(encoding="utf-8")
     assert written.endswith("\n") and not written.endswith("\n\n")
+
+
+def test_enter_leaves_pue_environments_and_replicas_to_their_defaults():
+    answers = defaults(REGIONS, "en")
+    assert (answers["pue"], answers["environments"], answers["replicas"]) == ("", "", "")
+    hosting = yaml.safe_load(render_yaml(answers, T))["hosting"]
+    assert "pue" not in hosting and "environments" not in hosting
+    assert "replicas" not in hosting["storage"]
+
+
+def test_given_pue_environments_and_replicas_are_written():
+    answers = {**defaults(REGIONS, "en"), "pue": "1.2", "environments": "3", "replicas": "2"}
+    hosting = yaml.safe_load(render_yaml(answers, T))["hosting"]
+    assert (hosting["pue"], hosting["environments"], hosting["storage"]["replicas"]) == (1.2, 3, 2)
