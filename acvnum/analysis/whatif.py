@@ -32,7 +32,7 @@ from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.service import Service, service_from_document
-from acvnum.questionnaire.yaml_reader import Document, load_scalar
+from acvnum.questionnaire.yaml_reader import load_scalar
 from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import CRITERION_IDS
@@ -135,7 +135,7 @@ def changed_service(service: Service, assignments: list[Assignment], table: Fact
     try:
         for assignment in assignments:
             _set(data, assignment)
-        return service_from_document(Document(service.file, data, service.document.marks), table)
+        return service_from_document(service.document.with_data(data), table)
     except WhatIfError as error:
         raise WhatIfError(f"{service.file}: {error}") from None
     except InputError as error:

@@ -96,33 +96,41 @@ def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tu
 TEXT_FIELDS = _text_fields(Questionnaire)
 
 
-def _quantity_texts(data: Any, path: Path_ = ()) -> list[tuple[Path_, str]]:
-    """Every string value outside the free-text fields, with its path."""
-    if isinstance(data, dict):
-        return [
-            found for key, value in data.items() for found in _quantity_texts(value, (*path, key))
-        ]
-    if isinstance(data, list):
-        return [
-            found for i, value in enumerate(data) for found in _quantity_texts(value, (*path, i))
-        ]
-    # Longer texts are no quantity: the unit reader refuses them, quoting only their start.
-    if isinstance(data, str) and len(data) <= units.MAX_QUANTITY_CHARS:
-        return [] if pattern(path) in TEXT_FIELDS else [(path, data)]
-    return []
+def _quantity_texts(data: Any) -> list[tuple[Path_, str]]:
+    """Every string value outside the free-text fields, with its path (one walk, the
+    path's pattern carried along: every file of a portfolio is scanned)."""
+    found: list[tuple[Path_, str]] = []
+
+    def walk(data: Any, path: Path_, shape: tuple[str, ...]) -> None:
+        if isinstance(data, dict):
+            for key, value in data.items():
+                walk(value, (*path, key), (*shape, "*" if isinstance(key, int) else str(key)))
+        elif isinstance(data, list):
+            for i, value in enumerate(data):
+                walk(value, (*path, i), (*shape, "*"))
+        # Longer texts are no quantity: the unit reader refuses them, quoting only their start.
+        elif (
+            isinstance(data, str)
+            and len(data) <= units.MAX_QUANTITY_CHARS
+            and shape not in TEXT_FIELDS
+        ):
+            found.append((path, data))
+
+    walk(data, (), ())
+    return found
 
 
-def _find(data: Any) -> list[tuple[Path_, re.Match[str]]]:
+def _find(texts: list[tuple[Path_, str]]) -> list[tuple[Path_, re.Match[str]]]:
     """Every quantity written as a range, with its path."""
-    found = [(path, _RANGE.match(text)) for path, text in _quantity_texts(data)]
+    found = [(path, _RANGE.match(text)) for path, text in texts]
     return [(path, match) for path, match in found if match]
 
 
-def _ellipses(document: Document) -> list:
+def _ellipses(document: Document, texts: list[tuple[Path_, str]]) -> list:
     """Problems for ranges written with three dots or an ellipsis ('2 MB...4 MB')."""
     return [
         document.problem(path, message("range.ellipsis", path=dotted(path), text=repr(text)))
-        for path, text in _quantity_texts(document.data)
+        for path, text in texts
         if _ELLIPSIS.search(text)
     ]
 
@@ -153,7 +161,7 @@ def central_value(low: float, high: float) -> float:
 
 
 def _validated(document: Document, data: Any, range_centres: bool = False) -> Questionnaire:
-    changed = Document(document.file, data, document.marks)
+    changed = document.with_data(data)
     return validate(changed, range_centres=range_centres)  # type: ignore[return-value]
 
 
@@ -183,10 +191,11 @@ def _number(q: Questionnaire, path: Path_) -> float:
 
 def validate_ranges(document: Document) -> Bounds:
     """Document -> the questionnaire at its central values and at both ends of its ranges."""
-    ellipses = _ellipses(document)
+    texts = _quantity_texts(document.data)
+    ellipses = _ellipses(document, texts)
     if ellipses:
         raise InputError(ellipses)
-    found = _find(document.data)
+    found = _find(texts)
     misplaced = [path for path, _ in found if pattern(path) not in RANGEABLE]
     if misplaced:
         allowed = ", ".join(dotted(p).replace(".*", "[]") for p in RANGEABLE)

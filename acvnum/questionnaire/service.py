@@ -7,6 +7,8 @@ validates a changed copy of a file's data the same way) and the commands that on
 from __future__ import annotations
 
 import difflib
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +49,7 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
             message("load.unknown_region", path=".".join(path), code=code, known=", ".join(known)),
         )
         for path, code in places
-        if code is not None and code not in known
+        if code is not None and not table.knows_region(code)
     ]
 
 
@@ -116,14 +118,13 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     A file named twice (`examples examples/ecommerce.yaml`, or by two spellings of one
     path) is kept once, where it first appears: a portfolio would otherwise count it twice.
     """
-    expanded: list[Path] = []
+    expanded: list[tuple[Path, Path | None]] = []  # each file and its resolved path, if known
     for raw in paths:
         path = Path(raw)
         if not is_folder(path):
-            expanded.append(path)
+            expanded.append((path, None))
             continue
-        entries = folder_entries(path)
-        inside = sorted(p for p in entries if p.suffix in (".yaml", ".yml") and p.is_file())
+        inside = _yaml_files(path)
         if not inside:
             empty = message("load.empty_directory")
             raise InputError([Problem(str(path), 1, 1, empty)])
@@ -131,15 +132,37 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return _first_of_each(expanded)
 
 
-def _first_of_each(paths: list[Path]) -> list[Path]:
+def _yaml_files(folder: Path) -> list[tuple[Path, Path | None]]:
+    """The YAML files of a folder, sorted, with their resolved paths: a plain file's is the
+    resolved folder's and its name (one `lstat` a file, not one per part of its path)."""
+    try:
+        resolved: Path | None = folder.resolve()
+    except (OSError, RuntimeError):
+        resolved = None
+    found = []
+    for entry in sorted(p for p in folder_entries(folder) if p.suffix in (".yaml", ".yml")):
+        try:
+            mode = os.lstat(entry).st_mode
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(mode):
+            found.append((entry, None if resolved is None else resolved / entry.name))
+        elif stat.S_ISLNK(mode) and entry.is_file():
+            found.append((entry, None))
+    return found
+
+
+def _first_of_each(paths: list[tuple[Path, Path | None]]) -> list[Path]:
     """Each file once, by its resolved path (symbolic links and `..` included)."""
     seen: set[Path] = set()
     unique = []
-    for path in paths:
-        try:
-            key = path.resolve()
-        except (OSError, RuntimeError):  # a link loop: reading it will say so
-            key = path.absolute()
+    for path, resolved in paths:
+        key = resolved
+        if key is None:
+            try:
+                key = path.resolve()
+            except (OSError, RuntimeError):  # a link loop: reading it will say so
+                key = path.absolute()
         if key not in seen:
             seen.add(key)
             unique.append(path)

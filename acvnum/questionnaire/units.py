@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import cached_property
 
 from acvnum.errors import Message, Refusal, message
 
@@ -48,11 +49,16 @@ class Dimension:
         """Whether `unit` is one of this dimension's units (with its case rule)."""
         if self.case_sensitive:
             return unit in self.units
-        return unit.lower() in {name.lower() for name in self.units}
+        return unit.lower() in self._lowered
+
+    @cached_property
+    def _lowered(self) -> dict[str, float]:
+        """The units by lower-case name (worked out once: every quantity read asks)."""
+        return {k.lower(): v for k, v in self.units.items()}
 
     def factor(self, unit: str) -> float:
         key = unit if self.case_sensitive else unit.lower()
-        table = self.units if self.case_sensitive else {k.lower(): v for k, v in self.units.items()}
+        table = self.units if self.case_sensitive else self._lowered
         if key in table:
             return table[key]
         raise UnitError(self._unknown(unit))

@@ -15,7 +15,6 @@ write it. (As before, `_` may group digits: `50_000`.)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -47,6 +46,24 @@ class QuestionnaireLoader(FastSafeLoader):  # type: ignore[valid-type,misc]
     """The fast safe loader with YAML 1.2 core-schema resolution of plain scalars."""
 
     yaml_implicit_resolvers: ClassVar[dict] = {}
+    #: Tags resolved so far, by (kind, value, implicit): a portfolio's files repeat their
+    #: keys and many values, and resolving is most of composing them (libyaml calls back).
+    _resolved: ClassVar[dict[tuple[Any, ...], str]] = {}
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if value is None or len(value) <= _CACHED_UP_TO:
+                if len(self._resolved) >= _CACHE_SIZE:
+                    self._resolved.clear()
+                self._resolved[key] = tag
+        return tag
+
+
+#: Only short scalars are remembered, and at most so many: memory stays bounded.
+_CACHED_UP_TO, _CACHE_SIZE = 40, 20_000
 
 
 def _core_resolver(tag: str, pattern: str, first: str) -> None:
@@ -76,19 +93,44 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
 QuestionnaireLoader.add_constructor(_INT_TAG, _construct_decimal)
 
 
-@dataclass
 class Document:
-    """The data of a YAML file and the position (1-based line, column) of every path in it."""
+    """The data of a YAML file and the position (1-based line, column) of every path in it.
 
-    file: str
-    data: Any
-    marks: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    The positions are worked out from the file's node tree when first asked for (most
+    files never are: they have no problem to locate).
+    """
+
+    __slots__ = ("_marks", "_root", "data", "file")
+
+    def __init__(
+        self,
+        file: str,
+        data: Any,
+        marks: dict[Path_, tuple[int, int]] | None = None,
+        root: yaml.Node | None = None,
+    ):
+        self.file = file
+        self.data = data
+        self._marks = marks if marks is not None or root is not None else {}
+        self._root = root
+
+    @property
+    def marks(self) -> dict[Path_, tuple[int, int]]:
+        if self._marks is None:
+            self._marks = _marks_of(self._root)
+            self._root = None
+        return self._marks
+
+    def with_data(self, data: Any) -> Document:
+        """A document of other data (a changed copy) at this file's positions."""
+        return Document(self.file, data, self._marks, self._root)
 
     def locate(self, path: Path_) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
+        marks = self.marks
         for end in range(len(path), -1, -1):
-            if path[:end] in self.marks:
-                return self.marks[path[:end]]
+            if path[:end] in marks:
+                return marks[path[:end]]
         return (1, 1)
 
     def problem(self, path: Path_, text: str | Message) -> Problem:
@@ -214,8 +256,105 @@ def _flow_too_deep_at(text: str, after: yaml.Mark | None, depth: int) -> tuple[i
     return 1, 1
 
 
+class _Unusual(Exception):
+    """Raised by the fast reader at anything a plain questionnaire never has."""
+
+
+def _plain_value(node: yaml.ScalarNode, loader: yaml.SafeLoader) -> Any:
+    """A plain scalar's value, as the loader's constructors would give it."""
+    tag = node.tag
+    if tag == _STR_TAG:
+        return node.value
+    if tag == _INT_TAG:
+        return _construct_decimal(loader, node)
+    if tag == _FLOAT_TAG:
+        return loader.construct_yaml_float(node)
+    if tag == _NULL_TAG:
+        return None
+    if tag == _BOOL_TAG:
+        return loader.construct_yaml_bool(node)
+    raise _Unusual  # a collection's tag on a scalar: _Builder's constructor refuses it
+
+
+def _fast_build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
+    """The data of a plain questionnaire's node tree, no positions kept; _Unusual at
+    anything `_Builder` would refuse (it then reads the file again, to say why and where)."""
+    visited = 0
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+
+    def build(node: yaml.Node, depth: int) -> Any:
+        nonlocal visited
+        visited += 1
+        if visited > MAX_NODES or depth > MAX_DEPTH or node.tag not in _PLAIN_TAGS:
+            raise _Unusual
+        if isinstance(node, scalar):
+            if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
+                raise _Unusual  # perhaps too many digits: _Builder counts them
+            return _plain_value(node, loader)
+        if isinstance(node, mapping):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                key = build(key_node, depth + 1)
+                if type(key) not in _KEY_TYPES or key in result:
+                    raise _Unusual
+                result[key] = build(value_node, depth + 1)
+            return result
+        return [build(item, depth + 1) for item in node.value]
+
+    return build(node, 0)
+
+
+_STR_TAG, _FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:float"
+_NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
+_KEY_TYPES = (str, int, float, bool, type(None))
+
+
+def _marks_of(root: yaml.Node | None) -> dict[Path_, tuple[int, int]]:
+    """The positions `_Builder` records, from a node tree `_fast_build` read whole."""
+    marks: dict[Path_, tuple[int, int]] = {}
+    loader = QuestionnaireLoader("")
+    try:
+
+        def walk(node: yaml.Node, path: Path_) -> None:
+            marks.setdefault(path, _mark(node))
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    marks.setdefault((*path, "<key>"), _mark(key_node))
+                    key = _plain_value(key_node, loader)
+                    marks[(*path, key)] = _mark(key_node)
+                    walk(value_node, (*path, key))
+            elif isinstance(node, yaml.SequenceNode):
+                for i, item in enumerate(node.value):
+                    walk(item, (*path, i))
+
+        if root is not None:
+            walk(root, ())
+    finally:
+        loader.dispose()
+    return marks
+
+
 def parse_yaml(text: str, file: str) -> Document:
-    """YAML text -> Document, or InputError naming file:line:column."""
+    """YAML text -> Document, or InputError naming file:line:column.
+
+    A plain questionnaire is read fast (no positions until one is asked for); anything
+    unusual, or malformed, is read again by `_Builder`, which says what and where.
+    """
+    if text.count("[") + text.count("{") <= MAX_DEPTH:  # else _check_depth scans first
+        loader = QuestionnaireLoader(text)
+        try:
+            node = loader.get_single_node()
+            if node is not None:
+                return Document(file, _fast_build(node, loader), root=node)
+        except (yaml.YAMLError, _Unusual, RecursionError):
+            pass
+        finally:
+            loader.dispose()
+    return _parse_located(text, file)
+
+
+def _parse_located(text: str, file: str) -> Document:
+    """YAML text -> Document with every position, or InputError naming file:line:column."""
     loader = QuestionnaireLoader(text)
     try:
         _check_depth(text, file)

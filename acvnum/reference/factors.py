@@ -361,6 +361,7 @@ class FactorTable:
         self.user_ids = user_ids
         self._sources: tuple[str, ...] | None = None
         self._regions: tuple[str, ...] | None = None
+        self._region_set: frozenset[str] | None = None
 
     @cached_property
     def central_values(self) -> dict[str, float]:
@@ -384,6 +385,12 @@ class FactorTable:
             electricity = (fid for fid in self.ids if fid.startswith("electricity."))
             self._regions = tuple(sorted({fid.split(".")[1] for fid in electricity}))
         return list(self._regions)
+
+    def knows_region(self, code: str) -> bool:
+        """Whether the tables have electricity factors for `code` (asked once a file)."""
+        if self._region_set is None:
+            self._region_set = frozenset(self.regions())
+        return code in self._region_set
 
     def sources(self) -> tuple[str, ...]:
         """Every source text of the table, sorted: worked out once and shared by every
