@@ -3,6 +3,7 @@
 Every case of the issue has a file under tests/inputs/bad/ and a golden message.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -155,3 +156,51 @@ def test_validate_refuses_hostile_numbers_without_a_traceback(tmp_path):
 @pytest.mark.parametrize(("text", "value"), [("010", 10), ("1:30", "1:30"), ("", None)])
 def test_one_answer_is_read_as_the_file_reads_it(text, value):
     assert load_scalar(text) == value
+
+
+FAST_CASES = [
+    "a:\n  b: 1\n  c:\n    - x\n    - {d: 2.5, e: null, f: true}\n",
+    "a: &x {k: 010}\nb: *x\n1: one\nfalse: yes\n~: null\n'q': \"2 MB..4 MB\"\n",
+    "usage:\n  users: 50_000\n  data_per_visit: .inf\n  x: -.5e3\n",
+]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_the_fast_reader_gives_the_locating_readers_data_and_marks(path):
+    from acvnum.questionnaire.yaml_reader import _parse_located
+
+    text = path.read_text(encoding="utf-8")
+    fast, located = parse_yaml(text, str(path)), _parse_located(text, str(path))
+    assert fast.data == located.data
+    assert fast.marks == located.marks
+
+
+@pytest.mark.parametrize("text", FAST_CASES)
+def test_the_fast_reader_agrees_on_odd_but_valid_documents(text):
+    from acvnum.questionnaire.yaml_reader import _parse_located
+
+    fast, located = parse_yaml(text, "f.yaml"), _parse_located(text, "f.yaml")
+    assert repr(fast.data) == repr(located.data)  # types too: 10 not 8, 1 not '1'
+    assert fast.marks == located.marks
+    # A changed copy keeps the file's positions, worked out when first asked for.
+    assert fast.with_data({}).locate(("a",)) == located.locate(("a",))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!binary eA==\n", "YAML tag 'tag:yaml.org,2002:binary' is not allowed"),
+        ("a: 1\na: 2\n", "duplicate key 'a' (first given on line 1)"),
+        ("a: " + "9" * 31 + "\n", "a number with 31 digits"),
+    ],
+)
+def test_what_the_fast_reader_skips_is_refused_with_its_position(text, message):
+    with pytest.raises(InputError, match=re.escape(message)) as error:
+        parse_yaml(text, "f.yaml")
+    assert error.value.problems[0].line >= 1
+
+
+def test_tags_resolved_once_are_the_same_for_the_next_file():
+    first = parse_yaml("a: 010\nb: 1:30\nc: true\nd: ''\ne:\n", "f.yaml").data
+    again = parse_yaml("a: 010\nb: 1:30\nc: true\nd: ''\ne:\n", "g.yaml").data
+    assert first == again == {"a": 10, "b": "1:30", "c": True, "d": "", "e": None}
