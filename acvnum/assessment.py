@@ -20,7 +20,7 @@ from acvnum.calculation.results import ServiceResult, criteria_results, market_b
 from acvnum.errors import InputError, Problem
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
-from acvnum.questionnaire.service import Service, expand_paths, load_services
+from acvnum.questionnaire.service import Service, expand_paths, load_files, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable, load_factors
@@ -170,7 +170,7 @@ def batches(
     problems: list[Problem] = []
     for start in range(0, len(files), size):
         try:
-            services = load_services(files[start : start + size], table)
+            services = load_files(files[start : start + size], table)
         except InputError as error:
             problems += error.problems
             continue

@@ -7,6 +7,7 @@ here, the values a change shows (`Value`), which need the questionnaire's units.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from acvnum.questionnaire import units
 from acvnum.words import LANGUAGES, Words, catalogue, format_number, significant_digits
@@ -56,7 +57,13 @@ class Value:
 
     def __str__(self) -> str:
         """The value in English, as the JSON shows it."""
-        return Translator("en").value(self)
+        return _english().value(self)
+
+
+@cache
+def _english() -> Translator:
+    """The English translator, made once (every change of every lever is written with it)."""
+    return Translator("en")
 
 
 def _english_parts(v: Value) -> tuple[str, str, str] | str:

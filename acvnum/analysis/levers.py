@@ -211,12 +211,13 @@ def _with_combinations(
     computed = totals([v for p in prefixes for v in p], context.table)
     effects = savings(base[owner], computed, years[owner], weights)
     proposals, start = [], 0
+    persons = effects.persons_equivalent.tolist()
     for i, variants in enumerate(prefixes):
         if not variants:
             proposals.append(Proposals(levers[i], None))
             continue
-        # argmax takes the first best: the shortest prefix among equals.
-        best = int(np.argmax(effects.persons_equivalent[start : start + len(variants)]))
+        # max takes the first best: the shortest prefix among equals.
+        best = max(range(len(variants)), key=lambda j: persons[start + j])
         ids = tuple(r.lever.id for r in levers[i][: best + 1])
         combined = Combination(ids, variants[best].changes, effects.row(start + best))
         proposals.append(Proposals(levers[i], combined))

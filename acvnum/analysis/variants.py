@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any
 
 import numpy as np
@@ -45,7 +46,8 @@ class Change:
     subject: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.before} → {self.after}"
+        before, after = self._english
+        return f"{self.path}: {before} → {after}"
 
     def text(self, t: Translator) -> str:
         """The change in the report's language ('4 ans → 6 ans', '3 → 1,6')."""
@@ -53,7 +55,13 @@ class Change:
 
     def to_dict(self) -> dict[str, str]:
         """The JSON's change: the values in English."""
-        return {"path": self.path, "before": str(self.before), "after": str(self.after)}
+        before, after = self._english
+        return {"path": self.path, "before": before, "after": after}
+
+    @cached_property
+    def _english(self) -> tuple[str, str]:
+        """Both values in English, written once (the JSON shows each twice)."""
+        return str(self.before), str(self.after)
 
 
 #: How a questionnaire key's value is shown (see i18n.Value): durations, bytes, shares, W.
@@ -119,9 +127,15 @@ class Variant:
         average of 1.3 servers is servers running part of the time)."""
         old = self.get(path) if before is None else before
         subject = _subject(self.questionnaire, path)
-        change = shown or Change(dotted(path), value_at(path, old), value_at(path, value), subject)
+        change = shown or Change(_dotted(path), value_at(path, old), value_at(path, value), subject)
         edits, changes = {**self.edits, path: value}, (*self.changes, change)
         return Variant(self.questionnaire, self.factor_scale, changes, edits)  # not replace(): hot
+
+
+@lru_cache(maxsize=4096)
+def _dotted(path: modelpath.Path) -> str:
+    """`dotted`, remembered: levers change the same few paths in every service."""
+    return dotted(path)
 
 
 def _subject(q: Questionnaire, path: modelpath.Path) -> str:
@@ -186,11 +200,17 @@ class Savings:
     persons_equivalent: np.ndarray
 
     def row(self, k: int) -> Saving:
+        saved, fraction, persons = self._lists
         return Saving(
-            saving=dict(zip(CRITERION_IDS, self.saved[k].tolist(), strict=True)),
-            reduction=dict(zip(CRITERION_IDS, self.fraction[k].tolist(), strict=True)),
-            persons_equivalent=float(self.persons_equivalent[k]),
+            saving=dict(zip(CRITERION_IDS, saved[k], strict=True)),
+            reduction=dict(zip(CRITERION_IDS, fraction[k], strict=True)),
+            persons_equivalent=persons[k],
         )
+
+    @cached_property
+    def _lists(self) -> tuple[list[list[float]], list[list[float]], list[float]]:
+        """The arrays as Python floats, converted once (not once a row: same numbers)."""
+        return self.saved.tolist(), self.fraction.tolist(), self.persons_equivalent.tolist()
 
 
 def savings(

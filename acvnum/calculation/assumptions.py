@@ -6,6 +6,7 @@ The report lists them so a reader can see at a glance what to measure instead of
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from acvnum.calculation.results import Assumption
 from acvnum.questionnaire import units
@@ -40,7 +41,10 @@ def _factor_value(value: float, unit: str, fraction: bool) -> str:
     return f"{value:g} {unit}"
 
 
+@lru_cache(maxsize=2048)
 def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = False) -> Assumption:
+    """A factor's row, made once per table (results share the frozen rows: a portfolio's
+    services name the same few dozen factors)."""
     factor = table[factor_id]
     status = "input" if factor_id in table.user_ids else "default"
     value = _factor_value(factor.value, factor.unit, fraction)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -461,15 +462,27 @@ def _converted(path: InputPath, values: list[Any]) -> np.ndarray | list[str]:
 _SHARED_WITH_AI = frozenset({("hosting", "location"), ("hosting", "pue")})
 
 
+@lru_cache(maxsize=4096)
+def _edit_pattern(path: InputPath) -> tuple[str, ...]:
+    """An edit's path as a pattern: edits name a few paths thousands of times (levers)."""
+    return modelpath.pattern(path)
+
+
+@cache
+def _held(pattern: tuple[str, ...]) -> bool:
+    """Whether the arrays hold the answer at `pattern` as it is (see with_inputs)."""
+    server = pattern[:3] == ("hosting", "servers", "*") and pattern[3:] in [
+        (key,) for key in _SERVER_INPUTS
+    ]
+    return server or pattern in _SERVICE_INPUTS
+
+
 def edits_in_place(q: Questionnaire, paths: Iterable[InputPath]) -> bool:
     """Whether `with_inputs` gives exactly the arrays of `q` with the values at `paths`
     changed; where it does not (a path the arrays derive more from), evaluate a changed copy."""
     for path in paths:
-        pattern = modelpath.pattern(path)
-        server = pattern[:3] == ("hosting", "servers", "*") and pattern[3:] in [
-            (key,) for key in _SERVER_INPUTS
-        ]
-        if not server and pattern not in _SERVICE_INPUTS:
+        pattern = _edit_pattern(path)
+        if not _held(pattern):
             return False
         if pattern in _SHARED_WITH_AI and q.ai is not None and q.ai.self_hosted is not None:
             return False
@@ -484,7 +497,7 @@ def with_inputs(arrays: ServiceArrays, edits: Sequence[Edit]) -> ServiceArrays:
     """
     groups: dict[InputPath, list[tuple[int, InputPath, Any]]] = {}
     for edit in edits:
-        groups.setdefault(modelpath.pattern(edit[1]), []).append(edit)
+        groups.setdefault(_edit_pattern(edit[1]), []).append(edit)
     services: dict[str, Any] = {}
     servers: dict[str, np.ndarray] = {}
     _, firsts = _server_rows(arrays.servers, np.arange(arrays.count), arrays.count)

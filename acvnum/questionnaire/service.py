@@ -171,8 +171,13 @@ def _first_of_each(paths: list[tuple[Path, Path | None]]) -> list[Path]:
 
 def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
     """Load every file, collecting the problems of all of them before failing."""
+    return load_files(expand_paths(paths), table)
+
+
+def load_files(files: list[Path], table: FactorTable) -> list[Service]:
+    """Load files already expanded (`expand_paths`), collecting every problem first."""
     services, problems = [], []
-    for path in expand_paths(paths):
+    for path in files:
         try:
             services.append(load_service(path, table))
         except InputError as error:
