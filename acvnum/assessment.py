@@ -6,7 +6,7 @@ Commands call this module; it does no printing. Every input problem is an InputE
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from acvnum.calculation import assumptions
+from acvnum.calculation.coverage import Coverage, coverage
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import service_arrays
 from acvnum.calculation.results import ServiceResult, criteria_results, market_based_climate
@@ -57,12 +58,15 @@ def result_for(
     table: FactorTable,
     limits: Boundaries,
     analyses: Analyses | None = None,
+    coverage: Mapping[str, Coverage] | None = None,
 ) -> ServiceResult:
     """One service's result, whole: its (activities, criteria) contributions and what the
     analyses found about it."""
     q = service.questionnaire
     a = analyses or Analyses()
-    criteria = criteria_results(contributions, q.usage.users, q.visits, q.period_years, limits)
+    criteria = criteria_results(
+        contributions, q.usage.users, q.visits, q.period_years, limits, coverage
+    )
     factor = q.hosting.electricity_factor if q.hosting else None
     market = None if factor is None else market_based_climate(contributions, factor)
     what_if_warnings = a.what_if.warnings if a.what_if else ()
@@ -257,10 +261,14 @@ def assess_services(
     diff, the API) runs the allocation asked for."""
     services = _prepared(services, settings)
     limits = boundaries(table, settings.population)
-    contributions = footprint(services, table).contributions[:, 0]
+    arrays = service_arrays([s.questionnaire for s in services])
+    central = evaluate(arrays, table.central())
+    contributions = central.contributions[:, 0]
     _check_finite(services, contributions, limits)
+    covered = coverage(arrays, central.inventory[:, 0], table)
     analyses = _analyses(services, table, limits, settings)
     results = tuple(
-        result_for(s, contributions[i], table, limits, analyses[i]) for i, s in enumerate(services)
+        result_for(s, contributions[i], table, limits, analyses[i], covered[i])
+        for i, s in enumerate(services)
     )
     return Assessment(results, settings)

@@ -45,9 +45,15 @@ _EMBODIED = {
 
 
 def _impact_vector(f: FactorValues, prefix: str) -> np.ndarray:
-    """(S, criteria) embodied impacts of one item; energy is outside the perimeter (0)."""
+    """(S, criteria) embodied impacts of one item; energy is outside the perimeter (0).
+
+    A criterion without a factor row for the item adds nothing here: it is not covered,
+    and acvnum.calculation.coverage says so in every report (never a silent zero)."""
     vector = np.zeros((f.samples, len(CRITERION_IDS)))
-    vector[:, : len(IMPACT_IDS)] = np.stack([f[f"{prefix}.{c}"] for c in IMPACT_IDS], axis=-1)
+    for index, criterion in enumerate(IMPACT_IDS):
+        factor_id = f"{prefix}.{criterion}"
+        if factor_id in f.table:
+            vector[:, index] = f[factor_id]
     return vector
 
 
@@ -122,6 +128,31 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
     return rows
+
+
+def factor_prefixes(s: ServiceArrays) -> list[list[str]]:
+    """For each activity, the factor-id prefix each service's row reads (`electricity.FRA`,
+    `device.laptop`, `storage.hdd`; 'a+b' when the row mixes several items' factors): the
+    same choices as `characterisation_rows`, as names,
+    so that acvnum.calculation.coverage can tell which criteria have a factor."""
+    regions = {
+        "terminals": s.terminal_region,
+        "network": s.user_region,
+        "datacenter": s.host_region,
+        "ai": s.ai.region,
+    }
+    storage = ["storage.hdd" if hdd else "storage.ssd" for hdd in s.storage_hdd[:, 0]]
+    prefixes = []
+    for activity in ACTIVITIES:
+        if activity.phase == "use":
+            prefixes.append([f"electricity.{r}" for r in regions[_grid_of(activity)]])
+        elif activity.item == "storage":
+            prefixes.append(storage)
+        elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
+            prefixes.append(["network.fixed+network.mobile+network.box"] * s.count)
+        else:
+            prefixes.append([_EMBODIED[activity.tier, activity.item]] * s.count)
+    return prefixes
 
 
 def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:

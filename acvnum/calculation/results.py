@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS, label_mask
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
@@ -62,6 +63,8 @@ class CriterionResult:
     boundary: BoundaryComparison | None
     interval: Interval | None = None  # p5, p50, p95 of the total (--uncertainty)
     tier_intervals: Mapping[str, Interval] | None = None  # tier -> p5, p50, p95
+    #: The activities of the service with and without a factor for this criterion.
+    coverage: Coverage | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,7 @@ def criteria_results(
     visits: float,
     period_years: float,
     boundaries: Boundaries,
+    coverage: Mapping[str, Coverage] | None = None,
 ) -> dict[str, CriterionResult]:
     """(activities, criteria) contributions of one service -> per-criterion results."""
     # One conversion to Python floats per array (not one per element): the same numbers.
@@ -164,6 +168,7 @@ def criteria_results(
             by_phase=dict(zip(PHASES, by_phase[c], strict=True)),
             by_item=dict(zip(keys, by_item[c], strict=True)),
             boundary=comparison,
+            coverage=coverage.get(cid) if coverage else None,
         )
     return results
 

@@ -30,8 +30,8 @@ def part_factors(f: FactorValues, criterion: str = CLIMATE) -> dict[str, np.ndar
     """Each part's impact per unit on one criterion, (S,): its own factor where the tables
     have one, else its carbon times the medium server's criterion-to-carbon ratio."""
     carbon = {p: f[f"server.component.{p}"] for p in IMPACT_PARTS}
-    if criterion == CLIMATE:
-        return carbon
+    if criterion == CLIMATE or f"server.physical.{criterion}" not in f.table:
+        return carbon  # a criterion with no server factor is not covered: nothing to weigh
     ratio = f[f"server.physical.{criterion}"] / f[f"server.physical.{CLIMATE}"]
     own = f.table.position
     return {

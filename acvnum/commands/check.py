@@ -137,12 +137,15 @@ def _baselines(baseline: Path | None, services: list[Service]) -> list[Snapshot 
     """Each service's baseline (None each when no --baseline), or bad input when one has none."""
     from acvnum.analysis.budgets import pick_baselines
     from acvnum.analysis.comparison import load_json
-    from acvnum.reference.criteria import CRITERION_IDS
+    from acvnum.reference.criteria import REFERENCE_IDS
 
     if baseline is None:
         return [None] * len(services)
     names = [s.questionnaire.name for s in services]
-    return list(pick_baselines(load_json(baseline), names, CRITERION_IDS, str(baseline)))
+    # A baseline recorded before water use and fossil resources were criteria is still a
+    # baseline: they are compared when it has them (acvnum.analysis.comparison.compare).
+    required = (*REFERENCE_IDS, "energy")
+    return list(pick_baselines(load_json(baseline), names, required, str(baseline)))
 
 
 def _run(

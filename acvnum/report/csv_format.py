@@ -19,6 +19,7 @@ import csv
 import io
 from collections.abc import Callable
 
+from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES
 from acvnum.calculation.results import ServiceResult
 from acvnum.escaping import csv_cell
@@ -44,6 +45,7 @@ HEADER = (
     "what_if_after",
     "what_if_saving",
     "what_if_reduction",
+    "not_covered",
 )
 
 
@@ -117,9 +119,18 @@ def rows(result: ServiceResult) -> list[tuple]:
                 *blocks,
                 *(_cell(interval.get(p)) for p in ("p5", "p50", "p95")),
                 *_what_if_cells(result, c.id),
+                _not_covered(c.coverage),
             )
         )
     return out
+
+
+def _not_covered(coverage: Coverage | None, pair: str = "") -> str:
+    """The activity keys without a factor for the criterion (of one tier.phase pair when
+    given), separated by ';'; empty when all are covered."""
+    if coverage is None:
+        return ""
+    return ";".join(k for k in coverage.not_covered if k.startswith(pair))
 
 
 def _write(
@@ -152,6 +163,7 @@ LONG_HEADER = (
     "value",
     "per_user",
     "per_visit",
+    "not_covered",
 )
 
 
@@ -178,6 +190,7 @@ def long_rows(result: ServiceResult) -> list[tuple]:
                         repr(value),
                         repr(value / result.users),
                         repr(per_visit),
+                        _not_covered(c.coverage, f"{pair}."),
                     )
                 )
     return out

@@ -14,7 +14,7 @@ from pathlib import Path
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import blocks_section
+from acvnum.report import blocks_section, coverage_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
@@ -232,6 +232,14 @@ def _impacts(result: ServiceResult, t: Translator) -> str:
     return _section("impacts", t("section.impacts"), _table(header, rows, numeric_from=2))
 
 
+def _coverage(result: ServiceResult, t: Translator) -> str:
+    found = coverage_section.lines(result, t)
+    if not found:
+        return ""
+    items = "".join(f"<li>{_e(line)}</li>" for line in found)
+    return _section("coverage", t("section.coverage"), f"<ul>{items}</ul>")
+
+
 def _blocks(result: ServiceResult, t: Translator) -> str:
     layout = blocks_section.table(result, t)
     if layout is None:
@@ -439,6 +447,7 @@ def render_one(result: ServiceResult, t: Translator, today: str = "") -> str:
         _flagship(result, t),
         _warnings(result, t),
         _impacts(result, t),
+        _coverage(result, t),
         _uncertainty(result, t),
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),

@@ -75,6 +75,11 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
         data["interval"] = c.interval
     if c.tier_intervals is not None:
         data["interval_by_tier"] = c.tier_intervals
+    if c.coverage is not None:
+        data["coverage"] = {
+            "covered": list(c.coverage.covered),
+            "not_covered": list(c.coverage.not_covered),
+        }
     return data
 
 

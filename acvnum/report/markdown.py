@@ -9,6 +9,7 @@ from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import (
     blocks_section,
+    coverage_section,
     lever_words,
     levers_section,
     portfolio_section,
@@ -172,6 +173,7 @@ def render_one(result: ServiceResult, t: Translator) -> str:
         lines += [f"_{markdown_text(result.description)}_", ""]
     lines += [summary, ""]
     lines += _flagship(result, t) + _warnings(result, t) + _impacts(result, t)
+    lines += coverage_section.markdown_lines(result, t)
     lines += uncertainty_section.markdown_lines(result, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
     lines += blocks_section.markdown_lines(result, t)

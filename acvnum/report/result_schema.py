@@ -98,9 +98,27 @@ def _criterion() -> dict[str, Any]:
             "planetary_boundary": {"anyOf": [boundary, {"type": "null"}]},
             "interval": _ref("interval"),
             "interval_by_tier": _per(TIERS, _ref("interval")),
+            "coverage": _coverage(),
         },
-        optional=("interval", "interval_by_tier"),
+        optional=("interval", "interval_by_tier", "coverage"),
     )
+
+
+def _coverage() -> dict[str, Any]:
+    """Which of the service's activities have a factor for the criterion (computed from
+    the factor table: acvnum.calculation.coverage)."""
+    keys = {
+        "type": "array",
+        "items": {"enum": [f"{a.tier}.{a.phase}.{a.item}" for a in ACTIVITIES]},
+    }
+    schema = _closed({"covered": keys, "not_covered": keys})
+    schema["description"] = (
+        "The activities the service uses (by_item keys) with a factor for this criterion, "
+        "and those without one: a not-covered activity adds nothing to the total, which is "
+        "then a lower bound. Final energy lists use activities only (manufacturing is "
+        "outside it by definition)."
+    )
+    return schema
 
 
 def _change() -> dict[str, Any]:

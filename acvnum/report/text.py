@@ -26,6 +26,7 @@ from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import (
     blocks_section,
+    coverage_section,
     lever_words,
     levers_section,
     portfolio_section,
@@ -171,6 +172,24 @@ def _impacts(result: ServiceResult, t: Translator, width: int) -> Table:
     return table
 
 
+def _coverage(result: ServiceResult, t: Translator) -> Table | None:
+    """The criteria with activities lacking a factor, under the impacts they qualify."""
+    found = coverage_section.lines(result, t)
+    if not found:
+        return None
+    table = Table(
+        title=t("section.coverage"),
+        box=None,
+        title_justify="left",
+        show_header=False,
+        padding=(0, 1, 0, 2),
+    )
+    table.add_column(overflow="fold")
+    for line in found:
+        table.add_row(line)
+    return table
+
+
 def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int) -> Table:
     tiers, phases = breakdown_labels(t)
     labels = tiers if attribute == "by_tier" else phases
@@ -264,6 +283,8 @@ def _footer(result: ServiceResult, t: Translator) -> Text:
 
 #: From this width on, the levers' figures table has room for the levers' titles.
 TITLED_LEVERS = 110
+#: Below this width the levers' figures are one space apart (two from it on).
+NARROW_LEVERS = 90
 
 
 def _levers(result: ServiceResult, t: Translator, width: int) -> RenderableType | None:
@@ -279,6 +300,8 @@ def _levers(result: ServiceResult, t: Translator, width: int) -> RenderableType 
         title_justify="left",
         pad_edge=False,
         collapse_padding=True,
+        # eight criteria side by side need the narrow gaps below 90 columns
+        padding=(0, 1) if width >= NARROW_LEVERS else (0, 0),
     )
     table.add_column(t("column.rank"), justify="right")
     if titled:
@@ -411,6 +434,7 @@ def renderables(result: ServiceResult, t: Translator, width: int, details: bool)
         _header(result, t),
         _warnings(result, t),
         _impacts(result, t, width),
+        _coverage(result, t),
         *uncertainty_section.rich_renderables(result, t),
         _breakdown(result, t, "by_tier", width),
         _breakdown(result, t, "by_phase", width),

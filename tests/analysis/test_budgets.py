@@ -28,7 +28,7 @@ from acvnum.questionnaire.models import Budget, validate
 from acvnum.questionnaire.yaml_reader import Document
 
 IMPACTS = ["climate_change", "minerals_metals", "acidification"]
-IMPACTS += ["particulate_matter", "ionising_radiation"]
+IMPACTS += ["particulate_matter", "ionising_radiation", "water_use", "fossil_resources"]
 
 
 def budget(**data) -> Budget:

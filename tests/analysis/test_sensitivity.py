@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from acvnum.analysis.sensitivity import rank_correlations, ranks, top_drivers
+from acvnum.reference.criteria import CRITERION_IDS
 
 
 def test_ranks_are_the_positions_in_sorted_order():
@@ -21,8 +22,8 @@ def test_a_monotone_output_correlates_fully_with_its_driver_and_not_with_noise()
 
 
 def test_top_drivers_rank_by_strength_and_skip_irrelevant_ones():
-    rho = np.zeros((3, 6))
-    rho[0, 0], rho[1, 5], rho[2, 0] = 0.2, -0.9, 0.95
+    rho = np.zeros((3, len(CRITERION_IDS)))
+    rho[0, 0], rho[1, CRITERION_IDS.index("energy")], rho[2, 0] = 0.2, -0.9, 0.95
     relevant = np.array([True, True, False])
     overall, by_criterion = top_drivers(rho, relevant, ["a", "b", "c"], ["factor"] * 3)
     assert [(d.name, d.criterion) for d in overall] == [("b", "energy"), ("a", "climate_change")]

@@ -232,7 +232,11 @@ def test_mobile_per_gb_every_criterion_has_equipment():
     assert manufacturing[CRITERION_IDS.index("minerals_metals")] == pytest.approx(
         1.483e-5, rel=1e-3
     )
-    assert (manufacturing[: len(CRITERION_IDS) - 1] > 0).all()
+    # every criterion but water use, which has no per-GB network factor (not covered)
+    water = CRITERION_IDS.index("water_use")
+    covered = [i for i in range(len(CRITERION_IDS) - 1) if i != water]
+    assert (manufacturing[covered] > 0).all()
+    assert manufacturing[water] == 0
 
 
 HOSTED = {
@@ -296,8 +300,12 @@ def test_a_configured_server_scales_each_criterion_by_its_components():
     # large:  0.0408144 + 0.0786496 + 0.0074479 + 0.07353 = 0.2004419 (memory weighs less)
     assert medium[MINERALS] == pytest.approx(0.1556 / 4, rel=1e-6)
     assert big[MINERALS] == pytest.approx(0.1556 / 4 * 0.2004419 / 0.1555243, rel=1e-4)
-    # no component data for acidification, particulate matter, radiation: carbon's ratio
-    np.testing.assert_allclose(big[2:ENERGY] / medium[2:ENERGY], 2527.21 / 1406.06, rtol=1e-4)
+    # no component data for acidification, particulate matter, radiation, fossil resources:
+    # carbon's ratio; water use has no server factor at all (not covered: zero)
+    water = CRITERION_IDS.index("water_use")
+    others = [i for i in range(2, ENERGY) if i != water]
+    np.testing.assert_allclose(big[others] / medium[others], 2527.21 / 1406.06, rtol=1e-4)
+    assert big[water] == medium[water] == 0
     # two GPU cards of 67 kg: × (1406.06 + 134) / 1406.06
     assert gpu[CLIMATE] == pytest.approx(351.5 * 1540.06 / 1406.06, rel=1e-4)
     # ...with their own acidification, 0.6301 mol H+ eq each, beside the rest at the medium

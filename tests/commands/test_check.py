@@ -114,12 +114,14 @@ def test_cli_budgets_add_to_the_file(write_yaml):
                 "acidification",
                 "particulate_matter",
                 "ionising_radiation",
+                "water_use",
+                "fossil_resources",
             )
         ],
         ("energy", "visit"),
         ("climate_change", "total"),
     ]
-    assert [b["passed"] for b in budgets] == [True] * 7 + [False]
+    assert [b["passed"] for b in budgets] == [True] * 9 + [False]
     assert budgets[-1]["limit"] == pytest.approx(1e-6)  # 1 mg in kg
 
 
@@ -133,7 +135,7 @@ def test_json_output_is_a_result_that_can_serve_as_a_baseline(write_yaml, tmp_pa
     again = run_cli("check", str(path), "--baseline", str(out), "-f", "json")
     baseline = json.loads(again.stdout)["services"][0]["check"]["baseline"]
     assert again.returncode == 0
-    assert [c["change_pct"] for c in baseline["criteria"]] == [0.0] * 6
+    assert [c["change_pct"] for c in baseline["criteria"]] == [0.0] * 8
 
 
 def test_junit_has_one_case_per_budget(write_yaml):
@@ -143,8 +145,9 @@ def test_junit_has_one_case_per_budget(write_yaml):
     root = ET.fromstring(result.stdout)
     (suite,) = root.findall("testsuite")
     cases = suite.findall("testcase")
-    assert (root.get("tests"), root.get("failures")) == ("6", "1")
-    assert (suite.get("name"), suite.get("file"), len(cases)) == ("Minimal", str(path), 6)
+    # one climate budget, and 'all' stands for the seven criteria with a boundary
+    assert (root.get("tests"), root.get("failures")) == ("8", "1")
+    assert (suite.get("name"), suite.get("file"), len(cases)) == ("Minimal", str(path), 8)
     assert cases[0].get("name") == "budget climate_change per visit <= 0.500 g CO2e"
     (failure,) = cases[0].findall("failure")
     assert failure.get("message").startswith("Climate change per visit: ")

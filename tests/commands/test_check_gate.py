@@ -57,12 +57,28 @@ def test_a_baseline_missing_a_criterion_is_bad_input(baseline, tmp_path):
     assert "service 'Minimal' in the baseline lacks criterion acidification" in result.stderr
 
 
+def test_a_baseline_from_before_water_and_fossil_compares_the_other_criteria(baseline):
+    """Water use and fossil resources came with method 2: a baseline recorded before them
+    is still a baseline; the six criteria it holds are compared, the two new ones are not."""
+    document = json.loads(baseline.read_text(encoding="utf-8"))
+    for criterion in ("water_use", "fossil_resources"):
+        del document["services"][0]["criteria"][criterion]
+    baseline.write_text(json.dumps(document), encoding="utf-8")
+    service = str(baseline.parent / "service.yaml")
+    result = run_cli("check", service, "--baseline", str(baseline), "-f", "json")
+    assert result.returncode == 0, result.stderr
+    (checked,) = json.loads(result.stdout)["services"]
+    compared = [c["criterion"] for c in checked["check"]["baseline"]["criteria"]]
+    assert "water_use" not in compared and "fossil_resources" not in compared
+    assert len(compared) == 6
+
+
 def test_a_single_renamed_service_is_compared_with_a_warning(baseline, tmp_path):
     renamed = str(_renamed(tmp_path))
     text = run_cli("check", renamed, "--baseline", str(baseline))
     assert text.returncode == 0, text.stderr
     assert "Compared with 'Minimal', the only service of the baseline" in text.stdout
-    assert text.stdout.count("PASS") == 7  # one budget, six criteria against the baseline
+    assert text.stdout.count("PASS") == 9  # one budget, eight criteria against the baseline
     french = run_cli(
         "check", renamed, "--baseline", str(baseline), "-f", "markdown", "--lang", "fr"
     )

@@ -56,7 +56,7 @@ def test_text_lists_every_criterion_and_tier(pair):
     assert result.returncode == 0
     assert "Par tiers (sur la période)" in result.stdout
     assert result.stdout.count("Changement climatique") == 2  # impacts, then by tier
-    assert result.stdout.count("Centre de données") == 6  # one per criterion
+    assert result.stdout.count("Centre de données") == 8  # one per criterion
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_french_text_report():
 def test_csv_has_one_row_per_criterion_with_a_column_per_tier_and_phase():
     result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 6  # 6 criteria (issue 5: one row per service and criterion)
+    assert len(rows) == 8  # 8 criteria (issue 5: one row per service and criterion)
     (climate,) = [r for r in rows if r["criterion"] == "climate_change"]
     tiers, phases = ("terminals", "network", "datacenter"), ("manufacturing", "use")
     pairs = [f"{t}.{p}" for t in tiers for p in phases]
@@ -58,12 +58,16 @@ def test_csv_has_one_row_per_criterion_with_a_column_per_tier_and_phase():
     assert total == pytest.approx(float(climate["total"]), rel=1e-12)
     json_total = run_cli("estimate", "examples/ecommerce.yaml", "--format", "json").stdout
     assert f'"total": {total!r}'[:22] in json_total
+    # the coverage statement: water use has no factor for network equipment per GB
+    (water,) = [r for r in rows if r["criterion"] == "water_use"]
+    assert "network.manufacturing.fixed" in water["not_covered"].split(";")
+    assert climate["not_covered"] == ""
 
 
 def test_csv_long_has_one_row_per_criterion_tier_and_phase():
     result = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv-long")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 6 * 3 * 2  # criteria × tiers × phases (issue 2)
+    assert len(rows) == 8 * 3 * 2  # criteria × tiers × phases (issue 2)
     wide = run_cli("estimate", "examples/ecommerce.yaml", "--format", "csv").stdout
     (climate,) = [
         r for r in csv.DictReader(io.StringIO(wide)) if r["criterion"] == "climate_change"
@@ -72,6 +76,13 @@ def test_csv_long_has_one_row_per_criterion_tier_and_phase():
         if row["criterion"] == "climate_change":
             pair = f"{row['tier']}.{row['phase']}"
             assert float(row["value"]) == pytest.approx(float(climate[pair]), rel=1e-12)
+    # each (tier, phase) row names its activities without a factor for the criterion
+    (gap,) = [
+        r
+        for r in rows
+        if (r["criterion"], r["tier"], r["phase"]) == ("water_use", "network", "manufacturing")
+    ]
+    assert gap["not_covered"] == "network.manufacturing.fixed;network.manufacturing.mobile"
 
 
 def test_output_is_never_overwritten_without_force(tmp_path):

@@ -69,7 +69,7 @@ def test_several_services_are_ranked_and_totalled():
 def test_csv_has_one_row_per_service_and_criterion_with_intervals():
     out = run_cli("estimate", str(EXAMPLES), "-f", "csv", "--uncertainty", "--samples", "500")
     rows = list(csv.DictReader(io.StringIO(out.stdout)))
-    assert len(rows) == len(list(EXAMPLES.glob("*.yaml"))) * 6
+    assert len(rows) == len(list(EXAMPLES.glob("*.yaml"))) * 8
     assert all(float(r["p5"]) <= float(r["total"]) <= float(r["p95"]) for r in rows)
 
 

@@ -7,7 +7,7 @@ from conftest import ROOT
 
 from acvnum.errors import InputError
 from acvnum.questionnaire.models import DEVICE_TYPES
-from acvnum.reference.criteria import IMPACT_IDS
+from acvnum.reference.criteria import IMPACT_IDS, REFERENCE_IDS
 from acvnum.reference.factors import COLUMNS, NOT_FACTORS, REQUIRED, load_factors, parse_csv
 
 TABLES = sorted(p for p in (ROOT / "factors").glob("*.csv") if p.name not in NOT_FACTORS)
@@ -57,12 +57,13 @@ def test_the_engine_finds_every_factor_it_needs():
     needed = [
         f"device.{d}.{q}"
         for d in DEVICE_TYPES
-        for q in (*IMPACT_IDS, "lifetime", "power", "active_hours")
+        for q in (*REFERENCE_IDS, "lifetime", "power", "active_hours")
     ]
+    # water use and fossil resources are covered where sourced (tests/calculation/test_coverage.py)
     needed += [
         f"{item}.{c}"
         for item in ("network.box", "server.physical", "storage.ssd", "storage.hdd")
-        for c in IMPACT_IDS
+        for c in REFERENCE_IDS
     ]
     needed += [f"boundary.{c}.global" for c in IMPACT_IDS]
     needed += [

@@ -9,7 +9,9 @@ import pytest
 from conftest import EXAMPLES
 
 from acvnum.assessment import Settings, assess
+from acvnum.i18n import Translator
 from acvnum.reference import sources
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import text
 
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
@@ -74,6 +76,18 @@ def test_no_line_is_wider_than_the_terminal(examples, width, lang):
         assert len(longest) <= width, longest
 
 
+@pytest.mark.parametrize("width", [80, 85, 89, 90, 100, 110, 120])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_levers_figures_keep_every_column(examples, width, lang):
+    # eight criteria beside the persons-eq. saved: nothing cut to an ellipsis at 80 columns
+    for result in examples:
+        report = text.render([result], lang, width=width, details=True)
+        section = report.split(Translator(lang)("section.levers"), 1)[1].split("∑", 1)[0]
+        assert "…" not in section, section
+        for cid in CRITERION_IDS:
+            assert Translator(lang)(f"criterion_short.{cid}") in section
+
+
 @pytest.mark.parametrize("width", [80, 90, 99, 100, 110, 120])
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_breakdown_rows_keep_every_percentage(examples, width, lang):
@@ -82,10 +96,11 @@ def test_breakdown_rows_keep_every_percentage(examples, width, lang):
     report = text.render(examples[:1], lang, width=width)
     lines = report.splitlines()
     rows = [line for line in lines if line.startswith("  ") and ("█" in line or "▒" in line)]
-    assert len(rows) == 12  # one row per criterion beside its bar, by tier and by phase
+    n = len(CRITERION_IDS)
+    assert len(rows) == 2 * n  # one row per criterion beside its bar, by tier and by phase
     assert all(line.rstrip().endswith("%") for line in rows), rows
     counts = [line.count("%") for line in rows]
-    assert counts == [3] * 6 + [2] * 6, rows  # three tiers, then two phases, each a percentage
+    assert counts == [3] * n + [2] * n, rows  # three tiers, then two phases, each a percentage
 
 
 def test_warnings_come_right_under_the_flagship_figures(no_hosting):

@@ -1,0 +1,86 @@
+"""Which activities have a factor for each criterion: the coverage statement of a result.
+
+Water use and fossil resource use are sourced for some activities only (devices,
+electricity, AI hardware...); an activity without a factor row for a criterion adds
+nothing to it. That is never silent: each result lists, per criterion, the activities the
+service uses that are covered and those that are not, worked out from the factor table
+itself (a row present or absent), so a user's `--factors` table or a new row changes the
+statement with no hand-written list to keep in step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from acvnum.calculation.engine import factor_prefixes
+from acvnum.calculation.inventory import ACTIVITIES, ServiceArrays
+from acvnum.reference.criteria import CRITERION_IDS, ENERGY
+from acvnum.reference.factors import FactorTable
+
+#: The keys of the activities, as in a result's `by_item` (tier.phase.item).
+ACTIVITY_KEYS = tuple(f"{a.tier}.{a.phase}.{a.item}" for a in ACTIVITIES)
+#: Final energy counts the electricity used; manufacturing is outside it by definition.
+_IN_SCOPE = np.array(
+    [[a.phase == "use" or c != ENERGY for c in range(len(CRITERION_IDS))] for a in ACTIVITIES]
+)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """One criterion's coverage for one service: activity keys (tier.phase.item) the
+    service uses, with a factor for the criterion and without one."""
+
+    covered: tuple[str, ...]
+    not_covered: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.not_covered
+
+
+def factor_presence(s: ServiceArrays, table: FactorTable) -> np.ndarray:
+    """(N, activities, criteria) True where the row a service's activity reads exists.
+
+    Looked up once per distinct prefix (a handful), then gathered per service."""
+    known: dict[str, np.ndarray] = {}
+    rows = []
+    for prefixes in factor_prefixes(s):
+        for prefix in prefixes:
+            if prefix not in known:
+                parts = prefix.split("+")  # a row mixing items needs every item's factor
+                present = [all(f"{p}.{c}" in table for p in parts) for c in CRITERION_IDS]
+                present[ENERGY] = prefix.startswith("electricity.")  # kWh per kWh
+                known[prefix] = np.array(present)
+        rows.append(np.stack([known[p] for p in prefixes]) if prefixes else np.zeros((0, 0)))
+    return np.stack(rows, axis=1) if s.count else np.zeros((0, len(ACTIVITIES), 0), bool)
+
+
+def coverage(
+    s: ServiceArrays, amounts: np.ndarray, table: FactorTable
+) -> list[dict[str, Coverage]]:
+    """Per service, per criterion, its coverage. `amounts` (N, activities): the inventory
+    (an activity the service does not use is neither covered nor missing)."""
+    used = (amounts != 0)[..., np.newaxis] & _IN_SCOPE  # (N, A, C)
+    present = factor_presence(s, table)
+    statements: dict[bytes, dict[str, Coverage]] = {}
+    found = []
+    for n in range(s.count):
+        key = used[n].tobytes() + present[n].tobytes()
+        if key not in statements:  # most services of a portfolio share one statement
+            statements[key] = _statement(used[n], present[n])
+        found.append(statements[key])
+    return found
+
+
+def _statement(used: np.ndarray, present: np.ndarray) -> dict[str, Coverage]:
+    """(A, C) used and present -> {criterion: Coverage}."""
+    statement = {}
+    for c, cid in enumerate(CRITERION_IDS):
+        pairs = list(zip(ACTIVITY_KEYS, used[:, c], present[:, c], strict=True))
+        statement[cid] = Coverage(
+            covered=tuple(k for k, u, p in pairs if u and p),
+            not_covered=tuple(k for k, u, p in pairs if u and not p),
+        )
+    return statement
