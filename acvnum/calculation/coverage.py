@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from acvnum.calculation.engine import factor_prefixes
+from acvnum.calculation.engine import factor_prefixes, item_prefixes
 from acvnum.calculation.inventory import ACTIVITIES, ServiceArrays
-from acvnum.reference.criteria import CRITERION_IDS, ENERGY
+from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorTable
 
 #: The keys of the activities, as in a result's `by_item` (tier.phase.item).
@@ -84,3 +84,17 @@ def _statement(used: np.ndarray, present: np.ndarray) -> dict[str, Coverage]:
             not_covered=tuple(k for k, u, p in pairs if u and not p),
         )
     return statement
+
+
+def table_coverage(table: FactorTable) -> dict[str, Coverage]:
+    """Per impact criterion, every item whose factors the engine reads (device.laptop,
+    network.fixed, electricity.FRA...) with a row for it and without one: the coverage of
+    the table itself, whatever the service (`acvnum factors coverage`)."""
+    items = [*item_prefixes(), *(f"electricity.{r}" for r in table.regions())]
+    return {
+        cid: Coverage(
+            covered=tuple(i for i in items if f"{i}.{cid}" in table),
+            not_covered=tuple(i for i in items if f"{i}.{cid}" not in table),
+        )
+        for cid in IMPACT_IDS
+    }

@@ -130,6 +130,11 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     return rows
 
 
+def item_prefixes() -> tuple[str, ...]:
+    """Every item whose embodied factors a row may read (electricity aside), sorted."""
+    return tuple(sorted({*_EMBODIED.values(), "storage.ssd", "storage.hdd"}))
+
+
 def factor_prefixes(s: ServiceArrays) -> list[list[str]]:
     """For each activity, the factor-id prefix each service's row reads (`electricity.FRA`,
     `device.laptop`, `storage.hdd`; 'a+b' when the row mixes several items' factors): the

@@ -21,6 +21,7 @@ WIDTH = 100
 class Action(StrEnum):
     list = "list"
     show = "show"
+    coverage = "coverage"
 
 
 class Kind(StrEnum):
@@ -183,6 +184,35 @@ class _Null:
         pass
 
 
+def _coverage(table: FactorTable, fmt: Format) -> str:
+    """Per criterion, the items with a factor row and those without (computed from the
+    table: a user's table that adds a row covers its item)."""
+    # imported here: the engine is not needed to list or show factors (start-up time)
+    from acvnum.calculation.coverage import table_coverage
+
+    found = table_coverage(table)
+    if fmt is Format.json:
+        document = {
+            cid: {"covered": list(c.covered), "not_covered": list(c.not_covered)}
+            for cid, c in found.items()
+        }
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    import textwrap
+
+    lines = []
+    for cid, c in found.items():
+        total = len(c.covered) + len(c.not_covered)
+        lines.append(f"{cid}: {len(c.covered)} of {total} items have a factor")
+        if c.not_covered:
+            missing = "not covered: " + ", ".join(c.not_covered)
+            lines += textwrap.wrap(missing, WIDTH, initial_indent="  ", subsequent_indent="    ")
+    note = (
+        "An item not covered adds nothing to the criterion; every report lists the "
+        "activities of the service concerned."
+    )
+    return "\n".join([*lines, *textwrap.wrap(note, WIDTH)]) + "\n"
+
+
 def _find(table: FactorTable, factor_id: str | None) -> Factor:
     if not factor_id:
         raise fail("'show' needs a factor id, e.g. acvnum factors show device.laptop.lifetime")
@@ -194,7 +224,10 @@ def _find(table: FactorTable, factor_id: str | None) -> Factor:
 
 
 def factors(
-    action: Annotated[Action, typer.Argument(help="list every factor, or show one.")] = Action.list,
+    action: Annotated[
+        Action,
+        typer.Argument(help="list every factor, show one, or the coverage of each criterion."),
+    ] = Action.list,
     factor_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="For show.")] = None,
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
@@ -217,7 +250,10 @@ def factors(
             typer.echo(_show_text(factor, table), nl=False)
         return
     if factor_id is not None:
-        raise fail(f"'list' takes no id; did you mean: acvnum factors show {factor_id}?")
+        raise fail(f"'{action}' takes no id; did you mean: acvnum factors show {factor_id}?")
+    if action is Action.coverage:
+        typer.echo(_coverage(table, fmt), nl=False)
+        return
     chosen = [f for f in table.factors.values() if kind is None or f.kind == kind.value]
     if fmt is Format.json:
         listed = [factor_dict(f, table) for f in chosen]

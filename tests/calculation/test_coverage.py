@@ -9,7 +9,7 @@ import yaml
 from conftest import EXAMPLES
 
 from acvnum.assessment import assess, assess_services
-from acvnum.calculation.coverage import ACTIVITY_KEYS, coverage, factor_presence
+from acvnum.calculation.coverage import ACTIVITY_KEYS, coverage, factor_presence, table_coverage
 from acvnum.calculation.engine import evaluate, factor_prefixes
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.questionnaire.models import validate
@@ -171,3 +171,12 @@ def test_assess_gives_every_criterion_a_coverage():
     (result,) = assess([EXAMPLES / "ecommerce.yaml"])
     assert set(result.criteria) == set(CRITERION_IDS)
     assert all(c.coverage is not None for c in result.criteria.values())
+
+
+def test_the_tables_coverage_follows_its_rows():
+    full = table_coverage(TABLE)
+    assert full["climate_change"].not_covered == ()
+    assert "device.laptop" in full["water_use"].covered
+    assert "network.fixed" in full["water_use"].not_covered
+    table = FactorTable([f for f in TABLE.factors.values() if f.id != "device.laptop.water_use"])
+    assert "device.laptop" in table_coverage(table)["water_use"].not_covered

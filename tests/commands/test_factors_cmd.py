@@ -115,3 +115,16 @@ def test_json_sources_resolve_every_cited_key():
 def test_show_names_the_publications_it_cites():
     result = run_cli("factors", "show", "server.virtual.host_vcpu")
     assert "cites     [AWS-Hosts] Amazon Web Services" in result.stdout
+
+
+def test_coverage_lists_each_criterion_from_the_table_rows():
+    text = run_cli("factors", "coverage")
+    assert text.returncode == 0, text.stderr
+    assert "climate_change: " in text.stdout
+    assert "water_use: " in text.stdout and "not covered: " in text.stdout
+    assert max(len(line) for line in text.stdout.splitlines()) <= 100
+    data = json.loads(run_cli("factors", "coverage", "-f", "json").stdout)
+    assert data["climate_change"]["not_covered"] == []
+    assert "server.physical" in data["water_use"]["not_covered"]
+    assert "electricity.FRA" in data["water_use"]["covered"]
+    assert data["fossil_resources"]["not_covered"] == []
