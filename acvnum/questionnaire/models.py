@@ -890,14 +890,20 @@ def _same_unit(written: str, unit: str) -> bool:
     return written.replace(" ", "").lower() == unit.replace(" ", "").lower()
 
 
+MJ_PER_KWH = 3.6
+
+
 def budget_limit(criterion: str, value: object) -> float:
     """A budget's `max` in the criterion's base unit: a mass for climate change, an energy
-    for energy, a plain number (or one written with the criterion's own unit) otherwise."""
+    for energy and for fossil resources (an energy content, MJ), a plain number (or one
+    written with the criterion's own unit) otherwise."""
     if criterion == "climate_change":
         text = _CO2_SUFFIX.sub("", value) if isinstance(value, str) else value
         return units.parse(text, units.MASS, "kg")
     if criterion == "energy":
         return units.parse(value, units.ENERGY, "kWh")
+    if criterion == "fossil_resources":  # kWh -> MJ; a plain number is in MJ
+        return units.parse(value, units.ENERGY, "MJ") * MJ_PER_KWH
     unit = BY_ID[criterion]
     if isinstance(value, str):
         number, written = units.split_quantity(value)
@@ -943,7 +949,8 @@ class Budget(StrictModel):
     ] = Field(
         None,
         description="absolute limit: a mass for climate_change ('2 g'), an energy for energy "
-        "('0.5 Wh'), otherwise a plain number in the criterion's unit",
+        "('0.5 Wh') and fossil_resources ('500 kJ'), otherwise a plain number in the "
+        "criterion's unit",
     )
     max_boundary_share: Fraction | None = Field(
         None,

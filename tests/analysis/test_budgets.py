@@ -65,6 +65,11 @@ def result(tmp_path_factory):
         ("acidification", 0.02, 0.02),
         ("minerals_metals", "2e-7 kg Sb eq", 2e-7),
         ("particulate_matter", "1e-9", 1e-9),
+        ("water_use", "0.01 m3 world eq", 0.01),
+        ("water_use", 0.01, 0.01),
+        ("fossil_resources", 2, 2.0),  # MJ
+        ("fossil_resources", "500 kJ", 0.5),  # an energy content: 500 kJ = 0.5 MJ
+        ("fossil_resources", "1 kWh", 3.6),  # 1 kWh = 3.6 MJ
     ],
 )
 def test_max_is_read_in_the_criterion_unit(criterion, written, expected):
