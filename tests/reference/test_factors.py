@@ -122,3 +122,38 @@ def test_a_user_table_replaces_defaults_and_is_named(tmp_path):
     table = load_factors(path)
     assert table.value("electricity.FRA.climate_change") == 0.1
     assert table.user_ids == frozenset({"electricity.FRA.climate_change"})
+
+
+NON_CARBON = ("minerals_metals", "acidification", "particulate_matter", "ionising_radiation")
+
+
+def test_electricity_combustion_ranges_reach_the_2011_figure_at_todays_mix():
+    table = load_factors()
+    # Finland: ADEME 2011 gwp 0.3221 kg/kWh, Ember 2024 0.07225: ratio 0.2243;
+    # acidification 0.0003014 mol H+ eq/kWh (2011) x 0.2243 = 6.761e-05, below the -50 % end
+    acid = table["electricity.FIN.acidification"]
+    assert acid.low == pytest.approx(0.0003014 * 0.07225 / 0.3221, rel=1e-3)
+    assert acid.high == pytest.approx(1.5 * 0.0003014, rel=1e-3)
+    # France: ratio 0.0519 / 0.08132 = 0.638, inside -50 %: the range stays 0.5x-1.5x
+    france = table["electricity.FRA.particulate_matter"]
+    assert (france.low, france.high) == pytest.approx((0.5 * 4.158e-9, 1.5 * 4.158e-9), rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "item", [f"device.{d}" for d in DEVICE_TYPES] + ["network.box", "storage.ssd", "storage.hdd"]
+)
+def test_an_items_single_source_criteria_are_at_least_as_uncertain_as_its_carbon(item):
+    table = load_factors()
+    carbon = table[f"{item}.climate_change"]
+    for criterion in NON_CARBON:
+        f = table[f"{item}.{criterion}"]
+        assert f.low / f.value <= carbon.low / carbon.value * (1 + 1e-3), criterion
+        assert f.high / f.value >= carbon.high / carbon.value * (1 - 1e-3), criterion
+
+
+def test_a_smartphones_metals_range_follows_its_carbon_sources():
+    # its carbon runs from 30 to 100.8 kg around 79.52: its metals from 0.377x, and +50 %
+    table = load_factors()
+    phone = table["device.smartphone.minerals_metals"]
+    assert phone.low == pytest.approx(0.00205 * 30 / 79.52, rel=1e-3)
+    assert phone.high == pytest.approx(0.00205 * 1.5, rel=1e-3)
