@@ -45,16 +45,21 @@ def factor_presence(s: ServiceArrays, table: FactorTable) -> np.ndarray:
 
     Looked up once per distinct prefix (a handful), then gathered per service."""
     known: dict[str, np.ndarray] = {}
-    rows = []
-    for prefixes in factor_prefixes(s):
-        for prefix in prefixes:
-            if prefix not in known:
-                parts = prefix.split("+")  # a row mixing items needs every item's factor
-                present = [all(f"{p}.{c}" in table for p in parts) for c in CRITERION_IDS]
-                present[ENERGY] = prefix.startswith("electricity.")  # kWh per kWh
-                known[prefix] = np.array(present)
-        rows.append(np.stack([known[p] for p in prefixes]) if prefixes else np.zeros((0, 0)))
-    return np.stack(rows, axis=1) if s.count else np.zeros((0, len(ACTIVITIES), 0), bool)
+
+    def present(prefix: str) -> np.ndarray:
+        if prefix not in known:
+            parts = prefix.split("+")  # a row mixing items needs every item's factor
+            found = [all(f"{p}.{c}" in table for p in parts) for c in CRITERION_IDS]
+            found[ENERGY] = prefix.startswith("electricity.")  # kWh per kWh
+            known[prefix] = np.array(found)
+        return known[prefix]
+
+    columns = [
+        np.stack([present(name) for name in names])[index] for names, index in factor_prefixes(s)
+    ]
+    if not s.count:
+        return np.zeros((0, len(ACTIVITIES), len(CRITERION_IDS)), dtype=bool)
+    return np.stack(columns, axis=1)
 
 
 def coverage(
@@ -62,15 +67,19 @@ def coverage(
 ) -> list[dict[str, Coverage]]:
     """Per service, per criterion, its coverage. `amounts` (N, activities): the inventory
     (an activity the service does not use is neither covered nor missing)."""
+    if not s.count:
+        return []
     used = (amounts != 0)[..., np.newaxis] & _IN_SCOPE  # (N, A, C)
     present = factor_presence(s, table)
+    # most services of a portfolio share one statement: build each distinct one once
+    keys = np.packbits(np.concatenate([used, present], axis=1).reshape(s.count, -1), axis=1)
     statements: dict[bytes, dict[str, Coverage]] = {}
     found = []
-    for n in range(s.count):
-        key = used[n].tobytes() + present[n].tobytes()
-        if key not in statements:  # most services of a portfolio share one statement
-            statements[key] = _statement(used[n], present[n])
-        found.append(statements[key])
+    for n, key in enumerate(keys):
+        row = key.tobytes()
+        if row not in statements:
+            statements[row] = _statement(used[n], present[n])
+        found.append(statements[row])
     return found
 
 

@@ -135,28 +135,40 @@ def item_prefixes() -> tuple[str, ...]:
     return tuple(sorted({*_EMBODIED.values(), "storage.ssd", "storage.hdd"}))
 
 
-def factor_prefixes(s: ServiceArrays) -> list[list[str]]:
-    """For each activity, the factor-id prefix each service's row reads (`electricity.FRA`,
-    `device.laptop`, `storage.hdd`; 'a+b' when the row mixes several items' factors): the
-    same choices as `characterisation_rows`, as names,
-    so that acvnum.calculation.coverage can tell which criteria have a factor."""
+def _codes(names: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
+    """Distinct names in order of first appearance, and each entry's index among them
+    (a dict, not np.unique: sorting 10,000 strings is what would cost)."""
+    codes: dict[str, int] = {}
+    index = np.fromiter((codes.setdefault(n, len(codes)) for n in names), int, len(names))
+    return tuple(codes), index
+
+
+def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]]:
+    """For each activity, the factor-id prefixes its rows read (`electricity.FRA`,
+    `device.laptop`, `storage.hdd`; 'a+b' when a row mixes several items' factors) and, per
+    service, the index of its own: the same choices as `characterisation_rows`, as names,
+    so that acvnum.calculation.coverage can tell which criteria have a factor. Distinct
+    names only (a handful), so a portfolio of 10,000 services costs one gather each."""
     regions = {
         "terminals": s.terminal_region,
         "network": s.user_region,
         "datacenter": s.host_region,
         "ai": s.ai.region,
     }
-    storage = ["storage.hdd" if hdd else "storage.ssd" for hdd in s.storage_hdd[:, 0]]
+    every = np.zeros(s.count, dtype=int)
+    storage = (("storage.ssd", "storage.hdd"), (s.storage_hdd[:, 0] == 1).astype(int))
+    grids = {key: _codes(names) for key, names in regions.items()}
     prefixes = []
     for activity in ACTIVITIES:
         if activity.phase == "use":
-            prefixes.append([f"electricity.{r}" for r in regions[_grid_of(activity)]])
+            names, index = grids[_grid_of(activity)]
+            prefixes.append((tuple(f"electricity.{r}" for r in names), index))
         elif activity.item == "storage":
             prefixes.append(storage)
         elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
-            prefixes.append(["network.fixed+network.mobile+network.box"] * s.count)
+            prefixes.append((("network.fixed+network.mobile+network.box",), every))
         else:
-            prefixes.append([_EMBODIED[activity.tier, activity.item]] * s.count)
+            prefixes.append(((_EMBODIED[activity.tier, activity.item],), every))
     return prefixes
 
 

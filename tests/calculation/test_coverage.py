@@ -101,7 +101,7 @@ def test_coverage_matches_the_factor_rows_the_engine_reads(path):
     (c,) = footprint.contributions[:, 0]
     (amounts,) = footprint.inventory[:, 0]
     (statement,) = coverage(arrays, footprint.inventory[:, 0], TABLE)
-    mixed = ["+" in prefixes[0] for prefixes in factor_prefixes(arrays)]
+    mixed = ["+" in names[index[0]] for names, index in factor_prefixes(arrays)]
     for index, cid in enumerate(CRITERION_IDS):
         for a, key in enumerate(ACTIVITY_KEYS):
             in_scope = index != ENERGY or ACTIVITIES[a].phase == "use"
