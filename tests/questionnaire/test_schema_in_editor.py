@@ -244,6 +244,10 @@ def test_the_walk_reaches_every_section_and_list(schema_file):
         paths
     )
     assert ("budgets", "-") in paths and ("hosting", "storage") in paths
+    # every definition with keys is reached somewhere (a new section cannot be missed)
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    defined = {frozenset(d["properties"]) for d in schema["$defs"].values() if "properties" in d}
+    assert defined <= {frozenset(keys) for keys in paths.values()}
     assert document_at(("hosting", "servers", "-")) == (
         f"hosting:\n  servers:\n    - {PLACEHOLDER}: 0\n      \n",
         3,
