@@ -41,6 +41,13 @@ def test_one_server_and_one_copy_are_singular():
     assert words(copies, Translator("en")) == "a single copy of the data instead of 3"
 
 
+def test_french_keeps_the_singular_below_two():
+    # French writes '0,35 requête', '1,5 an'; English '0.35 AI requests'.
+    fewer = Change("ai.requests_per_visit", Value(0.5), Value(0.35))
+    assert words(fewer, Translator("fr")) == "0,35 requête d'IA par visite au lieu de 0,5"
+    assert words(fewer, Translator("en")) == "0.35 AI requests per visit instead of 0.5"
+
+
 def test_a_switch_says_which_way_it_goes():
     on = Change("messages.attachments_as_links", Value(False), Value(True))
     off = Change("messages.attachments_as_links", Value(True), Value(False))
