@@ -64,9 +64,19 @@ class Quantity:
         return self.text
 
 
+@dataclass(frozen=True)
+class Joined:
+    """Message arguments shown one after another with `separator` (a tuple uses ', ')."""
+
+    items: tuple[object, ...]
+    separator: str = "; "
+
+
 def _argument(value: object, lang: str) -> object:
     if isinstance(value, Message):
         return value.render(lang)
+    if isinstance(value, Joined):
+        return value.separator.join(str(_argument(item, lang)) for item in value.items)
     if isinstance(value, tuple):
         return ", ".join(str(_argument(item, lang)) for item in value)
     if isinstance(value, Quantity):
@@ -133,5 +143,5 @@ class TooManySamples(ValueError):
     """The run would keep more than MAX_SERVICE_SAMPLES service-samples in memory."""
 
 
-class WhatIfError(ValueError):
+class WhatIfError(Refusal):
     """A --what-if that cannot be applied: the message names the path and what is wrong."""

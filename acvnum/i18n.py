@@ -10,7 +10,14 @@ from dataclasses import dataclass
 from functools import cache
 
 from acvnum.questionnaire import units
-from acvnum.words import LANGUAGES, Words, catalogue, format_number, significant_digits
+from acvnum.words import (
+    LANGUAGES,
+    Words,
+    _no_break,
+    catalogue,
+    format_number,
+    significant_digits,
+)
 
 __all__ = ["LANGUAGES", "Translator", "Value", "catalogue", "format_number"]
 
@@ -36,7 +43,7 @@ class Translator(Words):
             return f"{figure}\u202f%{note}"
         if shown.unit == "billion":  # model cards write '70B' in every language (not bytes)
             return f"{figure}B{note}"
-        return f"{figure}{space}{self.unit(unit, float(number)) if unit else ''}{note}"
+        return f"{figure}{_no_break(space)}{self.unit(unit, float(number)) if unit else ''}{note}"
 
 
 @dataclass(frozen=True)

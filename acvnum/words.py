@@ -87,7 +87,7 @@ class Words:
         if unit == "%":
             return f"{number}\u202f%{note}"
         shown = self.unit(unit, float(written)) if unit else ""
-        return f"{number}{match['space']}{shown}{note}"
+        return f"{number}{_no_break(match['space'])}{shown}{note}"
 
     def _range(self, ranged: re.Match[str]) -> str:
         """A range as written, each end and its centre localised like any quantity."""
@@ -111,6 +111,12 @@ _QUANTITY = re.compile(
     r"(?P<number>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
     r"(?P<space>\s*)(?P<unit>%|[^\d\s].*)?"
 )
+
+
+def _no_break(space: str) -> str:
+    """The space between a French number and its unit: no-break ('3,75\u00a0ans' is never
+    split at the end of a line), as French typography sets it."""
+    return "\u00a0" if space else ""
 
 
 def _key(text: str) -> str:

@@ -73,7 +73,7 @@ def test_numbers_in_a_message_follow_the_language():
         "(fixed 60\u202f%)"
     )
     size = message("error.data_per_visit", size=Quantity("2.5 TB"))
-    assert size.render("fr").endswith("2,5 To")
+    assert size.render("fr").endswith("2,5\u00a0To")
 
 
 def test_a_problem_renders_its_position_the_same_in_every_language():

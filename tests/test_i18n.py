@@ -186,14 +186,14 @@ def test_french_init_speaks_french_only(tmp_path):
 @pytest.mark.parametrize(
     ("shown", "french"),
     [
-        ("1 year", "1 an"),
-        ("4 years", "4 ans"),
-        ("2.5 years", "2,5 ans"),
-        ("1.5 years", "1,5 an"),  # French keeps the singular below 2
-        ("8 / month", "8 / mois"),  # a rate: singular
-        ("3.6 h/day", "3,6 h/jour"),
-        ("0.05 kWh/GB", "0,05 kWh/Go"),
-        ("3.76 TB", "3,76 To"),
+        ("1 year", "1\u00a0an"),
+        ("4 years", "4\u00a0ans"),
+        ("2.5 years", "2,5\u00a0ans"),
+        ("1.5 years", "1,5\u00a0an"),  # French keeps the singular below 2
+        ("8 / month", "8\u00a0/ mois"),  # a rate: singular
+        ("3.6 h/day", "3,6\u00a0h/jour"),
+        ("0.05 kWh/GB", "0,05\u00a0kWh/Go"),
+        ("3.76 TB", "3,76\u00a0To"),
         ("60%", "60\u202f%"),
         ("1.6", "1,6"),
         ("50000", "50\u202f000"),
@@ -234,16 +234,16 @@ def test_percentages_follow_the_language():
 @pytest.mark.parametrize(
     ("value", "english", "french"),
     [
-        (Value(3.75 * units.SECONDS_PER_YEAR, "s"), "3.75 years", "3,75 ans"),
-        (Value(1.5, "year", factor=True), "1.5 years", "1,5 an"),
-        (Value(300.0, "s"), "5 min", "5 min"),
-        (Value(2_826_000.0, "B"), "2.83 MB", "2,83 Mo"),
+        (Value(3.75 * units.SECONDS_PER_YEAR, "s"), "3.75 years", "3,75\u00a0ans"),
+        (Value(1.5, "year", factor=True), "1.5 years", "1,5\u00a0an"),
+        (Value(300.0, "s"), "5 min", "5\u00a0min"),
+        (Value(2_826_000.0, "B"), "2.83 MB", "2,83\u00a0Mo"),
         (Value(0.6, "%"), "60%", "60\u202f%"),
         (Value(1.56, default=True), "1.56 (default)", "1,56 (défaut)"),
         (Value(50000.0), "50000", "50\u202f000"),
-        (Value(241.3, "W"), "241 W", "241 W"),
-        (Value(0.05, "kWh/GB", factor=True), "0.05 kWh/GB", "0,05 kWh/Go"),
-        (Value(units.Frequency(8, units.SECONDS_PER_YEAR / 12)), "8 / month", "8 / mois"),
+        (Value(241.3, "W"), "241 W", "241\u00a0W"),
+        (Value(0.05, "kWh/GB", factor=True), "0.05 kWh/GB", "0,05\u00a0kWh/Go"),
+        (Value(units.Frequency(8, units.SECONDS_PER_YEAR / 12)), "8 / month", "8\u00a0/ mois"),
         (Value(70.0, "billion"), "70B", "70B"),  # parameters, not bytes ('70o' before)
         (Value(12.5, "billion"), "12.5B", "12,5B"),
         (Value(None), "default", "défaut"),

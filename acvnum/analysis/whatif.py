@@ -25,7 +25,7 @@ from acvnum.analysis.variants import (
     totals,
     value_at,
 )
-from acvnum.errors import InputError, WhatIfError
+from acvnum.errors import InputError, Joined, WhatIfError, message
 from acvnum.escaping import shorten
 from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
@@ -39,7 +39,12 @@ from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable
 
 #: Keys a what-if may not change: the comparison is of one service over one period.
-_FIXED = {"period": "the period", "budgets": "the budgets", "name": "the name"}
+#: What --what-if cannot change, by catalogue key ('the period').
+_FIXED = {
+    "period": "whatif.fixed.period",
+    "budgets": "whatif.fixed.budgets",
+    "name": "whatif.fixed.name",
+}
 
 
 @dataclass(frozen=True)
@@ -54,35 +59,35 @@ class Assignment:
 def _unknown_key(key: str, model: type[BaseModel], where: str) -> WhatIfError:
     keys = list(model.model_fields)
     close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    return WhatIfError(f"unknown key '{key}' in {where}{hint} (known: {', '.join(keys)})")
+    hint = message("error.did_you_mean", name=close[0]) if close else ""
+    return WhatIfError(
+        "whatif.unknown_key", key=key, where=where, suggestion=hint, known=", ".join(keys)
+    )
 
 
 def check_path(path: modelpath.Path) -> None:
     """The path names one value of the questionnaire, or WhatIfError says why not."""
     if path[0] in _FIXED:
-        raise WhatIfError(
-            f"--what-if compares one service over one period: {_FIXED[path[0]]} cannot change"
-        )
+        raise WhatIfError("whatif.fixed", what=message(_FIXED[str(path[0])]))
     model: type[BaseModel] | None = Questionnaire
     in_list = False
     for depth, part in enumerate(path):
         where = dotted(path[:depth]) or "the questionnaire"
         if isinstance(part, int):
             if not in_list:
-                raise WhatIfError(f"{where} is not a list: remove [{part}]")
+                raise WhatIfError("whatif.not_a_list", where=where, part=part)
             in_list = False
         elif in_list:
-            raise WhatIfError(f"{where} is a list: name an item, e.g. {where}[0].{part}")
+            raise WhatIfError("whatif.a_list", where=where, part=part)
         elif model is None:
-            raise WhatIfError(f"{where} is a value: it has no key '{part}'")
+            raise WhatIfError("whatif.a_value", where=where, part=part)
         elif part not in model.model_fields:
             raise _unknown_key(part, model, where)
         else:
             model, in_list = modelpath.field_model(model.model_fields[part].annotation)
     if in_list or model is not None:
         keys = ", ".join(model.model_fields) if model else "an index"
-        raise WhatIfError(f"{dotted(path)} is a section: change one of its keys ({keys})")
+        raise WhatIfError("whatif.a_section", path=dotted(path), keys=keys)
 
 
 #: A path and one value: longer is refused before any parsing, quoting only its start.
@@ -92,32 +97,25 @@ MAX_WHATIF_CHARS = 300
 def parse_assignment(text: str) -> Assignment:
     """'usage.data_per_visit=1MB' -> Assignment; a bad path or value raises WhatIfError."""
     if len(text) > MAX_WHATIF_CHARS:
-        raise WhatIfError(
-            f"--what-if {shorten(text)}: too long (at most {MAX_WHATIF_CHARS} characters)"
-        )
+        raise WhatIfError("whatif.too_long", text=shorten(text), limit=MAX_WHATIF_CHARS)
     path_text, equals, value_text = text.partition("=")
     if not equals or not value_text.strip():
-        raise WhatIfError(
-            f"--what-if {shorten(text)}: write PATH=VALUE, e.g. usage.data_per_visit=1MB"
-        )
+        raise WhatIfError("whatif.form", text=shorten(text))
     try:
         path = modelpath.parse(path_text)
         check_path(path)
         value = load_scalar(value_text)
     except (modelpath.PathError, WhatIfError) as error:
-        raise WhatIfError(f"--what-if {shorten(text)}: {error}") from None
+        raise WhatIfError("whatif.at", text=shorten(text), reason=error.message) from None
     except InputError as error:
-        reason = str(error.problems[0].message)
-        raise WhatIfError(f"--what-if {shorten(text)}: cannot read the value: {reason}") from None
+        reason = error.problems[0].message
+        raise WhatIfError("whatif.unreadable", text=shorten(text), reason=reason) from None
     except yaml.YAMLError:
         raise WhatIfError(
-            f"--what-if {shorten(text)}: cannot read the value {value_text!r}"
+            "whatif.unreadable_yaml", text=shorten(text), value=repr(value_text)
         ) from None
     if isinstance(value, dict | list):
-        raise WhatIfError(
-            f"--what-if {shorten(text)}: the value must be a single value, "
-            f"not a {type(value).__name__}"
-        )
+        raise WhatIfError("whatif.single", text=shorten(text), kind=type(value).__name__)
     return Assignment(text, path, value)
 
 
@@ -126,7 +124,9 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
     try:
         modelpath.set_creating(data, assignment.path, assignment.value)
     except modelpath.PathError as error:
-        raise WhatIfError(f"--what-if {shorten(assignment.text)}: {error}") from None
+        raise WhatIfError(
+            "whatif.at", text=shorten(assignment.text), reason=error.message
+        ) from None
 
 
 def changed_service(service: Service, assignments: list[Assignment], table: FactorTable) -> Service:
@@ -137,11 +137,13 @@ def changed_service(service: Service, assignments: list[Assignment], table: Fact
             _set(data, assignment)
         return service_from_document(service.document.with_data(data), table)
     except WhatIfError as error:
-        raise WhatIfError(f"{service.file}: {error}") from None
+        raise WhatIfError("whatif.file", file=service.file, reason=error.message) from None
     except InputError as error:
         typed = " ".join(f"--what-if {a.text}" for a in assignments)
-        messages = "; ".join(str(p.message) for p in error.problems)
-        raise WhatIfError(f"{service.file}: with {typed}: {messages}") from None
+        reasons = Joined(tuple(p.message for p in error.problems))
+        raise WhatIfError(
+            "whatif.refused", file=service.file, typed=typed, reasons=reasons
+        ) from None
 
 
 @dataclass(frozen=True)

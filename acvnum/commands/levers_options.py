@@ -39,4 +39,4 @@ def what_if_errors() -> Iterator[None]:
     try:
         yield
     except WhatIfError as error:
-        raise fail(str(error)) from None
+        raise fail(error.message) from None

@@ -14,12 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from acvnum.errors import Refusal
+
 Path = tuple[str | int, ...]
 
 _PART = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<indexes>(?:\[\d+\])*)")
 
 
-class PathError(ValueError):
+class PathError(Refusal):
     """A path that is not spelled as key.key[index]."""
 
 
@@ -47,10 +49,7 @@ def parse(text: str) -> Path:
     for chunk in text.strip().split("."):
         match = _PART.fullmatch(chunk)
         if not match:
-            raise PathError(
-                f"cannot read the path {text!r}: write keys joined by dots, with [N] for "
-                "a list item, e.g. hosting.servers[0].count"
-            )
+            raise PathError("path.unreadable", text=repr(text))
         parts.append(match["key"])
         parts += [int(i) for i in re.findall(r"\[(\d+)\]", match["indexes"])]
     return tuple(parts)
@@ -100,16 +99,12 @@ def set_creating(data: dict[str, Any], path: Path, value: Any) -> None:
         if isinstance(part, int):
             if part >= len(node):
                 raise PathError(
-                    f"{dotted(path[:depth])} has {len(node)} item(s), "
-                    f"so [{part}] does not exist (the first is [0])"
+                    "path.no_item", path=dotted(path[:depth]), count=len(node), index=part
                 )
         elif node.get(part) is None:
             if isinstance(path[depth + 1], int):
                 absent = created or dotted(path[: depth + 1])
-                raise PathError(
-                    f"{absent} is absent from the file, "
-                    f"so [{path[depth + 1]}] does not exist: describe it in the file first"
-                )
+                raise PathError("path.absent", path=absent, index=path[depth + 1])
             created = created or dotted(path[: depth + 1])
             node[part] = {}
         node = node[part]

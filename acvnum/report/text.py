@@ -14,10 +14,13 @@ import io
 import os
 import shutil
 import textwrap
+from collections.abc import Iterable
+from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -449,10 +452,48 @@ def renderables(result: ServiceResult, t: Translator, width: int, details: bool)
     return [p for p in parts if p is not None]
 
 
+#: rich breaks a line at any space, a no-break one too ('50 000' split into '50' and '000',
+#: a French colon left alone): laid out, the no-break spaces are stood in for by private-use
+#: characters of the same width that rich takes for letters, and put back as they are written.
+_HOLD = str.maketrans({"\u00a0": "\ue000", "\u202f": "\ue001"})
+_RELEASE = str.maketrans({"\ue000": "\u00a0", "\ue001": "\u202f"})
+_NO_BREAK = ("\u00a0", "\u202f")
+
+
+class _UnbreakableConsole(Console):
+    """A console that never breaks a line at a no-break space (see _HOLD)."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(text.translate(_HOLD), **options)
+
+    def render(self, renderable: RenderableType, options: Any = None) -> Iterable[Segment]:
+        if isinstance(renderable, Text) and any(c in renderable.plain for c in _NO_BREAK):
+            held = renderable.copy()
+            held.plain = renderable.plain.translate(_HOLD)  # same length: styles kept
+            renderable = held
+        elif isinstance(renderable, str):
+            renderable = renderable.translate(_HOLD)
+        return super().render(renderable, options)
+
+
+class _Released(io.TextIOBase):
+    """Writes to `target` with the no-break spaces put back."""
+
+    def __init__(self, target: TextIO):
+        self.target = target
+
+    def write(self, text: str) -> int:
+        return self.target.write(text.translate(_RELEASE))
+
+    def flush(self) -> None:
+        self.target.flush()
+
+
 def console_for(buffer: io.StringIO, color: bool, width: int = MIN_WIDTH) -> Console:
-    """A `width`-column console writing to `buffer`, with ANSI styles only when `color`."""
-    return Console(
-        file=buffer,
+    """A `width`-column console writing to `buffer`, with ANSI styles only when `color`;
+    a figure ('50\u202f000') or a French colon is never broken at its no-break space."""
+    return _UnbreakableConsole(
+        file=_Released(buffer),
         width=width,
         color_system="standard" if color else None,
         force_terminal=color,

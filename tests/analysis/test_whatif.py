@@ -179,4 +179,7 @@ def test_a_visit_rate_is_shown_as_a_rate_not_a_traceback():
     (result,) = assess([SHOP], Settings(what_if=("usage.visits_per_user=3 / week",)))
     (change,) = result.what_if.changes
     assert str(change) == "usage.visits_per_user: 2 / month → 3 / week"
-    assert change.text(Translator("fr")) == "usage.visits_per_user\u202f: 2 / mois → 3 / semaine"
+    assert (
+        change.text(Translator("fr"))
+        == "usage.visits_per_user\u202f: 2\u00a0/ mois → 3\u00a0/ semaine"
+    )

@@ -18,7 +18,7 @@ from acvnum.report.lever_words import sentence, words
     ("lang", "expected"),
     [
         ("en", "keep laptops 7.5 years instead of 5 years"),
-        ("fr", "garder les ordinateurs portables 7,5 ans au lieu de 5 ans"),
+        ("fr", "garder les ordinateurs portables 7,5\u00a0ans au lieu de 5\u00a0ans"),
     ],
 )
 def test_a_device_lifetime(lang, expected):
@@ -71,7 +71,8 @@ def test_sentence_joins_the_changes_in_the_language():
         Change("usage.data_per_visit", Value(2.5e6, "B"), Value(2e6, "B")),
     )
     assert sentence(changes, Translator("fr")) == (
-        "des visites de 4 min au lieu de 5 min\u202f; 2 Mo transférés par visite au lieu de 2,5 Mo"
+        "des visites de 4\u00a0min au lieu de 5\u00a0min\u202f; 2\u00a0Mo transférés par visite "
+        "au lieu de 2,5\u00a0Mo"
     )
 
 

@@ -160,3 +160,51 @@ def test_portfolio_summary_keeps_each_services_warnings(examples, no_hosting):
 def test_a_name_in_brackets_is_text_not_a_style(examples):
     report = text.render([replace(examples[0], name="[bold]Shop[/bold]")], "en", width=80)
     assert "[bold]Shop[/bold]" in report
+
+
+# --- French figures are never broken at their no-break spaces -------------------------------
+
+NNBSP = "\u202f"
+
+
+def _laid_out(renderable, width: int) -> list[str]:
+    import io
+
+    buffer = io.StringIO()
+    text.console_for(buffer, False, width).print(renderable)
+    return buffer.getvalue().splitlines()
+
+
+def test_a_figure_is_never_broken_at_its_narrow_no_break_space():
+    from rich.table import Table
+    from rich.text import Text
+
+    figure = f"1{NNBSP}234{NNBSP}567,8{NNBSP}kg"
+    # 24 characters then the figure: plain rich would put '1' and '234 567,8 kg' on two lines.
+    sentence = f"Le total du service est {figure} sur la période"
+    for renderable in (sentence, Text(sentence)):
+        lines = _laid_out(renderable, 30)
+        assert any(figure in line for line in lines), lines
+    table = Table()
+    table.add_column("Critère")
+    table.add_column("Valeur")
+    table.add_row("Changement climatique par visite", f"x {figure}")
+    # At 36 columns plain rich gives 'x 1 234' then '567,8 kg'.
+    assert any(figure in line for line in _laid_out(table, 36))
+    # A French colon stays with the word before it.
+    label = f"Énergie par visite{NNBSP}: 6,40 Wh"
+    assert any(f"visite{NNBSP}:" in line for line in _laid_out(label, 19))
+
+
+FIGURE = re.compile(rf"\d{{1,3}}(?:{NNBSP}\d{{3}})+(?:,\d+)?")
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_french_figure_of_an_80_column_report_is_whole(path):
+    results = assess([str(path)], Settings(levers=5))
+    wide = text.render(results, "fr", False, width=5000, details=True)
+    narrow = text.render(results, "fr", False, width=80, details=True)
+    assert max(len(line) for line in narrow.splitlines()) <= 80
+    figures = set(FIGURE.findall(wide))
+    assert figures  # the French report has grouped figures to check ('50 000')
+    assert {f for f in figures if f not in narrow} == set()
