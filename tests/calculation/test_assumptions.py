@@ -52,7 +52,9 @@ def test_a_range_reads_in_french_number_by_number():
     from acvnum.i18n import Translator
 
     fr = Translator("fr")
-    assert fr.quantity("2 MB..4 MB (central 2.83 MB)") == "2 Mo..4 Mo (central 2,83 Mo)"
+    assert fr.quantity("2 MB..4 MB (central 2.83 MB)") == (
+        "2\u00a0Mo..4\u00a0Mo (central 2,83\u00a0Mo)"
+    )
     assert fr.quantity("1.2..1.8 (central 1.47)") == "1,2..1,8 (central 1,47)"
 
 
