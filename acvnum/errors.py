@@ -139,7 +139,7 @@ class InputError(Exception):
         self.problems = problems
 
 
-class TooManySamples(ValueError):
+class TooManySamples(Refusal):
     """The run would keep more than MAX_SERVICE_SAMPLES service-samples in memory."""
 
 

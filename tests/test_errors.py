@@ -143,3 +143,25 @@ def test_english_refusals_are_unchanged(tmp_path: Path):
     """The English golden files of the same cases stand as they were (errors/)."""
     result = run_cli("estimate", "tests/inputs/bad/many_errors.yaml")
     assert_golden("errors/many_errors.txt", result.stderr)
+
+
+def test_command_line_refusals_follow_the_language():
+    budget = run_cli(
+        "check", "examples/ecommerce.yaml", "--budget", "climat<=2g/visit", "--lang", "fr"
+    )
+    assert budget.returncode == 2
+    assert "critère inconnu «\u202fclimat\u202f»" in budget.stderr
+    what_if = run_cli(
+        "estimate", "examples/ecommerce.yaml", "--what-if", "usage.usrs=3", "--lang", "fr"
+    )
+    assert what_if.returncode == 2
+    assert "clé inconnue «\u202fusrs\u202f» dans usage" in what_if.stderr
+    factor = run_cli("factors", "show", "no.such.factor", env={"LANG": "fr_FR.UTF-8"})
+    assert factor.returncode == 2
+    assert factor.stderr.startswith("acvnum: facteur inconnu «\u202fno.such.factor\u202f»")
+    written = run_cli("estimate", "examples/ecommerce.yaml", "-o", "examples", "--lang", "fr")
+    assert written.stderr == "acvnum: impossible d'écrire examples\u202f: c'est un dossier\n"
+    assert (
+        "cannot write examples: it is a directory"
+        in run_cli("estimate", "examples/ecommerce.yaml", "-o", "examples").stderr
+    )

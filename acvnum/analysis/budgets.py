@@ -24,9 +24,9 @@ from acvnum.analysis.comparison import (
     from_result,
 )
 from acvnum.calculation.results import ServiceResult
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Joined, Message, Problem, Refusal, message
 from acvnum.escaping import shorten
-from acvnum.questionnaire.models import Budget
+from acvnum.questionnaire.models import Budget, error_text
 from acvnum.questionnaire.units import DAYS_PER_YEAR, UnitError, parse_fraction
 
 #: per -> criterion -> the value a budget is judged on.
@@ -145,51 +145,43 @@ _CLI_BUDGET = re.compile(
 _BOUNDARY = re.compile(r"\s*boundary$", re.IGNORECASE)
 #: A budget is a few words ('climate_change<=2g/visit'): longer is refused before parsing.
 MAX_CLI_BUDGET_CHARS = 200
-CLI_FORM = "write CRITERION<=LIMIT/PER, e.g. 'climate_change<=2g/visit' or 'all<=1%boundary/user'"
 
 
-class BudgetSyntaxError(ValueError):
-    """A --budget that cannot be read; the message names the text as given."""
+class BudgetSyntaxError(Refusal):
+    """A --budget or --tolerance that cannot be read; the message names the text as given."""
 
 
 def parse_cli_budget(text: str) -> Budget:
     """'climate_change<=2g/visit' or 'all<=1%boundary/user' -> Budget, validated as in a file."""
     if len(text) > MAX_CLI_BUDGET_CHARS:
         raise BudgetSyntaxError(
-            f"--budget {shorten(text)!r}: too long (at most {MAX_CLI_BUDGET_CHARS} characters)"
+            "budget.cli.too_long", text=repr(shorten(text)), limit=MAX_CLI_BUDGET_CHARS
         )
     match = _CLI_BUDGET.match(text)
     if not match:
-        raise BudgetSyntaxError(f"--budget {text!r}: {CLI_FORM}")
+        raise BudgetSyntaxError("budget.cli.form", text=repr(text))
     written = match["limit"]
     key = "max_boundary_share" if _BOUNDARY.search(written) else "max"
     data = {"criterion": match["criterion"], "per": match["per"], key: _BOUNDARY.sub("", written)}
     try:
         return Budget.model_validate(data)
     except ValidationError as error:
-        reasons = "; ".join(_cli_words(e["msg"]) for e in error.errors())
-        raise BudgetSyntaxError(f"--budget {text!r}: {reasons}") from None
+        reasons = Joined(tuple(_cli_words(error_text(e)) for e in error.errors()))
+        raise BudgetSyntaxError("budget.cli.refused", text=repr(text), reasons=reasons) from None
 
 
-#: The YAML words of a budget's messages, said in the --budget syntax instead.
+#: The budget messages that name YAML keys, said in the --budget syntax instead.
 _CLI_WORDS = {
-    "'max' needs one criterion (their units differ); for 'all' use max_boundary_share": (
-        "'all' needs a share of the planetary boundary (the criteria's units differ): "
-        "write the limit as '1%boundary', e.g. 'all<=1%boundary/user'"
-    ),
-    "give 'max' (e.g. '0.5 Wh')": "give an absolute limit, e.g. 'energy<=0.5Wh/visit'",
-    "give exactly one of 'max' or 'max_boundary_share'": (
-        "give one limit: an absolute one ('2g') or a boundary share ('1%boundary')"
-    ),
+    "budget.max_for_all": "budget.cli.all_needs_share",
+    "budget.energy_boundary": "budget.cli.energy_boundary",
 }
 
 
-def _cli_words(message: str) -> str:
+def _cli_words(said: Message) -> Message:
     """A validation message of a budget, in the terms of the command line."""
-    message = message.removeprefix("Value error, ")
-    for yaml_words, cli_words in _CLI_WORDS.items():
-        message = message.replace(yaml_words, cli_words)
-    return message
+    if said.key == "error.one_of" and dict(said.args).get("a") == "max":
+        return message("budget.cli.one_limit")
+    return message(_CLI_WORDS[said.key]) if said.key in _CLI_WORDS else said
 
 
 def parse_cli_budgets(texts: list[str]) -> list[Budget]:
@@ -199,9 +191,9 @@ def parse_cli_budgets(texts: list[str]) -> list[Budget]:
         try:
             budgets.append(parse_cli_budget(text))
         except BudgetSyntaxError as error:
-            problems.append(str(error))
+            problems.append(error.message)
     if problems:
-        raise BudgetSyntaxError("\n".join(problems))
+        raise BudgetSyntaxError("budget.cli.lines", lines=Joined(tuple(problems), "\n"))
     return budgets
 
 
@@ -213,9 +205,11 @@ def parse_tolerance(text: str) -> float:
     try:
         tolerance = parse_fraction(text)
     except UnitError as error:
-        raise BudgetSyntaxError(f"--tolerance {text!r}: {error}") from None
+        raise BudgetSyntaxError(
+            "tolerance.refused", text=repr(text), reason=error.message
+        ) from None
     if tolerance < 0:
-        raise BudgetSyntaxError(f"--tolerance {text!r}: a tolerance cannot be negative")
+        raise BudgetSyntaxError("tolerance.negative", text=repr(text))
     return tolerance
 
 

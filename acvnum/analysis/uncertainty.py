@@ -348,7 +348,7 @@ def propagate(
     n = central.count
     if n * samples > MAX_SERVICE_SAMPLES:
         raise TooManySamples(
-            f"{n} services x {samples} samples exceeds {MAX_SERVICE_SAMPLES:,} service-samples"
+            "sampling.too_many_samples", services=n, samples=samples, limit=MAX_SERVICE_SAMPLES
         )
     relevant_by_factor = relevant_factors(central, table)
     chosen = np.flatnonzero(relevant_by_factor.any(axis=0))

@@ -24,6 +24,7 @@ from acvnum.commands.common import (
     language,
     network_model,
     speak,
+    spoken,
     write_output,
 )
 from acvnum.commands.sampling import (
@@ -34,7 +35,7 @@ from acvnum.commands.sampling import (
     confidence_statistic,
     sampling_errors,
 )
-from acvnum.errors import ExitCode
+from acvnum.errors import ExitCode, Joined, Message, message
 from acvnum.escaping import terminal
 from acvnum.questionnaire.units import decimal_comma
 
@@ -107,29 +108,28 @@ def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
     """Command-line budgets and tolerance, or exit 2 naming every one that cannot be read."""
     from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budgets, parse_tolerance
 
-    problems: list[str] = []
+    problems: list[Message] = []
     for parse, given in ((parse_cli_budgets, budgets), (parse_tolerance, tolerance)):
         try:
             parse(given)  # type: ignore[operator]
         except BudgetSyntaxError as error:
-            problems.append(str(error))
-    if problems:
-        raise fail("\n".join(problems).replace("\n", "\nacvnum: "))
+            lines = dict(error.message.args).get("lines")  # several --budget, one a line
+            problems += lines.items if isinstance(lines, Joined) else [error.message]
+    if problems:  # one line each, every one after the first prefixed as fail() does the first
+        raise fail(message("budget.cli.lines", lines=Joined(tuple(problems), "\nacvnum: ")))
     return parse_cli_budgets(budgets), parse_tolerance(tolerance)
 
 
 def _nothing_to_check(services: list[Service]) -> typer.Exit:
     files = ", ".join(s.file for s in services)
-    return fail(
-        f"nothing to check: no budget in {files} (no 'budgets' section, or an empty one); "
-        "add one, or give --budget or --baseline"
-    )
+    return fail(message("check.nothing", files=files))
 
 
 def _nothing_to_check_note(services: list[Service]) -> typer.Exit:
     """--pass-without-budgets: a note on stderr, and a pass (a hook must not block the commit)."""
     files = ", ".join(s.file for s in services)
-    sys.stderr.write(terminal(f"acvnum: note: no budget in {files}: nothing to check") + "\n")
+    note = message("check.nothing_note", files=files).render(spoken())
+    sys.stderr.write(terminal(f"acvnum: {note}") + "\n")
     return typer.Exit(ExitCode.OK)
 
 
@@ -227,10 +227,10 @@ def check(
     file and neither --budget nor --baseline there is nothing to check (exit 2, or 0 with a
     note given --pass-without-budgets, as the pre-commit hook does).
     """
-    extra, limit = _options(budget or [], tolerance)
-    sampling = (confidence_statistic(confidence), samples, seed)
     code = language(lang)
     speak(code)
+    extra, limit = _options(budget or [], tolerance)
+    sampling = (confidence_statistic(confidence), samples, seed)
     with decimal_comma(code == "fr"), input_errors(code), sampling_errors():
         run = _run(
             files,

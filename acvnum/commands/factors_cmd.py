@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from acvnum.commands.common import FactorsOption, fail, input_errors
+from acvnum.errors import message
 from acvnum.escaping import terminal
 
 if TYPE_CHECKING:
@@ -215,12 +216,12 @@ def _coverage(table: FactorTable, fmt: Format) -> str:
 
 def _find(table: FactorTable, factor_id: str | None) -> Factor:
     if not factor_id:
-        raise fail("'show' needs a factor id, e.g. acvnum factors show device.laptop.lifetime")
+        raise fail(message("factors.show_needs_id"))
     if factor_id in table:
         return table[factor_id]
     close = difflib.get_close_matches(factor_id, table.ids, n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    raise fail(f"unknown factor '{factor_id}'{hint} (acvnum factors list shows them all)")
+    hint = message("error.did_you_mean", name=close[0]) if close else ""
+    raise fail(message("factors.unknown", id=factor_id, suggestion=hint))
 
 
 def factors(
@@ -250,7 +251,7 @@ def factors(
             typer.echo(_show_text(factor, table), nl=False)
         return
     if factor_id is not None:
-        raise fail(f"'{action}' takes no id; did you mean: acvnum factors show {factor_id}?")
+        raise fail(message("factors.no_id", action=str(action), id=factor_id))
     if action is Action.coverage:
         typer.echo(_coverage(table, fmt), nl=False)
         return

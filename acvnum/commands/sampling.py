@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from acvnum.commands.common import fail
+from acvnum.errors import message
 
 UncertaintyOption = Annotated[
     bool,
@@ -40,7 +41,7 @@ def sampling_errors() -> Iterator[None]:
     try:
         yield
     except TooManySamples as error:
-        raise fail(f"{error}: lower --samples or assess fewer services at once") from None
+        raise fail(message("sampling.too_many", reason=error.message)) from None
 
 
 ConfidenceOption = Annotated[
@@ -71,6 +72,6 @@ def confidence_statistic(confidence: str | None) -> str:
         None,
     )
     if statistic is None:
-        known = ", ".join(f"{f:.0%} ({f:g})" for f in CONFIDENCE_LEVELS)
-        raise fail(f"--confidence {confidence!r} is not supported; use one of {known}")
+        known = tuple(message("sampling.level", share=f) for f in CONFIDENCE_LEVELS)
+        raise fail(message("sampling.confidence", value=repr(confidence), known=known))
     return statistic

@@ -212,7 +212,7 @@ def test_cli_budget_forms(text, expected):
         ("climate_change<2g/visit", "write CRITERION<=LIMIT/PER"),
         ("climate_change<=2g", "write CRITERION<=LIMIT/PER"),
         ("climat<=2g/visit", "unknown criterion 'climat'"),
-        ("climate_change<=2g/week", "Input should be 'visit', 'user' or 'total'"),
+        ("climate_change<=2g/week", "'week' is not allowed: write one of visit, user, total"),
         ("all<=2g/visit", "'all' needs a share of the planetary boundary"),
         ("all<=1%/user", "write the limit as '1%boundary', e.g. 'all<=1%boundary/user'"),
         ("energy<=1%boundary/user", "no planetary boundary: give an absolute limit"),
