@@ -14,6 +14,8 @@ chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
     --print-to-pdf="$work/report.pdf" "file://$work/report.html" 2>/dev/null
 pdftoppm -png -r 70 -f 1 -l 1 -singlefile "$work/report.pdf" docs/report-pdf-page1
 python - <<'PY'
+import io
+
 from rich.console import Console
 from rich.text import Text
 
@@ -23,7 +25,9 @@ from acvnum.report import text
 
 results = list(assess(["examples/ecommerce.yaml"], Settings(levers=DEFAULT_LEVERS)).results)
 report = text.render(results, "en", color=True, width=80)
-console = Console(record=True, width=80, force_terminal=True, color_system="standard")
+console = Console(
+    record=True, width=80, force_terminal=True, color_system="standard", file=io.StringIO()
+)
 console.print(Text.from_ansi(report))
 console.save_svg("docs/terminal-80.svg", title="COLUMNS=80 acvnum estimate examples/ecommerce.yaml")
 PY
