@@ -7,7 +7,7 @@ here, the values a change shows (`Value`), which need the questionnaire's units.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from acvnum.questionnaire import units
 from acvnum.words import (
@@ -64,7 +64,18 @@ class Value:
 
     def __str__(self) -> str:
         """The value in English, as the JSON shows it."""
+        amount = self.amount
+        if type(amount) in (float, int, str) and amount != 0:
+            return _english_text(self, type(amount))
+        # Not remembered: 0.0 and -0.0 are equal keys but are written apart, as are True and 1.
         return _english().value(self)
+
+
+@lru_cache(maxsize=4096)
+def _english_text(value: Value, _kind: type) -> str:
+    """A value in English, remembered by value and type: levers show the same lifetimes,
+    shares and regions in every service of a portfolio."""
+    return _english().value(value)
 
 
 @cache
