@@ -47,8 +47,38 @@ def lines(result: ServiceResult, t: Translator) -> list[str]:
     return [*gaps, t("coverage.rest" if gaps else "coverage.complete")]
 
 
+def portfolio_lines(results: list[ServiceResult], t: Translator) -> list[str]:
+    """Under a portfolio's totals: per criterion, the activities without a factor in any of
+    its services and how many services they concern (each service's report has its own)."""
+    gaps: dict[str, dict[str, None]] = {}
+    services: dict[str, int] = {}
+    for result in results:
+        for cid, c in result.criteria.items():
+            if c.coverage is not None and c.coverage.not_covered:
+                gaps.setdefault(cid, {}).update(dict.fromkeys(c.coverage.not_covered))
+                services[cid] = services.get(cid, 0) + 1
+    found = [
+        t(
+            "coverage.portfolio",
+            criterion=t(f"criterion.{cid}"),
+            count=services[cid],
+            total=len(results),
+            activities=_groups(tuple(keys), t),
+        )
+        for cid, keys in gaps.items()
+    ]
+    return [*found, t("coverage.rest_portfolio")] if found else []
+
+
 def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
-    found = lines(result, t)
+    return _markdown(lines(result, t), t, "##")
+
+
+def portfolio_markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
+    return _markdown(portfolio_lines(results, t), t, "##")
+
+
+def _markdown(found: list[str], t: Translator, level: str) -> list[str]:
     if not found:
         return []
-    return [f"## {t('section.coverage')}", "", *(f"- {markdown_text(s)}" for s in found), ""]
+    return [f"{level} {t('section.coverage')}", "", *(f"- {markdown_text(s)}" for s in found), ""]

@@ -6,6 +6,7 @@ from acvnum.analysis.portfolio import Portfolio, build, persons_equivalent
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report import coverage_section
 from acvnum.report.common import flagship
 from acvnum.report.tables import markdown_table, rich_table
 
@@ -85,4 +86,5 @@ def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
         *markdown_table(*totals_table(portfolio, t), right_from=2),
         t("portfolio.caption"),
         "",
+        *coverage_section.portfolio_markdown_lines(results, t),
     ]

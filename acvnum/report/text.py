@@ -177,7 +177,10 @@ def _impacts(result: ServiceResult, t: Translator, width: int) -> Table:
 
 def _coverage(result: ServiceResult, t: Translator) -> Table | None:
     """The criteria with activities lacking a factor, under the impacts they qualify."""
-    found = coverage_section.lines(result, t)
+    return _coverage_table(coverage_section.lines(result, t), t)
+
+
+def _coverage_table(found: list[str], t: Translator) -> Table | None:
     if not found:
         return None
     table = Table(
@@ -420,7 +423,8 @@ def _portfolio(results: list[ServiceResult], t: Translator, width: int, details:
         parts.append(Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED))
     totals = portfolio_section.totals_table(portfolio, t)
     parts.append(rich_table(t("portfolio.totals"), totals, {0, 1}, t("portfolio.caption")))
-    return parts
+    parts.append(_coverage_table(coverage_section.portfolio_lines(results, t), t))
+    return [p for p in parts if p is not None]
 
 
 def _details_hint(results: list[ServiceResult], t: Translator) -> Text:

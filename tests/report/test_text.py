@@ -208,3 +208,12 @@ def test_every_french_figure_of_an_80_column_report_is_whole(path):
     figures = set(FIGURE.findall(wide))
     assert figures  # the French report has grouped figures to check ('50 000')
     assert {f for f in figures if f not in narrow} == set()
+
+
+def test_a_portfolio_states_its_coverage_under_the_totals(examples):
+    # every example uses network equipment per GB, which has no water factor
+    report = text.render(list(examples), "en", width=80)
+    totals = report.split("Portfolio totals", 1)[1]
+    assert "Coverage" in totals
+    count = len(examples)
+    assert f"Water use — not covered in {count} of {count} services" in " ".join(totals.split())
