@@ -9,6 +9,7 @@ import re
 from functools import lru_cache
 
 from acvnum.calculation.results import Assumption
+from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     AI,
@@ -264,6 +265,7 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     rows = [
         requests,
         Assumption("ai.output_tokens", f"{ai.output_tokens:g}", "input", QUESTIONNAIRE),
+        *_input_tokens(ai, table),
         *_ai_model(ai, table),
         _factor(table, "ai.batch_size", "ai.default.batch_size"),
         _factor(table, "ai.hardware.lifetime", "ai.hardware.lifetime"),
@@ -289,8 +291,32 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
             "datacenter.default.pue",
         ),
         _region(table, "ai.self_hosted.location", location),
-        _factor(table, "ai.gpu.power", "ai.gpu.power"),
+        _given_or_design("ai.self_hosted.gpu", hosted.gpu, "gpu" in hosted.model_fields_set),
+        _factor(table, "ai.gpu.power", f"{gpu_prefix(hosted.gpu)}.power"),
     ]
+    return rows + _training_gpu(ai, table)
+
+
+def _input_tokens(ai: AI, table: FactorTable) -> list[Assumption]:
+    """Input tokens, and what one weighs against an output token; not given: not counted."""
+    if ai.input_tokens is None:
+        return [
+            Assumption("ai.input_tokens", "0", "default", table["ai.gpu.energy_per_token"].source)
+        ]
+    return [
+        Assumption("ai.input_tokens", f"{ai.input_tokens:g}", "input", QUESTIONNAIRE),
+        _factor(table, "ai.input.energy_ratio", "ai.input.energy_ratio"),
+    ]
+
+
+def _training_gpu(ai: AI, table: FactorTable) -> list[Assumption]:
+    """The training runs' GPU type where it differs from the inference's (or is given)."""
+    if ai.training is None:
+        return []
+    inference = ai.self_hosted.gpu if ai.self_hosted else REFERENCE_GPU
+    gpu = ai.training.gpu or inference
+    rows = [_given_or_design("ai.training.gpu", gpu, ai.training.gpu is not None)]
+    rows.append(_factor(table, "ai.training.gpu.power", f"{gpu_prefix(gpu)}.power"))
     return rows
 
 

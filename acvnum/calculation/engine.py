@@ -23,6 +23,7 @@ from acvnum.calculation.inventory import (
     network_per_gb,
     server_profile,
 )
+from acvnum.calculation.workloads import ai_inventory
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 
@@ -35,7 +36,6 @@ _EMBODIED = {
     ("network", "mobile"): "network.mobile",
     ("network", "box"): "network.box",
     ("datacenter", "servers"): "server.physical",
-    ("datacenter", "ai_gpus"): "ai.gpu",
     ("datacenter", "ai_servers"): "ai.server",
     ("datacenter", "video"): "server.physical",
     ("datacenter", "messages"): "storage.ssd",
@@ -94,6 +94,29 @@ def _block_traffic(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     return sum(per_gb[..., [k]] * _impact_vector(f, prefix) for k, prefix in parts)
 
 
+def _ai_gpus(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(S or N x S, criteria) impacts of making one GPU-lifetime, by each service's GPU type.
+
+    A service whose training runs on another type than its inference takes the mix of the
+    two, weighted by their GPU-hours: the row times the GPU-lifetimes is then the sum of
+    each part's GPU-lifetimes times its type's impacts.
+    """
+    a = s.ai
+    types = list(dict.fromkeys(a.gpu + a.training_gpu)) or ["ai.gpu"]
+    vectors = {p: _impact_vector(f, p) for p in types}
+    if len(types) == 1:
+        return vectors[types[0]]
+    inference = np.stack([vectors[p] for p in a.gpu])
+    if a.gpu == a.training_gpu:
+        return inference
+    training = np.stack([vectors[p] for p in a.training_gpu])
+    _, used, _ = ai_inventory(a, f, s.period_years, f["datacenter.default.pue"])
+    total = np.broadcast_to(used.inference + used.training, (s.count, f.samples))
+    part = np.broadcast_to(used.training, total.shape)
+    share = np.divide(part, total, out=np.zeros(total.shape), where=total > 0)
+    return inference + share[..., np.newaxis] * (training - inference)
+
+
 def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]:
     """One row per activity, each broadcastable to (N, S, criteria).
 
@@ -125,6 +148,8 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
             rows.append(traffic)
         elif (activity.tier, activity.item) == ("datacenter", "servers"):
             rows.append(servers)
+        elif activity.item == "ai_gpus":
+            rows.append(_ai_gpus(s, f))
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
     return rows

@@ -21,6 +21,7 @@ from acvnum.calculation.workloads import (
     VideoArrays,
     ai_arrays,
     ai_inventory,
+    gpu_lifetimes,
     message_arrays,
     message_inventory,
     video_arrays,
@@ -748,7 +749,10 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     device_manufacturing, device_kwh = _terminals(s, f)
     server_manufacturing, server_kwh, server_years, infrastructure_years = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
-    ai_kwh, ai_gpus, ai_servers = ai_inventory(s.ai, f, s.period_years, f["datacenter.default.pue"])
+    ai_kwh, ai_hours, ai_servers = ai_inventory(
+        s.ai, f, s.period_years, f["datacenter.default.pue"]
+    )
+    ai_gpus = gpu_lifetimes(s.ai, ai_hours, f)
     video_gb, video_kwh, video_servers = video_inventory(s.video, f)
     message_gb, message_kwh, message_tb, message_tb_lives = message_inventory(
         s.messages, f, s.period_years

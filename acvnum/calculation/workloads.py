@@ -14,7 +14,7 @@ block has zeros in its rows, so its result is exactly what it was before the blo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -39,6 +39,7 @@ class AIArrays:
 
     requests: np.ndarray  # over the period, all users
     output_tokens: np.ndarray
+    input_tokens: np.ndarray  # 0 where not given (EcoLogits counts output tokens only)
     parameters: np.ndarray  # billions; NaN where a size class is named
     active_parameters: np.ndarray  # billions; NaN: all parameters are active
     size: list[str | None]  # the named size class, per service
@@ -48,6 +49,10 @@ class AIArrays:
     pue: np.ndarray  # NaN: the default for the way it is served
     training_gpu_hours: np.ndarray  # the share of the training runs that falls in the period
     region: list[str]  # where the electricity is drawn
+    #: The factor prefix of the GPUs answering requests (an API's: the H100 of the method)
+    #: and of the training runs' GPUs, per service (gpu_prefix).
+    gpu: list[str] = field(default_factory=list)
+    training_gpu: list[str] = field(default_factory=list)
 
     @property
     def api(self) -> np.ndarray:
@@ -67,6 +72,25 @@ def _training_hours(q: Questionnaire, ai: AI | None) -> float:
     if ai is None or ai.training is None:
         return 0.0
     return ai.training.gpu_hours * min(1.0, q.period / ai.training.amortised_over)
+
+
+#: The method's reference GPU, whose factors are `ai.gpu.*`; the other types' `ai.gpu_<type>.*`.
+REFERENCE_GPU = "h100"
+
+
+def gpu_prefix(gpu: str) -> str:
+    """A GPU type's factor prefix: 'ai.gpu' for the reference H100, else 'ai.gpu_<type>'."""
+    return "ai.gpu" if gpu == REFERENCE_GPU else f"ai.gpu_{gpu}"
+
+
+def _gpus(ai: AI | None) -> tuple[str, str]:
+    """(inference, training) GPU types: an API's is the H100; training runs on its own
+    type, else on the self-hosted GPUs', else on the H100."""
+    if ai is None:
+        return REFERENCE_GPU, REFERENCE_GPU
+    inference = ai.self_hosted.gpu if ai.self_hosted else REFERENCE_GPU
+    training = ai.training.gpu if ai.training and ai.training.gpu else inference
+    return inference, training
 
 
 def _region(q: Questionnaire, ai: AI | None) -> str:
@@ -91,6 +115,7 @@ def ai_arrays(services: list[Questionnaire]) -> AIArrays:
     return AIArrays(
         requests=_column([_requests(q, a) if a else 0.0 for q, a in pairs]),
         output_tokens=_column([a.output_tokens if a else 0.0 for a in blocks]),
+        input_tokens=_column([(a.input_tokens or 0.0) if a else 0.0 for a in blocks]),
         parameters=_column([a.model.parameters if a else 1.0 for a in blocks]),
         active_parameters=_column([a.model.active_parameters if a else None for a in blocks]),
         size=[a.model.size if a else None for a in blocks],
@@ -100,6 +125,8 @@ def ai_arrays(services: list[Questionnaire]) -> AIArrays:
         pue=_column([_pue(q, a) for q, a in pairs]),
         training_gpu_hours=_column([_training_hours(q, a) for q, a in pairs]),
         region=[_region(q, a) for q, a in pairs],
+        gpu=[gpu_prefix(_gpus(a)[0]) for a in blocks],
+        training_gpu=[gpu_prefix(_gpus(a)[1]) for a in blocks],
     )
 
 
@@ -133,7 +160,11 @@ class PerRequest:
 
 
 def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
-    """EcoLogits' fits: energy and time per output token from active parameters and batch."""
+    """EcoLogits' fits: energy and time per output token from active parameters and batch.
+
+    Input tokens count as `ai.input.energy_ratio` output tokens each (Epoch AI's long-input
+    figures): the prefill's energy and time, added to the decoding's.
+    """
     total, active = _sizes(a, f)
     batch = f["ai.default.batch_size"]
     per_token_wh = (
@@ -146,18 +177,36 @@ def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
         + f["ai.latency.per_token"]
     )
     gpus = gpus_needed(total, f)
-    return PerRequest(a.output_tokens * per_token_wh * gpus, a.output_tokens * per_token_s, gpus)
+    tokens = a.output_tokens + f["ai.input.energy_ratio"] * a.input_tokens
+    return PerRequest(tokens * per_token_wh * gpus, tokens * per_token_s, gpus)
+
+
+def _per_service(prefixes: list[str], f: FactorValues, quantity: str) -> np.ndarray:
+    """(N, S): each service's GPU factor `<prefix>.<quantity>` (one lookup per type)."""
+    rows = {p: f[f"{p}.{quantity}"] for p in dict.fromkeys(prefixes)}
+    return np.stack([np.broadcast_to(rows[p], (f.samples,)) for p in prefixes])
+
+
+@dataclass(frozen=True)
+class GpuHours:
+    """GPU-hours over the period, (N, S) each: answering requests, and training."""
+
+    inference: np.ndarray
+    training: np.ndarray
 
 
 def ai_inventory(
     a: AIArrays, f: FactorValues, period_years: np.ndarray, default_pue: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(kWh, GPU-lifetimes, server-lifetimes) of AI inference and training, each (N, S).
+) -> tuple[np.ndarray, GpuHours, np.ndarray]:
+    """(kWh, GPU-hours by use, server-lifetimes) of AI inference and training, (N, S) each.
 
-    `default_pue` is the data-centre default, for self-hosted GPUs without a PUE.
+    `default_pue` is the data-centre default, for self-hosted GPUs without a PUE. The GPUs
+    draw and are made as their type says (self-hosted and training); an API's are H100s.
     """
     served_by = f["ai.server.gpus"]
-    server_w, gpu_w = f["ai.server.power"], f["ai.gpu.power"]
+    server_w = f["ai.server.power"]
+    owned_w = _per_service(a.gpu, f, "power")
+    training_w = _per_service(a.training_gpu, f, "power")
     life_hours = f["ai.hardware.lifetime"] * HOURS_PER_YEAR
     batch = f["ai.default.batch_size"]
     pue = np.where(
@@ -169,11 +218,18 @@ def ai_inventory(
     api_gpu_hours = a.api * a.requests * hours * r.gpus / batch
     utilization = np.where(np.isnan(a.utilization), f["ai.default.utilization"], a.utilization)
     owned_gpu_hours = a.self_hosted * a.gpus * period_years * HOURS_PER_YEAR
-    owned_wh = owned_gpu_hours * (gpu_w * utilization + server_w / served_by)
-    training_wh = a.training_gpu_hours * (gpu_w + server_w / served_by)
+    owned_wh = owned_gpu_hours * (owned_w * utilization + server_w / served_by)
+    training_wh = a.training_gpu_hours * (training_w + server_w / served_by)
     kwh = (a.api * a.requests * api_wh + owned_wh + training_wh) * pue / 1000
-    gpu_hours = api_gpu_hours + owned_gpu_hours + a.training_gpu_hours
-    return kwh, gpu_hours / life_hours, gpu_hours / served_by / life_hours
+    inference = api_gpu_hours + owned_gpu_hours
+    used = GpuHours(inference, np.broadcast_to(a.training_gpu_hours, inference.shape))
+    servers = (used.inference + used.training) / served_by / life_hours
+    return kwh, used, servers
+
+
+def gpu_lifetimes(a: AIArrays, used: GpuHours, f: FactorValues) -> np.ndarray:
+    """(N, S) GPU-lifetimes made for the service: its GPU-hours over the hardware's life."""
+    return (used.inference + used.training) / (f["ai.hardware.lifetime"] * HOURS_PER_YEAR)
 
 
 # --- video --------------------------------------------------------------------------------

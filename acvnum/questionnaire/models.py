@@ -630,6 +630,12 @@ class Hosting(StrictModel):
 # --- optional workload blocks (issue 13): AI inference, video, messages -----------------
 
 AI_SIZES = ("small", "medium", "large", "frontier")
+#: GPU types with power, memory and manufacturing in factors/ai.csv (Boavizta's GPU
+#: specifications and NVIDIA's datasheets): H100 SXM 80GB (the method's reference, whose
+#: factors are `ai.gpu.*`), A100 SXM4 and PCIe 40GB, L4, P100 (`ai.gpu_<type>.*`).
+GPU_TYPES = ("h100", "a100", "a100_pcie", "l4", "p100")
+#: Words of a GPU's full name that do not tell the types apart ('NVIDIA H100 SXM5 80GB').
+_GPU_NOISE = {"nvidia", "tesla", "tensor", "core", "gpu", "sxm", "sxm2", "sxm4", "sxm5"}
 VIDEO_QUALITIES = ("audio", "sd", "hd", "full_hd", "uhd")
 CLOUD_PROVIDERS = ("aws", "azure", "gcp", "ovhcloud", "scaleway")
 _PARAMETER_SCALE = {"": 1.0, "m": 1e-3, "b": 1.0, "t": 1e3}
@@ -693,12 +699,39 @@ class AIModelSize(StrictModel):
         return self
 
 
+def gpu_type(value: object) -> str:
+    """'H100', 'NVIDIA A100 PCIe', 'l4' -> a known GPU type, or a "did you mean" refusal."""
+    known = ", ".join(GPU_TYPES)
+    if not isinstance(value, str):
+        raise Refusal("gpu.type", value=repr(value), known=known)
+    words = re.split(r"[\s_-]+", value.strip().lower())
+    kept = [w for w in words if w and w not in _GPU_NOISE and not re.fullmatch(r"\d+gb", w)]
+    key = "_".join(kept)
+    if key in GPU_TYPES:
+        return key
+    close = difflib.get_close_matches(key, GPU_TYPES, n=1, cutoff=0.6)
+    hint = message("error.did_you_mean", name=close[0]) if close else ""
+    raise Refusal("gpu.unknown", gpu=value, suggestion=hint, known=known)
+
+
+GpuType = Annotated[
+    str,
+    BeforeValidator(gpu_type),
+    WithJsonSchema({"type": "string", "enum": list(GPU_TYPES)}),
+]
+
+
 class SelfHosted(StrictModel):
     """GPU servers run for the service: counted whole over the period, whatever the load."""
 
     gpus: Count = Field(
-        description="NVIDIA H100-class GPUs kept running for the service",
+        description="GPUs kept running for the service",
         json_schema_extra=_bounds(1, 1e5, type="integer"),
+    )
+    gpu: GpuType = Field(
+        "h100",
+        description="their type: h100 (SXM 80GB, the default), a100 (SXM4 40GB), a100_pcie "
+        "(40GB), l4, p100",
     )
     utilization: Fraction | None = Field(None, description="average GPU load")
     location: str | None = Field(
@@ -723,8 +756,11 @@ class Training(StrictModel):
     """A training or fine-tuning run, amortised over the time its model is used."""
 
     gpu_hours: PlainNumber = Field(
-        description="GPU-hours of the run (H100-class)",
+        description="GPU-hours of the run",
         json_schema_extra=_bounds(exclusiveMinimum=0, maximum=1e9),
+    )
+    gpu: GpuType | None = Field(
+        None, description="the GPUs' type; default: the self-hosted GPUs', else h100"
     )
     amortised_over: LongDuration = Field(
         description="how long the trained model serves; the period takes its share",
@@ -759,6 +795,12 @@ class AI(StrictModel):
         description="tokens generated per request (about 0.75 English words each)",
         json_schema_extra=_bounds(0, 1e6),
     )
+    input_tokens: TokenCount | None = Field(
+        None,
+        description="tokens read per request: the prompt, the conversation so far, documents "
+        "(default: not counted, as in EcoLogits' method)",
+        json_schema_extra=_bounds(0, 1e7),
+    )
     model: AIModelSize = Field(description="the model's size in parameters, or a size class")
     self_hosted: SelfHosted | None = Field(
         None, description="GPU servers of your own; without it, a provider's API is used"
@@ -774,6 +816,11 @@ class AI(StrictModel):
     @classmethod
     def tokens_plausible(cls, value: float) -> float:
         return _check_range(value, "output_tokens", 0, 1e6)
+
+    @field_validator("input_tokens")
+    @classmethod
+    def input_tokens_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "input_tokens", 0, 1e7)
 
     @model_validator(mode="after")
     def one_request_count(self) -> AI:

@@ -47,6 +47,7 @@ RANGEABLE: dict[tuple[str, ...], tuple[str, str]] = {
     ("ai", "requests_per_visit"): ("ai.requests", ""),
     ("ai", "requests_per_user"): ("ai.requests", FREQUENCY),
     ("ai", "output_tokens"): ("ai.output_tokens", ""),
+    ("ai", "input_tokens"): ("ai.input_tokens", ""),
     ("ai", "model", "parameters"): ("ai.parameters", "B"),
     ("ai", "model", "active_parameters"): ("ai.active_parameters", "B"),
     ("ai", "self_hosted", "gpus"): ("ai.gpus", ""),

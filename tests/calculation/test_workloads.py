@@ -145,3 +145,99 @@ def test_the_api_grid_spread_leaves_energy_alone():
     row = contributions[0, 0, AI_ROWS["ai"]]
     assert row[ENERGY] == pytest.approx(1.9731, rel=1e-4)
     assert row[CLIMATE] == pytest.approx(0.93328 / 2, rel=1e-4)
+
+
+def test_input_tokens_weigh_0_37_of_an_output_token():
+    # 300 output + 1,000 input tokens at ai.input.energy_ratio 0.37 (Epoch AI: 0.3 Wh for 500
+    # output tokens, 2.5 Wh with a 10,000-token input) = 300 + 370 = 670 output-token
+    # equivalents: energy, time and hardware time of each request x 670 / 300 = 2.2333.
+    # Energy: 1.9731 kWh (the 70B case above) x 2.2333 = 4.4066 kWh.
+    with_input = ai_rows(questionnaire(API_70B | {"input_tokens": 1000}))
+    assert with_input["ai"][ENERGY] == pytest.approx(4.4066, rel=1e-4)
+    plain = ai_rows(questionnaire(API_70B))
+    for item in AI_ROWS:
+        np.testing.assert_allclose(with_input[item], plain[item] * 670 / 300, rtol=1e-12)
+
+
+def test_without_input_tokens_the_method_is_ecologits_unchanged():
+    # Not given: 0 input tokens, as EcoLogits counts output tokens only.
+    none = ai_rows(questionnaire(API_70B))
+    zero = ai_rows(questionnaire(API_70B | {"input_tokens": 0}))
+    for item in AI_ROWS:
+        np.testing.assert_array_equal(none[item], zero[item])
+
+
+SELF_HOSTED = API_70B | {"self_hosted": {"gpus": 8, "utilization": "50%", "pue": 1.3}}
+
+
+@pytest.mark.parametrize(
+    ("gpu", "watts", "climate"),
+    [
+        # a100 (SXM4 40GB): 400 W; Boavizta model 270.2 kg x 164 / 571.7 = 77.51 kg.
+        ("a100", 400, 77.51),
+        # l4: 72 W; 113.3 kg x 0.28687 = 32.50 kg.
+        ("l4", 72, 32.50),
+        # p100: 250 W (PCIe); 127.5 kg x 0.28687 = 36.58 kg.
+        ("p100", 250, 36.58),
+    ],
+)
+def test_a_gpu_type_sets_the_power_and_the_manufacturing_of_self_hosted_gpus(gpu, watts, climate):
+    # 8 GPUs x 8,766 h = 70,128 GPU-hours x (W x 50% + 1200 W / 8) x PUE 1.3.
+    block = SELF_HOSTED | {"self_hosted": SELF_HOSTED["self_hosted"] | {"gpu": gpu}}
+    rows = ai_rows(questionnaire(block))
+    expected_kwh = 70_128 * (watts * 0.5 + 150) / 1000 * 1.3
+    assert rows["ai"][ENERGY] == pytest.approx(expected_kwh, rel=1e-9)
+    # 8/3 GPU-lifetimes of this type; the server around them is the same.
+    assert rows["ai_gpus"][CLIMATE] == pytest.approx(8 / 3 * climate, rel=1e-3)
+    assert rows["ai_servers"][CLIMATE] == pytest.approx(1900, rel=1e-9)
+
+
+def test_training_on_another_gpu_type_mixes_the_manufacturing_by_gpu_hours():
+    # Self-hosted on 8 L4s (70,128 GPU-hours, 32.50 kg each), training 26,298 GPU-hours
+    # (one GPU-lifetime) on H100s (164 kg), amortised within the period:
+    # 70,128 / 26,298 x 32.50 + 1 x 164 = 86.67 + 164 = 250.67 kg CO2 eq.
+    hosted = SELF_HOSTED["self_hosted"] | {"gpu": "l4"}
+    block = SELF_HOSTED | {
+        "self_hosted": hosted,
+        "training": {"gpu_hours": 26_298, "amortised_over": "1 year", "gpu": "h100"},
+    }
+    rows = ai_rows(questionnaire(block))
+    assert rows["ai_gpus"][CLIMATE] == pytest.approx(250.67, rel=1e-3)
+    # Training draws the H100's 700 W + 150 W for 26,298 h: 22,353.3 kWh x PUE 1.3 on top.
+    only_inference = ai_rows(questionnaire(SELF_HOSTED | {"self_hosted": hosted}))
+    extra = rows["ai"][ENERGY] - only_inference["ai"][ENERGY]
+    assert extra == pytest.approx(26_298 * 0.85 * 1.3, rel=1e-9)
+
+
+def test_training_runs_on_the_self_hosted_gpus_unless_told_otherwise():
+    hosted = SELF_HOSTED["self_hosted"] | {"gpu": "a100"}
+    training = {"gpu_hours": 1000, "amortised_over": "1 year"}
+    implicit = ai_rows(questionnaire(SELF_HOSTED | {"self_hosted": hosted, "training": training}))
+    explicit = ai_rows(
+        questionnaire(SELF_HOSTED | {"self_hosted": hosted, "training": training | {"gpu": "a100"}})
+    )
+    for item in AI_ROWS:
+        np.testing.assert_array_equal(implicit[item], explicit[item])
+
+
+def test_the_gpu_factors_follow_boaviztas_model_in_scripts():
+    # The CSV's derived values are those the derivation script prints (to its 4 digits).
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "scripts" / "gpu_factors.py"
+    spec = importlib.util.spec_from_file_location("gpu_factors", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    ratio = 164 / module.derive("h100", "climate_change")[0]
+    for gpu in module.CARDS:
+        prefix = "ai.gpu" if gpu == "h100" else f"ai.gpu_{gpu}"
+        for criterion in module.FACTORS:
+            value = module.derive(gpu, criterion)[0]
+            factor = TABLE[f"{prefix}.{criterion}"]
+            if criterion == "climate_change":
+                assert factor.high == pytest.approx(value, rel=5e-4)
+                if gpu != "h100":
+                    assert factor.value == pytest.approx(value * ratio, rel=5e-4)
+            else:
+                assert factor.value == pytest.approx(value, rel=5e-4)

@@ -82,3 +82,40 @@ def test_fractional_gpus_are_refused(write_yaml):
     assert "ai.self_hosted.gpus: gpus must be a whole number, got 2.5" in (
         _problems(write_yaml, text)
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "gpu"),
+    [
+        ("H100", "h100"),
+        ("NVIDIA H100 SXM5 80GB", "h100"),
+        ("A100 PCIe", "a100_pcie"),
+        ("a100-pcie", "a100_pcie"),
+        ("Tesla P100", "p100"),
+        ("nvidia l4", "l4"),
+    ],
+)
+def test_gpu_names_are_read_as_their_type(written, gpu):
+    text = AI + f"  self_hosted:\n    gpus: 2\n    gpu: {written}\n"
+    assert Questionnaire.model_validate(yaml.safe_load(MINIMAL + text)).ai.self_hosted.gpu == gpu
+
+
+def test_self_hosted_gpus_are_h100_unless_told():
+    text = AI + "  self_hosted:\n    gpus: 2\n"
+    assert Questionnaire.model_validate(yaml.safe_load(MINIMAL + text)).ai.self_hosted.gpu == "h100"
+
+
+def test_an_unknown_gpu_gets_a_suggestion_at_its_line(write_yaml):
+    text = AI + "  self_hosted:\n    gpus: 2\n    gpu: h200\n"
+    problems = _problems(write_yaml, text)
+    assert ":19:5: ai.self_hosted.gpu: unknown GPU type 'h200'; did you mean 'h100'?" in problems
+    # A different product of a similar name is not suggested: T4 is not an L4.
+    text = AI + "  training:\n    gpu_hours: 10\n    amortised_over: 1 year\n    gpu: t4\n"
+    problems = _problems(write_yaml, text)
+    assert "ai.training.gpu: unknown GPU type 't4' (known: h100, a100" in problems
+
+
+def test_input_tokens_are_a_count_and_refused_when_negative(write_yaml):
+    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL + AI + "  input_tokens: 2000\n"))
+    assert q.ai.input_tokens == 2000
+    assert "ai.input_tokens" in _problems(write_yaml, AI + "  input_tokens: -5\n")

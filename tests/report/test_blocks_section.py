@@ -23,17 +23,18 @@ def results():
 def test_the_ai_row_is_the_sum_of_its_three_items_over_the_total(results):
     result = results["ai-assistant"]
     c = result.criteria["climate_change"]
-    # ai-assistant, climate change (kg CO2 eq): datacenter.use.ai 223.99
-    # + manufacturing.ai_gpus 6.77 + manufacturing.ai_servers 29.41 = 260.16,
-    # over the total 45,535 -> 0.571 %.
+    # ai-assistant, climate change (kg CO2 eq): 400 output + 1,500 input tokens x 0.37 =
+    # 955 output-token equivalents, 2.3875 times the 400 output tokens alone (223.99 + 6.77
+    # + 29.41 = 260.16 kg): datacenter.use.ai 534.77 + manufacturing.ai_gpus 16.16
+    # + manufacturing.ai_servers 70.21 = 621.14, over the total 45,895.6 -> 1.353 %.
     expected = sum(c.by_item[f"datacenter.{k}"] for k in ("use.ai", "manufacturing.ai_gpus"))
     expected += c.by_item["datacenter.manufacturing.ai_servers"]
     assert blocks_section.block_totals(result)["ai"]["climate_change"] == pytest.approx(expected)
-    assert expected / c.total == pytest.approx(0.005713, rel=1e-3)
+    assert expected / c.total == pytest.approx(0.013534, rel=1e-3)
     header, rows = blocks_section.table(result, EN)
     assert header[:2] == ["Block", "Climate change"]
-    assert rows == [["AI inference", "0.571 %", *rows[0][2:]]]
-    assert blocks_section.table(result, FR)[1][0][:2] == ["Inférence d'IA", "0,571 %"]
+    assert rows == [["AI inference", "1.35 %", *rows[0][2:]]]
+    assert blocks_section.table(result, FR)[1][0][:2] == ["Inférence d'IA", "1,35 %"]
 
 
 def test_each_block_gives_its_own_row_and_no_other(results):
