@@ -305,7 +305,7 @@ def _input_tokens(ai: AI, table: FactorTable) -> list[Assumption]:
         ]
     return [
         Assumption("ai.input_tokens", f"{ai.input_tokens:g}", "input", QUESTIONNAIRE),
-        _factor(table, "ai.input.energy_ratio", "ai.input.energy_ratio"),
+        _factor(table, "ai.input_token.energy_ratio", "ai.input_token.energy_ratio"),
     ]
 
 

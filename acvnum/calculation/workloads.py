@@ -162,7 +162,7 @@ class PerRequest:
 def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
     """EcoLogits' fits: energy and time per output token from active parameters and batch.
 
-    Input tokens count as `ai.input.energy_ratio` output tokens each (Epoch AI's long-input
+    Input tokens count as `ai.input_token.energy_ratio` output tokens each (Epoch AI's long-input
     figures): the prefill's energy and time, added to the decoding's.
     """
     total, active = _sizes(a, f)
@@ -177,7 +177,7 @@ def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
         + f["ai.latency.per_token"]
     )
     gpus = gpus_needed(total, f)
-    tokens = a.output_tokens + f["ai.input.energy_ratio"] * a.input_tokens
+    tokens = a.output_tokens + f["ai.input_token.energy_ratio"] * a.input_tokens
     return PerRequest(tokens * per_token_wh * gpus, tokens * per_token_s, gpus)
 
 

@@ -148,7 +148,7 @@ def test_the_api_grid_spread_leaves_energy_alone():
 
 
 def test_input_tokens_weigh_0_37_of_an_output_token():
-    # 300 output + 1,000 input tokens at ai.input.energy_ratio 0.37 (Epoch AI: 0.3 Wh for 500
+    # 300 output + 1,000 input tokens at ai.input_token.energy_ratio 0.37 (Epoch AI: 0.3 Wh for 500
     # output tokens, 2.5 Wh with a 10,000-token input) = 300 + 370 = 670 output-token
     # equivalents: energy, time and hardware time of each request x 670 / 300 = 2.2333.
     # Energy: 1.9731 kWh (the 70B case above) x 2.2333 = 4.4066 kWh.
