@@ -61,6 +61,20 @@ FACTORS = {
         "heatsink": 3.2488e02,
         "casing": 4.7803,
     },
+    "water_use": {  # EF water use (m3 world eq deprived)
+        "die": 1.4831e-02,
+        "vram": 7.0829e-02,
+        "pwb": 1.6173e-02,
+        "heatsink": 1.0459e01,
+        "casing": 3.8931,
+    },
+    "fossil_resources": {  # adpf, MJ
+        "die": 5.5650e-01,
+        "vram": 2.4002,
+        "pwb": 5.1018e-01,
+        "heatsink": 8.5042e01,
+        "casing": 2.4302e02,
+    },
 }
 
 #: boaviztapi/data/crowdsourcing/gpu_specs.csv: (name, VRAM dies, VRAM GB, die mm2 (already

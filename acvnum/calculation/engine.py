@@ -23,7 +23,8 @@ from acvnum.calculation.inventory import (
     network_per_gb,
     server_profile,
 )
-from acvnum.calculation.workloads import ai_inventory
+from acvnum.calculation.workloads import ai_inventory, gpu_prefix
+from acvnum.questionnaire.models import GPU_TYPES
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 
@@ -157,7 +158,8 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
 
 def item_prefixes() -> tuple[str, ...]:
     """Every item whose embodied factors a row may read (electricity aside), sorted."""
-    return tuple(sorted({*_EMBODIED.values(), "storage.ssd", "storage.hdd"}))
+    gpus = {gpu_prefix(gpu) for gpu in GPU_TYPES}
+    return tuple(sorted({*_EMBODIED.values(), *gpus, "storage.ssd", "storage.hdd"}))
 
 
 def _codes(names: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
@@ -192,6 +194,9 @@ def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]
             prefixes.append(storage)
         elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
             prefixes.append((("network.fixed+network.mobile+network.box",), every))
+        elif activity.item == "ai_gpus":
+            pairs = zip(s.ai.gpu, s.ai.training_gpu, strict=True)
+            prefixes.append(_codes([g if g == t else f"{g}+{t}" for g, t in pairs]))
         else:
             prefixes.append(((_EMBODIED[activity.tier, activity.item],), every))
     return prefixes
