@@ -38,6 +38,7 @@ from acvnum.questionnaire.models import (
     Questionnaire,
 )
 from acvnum.reference import defaults
+from acvnum.reference.criteria import IMPACT_IDS
 from acvnum.reference.defaults import DEFAULT_REGION
 from acvnum.reference.factors import FactorValues
 
@@ -643,7 +644,8 @@ class _Groups:
     watts: np.ndarray
 
 
-def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
+def _hosts(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
+    """(M, S) each: the hosts each server group occupies, and their lifetime in years."""
     g = s.servers
     # A named cloud instance takes its vCPUs and its host's from the tables (cloud.*).
     vcpu = _default(g.vcpu, _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan))
@@ -651,8 +653,13 @@ def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
         [c and f"{c}.host_vcpu" for c in g.cloud], f, f["server.virtual.host_vcpu"]
     )
     host_share = np.where(g.virtual == 1, vcpu / host_vcpu, 1.0)
-    units_of_host = g.count * host_share
     lifetime = _default(g.lifetime_years, f[defaults.factor_id(_SERVER_LIFETIME)])
+    return g.count * host_share, lifetime
+
+
+def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
+    g = s.servers
+    units_of_host, lifetime = _hosts(s, f)
     utilization = _default(g.utilization, f[defaults.factor_id(_SERVER_UTILIZATION)])
     idle, peak = f["server.physical.power_idle"], f["server.physical.power_max"]
     modelled_w = _default(
@@ -679,17 +686,27 @@ def server_profile(s: ServiceArrays, f: FactorValues) -> np.ndarray:
 
     The inventory counts servers in medium servers by carbon; this profile lets a configured
     server weigh on minerals by its own components (acvnum.calculation.servers)."""
-    g, groups = s.servers, _server_groups(s, f)
+    g = s.servers
+    shape = (s.count, f.samples, len(IMPACT_IDS))
+    configured = np.flatnonzero(_configured(g))
+    if not len(configured):  # every server a default medium one: no weighing to do
+        return np.ones(shape)
+    units_of_host, lifetime = _hosts(s, f)
     weights = server_config.criterion_weights(f, g.archetype, g.parts)  # (M, S, C)
-    made = (groups.units_of_host / groups.lifetime)[..., np.newaxis] * weights
-    made = np.broadcast_to(made, (len(g.service), f.samples, weights.shape[-1]))
-    own = (
-        _per_service(made, g.service, s.count) * (s.period_years * s.environments)[..., np.newaxis]
-    )
+    made = (units_of_host / lifetime)[..., np.newaxis] * weights
+    made = np.broadcast_to(made, (len(g.service), *shape[1:]))
+    years = (s.period_years * s.environments)[..., np.newaxis]
     shared = (_shared(s, f)[..., 0] / f["server.physical.lifetime"])[..., np.newaxis]
-    total = own + shared
+    total = _per_service(made, g.service, s.count) * years + shared
     carbon = total[..., :1]
     return np.divide(total, carbon, out=np.ones_like(total), where=carbon > 0)
+
+
+def _configured(g: ServerArrays) -> np.ndarray:
+    """(M,) True where a group's server is not the default medium archetype."""
+    medium = SERVER_ARCHETYPES.index(server_config.DEFAULT_ARCHETYPE)
+    given = np.column_stack([~np.isnan(g.parts[p][:, 0]) for p in server_config.PARTS])
+    return (g.archetype[:, 0] != medium) | given.any(axis=1)
 
 
 def _shared(s: ServiceArrays, f: FactorValues) -> np.ndarray:

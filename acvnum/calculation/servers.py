@@ -40,19 +40,32 @@ def part_factors(f: FactorValues, criterion: str = CLIMATE) -> dict[str, np.ndar
     }
 
 
+def _quantities(f: FactorValues, cpus, cores, memory_gb, ssd_tb, gpus) -> np.ndarray:
+    """(..., IMPACT_PARTS): how much of each part one server of this configuration has: cm2
+    of CPU die, CPUs, cm2 of memory die, modules, cm2 of flash die, drives, GPUs, one set
+    of fixed parts (boaviztapi's component model)."""
+    c = "server.component."
+    cpu_area = cores * f[c + "cpu_die_per_core"] + f[c + "cpu_die_fixed"]  # cm2 per CPU
+    parts = (
+        cpus * cpu_area,
+        cpus,
+        memory_gb / f[c + "ram_density"],
+        np.ceil(memory_gb / f[c + "ram_module"]),
+        ssd_tb * 1000 / f[c + "ssd_density"],
+        np.ceil(ssd_tb),  # drives of 1 TB, rounded up
+        gpus,
+        np.ones_like(cpu_area),
+    )
+    return np.stack(np.broadcast_arrays(*parts), axis=-1)
+
+
 def component_impact(
     f: FactorValues, cpus, cores, memory_gb, ssd_tb, gpus, criterion: str = CLIMATE
 ) -> np.ndarray:
-    """One server of this configuration, on one criterion (boaviztapi's component model)."""
-    c = "server.component."
+    """One server of this configuration, on one criterion."""
     k = part_factors(f, criterion)
-    cpu_area = cores * f[c + "cpu_die_per_core"] + f[c + "cpu_die_fixed"]  # cm2 per CPU
-    cpu = cpus * (cpu_area * k["cpu_die"] + k["cpu_base"])
-    modules = np.ceil(memory_gb / f[c + "ram_module"])
-    ram = memory_gb / f[c + "ram_density"] * k["ram_die"] + modules * k["ram_base"]
-    drives = np.ceil(ssd_tb)  # drives of 1 TB, rounded up
-    ssd = ssd_tb * 1000 / f[c + "ssd_density"] * k["ssd_die"] + drives * k["ssd_base"]
-    return cpu + ram + ssd + gpus * k["gpu"] + k["fixed"]
+    per_part = np.stack([k[p] for p in IMPACT_PARTS], axis=-1)  # (S, parts)
+    return (_quantities(f, cpus, cores, memory_gb, ssd_tb, gpus) * per_part).sum(axis=-1)
 
 
 def component_carbon(f: FactorValues, cpus, cores, memory_gb, ssd_tb, gpus) -> np.ndarray:
@@ -83,10 +96,10 @@ def medium_equivalents(f: FactorValues, archetype: np.ndarray, given: dict[str, 
 def criterion_weights(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
     """(M, S, impact criteria): medium servers' manufacturing each group's server is, per
     criterion (the climate column is `medium_equivalents`)."""
-    parts = _configuration(f, archetype, given)
-    medium = [f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS]
-    columns = [
-        component_impact(f, *parts, criterion=c) / component_impact(f, *medium, criterion=c)
-        for c in IMPACT_IDS
-    ]
-    return np.stack(np.broadcast_arrays(*columns), axis=-1)
+    factors = [part_factors(f, c) for c in IMPACT_IDS]
+    per_part = np.stack(
+        [np.stack([k[p] for p in IMPACT_PARTS], axis=-1) for k in factors], axis=-1
+    )  # (S, parts, criteria)
+    config = _quantities(f, *_configuration(f, archetype, given))  # (M, S, parts)
+    medium = _quantities(f, *(f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS))  # (S, parts)
+    return np.einsum("msp,spc->msc", config, per_part) / np.einsum("sp,spc->sc", medium, per_part)
