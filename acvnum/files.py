@@ -16,7 +16,7 @@ import re
 import stat
 from pathlib import Path
 
-from acvnum.errors import InputError, Message, Problem, message
+from acvnum.errors import InputError, Message, Problem, Refusal, message
 
 #: No questionnaire, factor table or result file we read needs more.
 MAX_BYTES = 1_000_000
@@ -166,10 +166,10 @@ _JSON_TOKENS = re.compile(
 )
 
 
-def _json_refusal(text: str, offset: int, message: str, name: str) -> InputError:
+def _json_refusal(text: str, offset: int, refusal: Message, name: str) -> InputError:
     line = text.count("\n", 0, offset) + 1
     column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return InputError([Problem(name, line, column, message)])
+    return InputError([Problem(name, line, column, refusal)])
 
 
 def _scan_json(text: str, name: str) -> None:
@@ -183,22 +183,22 @@ def _scan_json(text: str, name: str) -> None:
         if first in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
-                message = f"nested deeper than {MAX_JSON_DEPTH} levels: not a result JSON"
-                raise _json_refusal(text, token.start(), message, name)
+                deep = message("json.too_deep", depth=MAX_JSON_DEPTH)
+                raise _json_refusal(text, token.start(), deep, name)
         elif first in "]}":
             depth -= 1
         elif "N" in token.group() or "I" in token.group():
-            message = f"{token.group()} is not a number JSON allows"
-            raise _json_refusal(text, token.start(), message, name)
+            not_json = message("json.not_a_number", token=token.group())
+            raise _json_refusal(text, token.start(), not_json, name)
         else:
-            message = f"a number of {len(token.group())} characters: at most {MAX_JSON_DIGITS}"
-            raise _json_refusal(text, token.start(), message, name)
+            long = message("json.too_long", length=len(token.group()), most=MAX_JSON_DIGITS)
+            raise _json_refusal(text, token.start(), long, name)
 
 
 def _finite_float(text: str) -> float:
     number = float(text)
     if not math.isfinite(number):
-        raise ValueError(f"{text} is out of range for a number")
+        raise Refusal("json.out_of_range", text=text)
     return number
 
 
@@ -206,7 +206,7 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     keys = [key for key, _ in pairs]
     if len(set(keys)) < len(keys):
         duplicate = next(k for i, k in enumerate(keys) if k in keys[:i])
-        raise ValueError(f"duplicate key {duplicate[:60]!r}")
+        raise Refusal("json.duplicate", key=repr(duplicate[:60]))
     return dict(pairs)
 
 
@@ -218,7 +218,13 @@ def strict_json(text: str, name: str) -> object:
     try:
         return json.loads(text, parse_float=_finite_float, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
-        message = f"not a result JSON: {error.msg}"
-        raise InputError([Problem(name, error.lineno, error.colno, message)]) from None
+        # The JSON reader's own words ('Expecting value') have no translation: quoted.
+        refusal = message("json.invalid", detail=error.msg)
+        raise InputError([Problem(name, error.lineno, error.colno, refusal)]) from None
+    except Refusal as error:
+        raise InputError(
+            [Problem(name, 1, 1, message("json.invalid", detail=error.message))]
+        ) from None
     except (ValueError, RecursionError) as error:
-        raise InputError([Problem(name, 1, 1, f"not a result JSON: {error}")]) from None
+        refusal = message("json.invalid", detail=str(error))
+        raise InputError([Problem(name, 1, 1, refusal)]) from None

@@ -165,3 +165,18 @@ def test_command_line_refusals_follow_the_language():
         "cannot write examples: it is a directory"
         in run_cli("estimate", "examples/ecommerce.yaml", "-o", "examples").stderr
     )
+
+
+def test_a_saved_result_is_refused_in_the_run_s_language(tmp_path: Path):
+    path = tmp_path / "r.json"
+    path.write_text('{"schema_version": 2, "services": []}', encoding="utf-8")
+    french = run_cli("diff", "examples/ecommerce.yaml", str(path), "--lang", "fr")
+    assert french.returncode == 2
+    assert (
+        "pas un résultat de `acvnum estimate --format json`\u202f: "
+        "$.services devrait être une liste non vide"
+    ) in french.stderr
+    nan = tmp_path / "nan.json"
+    nan.write_text('{"schema_version": 2,\n "x": NaN}', encoding="utf-8")
+    english = run_cli("diff", "examples/ecommerce.yaml", str(nan))
+    assert f"{nan}:2:7: NaN is not a number JSON allows" in english.stderr

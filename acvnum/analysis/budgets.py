@@ -275,17 +275,14 @@ def pick_baselines(
         base = _named(baselines, name, alone)
         if base is None:
             held = ", ".join(f"'{b.name}'" for b in baselines)
-            problems.append(f"no service named '{name}' in the baseline (it holds {held})")
+            problems.append(message("baseline.no_service", name=name, held=held))
             continue
         missing = [c for c in criteria if c not in base.criteria]
         if missing:
-            problems.append(
-                f"service '{base.name}' in the baseline lacks criterion {', '.join(missing)}: "
-                "record the baseline again with `acvnum estimate --format json`"
-            )
+            problems.append(message("baseline.lacks", name=base.name, missing=", ".join(missing)))
         picked.append(base)
     if problems:
-        raise InputError([Problem(source, 1, 1, message) for message in problems])
+        raise InputError([Problem(source, 1, 1, problem) for problem in problems])
     return picked
 
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from acvnum.calculation.inventory import TIERS
 from acvnum.calculation.results import SCHEMA_VERSION, ServiceResult
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Problem, Refusal, message
 from acvnum.escaping import shorten
 from acvnum.files import read_text, strict_json
 from acvnum.reference.criteria import CRITERION_IDS
@@ -83,7 +83,7 @@ def from_result(result: ServiceResult) -> Snapshot:
 # --- saved results ------------------------------------------------------------------------
 
 
-class _Malformed(ValueError):
+class _Malformed(Refusal):
     """A result JSON that does not have the shape `acvnum estimate --format json` writes."""
 
 
@@ -92,12 +92,12 @@ def _number(data: dict[str, Any], key: str, where: str, positive: bool = False) 
     for a divisor: a baseline of zero visits would compare a total against per-visit."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Malformed(f"{where}.{key} should be a number, got {_shown(value)}")
+        raise _Malformed("result.not_a_number", at=f"{where}.{key}", value=_shown(value))
     number = float(value)
     if not math.isfinite(number):
-        raise _Malformed(f"{where}.{key} is not a finite number")
+        raise _Malformed("result.not_finite", at=f"{where}.{key}")
     if positive and number <= 0:
-        raise _Malformed(f"{where}.{key} should be above zero, got {number:g}")
+        raise _Malformed("result.not_positive", at=f"{where}.{key}", value=number)
     return number
 
 
@@ -112,29 +112,29 @@ def _shown(value: Any) -> str:
 def _text(data: dict[str, Any], key: str, where: str) -> str:
     value = data.get(key)
     if not isinstance(value, str):
-        raise _Malformed(f"{where}.{key} should be a text")
+        raise _Malformed("result.not_text", at=f"{where}.{key}")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate ('\\ud800') cannot be written back
-        raise _Malformed(f"{where}.{key} is not valid Unicode text") from None
+        raise _Malformed("result.not_unicode", at=f"{where}.{key}") from None
     return value
 
 
 def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, dict):
-        raise _Malformed(f"{where}.{key} is missing or not an object")
+        raise _Malformed("result.not_object", at=f"{where}.{key}")
     return value
 
 
 def _criterion(data: Any, where: str) -> CriterionFigures:
     if not isinstance(data, dict):
-        raise _Malformed(f"{where} should be an object with a unit")
+        raise _Malformed("result.no_unit", at=where)
     unit = _text(data, "unit", where)
     tiers = _mapping(data, "by_tier", where)
     unknown = [t for t in tiers if t not in TIERS]
     if unknown:
-        raise _Malformed(f"{where}.by_tier: unknown tier {shorten(unknown[0])!r}")
+        raise _Malformed("result.unknown_tier", at=where, tier=repr(shorten(unknown[0])))
     by_tier = {tier: _number(tiers, tier, f"{where}.by_tier") for tier in tiers}
     return CriterionFigures(unit, _number(data, "total", where), by_tier)
 
@@ -145,7 +145,7 @@ def _criteria(data: Any, where: str) -> dict[str, CriterionFigures]:
     if unknown:
         known = ", ".join(CRITERION_IDS)
         raise _Malformed(
-            f"{where}.criteria: unknown criterion {shorten(unknown[0])!r} (known: {known})"
+            "result.unknown_criterion", at=where, criterion=repr(shorten(unknown[0])), known=known
         )
     return {cid: _criterion(c, f"{where}.criteria.{cid}") for cid, c in found.items()}
 
@@ -166,29 +166,23 @@ def _service(data: Any, source: str, where: str) -> Snapshot:
 
 #: The keys only a questionnaire has at its top level: said so, not "malformed JSON".
 _QUESTIONNAIRE_KEYS = {"usage", "hosting", "budgets"}
-_QUESTIONNAIRE = (
-    "this is a questionnaire, not a result: record a baseline with "
-    "`acvnum estimate FILE --format json --output baseline.json`"
-)
+_QUESTIONNAIRE = message("result.questionnaire")
 
 
 def _services(document: Any, source: str) -> list[Snapshot]:
     if not isinstance(document, dict):
-        raise _Malformed("a result is a JSON object")
+        raise _Malformed("result.not_json_object")
     if "schema_version" not in document and _QUESTIONNAIRE_KEYS & set(document):
         raise _Malformed(_QUESTIONNAIRE)
     version = document.get("schema_version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)
-        raise _Malformed(
-            f"schema_version is {_shown(version)}, this acvnum reads versions {readable}: "
-            "record the result again with this version of `acvnum estimate --format json`"
-        )
+        raise _Malformed("result.version", version=_shown(version), readable=readable)
     if version == 1 and "services" not in document:  # version 1: one service, no envelope
         return [_service(document, source, "$")]
     services = document.get("services")
     if not isinstance(services, list) or not services:
-        raise _Malformed("$.services should be a non-empty list")
+        raise _Malformed("result.no_services")
     version_, values = _factors(document)
     return [
         replace(
@@ -235,8 +229,8 @@ def load_json(path: str | Path) -> list[Snapshot]:
     try:
         return _services(document, name)
     except _Malformed as error:
-        message = f"not a result of `acvnum estimate --format json`: {error}"
-        raise InputError([Problem(name, 1, 1, message)]) from None
+        refusal = message("result.malformed", reason=error.message)
+        raise InputError([Problem(name, 1, 1, refusal)]) from None
 
 
 # --- changes ------------------------------------------------------------------------------

@@ -52,11 +52,11 @@ def _is_result(path: Path) -> bool:
 
 
 def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
-    from acvnum.errors import InputError, Problem
+    from acvnum.errors import InputError, Problem, message
 
     if len(snapshots) != 1:
-        message = f"holds {len(snapshots)} services; diff compares one service with one"
-        raise InputError([Problem(str(path), 1, 1, message)])
+        several = message("diff.several", count=len(snapshots))
+        raise InputError([Problem(str(path), 1, 1, several)])
     return snapshots[0]
 
 

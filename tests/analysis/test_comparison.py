@@ -67,7 +67,7 @@ def test_malformed_results_are_located_input_errors(tmp_path, text, position, me
         load_json(path)
     (problem,) = caught.value.problems
     assert (problem.line, problem.column) == position
-    assert message in problem.message
+    assert message in str(problem.message)
 
 
 def test_missing_result_file(tmp_path):
@@ -156,7 +156,7 @@ def test_a_baseline_is_validated_as_strictly_as_a_questionnaire(tmp_path, text, 
     with pytest.raises(InputError) as caught:
         load_json(path)
     (problem,) = caught.value.problems
-    assert message in problem.message
+    assert message in str(problem.message)
     assert (problem.line, problem.column) == position
 
 
