@@ -180,3 +180,19 @@ def test_a_saved_result_is_refused_in_the_run_s_language(tmp_path: Path):
     nan.write_text('{"schema_version": 2,\n "x": NaN}', encoding="utf-8")
     english = run_cli("diff", "examples/ecommerce.yaml", str(nan))
     assert f"{nan}:2:7: NaN is not a number JSON allows" in english.stderr
+
+
+def test_a_user_factor_table_is_refused_in_the_run_s_language(tmp_path: Path):
+    table = tmp_path / "f.csv"
+    table.write_text(
+        "id,value,low,high,unit,source,year,licence\n"
+        "device.laptop.lifetime,-1,-1,-1,year,x,2020,x\n",
+        encoding="utf-8",
+    )
+    result = run_cli("validate", "examples/ecommerce.yaml", "--factors", str(table), "--lang", "fr")
+    assert result.returncode == 2
+    # value is column 24 of line 2: after 'device.laptop.lifetime,'
+    assert result.stderr.startswith(
+        f"{table}:2:24: facteur device.laptop.lifetime\u202f: value -1 est hors bornes\u202f; "
+        "attendu > 0 et <= 1e+18 (la fabrication est divisée par cette valeur)\n"
+    )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Message, Problem, message
 from acvnum.files import read_text
 
 COLUMNS = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note")
@@ -84,16 +84,18 @@ class Limits:
     minimum: float
     strict: bool  # the minimum itself is excluded (the quantity divides something)
     maximum: float
-    reason: str
+    reason: str  # catalogue key: why the bound holds
 
     def refuses(self, number: float) -> bool:
         below = number <= self.minimum if self.strict else number < self.minimum
         return below or number > self.maximum
 
-    def rule(self) -> str:
+    def rule(self) -> Message:
         """'> 0', '>= 1 and <= 4': what the message asks for."""
         lower = f"{'>' if self.strict else '>='} {self.minimum:g}"
-        return lower if math.isinf(self.maximum) else f"{lower} and <= {self.maximum:g}"
+        if math.isinf(self.maximum):
+            return message("factors.rule.lower", lower=lower)
+        return message("factors.rule.both", lower=lower, upper=f"<= {self.maximum:g}")
 
 
 _INF = math.inf
@@ -103,15 +105,15 @@ _MAX = 1e18
 #: The bounds of every quantity, by id pattern, first match wins; applied to value, low and
 #: high of the shipped tables and of a user's table alike. Divisors are strictly positive.
 LIMITS = (
-    Limits("boundary.*", 0, True, _MAX, "impacts are divided by it"),
-    Limits("*.lifetime", 0, True, _MAX, "manufacturing is divided by it"),
-    Limits("*.active_hours", 0, True, 24, "hours a day; the lifetime's use is divided by it"),
-    Limits("*.host_vcpu", 0, True, _MAX, "a virtual server's share is divided by it"),
-    Limits("*.traffic", 0, True, _INF, "the box's share per GB is divided by it"),
-    Limits("*.pue", 1, False, 4, "a data centre uses at least the energy of its servers"),
-    Limits("*.utilization", 0, False, 1, "a share of the full load"),
-    Limits("*.replicas", 1, False, 20, "copies of the data, the original included"),
-    Limits("*", 0, False, _MAX, "impacts, energies and powers are never negative, nor beyond 1e18"),
+    Limits("boundary.*", 0, True, _MAX, "limits.boundary"),
+    Limits("*.lifetime", 0, True, _MAX, "limits.lifetime"),
+    Limits("*.active_hours", 0, True, 24, "limits.active_hours"),
+    Limits("*.host_vcpu", 0, True, _MAX, "limits.host_vcpu"),
+    Limits("*.traffic", 0, True, _INF, "limits.traffic"),
+    Limits("*.pue", 1, False, 4, "limits.pue"),
+    Limits("*.utilization", 0, False, 1, "limits.utilization"),
+    Limits("*.replicas", 1, False, 20, "limits.replicas"),
+    Limits("*", 0, False, _MAX, "limits.any"),
 )
 
 
@@ -137,14 +139,18 @@ def _number(text: str, column: str, where: Problem) -> float:
     try:
         number = float(text)
     except ValueError:
-        raise InputError([_at(where, f"{column} {text!r} is not a number")]) from None
+        raise InputError(
+            [_at(where, message("factors.not_a_number", column=column, text=repr(text)))]
+        ) from None
     if not math.isfinite(number):
-        raise InputError([_at(where, f"{column} {text!r} is not finite")])
+        raise InputError(
+            [_at(where, message("factors.not_finite", column=column, text=repr(text)))]
+        )
     return number
 
 
-def _at(where: Problem, message: str) -> Problem:
-    return Problem(where.file, where.line, where.column, message)
+def _at(where: Problem, refusal: Message) -> Problem:
+    return Problem(where.file, where.line, where.column, refusal)
 
 
 class _Row:
@@ -191,35 +197,34 @@ def _check_limits(factor_id: str, numbers: dict[str, float], row: _Row) -> None:
     rule = limits_for(factor_id)
     for column, number in numbers.items():
         if rule.refuses(number):
-            message = (
-                f"factor {factor_id}: {column} {number:g} is out of bounds; "
-                f"it must be {rule.rule()} ({rule.reason})"
+            refusal = message(
+                "factors.out_of_bounds",
+                id=factor_id,
+                column=column,
+                number=number,
+                rule=rule.rule(),
+                reason=message(rule.reason),
             )
-            raise InputError([_at(row.where(column), message)])
+            raise InputError([_at(row.where(column), refusal)])
 
 
 def _check_id(factor_id: str, row: _Row) -> None:
     if factor_id.split(".", 1)[0] not in KINDS or factor_id.count(".") < 2:
-        message = (
-            f"factor id {factor_id!r} must be kind.item.quantity "
-            f"with kind one of {', '.join(KINDS)}"
-        )
-        raise InputError([_at(row.where("id"), message)])
+        refusal = message("factors.bad_id", id=repr(factor_id), kinds=", ".join(KINDS))
+        raise InputError([_at(row.where("id"), refusal)])
 
 
 def _parse_row(row: _Row, positions: bool = True) -> Factor:
     missing = [column for column in REQUIRED if not row.cells.get(column, "")]
     if missing:
         where = row.where(missing[0])
-        raise InputError([_at(where, f"factor lacks {', '.join(missing)}")])
+        raise InputError([_at(where, message("factors.lacks", missing=", ".join(missing)))])
     cells = row.cells
     numbers = {c: row.number(c) for c in ("value", "low", "high")}
     value, low, high = numbers["value"], numbers["low"], numbers["high"]
     if not low <= value <= high:
-        message = (
-            f"factor {cells['id']}: needs low <= value <= high, got {low:g} / {value:g} / {high:g}"
-        )
-        raise InputError([_at(row.where("low"), message)])
+        refusal = message("factors.order", id=cells["id"], low=low, value=value, high=high)
+        raise InputError([_at(row.where("low"), refusal)])
     year = row.number("year")
     _check_id(cells["id"], row)
     _check_limits(cells["id"], numbers, row)
@@ -256,11 +261,11 @@ def _field_starts(lines: list[str], first: int) -> list[Position]:
     return starts
 
 
-def _csv_error(error: csv.Error) -> str:
+def _csv_error(error: csv.Error) -> Message:
     """The csv module's words, said in terms of the file a user edits."""
     if "unexpected end of data" in str(error):
-        return "malformed CSV row: a quote opened in this row is never closed"
-    return f"malformed CSV row: {error} (quote a text that holds a comma or a quote)"
+        return message("csv.unclosed_quote")
+    return message("csv.malformed", detail=str(error))
 
 
 def _csv_problem(error: csv.Error, lines: list[str], first: int, file: str) -> Problem:
@@ -271,18 +276,14 @@ def _csv_problem(error: csv.Error, lines: list[str], first: int, file: str) -> P
     return Problem(file, line, column, _csv_error(error))
 
 
-def _shape_problem(cells: list[str], header: tuple[str, ...]) -> str | None:
+def _shape_problem(cells: list[str], header: tuple[str, ...]) -> Message | None:
     """A row with more fields than the header, or missing a required one, is malformed."""
     if len(cells) > len(header):
-        return (
-            f"malformed CSV row: {len(cells)} fields where the header has {len(header)}; "
-            "quote a text that holds a comma"
-        )
+        return message("csv.too_many_fields", fields=len(cells), header=len(header))
     absent = [c for c in header[len(cells) :] if c in REQUIRED]
     if absent:
-        return (
-            f"malformed CSV row: {len(cells)} fields where the header has {len(header)} "
-            f"(no {', '.join(absent)}); a comma or a quote is missing"
+        return message(
+            "csv.too_few_fields", fields=len(cells), header=len(header), absent=", ".join(absent)
         )
     return None
 
@@ -324,8 +325,10 @@ def parse_csv(text: str, file: str, positions: bool = True) -> list[Factor]:
     header, rows, problems = _records(text, file)
     absent = [c for c in REQUIRED if c not in header]
     if absent:
-        message = f"factor table lacks column(s) {', '.join(absent)}; expected {','.join(COLUMNS)}"
-        raise InputError([Problem(file, 1, 1, message)])
+        refusal = message(
+            "factors.lacks_columns", absent=", ".join(absent), expected=",".join(COLUMNS)
+        )
+        raise InputError([Problem(file, 1, 1, refusal)])
     factors, seen = [], {}
     for row in rows:
         try:
@@ -334,8 +337,8 @@ def parse_csv(text: str, file: str, positions: bool = True) -> list[Factor]:
             problems += error.problems
             continue
         if factor.id in seen:
-            message = f"duplicate factor {factor.id} (first on line {seen[factor.id]})"
-            problems.append(_at(row.where("id"), message))
+            duplicate = message("factors.duplicate", id=factor.id, line=seen[factor.id])
+            problems.append(_at(row.where("id"), duplicate))
         seen[factor.id] = row.line
         factors.append(factor)
     if problems:
@@ -464,13 +467,14 @@ def _mismatch(factor: Factor, defaults: FactorTable, suggest: bool = True) -> Pr
         close = (
             difflib.get_close_matches(factor.id, defaults.ids, n=1, cutoff=0.6) if suggest else []
         )
-        hint = f"; did you mean '{close[0]}'?" if close else " (see: acvnum factors list)"
-        return _at(where("id"), f"unknown factor '{factor.id}'{hint}")
+        hint = (
+            message("error.did_you_mean", name=close[0]) if close else message("factors.see_list")
+        )
+        return _at(where("id"), message("factors.unknown_id", id=factor.id, suggestion=hint))
     expected = defaults[factor.id].unit
     if factor.unit != expected:
         return _at(
             where("unit"),
-            f"factor {factor.id}: unit '{factor.unit}' differs from the default's "
-            f"'{expected}'; convert the values to {expected}",
+            message("factors.unit", id=factor.id, unit=factor.unit, expected=expected),
         )
     return None

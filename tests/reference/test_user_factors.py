@@ -28,7 +28,7 @@ def test_a_typo_in_an_id_is_an_error_with_a_suggestion(tmp_path):
         load_factors(path)
     (problem,) = caught.value.problems
     assert (problem.file, problem.line) == (str(path), 2)
-    assert problem.message == (
+    assert str(problem.message) == (
         "unknown factor 'electricity.FRA.climate_chnage'; "
         "did you mean 'electricity.FRA.climate_change'?"
     )
@@ -135,8 +135,8 @@ def test_a_factor_out_of_its_quantitys_bounds_is_refused(tmp_path, factor_id, nu
     (problem,) = caught.value.problems
     assert problem.line == 2
     assert problem.column > 1  # at the offending cell, not the start of the row
-    assert f"factor {factor_id}: " in problem.message
-    assert f"it must be {rule} (" in problem.message
+    assert f"factor {factor_id}: " in str(problem.message)
+    assert f"it must be {rule} (" in str(problem.message)
 
 
 def test_every_shipped_factor_is_within_its_quantitys_bounds():
@@ -182,8 +182,8 @@ def test_an_unterminated_quote_is_reported_as_such(tmp_path):
         load_factors(path)
     (problem,) = caught.value.problems
     assert (problem.line, problem.column) == (2, len("electricity.FRA.climate_change,") + 1)
-    assert "a quote opened in this row is never closed" in problem.message
-    assert "lacks" not in problem.message
+    assert "a quote opened in this row is never closed" in str(problem.message)
+    assert "lacks" not in str(problem.message)
 
 
 @pytest.mark.parametrize(
@@ -199,8 +199,8 @@ def test_a_row_with_extra_or_missing_fields_is_malformed(tmp_path, row, words):
         load_factors(table_file(tmp_path, row))
     (problem,) = caught.value.problems
     assert problem.line == 2
-    assert problem.message.startswith("malformed CSV row: ")
-    assert words in problem.message
+    assert str(problem.message).startswith("malformed CSV row: ")
+    assert words in str(problem.message)
 
 
 def test_a_row_without_the_optional_note_is_accepted(tmp_path):
@@ -255,7 +255,7 @@ def test_only_the_first_unknown_ids_get_a_fuzzy_suggestion(tmp_path, monkeypatch
         load_factors(table_file(tmp_path, *rows))
     assert len(caught.value.problems) == 40
     assert len(calls) == factors_module.MAX_SUGGESTIONS == 5
-    assert caught.value.problems[-1].message.endswith("(see: acvnum factors list)")
+    assert str(caught.value.problems[-1].message).endswith("(see: acvnum factors list)")
 
 
 def test_thousands_of_bad_rows_print_one_screen(tmp_path, write_yaml):
