@@ -328,6 +328,7 @@ DEFAULTS_EN: Answers = {
     # Optional blocks, after the ten: Enter keeps 0 and leaves the block out.
     "ai_requests": "0",
     "ai_output_tokens": "300",
+    "ai_input_tokens": "0",
     "ai_size": "medium",
     "video_watched": "0",
     "video_quality": "hd",
@@ -414,6 +415,13 @@ def _optional_blocks() -> list[Question]:
             "+",
             _default("ai_output_tokens"),
             _check_optional(_positive_number(message("hint.count", example=300))),
+            ai,
+        ),
+        Question(
+            "ai_input_tokens",
+            "+",
+            _default("ai_input_tokens"),
+            _check_optional(_positive_number(message("hint.count", example=1500))),
             ai,
         ),
         Question("ai_size", "+", _default("ai_size"), _check_optional(_one_of(AI_SIZES)), ai),
@@ -538,6 +546,11 @@ def _block_lines(answers: Answers) -> list[str]:
             "ai:",
             _line(2, "requests_per_visit", _yaml_value(answers["ai_requests"])),
             _line(2, "output_tokens", _yaml_value(answers["ai_output_tokens"])),
+            *(
+                [_line(2, "input_tokens", _yaml_value(answers["ai_input_tokens"]))]
+                if answers.get("ai_input_tokens", "0") != "0"
+                else []
+            ),
             "  model:",
             _line(4, "size", answers["ai_size"]),
         ]

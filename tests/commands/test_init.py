@@ -195,7 +195,7 @@ def test_an_answer_refused_ten_times_in_a_row_gives_up(tmp_path):
 def test_the_optional_blocks_are_asked_after_the_ten_and_written_when_answered(tmp_path):
     path = tmp_path / "blocks.yaml"
     ten = [""] * 18  # name, period, the ten questions at their defaults (visits of 5 min)
-    blocks = ["0.5", "400", "huge", "small", "10 min", "4 min", "sd", "5 / day"]
+    blocks = ["0.5", "400", "1500", "huge", "small", "10 min", "4 min", "sd", "5 / day"]
     result = answer(path, ten + blocks)
     assert result.returncode == 0, result.stderr
     refusals = [line for line in result.stdout.splitlines() if line.startswith("Not accepted")]
@@ -207,6 +207,7 @@ def test_the_optional_blocks_are_asked_after_the_ten_and_written_when_answered(t
     assert data["ai"] == {
         "requests_per_visit": 0.5,
         "output_tokens": 400,
+        "input_tokens": 1500,
         "model": {"size": "small"},
     }
     assert data["video"] == {"watched_per_visit": "4 min", "quality": "sd"}
@@ -274,3 +275,16 @@ def test_no_server_at_all_is_pointed_out(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Note: no server declared" in result.stdout
     assert "no server declared" not in answer(tmp_path / "b.yaml", ANSWERS_EN).stdout
+
+
+def test_enter_at_the_input_tokens_leaves_them_out(tmp_path):
+    # Enter keeps 0: the input is not counted (EcoLogits' method) and the key is not written.
+    path = tmp_path / "ai.yaml"
+    result = answer(path, [""] * 18 + ["1", "300", "", "medium", "0", "0"])
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["ai"] == {
+        "requests_per_visit": 1,
+        "output_tokens": 300,
+        "model": {"size": "medium"},
+    }
