@@ -262,7 +262,7 @@ def _batch_gpus(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
         return None
     base = ("ai", "self_hosted")
     count, given = v.get((*base, "gpus")), v.get((*base, "utilization"))
-    used = c.default(p["default"]) if given is None else given
+    used = c.defaulted((*base, "utilization")) if given is None else given
     gpus = min(count, max(1, math.ceil(count * used / p["target"] - 1e-9)))
     if gpus >= count:
         return None
@@ -289,12 +289,12 @@ def _lower_quality(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | No
 
 
 def _cap_years(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
-    """Lower a duration at `path` (or its default, a factor in years) to `target` years."""
+    """Lower a duration at `path` (or its default, reference.defaults) to `target` years."""
     path = _parsed(p["path"])
     if v.lookup(path[:-1]) is None:
         return None
     given = v.lookup(path)
-    current = c.default(p["default"]) * units.SECONDS_PER_YEAR if given is None else given
+    current = c.defaulted(modelpath.pattern(path)) if given is None else given
     target = p["target"] * units.SECONDS_PER_YEAR
     if current <= target:
         return None

@@ -176,15 +176,24 @@ def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> Value:
     key = str(path[-1])
     if parent is not None and key in parent.model_fields_set:
         return value_at(path, getattr(parent, key))
-    value = _default(parent, path, table)
+    value = _default(q, parent, path, table)
     return value_at(path, None) if value is None else value_at(path, value, default=True)
 
 
-def _default(parent: Any, path: modelpath.Path, table: FactorTable) -> Any:
-    """What the calculation uses for a key the file left out (None: modelled, e.g. power)."""
+def _default(q: Questionnaire, parent: Any, path: modelpath.Path, table: FactorTable) -> Any:
+    """What the calculation uses for a key the file left out (None: modelled, e.g. power):
+    the answer it inherits (reference.defaults.INHERITED), else its default."""
     key = str(path[-1])
     if parent is not None and getattr(parent, key) is not None:
         return getattr(parent, key)  # the questionnaire's own default: environments 1
+    inherited = defaults.INHERITED.get(modelpath.pattern(path))
+    if inherited is not None:
+        try:
+            answer = modelpath.get(q, inherited)
+        except (AttributeError, IndexError):  # a section the file left out
+            answer = None
+        if answer is not None:
+            return answer
     found = defaults.value(modelpath.pattern(path), table)
     if found is not None:
         return found

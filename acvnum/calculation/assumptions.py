@@ -55,8 +55,8 @@ def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = Fals
 def _given_or_factor(
     table: FactorTable, path: str, given: str | None, factor_id: str, fraction: bool = False
 ) -> Assumption:
-    """The value given, or a factor's (for defaults outside acvnum.reference.defaults: the
-    AI block's, which fall back on the hosting's values first)."""
+    """The value given, or a factor's (a shared platform's energy, whose factor depends on
+    what the platform's share is per)."""
     if given is not None:
         return Assumption(path, given, "input", QUESTIONNAIRE)
     return _factor(table, path, factor_id, fraction)
@@ -216,15 +216,11 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
-#: How each device parameter is written in the questionnaire's `terminals:` section.
-DEVICE_FIELDS = {"lifetime": "lifetime", "active_hours": "hours_per_day", "power": "power"}
-
-
-def _device_value(quantity: str, value: float) -> str:
+def _device_value(key: str, value: float) -> str:
     """A `terminals:` value (base units) written as the factor table writes it."""
-    if quantity == "lifetime":
+    if key == "lifetime":
         return units.format_duration(value)
-    if quantity == "active_hours":
+    if key == "hours_per_day":
         return f"{value / units.SECONDS_PER_HOUR:g} h/day"
     return f"{value:g} W"
 
@@ -277,18 +273,16 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         rows.append(Assumption("ai.location (API)", DEFAULT_REGION, "default", spread.source))
         return rows
     utilization = None if hosted.utilization is None else _fmt_fraction(hosted.utilization)
-    pue = hosted.pue or (q.hosting.pue if q.hosting else None)
+    pue = hosted.pue or (q.hosting.pue if q.hosting else None)  # defaults.INHERITED
     location = hosted.location or (q.hosting.location if q.hosting else None)
+    base: defaults.Pattern = ("ai", "self_hosted")
     rows += [
         Assumption("ai.self_hosted.gpus", f"{hosted.gpus:g}", "input", QUESTIONNAIRE),
-        _given_or_factor(
-            table, "ai.self_hosted.utilization", utilization, "ai.default.utilization", True
+        _given_or_default(
+            table, "ai.self_hosted.utilization", utilization, (*base, "utilization"), True
         ),
-        _given_or_factor(
-            table,
-            "ai.self_hosted.pue",
-            None if pue is None else f"{pue:g}",
-            "datacenter.default.pue",
+        _given_or_default(
+            table, "ai.self_hosted.pue", None if pue is None else f"{pue:g}", (*base, "pue")
         ),
         _region(table, "ai.self_hosted.location", location),
         _given_or_design("ai.self_hosted.gpu", hosted.gpu, "gpu" in hosted.model_fields_set),
@@ -360,10 +354,10 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     links = "true" if m.attachments_as_links else "false"
     return [
         Assumption("messages.per_user", str(m.per_user), "input", QUESTIONNAIRE),
-        _given_or_factor(table, "messages.size", size, "messages.default.size"),
-        _given_or_factor(table, "messages.recipients", recipients, "messages.default.recipients"),
-        _given_or_factor(table, "messages.retention", retention, "messages.default.retention"),
-        _given_or_factor(table, "messages.copies", copies, "messages.default.copies"),
+        _given_or_default(table, "messages.size", size, ("messages", "size")),
+        _given_or_default(table, "messages.recipients", recipients, ("messages", "recipients")),
+        _given_or_default(table, "messages.retention", retention, ("messages", "retention")),
+        _given_or_default(table, "messages.copies", copies, ("messages", "copies")),
         _given_or_design(
             "messages.attachments_as_links", links, "attachments_as_links" in m.model_fields_set
         ),
@@ -420,15 +414,13 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     used = [d for d in DEVICE_TYPES if getattr(q.usage.devices, d)]
     rows = []
     for d in used:
-        for quantity, field in DEVICE_FIELDS.items():
-            path = f"terminals.{d}.{field}"
-            given = q.terminals.setting(d, field) if q.terminals else None
+        for key in defaults.DEVICE_DEFAULTS:
+            path = f"terminals.{d}.{key}"
+            given = q.terminals.setting(d, key) if q.terminals else None
             if given is None:
-                rows.append(_factor(table, path, f"device.{d}.{quantity}"))
+                rows.append(_factor(table, path, defaults.device_factor_id(d, key)))
             else:
-                rows.append(
-                    Assumption(path, _device_value(quantity, given), "input", QUESTIONNAIRE)
-                )
+                rows.append(Assumption(path, _device_value(key, given), "input", QUESTIONNAIRE))
     return rows + _network_factors(q, table)
 
 

@@ -151,7 +151,8 @@ class ServiceArrays:
     user_region: list[str]
     terminal_region: list[str]  # the devices' electricity (terminals.location, else users')
     #: Device parameters given in the questionnaire's `terminals:` section, (N, 1, devices)
-    #: per quantity (lifetime in years, active_hours a day, power in W), NaN where not given.
+    #: per key (lifetime in years, hours_per_day in hours, power in W: the units of their
+    #: factors, see reference.defaults.DEVICE_DEFAULTS), NaN where not given.
     device_given: dict[str, np.ndarray]
     host_region: list[str]
     hosted: np.ndarray  # 1 where the hosting section is given
@@ -261,7 +262,7 @@ def _cloud_power(g: ServerArrays, f: FactorValues, utilization: np.ndarray) -> n
 
 #: The factors a per-service override may scale: those read per service by `_terminals`.
 SCALABLE_FACTORS = frozenset(
-    f"device.{d}.{q}" for d in DEVICE_TYPES for q in ("lifetime", "active_hours", "power")
+    defaults.device_factor_id(d, key) for d in DEVICE_TYPES for key in defaults.DEVICE_DEFAULTS
 )
 
 
@@ -275,26 +276,19 @@ def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[s
     return {fid: _column([o.get(fid, 1.0) for o in overrides]) for fid in ids}
 
 
-#: The questionnaire's `terminals.<device>` fields, their factor quantity and base-unit divisor.
-DEVICE_SETTINGS = {
-    "lifetime": ("lifetime", units.SECONDS_PER_YEAR),
-    "active_hours": ("hours_per_day", units.SECONDS_PER_HOUR),
-    "power": ("power", 1.0),
-}
-
-
 def _device_given(services: list[Questionnaire]) -> dict[str, np.ndarray]:
-    """{factor quantity: (N, 1, devices)} of the values set in `terminals:`, NaN elsewhere."""
+    """{`terminals:` key: (N, 1, devices)} of the values set there, in their factor's unit
+    (reference.defaults.DEVICE_DEFAULTS), NaN elsewhere."""
 
-    def given(q: Questionnaire, device: str, field: str, divisor: float) -> float:
-        value = q.terminals.setting(device, field) if q.terminals else None
+    def given(q: Questionnaire, device: str, key: str, divisor: float) -> float:
+        value = q.terminals.setting(device, key) if q.terminals else None
         return np.nan if value is None else value / divisor
 
     return {
-        quantity: np.array(
-            [[given(q, d, field, divisor) for d in DEVICE_TYPES] for q in services], dtype=float
+        key: np.array(
+            [[given(q, d, key, divisor) for d in DEVICE_TYPES] for q in services], dtype=float
         )[:, np.newaxis, :]
-        for quantity, (field, divisor) in DEVICE_SETTINGS.items()
+        for key, (_, divisor) in defaults.DEVICE_DEFAULTS.items()
     }
 
 
@@ -556,17 +550,19 @@ def _default(given: np.ndarray, default: np.ndarray) -> np.ndarray:
 def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
     """(device shares of manufacturing, kWh), each (N, S, devices)."""
 
-    def per_device(quantity: str) -> np.ndarray:
-        """The questionnaire's value where given, else the factor; then a lever's scale."""
-        ids = [f"device.{d}.{quantity}" for d in DEVICE_TYPES]
+    def per_device(key: str) -> np.ndarray:
+        """The questionnaire's value where given, else its default; then a lever's scale."""
+        ids = [defaults.device_factor_id(d, key) for d in DEVICE_TYPES]
         factors = np.stack([f[i] for i in ids], axis=-1)  # (S, devices)
-        values = _default(s.device_given[quantity], factors)  # (N, S, devices)
+        values = _default(s.device_given[key], factors)  # (N, S, devices)
         ones = np.ones_like(s.visits)
         scale = np.stack([s.factor_scale.get(i, ones) for i in ids], axis=-1)
         return values * scale
 
     device_hours = s.hours[..., np.newaxis] * s.device_shares
-    active_hours_in_life = per_device("lifetime") * per_device("active_hours") * units.DAYS_PER_YEAR
+    active_hours_in_life = (
+        per_device("lifetime") * per_device("hours_per_day") * units.DAYS_PER_YEAR
+    )
     manufacturing = device_hours / active_hours_in_life
     use_kwh = device_hours * per_device("power") / 1000
     return manufacturing, use_kwh
@@ -766,9 +762,8 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     device_manufacturing, device_kwh = _terminals(s, f)
     server_manufacturing, server_kwh, server_years, infrastructure_years = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
-    ai_kwh, ai_hours, ai_servers = ai_inventory(
-        s.ai, f, s.period_years, f["datacenter.default.pue"]
-    )
+    ai_pue = f[defaults.factor_id(("ai", "self_hosted", "pue"))]
+    ai_kwh, ai_hours, ai_servers = ai_inventory(s.ai, f, s.period_years, ai_pue)
     ai_gpus = gpu_lifetimes(s.ai, ai_hours, f)
     video_gb, video_kwh, video_servers = video_inventory(s.video, f)
     message_gb, message_kwh, message_tb, message_tb_lives = message_inventory(

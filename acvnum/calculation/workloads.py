@@ -20,6 +20,7 @@ import numpy as np
 
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import AI, Questionnaire
+from acvnum.reference import defaults
 from acvnum.reference.factors import FactorValues
 
 HOURS_PER_YEAR = units.DAYS_PER_YEAR * 24
@@ -216,7 +217,8 @@ def ai_inventory(
     hours = r.seconds / SECONDS_PER_HOUR
     api_wh = r.gpu_wh + hours * server_w * r.gpus / served_by / batch
     api_gpu_hours = a.api * a.requests * hours * r.gpus / batch
-    utilization = np.where(np.isnan(a.utilization), f["ai.default.utilization"], a.utilization)
+    default_utilization = f[defaults.factor_id(("ai", "self_hosted", "utilization"))]
+    utilization = np.where(np.isnan(a.utilization), default_utilization, a.utilization)
     owned_gpu_hours = a.self_hosted * a.gpus * period_years * HOURS_PER_YEAR
     owned_wh = owned_gpu_hours * (owned_w * utilization + server_w / served_by)
     training_wh = a.training_gpu_hours * (training_w + server_w / served_by)
@@ -326,6 +328,13 @@ def message_arrays(services: list[Questionnaire]) -> MessageArrays:
     )
 
 
+#: The factors that fill the `messages:` keys a file leaves out (reference.defaults).
+_MESSAGES = {
+    key: defaults.factor_id(("messages", key))
+    for key in ("size", "recipients", "retention", "copies")
+}
+
+
 def _given(values: np.ndarray, default: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), default, values)
 
@@ -340,13 +349,13 @@ def message_inventory(
     `copies` copies: the stock this builds up in steady state is a year's items x retention.
     A file shared as a link is stored once instead of in every mailbox.
     """
-    size = _given(m.size_gb, f["messages.default.size"] / 1000)  # MB -> GB
-    recipients = _given(m.recipients, f["messages.default.recipients"])
+    size = _given(m.size_gb, f[_MESSAGES["size"]] / 1000)  # MB -> GB
+    recipients = _given(m.recipients, f[_MESSAGES["recipients"]])
     handled = m.items * (1 + recipients)
     mailboxes = np.where(m.as_links == 1, 1.0, 1 + recipients)
     yearly_items = m.items / period_years
-    retention = _given(m.retention_years, f["messages.default.retention"])
-    copies = _given(m.copies, f["messages.default.copies"])
+    retention = _given(m.retention_years, f[_MESSAGES["retention"]])
+    copies = _given(m.copies, f[_MESSAGES["copies"]])
     stored_tb = yearly_items * size * mailboxes * copies * retention / 1000
     tb_lifetimes = stored_tb * period_years / f[f"storage.{storage_type}.lifetime"]
     return handled * size, handled * f["messages.server.energy"], stored_tb, tb_lifetimes

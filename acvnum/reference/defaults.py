@@ -1,10 +1,12 @@
 """What fills a questionnaire value the file leaves out: one table, read by the inventory,
 the assumptions, the levers and `--what-if`.
 
-A default is either a factor of the factor tables (a user's own table may change it) or
-the region whose electricity applies when no country is given; `design` defaults are
-conventions of acvnum kept by the questionnaire's models themselves (one environment,
-SSD storage, a one-year period), listed here with the source the report gives them.
+A default is either a factor of the factor tables (a user's own table may change it), the
+region whose electricity applies when no country is given, or another answer of the same
+questionnaire that comes first (a self-hosted model's PUE is the hosting's when it has
+one); `design` defaults are conventions of acvnum kept by the questionnaire's models
+themselves (one environment, SSD storage, a one-year period), listed here with the source
+the report gives them.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from acvnum.questionnaire import units
+from acvnum.questionnaire.models import DEVICE_TYPES
 from acvnum.reference.factors import FactorTable
 
 #: The electricity region of users or hosting when the file names no country.
@@ -30,6 +33,14 @@ class Default:
     to_base: float = 1.0  # factor unit -> the questionnaire's base unit (years -> seconds)
 
 
+#: How each parameter of a device type (`terminals.<device>.<key>`) is filled: its factor
+#: quantity (`device.<device>.<quantity>`) and the factor unit -> the questionnaire's.
+DEVICE_DEFAULTS: dict[str, tuple[str, float]] = {
+    "lifetime": ("lifetime", units.SECONDS_PER_YEAR),  # years -> s
+    "hours_per_day": ("active_hours", units.SECONDS_PER_HOUR),  # h a day -> s a day
+    "power": ("power", 1.0),  # W
+}
+
 #: Questionnaire path pattern -> the factor whose value fills it when the file leaves it out.
 FACTOR_DEFAULTS: dict[Pattern, Default] = {
     ("hosting", "pue"): Default("datacenter.default.pue"),
@@ -38,9 +49,35 @@ FACTOR_DEFAULTS: dict[Pattern, Default] = {
     ),
     ("hosting", "servers", "*", "utilization"): Default("datacenter.default.utilization"),
     ("hosting", "storage", "replicas"): Default("storage.default.replicas"),
+    **{
+        ("terminals", device, key): Default(f"device.{device}.{quantity}", to_base)
+        for device in DEVICE_TYPES
+        for key, (quantity, to_base) in DEVICE_DEFAULTS.items()
+    },
+    ("ai", "self_hosted", "utilization"): Default("ai.default.utilization"),
+    ("ai", "self_hosted", "pue"): Default("datacenter.default.pue"),
+    ("messages", "size"): Default("messages.default.size", 1e6),  # MB -> bytes
+    ("messages", "recipients"): Default("messages.default.recipients"),
+    ("messages", "retention"): Default("messages.default.retention", units.SECONDS_PER_YEAR),
+    ("messages", "copies"): Default("messages.default.copies"),
 }
-#: The two locations: an absent country is the default region.
-REGION_DEFAULTS: frozenset[Pattern] = frozenset({("usage", "location"), ("hosting", "location")})
+#: The locations: an absent country is the default region (after the answer it inherits).
+REGION_DEFAULTS: frozenset[Pattern] = frozenset(
+    {
+        ("usage", "location"),
+        ("hosting", "location"),
+        ("terminals", "location"),
+        ("ai", "self_hosted", "location"),
+    }
+)
+#: Values left out that take another answer of the questionnaire first, then the default
+#: above: the devices' electricity is the users' country's; a self-hosted model runs in
+#: the hosting's data centre unless told otherwise.
+INHERITED: dict[Pattern, Pattern] = {
+    ("terminals", "location"): ("usage", "location"),
+    ("ai", "self_hosted", "location"): ("hosting", "location"),
+    ("ai", "self_hosted", "pue"): ("hosting", "pue"),
+}
 
 
 def factor_id(pattern: Pattern) -> str:
@@ -48,9 +85,15 @@ def factor_id(pattern: Pattern) -> str:
     return FACTOR_DEFAULTS[pattern].factor
 
 
+def device_factor_id(device: str, key: str) -> str:
+    """The factor behind `terminals.<device>.<key>` ('device.laptop.active_hours')."""
+    return factor_id(("terminals", device, key))
+
+
 def value(pattern: Pattern, table: FactorTable) -> float | str | None:
-    """The value the calculation uses where the file leaves `pattern` out, in the
-    questionnaire's base unit; None where no table default applies (a modelled power)."""
+    """The value the calculation uses where the file leaves `pattern` out (and the answer
+    it inherits, see INHERITED), in the questionnaire's base unit; None where no table
+    default applies (a modelled power)."""
     if pattern in REGION_DEFAULTS:
         return DEFAULT_REGION
     found = FACTOR_DEFAULTS.get(pattern)

@@ -65,3 +65,76 @@ def test_a_user_factor_table_changes_the_default_everywhere(tmp_path):
     ours = evaluate(arrays, mine.central()).inventory[0, 0, kwh].sum()
     shipped = evaluate(arrays, TABLE.central()).inventory[0, 0, kwh].sum()
     assert ours / shipped == pytest.approx(1.3 / TABLE.value("datacenter.default.pue"))
+
+
+#: A questionnaire with every section a default fills: all device types, a physical server,
+#: storage, a self-hosted model without PUE or utilisation, messages with nothing but a rate.
+EVERY_SECTION = yaml.safe_load(MINIMAL) | {
+    "usage": yaml.safe_load(MINIMAL)["usage"]
+    | {
+        "devices": dict.fromkeys(["smartphone", "tablet", "laptop", "desktop", "television"], "20%")
+    },
+    "hosting": {
+        "location": "DEU",
+        "servers": [{"name": "a", "type": "physical"}],
+        "storage": {"volume": "1 TB"},
+    },
+    "terminals": {d: {} for d in ("smartphone", "tablet", "laptop", "desktop", "television")},
+    "ai": {
+        "requests_per_visit": 1,
+        "output_tokens": 300,
+        "model": {"size": "medium"},
+        "self_hosted": {"gpus": 2},
+    },
+    "messages": {"per_user": "10 / month"},
+}
+
+
+def _inventory(q: Questionnaire):
+    return evaluate(service_arrays([q]), TABLE.central()).inventory[0, 0]
+
+
+@pytest.mark.parametrize("pattern", defaults.FACTOR_DEFAULTS, ids=".".join)
+def test_writing_the_default_changes_nothing(pattern):
+    """The table's value, written into the file, gives the inventory the file left out:
+    the table and the calculation agree on every default (factor, unit conversion)."""
+    q = Questionnaire.model_validate(EVERY_SECTION)
+    path = modelpath.with_index(pattern, 0)
+    value = defaults.value(pattern, TABLE)
+    written = modelpath.replace(q, path, value)
+    assert modelpath.get(q, path) is None
+    assert _inventory(written) == pytest.approx(_inventory(q), rel=1e-12, abs=0)
+    # ...and a different value moves the inventory: the default really is read.
+    doubled = modelpath.replace(q, path, value * (0.5 if "utilization" in pattern else 2))
+    assert _inventory(doubled) != pytest.approx(_inventory(q), rel=1e-9, abs=0)
+
+
+def test_a_left_out_value_inherits_before_its_default():
+    """A self-hosted model without a PUE runs at the hosting's, the devices draw the users'
+    country's electricity: what-if shows (and the assumptions list) the inherited value."""
+    data = EVERY_SECTION | {"hosting": EVERY_SECTION["hosting"] | {"pue": 1.25}}
+    q = Questionnaire.model_validate(data)
+    assert str(whatif._shown(q, ("ai", "self_hosted", "pue"), TABLE)) == "1.25 (default)"
+    assert str(whatif._shown(q, ("terminals", "location"), TABLE)) == "FRA (default)"
+    rows = {a.path: a.value for a in assumptions.collect(q, TABLE)}
+    assert rows["ai.self_hosted.pue"] == "1.25"
+    # Without the hosting's PUE, the table's default.
+    bare = Questionnaire.model_validate(EVERY_SECTION)
+    pue = TABLE.value("datacenter.default.pue")
+    assert str(whatif._shown(bare, ("ai", "self_hosted", "pue"), TABLE)) == f"{pue:.3g} (default)"
+
+
+def test_what_if_and_assumptions_show_the_defaults_of_terminals_and_messages():
+    """Before a change to a value the file left out, the default the calculation used."""
+    q = Questionnaire.model_validate(EVERY_SECTION)
+    lifetime = TABLE.value("device.laptop.lifetime")  # years
+    shown = whatif._shown(q, ("terminals", "laptop", "lifetime"), TABLE)
+    assert shown.default and shown.amount == pytest.approx(lifetime * units.SECONDS_PER_YEAR)
+    retention = whatif._shown(q, ("messages", "retention"), TABLE)
+    assert retention.amount == TABLE.value("messages.default.retention") * units.SECONDS_PER_YEAR
+    rows = {a.path: a for a in assumptions.collect(q, TABLE)}
+    assert rows["messages.size"].status == "default"
+    assert rows["messages.size"].source == TABLE["messages.default.size"].source
+    assert (
+        rows["terminals.laptop.hours_per_day"].source == TABLE["device.laptop.active_hours"].source
+    )
