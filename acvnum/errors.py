@@ -55,13 +55,13 @@ def shown(text: str | Message, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A message argument that is a quantity as English writes it ('2 TB', '5 min'): French
-    shows it in its own convention ('2 To')."""
+    """A message argument that is a quantity, as its number and unit in English ('2', ' ',
+    'TB'; made by i18n.quantity): French shows it in its own convention ('2 To')."""
 
-    text: str
+    parts: tuple[str, str, str] | str
 
     def __str__(self) -> str:
-        return self.text
+        return self.parts if isinstance(self.parts, str) else "".join(self.parts)
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def _argument(value: object, lang: str) -> object:
     if isinstance(value, tuple):
         return ", ".join(str(_argument(item, lang)) for item in value)
     if isinstance(value, Quantity):
-        return Words(lang).quantity(value.text)
+        return Words(lang).figure(value.parts)
     if lang == "fr" and isinstance(value, int | float) and not isinstance(value, bool):
         return _FrenchNumber(value)
     return value

@@ -1,7 +1,8 @@
 """One catalogue of words per language: every user-facing sentence of the reports.
 
 The catalogue and the sentence-level words live in acvnum.words (which errors use too);
-here, the values a change shows (`Value`), which need the questionnaire's units.
+here, the values reports show (`Value`: assumptions, levers' and what-if's changes), which
+need the questionnaire's units.
 """
 
 from __future__ import annotations
@@ -9,58 +10,54 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from acvnum.errors import Quantity
 from acvnum.questionnaire import units
-from acvnum.words import (
-    LANGUAGES,
-    Words,
-    _no_break,
-    catalogue,
-    format_number,
-    significant_digits,
-)
+from acvnum.words import LANGUAGES, Parts, Words, catalogue, format_number
 
-__all__ = ["LANGUAGES", "Translator", "Value", "catalogue", "format_number"]
+__all__ = ["LANGUAGES", "Parts", "Translator", "Value", "catalogue", "format_number", "quantity"]
 
 
 class Translator(Words):
     """`t("key", n=3)` -> the sentence in the chosen language; a missing key is a bug."""
 
     def value(self, shown: Value) -> str:
-        """A changed value (a lever's, a what-if's) in the language, from its number and
-        unit: English as the JSON shows it ('3.75 years', '60%', '1.56 (default)'), French
-        with the same digits in its convention ('3,75 ans', '60\u202f%', '1,56 (défaut)')."""
+        """A value in the language, from its number and unit: English as the JSON shows it
+        ('3.75 years', '60%', '1.56 (default)', '2 MB..4 MB (central 2.83 MB)'), French with
+        the same digits in its convention ('3,75 ans', '60\u202f%', '1,56 (défaut)')."""
         note = " " + self("default_value.note") if shown.default else ""
         if shown.amount is None:
             return self("default_value.word") + note
-        parts = _english_parts(shown)
-        if isinstance(parts, str):  # data: a country code, 'ssd'
-            return parts + note
-        number, space, unit = parts
-        if self.lang == "en":
-            return f"{number}{space}{unit}{note}"
-        figure = self.number(float(number), significant_digits(number))
-        if unit == "%":
-            return f"{figure}\u202f%{note}"
-        if shown.unit == "billion":  # model cards write '70B' in every language (not bytes)
-            return f"{figure}B{note}"
-        return f"{figure}{_no_break(space)}{self.unit(unit, float(number)) if unit else ''}{note}"
+        figure = self.figure(_english_parts(shown), shown.unit == "billion")
+        if shown.ends is not None:  # a range: its ends as written, then its centre
+            low, high = (self.figure(end) for end in shown.ends)
+            figure = f"{low}..{high} (central {figure})"
+        return figure + note
 
 
 @dataclass(frozen=True)
 class Value:
-    """A value a change shows, kept as a number and its unit until a renderer formats it.
+    """A value a report shows, kept as a number and its unit until a renderer formats it.
 
     `unit` says how: 's' a duration in seconds, 'year' a duration in years, 'B' bytes,
     '%' a share (0.6 is 60%), 'billion' a model's parameters ('70B'), anything else ('W',
     'kWh/GB', '') written after the number.
-    A questionnaire value shows 3 significant digits ('2.83 MB'); a factor (`factor`) its
-    value to 3 digits as Python's 'g' writes it. `default`: the file left it out.
+    A change's value shows 3 significant digits ('2.83 MB'); a factor (`factor`) its value
+    to 3 digits as Python's 'g' writes it. `default`: the file left it out.
+    An assumption's value (`written`) shows as the questionnaire would write it: `digits`
+    significant digits (Python's 'g', 6), a duration in the unit it is a round count of
+    ('18 months', else seconds, or with `approximate` its largest unit to 3 digits), a
+    share to a tenth of a percent; given as a range, `ends` are its ends as the file wrote
+    them and the amount its centre.
     """
 
     amount: float | str | units.Frequency | None  # None: modelled, no single value
     unit: str = ""
     default: bool = False
     factor: bool = False
+    written: bool = False
+    digits: int = 6
+    approximate: bool = False
+    ends: tuple[Parts | str, Parts | str] | None = None
 
     def __str__(self) -> str:
         """The value in English, as the JSON shows it."""
@@ -84,17 +81,20 @@ def _english() -> Translator:
     return Translator("en")
 
 
-def _english_parts(v: Value) -> tuple[str, str, str] | str:
+def _english_parts(v: Value) -> Parts | str:
     """(number, space, unit) as English writes them, or the text of a non-numeric value."""
     amount = v.amount
     if isinstance(amount, str | bool):
         return str(amount)
+    digits = v.digits if v.written else 6
     if isinstance(amount, units.Frequency):
-        count = f"{amount.count:g}"
+        count = f"{amount.count:.{digits}g}"
         if amount.per_seconds is None:
             return count, "", ""
         return count, " ", f"/ {units.format_duration(amount.per_seconds).removeprefix('1 ')}"
     assert amount is not None
+    if v.written:
+        return _written_parts(amount, v.unit, digits, v.approximate)
     if v.unit in ("s", "year"):
         seconds = amount * units.SECONDS_PER_YEAR if v.unit == "year" else amount
         return _duration_parts(seconds)
@@ -111,6 +111,24 @@ def _english_parts(v: Value) -> tuple[str, str, str] | str:
     return f"{rounded:g}", " " if v.unit else "", v.unit
 
 
+def _written_parts(amount: float, unit: str, digits: int, approximate: bool) -> Parts:
+    """A value as the questionnaire writes it ('18 months', '2.5 MB', '12.5%', '1.56')."""
+    if unit in ("s", "year"):
+        seconds = amount * units.SECONDS_PER_YEAR if unit == "year" else amount
+        count, name = units.duration_parts(seconds, approximate)
+        return f"{count:.{digits}g}", " ", name
+    if unit == "B":
+        count, name = units.bytes_in_unit(amount)
+        return f"{count:.{digits}g}", " ", name
+    if unit == "%":  # a whole percent, else to its tenth
+        whole = abs(amount * 100 - round(amount * 100)) < 1e-9
+        shown = f"{amount:.0%}" if whole else f"{amount:.1%}"
+        return f"{float(shown[:-1]):.{digits}g}", "", "%"
+    if unit == "billion":
+        return f"{amount:.{digits}g}", "", "B"
+    return f"{amount:.{digits}g}", " " if unit else "", unit
+
+
 def _duration_parts(seconds: float) -> tuple[str, str, str]:
     """'3.75 years', '4 min': the largest unit that keeps the number >= 1, 3 digits."""
     for size, name in (
@@ -124,3 +142,9 @@ def _duration_parts(seconds: float) -> tuple[str, str, str]:
             plural = "s" if name in ("year", "day") and count != 1 else ""
             return f"{count:g}", " ", f"{name}{plural}"
     return f"{float(f'{seconds:.3g}'):g}", " ", "s"
+
+
+def quantity(amount: float | units.Frequency, unit: str = "") -> Quantity:
+    """A value of the questionnaire for a message's argument ('2.5 MB', '5 min', '2 / month'),
+    as its parts: the message shows it in its language without reading it back."""
+    return Quantity(_english_parts(Value(amount, unit, written=True)))

@@ -63,37 +63,23 @@ class Words:
 
         return _WORD.sub(word, text)
 
-    def quantity(self, text: str) -> str:
-        """A value shown in English ('2.5 years', '8 / month', '0.05 kWh/GB', '60%',
-        '1.56 (default)') in the language, at render time: the number in its convention
-        with the digits it was shown with, the unit through the catalogue. Anything that
-        is not a number and a unit (a country code, 'ssd') is data and stays as it is."""
+    def figure(self, parts: Parts | str, billions: bool = False) -> str:
+        """A number and its unit as English writes them ('2.5', ' ', 'MB') in the language:
+        the number in its convention with the digits English shows, the unit through the
+        catalogue ('2,5 Mo'); data (a country code, 'ssd') as it is. `billions`: a model's
+        parameters, '70B' in every language (not bytes)."""
+        if isinstance(parts, str):
+            return parts
+        number, space, unit = parts
         if self.lang == "en":
-            return text
-        note = ""
-        if text.endswith(_DEFAULT_NOTE):
-            text, note = text[: -len(_DEFAULT_NOTE)], " " + self("default_value.note")
-        if text == "default":
-            return self("default_value.word") + note
-        ranged = _RANGE_SHOWN.fullmatch(text)
-        if ranged is not None:  # '2 MB..4 MB (central 2.83 MB)', from calculation.assumptions
-            return self._range(ranged) + note
-        match = _QUANTITY.fullmatch(text)
-        if match is None:
-            return text + note
-        written = match["number"].replace(",", "")
-        number = self.number(float(written), significant_digits(written))
-        unit = match["unit"]
+            return f"{number}{space}{unit}"
+        plain = number.replace(",", "")  # a range's end may group thousands: '1,500 GB'
+        figure = self.number(float(plain), significant_digits(plain))
         if unit == "%":
-            return f"{number}\u202f%{note}"
-        shown = self.unit(unit, float(written)) if unit else ""
-        return f"{number}{_no_break(match['space'])}{shown}{note}"
-
-    def _range(self, ranged: re.Match[str]) -> str:
-        """A range as written, each end and its centre localised like any quantity."""
-        shown = f"{self.quantity(ranged['low'])}..{self.quantity(ranged['high'])}"
-        central = ranged["central"]
-        return shown + (f" (central {self.quantity(central)})" if central else "")
+            return f"{figure}\u202f%"
+        if billions:
+            return f"{figure}B"
+        return f"{figure}{_no_break(space)}{self.unit(unit, float(plain)) if unit else ''}"
 
     def plural(self, count: float) -> str:
         """'one' or 'other': French keeps the singular below 2 (1,5 an), English only at 1."""
@@ -104,13 +90,8 @@ class Words:
 #: Duration words that agree with their number ('1 year', '2 years').
 _COUNTED = frozenset({"year", "month", "week", "day"})
 _WORD = re.compile(r"[A-Za-z]+")
-_DEFAULT_NOTE = " (default)"
-#: 'central' reads the same in French, so the words stay and only the numbers change.
-_RANGE_SHOWN = re.compile(r"(?P<low>.+?)\.\.(?P<high>.+?)(?: \(central (?P<central>.+)\))?")
-_QUANTITY = re.compile(
-    r"(?P<number>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
-    r"(?P<space>\s*)(?P<unit>%|[^\d\s].*)?"
-)
+#: A number and its unit as English writes them: ('2.5', ' ', 'MB'), ('60', '', '%').
+Parts = tuple[str, str, str]
 
 
 def _no_break(space: str) -> str:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_golden, run_cli
 
-from acvnum.errors import Message, Problem, Quantity, Refusal, message
-from acvnum.i18n import LANGUAGES, catalogue
+from acvnum.errors import Message, Problem, Refusal, message
+from acvnum.i18n import LANGUAGES, catalogue, quantity
 from acvnum.questionnaire import units
 
 SOURCES = sorted((ROOT / "acvnum").rglob("*.py"))
@@ -72,7 +72,8 @@ def test_numbers_in_a_message_follow_the_language():
         "les parts par réseau doivent totaliser 100\u202f%, leur total est 110,0\u202f% "
         "(fixed 60\u202f%)"
     )
-    size = message("error.data_per_visit", size=Quantity("2.5 TB"))
+    size = message("error.data_per_visit", size=quantity(2.5e12, "B"))
+    assert size.render("en").endswith("2.5 TB")
     assert size.render("fr").endswith("2,5\u00a0To")
 
 

@@ -183,29 +183,67 @@ def test_french_init_speaks_french_only(tmp_path):
     assert not KEY_PATTERN.search(shown)
 
 
+YEAR = units.SECONDS_PER_YEAR
+
+
 @pytest.mark.parametrize(
-    ("shown", "french"),
+    ("value", "english", "french"),
     [
-        ("1 year", "1\u00a0an"),
-        ("4 years", "4\u00a0ans"),
-        ("2.5 years", "2,5\u00a0ans"),
-        ("1.5 years", "1,5\u00a0an"),  # French keeps the singular below 2
-        ("8 / month", "8\u00a0/ mois"),  # a rate: singular
-        ("3.6 h/day", "3,6\u00a0h/jour"),
-        ("0.05 kWh/GB", "0,05\u00a0kWh/Go"),
-        ("3.76 TB", "3,76\u00a0To"),
-        ("60%", "60\u202f%"),
-        ("1.6", "1,6"),
-        ("50000", "50\u202f000"),
-        ("1.56 (default)", "1,56 (défaut)"),
-        ("default", "défaut"),
-        ("FRA", "FRA"),  # data: a country code
-        ("ssd", "ssd"),
+        (Value(YEAR, "s", written=True), "1 year", "1\u00a0an"),
+        (Value(4 * YEAR, "s", written=True), "4 years", "4\u00a0ans"),
+        (Value(2.5, "year", written=True), "2.5 years", "2,5\u00a0ans"),
+        (Value(1.5 * YEAR, "s", written=True), "1.5 years", "1,5\u00a0an"),  # singular below 2
+        (Value(13 * YEAR / 12, "s", written=True), "13 months", "13\u00a0mois"),
+        (Value(90.5, "s", written=True), "90.5 s", "90,5\u00a0s"),  # no round count of a unit
+        (Value(3.1e7, "s", written=True, approximate=True), "11.8 months", "11,8\u00a0mois"),
+        (Value(units.Frequency(8, YEAR / 12), written=True), "8 / month", "8\u00a0/ mois"),
+        (Value(3.6, "h/day", written=True), "3.6 h/day", "3,6\u00a0h/jour"),
+        (Value(0.05, "kWh/GB", written=True), "0.05 kWh/GB", "0,05\u00a0kWh/Go"),
+        (Value(3.76e12, "B", written=True), "3.76 TB", "3,76\u00a0To"),
+        (Value(0.6, "%", written=True), "60%", "60\u202f%"),
+        (Value(0.125, "%", written=True), "12.5%", "12,5\u202f%"),  # to a tenth of a percent
+        (Value(1.56789, written=True), "1.56789", "1,56789"),  # every digit 'g' keeps
+        (Value(50000.0, written=True), "50000", "50\u202f000"),
+        (Value(8.0, "billion", written=True), "8B", "8B"),  # parameters, not bytes ('8o')
+        (
+            Value(12345.6, "kg CO2 eq", written=True, digits=4),
+            "1.235e+04 kg CO2 eq",
+            "12\u202f350\u00a0kg CO2 eq",
+        ),
+        (Value("FRA", written=True), "FRA", "FRA"),  # data: a country code
+        (Value("ssd", written=True), "ssd", "ssd"),
     ],
 )
-def test_a_value_is_localised_at_render_time(shown, french):
-    assert Translator("fr").quantity(shown) == french
-    assert Translator("en").quantity(shown) == shown
+def test_an_assumption_s_value_is_a_number_until_rendered(value, english, french):
+    assert str(value) == Translator("en").value(value) == english
+    assert Translator("fr").value(value) == french
+
+
+def test_a_range_shows_its_ends_as_written_and_its_centre_to_three_digits():
+    ends = (("2", "", "MB"), ("1,500", " ", "MB"))  # as the file wrote them
+    value = Value(2.82843e6, "B", written=True, digits=3, ends=ends)
+    assert str(value) == "2MB..1,500 MB (central 2.83 MB)"
+    french = "2Mo..1\u202f500\u00a0Mo (central 2,83\u00a0Mo)"
+    assert Translator("fr").value(value) == french
+    odd = Value(1.5, written=True, digits=3, ends=("about 1", ("2", "", "")))
+    assert Translator("fr").value(odd) == "about 1..2 (central 1,5)"  # unread: as written
+
+
+@pytest.mark.parametrize(
+    "seconds", [60.0, 300.0, 90.5, 3600.0, 86400.0 * 3, YEAR / 12, YEAR, 1.5 * YEAR, 4 * YEAR]
+)
+def test_a_written_duration_reads_as_the_questionnaire_writes_it(seconds):
+    for approximate in (False, True):
+        value = Value(seconds, "s", written=True, approximate=approximate)
+        assert str(value) == units.format_duration(seconds, approximate)
+
+
+@pytest.mark.parametrize("amount", [0.0372, 0.5, 1.0, 2.5, 12.345, 999.5, 1234.5, 86400.0, 3.2e7])
+def test_a_written_value_keeps_the_digits_of_python_g(amount):
+    """The JSON's assumption values as they were written before they were Values."""
+    assert str(Value(amount, written=True)) == f"{amount:g}"
+    assert str(Value(amount, "W", written=True)) == f"{amount:g} W"
+    assert str(Value(amount * 1e6, "B", written=True)) == units.format_bytes(amount * 1e6)
 
 
 def test_units_and_colons_follow_the_language():
@@ -253,11 +291,3 @@ def test_percentages_follow_the_language():
 def test_a_change_s_value_is_a_number_until_rendered(value, english, french):
     assert str(value) == Translator("en").value(value) == english
     assert Translator("fr").value(value) == french
-
-
-@pytest.mark.parametrize("unit", ["s", "B", "%", "W", ""])
-@pytest.mark.parametrize("amount", [0.0372, 0.5, 1.0, 2.5, 12.345, 999.5, 1234.5, 86400.0, 3.2e7])
-def test_formatting_a_value_matches_localising_its_english_text(amount, unit):
-    """Formatting from the number gives what localising the English text gave before."""
-    for value in (Value(amount, unit), Value(amount, unit, default=True)):
-        assert Translator("fr").value(value) == Translator("fr").quantity(str(value))

@@ -5,11 +5,13 @@ The report lists them so a reader can see at a glance what to measure instead of
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from functools import lru_cache
 
 from acvnum.calculation.results import Assumption
 from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
+from acvnum.i18n import Parts, Value
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     AI,
@@ -26,20 +28,31 @@ from acvnum.reference.factors import FactorTable
 QUESTIONNAIRE = "questionnaire"
 
 
-def _fmt_fraction(value: float) -> str:
-    return f"{value:.0%}" if abs(value * 100 - round(value * 100)) < 1e-9 else f"{value:.1%}"
+def _written(amount: float | str | units.Frequency, unit: str = "") -> Value:
+    """A value as the questionnaire writes it (i18n.Value formats it per language)."""
+    return Value(amount, unit, written=True)
 
 
-def _factor_value(value: float, unit: str, fraction: bool) -> str:
+def _share(value: float) -> Value:
+    """'50%', '12.5%': a whole percent, else to its tenth."""
+    return _written(value, "%")
+
+
+def _optional(amount: float | None, unit: str = "") -> Value | None:
+    return None if amount is None else _written(amount, unit)
+
+
+def _about(seconds: float) -> Value:
+    """A duration in its largest unit to 3 digits ('2.24 years'), the blocks' way."""
+    return Value(seconds, "s", written=True, approximate=True)
+
+
+def _factor_value(value: float, unit: str, fraction: bool) -> Value:
     """A factor written as the questionnaire would write it, so that a default and an input
     read alike: '50%' (not '0.5 1'), '1.56' (no unit '1'), '4 years' (not '4 year')."""
     if fraction:
-        return _fmt_fraction(value)
-    if unit == "1":
-        return f"{value:g}"
-    if unit == "year":
-        return units.format_duration(value * units.SECONDS_PER_YEAR)
-    return f"{value:g} {unit}"
+        return _share(value)
+    return _written(value, "" if unit == "1" else unit)
 
 
 @lru_cache(maxsize=2048)
@@ -53,7 +66,7 @@ def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = Fals
 
 
 def _given_or_factor(
-    table: FactorTable, path: str, given: str | None, factor_id: str, fraction: bool = False
+    table: FactorTable, path: str, given: Value | None, factor_id: str, fraction: bool = False
 ) -> Assumption:
     """The value given, or a factor's (a shared platform's energy, whose factor depends on
     what the platform's share is per)."""
@@ -65,7 +78,7 @@ def _given_or_factor(
 def _given_or_default(
     table: FactorTable,
     path: str,
-    given: str | None,
+    given: Value | None,
     pattern: defaults.Pattern,
     fraction: bool = False,
 ) -> Assumption:
@@ -75,7 +88,7 @@ def _given_or_default(
     return _factor(table, path, defaults.factor_id(pattern), fraction)
 
 
-def _given_or_design(path: str, value: str, given: bool) -> Assumption:
+def _given_or_design(path: str, value: Value, given: bool) -> Assumption:
     """A value whose default is a modelling convention of acvnum rather than a factor."""
     return Assumption(
         path, value, "input" if given else "default", QUESTIONNAIRE if given else DESIGN_DEFAULT
@@ -84,38 +97,30 @@ def _given_or_design(path: str, value: str, given: bool) -> Assumption:
 
 def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
     if given is not None:
-        return Assumption(path, given, "input", QUESTIONNAIRE)
-    return Assumption(path, DEFAULT_REGION, "default", defaults.region_source(table))
+        return Assumption(path, Value(given), "input", QUESTIONNAIRE)
+    return Assumption(path, Value(DEFAULT_REGION), "default", defaults.region_source(table))
 
 
 def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     u = q.usage
     rows = [
-        Assumption("usage.users", f"{u.users:g}", "input", QUESTIONNAIRE),
-        Assumption("usage.visits_per_user", str(u.visits_per_user), "input", QUESTIONNAIRE),
-        Assumption(
-            "usage.visit_duration", units.format_duration(u.visit_duration), "input", QUESTIONNAIRE
-        ),
-        Assumption(
-            "usage.data_per_visit", units.format_bytes(u.data_per_visit), "input", QUESTIONNAIRE
-        ),
+        Assumption("usage.users", _written(u.users), "input", QUESTIONNAIRE),
+        Assumption("usage.visits_per_user", _written(u.visits_per_user), "input", QUESTIONNAIRE),
+        Assumption("usage.visit_duration", _written(u.visit_duration, "s"), "input", QUESTIONNAIRE),
+        Assumption("usage.data_per_visit", _written(u.data_per_visit, "B"), "input", QUESTIONNAIRE),
     ]
     rows += [
-        Assumption(
-            f"usage.devices.{d}", _fmt_fraction(getattr(u.devices, d)), "input", QUESTIONNAIRE
-        )
+        Assumption(f"usage.devices.{d}", _share(getattr(u.devices, d)), "input", QUESTIONNAIRE)
         for d in DEVICE_TYPES
         if getattr(u.devices, d)
     ]
     rows += [
-        Assumption(
-            f"usage.network.{n}", _fmt_fraction(getattr(u.network, n)), "input", QUESTIONNAIRE
-        )
+        Assumption(f"usage.network.{n}", _share(getattr(u.network, n)), "input", QUESTIONNAIRE)
         for n in NETWORK_TYPES
         if getattr(u.network, n)
     ]
     rows.append(_region(table, "usage.location", u.location))
-    model = u.network_model or DEFAULT_NETWORK_MODEL
+    model = Value(u.network_model or DEFAULT_NETWORK_MODEL)
     rows.append(_given_or_design("usage.network_model", model, u.network_model is not None))
     return rows
 
@@ -128,11 +133,14 @@ def market_based(q: Questionnaire, market_total: float | None) -> list[Assumptio
         return []
     return [
         Assumption(
-            "hosting.electricity_factor", f"{factor * 1000:g} g CO2e/kWh", "input", QUESTIONNAIRE
+            "hosting.electricity_factor",
+            _written(factor * 1000, "g CO2e/kWh"),
+            "input",
+            QUESTIONNAIRE,
         ),
         Assumption(
             "market_based_climate",
-            f"{market_total:.4g} kg CO2 eq",
+            Value(market_total, "kg CO2 eq", written=True, digits=4),
             "input",
             "hosting.electricity_factor",
         ),
@@ -150,7 +158,7 @@ def _instance(
         _factor(table, f"{base}.host_vcpu", host),
     ]
     if power is not None:
-        return [*rows, Assumption(f"{base}.power", f"{power:g} W", "input", QUESTIONNAIRE)]
+        return [*rows, Assumption(f"{base}.power", _written(power, "W"), "input", QUESTIONNAIRE)]
     return [
         *rows,
         _factor(table, f"{base}.power per vCPU (idle)", f"cloud.power.{provider}_idle"),
@@ -161,7 +169,8 @@ def _instance(
 def _infrastructure(h: Hosting, table: FactorTable) -> list[Assumption]:
     """How the building, cooling and power equipment is shared; per kW, the reference power."""
     way = h.infrastructure or "per_server"
-    rows = [_given_or_design("hosting.infrastructure", way, h.infrastructure is not None)]
+    given = h.infrastructure is not None
+    rows = [_given_or_design("hosting.infrastructure", Value(way), given)]
     if way == "per_kw":
         path = "hosting.infrastructure.server_power"
         rows.append(_factor(table, path, "datacenter.per_kw.server_power"))
@@ -174,18 +183,16 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         return []
     rows = [
         _region(table, "hosting.location", h.location),
-        _given_or_default(
-            table, "hosting.pue", None if h.pue is None else f"{h.pue:g}", ("hosting", "pue")
-        ),
+        _given_or_default(table, "hosting.pue", _optional(h.pue), ("hosting", "pue")),
         _given_or_design(
-            "hosting.environments", f"{h.environments:g}", "environments" in h.model_fields_set
+            "hosting.environments", _written(h.environments), "environments" in h.model_fields_set
         ),
         *_infrastructure(h, table),
     ]
     for i, s in enumerate(h.servers):
         base = f"hosting.servers[{i}]"
-        lifetime = None if s.lifetime is None else units.format_duration(s.lifetime)
-        utilization = None if s.utilization is None else _fmt_fraction(s.utilization)
+        lifetime = _optional(s.lifetime, "s")
+        utilization = _optional(s.utilization, "%")
         server = ("hosting", "servers", "*")
         rows.append(_given_or_default(table, f"{base}.lifetime", lifetime, (*server, "lifetime")))
         rows.append(
@@ -196,7 +203,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         if s.cloud_prefix is not None:
             rows += _instance(table, base, s.cloud_prefix, s.provider or "", s.power)
         elif s.power is not None:
-            rows.append(Assumption(f"{base}.power", f"{s.power:g} W", "input", QUESTIONNAIRE))
+            rows.append(Assumption(f"{base}.power", _written(s.power, "W"), "input", QUESTIONNAIRE))
         else:
             rows.append(_factor(table, f"{base}.power (idle)", "server.physical.power_idle"))
             rows.append(_factor(table, f"{base}.power (full load)", "server.physical.power_max"))
@@ -206,8 +213,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     rows += _shared(table, h)
     if h.storage is not None:
         given_type = "type" in h.storage.model_fields_set
-        rows.append(_given_or_design("hosting.storage.type", h.storage.type, given_type))
-        replicas = None if h.storage.replicas is None else f"{h.storage.replicas:g}"
+        rows.append(_given_or_design("hosting.storage.type", Value(h.storage.type), given_type))
+        replicas = _optional(h.storage.replicas)
         rows.append(
             _given_or_default(
                 table, "hosting.storage.replicas", replicas, ("hosting", "storage", "replicas")
@@ -216,13 +223,13 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
-def _device_value(key: str, value: float) -> str:
+def _device_value(key: str, value: float) -> Value:
     """A `terminals:` value (base units) written as the factor table writes it."""
     if key == "lifetime":
-        return units.format_duration(value)
+        return _written(value, "s")
     if key == "hours_per_day":
-        return f"{value / units.SECONDS_PER_HOUR:g} h/day"
-    return f"{value:g} W"
+        return _written(value / units.SECONDS_PER_HOUR, "h/day")
+    return _written(value, "W")
 
 
 def _ai_model(ai: AI, table: FactorTable) -> list[Assumption]:
@@ -231,13 +238,18 @@ def _ai_model(ai: AI, table: FactorTable) -> list[Assumption]:
     if m.size is None:
         active = m.parameters if m.active_parameters is None else m.active_parameters
         return [
-            Assumption("ai.model.parameters", f"{m.parameters:g}B", "input", QUESTIONNAIRE),
+            Assumption(
+                "ai.model.parameters", _written(m.parameters, "billion"), "input", QUESTIONNAIRE
+            ),
             _given_or_design(
-                "ai.model.active_parameters", f"{active:g}B", m.active_parameters is not None
+                "ai.model.active_parameters",
+                _written(active, "billion"),
+                m.active_parameters is not None,
             ),
         ]
     size = table[f"ai.size_{m.size}.parameters"]
-    rows = [Assumption(f"ai.model.size ({m.size})", f"{size.value:g}B", "default", size.source)]
+    parameters = _written(size.value, "billion")
+    rows = [Assumption(f"ai.model.size ({m.size})", parameters, "default", size.source)]
     if m.size == "frontier":
         rows.append(
             _factor(table, "ai.model.active_share", "ai.size_frontier.active_share", fraction=True)
@@ -252,15 +264,16 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         return []
     if ai.requests_per_visit is not None:
         requests = Assumption(
-            "ai.requests_per_visit", f"{ai.requests_per_visit:g}", "input", QUESTIONNAIRE
+            "ai.requests_per_visit", _written(ai.requests_per_visit), "input", QUESTIONNAIRE
         )
     else:
+        assert ai.requests_per_user is not None  # the model requires one of the two
         requests = Assumption(
-            "ai.requests_per_user", str(ai.requests_per_user), "input", QUESTIONNAIRE
+            "ai.requests_per_user", _written(ai.requests_per_user), "input", QUESTIONNAIRE
         )
     rows = [
         requests,
-        Assumption("ai.output_tokens", f"{ai.output_tokens:g}", "input", QUESTIONNAIRE),
+        Assumption("ai.output_tokens", _written(ai.output_tokens), "input", QUESTIONNAIRE),
         *_input_tokens(ai, table),
         *_ai_model(ai, table),
         _factor(table, "ai.batch_size", "ai.default.batch_size"),
@@ -270,22 +283,22 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     if hosted is None:
         rows.append(_factor(table, "ai.pue (API)", "ai.api.pue"))
         spread = table["ai.api.grid_scale"]
-        rows.append(Assumption("ai.location (API)", DEFAULT_REGION, "default", spread.source))
+        rows.append(
+            Assumption("ai.location (API)", Value(DEFAULT_REGION), "default", spread.source)
+        )
         return rows
-    utilization = None if hosted.utilization is None else _fmt_fraction(hosted.utilization)
+    utilization = _optional(hosted.utilization, "%")
     pue = hosted.pue or (q.hosting.pue if q.hosting else None)  # defaults.INHERITED
     location = hosted.location or (q.hosting.location if q.hosting else None)
     base: defaults.Pattern = ("ai", "self_hosted")
     rows += [
-        Assumption("ai.self_hosted.gpus", f"{hosted.gpus:g}", "input", QUESTIONNAIRE),
+        Assumption("ai.self_hosted.gpus", _written(hosted.gpus), "input", QUESTIONNAIRE),
         _given_or_default(
             table, "ai.self_hosted.utilization", utilization, (*base, "utilization"), True
         ),
-        _given_or_default(
-            table, "ai.self_hosted.pue", None if pue is None else f"{pue:g}", (*base, "pue")
-        ),
+        _given_or_default(table, "ai.self_hosted.pue", _optional(pue), (*base, "pue")),
         _region(table, "ai.self_hosted.location", location),
-        _given_or_design("ai.self_hosted.gpu", hosted.gpu, "gpu" in hosted.model_fields_set),
+        _given_or_design("ai.self_hosted.gpu", Value(hosted.gpu), "gpu" in hosted.model_fields_set),
         _factor(table, "ai.gpu.power", f"{gpu_prefix(hosted.gpu)}.power"),
     ]
     return rows + _training_gpu(ai, table)
@@ -295,10 +308,12 @@ def _input_tokens(ai: AI, table: FactorTable) -> list[Assumption]:
     """Input tokens, and what one weighs against an output token; not given: not counted."""
     if ai.input_tokens is None:
         return [
-            Assumption("ai.input_tokens", "0", "default", table["ai.gpu.energy_per_token"].source)
+            Assumption(
+                "ai.input_tokens", _written(0.0), "default", table["ai.gpu.energy_per_token"].source
+            )
         ]
     return [
-        Assumption("ai.input_tokens", f"{ai.input_tokens:g}", "input", QUESTIONNAIRE),
+        Assumption("ai.input_tokens", _written(ai.input_tokens), "input", QUESTIONNAIRE),
         _factor(table, "ai.input_token.energy_ratio", "ai.input_token.energy_ratio"),
     ]
 
@@ -309,7 +324,7 @@ def _training_gpu(ai: AI, table: FactorTable) -> list[Assumption]:
         return []
     inference = ai.self_hosted.gpu if ai.self_hosted else REFERENCE_GPU
     gpu = ai.training.gpu or inference
-    rows = [_given_or_design("ai.training.gpu", gpu, ai.training.gpu is not None)]
+    rows = [_given_or_design("ai.training.gpu", Value(gpu), ai.training.gpu is not None)]
     rows.append(_factor(table, "ai.training.gpu.power", f"{gpu_prefix(gpu)}.power"))
     return rows
 
@@ -320,23 +335,20 @@ def _video(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     if v is None:
         return []
     if v.watched_per_visit is not None:
-        watched = ("video.watched_per_visit", units.format_duration(v.watched_per_visit, True))
+        watched = ("video.watched_per_visit", _about(v.watched_per_visit))
     else:
-        watched = ("video.watched_per_user", units.format_duration(v.watched_per_user or 0, True))
+        watched = ("video.watched_per_user", _about(v.watched_per_user or 0))
     rows = [
         Assumption(*watched, "input", QUESTIONNAIRE),
-        Assumption("video.quality", v.quality, "input", QUESTIONNAIRE),
+        Assumption("video.quality", Value(v.quality), "input", QUESTIONNAIRE),
         _factor(table, f"video.{v.quality}.data_rate", f"video.{v.quality}.data_rate"),
     ]
     if v.call_participants is not None:
-        participants = f"{v.call_participants:g}"
+        participants = _written(v.call_participants)
         rows.append(Assumption("video.call_participants", participants, "input", QUESTIONNAIRE))
     if v.background_share:
-        rows.append(
-            Assumption(
-                "video.background_share", _fmt_fraction(v.background_share), "input", QUESTIONNAIRE
-            )
-        )
+        share = _share(v.background_share)
+        rows.append(Assumption("video.background_share", share, "input", QUESTIONNAIRE))
     rows.append(_factor(table, "video.backend.energy", "video.backend.energy"))
     rows.append(_factor(table, "video.backend.server_years", "video.backend.server_years"))
     return rows
@@ -347,13 +359,12 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     m = q.messages
     if m is None:
         return []
-    size = None if m.size is None else units.format_bytes(m.size)
-    recipients = None if m.recipients is None else f"{m.recipients:g}"
-    retention = None if m.retention is None else units.format_duration(m.retention, True)
-    copies = None if m.copies is None else f"{m.copies:g}"
-    links = "true" if m.attachments_as_links else "false"
+    size, recipients = _optional(m.size, "B"), _optional(m.recipients)
+    retention = None if m.retention is None else _about(m.retention)
+    copies = _optional(m.copies)
+    links = Value("true" if m.attachments_as_links else "false")
     return [
-        Assumption("messages.per_user", str(m.per_user), "input", QUESTIONNAIRE),
+        Assumption("messages.per_user", _written(m.per_user), "input", QUESTIONNAIRE),
         _given_or_default(table, "messages.size", size, ("messages", "size")),
         _given_or_default(table, "messages.recipients", recipients, ("messages", "recipients")),
         _given_or_default(table, "messages.retention", retention, ("messages", "retention")),
@@ -368,23 +379,20 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
 def _server_configuration(table: FactorTable, base: str, server) -> list[Assumption]:
     """The archetype and each part of the configuration, given or the archetype's."""
     archetype = server.archetype or "medium"
-    rows = [_given_or_design(f"{base}.archetype", archetype, server.archetype is not None)]
+    rows = [_given_or_design(f"{base}.archetype", Value(archetype), server.archetype is not None)]
     shown = {
-        "cpus": (server.cpus, "{:g}"),
-        "cores": (server.cores, "{:g}"),
-        "memory": (
-            None if server.memory is None else server.memory / units.BYTES_PER_GB,
-            "{:g} GB",
-        ),
-        "ssd": (None if server.ssd is None else server.ssd / units.BYTES_PER_TB, "{:g} TB"),
-        "gpus": (server.gpus, "{:g}"),
+        "cpus": (server.cpus, ""),
+        "cores": (server.cores, ""),
+        "memory": (None if server.memory is None else server.memory / units.BYTES_PER_GB, "GB"),
+        "ssd": (None if server.ssd is None else server.ssd / units.BYTES_PER_TB, "TB"),
+        "gpus": (server.gpus, ""),
     }
-    for part, (given, form) in shown.items():
+    for part, (given, unit) in shown.items():
         factor = table[f"server.{archetype}.{part}"]
         if given is not None:
-            rows.append(Assumption(f"{base}.{part}", form.format(given), "input", QUESTIONNAIRE))
+            rows.append(Assumption(f"{base}.{part}", _written(given, unit), "input", QUESTIONNAIRE))
         else:
-            value = form.format(factor.value)
+            value = _written(factor.value, unit)
             rows.append(Assumption(f"{base}.{part}", value, "default", factor.source))
     return rows
 
@@ -394,11 +402,11 @@ def _shared(table: FactorTable, h) -> list[Assumption]:
     rows = []
     for i, e in enumerate(h.shared):
         base = f"hosting.shared[{i}]"
-        rows.append(Assumption(f"{base}.per", e.per, "input", QUESTIONNAIRE))
+        rows.append(Assumption(f"{base}.per", Value(e.per), "input", QUESTIONNAIRE))
         rows.append(
-            _given_or_design(f"{base}.share", _fmt_fraction(e.share), "share" in e.model_fields_set)
+            _given_or_design(f"{base}.share", _share(e.share), "share" in e.model_fields_set)
         )
-        energy = None if e.energy is None else f"{e.energy * 1000:g} Wh"
+        energy = None if e.energy is None else _written(e.energy * 1000, "Wh")
         rows.append(
             _given_or_factor(table, f"{base}.energy", energy, f"datacenter.shared.{e.per}.energy")
         )
@@ -428,10 +436,9 @@ def _terminals_location(q: Questionnaire) -> Assumption:
     """Where the devices draw their electricity: given, or the users' location."""
     given = q.terminals.location if q.terminals else None
     if given is not None:
-        return Assumption("terminals.location", given, "input", QUESTIONNAIRE)
-    return Assumption(
-        "terminals.location", q.usage.location or DEFAULT_REGION, "default", "usage.location"
-    )
+        return Assumption("terminals.location", Value(given), "input", QUESTIONNAIRE)
+    region = Value(q.usage.location or DEFAULT_REGION)
+    return Assumption("terminals.location", region, "default", "usage.location")
 
 
 #: The network factors each allocation model reads (per access used; the box if fixed).
@@ -453,14 +460,31 @@ def _network_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     return rows
 
 
+#: An end of a range as the file wrote it: a number, then its unit ('2MB', '4 MB', '60%').
+_END = re.compile(
+    r"(?P<number>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
+    r"(?P<space>\s*)(?P<unit>%|[^\d\s].*)?"
+)
+
+
+def _end(text: str) -> Parts | str:
+    """One end of a range as written, split into its number and unit (the report writes the
+    number in its language's convention with the digits written); anything else as is."""
+    match = _END.fullmatch(text)
+    if match is None:
+        return text
+    return match["number"], match["space"], match["unit"] or ""
+
+
 def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
     """A value given as a range shows the range as written and its central value to 3
     significant digits: '2 MB..4 MB (central 2.83 MB)', not '2.82843 MB'."""
     written = ranges.get(row.path)
     if written is None:
         return row
-    central = re.sub(units.NUMBER, lambda m: f"{float(m[0]):.3g}", row.value)
-    return Assumption(row.path, f"{written} (central {central})", row.status, row.source)
+    low, _, high = written.partition("..")
+    value = dataclasses.replace(row.value, digits=3, ends=(_end(low), _end(high)))
+    return dataclasses.replace(row, value=value)
 
 
 def collect(
@@ -470,9 +494,7 @@ def collect(
 
     `ranges` maps the dotted path of each value given as a range to the range as written.
     """
-    period = _given_or_design(
-        "period", units.format_duration(q.period), "period" in q.model_fields_set
-    )
+    period = _given_or_design("period", _written(q.period, "s"), "period" in q.model_fields_set)
     rows = [
         period,
         *_usage(q, table),

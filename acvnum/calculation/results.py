@@ -16,6 +16,7 @@ import numpy as np
 
 from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS, label_mask
+from acvnum.i18n import Value
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
@@ -38,9 +39,13 @@ class Assumption:
     """A value the calculation used: given in the questionnaire, or a sourced default."""
 
     path: str
-    value: str
+    value: Value  # a number and its unit, formatted per language by the report
     status: str  # "input" | "default"
     source: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, str):  # data given as text (a code, a word): shown as is
+            object.__setattr__(self, "value", Value(self.value))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from acvnum.errors import InputError, Message, Quantity, Refusal, message
+from acvnum.errors import InputError, Message, Refusal, message
+from acvnum.i18n import quantity
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.yaml_reader import Document
@@ -320,7 +321,7 @@ class Usage(StrictModel):
     @classmethod
     def data_plausible(cls, value: float) -> float:
         if value < 0 or value > ABSURD["data_per_visit"]:
-            raise Refusal("error.data_per_visit", size=Quantity(units.format_bytes(value)))
+            raise Refusal("error.data_per_visit", size=quantity(value, "B"))
         return value
 
 
@@ -1087,7 +1088,7 @@ class Questionnaire(StrictModel):
         u = self.usage
         visits = u.visits_per_user.over(self.period)
         path = ("usage", "visits_per_user")
-        rate = Quantity(str(u.visits_per_user))
+        rate = quantity(u.visits_per_user)
         if visits > ABSURD["visits"]:
             refusal = message(
                 "error.visits_absurd", rate=rate, visits=visits, most=ABSURD["visits"]
@@ -1096,7 +1097,7 @@ class Questionnaire(StrictModel):
         days = self.period / units.SECONDS_PER_DAY
         hours = visits * u.visit_duration / units.SECONDS_PER_HOUR / days
         if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
-            duration = Quantity(units.format_duration(u.visit_duration))
+            duration = quantity(u.visit_duration, "s")
             refusal = message("error.over_24h", rate=rate, duration=duration, hours=hours)
             return [(path, _at(path, refusal))]
         return []
@@ -1110,8 +1111,8 @@ class Questionnaire(StrictModel):
             path = ("video", "watched_per_visit")
             refusal = message(
                 "error.watched_per_visit",
-                watched=Quantity(units.format_duration(v.watched_per_visit)),
-                visit=Quantity(units.format_duration(u.visit_duration)),
+                watched=quantity(v.watched_per_visit, "s"),
+                visit=quantity(u.visit_duration, "s"),
             )
             return [(path, _at(path, refusal))]
         visit_time = u.visits_per_user.over(self.period) * u.visit_duration
@@ -1119,8 +1120,8 @@ class Questionnaire(StrictModel):
             path = ("video", "watched_per_user")
             refusal = message(
                 "error.watched_per_user",
-                watched=Quantity(units.format_duration(v.watched_per_user)),
-                visits=Quantity(units.format_duration(visit_time)),
+                watched=quantity(v.watched_per_user, "s"),
+                visits=quantity(visit_time, "s"),
             )
             return [(path, _at(path, refusal))]
         return []

@@ -384,26 +384,33 @@ _DURATION_UNITS = (
 )
 
 
-def _in_unit(count: float, name: str) -> str:
+def _named(count: float, name: str) -> tuple[float, str]:
     plural = "s" if name in ("year", "month", "week", "day") and count != 1 else ""
-    return f"{count:g} {name}{plural}"
+    return count, f"{name}{plural}"
 
 
-def format_duration(seconds: float, approximate: bool = False) -> str:
-    """The most readable unit for a duration: '1 year', '5 min'.
+def duration_parts(seconds: float, approximate: bool = False) -> tuple[float, str]:
+    """A duration as (count, unit) in its most readable unit: (1.0, 'year'), (5.0, 'min').
 
-    A duration that is no round count of any unit is in seconds ('90.5 s'), or, when
-    `approximate`, in the largest unit it reaches to 3 digits ('2.24 years', the centre
+    A duration that is no round count of any unit is in seconds (90.5, 's'), or, when
+    `approximate`, in the largest unit it reaches to 3 digits (2.24, 'years': the centre
     of a range '1 year..5 years').
     """
     for size, name in _DURATION_UNITS:
         if seconds >= size and abs(seconds / size - round(seconds / size, 2)) < 1e-9:
-            return _in_unit(seconds / size, name)
+            return _named(seconds / size, name)
     if approximate:
         for size, name in _DURATION_UNITS:
             if seconds >= size:
-                return _in_unit(float(f"{seconds / size:.3g}"), name)
-    return f"{seconds:g} s"
+                return _named(float(f"{seconds / size:.3g}"), name)
+    return seconds, "s"
+
+
+def format_duration(seconds: float, approximate: bool = False) -> str:
+    """The most readable unit for a duration: '1 year', '5 min', '90.5 s' (see
+    `duration_parts`)."""
+    count, unit = duration_parts(seconds, approximate)
+    return f"{count:g} {unit}"
 
 
 def bytes_in_unit(count: float) -> tuple[float, str]:

@@ -101,7 +101,9 @@ def breakdown_labels(t: Translator) -> tuple[dict[str, str], dict[str, str]]:
 def factors_footer(result: ServiceResult, t: Translator) -> str:
     """The factors' version and how the network was allocated (the reports say which
     network model was used, not only the assumptions table)."""
-    model = next((a.value for a in result.assumptions if a.path == "usage.network_model"), "per_gb")
+    model = next(
+        (str(a.value) for a in result.assumptions if a.path == "usage.network_model"), "per_gb"
+    )
     network = t(f"network_model.{model}")
     return t("footer.factors", version=result.factors_version, network=network)
 

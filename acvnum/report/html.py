@@ -321,7 +321,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> str:
     rows = [
         [
             f"<code>{_e(a.path)}</code>",
-            _e(t.quantity(a.value)),
+            _e(t.value(a.value)),
             f'<span class="default">{_e(t("status.default"))}</span>'
             if a.status == "default"
             else _e(t("status.input")),

@@ -148,7 +148,7 @@ class Citations:
 
 def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
     keys = [] if a.source == QUESTIONNAIRE else cited.keys_of(a.source)
-    return {"path": a.path, "value": a.value, "status": a.status, "sources": keys}
+    return {"path": a.path, "value": str(a.value), "status": a.status, "sources": keys}
 
 
 def _lever(lever: Any, cited: Citations) -> dict[str, Any]:

@@ -90,7 +90,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
     rows = [
         [
             f"`{a.path}`",
-            t.quantity(a.value),
+            t.value(a.value),
             f"**{t('status.default')}**" if a.status == "default" else t("status.input"),
             source_cell(a.source, t),
         ]

@@ -264,7 +264,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> Table:
         status = t(f"status.{a.status}")
         style = "yellow" if a.status == "default" else None
         source = source_cell(a.source, t)
-        table.add_row(a.path, t.quantity(a.value), Text(status, style=style or ""), source)
+        table.add_row(a.path, t.value(a.value), Text(status, style=style or ""), source)
     return table
 
 

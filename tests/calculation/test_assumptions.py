@@ -22,7 +22,7 @@ hosting:
 def rows(text: str) -> dict[str, str]:
     bounds = validate_ranges(parse_yaml(text, "s.yaml"))
     found = assumptions.collect(bounds.central, load_factors(), bounds.written)
-    return {a.path: a.value for a in found}
+    return {a.path: str(a.value) for a in found}
 
 
 def collected(text: str) -> dict:
@@ -49,13 +49,15 @@ def test_a_range_shows_as_written_with_its_central_value():
 
 
 def test_a_range_reads_in_french_number_by_number():
+    """The ends as written and the centre, each number in French with the digits shown."""
     from acvnum.i18n import Translator
 
-    fr = Translator("fr")
-    assert fr.quantity("2 MB..4 MB (central 2.83 MB)") == (
-        "2\u00a0Mo..4\u00a0Mo (central 2,83\u00a0Mo)"
-    )
-    assert fr.quantity("1.2..1.8 (central 1.47)") == "1,2..1,8 (central 1,47)"
+    text = MINIMAL.replace("10 MB", "2 MB..4 MB") + HOSTING + "  pue: 1.2..1.8\n"
+    bounds = validate_ranges(parse_yaml(text, "s.yaml"))
+    found = assumptions.collect(bounds.central, load_factors(), bounds.written)
+    fr = {a.path: Translator("fr").value(a.value) for a in found}
+    assert fr["usage.data_per_visit"] == "2\u00a0Mo..4\u00a0Mo (central 2,83\u00a0Mo)"
+    assert fr["hosting.pue"] == "1,2..1,8 (central 1,47)"
 
 
 def test_terminal_settings_are_inputs_and_the_rest_defaults():
@@ -67,14 +69,20 @@ terminals:
     hours_per_day: 2 h
 """
     used = collected(MINIMAL + terminals)
-    assert (used["terminals.laptop.lifetime"].value, used["terminals.laptop.lifetime"].status) == (
+    assert (
+        str(used["terminals.laptop.lifetime"].value),
+        used["terminals.laptop.lifetime"].status,
+    ) == (
         "7 years",
         "input",
     )
-    assert used["terminals.laptop.hours_per_day"].value == "2 h/day"
+    assert str(used["terminals.laptop.hours_per_day"].value) == "2 h/day"
     assert used["terminals.laptop.power"].status == "default"
-    assert used["terminals.laptop.power"].value == "26.5 W"  # ADEME average draw in use
-    assert (used["terminals.location"].value, used["terminals.location"].status) == ("SWE", "input")
+    assert str(used["terminals.laptop.power"].value) == "26.5 W"  # ADEME average draw in use
+    assert (str(used["terminals.location"].value), used["terminals.location"].status) == (
+        "SWE",
+        "input",
+    )
 
 
 def test_terminals_location_defaults_to_the_users():
@@ -85,11 +93,11 @@ def test_terminals_location_defaults_to_the_users():
 
 def test_infrastructure_allocation_is_named_with_its_reference_power():
     default = collected(MINIMAL + HOSTING)
-    assert default["hosting.infrastructure"].value == "per_server"
+    assert str(default["hosting.infrastructure"].value) == "per_server"
     assert default["hosting.infrastructure"].status == "default"
     assert "hosting.infrastructure.server_power" not in default
     per_kw = collected(
         MINIMAL + HOSTING.replace("hosting:\n", "hosting:\n  infrastructure: per_kw\n")
     )
     assert per_kw["hosting.infrastructure"].status == "input"
-    assert per_kw["hosting.infrastructure.server_power"].value == "0.367 kW/server"
+    assert str(per_kw["hosting.infrastructure.server_power"].value) == "0.367 kW/server"

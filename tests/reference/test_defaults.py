@@ -56,7 +56,7 @@ def test_a_user_factor_table_changes_the_default_everywhere(tmp_path):
     data = yaml.safe_load(MINIMAL) | {"hosting": {"servers": [{"name": "a", "type": "physical"}]}}
     q = Questionnaire.model_validate(data)
     rows = {a.path: a for a in assumptions.collect(q, mine)}
-    assert rows["hosting.pue"].value == "1.3"
+    assert str(rows["hosting.pue"].value) == "1.3"
     assert Context(mine, boundaries(mine)).defaulted(("hosting", "pue")) == 1.3
     assert str(whatif._shown(q, ("hosting", "pue"), mine)) == "1.3 (default)"
     # The inventory: 1.3 / 1.56 of the default table's data-centre electricity.
@@ -116,7 +116,7 @@ def test_a_left_out_value_inherits_before_its_default():
     q = Questionnaire.model_validate(data)
     assert str(whatif._shown(q, ("ai", "self_hosted", "pue"), TABLE)) == "1.25 (default)"
     assert str(whatif._shown(q, ("terminals", "location"), TABLE)) == "FRA (default)"
-    rows = {a.path: a.value for a in assumptions.collect(q, TABLE)}
+    rows = {a.path: str(a.value) for a in assumptions.collect(q, TABLE)}
     assert rows["ai.self_hosted.pue"] == "1.25"
     # Without the hosting's PUE, the table's default.
     bare = Questionnaire.model_validate(EVERY_SECTION)
