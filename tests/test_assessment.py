@@ -67,7 +67,7 @@ def test_a_plain_assessment_carries_no_analysis():
 
     (result,) = assess([EXAMPLES / "ecommerce.yaml"])
     assert result.levers == () and result.levers_combined is None and result.what_if is None
-    assert result.uncertainty is None and result.budgets == ()
+    assert result.uncertainty is None
     assert all(c.interval is None for c in result.criteria.values())
 
 

@@ -26,14 +26,12 @@ def _modules() -> dict[str, Path]:
 
 
 def _imported(tree: ast.AST, name: str, is_package: bool, modules: dict[str, Path]) -> set[str]:
-    """acvnum modules named by the imports of `tree`, skipping `if TYPE_CHECKING:` blocks."""
+    """acvnum modules named by the imports of `tree`, those only for type checking included:
+    a type-only circle still ties the two modules' meanings together."""
     found: set[str] = set()
     nodes = [tree]
     while nodes:
         node = nodes.pop()
-        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
-            nodes.extend(node.orelse)
-            continue
         nodes.extend(ast.iter_child_nodes(node))
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
@@ -120,3 +118,14 @@ def test_report_package_has_no_circle():
     """markdown <-> portfolio_section <-> uncertainty_section went with report/tables.py."""
     found = circles(import_graph())
     assert not [c for c in found if any(m.startswith("acvnum.report") for m in c)]
+
+
+def test_the_graph_sees_imports_for_type_checking_only():
+    """A type-only import ties two modules as much as any: `results` once named the
+    analyses' types under TYPE_CHECKING while `budgets` imported it back."""
+    source = "if TYPE_CHECKING:\n    from acvnum.errors import X\n"
+    modules = {"acvnum.errors": ROOT, "acvnum.calculation.results": ROOT}
+    found = _imported(ast.parse(source), "acvnum.calculation.results", False, modules)
+    assert found == {"acvnum.errors"}
+    graph = import_graph()
+    assert "acvnum.analysis.budgets" not in graph["acvnum.calculation.results"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -337,17 +337,16 @@ def check_service(
     tolerance: float,
     statistic: str = "central",
 ) -> ServiceCheck:
-    """Judge one result; the check holds a copy of it with the outcomes in `budgets` (the
-    JSON contract's), the result given is left as it was."""
+    """Judge one result: the check holds it and its outcomes (the result knows nothing of
+    budgets; report.check_json writes the outcomes in the result JSON's `budgets`)."""
     outcomes = evaluate(budgets, result, statistic)
-    judged = replace(result, budgets=tuple(outcomes))
     if baseline is None:
-        return ServiceCheck(judged, outcomes)
-    current = from_result(judged)
+        return ServiceCheck(result, outcomes)
+    current = from_result(result)
     renamed = baseline.name if baseline.name != current.name else None
     compared = against_baseline(baseline, current, tolerance)
     return ServiceCheck(
-        judged,
+        result,
         outcomes,
         compared,
         baseline_name=renamed,

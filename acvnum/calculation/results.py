@@ -21,7 +21,6 @@ from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
 if TYPE_CHECKING:  # the analyses' value types; they import this module, not the reverse
-    from acvnum.analysis.budgets import BudgetOutcome
     from acvnum.analysis.levers import Combination, LeverResult
     from acvnum.analysis.whatif import WhatIf
 
@@ -115,7 +114,6 @@ class ServiceResult:
     #: The central value of every factor the run used, by id (shared by the run's results).
     factor_values: Mapping[str, float] = field(default_factory=dict)
     levers: tuple[LeverResult, ...] = ()
-    budgets: tuple[BudgetOutcome, ...] = ()  # judged by `check` (acvnum.analysis.budgets)
     #: Top-level JSON objects a command adds to the service's document (`check`).
     extras: Mapping[str, object] = field(default_factory=dict)
     uncertainty: Uncertainty | None = None

@@ -33,8 +33,14 @@ def _check(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
     return {"passed": passed, "baseline": baseline}
 
 
+def _judged(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
+    """What a check adds to a service's result JSON: its budgets' outcomes (in the place of
+    the result's empty `budgets`) and the `check` object."""
+    return {"budgets": [o.to_dict() for o in check.budgets], "check": _check(check, run)}
+
+
 def render(run: CheckRun) -> str:
     results = [
-        replace(c.result, extras={**c.result.extras, "check": _check(c, run)}) for c in run.services
+        replace(c.result, extras={**c.result.extras, **_judged(c, run)}) for c in run.services
     ]
     return json_format.render(results)

@@ -187,7 +187,7 @@ def service_dict(result: ServiceResult, cited: Citations) -> dict[str, Any]:
         "levers": [_lever(lever, cited) for lever in result.levers],
         "levers_combined": result.levers_combined.to_dict() if result.levers_combined else None,
         **({"what_if": result.what_if.to_dict()} if result.what_if else {}),
-        "budgets": [_as_dict(budget) for budget in result.budgets],
+        "budgets": [],  # a check's outcomes, filled in by report.check_json (through extras)
         "assumptions": [_assumption(a, cited) for a in result.assumptions],
         "warnings": [{"code": key, "message": _ENGLISH(key)} for key in result.warnings],
         **result.extras,
