@@ -30,7 +30,7 @@ class Translator(Words):
         figure = self.figure(_english_parts(shown), shown.unit == "billion")
         if shown.ends is not None:  # a range: its ends as written, then its centre
             low, high = (self.figure(end) for end in shown.ends)
-            figure = f"{low}..{high} (central {figure})"
+            figure = f"{low}..{high} ({self('range.central', figure=figure)})"
         return figure + note
 
 

@@ -17,6 +17,7 @@ from acvnum.i18n import LANGUAGES, Translator, Value, catalogue
 from acvnum.questionnaire import units
 from acvnum.report import html, markdown, text
 from acvnum.report.common import cited
+from acvnum.report.text import path_lines
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
 
@@ -112,6 +113,8 @@ def data_strings(path: str) -> list[str]:
         found += [r.name, r.description or "", r.functional_unit or "", r.factors_version]
         found += r.factor_sources
         found += [part for a in r.assumptions for part in (a.path, a.source)]
+        # the text report breaks a long path before a dot: its pieces are the path too
+        found += [piece for a in r.assumptions for piece in path_lines(a.path).split("\n")]
         found += [lever.lever.source for lever in r.levers]
         if r.uncertainty is not None:  # factor ids and questionnaire paths driving the spread
             found += [d.name for d in r.uncertainty.drivers]
@@ -223,10 +226,10 @@ def test_a_range_shows_its_ends_as_written_and_its_centre_to_three_digits():
     ends = (("2", "", "MB"), ("1,500", " ", "MB"))  # as the file wrote them
     value = Value(2.82843e6, "B", written=True, digits=3, ends=ends)
     assert str(value) == "2MB..1,500 MB (central 2.83 MB)"
-    french = "2Mo..1\u202f500\u00a0Mo (central 2,83\u00a0Mo)"
+    french = "2Mo..1\u202f500\u00a0Mo (valeur centrale 2,83\u00a0Mo)"
     assert Translator("fr").value(value) == french
     odd = Value(1.5, written=True, digits=3, ends=("about 1", ("2", "", "")))
-    assert Translator("fr").value(odd) == "about 1..2 (central 1,5)"  # unread: as written
+    assert Translator("fr").value(odd) == "about 1..2 (valeur centrale 1,5)"  # unread: as written
 
 
 @pytest.mark.parametrize(

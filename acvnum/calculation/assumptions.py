@@ -483,7 +483,12 @@ def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
     if written is None:
         return row
     low, _, high = written.partition("..")
-    value = dataclasses.replace(row.value, digits=3, ends=(_end(low), _end(high)))
+    # A centre is seldom a round count of a unit: a duration shows in its largest unit
+    # ('5.29 years'), never as seconds.
+    approximate = row.value.approximate or row.value.unit in ("s", "year")
+    value = dataclasses.replace(
+        row.value, digits=3, ends=(_end(low), _end(high)), approximate=approximate
+    )
     return dataclasses.replace(row, value=value)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import textwrap
 from collections.abc import Iterable
@@ -248,7 +249,7 @@ def _boundaries(result: ServiceResult, t: Translator, width: int) -> Table:
     return table
 
 
-def _assumptions(result: ServiceResult, t: Translator) -> Table:
+def _assumptions(result: ServiceResult, t: Translator, width: int = MIN_WIDTH) -> Table:
     table = Table(
         title=t("section.assumptions"),
         box=box.SIMPLE_HEAD,
@@ -256,7 +257,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> Table:
         caption=t("assumptions.caption"),
         caption_justify="left",
     )
-    table.add_column(t("column.value_path"), overflow="fold", min_width=24)
+    table.add_column(t("column.value_path"), overflow="fold", min_width=_PATH_WIDTH)
     table.add_column(t("column.value"), overflow="fold", max_width=22)
     table.add_column(t("column.status"), no_wrap=True)
     table.add_column(t("column.source"), min_width=16)
@@ -264,8 +265,26 @@ def _assumptions(result: ServiceResult, t: Translator) -> Table:
         status = t(f"status.{a.status}")
         style = "yellow" if a.status == "default" else None
         source = source_cell(a.source, t)
-        table.add_row(a.path, t.value(a.value), Text(status, style=style or ""), source)
+        path = path_lines(a.path, _PATH_WIDTH + width - MIN_WIDTH)
+        table.add_row(path, t.value(a.value), Text(status, style=style or ""), source)
     return table
+
+
+#: The assumptions' path column at 80 columns; each column more widens it by one.
+_PATH_WIDTH = 24
+
+
+def path_lines(path: str, width: int = _PATH_WIDTH) -> str:
+    """A dotted path broken before its dots to fit the column ('hosting.servers[0]' then
+    '.lifetime'), not in the middle of a key as a fold would; a key longer than the column
+    still folds."""
+    lines: list[str] = []
+    for part in re.split(r"(?=\.)", path):
+        if lines and len(lines[-1]) + len(part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
 
 
 def _warnings(result: ServiceResult, t: Translator) -> RenderableType | None:
@@ -451,7 +470,11 @@ def renderables(result: ServiceResult, t: Translator, width: int, details: bool)
         _top_levers(result, t),
     ]
     if details:
-        parts += [_levers(result, t, width), _assumptions(result, t), _bibliography([result], t)]
+        parts += [
+            _levers(result, t, width),
+            _assumptions(result, t, width),
+            _bibliography([result], t),
+        ]
     parts.append(_footer(result, t))
     return [p for p in parts if p is not None]
 

@@ -48,6 +48,15 @@ def test_a_range_shows_as_written_with_its_central_value():
     assert used["usage.visit_duration"] == "6 min"  # not a range: as before
 
 
+def test_a_ranged_duration_shows_its_centre_in_its_largest_unit():
+    """sqrt(4 x 7) = 5.2915 years: '5.29 years', never its count of seconds (1.67e+08 s)."""
+    servers = HOSTING.replace(
+        "      type: physical", "      type: physical\n      lifetime: 4 years..7 years"
+    )
+    used = rows(MINIMAL + servers)
+    assert used["hosting.servers[0].lifetime"] == "4 years..7 years (central 5.29 years)"
+
+
 def test_a_range_reads_in_french_number_by_number():
     """The ends as written and the centre, each number in French with the digits shown."""
     from acvnum.i18n import Translator
@@ -56,8 +65,8 @@ def test_a_range_reads_in_french_number_by_number():
     bounds = validate_ranges(parse_yaml(text, "s.yaml"))
     found = assumptions.collect(bounds.central, load_factors(), bounds.written)
     fr = {a.path: Translator("fr").value(a.value) for a in found}
-    assert fr["usage.data_per_visit"] == "2\u00a0Mo..4\u00a0Mo (central 2,83\u00a0Mo)"
-    assert fr["hosting.pue"] == "1,2..1,8 (central 1,47)"
+    assert fr["usage.data_per_visit"] == "2\u00a0Mo..4\u00a0Mo (valeur centrale 2,83\u00a0Mo)"
+    assert fr["hosting.pue"] == "1,2..1,8 (valeur centrale 1,47)"
 
 
 def test_terminal_settings_are_inputs_and_the_rest_defaults():

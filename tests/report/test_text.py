@@ -217,3 +217,12 @@ def test_a_portfolio_states_its_coverage_under_the_totals(examples):
     assert "Coverage" in totals
     count = len(examples)
     assert f"Water use — not covered in {count} of {count} services" in " ".join(totals.split())
+
+
+def test_a_long_path_breaks_before_a_dot_not_inside_a_key():
+    from acvnum.report.text import path_lines
+
+    assert path_lines("hosting.servers[0].lifetime") == "hosting.servers[0]\n.lifetime"
+    assert path_lines("usage.visit_duration") == "usage.visit_duration"  # fits: one line
+    # a key longer than the column stays whole on its line (the table folds it)
+    assert path_lines("a." + "k" * 30) == "a\n." + "k" * 30
