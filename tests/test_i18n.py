@@ -294,3 +294,17 @@ def test_percentages_follow_the_language():
 def test_a_change_s_value_is_a_number_until_rendered(value, english, french):
     assert str(value) == Translator("en").value(value) == english
     assert Translator("fr").value(value) == french
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_catalogue_names_each_key_once(lang):
+    """json.load keeps the last of two equal keys: a second entry would silently win."""
+    import json
+    from collections import Counter
+    from pathlib import Path
+
+    import acvnum
+
+    path = Path(acvnum.__file__).parent / "locale" / f"{lang}.json"
+    keys = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=lambda pairs: pairs)
+    assert [k for k, n in Counter(k for k, _ in keys).items() if n > 1] == []
