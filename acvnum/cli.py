@@ -203,9 +203,12 @@ def tune_gc() -> None:
 
 
 def run() -> None:
-    from acvnum.commands.common import speak  # with the commands: after the fast paths
+    # with the commands: after the fast paths
+    from acvnum.commands.common import speak, spoken
+    from acvnum.commands.usage_errors import speak_usage_errors
 
     speak(None)  # a run in the same process as another (the tests') starts from the locale
+    speak_usage_errors(sys.argv[1:], spoken())
     app = register(commands_for(sys.argv[1:]))
     tune_gc()
     app()
