@@ -112,16 +112,22 @@ def _scale_factor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | Non
     return replace(v, factor_scale=scale, changes=tuple(changes))
 
 
-def _cap(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
-    """Lower the value at `path` (or the default it falls back on) to `target` if higher."""
-    path = _parsed(p["path"])
+def _lowered(v: Variant, path_text: str, target: float, c: Context) -> Variant | None:
+    """The value at the path (or the default it falls back on, reference.defaults) lowered
+    to `target` if higher; None where the section is absent or the value already low."""
+    path = _parsed(path_text)
     if v.lookup(path[:-1]) is None:
         return None
     given = v.lookup(path)
     current = c.defaulted(modelpath.pattern(path)) if given is None else given
-    if current <= p["target"]:
+    if current <= target:
         return None
-    return v.set(path, float(p["target"]), before=current)
+    return v.set(path, target, before=current)
+
+
+def _cap(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
+    """Lower the value at `path` (or the default it falls back on) to `target` if higher."""
+    return _lowered(v, p["path"], float(p["target"]), c)
 
 
 def _floor(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
@@ -290,15 +296,7 @@ def _lower_quality(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | No
 
 def _cap_years(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     """Lower a duration at `path` (or its default, reference.defaults) to `target` years."""
-    path = _parsed(p["path"])
-    if v.lookup(path[:-1]) is None:
-        return None
-    given = v.lookup(path)
-    current = c.defaulted(modelpath.pattern(path)) if given is None else given
-    target = p["target"] * units.SECONDS_PER_YEAR
-    if current <= target:
-        return None
-    return v.set(path, target, before=current)
+    return _lowered(v, p["path"], p["target"] * units.SECONDS_PER_YEAR, c)
 
 
 KINDS: dict[str, Apply] = {
