@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from acvnum.commands.common import FactorsOption, fail, input_errors
+from acvnum.commands.common import FactorsOption, LangOption, fail, input_errors, language, speak
 from acvnum.errors import message
 from acvnum.escaping import terminal
 
 if TYPE_CHECKING:
+    from acvnum.i18n import Translator
     from acvnum.reference.factors import Factor, FactorTable
 
 WIDTH = 100
@@ -71,13 +72,13 @@ def _cites(factor: Factor) -> tuple[str, ...]:
     return cite(factor.source)
 
 
-def _bibliography(factors: list[Factor]) -> Any:
+def _bibliography(factors: list[Factor], t: Translator) -> Any:
     """The publications the listed factors cite, once each: key, citation, link."""
     from rich.table import Table
 
     from acvnum.reference.sources import bibliography
 
-    grid = Table(box=None, show_header=False, title="Sources", title_justify="left")
+    grid = Table(box=None, show_header=False, title=t("section.bibliography"), title_justify="left")
     grid.add_column(no_wrap=True, style="bold")
     grid.add_column(overflow="fold")
     for source in bibliography(f.source for f in factors):
@@ -96,11 +97,19 @@ def sources_dict(factors: list[Factor]) -> dict[str, dict[str, Any]]:
     }
 
 
-def _range(factor: Factor) -> str:
-    return "exact" if factor.exact else f"{factor.low:.4g}–{factor.high:.4g}"
+def _decimal(value: float, spec: str, t: Translator) -> str:
+    """A factor's number as Python's format writes it, with a decimal comma in French."""
+    text = format(value, spec)
+    return text if t.lang == "en" else text.replace(".", ",")
 
 
-def _list_text(factors: list[Factor], table: FactorTable) -> str:
+def _range(factor: Factor, t: Translator) -> str:
+    if factor.exact:
+        return t("factors.exact")
+    return f"{_decimal(factor.low, '.4g', t)}–{_decimal(factor.high, '.4g', t)}"
+
+
+def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
     """A table that fits 100 columns: the source and licence under each id, cut to fit."""
     from rich import box
     from rich.console import Group
@@ -108,39 +117,45 @@ def _list_text(factors: list[Factor], table: FactorTable) -> str:
     from rich.text import Text
 
     grid = Table(box=box.SIMPLE_HEAD, expand=True, caption_justify="left")
-    grid.add_column("Factor", ratio=1, overflow="fold")
-    grid.add_column("Value", justify="right", no_wrap=True)
-    grid.add_column("Range", justify="right", no_wrap=True)
-    grid.add_column("Unit", max_width=14)
-    grid.add_column("Year", no_wrap=True)
+    grid.add_column(t("factors.column.factor"), ratio=1, overflow="fold")
+    grid.add_column(t("factors.column.value"), justify="right", no_wrap=True)
+    grid.add_column(t("factors.column.range"), justify="right", no_wrap=True)
+    grid.add_column(t("factors.column.unit"), max_width=14)
+    grid.add_column(t("factors.column.year"), no_wrap=True)
     for f in factors:
-        mark = "from your table: " if f.id in table.user_ids else ""
+        mark = t("factors.from_your_table") + " " if f.id in table.user_ids else ""
         cited = " ".join(f"[{key}]" for key in _cites(f)) or f.source
         cell = Group(
             Text(terminal(f.id), style="bold"),
             Text(terminal(mark + cited), style="dim"),
-            Text(terminal(f"licence: {f.licence}"), style="dim", no_wrap=True, overflow="ellipsis"),
+            Text(
+                terminal(t("factors.licence", licence=f.licence)),
+                style="dim",
+                no_wrap=True,
+                overflow="ellipsis",
+            ),
         )
-        grid.add_row(cell, f"{f.value:.4g}", _range(f), terminal(f.unit), str(f.year))
-    grid.caption = (
-        f"{len(factors)} factors, citing the publications listed below by key. Where in "
-        "each the number was read, its licence and note: acvnum factors show ID, or --format json."
-    )
-    return _print(Group(grid, Text(""), _bibliography(factors)))
+        grid.add_row(cell, _decimal(f.value, ".4g", t), _range(f, t), terminal(f.unit), str(f.year))
+    grid.caption = t("factors.caption", count=len(factors))
+    return _print(Group(grid, Text(""), _bibliography(factors, t)))
 
 
-def _show_text(factor: Factor, table: FactorTable) -> str:
+def _show_text(factor: Factor, table: FactorTable, t: Translator) -> str:
     from rich import box
     from rich.table import Table
 
     grid = Table(box=box.SIMPLE, show_header=False, title=factor.id, title_justify="left")
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
-    origin = "your table " + factor.origin if factor.id in table.user_ids else "acvnum defaults"
+    user = factor.id in table.user_ids
+    origin = t("factors.origin.user", origin=factor.origin) if user else t("factors.origin.ours")
     rows = (
         ("kind", factor.kind),
-        ("value", f"{factor.value:g} {factor.unit}"),
-        ("range", f"{factor.low:g} – {factor.high:g} {factor.unit}"),
+        ("value", f"{_decimal(factor.value, 'g', t)} {factor.unit}"),
+        (
+            "range",
+            f"{_decimal(factor.low, 'g', t)} – {_decimal(factor.high, 'g', t)} {factor.unit}",
+        ),
         ("year", str(factor.year)),
         ("source", factor.source),
         *(("cites", f"[{s.key}] {s.citation}") for s in _publications(factor)),
@@ -148,8 +163,8 @@ def _show_text(factor: Factor, table: FactorTable) -> str:
         ("note", factor.note or "—"),
         ("from", origin),
     )
-    for name, value in rows:
-        grid.add_row(name, terminal(value))  # a user's table may hold escape sequences
+    for name, value in rows:  # a user's table may hold escape sequences
+        grid.add_row(t(f"factors.field.{name}"), terminal(value))
     return _print(grid)
 
 
@@ -185,7 +200,7 @@ class _Null:
         pass
 
 
-def _coverage(table: FactorTable, fmt: Format) -> str:
+def _coverage(table: FactorTable, fmt: Format, t: Translator) -> str:
     """Per criterion, the items with a factor row and those without (computed from the
     table: a user's table that adds a row covers its item)."""
     # imported here: the engine is not needed to list or show factors (start-up time)
@@ -203,14 +218,11 @@ def _coverage(table: FactorTable, fmt: Format) -> str:
     lines = []
     for cid, c in found.items():
         total = len(c.covered) + len(c.not_covered)
-        lines.append(f"{cid}: {len(c.covered)} of {total} items have a factor")
+        lines.append(t("factors.coverage.line", criterion=cid, covered=len(c.covered), total=total))
         if c.not_covered:
-            missing = "not covered: " + ", ".join(c.not_covered)
+            missing = t("factors.coverage.missing", items=", ".join(c.not_covered))
             lines += textwrap.wrap(missing, WIDTH, initial_indent="  ", subsequent_indent="    ")
-    note = (
-        "An item not covered adds nothing to the criterion; every report lists the "
-        "activities of the service concerned."
-    )
+    note = t("factors.coverage.note")
     return "\n".join([*lines, *textwrap.wrap(note, WIDTH)]) + "\n"
 
 
@@ -233,9 +245,15 @@ def factors(
     kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
     user_table: FactorsOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The factor tables: value, range, unit, source, year and licence of every number used."""
+    from acvnum.i18n import Translator
     from acvnum.reference.factors import load_factors
+
+    code = language(lang)
+    speak(code)
+    t = Translator(code)
 
     with input_errors():
         table = load_factors(user_table)
@@ -248,12 +266,12 @@ def factors(
                 )
             )
         else:
-            typer.echo(_show_text(factor, table), nl=False)
+            typer.echo(_show_text(factor, table, t), nl=False)
         return
     if factor_id is not None:
         raise fail(message("factors.no_id", action=str(action), id=factor_id))
     if action is Action.coverage:
-        typer.echo(_coverage(table, fmt), nl=False)
+        typer.echo(_coverage(table, fmt, t), nl=False)
         return
     chosen = [f for f in table.factors.values() if kind is None or f.kind == kind.value]
     if fmt is Format.json:
@@ -261,7 +279,7 @@ def factors(
         document = {"factors": listed, "sources": sources_dict(chosen)}
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False))
     else:
-        typer.echo(_list_text(chosen, table), nl=False)
+        typer.echo(_list_text(chosen, table, t), nl=False)
 
 
 def register(app: typer.Typer) -> None:

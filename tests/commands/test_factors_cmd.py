@@ -128,3 +128,30 @@ def test_coverage_lists_each_criterion_from_the_table_rows():
     assert "server.physical" in data["water_use"]["not_covered"]
     assert "electricity.FRA" in data["water_use"]["covered"]
     assert data["fossil_resources"]["not_covered"] == []
+
+
+def test_french_labels_and_decimal_commas_with_the_factor_s_own_words():
+    """Labels come from the catalogue; a source, a note and an id stay as published."""
+    shown = run_cli("factors", "show", FRA, "--lang", "fr")
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[2].split() == ["type", "electricity"]
+    factor = load_factors()[FRA]
+    # 0.0519 -> '0,0519' (the value as Python's 'g' writes it, with a decimal comma)
+    assert lines[3].split()[:2] == ["valeur", f"{factor.value:g}".replace(".", ",")]
+    assert "plage" in shown.stdout and "origine" in shown.stdout
+    assert "valeurs par défaut d'acvnum" in shown.stdout
+    listing = run_cli("factors", "--kind", "electricity", env={"LANG": "fr_FR.UTF-8"})
+    assert listing.stdout.split()[:5] == ["Facteur", "Valeur", "Plage", "Unité", "Année"]
+    assert "facteurs, qui citent par leur clé" in listing.stdout
+
+
+def test_french_coverage_counts_each_criterion():
+    text = run_cli("factors", "coverage", "--lang", "fr").stdout
+    table = load_factors()
+    from acvnum.calculation.coverage import table_coverage
+
+    water = table_coverage(table)["water_use"]
+    total = len(water.covered) + len(water.not_covered)
+    assert f"water_use : {len(water.covered)} éléments sur {total} ont un facteur" in text
+    assert "non couverts : " in text and "not covered" not in text
