@@ -718,7 +718,7 @@ def gpu_type(value: object) -> str:
 GpuType = Annotated[
     str,
     BeforeValidator(gpu_type),
-    WithJsonSchema({"type": "string", "enum": list(GPU_TYPES)}),
+    _OwnJsonSchema({"type": "string", "enum": list(GPU_TYPES)}),
 ]
 
 
