@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -196,3 +197,5 @@ usage:
     fixed: 100%
   location: FRA
 """
+#: MINIMAL as the YAML reader gives it (a dict: copy it before changing it).
+MINIMAL_DATA = yaml.safe_load(MINIMAL)

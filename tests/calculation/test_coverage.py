@@ -6,7 +6,7 @@ import copy
 import numpy as np
 import pytest
 import yaml
-from conftest import EXAMPLES
+from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import assess, assess_services
 from acvnum.calculation.coverage import ACTIVITY_KEYS, coverage, factor_presence, table_coverage
@@ -25,19 +25,8 @@ WATER = CRITERION_IDS.index("water_use")
 FOSSIL = CRITERION_IDS.index("fossil_resources")
 
 # 1000 users × 10 visits × 6 min = 1000 h on laptops in France; 10 MB × 10,000 visits =
-# 100 GB on fixed access (as tests/calculation/test_engine.py's MINIMAL).
-MINIMAL = {
-    "name": "Minimal",
-    "usage": {
-        "users": 1000,
-        "visits_per_user": 10,
-        "visit_duration": "6 min",
-        "data_per_visit": "10 MB",
-        "devices": {"laptop": "100%"},
-        "network": {"fixed": "100%"},
-        "location": "FRA",
-    },
-}
+# 100 GB on fixed access (conftest's MINIMAL, as read).
+MINIMAL = MINIMAL_DATA
 
 
 def service(data: dict) -> Service:

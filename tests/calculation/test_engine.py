@@ -5,7 +5,7 @@ import copy
 import numpy as np
 import pytest
 import yaml
-from conftest import EXAMPLES
+from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import footprint
 from acvnum.calculation.engine import evaluate
@@ -115,18 +115,7 @@ def test_samples_axis_broadcasts():
 # MINIMAL: 1000 users × 10 visits × 6 min = 1000 h on laptops; 10 MB × 10,000 visits = 100 GB
 # on fixed access; France (electricity.FRA.climate_change = 0.0519 kg CO2e/kWh, ADEME Base
 # Empreinte 2024 consumption mix).
-MINIMAL = {
-    "name": "Minimal",
-    "usage": {
-        "users": 1000,
-        "visits_per_user": 10,
-        "visit_duration": "6 min",
-        "data_per_visit": "10 MB",
-        "devices": {"laptop": "100%"},
-        "network": {"fixed": "100%"},
-        "location": "FRA",
-    },
-}
+MINIMAL = MINIMAL_DATA
 CLIMATE = CRITERION_IDS.index("climate_change")
 ENERGY = CRITERION_IDS.index("energy")
 MINERALS = CRITERION_IDS.index("minerals_metals")
