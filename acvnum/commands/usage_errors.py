@@ -53,18 +53,18 @@ def _value_message(message: str, t: Translator) -> str:
 
 def message(error: Any, t: Translator) -> str:
     """The error's sentence in `t`'s language (click's English for a kind we do not word)."""
-    kinds = error.__class__.__mro__
-    names = {kind.__name__ for kind in kinds}
-    if "NoSuchOption" in names:
+    from typer._click import exceptions  # loaded with typer already
+
+    if isinstance(error, exceptions.NoSuchOption):
         said = t("click_usage.no_such_option", option=error.option_name)
         if error.possibilities:
             said += " " + t("click_usage.possible", options=", ".join(sorted(error.possibilities)))
         return said
-    if "MissingParameter" in names:
+    if isinstance(error, exceptions.MissingParameter):
         kind = error.param_type or (error.param.param_type_name if error.param else "")
         key = "click_usage.missing_option" if kind == "option" else "click_usage.missing_argument"
         return t(key, name=_hint(error))
-    if "BadParameter" in names:
+    if isinstance(error, exceptions.BadParameter):
         return t(
             "click_usage.invalid_value", name=_hint(error), message=_value_message(error.message, t)
         )
