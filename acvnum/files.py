@@ -210,6 +210,32 @@ def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return dict(pairs)
 
 
+#: The JSON reader's sentences (a finite set, in json.decoder and its C scanner), by
+#: catalogue key: English shows the reader's own words, French its own.
+JSON_SENTENCES = {
+    "Expecting value": "value",
+    "Expecting property name enclosed in double quotes": "property_name",
+    "Expecting ':' delimiter": "colon",
+    "Expecting ',' delimiter": "comma",
+    "Unterminated string starting at": "unterminated",
+    "Invalid control character at": "control",
+    "Invalid \\escape": "escape",
+    "Invalid \\uXXXX escape": "unicode_escape",
+    "Extra data": "extra",
+    "Illegal trailing comma before end of object": "trailing_comma",
+    "Illegal trailing comma before end of array": "trailing_comma",
+}
+
+
+def _json_said(said: str) -> Message:
+    """The JSON reader's sentence in the catalogue; the pure-Python reader adds the
+    character to two ('Invalid \\escape: 'q''), which the key does not need."""
+    key = JSON_SENTENCES.get(said) or JSON_SENTENCES.get(said.split(": ")[0])
+    if key is None:
+        key = "control" if said.startswith("Invalid control character") else "unknown"
+    return message(f"json.said.{key}", said=said)
+
+
 def strict_json(text: str, name: str) -> object:
     """JSON as the standard defines it, or an InputError at the line and column of the
     first problem: no NaN or Infinity, finite numbers, bounded nesting and digits, each
@@ -218,13 +244,12 @@ def strict_json(text: str, name: str) -> object:
     try:
         return json.loads(text, parse_float=_finite_float, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
-        # The JSON reader's own words ('Expecting value') have no translation: quoted.
-        refusal = message("json.invalid", detail=error.msg)
+        refusal = message("json.invalid", detail=_json_said(error.msg))
         raise InputError([Problem(name, error.lineno, error.colno, refusal)]) from None
     except Refusal as error:
         raise InputError(
             [Problem(name, 1, 1, message("json.invalid", detail=error.message))]
         ) from None
     except (ValueError, RecursionError) as error:
-        refusal = message("json.invalid", detail=str(error))
+        refusal = message("json.invalid", detail=message("json.said.unknown", said=str(error)))
         raise InputError([Problem(name, 1, 1, refusal)]) from None

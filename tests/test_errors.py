@@ -12,8 +12,9 @@ import pytest
 from conftest import ROOT, assert_golden, run_cli
 
 from acvnum.errors import Message, Problem, Refusal, message
+from acvnum.files import JSON_SENTENCES
 from acvnum.i18n import LANGUAGES, catalogue, quantity
-from acvnum.questionnaire import units
+from acvnum.questionnaire import units, yaml_problems
 
 SOURCES = sorted((ROOT / "acvnum").rglob("*.py"))
 #: A catalogue key named where a message is made: message("x.y"), Refusal("x.y"), ...
@@ -21,6 +22,9 @@ NAMED = re.compile(r"\b(?:message|Refusal|UnitError|Message)\(\s*f?\"([a-z_]+\.[
 #: The keys made from a pattern (f"hint.{kind}"), spelled out.
 PATTERNS = {
     "hint.{kind}": ["hint.count", "hint.ratio", "hint.number"],
+    "yaml.said.{key}": [f"yaml.said.{key}" for _, key in yaml_problems.SENTENCES],
+    "yaml.token.{name}": [f"yaml.token.{k}" for k in yaml_problems.TOKENS.values()],
+    "json.said.{key}": [f"json.said.{key}" for key in JSON_SENTENCES.values()],
     "shares.sum.{what}": ["shares.sum.device", "shares.sum.network"],
     "dimension.{self.name}.unit": [f"dimension.{d.name}.unit" for d in units.DIMENSIONS],
     "dimension.{other.name}.of": [f"dimension.{d.name}.of" for d in units.DIMENSIONS],
@@ -54,9 +58,18 @@ def sample_arguments(template: str) -> dict[str, object]:
     }
 
 
+def names(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 @pytest.mark.parametrize("key", sorted(catalogue("en")))
 def test_every_key_renders_in_both_languages(key):
-    arguments = sample_arguments(catalogue("en")[key])
+    english, french = catalogue("en")[key], catalogue("fr")[key]
+    # French names only the arguments English does, but where English is a reader's own
+    # sentence (PyYAML's, the JSON reader's: '{said}'), which French says in its words.
+    if english != "{said}":
+        assert names(french) <= names(english)
+    arguments = {**sample_arguments(french), **sample_arguments(english)}
     for lang in LANGUAGES:
         shown = Message(key, tuple(arguments.items())).render(lang)  # no KeyError, no bad spec
         assert shown.strip() or not catalogue(lang)[key]
@@ -118,10 +131,8 @@ def test_a_french_run_refuses_bad_input_in_french(case):
     assert result.stdout == ""
     assert result.stderr.splitlines()[0].startswith(f"tests/inputs/bad/{case}.yaml:")
     assert_golden(f"errors_fr/{case}.txt", result.stderr)
-    # PyYAML's own words about malformed YAML have no translation: quoted as they are.
-    shown = re.sub(r"YAML mal formé\u202f: .*", "", result.stderr)
     # The file's name and the questionnaire's paths (hosting.servers[0]) are data.
-    shown = re.sub(r"(?m)^\S+:\d+:\d+: (?:[\w.\[\]]+\u202f: )?", "", shown)
+    shown = re.sub(r"(?m)^\S+:\d+:\d+: (?:[\w.\[\]]+\u202f: )?", "", result.stderr)
     english = [
         part
         for part in english_fragments()

@@ -22,6 +22,7 @@ import yaml
 
 from acvnum.errors import InputError, Message, Problem, message
 from acvnum.files import read_text
+from acvnum.questionnaire import yaml_problems
 
 Path_ = tuple[str | int, ...]
 
@@ -366,13 +367,12 @@ def _parse_located(text: str, file: str) -> Document:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        # PyYAML's own words ('found unexpected end of stream') have no translation: quoted.
-        said = " ".join(str(part) for part in (error.context, error.problem) if part)
-        malformed = message("yaml.malformed", detail=said)
+        malformed = message("yaml.malformed", detail=yaml_problems.detail(error, text))
         raise InputError([Problem(file, line, column, malformed)]) from None
     except yaml.YAMLError as error:
-        malformed = message("yaml.malformed", detail=str(error))
-        raise InputError([Problem(file, 1, 1, malformed)]) from None
+        line, column, said = yaml_problems.unreadable(error, text)
+        malformed = message("yaml.malformed", detail=said)
+        raise InputError([Problem(file, line, column, malformed)]) from None
     except RecursionError:  # pure-Python PyYAML (no libyaml) recurses while composing
         raise InputError([Problem(file, 1, 1, _too_deep())]) from None
     finally:

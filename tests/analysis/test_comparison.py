@@ -178,3 +178,33 @@ def test_check_and_diff_refuse_a_hostile_baseline_with_exit_2(tmp_path, command)
     assert result.returncode == 2
     assert f"{base}:1:51: nested deeper than 50 levels" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "french"),
+    [
+        (
+            '{"schema_version": 1,\n  oops}',
+            "Expecting property name enclosed in double quotes",
+            'nom de clé entre guillemets droits (") attendu',
+        ),
+        ('{"a": 1', "Expecting ',' delimiter", "«\u202f,\u202f» attendu"),
+        ('{"a" 1}', "Expecting ':' delimiter", "«\u202f:\u202f» attendu"),
+        ("[1,]", "Expecting value", "valeur attendue"),
+        ('"abc', "Unterminated string starting at", "texte entre guillemets non refermé"),
+        ('"a\x01"', "Invalid control character at", "caractère de contrôle non permis"),
+        ('"\\q"', "Invalid \\escape", "séquence d'échappement"),
+        ('"\\uZZ"', "Invalid \\uXXXX escape", "séquence «\u202f\\uXXXX\u202f» non valable"),
+        ("{} []", "Extra data", "données en trop après la fin du document"),
+    ],
+)
+def test_the_json_readers_words_are_said_in_french(tmp_path, text, english, french):
+    """Each sentence of the JSON reader: English as it said it, French in French."""
+    path = tmp_path / "r.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    assert problem.render("en").endswith(f"not a result JSON: {english}")
+    assert problem.render("fr").startswith(f"{path}:")
+    assert f"pas un résultat JSON\u202f: {french}" in problem.render("fr")
