@@ -1183,23 +1183,39 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> Message:
 
 #: Pydantic's error types a questionnaire can meet, by the catalogue key that words them
 #: for a YAML author ("Input should be a valid dictionary or instance of Usage" speaks Python).
-_PYDANTIC_KEYS = {
+#: Every type the models' field types can raise is here or worded in `error_text` (the
+#: models' tests walk the schemas to check it); any other falls back to "pydantic.other".
+PYDANTIC_KEYS = {
     "string_type": "pydantic.string_type",
+    "string_sub_type": "pydantic.string_type",
+    "string_unicode": "pydantic.string_type",
     "model_type": "pydantic.mapping_type",
     "model_attributes_type": "pydantic.mapping_type",
     "dict_type": "pydantic.mapping_type",
+    "mapping_type": "pydantic.mapping_type",
     "list_type": "pydantic.list_type",
+    "iterable_type": "pydantic.list_type",
+    "iteration_error": "pydantic.list_type",
     "bool_type": "pydantic.bool_type",
     "bool_parsing": "pydantic.bool_type",
     "float_type": "pydantic.number_type",
     "float_parsing": "pydantic.number_type",
     "int_type": "pydantic.number_type",
     "int_parsing": "pydantic.number_type",
+    "int_parsing_size": "pydantic.number_type",
+    "int_from_float": "pydantic.whole_number",
     "finite_number": "pydantic.number_type",
+    "none_required": "pydantic.none_required",
+    "dataclass_type": "pydantic.frequency_type",
+    "dataclass_exact_type": "pydantic.frequency_type",
     "string_pattern_mismatch": "pydantic.string_pattern_mismatch",
     "string_too_long": "pydantic.string_too_long",
     "too_short": "pydantic.too_short",
     "too_long": "pydantic.too_long",
+    "greater_than": "pydantic.greater_than",
+    "greater_than_equal": "pydantic.greater_than_equal",
+    "less_than": "pydantic.less_than",
+    "less_than_equal": "pydantic.less_than_equal",
 }
 #: A refused value quoted in a message is cut here: a whole section given where a number
 #: was expected would fill the screen.
@@ -1228,10 +1244,13 @@ def error_text(error: Any) -> Message:
         if ctx.get("min_length") == 1:
             return message("pydantic.string_empty")
         return message("pydantic.string_too_short", min_length=ctx.get("min_length"))
-    if kind in _PYDANTIC_KEYS:
+    if kind in PYDANTIC_KEYS:
         arguments = {k: v for k, v in ctx.items() if isinstance(v, str | int | float)}
-        return message(_PYDANTIC_KEYS[kind], value=_quoted(value), **arguments)
-    return message("pydantic.other", text=str(error["msg"]).removeprefix("Value error, "))
+        return message(PYDANTIC_KEYS[kind], value=_quoted(value), **arguments)
+    # A type no field raises today (a later pydantic): English as pydantic says it, French
+    # a sentence of its own with the value, never pydantic's English.
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return message("pydantic.other", text=text, value=_quoted(value))
 
 
 def validate(
