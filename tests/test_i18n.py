@@ -47,7 +47,13 @@ def test_both_languages_have_the_same_keys():
 
 @pytest.mark.parametrize("key", sorted(catalogue("en")))
 def test_both_languages_take_the_same_placeholders(key):
-    assert placeholders(catalogue("fr")[key]) == placeholders(catalogue("en")[key])
+    english, french = catalogue("en")[key], catalogue("fr")[key]
+    if re.fullmatch(r"\{(?:said|text)\}", english):
+        # English is a reader's own sentence (PyYAML's, the JSON reader's, pydantic's),
+        # which French says in its words from the other arguments.
+        assert placeholders(english) - placeholders(french)
+        return
+    assert placeholders(french) == placeholders(english)
 
 
 @cache

@@ -199,8 +199,9 @@ def detail(error: yaml.MarkedYAMLError, text: str) -> Message:
         return context if context is not None and problem is None else _unknown(english)
     if context is None:
         return problem
-    where = "yaml.in_some_context" if context.key == _UNKNOWN else "yaml.in_context"
-    return message(where, context=context, problem=problem)
+    if context.key == _UNKNOWN:  # French leaves out where, English says it as it was
+        return message("yaml.in_some_context", said=english, problem=problem)
+    return message("yaml.in_context", context=context, problem=problem)
 
 
 _UNKNOWN = "yaml.said.unknown"
