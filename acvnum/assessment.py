@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation import assumptions
 from acvnum.calculation.coverage import Coverage, coverage
 from acvnum.calculation.engine import Footprint, evaluate
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from acvnum.analysis.intervals import ServiceIntervals
     from acvnum.analysis.levers import Proposals
     from acvnum.analysis.whatif import WhatIf
+    from acvnum.calculation.results import Uncertainty
 
 FACTORS_VERSION = "2026.11.29"
 
@@ -60,8 +62,8 @@ def result_for(
     analyses: Analyses | None = None,
     coverage: Mapping[str, Coverage] | None = None,
 ) -> ServiceResult:
-    """One service's result, whole: its (activities, criteria) contributions and what the
-    analyses found about it."""
+    """One service's result, whole: its (activities, criteria) contributions, with the
+    intervals and the what-if's warnings when those analyses were asked for."""
     q = service.questionnaire
     a = analyses or Analyses()
     criteria = criteria_results(
@@ -90,10 +92,6 @@ def result_for(
         factor_sources=table.sources(),
         user_factors=sorted(table.user_ids),
         factor_values=table.central_values,
-        levers=tuple(a.proposals.levers) if a.proposals else (),
-        levers_combined=a.proposals.combined if a.proposals else None,
-        uncertainty=a.intervals.uncertainty if a.intervals else None,
-        what_if=a.what_if,
     )
 
 
@@ -121,14 +119,19 @@ class Analyses:
 
 @dataclass(frozen=True)
 class Assessment:
-    """A whole run, built once from the settings: one result per service, in order.
+    """A whole run, built once from the settings: one result per service, in order, and
+    what each analysis asked for found about each service (an empty tuple: not asked for).
 
-    Each result holds its own levers, intervals, drivers and what-if; `check` judges
-    budgets on copies (acvnum.analysis.budgets). Iterating gives the results.
+    Results hold the calculation only; `services()` pairs each with its levers, uncertainty
+    and what-if for the reports. `check` judges budgets on the results
+    (acvnum.analysis.budgets). Iterating gives the results.
     """
 
     results: tuple[ServiceResult, ...]
-    settings: Settings
+    settings: Settings = Settings()
+    levers: tuple[Proposals | None, ...] = ()  # --levers: each service's, best first
+    uncertainty: tuple[Uncertainty | None, ...] = ()  # --uncertainty: draws and drivers
+    what_if: tuple[WhatIf | None, ...] = ()  # --what-if: the change and its saving
 
     def __iter__(self) -> Iterator[ServiceResult]:
         return iter(self.results)
@@ -139,12 +142,26 @@ class Assessment:
     def __getitem__(self, index: int) -> ServiceResult:
         return self.results[index]
 
+    def found(self, index: int) -> Found:
+        """What the analyses found about the service at `index`."""
+        proposals = self.levers[index] if self.levers else None
+        return Found(
+            levers=tuple(proposals.levers) if proposals else (),
+            levers_combined=proposals.combined if proposals else None,
+            uncertainty=self.uncertainty[index] if self.uncertainty else None,
+            what_if=self.what_if[index] if self.what_if else None,
+        )
+
+    def services(self) -> list[Assessed]:
+        """Each result with what the analyses found about it: what the reports read."""
+        return [Assessed(r, self.found(i)) for i, r in enumerate(self.results)]
+
     def to_dict(self) -> dict[str, Any]:
         """The result JSON (docs/json.md) as data: what `estimate --format json` writes."""
         # The document's layout belongs to the report layer; imported when asked for.
         from acvnum.report.json_format import document
 
-        return document(list(self.results))
+        return document(self.services())
 
 
 #: Services assessed at once by `batches`: enough for the engine's and the levers' arrays to
@@ -271,4 +288,11 @@ def assess_services(
         result_for(s, contributions[i], table, limits, analyses[i], covered[i])
         for i, s in enumerate(services)
     )
-    return Assessment(results, settings)
+    levers = tuple(a.proposals for a in analyses) if settings.levers else ()
+    uncertainty = (
+        tuple(a.intervals.uncertainty if a.intervals else None for a in analyses)
+        if settings.samples
+        else ()
+    )
+    what_if = tuple(a.what_if for a in analyses) if settings.what_if else ()
+    return Assessment(results, settings, levers, uncertainty, what_if)

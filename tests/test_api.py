@@ -63,10 +63,10 @@ def test_options_are_the_clis():
         what_if=["usage.data_per_visit=1 MB"],
         network_model="energy",
     )
-    (result,) = assessment
-    assert result.uncertainty is not None and result.uncertainty.samples == 200
-    assert [lever.rank for lever in result.levers] == [1, 2]
-    assert result.what_if is not None
+    (result,), found = assessment, assessment.found(0)
+    assert found.uncertainty is not None and found.uncertainty.samples == 200
+    assert [lever.rank for lever in found.levers] == [1, 2]
+    assert found.what_if is not None
     cli = run_cli(
         "estimate", str(EXAMPLES / "ecommerce.yaml"), "--network-model", "energy", "-f", "json"
     )

@@ -45,17 +45,24 @@ def test_an_assessment_is_built_once_and_nothing_writes_into_it_later():
     shop = EXAMPLES / "ecommerce.yaml"
     settings = Settings(samples=200, levers=3, what_if=("hosting.pue=1.2",))
     assessment = assess([shop], settings)
-    (result,) = assessment
+    ((result, found),) = assessment.services()
     assert assessment.settings == settings and len(assessment) == 1
-    # Every analysis is in the result it was built with...
-    assert len(result.levers) == 3 and result.levers_combined is not None
-    assert result.what_if is not None and result.uncertainty is not None
+    # Every analysis is in the assessment, beside the result (which holds its intervals)...
+    assert len(assessment.levers) == len(assessment.what_if) == len(assessment.uncertainty) == 1
+    assert len(found.levers) == 3 and found.levers_combined is not None
+    assert found.what_if is not None and found.uncertainty is not None
     assert result.criteria["climate_change"].interval is not None
-    # ...and neither the result nor its parts can be written into afterwards.
+    # ...the result holds the calculation only...
+    assert not {"levers", "levers_combined", "what_if", "uncertainty"} & {
+        f.name for f in dataclasses.fields(result)
+    }
+    # ...and neither the assessment, the result nor their parts can be written into later.
     for frozen, field in [
         (assessment, "results"),
-        (result, "levers"),
-        (result, "what_if"),
+        (assessment, "levers"),
+        (assessment, "what_if"),
+        (found, "levers"),
+        (result, "criteria"),
         (result.criteria["climate_change"], "interval"),
     ]:
         with pytest.raises(dataclasses.FrozenInstanceError):
@@ -65,9 +72,11 @@ def test_an_assessment_is_built_once_and_nothing_writes_into_it_later():
 def test_a_plain_assessment_carries_no_analysis():
     from acvnum.assessment import assess
 
-    (result,) = assess([EXAMPLES / "ecommerce.yaml"])
-    assert result.levers == () and result.levers_combined is None and result.what_if is None
-    assert result.uncertainty is None
+    assessment = assess([EXAMPLES / "ecommerce.yaml"])
+    assert assessment.levers == assessment.uncertainty == assessment.what_if == ()
+    ((result, found),) = assessment.services()
+    assert found.levers == () and found.levers_combined is None and found.what_if is None
+    assert found.uncertainty is None
     assert all(c.interval is None for c in result.criteria.values())
 
 
@@ -87,10 +96,11 @@ def test_batches_give_the_results_of_one_assessment_in_order():
     from acvnum.assessment import Settings, assess, batches
 
     settings = Settings(levers=2)
-    whole = assess([EXAMPLES], settings).results
+    whole = assess([EXAMPLES], settings)
     parts = list(batches([EXAMPLES], settings, size=3))
     assert [len(p) for p in parts] == [min(3, len(whole) - k) for k in range(0, len(whole), 3)]
-    assert tuple(r for p in parts for r in p) == whole
+    assert tuple(r for p in parts for r in p) == whole.results
+    assert [s for p in parts for s in p.services()] == whole.services()
 
 
 def test_a_problem_in_any_batch_is_raised_with_all_the_others_at_the_end(tmp_path):

@@ -59,7 +59,7 @@ def test_both_languages_take_the_same_placeholders(key):
 @cache
 def results_of(path: str) -> list:
     """Every section a report can have: levers and uncertainty switched on."""
-    return assess([path], Settings(levers=5, samples=64, seed=1))
+    return assess([path], Settings(levers=5, samples=64, seed=1)).services()
 
 
 class VisibleText(HTMLParser):
@@ -115,16 +115,17 @@ def data_strings(path: str) -> list[str]:
     questionnaire paths, the factor ids of the uncertainty drivers.
     Values and changes are ours to localise ('4 ans', '8 / mois', '3 → 1,6'): not here."""
     found: list[str] = []
-    for r in results_of(path):
+    for r, analyses in results_of(path):
         found += [r.name, r.description or "", r.functional_unit or "", r.factors_version]
         found += r.factor_sources
         found += [part for a in r.assumptions for part in (a.path, a.source)]
         # the text report breaks a long path before a dot: its pieces are the path too
         found += [piece for a in r.assumptions for piece in path_lines(a.path).split("\n")]
-        found += [lever.lever.source for lever in r.levers]
-        if r.uncertainty is not None:  # factor ids and questionnaire paths driving the spread
-            found += [d.name for d in r.uncertainty.drivers]
-            found += [d.name for ds in r.uncertainty.drivers_by_criterion.values() for d in ds]
+        found += [lever.lever.source for lever in analyses.levers]
+        u = analyses.uncertainty
+        if u is not None:  # factor ids and questionnaire paths driving the spread
+            found += [d.name for d in u.drivers]
+            found += [d.name for ds in u.drivers_by_criterion.values() for d in ds]
     found.append(f"acvnum {__version__}")  # the HTML cover names the tool's version
     # The bibliography: titles as published, and their addresses.
     found += [part for s in cited(results_of(path)) for part in (s.citation, s.url)]

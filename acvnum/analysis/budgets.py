@@ -23,6 +23,7 @@ from acvnum.analysis.comparison import (
     factor_changes,
     from_result,
 )
+from acvnum.analysis.found import NOTHING, Found
 from acvnum.calculation.results import ServiceResult
 from acvnum.errors import InputError, Joined, Message, Problem, Refusal, message
 from acvnum.escaping import shorten
@@ -297,6 +298,7 @@ class ServiceCheck:
 
     result: ServiceResult
     budgets: list[BudgetOutcome]
+    found: Found = NOTHING  # what the analyses found about it (--uncertainty's drivers)
     baseline: list[BaselineOutcome] | None = None  # None: no baseline was given
     baseline_name: str | None = None  # the baseline's service, when named differently
     #: Factors whose values differ from the baseline's (None: a baseline that does not say).
@@ -336,18 +338,20 @@ def check_service(
     baseline: Snapshot | None,
     tolerance: float,
     statistic: str = "central",
+    found: Found = NOTHING,
 ) -> ServiceCheck:
     """Judge one result: the check holds it and its outcomes (the result knows nothing of
     budgets; report.check_json writes the outcomes in the result JSON's `budgets`)."""
     outcomes = evaluate(budgets, result, statistic)
     if baseline is None:
-        return ServiceCheck(result, outcomes)
+        return ServiceCheck(result, outcomes, found)
     current = from_result(result)
     renamed = baseline.name if baseline.name != current.name else None
     compared = against_baseline(baseline, current, tolerance)
     return ServiceCheck(
         result,
         outcomes,
+        found,
         compared,
         baseline_name=renamed,
         factor_changes=factor_changes(baseline, current),

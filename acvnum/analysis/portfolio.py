@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from acvnum.analysis.found import Assessed
 from acvnum.calculation.results import ServiceResult
 from acvnum.reference.criteria import CRITERION_IDS
 
@@ -36,9 +37,11 @@ def persons_equivalent(result: ServiceResult) -> float:
     )
 
 
-def build(results: list[ServiceResult]) -> Portfolio:
+def build(services: list[Assessed]) -> Portfolio:
     """Rank the services and total them (intervals when they were sampled together)."""
-    intervals = results[0].uncertainty.portfolio if results[0].uncertainty else None
+    drawn = services[0].found.uncertainty
+    intervals = drawn.portfolio if drawn else None
+    results = [s.result for s in services]
     criteria = {}
     for cid in CRITERION_IDS:
         parts = [r.criteria[cid] for r in results]
@@ -65,10 +68,10 @@ class Tally:
         self.bounded: dict[str, list[float]] = {cid: [] for cid in CRITERION_IDS}
         self.intervals: dict[str, dict[str, float]] | None = None
 
-    def add(self, results: Iterable[ServiceResult]) -> Tally:
-        for r in results:
-            if not self.ranked and r.uncertainty is not None:
-                self.intervals = r.uncertainty.portfolio
+    def add(self, services: Iterable[Assessed]) -> Tally:
+        for r, found in services:
+            if not self.ranked and found.uncertainty is not None:
+                self.intervals = found.uncertainty.portfolio
             self.ranked.append((persons_equivalent(r), r.name, r.source_file))
             for cid in CRITERION_IDS:
                 c = r.criteria[cid]

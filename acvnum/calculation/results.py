@@ -2,15 +2,15 @@
 
 Built from one service's row of the engine's contributions; all breakdowns come from
 that one array, so tiers, phases and items always sum to the total. Every result is
-frozen and built once, whole: the analyses (intervals, levers, what-if, budgets) return
-their values and `acvnum.assessment` puts them in; nothing writes into a result later.
+frozen and built once, whole, with its intervals when they were sampled; the levers, the
+drivers and the what-if are the analyses' own values, held beside it by
+`acvnum.assessment.Assessment`; nothing writes into a result later.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,10 +19,6 @@ from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS, label_mask
 from acvnum.i18n import Value
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
-
-if TYPE_CHECKING:  # the analyses' value types; they import this module, not the reverse
-    from acvnum.analysis.levers import Combination, LeverResult
-    from acvnum.analysis.whatif import WhatIf
 
 #: The version of the result JSON (docs/json.md); acvnum still reads version 1 files.
 SCHEMA_VERSION = 2
@@ -96,7 +92,8 @@ class Uncertainty:
 
 @dataclass(frozen=True)
 class ServiceResult:
-    """One service's footprint with everything a report shows about it."""
+    """One service's footprint: the calculation only. What the analyses found about it
+    (levers, drivers, what-if) is held beside it (acvnum.analysis.found)."""
 
     name: str
     description: str | None
@@ -113,12 +110,8 @@ class ServiceResult:
     user_factors: list[str] = field(default_factory=list)
     #: The central value of every factor the run used, by id (shared by the run's results).
     factor_values: Mapping[str, float] = field(default_factory=dict)
-    levers: tuple[LeverResult, ...] = ()
     #: Top-level JSON objects a command adds to the service's document (`check`).
     extras: Mapping[str, object] = field(default_factory=dict)
-    uncertainty: Uncertainty | None = None
-    levers_combined: Combination | None = None  # the top levers applied together
-    what_if: WhatIf | None = None  # the user's --what-if change and its saving
     functional_unit: str | None = None  # the questionnaire's, in words (the RCP asks for it)
 
     def criterion(self, criterion_id: str) -> CriterionResult:

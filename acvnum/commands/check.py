@@ -183,10 +183,10 @@ def _run(
             raise _nothing_to_check_note(services)
         raise _nothing_to_check(services)
     bases = _baselines(baseline, services)
-    results = assess_services(services, table, settings)
+    assessed = assess_services(services, table, settings).services()
     checks = [
-        check_service(r, [*s.questionnaire.budgets, *extra], base, tolerance, statistic)
-        for s, r, base in zip(services, results, bases, strict=True)
+        check_service(r, [*s.questionnaire.budgets, *extra], base, tolerance, statistic, found)
+        for s, (r, found), base in zip(services, assessed, bases, strict=True)
     ]
     return CheckRun(checks, str(baseline) if baseline else None, tolerance, statistic)
 

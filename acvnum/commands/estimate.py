@@ -75,27 +75,28 @@ DetailsOption = Annotated[
 ]
 
 
-def render(results: list, fmt: str, lang: str, color: bool, details: bool = False) -> str:
-    """Hand the results to the renderer of the chosen format (imported only when used)."""
+def render(services: list, fmt: str, lang: str, color: bool, details: bool = False) -> str:
+    """Hand the results, each with what the analyses found about it (`Assessment.services()`),
+    to the renderer of the chosen format (imported only when used)."""
     if fmt == "json":
         from acvnum.report import json_format
 
-        return json_format.render(results)
+        return json_format.render(services)
     if fmt in ("csv", "csv-long"):
         from acvnum.report import csv_format
 
-        return csv_format.render(results) if fmt == "csv" else csv_format.render_long(results)
+        return csv_format.render(services) if fmt == "csv" else csv_format.render_long(services)
     if fmt == "markdown":
         from acvnum.report import markdown
 
-        return markdown.render(results, lang)
+        return markdown.render(services, lang)
     if fmt == "html":
         from acvnum.report import html
 
-        return html.render(results, lang)
+        return html.render(services, lang)
     from acvnum.report import text
 
-    return text.render(results, lang, color, text.report_width(), details)
+    return text.render(services, lang, color, text.report_width(), details)
 
 
 def estimate(
@@ -133,10 +134,11 @@ def estimate(
             # A folder of 10,000 is assessed and written in batches, never held whole.
             from acvnum.report.json_format import stream
 
-            write_chunks(stream(batches(list(files), settings)), output, force)
+            parts = (batch.services() for batch in batches(list(files), settings))
+            write_chunks(stream(parts), output, force)
             return
-        results = list(assess(list(files), settings).results)
-    report = render(results, fmt.value, language(lang), color_wanted(output), details)
+        services = assess(list(files), settings).services()
+    report = render(services, fmt.value, language(lang), color_wanted(output), details)
     write_output(report, output, force)
 
 

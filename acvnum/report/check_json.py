@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import Any
 
 from acvnum.analysis.budgets import CheckRun, ServiceCheck
+from acvnum.analysis.found import Assessed
 from acvnum.report import json_format
 
 
@@ -40,7 +41,8 @@ def _judged(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
 
 
 def render(run: CheckRun) -> str:
-    results = [
-        replace(c.result, extras={**c.result.extras, **_judged(c, run)}) for c in run.services
+    services = [
+        Assessed(replace(c.result, extras={**c.result.extras, **_judged(c, run)}), c.found)
+        for c in run.services
     ]
-    return json_format.render(results)
+    return json_format.render(services)

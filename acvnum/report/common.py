@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from acvnum.analysis.comparison import FactorChange
+from acvnum.analysis.found import Assessed
 from acvnum.calculation.assumptions import QUESTIONNAIRE
 from acvnum.calculation.inventory import PHASES, TIERS
 from acvnum.calculation.results import ServiceResult
@@ -25,6 +26,11 @@ def printable(text: str) -> str:
     """A user-written text (a name, a description, a path) with every control character
     shown as U+FFFD, so a report shows that something was there but never executes it."""
     return _CONTROL.sub("\ufffd", text)
+
+
+def readable_all(services: list[Assessed]) -> list[Assessed]:
+    """`readable` for each result, each still paired with what the analyses found."""
+    return [Assessed(readable(r), found) for r, found in services]
 
 
 def readable(result: ServiceResult) -> ServiceResult:
@@ -174,10 +180,10 @@ def source_cell(source: str, t: Translator) -> str:
     return " ".join(f"[{key}]" for key in keys) if keys else source
 
 
-def cited(results: list[ServiceResult]) -> list[Source]:
-    """Every publication the reports of `results` cite (assumptions and levers), by key."""
-    texts = [a.source for r in results for a in r.assumptions]
-    texts += [lever.lever.source for r in results for lever in r.levers]
+def cited(services: list[Assessed]) -> list[Source]:
+    """Every publication the reports of `services` cite (assumptions and levers), by key."""
+    texts = [a.source for r, _ in services for a in r.assumptions]
+    texts += [lever.lever.source for _, found in services for lever in found.levers]
     return sources.bibliography(texts)
 
 

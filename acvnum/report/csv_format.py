@@ -19,6 +19,7 @@ import csv
 import io
 from collections.abc import Callable
 
+from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES
 from acvnum.calculation.results import ServiceResult
@@ -53,9 +54,9 @@ def _cell(value: float | None) -> str:
     return "" if value is None else repr(value)
 
 
-def _what_if_cells(result: ServiceResult, criterion: str) -> tuple[str, str, str]:
+def _what_if_cells(found: Found, criterion: str) -> tuple[str, str, str]:
     """After, saving and fraction saved of the --what-if change (empty without one)."""
-    w = result.what_if
+    w = found.what_if
     if w is None:
         return ("", "", "")
     effect = w.effect
@@ -89,8 +90,10 @@ def _split(by_item: dict[str, float], pair: str) -> dict[str, float]:
     return parts
 
 
-def rows(result: ServiceResult) -> list[tuple]:
-    """One row per criterion: totals, the contribution of each (tier, phase) pair, interval."""
+def rows(service: Assessed) -> list[tuple]:
+    """One row per criterion: totals, the contribution of each (tier, phase) pair, interval,
+    the --what-if's figures."""
+    result, found = service
     out = []
     for c in result.criteria.values():
         pairs = [
@@ -118,7 +121,7 @@ def rows(result: ServiceResult) -> list[tuple]:
                 *(repr(v) for v in pairs),
                 *blocks,
                 *(_cell(interval.get(p)) for p in ("p5", "p50", "p95")),
-                *_what_if_cells(result, c.id),
+                *_what_if_cells(found, c.id),
                 _not_covered(c.coverage),
             )
         )
@@ -135,20 +138,20 @@ def _not_covered(coverage: Coverage | None, pair: str = "") -> str:
 
 def _write(
     header: tuple[str, ...],
-    rows_of: Callable[[ServiceResult], list[tuple]],
-    results: list[ServiceResult],
+    rows_of: Callable[[Assessed], list[tuple]],
+    services: list[Assessed],
 ) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for result in results:
-        writer.writerows(rows_of(result))
+    for service in services:
+        writer.writerows(rows_of(service))
     return buffer.getvalue()
 
 
-def render(results: list[ServiceResult]) -> str:
+def render(services: list[Assessed]) -> str:
     """The wide layout: one row per service and criterion."""
-    return _write(HEADER, rows, results)
+    return _write(HEADER, rows, services)
 
 
 LONG_HEADER = (
@@ -167,9 +170,10 @@ LONG_HEADER = (
 )
 
 
-def long_rows(result: ServiceResult) -> list[tuple]:
+def long_rows(service: Assessed) -> list[tuple]:
     """One row per criterion and (tier, phase) pair, split by optional block where a block
     contributes to the pair: the tidy layout of the same numbers."""
+    result = service.result
     out = []
     for c in result.criteria.values():
         for pair in PAIRS:
@@ -196,6 +200,6 @@ def long_rows(result: ServiceResult) -> list[tuple]:
     return out
 
 
-def render_long(results: list[ServiceResult]) -> str:
+def render_long(services: list[Assessed]) -> str:
     """The tidy layout: one row per service, criterion, tier and phase."""
-    return _write(LONG_HEADER, long_rows, results)
+    return _write(LONG_HEADER, long_rows, services)

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
 
-from acvnum.calculation.results import ServiceResult
+from acvnum.analysis.found import Assessed, Found
+from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import blocks_section, coverage_section
@@ -25,7 +26,7 @@ from acvnum.report.common import (
     flagship,
     impact_rows,
     population_note,
-    readable,
+    readable_all,
     shares,
     source_cell,
     summary_line,
@@ -260,9 +261,9 @@ def _boundaries(result: ServiceResult, t: Translator) -> str:
     )
 
 
-def _levers(result: ServiceResult, t: Translator) -> str:
+def _levers(found: Found, t: Translator) -> str:
     """The ranked levers, each said in words with its technical change beside, then why."""
-    if not result.levers:
+    if not found.levers:
         return ""
     from acvnum.report import lever_words, levers_section
 
@@ -271,8 +272,8 @@ def _levers(result: ServiceResult, t: Translator) -> str:
         _e(h) for h in levers_section.criterion_headers(t)
     ]
     rows = []
-    changes = [lever.changes for lever in result.levers]
-    for i, (rank, title, change, *figures) in enumerate(levers_section.lever_rows(result, t)):
+    changes = [lever.changes for lever in found.levers]
+    for i, (rank, title, change, *figures) in enumerate(levers_section.lever_rows(found, t)):
         words = lever_words.sentence(changes[i], t) if i < len(changes) else ""
         what = f'{_e(words)}<span class="change">{_e(change)}</span>'
         rows.append([_e(rank), _e(title), what, *(_e(f) for f in figures)])
@@ -280,7 +281,7 @@ def _levers(result: ServiceResult, t: Translator) -> str:
         f"<li><strong>{_e(lever.title(t.lang))}</strong>. {_e(lever.rationale(t.lang))} "
         f'<span class="note">{_e(t("levers.source", source=source_cell(lever.lever.source, t)))}'
         "</span></li>"
-        for lever in result.levers
+        for lever in found.levers
     )
     return _section(
         "levers",
@@ -292,20 +293,20 @@ def _levers(result: ServiceResult, t: Translator) -> str:
     )
 
 
-def _what_if(result: ServiceResult, t: Translator) -> str:
+def _what_if(found: Found, t: Translator) -> str:
     """The user's --what-if: the changes, then before, after and saving per criterion."""
-    if result.what_if is None:
+    if found.what_if is None:
         return ""
     from acvnum.report import levers_section
 
-    w = result.what_if
+    w = found.what_if
     changes = "".join(
         f"<li><code>{_e(c.path)}</code>{_e(t('punctuation.colon'))}"
         f"{_e(t.value(c.before))} → {_e(t.value(c.after))}</li>"
         for c in w.changes
     )
     header = [_e(h) for h in levers_section.what_if_headers(t)]
-    rows = [[_e(cell) for cell in row] for row in levers_section.what_if_rows(result, t)]
+    rows = [[_e(cell) for cell in row] for row in levers_section.what_if_rows(found, t)]
     pe = t("what_if.pe_saved", value=t.number(w.effect.persons_equivalent))
     return _section(
         "what-if",
@@ -351,13 +352,13 @@ def _footer(result: ServiceResult, t: Translator) -> str:
     return "<footer>" + "".join(f"<p>{_e(line)}</p>" for line in lines) + "</footer>"
 
 
-def _bibliography(results: list[ServiceResult], t: Translator) -> str:
+def _bibliography(services: list[Assessed], t: Translator) -> str:
     """The publications the tables cite by key, once for the page, each with its link."""
     items = "".join(
         f'<li id="source-{_e(s.key)}"><strong>[{_e(s.key)}]</strong> {_e(s.citation)}.'
         + (f' <a href="{_e(s.url)}">{_e(s.url)}</a>' if s.url else "")
         + "</li>"
-        for s in cited(results)
+        for s in cited(services)
     )
     return (
         f'<section class="service" id="bibliography"><h2>{_e(t("section.bibliography"))}</h2>'
@@ -397,9 +398,9 @@ def report_date() -> str:
     return date.today().isoformat()
 
 
-def _uncertainty(result: ServiceResult, t: Translator) -> str:
+def _uncertainty(result: ServiceResult, drawn: Uncertainty | None, t: Translator) -> str:
     """Intervals beside the central values, by tier, and what drives the spread."""
-    if result.uncertainty is None:
+    if drawn is None:
         return ""
     from acvnum.report import uncertainty_section as u
 
@@ -407,7 +408,7 @@ def _uncertainty(result: ServiceResult, t: Translator) -> str:
         header, rows = layout
         return _table([_e(h) for h in header], [[_e(c) for c in r] for r in rows], numeric_from)
 
-    drivers = u.driver_table(result, t)
+    drivers = u.driver_table(drawn, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
     lines = "".join(f"<li>{_e(line)}</li>" for line in u.flagship_lines(result, t))
     return _section(
@@ -415,7 +416,7 @@ def _uncertainty(result: ServiceResult, t: Translator) -> str:
         t("uncertainty.section"),
         f"<ul>{lines}</ul>",
         table(u.interval_table(result, t), 2),
-        f'<p class="caption">{_e(u.caption(result, t))}</p>',
+        f'<p class="caption">{_e(u.caption(drawn, t))}</p>',
         f"<h3>{_e(t('uncertainty.by_tier'))}</h3>",
         table(u.tier_table(result, t), 1),
         f"<h3>{_e(t('uncertainty.drivers'))}</h3>",
@@ -434,7 +435,8 @@ def _methodology(t: Translator) -> str:
     )
 
 
-def render_one(result: ServiceResult, t: Translator, today: str = "") -> str:
+def render_one(service: Assessed, t: Translator, today: str = "") -> str:
+    result, found = service
     summary = summary_line(result, t)
     description = (
         f'<p class="description">{_e(result.description)}</p>' if result.description else ""
@@ -448,27 +450,27 @@ def render_one(result: ServiceResult, t: Translator, today: str = "") -> str:
         _warnings(result, t),
         _impacts(result, t),
         _coverage(result, t),
-        _uncertainty(result, t),
+        _uncertainty(result, found.uncertainty, t),
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
         _blocks(result, t),
         _boundaries(result, t),
-        _what_if(result, t),
-        _levers(result, t),
+        _what_if(found, t),
+        _levers(found, t),
         _assumptions(result, t),
         _footer(result, t),
     ]
     return '<section class="service">' + "\n".join(p for p in parts if p) + "</section>"
 
 
-def render(results: list[ServiceResult], lang: str = "en") -> str:
+def render(services: list[Assessed], lang: str = "en") -> str:
     """The whole page: every service, one after the other."""
     t = Translator(lang)
-    results = [readable(r) for r in results]  # no user-written control character
-    title = t("markdown.title", name=", ".join(r.name for r in results))
+    services = readable_all(services)  # no user-written control character
+    title = t("markdown.title", name=", ".join(r.name for r, _ in services))
     today = report_date()
-    services = (render_one(r, t, today) for r in results)
-    body = "\n".join([*services, _bibliography(results, t), _methodology(t)])
+    pages = (render_one(s, t, today) for s in services)
+    body = "\n".join([*pages, _bibliography(services, t), _methodology(t)])
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -22,6 +22,7 @@ from dataclasses import asdict
 from typing import Any
 
 from acvnum.analysis import portfolio
+from acvnum.analysis.found import NOTHING, Assessed, Found
 from acvnum.calculation.assumptions import QUESTIONNAIRE
 from acvnum.calculation.results import (
     METHOD_VERSION,
@@ -171,8 +172,8 @@ def _as_dict(item: Any) -> Any:
     return item if isinstance(item, dict) else item.to_dict()
 
 
-def service_dict(result: ServiceResult, cited: Citations) -> dict[str, Any]:
-    """One service's result: an element of the document's `services`."""
+def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING) -> dict[str, Any]:
+    """One service's result, with what the analyses found: an element of `services`."""
     return {
         "service": {
             "name": result.name,
@@ -184,14 +185,14 @@ def service_dict(result: ServiceResult, cited: Citations) -> dict[str, Any]:
             "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
         },
         "criteria": {cid: _criterion(c) for cid, c in result.criteria.items()},
-        "levers": [_lever(lever, cited) for lever in result.levers],
-        "levers_combined": result.levers_combined.to_dict() if result.levers_combined else None,
-        **({"what_if": result.what_if.to_dict()} if result.what_if else {}),
+        "levers": [_lever(lever, cited) for lever in found.levers],
+        "levers_combined": found.levers_combined.to_dict() if found.levers_combined else None,
+        **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
         "budgets": [],  # a check's outcomes, filled in by report.check_json (through extras)
         "assumptions": [_assumption(a, cited) for a in result.assumptions],
         "warnings": [{"code": key, "message": _ENGLISH(key)} for key in result.warnings],
         **result.extras,
-        **({"uncertainty": _uncertainty(result.uncertainty)} if result.uncertainty else {}),
+        **({"uncertainty": _uncertainty(found.uncertainty)} if found.uncertainty else {}),
     }
 
 
@@ -217,27 +218,27 @@ def head(result: ServiceResult, cited: Citations) -> dict[str, Any]:
     }
 
 
-def document(results: Sequence[ServiceResult]) -> dict[str, Any]:
+def document(services: Sequence[Assessed]) -> dict[str, Any]:
     """The whole result document as Python data (what `Assessment.to_dict()` gives)."""
     cited = Citations()
-    data = head(results[0], cited)
-    data["services"] = [service_dict(r, cited) for r in results]
-    if len(results) > 1:
-        data["portfolio"] = portfolio.Tally().add(results).to_dict()
+    data = head(services[0].result, cited)
+    data["services"] = [service_dict(r, cited, found) for r, found in services]
+    if len(services) > 1:
+        data["portfolio"] = portfolio.Tally().add(services).to_dict()
     data["lever_catalogue"] = dict(sorted(cited.levers.items()))
     data["sources"] = cited.table()
     return data
 
 
-def _compact(batches: Iterator[Sequence[ServiceResult]]) -> Iterator[str]:
+def _compact(batches: Iterator[Sequence[Assessed]]) -> Iterator[str]:
     """The compact document a piece at a time: the head, each service as its batch comes,
     then the portfolio and the sources once all are written. Only a batch is held."""
     cited, tally, separator = Citations(), portfolio.Tally(), ""
     for batch in batches:
         if not separator:
-            yield _COMPACT.encode(head(batch[0], cited))[:-1] + ',"services":['
-        for result in batch:
-            yield separator + _COMPACT.encode(service_dict(result, cited))
+            yield _COMPACT.encode(head(batch[0].result, cited))[:-1] + ',"services":['
+        for result, found in batch:
+            yield separator + _COMPACT.encode(service_dict(result, cited, found))
             separator = ","
         tally.add(batch)
     yield "]"
@@ -247,7 +248,7 @@ def _compact(batches: Iterator[Sequence[ServiceResult]]) -> Iterator[str]:
     yield ',"sources":' + _COMPACT.encode(cited.table()) + "}\n"
 
 
-def _handed_on(pending: list[Any], batches: Iterator[Sequence[ServiceResult]]):
+def _handed_on(pending: list[Any], batches: Iterator[Sequence[Assessed]]):
     """The batches already taken, then the rest, keeping no reference to a written one."""
     while pending:
         batch = pending.pop(0)
@@ -256,8 +257,9 @@ def _handed_on(pending: list[Any], batches: Iterator[Sequence[ServiceResult]]):
     yield from batches
 
 
-def stream(batches: Iterable[Sequence[ServiceResult]]) -> Iterator[str]:
-    """The document as text from results that come in batches (acvnum.assessment.batches):
+def stream(batches: Iterable[Sequence[Assessed]]) -> Iterator[str]:
+    """The document as text from services that come in batches (from
+    acvnum.assessment.batches, each batch's `services()`):
     indented when it has at most INDENT_UP_TO services, otherwise compact and written a
     service at a time, each batch dropped once written."""
     rest = iter(batches)
@@ -270,5 +272,5 @@ def stream(batches: Iterable[Sequence[ServiceResult]]) -> Iterator[str]:
     yield from _compact(_handed_on(pending, rest))
 
 
-def render(results: Sequence[ServiceResult]) -> str:
-    return "".join(stream([results]))
+def render(services: Sequence[Assessed]) -> str:
+    return "".join(stream([services]))

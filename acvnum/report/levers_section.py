@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from acvnum.calculation.results import ServiceResult
+from acvnum.analysis.found import Found
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
@@ -50,7 +50,7 @@ def variations(reduction: dict[str, float], t: Translator) -> list[str]:
     return [variation(reduction[c], t) for c in CRITERION_IDS]
 
 
-def lever_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
+def lever_rows(found: Found, t: Translator) -> list[list[str]]:
     """[rank, title, change, persons-eq. saved, variation per criterion] per lever, then
     the combination (rank left empty)."""
     rows = [
@@ -61,15 +61,15 @@ def lever_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
             t.number(lever.effect.persons_equivalent),
             *variations(lever.effect.reduction, t),
         ]
-        for lever in result.levers
+        for lever in found.levers
     ]
-    combined = result.levers_combined
+    combined = found.levers_combined
     if combined is not None:
         rows.append(
             [
                 "",
                 t("levers.combined", count=len(combined.levers)),
-                " + ".join(str(result.levers.index(r) + 1) for r in _ranked(result, combined)),
+                " + ".join(str(found.levers.index(r) + 1) for r in _ranked(found, combined)),
                 t.number(combined.effect.persons_equivalent),
                 *variations(combined.effect.reduction, t),
             ]
@@ -77,14 +77,14 @@ def lever_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
     return rows
 
 
-def _ranked(result: ServiceResult, combined: Any) -> list[Any]:
+def _ranked(found: Found, combined: Any) -> list[Any]:
     """The proposed levers that the combination contains, in rank order."""
-    return [lever for lever in result.levers if lever.lever.id in combined.levers]
+    return [lever for lever in found.levers if lever.lever.id in combined.levers]
 
 
-def what_if_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
+def what_if_rows(found: Found, t: Translator) -> list[list[str]]:
     """[criterion, unit, before, after, saving, variation] per criterion."""
-    w = result.what_if
+    w = found.what_if
     return [
         [
             t(f"criterion.{c}"),

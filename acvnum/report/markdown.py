@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from acvnum.analysis.found import Assessed, Found
 from acvnum.analysis.variants import Change
 from acvnum.calculation.results import ServiceResult
 from acvnum.escaping import markdown_text
@@ -26,7 +27,7 @@ from acvnum.report.common import (
     flagship,
     impact_rows,
     population_note,
-    readable,
+    readable_all,
     shares,
     source_cell,
     summary_line,
@@ -111,9 +112,9 @@ def _warnings(result: ServiceResult, t: Translator) -> list[str]:
     return [f"## {t('section.warnings')}", "", *(f"- {t(key)}" for key in result.warnings), ""]
 
 
-def _levers(result: ServiceResult, t: Translator) -> list[str]:
+def _levers(found: Found, t: Translator) -> list[str]:
     """The ranked levers, then why each one (rationale and the source of its size)."""
-    if not result.levers:
+    if not found.levers:
         return []
     header = [
         t("column.rank"),
@@ -122,12 +123,12 @@ def _levers(result: ServiceResult, t: Translator) -> list[str]:
         t("column.pe_saved"),
         *levers_section.criterion_headers(t),
     ]
-    rows = levers_section.lever_rows(result, t)
+    rows = levers_section.lever_rows(found, t)
     why = [
         f"{lever.rank}. **{lever.title(t.lang)}** — {lever_words.sentence(lever.changes, t)}. "
         f"{lever.rationale(t.lang)}"
         f" _{t('levers.source', source=source_cell(lever.lever.source, t))}_"
-        for lever in result.levers
+        for lever in found.levers
     ]
     return [
         f"## {t('section.levers')}",
@@ -148,13 +149,13 @@ def _change_item(change: Change, t: Translator) -> str:
     return f"- `{change.path}`{t('punctuation.colon')}{before} → {after}"
 
 
-def _what_if(result: ServiceResult, t: Translator) -> list[str]:
+def _what_if(found: Found, t: Translator) -> list[str]:
     """The user's --what-if: the changes, then before, after and saving per criterion."""
-    if result.what_if is None:
+    if found.what_if is None:
         return []
-    w = result.what_if
+    w = found.what_if
     pe = t("what_if.pe_saved", value=t.number(w.effect.persons_equivalent))
-    rows = levers_section.what_if_rows(result, t)
+    rows = levers_section.what_if_rows(found, t)
     return [
         f"## {t('section.what_if')}",
         "",
@@ -166,7 +167,8 @@ def _what_if(result: ServiceResult, t: Translator) -> list[str]:
     ]
 
 
-def render_one(result: ServiceResult, t: Translator) -> str:
+def render_one(service: Assessed, t: Translator) -> str:
+    result, found = service
     summary = summary_line(result, t)
     lines = [f"# {t('markdown.title', name=markdown_text(result.name))}", ""]
     if result.description:
@@ -174,11 +176,11 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     lines += [summary, ""]
     lines += _flagship(result, t) + _warnings(result, t) + _impacts(result, t)
     lines += coverage_section.markdown_lines(result, t)
-    lines += uncertainty_section.markdown_lines(result, t)
+    lines += uncertainty_section.markdown_lines(result, found.uncertainty, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
     lines += blocks_section.markdown_lines(result, t)
     lines += _boundaries(result, t)
-    lines += _what_if(result, t) + _levers(result, t)
+    lines += _what_if(found, t) + _levers(found, t)
     lines += _assumptions(result, t)
     lines += ["---", "", factors_footer(result, t)]
     if result.user_factors:
@@ -186,18 +188,18 @@ def render_one(result: ServiceResult, t: Translator) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(results: list[ServiceResult], lang: str = "en") -> str:
+def render(services: list[Assessed], lang: str = "en") -> str:
     t = Translator(lang)
-    results = [readable(r) for r in results]  # no user-written control character
-    portfolio = portfolio_section.markdown_lines(results, t)
-    parts = [*(render_one(r, t) for r in results), *(["\n".join(portfolio)] if portfolio else [])]
-    return "\n".join([*parts, _bibliography(results, t)])
+    services = readable_all(services)  # no user-written control character
+    portfolio = portfolio_section.markdown_lines(services, t)
+    parts = [*(render_one(s, t) for s in services), *(["\n".join(portfolio)] if portfolio else [])]
+    return "\n".join([*parts, _bibliography(services, t)])
 
 
-def _bibliography(results: list[ServiceResult], t: Translator) -> str:
+def _bibliography(services: list[Assessed], t: Translator) -> str:
     """The publications every table above cites by key, once for the whole document."""
     entries = [
         f"- **[{markdown_text(s.key)}]** {markdown_text(bibliography_entry(s, t))}"
-        for s in cited(results)
+        for s in cited(services)
     ]
     return "\n".join([f"## {t('section.bibliography')}", "", *entries, ""])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from acvnum.analysis.found import Assessed
 from acvnum.analysis.portfolio import Portfolio, build, persons_equivalent
-from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import coverage_section
@@ -55,30 +55,30 @@ def totals_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[l
     return header, rows
 
 
-def title(results: list[ServiceResult], t: Translator) -> str:
-    return t("portfolio.section", count=len(results))
+def title(services: list[Assessed], t: Translator) -> str:
+    return t("portfolio.section", count=len(services))
 
 
-def rich_renderables(results: list[ServiceResult], t: Translator) -> list:
+def rich_renderables(services: list[Assessed], t: Translator) -> list:
     """Ranking and totals for the terminal report (only for several services)."""
-    if len(results) < 2:
+    if len(services) < 2:
         return []
-    portfolio = build(results)
+    portfolio = build(services)
     return [
-        rich_table(title(results, t), ranking_table(portfolio, t), {1, 3}),
+        rich_table(title(services, t), ranking_table(portfolio, t), {1, 3}),
         rich_table(
             t("portfolio.totals"), totals_table(portfolio, t), {0, 1}, t("portfolio.caption")
         ),
     ]
 
 
-def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
+def markdown_lines(services: list[Assessed], t: Translator) -> list[str]:
     """Ranking and totals for the Markdown report (only for several services)."""
-    if len(results) < 2:
+    if len(services) < 2:
         return []
-    portfolio = build(results)
+    portfolio = build(services)
     return [
-        f"# {title(results, t)}",
+        f"# {title(services, t)}",
         "",
         *markdown_table(*ranking_table(portfolio, t), right_from=2),
         f"## {t('portfolio.totals')}",
@@ -86,5 +86,5 @@ def markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
         *markdown_table(*totals_table(portfolio, t), right_from=2),
         t("portfolio.caption"),
         "",
-        *coverage_section.portfolio_markdown_lines(results, t),
+        *coverage_section.portfolio_markdown_lines([s.result for s in services], t),
     ]

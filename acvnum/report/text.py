@@ -25,6 +25,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
@@ -48,7 +49,7 @@ from acvnum.report.common import (
     flagship,
     impact_rows,
     population_note,
-    readable,
+    readable_all,
     shares,
     source_cell,
     summary_line,
@@ -312,11 +313,11 @@ TITLED_LEVERS = 110
 NARROW_LEVERS = 90
 
 
-def _levers(result: ServiceResult, t: Translator, width: int) -> RenderableType | None:
+def _levers(found: Found, t: Translator, width: int) -> RenderableType | None:
     """Ranked levers (persons-eq. saved, variation per criterion), then what each changes
     technically; narrower than TITLED_LEVERS the titles go with the changes (the summary
     above names them too), so the figures keep one line per lever."""
-    if not result.levers:
+    if not found.levers:
         return None
     titled = width >= TITLED_LEVERS
     table = Table(
@@ -337,7 +338,7 @@ def _levers(result: ServiceResult, t: Translator, width: int) -> RenderableType 
     changes = Table(box=None, show_header=False)
     changes.add_column(justify="right", style="dim")
     changes.add_column(overflow="fold", style="dim")
-    for rank, title, change, *figures in levers_section.lever_rows(result, t):
+    for rank, title, change, *figures in levers_section.lever_rows(found, t):
         table.add_row(rank or "∑", *([title] if titled else []), *figures)
         changes.add_row(rank or "∑", change if titled else t.label(title) + change)
     # The caption is a paragraph of its own: as a caption of the changes table it would
@@ -345,12 +346,12 @@ def _levers(result: ServiceResult, t: Translator, width: int) -> RenderableType 
     return Group(table, changes, Text(t("levers.caption")))
 
 
-def _what_if(result: ServiceResult, t: Translator) -> Table | None:
+def _what_if(found: Found, t: Translator) -> Table | None:
     """Before, after and saving per criterion for the user's --what-if."""
-    if result.what_if is None:
+    if found.what_if is None:
         return None
-    changes = t("punctuation.semicolon").join(c.text(t) for c in result.what_if.changes)
-    pe = t("what_if.pe_saved", value=t.number(result.what_if.effect.persons_equivalent))
+    changes = t("punctuation.semicolon").join(c.text(t) for c in found.what_if.changes)
+    pe = t("what_if.pe_saved", value=t.number(found.what_if.effect.persons_equivalent))
     table = Table(
         title=t.label(t("section.what_if")) + changes,
         caption=f"{pe}. {t('what_if.caption')}",
@@ -360,14 +361,14 @@ def _what_if(result: ServiceResult, t: Translator) -> Table | None:
     )
     for i, header in enumerate(levers_section.what_if_headers(t)):
         table.add_column(header, justify="left" if i < 2 else "right")
-    for row in levers_section.what_if_rows(result, t):
+    for row in levers_section.what_if_rows(found, t):
         table.add_row(*row)
     return table
 
 
-def _top_levers(result: ServiceResult, t: Translator) -> RenderableType | None:
+def _top_levers(found: Found, t: Translator) -> RenderableType | None:
     """The proposed levers in words: what to do, what it saves, and how."""
-    if not result.levers:
+    if not found.levers:
         return None
     grid = Table(
         title=t("section.top_levers"),
@@ -378,7 +379,7 @@ def _top_levers(result: ServiceResult, t: Translator) -> RenderableType | None:
     )
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
-    for lever in result.levers:
+    for lever in found.levers:
         cell = Text(lever.title(t.lang), style="bold")
         cell.append(" — " + levers_section.saving_words(lever, t))
         cell.append("\n" + lever_words.sentence(lever.changes, t), style="dim")
@@ -386,9 +387,9 @@ def _top_levers(result: ServiceResult, t: Translator) -> RenderableType | None:
     return grid
 
 
-def _bibliography(results: list[ServiceResult], t: Translator) -> RenderableType | None:
-    """The publications the assumptions cite, once each, by key."""
-    publications = cited(results)
+def _bibliography(services: list[Assessed], t: Translator) -> RenderableType | None:
+    """The publications the assumptions and levers cite, once each, by key."""
+    publications = cited(services)
     if not publications:
         return None
     table = Table(
@@ -401,15 +402,15 @@ def _bibliography(results: list[ServiceResult], t: Translator) -> RenderableType
     return table
 
 
-def _portfolio(results: list[ServiceResult], t: Translator, width: int, details: bool) -> list:
+def _portfolio(services: list[Assessed], t: Translator, width: int, details: bool) -> list:
     """The ranking, one line per service (long names cut short), the services' warnings
     when their reports are not shown, then the totals."""
     from acvnum.analysis.portfolio import build
 
-    portfolio = build(results)
+    portfolio = build(services)
     header, rows = portfolio_section.ranking_table(portfolio, t)
     ranking = Table(
-        title=portfolio_section.title(results, t), box=box.SIMPLE_HEAD, title_justify="left"
+        title=portfolio_section.title(services, t), box=box.SIMPLE_HEAD, title_justify="left"
     )
     # Cells never wrap (one line per service); the headers do, and the service name alone
     # gives way (cut with an ellipsis) to what the other columns leave of the width.
@@ -442,6 +443,7 @@ def _portfolio(results: list[ServiceResult], t: Translator, width: int, details:
         parts.append(Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED))
     totals = portfolio_section.totals_table(portfolio, t)
     parts.append(rich_table(t("portfolio.totals"), totals, {0, 1}, t("portfolio.caption")))
+    results = [s.result for s in services]
     parts.append(_coverage_table(coverage_section.portfolio_lines(results, t), t))
     return [p for p in parts if p is not None]
 
@@ -454,26 +456,27 @@ def _details_hint(results: list[ServiceResult], t: Translator) -> Text:
     return Text(t("details.hint", count=count), style="dim")
 
 
-def renderables(result: ServiceResult, t: Translator, width: int, details: bool) -> list:
+def renderables(service: Assessed, t: Translator, width: int, details: bool) -> list:
     """One service's report: the summary, then what backs it when `details`."""
+    result, found = service
     parts: list[RenderableType | None] = [
         _header(result, t),
         _warnings(result, t),
         _impacts(result, t, width),
         _coverage(result, t),
-        *uncertainty_section.rich_renderables(result, t),
+        *uncertainty_section.rich_renderables(result, found.uncertainty, t),
         _breakdown(result, t, "by_tier", width),
         _breakdown(result, t, "by_phase", width),
         blocks_section.rich_renderable(result, t),
         _boundaries(result, t, width),
-        _what_if(result, t),
-        _top_levers(result, t),
+        _what_if(found, t),
+        _top_levers(found, t),
     ]
     if details:
         parts += [
-            _levers(result, t, width),
+            _levers(found, t, width),
             _assumptions(result, t, width),
-            _bibliography([result], t),
+            _bibliography([service], t),
         ]
     parts.append(_footer(result, t))
     return [p for p in parts if p is not None]
@@ -532,7 +535,7 @@ def console_for(buffer: io.StringIO, color: bool, width: int = MIN_WIDTH) -> Con
 
 
 def render(
-    results: list[ServiceResult],
+    services: list[Assessed],
     lang: str = "en",
     color: bool = False,
     width: int = MIN_WIDTH,
@@ -542,17 +545,17 @@ def render(
     t = Translator(lang)
     buffer = io.StringIO()
     console = console_for(buffer, color, width)
-    results = [readable(r) for r in results]  # no user-written control character reaches a tty
-    several = len(results) > 1
+    services = readable_all(services)  # no user-written control character reaches a tty
+    several = len(services) > 1
     if details or not several:
-        for result in results:
-            for renderable in renderables(result, t, width, details):
+        for service in services:
+            for renderable in renderables(service, t, width, details):
                 console.print(renderable)
                 console.print()
     if several:
-        for renderable in _portfolio(results, t, width, details):
+        for renderable in _portfolio(services, t, width, details):
             console.print(renderable)
             console.print()
     if not details:
-        console.print(_details_hint(results, t))
+        console.print(_details_hint([s.result for s in services], t))
     return buffer.getvalue()

@@ -7,7 +7,7 @@ Rows are built once here; the text and Markdown renderers only lay them out.
 from __future__ import annotations
 
 from acvnum.calculation.inventory import TIERS
-from acvnum.calculation.results import ServiceResult
+from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import scaled
@@ -65,7 +65,7 @@ def tier_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[li
     return header, rows
 
 
-def driver_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[list[str]]]:
+def driver_table(u: Uncertainty, t: Translator) -> tuple[list[str], list[list[str]]]:
     """The top five drivers: rank, quantity, kind, the criterion it drives most, rho."""
     header = [
         t("uncertainty.column.rank"),
@@ -74,7 +74,7 @@ def driver_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[
         t("column.criterion"),
         t("uncertainty.column.rho"),
     ]
-    drivers = result.uncertainty.drivers if result.uncertainty else []
+    drivers = u.drivers
     rows = [
         [
             str(rank),
@@ -88,35 +88,34 @@ def driver_table(result: ServiceResult, t: Translator) -> tuple[list[str], list[
     return header, rows
 
 
-def caption(result: ServiceResult, t: Translator) -> str:
-    u = result.uncertainty
-    return t("uncertainty.caption", samples=t.number(u.samples), seed=u.seed) if u else ""
+def caption(u: Uncertainty, t: Translator) -> str:
+    return t("uncertainty.caption", samples=t.number(u.samples), seed=u.seed)
 
 
 # --- layouts -------------------------------------------------------------------------------
 
 
-def rich_renderables(result: ServiceResult, t: Translator) -> list:
+def rich_renderables(result: ServiceResult, u: Uncertainty | None, t: Translator) -> list:
     """Tables for the terminal report (empty without --uncertainty)."""
-    if result.uncertainty is None:
+    if u is None:
         return []
     from rich.text import Text  # here, so JSON and Markdown runs never load rich (start-up)
 
-    drivers = driver_table(result, t)
+    drivers = driver_table(u, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
     return [
         Text("\n".join(flagship_lines(result, t))),
-        rich_table(t("uncertainty.section"), interval_table(result, t), {0, 1}, caption(result, t)),
+        rich_table(t("uncertainty.section"), interval_table(result, t), {0, 1}, caption(u, t)),
         rich_table(t("uncertainty.by_tier"), tier_table(result, t), {0}),
         rich_table(t("uncertainty.drivers"), drivers, {1, 2, 3}, note),
     ]
 
 
-def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
+def markdown_lines(result: ServiceResult, u: Uncertainty | None, t: Translator) -> list[str]:
     """Sections for the Markdown report (empty without --uncertainty)."""
-    if result.uncertainty is None:
+    if u is None:
         return []
-    drivers = driver_table(result, t)
+    drivers = driver_table(u, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
     return [
         f"## {t('uncertainty.section')}",
@@ -124,7 +123,7 @@ def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
         *(f"- {line}" for line in flagship_lines(result, t)),
         "",
         *markdown_table(*interval_table(result, t), right_from=2),
-        caption(result, t),
+        caption(u, t),
         "",
         f"### {t('uncertainty.by_tier')}",
         "",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import EXAMPLES
 
+from acvnum.analysis.found import bare
 from acvnum.analysis.portfolio import Tally, build, persons_equivalent
 from acvnum.assessment import Settings, assess
 from acvnum.reference.criteria import CRITERION_IDS
@@ -16,8 +17,9 @@ def results():
 
 
 def test_tally_in_batches_is_build_to_the_last_bit(results):
-    whole = build(list(results))
-    tally = Tally().add(results[:1]).add(results[1:3]).add(results[3:]).to_dict()
+    whole = build(bare(results))
+    parts = (results[:1], results[1:3], results[3:])
+    tally = Tally().add(bare(parts[0])).add(bare(parts[1])).add(bare(parts[2])).to_dict()
     assert tally["services"] == len(results)
     assert [r["name"] for r in tally["ranking"]] == [r.name for r in whole.ranking]
     for cid in CRITERION_IDS:
@@ -28,7 +30,7 @@ def test_tally_in_batches_is_build_to_the_last_bit(results):
 
 
 def test_ranking_is_largest_persons_equivalent_first(results):
-    ranking = Tally().add(results).to_dict()["ranking"]
+    ranking = Tally().add(bare(results)).to_dict()["ranking"]
     values = [r["persons_equivalent"] for r in ranking]
     assert values == sorted(values, reverse=True)
     assert values[0] == max(persons_equivalent(r) for r in results)
@@ -36,7 +38,7 @@ def test_ranking_is_largest_persons_equivalent_first(results):
 
 def test_totals_are_the_sums_of_the_services(results):
     """Climate change of the portfolio = the sum of the services' (each over its period)."""
-    tally = Tally().add(results).to_dict()
+    tally = Tally().add(bare(results)).to_dict()
     expected = sum(r.criteria["climate_change"].total for r in results)
     assert tally["criteria"]["climate_change"]["total"] == pytest.approx(expected, rel=1e-15)
     assert tally["criteria"]["energy"]["persons_equivalent"] is None  # energy has no boundary

@@ -62,7 +62,7 @@ def test_portfolio_results_equal_the_services_evaluated_one_by_one(sampled_examp
 
 
 def test_portfolio_interval_brackets_the_sum_of_the_central_values(sampled_examples):
-    portfolio = sampled_examples[0].uncertainty.portfolio
+    portfolio = sampled_examples.uncertainty[0].portfolio
     for cid, interval in portfolio.items():
         total = sum(r.criteria[cid].total for r in sampled_examples)
         assert interval["p5"] <= total <= interval["p95"], cid
@@ -81,11 +81,11 @@ def _exact_table(path):
 
 def test_zero_width_ranges_give_intervals_equal_to_the_central_value(tmp_path):
     factors = str(_exact_table(tmp_path / "exact.csv"))
-    (result,) = assess([EXAMPLES / "ecommerce.yaml"], Settings(factors, samples=500))
-    for c in result.criteria.values():
+    assessment = assess([EXAMPLES / "ecommerce.yaml"], Settings(factors, samples=500))
+    for c in assessment[0].criteria.values():
         for p in ("p5", "p50", "p95"):
             assert c.interval[p] == pytest.approx(c.total, rel=1e-12)
-    assert result.uncertainty.drivers == []
+    assert assessment.uncertainty[0].drivers == []
 
 
 def test_results_do_not_depend_on_the_chunk_size(monkeypatch):

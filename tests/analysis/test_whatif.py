@@ -81,8 +81,8 @@ def test_a_value_the_questionnaire_refuses_names_the_file_and_the_what_if(text, 
 def test_before_after_and_saving_are_the_engine_s():
     from acvnum.assessment import Settings, assess
 
-    (result,) = assess([SHOP], Settings(what_if=("hosting.environments=1",)))
-    w = result.what_if
+    assessment = assess([SHOP], Settings(what_if=("hosting.environments=1",)))
+    (result,), (w,) = assessment, assessment.what_if
     assert w.changes[0].path == "hosting.environments"
     assert (str(w.changes[0].before), str(w.changes[0].after)) == ("2", "1")
     for cid, c in result.criteria.items():
@@ -99,9 +99,9 @@ def test_every_service_gets_the_change_and_a_failing_one_is_named(write_yaml):
 
     minimal = write_yaml(MINIMAL, "minimal.yaml")
     both = assess([SHOP, minimal], Settings(what_if=("usage.users=2000",)))
-    assert [str(r.what_if.changes[0].after) for r in both] == ["2000", "2000"]
+    assert [str(w.changes[0].after) for w in both.what_if] == ["2000", "2000"]
     # 1000 -> 2000 users doubles the minimal service: terminals and network only.
-    assert both[1].what_if.effect.reduction["energy"] == pytest.approx(-1.0)
+    assert both.what_if[1].effect.reduction["energy"] == pytest.approx(-1.0)
     with pytest.raises(WhatIfError, match=rf"^{minimal}: --what-if hosting.servers\[0\]"):
         assess([SHOP, minimal], Settings(what_if=("hosting.servers[0].count=3",)))
 
@@ -118,12 +118,12 @@ def test_a_value_left_to_its_default_is_shown_with_the_value_used(write_yaml):
     from acvnum.assessment import Settings, assess
 
     shop = ("hosting.servers[1].utilization=30%", "hosting.servers[0].lifetime=5 years")
-    (result,) = assess([SHOP], Settings(what_if=shop))
-    changes = [(str(c.before), str(c.after)) for c in result.what_if.changes]
+    (w,) = assess([SHOP], Settings(what_if=shop)).what_if
+    changes = [(str(c.before), str(c.after)) for c in w.changes]
     assert changes == [("50% (default)", "30%"), ("4 years (default)", "5 years")]
     minimal = write_yaml(MINIMAL)
-    (result,) = assess([minimal], Settings(what_if=("hosting.environments=2",)))
-    (change,) = result.what_if.changes
+    (w,) = assess([minimal], Settings(what_if=("hosting.environments=2",))).what_if
+    (change,) = w.changes
     assert (str(change.before), str(change.after)) == ("1 (default)", "2")
     # Numbers until shown: the value used and whether it was the default.
     assert (change.before.amount, change.before.default) == (1, True)
@@ -134,9 +134,9 @@ def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml
     from acvnum.assessment import Settings, assess
 
     settings = Settings(what_if=("hosting.pue=1.2",))
-    (bare,) = assess([write_yaml(MINIMAL)], settings)
-    assert bare.what_if.effect.persons_equivalent == 0
-    assert "warning.what_if_no_hosting" in bare.warnings
+    bare = assess([write_yaml(MINIMAL)], settings)
+    assert bare.what_if[0].effect.persons_equivalent == 0
+    assert "warning.what_if_no_hosting" in bare[0].warnings
     (shop,) = assess([SHOP], settings)
     assert "warning.what_if_no_hosting" not in shop.warnings
 
@@ -176,8 +176,8 @@ def test_a_long_what_if_is_refused_quoting_only_its_start():
 def test_a_visit_rate_is_shown_as_a_rate_not_a_traceback():
     from acvnum.assessment import Settings, assess
 
-    (result,) = assess([SHOP], Settings(what_if=("usage.visits_per_user=3 / week",)))
-    (change,) = result.what_if.changes
+    (w,) = assess([SHOP], Settings(what_if=("usage.visits_per_user=3 / week",))).what_if
+    (change,) = w.changes
     assert str(change) == "usage.visits_per_user: 2 / month → 3 / week"
     assert (
         change.text(Translator("fr"))

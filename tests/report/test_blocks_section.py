@@ -7,6 +7,7 @@ import json
 import pytest
 from conftest import EXAMPLES
 
+from acvnum.analysis.found import bare
 from acvnum.assessment import assess
 from acvnum.i18n import Translator
 from acvnum.report import blocks_section, csv_format, html, json_format, markdown, text
@@ -45,9 +46,9 @@ def test_each_block_gives_its_own_row_and_no_other(results):
 def test_a_service_without_blocks_has_no_section(results):
     result = results["ecommerce"]
     assert blocks_section.table(result, EN) is None
-    assert "Optional blocks" not in markdown.render([result])
-    assert "Optional blocks" not in text.render([result], width=100)
-    assert 'id="blocks"' not in html.render([result])
+    assert "Optional blocks" not in markdown.render(bare([result]))
+    assert "Optional blocks" not in text.render(bare([result]), width=100)
+    assert 'id="blocks"' not in html.render(bare([result]))
 
 
 @pytest.mark.parametrize(
@@ -61,9 +62,9 @@ def test_every_human_report_shows_the_block_rows(results, lang, title, row):
     result = results["webmail"]
     share = blocks_section.table(result, Translator(lang))[1][0][1]  # climate change
     for page in (
-        markdown.render([result], lang),
-        text.render([result], lang, width=100),
-        html.render([result], lang),
+        markdown.render(bare([result]), lang),
+        text.render(bare([result]), lang, width=100),
+        html.render(bare([result]), lang),
     ):
         assert title in page
         assert row in page
@@ -97,12 +98,12 @@ def _csv(text: str) -> list[dict[str, str]]:
 def test_the_csv_has_each_block_in_both_layouts(results, name, block):
     result = results[name]
     totals = blocks_section.block_totals(result)[block]
-    wide = _csv(csv_format.render([result]))
+    wide = _csv(csv_format.render(bare([result])))
     for row in wide:
         assert float(row[f"block.{block}"]) == pytest.approx(totals[row["criterion"]])
         others = [b for b in blocks_section.BLOCK_ITEMS if b != block]
         assert all(row[f"block.{b}"] == "" for b in others)
-    long = _csv(csv_format.render_long([result]))
+    long = _csv(csv_format.render_long(bare([result])))
     for cid, c in result.criteria.items():
         mine = [r for r in long if r["criterion"] == cid]
         # The block's rows sum to its total; all rows still sum to the criterion's total.
@@ -115,9 +116,9 @@ def test_the_csv_has_each_block_in_both_layouts(results, name, block):
 
 def test_the_csv_of_a_service_without_blocks_has_empty_block_cells(results):
     result = results["ecommerce"]
-    wide = _csv(csv_format.render([result]))
+    wide = _csv(csv_format.render(bare([result])))
     assert all(row[f"block.{b}"] == "" for row in wide for b in blocks_section.BLOCK_ITEMS)
-    long = _csv(csv_format.render_long([result]))
+    long = _csv(csv_format.render_long(bare([result])))
     assert {r["block"] for r in long} == {""}
     assert len(long) == len(result.criteria) * len(csv_format.PAIRS)  # as before the blocks
 
@@ -128,6 +129,6 @@ def test_the_json_lists_each_block_item(results):
         ("video-conferencing", "video"),
         ("webmail", "messages"),
     ):
-        document = json.loads(json_format.render([results[name]]))
+        document = json.loads(json_format.render(bare([results[name]])))
         keys = document["services"][0]["criteria"]["climate_change"]["by_item"]
         assert {k.rsplit(".", 1)[-1] for k in keys} & set(blocks_section.BLOCK_ITEMS[block])

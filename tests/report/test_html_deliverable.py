@@ -110,9 +110,9 @@ def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
     t = Translator(lang)
     for cid in CRITERION_IDS:
         assert re.sub(r"\s+", "", t(f"criterion.{cid}")) in printed
-    (result,) = assess([str(SHOP)], Settings(levers=DEFAULT_LEVERS)).results
+    found = assess([str(SHOP)], Settings(levers=DEFAULT_LEVERS)).found(0)
     levers = printed.split(re.sub(r"\s+", "", t("section.levers")), 1)[1]
-    rows = levers_section.lever_rows(result, t)
+    rows = levers_section.lever_rows(found, t)
     assert len(rows) == DEFAULT_LEVERS + 1  # the levers and their combination
     for _rank, title, _change, *figures in rows:
         # The title (word by word: a wrapped title's lines come out between other cells),

@@ -213,7 +213,7 @@ def test_a_document_streamed_from_batches_is_the_whole_document():
     import acvnum
     from acvnum.report.json_format import document, stream
 
-    results = list(acvnum.estimate(str(EXAMPLES), levers=1))
+    results = acvnum.estimate(str(EXAMPLES), levers=1).services()
     many = results * 3  # 12 services, past INDENT_UP_TO: compact
     text = "".join(stream([many[:5], many[5:7], many[7:]]))
     assert text.count("\n") == 1

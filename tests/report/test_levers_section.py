@@ -29,23 +29,23 @@ def test_a_saving_is_shown_as_the_criterion_s_signed_variation(reduction, en, fr
 
 
 @pytest.fixture(scope="module")
-def result():
+def found():
     settings = Settings(levers=3, what_if=("hosting.pue=1.2",))
-    return assess([EXAMPLES / "ecommerce.yaml"], settings)[0]
+    return assess([EXAMPLES / "ecommerce.yaml"], settings).found(0)
 
 
-def test_one_row_per_lever_then_the_combination(result):
-    rows = lever_rows(result, FR)
+def test_one_row_per_lever_then_the_combination(found):
+    rows = lever_rows(found, FR)
     assert [row[0] for row in rows] == ["1", "2", "3", ""]
-    assert rows[0][1] == result.levers[0].lever.title["fr"]
+    assert rows[0][1] == found.levers[0].lever.title["fr"]
     assert rows[-1][1] == "Les 3 premiers ensemble" and rows[-1][2] == "1 + 2 + 3"
     assert all(len(row) == 4 + len(CRITERION_IDS) for row in rows)
 
 
-def test_what_if_rows_give_before_after_and_saving_per_criterion(result):
-    rows = what_if_rows(result, EN)
+def test_what_if_rows_give_before_after_and_saving_per_criterion(found):
+    rows = what_if_rows(found, EN)
     assert [row[0] for row in rows] == [EN(f"criterion.{c}") for c in CRITERION_IDS]
     energy = rows[-1]
-    w = result.what_if
+    w = found.what_if
     assert energy[2:5] == [EN.number(w.before["energy"]), EN.number(w.after["energy"]),
                            EN.number(w.effect.saving["energy"])]  # fmt: skip

@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 from conftest import EXAMPLES
 
+from acvnum.analysis.found import Assessed
 from acvnum.assessment import Settings, assess
 from acvnum.i18n import Translator
 from acvnum.reference import sources
@@ -36,14 +37,14 @@ def _flat(report: str) -> str:
 
 @pytest.fixture(scope="module")
 def examples():
-    return assess(EXAMPLE_FILES, Settings(levers=5))
+    return assess(EXAMPLE_FILES, Settings(levers=5)).services()
 
 
 @pytest.fixture(scope="module")
 def no_hosting(tmp_path_factory):
     path = tmp_path_factory.mktemp("q") / "nohost.yaml"
     path.write_text(NO_HOSTING, encoding="utf-8")
-    return assess([str(path)], Settings(levers=5))
+    return assess([str(path)], Settings(levers=5)).services()
 
 
 @pytest.mark.parametrize(
@@ -118,7 +119,7 @@ def test_summary_hides_assumptions_and_sources_and_says_how_to_see_them(examples
 def test_details_cite_keys_that_the_bibliography_resolves(examples):
     report = text.render(examples[:1], "en", width=120, details=True)
     body, bibliography = re.split(r"\nSources *\n", report)
-    keys = {key for a in examples[0].assumptions for key in sources.cite(a.source)}
+    keys = {key for a in examples[0].result.assumptions for key in sources.cite(a.source)}
     assert keys  # the example leaves defaults, each citing a publication
     for key in keys:
         assert f"[{key}]" in body
@@ -127,7 +128,7 @@ def test_details_cite_keys_that_the_bibliography_resolves(examples):
 
 
 def test_levers_are_said_in_words_before_the_details(examples):
-    ecommerce = next(r for r in examples if r.name == "Boutique en ligne")
+    ecommerce = next(s for s in examples if s.result.name == "Boutique en ligne")
     report = _flat(text.render([ecommerce], "en", width=80))
     assert "keep laptops 7.5 years instead of 5 years" in report
     assert "device.laptop.lifetime" not in report  # the technical change is for --details
@@ -136,12 +137,14 @@ def test_levers_are_said_in_words_before_the_details(examples):
 
 
 def test_portfolio_is_one_line_per_service_without_details(examples):
-    long = replace(examples[0], name="A service whose name is far too long " * 3)
+    first = examples[0]
+    name = "A service whose name is far too long " * 3
+    long = Assessed(replace(first.result, name=name), first.found)
     results = [long, *examples[1:]]
     report = text.render(results, "en", width=80)
     assert "Energy per visit" not in report  # no per-service report
     ranking = report.split("\n\n")[0].splitlines()  # title, header, rule, then the rows
-    for result in results:
+    for result, _ in results:
         assert sum(result.name[:15] in line for line in ranking) == 1
     assert "…" in report  # the long name is cut, not wrapped
 
@@ -158,7 +161,8 @@ def test_portfolio_summary_keeps_each_services_warnings(examples, no_hosting):
 
 
 def test_a_name_in_brackets_is_text_not_a_style(examples):
-    report = text.render([replace(examples[0], name="[bold]Shop[/bold]")], "en", width=80)
+    named = replace(examples[0].result, name="[bold]Shop[/bold]")
+    report = text.render([Assessed(named)], "en", width=80)
     assert "[bold]Shop[/bold]" in report
 
 
@@ -201,7 +205,7 @@ FIGURE = re.compile(rf"\d{{1,3}}(?:{NNBSP}\d{{3}})+(?:,\d+)?")
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_every_french_figure_of_an_80_column_report_is_whole(path):
-    results = assess([str(path)], Settings(levers=5))
+    results = assess([str(path)], Settings(levers=5)).services()
     wide = text.render(results, "fr", False, width=5000, details=True)
     narrow = text.render(results, "fr", False, width=80, details=True)
     assert max(len(line) for line in narrow.splitlines()) <= 80
