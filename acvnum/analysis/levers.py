@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from acvnum.analysis import lever_arrays
 from acvnum.analysis.lever_kinds import KINDS, Context
 from acvnum.analysis.variants import (
     Change,
@@ -26,6 +27,8 @@ from acvnum.analysis.variants import (
     savings,
     totals,
 )
+from acvnum.calculation.engine import evaluate
+from acvnum.calculation.inventory import ServiceArrays, service_arrays
 from acvnum.i18n import Translator
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.yaml_reader import load_plain_yaml
@@ -159,26 +162,208 @@ def _ranked(
 ) -> list[list[int]]:
     """Per service, the candidates kept, best first (ties by id), at most `count`."""
     order = np.lexsort((np.array(ids), -effects.persons_equivalent, owner))
-    ranked: list[list[int]] = [[] for _ in range(n)]
-    for k in order[kept[order]]:
-        if len(ranked[owner[k]]) < count:
-            ranked[owner[k]].append(int(k))
-    return ranked
+    order = order[kept[order]]
+    owners = owner[order]
+    firsts = np.searchsorted(owners, owners)  # where each service's run starts
+    order = order[np.arange(len(order)) - firsts < count]
+    ends = np.cumsum(np.bincount(owner[order], minlength=n))[:-1]
+    return [part.tolist() for part in np.split(order, ends)]
 
 
 def propose(
     questionnaires: list[Questionnaire], table: FactorTable, limits: Boundaries, count: int
 ) -> list[Proposals]:
-    """The `count` best levers of each service and their combination, in two engine passes.
+    """The `count` best levers of each service and their combination, in two engine passes
+    (two more when some services have an optional block).
 
     The combination is the best prefix of the ranked levers (usually all of them): adding
     a lever that interacts badly with the ones before it is never recommended, so the
     combination is never worse than the best single lever.
+
+    Services without an optional block take the array path (acvnum.analysis.lever_arrays:
+    each lever applied to all of them at once); the others, or all when a lever has no
+    array twin, apply each lever to each service (acvnum.analysis.lever_kinds).
     """
     context, weights = Context(table, limits), boundary_weights(limits)
+    arrayed = _array_levers(catalogue())
+    found: list[Proposals | None] = [None] * len(questionnaires)
+    plain = [arrayed is not None and lever_arrays.plain(q) for q in questionnaires]
+    if arrayed is not None and any(plain):
+        rows = [i for i, p in enumerate(plain) if p]
+        try:
+            chunk = [questionnaires[i] for i in rows]
+            for i, p in zip(
+                rows, _propose_arrays(chunk, arrayed, context, weights, count), strict=True
+            ):
+                found[i] = p
+        except lever_arrays.Unsupported:
+            plain = [False] * len(questionnaires)
+    rest = [i for i, p in enumerate(plain) if not p]
+    if rest:
+        chunk = [questionnaires[i] for i in rest]
+        for i, p in zip(rest, _propose_each(chunk, context, weights, count), strict=True):
+            found[i] = p
+    return [p for p in found if p is not None]
+
+
+ArrayLever = tuple[Lever, lever_arrays.Kind]
+
+
+def _array_levers(levers: tuple[Lever, ...]) -> list[ArrayLever] | None:
+    """The levers that may change a service without optional blocks, each with its array
+    kind; None if one has no array twin (every service then takes the per-service path)."""
+    found = []
+    for lever in levers:
+        if lever_arrays.block_of(lever.change) is not None:
+            continue  # changes a block only: nothing to change without it
+        kind = lever_arrays.KINDS.get(lever.change["kind"])
+        if kind is None:
+            return None
+        found.append((lever, kind))
+    return found
+
+
+def _propose_arrays(
+    questionnaires: list[Questionnaire],
+    levers: list[ArrayLever],
+    context: Context,
+    weights: np.ndarray,
+    count: int,
+) -> list[Proposals]:
+    """`propose` for services without optional blocks: every lever applied to all of them at
+    once as array edits, every candidate evaluated in one engine pass, then every prefix of
+    every service's ranking stepped through together and evaluated in a second."""
+    n = len(questionnaires)
+    arrays = service_arrays(questionnaires)
+    frame = lever_arrays.frame_of(questionnaires, context)
+    steps = [kind(frame, lever.change, context) for lever, kind in levers]
+    lever_of = np.concatenate([np.full(int(s.changed.sum()), k) for k, s in enumerate(steps)])
+    owner = np.concatenate([np.flatnonzero(s.changed) for s in steps]).astype(int)
+    # Service after service, levers in catalogue order, as the per-service path lists them:
+    # the same rows in the same places give the same last bits (BLAS sums a matrix's last
+    # rows in another order than the others).
+    order = np.lexsort((lever_of, owner))
+    owner, lever_of = owner[order], lever_of[order].astype(int)
+    which = np.concatenate([np.zeros(n, dtype=int), lever_of + 1])
+    rows = np.concatenate([np.arange(n), owner])
+    computed = _frame_totals([frame, *(s.frame for s in steps)], which, rows, arrays, context)
+    base, years = computed[:n], arrays.period_years[:, 0]
+    effects = savings(base[owner], computed[n:], years[owner], weights)
+    kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
+    ids = [levers[k][0].id for k in lever_of.tolist()]
+    ranked = _ranked(owner, effects, ids, kept, n, count)
+    owners, kinds = owner.tolist(), lever_of.tolist()
+    results = [
+        [
+            LeverResult(
+                levers[kinds[k]][0], rank, steps[kinds[k]].changes(owners[k]), effects.row(k)
+            )
+            for rank, k in enumerate(ks, start=1)
+        ]
+        for ks in ranked
+    ]
+    ranked_levers = [[kinds[k] for k in ks] for ks in ranked]
+    found = _Found(frame, steps, results, ranked_levers)
+    return _array_combinations(found, levers, base, years, arrays, context, weights)
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the array path found of each lever alone: the base frame, each lever's step on it,
+    each service's proposed levers and their indexes among the array levers."""
+
+    frame: lever_arrays.Frame
+    steps: list[lever_arrays.Step]
+    results: list[list[LeverResult]]
+    ranked: list[list[int]]
+
+
+def _array_combinations(
+    found: _Found,
+    levers: list[ArrayLever],
+    base: np.ndarray,
+    years: np.ndarray,
+    arrays: ServiceArrays,
+    context: Context,
+    weights: np.ndarray,
+) -> list[Proposals]:
+    """Every prefix of every service's ranked levers (two or more), in step: at step j each
+    service's j-th lever is applied to what the steps before left, one array edit per lever.
+
+    A step that changes a service just as its lever alone does shows that lever's changes
+    (the same objects); only the others are written anew."""
+    results, ranked = found.results, found.ranked
+    n = len(results)
+    lengths = np.array([len(r) for r in ranked], dtype=int)
+    depth = int(lengths.max(initial=0)) if (lengths > 1).any() else 0
+    at = np.full((depth, n), -1, dtype=int)  # the lever applied at each step, per service
+    for i, ks in enumerate(ranked):
+        if len(ks) > 1:
+            at[: len(ks), i] = ks
+    current, snapshots = found.frame, []
+    applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]] = {}
+    for j in range(depth):
+        for k in np.unique(at[j][at[j] >= 0]).tolist():
+            lever, kind = levers[k]
+            step = kind(current, lever.change, context)
+            chosen = (at[j] == k) & step.changed
+            current = lever_arrays.merged(current, step.frame, chosen)
+            alone = step.same(found.steps[k])
+            applied[j, k] = (step, chosen.tolist(), alone.tolist())
+        snapshots.append(current)
+    steps = [np.flatnonzero(lengths > max(j, 1)) for j in range(depth)]
+    rows = np.concatenate([np.zeros(0, dtype=int), *steps]).astype(int)
+    which = np.concatenate(
+        [np.zeros(0, dtype=int), *(np.full(len(r), j) for j, r in enumerate(steps))]
+    ).astype(int)
+    order = np.lexsort((which, rows))  # service after service, as the per-service path
+    rows, which = rows[order], which[order]
+    computed = _frame_totals(snapshots, which, rows, arrays, context) if len(rows) else None
+    proposals: list[Proposals] = [Proposals(r, None) for r in results]
+    if computed is None:
+        return proposals
+    effects = savings(base[rows], computed, years[rows], weights)
+    persons = np.full((n, depth), -np.inf)
+    persons[rows, which] = effects.persons_equivalent
+    best = persons.argmax(axis=1)  # the first best: the shortest prefix among equals
+    position = np.full((n, depth), -1, dtype=int)
+    position[rows, which] = np.arange(len(rows))
+    for i in np.flatnonzero(lengths > 1).tolist():
+        b = int(best[i])
+        changes: list[Change] = []
+        for j in range(b + 1):
+            step, chosen, alone = applied[j, int(at[j, i])]
+            if chosen[i]:
+                changes += results[i][j].changes if alone[i] else step.changes(i)
+        ids = tuple(r.lever.id for r in results[i][: b + 1])
+        combined = Combination(ids, tuple(changes), effects.row(int(position[i, b])))
+        proposals[i] = Proposals(results[i], combined)
+    return proposals
+
+
+def _frame_totals(
+    frames: list[lever_arrays.Frame],
+    which: np.ndarray,
+    rows: np.ndarray,
+    arrays: ServiceArrays,
+    context: Context,
+) -> np.ndarray:
+    """Central totals (K, criteria) of service `rows[k]` as frame `which[k]` has it: one pass."""
+    picked = lever_arrays.pick(frames, which, rows)
+    return evaluate(lever_arrays.arrays_of(picked, arrays, rows), context.table.central()).total[
+        :, 0
+    ]
+
+
+def _propose_each(
+    questionnaires: list[Questionnaire], context: Context, weights: np.ndarray, count: int
+) -> list[Proposals]:
+    """`propose` one service and one lever at a time (services with an optional block)."""
     candidates = _candidates(questionnaires, context)
     n = len(questionnaires)
-    computed = totals([Variant(q) for q in questionnaires] + [v for _, _, v in candidates], table)
+    computed = totals(
+        [Variant(q) for q in questionnaires] + [v for _, _, v in candidates], context.table
+    )
     base, years = computed[:n], np.array([q.period_years for q in questionnaires])
     owner = np.array([i for i, _, _ in candidates], dtype=int)
     effects = savings(base[owner], computed[n:], years[owner], weights)

@@ -70,7 +70,8 @@ def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
     unique = sorted(set(regions))
     table = np.stack([_impact_vector(f, f"electricity.{r}") for r in unique])  # (R, S, C)
     table[..., ENERGY] = 1.0
-    return table[[unique.index(r) for r in regions]]
+    index = {r: k for k, r in enumerate(unique)}
+    return table[[index[r] for r in regions]]
 
 
 def _ai_grid(s: ServiceArrays, f: FactorValues) -> np.ndarray:

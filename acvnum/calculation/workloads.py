@@ -184,8 +184,12 @@ def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
 
 def _per_service(prefixes: list[str], f: FactorValues, quantity: str) -> np.ndarray:
     """(N, S): each service's GPU factor `<prefix>.<quantity>` (one lookup per type)."""
-    rows = {p: f[f"{p}.{quantity}"] for p in dict.fromkeys(prefixes)}
-    return np.stack([np.broadcast_to(rows[p], (f.samples,)) for p in prefixes])
+    if not prefixes:
+        return np.zeros((0, f.samples))
+    codes: dict[str, int] = {}
+    index = [codes.setdefault(p, len(codes)) for p in prefixes]
+    rows = np.stack([np.broadcast_to(f[f"{p}.{quantity}"], (f.samples,)) for p in codes])
+    return rows[index]  # one gather: no array per service
 
 
 @dataclass(frozen=True)

@@ -374,18 +374,21 @@ def test_proposing_leaves_the_questionnaires_unchanged():
     assert [q.model_dump() for q in EXAMPLE_QUESTIONNAIRES] == before
 
 
-def test_all_services_and_levers_take_two_engine_calls(monkeypatch):
+def test_all_services_and_levers_take_two_engine_calls_per_path(monkeypatch):
     calls = []
-    real = variants_module.evaluate
+    for module in (levers_module, variants_module):
+        real = module.evaluate
 
-    def counting(arrays, factors):
-        calls.append(arrays.count)
-        return real(arrays, factors)
+        def counting(arrays, factors, real=real):
+            calls.append(arrays.count)
+            return real(arrays, factors)
 
-    monkeypatch.setattr(variants_module, "evaluate", counting)
+        monkeypatch.setattr(module, "evaluate", counting)
     propose(EXAMPLE_QUESTIONNAIRES * 3, TABLE, LIMITS, 5)
-    assert len(calls) == 2  # every lever of every service, then every combination
-    assert calls[0] > 12 * len(EXAMPLE_QUESTIONNAIRES)
+    # every lever of every service, then every combination: once for the services without
+    # an optional block (the array path), once for those with one (the per-service path)
+    assert len(calls) == 4
+    assert sum(calls[::2]) > 12 * len(EXAMPLE_QUESTIONNAIRES)
 
 
 def test_proposals_are_deterministic(proposals):

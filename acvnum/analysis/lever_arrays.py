@@ -1,0 +1,582 @@
+"""Levers as array edits: every lever of the catalogue applied to a whole chunk of services at
+once, on columns of the answers it reads, never one service and one lever at a time.
+
+A `Frame` holds, per service and per server group, the answers levers change, in base
+units (NaN: not given). A lever kind here is the array twin of its function in
+acvnum.analysis.lever_kinds: the same arithmetic, in the same order, element by element, so
+that the figures are those of the per-service path to the last bit (tests/analysis say so).
+Its `Step` keeps what changed as columns; `Change` objects are written only for the levers
+a service is shown. A frame becomes engine arrays by the operations service_arrays uses.
+
+Services with an optional block (ai, video, messages) and kinds without a twin here take
+the per-service path (acvnum.analysis.lever_kinds): `supported` says which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
+from typing import Any
+
+import numpy as np
+
+from acvnum.analysis.lever_kinds import Context
+from acvnum.analysis.variants import _UNITS, Change, _dotted
+from acvnum.calculation.inventory import ServiceArrays, take
+from acvnum.i18n import Value
+from acvnum.questionnaire import paths as modelpath
+from acvnum.questionnaire import units
+from acvnum.questionnaire.models import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.reference.defaults import DEFAULT_REGION
+
+#: The questionnaire's optional blocks: a service with one takes the per-service path.
+BLOCKS = ("ai", "video", "messages")
+#: Kinds that change only a block (and give nothing to a service without it).
+_BLOCK_KINDS = {"smaller_model": "ai", "batch_gpus": "ai", "lower_quality": "video"}
+
+#: Number answers of a service a lever may change: path -> (column, the column saying
+#: whether the section holding it is there, None where it always is).
+_NUMBERS: dict[tuple[str, ...], tuple[str, str | None]] = {
+    ("usage", "data_per_visit"): ("data_per_visit", None),
+    ("usage", "visit_duration"): ("visit_duration", None),
+    ("usage", "network", "mobile"): ("mobile", None),
+    ("usage", "network", "fixed"): ("fixed", None),
+    ("hosting", "pue"): ("pue", "hosted"),
+    ("hosting", "environments"): ("environments", "hosted"),
+    ("hosting", "storage", "volume"): ("volume", "stored"),
+    ("hosting", "storage", "replicas"): ("replicas", "stored"),
+}
+#: Number answers of a server group a lever may change.
+_SERVER_NUMBERS = ("count", "utilization", "power", "lifetime")
+_SERVER = ("hosting", "servers", "*")
+_STORAGE_TYPE = ("hosting", "storage", "type")
+_LOCATION = ("hosting", "location")
+
+
+class Unsupported(Exception):
+    """A lever this module has no array twin for: the per-service path evaluates it."""
+
+
+# --- the frame ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What stays the same in every frame of a chunk: whose server groups are where."""
+
+    owner: np.ndarray  # (M,) the service of each server group
+    first: np.ndarray  # (N,) the index of each service's first group
+    counts: np.ndarray  # (N,) how many groups each service has
+    names: tuple[str, ...]  # (M,) each group's name (a change's subject)
+    regions: tuple[str, ...]  # the names the `region` codes index
+
+    def groups(self, i: int) -> range:
+        return range(int(self.first[i]), int(self.first[i] + self.counts[i]))
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The answers levers read and change, for N services and their M server groups.
+
+    `services` columns are (N,) (device shares (N, devices)); `servers` columns are (M,);
+    a `scale:<factor id>` column is a per-service factor multiplier (1 where absent)."""
+
+    layout: Layout
+    services: Mapping[str, np.ndarray]
+    servers: Mapping[str, np.ndarray]
+
+    @property
+    def count(self) -> int:
+        return len(self.layout.first)
+
+    def column(self, name: str) -> np.ndarray:
+        if name.startswith("scale:") and name not in self.services:
+            return np.ones(self.count)
+        return self.services[name]
+
+    def with_columns(
+        self, services: Mapping[str, np.ndarray] = {}, servers: Mapping[str, np.ndarray] = {}
+    ) -> Frame:
+        return Frame(self.layout, {**self.services, **services}, {**self.servers, **servers})
+
+
+def frame_of(questionnaires: Sequence[Questionnaire], context: Context) -> Frame:
+    """The answers of N questionnaires (without optional blocks), one pass over the models."""
+    hosting = [q.hosting for q in questionnaires]
+    storage = [h.storage if h else None for h in hosting]
+    located = [(h.location if h else None) or DEFAULT_REGION for h in hosting]
+    regions = tuple(sorted({*context.regions, *located}))
+    code = {r: k for k, r in enumerate(regions)}
+    groups = [s for h in hosting if h for s in h.servers]
+    counts = np.array([len(h.servers) if h else 0 for h in hosting], dtype=int)
+
+    def column(values: list[float | None]) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    services = {
+        "data_per_visit": column([q.usage.data_per_visit for q in questionnaires]),
+        "visit_duration": column([q.usage.visit_duration for q in questionnaires]),
+        "mobile": column([q.usage.network.mobile for q in questionnaires]),
+        "fixed": column([q.usage.network.fixed for q in questionnaires]),
+        "devices": np.array(
+            [[getattr(q.usage.devices, d) for d in DEVICE_TYPES] for q in questionnaires],
+            dtype=float,
+        ).reshape(len(questionnaires), len(DEVICE_TYPES)),
+        "hosted": np.array([h is not None for h in hosting]),
+        "region": np.array([code[r] for r in located], dtype=int),
+        "pue": column([h.pue if h else None for h in hosting]),
+        "environments": column([h.environments if h else 1.0 for h in hosting]),
+        "stored": np.array([s is not None for s in storage]),
+        "volume": column([s.volume if s else 0.0 for s in storage]),
+        "hdd": np.array([s is not None and s.type == "hdd" for s in storage]),
+        "replicas": column([s.replicas if s else None for s in storage]),
+    }
+    servers = {
+        "count": column([g.count for g in groups]),
+        "virtual": np.array([g.type == "virtual" for g in groups], dtype=bool),
+        "utilization": column([g.utilization for g in groups]),
+        "power": column([g.power for g in groups]),
+        "lifetime": column([g.lifetime for g in groups]),
+    }
+    first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
+    owner = np.repeat(np.arange(len(questionnaires)), counts)
+    layout = Layout(owner, first, counts, tuple(g.name for g in groups), regions)
+    return Frame(layout, services, servers)
+
+
+def pick(frames: Sequence[Frame], which: np.ndarray, rows: np.ndarray) -> Frame:
+    """A frame of len(rows) services: service `rows[k]` as it is in frame `which[k]`.
+
+    Every frame shares one layout; the result has its own (the groups of the rows taken)."""
+    layout = frames[0].layout
+    group_rows = _group_rows(layout, rows)
+    group_which = np.repeat(which, layout.counts[rows])
+    names = {name for f in frames for name in f.services}
+
+    def stacked(name: str, index: tuple[np.ndarray, np.ndarray], server: bool) -> np.ndarray:
+        columns = [f.servers[name] if server else f.column(name) for f in frames]
+        return np.stack(columns)[index]
+
+    services = {name: stacked(name, (which, rows), False) for name in names}
+    servers = {name: stacked(name, (group_which, group_rows), True) for name in frames[0].servers}
+    counts = layout.counts[rows]
+    taken = Layout(
+        owner=np.repeat(np.arange(len(rows)), counts),
+        first=np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int),
+        counts=counts,
+        names=tuple(layout.names[g] for g in group_rows.tolist()),
+        regions=layout.regions,
+    )
+    return Frame(taken, services, servers)
+
+
+def _group_rows(layout: Layout, rows: np.ndarray) -> np.ndarray:
+    """The server groups of services `rows`, in order (a service's groups are contiguous)."""
+    counts = layout.counts[rows]
+    starts = np.repeat(layout.first[rows], counts)
+    firsts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
+    return (starts + np.arange(int(counts.sum())) - np.repeat(firsts, counts)).astype(int)
+
+
+def merged(frame: Frame, other: Frame, where: np.ndarray) -> Frame:
+    """`other`'s services where `where` is True, `frame`'s elsewhere (one layout)."""
+    groups = where[frame.layout.owner]
+    names = {*frame.services, *other.services}
+    services = {}
+    for name in names:
+        a, b = frame.column(name), other.column(name)
+        services[name] = np.where(where.reshape(-1, *([1] * (a.ndim - 1))), b, a)
+    servers = {
+        name: np.where(groups, other.servers[name], frame.servers[name]) for name in frame.servers
+    }
+    return Frame(frame.layout, services, servers)
+
+
+def arrays_of(frame: Frame, base: ServiceArrays, rows: np.ndarray) -> ServiceArrays:
+    """The engine arrays of services `rows` of `base` with the frame's answers written in, by
+    the operations acvnum.calculation.inventory.service_arrays applies to them."""
+    s = frame.services
+    taken = take(base, rows)
+    network = np.stack([s[n] for n in NETWORK_TYPES], axis=-1)[:, np.newaxis, :]
+    g = frame.servers
+    servers = replace(
+        taken.servers,
+        count=g["count"][:, np.newaxis],
+        utilization=g["utilization"][:, np.newaxis],
+        power=g["power"][:, np.newaxis],
+        lifetime_years=(g["lifetime"] / units.SECONDS_PER_YEAR)[:, np.newaxis],
+    )
+    scales = {
+        name.removeprefix("scale:"): column[:, np.newaxis]
+        for name, column in s.items()
+        if name.startswith("scale:")
+    }
+    regions = frame.layout.regions
+    return replace(
+        taken,
+        hours=taken.visits * s["visit_duration"][:, np.newaxis] / units.SECONDS_PER_HOUR,
+        gigabytes=taken.visits * s["data_per_visit"][:, np.newaxis] / units.BYTES_PER_GB,
+        network_shares=network,
+        host_region=[regions[k] for k in s["region"].tolist()],
+        pue=s["pue"][:, np.newaxis],
+        environments=s["environments"][:, np.newaxis],
+        storage_tb=(s["volume"] / units.BYTES_PER_TB)[:, np.newaxis],
+        storage_hdd=s["hdd"].astype(float)[:, np.newaxis],
+        replicas=s["replicas"][:, np.newaxis],
+        servers=servers,
+        factor_scale={**taken.factor_scale, **scales},
+    )
+
+
+# --- what a step changed, written as Change objects only when shown -------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One path a step changed, for every service (or server group) at once: before and after
+    where `where` is True."""
+
+    path: tuple[str, ...]  # a service path, or a server pattern ('hosting', 'servers', '*', key)
+    before: np.ndarray | list[Any]
+    after: np.ndarray | list[Any]
+    where: np.ndarray
+    unit: str | None = None  # None: the unit of the path's key (variants.value_at)
+    factor: bool = False
+    text: str | None = None  # the path as shown, where it is not the path itself
+
+    @property
+    def server(self) -> bool:
+        return self.path[:3] == _SERVER
+
+    @cached_property
+    def _lists(self) -> tuple[list[Any], list[Any], list[bool]]:
+        """Python values (not numpy scalars: the same numbers, written as Python writes them)."""
+        return _plain(self.before), _plain(self.after), self.where.tolist()
+
+    @cached_property
+    def _unit(self) -> str:
+        return _UNITS.get(str(self.path[-1]), "") if self.unit is None else self.unit
+
+    def _text(self, index: int | None) -> str:
+        if index is None:
+            return self.text or _dotted(self.path)
+        return _server_text(self.path[-1] if self.text is None else self.text, index)
+
+    def change(self, k: int, subject: str, index: int | None = None) -> Change | None:
+        """The change at row `k` (a service, or a server group `index` of its service)."""
+        before, after, where = self._lists
+        if not where[k]:
+            return None
+        return _change(self._text(index), before[k], after[k], self._unit, self.factor, subject)
+
+    def same(self, other: Shown) -> np.ndarray:
+        """(rows,) whether this and `other` (the same path) show the same change, bit for bit."""
+        a, b = (_bits(self.before), _bits(self.after)), (_bits(other.before), _bits(other.after))
+        equal = (a[0] == b[0]) & (a[1] == b[1])
+        return (self.where == other.where) & (~self.where | equal)
+
+
+def _plain(values: np.ndarray | list[Any]) -> list[Any]:
+    return values.tolist() if isinstance(values, np.ndarray) else list(values)
+
+
+def _bits(values: np.ndarray | list[Any]) -> np.ndarray:
+    """Values to compare exactly: floats by their bits (NaN equals NaN, -0 is not 0)."""
+    if isinstance(values, np.ndarray) and values.dtype == float:
+        return values.view(np.int64)
+    return np.asarray(values)
+
+
+@lru_cache(maxsize=1024)
+def _server_text(key: str, index: int) -> str:
+    return f"{_dotted(('hosting', 'servers', index))}.{key}"
+
+
+def _change(text: str, before: Any, after: Any, unit: str, factor: bool, subject: str) -> Change:
+    """A Change, shared between services that show the very same one (the default PUE
+    lowered, every smartphone kept longer): Change and Value are frozen."""
+    if before == 0 or after == 0:  # 0.0 and -0.0 are equal keys but are written apart
+        return _new_change(text, before, after, unit, factor, subject)
+    key = (text, type(before), before, type(after), after, unit, factor, subject)
+    found = _CHANGES.get(key)
+    if found is None:
+        found = _CHANGES[key] = _new_change(text, before, after, unit, factor, subject)
+        if len(_CHANGES) > 100_000:
+            _CHANGES.clear()
+    return found
+
+
+_CHANGES: dict[tuple[Any, ...], Change] = {}
+
+
+def _new_change(
+    text: str, before: Any, after: Any, unit: str, factor: bool, subject: str
+) -> Change:
+    return Change(
+        text, Value(before, unit, factor=factor), Value(after, unit, factor=factor), subject
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A lever applied to a frame: the new frame, which services it changed, and how."""
+
+    frame: Frame
+    changed: np.ndarray  # (N,) bool
+    shown: tuple[Shown, ...] = field(default=())
+
+    def changes(self, i: int) -> tuple[Change, ...]:
+        """Service `i`'s changes, in the order the per-service kind records them: its own
+        paths, then server by server."""
+        out = [c for s in self._services if (c := s.change(i, "")) is not None]
+        if self._servers:
+            layout = self.frame.layout
+            for index, g in enumerate(layout.groups(i)):
+                name = layout.names[g]
+                out += [c for s in self._servers if (c := s.change(g, name, index)) is not None]
+        return tuple(out)
+
+    def same(self, other: Step) -> np.ndarray:
+        """(N,) whether each service's changes are the same in this step and in `other` (the
+        same lever applied to another frame of the same services)."""
+        same = np.ones(self.frame.count, bool)
+        for a, b in zip(self._services, other._services, strict=True):
+            same &= a.same(b)
+        layout = self.frame.layout
+        for a, b in zip(self._servers, other._servers, strict=True):
+            differ = ~a.same(b)
+            same &= np.bincount(layout.owner, weights=differ, minlength=self.frame.count) == 0
+        return same
+
+    @cached_property
+    def _services(self) -> tuple[Shown, ...]:
+        return tuple(s for s in self.shown if not s.server)
+
+    @cached_property
+    def _servers(self) -> tuple[Shown, ...]:
+        return tuple(s for s in self.shown if s.server)
+
+
+Kind = Callable[[Frame, Mapping[str, Any], Context], Step]
+
+
+def _number(frame: Frame, path: tuple[str, ...]) -> tuple[str, np.ndarray, np.ndarray]:
+    """A number answer's column, its values and where its section is there."""
+    if path not in _NUMBERS:
+        raise Unsupported(modelpath.dotted(path))
+    name, section = _NUMBERS[path]
+    there = np.ones(frame.count, bool) if section is None else frame.services[section]
+    return name, frame.services[name], there
+
+
+def _scale(frame: Frame, p: Mapping[str, Any], _: Context) -> Step:
+    """lever_kinds._scale: the values at `paths` times `factor` where given and not zero."""
+    out, shown = frame, []
+    changed = np.zeros(frame.count, bool)
+    for text in p["paths"]:
+        path = modelpath.pattern(modelpath.parse(text))
+        name, value, there = _number(out, path)
+        where = there & ~np.isnan(value) & (value != 0)
+        after = value * p["factor"]
+        out = out.with_columns({name: np.where(where, after, value)})
+        shown.append(Shown(path, value, after, where))
+        changed |= where
+    return Step(out, changed, tuple(shown))
+
+
+def _shift_network(frame: Frame, p: Mapping[str, Any], _: Context) -> Step:
+    """lever_kinds._shift_network: `share` of the mobile data to fixed access."""
+    mobile, fixed = frame.services["mobile"], frame.services["fixed"]
+    moved = mobile * p["share"]
+    where = moved > 0
+    mobile_after, fixed_after = mobile - moved, fixed + moved
+    out = frame.with_columns(
+        {
+            "mobile": np.where(where, mobile_after, mobile),
+            "fixed": np.where(where, fixed_after, fixed),
+        }
+    )
+    shown = (
+        Shown(("usage", "network", "mobile"), mobile, mobile_after, where),
+        Shown(("usage", "network", "fixed"), fixed, fixed_after, where),
+    )
+    return Step(out, where, shown)
+
+
+def _scale_factor(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    """lever_kinds._scale_factor: a device factor times `factor` for the devices used."""
+    devices = frame.services["devices"]
+    columns, shown = {}, []
+    for d, device in enumerate(DEVICE_TYPES):
+        used = devices[:, d] != 0
+        factor_id = f"device.{device}.{p['quantity']}"
+        before = frame.column(f"scale:{factor_id}")
+        after = before * p["factor"]
+        columns[f"scale:{factor_id}"] = np.where(used, after, before)
+        unit, value = c.table[factor_id].unit, c.default(factor_id)
+        shown.append(Shown((), value * before, value * after, used, unit, True, factor_id))
+    return Step(frame.with_columns(columns), np.ones(frame.count, bool), tuple(shown))
+
+
+def _lowered(frame: Frame, path: tuple[str, ...], target: float, c: Context) -> Step:
+    """lever_kinds._lowered: the value (or its default) lowered to `target` where higher."""
+    name, given, there = _number(frame, path)
+    current = np.where(np.isnan(given), c.defaulted(path), given)
+    where = there & (current > target)
+    out = frame.with_columns({name: np.where(where, target, given)})
+    return Step(out, where, (Shown(path, current, np.full(frame.count, target), where),))
+
+
+def _cap(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    path = modelpath.pattern(modelpath.parse(p["path"]))
+    return _lowered(frame, path, float(p["target"]), c)
+
+
+def _cap_years(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    path = modelpath.pattern(modelpath.parse(p["path"]))
+    return _lowered(frame, path, p["target"] * units.SECONDS_PER_YEAR, c)
+
+
+def _server_number(frame: Frame, key: str) -> np.ndarray:
+    if key not in _SERVER_NUMBERS:
+        raise Unsupported(f"hosting.servers[*].{key}")
+    return frame.servers[key]
+
+
+def _any_group(frame: Frame, where: np.ndarray) -> np.ndarray:
+    """(N,) whether any server group of each service is in `where` (M,)."""
+    return np.bincount(frame.layout.owner, weights=where, minlength=frame.count) > 0
+
+
+def _floor(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    """lever_kinds._floor: every server's `field` raised to `target` years where lower."""
+    key = p["field"]
+    given = _server_number(frame, key)
+    target = p["target"] * units.SECONDS_PER_YEAR
+    current = np.where(np.isnan(given), c.defaulted((*_SERVER, key)), given)
+    where = current < target
+    out = frame.with_columns(servers={key: np.where(where, target, given)})
+    shown = Shown((*_SERVER, key), current, np.full(len(given), target), where)
+    return Step(out, _any_group(frame, where), (shown,))
+
+
+def _region(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    """lever_kinds._region: hosting moved to the lightest candidate, where lighter."""
+    regions = frame.layout.regions
+    codes = frame.services["region"]
+    candidates = [r for r in p["candidates"] if r in c.regions]
+    if not candidates:
+        return Step(frame, np.zeros(frame.count, bool))
+    best = min(candidates, key=lambda r: (c.region_weight(r), r))
+    weights = np.array([c.region_weight(r) if r in c.regions else np.inf for r in regions])
+    where = frame.services["hosted"] & (c.region_weight(best) < weights[codes])
+    out = frame.with_columns({"region": np.where(where, regions.index(best), codes)})
+    names = [regions[k] for k in codes.tolist()]
+    shown = Shown(_LOCATION, names, [best] * frame.count, where)
+    return Step(out, where, (shown,))
+
+
+def _power_at(utilization: np.ndarray, c: Context) -> np.ndarray:
+    idle, peak = c.default("server.physical.power_idle"), c.default("server.physical.power_max")
+    return idle + (peak - idle) * utilization
+
+
+def _utilization(frame: Frame, c: Context) -> np.ndarray:
+    given = frame.servers["utilization"]
+    return np.where(np.isnan(given), c.defaulted((*_SERVER, "utilization")), given)
+
+
+def _right_size(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    """lever_kinds._right_size: fewer servers at `target` utilisation, the same load."""
+    count, power = frame.servers["count"], frame.servers["power"]
+    used = _utilization(frame, c)
+    fewer = np.minimum(count, np.maximum(1, np.ceil(count * used / p["target"] - 1e-9)))
+    where = fewer < count
+    with np.errstate(divide="ignore", invalid="ignore"):
+        busier = used * count / fewer
+        power_after = power * _power_at(busier, c) / _power_at(used, c)
+    measured = where & ~np.isnan(power)
+    out = frame.with_columns(
+        servers={
+            "count": np.where(where, fewer, count),
+            "utilization": np.where(where, busier, frame.servers["utilization"]),
+            "power": np.where(measured, power_after, power),
+        }
+    )
+    shown = (
+        Shown((*_SERVER, "count"), count, fewer, where),
+        Shown((*_SERVER, "utilization"), used, busier, where),
+        Shown((*_SERVER, "power"), power, power_after, measured),
+    )
+    return Step(out, _any_group(frame, where), shown)
+
+
+def _off_hours(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
+    """lever_kinds._off_hours: non-production environments run `on_share` of the time."""
+    environments = frame.services["environments"]
+    eligible = frame.services["hosted"] & (environments > 1)
+    running = (1 + (environments - 1) * p["on_share"]) / environments
+    owner = frame.layout.owner
+    groups, share = eligible[owner], running[owner]
+    virtual = frame.servers["virtual"]
+    count, power = frame.servers["count"], frame.servers["power"]
+    drawn = np.where(np.isnan(power), _power_at(_utilization(frame, c), c), power)
+    on, physical = groups & virtual, groups & ~virtual
+    out = frame.with_columns(
+        servers={
+            "count": np.where(on, count * share, count),
+            "power": np.where(physical, drawn * share, power),
+        }
+    )
+    shown = (
+        Shown((*_SERVER, "count"), np.ones(len(owner)), share, on, "%", text="hours_running"),
+        Shown((*_SERVER, "power"), drawn, drawn * share, physical),
+    )
+    return Step(out, eligible & (frame.layout.counts > 0), shown)
+
+
+def _switch(frame: Frame, p: Mapping[str, Any], _: Context) -> Step:
+    """lever_kinds._switch: the value at `path` set to `value` where different."""
+    path = modelpath.pattern(modelpath.parse(p["path"]))
+    value = p["value"]
+    if path == _STORAGE_TYPE:
+        hdd = frame.services["hdd"]
+        current = np.where(hdd, "hdd", "ssd")
+        where = frame.services["stored"] & (current != value)
+        out = frame.with_columns({"hdd": np.where(where, value == "hdd", hdd)})
+        return Step(out, where, (Shown(path, current.tolist(), [value] * frame.count, where),))
+    if isinstance(value, str | bool):
+        raise Unsupported(p["path"])
+    name, given, there = _number(frame, path)
+    where = there & ~np.isnan(given) & (given != value)
+    out = frame.with_columns({name: np.where(where, value, given)})
+    return Step(out, where, (Shown(path, given, np.full(frame.count, value), where),))
+
+
+KINDS: dict[str, Kind] = {
+    "scale": _scale,
+    "shift_network": _shift_network,
+    "scale_factor": _scale_factor,
+    "cap": _cap,
+    "floor": _floor,
+    "region": _region,
+    "right_size": _right_size,
+    "off_hours": _off_hours,
+    "switch": _switch,
+    "cap_years": _cap_years,
+}
+
+
+def block_of(change: Mapping[str, Any]) -> str | None:
+    """The optional block a change touches alone (it changes nothing without it), or None."""
+    if change["kind"] in _BLOCK_KINDS:
+        return _BLOCK_KINDS[change["kind"]]
+    texts = change.get("paths") or ([change["path"]] if "path" in change else [])
+    heads = {modelpath.parse(t)[0] for t in texts}
+    return heads.pop() if len(heads) == 1 and heads <= set(BLOCKS) else None
+
+
+def plain(q: Questionnaire) -> bool:
+    """Whether the service has none of the optional blocks (the array path takes it)."""
+    return q.ai is None and q.video is None and q.messages is None

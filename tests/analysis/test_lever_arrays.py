@@ -1,0 +1,184 @@
+"""Levers as array edits: the array path proposes exactly what the per-service path does
+(every lever, rank, change, saving and combination, to the last bit), for any services
+hypothesis can write without an optional block, and it takes two engine passes in all."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import yaml
+from conftest import EXAMPLES, MINIMAL_DATA
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import acvnum.analysis.levers as levers_module
+import acvnum.analysis.variants as variants_module
+from acvnum.analysis import lever_arrays
+from acvnum.analysis.levers import Context, Proposals, catalogue, propose
+from acvnum.analysis.variants import boundary_weights
+from acvnum.questionnaire.models import Questionnaire
+from acvnum.reference.boundaries import boundaries
+from acvnum.reference.factors import load_factors
+
+TABLE = load_factors()
+LIMITS = boundaries(TABLE)
+CONTEXT = Context(TABLE, LIMITS)
+PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+percent = st.integers(min_value=0, max_value=100)
+regions = st.sampled_from(["FRA", "DEU", "USA", "SWE", "CHN", "WLD", "EU27", None])
+
+
+@st.composite
+def servers(draw: st.DrawFn, index: int) -> dict:
+    group: dict = {"name": f"s{index}", "count": draw(st.integers(1, 12))}
+    if draw(st.booleans()):
+        group |= {"type": "virtual", "vcpu": draw(st.sampled_from([1, 2, 4, 8, 16]))}
+    else:
+        group["type"] = "physical"
+        if draw(st.booleans()):
+            group["power"] = f"{draw(st.integers(20, 900))} W"
+    if draw(st.booleans()):
+        group["utilization"] = f"{draw(percent)}%"
+    if draw(st.booleans()):
+        group["lifetime"] = f"{draw(st.integers(1, 9))} years"
+    return group
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn, index: int) -> Questionnaire:
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["name"] = f"Service {index}"
+    mobile = draw(percent)
+    devices = draw(st.sampled_from([{"laptop": "100%"}, {"smartphone": "60%", "tablet": "40%"}]))
+    data["usage"] |= {
+        "visit_duration": f"{draw(st.integers(0, 90))} min",
+        "data_per_visit": f"{draw(st.integers(0, 40))} MB",
+        "network": {"mobile": f"{mobile}%", "fixed": f"{100 - mobile}%"},
+        "devices": devices,
+    }
+    if draw(st.booleans()):
+        hosting: dict = {}
+        if (location := draw(regions)) is not None:
+            hosting["location"] = location
+        if draw(st.booleans()):
+            hosting["pue"] = draw(st.sampled_from([1.05, 1.2, 1.5, 2.1]))
+        if draw(st.booleans()):
+            hosting["environments"] = draw(st.integers(1, 4))
+        hosting["servers"] = [draw(servers(k)) for k in range(draw(st.integers(0, 3)))]
+        if draw(st.booleans()):
+            storage = {"volume": f"{draw(st.integers(0, 900))} GB"}
+            storage["type"] = draw(st.sampled_from(["ssd", "hdd"]))
+            if draw(st.booleans()):
+                storage["replicas"] = draw(st.integers(1, 4))
+            hosting["storage"] = storage
+        data["hosting"] = hosting
+    return Questionnaire.model_validate(data)
+
+
+portfolios = st.integers(1, 6).flatmap(
+    lambda n: st.tuples(*(questionnaires(i) for i in range(n))).map(list)
+)
+
+
+def each(qs: list[Questionnaire], count: int) -> list[Proposals]:
+    """The per-service path, as reference."""
+    return levers_module._propose_each(qs, CONTEXT, boundary_weights(LIMITS), count)
+
+
+def shown(proposals: list[Proposals]) -> list:
+    """Everything a report reads of the proposals, the changes' subjects included."""
+    return [
+        (
+            [(r.to_dict(), [c.subject for c in r.changes]) for r in p.levers],
+            p.combined and (p.combined.to_dict(), [c.subject for c in p.combined.changes]),
+        )
+        for p in proposals
+    ]
+
+
+@PROPERTY
+@given(portfolios, st.sampled_from([1, 3, 20]))
+def test_the_array_path_proposes_what_the_per_service_path_does(qs, count):
+    assert all(lever_arrays.plain(q) for q in qs)
+    assert shown(propose(qs, TABLE, LIMITS, count)) == shown(each(qs, count))
+
+
+def test_the_examples_get_the_same_proposals_in_a_portfolio_as_alone():
+    """A service with an optional block takes the per-service path, the others the array
+    path; each gets what it gets alone."""
+    qs = [
+        Questionnaire.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+        for p in sorted(EXAMPLES.glob("*.yaml"))
+    ]
+    assert any(lever_arrays.plain(q) for q in qs) and not all(lever_arrays.plain(q) for q in qs)
+    together = shown(propose(qs, TABLE, LIMITS, 5))
+    alone = [shown(propose([q], TABLE, LIMITS, 5))[0] for q in qs]
+    assert _close(together, alone)
+
+
+def _close(a: list, b: list) -> bool:
+    """Equal but for the last bits of floats (BLAS sums a matrix's last rows in another
+    order, so a row's place in a batch may move its last bit)."""
+    if isinstance(a, dict | list | tuple):
+        assert type(a) is type(b) and len(a) == len(b)
+        items = a.items() if isinstance(a, dict) else enumerate(a)
+        return all(_close(v, b[k]) for k, v in items)
+    if isinstance(a, float):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-300)
+        return True
+    assert a == b
+    return True
+
+
+def test_every_lever_of_the_catalogue_has_an_array_twin_or_changes_a_block_only():
+    arrayed = levers_module._array_levers(catalogue())
+    assert arrayed is not None
+    blocks = {lever.id for lever in catalogue() if lever_arrays.block_of(lever.change)}
+    assert {lever.id for lever, _ in arrayed} | blocks == {lever.id for lever in catalogue()}
+    assert {"ai_smaller_model", "video_lower_quality", "message_retention"} <= blocks
+
+
+def test_a_lever_without_an_array_twin_sends_every_service_the_per_service_way(monkeypatch):
+    qs = [Questionnaire.model_validate(MINIMAL_DATA)]
+    expected = shown(propose(qs, TABLE, LIMITS, 5))
+    monkeypatch.setattr(lever_arrays, "KINDS", {})
+    assert levers_module._array_levers(catalogue()) is None
+    assert shown(propose(qs, TABLE, LIMITS, 5)) == expected
+
+
+def test_a_portfolio_without_blocks_takes_two_engine_passes(monkeypatch):
+    calls = []
+    for module in (levers_module, variants_module):
+        real = module.evaluate
+
+        def counting(arrays, factors, real=real):
+            calls.append(arrays.count)
+            return real(arrays, factors)
+
+        monkeypatch.setattr(module, "evaluate", counting)
+    qs = [Questionnaire.model_validate(MINIMAL_DATA)] * 50
+    propose(qs, TABLE, LIMITS, 5)
+    # the services and their 3 levers that change something (50 + 3 x 50), then the
+    # prefixes of their rankings (top 1, top 2, top 3: 3 x 50)
+    assert calls == [200, 150]
+
+
+def test_pick_takes_each_service_from_its_frame_with_its_server_groups():
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["hosting"] = {
+        "servers": [
+            {"name": "a", "count": 2, "type": "physical"},
+            {"name": "b", "count": 3, "type": "physical"},
+        ]
+    }
+    qs = [Questionnaire.model_validate(MINIMAL_DATA), Questionnaire.model_validate(data)]
+    frame = lever_arrays.frame_of(qs, CONTEXT)
+    doubled = frame.with_columns(servers={"count": frame.servers["count"] * 2})
+    picked = lever_arrays.pick([frame, doubled], np.array([1, 0, 1]), np.array([1, 0, 1]))
+    # service 1 doubled (4, 6), service 0 (no servers), service 1 doubled again
+    assert picked.servers["count"].tolist() == [4.0, 6.0, 4.0, 6.0]
+    assert picked.layout.owner.tolist() == [0, 0, 2, 2]
+    assert picked.layout.names == ("a", "b", "a", "b")
