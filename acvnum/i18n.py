@@ -14,7 +14,17 @@ from acvnum.errors import Quantity
 from acvnum.questionnaire import units
 from acvnum.words import LANGUAGES, Parts, Words, catalogue, format_number
 
-__all__ = ["LANGUAGES", "Parts", "Translator", "Value", "catalogue", "format_number", "quantity"]
+__all__ = [
+    "CHOICES",
+    "LANGUAGES",
+    "Parts",
+    "Translator",
+    "Value",
+    "catalogue",
+    "choice",
+    "format_number",
+    "quantity",
+]
 
 
 class Translator(Words):
@@ -27,6 +37,9 @@ class Translator(Words):
         note = " " + self("default_value.note") if shown.default else ""
         if shown.amount is None:
             return self("default_value.word") + note
+        if shown.choice:  # one of a questionnaire key's words (a flag: 'true' as YAML has it)
+            amount = str(shown.amount).lower() if isinstance(shown.amount, bool) else shown.amount
+            return self.messages.get(f"choice.{shown.choice}.{amount}", str(amount)) + note
         figure = self.figure(_english_parts(shown), shown.unit == "billion")
         if shown.ends is not None:  # a range: its ends as written, then its centre
             low, high = (self.figure(end) for end in shown.ends)
@@ -48,6 +61,9 @@ class Value:
     ('18 months', else seconds, or with `approximate` its largest unit to 3 digits), a
     share to a tenth of a percent; given as a range, `ends` are its ends as the file wrote
     them and the amount its centre.
+    `choice`: the amount is one of a questionnaire key's choices ('per_server'), which the
+    catalogue words as `choice.<choice>.<amount>` (English as the file writes it, French in
+    words).
     """
 
     amount: float | str | units.Frequency | None  # None: modelled, no single value
@@ -58,6 +74,7 @@ class Value:
     digits: int = 6
     approximate: bool = False
     ends: tuple[Parts | str, Parts | str] | None = None
+    choice: str = ""
 
     def __str__(self) -> str:
         """The value in English, as the JSON shows it."""
@@ -142,6 +159,27 @@ def _duration_parts(seconds: float) -> tuple[str, str, str]:
             plural = "s" if name in ("year", "day") and count != 1 else ""
             return f"{count:g}", " ", f"{name}{plural}"
     return f"{float(f'{seconds:.3g}'):g}", " ", "s"
+
+
+#: The questionnaire keys whose value is one of a few words, by their catalogue group
+#: (`choice.<group>.<word>`): reports show the word in their language.
+CHOICES = {
+    "infrastructure": "infrastructure",
+    "network_model": "network_model",
+    "type": "type",
+    "quality": "quality",
+    "per": "per",
+    "archetype": "archetype",
+    "size": "model_size",
+    "attachments_as_links": "flag",
+    "audio_in_background": "flag",
+}
+
+
+def choice(key: str, amount: str | bool, default: bool = False) -> Value:
+    """The value of questionnaire key `key`, one of the key's words ('per_server'; a flag,
+    shown as the file writes it: 'true')."""
+    return Value(amount, default=default, choice=CHOICES.get(key, ""))
 
 
 def quantity(amount: float | units.Frequency, unit: str = "") -> Quantity:

@@ -25,7 +25,7 @@ from acvnum.calculation.inventory import (
     with_factor_scale,
     with_inputs,
 )
-from acvnum.i18n import Translator, Value
+from acvnum.i18n import CHOICES, Translator, Value, choice
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.paths import dotted
@@ -85,7 +85,10 @@ _UNITS = {
 
 def value_at(path: modelpath.Path, amount: Any, default: bool = False) -> Value:
     """A questionnaire value as a change shows it, in the unit a reader expects for its key."""
-    return Value(amount, _UNITS.get(str(path[-1]), ""), default)
+    key = str(path[-1])
+    if isinstance(amount, str | bool) and key in CHOICES:  # one of the key's words
+        return choice(key, amount, default)
+    return Value(amount, _UNITS.get(key, ""), default)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from acvnum.calculation.results import Assumption
 from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
-from acvnum.i18n import Parts, Value
+from acvnum.i18n import Parts, Value, choice
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     AI,
@@ -26,6 +26,17 @@ from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
 from acvnum.reference.factors import FactorTable
 
 QUESTIONNAIRE = "questionnaire"
+
+#: What a row's path adds after the questionnaire's key, by catalogue key: the JSON keeps
+#: these words ('hosting.servers[0].power (idle)'), the reports say them in their language.
+#: (A choice in brackets, 'ai.model.size (medium)', is worded as the key's choices are.)
+NOTES = {
+    " (idle)": "assumption.note.idle",
+    " (full load)": "assumption.note.full_load",
+    " per vCPU (idle)": "assumption.note.per_vcpu_idle",
+    " per vCPU (full load)": "assumption.note.per_vcpu_full_load",
+    " (API)": "assumption.note.api",
+}
 
 
 def _written(amount: float | str | units.Frequency, unit: str = "") -> Value:
@@ -120,7 +131,7 @@ def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         if getattr(u.network, n)
     ]
     rows.append(_region(table, "usage.location", u.location))
-    model = Value(u.network_model or DEFAULT_NETWORK_MODEL)
+    model = choice("network_model", u.network_model or DEFAULT_NETWORK_MODEL)
     rows.append(_given_or_design("usage.network_model", model, u.network_model is not None))
     return rows
 
@@ -170,7 +181,7 @@ def _infrastructure(h: Hosting, table: FactorTable) -> list[Assumption]:
     """How the building, cooling and power equipment is shared; per kW, the reference power."""
     way = h.infrastructure or "per_server"
     given = h.infrastructure is not None
-    rows = [_given_or_design("hosting.infrastructure", Value(way), given)]
+    rows = [_given_or_design("hosting.infrastructure", choice("infrastructure", way), given)]
     if way == "per_kw":
         path = "hosting.infrastructure.server_power"
         rows.append(_factor(table, path, "datacenter.per_kw.server_power"))
@@ -213,7 +224,8 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     rows += _shared(table, h)
     if h.storage is not None:
         given_type = "type" in h.storage.model_fields_set
-        rows.append(_given_or_design("hosting.storage.type", Value(h.storage.type), given_type))
+        storage = choice("type", h.storage.type)
+        rows.append(_given_or_design("hosting.storage.type", storage, given_type))
         replicas = _optional(h.storage.replicas)
         rows.append(
             _given_or_default(
@@ -340,7 +352,7 @@ def _video(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         watched = ("video.watched_per_user", _about(v.watched_per_user or 0))
     rows = [
         Assumption(*watched, "input", QUESTIONNAIRE),
-        Assumption("video.quality", Value(v.quality), "input", QUESTIONNAIRE),
+        Assumption("video.quality", choice("quality", v.quality), "input", QUESTIONNAIRE),
         _factor(table, f"video.{v.quality}.data_rate", f"video.{v.quality}.data_rate"),
     ]
     if v.call_participants is not None:
@@ -362,7 +374,7 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     size, recipients = _optional(m.size, "B"), _optional(m.recipients)
     retention = None if m.retention is None else _about(m.retention)
     copies = _optional(m.copies)
-    links = Value("true" if m.attachments_as_links else "false")
+    links = choice("attachments_as_links", bool(m.attachments_as_links))
     return [
         Assumption("messages.per_user", _written(m.per_user), "input", QUESTIONNAIRE),
         _given_or_default(table, "messages.size", size, ("messages", "size")),
@@ -379,7 +391,8 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
 def _server_configuration(table: FactorTable, base: str, server) -> list[Assumption]:
     """The archetype and each part of the configuration, given or the archetype's."""
     archetype = server.archetype or "medium"
-    rows = [_given_or_design(f"{base}.archetype", Value(archetype), server.archetype is not None)]
+    given = server.archetype is not None
+    rows = [_given_or_design(f"{base}.archetype", choice("archetype", archetype), given)]
     shown = {
         "cpus": (server.cpus, ""),
         "cores": (server.cores, ""),
@@ -402,7 +415,7 @@ def _shared(table: FactorTable, h) -> list[Assumption]:
     rows = []
     for i, e in enumerate(h.shared):
         base = f"hosting.shared[{i}]"
-        rows.append(Assumption(f"{base}.per", Value(e.per), "input", QUESTIONNAIRE))
+        rows.append(Assumption(f"{base}.per", choice("per", e.per), "input", QUESTIONNAIRE))
         rows.append(
             _given_or_design(f"{base}.share", _share(e.share), "share" in e.model_fields_set)
         )

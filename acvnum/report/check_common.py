@@ -12,18 +12,21 @@ from acvnum.reference.criteria import BY_ID
 from acvnum.report.common import factor_changes_note, printable, scale
 
 
-def unit_for(reference: float, criterion: str, unit: str) -> tuple[float, str]:
-    """The (size, label) a row's figures are written in, chosen from `reference`."""
+def unit_for(reference: float, criterion: str, unit: str, t: Translator) -> tuple[float, str]:
+    """The (size, label) a row's figures are written in, chosen from `reference`; the label
+    in the run's language ('incid. maladie')."""
     chosen = scale(reference, criterion)
     if chosen is not None:
-        return chosen
-    known = BY_ID.get(criterion)
-    return 1.0, known.short_unit if known else unit
+        size, label = chosen
+    else:
+        known = BY_ID.get(criterion)
+        size, label = 1.0, known.short_unit if known else unit
+    return size, t.unit(label)
 
 
 def quantity(value: float, criterion: str, unit: str, t: Translator) -> str:
     """'1.80 g CO2e', '0.520 Wh', '3.10e-08 kg Sb eq'."""
-    size, label = unit_for(value, criterion, unit)
+    size, label = unit_for(value, criterion, unit, t)
     return f"{t.number(value / size)} {label}"
 
 
@@ -51,7 +54,7 @@ def _without_share(cells: list[str], share: bool) -> list[str]:
 def budget_cells(outcome: BudgetOutcome, t: Translator, share_column: bool) -> list[str]:
     """Criterion, per, unit, boundary share (if `share_column`), limit, value, margin, result."""
     share = outcome.boundary_share
-    size, label = unit_for(outcome.limit, outcome.criterion, outcome.unit)
+    size, label = unit_for(outcome.limit, outcome.criterion, outcome.unit, t)
     cells = [
         t(f"criterion.{outcome.criterion}"),
         t(f"check.per.{outcome.per}"),
@@ -78,7 +81,7 @@ def tiers_grown(outcome: BaselineOutcome, t: Translator) -> str:
 def baseline_cells(outcome: BaselineOutcome, t: Translator) -> list[str]:
     """Criterion, unit, baseline, now, change, result, tiers that grew."""
     c = outcome.change
-    size, label = unit_for(c.value.before, c.criterion, c.unit)
+    size, label = unit_for(c.value.before, c.criterion, c.unit, t)
     return [
         t(f"criterion.{c.criterion}"),
         label,

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 
 from acvnum.analysis.comparison import FactorChange
 from acvnum.analysis.found import Assessed
-from acvnum.calculation.assumptions import QUESTIONNAIRE
+from acvnum.calculation.assumptions import NOTES, QUESTIONNAIRE
 from acvnum.calculation.inventory import PHASES, TIERS
 from acvnum.calculation.results import ServiceResult
-from acvnum.i18n import Translator
+from acvnum.i18n import Translator, choice
 from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.sources import Source
@@ -20,6 +20,23 @@ from acvnum.reference.sources import Source
 #: Bidirectional overrides reorder what is shown and lone surrogates cannot be written:
 #: replaced too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def assumption_path(path: str, t: Translator) -> str:
+    """An assumption's path as a report shows it: the questionnaire's key as written, the
+    words acvnum adds after it in the report's language ('hosting.servers[0].power (au
+    repos)', 'ai.model.size (moyen)')."""
+    base, _, note = path.partition(" ")
+    if not note:
+        return path
+    key = NOTES.get(" " + note)
+    if key is not None:
+        return base + t(key)
+    word = re.fullmatch(r"\((\w+)\)", note)
+    if word is not None:
+        shown = t.value(choice(base.rpartition(".")[2], word[1]))
+        return base + t("assumption.note.choice", word=shown)
+    return path
 
 
 def printable(text: str) -> str:

@@ -42,15 +42,15 @@ def _figures(change: Change, size: float, t: Translator) -> list[str]:
     ]
 
 
-def _size(c: CriterionChange) -> tuple[float, str]:
+def _size(c: CriterionChange, t: Translator) -> tuple[float, str]:
     reference = max(abs(c.value.before), abs(c.value.after))
-    return cc.unit_for(reference, c.criterion, c.unit)
+    return cc.unit_for(reference, c.criterion, c.unit, t)
 
 
 def criterion_rows(changes: list[CriterionChange], t: Translator) -> list[list[str]]:
     rows = []
     for c in changes:
-        size, label = _size(c)
+        size, label = _size(c, t)
         rows.append([t(f"criterion.{c.criterion}"), label, *_figures(c.value, size, t)])
     return rows
 
@@ -58,7 +58,7 @@ def criterion_rows(changes: list[CriterionChange], t: Translator) -> list[list[s
 def tier_rows(changes: list[CriterionChange], t: Translator) -> list[list[str]]:
     rows = []
     for c in changes:
-        size, label = _size(c)
+        size, label = _size(c, t)
         for tier, change in c.by_tier.items():
             cells = _figures(change, size, t)
             rows.append([t(f"criterion.{c.criterion}"), t(f"tier.{tier}"), label, *cells])
@@ -103,7 +103,7 @@ def _tier_table(changes: list[CriterionChange], title: str, t: Translator) -> Ta
     for header in headers[3:]:
         table.add_column(header, justify="right", no_wrap=True)
     for c in changes:
-        size, label = _size(c)
+        size, label = _size(c, t)
         table.add_row(Text(f"{t(f'criterion.{c.criterion}')} ({label})", style="bold"))
         for tier, change in c.by_tier.items():
             table.add_row(f"  {t(f'tier.{tier}')}", *_figures(change, size, t))
@@ -132,9 +132,17 @@ def render_text(
             console.print(Text(warning, style="bold yellow"))
             console.print()
     table = Table(title=t("diff.impacts", per=per_text), box=box.SIMPLE_HEAD, title_justify="left")
+    rows = criterion_rows(changes, t)
+    # The criterion and unit wrap between words, never inside one ('Acidificati…').
+    longest = [max(len(word) for row in rows for word in row[i].split()) for i in (0, 1)]
     for i, header in enumerate(_headers(t, by_tier=False)):
-        table.add_column(header, justify="left" if i < 2 else "right", no_wrap=i >= 2)
-    for row in criterion_rows(changes, t):
+        table.add_column(
+            header,
+            justify="left" if i < 2 else "right",
+            no_wrap=i >= 2,
+            min_width=longest[i] if i < 2 else None,
+        )
+    for row in rows:
         table.add_row(*row)
     console.print(table)
     console.print(_tier_table(changes, t("diff.by_tier", per=per_text), t))

@@ -19,6 +19,7 @@ from acvnum.report import blocks_section, coverage_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
+    assumption_path,
     boundary_rows,
     breakdown_labels,
     cited,
@@ -321,7 +322,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> str:
     keys = ("value_path", "value", "status", "source")
     rows = [
         [
-            f"<code>{_e(a.path)}</code>",
+            f"<code>{_e(assumption_path(a.path, t))}</code>",
             _e(t.value(a.value)),
             f'<span class="default">{_e(t("status.default"))}</span>'
             if a.status == "default"

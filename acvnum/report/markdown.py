@@ -19,6 +19,7 @@ from acvnum.report import (
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
+    assumption_path,
     bibliography_entry,
     boundary_rows,
     breakdown_labels,
@@ -90,7 +91,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
     header = [t(k) for k in ("column.value_path", "column.value", "column.status", "column.source")]
     rows = [
         [
-            f"`{a.path}`",
+            f"`{assumption_path(a.path, t)}`",
             t.value(a.value),
             f"**{t('status.default')}**" if a.status == "default" else t("status.input"),
             source_cell(a.source, t),

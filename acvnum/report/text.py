@@ -40,6 +40,7 @@ from acvnum.report import (
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
+    assumption_path,
     bibliography_entry,
     boundary_ids,
     boundary_rows,
@@ -266,7 +267,7 @@ def _assumptions(result: ServiceResult, t: Translator, width: int = MIN_WIDTH) -
         status = t(f"status.{a.status}")
         style = "yellow" if a.status == "default" else None
         source = source_cell(a.source, t)
-        path = path_lines(a.path, _PATH_WIDTH + width - MIN_WIDTH)
+        path = path_lines(assumption_path(a.path, t), _PATH_WIDTH + width - MIN_WIDTH)
         table.add_row(path, t.value(a.value), Text(status, style=style or ""), source)
     return table
 
