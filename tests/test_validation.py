@@ -127,10 +127,13 @@ def test_a_french_inhabitant_splits_as_the_national_study(criterion):
 
 
 def test_a_french_inhabitants_metals_sit_in_the_bands_but_the_networks():
-    # Servers' metals from UBA's components put the data centre in its band; the network's
-    # per-GB metals are a carbon-scaled proxy (docs/validation.md says why it stays below).
+    # Servers' metals from UBA's components put the data centre in its band. The network's
+    # per-GB metals scale its carbon by the network's own metals-to-carbon ratio in Base
+    # Empreinte (fixed 3.79e-5, mobile 1.35e-4 kg Sb eq per kg CO2e): the example's
+    # 1,216 GB fixed x 3.338e-8 + 170 GB mobile x 1.944e-6 = 3.71e-4 kg Sb eq of equipment
+    # puts the network at the band's lower edge, just under 4 % (docs/validation.md).
     shares = _tier_shares("minerals_metals")
     for tier in ("terminals", "datacenter"):
         low, high = BANDS[tier]
         assert low <= shares[tier] <= high, (tier, shares)
-    assert shares["network"] < BANDS["network"][0]
+    assert 0.035 <= shares["network"] < BANDS["network"][0]
