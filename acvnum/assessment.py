@@ -18,7 +18,13 @@ from acvnum.calculation import assumptions
 from acvnum.calculation.coverage import Coverage, coverage
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import service_arrays
-from acvnum.calculation.results import ServiceResult, criteria_results, market_based_climate
+from acvnum.calculation.results import (
+    CriterionResult,
+    ServiceResult,
+    all_criteria_results,
+    criteria_results,
+    market_based_climate,
+)
 from acvnum.errors import InputError, Problem
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import Questionnaire
@@ -61,14 +67,16 @@ def result_for(
     limits: Boundaries,
     analyses: Analyses | None = None,
     coverage: Mapping[str, Coverage] | None = None,
+    criteria: dict[str, CriterionResult] | None = None,
 ) -> ServiceResult:
     """One service's result, whole: its (activities, criteria) contributions, with the
     intervals and the what-if's warnings when those analyses were asked for."""
     q = service.questionnaire
     a = analyses or Analyses()
-    criteria = criteria_results(
-        contributions, q.usage.users, q.visits, q.period_years, limits, coverage
-    )
+    if criteria is None:  # else built with the chunk's (all_criteria_results)
+        criteria = criteria_results(
+            contributions, q.usage.users, q.visits, q.period_years, limits, coverage
+        )
     factor = q.hosting.electricity_factor if q.hosting else None
     market = None if factor is None else market_based_climate(contributions, factor)
     what_if_warnings = a.what_if.warnings if a.what_if else ()
@@ -284,8 +292,17 @@ def assess_services(
     _check_finite(services, contributions, limits)
     covered = coverage(arrays, central.inventory[:, 0], table)
     analyses = _analyses(services, table, limits, settings)
+    questionnaires = [s.questionnaire for s in services]
+    criteria = all_criteria_results(
+        contributions,
+        [q.usage.users for q in questionnaires],
+        [q.visits for q in questionnaires],
+        [q.period_years for q in questionnaires],
+        limits,
+        covered,
+    )
     results = tuple(
-        result_for(s, contributions[i], table, limits, analyses[i], covered[i])
+        result_for(s, contributions[i], table, limits, analyses[i], covered[i], criteria[i])
         for i, s in enumerate(services)
     )
     levers = tuple(a.proposals for a in analyses) if settings.levers else ()

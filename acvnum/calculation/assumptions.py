@@ -101,11 +101,23 @@ def _given_or_default(
 
 def _given_or_design(path: str, value: Value, given: bool) -> Assumption:
     """A value whose default is a modelling convention of acvnum rather than a factor."""
+    if isinstance(value.amount, str) or (type(value.amount) is float and value.amount != 0):
+        return _design_row(path, value, given)
+    return _new_design_row(path, value, given)
+
+
+def _new_design_row(path: str, value: Value, given: bool) -> Assumption:
     return Assumption(
         path, value, "input" if given else "default", QUESTIONNAIRE if given else DESIGN_DEFAULT
     )
 
 
+#: The same row made once and shared (rows are frozen): a portfolio's services mostly keep the
+#: same conventions ('per_gb', 'medium', 1 environment). Not for 0, which -0.0 would share.
+_design_row = lru_cache(maxsize=4096)(_new_design_row)
+
+
+@lru_cache(maxsize=4096)
 def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
     if given is not None:
         return Assumption(path, Value(given), "input", QUESTIONNAIRE)
@@ -401,13 +413,20 @@ def _server_configuration(table: FactorTable, base: str, server) -> list[Assumpt
         "gpus": (server.gpus, ""),
     }
     for part, (given, unit) in shown.items():
-        factor = table[f"server.{archetype}.{part}"]
         if given is not None:
             rows.append(Assumption(f"{base}.{part}", _written(given, unit), "input", QUESTIONNAIRE))
         else:
-            value = _written(factor.value, unit)
-            rows.append(Assumption(f"{base}.{part}", value, "default", factor.source))
+            rows.append(_archetype_part(table, f"{base}.{part}", archetype, part, unit))
     return rows
+
+
+@lru_cache(maxsize=4096)
+def _archetype_part(
+    table: FactorTable, path: str, archetype: str, part: str, unit: str
+) -> Assumption:
+    """A part of the archetype's configuration, made once per table and path."""
+    factor = table[f"server.{archetype}.{part}"]
+    return Assumption(path, _written(factor.value, unit), "default", factor.source)
 
 
 def _shared(table: FactorTable, h) -> list[Assumption]:
@@ -523,7 +542,9 @@ def collect(
         *_messages(q, table),
         *_device_factors(q, table),
     ]
-    return [_as_written(row, ranges or {}) for row in rows]
+    if not ranges:
+        return rows
+    return [_as_written(row, ranges) for row in rows]
 
 
 def warnings(q: Questionnaire) -> list[str]:

@@ -9,7 +9,7 @@ drivers and the what-if are the analyses' own values, held beside it by
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,10 +124,7 @@ _TIER_MASK = label_mask("tier", TIERS)
 _PHASE_MASK = label_mask("phase", PHASES)
 
 
-def _shown_activities(contributions: np.ndarray) -> list[int]:
-    """Every activity, but an optional block's only where the service uses it."""
-    used = np.any(contributions != 0, axis=1)
-    return [a for a, activity in enumerate(ACTIVITIES) if not activity.optional or used[a]]
+_OPTIONAL = np.array([a.optional for a in ACTIVITIES])
 
 
 def criteria_results(
@@ -139,17 +136,79 @@ def criteria_results(
     coverage: Mapping[str, Coverage] | None = None,
 ) -> dict[str, CriterionResult]:
     """(activities, criteria) contributions of one service -> per-criterion results."""
-    # One conversion to Python floats per array (not one per element): the same numbers.
-    by_tier = (_TIER_MASK @ contributions).T.tolist()
-    by_phase = (_PHASE_MASK @ contributions).T.tolist()
-    totals = contributions.sum(axis=0).tolist()
-    shown = _shown_activities(contributions)
-    keys = [_ITEM_KEYS[a] for a in shown]
-    by_item = contributions[shown].T.tolist()
+    covered = None if coverage is None else [coverage]
+    return all_criteria_results(
+        contributions[np.newaxis], [users], [visits], [period_years], boundaries, covered
+    )[0]
+
+
+def all_criteria_results(
+    contributions: np.ndarray,
+    users: Sequence[float],
+    visits: Sequence[float],
+    period_years: Sequence[float],
+    boundaries: Boundaries,
+    coverage: Sequence[Mapping[str, Coverage] | None] | None = None,
+) -> list[dict[str, CriterionResult]]:
+    """(N, activities, criteria) contributions of N services -> each one's per-criterion
+    results: every breakdown computed for the whole chunk at once and turned into Python
+    floats once (the same numbers a service alone gets: the same sums, row by row)."""
+    n = len(contributions)
+    by_tier = np.matmul(_TIER_MASK, contributions).transpose(0, 2, 1).tolist()
+    by_phase = np.matmul(_PHASE_MASK, contributions).transpose(0, 2, 1).tolist()
+    totals = contributions.sum(axis=1).tolist()
+    items = _by_item(contributions)
+    limits = [boundaries.per_person_year.get(c) for c in CRITERION_IDS]
+    return [
+        _criteria(
+            totals[i],
+            by_tier[i],
+            by_phase[i],
+            items[i],
+            users[i],
+            visits[i],
+            period_years[i],
+            limits,
+            coverage[i] if coverage else None,
+        )
+        for i in range(n)
+    ]
+
+
+def _by_item(contributions: np.ndarray) -> list[tuple[list[str], list[list[float]]]]:
+    """Per service, the activities shown (every one, but an optional block's only where the
+    service uses it) and their contributions per criterion; one gather per set of activities
+    shown (a chunk has a handful)."""
+    shown = ~_OPTIONAL | np.any(contributions != 0, axis=2)  # (N, activities)
+    patterns, which = np.unique(shown, axis=0, return_inverse=True)
+    items: list[tuple[list[str], list[list[float]]]] = [([], [])] * len(contributions)
+    for p, pattern in enumerate(patterns):
+        members = np.flatnonzero(which.ravel() == p)
+        columns = np.flatnonzero(pattern)
+        keys = [_ITEM_KEYS[a] for a in columns]
+        values = contributions[members][:, columns].transpose(0, 2, 1).tolist()
+        for i, v in zip(members.tolist(), values, strict=True):
+            items[i] = (keys, v)
+    return items
+
+
+def _criteria(
+    totals: list[float],
+    by_tier: list[list[float]],
+    by_phase: list[list[float]],
+    items: tuple[list[str], list[list[float]]],
+    users: float,
+    visits: float,
+    period_years: float,
+    limits: list[float | None],
+    coverage: Mapping[str, Coverage] | None,
+) -> dict[str, CriterionResult]:
+    """One service's per-criterion results from its breakdowns, as Python floats."""
+    keys, by_item = items
     results = {}
     for c, cid in enumerate(CRITERION_IDS):
         total = totals[c]
-        boundary = boundaries.per_person_year.get(cid)
+        boundary = limits[c]
         comparison = None
         if boundary is not None:
             yearly = total / period_years
