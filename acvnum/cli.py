@@ -10,6 +10,10 @@ import gc
 import importlib
 import re
 import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Any, get_args, get_origin
 
 import typer
 
@@ -104,19 +108,86 @@ def _plain_bad_parameters() -> None:
 _plain_bad_parameters()
 
 
+def _escaped(text: str) -> str:
+    """typer's escaping of terminal controls in a message (the text as is without it)."""
+    try:
+        from typer._display import _escape_control_characters
+    except ImportError:
+        return text
+    return _escape_control_characters(text)
+
+
+def _direct(descriptor: Any) -> Callable[[Any, Any, Any], Any] | None:
+    """typer's own conversion of a path, a choice or a list of either, called without the
+    pydantic TypeAdapter typer wraps it in; None for any other parameter (or a typer
+    without these functions), which goes through typer's adapter.
+
+    The adapter only calls typer's `coerce_cli_path` or `coerce_cli_choice` (and pydantic's
+    `Path(text)`), but importing typer._adapters and building two adapters is some 40 ms
+    of an `estimate`, for the files and --format every run names. Messages stay typer's:
+    a refused choice reads as the adapter's 'Value error, ...', then _plain_message's.
+    """
+    try:
+        from typer._click.exceptions import BadParameter
+        from typer._param_types import coerce_cli_choice, coerce_cli_path
+    except ImportError:
+        return None
+    info = getattr(descriptor, "parameter_info", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if info is None:
+        return None
+    listed = get_origin(annotation) is list
+    leaf = get_args(annotation)[0] if listed else annotation
+    if getattr(info, "parser", None) is not None or not isinstance(leaf, type):
+        return None
+    if leaf is Path and getattr(info, "path_type", None) is None:
+
+        def one(value: Any, param: Any, ctx: Any) -> Any:
+            path = value if isinstance(value, Path) else Path(value)
+            return coerce_cli_path(path, info, path_type=Path, param=param, ctx=ctx)
+
+    elif issubclass(leaf, Enum):
+        choices, case_sensitive = tuple(leaf), info.case_sensitive
+
+        def one(value: Any, param: Any, ctx: Any) -> Any:
+            try:
+                return coerce_cli_choice(
+                    value, choices=choices, case_sensitive=case_sensitive, ctx=ctx
+                )
+            except ValueError as error:
+                raise BadParameter(
+                    _escaped(f"Value error, {error}"), ctx=ctx, param=param
+                ) from error
+
+    else:
+        return None
+    if not listed:
+        return one
+
+    def each(value: Any, param: Any, ctx: Any) -> list[Any]:
+        if isinstance(value, str):  # as typer's RuntimeParam.coerce refuses it
+            raise BadParameter("Value must be an iterable.", ctx=ctx, param=param)
+        items = value if isinstance(value, list | tuple) else [value]
+        return [one(item, param, ctx) for item in items]
+
+    return each
+
+
 class _LazyCoercion:
     """typer's conversion of one parameter's value, built only for a value that needs one.
 
     typer (0.29) builds a pydantic TypeAdapter for every parameter of the command run, given
     or not: some 5 ms each, about 0.1 s of an `estimate` that names two of fifteen options.
-    An absent value (None) and a parameter's own default need no conversion; anything the
-    user typed still goes through typer's adapter, with its messages.
+    An absent value (None) and a parameter's own default need no conversion; a path or a
+    choice goes through typer's own checks (`_direct`); anything else the user typed
+    through typer's adapter, with its messages.
     """
 
     def __init__(self, descriptor: object, build: object) -> None:
         self.descriptor = descriptor
         self.build = build
         self.built: object | None = None
+        self.direct = _direct(descriptor)
 
     def coerce(self, value: object, param: object, ctx: object) -> object:
         if value is None:  # as typer's RuntimeParam.coerce answers it, without the adapter
@@ -125,6 +196,8 @@ class _LazyCoercion:
         annotation = getattr(self.descriptor, "annotation", None)
         if type(value) is annotation and value == getattr(param, "default", None):
             return value
+        if self.direct is not None:
+            return self.direct(value, param, ctx)
         if self.built is None:
             self.built = self.build(self.descriptor)  # type: ignore[operator]
         return self.built.coerce(value, param=param, ctx=ctx)  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, ROOT, run_cli_in_process, run_cli_process
@@ -97,9 +98,10 @@ def test_installed_script_runs():
 
 
 def test_options_left_out_build_no_converter(monkeypatch):
-    """typer converts only what was typed: a run naming two options builds three converters (the
-    files, the format and --levers), not one per option (each a pydantic adapter, ~5 ms), and the
-    values the command receives are the same as typer's own."""
+    """typer converts only what was typed: a run naming two options builds one converter
+    (--levers; the files and the format are a path and a choice, checked by typer's own
+    functions without an adapter), not one per option (each a pydantic adapter, ~5 ms), and
+    the values the command receives are the same as typer's own."""
     from typer import core
 
     import acvnum.cli  # noqa: F401 - makes the conversion lazy, as `acvnum` does at start
@@ -117,7 +119,7 @@ def test_options_left_out_build_no_converter(monkeypatch):
     result = run_cli_in_process("estimate", ECOMMERCE, "--format", "json", "--levers", "0")
     assert result.returncode == 0, result.stderr
     names = sorted(getattr(a, "__name__", str(a)) for a in built)
-    assert names == ["Format", "int", "list"], names  # --levers 0 is typed, so converted
+    assert names == ["int"], names  # --levers 0 is typed, so converted
     assert json.loads(result.stdout)["services"][0]["levers"] == []
 
 
@@ -146,3 +148,41 @@ def test_lazy_conversion_gives_typer_values_and_messages():
     assert len(built) == 1  # built once, then kept
     bad = run_cli_in_process("estimate", ECOMMERCE, "--seed", "x")
     assert bad.returncode == 2 and "'--seed': must be a whole number." in bad.stderr
+
+
+def test_paths_and_choices_are_typer_s_values_without_an_adapter(tmp_path):
+    """The files and a choice go through typer's own path and choice functions: the command
+    gets the Paths and the enum member an adapter gives, a missing file or a bad choice is
+    refused with the same words, and typer's adapters (and pydantic's types behind them) are
+    not imported by a run that types nothing else."""
+    from typer.core import TyperArgument
+
+    from acvnum.cli import _direct
+    from acvnum.commands.estimate import Format
+
+    def descriptor(annotation, **options):
+        from typer._coercion import resolve_type_descriptor
+        from typer.models import ArgumentInfo
+
+        return resolve_type_descriptor(annotation, ArgumentInfo(**options))
+
+    files = _direct(descriptor(list[Path]))
+    param = TyperArgument(param_decls=["files"], nargs=-1, type_descriptor=None)
+    assert files(("a.yaml", "b"), param, None) == [Path("a.yaml"), Path("b")]
+    choice = _direct(descriptor(Format))
+    assert choice("json", param, None) is Format.json
+    with pytest.raises(Exception, match=r"'pdf' is not a choice; choose one of 'text'"):
+        choice("pdf", param, None)
+    existing = _direct(descriptor(Path, exists=True))
+    assert existing(str(tmp_path), param, None) == tmp_path
+    with pytest.raises(Exception, match="does not exist"):
+        existing(str(tmp_path / "gone"), param, None)
+    assert _direct(descriptor(int)) is None and _direct(descriptor(list[str])) is None
+    script = (
+        "import atexit, sys; from acvnum.__main__ import main\n"
+        "atexit.register(lambda: print('typer._adapters' in sys.modules, file=sys.stderr))\n"
+        f"sys.argv = ['acvnum', 'estimate', {str(ECOMMERCE)!r}, '--format', 'json']\n"
+        "main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr.strip() == "False", done.stderr
