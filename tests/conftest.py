@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import traceback
 import warnings
 from contextlib import contextmanager
@@ -21,6 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("ACVNUM_UPDATE_GOLDEN") == "1"
+#: The kept copies of the parsed tables (acvnum.reference.store) go to a folder of the
+#: tests' own, not the user's cache, for this process and the CLI runs it starts.
+os.environ.setdefault(
+    "ACVNUM_CACHE_DIR", os.path.join(tempfile.gettempdir(), f"acvnum-tests-{os.getuid()}")
+)
 
 
 def assert_golden(name: str, actual: str) -> None:

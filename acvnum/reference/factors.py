@@ -11,6 +11,7 @@ import difflib
 import fnmatch
 import io
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -20,6 +21,7 @@ import numpy as np
 
 from acvnum.errors import InputError, Message, Problem, message
 from acvnum.files import read_text
+from acvnum.reference import store
 
 COLUMNS = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note")
 REQUIRED = ("id", "value", "low", "high", "unit", "source", "year", "licence")
@@ -428,16 +430,36 @@ class FactorValues:
         return self.matrix.shape[0]
 
 
-@cache
-def _default_factors() -> tuple[Factor, ...]:
+def shipped_tables() -> list[Path]:
+    """The shipped factor tables, by name."""
     directory = default_directory()
-    tables = sorted(p for p in directory.glob("*.csv") if p.name not in NOT_FACTORS)
-    return tuple(f for path in tables for f in read_table_file(path, positions=False))
+    names = (n for n in os.listdir(directory) if n.endswith(".csv") and n not in NOT_FACTORS)
+    return [directory / name for name in sorted(names)]
+
+
+#: What a kept copy of the shipped factors holds: one list of these per factor.
+_KEPT = ("id", "value", "low", "high", "unit", "source", "year", "licence", "note", "origin")
+_KEPT_LAYOUT = "factors:" + ",".join((*_KEPT, "line"))
+
+
+@cache
+def default_factors() -> tuple[Factor, ...]:
+    """The shipped factors, parsed, or read from the copy an earlier run kept (see store)."""
+    tables = shipped_tables()
+
+    def parsed() -> list[list[object]]:
+        factors = (f for path in tables for f in read_table_file(path, positions=False))
+        return [[*(getattr(f, name) for name in _KEPT), f.line] for f in factors]
+
+    def made(rows: list[list[object]]) -> tuple[Factor, ...]:
+        return tuple(Factor(*row) for row in rows)  # type: ignore[arg-type]
+
+    return store.cached("factors", tables, _KEPT_LAYOUT, parsed, made)
 
 
 def load_factors(extra: str | Path | None = None) -> FactorTable:
     """The default tables, with a user's table merged over them when given."""
-    table = FactorTable(list(_default_factors()))
+    table = FactorTable(list(default_factors()))
     if extra is None:
         return table
     user = read_table_file(Path(extra))

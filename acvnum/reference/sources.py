@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from acvnum.reference.factors import default_directory
+from acvnum.reference import store
+from acvnum.reference.factors import default_directory, default_factors, shipped_tables
 
 FILE_NAME = "sources.csv"
 
@@ -52,9 +53,29 @@ def registry() -> dict[str, Source]:
     }
 
 
-@cache
 def cite(text: str) -> tuple[str, ...]:
     """The keys a source text cites, in the order the text names them."""
+    shipped = _shipped().get(text)
+    return shipped if shipped is not None else _cite(text)
+
+
+@cache
+def _shipped() -> dict[str, tuple[str, ...]]:
+    """What every source text of the shipped factor tables cites (a result JSON cites them
+    all): matched once, then read from the copy an earlier run kept (see store)."""
+
+    def matched() -> dict[str, list[str]]:
+        return {text: list(_cite(text)) for text in sorted({f.source for f in default_factors()})}
+
+    def made(data: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+        return {str(text): tuple(map(str, keys)) for text, keys in data.items()}
+
+    files = [default_directory() / FILE_NAME, *shipped_tables()]
+    return store.cached("citations", files, "citations:1", matched, made)
+
+
+@cache
+def _cite(text: str) -> tuple[str, ...]:
     found = {
         key: min(position for phrase in source.match if (position := text.find(phrase)) >= 0)
         for key, source in registry().items()
