@@ -1,8 +1,11 @@
 """`--what-if PATH=VALUE`: the user's own change, validated like the file, evaluated by the engine.
 
-The value is read as YAML and set into a copy of the file's data, which then goes through
-the same validation as the file itself: units, ranges and messages are the questionnaire's.
-Before and after are evaluated for every service in one engine pass.
+The value is read as YAML and set, through the path module, into the service's validated
+questionnaire: only the section it changes is validated again, from the file's data with the
+new value, then the questionnaire's and the factor tables' checks: units, ranges and
+messages are the file's. A change that needs the whole file (a section the file leaves out,
+ranges) is set into a copy of the file's data validated whole. Before and after are
+evaluated for every service in one engine pass.
 """
 
 from __future__ import annotations
@@ -25,13 +28,13 @@ from acvnum.analysis.variants import (
     totals,
     value_at,
 )
-from acvnum.errors import InputError, Joined, WhatIfError, message
+from acvnum.errors import InputError, Joined, Problem, WhatIfError, message
 from acvnum.escaping import shorten
 from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, validate_section
 from acvnum.questionnaire.paths import dotted
-from acvnum.questionnaire.service import Service, service_from_document
+from acvnum.questionnaire.service import Service, against_tables, service_from_document
 from acvnum.questionnaire.yaml_reader import load_scalar
 from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
@@ -129,10 +132,117 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
         ) from None
 
 
+#: The country codes a file may write in any case (questionnaire.service upper-cases them).
+_LOCATIONS = {
+    ("usage", "location"),
+    ("hosting", "location"),
+    ("terminals", "location"),
+    ("ai", "self_hosted", "location"),
+}
+
+
+def _raw_section(data: Any, path: modelpath.Path) -> dict[str, Any] | None:
+    """The file's own data of the section at `path`, or None where the file leaves it out."""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                return None
+        elif not isinstance(node, dict) or node.get(part) is None:
+            return None
+        node = node[part]
+    return node if isinstance(node, dict) else None
+
+
+def _has_own_checks(model: type[BaseModel]) -> bool:
+    """Whether a model checks its values together (a model validator), so that changing a
+    section below it must go through it too."""
+    return bool(model.__pydantic_decorators__.model_validators)
+
+
+def _section_model(path: modelpath.Path) -> type[BaseModel] | None:
+    """The model of the section at `path`; None when a section above it (the
+    questionnaire included) has checks of its own (check_path made sure the path exists)."""
+    model: type[BaseModel] = Questionnaire
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if _has_own_checks(model):
+            return None
+        inner = modelpath.field_model(model.model_fields[part].annotation)[0]
+        if inner is None:
+            return None
+        model = inner
+    return model
+
+
+def _by_section(assignments: list[Assignment]) -> dict[modelpath.Path, list[Assignment]] | None:
+    """The assignments grouped by the section they change; None when one section holds
+    another (both must be validated together: the file's route)."""
+    sections: dict[modelpath.Path, list[Assignment]] = {}
+    for a in assignments:
+        sections.setdefault(a.path[:-1], []).append(a)
+    paths = list(sections)
+    nested = any(p != o and o[: len(p)] == p for p in paths for o in paths)
+    return None if nested or () in sections else sections
+
+
+def _typed_as_range(value: Any) -> bool:
+    return isinstance(value, str) and (".." in value or "\u2026" in value)
+
+
+def _edited(service: Service, assignments: list[Assignment], table: FactorTable) -> Service | None:
+    """The service with the assignments set into its validated questionnaire through the
+    path module, each changed section validated alone from the file's data with the new
+    values, then the questionnaire's own checks and the factor tables' (the file's words,
+    the file's positions). None where a change needs the whole file validated again: a
+    section the file leaves out (made by the change), a file or a value with ranges, a
+    section whose parent checks its values together."""
+    sections = _by_section(assignments)
+    if sections is None or (service.bounds is not None and service.bounds.written):
+        return None
+    if any(_typed_as_range(a.value) for a in assignments):
+        return None
+    document, q = service.document, service.questionnaire
+    found: list[tuple[modelpath.Path, type[BaseModel], dict[str, Any]]] = []
+    for path, changes in sections.items():
+        raw, model = _raw_section(document.data, path), _section_model(path)
+        if raw is None or model is None:
+            return None
+        data = copy.deepcopy(raw)
+        for a in changes:
+            value = a.value
+            if modelpath.pattern(a.path) in _LOCATIONS and isinstance(value, str):
+                value = value.strip().upper()
+            data[a.path[-1]] = value
+        found.append((path, model, data))
+    problems: list[Problem] = []
+    for path, model, data in found:
+        try:
+            q = modelpath.replace(q, path, validate_section(document, path, data, model))
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column)))
+    impossible = q.impossible_usage() or q.impossible_video()
+    if impossible:
+        raise InputError([document.problem(path, refusal) for path, refusal in impossible])
+    edited = Service(q, document)
+    problems = against_tables(edited, table)
+    if problems:
+        raise InputError(problems)
+    return edited
+
+
 def changed_service(service: Service, assignments: list[Assignment], table: FactorTable) -> Service:
-    """A copy of the service with every assignment applied and validated like the file."""
-    data = copy.deepcopy(service.document.data)
+    """The service with every assignment applied, checked as the file is: set into the
+    validated questionnaire and the changed sections validated (`_edited`), or, where that
+    cannot be done alone, set into a copy of the file's data validated whole."""
     try:
+        edited = _edited(service, assignments, table)
+        if edited is not None:
+            return edited
+        data = copy.deepcopy(service.document.data)
         for assignment in assignments:
             _set(data, assignment)
         return service_from_document(service.document.with_data(data), table)

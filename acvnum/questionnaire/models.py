@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from acvnum.errors import InputError, Message, Refusal, message
+from acvnum.errors import InputError, Message, Problem, Refusal, message
 from acvnum.i18n import quantity
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
@@ -1266,17 +1266,36 @@ def validate(
     try:
         validated = model.model_validate(document.data, context={RANGE_CENTRES: range_centres})
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            loc = tuple(item["loc"])
-            parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
-            problems.append(document.problem(loc, _message(item, _model_at(parent))))
-        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column))) from None
+        raise InputError(_problems(document, error)) from None
     if isinstance(validated, Questionnaire) and (
         impossible := validated.impossible_usage() or validated.impossible_video()
     ):
         raise InputError([document.problem(path, refusal) for path, refusal in impossible])
     return validated
+
+
+def _problems(
+    document: Document, error: ValidationError, section: tuple[Any, ...] = ()
+) -> list[Problem]:
+    """Pydantic's errors as problems located in the document, in the file's order; the
+    errors of a section validated alone (`section`: its path) worded as the whole file's."""
+    problems = []
+    for item in error.errors():
+        loc = (*section, *item["loc"])
+        parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
+        problems.append(document.problem(loc, _message({**item, "loc": loc}, _model_at(parent))))
+    return sorted(set(problems), key=lambda p: (p.line, p.column))
+
+
+def validate_section(
+    document: Document, section: tuple[Any, ...], data: dict[str, Any], model: type[StrictModel]
+) -> StrictModel:
+    """The raw data of one section of `document` (at path `section`) -> its model, with the
+    problems `validate` would give for it in the whole file (--what-if changes one section)."""
+    try:
+        return model.model_validate(data, context={RANGE_CENTRES: False})
+    except ValidationError as error:
+        raise InputError(_problems(document, error, section)) from None
 
 
 def load(path: str) -> Questionnaire:

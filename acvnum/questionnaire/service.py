@@ -106,10 +106,15 @@ def service_from_document(document: Document, table: FactorTable) -> Service:
     _normalise(document)
     bounds = validate_ranges(document)
     service = Service(bounds.central, document, bounds)
-    problems = _check_regions(service, table) + _check_instances(service, table)
+    problems = against_tables(service, table)
     if problems:
         raise InputError(problems)
     return service
+
+
+def against_tables(service: Service, table: FactorTable) -> list[Problem]:
+    """The countries and cloud instances the factor tables do not know, located in the file."""
+    return _check_regions(service, table) + _check_instances(service, table)
 
 
 def expand_paths(paths: list[str | Path]) -> list[Path]:

@@ -1,11 +1,16 @@
 """--what-if: a path and a value checked like the file, errors that name the path."""
 
+import copy
+
 import pytest
 from conftest import EXAMPLES, MINIMAL
 
-from acvnum.analysis.whatif import WhatIfError, changed_service, parse_assignment
+from acvnum.analysis.whatif import WhatIfError, _edited, changed_service, parse_assignment
+from acvnum.errors import InputError
 from acvnum.i18n import Translator
-from acvnum.questionnaire.service import load_service
+from acvnum.questionnaire import paths as modelpath
+from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.service import load_service, load_services, service_from_document
 from acvnum.reference.factors import load_factors
 
 TABLE = load_factors()
@@ -183,3 +188,87 @@ def test_a_visit_rate_is_shown_as_a_rate_not_a_traceback():
         change.text(Translator("fr"))
         == "usage.visits_per_user\u202f: 2\u00a0/ mois → 3\u00a0/ semaine"
     )
+
+
+# --- the edit: one section validated again, not the whole file ----------------------------
+
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
+EDITS = [
+    "hosting.pue=1.2",
+    "hosting.pue=0.5",
+    "usage.users=2000",
+    "usage.users=2.5",
+    "usage.users=-3",
+    "hosting.servers[0].count=3",
+    "hosting.servers[0].count=2.5",
+    "hosting.servers[0].utilization=130%",
+    "hosting.servers[0].instance=m5.zzz",
+    "usage.location=deu",
+    "usage.location=XXX",
+    "hosting.location=usa",
+    "usage.data_per_visit=1 parsec",
+    "usage.devices.smartphone=50%",
+    "usage.visits_per_user=3 / week",
+    "usage.visit_duration=1:30",
+]
+
+
+def _whole_file(service, assignments):
+    """The file's route: the change set into a copy of its data, validated whole."""
+    data = copy.deepcopy(service.document.data)
+    for a in assignments:
+        modelpath.set_creating(data, a.path, a.value)
+    return service_from_document(service.document.with_data(data), TABLE)
+
+
+def _outcome(make):
+    try:
+        changed = make()
+    except (InputError, WhatIfError) as error:
+        return str(error)
+    return changed and changed.questionnaire
+
+
+@pytest.mark.parametrize("text", EDITS)
+def test_an_edit_gives_what_validating_the_changed_file_gives(text):
+    """Values, the keys each section was given (defaults are shown as such), refusals and
+    their words: the same as validating the whole changed file, for every example."""
+    assignments = [parse_assignment(text)]
+    edited = 0
+    for service in load_services(EXAMPLE_FILES, TABLE):
+        got = _outcome(lambda s=service: _edited(s, assignments, TABLE))
+        if got is None:
+            continue  # a file with ranges: the file's route
+        edited += 1
+        want = _outcome(lambda s=service: _whole_file(s, assignments))
+        assert got == want, service.file
+        if isinstance(got, Questionnaire):
+            path = assignments[0].path
+            for depth in range(1, len(path)):
+                section = modelpath.get(got, path[:depth])
+                if not isinstance(section, list):
+                    assert (
+                        section.model_fields_set
+                        == modelpath.get(want, path[:depth]).model_fields_set
+                    )
+    assert edited >= 4  # most examples have no ranges: the edit is what runs
+
+
+def test_two_changes_in_one_section_are_validated_together():
+    service = load_service(SHOP, TABLE)
+    assignments = [parse_assignment("hosting.pue=1.3"), parse_assignment("hosting.environments=1")]
+    edited = _edited(service, assignments, TABLE)
+    assert edited is not None
+    assert edited.questionnaire == _whole_file(service, assignments).questionnaire
+    assert (edited.questionnaire.hosting.pue, edited.questionnaire.hosting.environments) == (1.3, 1)
+
+
+def test_what_the_edit_cannot_do_alone_goes_the_file_s_route(write_yaml):
+    minimal = load_service(write_yaml(MINIMAL), TABLE)
+    absent = [parse_assignment("hosting.pue=1.2")]  # the file has no hosting: created
+    assert _edited(minimal, absent, TABLE) is None
+    assert changed_service(minimal, absent, TABLE).questionnaire.hosting.pue == 1.2
+    ranged = [parse_assignment("usage.users=1000..3000")]
+    assert _edited(minimal, ranged, TABLE) is None
+    nested = [parse_assignment("usage.users=10"), parse_assignment("usage.devices.laptop=1")]
+    assert _edited(minimal, nested, TABLE) is None  # usage holds usage.devices
