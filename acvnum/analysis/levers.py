@@ -32,6 +32,7 @@ from acvnum.calculation.inventory import ServiceArrays, service_arrays
 from acvnum.i18n import Translator
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.yaml_reader import load_plain_yaml
+from acvnum.reference import store
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.factors import FactorTable, default_directory
 
@@ -53,19 +54,27 @@ class Lever:
 
 @cache
 def catalogue() -> tuple[Lever, ...]:
-    """The levers of factors/levers.yaml, read once."""
-    text = (default_directory() / "levers.yaml").read_text(encoding="utf-8")
-    return tuple(
-        Lever(
-            id=item["id"],
-            tier=item["tier"],
-            title=item["title"],
-            rationale=item["rationale"],
-            change=item["change"],
-            source=" ".join(item["source"].split()),
+    """The levers of factors/levers.yaml, read once, from the copy an earlier run kept
+    when there is one (parsing the YAML was a quarter of proposing levers to one service)."""
+    path = default_directory() / "levers.yaml"
+
+    def parsed() -> list[dict[str, Any]]:
+        return load_plain_yaml(path.read_text(encoding="utf-8"))["levers"]
+
+    def made(items: list[dict[str, Any]]) -> tuple[Lever, ...]:
+        return tuple(
+            Lever(
+                id=item["id"],
+                tier=item["tier"],
+                title=item["title"],
+                rationale=item["rationale"],
+                change=item["change"],
+                source=" ".join(item["source"].split()),
+            )
+            for item in items
         )
-        for item in load_plain_yaml(text)["levers"]
-    )
+
+    return store.cached("levers", [path], "levers:1", parsed, made)
 
 
 def apply(lever: Lever, variant: Variant, context: Context) -> Variant | None:

@@ -75,21 +75,25 @@ def cached(
 
 
 def _write(path: Path, data: Any) -> None:
-    """Write the copy whole or not at all (another run may be reading it); never fails."""
+    """Write the copy whole or not at all (another run may be reading it); never fails.
+    Data JSON would not give back as it is (a number as a key, a tuple) is not kept."""
     import tempfile  # here: only a run that writes a copy needs it (start-up time)
 
     try:
+        text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+        if json.loads(text) != data:
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.stem, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, ensure_ascii=False, allow_nan=False)
+                stream.write(text)
             os.replace(temporary, path)
         finally:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         _prune(path)
-    except (OSError, ValueError):
+    except (OSError, ValueError, TypeError):
         pass
 
 

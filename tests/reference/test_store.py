@@ -109,3 +109,24 @@ def test_the_shipped_tables_read_from_a_copy_are_the_parsed_ones(kept, monkeypat
     assert [f.line for f in factors.default_factors()] == [f.line for f in parsed]
     assert all(cited[f.source] == sources._cite(f.source) for f in parsed)
     fresh()
+
+
+def test_data_json_would_change_is_not_kept(kept, tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("a,1\n", encoding="utf-8")
+    for data in ({1: "a number as a key"}, {"a": (1, 2)}, {"a": float("nan")}, {"a": {1, 2}}):
+        assert store.cached("t", [table], "layout", lambda d=data: d, lambda d: d) == data
+    assert not list(kept.glob("t-*.json"))
+
+
+def test_the_lever_catalogue_read_from_a_copy_is_the_parsed_one(kept, monkeypatch):
+    from acvnum.analysis import levers
+
+    monkeypatch.setenv("ACVNUM_CACHE_DIR", "")
+    levers.catalogue.cache_clear()
+    parsed = levers.catalogue()
+    monkeypatch.setenv("ACVNUM_CACHE_DIR", str(kept))
+    for _ in range(2):  # made, then read back
+        levers.catalogue.cache_clear()
+        assert levers.catalogue() == parsed
+    assert [p.name.split("-")[0] for p in kept.iterdir()] == ["levers"]
