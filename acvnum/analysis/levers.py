@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -74,7 +75,7 @@ def catalogue() -> tuple[Lever, ...]:
             for item in items
         )
 
-    return store.cached("levers", [path], "levers:1", parsed, made)
+    return store.cached("levers", [Path(__file__), path], "levers:1", parsed, made)
 
 
 def apply(lever: Lever, variant: Variant, context: Context) -> Variant | None:

@@ -454,7 +454,7 @@ def default_factors() -> tuple[Factor, ...]:
     def made(rows: list[list[object]]) -> tuple[Factor, ...]:
         return tuple(Factor(*row) for row in rows)  # type: ignore[arg-type]
 
-    return store.cached("factors", tables, _KEPT_LAYOUT, parsed, made)
+    return store.cached("factors", [Path(__file__), *tables], _KEPT_LAYOUT, parsed, made)
 
 
 def load_factors(extra: str | Path | None = None) -> FactorTable:

@@ -12,6 +12,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from acvnum.reference import store
 from acvnum.reference.factors import default_directory, default_factors, shipped_tables
@@ -70,7 +71,7 @@ def _shipped() -> dict[str, tuple[str, ...]]:
     def made(data: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
         return {str(text): tuple(map(str, keys)) for text, keys in data.items()}
 
-    files = [default_directory() / FILE_NAME, *shipped_tables()]
+    files = [Path(__file__), default_directory() / FILE_NAME, *shipped_tables()]
     return store.cached("citations", files, "citations:1", matched, made)
 
 

@@ -2,10 +2,11 @@
 
 Parsing the factor CSVs and matching their source texts to the publications they cite is
 some 10 % of a one-file `estimate`; reading the copy back (JSON, through the C decoder)
-takes about a millisecond. A copy is named by the SHA-256 of the files it was made from,
-acvnum's version, the Python version and the layout it holds, so an edited table is parsed
-again; it is written atomically (a temporary file, renamed over) and never required: one
-that cannot be read, written or understood is ignored and the tables are parsed.
+takes about a millisecond. A copy is named by the SHA-256 of the files it was made from
+(the tables and the modules that read them), the Python version and the layout it holds, so
+an edited table or reader is read again; it is written atomically (a temporary file,
+renamed over) and never required: one that cannot be read, written or understood is
+ignored and the tables are parsed.
 
 Kept in $ACVNUM_CACHE_DIR, else $XDG_CACHE_HOME/acvnum, else ~/.cache/acvnum; an empty
 ACVNUM_CACHE_DIR turns the copies off.
@@ -21,8 +22,6 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
-
-from acvnum import __version__
 
 T = TypeVar("T")
 
@@ -41,7 +40,7 @@ def directory() -> Path | None:
 
 def digest(files: Iterable[Path], layout: str) -> str:
     """The name of a copy: every file's name and bytes, and what else shapes the copy."""
-    hashed = hashlib.sha256(f"{__version__}\0{sys.version}\0{layout}\0".encode())
+    hashed = hashlib.sha256(f"{sys.version}\0{layout}\0".encode())
     for path in files:
         hashed.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return hashed.hexdigest()[:32]
