@@ -18,6 +18,8 @@ from acvnum.reference.criteria import CRITERION_IDS
 
 @dataclass(frozen=True)
 class PortfolioCriterion:
+    """One criterion summed over the services."""
+
     total: float
     persons_equivalent: float | None
     interval: dict[str, float] | None  # p5, p50, p95 of the sum, from the same samples
@@ -25,6 +27,8 @@ class PortfolioCriterion:
 
 @dataclass(frozen=True)
 class Portfolio:
+    """The services ranked, largest first, and the criteria summed over them."""
+
     ranking: list[ServiceResult]
     criteria: dict[str, PortfolioCriterion]
 

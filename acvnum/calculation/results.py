@@ -45,6 +45,8 @@ class Assumption:
 
 @dataclass(frozen=True)
 class BoundaryComparison:
+    """A criterion's total against the planetary boundary of one person for a year."""
+
     per_person_year: float
     persons_equivalent: float
     share_per_user: float
@@ -52,6 +54,8 @@ class BoundaryComparison:
 
 @dataclass(frozen=True)
 class CriterionResult:
+    """One criterion's total, per user and per visit, and its breakdowns."""
+
     id: str
     unit: str
     total: float

@@ -22,7 +22,6 @@ import yaml
 
 from acvnum.errors import InputError, Message, Problem, message
 from acvnum.files import read_text
-from acvnum.questionnaire import yaml_problems
 
 Path_ = tuple[str | int, ...]
 
@@ -365,11 +364,16 @@ def _parse_located(text: str, file: str) -> Document:
         builder = _Builder(file, loader)
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as error:
+        # Imported only for a malformed file: its ~80 patterns cost every run 5-10 ms.
+        from acvnum.questionnaire import yaml_problems
+
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         malformed = message("yaml.malformed", detail=yaml_problems.detail(error, text))
         raise InputError([Problem(file, line, column, malformed)]) from None
     except yaml.YAMLError as error:
+        from acvnum.questionnaire import yaml_problems  # only for a malformed file (above)
+
         line, column, said = yaml_problems.unreadable(error, text)
         malformed = message("yaml.malformed", detail=said)
         raise InputError([Problem(file, line, column, malformed)]) from None

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Criterion:
+    """An impact criterion: its id, its unit and the unit as a narrow table shows it."""
+
     id: str
     unit: str
     short_unit: str
