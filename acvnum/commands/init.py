@@ -6,6 +6,7 @@ test) can answer them; a bad answer is explained and asked again.
 
 from __future__ import annotations
 
+import re
 import sys
 from contextlib import suppress
 from pathlib import Path
@@ -74,7 +75,11 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
     default, shown = question.default(answers, lang), question.prompt_default(answers, lang)
     for _ in range(MAX_ATTEMPTS):
         label = f"{question.number} " if question.number else ""
-        sys.stdout.write(f"{label}{t(f'init.{question.key}.prompt')} [{shown}]: ")
+        if question.key != "name":  # a name is the user's text, shown as it is
+            shown = _in_language(shown, lang)
+        sys.stdout.write(
+            t("init.ask", label=label, question=t(f"init.{question.key}.prompt"), default=shown)
+        )
         sys.stdout.flush()
         line = _read_line(t)
         if line is None:
@@ -91,6 +96,25 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
         except Refused as refused:
             sys.stdout.write(t("init.refused", reason=refused) + "\n")
     raise fail(t("init.gave_up", count=MAX_ATTEMPTS))
+
+
+#: A number of a default answer ('1000', '2.5'), and a share's or a pair's sign after it.
+_NUMBER = re.compile(r"(?<![\w,.])(\d+)(?:\.(\d+))?(?![\w,.])")
+
+
+def _in_language(default: str, lang: str) -> str:
+    """A default as the prompt shows it: in French, the way French writes it ('1 000',
+    '2,5 Mo', 'smartphone : 60 %'), which the answer's reader takes back as typed; Enter
+    keeps the default itself."""
+    if lang != "fr":
+        return default
+
+    def french(match: re.Match[str]) -> str:
+        grouped = f"{int(match[1]):,}".replace(",", "\u202f")
+        return grouped + ("," + match[2] if match[2] else "")
+
+    shown = _NUMBER.sub(french, default)
+    return re.sub(r"(?<=\d)%", "\u202f%", shown).replace(": ", "\u202f: ")
 
 
 def _interview(regions: list[str], lang: str, t: Translator) -> Answers:

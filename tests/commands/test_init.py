@@ -13,6 +13,7 @@ from conftest import assert_golden, run_cli
 
 from acvnum.errors import ExitCode
 from acvnum.questionnaire.interview import defaults, questions
+from acvnum.questionnaire.models import load
 from acvnum.reference.factors import load_factors
 
 ANSWERS_EN = [
@@ -132,7 +133,12 @@ def test_french_interview_and_file(tmp_path):
     result = answer(path, [""] * 30, "--lang", "fr")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("acvnum init : quelques questions")
-    assert "Q1 Utilisateurs sur la période (un nombre) [1000]: " in result.stdout
+    # The prompt's form and its default the French way: a narrow no-break space groups
+    # thousands and stands before the colon and the percent sign.
+    assert "Q1 Utilisateurs sur la période (un nombre) [1\u202f000]\u202f: " in result.stdout
+    assert "[smartphone\u202f: 60\u202f%, laptop\u202f: 30\u202f%, desktop\u202f: 10\u202f%]" in (
+        result.stdout
+    )
     assert_golden("init_template_fr.yaml", path.read_text(encoding="utf-8"))
     assert run_cli("validate", str(path)).returncode == 0
 
@@ -242,13 +248,13 @@ def test_each_default_is_shown_and_enter_keeps_it(tmp_path):
     path = tmp_path / "s.yaml"
     result = answer(path, [""] * 30, "--lang", "fr")
     assert result.returncode == 0, result.stderr
-    prompts = [line for line in result.stdout.splitlines() if line.endswith("]: ")]
-    shown = dict(p.rsplit(" [", 1) for p in prompts)
-    assert shown["Durée couverte par les chiffres (p.\u00a0ex. 1 an, 6 mois)"] == "1 an]: "
+    prompts = [line for line in result.stdout.splitlines() if line.endswith("]\u202f: ")]
+    shown = dict(p.removesuffix("]\u202f: ").rsplit(" [", 1) for p in prompts)
+    assert shown["Durée couverte par les chiffres (p.\u00a0ex. 1 an, 6 mois)"] == "1 an"
     # the factor tables' defaults (datacenter.default.pue 1.56, storage.default.replicas 3)
-    assert [v for k, v in shown.items() if k.startswith("Q8 PUE")] == ["1,56]: "]
-    assert [v for k, v in shown.items() if "Copies des données" in k] == ["3]: "]
-    assert [v for k, v in shown.items() if "Copies de l'hébergement" in k] == ["1]: "]
+    assert [v for k, v in shown.items() if k.startswith("Q8 PUE")] == ["1,56"]
+    assert [v for k, v in shown.items() if "Copies des données" in k] == ["3"]
+    assert [v for k, v in shown.items() if "Copies de l'hébergement" in k] == ["1"]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     assert "pue" not in data["hosting"] and "environments" not in data["hosting"]
     assert "replicas" not in data["hosting"]["storage"]
@@ -256,6 +262,24 @@ def test_each_default_is_shown_and_enter_keeps_it(tmp_path):
     (service,) = json.loads(estimate.stdout)["services"]
     statuses = {a["path"]: a["status"] for a in service["assumptions"]}
     assert statuses["hosting.pue"] == statuses["hosting.storage.replicas"] == "default"
+
+
+def test_a_french_default_typed_back_as_shown_gives_the_default(tmp_path):
+    """What the prompt shows ('1 000', 'smartphone : 60 %') reads back as the default."""
+    shown, kept = tmp_path / "shown.yaml", tmp_path / "kept.yaml"
+    typed = [
+        "",
+        "",
+        "1\u202f000",
+        "",
+        "",
+        "",
+        "smartphone\u202f: 60\u202f%, laptop : 30 %, desktop : 10 %",
+    ]
+    assert answer(shown, typed + [""] * 30, "--lang", "fr").returncode == 0
+    assert answer(kept, [""] * 30, "--lang", "fr").returncode == 0
+    # The same questionnaire ('60 %' written as typed, '60%' as the default was).
+    assert load(str(shown)).model_dump() == load(str(kept)).model_dump()
 
 
 def test_a_french_answer_with_a_decimal_comma_is_written_as_every_language_reads_it(tmp_path):
