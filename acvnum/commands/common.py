@@ -260,14 +260,15 @@ def _refuse_to_overwrite(output: Path, force: bool) -> None:
         raise fail(message("output.exists", path=str(output)))
 
 
-def write_chunks(chunks: Iterable[str], output: Path | None, force: bool) -> None:
-    """`write_output` for a document made piece by piece (a portfolio's JSON): the pieces are
-    spooled to a temporary file and published once the last is made, so a problem found in
-    the 9,000th file leaves no half document behind, and memory holds one piece at a time."""
+def write_chunks(chunks: Iterable[bytes], output: Path | None, force: bool) -> None:
+    """`write_output` for a UTF-8 document made piece by piece (a portfolio's JSON): the
+    pieces are spooled to a temporary file and published once the last is made, so a problem
+    found in the 9,000th file leaves no half document behind, and memory holds one piece at
+    a time."""
     if output is not None:
         _refuse_to_overwrite(output, force)
     with tempfile.TemporaryFile() as spool:
-        spool.writelines(c.encode("utf-8", errors="backslashreplace") for c in chunks)
+        spool.writelines(chunks)
         spool.seek(0)
         if output is None:
             _print_bytes(spool)

@@ -8,9 +8,11 @@ Keys are stable; adding one is fine, renaming or removing one bumps the version
 (schema/result.schema.json locks them).
 
 Small documents are indented: people read them and diff them as CI baselines. Past
-INDENT_UP_TO services the document is compact and written a service at a time with the C
-encoder (`json` falls back to its pure-Python encoder when indenting: ~10x slower), from
-results that may come in batches, so a portfolio of 10,000 is never held whole.
+INDENT_UP_TO services the document is compact and written a service at a time by orjson
+(floats and dicts written in native code: a service's 25 KB in 0.03 ms, against 0.43 ms with
+json's C encoder), from results that may come in batches, so a portfolio of 10,000 is never
+held whole. orjson and json read back to the same document; only the spelling of some small
+numbers differs (orjson's `1e-7` and `0.00005` are json's `1e-07` and `5e-05`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict
 from typing import Any
+
+import orjson
 
 from acvnum.analysis import portfolio
 from acvnum.analysis.found import NOTHING, Assessed, Found
@@ -45,6 +49,24 @@ _COMPACT = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
 )
 _ENGLISH = Translator("en")
+
+
+def _plain(value: Any) -> Any:
+    """What orjson cannot write itself: a numpy scalar as its Python number (json writes a
+    numpy float as a float); anything else is refused, as json refuses it."""
+    item = getattr(value, "item", None)
+    if item is None:
+        raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    return item()
+
+
+def encode(data: Any) -> bytes:
+    """Compact UTF-8 JSON. What orjson refuses and json writes (a lone surrogate in a name,
+    a key that is not text, an integer past 64 bits) is written by json, as before."""
+    try:
+        return orjson.dumps(data, default=_plain)
+    except orjson.JSONEncodeError:
+        return _COMPACT.encode(data).encode("utf-8", errors="backslashreplace")
 
 
 def count(value: float) -> int | float:
@@ -230,22 +252,22 @@ def document(services: Sequence[Assessed]) -> dict[str, Any]:
     return data
 
 
-def _compact(batches: Iterator[Sequence[Assessed]]) -> Iterator[str]:
+def _compact(batches: Iterator[Sequence[Assessed]]) -> Iterator[bytes]:
     """The compact document a piece at a time: the head, each service as its batch comes,
     then the portfolio and the sources once all are written. Only a batch is held."""
-    cited, tally, separator = Citations(), portfolio.Tally(), ""
+    cited, tally, separator = Citations(), portfolio.Tally(), b""
     for batch in batches:
         if not separator:
-            yield _COMPACT.encode(head(batch[0].result, cited))[:-1] + ',"services":['
+            yield encode(head(batch[0].result, cited))[:-1] + b',"services":['
         for result, found in batch:
-            yield separator + _COMPACT.encode(service_dict(result, cited, found))
-            separator = ","
+            yield separator + encode(service_dict(result, cited, found))
+            separator = b","
         tally.add(batch)
-    yield "]"
+    yield b"]"
     if len(tally.ranked) > 1:
-        yield ',"portfolio":' + _COMPACT.encode(tally.to_dict())
-    yield ',"lever_catalogue":' + _COMPACT.encode(dict(sorted(cited.levers.items())))
-    yield ',"sources":' + _COMPACT.encode(cited.table()) + "}\n"
+        yield b',"portfolio":' + encode(tally.to_dict())
+    yield b',"lever_catalogue":' + encode(dict(sorted(cited.levers.items())))
+    yield b',"sources":' + encode(cited.table()) + b"}\n"
 
 
 def _handed_on(pending: list[Any], batches: Iterator[Sequence[Assessed]]):
@@ -257,8 +279,8 @@ def _handed_on(pending: list[Any], batches: Iterator[Sequence[Assessed]]):
     yield from batches
 
 
-def stream(batches: Iterable[Sequence[Assessed]]) -> Iterator[str]:
-    """The document as text from services that come in batches (from
+def stream(batches: Iterable[Sequence[Assessed]]) -> Iterator[bytes]:
+    """The document as UTF-8 from services that come in batches (from
     acvnum.assessment.batches, each batch's `services()`):
     indented when it has at most INDENT_UP_TO services, otherwise compact and written a
     service at a time, each batch dropped once written."""
@@ -267,10 +289,10 @@ def stream(batches: Iterable[Sequence[Assessed]]) -> Iterator[str]:
     pending.append(next(rest, None))
     if pending[1] is None and len(pending[0]) <= INDENT_UP_TO:
         text = json.dumps(document(pending[0]), indent=2, ensure_ascii=False, allow_nan=False)
-        yield text + "\n"
+        yield (text + "\n").encode("utf-8", errors="backslashreplace")
         return
     yield from _compact(_handed_on(pending, rest))
 
 
 def render(services: Sequence[Assessed]) -> str:
-    return "".join(stream([services]))
+    return b"".join(stream([services])).decode("utf-8")

@@ -215,7 +215,7 @@ def test_a_document_streamed_from_batches_is_the_whole_document():
 
     results = acvnum.estimate(str(EXAMPLES), levers=1).services()
     many = results * 3  # 12 services, past INDENT_UP_TO: compact
-    text = "".join(stream([many[:5], many[5:7], many[7:]]))
+    text = b"".join(stream([many[:5], many[5:7], many[7:]])).decode("utf-8")
     assert text.count("\n") == 1
     assert json.loads(text) == json.loads(json.dumps(document(many)))
 
@@ -240,3 +240,48 @@ def test_an_unknown_by_item_key_is_refused(validator, one):
     document = json.loads(one)
     document["services"][0]["criteria"]["energy"]["by_item"]["datacenter.use.gpu"] = 1.0
     assert any("by_item" in e.json_path for e in validator.iter_errors(document))
+
+
+def _json_bytes(data) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text.encode("utf-8", errors="backslashreplace")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # Small and large floats: orjson spells some apart from json (1e-7, 0.00005), the
+        # value read back is the same; shortest round-trip digits either way.
+        {"a": [1e-7, 5e-05, 1.2345e-6, 0.0001, 1e16, 1.5e17, 3816955.639627021, -0.0, 5e-324]},
+        {"name": 'Boutique é 日本 \u2028 \x00 \x7f "quoted" \\ back'},
+        [1, 0, -1, 2**63 - 1, True, False, None, [], {}],
+    ],
+)
+def test_encode_reads_back_as_json_writes_it(data):
+    from acvnum.report.json_format import encode
+
+    assert json.loads(encode(data)) == json.loads(_json_bytes(data))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"name": "lone \udc80 surrogate"},  # a file name that is not UTF-8
+        {"n": 2**70},  # past 64 bits
+        {1: "not a text key"},
+    ],
+)
+def test_what_orjson_refuses_is_written_as_json_wrote_it(data):
+    from acvnum.report.json_format import encode
+
+    assert encode(data) == _json_bytes(data)
+
+
+def test_a_numpy_number_is_written_as_its_float():
+    import numpy as np
+
+    from acvnum.report.json_format import encode
+
+    assert encode({"x": np.float64(0.1) * 3}) == b'{"x":0.30000000000000004}'
+    with pytest.raises(TypeError):
+        encode({"x": object()})
