@@ -96,11 +96,11 @@ QuestionnaireLoader.add_constructor(_INT_TAG, _construct_decimal)
 class Document:
     """The data of a YAML file and the position (1-based line, column) of every path in it.
 
-    The positions are worked out from the file's node tree when first asked for (most
-    files never are: they have no problem to locate).
+    The positions are worked out from the file's node tree, or its text, when first asked
+    for (most files never are: they have no problem to locate).
     """
 
-    __slots__ = ("_marks", "_root", "data", "file")
+    __slots__ = ("_marks", "_root", "_text", "data", "file")
 
     def __init__(
         self,
@@ -108,22 +108,25 @@ class Document:
         data: Any,
         marks: dict[Path_, tuple[int, int]] | None = None,
         root: yaml.Node | None = None,
+        text: str | None = None,
     ):
         self.file = file
         self.data = data
-        self._marks = marks if marks is not None or root is not None else {}
+        later = root is not None or text is not None
+        self._marks = marks if marks is not None or later else {}
         self._root = root
+        self._text = text
 
     @property
     def marks(self) -> dict[Path_, tuple[int, int]]:
         if self._marks is None:
-            self._marks = _marks_of(self._root)
-            self._root = None
+            self._marks = _marks_of(self._root if self._text is None else _compose(self._text))
+            self._root = self._text = None
         return self._marks
 
     def with_data(self, data: Any) -> Document:
         """A document of other data (a changed copy) at this file's positions."""
-        return Document(self.file, data, self._marks, self._root)
+        return Document(self.file, data, self._marks, self._root, self._text)
 
     def locate(self, path: Path_) -> tuple[int, int]:
         """The position of `path`, or of its nearest ancestor that exists in the file."""
@@ -307,6 +310,140 @@ def _fast_build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
 _STR_TAG, _FLOAT_TAG = "tag:yaml.org,2002:str", "tag:yaml.org,2002:float"
 _NULL_TAG, _BOOL_TAG = "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool"
 _KEY_TYPES = (str, int, float, bool, type(None))
+_SCALAR_TAGS = frozenset((_STR_TAG, _INT_TAG, _FLOAT_TAG, _NULL_TAG, _BOOL_TAG))
+
+
+# --- The plain block reader ------------------------------------------------------------------
+#
+# Composing a questionnaire with libyaml costs ~0.5 ms a file, nearly all of it PyYAML calling
+# back into Python for every event, node and mark. A questionnaire as people write it is a
+# few dozen lines of `key: value` and `- item` in block style: `_read_block` reads exactly
+# that subset line by line, and gives up (None) at anything else, which libyaml then reads as
+# before. It never reads a text differently from libyaml: tests/questionnaire/
+# test_yaml_reader.py compares the two on generated texts, valid and broken.
+
+#: The characters a plain scalar may not start with, plus those that start a YAML construct
+#: the block reader leaves to libyaml (quotes are read by their own patterns).
+_NOT_PLAIN_START = frozenset("-?:,[]{}#&*!|>'\"%@`")
+#: A line: its indent, `- ` (an item), a key as questionnaires write them (libyaml refuses
+#: implicit keys past 1,024 characters) with its `:`, and the rest.
+_LINE = re.compile(r"^( *)(-(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_]{0,200}):(?: +|$))?(.*)$", re.M)
+_DOUBLE = re.compile(r'"([^"\\]*)"(?: *| +#.*)')
+_SINGLE = re.compile(r"'([^']*)'(?: *| +#.*)")
+#: Block nesting the reader follows; deeper files (none real) go to the locating builder.
+_BLOCK_DEPTH = 12
+
+
+class _GiveUp(Exception):
+    """Raised by the block reader at anything outside its subset."""
+
+
+class _Resolution(yaml.resolver.BaseResolver):
+    """The loader's resolution of plain scalars, without a libyaml parser behind it."""
+
+    yaml_implicit_resolvers: ClassVar[dict] = QuestionnaireLoader.yaml_implicit_resolvers
+
+
+_RESOLVER, _CONSTRUCTOR = _Resolution(), yaml.constructor.SafeConstructor()
+_NODE = yaml.ScalarNode
+_values: dict[str, Any] = {}
+
+
+def _scalar(rest: str) -> Any:
+    """The value written after `key: ` or `- ` (from its first character to the end of the
+    line, comment included), resolved and constructed as the loader does; remembered by
+    what is written (values are immutable, and a portfolio's files repeat most of theirs)."""
+    value = _values.get(rest, _values)
+    if value is not _values:
+        return value
+    first = rest[0]
+    if first == '"' or first == "'":
+        match = (_DOUBLE if first == '"' else _SINGLE).fullmatch(rest)
+        if match is None:
+            raise _GiveUp
+        value = match[1]
+    else:
+        cut = rest.find(" #")
+        plain = (rest if cut < 0 else rest[:cut]).rstrip(" ")
+        if first in _NOT_PLAIN_START and not (first == "-" and plain[1:2] not in ("", " ")):
+            raise _GiveUp  # '-5' is a plain scalar, '- x' is not
+        if ": " in plain or plain.endswith(":"):
+            raise _GiveUp
+        tag = _RESOLVER.resolve(_NODE, plain, (True, False))
+        if tag not in _SCALAR_TAGS or (tag == _INT_TAG and len(plain) > MAX_DIGITS):
+            raise _GiveUp  # '<<', or perhaps too many digits: _Builder says what and where
+        value = _plain_value(_NODE(tag, plain), _CONSTRUCTOR)
+    if len(rest) <= _CACHED_UP_TO:
+        if len(_values) >= _CACHE_SIZE:
+            _values.clear()
+        _values[rest] = value
+    return value
+
+
+def _read_block(text: str) -> Any:
+    """The data of a block-style questionnaire, or _GiveUp at anything else."""
+    # Each open collection as [indent, container]; `pending`: a key written `key:` whose
+    # value is on the lines below, with its mapping and indent.
+    stack: list[list[Any]] = []
+    pending: tuple[dict[Any, Any], Any, int] | None = None
+    nodes = 0
+    for spaces, dash, word, rest in _LINE.findall(text):
+        if rest and not rest.isprintable():  # tabs, \r, control and line-separator characters
+            raise _GiveUp
+        if not (dash or word):
+            if rest and rest[0] != "#":
+                raise _GiveUp  # a scalar on a line of its own, or any other construct
+            continue
+        indent = len(spaces)
+        if pending is not None:
+            owner, key, at = pending
+            pending = None
+            if (dash and indent >= at) or (not dash and indent > at):
+                owner[key] = child = [] if dash else {}
+                stack.append([indent, child])
+            else:
+                owner[key] = None
+        while stack and (
+            stack[-1][0] > indent
+            or (stack[-1][0] == indent and not dash and type(stack[-1][1]) is list)
+        ):
+            stack.pop()
+        if not stack:
+            if nodes:
+                raise _GiveUp  # less indented than the root
+            stack.append([indent, [] if dash else {}])
+        top_indent, top = stack[-1]
+        if top_indent != indent or len(stack) > _BLOCK_DEPTH:
+            raise _GiveUp
+        if dash:
+            if type(top) is not list:
+                raise _GiveUp
+            nodes += 1
+            if not word:
+                if not rest or rest[0] == "#" or rest[0] == "-":
+                    raise _GiveUp  # an item on the lines below, or a sequence in a sequence
+                top.append(_scalar(rest))
+                continue
+            top.append(child := {})
+            stack.append([indent + len(dash), child])
+            top = child
+        elif type(top) is not dict:
+            raise _GiveUp
+        key = _scalar(word)
+        if type(key) is not str or key in top:
+            raise _GiveUp  # true:, null: or a key given twice: _Builder says what and where
+        nodes += 2
+        if nodes > MAX_NODES // 3:  # _Builder counts every node (this count is under half)
+            raise _GiveUp
+        if not rest or rest[0] == "#":
+            pending = (top, key, stack[-1][0])
+        else:
+            top[key] = _scalar(rest)
+    if pending is not None:
+        pending[0][pending[1]] = None
+    if not stack:
+        raise _GiveUp
+    return stack[0][1]
 
 
 def _marks_of(root: yaml.Node | None) -> dict[Path_, tuple[int, int]]:
@@ -334,13 +471,27 @@ def _marks_of(root: yaml.Node | None) -> dict[Path_, tuple[int, int]]:
     return marks
 
 
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a text the block reader has read (so libyaml reads it too)."""
+    loader = QuestionnaireLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, file: str) -> Document:
     """YAML text -> Document, or InputError naming file:line:column.
 
-    A plain questionnaire is read fast (no positions until one is asked for); anything
-    unusual, or malformed, is read again by `_Builder`, which says what and where.
+    A plain questionnaire is read fast (no positions until one is asked for): by the block
+    reader, else from libyaml's nodes; anything unusual, or malformed, is read again by
+    `_Builder`, which says what and where.
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH:  # else _check_depth scans first
+        try:
+            return Document(file, _read_block(text), text=text)
+        except _GiveUp:
+            pass
         loader = QuestionnaireLoader(text)
         try:
             node = loader.get_single_node()

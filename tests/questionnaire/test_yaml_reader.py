@@ -3,11 +3,15 @@
 Every case of the issue has a file under tests/inputs/bad/ and a golden message.
 """
 
+import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import ROOT, assert_golden, run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from acvnum.errors import InputError
 from acvnum.questionnaire.yaml_reader import (
@@ -204,3 +208,68 @@ def test_tags_resolved_once_are_the_same_for_the_next_file():
     first = parse_yaml("a: 010\nb: 1:30\nc: true\nd: ''\ne:\n", "f.yaml").data
     again = parse_yaml("a: 010\nb: 1:30\nc: true\nd: ''\ne:\n", "g.yaml").data
     assert first == again == {"a": 10, "b": "1:30", "c": True, "d": "", "e": None}
+
+
+# The block reader (plain block-style questionnaires, line by line) must read every text it
+# accepts exactly as libyaml does, and give up on the rest: generated texts, valid and broken.
+
+_FRAGMENTS = [
+    *("1", "010", "-5", "+3", "1.5", ".5", "1e5", ".inf", "-.Inf", ".nan", "50_000", "0x10"),
+    *("true", "False", "yes", "~", "null", "Null", "", " ", "  ", "a b", "2 MB..4 MB", "60%"),
+    *("a #c", "a#b", "#c", " # c", "'q'", '"d"', "'a''b'", '"a\\"b"', "'x' #c", '"y"  '),
+    *("a: b", "a:", ":", "a:b", "- x", "-", "--", "---", "...", "?", "?x", ":x", "- - y"),
+    *("[1]", "{a: 1}", "x]", "a,b", "&x", "*x", "!t", "!!str 1", "|", ">", "%", "@", "`"),
+    *("\t", "é", "日本", "\u2028", "\x85", "\xa0", "\ufeff", "\x07", "\r", "<<"),
+]
+_KEYS = ["a", "b", "name", "usage", "k_1", "true", "null", "1", "yes", "-k", "'q'", "a b"]
+
+
+@st.composite
+def _block_texts(draw) -> str:
+    """Block-style texts near the reader's subset: keys, items and values at varied
+    indents, fragments that are valid, odd or broken in YAML mixed in."""
+    lines = []
+    for _ in range(draw(st.integers(1, 12))):
+        indent = " " * draw(st.integers(0, 6))
+        dash = draw(st.sampled_from(["", "", "", "- ", "-  ", "-"]))
+        key = (
+            draw(st.sampled_from(["", *_KEYS]))
+            if draw(st.booleans())
+            else draw(st.sampled_from(_KEYS[:5]))
+        )
+        colon = draw(st.sampled_from([": ", ": ", ":", ":  ", ":x", " :"])) if key else ""
+        value = "".join(draw(st.lists(st.sampled_from(_FRAGMENTS), max_size=3)))
+        comment = draw(st.sampled_from(["", "", " # note", "#x", "   "]))
+        lines.append(indent + dash + key + colon + value + comment)
+    return draw(st.sampled_from(["\n", "\n", "\r\n"])).join(lines) + draw(
+        st.sampled_from(["\n", "", "\n\n"])
+    )
+
+
+@given(_block_texts())
+@settings(
+    derandomize=True, max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+def test_the_block_reader_reads_what_it_accepts_as_libyaml_does(text):
+    from acvnum.questionnaire.yaml_reader import _GiveUp, _parse_located, _read_block
+
+    try:
+        data = _read_block(text)
+    except _GiveUp:
+        return
+    located = _parse_located(text, "f.yaml")  # an InputError here: accepted a broken text
+    assert repr(data) == repr(located.data)
+
+
+def test_the_block_reader_reads_generated_portfolios_and_gives_positions_from_the_text():
+    from acvnum.questionnaire.yaml_reader import _parse_located, _read_block
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_portfolio import questionnaire
+
+    rng = random.Random(3)
+    for i in range(200):
+        text = questionnaire(i, rng)
+        assert repr(_read_block(text)) == repr(_parse_located(text, "f.yaml").data)
+    document, located = parse_yaml(text, "f.yaml"), _parse_located(text, "f.yaml")
+    assert document.marks == located.marks
