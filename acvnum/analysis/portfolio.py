@@ -60,15 +60,17 @@ def build(services: list[Assessed]) -> Portfolio:
 
 
 class Tally:
-    """A portfolio's JSON figures gathered batch by batch, three numbers kept per service,
-    so a folder of 10,000 is totalled without holding its results (acvnum estimate -f json).
+    """A portfolio's JSON figures gathered batch by batch, a few numbers kept per service,
+    so a folder of 10,000 is totalled without holding its results (acvnum estimate -f json);
+    tallies of consecutive batches (worker processes') merge in order.
 
-    Sums run in the services' order, as `build` does: the same totals to the last bit.
+    Sums are taken at the end, in the services' order, as `build` takes them: the same totals
+    to the last bit.
     """
 
     def __init__(self) -> None:
         self.ranked: list[tuple[float, str, str]] = []  # (persons-equivalent, name, file)
-        self.totals = dict.fromkeys(CRITERION_IDS, 0)
+        self.totals: dict[str, list[float]] = {cid: [] for cid in CRITERION_IDS}
         self.bounded: dict[str, list[float]] = {cid: [] for cid in CRITERION_IDS}
         self.intervals: dict[str, dict[str, float]] | None = None
 
@@ -79,9 +81,19 @@ class Tally:
             self.ranked.append((persons_equivalent(r), r.name, r.source_file))
             for cid in CRITERION_IDS:
                 c = r.criteria[cid]
-                self.totals[cid] += c.total
+                self.totals[cid].append(c.total)
                 if c.boundary:
                     self.bounded[cid].append(c.boundary.persons_equivalent)
+        return self
+
+    def merge(self, later: Tally) -> Tally:
+        """Add the tally of the services that come next."""
+        if not self.ranked:
+            self.intervals = later.intervals
+        self.ranked += later.ranked
+        for cid in CRITERION_IDS:
+            self.totals[cid] += later.totals[cid]
+            self.bounded[cid] += later.bounded[cid]
         return self
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,7 +104,7 @@ class Tally:
             "ranking": [{"name": n, "file": f, "persons_equivalent": pe} for pe, n, f in ranking],
             "criteria": {
                 cid: {
-                    "total": self.totals[cid],
+                    "total": sum(self.totals[cid]),
                     "persons_equivalent": sum(self.bounded[cid]) if self.bounded[cid] else None,
                     **({"interval": self.intervals[cid]} if self.intervals else {}),
                 }

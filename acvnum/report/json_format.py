@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import orjson
@@ -142,6 +142,18 @@ class Citations:
             self.keys.update(keys)
         return list(keys)
 
+    def merge(self, other: Citations) -> Citations:
+        """Add what another part of the same document cited (a worker's batch)."""
+        self.keys |= other.keys
+        self.own.update(other.own)
+        for lever, entry in other.levers.items():
+            self.levers.setdefault(lever, entry)
+        return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a worker hands back: the texts it has looked up are not needed."""
+        return {"keys": self.keys, "own": self.own, "levers": self.levers, "_known": {}}
+
     def _own(self, text: str) -> str:
         key = "own-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
         self.own[key] = text
@@ -252,22 +264,47 @@ def document(services: Sequence[Assessed]) -> dict[str, Any]:
     return data
 
 
-def _compact(batches: Iterator[Sequence[Assessed]]) -> Iterator[bytes]:
-    """The compact document a piece at a time: the head, each service as its batch comes,
-    then the portfolio and the sources once all are written. Only a batch is held."""
+@dataclass
+class Part:
+    """A batch of services as the compact document holds them: what a worker process hands
+    back (acvnum.commands.json_folder), or what the document is written from in-process."""
+
+    services: bytes  # the services' objects, comma-separated
+    tally: portfolio.Tally
+    cited: Citations
+    head: bytes | None = None  # the run's shared head, from the document's first part
+
+
+def part(batch: Sequence[Assessed], first: bool) -> Part:
+    """Encode a batch of services; `first`: the document's first batch, which gives the head."""
+    cited = Citations()
+    top = encode(head(batch[0].result, cited)) if first else None
+    services = b",".join([encode(service_dict(result, cited, found)) for result, found in batch])
+    return Part(services, portfolio.Tally().add(batch), cited, top)
+
+
+def compact(parts: Iterable[Part]) -> Iterator[bytes]:
+    """The compact document from its parts, in order: the head, each part's services as it
+    comes, then the portfolio and the sources once all are written. Only a part is held."""
     cited, tally, separator = Citations(), portfolio.Tally(), b""
-    for batch in batches:
+    for piece in parts:
         if not separator:
-            yield encode(head(batch[0].result, cited))[:-1] + b',"services":['
-        for result, found in batch:
-            yield separator + encode(service_dict(result, cited, found))
-            separator = b","
-        tally.add(batch)
+            assert piece.head is not None, "the first part gives the head"
+            yield piece.head[:-1] + b',"services":['
+        yield separator + piece.services
+        separator = b","
+        cited.merge(piece.cited)
+        tally.merge(piece.tally)
     yield b"]"
     if len(tally.ranked) > 1:
         yield b',"portfolio":' + encode(tally.to_dict())
     yield b',"lever_catalogue":' + encode(dict(sorted(cited.levers.items())))
     yield b',"sources":' + encode(cited.table()) + b"}\n"
+
+
+def _compact(batches: Iterator[Sequence[Assessed]]) -> Iterator[bytes]:
+    """The compact document, each batch encoded as it comes and then dropped."""
+    return compact(part(batch, first=i == 0) for i, batch in enumerate(batches))
 
 
 def _handed_on(pending: list[Any], batches: Iterator[Sequence[Assessed]]):

@@ -42,3 +42,10 @@ def test_totals_are_the_sums_of_the_services(results):
     expected = sum(r.criteria["climate_change"].total for r in results)
     assert tally["criteria"]["climate_change"]["total"] == pytest.approx(expected, rel=1e-15)
     assert tally["criteria"]["energy"]["persons_equivalent"] is None  # energy has no boundary
+
+
+def test_tallies_of_consecutive_batches_merge_into_the_whole(results):
+    whole = Tally().add(bare(results)).to_dict()
+    first, rest = Tally().add(bare(results[:2])), Tally().add(bare(results[2:]))
+    merged = Tally().merge(first).merge(rest).to_dict()
+    assert merged == whole
