@@ -190,8 +190,9 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 
 
 @contextmanager
-def _terminate_cleanly() -> Iterator[None]:
-    """A SIGTERM during the write unwinds like Ctrl-C, so the draft is removed."""
+def terminate_cleanly() -> Iterator[None]:
+    """A SIGTERM unwinds like Ctrl-C: a draft being written is removed, worker processes
+    are stopped."""
     try:
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     except ValueError:  # not the main thread: keep the default
@@ -223,7 +224,7 @@ def _publish(path: Path, write: Callable[[BinaryIO], object]) -> None:
     target = Path(os.path.realpath(path))  # replace what a symbolic link points to
     draft: str | None = None
     try:
-        with _terminate_cleanly():
+        with terminate_cleanly():
             fd, draft = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
             with os.fdopen(fd, "wb") as stream:
                 os.fchmod(stream.fileno(), _mode_for(target))

@@ -116,7 +116,7 @@ def estimate(
     details: DetailsOption = False,
 ) -> None:
     """Estimate the footprint of one or more services."""
-    from acvnum.assessment import Settings, assess, batches
+    from acvnum.assessment import Settings, assess
 
     code = language(lang)
     speak(code)
@@ -131,11 +131,11 @@ def estimate(
             network_model=network_model(network),
         )
         if fmt is Format.json and settings.samples is None:
-            # A folder of 10,000 is assessed and written in batches, never held whole.
-            from acvnum.report.json_format import stream
+            # A folder of 10,000 is assessed and written in batches, never held whole, by
+            # worker processes when it is large (imported here: only this format uses it).
+            from acvnum.commands import json_folder
 
-            parts = (batch.services() for batch in batches(list(files), settings))
-            write_chunks(stream(parts), output, force)
+            write_chunks(json_folder.stream(list(files), settings), output, force)
             return
         services = assess(list(files), settings).services()
     report = render(services, fmt.value, language(lang), color_wanted(output), details)

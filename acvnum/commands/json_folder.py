@@ -1,0 +1,157 @@
+"""The result JSON of a folder (`estimate DIR --format json`), made in worker processes.
+
+A large folder is cut into chunks of files; each worker process reads, validates, assesses
+and encodes a chunk into a `json_format.Part` (bytes, a tally, citations) while this process
+writes the parts in order: reading and encoding are most of a portfolio's time, and they
+run on every core. Workers are forked after the imports, so they start with the modules and
+the factor tables already loaded. A small folder, or a machine with one core, is done in
+this process, as is a run with --uncertainty (its portfolio interval samples every service
+together; `stream` is not used then).
+
+As in-process, every file is read even after a problem, all problems are raised together
+at the end and nothing of the document is handed on after the first problem; Ctrl-C (or
+SIGTERM) stops the workers and leaves no output behind.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import multiprocessing.pool
+import os
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from acvnum.assessment import Settings, assess_services, batches
+from acvnum.commands.common import terminate_cleanly
+from acvnum.errors import InputError, Problem
+from acvnum.questionnaire.service import expand_paths, load_files
+from acvnum.reference.factors import FactorTable, load_factors
+from acvnum.report import json_format
+
+#: Folders with fewer files are done in this process: starting workers costs more than
+#: they save below this (measured: 300 generated services take as long either way).
+PARALLEL_FROM = 300
+#: Files per chunk at most: a chunk's results and bytes are what a worker holds.
+CHUNK = 250
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What the forked workers inherit: the run's files, factor table and settings."""
+
+    files: list[Path]
+    table: FactorTable
+    settings: Settings
+    size: int
+
+
+_JOB: _Job | None = None
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
+
+
+def workers_for(count: int) -> int:
+    """How many worker processes a folder of `count` files gets (0: none, in-process; so is
+    a document small enough to be indented)."""
+    available = cores()
+    if count < max(PARALLEL_FROM, json_format.INDENT_UP_TO + 1) or available < 2:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: spawn only
+        return 0
+    return min(available, 8)
+
+
+def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
+    """The result document of `paths` as UTF-8 pieces, in order (json_format.stream's
+    document): from worker processes when the folder is large enough."""
+    table = load_factors(settings.factors_file)
+    files = expand_paths(paths)
+    workers = workers_for(len(files))
+    if not workers:
+        return json_format.stream(batch.services() for batch in batches(paths, settings))
+    size = max(50, min(CHUNK, math.ceil(len(files) / (workers * 4))))
+    workers = min(workers, math.ceil(len(files) / size))
+    return json_format.compact(_parts(_Job(files, table, settings, size), workers))
+
+
+def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
+    """The chunks' parts in order, until the first problem; then every chunk's problems."""
+    global _JOB
+    chunks = range(math.ceil(len(job.files) / job.size))
+    problems: list[Problem] = []
+    _JOB = job  # the workers' copy, forked with them
+    try:
+        with terminate_cleanly(), _pool(workers) as pool:
+            for found in pool.imap(_work, chunks):
+                if isinstance(found, list):
+                    problems += found
+                elif not problems:
+                    yield found
+            pool.close()
+            pool.join()
+    finally:
+        _JOB = None
+    if problems:
+        raise InputError(problems)
+
+
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
+    """A pool of forked workers, stopped on leaving. Ctrl-C is held while they are forked:
+    the pool would leave the workers already started running if it came then."""
+    context = multiprocessing.get_context("fork")
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        pool = context.Pool(workers, initializer=_quiet, initargs=(os.getpid(), held))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held comes now
+    with pool:
+        yield pool
+
+
+def _work(chunk: int) -> json_format.Part | list[Problem]:
+    """In a worker: a chunk's part, or the problems of its files."""
+    assert _JOB is not None, "forked from _parts"
+    job = _JOB
+    files = job.files[chunk * job.size : (chunk + 1) * job.size]
+    try:
+        services = load_files(files, job.table)
+        assessed = assess_services(services, job.table, job.settings).services()
+    except InputError as error:
+        return error.problems
+    return json_format.part(assessed, first=chunk == 0)
+
+
+def _quiet(parent: int, mask: set[signal.Signals]) -> None:
+    """A worker leaves Ctrl-C to the parent, which stops it, ends at once when stopped (the
+    parent's SIGTERM handler would unwind it with a traceback), and when the parent dies."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    _end_with(parent)
+
+
+def _end_with(parent: int) -> None:
+    """Linux: be sent SIGTERM when the parent ends, even killed (elsewhere the pool stops
+    its workers whenever the parent ends by itself)."""
+    try:
+        import ctypes  # only in a worker process, only here
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # it ended before: nobody will send it
+        os._exit(1)

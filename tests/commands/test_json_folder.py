@@ -1,0 +1,128 @@
+"""`estimate DIR --format json` in worker processes: the same document, the same problems,
+nothing written after Ctrl-C, as done in one process."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import CLI_ENV, ROOT, run_cli_in_process
+
+from acvnum.commands import json_folder
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_portfolio import generate, questionnaire
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """30 generated questionnaires: in chunks of 7, five chunks, the last one short."""
+    generate(tmp_path, 30)
+    return tmp_path
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Small folders go to two workers in chunks of 7 files (0: the run is in-process)."""
+
+    def use(workers: int) -> None:
+        monkeypatch.setattr(json_folder, "PARALLEL_FROM", 2 if workers else 10**9)
+        monkeypatch.setattr(json_folder, "CHUNK", 7)
+        monkeypatch.setattr(json_folder, "cores", lambda: max(workers, 1))
+
+    return use
+
+
+def _estimate(in_workers, workers: int, *args: str):
+    in_workers(workers)
+    return run_cli_in_process("estimate", *args, "--format", "json")
+
+
+def test_the_document_made_in_workers_is_the_one_made_in_process(in_workers, folder):
+    alone = _estimate(in_workers, 0, str(folder))
+    shared = _estimate(in_workers, 2, str(folder))
+    assert alone.returncode == shared.returncode == 0, alone.stderr + shared.stderr
+    assert shared.stdout == alone.stdout  # byte for byte: same order, same totals
+    assert len(json.loads(shared.stdout)["services"]) == 30
+
+
+def test_problems_in_several_chunks_are_all_reported_and_nothing_is_written(
+    in_workers, folder, tmp_path
+):
+    (folder / "service-00003.yaml").write_text("name: x\nusage:\n  users: many\n")
+    (folder / "service-00024.yaml").write_text("name: [\n")
+    output = tmp_path / "out" / "result.json"
+    output.parent.mkdir()
+    alone = _estimate(in_workers, 0, str(folder), "-o", str(output))
+    shared = _estimate(in_workers, 2, str(folder), "-o", str(output))
+    assert alone.returncode == shared.returncode == 2
+    assert shared.stderr == alone.stderr
+    assert "service-00003.yaml:3:3: usage.users: cannot read" in shared.stderr
+    assert "service-00024.yaml:2:1: malformed YAML" in shared.stderr
+    assert not output.exists() and os.listdir(output.parent) == []
+
+
+def test_small_folders_and_single_cores_stay_in_process(monkeypatch):
+    monkeypatch.setattr(json_folder, "cores", lambda: 2)
+    assert json_folder.workers_for(json_folder.PARALLEL_FROM - 1) == 0
+    assert json_folder.workers_for(json_folder.PARALLEL_FROM) == 2
+    monkeypatch.setattr(json_folder, "PARALLEL_FROM", 1)
+    assert json_folder.workers_for(10) == 0  # an indented document: in-process
+    monkeypatch.setattr(json_folder, "cores", lambda: 1)
+    assert json_folder.workers_for(10_000) == 0
+
+
+def _children(pid: int) -> list[str]:
+    try:
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+@pytest.mark.skipif(json_folder.cores() < 2, reason="one core: no worker processes")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, stop):
+    rng = random.Random(5)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(json_folder.PARALLEL_FROM * 2):
+        (folder / f"s{i:04d}.yaml").write_text(questionnaire(i, rng), encoding="utf-8")
+    output = tmp_path / "result.json"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json", "-o", str(output)],
+        cwd=ROOT,
+        env={**os.environ, **CLI_ENV},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    started = time.monotonic()
+    while not (workers := _children(run.pid)) and time.monotonic() - started < 60:
+        time.sleep(0.02)
+    assert workers, "no worker process started"
+    run.send_signal(stop)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130  # as typer ends on Ctrl-C
+    assert "Traceback" not in stderr
+    assert not output.exists() and os.listdir(tmp_path) == ["many"]
+    time.sleep(0.2)
+    for pid in workers:  # stopped and reaped by the parent
+        assert not Path(f"/proc/{pid}").exists()
+
+
+def test_workers_read_decimal_commas_in_french_as_the_run_does(in_workers, folder):
+    for path in list(folder.glob("*.yaml"))[:12]:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("visit_duration: ", "visit_duration: 1,5 min #"))
+    alone = _estimate(in_workers, 0, str(folder), "--lang", "fr")
+    shared = _estimate(in_workers, 2, str(folder), "--lang", "fr")
+    assert alone.returncode == shared.returncode == 0, alone.stderr + shared.stderr
+    assert shared.stdout == alone.stdout
+    assert '"value":"1.5 min"' in shared.stdout
