@@ -74,11 +74,14 @@ def workers_for(count: int) -> int:
 def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
     """The result document of `paths` as UTF-8 pieces, in order (json_format.stream's
     document): from worker processes when the folder is large enough."""
-    table = load_factors(settings.factors_file)
-    files = expand_paths(paths)
+    try:
+        files = expand_paths(paths)
+    except InputError:  # reported by `batches`, after a bad --factors table as ever
+        files = []
     workers = workers_for(len(files))
     if not workers:
         return json_format.stream(batch.services() for batch in batches(paths, settings))
+    table = load_factors(settings.factors_file)
     size = max(50, min(CHUNK, math.ceil(len(files) / (workers * 4))))
     workers = min(workers, math.ceil(len(files) / size))
     return json_format.compact(_parts(_Job(files, table, settings, size), workers))
