@@ -16,14 +16,13 @@ SIGTERM) stops the workers and leaves no output behind.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import multiprocessing.pool
 import os
 import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acvnum.assessment import Settings, assess_services, batches
 from acvnum.commands.common import terminate_cleanly
@@ -31,6 +30,9 @@ from acvnum.errors import InputError, Problem
 from acvnum.questionnaire.service import expand_paths, load_files
 from acvnum.reference.factors import FactorTable, load_factors
 from acvnum.report import json_format
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
 
 #: Folders with fewer files are done in this process: starting workers costs more than
 #: they save below this (measured: 300 generated services take as long either way).
@@ -66,6 +68,9 @@ def workers_for(count: int) -> int:
     available = cores()
     if count < max(PARALLEL_FROM, json_format.INDENT_UP_TO + 1) or available < 2:
         return 0
+    # Imported only for a folder large enough: a single file starts faster without it.
+    import multiprocessing
+
     if "fork" not in multiprocessing.get_all_start_methods():  # Windows: spawn only
         return 0
     return min(available, 8)
@@ -112,9 +117,11 @@ _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextmanager
-def _pool(workers: int) -> Iterator[multiprocessing.pool.Pool]:
+def _pool(workers: int) -> Iterator[Pool]:
     """A pool of forked workers, stopped on leaving. Ctrl-C is held while they are forked:
     the pool would leave the workers already started running if it came then."""
+    import multiprocessing  # only for a large folder (see workers_for)
+
     context = multiprocessing.get_context("fork")
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:

@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import orjson
-
 from acvnum.analysis import portfolio
 from acvnum.analysis.found import NOTHING, Assessed, Found
 from acvnum.calculation.assumptions import QUESTIONNAIRE
@@ -63,6 +61,9 @@ def _plain(value: Any) -> Any:
 def encode(data: Any) -> bytes:
     """Compact UTF-8 JSON. What orjson refuses and json writes (a lone surrogate in a name,
     a key that is not text, an integer past 64 bits) is written by json, as before."""
+    # Imported here, where it is used: one file's indented document does not need it.
+    import orjson
+
     try:
         return orjson.dumps(data, default=_plain)
     except orjson.JSONEncodeError:
