@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
 from typing import Any
 
 from acvnum.analysis import portfolio
@@ -61,13 +62,25 @@ def _plain(value: Any) -> Any:
 def encode(data: Any) -> bytes:
     """Compact UTF-8 JSON. What orjson refuses and json writes (a lone surrogate in a name,
     a key that is not text, an integer past 64 bits) is written by json, as before."""
-    # Imported here, where it is used: one file's indented document does not need it.
-    import orjson
+    orjson = _orjson()
+    if orjson is not None:
+        try:
+            return orjson.dumps(data, default=_plain)
+        except orjson.JSONEncodeError:
+            pass
+    return _COMPACT.encode(data).encode("utf-8", errors="backslashreplace")
 
+
+@cache
+def _orjson() -> Any:
+    """orjson, imported when first used (one file's indented document does not need it);
+    None in an environment installed before acvnum required it: json then writes the same
+    document, slower."""
     try:
-        return orjson.dumps(data, default=_plain)
-    except orjson.JSONEncodeError:
-        return _COMPACT.encode(data).encode("utf-8", errors="backslashreplace")
+        import orjson
+    except ImportError:
+        return None
+    return orjson
 
 
 def count(value: float) -> int | float:

@@ -285,3 +285,13 @@ def test_a_numpy_number_is_written_as_its_float():
     assert encode({"x": np.float64(0.1) * 3}) == b'{"x":0.30000000000000004}'
     with pytest.raises(TypeError):
         encode({"x": object()})
+
+
+def test_without_orjson_json_writes_the_same_document(monkeypatch):
+    from acvnum.report import json_format
+
+    data = {"a": [1e-7, 0.1, 3], "name": "é"}
+    with_orjson = json_format.encode(data)
+    monkeypatch.setattr(json_format, "_orjson", lambda: None)
+    assert json_format.encode(data) == _json_bytes(data)
+    assert json.loads(json_format.encode(data)) == json.loads(with_orjson)
