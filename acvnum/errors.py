@@ -102,6 +102,21 @@ class _FrenchNumber:
         return format(self, "")
 
 
+def yaml_value(value: object) -> str:
+    """A refused value as the questionnaire's YAML writes it, for a message: 'abc' quoted
+    as before, but null, true and {count: 1} rather than Python's None, True and
+    {'count': 1}, which a YAML author never wrote."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key}: {yaml_value(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    return repr(value)
+
+
 class Refusal(ValueError):
     """A value refused with a catalogued message. Pydantic keeps the exception in its error's
     context, so the message reaches the user in the run's language, not only in English."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_golden, run_cli
 
-from acvnum.errors import Message, Problem, Refusal, message
+from acvnum.errors import Message, Problem, Refusal, message, yaml_value
 from acvnum.files import JSON_SENTENCES
 from acvnum.i18n import LANGUAGES, catalogue, quantity
 from acvnum.questionnaire import units, yaml_problems
@@ -208,3 +208,24 @@ def test_a_user_factor_table_is_refused_in_the_run_s_language(tmp_path: Path):
         f"{table}:2:24: facteur device.laptop.lifetime\u202f: value -1 est hors bornes\u202f; "
         "attendu > 0 et <= 1e+18 (la fabrication est divisée par cette valeur)\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("abc", "'abc'"),
+        (2.5, "2.5"),
+        (None, "null"),
+        (True, "true"),
+        ({"count": 1, "per": None}, "{count: 1, per: null}"),
+        ([1, "a", False], "[1, 'a', false]"),
+    ],
+)
+def test_a_refused_value_is_quoted_as_yaml_writes_it_not_python(value, shown):
+    assert yaml_value(value) == shown
+
+
+def test_a_refused_null_is_said_as_the_file_wrote_it_in_both_languages():
+    refusal = Refusal("frequency.type", value=yaml_value(None))
+    assert "None" not in refusal.message.render("en") + refusal.message.render("fr")
+    assert "null" in refusal.message.render("fr")

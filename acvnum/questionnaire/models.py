@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from acvnum.errors import InputError, Message, Problem, Refusal, message
+from acvnum.errors import InputError, Message, Problem, Refusal, message, yaml_value
 from acvnum.i18n import quantity
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
@@ -1223,7 +1223,7 @@ _QUOTED_CHARS = 60
 
 
 def _quoted(value: Any) -> str:
-    text = repr(value)
+    text = yaml_value(value)
     return text if len(text) <= _QUOTED_CHARS else text[: _QUOTED_CHARS - 1] + "…"
 
 

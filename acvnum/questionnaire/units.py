@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 
-from acvnum.errors import Message, Refusal, message
+from acvnum.errors import Message, Refusal, message, yaml_value
 
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
@@ -264,7 +264,9 @@ def split_quantity(text: str, hint: Message = DATA_HINT) -> tuple[float, str | N
 def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
     """A quantity in the dimension's base unit; a plain number is read in `plain_unit`."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError("quantity.type", noun=message(f"noun.{dimension.name}"), value=repr(value))
+        raise UnitError(
+            "quantity.type", noun=message(f"noun.{dimension.name}"), value=yaml_value(value)
+        )
     if isinstance(value, int | float):
         return _finite(float(value), value) * dimension.factor(plain_unit)
     number, unit = split_quantity(value, dimension.hint)
@@ -278,7 +280,7 @@ def parse_carbon_intensity(value: object) -> float:
     """A grid's carbon intensity in kg CO2e/kWh: '20 g/kWh', '20 g CO2e/kWh', '0.02 kg/kWh';
     a plain number is read in g CO2e/kWh, as contracts and grid operators write it."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError("carbon.type", value=repr(value))
+        raise UnitError("carbon.type", value=yaml_value(value))
     if isinstance(value, int | float):
         return _finite(float(value), value) * MASS.factor("g")
     check_length(value)
@@ -296,35 +298,35 @@ def parse_number(value: object, hint: Message = NUMBER_HINT) -> float:
     Without it pydantic would answer '0x10' with "unable to parse string as a number".
     """
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError("number.type", hint=hint, value=repr(value))
+        raise UnitError("number.type", hint=hint, value=yaml_value(value))
     if isinstance(value, int | float):
         return _finite(float(value), value)
     check_length(value)
     if _CLOCK.match(value) or _RADIX.match(value):
-        raise UnitError("number.plain_decimal", value=repr(value))
+        raise UnitError("number.plain_decimal", value=yaml_value(value))
     written = as_written(value)
     if _QUANTITY.fullmatch(written.strip()) is None and not _COMMA.search(written):
-        raise UnitError("number.unreadable", text=repr(value), hint=hint)
+        raise UnitError("number.unreadable", text=yaml_value(value), hint=hint)
     number, unit = split_quantity(value, hint)
     if unit is not None:
-        raise UnitError("number.with_unit", hint=hint, value=repr(value))
+        raise UnitError("number.with_unit", hint=hint, value=yaml_value(value))
     return number
 
 
 def parse_fraction(value: object) -> float:
     """'60%' or 0.6 -> 0.6. A plain number above 1 is refused: it is ambiguous."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError("fraction.type", value=repr(value))
+        raise UnitError("fraction.type", value=yaml_value(value))
     if isinstance(value, str):
         number, unit = split_quantity(value, FRACTION_HINT)
         if unit not in (None, "%"):
-            raise UnitError("fraction.unit", value=repr(value))
+            raise UnitError("fraction.unit", value=yaml_value(value))
         fraction = number / 100 if unit == "%" else number
         plain = unit is None
     else:
         fraction, plain = _finite(float(value), value), True
     if plain and fraction > 1:
-        raise UnitError("fraction.ambiguous", value=repr(value), fraction=fraction)
+        raise UnitError("fraction.ambiguous", value=yaml_value(value), fraction=fraction)
     return fraction
 
 
@@ -351,7 +353,7 @@ class Frequency:
 def parse_frequency(value: object) -> Frequency:
     """'2 / month' -> Frequency(2, month); 24 -> Frequency(24)."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise UnitError("frequency.type", value=repr(value))
+        raise UnitError("frequency.type", value=yaml_value(value))
     if isinstance(value, int | float):
         return Frequency(_finite(float(value), value))
     check_length(value)
@@ -359,18 +361,18 @@ def parse_frequency(value: object) -> Frequency:
     if "/" not in text:
         number, unit = split_quantity(text, FREQUENCY_HINT)
         if unit is not None:
-            raise UnitError("frequency.unit", value=repr(value))
+            raise UnitError("frequency.unit", value=yaml_value(value))
         return Frequency(number)
     count_text, _, per_text = text.partition("/")
     count, unit = split_quantity(count_text, FREQUENCY_HINT)
     if unit is not None:
-        raise UnitError("frequency.count_unit", value=repr(value))
+        raise UnitError("frequency.count_unit", value=yaml_value(value))
     per_text = per_text.strip()
     if not per_text:
-        raise UnitError("frequency.no_time", value=repr(value))
+        raise UnitError("frequency.no_time", value=yaml_value(value))
     per = parse(per_text if per_text[:1].isdigit() else f"1 {per_text}", TIME, "s")
     if per <= 0:
-        raise UnitError("frequency.not_positive", value=repr(value))
+        raise UnitError("frequency.not_positive", value=yaml_value(value))
     return Frequency(count, per)
 
 

@@ -149,7 +149,7 @@ def test_plain_numbers(value, expected):
         ("0x10", "expected a plain decimal number such as 24, got '0x10'"),
         ("1:30", "expected a plain decimal number such as 24, got '1:30'"),
         ("4 vCPU", "expected a plain number without a unit (a number such as 2), got '4 vCPU'"),
-        (True, "expected a number such as 2, got True"),
+        (True, "expected a number such as 2, got true"),  # as YAML writes it
         (float("inf"), "not a finite number"),
     ],
 )
