@@ -208,3 +208,14 @@ def test_the_sweep_finds_english():
         "inc",
     ]
     assert english_in("Boutique en ligne — hosting.infrastructure : par serveur", []) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["usage.users=[1,2]", "usage.users={a: 1}", "usage.userz=3", "hosting.storage.type=floppy"],
+)
+def test_a_refused_french_what_if_says_nothing_in_english(change):
+    shop = EXAMPLES / "ecommerce.yaml"
+    result = run_cli("estimate", str(shop), "--what-if", change, "--lang", "fr")
+    assert result.returncode == 2
+    assert english_in(result.stderr, written(shop)) == [], result.stderr

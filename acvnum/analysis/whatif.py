@@ -118,7 +118,8 @@ def parse_assignment(text: str) -> Assignment:
             "whatif.unreadable_yaml", text=shorten(text), value=repr(value_text)
         ) from None
     if isinstance(value, dict | list):
-        raise WhatIfError("whatif.single", text=shorten(text), kind=type(value).__name__)
+        kind = message("whatif.kind.list" if isinstance(value, list) else "whatif.kind.dict")
+        raise WhatIfError("whatif.single", text=shorten(text), kind=kind)
     return Assignment(text, path, value)
 
 
