@@ -4,9 +4,9 @@ A large folder is cut into chunks of files; each worker process reads, validates
 and encodes a chunk into a `json_format.Part` (bytes, a tally, citations) while this process
 writes the parts in order: reading and encoding are most of a portfolio's time, and they
 run on every core. Workers are forked after the imports, so they start with the modules and
-the factor tables already loaded. A small folder, or a machine with one core, is done in
-this process, as is a run with --uncertainty (its portfolio interval samples every service
-together; `stream` is not used then).
+the factor tables already loaded (Linux only). A small folder, or a machine with one core,
+is done in this process, as is a run with --uncertainty (its portfolio interval samples
+every service together; `stream` is not used then).
 
 As in-process, every file is read even after a problem, all problems are raised together
 at the end and nothing of the document is handed on after the first problem; Ctrl-C (or
@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,12 +69,9 @@ def workers_for(count: int) -> int:
     available = cores()
     if count < max(PARALLEL_FROM, json_format.INDENT_UP_TO + 1) or available < 2:
         return 0
-    # Imported only for a folder large enough: a single file starts faster without it.
-    import multiprocessing
-
-    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: spawn only
-        return 0
-    return min(available, 8)
+    # Forking a process that has loaded numpy is safe on Linux; macOS's system libraries are
+    # not fork-safe and Windows cannot fork: there the run stays in-process.
+    return min(available, 8) if sys.platform.startswith("linux") else 0
 
 
 def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:

@@ -71,11 +71,15 @@ def test_problems_in_several_chunks_are_all_reported_and_nothing_is_written(
 
 def test_small_folders_and_single_cores_stay_in_process(monkeypatch):
     monkeypatch.setattr(json_folder, "cores", lambda: 2)
+    monkeypatch.setattr(json_folder.sys, "platform", "linux")
     assert json_folder.workers_for(json_folder.PARALLEL_FROM - 1) == 0
     assert json_folder.workers_for(json_folder.PARALLEL_FROM) == 2
     monkeypatch.setattr(json_folder, "PARALLEL_FROM", 1)
     assert json_folder.workers_for(10) == 0  # an indented document: in-process
     monkeypatch.setattr(json_folder, "cores", lambda: 1)
+    assert json_folder.workers_for(10_000) == 0
+    monkeypatch.setattr(json_folder, "cores", lambda: 2)
+    monkeypatch.setattr(json_folder.sys, "platform", "darwin")  # fork is not safe there
     assert json_folder.workers_for(10_000) == 0
 
 
