@@ -26,6 +26,7 @@ from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
 from acvnum.reference.factors import FactorTable
 
 QUESTIONNAIRE = "questionnaire"
+DEFAULT_ARCHETYPE = "medium"  # servers.DEFAULT_ARCHETYPE, without importing the server model
 
 #: What a row's path adds after the questionnaire's key, by catalogue key: the JSON keeps
 #: these words ('hosting.servers[0].power (idle)'), the reports say them in their language.
@@ -228,8 +229,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         elif s.power is not None:
             rows.append(Assumption(f"{base}.power", _written(s.power, "W"), "input", QUESTIONNAIRE))
         else:
-            rows.append(_factor(table, f"{base}.power (idle)", "server.physical.power_idle"))
-            rows.append(_factor(table, f"{base}.power (full load)", "server.physical.power_max"))
+            rows += _server_power(table, base, s)
         if s.type == "virtual" and s.cloud_prefix is None:
             rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
         rows += _server_configuration(table, base, s)
@@ -397,6 +397,41 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
             "messages.attachments_as_links", links, "attachments_as_links" in m.model_fields_set
         ),
         _factor(table, "messages.server.energy", "messages.server.energy"),
+    ]
+
+
+#: Where a configured server's watts come from (methodology 3.3).
+SERVER_POWER_MODEL = (
+    "server.physical.power_idle/power_max x the configuration's CPU, memory and SSD power over "
+    "the medium archetype's (server.power.*: Cloud Carbon Footprint), "
+    "GPUs at TDP (server.power.gpu)"
+)
+
+
+def _server_power(table: FactorTable, base: str, server) -> list[Assumption]:
+    """The modelled watts: the archetype's defaults, or those of the configuration given."""
+    given = {
+        "cpus": server.cpus,
+        "cores": server.cores,
+        "memory": None if server.memory is None else server.memory / units.BYTES_PER_GB,
+        "ssd": None if server.ssd is None else server.ssd / units.BYTES_PER_TB,
+        "gpus": server.gpus,
+    }
+    if server.archetype in (None, DEFAULT_ARCHETYPE) and all(v is None for v in given.values()):
+        return [
+            _factor(table, f"{base}.power (idle)", "server.physical.power_idle"),
+            _factor(table, f"{base}.power (full load)", "server.physical.power_max"),
+        ]
+    # Imported here: numpy and the server model are needed only for a configured server.
+    from acvnum.calculation import servers
+
+    idle, full = servers.configured_watts(table.central(), server.archetype or "medium", given)
+    shown = {"idle": idle[0], "full load": full[0]}  # three figures: a model, not a measurement
+    return [
+        Assumption(
+            f"{base}.power ({k})", _written(float(f"{w:.3g}"), "W"), "default", SERVER_POWER_MODEL
+        )
+        for k, w in shown.items()
     ]
 
 

@@ -657,7 +657,9 @@ def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
     g = s.servers
     units_of_host, lifetime = _hosts(s, f)
     utilization = _default(g.utilization, f[defaults.factor_id(_SERVER_UTILIZATION)])
-    idle, peak = f["server.physical.power_idle"], f["server.physical.power_max"]
+    idle_scale, peak_scale, gpu_w = server_config.power_scales(f, g.archetype, g.parts)
+    idle = f["server.physical.power_idle"] * idle_scale
+    peak = f["server.physical.power_max"] * peak_scale + gpu_w
     modelled_w = _default(
         _cloud_power(g, f, utilization), units_of_host * (idle + (peak - idle) * utilization)
     )

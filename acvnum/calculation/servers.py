@@ -8,6 +8,9 @@ in `server.component.<part>`, other criteria in `server.parts.<part>.<criterion>
 part has none for a criterion (acidification of a CPU, say), the part's carbon stands in,
 times the medium server's ratio of that criterion to carbon: a criterion without any
 component data scales with carbon, as before.
+Its power follows the configuration the same way (`power_scales`): the archetype's idle
+and full-load watts times the configured server's component power over the medium
+archetype's, GPU cards on top at their TDP times utilisation, so again the default is 1.
 Arrays are (M, 1) per server group, factors (S,): results broadcast to (M, S).
 """
 
@@ -103,3 +106,36 @@ def criterion_weights(f: FactorValues, archetype: np.ndarray, given: dict[str, n
     config = _quantities(f, *_configuration(f, archetype, given))  # (M, S, parts)
     medium = _quantities(f, *(f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS))  # (S, parts)
     return np.einsum("msp,spc->msc", config, per_part) / np.einsum("sp,spc->sc", medium, per_part)
+
+
+def _component_power(f: FactorValues, cpus, cores, memory_gb, ssd_tb) -> tuple[np.ndarray, ...]:
+    """W of one server's CPUs, memory and SSD at idle and at full load (Cloud Carbon
+    Footprint's per-thread and per-GB coefficients; memory and drives draw alike at any load)."""
+    p = "server.power."
+    threads = cpus * cores * f[p + "threads_per_core"]
+    steady = memory_gb * f[p + "memory"] + ssd_tb * f["storage.ssd.power"]
+    return threads * f[p + "cpu_idle"] + steady, threads * f[p + "cpu_max"] + steady
+
+
+def power_scales(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
+    """(M, S) each: a group's server idle and full-load power over the medium archetype's
+    (CPUs, memory, SSD), and its GPU cards' watts at full load (0 at idle).
+
+    The archetype's watts (server.physical.power_*) stay the level; the components say how
+    a configuration departs from it, so an unconfigured server keeps exactly its default."""
+    cpus, cores, memory, ssd, gpus = _configuration(f, archetype, given)
+    idle, full = _component_power(f, cpus, cores, memory, ssd)
+    medium_idle, medium_full = _component_power(
+        f, *(f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS[:4])
+    )
+    return idle / medium_idle, full / medium_full, gpus * f["server.power.gpu"]
+
+
+def configured_watts(f: FactorValues, archetype: str, given: dict[str, float | None]):
+    """One server's idle and full-load watts (S,) each, as the inventory models them; `given`
+    maps PARTS to the questionnaire's values (GB, TB) or None: for the assumptions table."""
+    index = np.array([[SERVER_ARCHETYPES.index(archetype)]])
+    parts = {p: np.array([[np.nan if given.get(p) is None else given[p]]]) for p in PARTS}
+    idle_scale, full_scale, gpu_w = power_scales(f, index, parts)
+    idle = f["server.physical.power_idle"] * idle_scale
+    return idle[0], (f["server.physical.power_max"] * full_scale + gpu_w)[0]

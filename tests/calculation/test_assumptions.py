@@ -40,6 +40,15 @@ def test_defaults_are_written_as_the_questionnaire_would_write_them():
     assert used["hosting.servers[0].power (idle)"] == "50 W"
 
 
+def test_a_configured_server_shows_the_watts_of_its_configuration():
+    small = HOSTING.replace("type: physical", "type: physical\n      archetype: small")
+    found = collected(MINIMAL + small)
+    # small archetype: 50 W × 48.888 / 172.592 and 300 W × 137.208 / 437.552 (test_engine)
+    assert str(found["hosting.servers[0].power (idle)"].value) == "14.2 W"
+    assert str(found["hosting.servers[0].power (full load)"].value) == "94.1 W"
+    assert found["hosting.servers[0].power (idle)"].source == assumptions.SERVER_POWER_MODEL
+
+
 def test_a_range_shows_as_written_with_its_central_value():
     text = MINIMAL.replace("10 MB", "2 MB..4 MB") + HOSTING + "  pue: 1.2..1.8\n"
     used = rows(text)

@@ -303,6 +303,34 @@ def test_a_configured_server_scales_each_criterion_by_its_components():
     assert gpu[ACIDIFICATION] == pytest.approx(7.568 / 4 * (7.56832 + 1.2602) / 7.56832, rel=1e-4)
 
 
+def test_a_configured_server_draws_the_power_of_its_components():
+    def use_kwh(**server) -> float:
+        data = copy.deepcopy(MINIMAL)
+        server = {"name": "db", "type": "physical", "utilization": "50%", **server}
+        data["hosting"] = {"location": "FRA", "pue": 1.0, "servers": [server]}
+        (c,) = contributions(data)
+        return item(c, "datacenter", "use", "servers")[ENERGY]
+
+    hours = 8766  # one year, PUE 1
+    # unconfigured: the archetype defaults, 50 W + (300 - 50) W × 50 % = 175 W
+    assert use_kwh() == pytest.approx(175 * hours / 1000, rel=1e-9)
+    assert use_kwh(archetype="medium") == pytest.approx(175 * hours / 1000, rel=1e-9)
+    # components (Cloud Carbon Footprint): threads = CPUs × cores × 2; 0.74 W a thread at idle,
+    # 3.5 at full load; memory 0.392 W/GB and SSD 1.2 W/TB at any load
+    # medium 96 threads, 256 GB, 1 TB: idle 71.04 + 100.352 + 1.2 = 172.592 W, full 437.552 W
+    # small  32 threads,  64 GB, 0.1 TB: idle 23.68 + 25.088 + 0.12 = 48.888 W, full 137.208 W
+    # small: idle 50 × 48.888 / 172.592 = 14.1629 W, full 300 × 137.208 / 437.552 = 94.0742 W
+    # at 50 %: 14.1629 + (94.0742 - 14.1629) × 0.5 = 54.1186 W
+    assert use_kwh(archetype="small") == pytest.approx(54.1186 * hours / 1000, rel=1e-5)
+    # medium with 512 GB: idle 172.592 + 100.352 = 272.944 W -> 50 × 272.944 / 172.592 = 79.0729;
+    # full 537.904 W -> 300 × 537.904 / 437.552 = 368.8055; at 50 %: 223.9392 W
+    assert use_kwh(memory="512 GB") == pytest.approx(223.9392 * hours / 1000, rel=1e-5)
+    # two GPU cards add 2 × 400 W TDP × 50 % = 400 W to the medium server's 175 W
+    assert use_kwh(gpus=2) == pytest.approx(575 * hours / 1000, rel=1e-9)
+    # a measured power still replaces the model
+    assert use_kwh(archetype="large", power="200 W") == pytest.approx(200 * hours / 1000)
+
+
 def test_a_service_with_a_configured_and_a_shared_server_weighs_each_by_its_own_profile():
     data = copy.deepcopy(MINIMAL)
     servers = [{"name": "db", "type": "physical", "archetype": "large"}]

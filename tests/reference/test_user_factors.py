@@ -35,8 +35,8 @@ def test_a_typo_in_an_id_is_an_error_with_a_suggestion(tmp_path):
 
 
 def test_an_id_far_from_any_points_to_the_list(tmp_path):
-    row = "server.zx.quux,5,4,6,m2,my lab,2024,mine,\n"
-    with pytest.raises(InputError, match=r"unknown factor 'server.zx.quux' \(see: acvnum"):
+    row = "server.zx.qqqqqqqq,5,4,6,m2,my lab,2024,mine,\n"
+    with pytest.raises(InputError, match=r"unknown factor 'server.zx.qqqqqqqq' \(see: acvnum"):
         load_factors(table_file(tmp_path, row))
 
 
