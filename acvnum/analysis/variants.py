@@ -222,7 +222,9 @@ def savings(
     """(K, criteria) totals before and after K changes, over periods of (K,) years."""
     saved = before - after
     fraction = np.divide(saved, before, out=np.zeros_like(saved), where=before != 0)
-    return Savings(saved, fraction, saved @ weights / period_years)
+    # A row sum, not `saved @ weights`: a matrix product's summation order depends on K, so
+    # a lever's persons-equivalent would differ in its last digit between batch sizes.
+    return Savings(saved, fraction, (saved * weights).sum(axis=-1) / period_years)
 
 
 def saving(

@@ -401,10 +401,9 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
 
 
 #: Where a configured server's watts come from (methodology 3.3).
-SERVER_POWER_MODEL = (
-    "server.physical.power_idle/power_max x the configuration's CPU, memory and SSD power over "
-    "the medium archetype's (server.power.*: Cloud Carbon Footprint), "
-    "GPUs at TDP (server.power.gpu)"
+SERVER_POWER_MODEL = (  # factor ids and proper names: reads the same in every language
+    "server.physical.power_idle, server.physical.power_max × server.power.* "
+    "(Cloud Carbon Footprint; NVIDIA A100), docs/methodology.md §3.3"
 )
 
 

@@ -58,15 +58,16 @@ def test_laptop_water_and_fossil_hand_checked():
     assert use[FOSSIL] == pytest.approx(246.809, rel=1e-4)
 
 
-def test_network_per_gb_fossil_hand_checked_and_water_not_covered():
+def test_network_per_gb_fossil_and_water_hand_checked():
     arrays = service_arrays([service(MINIMAL).questionnaire])
     (c,) = evaluate(arrays, TABLE.central()).contributions[:, 0]
     # fossil: 100 GB × 0.0008803 kg CO2e/GB × (51500 MJ / 3660 kg, ADEME server) = 1.23867 MJ
     assert item(c, "network.manufacturing.fixed")[FOSSIL] == pytest.approx(1.23867, rel=1e-4)
-    # no per-GB water factor exists: the activity adds nothing and is listed as not covered
-    assert item(c, "network.manufacturing.fixed")[WATER] == 0
+    # water (a proxy): 100 GB × 0.0008803 kg CO2e/GB × (21,601.99 l / 61,410 g, ADEME's box)
+    # = 0.030966 m3 world eq; the row holds 0.0003097 per GB, four figures: 0.03097
+    assert item(c, "network.manufacturing.fixed")[WATER] == pytest.approx(0.03097, rel=1e-4)
     (statement,) = coverage(arrays, evaluate(arrays, TABLE.central()).inventory[:, 0], TABLE)
-    assert "network.manufacturing.fixed" in statement["water_use"].not_covered
+    assert "network.manufacturing.fixed" in statement["water_use"].covered
     assert "network.manufacturing.fixed" in statement["fossil_resources"].covered
 
 
@@ -115,11 +116,13 @@ def test_every_criterion_is_covered_where_the_reference_method_has_factors():
     assert present[:, use, ENERGY].all()  # kWh per kWh; manufacturing is outside energy
     # fossil resources: a row for every activity kind shipped
     assert present[..., FOSSIL].all()
-    # water use: devices, home box, electricity and AI GPUs only
+    # water use: everything but the data-centre building (no water source for it)
     water = {key for key, p in zip(ACTIVITY_KEYS, present[0, :, WATER], strict=True) if p}
     assert "terminals.manufacturing.laptop" in water
     assert "datacenter.manufacturing.ai_gpus" in water
-    assert "datacenter.manufacturing.servers" not in water
+    assert "datacenter.manufacturing.servers" in water
+    assert "datacenter.manufacturing.network_gear" in water
+    assert "datacenter.manufacturing.building" not in water
 
 
 def test_removing_a_factor_row_uncovers_the_activity_and_drops_its_part():
@@ -141,11 +144,16 @@ def test_a_region_without_a_row_is_not_covered_for_its_use():
 
 
 def test_a_blocks_traffic_is_flagged_where_one_of_its_network_factors_is_missing():
-    # video traffic takes fixed and mobile equipment and the box per GB: no per-GB water
-    # factor for the equipment, so water use flags it though the box's water counts
-    (result,) = assess([EXAMPLES / "video-conferencing.yaml"])
-    assert "network.manufacturing.video" in result.criteria["water_use"].coverage.not_covered
-    assert "network.manufacturing.video" in result.criteria["fossil_resources"].coverage.covered
+    # video traffic takes fixed and mobile equipment and the box per GB: without the mobile
+    # equipment's water row, water use flags it though the fixed network's and box's count
+    (service,) = services_of([EXAMPLES / "video-conferencing.yaml"])
+    table = FactorTable([f for f in TABLE.factors.values() if f.id != "network.mobile.water_use"])
+    for factors, listed in ((TABLE, "covered"), (table, "not_covered")):
+        result = assess_services([service], factors).results[0]
+        assert "network.manufacturing.video" in getattr(
+            result.criteria["water_use"].coverage, listed
+        )
+        assert "network.manufacturing.video" in result.criteria["fossil_resources"].coverage.covered
 
 
 def test_final_energy_lists_use_activities_only():
@@ -166,6 +174,7 @@ def test_the_tables_coverage_follows_its_rows():
     full = table_coverage(TABLE)
     assert full["climate_change"].not_covered == ()
     assert "device.laptop" in full["water_use"].covered
-    assert "network.fixed" in full["water_use"].not_covered
+    assert "network.fixed" in full["water_use"].covered
+    assert "datacenter.building" in full["water_use"].not_covered
     table = FactorTable([f for f in TABLE.factors.values() if f.id != "device.laptop.water_use"])
     assert "device.laptop" in table_coverage(table)["water_use"].not_covered

@@ -58,9 +58,9 @@ def test_csv_has_one_row_per_criterion_with_a_column_per_tier_and_phase():
     assert total == pytest.approx(float(climate["total"]), rel=1e-12)
     json_total = run_cli("estimate", "examples/ecommerce.yaml", "--format", "json").stdout
     assert f'"total": {total!r}'[:22] in json_total
-    # the coverage statement: water use has no factor for network equipment per GB
+    # the coverage statement: water use has no factor for the data-centre building
     (water,) = [r for r in rows if r["criterion"] == "water_use"]
-    assert "network.manufacturing.fixed" in water["not_covered"].split(";")
+    assert water["not_covered"].split(";") == ["datacenter.manufacturing.building"]
     assert climate["not_covered"] == ""
 
 
@@ -80,9 +80,9 @@ def test_csv_long_has_one_row_per_criterion_tier_and_phase():
     (gap,) = [
         r
         for r in rows
-        if (r["criterion"], r["tier"], r["phase"]) == ("water_use", "network", "manufacturing")
+        if (r["criterion"], r["tier"], r["phase"]) == ("water_use", "datacenter", "manufacturing")
     ]
-    assert gap["not_covered"] == "network.manufacturing.fixed;network.manufacturing.mobile"
+    assert gap["not_covered"] == "datacenter.manufacturing.building"
 
 
 def test_output_is_never_overwritten_without_force(tmp_path):
