@@ -23,6 +23,7 @@ import numpy as np
 
 from acvnum.analysis.lever_kinds import Context
 from acvnum.analysis.variants import _UNITS, Change, _dotted
+from acvnum.calculation import servers as server_config
 from acvnum.calculation.inventory import ServiceArrays, take
 from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
@@ -138,11 +139,24 @@ def frame_of(questionnaires: Sequence[Questionnaire], context: Context) -> Frame
         "utilization": column([g.utilization for g in groups]),
         "power": column([g.power for g in groups]),
         "lifetime": column([g.lifetime for g in groups]),
+        **_modelled_watts(groups, context),
     }
     first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
     owner = np.repeat(np.arange(len(questionnaires)), counts)
     layout = Layout(owner, first, counts, tuple(g.name for g in groups), regions)
     return Frame(layout, services, servers)
+
+
+def _modelled_watts(groups: list, context: Context) -> dict[str, np.ndarray]:
+    """(M,) idle and full-load watts of each server group, its configuration's where it has
+    one (acvnum.calculation.servers), the factor table's defaults otherwise."""
+    idle = np.full(len(groups), context.default("server.physical.power_idle"))
+    peak = np.full(len(groups), context.default("server.physical.power_max"))
+    configured = [k for k, g in enumerate(groups) if server_config.is_configured(g)]
+    if configured:
+        own = server_config.modelled_watts(context.central, [groups[k] for k in configured])
+        idle[configured], peak[configured] = own[0][:, 0], own[1][:, 0]
+    return {"idle": idle, "peak": peak}
 
 
 def pick(frames: Sequence[Frame], which: np.ndarray, rows: np.ndarray) -> Frame:
@@ -477,8 +491,9 @@ def _region(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
     return Step(out, where, (shown,))
 
 
-def _power_at(utilization: np.ndarray, c: Context) -> np.ndarray:
-    idle, peak = c.default("server.physical.power_idle"), c.default("server.physical.power_max")
+def _power_at(utilization: np.ndarray, frame: Frame) -> np.ndarray:
+    """Each group's linear idle-to-peak power, in W, with its own idle and peak."""
+    idle, peak = frame.servers["idle"], frame.servers["peak"]
     return idle + (peak - idle) * utilization
 
 
@@ -495,7 +510,7 @@ def _right_size(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
     where = fewer < count
     with np.errstate(divide="ignore", invalid="ignore"):
         busier = used * count / fewer
-        power_after = power * _power_at(busier, c) / _power_at(used, c)
+        power_after = power * _power_at(busier, frame) / _power_at(used, frame)
     measured = where & ~np.isnan(power)
     out = frame.with_columns(
         servers={
@@ -521,7 +536,7 @@ def _off_hours(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
     groups, share = eligible[owner], running[owner]
     virtual = frame.servers["virtual"]
     count, power = frame.servers["count"], frame.servers["power"]
-    drawn = np.where(np.isnan(power), _power_at(_utilization(frame, c), c), power)
+    drawn = np.where(np.isnan(power), _power_at(_utilization(frame, c), frame), power)
     on, physical = groups & virtual, groups & ~virtual
     out = frame.with_columns(
         servers={

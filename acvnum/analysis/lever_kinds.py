@@ -14,6 +14,7 @@ from functools import cache, cached_property
 from typing import Any
 
 from acvnum.analysis.variants import Change, Variant
+from acvnum.calculation import servers as server_config
 from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
@@ -21,7 +22,7 @@ from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, VIDEO_QUALITIES
 from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.defaults import DEFAULT_REGION
-from acvnum.reference.factors import FactorTable
+from acvnum.reference.factors import FactorTable, FactorValues
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,11 @@ class Context:
         value = defaults.value(pattern, self.table)
         assert isinstance(value, float), pattern
         return value
+
+    @cached_property
+    def central(self) -> FactorValues:
+        """The central value of every factor, as the calculation reads them."""
+        return self.table.central()
 
     @cached_property
     def regions(self) -> frozenset[str]:
@@ -158,18 +164,24 @@ def _region(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     return v.set(("hosting", "location"), best, before=current)
 
 
-def _power_at(utilization: float, c: Context) -> float:
-    """The linear idle-to-peak power model of the factor table, in W."""
-    idle, peak = c.default("server.physical.power_idle"), c.default("server.physical.power_max")
-    return idle + (peak - idle) * utilization
+def _power_at(utilization: float, s: Mapping[str, Any]) -> float:
+    """The linear idle-to-peak power model, in W, with the server's own idle and peak."""
+    return s["idle"] + (s["peak"] - s["idle"]) * utilization
 
 
-def _server(v: Variant, i: int) -> dict[str, Any]:
-    """Server `i` of the variant: its count, type, utilisation and power as changed so far."""
-    return {
+def _server(v: Variant, i: int, c: Context) -> dict[str, Any]:
+    """Server `i` of the variant: its count, type, utilisation and power as changed so far,
+    and the idle and full-load watts the calculation models it with (its configuration's)."""
+    server = {
         key: v.get(("hosting", "servers", i, key))
         for key in ("count", "type", "utilization", "power")
     }
+    model = v.questionnaire.hosting.servers[i]
+    if server_config.is_configured(model):
+        idle, peak = server_config.modelled_watts(c.central, [model])
+        return server | {"idle": float(idle[0, 0]), "peak": float(peak[0, 0])}
+    idle, peak = c.default("server.physical.power_idle"), c.default("server.physical.power_max")
+    return server | {"idle": idle, "peak": peak}
 
 
 def _utilization(s: Mapping[str, Any], c: Context) -> float:
@@ -183,7 +195,7 @@ def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     hosting = v.questionnaire.hosting
     out = v
     for i in range(len(hosting.servers) if hosting else 0):
-        s = _server(v, i)
+        s = _server(v, i, c)
         used = _utilization(s, c)
         count = min(s["count"], max(1, math.ceil(s["count"] * used / p["target"] - 1e-9)))
         if count >= s["count"]:
@@ -193,7 +205,7 @@ def _right_size(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
         out = out.set((*base, "count"), float(count))
         out = out.set((*base, "utilization"), busier, before=used)
         if s["power"] is not None:
-            power = s["power"] * _power_at(busier, c) / _power_at(used, c)
+            power = s["power"] * _power_at(busier, s) / _power_at(used, s)
             out = out.set((*base, "power"), power)
     return out if out.changes != v.changes else None
 
@@ -217,7 +229,7 @@ def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
     running = (1 + (environments - 1) * p["on_share"]) / environments
     out = v
     for i in range(len(hosting.servers)):
-        s, base = _server(v, i), ("hosting", "servers", i)
+        s, base = _server(v, i, c), ("hosting", "servers", i)
         if s["type"] == "virtual":
             shown = Change(
                 f"{modelpath.dotted(base)}.hours_running",
@@ -227,7 +239,7 @@ def _off_hours(v: Variant, p: Mapping[str, Any], c: Context) -> Variant | None:
             )
             out = out.set((*base, "count"), s["count"] * running, shown=shown)
             continue
-        power = _power_at(_utilization(s, c), c) if s["power"] is None else s["power"]
+        power = _power_at(_utilization(s, c), s) if s["power"] is None else s["power"]
         out = out.set((*base, "power"), power * running, before=power)
     return out if out.changes != v.changes else None
 

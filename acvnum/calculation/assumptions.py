@@ -26,7 +26,6 @@ from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
 from acvnum.reference.factors import FactorTable
 
 QUESTIONNAIRE = "questionnaire"
-DEFAULT_ARCHETYPE = "medium"  # servers.DEFAULT_ARCHETYPE, without importing the server model
 
 #: What a row's path adds after the questionnaire's key, by catalogue key: the JSON keeps
 #: these words ('hosting.servers[0].power (idle)'), the reports say them in their language.
@@ -409,23 +408,16 @@ SERVER_POWER_MODEL = (  # factor ids and proper names: reads the same in every l
 
 def _server_power(table: FactorTable, base: str, server) -> list[Assumption]:
     """The modelled watts: the archetype's defaults, or those of the configuration given."""
-    given = {
-        "cpus": server.cpus,
-        "cores": server.cores,
-        "memory": None if server.memory is None else server.memory / units.BYTES_PER_GB,
-        "ssd": None if server.ssd is None else server.ssd / units.BYTES_PER_TB,
-        "gpus": server.gpus,
-    }
-    if server.archetype in (None, DEFAULT_ARCHETYPE) and all(v is None for v in given.values()):
+    # Imported here: numpy and the server model are needed only for a configured server.
+    from acvnum.calculation import servers
+
+    if not servers.is_configured(server):
         return [
             _factor(table, f"{base}.power (idle)", "server.physical.power_idle"),
             _factor(table, f"{base}.power (full load)", "server.physical.power_max"),
         ]
-    # Imported here: numpy and the server model are needed only for a configured server.
-    from acvnum.calculation import servers
-
-    idle, full = servers.configured_watts(table.central(), server.archetype or "medium", given)
-    shown = {"idle": idle[0], "full load": full[0]}  # three figures: a model, not a measurement
+    idle, full = servers.modelled_watts(table.central(), [server])
+    shown = {"idle": idle[0, 0], "full load": full[0, 0]}  # three figures: a model's
     return [
         Assumption(
             f"{base}.power ({k})", _written(float(f"{w:.3g}"), "W"), "default", SERVER_POWER_MODEL

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from acvnum.questionnaire import units
 from acvnum.questionnaire.models import SERVER_ARCHETYPES
 from acvnum.reference.criteria import IMPACT_IDS
 from acvnum.reference.factors import FactorValues
@@ -131,11 +132,35 @@ def power_scales(f: FactorValues, archetype: np.ndarray, given: dict[str, np.nda
     return idle / medium_idle, full / medium_full, gpus * f["server.power.gpu"]
 
 
-def configured_watts(f: FactorValues, archetype: str, given: dict[str, float | None]):
-    """One server's idle and full-load watts (S,) each, as the inventory models them; `given`
-    maps PARTS to the questionnaire's values (GB, TB) or None: for the assumptions table."""
-    index = np.array([[SERVER_ARCHETYPES.index(archetype)]])
-    parts = {p: np.array([[np.nan if given.get(p) is None else given[p]]]) for p in PARTS}
-    idle_scale, full_scale, gpu_w = power_scales(f, index, parts)
+def given_parts(server) -> dict[str, float | None]:
+    """A questionnaire server's configuration in the units of PARTS (GB, TB), None where the
+    archetype's value holds."""
+    return {
+        "cpus": server.cpus,
+        "cores": server.cores,
+        "memory": None if server.memory is None else server.memory / units.BYTES_PER_GB,
+        "ssd": None if server.ssd is None else server.ssd / units.BYTES_PER_TB,
+        "gpus": server.gpus,
+    }
+
+
+def is_configured(server) -> bool:
+    """Whether a questionnaire server departs from the default medium archetype."""
+    given = given_parts(server).values()
+    return server.archetype not in (None, DEFAULT_ARCHETYPE) or any(v is not None for v in given)
+
+
+def modelled_watts(f: FactorValues, servers: list) -> tuple[np.ndarray, np.ndarray]:
+    """(M, S) each: the idle and full-load watts of questionnaire servers, as the inventory
+    models them (assumptions and levers read them; the inventory works on its own arrays)."""
+    index = np.array([[SERVER_ARCHETYPES.index(s.archetype or DEFAULT_ARCHETYPE)] for s in servers])
+    configs = [given_parts(s) for s in servers]
+    parts = {
+        p: np.array([[np.nan if c[p] is None else c[p]] for c in configs], dtype=float).reshape(
+            -1, 1
+        )
+        for p in PARTS
+    }
+    idle_scale, full_scale, gpu_w = power_scales(f, index.reshape(-1, 1), parts)
     idle = f["server.physical.power_idle"] * idle_scale
-    return idle[0], (f["server.physical.power_max"] * full_scale + gpu_w)[0]
+    return idle, f["server.physical.power_max"] * full_scale + gpu_w

@@ -40,6 +40,8 @@ def servers(draw: st.DrawFn, index: int) -> dict:
         group["type"] = "physical"
         if draw(st.booleans()):
             group["power"] = f"{draw(st.integers(20, 900))} W"
+        if draw(st.booleans()):  # a configured server draws its components' watts
+            group["archetype"] = draw(st.sampled_from(["small", "medium", "large"]))
     if draw(st.booleans()):
         group["utilization"] = f"{draw(percent)}%"
     if draw(st.booleans()):

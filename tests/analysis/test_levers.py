@@ -198,6 +198,20 @@ def test_environments_off_hours_saves_only_the_electricity_of_physical_servers()
         assert e.saving[criterion] == pytest.approx(kwh * grid, rel=1e-5), criterion
 
 
+def test_levers_model_a_configured_server_with_its_own_watts():
+    # small archetype at 50 %: 14.1629 W idle, 94.0742 W at full load (test_engine), 54.1186 W
+    hosting = {"pue": 1.0, "environments": 3, "servers": [server(archetype="small")]}
+    variant, e = effect("environments_off_hours", make(hosting=hosting))
+    assert variant.get((*SERVER, "power")) == pytest.approx(54.1186 * RUNNING_OF_THREE, rel=1e-5)
+    kwh = 54.1186 * HOURS_PER_YEAR / 1000 * 3 * (1 - RUNNING_OF_THREE)
+    assert e.saving["energy"] == pytest.approx(kwh, rel=1e-5)
+    # right-sizing a measured small server follows the small server's curve:
+    # 180 W x (14.1629 + 79.9113 x 0.2) / (14.1629 + 79.9113 x 0.1) = 180 x 30.1452 / 22.1540
+    small = {"count": 2, "utilization": "10%", "power": "180 W", "archetype": "small"}
+    variant, _ = effect("right_sizing", make(hosting={"servers": [server(**small)]}))
+    assert variant.get((*SERVER, "power")) == pytest.approx(180 * 30.1452 / 22.1540, rel=1e-4)
+
+
 def test_environments_off_hours_frees_the_host_share_of_virtual_servers():
     hosting = {
         "pue": 1.0,
