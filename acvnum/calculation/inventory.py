@@ -240,15 +240,16 @@ def _per_group(ids: list[str | None], f: FactorValues, default: np.ndarray | flo
     if not ids:
         return np.zeros((0, f.samples))
     codes: dict[str | None, int] = {}
-    for i in ids:
-        if i not in codes:
-            codes[i] = len(codes) + 1 if i is not None and i in f.table else 0
+    for i in dict.fromkeys(ids):  # the distinct ids, in order
+        codes[i] = len(codes) + 1 if i is not None and i in f.table else 0
     rows = np.empty((max(codes.values()) + 1, f.samples))
     rows[0] = default
     for i, code in codes.items():
         if code:
             rows[code] = f[i]
-    return rows[[codes[i] for i in ids]]
+    if len(rows) == 1:  # no group names a factor: every row is the default
+        return np.broadcast_to(rows[0], (len(ids), f.samples)).copy()
+    return rows[list(map(codes.__getitem__, ids))]
 
 
 def _cloud_power(g: ServerArrays, f: FactorValues, utilization: np.ndarray) -> np.ndarray:
@@ -373,7 +374,7 @@ def _rows_of(value: Any, index: np.ndarray) -> Any:
     if isinstance(value, np.ndarray):
         return value[index]
     if isinstance(value, list):
-        return [value[i] for i in index]
+        return list(map(value.__getitem__, index.tolist()))
     if isinstance(value, dict):
         return {key: _rows_of(item, index) for key, item in value.items()}
     if is_dataclass(value) and not isinstance(value, type):

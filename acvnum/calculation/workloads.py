@@ -182,14 +182,16 @@ def per_request(a: AIArrays, f: FactorValues) -> PerRequest:
     return PerRequest(tokens * per_token_wh * gpus, tokens * per_token_s, gpus)
 
 
-def _per_service(prefixes: list[str], f: FactorValues, quantity: str) -> np.ndarray:
-    """(N, S): each service's GPU factor `<prefix>.<quantity>` (one lookup per type)."""
+def _per_service(prefixes: list[str], f: FactorValues, quantity: str, kind: str = "") -> np.ndarray:
+    """(N, S): each service's factor `[<kind>.]<prefix>.<quantity>` (a GPU type's, a video
+    quality's), one lookup per distinct prefix, then one gather: no array per service."""
     if not prefixes:
         return np.zeros((0, f.samples))
     codes: dict[str, int] = {}
     index = [codes.setdefault(p, len(codes)) for p in prefixes]
-    rows = np.stack([np.broadcast_to(f[f"{p}.{quantity}"], (f.samples,)) for p in codes])
-    return rows[index]  # one gather: no array per service
+    head = f"{kind}." if kind else ""
+    rows = np.stack([np.broadcast_to(f[f"{head}{p}.{quantity}"], (f.samples,)) for p in codes])
+    return rows[index]
 
 
 @dataclass(frozen=True)
@@ -277,7 +279,7 @@ def video_arrays(services: list[Questionnaire]) -> VideoArrays:
 def video_gigabytes(v: VideoArrays, f: FactorValues) -> np.ndarray:
     """GB the video takes over the users' networks, (N, S): each participant of a call
     receives and sends about one stream's worth (as the ADEME model of calls counts it)."""
-    rate = np.stack([f[f"video.{q}.data_rate"] for q in v.quality])  # (N, S)
+    rate = _per_service(v.quality, f, "data_rate", "video")  # (N, S)
     background_rate = np.where(v.audio_in_background == 1, f["video.audio.data_rate"], rate)
     return v.hours * ((1 - v.background) * rate + v.background * background_rate)
 
