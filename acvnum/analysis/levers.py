@@ -249,9 +249,7 @@ def _propose_arrays(
     steps = [kind(frame, lever.change, context) for lever, kind in levers]
     lever_of = np.concatenate([np.full(int(s.changed.sum()), k) for k, s in enumerate(steps)])
     owner = np.concatenate([np.flatnonzero(s.changed) for s in steps]).astype(int)
-    # Service after service, levers in catalogue order, as the per-service path lists them:
-    # the same rows in the same places give the same last bits (BLAS sums a matrix's last
-    # rows in another order than the others).
+    # Service after service, levers in catalogue order, as the per-service path lists them.
     order = np.lexsort((lever_of, owner))
     owner, lever_of = owner[order], lever_of[order].astype(int)
     which = np.concatenate([np.zeros(n, dtype=int), lever_of + 1])
