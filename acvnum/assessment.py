@@ -70,7 +70,7 @@ def result_for(
     criteria: dict[str, CriterionResult] | None = None,
 ) -> ServiceResult:
     """One service's result, whole: its (activities, criteria) contributions, with the
-    intervals and the what-if's warnings when those analyses were asked for."""
+    intervals when they were sampled (the other analyses are held by the Assessment)."""
     q = service.questionnaire
     a = analyses or Analyses()
     if criteria is None:  # else built with the chunk's (all_criteria_results)
@@ -79,7 +79,6 @@ def result_for(
         )
     factor = q.hosting.electricity_factor if q.hosting else None
     market = None if factor is None else market_based_climate(contributions, factor)
-    what_if_warnings = a.what_if.warnings if a.what_if else ()
     return ServiceResult(
         name=q.name,
         description=q.description,
@@ -94,7 +93,7 @@ def result_for(
             *assumptions.market_based(q, market),
         ],
         extras={} if market is None else {"market_based": _market_based(q, factor, market)},
-        warnings=[*assumptions.warnings(q), *what_if_warnings],
+        warnings=assumptions.warnings(q),
         boundaries=limits,
         factors_version=FACTORS_VERSION,
         factor_sources=table.sources(),

@@ -85,8 +85,9 @@ def test_what_if_warnings_join_the_result_s_own_once(write_yaml):
 
     minimal = write_yaml(MINIMAL)  # no hosting: a hosting change has no effect
     plain = assess([minimal])[0].warnings
-    changed = assess([minimal], Settings(what_if=("hosting.pue=1.2",)))[0].warnings
-    assert changed == [*plain, "warning.what_if_no_hosting"]
+    assessment = assess([minimal], Settings(what_if=("hosting.pue=1.2",)))
+    assert assessment[0].warnings == plain  # the result holds the calculation's own
+    assert assessment.services()[0].warnings() == [*plain, "warning.what_if_no_hosting"]
 
 
 # --- batches: a large folder is never held whole ------------------------------------------

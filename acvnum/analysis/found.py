@@ -37,6 +37,11 @@ class Assessed(NamedTuple):
     result: ServiceResult
     found: Found = NOTHING
 
+    def warnings(self) -> list[str]:
+        """The result's warnings, then the what-if's (why the change may show no effect)."""
+        what_if = self.found.what_if
+        return [*self.result.warnings, *(what_if.warnings if what_if else ())]
+
 
 def bare(results: list[ServiceResult]) -> list[Assessed]:
     """Results no analysis was asked about (check, diff, tests), ready for a report."""

@@ -339,10 +339,10 @@ def _assumptions(result: ServiceResult, t: Translator) -> str:
     )
 
 
-def _warnings(result: ServiceResult, t: Translator) -> str:
-    if not result.warnings:
+def _warnings(keys: list[str], t: Translator) -> str:
+    if not keys:
         return ""
-    items = "".join(f"<li>{_e(t(key))}</li>" for key in result.warnings)
+    items = "".join(f"<li>{_e(t(key))}</li>" for key in keys)
     return _section("warnings", t("section.warnings"), f'<ul class="warnings">{items}</ul>')
 
 
@@ -448,7 +448,7 @@ def render_one(service: Assessed, t: Translator, today: str = "") -> str:
         f'<p class="summary" id="summary">{_e(summary)}</p>',
         _cover(result, t, today or report_date()),
         _flagship(result, t),
-        _warnings(result, t),
+        _warnings(service.warnings(), t),
         _impacts(result, t),
         _coverage(result, t),
         _uncertainty(result, found.uncertainty, t),

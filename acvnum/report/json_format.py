@@ -238,7 +238,9 @@ def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
         "budgets": [],  # a check's outcomes, filled in by report.check_json (through extras)
         "assumptions": [_assumption(a, cited) for a in result.assumptions],
-        "warnings": [{"code": key, "message": _ENGLISH(key)} for key in result.warnings],
+        "warnings": [
+            {"code": key, "message": _ENGLISH(key)} for key in Assessed(result, found).warnings()
+        ],
         **result.extras,
         **({"uncertainty": _uncertainty(found.uncertainty)} if found.uncertainty else {}),
     }

@@ -107,10 +107,10 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
     ]
 
 
-def _warnings(result: ServiceResult, t: Translator) -> list[str]:
-    if not result.warnings:
+def _warnings(keys: list[str], t: Translator) -> list[str]:
+    if not keys:
         return []
-    return [f"## {t('section.warnings')}", "", *(f"- {t(key)}" for key in result.warnings), ""]
+    return [f"## {t('section.warnings')}", "", *(f"- {t(key)}" for key in keys), ""]
 
 
 def _levers(found: Found, t: Translator) -> list[str]:
@@ -175,7 +175,7 @@ def render_one(service: Assessed, t: Translator) -> str:
     if result.description:
         lines += [f"_{markdown_text(result.description)}_", ""]
     lines += [summary, ""]
-    lines += _flagship(result, t) + _warnings(result, t) + _impacts(result, t)
+    lines += _flagship(result, t) + _warnings(service.warnings(), t) + _impacts(result, t)
     lines += coverage_section.markdown_lines(result, t)
     lines += uncertainty_section.markdown_lines(result, found.uncertainty, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")

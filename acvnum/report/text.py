@@ -289,11 +289,11 @@ def path_lines(path: str, width: int = _PATH_WIDTH) -> str:
     return "\n".join(lines)
 
 
-def _warnings(result: ServiceResult, t: Translator) -> RenderableType | None:
-    if not result.warnings:
+def _warnings(keys: list[str], t: Translator) -> RenderableType | None:
+    if not keys:
         return None
     lines = Text()
-    for key in result.warnings:
+    for key in keys:
         lines.append("! ", style="bold yellow").append(t(key) + "\n")
     lines.rstrip()
     return Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED)
@@ -435,7 +435,8 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
     for row in rows:
         ranking.add_row(*row)
     parts: list = [ranking]
-    warned = [(r.name, key) for r in portfolio.ranking for key in r.warnings]
+    said = {id(s.result): s.warnings() for s in services}
+    warned = [(r.name, key) for r in portfolio.ranking for key in said[id(r)]]
     if warned and not details:
         lines = Text()
         for name, key in warned:
@@ -462,7 +463,7 @@ def renderables(service: Assessed, t: Translator, width: int, details: bool) -> 
     result, found = service
     parts: list[RenderableType | None] = [
         _header(result, t),
-        _warnings(result, t),
+        _warnings(service.warnings(), t),
         _impacts(result, t, width),
         _coverage(result, t),
         *uncertainty_section.rich_renderables(result, found.uncertainty, t),

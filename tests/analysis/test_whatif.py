@@ -141,9 +141,9 @@ def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml
     settings = Settings(what_if=("hosting.pue=1.2",))
     bare = assess([write_yaml(MINIMAL)], settings)
     assert bare.what_if[0].effect.persons_equivalent == 0
-    assert "warning.what_if_no_hosting" in bare[0].warnings
-    (shop,) = assess([SHOP], settings)
-    assert "warning.what_if_no_hosting" not in shop.warnings
+    assert "warning.what_if_no_hosting" in bare.services()[0].warnings()
+    shop = assess([SHOP], settings)
+    assert "warning.what_if_no_hosting" not in shop.services()[0].warnings()
 
 
 @pytest.mark.parametrize(
