@@ -80,6 +80,9 @@ _UNITS = {
     "active_parameters": "billion",
     "retention": "s",
     "size": "B",
+    "hours_per_day": "s",
+    "background_share": "%",
+    **dict.fromkeys(("smartphone", "tablet", "laptop", "desktop", "television"), "%"),
 }
 
 
@@ -129,7 +132,7 @@ class Variant:
         when the value set is the engine's means and not what a reader should read (an
         average of 1.3 servers is servers running part of the time)."""
         old = self.get(path) if before is None else before
-        subject = _subject(self.questionnaire, path)
+        subject = server_name(self.questionnaire, path)
         change = shown or Change(_dotted(path), value_at(path, old), value_at(path, value), subject)
         edits, changes = {**self.edits, path: value}, (*self.changes, change)
         return Variant(self.questionnaire, self.factor_scale, changes, edits)  # not replace(): hot
@@ -141,10 +144,13 @@ def _dotted(path: modelpath.Path) -> str:
     return dotted(path)
 
 
-def _subject(q: Questionnaire, path: modelpath.Path) -> str:
-    """A server's name for a change under hosting.servers[i], else ''."""
+def server_name(q: Questionnaire, path: modelpath.Path) -> str:
+    """A server's name for a change under hosting.servers[i], else '' (a --what-if may name
+    a server the file does not have yet)."""
     if len(path) > 2 and path[:2] == ("hosting", "servers") and q.hosting is not None:
-        return q.hosting.servers[path[2]].name
+        index = path[2]
+        if isinstance(index, int) and -len(q.hosting.servers) <= index < len(q.hosting.servers):
+            return q.hosting.servers[index].name
     return ""
 
 

@@ -25,6 +25,7 @@ from acvnum.analysis.variants import (
     Variant,
     boundary_weights,
     savings,
+    server_name,
     totals,
     value_at,
 )
@@ -328,7 +329,12 @@ def _changes(
     before: Questionnaire, after: Questionnaire, assignments: list[Assignment], table: FactorTable
 ) -> tuple[Change, ...]:
     return tuple(
-        Change(dotted(a.path), _shown(before, a.path, table), _shown(after, a.path, table))
+        Change(
+            dotted(a.path),
+            _shown(before, a.path, table),
+            _shown(after, a.path, table),
+            server_name(before, a.path),
+        )
         for a in assignments
     )
 

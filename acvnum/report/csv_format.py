@@ -6,7 +6,8 @@ Each row also carries the contribution of every (tier, phase) pair, one column e
 columns, a phase's the sum of its three. `block.ai`, `block.video`, `block.messages` hold
 what each optional block adds (already inside the pairs; empty for a service without the
 block). p5, p50, p95 are filled with --uncertainty; what_if_after, what_if_saving,
-what_if_reduction with --what-if (`total` is the before).
+what_if_reduction with --what-if (`total` is the before), and what_if_change says the
+change in English words with the technical change beside, as the reports say a lever.
 
 In the long layout, a (tier, phase) row of a service with blocks is split by `block`: one
 row per block present in that pair and one (`block` empty) for the rest, so that summing
@@ -24,6 +25,7 @@ from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES
 from acvnum.calculation.results import ServiceResult
 from acvnum.escaping import csv_cell
+from acvnum.i18n import Translator
 from acvnum.report.blocks_section import BLOCK_ITEMS
 
 #: The (tier, phase) pairs, in the order of the activities: one column each.
@@ -46,6 +48,7 @@ HEADER = (
     "what_if_after",
     "what_if_saving",
     "what_if_reduction",
+    "what_if_change",
     "not_covered",
 )
 
@@ -66,6 +69,18 @@ def _what_if_cells(found: Found, criterion: str) -> tuple[str, str, str]:
         effect.reduction[criterion],
     )
     return (repr(after), repr(saving), repr(reduction))
+
+
+def _what_if_change(found: Found) -> str:
+    """'a data centre with a PUE of 1.2 instead of 1.5 (hosting.pue: 1.5 → 1.2)', each
+    change so, joined by '; ' (empty without --what-if)."""
+    if found.what_if is None:
+        return ""
+    from acvnum.report.lever_words import described  # only a --what-if needs the words
+
+    t = Translator("en")
+    said = (described(change, t) for change in found.what_if.changes)
+    return csv_cell("; ".join(f"{w} ({technical})" if technical else w for w, technical in said))
 
 
 def _block_of(key: str) -> str:
@@ -95,6 +110,7 @@ def rows(service: Assessed) -> list[tuple]:
     the --what-if's figures."""
     result, found = service
     out = []
+    change = _what_if_change(found)
     for c in result.criteria.values():
         pairs = [
             sum(v for key, v in c.by_item.items() if key.startswith(f"{pair}.")) for pair in PAIRS
@@ -122,6 +138,7 @@ def rows(service: Assessed) -> list[tuple]:
                 *blocks,
                 *(_cell(interval.get(p)) for p in ("p5", "p50", "p95")),
                 *_what_if_cells(found, c.id),
+                change,
                 _not_covered(c.coverage),
             )
         )

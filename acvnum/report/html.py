@@ -10,6 +10,7 @@ import os
 from datetime import UTC, date, datetime
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.results import ServiceResult, Uncertainty
@@ -32,6 +33,9 @@ from acvnum.report.common import (
     source_cell,
     summary_line,
 )
+
+if TYPE_CHECKING:
+    from acvnum.analysis.variants import Change
 
 #: One colour per breakdown part, in order (distinguishable with common colour blindness).
 COLOURS = ("#1f6fb2", "#e08a1e", "#5b9a3c")
@@ -301,11 +305,7 @@ def _what_if(found: Found, t: Translator) -> str:
     from acvnum.report import levers_section
 
     w = found.what_if
-    changes = "".join(
-        f"<li><code>{_e(c.path)}</code>{_e(t('punctuation.colon'))}"
-        f"{_e(t.value(c.before))} → {_e(t.value(c.after))}</li>"
-        for c in w.changes
-    )
+    changes = "".join(f"<li>{_what_if_change(c, t)}</li>" for c in w.changes)
     header = [_e(h) for h in levers_section.what_if_headers(t)]
     rows = [[_e(cell) for cell in row] for row in levers_section.what_if_rows(found, t)]
     pe = t("what_if.pe_saved", value=t.number(w.effect.persons_equivalent))
@@ -316,6 +316,19 @@ def _what_if(found: Found, t: Translator) -> str:
         _table(header, rows, numeric_from=2),
         f'<p class="caption">{_e(pe)}. {_e(t("what_if.caption"))}</p>',
     )
+
+
+def _what_if_change(change: Change, t: Translator) -> str:
+    """A change in words with its technical change beside, as a lever's; the technical
+    change alone when there is no sentence for its path."""
+    from acvnum.report import lever_words
+
+    technical = (
+        f"<code>{_e(change.path)}</code>{_e(t('punctuation.colon'))}"
+        f"{_e(t.value(change.before))} → {_e(t.value(change.after))}"
+    )
+    said = lever_words.in_words(change, t)
+    return technical if said is None else f'{_e(said)}<span class="change">{technical}</span>'
 
 
 def _assumptions(result: ServiceResult, t: Translator) -> str:

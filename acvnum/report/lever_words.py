@@ -1,8 +1,9 @@
-"""A lever's changes said in words ("keep laptops 7.5 years instead of 5 years"), beside the
-technical change (`device.laptop.lifetime: 5 years → 7.5 years`) that the JSON carries.
+"""A change said in words ("keep laptops 7.5 years instead of 5 years"), beside the
+technical change (`device.laptop.lifetime: 5 years → 7.5 years`) that the JSON carries: a
+lever's changes and the user's --what-if alike, in every report.
 
 Each changed path has a sentence in the catalogue (`words.<path pattern>`); a path without
-one (a --what-if on any field) is shown as the technical change, which is always correct.
+one is shown as the technical change alone, which is always correct.
 """
 
 from __future__ import annotations
@@ -15,24 +16,33 @@ from acvnum.i18n import Translator, Value
 #: 'hosting.servers[0].count' -> 'hosting.servers.count'; 'device.laptop.lifetime' ->
 #: 'device.lifetime' with the device as its subject.
 _INDEX = re.compile(r"\[\d+\]")
-_DEVICE = re.compile(r"device\.(?P<device>\w+)\.(?P<quantity>\w+)")
+#: A device's factor (a lever's `device.laptop.lifetime`) and a device's answer (a
+#: --what-if's `terminals.laptop.lifetime`) say the same thing: one sentence for both.
+_DEVICE = re.compile(r"(?:device|terminals)\.(?P<device>\w+)\.(?P<quantity>\w+)")
+#: The share of visits made on a device: `usage.devices.laptop`.
+_SHARE = re.compile(r"usage\.devices\.(?P<device>\w+)")
+_DEVICES = frozenset({"smartphone", "tablet", "laptop", "desktop", "television"})
 
 
 def _pattern(change: Change) -> tuple[str, str]:
     """The catalogue key of a change's sentence and the subject it speaks of."""
     device = _DEVICE.fullmatch(change.path)
-    if device is not None:
+    if device is not None and device["device"] in _DEVICES:
         return f"words.device.{device['quantity']}", device["device"]
+    share = _SHARE.fullmatch(change.path)
+    if share is not None and share["device"] in _DEVICES:
+        return "words.usage.devices", share["device"]
     return "words." + _INDEX.sub("", change.path), change.subject
 
 
-def words(change: Change, t: Translator) -> str:
-    """The change as a reader would say it, in the report's language."""
+def in_words(change: Change, t: Translator) -> str | None:
+    """The change as a reader would say it, in the report's language; None when the
+    catalogue has no sentence for its path."""
     key, subject = _pattern(change)
     key = _form(key, change.after, t)
     if key not in t.messages:
-        return change.text(t)
-    if key == "words.device.lifetime":
+        return None
+    if key.startswith(("words.device.", "words.usage.devices")):
         subject = t(f"device_plural.{subject}")
     return t(
         key,
@@ -40,6 +50,19 @@ def words(change: Change, t: Translator) -> str:
         before=_value(change.before, t),
         after=_value(change.after, t),
     )
+
+
+def words(change: Change, t: Translator) -> str:
+    """The change in words, else as the technical change."""
+    said = in_words(change, t)
+    return change.text(t) if said is None else said
+
+
+def described(change: Change, t: Translator) -> tuple[str, str | None]:
+    """(what a reader reads first, the technical change beside it): the sentence and the
+    change, or the change alone (None beside) when there is no sentence to put first."""
+    said = in_words(change, t)
+    return (change.text(t), None) if said is None else (said, change.text(t))
 
 
 def _form(key: str, after: Value, t: Translator) -> str:

@@ -145,9 +145,12 @@ def _levers(found: Found, t: Translator) -> list[str]:
 
 
 def _change_item(change: Change, t: Translator) -> str:
-    """'- `hosting.pue` : 1,56 (défaut) → 1,2': the path as code, the values localised."""
+    """'- un centre de données de PUE 1,2 au lieu de 1,56 — `hosting.pue` : 1,56 (défaut)
+    → 1,2': the change in words as a lever's, then the path as code, the values localised."""
     before, after = t.value(change.before), t.value(change.after)
-    return f"- `{change.path}`{t('punctuation.colon')}{before} → {after}"
+    technical = f"`{change.path}`{t('punctuation.colon')}{before} → {after}"
+    said = lever_words.in_words(change, t)
+    return f"- {technical}" if said is None else f"- {markdown_text(said)} — {technical}"
 
 
 def _what_if(found: Found, t: Translator) -> list[str]:

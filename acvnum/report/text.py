@@ -347,24 +347,37 @@ def _levers(found: Found, t: Translator, width: int) -> RenderableType | None:
     return Group(table, changes, Text(t("levers.caption")))
 
 
-def _what_if(found: Found, t: Translator) -> Table | None:
-    """Before, after and saving per criterion for the user's --what-if."""
+def _what_if(found: Found, t: Translator) -> RenderableType | None:
+    """The user's --what-if: each change in words with its technical change under it (as
+    the levers are said), then before, after and saving per criterion."""
     if found.what_if is None:
         return None
-    changes = t("punctuation.semicolon").join(c.text(t) for c in found.what_if.changes)
+    changes = Table(
+        title=t("section.what_if"),
+        title_justify="left",
+        box=None,
+        show_header=False,
+        pad_edge=False,
+    )
+    changes.add_column(no_wrap=True)
+    changes.add_column(overflow="fold")
+    for change in found.what_if.changes:
+        said, technical = lever_words.described(change, t)
+        cell = Text(said)
+        if technical is not None:
+            cell.append("\n" + technical, style="dim")
+        changes.add_row("•", cell)
     pe = t("what_if.pe_saved", value=t.number(found.what_if.effect.persons_equivalent))
     table = Table(
-        title=t.label(t("section.what_if")) + changes,
         caption=f"{pe}. {t('what_if.caption')}",
         box=box.SIMPLE_HEAD,
-        title_justify="left",
         caption_justify="left",
     )
     for i, header in enumerate(levers_section.what_if_headers(t)):
         table.add_column(header, justify="left" if i < 2 else "right")
     for row in levers_section.what_if_rows(found, t):
         table.add_row(*row)
-    return table
+    return Group(changes, table)
 
 
 def _top_levers(found: Found, t: Translator) -> RenderableType | None:

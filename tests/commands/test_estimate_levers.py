@@ -10,10 +10,10 @@ SHOP = "examples/ecommerce.yaml"
 INTRANET = "examples/internal-app.yaml"
 
 
-def section(text: str, start: str, end: str) -> str:
+def section(text: str, start: str | tuple[str, ...], end: str) -> str:
     """The lines from the one starting with `start` to the one before `end`."""
     lines = text.splitlines()
-    first = next(i for i, line in enumerate(lines) if line.startswith(start))
+    first = next(i for i, line in enumerate(lines) if line.startswith(start))  # or any of them
     last = next(i for i in range(first + 1, len(lines)) if lines[i].startswith(end))
     return "\n".join(line.rstrip() for line in lines[first:last]).rstrip() + "\n"
 
@@ -75,19 +75,65 @@ def test_what_if_in_json_gives_before_after_and_saving():
         assert w["reduction"][cid] == pytest.approx(w["saving"][cid] / w["before"][cid])
 
 
-@pytest.mark.parametrize(
-    ("fmt", "expected"),
-    [
-        ("text", "What if: usage.data_per_visit: 2.5 MB → 1 MB"),
-        ("markdown", "- `usage.data_per_visit`: 2.5 MB → 1 MB"),
-        ("html", "<li><code>usage.data_per_visit</code>: 2.5 MB → 1 MB</li>"),
-    ],
+#: One change of each kind: with a sentence, for a server (named in it), a device's answer
+#: said as the device lever says it, a count, and a path without a sentence (technical only).
+WHAT_IF = (
+    "hosting.pue=1.2",
+    "usage.data_per_visit=1MB",
+    "hosting.servers[0].count=1",
+    "terminals.laptop.lifetime=7y",
+    "usage.users=40000",
+    "hosting.electricity_factor=50",
 )
-def test_what_if_in_the_readable_reports(fmt, expected):
-    result = run_cli("estimate", SHOP, "-f", fmt, "--what-if", "usage.data_per_visit=1MB")
+
+
+def _what_if_run(fmt: str, lang: str = "en") -> str:
+    args = [a for change in WHAT_IF for a in ("--what-if", change)]
+    result = run_cli("estimate", SHOP, "-f", fmt, "--lang", lang, *args, env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
-    assert expected in result.stdout
-    assert "Persons-equivalent saved" in result.stdout
+    return result.stdout
+
+
+def _what_if_changes(fmt: str, report: str) -> str:
+    """The part of a report that says what the --what-if changed."""
+    if fmt == "text":
+        return section(report, ("What if", "Et si"), "  Crit")
+    if fmt == "markdown":
+        lines = report.split("## What if\n\n" if "## What if" in report else "## Et si\n\n")[1]
+        return lines.split("\n\n")[0] + "\n"
+    if fmt == "html":
+        part = report.split('<section id="what-if" class="what-if">')[1]
+        return part.split("<div")[0].replace("<li>", "\n<li>") + "\n"
+    rows = list(csv.DictReader(io.StringIO(report)))
+    assert len({row["what_if_change"] for row in rows}) == 1  # the same on every criterion
+    return rows[0]["what_if_change"] + "\n"
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(("fmt", "suffix"), [("text", "txt"), ("markdown", "md"), ("html", "html")])
+def test_what_if_changes_are_said_in_words_beside_the_technical_change(fmt, suffix, lang):
+    report = _what_if_run(fmt, lang)
+    assert_golden(f"levers/what_if.{lang}.{suffix}", _what_if_changes(fmt, report))
+    saved = "Persons-equivalent saved" if lang == "en" else "Personnes-équivalent évitées"
+    assert saved in report
+
+
+def test_what_if_changes_in_csv_are_said_in_english_words():
+    assert_golden("levers/what_if.csv.txt", _what_if_changes("csv", _what_if_run("csv")))
+
+
+def test_a_what_if_is_said_as_the_lever_making_the_same_change_is():
+    # 'Keep servers longer' sets hosting.servers[0].lifetime (left out of the file: 4 years
+    # by default) to 6 years; the same --what-if reads alike, the default marked as such.
+    lever = "keep the 'app' servers 6 years instead of 4 years"
+    markdown = run_cli("estimate", INTRANET, "-f", "markdown").stdout
+    assert f"— {lever}; " in markdown  # the lever's sentence, in the levers' why-list
+    what_if = run_cli(
+        "estimate", INTRANET, "-f", "markdown", "--what-if", "hosting.servers[0].lifetime=6 years"
+    ).stdout
+    assert (
+        f"- {lever} (default) — `hosting.servers[0].lifetime`: 4 years (default) → 6 years\n"
+    ) in what_if
 
 
 def test_what_if_in_csv_fills_after_saving_and_reduction():
@@ -122,7 +168,8 @@ def test_what_if_on_hosting_the_file_does_not_describe_warns_and_shows_the_defau
     result = run_cli("estimate", str(minimal), "--what-if", "hosting.pue=1.2")
     assert result.returncode == 0, result.stderr
     shown = " ".join(result.stdout.split())
-    assert "What if: hosting.pue: 1.56 (default) → 1.2" in shown
+    assert "• a data centre with a PUE of 1.2 instead of 1.56 (default)" in shown
+    assert "hosting.pue: 1.56 (default) → 1.2" in shown
     assert "hosting is not described in the file: a change to 'hosting' has no effect" in shown
     absent = run_cli("estimate", str(minimal), "--what-if", "hosting.servers[0].count=2")
     assert absent.returncode == 2 and "Traceback" not in absent.stderr

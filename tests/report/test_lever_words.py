@@ -11,7 +11,7 @@ from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.service import load_service
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
-from acvnum.report.lever_words import sentence, words
+from acvnum.report.lever_words import described, sentence, words
 
 
 @pytest.mark.parametrize(
@@ -61,8 +61,46 @@ def test_a_storage_type_is_named_in_capitals():
 
 
 def test_a_path_without_a_sentence_is_shown_technically():
-    change = Change("usage.users", Value(50000.0), Value(40000.0))
-    assert words(change, Translator("en")) == "usage.users: 50000 → 40000"
+    change = Change("hosting.electricity_factor", Value(0.06), Value(0.05))
+    assert words(change, Translator("en")) == "hosting.electricity_factor: 0.06 → 0.05"
+    assert described(change, Translator("en")) == (words(change, Translator("en")), None)
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "expected"),
+    [
+        # a --what-if on a device's answer reads as the lever on the device's factor
+        ("terminals.laptop.lifetime", "en", "keep laptops 7 years instead of 5 years"),
+        (
+            "terminals.tablet.lifetime",
+            "fr",
+            "garder les tablettes 7\u00a0ans au lieu de 5\u00a0ans",
+        ),
+    ],
+)
+def test_a_device_answer_is_said_as_the_device(path, lang, expected):
+    change = Change(path, Value(5 * 365.25 * 86400, "s"), Value(7 * 365.25 * 86400, "s"))
+    assert words(change, Translator(lang)) == expected
+    said, technical = described(change, Translator(lang))
+    assert said == expected and technical == change.text(Translator(lang))
+
+
+def test_a_share_of_visits_on_a_device_speaks_of_the_device():
+    change = Change("usage.devices.laptop", Value(0.3, "%"), Value(0.5, "%"))
+    assert words(change, Translator("en")) == "50% of visits on laptops instead of 30%"
+    assert words(change, Translator("fr")) == (
+        "50\u202f% des visites sur les ordinateurs portables au lieu de 30\u202f%"
+    )
+
+
+def test_a_what_if_on_a_server_names_it():
+    from acvnum.assessment import Settings, assess
+
+    settings = Settings(what_if=("hosting.servers[1].utilization=30%",))
+    (result,) = assess([EXAMPLES / "internal-app.yaml"], settings)
+    (change,) = result.what_if.changes
+    assert change.subject == "database"
+    assert words(change, Translator("en")).startswith("'database' servers busy 30% of the time")
 
 
 def test_sentence_joins_the_changes_in_the_language():
