@@ -278,10 +278,12 @@ def tune_gc() -> None:
 def run() -> None:
     # with the commands: after the fast paths
     from acvnum.commands.common import speak, spoken
-    from acvnum.commands.usage_errors import speak_usage_errors
+    from acvnum.commands.help_words import speak_help
+    from acvnum.commands.usage_errors import argv_language, speak_usage_errors
 
     speak(None)  # a run in the same process as another (the tests') starts from the locale
     speak_usage_errors(sys.argv[1:], spoken())
+    speak_help(argv_language(sys.argv[1:]) or spoken())
     app = register(commands_for(sys.argv[1:]))
     tune_gc()
     app()

@@ -242,7 +242,15 @@ def factors(
         typer.Argument(help="list every factor, show one, or the coverage of each criterion."),
     ] = Action.list,
     factor_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="For show.")] = None,
-    kind: Annotated[Kind | None, typer.Option("--kind", help="Only this kind.")] = None,
+    kind: Annotated[
+        Kind | None,
+        typer.Option(
+            "--kind",
+            metavar="<kind>",  # the eleven kinds, listed in the help: they fit in 80 columns
+            help="Only this kind: electricity, device, network, server, storage, datacenter, "
+            "boundary, ai, video, messages or cloud.",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", "-f", help="text or json.")] = Format.text,
     user_table: FactorsOption = None,
     lang: LangOption = None,
