@@ -17,7 +17,12 @@ if TYPE_CHECKING:
     from acvnum.i18n import Translator
     from acvnum.reference.factors import Factor, FactorTable
 
-WIDTH = 100
+
+def _width() -> int:
+    """The terminal's width (or COLUMNS), as the reports take it: 80 to 120 columns."""
+    from acvnum.report.text import report_width  # with rich, only for a table
+
+    return report_width()
 
 
 class Action(StrEnum):
@@ -109,18 +114,30 @@ def _range(factor: Factor, t: Translator) -> str:
     return f"{_decimal(factor.low, '.4g', t)}–{_decimal(factor.high, '.4g', t)}"
 
 
+#: Narrower than this, a factor's range goes under its value rather than in a column of its
+#: own, so that the longest id keeps one line.
+_RANGE_COLUMN = 100
+
+
 def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
-    """A table that fits 100 columns: the source and licence under each id, cut to fit."""
+    """A table as wide as the terminal: the source and licence under each id (wrapped, never
+    cut), each id whole on its line; below 100 columns the range under the value."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
+    beside = _width() >= _RANGE_COLUMN
+    longest = max((len(f.id) for f in factors), default=0)
     grid = Table(box=box.SIMPLE_HEAD, expand=True, caption_justify="left")
-    grid.add_column(t("factors.column.factor"), ratio=1, overflow="fold")
-    grid.add_column(t("factors.column.value"), justify="right", no_wrap=True)
-    grid.add_column(t("factors.column.range"), justify="right", no_wrap=True)
-    grid.add_column(t("factors.column.unit"), max_width=14)
+    grid.add_column(t("factors.column.factor"), ratio=1, overflow="fold", min_width=longest)
+    value = t("factors.column.value")
+    if not beside:
+        value += "\n" + t("factors.column.range")
+    grid.add_column(value, justify="right", no_wrap=True)
+    if beside:
+        grid.add_column(t("factors.column.range"), justify="right", no_wrap=True)
+    grid.add_column(t("factors.column.unit"), max_width=14, overflow="fold")
     grid.add_column(t("factors.column.year"), no_wrap=True)
     for f in factors:
         mark = t("factors.from_your_table") + " " if f.id in table.user_ids else ""
@@ -128,14 +145,14 @@ def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
         cell = Group(
             Text(terminal(f.id), style="bold"),
             Text(terminal(mark + cited), style="dim"),
-            Text(
-                terminal(t("factors.licence", licence=f.licence)),
-                style="dim",
-                no_wrap=True,
-                overflow="ellipsis",
-            ),
+            Text(terminal(t("factors.licence", licence=f.licence)), style="dim", overflow="fold"),
         )
-        grid.add_row(cell, _decimal(f.value, ".4g", t), _range(f, t), terminal(f.unit), str(f.year))
+        shown = _decimal(f.value, ".4g", t)
+        # narrow, a range goes under the value, its ends on two lines ('9.384e-06–' over
+        # '2.815e-05'): the column stays ten wide and the longest id keeps its line
+        spread = _range(f, t)
+        figures = [shown, spread] if beside else [shown + "\n" + spread.replace("–", "–\n")]
+        grid.add_row(cell, *figures, terminal(f.unit), str(f.year))
     grid.caption = t("factors.caption", count=len(factors))
     return _print(Group(grid, Text(""), _bibliography(factors, t)))
 
@@ -178,7 +195,7 @@ def _print(renderable: Any) -> str:
     from rich.console import Console
 
     console = Console(
-        width=WIDTH,
+        width=_width(),
         record=True,
         file=_Null(),
         color_system=None,
@@ -215,15 +232,16 @@ def _coverage(table: FactorTable, fmt: Format, t: Translator) -> str:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     import textwrap
 
+    width = _width()
     lines = []
     for cid, c in found.items():
         total = len(c.covered) + len(c.not_covered)
         lines.append(t("factors.coverage.line", criterion=cid, covered=len(c.covered), total=total))
         if c.not_covered:
             missing = t("factors.coverage.missing", items=", ".join(c.not_covered))
-            lines += textwrap.wrap(missing, WIDTH, initial_indent="  ", subsequent_indent="    ")
+            lines += textwrap.wrap(missing, width, initial_indent="  ", subsequent_indent="    ")
     note = t("factors.coverage.note")
-    return "\n".join([*lines, *textwrap.wrap(note, WIDTH)]) + "\n"
+    return "\n".join([*lines, *textwrap.wrap(note, width)]) + "\n"
 
 
 def _find(table: FactorTable, factor_id: str | None) -> Factor:

@@ -25,17 +25,9 @@ def method(
     if fmt is Format.markdown:
         typer.echo(methodology.text(), nl=False)
         return
-    import io
-
-    from rich.console import Console
-    from rich.markdown import Markdown
-
     from acvnum.report.text import report_width
 
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=report_width(), color_system=None, emoji=False)
-    console.print(Markdown(methodology.text()))
-    typer.echo("".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines()), nl=False)
+    typer.echo(methodology.terminal(report_width()), nl=False)
 
 
 def register(app: typer.Typer) -> None:

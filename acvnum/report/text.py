@@ -252,6 +252,35 @@ def _boundaries(result: ServiceResult, t: Translator, width: int) -> Table:
 
 
 def _assumptions(result: ServiceResult, t: Translator, width: int = MIN_WIDTH) -> Table:
+    """Path, value, status and source of every value used. The path column takes what the
+    others leave, so that no column is ever asked for more than the width holds (rich would
+    then crop the last one, '[Boavizta-PCF' losing its bracket): values wrap within
+    VALUE_WIDTH, each source key keeps its line, a path breaks before its dots."""
+    rows = [
+        (
+            assumption_path(a.path, t),
+            t.value(a.value),
+            t(f"status.{a.status}"),
+            a.status,
+            source_cell(a.source, t),
+        )
+        for a in result.assumptions
+    ]
+    headers = [t(f"column.{key}") for key in ("value_path", "value", "status", "source")]
+    status = max(len(headers[2]), *(len(row[2]) for row in rows))
+    key = max(len(headers[3]), *(len(word) for row in rows for word in row[4].split()))
+    key = min(key, KEY_WIDTH)
+    value = min(VALUE_WIDTH, max(len(headers[1]), *(len(row[1]) for row in rows)))
+    room = width - _FRAME  # what the four columns' text may take
+    # the path as wide as it was laid out for (24 at 80 columns, one more per column), less
+    # when the others need it; the source takes the rest
+    fair = _PATH_WIDTH + width - MIN_WIDTH
+    path_width = max(len(headers[0]), min(fair, room - status - key - value))
+    paths = [path_lines(row[0], path_width) for row in rows]
+    widest = max(len(headers[0]), *(len(line) for p in paths for line in p.split("\n")))
+    widest = min(widest, path_width)  # a key longer than the column folds
+    whole = max(len(headers[3]), *(len(row[4]) for row in rows))
+    sources = min(whole, room - status - value - widest)  # takes the rest
     table = Table(
         title=t("section.assumptions"),
         box=box.SIMPLE_HEAD,
@@ -259,20 +288,26 @@ def _assumptions(result: ServiceResult, t: Translator, width: int = MIN_WIDTH) -
         caption=t("assumptions.caption"),
         caption_justify="left",
     )
-    table.add_column(t("column.value_path"), overflow="fold", min_width=_PATH_WIDTH)
-    table.add_column(t("column.value"), overflow="fold", max_width=22)
-    table.add_column(t("column.status"), no_wrap=True)
-    table.add_column(t("column.source"), min_width=16)
-    for a in result.assumptions:
-        status = t(f"status.{a.status}")
-        style = "yellow" if a.status == "default" else None
-        source = source_cell(a.source, t)
-        path = path_lines(assumption_path(a.path, t), _PATH_WIDTH + width - MIN_WIDTH)
-        table.add_row(path, t.value(a.value), Text(status, style=style or ""), source)
+    # every width set: rich has nothing to negotiate, and shrinks no column below its need
+    table.add_column(headers[0], overflow="fold", width=widest)
+    table.add_column(headers[1], overflow="fold", width=value)
+    table.add_column(headers[2], no_wrap=True, width=status)
+    table.add_column(headers[3], overflow="fold", width=sources)
+    for path, (_, shown, said, kind, source) in zip(paths, rows, strict=True):
+        style = "yellow" if kind == "default" else ""
+        table.add_row(path, shown, Text(said, style=style), source)
     return table
 
 
-#: The assumptions' path column at 80 columns; each column more widens it by one.
+#: What a four-column SIMPLE_HEAD table takes besides its text: an edge on each side, a
+#: space either side of each cell and a separator between cells (2 + 8 + 3).
+_FRAME = 13
+#: The assumptions' value column at most: a range ('2 MB..4 MB (central 2.83 MB)') wraps.
+VALUE_WIDTH = 22
+#: A source key up to this long keeps its line ('[Hyperscaler-10K]'); a user's own source
+#: text wraps at its spaces, and a word longer than this folds.
+KEY_WIDTH = 20
+#: The assumptions' path column at 80 columns (the default of `path_lines`).
 _PATH_WIDTH = 24
 
 
@@ -426,8 +461,9 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
     ranking = Table(
         title=portfolio_section.title(services, t), box=box.SIMPLE_HEAD, title_justify="left"
     )
-    # Cells never wrap (one line per service); the headers do, and the service name alone
-    # gives way (cut with an ellipsis) to what the other columns leave of the width.
+    # Figures never wrap; the headers do, and the service's name and its criterion take
+    # what the other columns leave of the width: a name too long for it goes on a second
+    # line (wrapped at its spaces), never cut.
     headers = [_header_cell(name, True) for name in header]
     sizes = [
         max(*(len(line) for line in name.split("\n")), *(len(row[i]) for row in rows))
@@ -438,11 +474,12 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
     rest = sum(size for i, size in enumerate(sizes) if i != 1) + 2 * len(sizes) + 8
     sizes[1] = max(10, min(sizes[1], width - rest))
     for i, name in enumerate(headers):
+        words = i in (1, 3)
         ranking.add_column(
             name,
-            justify="left" if i in (1, 3) else "right",
-            no_wrap=True,
-            overflow="ellipsis",
+            justify="left" if words else "right",
+            no_wrap=not words,
+            overflow="fold",
             width=sizes[i],
         )
     for row in rows:

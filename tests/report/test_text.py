@@ -136,17 +136,25 @@ def test_levers_are_said_in_words_before_the_details(examples):
     assert "device.laptop.lifetime: 5 years → 7.5 years" in detailed
 
 
-def test_portfolio_is_one_line_per_service_without_details(examples):
+def test_portfolio_ranks_each_service_without_its_report_and_wraps_a_long_name(examples):
     first = examples[0]
     name = "A service whose name is far too long " * 3
     long = Assessed(replace(first.result, name=name), first.found)
     results = [long, *examples[1:]]
     report = text.render(results, "en", width=80)
     assert "Energy per visit" not in report  # no per-service report
-    ranking = report.split("\n\n")[0].splitlines()  # title, header, rule, then the rows
-    for result, _ in results:
-        assert sum(result.name[:15] in line for line in ranking) == 1
-    assert "…" in report  # the long name is cut, not wrapped
+    lines = report.splitlines()
+    rule = next(i for i, line in enumerate(lines) if "────" in line)
+    end = next(i for i in range(rule, len(lines)) if not lines[i].strip())
+    ranking = lines[rule + 1 : end]  # the rows, under the header's rule
+    short = [r for r, _ in results[1:] if len(r.name) <= 15]
+    assert short
+    for result in short:  # a name that fits keeps its service on one line
+        assert sum(result.name in line for line in ranking) == 1
+    # the long name wraps at its spaces onto the next lines: every word there, nothing cut
+    column = " ".join(line[6:30] for line in ranking)
+    assert " ".join(name.split()) in " ".join(column.split())
+    assert "…" not in report
 
 
 def test_portfolio_with_details_has_every_service_report(examples):
