@@ -97,8 +97,8 @@ def test_a_what_if_on_a_server_names_it():
     from acvnum.assessment import Settings, assess
 
     settings = Settings(what_if=("hosting.servers[1].utilization=30%",))
-    (result,) = assess([EXAMPLES / "internal-app.yaml"], settings)
-    (change,) = result.what_if.changes
+    (what_if,) = assess([EXAMPLES / "internal-app.yaml"], settings).what_if
+    (change,) = what_if.changes
     assert change.subject == "database"
     assert words(change, Translator("en")).startswith("'database' servers busy 30% of the time")
 
