@@ -117,6 +117,8 @@ def _range(factor: Factor, t: Translator) -> str:
 #: Narrower than this, a factor's range goes under its value rather than in a column of its
 #: own, so that the longest id keeps one line.
 _RANGE_COLUMN = 100
+#: Under the value, a range longer than this puts its ends on two lines.
+_NARROW_RANGE = 10
 
 
 def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
@@ -148,10 +150,14 @@ def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
             Text(terminal(t("factors.licence", licence=f.licence)), style="dim", overflow="fold"),
         )
         shown = _decimal(f.value, ".4g", t)
-        # narrow, a range goes under the value, its ends on two lines ('9.384e-06–' over
-        # '2.815e-05'): the column stays ten wide and the longest id keeps its line
+        # narrow, a range goes under the value, a long one's ends on two lines ('9.384e-06–'
+        # over '2.815e-05'): the column stays ten wide and the longest id keeps its line
         spread = _range(f, t)
-        figures = [shown, spread] if beside else [shown + "\n" + spread.replace("–", "–\n")]
+        if beside:
+            figures = [shown, spread]
+        else:
+            ends = spread.replace("–", "–\n") if len(spread) > _NARROW_RANGE else spread
+            figures = [f"{shown}\n{ends}"]
         grid.add_row(cell, *figures, terminal(f.unit), str(f.year))
     grid.caption = t("factors.caption", count=len(factors))
     return _print(Group(grid, Text(""), _bibliography(factors, t)))

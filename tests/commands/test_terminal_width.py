@@ -6,7 +6,7 @@ factor ids, service names) is there whole: a layout that lacks room folds, never
 from functools import cache
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, ROOT, assert_golden, run_cli
 
 from acvnum.assessment import Settings, assess
 from acvnum.i18n import Translator
@@ -134,3 +134,11 @@ def test_the_factor_list_fits_and_keeps_every_id_whole(width, lang):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_methodology_fits(width):
     _fits(_shown(("method",), width, "en"), width)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("width", WIDTHS)
+def test_factor_list_golden(width, lang):
+    # below 100 columns the range goes under the value; from 100 on, a column of its own
+    shown = _shown(("factors", "--kind", "messages", "--lang", lang), width, lang)
+    assert_golden(f"factors/messages.{lang}.{width}.txt", shown)
