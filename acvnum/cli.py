@@ -275,15 +275,23 @@ def tune_gc() -> None:
     gc.set_threshold(100_000, 50, 1000)
 
 
+def _shows_help(argv: list[str]) -> bool:
+    """Whether this run may write a help page (--help, or no command at all), or an earlier
+    run in the same process (the tests') already made help speak a language."""
+    return not argv or "--help" in argv or "acvnum.commands.help_words" in sys.modules
+
+
 def run() -> None:
     # with the commands: after the fast paths
     from acvnum.commands.common import speak, spoken
-    from acvnum.commands.help_words import speak_help
     from acvnum.commands.usage_errors import argv_language, speak_usage_errors
 
     speak(None)  # a run in the same process as another (the tests') starts from the locale
     speak_usage_errors(sys.argv[1:], spoken())
-    speak_help(argv_language(sys.argv[1:]) or spoken())
+    if _shows_help(sys.argv[1:]):
+        from acvnum.commands.help_words import speak_help  # help pages only pay for it
+
+        speak_help(argv_language(sys.argv[1:]) or spoken())
     app = register(commands_for(sys.argv[1:]))
     tune_gc()
     app()
