@@ -61,9 +61,10 @@ def published() -> list[str]:
 
 @cache
 def unit_words() -> frozenset[str]:
-    """The words of the factors' units, which `acvnum factors` shows as published."""
-    units = [f.unit for f in load_factors().factors.values()]
-    return frozenset(w.lower() for unit in units for w in re.findall(r"[A-Za-z]+", unit))
+    """The words of the factors' units and licences, which `acvnum factors` shows as
+    published (a licence whole, wrapped: 'public model cards; parameter counts cited')."""
+    texts = [text for f in load_factors().factors.values() for text in (f.unit, f.licence)]
+    return frozenset(w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", text))
 
 
 def written(path) -> list[str]:

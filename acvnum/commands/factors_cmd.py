@@ -123,14 +123,24 @@ _NARROW_RANGE = 10
 
 def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
     """A table as wide as the terminal: the source and licence under each id (wrapped, never
-    cut), each id whole on its line; below 100 columns the range under the value."""
+    cut), each id whole on its line; below 100 columns the range under the value. The unit
+    takes what the other columns leave (14 at least: a longer one wraps)."""
     from rich import box
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    beside = _width() >= _RANGE_COLUMN
+    width = _width()
+    beside = width >= _RANGE_COLUMN
+    rows = [_figures(f, t, beside) for f in factors]
     longest = max((len(f.id) for f in factors), default=0)
+    figures = [
+        max((len(line) for row in rows for line in row[i].split("\n")), default=0)
+        for i in range(len(rows[0]) if rows else 0)
+    ]
+    frame = 2 + 3 * (len(figures) + 3) - 1  # edges, padding and separators of the columns
+    year = max(4, len(t("factors.column.year")))  # 'Année'
+    unit = max(_UNIT_WIDTH, width - frame - longest - sum(figures) - year)
     grid = Table(box=box.SIMPLE_HEAD, expand=True, caption_justify="left")
     grid.add_column(t("factors.column.factor"), ratio=1, overflow="fold", min_width=longest)
     value = t("factors.column.value")
@@ -139,9 +149,9 @@ def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
     grid.add_column(value, justify="right", no_wrap=True)
     if beside:
         grid.add_column(t("factors.column.range"), justify="right", no_wrap=True)
-    grid.add_column(t("factors.column.unit"), max_width=14, overflow="fold")
+    grid.add_column(t("factors.column.unit"), max_width=unit, overflow="fold")
     grid.add_column(t("factors.column.year"), no_wrap=True)
-    for f in factors:
+    for f, shown in zip(factors, rows, strict=True):
         mark = t("factors.from_your_table") + " " if f.id in table.user_ids else ""
         cited = " ".join(f"[{key}]" for key in _cites(f)) or f.source
         cell = Group(
@@ -149,18 +159,23 @@ def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
             Text(terminal(mark + cited), style="dim"),
             Text(terminal(t("factors.licence", licence=f.licence)), style="dim", overflow="fold"),
         )
-        shown = _decimal(f.value, ".4g", t)
-        # narrow, a range goes under the value, a long one's ends on two lines ('9.384e-06–'
-        # over '2.815e-05'): the column stays ten wide and the longest id keeps its line
-        spread = _range(f, t)
-        if beside:
-            figures = [shown, spread]
-        else:
-            ends = spread.replace("–", "–\n") if len(spread) > _NARROW_RANGE else spread
-            figures = [f"{shown}\n{ends}"]
-        grid.add_row(cell, *figures, terminal(f.unit), str(f.year))
+        grid.add_row(cell, *shown, terminal(f.unit), str(f.year))
     grid.caption = t("factors.caption", count=len(factors))
     return _print(Group(grid, Text(""), _bibliography(factors, t)))
+
+
+#: The factor list's unit column at least: a longer unit wraps at its spaces.
+_UNIT_WIDTH = 14
+
+
+def _figures(f: Factor, t: Translator, beside: bool) -> list[str]:
+    """The value and range cells; narrow, the range goes under the value, a long one's ends
+    on two lines ('9.384e-06–' over '2.815e-05'), so that the longest id keeps its line."""
+    shown, spread = _decimal(f.value, ".4g", t), _range(f, t)
+    if beside:
+        return [shown, spread]
+    ends = spread.replace("–", "–\n") if len(spread) > _NARROW_RANGE else spread
+    return [f"{shown}\n{ends}"]
 
 
 def _show_text(factor: Factor, table: FactorTable, t: Translator) -> str:
