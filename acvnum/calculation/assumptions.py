@@ -17,6 +17,7 @@ from acvnum.questionnaire.models import (
     AI,
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
+    EQUIPMENT_TYPES,
     NETWORK_TYPES,
     Hosting,
     Questionnaire,
@@ -487,7 +488,32 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
                 rows.append(_factor(table, path, defaults.device_factor_id(d, key)))
             else:
                 rows.append(Assumption(path, _device_value(key, given), "input", QUESTIONNAIRE))
-    return rows + _network_factors(q, table)
+        standby = q.terminals.setting(d, "standby") if q.terminals else None
+        if standby is not None:  # counted only where given (the reference counts none)
+            value = _device_value("standby", standby)
+            rows.append(Assumption(f"terminals.{d}.standby", value, "input", QUESTIONNAIRE))
+    return rows + _kept_equipment(q, table) + _network_factors(q, table)
+
+
+def _kept_equipment(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+    """Each kind of kept device: its count per user, then its lifetime, hours a day, power and
+    standby, given in `terminals:` or the factor's default."""
+    kept = q.terminals.equipment if q.terminals else None
+    rows = []
+    for k in EQUIPMENT_TYPES:
+        count = getattr(kept, k) if kept else 0.0
+        if not count:
+            continue
+        path = f"terminals.equipment.{k}"
+        rows.append(Assumption(path, _written(count), "input", QUESTIONNAIRE))
+        for key, (quantity, _) in defaults.EQUIPMENT_DEFAULTS.items():
+            given = q.terminals.setting(k, key) if q.terminals else None
+            if given is None:
+                rows.append(_factor(table, f"terminals.{k}.{key}", f"device.{k}.{quantity}"))
+            else:
+                value = _device_value(key, given)
+                rows.append(Assumption(f"terminals.{k}.{key}", value, "input", QUESTIONNAIRE))
+    return rows
 
 
 def _terminals_location(q: Questionnaire) -> Assumption:

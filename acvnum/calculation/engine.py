@@ -24,15 +24,12 @@ from acvnum.calculation.inventory import (
     server_profile,
 )
 from acvnum.calculation.workloads import ai_inventory, gpu_prefix
-from acvnum.questionnaire.models import GPU_TYPES
+from acvnum.questionnaire.models import DEVICE_TYPES, EQUIPMENT_TYPES, GPU_TYPES
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 
 #: Which embodied-impact factors each manufacturing activity takes (None: per service).
-_EMBODIED = {
-    ("terminals", d): f"device.{d}"
-    for d in ("smartphone", "tablet", "laptop", "desktop", "television")
-} | {
+_EMBODIED = {("terminals", d): f"device.{d}" for d in (*DEVICE_TYPES, *EQUIPMENT_TYPES)} | {
     ("network", "fixed"): "network.fixed",
     ("network", "mobile"): "network.mobile",
     ("network", "box"): "network.box",

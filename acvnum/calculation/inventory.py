@@ -32,6 +32,7 @@ from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
+    EQUIPMENT_TYPES,
     NETWORK_MODELS,
     NETWORK_TYPES,
     SERVER_ARCHETYPES,
@@ -61,6 +62,9 @@ class Activity:
 ACTIVITIES: tuple[Activity, ...] = (
     *(Activity("terminals", "manufacturing", d, "device share") for d in DEVICE_TYPES),
     *(Activity("terminals", "use", d, "kWh") for d in DEVICE_TYPES),
+    # Devices kept whole over the period (terminals.equipment), apart from the visits'.
+    *(Activity("terminals", "manufacturing", k, "device share", True) for k in EQUIPMENT_TYPES),
+    *(Activity("terminals", "use", k, "kWh", True) for k in EQUIPMENT_TYPES),
     Activity("network", "manufacturing", "fixed", "GB"),
     Activity("network", "manufacturing", "mobile", "GB"),
     Activity("network", "use", "fixed", "kWh"),
@@ -99,6 +103,7 @@ def label_mask(attribute: str, labels: tuple[str, ...]) -> np.ndarray:
 
 
 N_DEVICES = len(DEVICE_TYPES)
+N_EQUIPMENT = len(EQUIPMENT_TYPES)
 
 
 def _column(values: list[float | None]) -> np.ndarray:
@@ -154,6 +159,13 @@ class ServiceArrays:
     #: per key (lifetime in years, hours_per_day in hours, power in W: the units of their
     #: factors, see reference.defaults.DEVICE_DEFAULTS), NaN where not given.
     device_given: dict[str, np.ndarray]
+    #: Each visit device type's standby draw (W) given in `terminals:`, 0 where not: the
+    #: French reference counts active use only. (N, 1, devices)
+    device_standby: np.ndarray
+    #: Devices kept over the period by all the users (users x terminals.equipment), (N, 1,
+    #: kinds), and the parameters given for them, as device_given (standby in W).
+    equipment: np.ndarray
+    equipment_given: dict[str, np.ndarray]
     host_region: list[str]
     hosted: np.ndarray  # 1 where the hosting section is given
     pue: np.ndarray
@@ -277,20 +289,42 @@ def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[s
     return {fid: _column([o.get(fid, 1.0) for o in overrides]) for fid in ids}
 
 
+def _settings(
+    services: list[Questionnaire], kinds: tuple[str, ...], key: str, divisor: float
+) -> np.ndarray:
+    """(N, 1, kinds): `terminals.<kind>.<key>` of each service over `divisor` (its factor's
+    unit), NaN where not given."""
+
+    def given(q: Questionnaire, kind: str) -> float:
+        value = q.terminals.setting(kind, key) if q.terminals else None
+        return np.nan if value is None else value / divisor
+
+    values = np.array([[given(q, k) for k in kinds] for q in services], dtype=float)
+    return values.reshape(len(services), 1, len(kinds))
+
+
 def _device_given(services: list[Questionnaire]) -> dict[str, np.ndarray]:
     """{`terminals:` key: (N, 1, devices)} of the values set there, in their factor's unit
     (reference.defaults.DEVICE_DEFAULTS), NaN elsewhere."""
-
-    def given(q: Questionnaire, device: str, key: str, divisor: float) -> float:
-        value = q.terminals.setting(device, key) if q.terminals else None
-        return np.nan if value is None else value / divisor
-
     return {
-        key: np.array(
-            [[given(q, d, key, divisor) for d in DEVICE_TYPES] for q in services], dtype=float
-        )[:, np.newaxis, :]
+        key: _settings(services, DEVICE_TYPES, key, divisor)
         for key, (_, divisor) in defaults.DEVICE_DEFAULTS.items()
     }
+
+
+def _equipment(services: list[Questionnaire]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """(devices kept by all users (N, 1, kinds), {key: (N, 1, kinds) given, NaN elsewhere})."""
+
+    def count(q: Questionnaire, kind: str) -> float:
+        kept = q.terminals.equipment if q.terminals else None
+        return 0.0 if kept is None else q.usage.users * getattr(kept, kind)
+
+    counts = np.array([[count(q, k) for k in EQUIPMENT_TYPES] for q in services], dtype=float)
+    settings = {
+        key: _settings(services, EQUIPMENT_TYPES, key, divisor)
+        for key, (_, divisor) in defaults.EQUIPMENT_DEFAULTS.items()
+    }
+    return counts.reshape(len(services), 1, N_EQUIPMENT), settings
 
 
 def with_factor_scale(arrays: ServiceArrays, overrides: list[Mapping[str, float]]) -> ServiceArrays:
@@ -310,6 +344,7 @@ def service_arrays(
     hosting = [q.hosting for q in services]
     storage = [h.storage if h else None for h in hosting]
     visits = _column([q.visits for q in services])
+    equipment, equipment_given = _equipment(services)
     return ServiceArrays(
         period_years=_column([q.period_years for q in services]),
         visits=visits,
@@ -330,6 +365,9 @@ def service_arrays(
             for q in services
         ],
         device_given=_device_given(services),
+        device_standby=np.nan_to_num(_settings(services, DEVICE_TYPES, "standby", 1.0)),
+        equipment=equipment,
+        equipment_given=equipment_given,
         host_region=[(h.location if h else None) or DEFAULT_REGION for h in hosting],
         hosted=_column([float(h is not None) for h in hosting]),
         pue=_column([h.pue if h else None for h in hosting]),
@@ -561,12 +599,30 @@ def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarra
         return values * scale
 
     device_hours = s.hours[..., np.newaxis] * s.device_shares
-    active_hours_in_life = (
-        per_device("lifetime") * per_device("hours_per_day") * units.DAYS_PER_YEAR
-    )
+    hours_a_day = per_device("hours_per_day")
+    active_hours_in_life = per_device("lifetime") * hours_a_day * units.DAYS_PER_YEAR
     manufacturing = device_hours / active_hours_in_life
-    use_kwh = device_hours * per_device("power") / 1000
+    # Standby, where given, is carried as manufacturing is: each hour of use carries the
+    # idle hours of the owner's day over its active ones.
+    idle_watts = s.device_standby * (24 - hours_a_day) / hours_a_day
+    use_kwh = device_hours * (per_device("power") + idle_watts) / 1000
     return manufacturing, use_kwh
+
+
+def _kept(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
+    """(device lifetimes made, kWh), each (N, S, kinds), of the devices kept whole over the
+    period: each one's life share is the period over its lifetime, and it draws its active
+    power for its hours a day and its standby power the rest of the day."""
+
+    def per_kind(key: str) -> np.ndarray:
+        ids = [f"device.{k}.{defaults.EQUIPMENT_DEFAULTS[key][0]}" for k in EQUIPMENT_TYPES]
+        factors = np.stack([f[i] for i in ids], axis=-1)  # (S, kinds)
+        return _default(s.equipment_given[key], factors)  # (N, S, kinds)
+
+    device_years = s.equipment * s.period_years[..., np.newaxis]
+    hours = per_kind("hours_per_day")
+    watts = hours * per_kind("power") + (24 - hours) * per_kind("standby")  # Wh a day
+    return device_years / per_kind("lifetime"), device_years * units.DAYS_PER_YEAR * watts / 1000
 
 
 def _per_access(s: ServiceArrays, f: FactorValues, quantity: str) -> np.ndarray:
@@ -763,6 +819,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """The activity quantities, shape (N, S, activities), in the order of ACTIVITIES."""
     pue = _default(s.pue, f[defaults.factor_id(("hosting", "pue"))])
     device_manufacturing, device_kwh = _terminals(s, f)
+    kept_made, kept_kwh = _kept(s, f)
     server_manufacturing, server_kwh, server_years, infrastructure_years = _servers(s, f, pue)
     storage_manufacturing, storage_kwh = _storage(s, f, pue)
     ai_pue = f[defaults.factor_id(("ai", "self_hosted", "pue"))]
@@ -781,6 +838,8 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     columns = [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
+        *np.moveaxis(np.broadcast_to(kept_made, (*shape, N_EQUIPMENT)), -1, 0),
+        *np.moveaxis(np.broadcast_to(kept_kwh, (*shape, N_EQUIPMENT)), -1, 0),
         *np.moveaxis(np.broadcast_to(_network(s, f, s.gigabytes, s.hours), (*shape, 6)), -1, 0),
         video_gb,
         video_gb * network_kwh,

@@ -35,6 +35,9 @@ from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
 DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
+#: Household devices a user keeps for the whole period, whatever the visits (terminals.
+#: equipment): counted whole, on and in standby all day, not by the time of a visit.
+EQUIPMENT_TYPES = ("game_console", "printer", "speaker")
 SERVER_ARCHETYPES = ("small", "medium", "large")
 NETWORK_TYPES = ("fixed", "mobile")
 #: How the network's electricity is allocated to the service: per GB (the ADEME reference,
@@ -350,6 +353,12 @@ class DeviceSettings(StrictModel):
         description="average draw in use (not the rated power)",
         json_schema_extra=_bounds(0, 1e4),
     )
+    standby: Power | None = Field(
+        None,
+        description="average draw the rest of the day, outside active use (standby, networked "
+        "standby); a visit device counts none unless given",
+        json_schema_extra=_bounds(0, 1e3),
+    )
 
     @field_validator("lifetime")
     @classmethod
@@ -374,6 +383,27 @@ class DeviceSettings(StrictModel):
     def power_plausible(cls, value: float | None) -> float | None:
         return None if value is None else _check_range(value, "power", 0, 1e4, " W")
 
+    @field_validator("standby")
+    @classmethod
+    def standby_plausible(cls, value: float | None) -> float | None:
+        return None if value is None else _check_range(value, "standby", 0, 1e3, " W")
+
+
+class Equipment(StrictModel):
+    """Household devices each user keeps over the whole period besides the visits' screens
+    (a game console, a printer, a connected speaker): counts per user, each counted whole."""
+
+    game_console: Count = Field(0.0, json_schema_extra=_bounds(0, ABSURD["count"]))
+    printer: Count = Field(0.0, json_schema_extra=_bounds(0, ABSURD["count"]))
+    speaker: Count = Field(
+        0.0, description="a connected speaker", json_schema_extra=_bounds(0, ABSURD["count"])
+    )
+
+    @field_validator("*")
+    @classmethod
+    def count_plausible(cls, value: float) -> float:
+        return _check_range(value, "count", 0, ABSURD["count"])
+
 
 class Terminals(StrictModel):
     """Users' devices: where they draw their electricity, and per-type parameters."""
@@ -388,6 +418,14 @@ class Terminals(StrictModel):
     laptop: DeviceSettings | None = None
     desktop: DeviceSettings | None = Field(None, description="a desktop with its monitor")
     television: DeviceSettings | None = None
+    equipment: Equipment | None = Field(
+        None,
+        description="devices each user keeps over the whole period besides the visits' "
+        "screens, counted whole: devices per user (0.3 for three users in ten)",
+    )
+    game_console: DeviceSettings | None = None
+    printer: DeviceSettings | None = None
+    speaker: DeviceSettings | None = Field(None, description="a connected speaker")
 
     def setting(self, device: str, quantity: str) -> float | None:
         """A device type's parameter in base units, None where not given."""
@@ -1149,6 +1187,8 @@ _MODELS_BY_KEY: dict[str, type[BaseModel]] = {
     "budgets": Budget,
     "terminals": Terminals,
     **{device: DeviceSettings for device in DEVICE_TYPES},
+    "equipment": Equipment,
+    **{kind: DeviceSettings for kind in EQUIPMENT_TYPES},
     "ai": AI,
     "model": AIModelSize,
     "self_hosted": SelfHosted,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import DEVICE_TYPES
+from acvnum.questionnaire.models import DEVICE_TYPES, EQUIPMENT_TYPES
 from acvnum.reference.factors import FactorTable
 
 #: The electricity region of users or hosting when the file names no country.
@@ -40,6 +40,9 @@ DEVICE_DEFAULTS: dict[str, tuple[str, float]] = {
     "hours_per_day": ("active_hours", units.SECONDS_PER_HOUR),  # h a day -> s a day
     "power": ("power", 1.0),  # W
 }
+#: A kept device's parameters (`terminals.<kind>.<key>` for EQUIPMENT_TYPES): a device
+#: type's, plus its draw outside active use.
+EQUIPMENT_DEFAULTS: dict[str, tuple[str, float]] = DEVICE_DEFAULTS | {"standby": ("standby", 1.0)}
 
 #: Questionnaire path pattern -> the factor whose value fills it when the file leaves it out.
 FACTOR_DEFAULTS: dict[Pattern, Default] = {
@@ -53,6 +56,11 @@ FACTOR_DEFAULTS: dict[Pattern, Default] = {
         ("terminals", device, key): Default(f"device.{device}.{quantity}", to_base)
         for device in DEVICE_TYPES
         for key, (quantity, to_base) in DEVICE_DEFAULTS.items()
+    },
+    **{
+        ("terminals", kind, key): Default(f"device.{kind}.{quantity}", to_base)
+        for kind in EQUIPMENT_TYPES
+        for key, (quantity, to_base) in EQUIPMENT_DEFAULTS.items()
     },
     ("ai", "self_hosted", "utilization"): Default("ai.default.utilization"),
     ("ai", "self_hosted", "pue"): Default("datacenter.default.pue"),

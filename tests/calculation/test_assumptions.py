@@ -119,3 +119,33 @@ def test_infrastructure_allocation_is_named_with_its_reference_power():
     )
     assert per_kw["hosting.infrastructure"].status == "input"
     assert str(per_kw["hosting.infrastructure.server_power"].value) == "0.367 kW/server"
+
+
+def test_kept_devices_show_their_count_and_each_parameter():
+    kept = """
+terminals:
+  equipment:
+    speaker: 0.29
+  speaker:
+    standby: 1 W
+  laptop:
+    standby: 0.5 W
+"""
+    used = collected(MINIMAL + kept)
+    assert (
+        str(used["terminals.equipment.speaker"].value),
+        used["terminals.equipment.speaker"].status,
+    ) == ("0.29", "input")
+    assert (str(used["terminals.speaker.power"].value), used["terminals.speaker.power"].status) == (
+        "20 W",
+        "default",
+    )
+    assert str(used["terminals.speaker.hours_per_day"].value) == "3 h/day"
+    assert (
+        str(used["terminals.speaker.standby"].value),
+        used["terminals.speaker.standby"].status,
+    ) == ("1 W", "input")
+    # A visit device's standby is shown only where given (none is counted otherwise).
+    assert str(used["terminals.laptop.standby"].value) == "0.5 W"
+    assert not any(path.startswith("terminals.printer") for path in used)
+    assert "terminals.laptop.standby" not in collected(MINIMAL)

@@ -422,3 +422,20 @@ def test_market_based_climate_recharacterises_the_data_centre_kwh_only():
     total = c[:, CLIMATE].sum()
     assert market_based_climate(c, 0.020) == pytest.approx(total - 150.101 + 57.842, rel=1e-4)
     assert market_based_climate(c, 0.0519) == pytest.approx(total)  # the grid's own factor
+
+
+def test_kept_devices_carry_their_own_impacts_on_every_criterion():
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["usage"]["visit_duration"] = 0  # no visit device time: the kept speakers alone
+    data["terminals"] = {"equipment": {"speaker": 0.5}}
+    (c,) = contributions(data)
+    made = phase_totals(c, "terminals", "manufacturing")
+    # 1,000 users x 0.5 = 500 speakers, 5 years of life, 1 year: 100 made x 20.5 kg CO2e
+    # (ADEME model 2.1.0: 19,500 + 300 + 700 g) = 2,050 kg.
+    assert made[CRITERION_IDS.index("climate_change")] == pytest.approx(2050.0)
+    # Metals: 100 x 20.5 kg x the median metals-to-carbon ratio of Base Empreinte's consumer
+    # electronics (4.571e-5 kg Sb eq per kg CO2e, the laptop's) = 100 x 9.371e-4 kg Sb eq.
+    assert made[CRITERION_IDS.index("minerals_metals")] == pytest.approx(0.09371, rel=1e-3)
+    # Water: 100 x (4,410 + 5 l) = 441.5 m3 world eq.
+    assert made[CRITERION_IDS.index("water_use")] == pytest.approx(441.5)
+    assert (made[: len(CRITERION_IDS) - 1] > 0).all()  # every impact criterion has a factor

@@ -150,3 +150,56 @@ def test_a_variant_of_a_self_hosted_ai_service_moved_elsewhere_is_its_changed_co
 def test_a_path_the_engine_does_not_read_cannot_be_changed_in_the_arrays():
     with pytest.raises(ValueError, match="name is not an input"):
         with_inputs(service_arrays([Q]), [(0, ("name",), "other")])
+
+
+# --- devices kept over the period (terminals.equipment) and standby ------------------------
+
+
+def _amounts(terminals: dict) -> dict[tuple[str, str], float]:
+    """{(item, phase): amount} of MINIMAL with a `terminals:` section."""
+    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL) | {"terminals": terminals})
+    amounts = evaluate(service_arrays([q]), TABLE.central()).inventory[0, 0]
+    return {(a.item, a.phase): float(amounts[i]) for i, a in enumerate(ACTIVITIES)}
+
+
+def test_kept_devices_are_counted_whole_with_their_active_use_and_standby():
+    kept = _amounts(
+        {"equipment": {"speaker": 0.5, "game_console": 0.2}, "speaker": {"standby": "1 W"}}
+    )
+    # 1,000 users x 0.5 = 500 speakers over the 1-year period, 5 years of life: 100 made.
+    # Each draws 3 h x 20 W + 21 h x 1 W (given) = 81 Wh a day:
+    # 500 x 81 Wh x 365.25 days = 14,792.6 kWh.
+    assert kept["speaker", "manufacturing"] == pytest.approx(100.0)
+    assert kept["speaker", "use"] == pytest.approx(14_792.625)
+    # 200 consoles, 6 years: 33.33 made; 1 h x 80 W + 23 h x 2 W (the EU networked-standby
+    # limit, the default) = 126 Wh a day: 200 x 126 x 365.25 / 1000 = 9,204.3 kWh.
+    assert kept["game_console", "manufacturing"] == pytest.approx(200 / 6)
+    assert kept["game_console", "use"] == pytest.approx(9_204.3)
+    assert kept["printer", "manufacturing"] == kept["printer", "use"] == 0
+    # The visits' own laptop is untouched by the kept devices.
+    assert kept["laptop", "use"] == pytest.approx(_amounts({})["laptop", "use"])
+
+
+def test_a_kept_device_s_settings_replace_its_defaults():
+    kept = _amounts(
+        {
+            "equipment": {"printer": 1},
+            "printer": {"lifetime": "10 years", "hours_per_day": "2 h", "power": "30 W"},
+        }
+    )
+    # 1,000 printers over 10 years: 100 made; 2 h x 30 W + 22 h x 2 W = 104 Wh a day:
+    # 1,000 x 104 x 365.25 / 1000 = 37,986 kWh.
+    assert kept["printer", "manufacturing"] == pytest.approx(100.0)
+    assert kept["printer", "use"] == pytest.approx(37_986.0)
+
+
+def test_a_visit_device_s_standby_is_carried_by_its_hours_of_use():
+    # MINIMAL: 1,000 users x 10 visits x 6 min = 1,000 laptop hours at 26.5 W: 26.5 kWh.
+    assert _amounts({})["laptop", "use"] == pytest.approx(26.5)
+    # With 2 W of standby over the 21 h a day the owner does not use it, per 3 h of use:
+    # 2 x 21 / 3 = 14 W more per hour of use, 1,000 h x 40.5 W = 40.5 kWh.
+    standby = _amounts({"laptop": {"standby": "2 W"}})
+    assert standby["laptop", "use"] == pytest.approx(40.5)
+    assert standby["laptop", "manufacturing"] == pytest.approx(
+        _amounts({})["laptop", "manufacturing"]
+    )

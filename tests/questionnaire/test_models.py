@@ -179,3 +179,33 @@ def test_a_refused_value_is_quoted_short():
     long_list = "[" + ", ".join(["1"] * 100) + "]"
     (problem,) = problems(MINIMAL.replace("usage:\n", f"usage: {long_list}\nx:\n")[:-1])[:1]
     assert problem.endswith("…") and len(problem) < 120
+
+
+KEPT = """\
+terminals:
+  equipment:
+    speaker: {count}
+  speaker:
+    standby: {standby}
+"""
+
+
+def test_kept_devices_are_counts_per_user_and_their_standby_a_power():
+    q = load(MINIMAL + KEPT.format(count=0.29, standby="1.5 W"))
+    assert q.terminals.equipment.speaker == 0.29
+    assert q.terminals.setting("speaker", "standby") == 1.5
+    assert q.terminals.equipment.printer == 0  # a kind left out is kept by nobody
+
+
+def test_a_negative_kept_count_or_standby_is_refused_where_written():
+    found = problems(MINIMAL + KEPT.format(count=-1, standby="-2 W"))
+    assert len(found) == 2
+    assert found[0] == (
+        "s.yaml:14:5: terminals.equipment.speaker: count must be between 0 and 1e+06, got -1"
+    )
+    assert found[1].startswith("s.yaml:16:5: terminals.speaker.standby: ")
+
+
+def test_an_unknown_kind_of_kept_device_says_the_nearest():
+    (found,) = problems(MINIMAL + "terminals:\n  equipment:\n    speakers: 1\n")
+    assert "speakers" in found and "speaker" in found.split("speakers", 1)[1]

@@ -67,7 +67,8 @@ def test_a_user_factor_table_changes_the_default_everywhere(tmp_path):
     assert ours / shipped == pytest.approx(1.3 / TABLE.value("datacenter.default.pue"))
 
 
-#: A questionnaire with every section a default fills: all device types, a physical server,
+#: A questionnaire with every section a default fills: all device types (and every kind of
+#: kept equipment), a physical server,
 #: storage, a self-hosted model without PUE or utilisation, messages with nothing but a rate.
 EVERY_SECTION = yaml.safe_load(MINIMAL) | {
     "usage": yaml.safe_load(MINIMAL)["usage"]
@@ -79,7 +80,9 @@ EVERY_SECTION = yaml.safe_load(MINIMAL) | {
         "servers": [{"name": "a", "type": "physical"}],
         "storage": {"volume": "1 TB"},
     },
-    "terminals": {d: {} for d in ("smartphone", "tablet", "laptop", "desktop", "television")},
+    "terminals": {d: {} for d in ("smartphone", "tablet", "laptop", "desktop", "television")}
+    | {k: {} for k in ("game_console", "printer", "speaker")}
+    | {"equipment": {"game_console": 0.5, "printer": 0.3, "speaker": 0.3}},
     "ai": {
         "requests_per_visit": 1,
         "output_tokens": 300,
