@@ -2,9 +2,11 @@
 
 Prints the median wall time and CPU time (user + system, steadier on a loaded machine) of
 each command over repeated cold runs (new processes), and the ratios to two floors: the
-libraries (`import numpy, pydantic, rich, typer, yaml`) and the CLI's own import
-(`import acvnum.cli`). Goals (issue 9): estimate --format json <= 1.5x the floor, the text
-report <= 1.8x; `acvnum --version` < 0.2 s.
+libraries (`import numpy, pydantic, rich, typer, yaml`), the same libraries' classes that
+acvnum uses (pydantic and rich load lazily: `import pydantic` alone does not load its model
+machinery, which any validation pays), and the CLI's own import (`import acvnum.cli`). Goals
+(issue 9), against the first floor: estimate --format json <= 1.5x, the text report <= 1.8x;
+`acvnum --version` < 0.2 s. The second floor is printed to show what the lazy imports hide.
 
 acvnum's bytecode is compiled first, as installing a wheel does: with PYTHONDONTWRITEBYTECODE
 set (or a read-only checkout) every run would otherwise compile its modules again, some
@@ -64,6 +66,12 @@ def main() -> None:
             "-c",
             "import numpy, pydantic, rich, typer, yaml",
         ],
+        "floor: the classes in use (BaseModel, Console...)": [
+            python,
+            "-c",
+            "import numpy, typer, yaml; from pydantic import BaseModel; "
+            "from rich.console import Console",
+        ],
         "floor: import acvnum.cli": [python, "-c", "import acvnum.cli"],
         "estimate --format json": [*estimate, "--format", "json"],
         "estimate (text)": estimate,
@@ -73,12 +81,13 @@ def main() -> None:
     times = {name: median_times(command, args.runs) for name, command in rows.items()}
     for name, (wall, cpu) in times.items():
         print(f"{name:50s} wall {wall * 1000:7.1f} ms   cpu {cpu * 1000:7.1f} ms")
-    floors = list(times)[:2]
+    floors = list(times)[:3]
     for name, goal in (("estimate --format json", 1.5), ("estimate (text)", 1.8)):
         for floor in floors:
             wall = times[name][0] / times[floor][0]
             cpu = times[name][1] / times[floor][1]
-            print(f"{name} / {floor[7:]}: wall {wall:.2f}, cpu {cpu:.2f} (goal <= {goal})")
+            aim = f"goal <= {goal}" if floor == floors[0] else "for reference"
+            print(f"{name} / {floor[7:]}: wall {wall:.2f}, cpu {cpu:.2f} ({aim})")
     print(f"--version under 0.2 s: {'yes' if times['acvnum --version'][0] < 0.2 else 'NO'}")
 
 
