@@ -100,7 +100,8 @@ def visible(text: str) -> str:
     """An HTML page's text as a reader sees it (no markup, style or script)."""
     if "<html" not in text:
         return text
-    text = text.split('id="methodology"')[0]  # the appendix is the English document as written
+    # The appendix is the methodology, whose formulas keep their English names: swept apart.
+    text = text.split('id="methodology"')[0]
     text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
@@ -220,3 +221,17 @@ def test_a_refused_french_what_if_says_nothing_in_english(change):
     result = run_cli("estimate", str(shop), "--what-if", change, "--lang", "fr")
     assert result.returncode == 2
     assert english_in(result.stderr, written(shop)) == [], result.stderr
+
+
+def test_the_french_methodology_says_nothing_in_english_outside_its_code():
+    """Formulas, factor ids and keys stay as written; the prose around them is French."""
+    from acvnum.report import methodology
+
+    prose = re.sub(r"^```.*?^```", " ", methodology.text("fr"), flags=re.S | re.M)
+    prose = re.sub(r"`[^`]*`", " ", prose)
+    names = [
+        "Cloud Carbon Footprint",
+        "Carbon Trust",
+        "Our World in Data",
+    ]  # proper names, as published
+    assert english_in(prose, names, allowed=frozenset({"ratio"})) == []  # 'ratio' is French

@@ -88,7 +88,7 @@ def report(path: str, fmt: str, lang: str) -> str:
     rendered = RENDERERS[fmt](results_of(path), lang)
     if fmt != "html":
         return rendered
-    # The methodology appendix is the English document as written, and says so in French.
+    # The methodology appendix names factor ids as written (test_methodology_fr checks it).
     rendered = rendered.split('<section class="service" id="methodology">')[0]
     visible = VisibleText()
     visible.feed(rendered)

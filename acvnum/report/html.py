@@ -440,12 +440,12 @@ def _uncertainty(result: ServiceResult, drawn: Uncertainty | None, t: Translator
 
 
 def _methodology(t: Translator) -> str:
-    """The methodology as an appendix (in English: it is written once, for auditors)."""
+    """The methodology as an appendix, in the report's language."""
     from acvnum.report import methodology
 
     return (
         f'<section class="service" id="methodology"><h2>{_e(t("section.methodology"))}</h2>'
-        f"{methodology.html()}</section>"
+        f"{methodology.html(t.lang)}</section>"
     )
 
 
