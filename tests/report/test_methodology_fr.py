@@ -70,7 +70,7 @@ def figures(text: str, lang: str) -> set[str]:
     if lang == "en":
         text = re.sub(r"(?<=\d),(?=\d{3}\b)", "", text)
     else:
-        text = re.sub(r"(?<=\d)[\u00a0\u202f ](?=\d{3}\b)", "", text)
+        text = re.sub(r"(?<=\d)[\u00a0\u202f](?=\d{3}\b)", "", text)  # no-break spaces only
         text = re.sub(r"(?<=\d),(?=\d)", ".", text)
     return set(re.findall(r"\d+(?:\.\d+)*(?:e-?\d+)?", text))
 
