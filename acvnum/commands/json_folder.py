@@ -10,7 +10,10 @@ every service together; `stream` is not used then).
 
 As in-process, every file is read even after a problem, all problems are raised together
 at the end and nothing of the document is handed on after the first problem; Ctrl-C (or
-SIGTERM) stops the workers and leaves no output behind.
+SIGTERM) stops the workers and leaves no output behind. A worker that dies (killed, out of
+memory) cannot hang the run: concurrent.futures reports it (multiprocessing.Pool would wait
+for its chunk forever), and the chunks not yet received are done in this process, with a
+warning.
 """
 
 from __future__ import annotations
@@ -19,27 +22,30 @@ import math
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acvnum.assessment import Settings, assess_services, batches
-from acvnum.commands.common import terminate_cleanly
-from acvnum.errors import InputError, Problem
+from acvnum.commands.common import spoken, terminate_cleanly
+from acvnum.errors import InputError, Problem, message
+from acvnum.escaping import terminal
 from acvnum.questionnaire.service import expand_paths, load_files
 from acvnum.reference.factors import FactorTable, load_factors
 from acvnum.report import json_format
 
 if TYPE_CHECKING:
-    from multiprocessing.pool import Pool
+    from concurrent.futures import ProcessPoolExecutor
 
 #: Folders with fewer files are done in this process: starting workers costs more than
 #: they save below this (measured: 300 generated services take as long either way).
 PARALLEL_FROM = 300
 #: Files per chunk at most: a chunk's results and bytes are what a worker holds.
 CHUNK = 250
+#: Files per chunk at least: a smaller chunk costs more in hand-overs than it spreads.
+MIN_CHUNK = 50
 
 
 @dataclass(frozen=True)
@@ -85,7 +91,7 @@ def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
     if not workers:
         return json_format.stream(batch.services() for batch in batches(paths, settings))
     table = load_factors(settings.factors_file)
-    size = max(50, min(CHUNK, math.ceil(len(files) / (workers * 4))))
+    size = max(MIN_CHUNK, min(CHUNK, math.ceil(len(files) / (workers * 4))))
     workers = min(workers, math.ceil(len(files) / size))
     return json_format.compact(_parts(_Job(files, table, settings, size), workers))
 
@@ -93,41 +99,93 @@ def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
 def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
     """The chunks' parts in order, until the first problem; then every chunk's problems."""
     global _JOB
-    chunks = range(math.ceil(len(job.files) / job.size))
+    count = math.ceil(len(job.files) / job.size)
     problems: list[Problem] = []
+    received = 0
     _JOB = job  # the workers' copy, forked with them
     try:
-        with terminate_cleanly(), _pool(workers) as pool:
-            for found in pool.imap(_work, chunks):
-                if isinstance(found, list):
-                    problems += found
-                elif not problems:
-                    yield found
-            pool.close()
-            pool.join()
+        with terminate_cleanly(), _executor(workers) as executor:
+            try:
+                for found in _submitted(executor, count):
+                    received += 1
+                    yield from _kept(found, problems)
+            except _broken():
+                _warn_lost()
+                for chunk in range(received, count):
+                    yield from _kept(_work(chunk), problems)
     finally:
         _JOB = None
     if problems:
         raise InputError(problems)
 
 
+def _kept(found: json_format.Part | list[Problem], problems: list[Problem]) -> Iterable:
+    """A chunk's part, unless a problem came before it; its problems join the others."""
+    if isinstance(found, list):
+        problems += found
+        return ()
+    return () if problems else (found,)
+
+
+def _submitted(executor: ProcessPoolExecutor, count: int) -> Iterator:
+    """Every chunk handed to the workers, their results in order. Ctrl-C is held while the
+    workers are forked (they are forked when the first chunk is handed over): one that came
+    then would leave the workers already started running."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        results = executor.map(_work, range(count))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held comes now
+    return results
+
+
+def _broken() -> type[Exception]:
+    """The error concurrent.futures raises when a worker died (imported with it)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return BrokenProcessPool
+
+
+def _warn_lost() -> None:
+    """Say on stderr that a worker died and the rest is done here (the result is the same)."""
+    note = message("workers.lost").render(spoken())
+    sys.stderr.write(terminal(f"acvnum: {note}") + "\n")
+
+
 _STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextmanager
-def _pool(workers: int) -> Iterator[Pool]:
-    """A pool of forked workers, stopped on leaving. Ctrl-C is held while they are forked:
-    the pool would leave the workers already started running if it came then."""
-    import multiprocessing  # only for a large folder (see workers_for)
+def _executor(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Forked workers, stopped on leaving: at once after Ctrl-C or a problem (the chunks
+    not started are dropped, the running ones ended), after their last chunk otherwise."""
+    # Imported here: only a large folder uses workers (see workers_for).
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    executor = ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_quiet, initargs=(os.getpid(), held)
+    )
     try:
-        pool = context.Pool(workers, initializer=_quiet, initargs=(os.getpid(), held))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held comes now
-    with pool:
-        yield pool
+        yield executor
+    except BaseException:
+        _stop(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now: drop the chunks not started, end the running ones."""
+    executor.shutdown(wait=False, cancel_futures=True)
+    terminate = getattr(executor, "terminate_workers", None)  # Python 3.14 and later
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        process.terminate()  # before 3.14 the only way; the workers hold nothing to save
 
 
 def _work(chunk: int) -> json_format.Part | list[Problem]:

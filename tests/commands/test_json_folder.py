@@ -35,6 +35,7 @@ def in_workers(monkeypatch):
     def use(workers: int) -> None:
         monkeypatch.setattr(json_folder, "PARALLEL_FROM", 2 if workers else 10**9)
         monkeypatch.setattr(json_folder, "CHUNK", 7)
+        monkeypatch.setattr(json_folder, "MIN_CHUNK", 1)
         monkeypatch.setattr(json_folder, "cores", lambda: max(workers, 1))
 
     return use
@@ -130,3 +131,26 @@ def test_workers_read_decimal_commas_in_french_as_the_run_does(in_workers, folde
     assert alone.returncode == shared.returncode == 0, alone.stderr + shared.stderr
     assert shared.stdout == alone.stdout
     assert '"value":"1.5 min"' in shared.stdout
+
+
+_PARENT = os.getpid()  # the test process: a forked worker has another id
+_WORK = json_folder._work
+
+
+def _dies_on_the_second_chunk(chunk: int):
+    """json_folder._work, but a worker handed the second chunk ends as a killed one would
+    (at module level: the executor hands the function to its workers by name)."""
+    if chunk == 1 and os.getpid() != _PARENT:
+        os._exit(9)
+    return _WORK(chunk)
+
+
+def test_a_worker_that_dies_does_not_hang_the_run_and_the_document_is_the_same(
+    in_workers, folder, monkeypatch
+):
+    alone = _estimate(in_workers, 0, str(folder))
+    monkeypatch.setattr(json_folder, "_work", _dies_on_the_second_chunk)
+    shared = _estimate(in_workers, 2, str(folder))
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout == alone.stdout  # the chunks it lost were done in this process
+    assert "a worker process stopped before its files were done" in shared.stderr
