@@ -204,10 +204,20 @@ def cited(services: list[Assessed]) -> list[Source]:
     return sources.bibliography(texts)
 
 
+#: acvnum's own methodology: written in each language, so cited in the reader's.
+OWN_METHOD = "acvnum-method"
+
+
+def citation(source: Source, t: Translator) -> str:
+    """A publication's citation as published; acvnum's methodology in the report's language."""
+    return t("source.own_method") if source.key == OWN_METHOD else source.citation
+
+
 def bibliography_entry(source: Source, t: Translator) -> str:
     """A publication as a reference list shows it: its citation as published, then where
     to read it ('Ember and Energy Institute, ... https://ourworldindata.org/...')."""
-    entry = f"{source.citation}. {source.url}" if source.url else f"{source.citation}."
+    cited_as = citation(source, t)
+    entry = f"{cited_as}. {source.url}" if source.url else f"{cited_as}."
     return printable(entry)  # a user's factor table may cite anything
 
 

@@ -20,9 +20,11 @@ from acvnum.report import blocks_section, coverage_section
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
+    OWN_METHOD,
     assumption_path,
     boundary_rows,
     breakdown_labels,
+    citation,
     cited,
     factors_footer,
     flagship,
@@ -367,10 +369,13 @@ def _footer(result: ServiceResult, t: Translator) -> str:
 
 
 def _bibliography(services: list[Assessed], t: Translator) -> str:
-    """The publications the tables cite by key, once for the page, each with its link."""
+    """The publications the tables cite by key, once for the page, each with its link (our
+    methodology's is its appendix)."""
+    appendix = t("section.methodology")
     items = "".join(
-        f'<li id="source-{_e(s.key)}"><strong>[{_e(s.key)}]</strong> {_e(s.citation)}.'
+        f'<li id="source-{_e(s.key)}"><strong>[{_e(s.key)}]</strong> {_e(citation(s, t))}.'
         + (f' <a href="{_e(s.url)}">{_e(s.url)}</a>' if s.url else "")
+        + (f' <a href="#methodology">{_e(appendix)}</a>' if s.key == OWN_METHOD else "")
         + "</li>"
         for s in cited(services)
     )

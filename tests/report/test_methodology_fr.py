@@ -146,3 +146,7 @@ def test_a_french_report_ends_with_the_french_methodology():
     appendix = page.stdout.split('id="methodology"')[1]
     assert "<h2>Annexe\u202f: méthodologie</h2>" in page.stdout
     assert "Méthodologie d'acvnum" in appendix and "acvnum methodology" not in appendix
+    # The bibliography cites it in French and links to the appendix.
+    cited = page.stdout.split('id="source-acvnum-method"')[1].split("</li>")[0]
+    assert "acvnum, méthodologie (acvnum method --lang fr)." in cited
+    assert 'href="#methodology"' in cited
