@@ -7,7 +7,7 @@ import json
 import jsonschema
 import pytest
 import yaml
-from conftest import EXAMPLES, MINIMAL, ROOT
+from conftest import EXAMPLES, MINIMAL, ROOT, run_cli
 
 from acvnum.questionnaire.schema import DIALECT, SCHEMA_FILE, questionnaire_schema
 
@@ -152,3 +152,155 @@ def test_every_pattern_has_a_message_an_editor_shows_instead():
     assert patterned
     for node in patterned:
         assert "low..high" in node["patternErrorMessage"]
+
+
+# --- The schema in French (`acvnum schema --lang fr`) -------------------------------------
+
+#: What an editor shows: the only keys whose values may differ between languages.
+_TEXTS = ("description", "patternErrorMessage")
+
+
+def _model_descriptions() -> dict[str, str]:
+    """Catalogue key -> the description the models give (docstrings and fields)."""
+    from acvnum.questionnaire.models import Questionnaire
+
+    generated = Questionnaire.model_json_schema(mode="validation")
+    found = {}
+    for name, model in [("Questionnaire", generated), *generated["$defs"].items()]:
+        if "description" in model:
+            found[f"schema.{name}"] = model["description"]
+        for field, node in model.get("properties", {}).items():
+            if "description" in node:
+                found[f"schema.{name}.{field}"] = node["description"]
+    return found
+
+
+def test_every_description_is_in_both_catalogues_and_english_matches_the_models():
+    from acvnum.words import catalogue
+
+    en, fr = catalogue("en"), catalogue("fr")
+    for key, description in _model_descriptions().items():
+        assert en.get(key) == description, f"{key}: the English catalogue drifted from the model"
+        assert fr.get(key) not in (None, description), f"{key}: no French"
+    # No key left behind by a removed field: the other schema.* keys are the notes'.
+    stale = {k for k in en if k.startswith("schema.")} - set(_model_descriptions())
+    assert all(
+        k.startswith(("schema.note.", "schema.plain."))
+        for k in stale - {"schema.title", "schema.range_message"}
+    ), stale
+    assert {k for k in fr if k.startswith("schema.")} == {k for k in en if k.startswith("schema.")}
+
+
+def _structure(node):
+    """The schema without the words an editor shows: what validates."""
+    if isinstance(node, dict):
+        # a string: the words (a mapping under "description" is the field named so)
+        return {
+            k: _structure(v)
+            for k, v in node.items()
+            if not (k in (*_TEXTS, "title") and isinstance(v, str))
+        }
+    if isinstance(node, list):
+        return [_structure(v) for v in node]
+    return node
+
+
+def test_the_french_schema_differs_only_in_words():
+    english, french = questionnaire_schema(), questionnaire_schema("fr")
+    jsonschema.Draft202012Validator.check_schema(french)
+    assert _structure(french) == _structure(english)
+    # every text is French: none is left as the English one
+    texts = [
+        (n.get(k), m.get(k))
+        for n, m in zip(_nodes(english), _nodes(french), strict=True)
+        for k in _TEXTS
+        if isinstance(n.get(k), str)
+    ]
+    assert len(texts) > 100
+    assert [en for en, fr in texts if en == fr] == []
+    assert french["title"] == "questionnaire acvnum (version 1)"
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_the_french_schema_accepts_and_refuses_as_the_english(path, validator):
+    french = jsonschema.Draft202012Validator(questionnaire_schema("fr"))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert list(french.iter_errors(data)) == []
+    data["hosting"]["pue"] = "high"
+    data["usage"]["typo"] = 1
+    refused = [(list(e.absolute_path), e.validator) for e in validator.iter_errors(data)]
+    assert refused
+    assert [(list(e.absolute_path), e.validator) for e in french.iter_errors(data)] == refused
+
+
+def test_the_french_schema_says_nothing_in_english():
+    from test_french_sweep import english_in
+
+    def english(lang: str) -> list[str]:
+        nodes = list(_nodes(questionnaire_schema(lang)))
+        texts = " ".join(n[k] for n in nodes for k in _TEXTS if isinstance(n.get(k), str))
+        # What a YAML author types stays as typed: keys, choices, a command to run.
+        typed = {key for n in nodes for key in n.get("properties", {})}
+        typed |= {str(v) for n in nodes for v in n.get("enum", [])}
+        command = ["acvnum factors list --kind cloud"]
+        return english_in(texts, command, frozenset(w.lower() for w in typed))
+
+    assert english("fr") == []
+    assert len(english("en")) > 50  # the check finds English where there is some
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "DataSize",
+        "StorageSize",
+        "Duration",
+        "LongDuration",
+        "Power",
+        "CarbonIntensity",
+        "Fraction",
+        "VisitFrequency",
+        "RequestFrequency",
+        "DailyHours",
+        "Parameters",
+    ],
+)
+def test_french_examples_in_the_descriptions_read_back_with_lang_fr(kind):
+    from pydantic import TypeAdapter
+
+    from acvnum.i18n import Translator
+    from acvnum.questionnaire import models, units
+    from acvnum.questionnaire.schema import _example
+
+    adapter = TypeAdapter(getattr(models, kind))
+    examples = [e for e in adapter.json_schema()["examples"] if isinstance(e, str)]
+    assert examples
+    for example in examples:
+        french = _example(example, Translator("fr"))
+        with units.decimal_comma():  # as `--lang fr` reads a questionnaire
+            assert adapter.validate_python(french) == adapter.validate_python(example), french
+
+
+def test_french_examples_are_written_the_french_way():
+    # '2.5 MB' -> '2,5 Mo' (comma, French unit), '60%' -> '60 %' (narrow no-break space),
+    # '20 / month' -> '20 / mois'; a model size '1.8T' stays: its reader takes no comma.
+    size = questionnaire_schema("fr")["$defs"]["Messages"]["properties"]["size"]
+    assert "S'écrit '2,5 Mo' ou '800 ko', ou en nombre simple en Mo." in size["description"]
+    assert size["examples"] == ["2.5 MB", "800 kB"]  # values a questionnaire takes as is
+    share = questionnaire_schema("fr")["$defs"]["Shared"]["properties"]["share"]
+    assert "'60\u202f%'" in share["description"]
+    params = questionnaire_schema("fr")["$defs"]["AIModelSize"]["properties"]["parameters"]
+    assert "'70B' ou '1.8T'" in params["description"]
+
+
+def test_schema_command_speaks_the_lang_option_and_the_locale(tmp_path):
+    from acvnum.questionnaire.schema import render
+
+    english = (ROOT / SCHEMA_FILE).read_text(encoding="utf-8")
+    assert run_cli("schema", env={"LANG": "C"}).stdout == english
+    assert run_cli("schema", "--lang", "fr").stdout == render("fr")
+    assert run_cli("schema", env={"LANG": "fr_FR.UTF-8"}).stdout == render("fr")
+    assert run_cli("schema", "--lang", "en", env={"LANG": "fr_FR.UTF-8"}).stdout == english
+    # The result's schema is a data contract: English whatever the language.
+    result_en = run_cli("schema", "--result").stdout
+    assert run_cli("schema", "--result", "--lang", "fr").stdout == result_en
