@@ -26,6 +26,8 @@ WIDE = {"COLUMNS": "5000"}
 _WORD = re.compile(r"[^\W\d_][^\W\d]*(?:-[^\W\d]+)*")
 #: Keys whose English is a reader's own sentence or the file's own words: said elsewhere.
 _NOT_OURS = ("choice.", "yaml.said.", "json.said.", "yaml.token.")
+#: The questionnaire schema's texts (acvnum schema --lang fr), which editors show.
+_SCHEMA = "schema."
 #: What Python would print and YAML never writes.
 _PYTHON = {"None", "True", "False", "dict", "list"}
 
@@ -35,11 +37,18 @@ def english_words() -> frozenset[str]:
     """Words of our English (the catalogue's, and the words acvnum adds to values and
     paths: 'per_server', 'idle'), that no French message uses."""
     en, fr = catalogue("en"), catalogue("fr")
-    french = {w.lower() for text in fr.values() for w in _WORD.findall(text)}
+    # The schema's words quote the file's keys and choices ('per_server'), in both languages:
+    # left out on both sides, they neither make a choice French nor add to our English.
+    french = {
+        w.lower()
+        for key, text in fr.items()
+        if not key.startswith(_SCHEMA)
+        for w in _WORD.findall(text)
+    }
     ours = {
         w.lower()
         for key, text in en.items()
-        if not key.startswith(_NOT_OURS) and text != fr[key]
+        if not key.startswith((*_NOT_OURS, _SCHEMA)) and text != fr[key]
         for literal in re.split(r"\{[^}]*\}", text)
         for w in _WORD.findall(literal)
     }
@@ -100,8 +109,9 @@ def visible(text: str) -> str:
     """An HTML page's text as a reader sees it (no markup, style or script)."""
     if "<html" not in text:
         return text
-    # The appendix is the methodology, whose formulas keep their English names: swept apart.
-    text = text.split('id="methodology"')[0]
+    # The appendix is the methodology, whose formulas keep their English names: swept apart
+    # (cut before its tag, not inside it: the tag's 'class' would read as a word).
+    text = re.split(r'<[^<>]*id="methodology"', text)[0]
     text = re.sub(r"<(style|script)\b.*?</\1>", " ", text, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", text))
 
