@@ -128,6 +128,20 @@ def schema_file(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def editor(schema_file, tmp_path_factory) -> Iterator[Editor]:
+    yield from _editor_of(schema_file, tmp_path_factory)
+
+
+@pytest.fixture(scope="module")
+def french_editor(tmp_path_factory) -> Iterator[Editor]:
+    """An editor reading `acvnum schema --lang fr`."""
+    result = run_cli("schema", "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path_factory.mktemp("schema_fr") / "questionnaire.schema.json"
+    path.write_text(result.stdout, encoding="utf-8")
+    yield from _editor_of(path, tmp_path_factory)
+
+
+def _editor_of(schema_file: Path, tmp_path_factory: Any) -> Iterator[Editor]:
     script = _server_or_skip()
     settings = {
         "yaml": {
@@ -290,3 +304,15 @@ def test_a_bad_range_reads_as_words_not_a_regular_expression(editor):
 def test_the_schema_an_editor_reads_has_no_null_default(schema_file):
     # yaml-language-server offers no completion for a key whose schema says "default": null
     assert '"default": null' not in schema_file.read_text(encoding="utf-8")
+
+
+def test_a_french_schema_speaks_french_in_the_editor(french_editor):
+    text = "name: Shop\nhosting:\n  pue: high\n"
+    messages = [d["message"] for d in french_editor.diagnostics(text)]
+    assert (
+        "un nombre, ou une plage écrite bas..haut en nombres simples avec un point décimal, "
+        "par exemple 1.2..1.6"
+    ) in messages, messages
+    # the keys are the file's: completion offers the same ones
+    text, line, column = document_at(("hosting",))
+    assert {"servers", "storage", "environments"} <= french_editor.completion(text, line, column)
