@@ -403,7 +403,7 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
 #: Where a configured server's watts come from (methodology 3.3).
 SERVER_POWER_MODEL = (  # factor ids and proper names: reads the same in every language
     "server.physical.power_idle, server.physical.power_max × server.power.* "
-    "(Cloud Carbon Footprint; NVIDIA A100), docs/methodology.md §3.3"
+    "(Cloud Carbon Footprint; NVIDIA A100), acvnum method §3.3"
 )
 
 

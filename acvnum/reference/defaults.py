@@ -20,7 +20,7 @@ from acvnum.reference.factors import FactorTable
 #: The electricity region of users or hosting when the file names no country.
 DEFAULT_REGION = "WLD"
 #: The source shown for a default that is a modelling convention, not a factor.
-DESIGN_DEFAULT = "acvnum default (docs/methodology.md)"
+DESIGN_DEFAULT = "acvnum default (acvnum method)"
 
 Pattern = tuple[str, ...]  # a questionnaire path, '*' for any item of a list
 
