@@ -183,16 +183,16 @@ def _coverage(result: ServiceResult, t: Translator) -> Table | None:
     return _coverage_table(coverage_section.lines(result, t), t)
 
 
+def _section_grid(title: str, **options: Any) -> Table:
+    """A section's lines as a borderless grid under its title, flush left: the layout the
+    coverage, what-if, top levers and bibliography sections share."""
+    return Table(title=title, title_justify="left", box=None, show_header=False, **options)
+
+
 def _coverage_table(found: list[str], t: Translator) -> Table | None:
     if not found:
         return None
-    table = Table(
-        title=t("section.coverage"),
-        box=None,
-        title_justify="left",
-        show_header=False,
-        padding=(0, 1, 0, 2),
-    )
+    table = _section_grid(t("section.coverage"), padding=(0, 1, 0, 2))
     table.add_column(overflow="fold")
     for line in found:
         table.add_row(line)
@@ -387,13 +387,7 @@ def _what_if(found: Found, t: Translator) -> RenderableType | None:
     the levers are said), then before, after and saving per criterion."""
     if found.what_if is None:
         return None
-    changes = Table(
-        title=t("section.what_if"),
-        title_justify="left",
-        box=None,
-        show_header=False,
-        pad_edge=False,
-    )
+    changes = _section_grid(t("section.what_if"), pad_edge=False)
     changes.add_column(no_wrap=True)
     changes.add_column(overflow="fold")
     for change in found.what_if.changes:
@@ -419,13 +413,7 @@ def _top_levers(found: Found, t: Translator) -> RenderableType | None:
     """The proposed levers in words: what to do, what it saves, and how."""
     if not found.levers:
         return None
-    grid = Table(
-        title=t("section.top_levers"),
-        title_justify="left",
-        box=None,
-        show_header=False,
-        pad_edge=False,
-    )
+    grid = _section_grid(t("section.top_levers"), pad_edge=False)
     grid.add_column(justify="right", no_wrap=True)
     grid.add_column()
     for lever in found.levers:
@@ -441,9 +429,7 @@ def _bibliography(services: list[Assessed], t: Translator) -> RenderableType | N
     publications = cited(services)
     if not publications:
         return None
-    table = Table(
-        title=t("section.bibliography"), box=None, title_justify="left", show_header=False
-    )
+    table = _section_grid(t("section.bibliography"))
     table.add_column(no_wrap=True, style="bold")
     table.add_column(overflow="fold")
     for source in publications:
