@@ -190,6 +190,25 @@ def write_yaml(tmp_path: Path):
     return write
 
 
+@pytest.fixture
+def engine_calls(monkeypatch) -> list[int]:
+    """The rows of each engine evaluation the levers and variants make, in order (a lever
+    run is judged by how few passes it takes, not by a clock)."""
+    import acvnum.analysis.levers as levers_module
+    import acvnum.analysis.variants as variants_module
+
+    calls: list[int] = []
+    for module in (levers_module, variants_module):
+        real = module.evaluate
+
+        def counting(arrays, factors, real=real):
+            calls.append(arrays.count)
+            return real(arrays, factors)
+
+        monkeypatch.setattr(module, "evaluate", counting)
+    return calls
+
+
 MINIMAL = """\
 name: Minimal
 usage:

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import acvnum.analysis.levers as levers_module
-import acvnum.analysis.variants as variants_module
 from acvnum.analysis import lever_arrays
 from acvnum.analysis.levers import Context, Proposals, catalogue, propose
 from acvnum.analysis.variants import boundary_weights
@@ -137,16 +136,8 @@ def test_a_lever_without_an_array_twin_sends_every_service_the_per_service_way(m
     assert shown(propose(qs, TABLE, LIMITS, 5)) == expected
 
 
-def test_a_portfolio_without_blocks_takes_two_engine_passes(monkeypatch):
-    calls = []
-    for module in (levers_module, variants_module):
-        real = module.evaluate
-
-        def counting(arrays, factors, real=real):
-            calls.append(arrays.count)
-            return real(arrays, factors)
-
-        monkeypatch.setattr(module, "evaluate", counting)
+def test_a_portfolio_without_blocks_takes_two_engine_passes(engine_calls):
+    calls = engine_calls
     qs = [Questionnaire.model_validate(MINIMAL_DATA)] * 50
     propose(qs, TABLE, LIMITS, 5)
     # the services and their 3 levers that change something (50 + 3 x 50), then the

@@ -9,7 +9,6 @@ import yaml
 from conftest import EXAMPLES, MINIMAL
 
 import acvnum.analysis.levers as levers_module
-import acvnum.analysis.variants as variants_module
 from acvnum.analysis.levers import KINDS, Context, apply, catalogue, propose
 from acvnum.analysis.variants import Variant, boundary_weights, saving, totals
 from acvnum.calculation.inventory import HOURS_PER_YEAR
@@ -388,16 +387,8 @@ def test_proposing_leaves_the_questionnaires_unchanged():
     assert [q.model_dump() for q in EXAMPLE_QUESTIONNAIRES] == before
 
 
-def test_all_services_and_levers_take_two_engine_calls_per_path(monkeypatch):
-    calls = []
-    for module in (levers_module, variants_module):
-        real = module.evaluate
-
-        def counting(arrays, factors, real=real):
-            calls.append(arrays.count)
-            return real(arrays, factors)
-
-        monkeypatch.setattr(module, "evaluate", counting)
+def test_all_services_and_levers_take_two_engine_calls_per_path(engine_calls):
+    calls = engine_calls
     propose(EXAMPLE_QUESTIONNAIRES * 3, TABLE, LIMITS, 5)
     # every lever of every service, then every combination: once for the services without
     # an optional block (the array path), once for those with one (the per-service path)
