@@ -10,13 +10,16 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
-from acvnum.errors import InputError
+from acvnum.errors import InputError, Problem
 from acvnum.questionnaire.service import Service, expand_paths, load_service, service_from_document
 from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.factors import FactorTable, load_factors
+
+if TYPE_CHECKING:
+    from acvnum.questionnaire.models import Budget
 
 Questionnaire = str | Path | Mapping[str, Any]
 #: Monte Carlo samples when `uncertainty=True` (as the CLI's --samples default).
@@ -57,14 +60,19 @@ def estimate(
     levers: int = DEFAULT_LEVERS,
     what_if: Sequence[str] = (),
     network_model: str | None = None,
+    budgets: bool | Sequence[str] = False,
 ) -> Assessment:
     """Assess one questionnaire or several: a YAML file, a folder of them, a dict of the
     questionnaire's data (as the YAML would give), or a list of those.
 
     `uncertainty` True draws DEFAULT_SAMPLES samples, a number that many; `what_if` takes
     'path=value' changes as --what-if does; `network_model` ('per_gb', 'energy', 'power')
-    overrides every file's as --network-model does. Iterate the assessment for one ServiceResult per
-    service; `.to_dict()` is the document `acvnum estimate --format json` writes.
+    overrides every file's as --network-model does. `budgets` True judges each
+    questionnaire's own budgets, as `acvnum check` does; a list of 'criterion<=limit/per'
+    texts (as --budget takes) adds those to every service's. Iterate the assessment for one
+    ServiceResult per service; `.budgets` holds the outcomes and `.within_budgets` says
+    whether all passed; `.to_dict()` is the document `acvnum estimate --format json` writes
+    (with the budgets' outcomes when judged, as `acvnum check --format json` does).
     """
     settings = Settings(
         factors_file=str(factors) if factors else None,
@@ -74,6 +82,26 @@ def estimate(
         levers=levers,
         what_if=tuple(what_if),
         network_model=network_model,
+        budgets=_budgets(budgets),
     )
     table = load_factors(settings.factors_file)
     return assess_services(_services(_inputs(questionnaire), table), table, settings)
+
+
+def _budgets(given: bool | Sequence[str]) -> tuple[Budget, ...] | None:
+    """The run's budgets besides the questionnaires' own (None: budgets are not judged);
+    a text that cannot be read is an InputError named `<budget N>` (N from 0)."""
+    if given is True or given is False:
+        return () if given else None
+    # Imported when budgets are given: the budget syntax is not needed otherwise.
+    from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budget
+
+    budgets, problems = [], []
+    for i, text in enumerate([given] if isinstance(given, str) else given):
+        try:
+            budgets.append(parse_cli_budget(text))
+        except BudgetSyntaxError as error:
+            problems.append(Problem(f"<budget {i}>", 1, 1, error.message))
+    if problems:
+        raise InputError(problems)
+    return tuple(budgets)

@@ -34,10 +34,12 @@ from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable, load_factors
 
 if TYPE_CHECKING:
+    from acvnum.analysis.budgets import BudgetOutcome
     from acvnum.analysis.intervals import ServiceIntervals
     from acvnum.analysis.levers import Proposals
     from acvnum.analysis.whatif import WhatIf
     from acvnum.calculation.results import Uncertainty
+    from acvnum.questionnaire.models import Budget
 
 FACTORS_VERSION = "2026.11.29"
 
@@ -53,6 +55,10 @@ class Settings:
     levers: int = 0  # how many levers to propose per service (0: none)
     what_if: tuple[str, ...] = ()  # PATH=VALUE changes to evaluate (--what-if)
     network_model: str | None = None  # overrides every questionnaire's usage.network_model
+    #: Budgets judged besides each questionnaire's own (None: budgets are not judged).
+    budgets: tuple[Budget, ...] | None = None
+    #: What budgets are judged on: "central", or a sampled percentile ("p95", "p50").
+    budget_statistic: str = "central"
 
 
 def footprint(services: list[Service], table: FactorTable) -> Footprint:
@@ -129,9 +135,8 @@ class Assessment:
     """A whole run, built once from the settings: one result per service, in order, and
     what each analysis asked for found about each service (an empty tuple: not asked for).
 
-    Results hold the calculation only; `services()` pairs each with its levers, uncertainty
-    and what-if for the reports. `check` judges budgets on the results
-    (acvnum.analysis.budgets). Iterating gives the results.
+    Results hold the calculation only; `services()` pairs each with its levers, uncertainty,
+    what-if and budget outcomes for the reports. Iterating gives the results.
     """
 
     results: tuple[ServiceResult, ...]
@@ -139,6 +144,8 @@ class Assessment:
     levers: tuple[Proposals | None, ...] = ()  # --levers: each service's, best first
     uncertainty: tuple[Uncertainty | None, ...] = ()  # --uncertainty: draws and drivers
     what_if: tuple[WhatIf | None, ...] = ()  # --what-if: the change and its saving
+    #: Each service's budgets judged (settings.budgets not None): its own, then the run's.
+    budgets: tuple[tuple[BudgetOutcome, ...], ...] = ()
 
     def __iter__(self) -> Iterator[ServiceResult]:
         return iter(self.results)
@@ -157,7 +164,13 @@ class Assessment:
             levers_combined=proposals.combined if proposals else None,
             uncertainty=self.uncertainty[index] if self.uncertainty else None,
             what_if=self.what_if[index] if self.what_if else None,
+            budgets=self.budgets[index] if self.budgets else (),
         )
+
+    @property
+    def within_budgets(self) -> bool:
+        """Whether every budget judged passed (True when none was: nothing failed)."""
+        return all(outcome.passed for judged in self.budgets for outcome in judged)
 
     def services(self) -> list[Assessed]:
         """Each result with what the analyses found about it: what the reports read."""
@@ -311,4 +324,20 @@ def assess_services(
         else ()
     )
     what_if = tuple(a.what_if for a in analyses) if settings.what_if else ()
-    return Assessment(results, settings, levers, uncertainty, what_if)
+    judged = _judged(questionnaires, results, settings)
+    return Assessment(results, settings, levers, uncertainty, what_if, judged)
+
+
+def _judged(
+    questionnaires: list[Questionnaire], results: tuple[ServiceResult, ...], settings: Settings
+) -> tuple[tuple[BudgetOutcome, ...], ...]:
+    """Each service's budgets (its own, then the settings') against its result, when asked."""
+    if settings.budgets is None:
+        return ()
+    # Imported only when budgets are judged (check, the API): a plain estimate starts faster.
+    from acvnum.analysis.budgets import evaluate as judge
+
+    return tuple(
+        tuple(judge([*q.budgets, *settings.budgets], r, settings.budget_statistic))
+        for q, r in zip(questionnaires, results, strict=True)
+    )

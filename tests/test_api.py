@@ -76,6 +76,28 @@ def test_options_are_the_clis():
     assert result.criteria["climate_change"].by_tier["network"] == network
 
 
+def test_budgets_are_judged_as_check_judges_them(tmp_path):
+    """`budgets=True` judges the file's own budgets, a list adds --budget texts; the
+    outcomes are those `acvnum check --format json` writes, in the same place."""
+    path = str(EXAMPLES / "ecommerce.yaml")
+    plain = acvnum.estimate(path, levers=0)
+    assert plain.budgets == () and plain.to_dict()["services"][0]["budgets"] == []
+    judged = acvnum.estimate(path, levers=0, budgets=True)
+    checked = json.loads(run_cli("check", path, "--format", "json").stdout)["services"][0]
+    assert judged.to_dict()["services"][0]["budgets"] == checked["budgets"] != []
+    assert judged.within_budgets == checked["check"]["passed"] is True
+    tight = acvnum.estimate(path, levers=0, budgets=["climate_change<=1g/visit"])
+    (*own, added) = tight.budgets[0]
+    assert len(own) == len(judged.budgets[0]) and (added.limit, added.passed) == (0.001, False)
+    assert not tight.within_budgets
+
+
+def test_a_budget_that_cannot_be_read_is_input_error():
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(str(EXAMPLES / "ecommerce.yaml"), budgets=["ok<=1g/visit", "nonsense"])
+    assert [p.file for p in caught.value.problems] == ["<budget 0>", "<budget 1>"]
+
+
 def test_bad_input_raises_input_error_with_every_problem():
     data = yaml.safe_load(MINIMAL)
     data["usage"]["users"] = -1

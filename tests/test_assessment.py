@@ -43,17 +43,18 @@ def test_an_assessment_is_built_once_and_nothing_writes_into_it_later():
     from acvnum.assessment import Settings, assess
 
     shop = EXAMPLES / "ecommerce.yaml"
-    settings = Settings(samples=200, levers=3, what_if=("hosting.pue=1.2",))
+    settings = Settings(samples=200, levers=3, what_if=("hosting.pue=1.2",), budgets=())
     assessment = assess([shop], settings)
     ((result, found),) = assessment.services()
     assert assessment.settings == settings and len(assessment) == 1
     # Every analysis is in the assessment, beside the result (which holds its intervals)...
     assert len(assessment.levers) == len(assessment.what_if) == len(assessment.uncertainty) == 1
+    assert len(assessment.budgets) == 1 and found.budgets == assessment.budgets[0] != ()
     assert len(found.levers) == 3 and found.levers_combined is not None
     assert found.what_if is not None and found.uncertainty is not None
     assert result.criteria["climate_change"].interval is not None
     # ...the result holds the calculation only...
-    assert not {"levers", "levers_combined", "what_if", "uncertainty"} & {
+    assert not {"levers", "levers_combined", "what_if", "uncertainty", "budgets"} & {
         f.name for f in dataclasses.fields(result)
     }
     # ...and neither the assessment, the result nor their parts can be written into later.
@@ -61,7 +62,9 @@ def test_an_assessment_is_built_once_and_nothing_writes_into_it_later():
         (assessment, "results"),
         (assessment, "levers"),
         (assessment, "what_if"),
+        (assessment, "budgets"),
         (found, "levers"),
+        (found, "budgets"),
         (result, "criteria"),
         (result.criteria["climate_change"], "interval"),
     ]:
@@ -74,10 +77,31 @@ def test_a_plain_assessment_carries_no_analysis():
 
     assessment = assess([EXAMPLES / "ecommerce.yaml"])
     assert assessment.levers == assessment.uncertainty == assessment.what_if == ()
+    assert assessment.budgets == () and assessment.within_budgets  # ecommerce has budgets
     ((result, found),) = assessment.services()
     assert found.levers == () and found.levers_combined is None and found.what_if is None
+    assert found.budgets == ()
     assert found.uncertainty is None
     assert all(c.interval is None for c in result.criteria.values())
+
+
+def test_budgets_are_judged_by_the_assessment_its_own_then_the_run_s(write_yaml):
+    """MINIMAL uses 26.5 kWh on laptops (1000 users x 10 visits x 6 min = 1000 h x 26.5 W),
+    3.294 kWh on the fixed network and 2.884 kWh in boxes: 32.68 kWh, 0.03268 kWh per user.
+    Its own budget of 0.04 kWh per user passes; the run's 0.03 kWh per user fails."""
+    from acvnum.analysis.budgets import parse_cli_budget
+    from acvnum.assessment import Settings, assess
+
+    own = MINIMAL + "budgets:\n  - criterion: energy\n    per: user\n    max: 0.04\n"
+    run = (parse_cli_budget("energy<=0.03kWh/user"),)
+    assessment = assess([write_yaml(own)], Settings(budgets=run))
+    ((mine, theirs),) = assessment.budgets
+    assert (mine.limit, mine.passed) == (0.04, True)
+    assert (theirs.limit, theirs.passed) == (0.03, False)
+    assert mine.value == theirs.value == pytest.approx(32.6776 / 1000, rel=1e-5)
+    assert not assessment.within_budgets
+    passing = assess([write_yaml(own)], Settings(budgets=()))  # its own only
+    assert [o.passed for o in passing.budgets[0]] == [True] and passing.within_budgets
 
 
 def test_what_if_warnings_join_the_result_s_own_once(write_yaml):

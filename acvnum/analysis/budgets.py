@@ -333,16 +333,11 @@ class CheckRun:
 
 
 def check_service(
-    result: ServiceResult,
-    budgets: list[Budget],
-    baseline: Snapshot | None,
-    tolerance: float,
-    statistic: str = "central",
-    found: Found = NOTHING,
+    result: ServiceResult, found: Found, baseline: Snapshot | None, tolerance: float
 ) -> ServiceCheck:
-    """Judge one result: the check holds it and its outcomes (the result knows nothing of
-    budgets; report.check_json writes the outcomes in the result JSON's `budgets`)."""
-    outcomes = evaluate(budgets, result, statistic)
+    """One service's check: the budgets the Assessment judged (in `found`) and, given a
+    baseline, the comparison with it (the result knows nothing of either)."""
+    outcomes = list(found.budgets)
     if baseline is None:
         return ServiceCheck(result, outcomes, found)
     current = from_result(result)

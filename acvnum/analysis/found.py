@@ -1,8 +1,8 @@
 """What the analyses found about one service, shown beside its result and not part of it.
 
-A `ServiceResult` holds the calculation only; the levers, the uncertainty's drivers and the
-user's what-if are values of their own (held by `acvnum.assessment.Assessment`), handed to
-the reports paired with the result they are about.
+A `ServiceResult` holds the calculation only; the levers, the uncertainty's drivers, the
+user's what-if and the budgets judged are values of their own (held by
+`acvnum.assessment.Assessment`), handed to the reports paired with the result they are about.
 """
 
 from __future__ import annotations
@@ -13,18 +13,20 @@ from typing import TYPE_CHECKING, NamedTuple
 from acvnum.calculation.results import ServiceResult, Uncertainty
 
 if TYPE_CHECKING:  # the analyses' value types, read here only
+    from acvnum.analysis.budgets import BudgetOutcome
     from acvnum.analysis.levers import Combination, LeverResult
     from acvnum.analysis.whatif import WhatIf
 
 
 @dataclass(frozen=True)
 class Found:
-    """One service's levers, uncertainty and what-if (empty or None: not asked for)."""
+    """One service's levers, uncertainty, what-if and budgets (empty or None: not asked for)."""
 
     levers: tuple[LeverResult, ...] = ()
     levers_combined: Combination | None = None  # the top levers applied together
     uncertainty: Uncertainty | None = None  # how the intervals were drawn, their drivers
     what_if: WhatIf | None = None  # the user's --what-if change and its saving
+    budgets: tuple[BudgetOutcome, ...] = ()  # its budgets judged (check, the API)
 
 
 #: A service no analysis was asked about.

@@ -175,6 +175,8 @@ def _run(
         samples=samples if statistic != "central" else None,
         seed=seed,
         network_model=network,
+        budgets=tuple(extra),
+        budget_statistic=statistic,
     )
     table = load_factors(settings.factors_file)
     services = load_services(list(files), table)
@@ -185,8 +187,8 @@ def _run(
     bases = _baselines(baseline, services)
     assessed = assess_services(services, table, settings).services()
     checks = [
-        check_service(r, [*s.questionnaire.budgets, *extra], base, tolerance, statistic, found)
-        for s, (r, found), base in zip(services, assessed, bases, strict=True)
+        check_service(result, found, base, tolerance)
+        for (result, found), base in zip(assessed, bases, strict=True)
     ]
     return CheckRun(checks, str(baseline) if baseline else None, tolerance, statistic)
 

@@ -35,9 +35,9 @@ def _check(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
 
 
 def _judged(check: ServiceCheck, run: CheckRun) -> dict[str, Any]:
-    """What a check adds to a service's result JSON: its budgets' outcomes (in the place of
-    the result's empty `budgets`) and the `check` object."""
-    return {"budgets": [o.to_dict() for o in check.budgets], "check": _check(check, run)}
+    """What a check adds to a service's result JSON besides its budgets' outcomes (which
+    the Assessment judged, in `budgets`): the `check` object."""
+    return {"check": _check(check, run)}
 
 
 def render(run: CheckRun) -> str:

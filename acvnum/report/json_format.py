@@ -236,7 +236,7 @@ def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING
         "levers": [_lever(lever, cited) for lever in found.levers],
         "levers_combined": found.levers_combined.to_dict() if found.levers_combined else None,
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
-        "budgets": [],  # a check's outcomes, filled in by report.check_json (through extras)
+        "budgets": [o.to_dict() for o in found.budgets],  # when judged (check, the API)
         "assumptions": [_assumption(a, cited) for a in result.assumptions],
         "warnings": [
             {"code": key, "message": _ENGLISH(key)} for key in Assessed(result, found).warnings()

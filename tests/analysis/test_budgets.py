@@ -284,12 +284,12 @@ def test_baseline_service_is_matched_by_name_or_alone():
 
 
 def test_a_check_holds_the_result_and_its_outcomes_apart(result):
-    from acvnum.analysis.budgets import check_service
+    from acvnum.analysis.budgets import check_service, evaluate
+    from acvnum.analysis.found import Found
 
-    check = check_service(
-        result, [budget(criterion="climate_change", per="visit", max="1 g")], None, 0.05
-    )
-    assert check.result is result and len(check.budgets) == 1
+    judged = evaluate([budget(criterion="climate_change", per="visit", max="1 g")], result)
+    check = check_service(result, Found(budgets=tuple(judged)), None, 0.05)
+    assert check.result is result and check.budgets == judged and len(judged) == 1
     assert not hasattr(result, "budgets")  # results know nothing of analyses
 
 
