@@ -137,13 +137,22 @@ def _ellipses(document: Document, texts: list[tuple[Path_, str]]) -> list:
 
 
 def _ends(match: re.Match[str]) -> tuple[str, str]:
-    """The two ends as texts; the high end's unit is lent to a bare low end."""
+    """The two ends as texts; the high end's unit is lent to a bare low end. An end that
+    cannot be read (a '1,6' without --lang fr) is left as written: validating it reports
+    it at its line and column."""
     low, high = match["low"].strip(), match["high"].strip()
-    _, high_unit = units.split_quantity(high)
-    _, low_unit = units.split_quantity(low)
-    if low_unit is None and high_unit is not None:
+    high_unit, low_unit = _unit(high), _unit(low)
+    if low_unit == "" and high_unit:
         low = f"{low} {high_unit}" if high_unit != "%" else f"{low}%"
     return low, high
+
+
+def _unit(end: str) -> str | None:
+    """The unit written at one end of a range: '' for a bare number, None when unreadable."""
+    try:
+        return units.split_quantity(end)[1] or ""
+    except units.UnitError:
+        return None
 
 
 @dataclass(frozen=True)

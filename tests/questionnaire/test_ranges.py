@@ -51,6 +51,35 @@ def test_bad_ranges_are_located(old, new, message):
 
 
 @pytest.mark.parametrize(
+    ("new", "refused"),
+    [
+        ("1,5 MB..2 MB", ["'1,5 MB'"]),
+        ("1 MB..2,5 MB", ["'2,5 MB'"]),
+        ("1,5..2,5 MB", ["'1,5'", "'2,5 MB'"]),
+    ],
+)
+def test_a_decimal_comma_at_either_end_is_located_not_a_crash(new, refused):
+    """Without --lang fr a comma between digits is refused at the range's line, for each end
+    written so (it used to escape as a traceback when the unit of an end was looked up)."""
+    with pytest.raises(InputError) as error:
+        bounds(MINIMAL.replace("10 MB", new))
+    line = MINIMAL.split("10 MB")[0].count("\n") + 1
+    assert [(p.line, str(p.message).split(" has ")[0]) for p in error.value.problems] == [
+        (line, f"usage.data_per_visit: {text}") for text in refused
+    ]
+
+
+def test_a_decimal_comma_range_is_read_with_lang_fr():
+    """'1,5..2,5 Mo' under --lang fr is 1.5 MB..2.5 MB: central sqrt(1.5 x 2.5) = 1.9365 MB."""
+    from acvnum.questionnaire.units import decimal_comma
+
+    with decimal_comma():
+        found = bounds(MINIMAL.replace("10 MB", "1,5..2,5 MB"))
+    assert found.low.usage.data_per_visit == pytest.approx(1.5e6)
+    assert found.central.usage.data_per_visit == pytest.approx(1.9365e6, rel=1e-4)
+
+
+@pytest.mark.parametrize(
     ("old", "new"),
     [
         ("name: Minimal", "name: Minimal\ndescription: 2..3 pages"),
