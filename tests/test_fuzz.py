@@ -30,7 +30,7 @@ SECONDS = 20.0
 ARGUMENT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 #: The pieces quantities, ranges, rates and budgets are made of, mixed at random.
 _WORDS_TEXT = (
-    "1 0 2.5 - + e E . .. ... … / % MB min month W g kWh boundary <= = : _ 0x nan inf 1e400 "
+    "1 0 2.5 - + e E . , .. ... … / % MB min month W g kWh boundary <= = : _ 0x nan inf 1e400 "
     "1e-320 visit user total all climate_change energy [ ] { } ' \" é | \x1b"
 )
 _WORDS = _WORDS_TEXT.split(" ")
