@@ -17,13 +17,9 @@ from pydantic import ValidationError
 from acvnum.analysis.comparison import (
     PERS,
     CriterionChange,
-    FactorChange,
     Snapshot,
     compare,
-    factor_changes,
-    from_result,
 )
-from acvnum.analysis.found import NOTHING, Found
 from acvnum.calculation.results import ServiceResult
 from acvnum.errors import InputError, Joined, Message, Problem, Refusal, message
 from acvnum.escaping import shorten
@@ -285,70 +281,3 @@ def pick_baselines(
     if problems:
         raise InputError([Problem(source, 1, 1, problem) for problem in problems])
     return picked
-
-
-# --- a whole check ------------------------------------------------------------------------
-
-DEFAULT_TOLERANCE = 0.05
-
-
-@dataclass(frozen=True)
-class ServiceCheck:
-    """One service's budgets and, when a baseline was given, its comparison with it."""
-
-    result: ServiceResult
-    budgets: list[BudgetOutcome]
-    found: Found = NOTHING  # what the analyses found about it (--uncertainty's drivers)
-    baseline: list[BaselineOutcome] | None = None  # None: no baseline was given
-    baseline_name: str | None = None  # the baseline's service, when named differently
-    #: Factors whose values differ from the baseline's (None: a baseline that does not say).
-    factor_changes: list[FactorChange] | None = None
-    factor_versions: tuple[str | None, str | None] = (None, None)  # baseline's, this run's
-
-    @property
-    def outcomes(self) -> list[BudgetOutcome | BaselineOutcome]:
-        return [*self.budgets, *(self.baseline or [])]
-
-
-@dataclass(frozen=True)
-class CheckRun:
-    """Every service checked in one run; exit 1 when any outcome failed."""
-
-    services: list[ServiceCheck]
-    baseline_file: str | None = None
-    tolerance: float = DEFAULT_TOLERANCE
-    statistic: str = "central"  # what budgets were judged on: "central", "p95", "p50"
-
-    @property
-    def count(self) -> int:
-        return sum(len(s.outcomes) for s in self.services)
-
-    @property
-    def failures(self) -> int:
-        return sum(not o.passed for s in self.services for o in s.outcomes)
-
-    @property
-    def passed(self) -> bool:
-        return self.failures == 0
-
-
-def check_service(
-    result: ServiceResult, found: Found, baseline: Snapshot | None, tolerance: float
-) -> ServiceCheck:
-    """One service's check: the budgets the Assessment judged (in `found`) and, given a
-    baseline, the comparison with it (the result knows nothing of either)."""
-    outcomes = list(found.budgets)
-    if baseline is None:
-        return ServiceCheck(result, outcomes, found)
-    current = from_result(result)
-    renamed = baseline.name if baseline.name != current.name else None
-    compared = against_baseline(baseline, current, tolerance)
-    return ServiceCheck(
-        result,
-        outcomes,
-        found,
-        compared,
-        baseline_name=renamed,
-        factor_changes=factor_changes(baseline, current),
-        factor_versions=(baseline.factors_version, current.factors_version),
-    )

@@ -40,7 +40,7 @@ from acvnum.escaping import terminal
 from acvnum.questionnaire.units import decimal_comma
 
 if TYPE_CHECKING:
-    from acvnum.analysis.budgets import CheckRun
+    from acvnum.analysis.checks import CheckRun
     from acvnum.analysis.comparison import Snapshot
     from acvnum.questionnaire.models import Budget
     from acvnum.questionnaire.service import Service
@@ -164,7 +164,7 @@ def _run(
     budgets and neither --budget nor --baseline is given is there nothing to check (exit 2,
     or 0 with a note when `pass_without_budgets`).
     """
-    from acvnum.analysis.budgets import CheckRun, check_service
+    from acvnum.analysis.checks import CheckRun, check_service
     from acvnum.assessment import Settings, assess_services
     from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors

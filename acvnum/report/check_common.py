@@ -5,7 +5,8 @@ Each renderer lays the same cells out its own way, so the three never disagree o
 
 from __future__ import annotations
 
-from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
+from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome
+from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.analysis.comparison import Change
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import BY_ID

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from acvnum.analysis.budgets import CheckRun, ServiceCheck
+from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.analysis.found import Assessed
 from acvnum.report import json_format
 

@@ -3,7 +3,7 @@ summary (GitHub's $GITHUB_STEP_SUMMARY, GitLab notes): verdict first, then the t
 
 from __future__ import annotations
 
-from acvnum.analysis.budgets import CheckRun, ServiceCheck
+from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc

@@ -10,7 +10,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from acvnum.analysis.budgets import CheckRun, ServiceCheck
+from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.text import MIN_WIDTH, console_for

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome, CheckRun, ServiceCheck
+from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome
+from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.escaping import xml_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc

@@ -283,16 +283,6 @@ def test_baseline_service_is_matched_by_name_or_alone():
     assert matching([a], snapshot("renamed", 1, {}), alone=False) is None
 
 
-def test_a_check_holds_the_result_and_its_outcomes_apart(result):
-    from acvnum.analysis.budgets import check_service, evaluate
-    from acvnum.analysis.found import Found
-
-    judged = evaluate([budget(criterion="climate_change", per="visit", max="1 g")], result)
-    check = check_service(result, Found(budgets=tuple(judged)), None, 0.05)
-    assert check.result is result and check.budgets == judged and len(judged) == 1
-    assert not hasattr(result, "budgets")  # results know nothing of analyses
-
-
 def test_a_megabyte_cli_budget_is_refused_in_well_under_a_second_quoting_its_start():
     # 'x<=1' then a megabyte of spaces: the lazy limit before '\s*/' took quadratic time.
     text = "climate_change<=1" + " " * 1_000_000 + "x/visit"
