@@ -202,3 +202,27 @@ def test_water_proxies_scale_their_carbon_by_an_ademe_devices_ratio():
         assert water.low == pytest.approx(carbon.low * desktop, rel=1e-3), item
         assert water.high == pytest.approx(carbon.high * 224.9 / 571.7, rel=1e-3), item
     assert "datacenter.building.water_use" not in table
+
+
+def test_electricity_ionising_radiation_follows_todays_nuclear_share():
+    table = load_factors()
+    # ADEME 2011: France 3.23443 kBq/kWh at a 77.7 % nuclear share; background b = median of the
+    # eight countries without nuclear = (0.0038017 + 0.00384439) / 2 = 0.003823;
+    # k = (3.23443 - 0.003823) / 0.777 = 4.1578 kBq per nuclear kWh
+    b = (0.0038017 + 0.00384439) / 2
+    k = (3.23443 - b) / 0.777
+    assert k == pytest.approx(4.1578, rel=1e-4)
+    # Germany: 1.1 % nuclear in its 2024 consumption mix (imports), European losses 6.34 %:
+    # (0.011 x 4.1578 + 0.989 x 0.003823) / 0.9366 = 0.05287, a 18th of ADEME's 2011 0.9583
+    germany = table["electricity.DEU.ionising_radiation"]
+    assert germany.value == pytest.approx((0.011 * k + 0.989 * b) / (1 - 0.0634), rel=1e-3)
+    assert germany.high < 0.9583  # the pre-2023 figure is no longer in the range
+    # France: 69.64 % -> (0.6964 x 4.1578 + 0.3036 x 0.003823) / 0.9366 = 3.093
+    france = table["electricity.FRA.ionising_radiation"]
+    assert france.value == pytest.approx((0.6964 * k + 0.3036 * b) / (1 - 0.0634), rel=1e-3)
+    # Australia runs no reactor and imports nothing: the background alone, no loss figure
+    assert table["electricity.AUS.ionising_radiation"].value == pytest.approx(b, rel=1e-3)
+    # the ranking follows the nuclear share: France > Sweden > Germany > Poland
+    countries = ("FRA", "SWE", "DEU", "POL")
+    order = [table[f"electricity.{c}.ionising_radiation"].value for c in countries]
+    assert order == sorted(order, reverse=True)
