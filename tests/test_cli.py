@@ -186,3 +186,45 @@ def test_paths_and_choices_are_typer_s_values_without_an_adapter(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0 and done.stderr.strip() == "False", done.stderr
+
+
+def _after_json_estimate(probe: str) -> str:
+    """What `probe` (an expression) is worth when a fresh `estimate --format json` ends."""
+    script = (
+        "import atexit, sys; from acvnum.__main__ import main\n"
+        f"atexit.register(lambda: print(repr({probe}), file=sys.stderr))\n"
+        f"sys.argv = ['acvnum', 'estimate', {ECOMMERCE!r}, '--format', 'json']\n"
+        "main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stderr.strip()
+
+
+def test_a_json_estimate_leaves_out_what_it_does_not_use():
+    """Start-up (issue 9): no pydantic plugin search (importlib.metadata), no numpy.ma (which
+    np.unique imports), no rich, and no signature parsed from text (tokenize's patterns,
+    compiled on first use, some 8 ms)."""
+    unused = ("importlib.metadata", "numpy.ma", "rich.console")
+    probe = f"[m for m in {unused!r} if m in sys.modules]"
+    assert _after_json_estimate(probe) == "[]"
+    tokenize_patterns = "sys.modules['tokenize']._compile.cache_info().currsize"
+    assert _after_json_estimate(tokenize_patterns) == "0"
+
+
+def test_pydantic_plugins_are_skipped_only_by_a_command_line_run():
+    """A notebook importing acvnum keeps pydantic's plugin loader; `run()` puts a stand-in
+    that finds none, and leaves a loader already imported as it is."""
+    from acvnum.cli import skip_pydantic_plugins
+
+    script = (
+        "import sys; import acvnum.questionnaire.models\n"
+        "print(hasattr(sys.modules['pydantic.plugin._loader'], '__file__'))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.stdout.strip() == "True", done.stderr
+    assert _after_json_estimate("sys.modules['pydantic.plugin._loader'].get_plugins()") == "()"
+    import pydantic.plugin._loader as real
+
+    skip_pydantic_plugins()
+    assert sys.modules["pydantic.plugin._loader"] is real

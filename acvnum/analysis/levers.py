@@ -311,7 +311,8 @@ def _array_combinations(
     current, snapshots = found.frame, []
     applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]] = {}
     for j in range(depth):
-        for k in np.unique(at[j][at[j] >= 0]).tolist():
+        # sorted(set()), not np.unique: np.unique imports numpy.ma (some 8 ms of a run)
+        for k in sorted(set(at[j][at[j] >= 0].tolist())):
             lever, kind = levers[k]
             step = kind(current, lever.change, context)
             chosen = (at[j] == k) & step.changed
