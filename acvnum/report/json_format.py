@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
@@ -71,9 +72,44 @@ def encode(data: Any) -> bytes:
     return _COMPACT.encode(data).encode("utf-8", errors="backslashreplace")
 
 
+def indented(data: Any) -> bytes:
+    """Indented UTF-8 JSON, byte for byte what `json.dumps(data, indent=2,
+    ensure_ascii=False, allow_nan=False)` writes, in a fifth of its time: json indents in
+    pure Python (some 8 ms for one service). orjson writes it, each float handed over as
+    json spells it; what orjson refuses (see `encode`) is written by json."""
+    orjson = _orjson()
+    if orjson is not None:
+        try:
+            return orjson.dumps(_json_floats(data, orjson.Fragment), option=orjson.OPT_INDENT_2)
+        except (orjson.JSONEncodeError, _NotFinite):
+            pass  # json writes it, or refuses it, as it did
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    return text.encode("utf-8", errors="backslashreplace")
+
+
+class _NotFinite(ValueError):
+    """A NaN or infinity, which json refuses (orjson would write null)."""
+
+
+def _json_floats(value: Any, fragment: Any) -> Any:
+    """`value` with every float as the JSON text json writes for it (`float.__repr__`:
+    orjson's own spelling differs below 1e-4 and from 1e16)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise _NotFinite(value)
+        return fragment(float.__repr__(value).encode())
+    if isinstance(value, dict):
+        return {key: _json_floats(item, fragment) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_floats(item, fragment) for item in value]
+    return value
+
+
 @cache
 def _orjson() -> Any:
-    """orjson, imported when first used (one file's indented document does not need it);
+    """orjson, imported when first used;
     None in an environment installed before acvnum required it: json then writes the same
     document, slower."""
     try:
@@ -341,8 +377,7 @@ def stream(batches: Iterable[Sequence[Assessed]]) -> Iterator[bytes]:
     pending: list[Any] = [list(next(rest))]
     pending.append(next(rest, None))
     if pending[1] is None and len(pending[0]) <= INDENT_UP_TO:
-        text = json.dumps(document(pending[0]), indent=2, ensure_ascii=False, allow_nan=False)
-        yield (text + "\n").encode("utf-8", errors="backslashreplace")
+        yield indented(document(pending[0])) + b"\n"
         return
     yield from _compact(_handed_on(pending, rest))
 

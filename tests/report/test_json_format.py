@@ -295,3 +295,37 @@ def test_without_orjson_json_writes_the_same_document(monkeypatch):
     monkeypatch.setattr(json_format, "_orjson", lambda: None)
     assert json_format.encode(data) == _json_bytes(data)
     assert json.loads(json_format.encode(data)) == json.loads(with_orjson)
+
+
+_AWKWARD = [
+    # Floats orjson spells apart from json (1e-7, 0.00005, 1e16), a numpy float, a tuple.
+    {"a": [1e-7, 5e-05, 1.2345e-6, 0.0001, 1e16, 1.5e17, 3816955.639627021, -0.0, 5e-324]},
+    {"numpy": __import__("numpy").float64(0.1) * 3, "pair": (1.5, 2)},
+    {"name": 'Boutique é 日本 \u2028 \x00 \x1f \x7f "quoted" \\ back', "empty": [{}, []]},
+    [1, 0, -1, 2**63 - 1, True, False, None, [], {}, {"nested": {"deep": [0.5]}}],
+    # What orjson refuses: json writes it.
+    {"name": "lone \udc80 surrogate"},
+    {"n": 2**70},
+    {1: "not a text key", 2.5: 0.1},
+]
+
+
+@pytest.mark.parametrize("data", _AWKWARD)
+def test_indented_is_byte_for_byte_json_s_indent(data):
+    """The one-file document (json.dumps with indent=2, as the goldens hold it), written by
+    orjson: the same bytes, floats included."""
+    from acvnum.report.json_format import indented
+
+    expected = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    assert indented(data) == expected.encode("utf-8", errors="backslashreplace")
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_indented_refuses_what_json_refuses(bad):
+    """orjson would write null for a NaN; json refuses it, and so does `indented`."""
+    from acvnum.report.json_format import indented
+
+    with pytest.raises(ValueError, match="JSON compliant"):
+        indented({"x": [1.0, bad]})
+    with pytest.raises(TypeError):
+        indented({"x": object()})
