@@ -63,20 +63,21 @@ def _words_for_types() -> None:
 
 _words_for_types()
 
-#: pydantic's wording of a refused option value, as a user would read it.
+#: pydantic's wording of a refused option value, as a user would read it. Patterns as
+#: text, compiled (and kept by re) on the first refusal: a run without one compiles none.
 _PLAIN_ERRORS = (
-    (re.compile(r"^Value error, "), ""),
-    (re.compile(r"^('[^']*') is not one of (.*)\.$"), r"\1 is not a choice; choose one of \2."),
-    (re.compile(r"^Input should be greater than or equal to (\S+)$"), r"must be \1 or more."),
-    (re.compile(r"^Input should be less than or equal to (\S+)$"), r"must be \1 or less."),
-    (re.compile(r"^Input should be a valid integer.*$"), "must be a whole number."),
-    (re.compile(r"^Input should be a valid number.*$"), "must be a number."),
+    (r"^Value error, ", ""),
+    (r"^('[^']*') is not one of (.*)\.$", r"\1 is not a choice; choose one of \2."),
+    (r"^Input should be greater than or equal to (\S+)$", r"must be \1 or more."),
+    (r"^Input should be less than or equal to (\S+)$", r"must be \1 or less."),
+    (r"^Input should be a valid integer.*$", "must be a whole number."),
+    (r"^Input should be a valid number.*$", "must be a number."),
 )
 
 
 def _plain_message(message: str) -> str:
     for pattern, replacement in _PLAIN_ERRORS:
-        message = pattern.sub(replacement, message)
+        message = re.sub(pattern, replacement, message)
     return message
 
 

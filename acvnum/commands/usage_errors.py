@@ -10,15 +10,14 @@ from typing import IO, Any
 from acvnum.i18n import Translator
 
 #: Our plain English wording of a refused option value (cli._PLAIN_ERRORS) -> catalogue key.
+#: Patterns as text, compiled (and kept by re) on the first error: a run without one
+#: compiles none.
 _PLAIN = (
-    (
-        re.compile(r"^(?P<value>'[^']*') is not a choice; choose one of (?P<choices>.*)\.$"),
-        "choice",
-    ),
-    (re.compile(r"^must be (?P<limit>\S+) or more\.$"), "at_least"),
-    (re.compile(r"^must be (?P<limit>\S+) or less\.$"), "at_most"),
-    (re.compile(r"^must be a whole number\.$"), "integer"),
-    (re.compile(r"^must be a number\.$"), "number"),
+    (r"^(?P<value>'[^']*') is not a choice; choose one of (?P<choices>.*)\.$", "choice"),
+    (r"^must be (?P<limit>\S+) or more\.$", "at_least"),
+    (r"^must be (?P<limit>\S+) or less\.$", "at_most"),
+    (r"^must be a whole number\.$", "integer"),
+    (r"^must be a number\.$", "number"),
 )
 
 
@@ -45,7 +44,7 @@ def _hint(error: Any) -> str:
 
 def _value_message(message: str, t: Translator) -> str:
     for pattern, key in _PLAIN:
-        match = pattern.match(message)
+        match = re.match(pattern, message)
         if match:
             return t(f"click_usage.value.{key}", **match.groupdict())
     return message
