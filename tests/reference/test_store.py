@@ -130,3 +130,21 @@ def test_the_lever_catalogue_read_from_a_copy_is_the_parsed_one(kept, monkeypatc
         levers.catalogue.cache_clear()
         assert levers.catalogue() == parsed
     assert [p.name.split("-")[0] for p in kept.iterdir()] == ["levers"]
+
+
+@pytest.mark.parametrize("orjson_installed", [True, False])
+def test_a_copy_reads_back_with_or_without_orjson(kept, tmp_path, monkeypatch, orjson_installed):
+    """Copies are read by orjson (faster) when it is installed, else by json: the same data;
+    a damaged one is made again either way."""
+    if not orjson_installed:
+        monkeypatch.setitem(__import__("sys").modules, "orjson", None)  # import fails
+    table = tmp_path / "t.csv"
+    table.write_text("a,1\n", encoding="utf-8")
+    data = {"rows": [["é 日本", 1.5e-7, 2, None, True]]}
+    built, build = _counting(data)
+    assert store.cached("t", [table], "layout", build, dict) == data
+    assert store.cached("t", [table], "layout", build, dict) == data
+    assert built == [1]
+    (copy,) = kept.glob("t-*.json")
+    copy.write_bytes(b'{"rows": NaN}')  # orjson refuses it, json reads a float: made again
+    assert store.cached("t", [table], "layout", build, lambda d: d["rows"][0]) == data["rows"][0]
