@@ -121,7 +121,7 @@ def _market_based(q: Questionnaire, factor: float, total: float) -> dict[str, ob
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Analyses:
     """What the analyses the settings asked for found about one service (None: not asked)."""
 
@@ -130,7 +130,7 @@ class Analyses:
     what_if: WhatIf | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Assessment:
     """A whole run, built once from the settings: one result per service, in order, and
     what each analysis asked for found about each service (an empty tuple: not asked for).

@@ -62,7 +62,7 @@ class Unsupported(Exception):
 # --- the frame ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Layout:
     """What stays the same in every frame of a chunk: whose server groups are where."""
 
@@ -76,7 +76,7 @@ class Layout:
         return range(int(self.first[i]), int(self.first[i] + self.counts[i]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Frame:
     """The answers levers read and change, for N services and their M server groups.
 
@@ -246,7 +246,7 @@ def arrays_of(frame: Frame, base: ServiceArrays, rows: np.ndarray) -> ServiceArr
 # --- what a step changed, written as Change objects only when shown -------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shown:
     """One path a step changed, for every service (or server group) at once: before and after
     where `where` is True."""
@@ -332,7 +332,7 @@ def _new_change(
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
     """A lever applied to a frame: the new frame, which services it changed, and how."""
 

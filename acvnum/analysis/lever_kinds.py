@@ -25,7 +25,7 @@ from acvnum.reference.defaults import DEFAULT_REGION
 from acvnum.reference.factors import FactorTable, FactorValues
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Context:
     """What a change may consult besides the questionnaire: defaults and boundaries."""
 

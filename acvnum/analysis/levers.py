@@ -275,7 +275,7 @@ def _propose_arrays(
     return _array_combinations(found, levers, base, years, arrays, context, weights)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Found:
     """What the array path found of each lever alone: the base frame, each lever's step on it,
     each service's proposed levers and their indexes among the array levers."""

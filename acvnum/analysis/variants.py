@@ -200,7 +200,7 @@ class Saving:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Savings:
     """K changes compared with their baselines at once: (K, criteria) and (K,) arrays."""
 

@@ -212,7 +212,7 @@ def _grid_of(activity: Activity) -> str:
     return "ai" if activity.item == "ai" else activity.tier
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Footprint:
     """Contributions of every activity to every criterion: shape (N, S, activities, criteria)."""
 

@@ -111,7 +111,7 @@ def _column(values: list[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)[:, np.newaxis]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ServerArrays:
     """Every server group of every service, flattened: shape (M, 1) each, `service` (M,)."""
 
@@ -129,7 +129,7 @@ class ServerArrays:
     provider: list[str | None] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class SharedArrays:
     """Every shared-platform entry of every service: shape (K, 1) each, `service` (K,)."""
 
@@ -142,7 +142,7 @@ class SharedArrays:
 SHARED_BASES = ("gb", "hour", "visit")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ServiceArrays:
     """The questionnaire answers of N services as arrays, in base units."""
 
@@ -688,7 +688,7 @@ def _per_service(values: np.ndarray, service: np.ndarray, n: int) -> np.ndarray:
     return totals
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Groups:
     """Each server group's own figures, (M, S): hosts it occupies, their lifetime, watts."""
 

@@ -34,7 +34,7 @@ def _column(values: list[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=float)[:, np.newaxis]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AIArrays:
     """The `ai:` blocks of N services, in base units: (N, 1) columns, 0 where absent."""
 
@@ -151,7 +151,7 @@ def gpus_needed(total: np.ndarray, f: FactorValues) -> np.ndarray:
     return 2.0 ** np.ceil(np.log2(cards) - 1e-9)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PerRequest:
     """One API request's GPU energy (Wh), generation time (s) and GPUs, each (N, S)."""
 
@@ -194,7 +194,7 @@ def _per_service(prefixes: list[str], f: FactorValues, quantity: str, kind: str 
     return rows[index]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GpuHours:
     """GPU-hours over the period, (N, S) each: answering requests, and training."""
 
@@ -243,7 +243,7 @@ def gpu_lifetimes(a: AIArrays, used: GpuHours, f: FactorValues) -> np.ndarray:
 # --- video --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class VideoArrays:
     """The `video:` blocks of N services: (N, 1) columns, 0 hours where absent."""
 
@@ -299,7 +299,7 @@ def video_inventory(v: VideoArrays, f: FactorValues) -> tuple[np.ndarray, np.nda
 # --- messages and stored files --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MessageArrays:
     """The `messages:` blocks of N services: (N, 1) columns, NaN where the default applies."""
 

@@ -48,7 +48,7 @@ CHUNK = 250
 MIN_CHUNK = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Job:
     """What the forked workers inherit: the run's files, factor table and settings."""
 

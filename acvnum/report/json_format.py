@@ -316,7 +316,7 @@ def document(services: Sequence[Assessed]) -> dict[str, Any]:
     return data
 
 
-@dataclass
+@dataclass(eq=False)
 class Part:
     """A batch of services as the compact document holds them: what a worker process hands
     back (acvnum.commands.json_folder), or what the document is written from in-process."""
