@@ -171,3 +171,36 @@ def test_a_french_inhabitants_electricity_matches_the_nation_but_at_work():
     # gap to the band is the professional equipment the example leaves out.
     assert kwh["terminals"] <= at_home
     assert kwh["terminals"] < terminals_at_most / 3
+
+
+#: The tier table of docs/validation.md, row name -> criterion id.
+DOC_ROWS = {
+    "climate change": "climate_change",
+    "minerals and metals": "minerals_metals",
+    "acidification": "acidification",
+    "particulate matter": "particulate_matter",
+    "ionising radiation": "ionising_radiation",
+    "water use": "water_use",
+    "fossil resources": "fossil_resources",
+    "final energy": "energy",
+}
+
+
+def test_the_documented_tier_split_is_the_examples_output():
+    # A factor update that moves a share leaves docs/validation.md's table (and the
+    # explanation of each miss) stale; this says which row to rewrite, and with what.
+    text = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    section = text.split("## An average French inhabitant against ADEME-Arcep 2022", 1)[1]
+    documented = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[0] in DOC_ROWS:
+            documented[DOC_ROWS[cells[0]]] = [float(c.rstrip(" %")) for c in cells[1:4]]
+    assert set(documented) == set(DOC_ROWS.values())
+    stale = {}
+    for criterion, written in documented.items():
+        shares = _tier_shares(criterion)
+        actual = [100 * shares[tier] for tier in ("terminals", "network", "datacenter")]
+        if any(abs(w - a) > 0.11 for w, a in zip(written, actual, strict=True)):
+            stale[criterion] = " | ".join(f"{a:.3g} %" for a in actual)
+    assert stale == {}, f"docs/validation.md's tier table is stale; the example gives {stale}"
