@@ -188,12 +188,12 @@ def test_paths_and_choices_are_typer_s_values_without_an_adapter(tmp_path):
     assert done.returncode == 0 and done.stderr.strip() == "False", done.stderr
 
 
-def _after_json_estimate(probe: str) -> str:
-    """What `probe` (an expression) is worth when a fresh `estimate --format json` ends."""
+def _after_json_estimate(probe: str, fmt: str = "json") -> str:
+    """What `probe` (an expression) is worth when a fresh `estimate --format FMT` ends."""
     script = (
         "import atexit, sys; from acvnum.__main__ import main\n"
         f"atexit.register(lambda: print(repr({probe}), file=sys.stderr))\n"
-        f"sys.argv = ['acvnum', 'estimate', {ECOMMERCE!r}, '--format', 'json']\n"
+        f"sys.argv = ['acvnum', 'estimate', {ECOMMERCE!r}, '--format', {fmt!r}]\n"
         "main()"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
@@ -210,6 +210,10 @@ def test_a_json_estimate_leaves_out_what_it_does_not_use():
     assert _after_json_estimate(probe) == "[]"
     tokenize_patterns = "sys.modules['tokenize']._compile.cache_info().currsize"
     assert _after_json_estimate(tokenize_patterns) == "0"
+    # the text report does without the diff's module (only `diff` and `--baseline` use it)
+    unused = ("importlib.metadata", "numpy.ma", "acvnum.analysis.comparison")
+    probe = f"[m for m in {unused!r} if m in sys.modules]"
+    assert _after_json_estimate(probe, "text") == "[]"
 
 
 def test_pydantic_plugins_are_skipped_only_by_a_command_line_run():

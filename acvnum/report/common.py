@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from acvnum.analysis.comparison import FactorChange
 from acvnum.analysis.found import Assessed
 from acvnum.calculation.assumptions import NOTES, QUESTIONNAIRE
 from acvnum.calculation.inventory import PHASES, TIERS
@@ -14,6 +14,9 @@ from acvnum.i18n import Translator, choice
 from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.sources import Source
+
+if TYPE_CHECKING:  # the text, Markdown and HTML reports need not load the diff's module
+    from acvnum.analysis.comparison import FactorChange
 
 #: C0 controls but tab and newline, DEL and C1: an ESC in a service name would drive the
 #: terminal, and XML 1.0 (JUnit) cannot hold them at all.
