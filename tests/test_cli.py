@@ -232,3 +232,21 @@ def test_pydantic_plugins_are_skipped_only_by_a_command_line_run():
 
     skip_pydantic_plugins()
     assert sys.modules["pydantic.plugin._loader"] is real
+
+
+def test_a_run_imports_without_the_collector_then_runs_it_tuned():
+    """Start-up makes no garbage worth a pass (it took some 23, 5 ms, before the command
+    ran): `main()` turns the collector off until cli.tune_gc turns it on, tuned."""
+    script = (
+        "import atexit, gc, sys; from acvnum.__main__ import main\n"
+        "before = gc.get_stats()[0]['collections']\n"
+        "atexit.register(lambda: print(gc.isenabled(), gc.get_threshold()[0],"
+        " gc.get_stats()[0]['collections'] - before, file=sys.stderr))\n"
+        f"sys.argv = ['acvnum', 'estimate', {ECOMMERCE!r}, '--format', 'json']\n"
+        "main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    enabled, threshold, passes = done.stderr.split()
+    assert (enabled, threshold) == ("True", "100000")
+    assert int(passes) < 3
