@@ -129,14 +129,29 @@ NON_CARBON = ("minerals_metals", "acidification", "particulate_matter", "ionisin
 
 def test_electricity_combustion_ranges_reach_the_2011_figure_at_todays_mix():
     table = load_factors()
-    # Finland: ADEME 2011 gwp 0.3221 kg/kWh, Ember 2024 0.07225: ratio 0.2243;
-    # acidification 0.0003014 mol H+ eq/kWh (2011) x 0.2243 = 6.761e-05, below the -50 % end
+    # Finland, Ember's own carbon per kWh: 268.16324 g (2011) -> 72.2488 g (2024), ratio
+    # 0.2694; acidification 0.0003014 mol H+ eq/kWh (2011) x 0.2694 = 8.121e-05, below -50 %
     acid = table["electricity.FIN.acidification"]
-    assert acid.low == pytest.approx(0.0003014 * 0.07225 / 0.3221, rel=1e-3)
+    assert acid.low == pytest.approx(0.0003014 * 72.2488 / 268.16324, rel=1e-3)
     assert acid.high == pytest.approx(1.5 * 0.0003014, rel=1e-3)
-    # France: ratio 0.0519 / 0.08132 = 0.638, inside -50 %: the range stays 0.5x-1.5x
+    # France: Ember 74.62344 -> 44.179085 g, ratio 0.592, inside -50 %: 0.5x-1.5x stays
     france = table["electricity.FRA.particulate_matter"]
     assert (france.low, france.high) == pytest.approx((0.5 * 4.158e-9, 1.5 * 4.158e-9), rel=1e-3)
+
+
+def test_the_mix_change_of_rule_2_is_one_datasets_own_not_ademe_2011_against_ember():
+    # Brazil: ADEME 2011 says 278.6 g/kWh, Ember 2011 99.76 g, Ember 2024 103.2 g. The
+    # mix barely changed (ratio 1.035): the range stays +/-50 %; ADEME 2011 against
+    # Ember 2024 (0.37) would have stretched the low end to 0.37x a difference of datasets.
+    table = load_factors()
+    for criterion in ("acidification", "particulate_matter", "fossil_resources"):
+        f = table[f"electricity.BRA.{criterion}"]
+        assert f.low / f.value == pytest.approx(0.5, rel=2e-3), criterion
+        assert "Ember" in f.source and "2011 and 2024" in f.source
+    # no rule-2 note divides by ADEME's 2011 carbon any more
+    rule_2 = [f for f in table.factors.values() if "rule 2" in f.note]
+    assert len(rule_2) == 26 * 3
+    assert [f.id for f in rule_2 if "(ADEME Base IMPACTS 2011) to" in f.note] == []
 
 
 @pytest.mark.parametrize(
@@ -162,10 +177,10 @@ def test_a_smartphones_metals_range_follows_its_carbon_sources():
 
 
 def test_electricity_fossil_ranges_reach_the_2011_figure_at_todays_mix():
-    # Finland: ADEME 2011 adpf 6.2915 MJ/kWh and gwp 0.3221 kg/kWh, Ember 2024 0.07225:
-    # 6.2915 x 0.07225 / 0.3221 = 1.4113 MJ/kWh, below the -50 % end (3.146)
+    # Finland: ADEME 2011 adpf 6.2915 MJ/kWh; Ember 268.16324 g (2011) -> 72.2488 g (2024):
+    # 6.2915 x 72.2488 / 268.16324 = 1.695 MJ/kWh, below the -50 % end (3.146)
     fossil = load_factors()["electricity.FIN.fossil_resources"]
-    assert fossil.low == pytest.approx(6.2915 * 0.07225 / 0.3221, rel=1e-3)
+    assert fossil.low == pytest.approx(6.2915 * 72.2488 / 268.16324, rel=1e-3)
     assert fossil.high == pytest.approx(1.5 * 6.2915, rel=1e-3)
 
 
