@@ -20,6 +20,22 @@ def test_a_file_also_inside_a_given_directory_is_kept_once_where_it_first_appear
     assert sorted(names) == sorted(p.name for p in EXAMPLES.glob("*.yaml"))
 
 
+def test_a_folder_gives_its_yaml_files_and_links_to_files_sorted_by_name(tmp_path):
+    for name in ("b.yaml", "a.yml", "C.yaml", ".yaml", "notes.txt", "x.yaml.bak"):
+        (tmp_path / name).write_text("name: x\n", encoding="utf-8")
+    (tmp_path / "folder.yaml").mkdir()  # a folder named like a file: not a questionnaire
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("name: y\n", encoding="utf-8")
+    (tmp_path / "linked.yaml").symlink_to(outside)
+    (tmp_path / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    (tmp_path / "again.yaml").symlink_to(tmp_path / "b.yaml")  # b.yaml itself: once
+    names = [p.name for p in expand_paths([tmp_path])]
+    # In code-point order as pathlib sorts them (upper case first on POSIX); '.yaml' has
+    # no suffix for pathlib, a broken link is no file.
+    assert names == ["C.yaml", "a.yml", "again.yaml", "linked.yaml"]
+    assert all(p.parent == tmp_path for p in expand_paths([tmp_path]))
+
+
 def test_a_portfolio_does_not_count_a_service_twice():
     result = run_cli("estimate", "examples", "examples/ecommerce.yaml", "-f", "json")
     assert result.returncode == 0, result.stderr
