@@ -77,7 +77,14 @@ class Value:
     choice: str = ""
 
     def __str__(self) -> str:
-        """The value in English, as the JSON shows it."""
+        """The value in English, as the JSON shows it; written once per value object (a
+        portfolio's services share most assumption rows and lever changes)."""
+        text = self.__dict__.get("_english")
+        if text is None:
+            text = self.__dict__["_english"] = self._english_text()
+        return text
+
+    def _english_text(self) -> str:
         amount = self.amount
         if type(amount) in (float, int, str) and amount != 0:
             return _english_text(self, type(amount))

@@ -199,8 +199,19 @@ def _number(q: Questionnaire, path: Path_) -> float:
     return float(value)
 
 
+def _may_hold_range(data: Any) -> bool:
+    """Whether some text in `data` has two dots or an ellipsis: without one there is no range
+    and no misspelt range, and the walk is skipped (most files of a portfolio have none).
+    repr writes every string's dots and ellipses as they are, in native code."""
+    written = repr(data)
+    return ".." in written or "\u2026" in written
+
+
 def validate_ranges(document: Document) -> Bounds:
     """Document -> the questionnaire at its central values and at both ends of its ranges."""
+    if not _may_hold_range(document.data):
+        questionnaire = _validated(document, document.data)
+        return Bounds(questionnaire, questionnaire, questionnaire, {})
     texts = _quantity_texts(document.data)
     ellipses = _ellipses(document, texts)
     if ellipses:
