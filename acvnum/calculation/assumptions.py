@@ -125,6 +125,18 @@ def _region(table: FactorTable, path: str, given: str | None) -> Assumption:
     return Assumption(path, Value(DEFAULT_REGION), "default", defaults.region_source(table))
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _given_share(path: str, value: float) -> Assumption:
+    """A share the file gives (never 0: a share of 0 is not listed), one row per value: a
+    portfolio's services give the same few dozen percentages."""
+    return Assumption(path, _share(value), "input", QUESTIONNAIRE)
+
+
+def _used(shares: object, names: tuple[str, ...]) -> list[str]:
+    """The names of the shares given above 0 (devices or network accesses), in order."""
+    return [name for name in names if getattr(shares, name)]
+
+
 def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     u = q.usage
     rows = [
@@ -133,15 +145,14 @@ def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         Assumption("usage.visit_duration", _written(u.visit_duration, "s"), "input", QUESTIONNAIRE),
         Assumption("usage.data_per_visit", _written(u.data_per_visit, "B"), "input", QUESTIONNAIRE),
     ]
+    devices, network = u.devices, u.network
     rows += [
-        Assumption(f"usage.devices.{d}", _share(getattr(u.devices, d)), "input", QUESTIONNAIRE)
-        for d in DEVICE_TYPES
-        if getattr(u.devices, d)
+        _given_share(f"usage.devices.{d}", getattr(devices, d))
+        for d in _used(devices, DEVICE_TYPES)
     ]
     rows += [
-        Assumption(f"usage.network.{n}", _share(getattr(u.network, n)), "input", QUESTIONNAIRE)
-        for n in NETWORK_TYPES
-        if getattr(u.network, n)
+        _given_share(f"usage.network.{n}", getattr(network, n))
+        for n in _used(network, NETWORK_TYPES)
     ]
     rows.append(_region(table, "usage.location", u.location))
     model = choice("network_model", u.network_model or DEFAULT_NETWORK_MODEL)
@@ -431,6 +442,8 @@ def _server_configuration(table: FactorTable, base: str, server) -> list[Assumpt
     """The archetype and each part of the configuration, given or the archetype's."""
     archetype = server.archetype or "medium"
     given = server.archetype is not None
+    if (server.cpus, server.cores, server.memory, server.ssd, server.gpus) == _UNCONFIGURED:
+        return list(_archetype_rows(table, base, archetype, given))
     rows = [_given_or_design(f"{base}.archetype", choice("archetype", archetype), given)]
     shown = {
         "cpus": (server.cpus, ""),
@@ -445,6 +458,25 @@ def _server_configuration(table: FactorTable, base: str, server) -> list[Assumpt
         else:
             rows.append(_archetype_part(table, f"{base}.{part}", archetype, part, unit))
     return rows
+
+
+_UNCONFIGURED = (None, None, None, None, None)
+
+
+@lru_cache(maxsize=4096)
+def _archetype_rows(
+    table: FactorTable, base: str, archetype: str, given: bool
+) -> tuple[Assumption, ...]:
+    """A server given no part of its configuration: the archetype's rows, made once per
+    table and path (most servers of a portfolio)."""
+    rows = [_given_or_design(f"{base}.archetype", choice("archetype", archetype), given)]
+    for part, unit in _PART_UNITS.items():
+        rows.append(_archetype_part(table, f"{base}.{part}", archetype, part, unit))
+    return tuple(rows)
+
+
+#: The unit each part of a configuration is shown in.
+_PART_UNITS = {"cpus": "", "cores": "", "memory": "GB", "ssd": "TB", "gpus": ""}
 
 
 @lru_cache(maxsize=4096)
@@ -478,7 +510,9 @@ def _shared(table: FactorTable, h) -> list[Assumption]:
 def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
     factor's default."""
-    used = [d for d in DEVICE_TYPES if getattr(q.usage.devices, d)]
+    used = tuple(d for d in DEVICE_TYPES if getattr(q.usage.devices, d))
+    if q.terminals is None:
+        return [*_default_devices(table, used), *_network_factors(q, table)]
     rows = []
     for d in used:
         for key in defaults.DEVICE_DEFAULTS:
@@ -492,7 +526,17 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         if standby is not None:  # counted only where given (the reference counts none)
             value = _device_value("standby", standby)
             rows.append(Assumption(f"terminals.{d}.standby", value, "input", QUESTIONNAIRE))
-    return rows + _kept_equipment(q, table) + _network_factors(q, table)
+    return [*rows, *_kept_equipment(q, table), *_network_factors(q, table)]
+
+
+@lru_cache(maxsize=1024)
+def _default_devices(table: FactorTable, used: tuple[str, ...]) -> tuple[Assumption, ...]:
+    """The devices' rows of a file without `terminals:`, made once per set of devices used."""
+    return tuple(
+        _factor(table, f"terminals.{d}.{key}", defaults.device_factor_id(d, key))
+        for d in used
+        for key in defaults.DEVICE_DEFAULTS
+    )
 
 
 def _kept_equipment(q: Questionnaire, table: FactorTable) -> list[Assumption]:
@@ -533,15 +577,22 @@ NETWORK_FACTORS = {
 }
 
 
-def _network_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
-    per_access, box = NETWORK_FACTORS[q.usage.network_model or DEFAULT_NETWORK_MODEL]
-    used = [n for n in NETWORK_TYPES if getattr(q.usage.network, n)]
+def _network_factors(q: Questionnaire, table: FactorTable) -> tuple[Assumption, ...]:
+    model = q.usage.network_model or DEFAULT_NETWORK_MODEL
+    used = tuple(n for n in NETWORK_TYPES if getattr(q.usage.network, n))
+    return _network_rows(table, model, used)
+
+
+@lru_cache(maxsize=1024)
+def _network_rows(table: FactorTable, model: str, used: tuple[str, ...]) -> tuple[Assumption, ...]:
+    """The network factors' rows, made once per allocation model and accesses used."""
+    per_access, box = NETWORK_FACTORS[model]
     rows = [
         _factor(table, f"network.{n}.{k}", f"network.{n}.{k}") for n in used for k in per_access
     ]
     if "fixed" in used:
         rows += [_factor(table, f"network.box.{k}", f"network.box.{k}") for k in box]
-    return rows
+    return tuple(rows)
 
 
 #: An end of a range as the file wrote it: a number, then its unit ('2MB', '4 MB', '60%').
