@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from acvnum.errors import Message, Refusal, message, yaml_value
 
@@ -40,9 +40,10 @@ class Dimension:
     units: dict[str, float]
     case_sensitive: bool = False
 
-    @property
+    @cached_property
     def hint(self) -> Message:
-        """What a field of this dimension takes: 'a number and a unit, e.g. '2.5 MB''."""
+        """What a field of this dimension takes: 'a number and a unit, e.g. '2.5 MB''
+        (made once: every quantity read passes it, in case it cannot be read)."""
         return message(f"hint.{self.name}")
 
     def knows(self, unit: str) -> bool:
@@ -250,13 +251,23 @@ def split_quantity(text: str, hint: Message = DATA_HINT) -> tuple[float, str | N
     """'2.5 MB' -> (2.5, 'MB'); '3' -> (3.0, None); '50 000' and, in French, '2,5 Mo' too.
     `hint` says what the field takes when the text cannot be read at all."""
     check_length(text)
+    split = _split(text, _DECIMAL_COMMA.get())
+    if split is None:
+        raise UnitError("quantity.unreadable", text=repr(text), hint=hint)
+    return split
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str, comma: bool) -> tuple[float, str | None] | None:
+    """`split_quantity` of a text at most MAX_QUANTITY_CHARS long, read once per text and
+    convention (a portfolio's files write the same '50%' and '4 years'); None: unreadable."""
     _refuse_number_forms(text)
-    written = as_written(text)
+    written = as_written(text, comma)
     if _COMMA.search(written):
         raise UnitError("quantity.comma", text=repr(text))
     match = _QUANTITY.fullmatch(written.strip())
     if not match:
-        raise UnitError("quantity.unreadable", text=repr(text), hint=hint)
+        return None
     number = _finite(float(match["number"].replace("_", "")), text)
     return number, match["unit"]
 
