@@ -108,6 +108,11 @@ class LeverResult:
         return t("punctuation.semicolon").join(c.text(t) for c in self.changes)
 
     def to_dict(self) -> dict[str, Any]:
+        return {**self.entry(), "rationale": self.rationale("en"), "source": self.lever.source}
+
+    def entry(self) -> dict[str, Any]:
+        """`to_dict` without what every service shares (rationale and source): the result
+        JSON's lever, whose rationale goes once to the document's catalogue."""
         return {
             "id": self.lever.id,
             "rank": self.rank,
@@ -116,8 +121,6 @@ class LeverResult:
             "change": self.change_text(),
             "changes": [c.to_dict() for c in self.changes],
             **self.effect.to_dict(),
-            "rationale": self.rationale("en"),
-            "source": self.lever.source,
         }
 
 

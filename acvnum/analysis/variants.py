@@ -46,6 +46,11 @@ class Change:
     subject: str = field(default="", compare=False)
 
     def __str__(self) -> str:
+        return self._line
+
+    @cached_property
+    def _line(self) -> str:
+        """The change in English, written once (changes are shared between services)."""
         before, after = self._english
         return f"{self.path}: {before} → {after}"
 

@@ -178,11 +178,14 @@ class Citations:
     boundaries and levers), gathered as its values are written: the `sources` table at its
     end has every key a value names."""
 
-    def __init__(self) -> None:
+    def __init__(self, encoded: bool = False) -> None:
         self.keys: set[str] = set()
         self.own: dict[str, str] = {}  # key -> a source text that cites no known publication
         self._known: dict[str, list[str]] = {}  # text -> its keys: texts repeat per service
         self.levers: dict[str, dict[str, Any]] = {}  # the lever catalogue, by lever id
+        #: `encoded`: the services' data is encoded at once and dropped (a Part), so an
+        #: assumption row many services share (most are) is made into a dict once, by row.
+        self.rows: dict[int, tuple[Assumption, dict[str, Any]]] | None = {} if encoded else None
 
     def keys_of(self, text: str) -> list[str]:
         """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
@@ -202,7 +205,13 @@ class Citations:
 
     def __getstate__(self) -> dict[str, Any]:
         """What a worker hands back: the texts it has looked up are not needed."""
-        return {"keys": self.keys, "own": self.own, "levers": self.levers, "_known": {}}
+        return {
+            "keys": self.keys,
+            "own": self.own,
+            "levers": self.levers,
+            "_known": {},
+            "rows": None,
+        }
 
     def _own(self, text: str) -> str:
         key = "own-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
@@ -236,9 +245,27 @@ def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
     return {"path": a.path, "value": str(a.value), "status": a.status, "sources": keys}
 
 
+def _assumptions(rows: list[Assumption], cited: Citations) -> list[dict[str, Any]]:
+    """A service's assumptions; in a Part, each row object's dict made once (by identity: the
+    row is held beside it, so its id is not reused while the Part is being made)."""
+    made = cited.rows
+    if made is None:
+        return [_assumption(a, cited) for a in rows]
+    found = []
+    for a in rows:
+        hit = made.get(id(a))
+        if hit is None:
+            hit = made[id(a)] = (a, _assumption(a, cited))
+        found.append(hit[1])
+    return found
+
+
 def _lever(lever: Any, cited: Citations) -> dict[str, Any]:
     """A proposed lever; its rationale and source, the same for every service, go once to
     the document's `lever_catalogue`."""
+    entry = getattr(lever, "entry", None)
+    if entry is not None and lever.lever.id in cited.levers:  # its rationale is written
+        return entry()
     data = _as_dict(lever)
     rationale, source = data.pop("rationale"), data.pop("source")
     if data["id"] not in cited.levers:
@@ -273,7 +300,7 @@ def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING
         "levers_combined": found.levers_combined.to_dict() if found.levers_combined else None,
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
         "budgets": [o.to_dict() for o in found.budgets],  # when judged (check, the API)
-        "assumptions": [_assumption(a, cited) for a in result.assumptions],
+        "assumptions": _assumptions(result.assumptions, cited),
         "warnings": [
             {"code": key, "message": _ENGLISH(key)} for key in Assessed(result, found).warnings()
         ],
@@ -329,9 +356,10 @@ class Part:
 
 def part(batch: Sequence[Assessed], first: bool) -> Part:
     """Encode a batch of services; `first`: the document's first batch, which gives the head."""
-    cited = Citations()
+    cited = Citations(encoded=True)
     top = encode(head(batch[0].result, cited)) if first else None
     services = b",".join([encode(service_dict(result, cited, found)) for result, found in batch])
+    cited.rows = None  # encoded: the rows' dicts are not needed any more
     return Part(services, portfolio.Tally().add(batch), cited, top)
 
 
