@@ -17,7 +17,7 @@ from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation import assumptions
 from acvnum.calculation.coverage import Coverage, coverage
 from acvnum.calculation.engine import Footprint, evaluate
-from acvnum.calculation.inventory import service_arrays
+from acvnum.calculation.inventory import ServiceArrays, service_arrays
 from acvnum.calculation.results import (
     CriterionResult,
     ServiceResult,
@@ -246,9 +246,14 @@ def with_network_model(service: Service, model: str) -> Service:
 
 
 def _analyses(
-    services: list[Service], table: FactorTable, limits: Boundaries, settings: Settings
+    services: list[Service],
+    table: FactorTable,
+    limits: Boundaries,
+    settings: Settings,
+    arrays: ServiceArrays | None = None,
 ) -> list[Analyses]:
-    """Every analysis the settings ask for, each over all services at once."""
+    """Every analysis the settings ask for, each over all services at once (`arrays`: the
+    services' engine arrays, already built)."""
     # The analyses are imported only when asked for: a plain estimate starts faster.
     n = len(services)
     intervals: list[ServiceIntervals | None] = [None] * n
@@ -262,7 +267,7 @@ def _analyses(
         from acvnum.analysis.levers import propose
 
         questionnaires = [s.questionnaire for s in services]
-        proposals = list(propose(questionnaires, table, limits, settings.levers))
+        proposals = list(propose(questionnaires, table, limits, settings.levers, arrays))
     if settings.what_if:
         from acvnum.analysis.whatif import what_if
 
@@ -303,7 +308,7 @@ def assess_services(
     contributions = central.contributions[:, 0]
     _check_finite(services, contributions, limits)
     covered = coverage(arrays, central.inventory[:, 0], table)
-    analyses = _analyses(services, table, limits, settings)
+    analyses = _analyses(services, table, limits, settings, arrays)
     questionnaires = [s.questionnaire for s in services]
     criteria = all_criteria_results(
         contributions,

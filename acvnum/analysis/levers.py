@@ -29,7 +29,7 @@ from acvnum.analysis.variants import (
     totals,
 )
 from acvnum.calculation.engine import evaluate
-from acvnum.calculation.inventory import ServiceArrays, service_arrays
+from acvnum.calculation.inventory import ServiceArrays, service_arrays, take
 from acvnum.i18n import Translator
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.yaml_reader import load_plain_yaml
@@ -184,7 +184,11 @@ def _ranked(
 
 
 def propose(
-    questionnaires: list[Questionnaire], table: FactorTable, limits: Boundaries, count: int
+    questionnaires: list[Questionnaire],
+    table: FactorTable,
+    limits: Boundaries,
+    count: int,
+    arrays: ServiceArrays | None = None,
 ) -> list[Proposals]:
     """The `count` best levers of each service and their combination, in two engine passes
     (two more when some services have an optional block).
@@ -196,6 +200,7 @@ def propose(
     Services without an optional block take the array path (acvnum.analysis.lever_arrays:
     each lever applied to all of them at once); the others, or all when a lever has no
     array twin, apply each lever to each service (acvnum.analysis.lever_kinds).
+    `arrays`: the questionnaires' engine arrays when the caller has them (not built again).
     """
     context, weights = Context(table, limits), boundary_weights(limits)
     arrayed = _array_levers(catalogue())
@@ -205,9 +210,12 @@ def propose(
         rows = [i for i, p in enumerate(plain) if p]
         try:
             chunk = [questionnaires[i] for i in rows]
-            for i, p in zip(
-                rows, _propose_arrays(chunk, arrayed, context, weights, count), strict=True
-            ):
+            if arrays is None:
+                arrays = service_arrays(chunk)
+            elif len(rows) < len(plain):
+                arrays = take(arrays, rows)
+            proposed = _propose_arrays(chunk, arrays, arrayed, context, weights, count)
+            for i, p in zip(rows, proposed, strict=True):
                 found[i] = p
         except lever_arrays.Unsupported:
             plain = [False] * len(questionnaires)
@@ -238,6 +246,7 @@ def _array_levers(levers: tuple[Lever, ...]) -> list[ArrayLever] | None:
 
 def _propose_arrays(
     questionnaires: list[Questionnaire],
+    arrays: ServiceArrays,
     levers: list[ArrayLever],
     context: Context,
     weights: np.ndarray,
@@ -247,7 +256,6 @@ def _propose_arrays(
     once as array edits, every candidate evaluated in one engine pass, then every prefix of
     every service's ranking stepped through together and evaluated in a second."""
     n = len(questionnaires)
-    arrays = service_arrays(questionnaires)
     frame = lever_arrays.frame_of(questionnaires, context)
     steps = [kind(frame, lever.change, context) for lever, kind in levers]
     lever_of = np.concatenate([np.full(int(s.changed.sum()), k) for k, s in enumerate(steps)])

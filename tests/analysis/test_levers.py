@@ -9,9 +9,10 @@ import yaml
 from conftest import EXAMPLES, MINIMAL
 
 import acvnum.analysis.levers as levers_module
+from acvnum.analysis import lever_arrays
 from acvnum.analysis.levers import KINDS, Context, apply, catalogue, propose
 from acvnum.analysis.variants import Variant, boundary_weights, saving, totals
-from acvnum.calculation.inventory import HOURS_PER_YEAR
+from acvnum.calculation.inventory import HOURS_PER_YEAR, service_arrays
 from acvnum.questionnaire.models import Questionnaire
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.criteria import CRITERION_IDS
@@ -421,3 +422,13 @@ def test_every_lever_s_arrays_give_its_changed_copy_s_figures_to_the_last_bit():
     copies = [dataclasses.replace(v, questionnaire=v.copy(), edits={}) for v in variants]
     assert len(variants) > 3 * len(EXAMPLE_QUESTIONNAIRES)
     np.testing.assert_array_equal(totals(variants, TABLE), totals(copies, TABLE))
+
+
+def test_the_engine_arrays_a_caller_has_give_the_same_proposals(proposals):
+    # The examples mix services with and without optional blocks: the array path takes the
+    # rows of the arrays given for the services without one.
+    arrays = service_arrays(EXAMPLE_QUESTIONNAIRES)
+    given = propose(EXAMPLE_QUESTIONNAIRES, TABLE, LIMITS, 20, arrays)
+    assert given == proposals
+    assert any(not lever_arrays.plain(q) for q in EXAMPLE_QUESTIONNAIRES)
+    assert any(lever_arrays.plain(q) for q in EXAMPLE_QUESTIONNAIRES)
