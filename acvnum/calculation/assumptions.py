@@ -100,6 +100,37 @@ def _given_or_default(
     return _factor(table, path, defaults.factor_id(pattern), fraction)
 
 
+def _new_input(path: str, amount: float | units.Frequency, unit: str = "") -> Assumption:
+    return Assumption(path, _written(amount, unit), "input", QUESTIONNAIRE)
+
+
+#: A given value's row, made once per path and value and shared (rows are frozen): a
+#: portfolio's files give the same durations, PUEs and lifetimes. Not for 0, which -0.0
+#: would share.
+_input_row = lru_cache(maxsize=8192, typed=True)(_new_input)
+
+
+def _input(path: str, amount: float | units.Frequency, unit: str = "") -> Assumption:
+    """The row of a value the file gives."""
+    if amount == 0:
+        return _new_input(path, amount, unit)
+    return _input_row(path, amount, unit)
+
+
+def _input_or_default(
+    table: FactorTable,
+    path: str,
+    amount: float | None,
+    unit: str,
+    pattern: defaults.Pattern,
+    fraction: bool = False,
+) -> Assumption:
+    """`_given_or_default` of an amount the file may leave out (None)."""
+    if amount is not None:
+        return _input(path, amount, unit)
+    return _factor(table, path, defaults.factor_id(pattern), fraction)
+
+
 def _given_or_design(path: str, value: Value, given: bool) -> Assumption:
     """A value whose default is a modelling convention of acvnum rather than a factor."""
     if isinstance(value.amount, str) or (type(value.amount) is float and value.amount != 0):
@@ -141,9 +172,9 @@ def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     u = q.usage
     rows = [
         Assumption("usage.users", _written(u.users), "input", QUESTIONNAIRE),
-        Assumption("usage.visits_per_user", _written(u.visits_per_user), "input", QUESTIONNAIRE),
-        Assumption("usage.visit_duration", _written(u.visit_duration, "s"), "input", QUESTIONNAIRE),
-        Assumption("usage.data_per_visit", _written(u.data_per_visit, "B"), "input", QUESTIONNAIRE),
+        _input("usage.visits_per_user", u.visits_per_user),
+        _input("usage.visit_duration", u.visit_duration, "s"),
+        _input("usage.data_per_visit", u.data_per_visit, "B"),
     ]
     devices, network = u.devices, u.network
     rows += [
@@ -218,7 +249,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         return []
     rows = [
         _region(table, "hosting.location", h.location),
-        _given_or_default(table, "hosting.pue", _optional(h.pue), ("hosting", "pue")),
+        _input_or_default(table, "hosting.pue", h.pue, "", ("hosting", "pue")),
         _given_or_design(
             "hosting.environments", _written(h.environments), "environments" in h.model_fields_set
         ),
@@ -226,19 +257,16 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     ]
     for i, s in enumerate(h.servers):
         base = f"hosting.servers[{i}]"
-        lifetime = _optional(s.lifetime, "s")
-        utilization = _optional(s.utilization, "%")
-        server = ("hosting", "servers", "*")
-        rows.append(_given_or_default(table, f"{base}.lifetime", lifetime, (*server, "lifetime")))
+        rows.append(_input_or_default(table, f"{base}.lifetime", s.lifetime, "s", _LIFETIME))
         rows.append(
-            _given_or_default(
-                table, f"{base}.utilization", utilization, (*server, "utilization"), fraction=True
+            _input_or_default(
+                table, f"{base}.utilization", s.utilization, "%", _UTILIZATION, fraction=True
             )
         )
         if s.cloud_prefix is not None:
             rows += _instance(table, base, s.cloud_prefix, s.provider or "", s.power)
         elif s.power is not None:
-            rows.append(Assumption(f"{base}.power", _written(s.power, "W"), "input", QUESTIONNAIRE))
+            rows.append(_input(f"{base}.power", s.power, "W"))
         else:
             rows += _server_power(table, base, s)
         if s.type == "virtual" and s.cloud_prefix is None:
@@ -249,13 +277,17 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         given_type = "type" in h.storage.model_fields_set
         storage = choice("type", h.storage.type)
         rows.append(_given_or_design("hosting.storage.type", storage, given_type))
-        replicas = _optional(h.storage.replicas)
+        replicas = h.storage.replicas
         rows.append(
-            _given_or_default(
-                table, "hosting.storage.replicas", replicas, ("hosting", "storage", "replicas")
+            _input_or_default(
+                table, "hosting.storage.replicas", replicas, "", ("hosting", "storage", "replicas")
             )
         )
     return rows
+
+
+_LIFETIME: defaults.Pattern = ("hosting", "servers", "*", "lifetime")
+_UTILIZATION: defaults.Pattern = ("hosting", "servers", "*", "utilization")
 
 
 def _device_value(key: str, value: float) -> Value:
