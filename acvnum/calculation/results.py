@@ -207,7 +207,8 @@ def _criteria(
     limits: list[float | None],
     coverage: Mapping[str, Coverage] | None,
 ) -> dict[str, CriterionResult]:
-    """One service's per-criterion results from its breakdowns, as Python floats."""
+    """One service's per-criterion results from its breakdowns, as Python floats (each
+    CriterionResult's fields in order: a chunk makes eight per service)."""
     keys, by_item = items
     results = {}
     for c, cid in enumerate(CRITERION_IDS):
@@ -218,18 +219,24 @@ def _criteria(
             yearly = total / period_years
             comparison = BoundaryComparison(boundary, yearly / boundary, yearly / users / boundary)
         results[cid] = CriterionResult(
-            id=cid,
-            unit=BY_ID[cid].unit,
-            total=total,
-            per_user=total / users,
-            per_visit=total / visits if visits else 0.0,
-            by_tier=dict(zip(TIERS, by_tier[c], strict=True)),
-            by_phase=dict(zip(PHASES, by_phase[c], strict=True)),
-            by_item=dict(zip(keys, by_item[c], strict=True)),
-            boundary=comparison,
-            coverage=coverage.get(cid) if coverage else None,
+            cid,
+            _UNITS[c],
+            total,
+            total / users,
+            total / visits if visits else 0.0,
+            dict(zip(TIERS, by_tier[c], strict=True)),
+            dict(zip(PHASES, by_phase[c], strict=True)),
+            dict(zip(keys, by_item[c], strict=True)),
+            comparison,
+            None,
+            None,
+            coverage.get(cid) if coverage else None,
         )
     return results
+
+
+#: Each criterion's unit, in CRITERION_IDS order.
+_UNITS = tuple(BY_ID[cid].unit for cid in CRITERION_IDS)
 
 
 def market_based_climate(contributions: np.ndarray, factor: float) -> float:
