@@ -11,6 +11,7 @@ statement with no hand-written list to keep in step.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import compress
 
 import numpy as np
 
@@ -84,15 +85,18 @@ def coverage(
 
 
 def _statement(used: np.ndarray, present: np.ndarray) -> dict[str, Coverage]:
-    """(A, C) used and present -> {criterion: Coverage}."""
-    statement = {}
-    for c, cid in enumerate(CRITERION_IDS):
-        pairs = list(zip(ACTIVITY_KEYS, used[:, c], present[:, c], strict=True))
-        statement[cid] = Coverage(
-            covered=tuple(k for k, u, p in pairs if u and p),
-            not_covered=tuple(k for k, u, p in pairs if u and not p),
-        )
-    return statement
+    """(A, C) used and present -> {criterion: Coverage}: each criterion's keys picked by one
+    mask, in the activities' order."""
+    covered = (used & present).T.tolist()
+    missing = (used & ~present).T.tolist()
+    return {
+        cid: Coverage(covered=tuple(_picked(covered[c])), not_covered=tuple(_picked(missing[c])))
+        for c, cid in enumerate(CRITERION_IDS)
+    }
+
+
+def _picked(mask: list[bool]) -> list[str]:
+    return list(compress(ACTIVITY_KEYS, mask))
 
 
 def table_coverage(table: FactorTable) -> dict[str, Coverage]:
