@@ -211,7 +211,8 @@ def test_a_json_estimate_leaves_out_what_it_does_not_use():
     tokenize_patterns = "sys.modules['tokenize']._compile.cache_info().currsize"
     assert _after_json_estimate(tokenize_patterns) == "0"
     # the text report does without the diff's module (only `diff` and `--baseline` use it)
-    unused = ("importlib.metadata", "numpy.ma", "acvnum.analysis.comparison")
+    # and without rich's table of emoji codes (no text of ours is read as markup)
+    unused = ("importlib.metadata", "numpy.ma", "acvnum.analysis.comparison", "rich._emoji_codes")
     probe = f"[m for m in {unused!r} if m in sys.modules]"
     assert _after_json_estimate(probe, "text") == "[]"
 

@@ -131,7 +131,7 @@ def _header(result: ServiceResult, t: Translator) -> RenderableType:
     return Panel(
         lines,
         title=Text(title, style="bold"),
-        subtitle=subtitle,
+        subtitle=Text(subtitle),  # a Text: rich reads a str as markup, emoji codes loaded
         box=box.ROUNDED,
         title_align="left",
         subtitle_align="left",
@@ -331,7 +331,7 @@ def _warnings(keys: list[str], t: Translator) -> RenderableType | None:
     for key in keys:
         lines.append("! ", style="bold yellow").append(t(key) + "\n")
     lines.rstrip()
-    return Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED)
+    return Panel(lines, title=Text(t("section.warnings")), title_align="left", box=box.ROUNDED)
 
 
 def _footer(result: ServiceResult, t: Translator) -> Text:
@@ -478,7 +478,9 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
         for name, key in warned:
             lines.append("! ", style="bold yellow").append(t.label(name) + t(key) + "\n")
         lines.rstrip()
-        parts.append(Panel(lines, title=t("section.warnings"), title_align="left", box=box.ROUNDED))
+        parts.append(
+            Panel(lines, title=Text(t("section.warnings")), title_align="left", box=box.ROUNDED)
+        )
     totals = portfolio_section.totals_table(portfolio, t)
     parts.append(rich_table(t("portfolio.totals"), totals, {0, 1}, t("portfolio.caption")))
     results = [s.result for s in services]
