@@ -64,3 +64,14 @@ def test_citation_text_keeps_an_unknown_source_as_written():
 def test_bibliography_lists_each_publication_once_sorted_by_key():
     texts = ["Traficom study", "Aslan et al.; Traficom again"]
     assert [s.key for s in sources.bibliography(texts)] == ["Aslan-2018", "Traficom-2022"]
+
+
+def test_every_grid_loss_figure_cites_its_publication():
+    # CEER for Europe, the EIA for the USA, the Reserve Bank of India for India
+    table = load_factors()
+    lossy = {f.id: f.source for f in table.factors.values() if "grid losses" in f.source}
+    expected = {"USA": "EIA-TD-Losses", "IND": "RBI-2019"}
+    assert len(lossy) >= 30  # every European country, EU27, the USA and India
+    for fid, text in lossy.items():
+        key = expected.get(fid.split(".")[1], "CEER-2017")
+        assert key in sources.cite(text), fid
