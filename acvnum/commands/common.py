@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import shutil
 import signal
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
@@ -221,6 +221,8 @@ def _publish(path: Path, write: Callable[[BinaryIO], object]) -> None:
         except OSError as error:
             raise cannot_write(path, _reason(error)) from None
         return
+    import tempfile  # here: a run that prints its document does without it (start-up time)
+
     target = Path(os.path.realpath(path))  # replace what a symbolic link points to
     draft: str | None = None
     try:
@@ -265,16 +267,36 @@ def write_chunks(chunks: Iterable[bytes], output: Path | None, force: bool) -> N
     """`write_output` for a UTF-8 document made piece by piece (a portfolio's JSON): the
     pieces are spooled to a temporary file and published once the last is made, so a problem
     found in the 9,000th file leaves no half document behind, and memory holds one piece at
-    a time."""
+    a time. A document made in one piece (up to json_format.INDENT_UP_TO services) is
+    published from memory."""
     if output is not None:
         _refuse_to_overwrite(output, force)
-    with tempfile.TemporaryFile() as spool:
-        spool.writelines(chunks)
-        spool.seek(0)
+    with _spooled(iter(chunks)) as spool:
         if output is None:
             _print_bytes(spool)
             return
         _publish(output, lambda stream: shutil.copyfileobj(spool, stream))
+
+
+def _spooled(pieces: Iterator[bytes]) -> BinaryIO:
+    """All of `pieces`, read from the start: in memory when there is one, else in a
+    temporary file (imported here: a one-piece run does without it, start-up time)."""
+    first = next(pieces, b"")
+    second = next(pieces, None)
+    if second is None:
+        return io.BytesIO(first)
+    import tempfile
+
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the caller, or below
+    try:
+        spool.write(first)
+        spool.write(second)
+        spool.writelines(pieces)
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+    return spool
 
 
 def _print_bytes(spool: BinaryIO) -> None:

@@ -158,3 +158,29 @@ def test_a_name_too_long_for_the_file_system_is_a_clear_refusal(tmp_path):
     target = tmp_path / ("x" * 300 + ".json")
     result = run_cli("estimate", BASE, "--output", str(target))
     _assert_refused(result, target, "File name too long")
+
+
+@pytest.mark.parametrize("pieces", [[b'{"a": 1}\n'], [b"[1", b",2", b",3]\n"], []])
+def test_a_document_in_pieces_is_written_whole(tmp_path, capsysbinary, pieces):
+    """One piece (a one-file JSON) is published from memory, several through a temporary
+    file: the same bytes either way, on stdout or in a file."""
+    common.write_chunks(iter(pieces), None, False)
+    assert capsysbinary.readouterr().out == b"".join(pieces)
+    target = tmp_path / "out.json"
+    common.write_chunks(iter(pieces), target, False)
+    assert target.read_bytes() == b"".join(pieces)
+
+
+def test_a_problem_in_a_later_piece_writes_nothing(tmp_path, capsysbinary):
+    def pieces():
+        yield b"[1"
+        yield b",2"
+        raise ValueError("the 9,000th file")
+
+    target = tmp_path / "out.json"
+    with pytest.raises(ValueError):
+        common.write_chunks(pieces(), target, False)
+    with pytest.raises(ValueError):
+        common.write_chunks(pieces(), None, False)
+    assert not target.exists()
+    assert capsysbinary.readouterr().out == b""
