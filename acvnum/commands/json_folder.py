@@ -18,6 +18,7 @@ warning.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import signal
@@ -93,7 +94,24 @@ def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
     table = load_factors(settings.factors_file)
     size = max(MIN_CHUNK, min(CHUNK, math.ceil(len(files) / (workers * 4))))
     workers = min(workers, math.ceil(len(files) / size))
+    _warm(table, settings)
     return json_format.compact(_parts(_Job(files, table, settings, size), workers))
+
+
+def _warm(table: FactorTable, settings: Settings) -> None:
+    """Before the workers are forked, what each would otherwise do for itself: import the
+    lever modules and read their catalogue, import orjson, list the table's sources and
+    central values. Then everything made so far is frozen: the workers' collections leave
+    the parent's objects (and so their shared pages) alone."""
+    if settings.levers:
+        # Imported here: only a large folder with levers needs them before its first chunk.
+        from acvnum.analysis.levers import catalogue
+
+        catalogue()
+    json_format.encode({})
+    table.sources()
+    table.central_values  # noqa: B018 (a cached property: made once, shared by the workers)
+    gc.freeze()
 
 
 def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
