@@ -122,8 +122,9 @@ def _quantity_texts(data: Any) -> list[tuple[Path_, str]]:
 
 
 def _find(texts: list[tuple[Path_, str]]) -> list[tuple[Path_, re.Match[str]]]:
-    """Every quantity written as a range, with its path."""
-    found = [(path, _RANGE.match(text)) for path, text in texts]
+    """Every quantity written as a range, with its path (its ends' thousands separators
+    read as a plain value's are: '1 000..2 000 kB')."""
+    found = [(path, _RANGE.match(units.as_written(text, comma=False))) for path, text in texts]
     return [(path, match) for path, match in found if match]
 
 
@@ -241,5 +242,6 @@ def validate_ranges(document: Document) -> Bounds:
         set_in(data, path, central if unit == FREQUENCY else f"{central!r} {unit}".strip())
     if problems:
         raise InputError(problems)
-    written = {dotted(path): match.string.strip() for path, match in found}
+    given = dict(texts)
+    written = {dotted(path): given[path].strip() for path, _ in found}
     return Bounds(_validated(document, data, range_centres=True), low, high, written)

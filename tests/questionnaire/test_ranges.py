@@ -69,6 +69,14 @@ def test_a_decimal_comma_at_either_end_is_located_not_a_crash(new, refused):
     ]
 
 
+def test_thousands_separators_are_read_at_both_ends_as_in_a_plain_value():
+    """'1 000..4 000 kB' is 1 MB..4 MB (central sqrt(1 x 4) = 2 MB), shown as written."""
+    found = bounds(MINIMAL.replace("10 MB", "1 000..4\u202f000 kB"))
+    assert found.low.usage.data_per_visit == pytest.approx(1e6)
+    assert found.central.usage.data_per_visit == pytest.approx(2e6)
+    assert found.written == {"usage.data_per_visit": "1 000..4\u202f000 kB"}
+
+
 def test_a_decimal_comma_range_is_read_with_lang_fr():
     """'1,5..2,5 Mo' under --lang fr is 1.5 MB..2.5 MB: central sqrt(1.5 x 2.5) = 1.9365 MB."""
     from acvnum.questionnaire.units import decimal_comma
