@@ -60,7 +60,7 @@ def estimate(
     levers: int = DEFAULT_LEVERS,
     what_if: Sequence[str] = (),
     network_model: str | None = None,
-    budgets: bool | Sequence[str] = False,
+    budgets: bool | Sequence[str] | None = False,
 ) -> Assessment:
     """Assess one questionnaire or several: a YAML file, a folder of them, a dict of the
     questionnaire's data (as the YAML would give), or a list of those.
@@ -88,10 +88,10 @@ def estimate(
     return assess_services(_services(_inputs(questionnaire), table), table, settings)
 
 
-def _budgets(given: bool | Sequence[str]) -> tuple[Budget, ...] | None:
-    """The run's budgets besides the questionnaires' own (None: budgets are not judged);
-    a text that cannot be read is an InputError named `<budget N>` (N from 0)."""
-    if given is True or given is False:
+def _budgets(given: bool | Sequence[str] | None) -> tuple[Budget, ...] | None:
+    """The run's budgets besides the questionnaires' own (None: budgets are not judged, as
+    for False or None); a text that cannot be read is an InputError named `<budget N>`."""
+    if given is None or given is True or given is False:
         return () if given else None
     # Imported when budgets are given: the budget syntax is not needed otherwise.
     from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budget

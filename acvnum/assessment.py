@@ -5,6 +5,7 @@ Commands call this module; it does no printing. Every input problem is an InputE
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -177,11 +178,12 @@ class Assessment:
         return [Assessed(r, self.found(i)) for i, r in enumerate(self.results)]
 
     def to_dict(self) -> dict[str, Any]:
-        """The result JSON (docs/json.md) as data: what `estimate --format json` writes."""
+        """The result JSON (docs/json.md) as data: what `estimate --format json` writes. A
+        copy: the caller may change it without changing the results (it shares their dicts)."""
         # The document's layout belongs to the report layer; imported when asked for.
         from acvnum.report.json_format import document
 
-        return document(self.services())
+        return copy.deepcopy(document(self.services()))
 
 
 #: Services assessed at once by `batches`: enough for the engine's and the levers' arrays to

@@ -92,6 +92,19 @@ def test_budgets_are_judged_as_check_judges_them(tmp_path):
     assert not tight.within_budgets
 
 
+def test_budgets_none_is_not_judged_and_to_dict_is_the_caller_s_copy():
+    path = str(EXAMPLES / "ecommerce.yaml")
+    assessment = acvnum.estimate(path, levers=0, budgets=None)
+    assert assessment.budgets == ()
+    document = assessment.to_dict()
+    document["services"][0]["criteria"]["climate_change"]["by_tier"]["network"] = -1.0
+    assert (
+        assessment.to_dict()["services"][0]["criteria"]["climate_change"]["by_tier"]["network"]
+        == assessment[0].criteria["climate_change"].by_tier["network"]
+        > 0
+    )
+
+
 def test_a_budget_that_cannot_be_read_is_input_error():
     with pytest.raises(InputError) as caught:
         acvnum.estimate(str(EXAMPLES / "ecommerce.yaml"), budgets=["ok<=1g/visit", "nonsense"])
