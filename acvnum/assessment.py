@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from acvnum.calculation.results import Uncertainty
     from acvnum.questionnaire.models import Budget
 
-FACTORS_VERSION = "2026.11.29.2"
+FACTORS_VERSION = "2026.11.29.3"
 
 
 @dataclass(frozen=True)
