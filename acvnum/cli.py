@@ -308,6 +308,7 @@ def run() -> None:
     # with the commands: after the fast paths
     from acvnum.commands.common import speak, spoken
     from acvnum.commands.usage_errors import argv_language, speak_usage_errors
+    from acvnum.errors import ExitCode
 
     speak(None)  # a run in the same process as another (the tests') starts from the locale
     speak_usage_errors(sys.argv[1:], spoken())
@@ -317,4 +318,12 @@ def run() -> None:
         speak_help(argv_language(sys.argv[1:]) or spoken())
     app = register(commands_for(sys.argv[1:]))
     tune_gc()
-    app()
+    streams = sys.stdout, sys.stderr
+    try:
+        app()
+    except SystemExit as done:
+        # click ends a run whose reader went away (`| head -1`) with exit 1, acvnum's "over
+        # budget", after wrapping both streams; say it as the output problem it is: exit 2.
+        if done.code == 1 and (sys.stdout, sys.stderr) != streams:
+            raise SystemExit(ExitCode.BAD_INPUT) from None
+        raise

@@ -60,9 +60,12 @@ def test_an_ascii_only_output_gets_the_report_with_escapes():
     assert b"\\xc9nergie" in result.stdout  # 'Énergie'
 
 
-def test_a_reader_that_goes_away_is_no_traceback():
+def test_a_reader_that_goes_away_is_exit_2_quietly():
+    """Like `| head -c 10`: the output problem is exit 2, not click's exit 1 (acvnum's "over
+    budget"), and nothing on stderr (the pipe was closed on purpose). The examples' JSON is
+    well over a pipe's 64 KB buffer, so the command is still writing when the reader leaves."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "acvnum", "factors", "list"],
+        [sys.executable, "-m", "acvnum", "estimate", str(EXAMPLES), "-f", "json"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,
@@ -70,8 +73,25 @@ def test_a_reader_that_goes_away_is_no_traceback():
     )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.read(10)
-    process.stdout.close()  # like `| head -c 10`
+    process.stdout.close()
     stderr = process.stderr.read().decode()
     process.wait(timeout=60)
-    assert "Traceback" not in stderr
-    assert process.returncode in (0, 1, 2)
+    assert (process.returncode, stderr) == (2, "")
+
+
+def test_a_closed_error_stream_still_gives_the_input_problem_s_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nusage:\n  users: -1\n", encoding="utf-8")
+    read, write = os.pipe()
+    os.close(read)  # stderr's reader is gone before the first message
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "acvnum", "validate", str(bad)],
+            stdout=subprocess.DEVNULL,
+            stderr=write,
+            cwd=ROOT,
+            timeout=60,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 2
