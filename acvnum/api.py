@@ -91,7 +91,7 @@ def estimate(
 def _budgets(given: bool | Sequence[str] | None) -> tuple[Budget, ...] | None:
     """The run's budgets besides the questionnaires' own (None: budgets are not judged, as
     for False or None); a text that cannot be read is an InputError named `<budget N>`."""
-    if given is None or given is True or given is False:
+    if given is None or isinstance(given, bool):
         return () if given else None
     # Imported when budgets are given: the budget syntax is not needed otherwise.
     from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budget

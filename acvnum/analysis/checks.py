@@ -19,13 +19,17 @@ class ServiceCheck:
     """One service's budgets and, when a baseline was given, its comparison with it."""
 
     result: ServiceResult
-    budgets: list[BudgetOutcome]
-    found: Found = NOTHING  # what the analyses found about it (--uncertainty's drivers)
+    found: Found = NOTHING  # what the analyses found about it: its budgets judged, drivers
     baseline: list[BaselineOutcome] | None = None  # None: no baseline was given
     baseline_name: str | None = None  # the baseline's service, when named differently
     #: Factors whose values differ from the baseline's (None: a baseline that does not say).
     factor_changes: list[FactorChange] | None = None
     factor_versions: tuple[str | None, str | None] = (None, None)  # baseline's, this run's
+
+    @property
+    def budgets(self) -> list[BudgetOutcome]:
+        """The budgets the Assessment judged, as `found` holds them."""
+        return list(self.found.budgets)
 
     @property
     def outcomes(self) -> list[BudgetOutcome | BaselineOutcome]:
@@ -59,15 +63,13 @@ def check_service(
 ) -> ServiceCheck:
     """One service's check: the budgets the Assessment judged (in `found`) and, given a
     baseline, the comparison with it (the result knows nothing of either)."""
-    outcomes = list(found.budgets)
     if baseline is None:
-        return ServiceCheck(result, outcomes, found)
+        return ServiceCheck(result, found)
     current = from_result(result)
     renamed = baseline.name if baseline.name != current.name else None
     compared = against_baseline(baseline, current, tolerance)
     return ServiceCheck(
         result,
-        outcomes,
         found,
         compared,
         baseline_name=renamed,
