@@ -19,7 +19,7 @@ from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.factors import FactorTable, load_factors
 
 if TYPE_CHECKING:
-    from acvnum.questionnaire.models import Budget
+    from acvnum.questionnaire.records import Budget
 
 Questionnaire = str | Path | Mapping[str, Any]
 #: Monte Carlo samples when `uncertainty=True` (as the CLI's --samples default).

@@ -27,8 +27,8 @@ from acvnum.calculation.results import (
     market_based_climate,
 )
 from acvnum.errors import InputError, Problem
-from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire import records, units
+from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.service import Service, expand_paths, load_files, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.reference.criteria import CRITERION_IDS
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from acvnum.analysis.levers import Proposals
     from acvnum.analysis.whatif import WhatIf
     from acvnum.calculation.results import Uncertainty
-    from acvnum.questionnaire.models import Budget
+    from acvnum.questionnaire.records import Budget
 
 FACTORS_VERSION = "2026.11.29.3"
 
@@ -233,8 +233,7 @@ def with_network_model(service: Service, model: str) -> Service:
     """The service under another network allocation (--network-model), bounds included."""
 
     def changed(q: Questionnaire) -> Questionnaire:
-        usage = q.usage.model_copy(update={"network_model": model})
-        return q.model_copy(update={"usage": usage})
+        return records.replace(q, usage=records.replace(q.usage, network_model=model))
 
     bounds = service.bounds
     if bounds is not None:

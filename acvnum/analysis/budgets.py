@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from acvnum.analysis.comparison import (
     PERS,
     CriterionChange,
@@ -23,7 +21,7 @@ from acvnum.analysis.comparison import (
 from acvnum.calculation.results import ServiceResult
 from acvnum.errors import InputError, Joined, Message, Problem, Refusal, message
 from acvnum.escaping import shorten
-from acvnum.questionnaire.models import Budget, error_text
+from acvnum.questionnaire.records import Budget
 from acvnum.questionnaire.units import DAYS_PER_YEAR, UnitError, parse_fraction
 
 #: per -> criterion -> the value a budget is judged on.
@@ -160,10 +158,16 @@ def parse_cli_budget(text: str) -> Budget:
     written = match["limit"]
     key = "max_boundary_share" if _BOUNDARY.search(written) else "max"
     data = {"criterion": match["criterion"], "per": match["per"], key: _BOUNDARY.sub("", written)}
+    # pydantic's models only for a --budget option, not on every run that judges budgets.
+    from pydantic import ValidationError
+
+    from acvnum.questionnaire import models
+    from acvnum.questionnaire.records import from_model
+
     try:
-        return Budget.model_validate(data)
+        return from_model(models.Budget.model_validate(data))
     except ValidationError as error:
-        reasons = Joined(tuple(_cli_words(error_text(e)) for e in error.errors()))
+        reasons = Joined(tuple(_cli_words(models.error_text(e)) for e in error.errors()))
         raise BudgetSyntaxError("budget.cli.refused", text=repr(text), reasons=reasons) from None
 
 

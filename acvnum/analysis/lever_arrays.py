@@ -28,7 +28,8 @@ from acvnum.calculation.inventory import ServiceArrays, take
 from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import DEVICE_TYPES, NETWORK_TYPES, Questionnaire
+from acvnum.questionnaire.records import Questionnaire
+from acvnum.questionnaire.rules import DEVICE_TYPES, NETWORK_TYPES
 from acvnum.reference.defaults import DEFAULT_REGION
 
 #: The questionnaire's optional blocks: a service with one takes the per-service path.

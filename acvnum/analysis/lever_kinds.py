@@ -18,7 +18,7 @@ from acvnum.calculation import servers as server_config
 from acvnum.i18n import Value
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import AI_SIZES, DEVICE_TYPES, VIDEO_QUALITIES
+from acvnum.questionnaire.rules import AI_SIZES, DEVICE_TYPES, VIDEO_QUALITIES
 from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.defaults import DEFAULT_REGION

@@ -31,7 +31,7 @@ from acvnum.analysis.variants import (
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ServiceArrays, service_arrays, take
 from acvnum.i18n import Translator
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.yaml_reader import load_plain_yaml
 from acvnum.reference import store
 from acvnum.reference.boundaries import Boundaries

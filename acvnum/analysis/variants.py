@@ -27,8 +27,8 @@ from acvnum.calculation.inventory import (
 )
 from acvnum.i18n import CHOICES, Translator, Value, choice
 from acvnum.questionnaire import paths as modelpath
-from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.paths import dotted
+from acvnum.questionnaire.records import Questionnaire
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable

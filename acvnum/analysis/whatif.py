@@ -32,9 +32,11 @@ from acvnum.analysis.variants import (
 from acvnum.errors import InputError, Joined, Problem, WhatIfError, message
 from acvnum.escaping import shorten
 from acvnum.i18n import Value
+from acvnum.questionnaire import models, rules
 from acvnum.questionnaire import paths as modelpath
-from acvnum.questionnaire.models import Questionnaire, validate_section
+from acvnum.questionnaire.models import validate_section
 from acvnum.questionnaire.paths import dotted
+from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.service import Service, against_tables, service_from_document
 from acvnum.questionnaire.yaml_reader import load_scalar
 from acvnum.reference import defaults
@@ -73,7 +75,7 @@ def check_path(path: modelpath.Path) -> None:
     """The path names one value of the questionnaire, or WhatIfError says why not."""
     if path[0] in _FIXED:
         raise WhatIfError("whatif.fixed", what=message(_FIXED[str(path[0])]))
-    model: type[BaseModel] | None = Questionnaire
+    model: type[BaseModel] | None = models.Questionnaire
     in_list = False
     for depth, part in enumerate(path):
         where = dotted(path[:depth]) or "the questionnaire"
@@ -165,7 +167,7 @@ def _has_own_checks(model: type[BaseModel]) -> bool:
 def _section_model(path: modelpath.Path) -> type[BaseModel] | None:
     """The model of the section at `path`; None when a section above it (the
     questionnaire included) has checks of its own (check_path made sure the path exists)."""
-    model: type[BaseModel] = Questionnaire
+    model: type[BaseModel] = models.Questionnaire
     for part in path:
         if isinstance(part, int):
             continue
@@ -226,7 +228,7 @@ def _edited(service: Service, assignments: list[Assignment], table: FactorTable)
             problems += error.problems
     if problems:
         raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column)))
-    impossible = q.impossible_usage() or q.impossible_video()
+    impossible = rules.impossible(q)
     if impossible:
         raise InputError([document.problem(path, refusal) for path, refusal in impossible])
     edited = Service(q, document)
@@ -286,7 +288,7 @@ def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> Value:
     except (AttributeError, IndexError):
         parent = None
     key = str(path[-1])
-    if parent is not None and key in parent.model_fields_set:
+    if parent is not None and key in parent.given:
         return value_at(path, getattr(parent, key))
     value = _default(q, parent, path, table)
     return value_at(path, None) if value is None else value_at(path, value, default=True)
@@ -314,7 +316,7 @@ def _default(q: Questionnaire, parent: Any, path: modelpath.Path, table: FactorT
 
 def _model_default(path: modelpath.Path) -> Any:
     """The questionnaire's own default for a key of a section the file left out."""
-    model: Any = Questionnaire
+    model: Any = models.Questionnaire
     for part in path:
         if isinstance(part, int):
             continue

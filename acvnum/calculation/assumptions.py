@@ -13,14 +13,12 @@ from acvnum.calculation.results import Assumption
 from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
 from acvnum.i18n import Parts, Value, choice
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import (
-    AI,
+from acvnum.questionnaire.records import AI, Hosting, Questionnaire
+from acvnum.questionnaire.rules import (
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
     EQUIPMENT_TYPES,
     NETWORK_TYPES,
-    Hosting,
-    Questionnaire,
 )
 from acvnum.reference import defaults
 from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
@@ -251,7 +249,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         _region(table, "hosting.location", h.location),
         _input_or_default(table, "hosting.pue", h.pue, "", ("hosting", "pue")),
         _given_or_design(
-            "hosting.environments", _written(h.environments), "environments" in h.model_fields_set
+            "hosting.environments", _written(h.environments), "environments" in h.given
         ),
         *_infrastructure(h, table),
     ]
@@ -274,7 +272,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         rows += _server_configuration(table, base, s)
     rows += _shared(table, h)
     if h.storage is not None:
-        given_type = "type" in h.storage.model_fields_set
+        given_type = "type" in h.storage.given
         storage = choice("type", h.storage.type)
         rows.append(_given_or_design("hosting.storage.type", storage, given_type))
         replicas = h.storage.replicas
@@ -365,7 +363,7 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         ),
         _given_or_default(table, "ai.self_hosted.pue", _optional(pue), (*base, "pue")),
         _region(table, "ai.self_hosted.location", location),
-        _given_or_design("ai.self_hosted.gpu", Value(hosted.gpu), "gpu" in hosted.model_fields_set),
+        _given_or_design("ai.self_hosted.gpu", Value(hosted.gpu), "gpu" in hosted.given),
         _factor(table, "ai.gpu.power", f"{gpu_prefix(hosted.gpu)}.power"),
     ]
     return rows + _training_gpu(ai, table)
@@ -436,9 +434,7 @@ def _messages(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         _given_or_default(table, "messages.recipients", recipients, ("messages", "recipients")),
         _given_or_default(table, "messages.retention", retention, ("messages", "retention")),
         _given_or_default(table, "messages.copies", copies, ("messages", "copies")),
-        _given_or_design(
-            "messages.attachments_as_links", links, "attachments_as_links" in m.model_fields_set
-        ),
+        _given_or_design("messages.attachments_as_links", links, "attachments_as_links" in m.given),
         _factor(table, "messages.server.energy", "messages.server.energy"),
     ]
 
@@ -526,9 +522,7 @@ def _shared(table: FactorTable, h) -> list[Assumption]:
     for i, e in enumerate(h.shared):
         base = f"hosting.shared[{i}]"
         rows.append(Assumption(f"{base}.per", choice("per", e.per), "input", QUESTIONNAIRE))
-        rows.append(
-            _given_or_design(f"{base}.share", _share(e.share), "share" in e.model_fields_set)
-        )
+        rows.append(_given_or_design(f"{base}.share", _share(e.share), "share" in e.given))
         energy = None if e.energy is None else _written(e.energy * 1000, "Wh")
         rows.append(
             _given_or_factor(table, f"{base}.energy", energy, f"datacenter.shared.{e.per}.energy")
@@ -666,7 +660,7 @@ def collect(
 
     `ranges` maps the dotted path of each value given as a range to the range as written.
     """
-    period = _given_or_design("period", _written(q.period, "s"), "period" in q.model_fields_set)
+    period = _given_or_design("period", _written(q.period, "s"), "period" in q.given)
     rows = [
         period,
         *_usage(q, table),

@@ -24,7 +24,7 @@ from acvnum.calculation.inventory import (
     server_profile,
 )
 from acvnum.calculation.workloads import ai_inventory, gpu_prefix
-from acvnum.questionnaire.models import DEVICE_TYPES, EQUIPMENT_TYPES, GPU_TYPES
+from acvnum.questionnaire.rules import DEVICE_TYPES, EQUIPMENT_TYPES, GPU_TYPES
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 

@@ -29,14 +29,14 @@ from acvnum.calculation.workloads import (
 )
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import (
+from acvnum.questionnaire.records import Questionnaire
+from acvnum.questionnaire.rules import (
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
     EQUIPMENT_TYPES,
     NETWORK_MODELS,
     NETWORK_TYPES,
     SERVER_ARCHETYPES,
-    Questionnaire,
 )
 from acvnum.reference import defaults
 from acvnum.reference.criteria import IMPACT_IDS

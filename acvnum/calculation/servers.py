@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import SERVER_ARCHETYPES
+from acvnum.questionnaire.rules import SERVER_ARCHETYPES
 from acvnum.reference.criteria import IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import AI, Questionnaire
+from acvnum.questionnaire.records import AI, Questionnaire
 from acvnum.reference import defaults
 from acvnum.reference.factors import FactorValues
 

@@ -42,7 +42,7 @@ from acvnum.questionnaire.units import decimal_comma
 if TYPE_CHECKING:
     from acvnum.analysis.checks import CheckRun
     from acvnum.analysis.comparison import Snapshot
-    from acvnum.questionnaire.models import Budget
+    from acvnum.questionnaire.records import Budget
     from acvnum.questionnaire.service import Service
 
 

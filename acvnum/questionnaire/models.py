@@ -28,42 +28,35 @@ from pydantic import (
 )
 
 from acvnum.errors import InputError, Message, Problem, Refusal, message, yaml_value
-from acvnum.i18n import quantity
-from acvnum.questionnaire import units
-from acvnum.questionnaire.paths import dotted
+from acvnum.questionnaire import records, rules, units
+from acvnum.questionnaire.rules import What, check_range
 from acvnum.questionnaire.yaml_reader import Document
-from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
-DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
-#: Household devices a user keeps for the whole period, whatever the visits (terminals.
-#: equipment): counted whole, on and in standby all day, not by the time of a visit.
-EQUIPMENT_TYPES = ("game_console", "printer", "speaker")
-SERVER_ARCHETYPES = ("small", "medium", "large")
-NETWORK_TYPES = ("fixed", "mobile")
-#: How the network's electricity is allocated to the service: per GB (the ADEME reference,
-#: equipment included), energy only per GB, or a power model (per connection-hour + per GB).
-NETWORK_MODELS = ("per_gb", "energy", "power")
-DEFAULT_NETWORK_MODEL = "per_gb"
-SHARE_TOLERANCE = 0.005
-
-#: Upper bounds that no real service reaches: beyond them the input is a typo.
-ABSURD = {
-    "users": 1e10,
-    "visits": 1e13,
-    "visit_duration": units.SECONDS_PER_DAY,
-    "data_per_visit": 1e12,
-    "storage": 1e18,
-    "count": 1e6,
-    "vcpu": 512,  # the largest virtual machines; beyond, a typo (or several VMs: use count)
-    "hours_per_day": 24.0,  # of use per user, averaged over the period
-}
-#: Set by questionnaire.ranges when it validates a questionnaire at the centres of its ranges:
-#: the centre of 'replicas: 2..3' is 2.45, a whole number is required only as written.
-RANGE_CENTRES = "range_centres"
+#: The vocabularies and bounds live in rules (no pydantic there): named here too for the
+#: modules that read them with the models.
+AI_SIZES = rules.AI_SIZES
+CLOUD_PROVIDERS = rules.CLOUD_PROVIDERS
+DEFAULT_NETWORK_MODEL = rules.DEFAULT_NETWORK_MODEL
+DEVICE_TYPES = rules.DEVICE_TYPES
+EQUIPMENT_TYPES = rules.EQUIPMENT_TYPES
+GPU_TYPES = rules.GPU_TYPES
+NETWORK_MODELS = rules.NETWORK_MODELS
+NETWORK_TYPES = rules.NETWORK_TYPES
+SERVER_ARCHETYPES = rules.SERVER_ARCHETYPES
+VIDEO_QUALITIES = rules.VIDEO_QUALITIES
+SHARE_TOLERANCE = rules.SHARE_TOLERANCE
+ABSURD = rules.ABSURD
+RANGE_CENTRES = rules.RANGE_CENTRES
+BUDGET_CRITERIA = rules.BUDGET_CRITERIA
+MIN_BUDGET_LIMIT = rules.MIN_BUDGET_LIMIT
+budget_limit = rules.budget_limit
+gpu_type = rules.gpu_type
+parse_parameters = rules.parse_parameters
 
 
-def _quantity(dimension: units.Dimension, plain_unit: str):
-    return BeforeValidator(lambda value: units.parse(value, dimension, plain_unit))
+def _quantity(read: Any) -> BeforeValidator:
+    """A quantity read by one of rules' readers (rules.read_data_size...)."""
+    return BeforeValidator(read)
 
 
 class _OwnJsonSchema(WithJsonSchema):
@@ -100,41 +93,38 @@ def _written_as(
 
 
 DataSize = Annotated[
-    float, _quantity(units.DATA, "MB"), _written_as("MB", "2.5 MB", "800 kB", per_plain_unit=1e6)
+    float,
+    _quantity(rules.read_data_size),
+    _written_as("MB", "2.5 MB", "800 kB", per_plain_unit=1e6),
 ]
 StorageSize = Annotated[
-    float, _quantity(units.DATA, "GB"), _written_as("GB", "500 GB", "2 TB", per_plain_unit=1e9)
+    float,
+    _quantity(rules.read_storage_size),
+    _written_as("GB", "500 GB", "2 TB", per_plain_unit=1e9),
 ]
 Duration = Annotated[
     float,
-    _quantity(units.TIME, "min"),
+    _quantity(rules.read_duration),
     _written_as("min", "5 min", "30 s", per_plain_unit=60, plain="in minutes"),
 ]
 LongDuration = Annotated[
     float,
-    _quantity(units.TIME, "year"),
+    _quantity(rules.read_long_duration),
     _written_as(
         "year", "1 year", "6 months", per_plain_unit=units.SECONDS_PER_YEAR, plain="in years"
     ),
 ]
 Power = Annotated[
-    float, _quantity(units.POWER, "W"), _written_as("W", "250 W", "0.3 kW", plain="in watts")
+    float, _quantity(rules.read_power), _written_as("W", "250 W", "0.3 kW", plain="in watts")
 ]
 PlainNumber = Annotated[float, BeforeValidator(units.parse_number)]
 
 
-def _plain(kind: str, example: float) -> Any:
-    """A plain number whose refusals say what it counts: 'a count such as 50000' for users,
-    'a ratio such as 1.5' for a PUE (not a data size's '2.5 MB')."""
-    hint = message(f"hint.{kind}", example=example)
-    return Annotated[float, BeforeValidator(lambda value: units.parse_number(value, hint))]
-
-
-UserCount = _plain("count", 50000)
-Count = _plain("count", 2)
-VcpuCount = _plain("count", 4)
-TokenCount = _plain("count", 300)
-Ratio = _plain("ratio", 1.5)
+UserCount = Annotated[float, BeforeValidator(rules.read_users)]
+Count = Annotated[float, BeforeValidator(rules.read_count)]
+VcpuCount = Annotated[float, BeforeValidator(rules.read_vcpu)]
+TokenCount = Annotated[float, BeforeValidator(rules.read_tokens)]
+Ratio = Annotated[float, BeforeValidator(rules.read_ratio)]
 CarbonIntensity = Annotated[
     float,
     BeforeValidator(units.parse_carbon_intensity),
@@ -185,51 +175,12 @@ def _bounds(minimum: float | None = None, maximum: float | None = None, **extra:
     return bounds
 
 
-def _renormalised(data: Any) -> Any:
-    """Shares summing to within SHARE_TOLERANCE of 100%, scaled to sum to exactly 100%.
-
-    Anything unreadable or out of 0-100% is left as written for the validators to report.
-    """
-    if not isinstance(data, dict) or not data:
-        return data
-    try:
-        shares = {key: units.parse_fraction(value) for key, value in data.items()}
-    except units.UnitError:
-        return data
-    total = sum(shares.values())
-    if any(not 0 <= v <= 1 for v in shares.values()) or abs(total - 1.0) > SHARE_TOLERANCE:
-        return data
-    return {key: value / total for key, value in shares.items()}
-
-
-#: `what` in a refusal: a YAML key ('users', 'vcpu'), shown as written in every language,
-#: or words from the catalogue ('a share').
-What = str | Message
-
-
 def _whole(value: float, what: What, info: ValidationInfo) -> float:
-    """A count of things must be whole, except at the centre of a range (see RANGE_CENTRES)."""
-    if not float(value).is_integer() and not (info.context or {}).get(RANGE_CENTRES):
-        raise Refusal("error.whole", what=what, value=value)
-    return value
+    return rules.whole(value, what, bool((info.context or {}).get(RANGE_CENTRES)))
 
 
-def _check_shares(shares: dict[str, float], what: str) -> dict[str, float]:
-    """`what`: 'device' or 'network', the shares' catalogue words."""
-    total = sum(shares.values())
-    if abs(total - 1.0) > SHARE_TOLERANCE:
-        listed = tuple(message("shares.item", name=k, share=v) for k, v in shares.items() if v)
-        raise Refusal(f"shares.sum.{what}", total=total, listed=listed)
-    return shares
-
-
-def _check_range(value: float, what: What, low: float, high: float, unit: str = "") -> float:
-    if value < low or value > high:
-        raise Refusal("error.range", what=what, low=low, high=high, value=value, unit=unit)
-    return value
-
-
-_A_SHARE = message("what.share")
+def _centres(info: ValidationInfo) -> bool:
+    return bool((info.context or {}).get(RANGE_CENTRES))
 
 
 class Devices(StrictModel):
@@ -244,17 +195,17 @@ class Devices(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def renormalise(cls, data: Any) -> Any:
-        return _renormalised(data)
+        return rules.renormalised(data)
 
     @model_validator(mode="after")
     def shares_sum_to_one(self) -> Devices:
-        _check_shares(self.model_dump(), "device")
+        rules.shares_sum_to_one(self.model_dump(), "device")
         return self
 
     @field_validator("*")
     @classmethod
     def share_is_a_fraction(cls, value: float) -> float:
-        return _check_range(value, _A_SHARE, 0, 1)
+        return rules.share(value)
 
 
 class Network(StrictModel):
@@ -266,17 +217,17 @@ class Network(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def renormalise(cls, data: Any) -> Any:
-        return _renormalised(data)
+        return rules.renormalised(data)
 
     @model_validator(mode="after")
     def shares_sum_to_one(self) -> Network:
-        _check_shares(self.model_dump(), "network")
+        rules.shares_sum_to_one(self.model_dump(), "network")
         return self
 
     @field_validator("*")
     @classmethod
     def share_is_a_fraction(cls, value: float) -> float:
-        return _check_range(value, _A_SHARE, 0, 1)
+        return rules.share(value)
 
 
 class Usage(StrictModel):
@@ -311,32 +262,27 @@ class Usage(StrictModel):
     @field_validator("users")
     @classmethod
     def users_positive(cls, value: float) -> float:
-        return _check_range(value, "users", 1, ABSURD["users"])
+        return rules.users(value)
 
     @field_validator("visits_per_user")
     @classmethod
     def visits_positive(cls, value: units.Frequency) -> units.Frequency:
-        _check_range(value.count, message("what.visits_per_user"), 1e-9, ABSURD["visits"])
-        return value
+        return rules.visits_per_user(value)
 
     @field_validator("visit_duration")
     @classmethod
     def duration_plausible(cls, value: float) -> float:
-        if value < 0 or value > ABSURD["visit_duration"]:
-            raise Refusal("error.visit_duration", value=value)
-        return value
+        return rules.visit_duration(value)
 
     @field_validator("data_per_visit")
     @classmethod
     def data_plausible(cls, value: float) -> float:
-        if value < 0 or value > ABSURD["data_per_visit"]:
-            raise Refusal("error.data_per_visit", size=quantity(value, "B"))
-        return value
+        return rules.data_per_visit(value)
 
 
 DailyHours = Annotated[
     float,
-    _quantity(units.TIME, "h"),
+    _quantity(rules.read_daily_hours),
     _written_as("h", "3 h", 2.5, per_plain_unit=units.SECONDS_PER_HOUR, plain="in hours a day"),
 ]
 
@@ -369,30 +315,22 @@ class DeviceSettings(StrictModel):
     @field_validator("lifetime")
     @classmethod
     def lifetime_plausible(cls, value: float | None) -> float | None:
-        if (
-            value is not None
-            and not 30 * units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR
-        ):
-            raise Refusal("error.device_lifetime")
-        return value
+        return rules.device_lifetime(value)
 
     @field_validator("hours_per_day")
     @classmethod
     def hours_plausible(cls, value: float | None) -> float | None:
-        if value is not None and not 0 < value <= units.SECONDS_PER_DAY:
-            hours = value / units.SECONDS_PER_HOUR
-            raise Refusal("error.hours_per_day", hours=hours)
-        return value
+        return rules.hours_per_day(value)
 
     @field_validator("power")
     @classmethod
     def power_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "power", 0, 1e4, " W")
+        return rules.device_power(value)
 
     @field_validator("standby")
     @classmethod
     def standby_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "standby", 0, 1e3, " W")
+        return rules.device_standby(value)
 
 
 class Equipment(StrictModel):
@@ -408,7 +346,7 @@ class Equipment(StrictModel):
     @field_validator("*")
     @classmethod
     def count_plausible(cls, value: float) -> float:
-        return _check_range(value, "count", 0, ABSURD["count"])
+        return rules.equipment_count(value)
 
 
 class Terminals(StrictModel):
@@ -432,11 +370,6 @@ class Terminals(StrictModel):
     game_console: DeviceSettings | None = None
     printer: DeviceSettings | None = None
     speaker: DeviceSettings | None = Field(None, description="a connected speaker")
-
-    def setting(self, device: str, quantity: str) -> float | None:
-        """A device type's parameter in base units, None where not given."""
-        settings = getattr(self, device)
-        return None if settings is None else getattr(settings, quantity)
 
 
 class Server(StrictModel):
@@ -499,72 +432,46 @@ class Server(StrictModel):
     @field_validator("cpus", "cores", "gpus")
     @classmethod
     def whole_parts(cls, value: float | None, info: ValidationInfo) -> float | None:
-        if value is None:
-            return None
-        low, high = {"cpus": (1, 16), "cores": (1, 512), "gpus": (0, 64)}[info.field_name]
-        return _whole(_check_range(value, info.field_name, low, high), info.field_name, info)
+        return rules.server_part(str(info.field_name), value, _centres(info))
 
     @field_validator("memory")
     @classmethod
     def memory_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "memory", 0, 64e12, " B")
+        return rules.server_memory(value)
 
     @field_validator("ssd")
     @classmethod
     def ssd_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "ssd", 0, 1e15, " B")
+        return rules.server_ssd(value)
 
     @field_validator("count")
     @classmethod
     def count_positive(cls, value: float, info: ValidationInfo) -> float:
-        return _whole(_check_range(value, "count", 1, ABSURD["count"]), "count", info)
+        return rules.server_count(value, _centres(info))
 
     @field_validator("vcpu")
     @classmethod
     def vcpu_positive(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "vcpu", 1e-3, ABSURD["vcpu"])
+        return rules.server_vcpu(value)
 
     @field_validator("utilization")
     @classmethod
     def utilization_fraction(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "utilization", 0, 1)
+        return rules.server_utilization(value)
 
     @field_validator("lifetime")
     @classmethod
     def lifetime_plausible(cls, value: float | None) -> float | None:
-        if (
-            value is not None
-            and not units.SECONDS_PER_DAY * 30 <= value <= units.SECONDS_PER_YEAR * 30
-        ):
-            raise Refusal("error.server_lifetime")
-        return value
+        return rules.server_lifetime(value)
 
     @field_validator("power")
     @classmethod
     def power_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "power", 1e-3, 1e5, " W")
-
-    @property
-    def cloud_prefix(self) -> str | None:
-        """Where a named instance's factors start, 'cloud.aws.m5.large' (None: not named)."""
-        if self.instance is None:
-            return None
-        return f"cloud.{self.provider}.{self.instance.strip().lower()}"
+        return rules.server_power(value)
 
     @model_validator(mode="after")
     def vcpu_matches_type(self) -> Server:
-        if (self.provider is None) != (self.instance is None):
-            raise Refusal("error.instance_needs_provider")
-        if self.instance is not None:
-            if self.type != "virtual":
-                raise Refusal("error.instance_is_virtual")
-            if self.vcpu is not None:
-                raise Refusal("error.instance_vcpu")
-            return self
-        if self.type == "virtual" and self.vcpu is None:
-            raise Refusal("error.virtual_needs_vcpu")
-        if self.type == "physical" and self.vcpu is not None:
-            raise Refusal("error.physical_vcpu")
+        rules.server_consistent(self)
         return self
 
 
@@ -585,14 +492,12 @@ class Storage(StrictModel):
     @field_validator("volume")
     @classmethod
     def volume_plausible(cls, value: float) -> float:
-        return _check_range(value, message("what.storage_volume"), 0, ABSURD["storage"], " B")
+        return rules.storage_volume(value)
 
     @field_validator("replicas")
     @classmethod
     def replicas_plausible(cls, value: float | None, info: ValidationInfo) -> float | None:
-        if value is None:
-            return None
-        return _whole(_check_range(value, "replicas", 1, 20), "replicas", info)
+        return rules.storage_replicas(value, _centres(info))
 
 
 class Shared(StrictModel):
@@ -607,7 +512,7 @@ class Shared(StrictModel):
     energy: (
         Annotated[
             float,
-            _quantity(units.ENERGY, "kWh"),
+            _quantity(rules.read_energy),
             _written_as("kWh", "2 Wh", "0.3 Wh", plain="in kWh"),
         ]
         | None
@@ -620,7 +525,7 @@ class Shared(StrictModel):
     @field_validator("energy")
     @classmethod
     def energy_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "energy", 0, 100, " kWh")
+        return rules.shared_energy(value)
 
 
 class Hosting(StrictModel):
@@ -657,47 +562,20 @@ class Hosting(StrictModel):
     @field_validator("pue")
     @classmethod
     def pue_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "PUE", 1.0, 4.0)
+        return rules.pue(value)
 
     @field_validator("environments")
     @classmethod
     def environments_plausible(cls, value: float) -> float:
-        return _check_range(value, "environments", 1, 20)
+        return rules.environments(value)
 
     @field_validator("electricity_factor")
     @classmethod
     def electricity_factor_plausible(cls, value: float | None) -> float | None:
-        if value is not None and not 0 <= value <= 2.0:
-            raise Refusal("error.electricity_factor", grams=value * 1e3)
-        return value
+        return rules.electricity_factor(value)
 
 
 # --- optional workload blocks (issue 13): AI inference, video, messages -----------------
-
-AI_SIZES = ("small", "medium", "large", "frontier")
-#: GPU types with power, memory and manufacturing in factors/ai.csv (Boavizta's GPU
-#: specifications and NVIDIA's datasheets): H100 SXM 80GB (the method's reference, whose
-#: factors are `ai.gpu.*`), A100 SXM4 and PCIe 40GB, L4, P100 (`ai.gpu_<type>.*`).
-GPU_TYPES = ("h100", "a100", "a100_pcie", "l4", "p100")
-#: Words of a GPU's full name that do not tell the types apart ('NVIDIA H100 SXM5 80GB').
-_GPU_NOISE = {"nvidia", "tesla", "tensor", "core", "gpu", "sxm", "sxm2", "sxm4", "sxm5"}
-VIDEO_QUALITIES = ("audio", "sd", "hd", "full_hd", "uhd")
-CLOUD_PROVIDERS = ("aws", "azure", "gcp", "ovhcloud", "scaleway")
-_PARAMETER_SCALE = {"": 1.0, "m": 1e-3, "b": 1.0, "t": 1e3}
-_PARAMETERS = re.compile(rf"^\s*(?P<number>{units.NUMBER})\s*(?P<scale>[mbtMBT]?)\s*$")
-
-
-def parse_parameters(value: object) -> float:
-    """'70B', '1.8 T', '350M' or a plain number -> billions of parameters."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise units.UnitError("parameters.type", value=repr(value))
-    if isinstance(value, int | float):
-        return units.parse_number(value)
-    match = _PARAMETERS.match(value)
-    if not match:
-        raise units.UnitError("parameters.unreadable", value=repr(value))
-    return float(match["number"]) * _PARAMETER_SCALE[match["scale"].lower()]
-
 
 Parameters = Annotated[
     float,
@@ -744,21 +622,6 @@ class AIModelSize(StrictModel):
         return self
 
 
-def gpu_type(value: object) -> str:
-    """'H100', 'NVIDIA A100 PCIe', 'l4' -> a known GPU type, or a "did you mean" refusal."""
-    known = ", ".join(GPU_TYPES)
-    if not isinstance(value, str):
-        raise Refusal("gpu.type", value=repr(value), known=known)
-    words = re.split(r"[\s_-]+", value.strip().lower())
-    kept = [w for w in words if w and w not in _GPU_NOISE and not re.fullmatch(r"\d+gb", w)]
-    key = "_".join(kept)
-    if key in GPU_TYPES:
-        return key
-    close = difflib.get_close_matches(key, GPU_TYPES, n=1, cutoff=0.6)
-    hint = message("error.did_you_mean", name=close[0]) if close else ""
-    raise Refusal("gpu.unknown", gpu=value, suggestion=hint, known=known)
-
-
 GpuType = Annotated[
     str,
     BeforeValidator(gpu_type),
@@ -789,12 +652,12 @@ class SelfHosted(StrictModel):
     @field_validator("gpus")
     @classmethod
     def gpus_whole(cls, value: float, info: ValidationInfo) -> float:
-        return _whole(_check_range(value, "gpus", 1, 1e5), "gpus", info)
+        return _whole(check_range(value, "gpus", 1, 1e5), "gpus", info)
 
     @field_validator("pue")
     @classmethod
     def pue_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "PUE", 1.0, 4.0)
+        return rules.pue(value)
 
 
 class Training(StrictModel):
@@ -815,7 +678,7 @@ class Training(StrictModel):
     @field_validator("gpu_hours")
     @classmethod
     def hours_plausible(cls, value: float) -> float:
-        return _check_range(value, "gpu_hours", 1e-3, 1e9)
+        return check_range(value, "gpu_hours", 1e-3, 1e9)
 
     @field_validator("amortised_over")
     @classmethod
@@ -855,17 +718,17 @@ class AI(StrictModel):
     @field_validator("requests_per_visit")
     @classmethod
     def requests_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "requests_per_visit", 0, 1e4)
+        return None if value is None else check_range(value, "requests_per_visit", 0, 1e4)
 
     @field_validator("output_tokens")
     @classmethod
     def tokens_plausible(cls, value: float) -> float:
-        return _check_range(value, "output_tokens", 0, 1e6)
+        return check_range(value, "output_tokens", 0, 1e6)
 
     @field_validator("input_tokens")
     @classmethod
     def input_tokens_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "input_tokens", 0, 1e7)
+        return None if value is None else check_range(value, "input_tokens", 0, 1e7)
 
     @model_validator(mode="after")
     def one_request_count(self) -> AI:
@@ -907,7 +770,7 @@ class Video(StrictModel):
     def participants_whole(cls, value: float | None, info: ValidationInfo) -> float | None:
         if value is None:
             return None
-        return _whole(_check_range(value, "call_participants", 2, 1000), "call_participants", info)
+        return _whole(check_range(value, "call_participants", 2, 1000), "call_participants", info)
 
     @model_validator(mode="after")
     def one_watching_time(self) -> Video:
@@ -943,7 +806,7 @@ class Messages(StrictModel):
     @field_validator("per_user")
     @classmethod
     def items_plausible(cls, value: units.Frequency) -> units.Frequency:
-        _check_range(value.count, message("what.messages_per_user"), 0, ABSURD["visits"])
+        check_range(value.count, message("what.messages_per_user"), 0, ABSURD["visits"])
         return value
 
     @field_validator("size")
@@ -952,13 +815,13 @@ class Messages(StrictModel):
         return (
             None
             if value is None
-            else _check_range(value, message("what.message_size"), 0, 1e10, " B")
+            else check_range(value, message("what.message_size"), 0, 1e10, " B")
         )
 
     @field_validator("recipients")
     @classmethod
     def recipients_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "recipients", 0, 1e5)
+        return None if value is None else check_range(value, "recipients", 0, 1e5)
 
     @field_validator("retention")
     @classmethod
@@ -970,48 +833,7 @@ class Messages(StrictModel):
     @field_validator("copies")
     @classmethod
     def copies_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else _check_range(value, "copies", 1, 20)
-
-
-BUDGET_CRITERIA = (*CRITERION_IDS, "all")
-#: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
-_CO2_SUFFIX = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)
-
-
-def _same_unit(written: str, unit: str) -> bool:
-    return written.replace(" ", "").lower() == unit.replace(" ", "").lower()
-
-
-MJ_PER_KWH = 3.6
-
-
-def budget_limit(criterion: str, value: object) -> float:
-    """A budget's `max` in the criterion's base unit: a mass for climate change, an energy
-    for energy and for fossil resources (an energy content, MJ), a plain number (or one
-    written with the criterion's own unit) otherwise."""
-    if criterion == "climate_change":
-        text = _CO2_SUFFIX.sub("", value) if isinstance(value, str) else value
-        return units.parse(text, units.MASS, "kg")
-    if criterion == "energy":
-        return units.parse(value, units.ENERGY, "kWh")
-    if criterion == "fossil_resources":  # kWh -> MJ; a plain number is in MJ
-        return units.parse(value, units.ENERGY, "MJ") * MJ_PER_KWH
-    unit = BY_ID[criterion]
-    if isinstance(value, str):
-        number, written = units.split_quantity(value)
-        if written is None or any(_same_unit(written, u) for u in (unit.unit, unit.short_unit)):
-            return number
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise units.UnitError(
-        "budget.plain_number", criterion=criterion, unit=unit.unit, value=repr(value)
-    )
-
-
-#: The smallest budget limit (in the criterion's base unit, or as a share): far below any
-#: real one (a visit's particulate matter is ~1e-13), far enough from the smallest float
-#: that a value divided by it stays finite.
-MIN_BUDGET_LIMIT = 1e-100
+        return None if value is None else check_range(value, "copies", 1, 20)
 
 
 class Budget(StrictModel):
@@ -1053,36 +875,16 @@ class Budget(StrictModel):
     @field_validator("criterion")
     @classmethod
     def criterion_known(cls, value: str) -> str:
-        if value in BUDGET_CRITERIA:
-            return value
-        close = difflib.get_close_matches(value, BUDGET_CRITERIA, n=1, cutoff=0.6)
-        hint = message("error.did_you_mean", name=close[0]) if close else ""
-        known = ", ".join(BUDGET_CRITERIA)
-        raise Refusal("budget.unknown_criterion", criterion=value, suggestion=hint, known=known)
+        return rules.budget_criterion(value)
 
     @field_validator("max", mode="before")
     @classmethod
     def max_in_criterion_unit(cls, value: object, info: ValidationInfo) -> object:
-        criterion = info.data.get("criterion")
-        if value is None:
-            return None
-        if criterion is None:  # unknown: reported on its own, no unit to read `max` in
-            return 0.0
-        if criterion == "all":
-            raise Refusal("budget.max_for_all")
-        return budget_limit(criterion, value)
+        return rules.budget_max(info.data.get("criterion"), value)
 
     @model_validator(mode="after")
     def one_limit(self) -> Budget:
-        if (self.max is None) == (self.max_boundary_share is None):
-            raise Refusal("error.one_of", a="max", b="max_boundary_share")
-        limit = self.max if self.max is not None else self.max_boundary_share
-        if limit is not None and limit <= 0:
-            raise Refusal("budget.not_positive")
-        if limit is not None and limit < MIN_BUDGET_LIMIT:  # value / limit would overflow
-            raise Refusal("budget.too_small", limit=MIN_BUDGET_LIMIT)
-        if self.criterion == "energy" and self.max_boundary_share is not None:
-            raise Refusal("budget.energy_boundary")
+        rules.budget_consistent(self)
         return self
 
 
@@ -1119,65 +921,7 @@ class Questionnaire(StrictModel):
     @field_validator("period")
     @classmethod
     def period_plausible(cls, value: float) -> float:
-        if not units.SECONDS_PER_DAY <= value <= 100 * units.SECONDS_PER_YEAR:
-            raise Refusal("error.period")
-        return value
-
-    def impossible_usage(self) -> list[tuple[tuple[str, ...], Message]]:
-        """Usage no user can have, as (path, message): checked on the visits over the period.
-
-        A rate is bounded as a count over the period ('1000000 / s' is 3.2e13 visits a year),
-        and visits x duration cannot exceed 24 h of use per user per day on average.
-        """
-        u = self.usage
-        visits = u.visits_per_user.over(self.period)
-        path = ("usage", "visits_per_user")
-        rate = quantity(u.visits_per_user)
-        if visits > ABSURD["visits"]:
-            refusal = message(
-                "error.visits_absurd", rate=rate, visits=visits, most=ABSURD["visits"]
-            )
-            return [(path, _at(path, refusal))]
-        days = self.period / units.SECONDS_PER_DAY
-        hours = visits * u.visit_duration / units.SECONDS_PER_HOUR / days
-        if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
-            duration = quantity(u.visit_duration, "s")
-            refusal = message("error.over_24h", rate=rate, duration=duration, hours=hours)
-            return [(path, _at(path, refusal))]
-        return []
-
-    def impossible_video(self) -> list[tuple[tuple[str, ...], Message]]:
-        """Video watched is part of the visits' time: never more than it."""
-        v, u = self.video, self.usage
-        if v is None:
-            return []
-        if v.watched_per_visit is not None and v.watched_per_visit > u.visit_duration * (1 + 1e-9):
-            path = ("video", "watched_per_visit")
-            refusal = message(
-                "error.watched_per_visit",
-                watched=quantity(v.watched_per_visit, "s"),
-                visit=quantity(u.visit_duration, "s"),
-            )
-            return [(path, _at(path, refusal))]
-        visit_time = u.visits_per_user.over(self.period) * u.visit_duration
-        if v.watched_per_user is not None and v.watched_per_user > visit_time * (1 + 1e-9):
-            path = ("video", "watched_per_user")
-            refusal = message(
-                "error.watched_per_user",
-                watched=quantity(v.watched_per_user, "s"),
-                visits=quantity(visit_time, "s"),
-            )
-            return [(path, _at(path, refusal))]
-        return []
-
-    @property
-    def period_years(self) -> float:
-        return self.period / units.SECONDS_PER_YEAR
-
-    @property
-    def visits(self) -> float:
-        """Visits over the period, all users."""
-        return self.usage.users * self.usage.visits_per_user.over(self.period)
+        return rules.period(value)
 
 
 # --- pydantic errors -> located problems --------------------------------------------------
@@ -1210,9 +954,7 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
     return _MODELS_BY_KEY.get(named[-1], Questionnaire) if named else Questionnaire
 
 
-def _at(path: tuple[Any, ...], reason: Message) -> Message:
-    """'usage.users: reason': a refusal under the dotted path of what it refuses."""
-    return message("error.at", path=dotted(path), reason=reason) if path else reason
+_at = rules.at
 
 
 def _message(error: dict[str, Any], model: type[BaseModel]) -> Message:
@@ -1301,8 +1043,9 @@ def error_text(error: Any) -> Message:
 
 def validate(
     document: Document, model: type[StrictModel] = Questionnaire, range_centres: bool = False
-) -> StrictModel:
-    """Document -> model, or InputError listing every problem with its position.
+) -> Any:
+    """Document -> the records of `model` (records.Questionnaire by default), or InputError
+    listing every problem with its position.
 
     `range_centres` (questionnaire.ranges only) says the values are the centres of ranges, where
     a count need not be whole.
@@ -1313,11 +1056,16 @@ def validate(
         validated = model.model_validate(document.data, context={RANGE_CENTRES: range_centres})
     except ValidationError as error:
         raise InputError(_problems(document, error)) from None
-    if isinstance(validated, Questionnaire) and (
-        impossible := validated.impossible_usage() or validated.impossible_video()
-    ):
+    record = records.from_model(validated)
+    if isinstance(record, records.Questionnaire) and (impossible := rules.impossible(record)):
         raise InputError([document.problem(path, refusal) for path, refusal in impossible])
-    return validated
+    return record
+
+
+def as_record(data: Any, model: type[StrictModel] = Questionnaire) -> Any:
+    """Raw data validated by `model` (pydantic's errors raised as they are), as records:
+    for tests and callers holding data rather than a file."""
+    return records.from_model(model.model_validate(data))
 
 
 def _problems(
@@ -1335,16 +1083,18 @@ def _problems(
 
 def validate_section(
     document: Document, section: tuple[Any, ...], data: dict[str, Any], model: type[StrictModel]
-) -> StrictModel:
+) -> Any:
     """The raw data of one section of `document` (at path `section`) -> its model, with the
-    problems `validate` would give for it in the whole file (--what-if changes one section)."""
+    problems `validate` would give for it in the whole file (--what-if changes one section);
+    the section's records."""
     try:
-        return model.model_validate(data, context={RANGE_CENTRES: False})
+        validated = model.model_validate(data, context={RANGE_CENTRES: False})
     except ValidationError as error:
         raise InputError(_problems(document, error, section)) from None
+    return records.from_model(validated)
 
 
-def load(path: str) -> Questionnaire:
+def load(path: str) -> records.Questionnaire:
     """Read and validate a questionnaire file."""
     from acvnum.questionnaire.yaml_reader import load_yaml
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 import types
 import typing
-from typing import Any
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from acvnum.errors import Refusal
+from acvnum.questionnaire import records
 
 Path = tuple[str | int, ...]
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 _PART = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<indexes>(?:\[\d+\])*)")
 
@@ -75,9 +77,9 @@ def replace(model: Any, path: Path, value: Any) -> Any:
         items = list(model)
         items[head] = replace(items[head], rest, value)
         return items
-    if not isinstance(model, BaseModel):
+    if not isinstance(model, records.Record):
         raise TypeError(f"cannot set {head!r} on {type(model).__name__}")
-    return model.model_copy(update={head: replace(getattr(model, head), rest, value)})
+    return records.replace(model, **{head: replace(getattr(model, head), rest, value)})
 
 
 # --- a file's raw data (dictionaries and lists, before validation) ------------------------
@@ -117,6 +119,9 @@ def set_creating(data: dict[str, Any], path: Path, value: Any) -> None:
 def field_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     """The model a field holds (None for a plain value), and whether it is a list of them:
     `Model`, `Model | None` and `list[Model]` all hold a Model."""
+    # pydantic's model machinery only where the models' types are walked (what-if, ranges).
+    from pydantic import BaseModel
+
     if typing.get_origin(annotation) is list:
         return field_model(typing.get_args(annotation)[0])[0], True
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):

@@ -20,15 +20,17 @@ import math
 import re
 import types
 from dataclasses import dataclass
-from typing import Any, Literal, Union, get_args, get_origin
-
-from pydantic import BaseModel
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from acvnum.errors import InputError, message
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire, validate
 from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
+from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.yaml_reader import Document, Path_
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 #: The "unit" of a count or rate ('10 / month..30 / month'): its central value is written
 #: as a plain count over the whole period, whatever the rate's unit of time.
@@ -94,13 +96,20 @@ def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tu
     return found
 
 
-TEXT_FIELDS = _text_fields(Questionnaire)
+@cache
+def text_fields() -> set[tuple[str, ...]]:
+    """The free-text fields' path patterns, walked once from the models when a file may
+    hold a range (pydantic's machinery is not loaded for the others)."""
+    from acvnum.questionnaire.models import Questionnaire as Model
+
+    return _text_fields(Model)
 
 
 def _quantity_texts(data: Any) -> list[tuple[Path_, str]]:
     """Every string value outside the free-text fields, with its path (one walk, the
     path's pattern carried along: every file of a portfolio is scanned)."""
     found: list[tuple[Path_, str]] = []
+    text = text_fields()
 
     def walk(data: Any, path: Path_, shape: tuple[str, ...]) -> None:
         if isinstance(data, dict):
@@ -110,11 +119,7 @@ def _quantity_texts(data: Any) -> list[tuple[Path_, str]]:
             for i, value in enumerate(data):
                 walk(value, (*path, i), (*shape, "*"))
         # Longer texts are no quantity: the unit reader refuses them, quoting only their start.
-        elif (
-            isinstance(data, str)
-            and len(data) <= units.MAX_QUANTITY_CHARS
-            and shape not in TEXT_FIELDS
-        ):
+        elif isinstance(data, str) and len(data) <= units.MAX_QUANTITY_CHARS and shape not in text:
             found.append((path, data))
 
     walk(data, (), ())
@@ -172,8 +177,11 @@ def central_value(low: float, high: float) -> float:
 
 
 def _validated(document: Document, data: Any, range_centres: bool = False) -> Questionnaire:
-    changed = document.with_data(data)
-    return validate(changed, range_centres=range_centres)  # type: ignore[return-value]
+    """pydantic's path: the models' checks and, for anything they refuse, their messages."""
+    # The models are imported only here: a valid file the plain reader takes never needs them.
+    from acvnum.questionnaire.models import validate
+
+    return validate(document.with_data(data), range_centres=range_centres)
 
 
 def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Questionnaire]:

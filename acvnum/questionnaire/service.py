@@ -13,8 +13,8 @@ from pathlib import Path
 
 from acvnum.errors import InputError, Problem, message
 from acvnum.files import folder_scan, is_folder
-from acvnum.questionnaire.models import Questionnaire
 from acvnum.questionnaire.ranges import Bounds, validate_ranges
+from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.yaml_reader import Document, load_yaml
 from acvnum.reference.factors import FactorTable
 

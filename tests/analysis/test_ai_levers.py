@@ -11,7 +11,7 @@ from acvnum.analysis.levers import Context, apply, catalogue
 from acvnum.analysis.variants import Variant
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, HOURS_PER_YEAR, service_arrays
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors
@@ -26,7 +26,7 @@ API = {"requests_per_visit": 1, "output_tokens": 300, "model": {"parameters": "7
 
 
 def make(ai: dict) -> Questionnaire:
-    return Questionnaire.model_validate(yaml.safe_load(MINIMAL) | {"ai": copy.deepcopy(ai)})
+    return as_record(yaml.safe_load(MINIMAL) | {"ai": copy.deepcopy(ai)})
 
 
 def ai_rows(q: Questionnaire) -> np.ndarray:
@@ -90,7 +90,7 @@ def test_batching_and_smaller_model_apply_to_their_own_way_of_serving():
 
 
 def _cases() -> list[tuple[str, Questionnaire]]:
-    example = Questionnaire.model_validate(
+    example = as_record(
         yaml.safe_load((EXAMPLES / "ai-assistant.yaml").read_text(encoding="utf-8"))
     )
     frontier = make(API | {"model": {"size": "frontier"}})

@@ -14,7 +14,13 @@ from acvnum.analysis.levers import Context, apply, catalogue
 from acvnum.analysis.variants import Variant
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import service_arrays
-from acvnum.questionnaire.models import AI_SIZES, GPU_TYPES, VIDEO_QUALITIES, Questionnaire
+from acvnum.questionnaire.models import (
+    AI_SIZES,
+    GPU_TYPES,
+    VIDEO_QUALITIES,
+    Questionnaire,
+    as_record,
+)
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
 
@@ -130,7 +136,7 @@ def totals(q: Questionnaire) -> np.ndarray:
 
 
 def check(block: str, answers: dict) -> None:
-    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL) | {block: answers})
+    q = as_record(yaml.safe_load(MINIMAL) | {block: answers})
     before = totals(q)
     for lever_id in BLOCK_LEVERS[block]:
         variant = apply(LEVERS[lever_id], Variant(q), CONTEXT)

@@ -16,7 +16,7 @@ import acvnum.analysis.levers as levers_module
 from acvnum.analysis import lever_arrays
 from acvnum.analysis.levers import Context, Proposals, catalogue, propose
 from acvnum.analysis.variants import boundary_weights
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
 
@@ -75,7 +75,7 @@ def questionnaires(draw: st.DrawFn, index: int) -> Questionnaire:
                 storage["replicas"] = draw(st.integers(1, 4))
             hosting["storage"] = storage
         data["hosting"] = hosting
-    return Questionnaire.model_validate(data)
+    return as_record(data)
 
 
 portfolios = st.integers(1, 6).flatmap(
@@ -111,7 +111,7 @@ def test_the_examples_get_the_same_proposals_in_a_portfolio_as_alone():
     path; each gets what it gets alone, to the last bit (a saving is a row sum: it does not
     depend on where its row sits in a batch)."""
     qs = [
-        Questionnaire.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+        as_record(yaml.safe_load(p.read_text(encoding="utf-8")))
         for p in sorted(EXAMPLES.glob("*.yaml"))
     ]
     assert any(lever_arrays.plain(q) for q in qs) and not all(lever_arrays.plain(q) for q in qs)
@@ -129,7 +129,7 @@ def test_every_lever_of_the_catalogue_has_an_array_twin_or_changes_a_block_only(
 
 
 def test_a_lever_without_an_array_twin_sends_every_service_the_per_service_way(monkeypatch):
-    qs = [Questionnaire.model_validate(MINIMAL_DATA)]
+    qs = [as_record(MINIMAL_DATA)]
     expected = shown(propose(qs, TABLE, LIMITS, 5))
     monkeypatch.setattr(lever_arrays, "KINDS", {})
     assert levers_module._array_levers(catalogue()) is None
@@ -138,7 +138,7 @@ def test_a_lever_without_an_array_twin_sends_every_service_the_per_service_way(m
 
 def test_a_portfolio_without_blocks_takes_two_engine_passes(engine_calls):
     calls = engine_calls
-    qs = [Questionnaire.model_validate(MINIMAL_DATA)] * 50
+    qs = [as_record(MINIMAL_DATA)] * 50
     propose(qs, TABLE, LIMITS, 5)
     # the services and their 3 levers that change something (50 + 3 x 50), then the
     # prefixes of their rankings (top 1, top 2, top 3: 3 x 50)
@@ -153,7 +153,7 @@ def test_pick_takes_each_service_from_its_frame_with_its_server_groups():
             {"name": "b", "count": 3, "type": "physical"},
         ]
     }
-    qs = [Questionnaire.model_validate(MINIMAL_DATA), Questionnaire.model_validate(data)]
+    qs = [as_record(MINIMAL_DATA), as_record(data)]
     frame = lever_arrays.frame_of(qs, CONTEXT)
     doubled = frame.with_columns(servers={"count": frame.servers["count"] * 2})
     picked = lever_arrays.pick([frame, doubled], np.array([1, 0, 1]), np.array([1, 0, 1]))

@@ -10,7 +10,7 @@ from conftest import MINIMAL, run_cli
 
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, HOURS_PER_YEAR, service_arrays
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors
 
@@ -24,7 +24,7 @@ M5 = {"name": "web", "type": "virtual", "provider": "aws", "instance": "m5.large
 def make(*servers: dict) -> Questionnaire:
     data = yaml.safe_load(MINIMAL)
     data["hosting"] = {"location": "FRA", "pue": 1.0, "servers": copy.deepcopy(list(servers))}
-    return Questionnaire.model_validate(data)
+    return as_record(data)
 
 
 def servers(q: Questionnaire) -> np.ndarray:

@@ -18,11 +18,11 @@ from acvnum.calculation.inventory import (
 )
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import as_record
 from acvnum.reference.factors import load_factors
 
 TABLE = load_factors()
-Q = Questionnaire.model_validate(yaml.safe_load(MINIMAL))
+Q = as_record(yaml.safe_load(MINIMAL))
 LAPTOP = [a.tier == "terminals" and a.item == "laptop" for a in ACTIVITIES]
 
 
@@ -53,7 +53,7 @@ def test_only_factors_read_per_service_can_be_scaled():
 # --- variants: rows taken again, answers changed in the arrays ----------------------------
 
 EXAMPLE_QUESTIONNAIRES = [
-    Questionnaire.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+    as_record(yaml.safe_load(p.read_text(encoding="utf-8")))
     for p in sorted(EXAMPLES.glob("*.yaml"))
 ]
 #: A value for every path the arrays hold, in base units (servers: the example's first).
@@ -77,7 +77,7 @@ EDITS = [
 
 
 #: A self-hosted AI model on the hosting's own location and PUE (none of its own).
-SELF_HOSTED_AI = Questionnaire.model_validate(
+SELF_HOSTED_AI = as_record(
     yaml.safe_load(MINIMAL)
     | {
         "hosting": {"location": "FRA", "servers": [{"name": "a", "type": "physical"}]},
@@ -157,7 +157,7 @@ def test_a_path_the_engine_does_not_read_cannot_be_changed_in_the_arrays():
 
 def _amounts(terminals: dict) -> dict[tuple[str, str], float]:
     """{(item, phase): amount} of MINIMAL with a `terminals:` section."""
-    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL) | {"terminals": terminals})
+    q = as_record(yaml.safe_load(MINIMAL) | {"terminals": terminals})
     amounts = evaluate(service_arrays([q]), TABLE.central()).inventory[0, 0]
     return {(a.item, a.phase): float(amounts[i]) for i, a in enumerate(ACTIVITIES)}
 

@@ -18,7 +18,7 @@ from acvnum.analysis.variants import Variant
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, HOURS_PER_YEAR, service_arrays
 from acvnum.calculation.workloads import message_arrays, message_inventory
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors
@@ -42,7 +42,7 @@ def make(messages: dict | None) -> Questionnaire:
     data = yaml.safe_load(MINIMAL)
     if messages is not None:
         data["messages"] = copy.deepcopy(messages)
-    return Questionnaire.model_validate(data)
+    return as_record(data)
 
 
 def quantities(q: Questionnaire) -> list[float]:

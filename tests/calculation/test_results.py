@@ -10,7 +10,7 @@ from acvnum.calculation.coverage import coverage
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import service_arrays
 from acvnum.calculation.results import all_criteria_results, criteria_results
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
 
@@ -22,7 +22,7 @@ def test_a_chunk_s_criteria_are_each_service_s_alone_to_the_last_bit():
     # The examples mix optional blocks (AI, video, messages): their by-item breakdowns show
     # different activities, so the chunk is cut into several sets of shown activities.
     qs = [
-        Questionnaire.model_validate(yaml.safe_load(p.read_text(encoding="utf-8")))
+        as_record(yaml.safe_load(p.read_text(encoding="utf-8")))
         for p in sorted(EXAMPLES.glob("*.yaml"))
     ] * 2
     arrays = service_arrays(qs)

@@ -18,7 +18,7 @@ from acvnum.analysis.variants import Variant
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.calculation.workloads import video_arrays, video_gigabytes
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors
@@ -42,7 +42,7 @@ def make(video: dict | None) -> Questionnaire:
     data = yaml.safe_load(MINIMAL)
     if video is not None:
         data["video"] = copy.deepcopy(video)
-    return Questionnaire.model_validate(data)
+    return as_record(data)
 
 
 def contributions(q: Questionnaire) -> np.ndarray:
@@ -94,7 +94,7 @@ def test_video_traffic_rows_follow_the_access_mix():
     data = yaml.safe_load(MINIMAL)
     data["usage"]["network"] = {"fixed": "50%", "mobile": "50%"}
     data["video"] = dict(STREAM)
-    c = contributions(Questionnaire.model_validate(data))
+    c = contributions(as_record(data))
     assert c[TRAFFIC["manufacturing"], CLIMATE] == pytest.approx(25.531, rel=1e-4)
 
 

@@ -18,7 +18,7 @@ from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.calculation.results import criteria_results
 from acvnum.calculation.workloads import gpus_needed
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors
@@ -34,7 +34,7 @@ def questionnaire(ai: dict | None, **extra) -> Questionnaire:
     data = yaml.safe_load(MINIMAL) | extra
     if ai is not None:
         data["ai"] = ai
-    return Questionnaire.model_validate(data)
+    return as_record(data)
 
 
 def ai_rows(q: Questionnaire) -> dict[str, np.ndarray]:

@@ -279,7 +279,7 @@ def test_a_french_default_typed_back_as_shown_gives_the_default(tmp_path):
     assert answer(shown, typed + [""] * 30, "--lang", "fr").returncode == 0
     assert answer(kept, [""] * 30, "--lang", "fr").returncode == 0
     # The same questionnaire ('60 %' written as typed, '60%' as the default was).
-    assert load(str(shown)).model_dump() == load(str(kept)).model_dump()
+    assert load(str(shown)) == load(str(kept))
 
 
 def test_a_french_answer_with_a_decimal_comma_is_written_as_every_language_reads_it(tmp_path):

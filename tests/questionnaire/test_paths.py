@@ -5,7 +5,7 @@ import yaml
 from conftest import MINIMAL
 
 from acvnum.questionnaire import paths as modelpath
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.questionnaire.paths import dotted
 
 HOSTED = yaml.safe_load(MINIMAL) | {
@@ -35,7 +35,7 @@ def test_a_badly_spelled_path_is_refused(text):
 
 
 def test_replace_returns_a_copy_and_leaves_the_model_alone():
-    q = Questionnaire.model_validate(HOSTED)
+    q = as_record(HOSTED)
     changed = modelpath.replace(q, ("hosting", "servers", 1, "count"), 5.0)
     assert modelpath.get(changed, ("hosting", "servers", 1, "count")) == 5.0
     assert modelpath.get(changed, ("hosting", "servers", 0, "count")) == 1.0

@@ -7,7 +7,7 @@ import yaml
 from conftest import MINIMAL, run_cli
 
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire, parse_parameters
+from acvnum.questionnaire.models import as_record, parse_parameters
 
 AI = """\
 ai:
@@ -33,7 +33,7 @@ def test_unreadable_parameter_counts_are_refused(written):
 
 
 def test_a_questionnaire_with_the_block_validates():
-    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL + AI))
+    q = as_record(yaml.safe_load(MINIMAL + AI))
     assert q.ai is not None and q.ai.model.parameters == 70
     assert q.ai.self_hosted is None  # a provider's API by default
 
@@ -97,12 +97,12 @@ def test_fractional_gpus_are_refused(write_yaml):
 )
 def test_gpu_names_are_read_as_their_type(written, gpu):
     text = AI + f"  self_hosted:\n    gpus: 2\n    gpu: {written}\n"
-    assert Questionnaire.model_validate(yaml.safe_load(MINIMAL + text)).ai.self_hosted.gpu == gpu
+    assert as_record(yaml.safe_load(MINIMAL + text)).ai.self_hosted.gpu == gpu
 
 
 def test_self_hosted_gpus_are_h100_unless_told():
     text = AI + "  self_hosted:\n    gpus: 2\n"
-    assert Questionnaire.model_validate(yaml.safe_load(MINIMAL + text)).ai.self_hosted.gpu == "h100"
+    assert as_record(yaml.safe_load(MINIMAL + text)).ai.self_hosted.gpu == "h100"
 
 
 def test_an_unknown_gpu_gets_a_suggestion_at_its_line(write_yaml):
@@ -116,6 +116,6 @@ def test_an_unknown_gpu_gets_a_suggestion_at_its_line(write_yaml):
 
 
 def test_input_tokens_are_a_count_and_refused_when_negative(write_yaml):
-    q = Questionnaire.model_validate(yaml.safe_load(MINIMAL + AI + "  input_tokens: 2000\n"))
+    q = as_record(yaml.safe_load(MINIMAL + AI + "  input_tokens: 2000\n"))
     assert q.ai.input_tokens == 2000
     assert "ai.input_tokens" in _problems(write_yaml, AI + "  input_tokens: -5\n")

@@ -12,7 +12,7 @@ from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference import defaults
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import COLUMNS, load_factors
@@ -54,7 +54,7 @@ def test_a_user_factor_table_changes_the_default_everywhere(tmp_path):
     mine_csv.write_text(",".join(COLUMNS) + "\n" + row, encoding="utf-8")
     mine = load_factors(mine_csv)
     data = yaml.safe_load(MINIMAL) | {"hosting": {"servers": [{"name": "a", "type": "physical"}]}}
-    q = Questionnaire.model_validate(data)
+    q = as_record(data)
     rows = {a.path: a for a in assumptions.collect(q, mine)}
     assert str(rows["hosting.pue"].value) == "1.3"
     assert Context(mine, boundaries(mine)).defaulted(("hosting", "pue")) == 1.3
@@ -101,7 +101,7 @@ def _inventory(q: Questionnaire):
 def test_writing_the_default_changes_nothing(pattern):
     """The table's value, written into the file, gives the inventory the file left out:
     the table and the calculation agree on every default (factor, unit conversion)."""
-    q = Questionnaire.model_validate(EVERY_SECTION)
+    q = as_record(EVERY_SECTION)
     path = modelpath.with_index(pattern, 0)
     value = defaults.value(pattern, TABLE)
     written = modelpath.replace(q, path, value)
@@ -116,20 +116,20 @@ def test_a_left_out_value_inherits_before_its_default():
     """A self-hosted model without a PUE runs at the hosting's, the devices draw the users'
     country's electricity: what-if shows (and the assumptions list) the inherited value."""
     data = EVERY_SECTION | {"hosting": EVERY_SECTION["hosting"] | {"pue": 1.25}}
-    q = Questionnaire.model_validate(data)
+    q = as_record(data)
     assert str(whatif._shown(q, ("ai", "self_hosted", "pue"), TABLE)) == "1.25 (default)"
     assert str(whatif._shown(q, ("terminals", "location"), TABLE)) == "FRA (default)"
     rows = {a.path: str(a.value) for a in assumptions.collect(q, TABLE)}
     assert rows["ai.self_hosted.pue"] == "1.25"
     # Without the hosting's PUE, the table's default.
-    bare = Questionnaire.model_validate(EVERY_SECTION)
+    bare = as_record(EVERY_SECTION)
     pue = TABLE.value("datacenter.default.pue")
     assert str(whatif._shown(bare, ("ai", "self_hosted", "pue"), TABLE)) == f"{pue:.3g} (default)"
 
 
 def test_what_if_and_assumptions_show_the_defaults_of_terminals_and_messages():
     """Before a change to a value the file left out, the default the calculation used."""
-    q = Questionnaire.model_validate(EVERY_SECTION)
+    q = as_record(EVERY_SECTION)
     lifetime = TABLE.value("device.laptop.lifetime")  # years
     shown = whatif._shown(q, ("terminals", "laptop", "lifetime"), TABLE)
     assert shown.default and shown.amount == pytest.approx(lifetime * units.SECONDS_PER_YEAR)

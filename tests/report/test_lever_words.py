@@ -7,7 +7,7 @@ from conftest import EXAMPLES, MINIMAL
 from acvnum.analysis.levers import Context, apply, catalogue
 from acvnum.analysis.variants import Change, Variant
 from acvnum.i18n import Translator, Value
-from acvnum.questionnaire.models import Questionnaire
+from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.questionnaire.service import load_service
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
@@ -129,7 +129,7 @@ SELF_HOSTED = {
 def _questionnaires() -> list[Questionnaire]:
     """Every example, and a self-hosted model (batching applies to no example)."""
     examples = [load_service(path, TABLE).questionnaire for path in sorted(EXAMPLES.glob("*.yaml"))]
-    hosted = Questionnaire.model_validate(yaml.safe_load(MINIMAL) | {"ai": SELF_HOSTED})
+    hosted = as_record(yaml.safe_load(MINIMAL) | {"ai": SELF_HOSTED})
     return [*examples, hosted]
 
 
