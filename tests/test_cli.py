@@ -213,8 +213,11 @@ def _not_in_the_floor(modules: tuple[str, ...]) -> tuple[str, ...]:
 def test_a_json_estimate_leaves_out_what_it_does_not_use():
     """Start-up (issue 9): no pydantic plugin search (importlib.metadata), no numpy.ma (which
     np.unique imports; numpy 1.x loads it with numpy), no rich, and no signature parsed from
-    text (tokenize's patterns, compiled on first use, some 8 ms)."""
-    unused = _not_in_the_floor(("importlib.metadata", "numpy.ma", "rich.console"))
+    text (tokenize's patterns, compiled on first use, some 8 ms), and no pydantic model
+    machinery: a valid file is read by the plain reader (questionnaire.plain), some 0.1 s."""
+    unused = _not_in_the_floor(
+        ("importlib.metadata", "numpy.ma", "rich.console", "pydantic.main", "pydantic.fields")
+    )
     probe = f"[m for m in {unused!r} if m in sys.modules]"
     assert _after_json_estimate(probe) == "[]"
     tokenize_patterns = "sys.modules['tokenize']._compile.cache_info().currsize"
@@ -222,7 +225,13 @@ def test_a_json_estimate_leaves_out_what_it_does_not_use():
     # the text report does without the diff's module (only `diff` and `--baseline` use it)
     # and without rich's table of emoji codes (no text of ours is read as markup)
     unused = _not_in_the_floor(
-        ("importlib.metadata", "numpy.ma", "acvnum.analysis.comparison", "rich._emoji_codes")
+        (
+            "importlib.metadata",
+            "numpy.ma",
+            "acvnum.analysis.comparison",
+            "rich._emoji_codes",
+            "pydantic.main",
+        )
     )
     probe = f"[m for m in {unused!r} if m in sys.modules]"
     assert _after_json_estimate(probe, "text") == "[]"

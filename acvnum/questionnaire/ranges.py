@@ -24,7 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from acvnum.errors import InputError, message
-from acvnum.questionnaire import units
+from acvnum.questionnaire import plain, units
 from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
 from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.yaml_reader import Document, Path_
@@ -219,7 +219,7 @@ def _may_hold_range(data: Any) -> bool:
 def validate_ranges(document: Document) -> Bounds:
     """Document -> the questionnaire at its central values and at both ends of its ranges."""
     if not _may_hold_range(document.data):
-        questionnaire = _validated(document, document.data)
+        questionnaire = plain.read(document.data) or _validated(document, document.data)
         return Bounds(questionnaire, questionnaire, questionnaire, {})
     texts = _quantity_texts(document.data)
     ellipses = _ellipses(document, texts)

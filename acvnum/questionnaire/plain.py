@@ -1,0 +1,295 @@
+"""The plain reader: a questionnaire's data -> records, without pydantic, for input it fully
+understands; `None` (it declines) for anything else, which the models then validate and word.
+
+It reads each field with the same readers (rules.read_*, units.parse_*) and checks it with the
+same rules the models' validators call, so it builds exactly the records pydantic would; it has
+no messages of its own. It declines on anything unusual or refused: a key it does not know, a
+value of an unexpected type, a failed check, a range ('2..4 MB', questionnaire.ranges), and the
+optional blocks ai, video and messages (rare: the models read them). A start-up concern: a valid
+file then never imports pydantic's model machinery (some 0.1 s of a one-file run).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from acvnum.questionnaire import records, rules, units
+
+#: A field's reader: the value as written -> the field's value; raises on what it does not take.
+Reader = Callable[[Any], Any]
+
+
+#: The sections the plain reader reads, each with its fields' readers (a test holds the fields
+#: equal to the models').
+SECTIONS: dict[type[records.Record], dict[str, Reader]] = {}
+
+
+class Declined(Exception):
+    """The plain reader does not take this input."""
+
+
+def read(data: Any) -> records.Questionnaire | None:
+    """The questionnaire's records, or None where the models must read `data`."""
+    try:
+        questionnaire = _QUESTIONNAIRE(data)
+    except Exception:  # any refusal or surprise: the models read it and say what is wrong
+        return None
+    return None if rules.impossible(questionnaire) else questionnaire
+
+
+def _finite(value: Any) -> float:
+    """A float the models' `float` type takes (they allow no inf or nan)."""
+    if type(value) is not float or not math.isfinite(value):
+        raise Declined
+    return value
+
+
+def number(read_value: Reader, check: Reader | None = None, optional: bool = False) -> Reader:
+    """A quantity or plain number: read, then checked (None passes where it may be left out)."""
+
+    def reader(raw: Any) -> Any:
+        if raw is None and optional:
+            return None
+        value = _finite(read_value(raw))
+        return value if check is None else check(value)
+
+    return reader
+
+
+def frequency(check: Reader) -> Reader:
+    def reader(raw: Any) -> units.Frequency:
+        value = units.parse_frequency(raw)
+        if type(value) is not units.Frequency:
+            raise Declined
+        return check(value)
+
+    return reader
+
+
+def text(optional: bool = False, min_length: int = 0) -> Reader:
+    def reader(raw: Any) -> str | None:
+        if raw is None and optional:
+            return None
+        if type(raw) is not str or len(raw) < min_length:
+            raise Declined
+        return raw
+
+    return reader
+
+
+def choice(choices: tuple[str, ...], optional: bool = False) -> Reader:
+    def reader(raw: Any) -> str | None:
+        if raw is None and optional:
+            return None
+        if type(raw) is not str or raw not in choices:
+            raise Declined
+        return raw
+
+    return reader
+
+
+def nothing(raw: Any) -> None:
+    """A block the plain reader leaves to the models: taken only when written empty (null)."""
+    if raw is not None:
+        raise Declined
+
+
+def section(
+    cls: type[records.Record], readers: dict[str, Reader], optional: bool = False
+) -> Callable[[Any], Any]:
+    """A mapping of known keys, each read by its reader; the record's defaults fill the rest."""
+    required = frozenset(cls.FIELDS) - frozenset(cls.DEFAULTS)
+    known = readers.keys()
+    SECTIONS[cls] = readers
+
+    def reader(raw: Any) -> Any:
+        if raw is None and optional:
+            return None
+        if type(raw) is not dict or not raw.keys() <= known or not required <= raw.keys():
+            raise Declined
+        return cls(given=frozenset(raw), **{key: readers[key](v) for key, v in raw.items()})
+
+    return reader
+
+
+def items(read_item: Reader) -> Reader:
+    def reader(raw: Any) -> list[Any]:
+        if type(raw) is not list:
+            raise Declined
+        return [read_item(item) for item in raw]
+
+    return reader
+
+
+def checked(read_section: Reader, check: Callable[[Any], None]) -> Reader:
+    """A section and the check of its values together (a model validator, mode 'after')."""
+
+    def reader(raw: Any) -> Any:
+        value = read_section(raw)
+        if value is not None:
+            check(value)
+        return value
+
+    return reader
+
+
+def shares(cls: type[records.Record], what: str) -> Reader:
+    """Devices or network: renormalised within the tolerance, each a share, summing to 100%."""
+    read_share = number(units.parse_fraction, rules.share)
+    read_section = section(cls, dict.fromkeys(cls.FIELDS, read_share))
+
+    def reader(raw: Any) -> Any:
+        record = read_section(rules.renormalised(raw))
+        rules.shares_sum_to_one(dict(record.items()), what)
+        return record
+
+    return reader
+
+
+# --- the questionnaire, section by section, as the models declare it ------------------------
+
+_FRACTION = number(units.parse_fraction, optional=True)
+_DEVICE = section(
+    records.DeviceSettings,
+    {
+        "lifetime": number(rules.read_long_duration, rules.device_lifetime, optional=True),
+        "hours_per_day": number(rules.read_daily_hours, rules.hours_per_day, optional=True),
+        "power": number(rules.read_power, rules.device_power, optional=True),
+        "standby": number(rules.read_power, rules.device_standby, optional=True),
+    },
+    optional=True,
+)
+_EQUIPMENT_COUNT = number(rules.read_count, rules.equipment_count)
+_TERMINALS = section(
+    records.Terminals,
+    {
+        "location": text(optional=True),
+        **dict.fromkeys(rules.DEVICE_TYPES, _DEVICE),
+        "equipment": section(
+            records.Equipment, dict.fromkeys(rules.EQUIPMENT_TYPES, _EQUIPMENT_COUNT), optional=True
+        ),
+        **dict.fromkeys(rules.EQUIPMENT_TYPES, _DEVICE),
+    },
+    optional=True,
+)
+_USAGE = section(
+    records.Usage,
+    {
+        "users": number(rules.read_users, rules.users),
+        "visits_per_user": frequency(rules.visits_per_user),
+        "visit_duration": number(rules.read_duration, rules.visit_duration),
+        "data_per_visit": number(rules.read_data_size, rules.data_per_visit),
+        "devices": shares(records.Devices, "device"),
+        "network": shares(records.Network, "network"),
+        "location": text(optional=True),
+        "network_model": choice(rules.NETWORK_MODELS, optional=True),
+    },
+)
+
+
+def _part(name: str) -> Reader:
+    return number(rules.read_count, lambda value: rules.server_part(name, value, False), True)
+
+
+_SERVER = checked(
+    section(
+        records.Server,
+        {
+            "name": text(),
+            "count": number(rules.read_count, lambda value: rules.server_count(value, False)),
+            "type": choice(rules.SERVER_TYPES),
+            "provider": choice(rules.CLOUD_PROVIDERS, optional=True),
+            "instance": text(optional=True),
+            "vcpu": number(rules.read_vcpu, rules.server_vcpu, optional=True),
+            "utilization": number(units.parse_fraction, rules.server_utilization, optional=True),
+            "lifetime": number(rules.read_long_duration, rules.server_lifetime, optional=True),
+            "power": number(rules.read_power, rules.server_power, optional=True),
+            "archetype": choice(rules.SERVER_ARCHETYPES, optional=True),
+            "cpus": _part("cpus"),
+            "cores": _part("cores"),
+            "memory": number(rules.read_storage_size, rules.server_memory, optional=True),
+            "ssd": number(rules.read_storage_size, rules.server_ssd, optional=True),
+            "gpus": _part("gpus"),
+        },
+    ),
+    rules.server_consistent,
+)
+_HOSTING = section(
+    records.Hosting,
+    {
+        "location": text(optional=True),
+        "pue": number(rules.read_ratio, rules.pue, optional=True),
+        "servers": items(_SERVER),
+        "storage": section(
+            records.Storage,
+            {
+                "volume": number(rules.read_storage_size, rules.storage_volume),
+                "type": choice(rules.STORAGE_TYPES),
+                "replicas": number(
+                    rules.read_count, lambda value: rules.storage_replicas(value, False), True
+                ),
+            },
+            optional=True,
+        ),
+        "shared": items(
+            section(
+                records.Shared,
+                {
+                    "name": text(),
+                    "per": choice(rules.SHARED_PER),
+                    "share": number(units.parse_fraction),
+                    "energy": number(rules.read_energy, rules.shared_energy, optional=True),
+                },
+            )
+        ),
+        "environments": number(rules.read_count, rules.environments),
+        "electricity_factor": number(
+            units.parse_carbon_intensity, rules.electricity_factor, optional=True
+        ),
+        "infrastructure": choice(rules.INFRASTRUCTURES, optional=True),
+    },
+    optional=True,
+)
+
+
+def _budget(raw: Any) -> records.Budget:
+    """A budget: `max` is read in its criterion's unit, so the criterion is checked first."""
+    if type(raw) is not dict:
+        raise Declined
+    criterion = raw.get("criterion")
+    if type(criterion) is not str:
+        raise Declined
+    rules.budget_criterion(criterion)
+    return _BUDGET({**raw, "max": rules.budget_max(criterion, raw["max"])} if "max" in raw else raw)
+
+
+_BUDGET = checked(
+    section(
+        records.Budget,
+        {
+            "criterion": text(),
+            "per": choice(rules.BUDGET_PER),
+            "max": number(float, optional=True),
+            "max_boundary_share": _FRACTION,
+        },
+    ),
+    rules.budget_consistent,
+)
+_QUESTIONNAIRE = section(
+    records.Questionnaire,
+    {
+        "name": text(min_length=1),
+        "description": text(optional=True),
+        "functional_unit": text(optional=True, min_length=1),
+        "period": number(rules.read_long_duration, rules.period),
+        "usage": _USAGE,
+        "hosting": _HOSTING,
+        "terminals": _TERMINALS,
+        "ai": nothing,
+        "video": nothing,
+        "messages": nothing,
+        "budgets": items(_budget),
+    },
+)

@@ -1,0 +1,300 @@
+"""The plain reader against pydantic: on every example, on the questionnaires the suite
+builds, and on generated documents, valid and broken, it declines or builds exactly the
+records the models do. Accepting what the models refuse fails the test."""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import EXAMPLES, MINIMAL_DATA
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from acvnum.errors import InputError
+from acvnum.questionnaire import models, plain, records, units
+from acvnum.questionnaire.models import validate
+from acvnum.questionnaire.service import _normalise
+from acvnum.questionnaire.yaml_reader import Document, load_yaml
+
+INPUTS = Path(__file__).resolve().parent.parent / "inputs"
+
+
+def _shape(value: Any) -> Any:
+    """Records as nested tuples that tell 1 from 1.0 and a default from an answer."""
+    if isinstance(value, records.Record):
+        fields = tuple((name, _shape(v)) for name, v in value.items())
+        return (type(value).__name__, tuple(sorted(value.given)), fields)
+    if isinstance(value, list):
+        return ("list", tuple(_shape(v) for v in value))
+    if isinstance(value, units.Frequency):
+        return ("Frequency", _shape(value.count), _shape(value.per_seconds))
+    if isinstance(value, float) and math.isnan(value):
+        return ("nan",)
+    return (type(value).__name__, repr(value))
+
+
+def _by_models(data: Any) -> records.Questionnaire | None:
+    try:
+        return validate(Document("q.yaml", copy.deepcopy(data)))
+    except InputError:
+        return None
+
+
+def assert_plain_agrees(data: Any) -> bool:
+    """The plain reader declines, or gives the models' records; True when it read `data`."""
+    document = Document("q.yaml", copy.deepcopy(data))
+    _normalise(document)  # as service_from_document does before both readers
+    kept = copy.deepcopy(document.data)
+    read = plain.read(document.data)
+    assert _shape_of_data(document.data) == _shape_of_data(kept), "the reader changed the data"
+    if read is None:
+        return False
+    expected = _by_models(document.data)
+    assert expected is not None, f"the plain reader took what the models refuse: {data!r}"
+    assert _shape(read) == _shape(expected)
+    return True
+
+
+def _shape_of_data(data: Any) -> str:
+    return repr(data)
+
+
+def _examples() -> list[Path]:
+    return sorted(EXAMPLES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _examples(), ids=lambda p: p.name)
+def test_every_example_is_read_as_the_models_read_it(path):
+    assert_plain_agrees(load_yaml(path).data)
+
+
+def test_the_common_examples_are_read_without_the_models():
+    """The reader is worth having: it takes every example without an optional block."""
+    taken = {p.name for p in _examples() if assert_plain_agrees(load_yaml(p).data)}
+    assert {"ecommerce.yaml", "internal-app.yaml", "mobile-app.yaml"} <= taken
+    assert "ai-assistant.yaml" not in taken  # the optional blocks are the models' to read
+
+
+@pytest.mark.parametrize("path", sorted((INPUTS / "bad").glob("*.yaml")), ids=lambda p: p.name)
+def test_broken_inputs_are_declined(path):
+    """Except a country the factor tables do not know: the models take it, the tables refuse
+    it (questionnaire.service), whichever reader read the file."""
+    try:
+        data = load_yaml(path).data
+    except InputError:
+        return  # refused by the YAML reader, before any questionnaire reader
+    assert assert_plain_agrees(data) == (path.name == "unknown_country.yaml")
+
+
+def _every_section() -> dict[str, Any]:
+    """A questionnaire with every section the plain reader takes, and budgets."""
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["period"] = "6 months"
+    data["functional_unit"] = "one visit"
+    data["description"] = None
+    data["usage"]["network_model"] = "energy"
+    data["usage"]["devices"] = {"smartphone": "33.4%", "laptop": "66.7%"}
+    data["hosting"] = {
+        "location": "fra",
+        "pue": "1.4",
+        "environments": 2,
+        "electricity_factor": "20 g/kWh",
+        "infrastructure": "per_kw",
+        "servers": [
+            {"name": "web", "type": "virtual", "vcpu": 4, "count": 3, "utilization": "40%"},
+            {
+                "name": "db",
+                "type": "physical",
+                "archetype": "large",
+                "cpus": 2,
+                "cores": 32,
+                "memory": "256 GB",
+                "ssd": "2 TB",
+                "gpus": 0,
+                "lifetime": "5 years",
+                "power": "300 W",
+            },
+            {"name": "api", "type": "virtual", "provider": "aws", "instance": "m5.large"},
+        ],
+        "storage": {"volume": "2 TB", "type": "hdd", "replicas": 3},
+        "shared": [{"name": "CDN", "per": "gb", "share": "80%", "energy": "0.3 Wh"}],
+    }
+    data["terminals"] = {
+        "location": "DEU",
+        "laptop": {"lifetime": "4 years", "hours_per_day": 3, "power": "20 W", "standby": 1},
+        "equipment": {"printer": 0.3, "speaker": 1},
+        "speaker": {"standby": "2 W"},
+    }
+    data["budgets"] = [
+        {"criterion": "climate_change", "per": "visit", "max": "2 g CO2e"},
+        {"criterion": "all", "per": "user", "max_boundary_share": "1%"},
+        {"criterion": "energy", "per": "total", "max": "5 MWh"},
+        {"criterion": "fossil_resources", "per": "visit", "max": "1 kWh"},
+    ]
+    return data
+
+
+EVERY_SECTION = _every_section()
+
+
+def test_a_questionnaire_with_every_section_is_read_as_the_models_read_it():
+    assert assert_plain_agrees(EVERY_SECTION)
+    assert assert_plain_agrees(MINIMAL_DATA)
+
+
+def _paths(data: Any, path: tuple = ()) -> list[tuple]:
+    """Every key and item of the data, as paths."""
+    found = [path]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _paths(value, (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _paths(value, (*path, i))
+    return found
+
+
+#: Values as a file may write them, in range and out of it, of the right type and not.
+ODD_VALUES = [
+    0, 1, 2, 3, 1.5, 0.4, -1, 24, 20, 65, 600, 1e6, 1e7, 1e12, 1e20, 1e308, 10**400, math.inf,
+    math.nan, True, False, None, "", " ", "abc", "2.5 MB", "5 min", "4 years", "6 months",
+    "60%", "40%", "100%", "150%", "-5%", "0.3", "1,5", "50 000", "1:30", "0x10", "1e400 MB",
+    "2 / month", "1000000 / s", "3 per week", "300 W", "0.3 kW", "20 g/kWh", "2 g", "5 kWh",
+    "h100", "virtual", "physical", "aws", "m5.large", "ssd", "hdd", "gb", "visit", "user",
+    "all", "climate_change", "energy", "per_gb", "power", "small", "large", "FRA", "fra",
+    "2 MB..4 MB", "1 TB", "256 GB", [], {}, [1], {"a": 1}, {"laptop": "100%"},
+]  # fmt: skip
+#: Values each key takes, so that many generated documents stay valid and are compared.
+PLAUSIBLE: dict[Any, list[Any]] = {
+    "users": [1, 3, 50000, "50 000", 1.5, "2e3"],
+    "visits_per_user": [1, 24, "2 / month", "3 per week", "1 / day", 0.5],
+    "visit_duration": [0, "30 s", "5 min", 3, "1 h", "1.5 min"],
+    "data_per_visit": [0, 2, "2.5 MB", "800 kB", "1 GiB", "1,5 MB"],
+    "laptop": ["100%", 1, 1.0, "99.8%"],
+    "fixed": ["100%", 1, "100.4%"],
+    "location": ["FRA", "deu", None, "WLD"],
+    "pue": [1, 1.2, "1.5", None],
+    "environments": [1, 2, 3.5],
+    "count": [1, 2, 10],
+    "vcpu": [1, 0.5, 16, "8"],
+    "utilization": ["40%", 0.3, 0, 1, None],
+    "lifetime": ["4 years", 5, "36 months", None],
+    "power": ["300 W", 150, "0.2 kW", None],
+    "standby": [0, "1 W", None],
+    "hours_per_day": [1, "3 h", 24, None],
+    "memory": ["64 GB", 128, None],
+    "volume": ["2 TB", 500, "1.5 PB"],
+    "replicas": [1, 2, 3, None],
+    "share": ["50%", 1, 0.25],
+    "energy": ["0.3 Wh", 0.001, None],
+    "period": ["1 year", "6 months", 2, "30 days"],
+    "max": ["2 g", "3 kg", 0.5, None],
+    "max_boundary_share": ["1%", 0.01, None],
+    "printer": [0, 0.3, 2],
+}
+KEYS = ["name", "vcpu", "count", "type", "users", "max", "share", "volume", "lifetime", "typo"]
+
+
+@st.composite
+def documents(draw: st.DrawFn, odd: bool = True) -> Any:
+    """A known-good questionnaire with a few values replaced, keys added or removed (`odd`),
+    or only values replaced by others their keys take."""
+    data = copy.deepcopy(draw(st.sampled_from([MINIMAL_DATA, EVERY_SECTION])))
+    for _ in range(draw(st.integers(1, 4))):
+        paths = _paths(data)[1:]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        actions = ["plausible", "plausible", "set", "set", "delete", "add"]
+        action = draw(st.sampled_from(actions if odd else ["plausible"]))
+        if not odd and path[-1] not in PLAUSIBLE:
+            continue
+        if action == "plausible" and path[-1] in PLAUSIBLE:
+            parent[path[-1]] = draw(st.sampled_from(PLAUSIBLE[path[-1]]))
+        elif action in ("set", "plausible"):
+            parent[path[-1]] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
+        elif action == "delete":
+            del parent[path[-1]]
+        elif isinstance(parent, dict):
+            parent[draw(st.sampled_from(KEYS))] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
+    return data
+
+
+@settings(
+    derandomize=True,
+    max_examples=400,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(documents())
+def test_generated_documents_are_declined_or_read_as_the_models_read_them(data):
+    assert_plain_agrees(data)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(documents(odd=False))
+def test_generated_plausible_documents_are_read_as_the_models_read_them(data):
+    assert_plain_agrees(data)
+
+
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["smartphone", "tablet", "laptop", "desktop", "television", "x"]),
+        st.one_of(
+            st.floats(-0.1, 1.2),
+            st.integers(0, 100).map(lambda n: f"{n}%"),
+            st.decimals(0, 1, places=3).map(lambda d: f"{float(d) * 100:.1f}%"),
+        ),
+        max_size=5,
+    )
+)
+def test_device_shares_are_renormalised_or_declined_as_the_models_do(devices):
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["usage"]["devices"] = devices
+    assert_plain_agrees(data)
+
+
+def test_a_refusal_the_models_word_is_declined():
+    """Each of these is refused by the models; the plain reader must leave them to them."""
+    for change in (
+        {"users": 0},
+        {"visit_duration": "25 h"},
+        {"visits_per_user": "1000000 / s"},
+        {"visits_per_user": "100 / day", "visit_duration": "20 min"},  # 33 h a day
+        {"devices": {"laptop": "90%"}},
+        {"devices": {"laptop": "1,0"}},
+        {"network": {"fixed": "60%", "satellite": "40%"}},
+        {"network_model": "per_byte"},
+        {"location": 250},
+    ):
+        data = copy.deepcopy(MINIMAL_DATA)
+        data["usage"].update(change)
+        assert _by_models(data) is None, change
+        assert not assert_plain_agrees(data), change
+
+
+def test_the_plain_reader_reads_every_field_of_the_sections_it_reads():
+    """A field added to a model and its record is added to the plain reader too (or the
+    reader would decline every file that writes it, silently slower)."""
+    assert {cls.__name__ for cls in plain.SECTIONS} == set(records.BY_NAME) - {
+        "AI", "AIModelSize", "SelfHosted", "Training", "Video", "Messages"
+    }  # fmt: skip
+    for cls, readers in plain.SECTIONS.items():
+        assert tuple(readers) == tuple(getattr(models, cls.__name__).model_fields), cls
+
+
+def test_ranges_and_optional_blocks_are_left_to_the_models():
+    ranged = copy.deepcopy(MINIMAL_DATA)
+    ranged["usage"]["data_per_visit"] = "2 MB..4 MB"
+    assert plain.read(ranged) is None
+    video = yaml.safe_load("watched_per_visit: 3 min\nquality: hd\n")
+    assert plain.read(copy.deepcopy(MINIMAL_DATA) | {"video": video}) is None
