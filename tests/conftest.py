@@ -199,13 +199,13 @@ def engine_calls(monkeypatch) -> list[int]:
 
     calls: list[int] = []
     for module in (levers_module, variants_module):
-        real = module.evaluate
+        real = module.evaluate_totals
 
         def counting(arrays, factors, real=real):
             calls.append(arrays.count)
             return real(arrays, factors)
 
-        monkeypatch.setattr(module, "evaluate", counting)
+        monkeypatch.setattr(module, "evaluate_totals", counting)
     return calls
 
 

@@ -28,7 +28,7 @@ from acvnum.analysis.variants import (
     savings,
     totals,
 )
-from acvnum.calculation.engine import evaluate
+from acvnum.calculation.engine import evaluate_totals
 from acvnum.calculation.inventory import ServiceArrays, service_arrays, take
 from acvnum.i18n import Translator
 from acvnum.questionnaire.records import Questionnaire
@@ -370,9 +370,8 @@ def _frame_totals(
 ) -> np.ndarray:
     """Central totals (K, criteria) of service `rows[k]` as frame `which[k]` has it: one pass."""
     picked = lever_arrays.pick(frames, which, rows)
-    return evaluate(lever_arrays.arrays_of(picked, arrays, rows), context.table.central()).total[
-        :, 0
-    ]
+    arrays = lever_arrays.arrays_of(picked, arrays, rows)
+    return evaluate_totals(arrays, context.table.central())[:, 0]
 
 
 def _propose_each(

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from acvnum.calculation.engine import evaluate
+from acvnum.calculation.engine import evaluate_totals
 from acvnum.calculation.inventory import (
     edits_in_place,
     service_arrays,
@@ -181,7 +181,7 @@ def totals(variants: list[Variant], table: FactorTable) -> np.ndarray:
         edits += [(k, path, value) for path, value in changed.items()]
     arrays = take(service_arrays(questionnaires), rows)
     arrays = with_factor_scale(with_inputs(arrays, edits), [v.factor_scale for v in variants])
-    return evaluate(arrays, table.central()).total[:, 0]
+    return evaluate_totals(arrays, table.central())[:, 0]
 
 
 def boundary_weights(limits: Boundaries) -> np.ndarray:

@@ -235,6 +235,21 @@ class Footprint:
         return self.by("phase", PHASES)
 
 
+def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    """(N, S, criteria): `evaluate(s, f).total`, bit for bit, without the (N, S, activities,
+    criteria) array: each activity's row times its amounts, added in activity order, as the
+    sum over that axis adds them (the levers' passes need only the totals, and most rows
+    are one (S, criteria) vector shared by every service)."""
+    amounts = inventory(s, f)[..., np.newaxis]
+    rows = characterisation_rows(s, f)
+    # Started from the first activity's terms, as the sum is (not from 0: -0.0 stays -0.0).
+    total = np.broadcast_to(amounts[..., 0, :] * rows[0], (s.count, f.samples, len(CRITERION_IDS)))
+    total = total.copy()
+    for a in range(1, len(rows)):
+        total += amounts[..., a, :] * rows[a]
+    return total
+
+
 def evaluate(s: ServiceArrays, f: FactorValues) -> Footprint:
     """The footprint of N services under S factor samples."""
     amounts = inventory(s, f)

@@ -8,13 +8,13 @@ import yaml
 from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import footprint
-from acvnum.calculation.engine import evaluate
+from acvnum.calculation.engine import evaluate, evaluate_totals
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import Service
 from acvnum.questionnaire.yaml_reader import Document
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.reference.factors import load_factors
+from acvnum.reference.factors import FactorValues, load_factors
 
 TABLE = load_factors()
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))
@@ -57,6 +57,20 @@ def test_doubling_users_doubles_terminals_and_network_not_the_datacenter(path):
     np.testing.assert_allclose(two[..., fixed, :], one[..., fixed, :])
     per_request = np.array([a.optional for a in ACTIVITIES])
     np.testing.assert_allclose(two[..., per_request, :], 2 * one[..., per_request, :], rtol=1e-12)
+
+
+def test_totals_alone_are_the_footprint_s_totals_to_the_last_bit():
+    """The levers' passes ask for totals only: the same sums, in the same order, as the
+    whole footprint's, on every example and on three factor samples (one with every factor
+    at its low end, one at its high end)."""
+    arrays = service_arrays([service(example_data(path)).questionnaire for path in EXAMPLE_FILES])
+    central = TABLE.central()
+    spread = FactorValues(TABLE, np.stack([TABLE.values, TABLE.low, TABLE.high]))
+    for factors in (central, spread):
+        whole = evaluate(arrays, factors).total
+        alone = evaluate_totals(arrays, factors)
+        assert alone.shape == whole.shape == (arrays.count, factors.samples, len(CRITERION_IDS))
+        assert alone.tobytes() == whole.tobytes()
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
