@@ -198,18 +198,23 @@ def assess(paths: list[str | Path], settings: Settings = Settings()) -> Assessme
 
 
 def batches(
-    paths: list[str | Path], settings: Settings = Settings(), size: int | None = None
+    paths: list[str | Path],
+    settings: Settings = Settings(),
+    size: int | None = None,
+    files: list[Path] | None = None,
 ) -> Iterator[Assessment]:
     """Files -> assessments of at most `size` services each, in order, so that a folder of
     10,000 is never held whole (`estimate --format json`; not with --uncertainty, whose
-    portfolio interval samples all services together).
+    portfolio interval samples all services together). `files`: `paths` already expanded
+    (a folder is then not listed again).
 
     Every file is read even after a problem and all problems are raised together at the
     end, as `assess` does; the batches given before are then void: publish nothing of them.
     """
     size = size or BATCH
     table = load_factors(settings.factors_file)
-    files = expand_paths(paths)
+    if files is None:
+        files = expand_paths(paths)
     problems: list[Problem] = []
     for start in range(0, len(files), size):
         try:
