@@ -39,21 +39,22 @@ def read(data: Any) -> records.Questionnaire | None:
     return None if rules.impossible(questionnaire) else questionnaire
 
 
-def _finite(value: Any) -> float:
-    """A float the models' `float` type takes (they allow no inf or nan)."""
-    if type(value) is not float or not math.isfinite(value):
-        raise Declined
+def _unchecked(value: float) -> float:
     return value
 
 
-def number(read_value: Reader, check: Reader | None = None, optional: bool = False) -> Reader:
-    """A quantity or plain number: read, then checked (None passes where it may be left out)."""
+def number(read_value: Reader, check: Reader = _unchecked, optional: bool = False) -> Reader:
+    """A quantity or plain number: read, then checked (None passes where it may be left out);
+    only a finite float, as the models' `float` type takes (they allow no inf or nan)."""
+    isfinite = math.isfinite
 
     def reader(raw: Any) -> Any:
         if raw is None and optional:
             return None
-        value = _finite(read_value(raw))
-        return value if check is None else check(value)
+        value = read_value(raw)
+        if type(value) is not float or not isfinite(value):
+            raise Declined
+        return check(value)
 
     return reader
 
@@ -109,7 +110,8 @@ def section(
             return None
         if type(raw) is not dict or not raw.keys() <= known or not required <= raw.keys():
             raise Declined
-        return cls(given=frozenset(raw), **{key: readers[key](v) for key, v in raw.items()})
+        values = {key: readers[key](v) for key, v in raw.items()}
+        return cls.trusted(frozenset(raw), values)
 
     return reader
 

@@ -47,6 +47,19 @@ class Record:
             raise TypeError(f"{type(self).__name__}: unknown {unknown}, missing {missing}")
         fields["given"] = given
 
+    @classmethod
+    def trusted(cls, given: frozenset[str], values: dict[str, Any]) -> Any:
+        """A record of values whose keys are known to be fields, the required ones among them
+        (the plain reader checked them): built without `__init__`'s checks."""
+        record = object.__new__(cls)
+        fields = record.__dict__
+        fields.update(cls.DEFAULTS)
+        for name in cls._LISTS:
+            fields[name] = []
+        fields.update(values)
+        fields["given"] = given
+        return record
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen: cannot set {name!r}")
 
@@ -306,11 +319,11 @@ BY_NAME: dict[str, type[Record]] = {
 def from_model(value: Any) -> Any:
     """A validated model (or a list of them, or a plain value) as records: the pydantic path's
     result in the one type downstream reads. Duck-typed, so this module never imports pydantic."""
-    if isinstance(value, list):
+    if type(value) is list:
         return [from_model(item) for item in value]
-    fields_set = getattr(value, "model_fields_set", None)
-    if fields_set is None:
+    cls = BY_NAME.get(type(value).__name__)
+    if cls is None or isinstance(value, Record):
         return value
-    cls = BY_NAME[type(value).__name__]
-    values = {name: from_model(getattr(value, name)) for name in cls.FIELDS}
-    return cls(given=frozenset(fields_set), **values)
+    fields = value.__dict__  # a model's fields, validated: the same names as the record's
+    values = {name: from_model(fields[name]) for name in cls.FIELDS}
+    return cls.trusted(frozenset(value.model_fields_set), values)

@@ -137,8 +137,12 @@ def renormalised(data: Any) -> Any:
     return {key: value / total for key, value in shares.items()}
 
 
+_A_SHARE = message("what.share")
+_VISITS_PER_USER = message("what.visits_per_user")
+
+
 def share(value: float) -> float:
-    return check_range(value, message("what.share"), 0, 1)
+    return check_range(value, _A_SHARE, 0, 1)
 
 
 def shares_sum_to_one(shares: dict[str, float], what: str) -> dict[str, float]:
@@ -158,7 +162,7 @@ def users(value: float) -> float:
 
 
 def visits_per_user(value: units.Frequency) -> units.Frequency:
-    check_range(value.count, message("what.visits_per_user"), 1e-9, ABSURD["visits"])
+    check_range(value.count, _VISITS_PER_USER, 1e-9, ABSURD["visits"])
     return value
 
 
@@ -292,14 +296,14 @@ def impossible_usage(q: Questionnaire) -> list[tuple[tuple[str, ...], Message]]:
     u = q.usage
     visits = u.visits_per_user.over(q.period)
     path = ("usage", "visits_per_user")
-    rate = quantity(u.visits_per_user)
     if visits > ABSURD["visits"]:
+        rate = quantity(u.visits_per_user)
         refusal = message("error.visits_absurd", rate=rate, visits=visits, most=ABSURD["visits"])
         return [(path, at(path, refusal))]
     days = q.period / units.SECONDS_PER_DAY
     hours = visits * u.visit_duration / units.SECONDS_PER_HOUR / days
     if hours > ABSURD["hours_per_day"] * (1 + 1e-9):
-        duration = quantity(u.visit_duration, "s")
+        rate, duration = quantity(u.visits_per_user), quantity(u.visit_duration, "s")
         refusal = message("error.over_24h", rate=rate, duration=duration, hours=hours)
         return [(path, at(path, refusal))]
     return []
