@@ -29,7 +29,6 @@ from pydantic import (
 
 from acvnum.errors import InputError, Message, Problem, Refusal, message, yaml_value
 from acvnum.questionnaire import records, rules, units
-from acvnum.questionnaire.rules import What, check_range
 from acvnum.questionnaire.yaml_reader import Document
 
 #: The vocabularies and bounds live in rules (no pydantic there): named here too for the
@@ -175,11 +174,8 @@ def _bounds(minimum: float | None = None, maximum: float | None = None, **extra:
     return bounds
 
 
-def _whole(value: float, what: What, info: ValidationInfo) -> float:
-    return rules.whole(value, what, bool((info.context or {}).get(RANGE_CENTRES)))
-
-
 def _centres(info: ValidationInfo) -> bool:
+    """Whether the values are the centres of ranges (RANGE_CENTRES): a count need not be whole."""
     return bool((info.context or {}).get(RANGE_CENTRES))
 
 
@@ -606,19 +602,11 @@ class AIModelSize(StrictModel):
     @field_validator("parameters", "active_parameters")
     @classmethod
     def parameters_plausible(cls, value: float | None) -> float | None:
-        if value is not None and not 1e-3 <= value <= 1e5:
-            raise Refusal("error.parameters", value=value)
-        return value
+        return rules.parameters(value)
 
     @model_validator(mode="after")
     def size_or_parameters(self) -> AIModelSize:
-        if (self.size is None) == (self.parameters is None):
-            raise Refusal("error.either", a="size", b="parameters")
-        if self.size is not None and self.active_parameters is not None:
-            raise Refusal("error.active_with_size")
-        active, total = self.active_parameters, self.parameters
-        if active is not None and total is not None and active > total:
-            raise Refusal("error.active_over_total", active=active, total=total)
+        rules.model_consistent(self)
         return self
 
 
@@ -652,7 +640,7 @@ class SelfHosted(StrictModel):
     @field_validator("gpus")
     @classmethod
     def gpus_whole(cls, value: float, info: ValidationInfo) -> float:
-        return _whole(check_range(value, "gpus", 1, 1e5), "gpus", info)
+        return rules.gpus(value, _centres(info))
 
     @field_validator("pue")
     @classmethod
@@ -678,14 +666,12 @@ class Training(StrictModel):
     @field_validator("gpu_hours")
     @classmethod
     def hours_plausible(cls, value: float) -> float:
-        return check_range(value, "gpu_hours", 1e-3, 1e9)
+        return rules.gpu_hours(value)
 
     @field_validator("amortised_over")
     @classmethod
     def amortisation_plausible(cls, value: float) -> float:
-        if not units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR:
-            raise Refusal("error.amortised_over")
-        return value
+        return rules.amortised_over(value)
 
 
 class AI(StrictModel):
@@ -718,22 +704,21 @@ class AI(StrictModel):
     @field_validator("requests_per_visit")
     @classmethod
     def requests_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else check_range(value, "requests_per_visit", 0, 1e4)
+        return rules.requests_per_visit(value)
 
     @field_validator("output_tokens")
     @classmethod
     def tokens_plausible(cls, value: float) -> float:
-        return check_range(value, "output_tokens", 0, 1e6)
+        return rules.output_tokens(value)
 
     @field_validator("input_tokens")
     @classmethod
     def input_tokens_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else check_range(value, "input_tokens", 0, 1e7)
+        return rules.input_tokens(value)
 
     @model_validator(mode="after")
     def one_request_count(self) -> AI:
-        if (self.requests_per_visit is None) == (self.requests_per_user is None):
-            raise Refusal("error.one_of", a="requests_per_visit", b="requests_per_user")
+        rules.ai_consistent(self)
         return self
 
 
@@ -768,14 +753,11 @@ class Video(StrictModel):
     @field_validator("call_participants")
     @classmethod
     def participants_whole(cls, value: float | None, info: ValidationInfo) -> float | None:
-        if value is None:
-            return None
-        return _whole(check_range(value, "call_participants", 2, 1000), "call_participants", info)
+        return rules.call_participants(value, _centres(info))
 
     @model_validator(mode="after")
     def one_watching_time(self) -> Video:
-        if (self.watched_per_visit is None) == (self.watched_per_user is None):
-            raise Refusal("error.one_of", a="watched_per_visit", b="watched_per_user")
+        rules.video_consistent(self)
         return self
 
 
@@ -806,34 +788,27 @@ class Messages(StrictModel):
     @field_validator("per_user")
     @classmethod
     def items_plausible(cls, value: units.Frequency) -> units.Frequency:
-        check_range(value.count, message("what.messages_per_user"), 0, ABSURD["visits"])
-        return value
+        return rules.messages_per_user(value)
 
     @field_validator("size")
     @classmethod
     def size_plausible(cls, value: float | None) -> float | None:
-        return (
-            None
-            if value is None
-            else check_range(value, message("what.message_size"), 0, 1e10, " B")
-        )
+        return rules.message_size(value)
 
     @field_validator("recipients")
     @classmethod
     def recipients_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else check_range(value, "recipients", 0, 1e5)
+        return rules.recipients(value)
 
     @field_validator("retention")
     @classmethod
     def retention_plausible(cls, value: float | None) -> float | None:
-        if value is not None and not 0 <= value <= 100 * units.SECONDS_PER_YEAR:
-            raise Refusal("error.retention")
-        return value
+        return rules.retention(value)
 
     @field_validator("copies")
     @classmethod
     def copies_plausible(cls, value: float | None) -> float | None:
-        return None if value is None else check_range(value, "copies", 1, 20)
+        return rules.copies(value)
 
 
 class Budget(StrictModel):

@@ -4,9 +4,9 @@ understands; `None` (it declines) for anything else, which the models then valid
 It reads each field with the same readers (rules.read_*, units.parse_*) and checks it with the
 same rules the models' validators call, so it builds exactly the records pydantic would; it has
 no messages of its own. It declines on anything unusual or refused: a key it does not know, a
-value of an unexpected type, a failed check, a range ('2..4 MB', questionnaire.ranges), and the
-optional blocks ai, video and messages (rare: the models read them). A start-up concern: a valid
-file then never imports pydantic's model machinery (some 0.1 s of a one-file run).
+value of an unexpected type (a yes/no other than true or false too), a failed check, a range
+('2..4 MB': questionnaire.ranges leaves files with one to the models). A start-up concern: a
+valid file then never imports pydantic's model machinery (some 0.1 s of a one-file run).
 """
 
 from __future__ import annotations
@@ -59,8 +59,10 @@ def number(read_value: Reader, check: Reader = _unchecked, optional: bool = Fals
     return reader
 
 
-def frequency(check: Reader) -> Reader:
-    def reader(raw: Any) -> units.Frequency:
+def frequency(check: Reader, optional: bool = False) -> Reader:
+    def reader(raw: Any) -> units.Frequency | None:
+        if raw is None and optional:
+            return None
         value = units.parse_frequency(raw)
         if type(value) is not units.Frequency:
             raise Declined
@@ -80,6 +82,17 @@ def text(optional: bool = False, min_length: int = 0) -> Reader:
     return reader
 
 
+def gpu(optional: bool = False) -> Reader:
+    """A GPU's type as the models read it: 'NVIDIA H100 SXM5' -> 'h100'."""
+
+    def reader(raw: Any) -> str | None:
+        if raw is None and optional:
+            return None
+        return rules.gpu_type(raw)
+
+    return reader
+
+
 def choice(choices: tuple[str, ...], optional: bool = False) -> Reader:
     def reader(raw: Any) -> str | None:
         if raw is None and optional:
@@ -91,10 +104,11 @@ def choice(choices: tuple[str, ...], optional: bool = False) -> Reader:
     return reader
 
 
-def nothing(raw: Any) -> None:
-    """A block the plain reader leaves to the models: taken only when written empty (null)."""
-    if raw is not None:
+def flag(raw: Any) -> bool:
+    """A yes/no: only YAML's true or false (the models would also read 1, 'yes', 'on'...)."""
+    if type(raw) is not bool:
         raise Declined
+    return raw
 
 
 def section(
@@ -256,6 +270,83 @@ _HOSTING = section(
 )
 
 
+_AI = checked(
+    section(
+        records.AI,
+        {
+            "requests_per_visit": number(
+                units.parse_number, rules.requests_per_visit, optional=True
+            ),
+            "requests_per_user": frequency(lambda value: value, optional=True),
+            "output_tokens": number(rules.read_tokens, rules.output_tokens),
+            "input_tokens": number(rules.read_tokens, rules.input_tokens, optional=True),
+            "model": checked(
+                section(
+                    records.AIModelSize,
+                    {
+                        "size": choice(rules.AI_SIZES, optional=True),
+                        "parameters": number(rules.parse_parameters, rules.parameters, True),
+                        "active_parameters": number(rules.parse_parameters, rules.parameters, True),
+                    },
+                ),
+                rules.model_consistent,
+            ),
+            "self_hosted": section(
+                records.SelfHosted,
+                {
+                    "gpus": number(rules.read_count, lambda value: rules.gpus(value, False)),
+                    "gpu": gpu(),
+                    "utilization": _FRACTION,
+                    "location": text(optional=True),
+                    "pue": number(rules.read_ratio, rules.pue, optional=True),
+                },
+                optional=True,
+            ),
+            "training": section(
+                records.Training,
+                {
+                    "gpu_hours": number(units.parse_number, rules.gpu_hours),
+                    "gpu": gpu(optional=True),
+                    "amortised_over": number(rules.read_long_duration, rules.amortised_over),
+                },
+                optional=True,
+            ),
+        },
+        optional=True,
+    ),
+    rules.ai_consistent,
+)
+_VIDEO = checked(
+    section(
+        records.Video,
+        {
+            "watched_per_visit": number(rules.read_duration, optional=True),
+            "watched_per_user": number(rules.read_long_duration, optional=True),
+            "quality": choice(rules.VIDEO_QUALITIES),
+            "call_participants": number(
+                rules.read_count, lambda value: rules.call_participants(value, False), True
+            ),
+            "background_share": number(units.parse_fraction),
+            "audio_in_background": flag,
+        },
+        optional=True,
+    ),
+    rules.video_consistent,
+)
+_MESSAGES = section(
+    records.Messages,
+    {
+        "per_user": frequency(rules.messages_per_user),
+        "size": number(rules.read_data_size, rules.message_size, optional=True),
+        "recipients": number(rules.read_count, rules.recipients, optional=True),
+        "retention": number(rules.read_long_duration, rules.retention, optional=True),
+        "copies": number(rules.read_count, rules.copies, optional=True),
+        "attachments_as_links": flag,
+    },
+    optional=True,
+)
+
+
 def _budget(raw: Any) -> records.Budget:
     """A budget: `max` is read in its criterion's unit, so the criterion is checked first."""
     if type(raw) is not dict:
@@ -289,9 +380,9 @@ _QUESTIONNAIRE = section(
         "usage": _USAGE,
         "hosting": _HOSTING,
         "terminals": _TERMINALS,
-        "ai": nothing,
-        "video": nothing,
-        "messages": nothing,
+        "ai": _AI,
+        "video": _VIDEO,
+        "messages": _MESSAGES,
         "budgets": items(_budget),
     },
 )

@@ -374,6 +374,86 @@ def gpu_type(value: object) -> str:
     raise Refusal("gpu.unknown", gpu=value, suggestion=hint, known=known)
 
 
+def parameters(value: float | None) -> float | None:
+    if value is not None and not 1e-3 <= value <= 1e5:
+        raise Refusal("error.parameters", value=value)
+    return value
+
+
+def model_consistent(model: Any) -> None:
+    """A size class or parameters, not both; no more active parameters than in all."""
+    if (model.size is None) == (model.parameters is None):
+        raise Refusal("error.either", a="size", b="parameters")
+    if model.size is not None and model.active_parameters is not None:
+        raise Refusal("error.active_with_size")
+    active, total = model.active_parameters, model.parameters
+    if active is not None and total is not None and active > total:
+        raise Refusal("error.active_over_total", active=active, total=total)
+
+
+def gpus(value: float, range_centres: bool) -> float:
+    return whole(check_range(value, "gpus", 1, 1e5), "gpus", range_centres)
+
+
+def gpu_hours(value: float) -> float:
+    return check_range(value, "gpu_hours", 1e-3, 1e9)
+
+
+def amortised_over(value: float) -> float:
+    if not units.SECONDS_PER_DAY <= value <= 30 * units.SECONDS_PER_YEAR:
+        raise Refusal("error.amortised_over")
+    return value
+
+
+requests_per_visit = optional(lambda value: check_range(value, "requests_per_visit", 0, 1e4))
+input_tokens = optional(lambda value: check_range(value, "input_tokens", 0, 1e7))
+
+
+def output_tokens(value: float) -> float:
+    return check_range(value, "output_tokens", 0, 1e6)
+
+
+def ai_consistent(ai: Any) -> None:
+    if (ai.requests_per_visit is None) == (ai.requests_per_user is None):
+        raise Refusal("error.one_of", a="requests_per_visit", b="requests_per_user")
+
+
+# --- video and messages ---------------------------------------------------------------------
+
+
+def call_participants(value: float | None, range_centres: bool) -> float | None:
+    if value is None:
+        return None
+    return whole(
+        check_range(value, "call_participants", 2, 1000), "call_participants", range_centres
+    )
+
+
+def video_consistent(video: Any) -> None:
+    if (video.watched_per_visit is None) == (video.watched_per_user is None):
+        raise Refusal("error.one_of", a="watched_per_visit", b="watched_per_user")
+
+
+_MESSAGES_PER_USER = message("what.messages_per_user")
+_MESSAGE_SIZE = message("what.message_size")
+
+
+def messages_per_user(value: units.Frequency) -> units.Frequency:
+    check_range(value.count, _MESSAGES_PER_USER, 0, ABSURD["visits"])
+    return value
+
+
+message_size = optional(lambda value: check_range(value, _MESSAGE_SIZE, 0, 1e10, " B"))
+recipients = optional(lambda value: check_range(value, "recipients", 0, 1e5))
+copies = optional(lambda value: check_range(value, "copies", 1, 20))
+
+
+def retention(value: float | None) -> float | None:
+    if value is not None and not 0 <= value <= 100 * units.SECONDS_PER_YEAR:
+        raise Refusal("error.retention")
+    return value
+
+
 # --- budgets --------------------------------------------------------------------------------
 
 #: "2 g CO2e", "2 g CO2 eq": the gas named after a climate-change mass is only a reminder.
