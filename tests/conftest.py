@@ -14,6 +14,7 @@ import traceback
 import warnings
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -224,3 +225,58 @@ usage:
 """
 #: MINIMAL as the YAML reader gives it (a dict: copy it before changing it).
 MINIMAL_DATA = yaml.safe_load(MINIMAL)
+
+
+def record_shape(value: Any) -> Any:
+    """Records as nested tuples that tell 1 from 1.0 and a default from an answer."""
+    from acvnum.questionnaire import records, units
+
+    if isinstance(value, records.Record):
+        fields = tuple((name, record_shape(v)) for name, v in value.items())
+        return (type(value).__name__, tuple(sorted(value.given)), fields)
+    if isinstance(value, list):
+        return ("list", tuple(record_shape(v) for v in value))
+    if isinstance(value, units.Frequency):
+        return ("Frequency", record_shape(value.count), record_shape(value.per_seconds))
+    if isinstance(value, float) and value != value:
+        return ("nan",)
+    return (type(value).__name__, repr(value))
+
+
+#: Questionnaires the plain reader took that the models refused or read otherwise.
+PLAIN_DISAGREEMENTS: list[str] = []
+#: One item per questionnaire the plain reader took and the models checked.
+PLAIN_CHECKED: list[int] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_reader_checked_by_the_models():
+    """Every questionnaire the suite reads in this process through the plain reader is read
+    by the models too (the goldens', the commands', the API's...): the plain reader must
+    give the records they give, and never take what they refuse."""
+    import copy
+
+    from acvnum.errors import InputError
+    from acvnum.questionnaire import models, plain
+    from acvnum.questionnaire.yaml_reader import Document
+
+    real = plain.read
+
+    def checked(data: Any) -> Any:
+        read = real(data)
+        if read is None:
+            return None
+        PLAIN_CHECKED.append(1)
+        try:
+            expected = models.validate(Document("check.yaml", copy.deepcopy(data)))
+        except InputError as error:
+            PLAIN_DISAGREEMENTS.append(f"taken, refused by the models: {data!r}: {error}")
+            return read
+        if record_shape(read) != record_shape(expected):
+            PLAIN_DISAGREEMENTS.append(f"read otherwise: {data!r}")
+        return read
+
+    plain.read = checked
+    yield
+    plain.read = real
+    assert not PLAIN_DISAGREEMENTS, PLAIN_DISAGREEMENTS[:3]

@@ -1,1 +1,2 @@
-"""The questionnaire: YAML reader, units, paths, models, ranges, schema, interview."""
+"""The questionnaire: YAML reader, units, paths, rules, the plain reader, models, records,
+ranges, schema, interview."""

@@ -11,31 +11,17 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, MINIMAL_DATA
+from conftest import EXAMPLES, MINIMAL_DATA, record_shape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acvnum.errors import InputError
-from acvnum.questionnaire import models, plain, records, units
+from acvnum.questionnaire import models, plain, records
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import _normalise
 from acvnum.questionnaire.yaml_reader import Document, load_yaml
 
 INPUTS = Path(__file__).resolve().parent.parent / "inputs"
-
-
-def _shape(value: Any) -> Any:
-    """Records as nested tuples that tell 1 from 1.0 and a default from an answer."""
-    if isinstance(value, records.Record):
-        fields = tuple((name, _shape(v)) for name, v in value.items())
-        return (type(value).__name__, tuple(sorted(value.given)), fields)
-    if isinstance(value, list):
-        return ("list", tuple(_shape(v) for v in value))
-    if isinstance(value, units.Frequency):
-        return ("Frequency", _shape(value.count), _shape(value.per_seconds))
-    if isinstance(value, float) and math.isnan(value):
-        return ("nan",)
-    return (type(value).__name__, repr(value))
 
 
 def _by_models(data: Any) -> records.Questionnaire | None:
@@ -56,7 +42,7 @@ def assert_plain_agrees(data: Any) -> bool:
         return False
     expected = _by_models(document.data)
     assert expected is not None, f"the plain reader took what the models refuse: {data!r}"
-    assert _shape(read) == _shape(expected)
+    assert record_shape(read) == record_shape(expected)
     return True
 
 
