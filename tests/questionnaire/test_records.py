@@ -69,3 +69,12 @@ def test_replace_counts_the_changed_keys_as_given_like_model_copy():
 def test_lists_are_not_shared_between_records():
     a, b = records.Hosting(), records.Hosting()
     assert a.servers == [] and a.servers is not b.servers
+
+
+def test_records_travel_to_worker_processes():
+    """A folder's services are read in worker processes: records pickle and come back equal."""
+    import pickle
+
+    q = as_record(MINIMAL_DATA | {"hosting": {"servers": [{"name": "w", "type": "physical"}]}})
+    back = pickle.loads(pickle.dumps(q))
+    assert back == q and back.given == q.given and back.hosting.servers[0].count == 1
