@@ -28,6 +28,7 @@ from typing import Any
 from acvnum.analysis import portfolio
 from acvnum.analysis.found import NOTHING, Assessed, Found
 from acvnum.calculation.assumptions import QUESTIONNAIRE
+from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.results import (
     METHOD_VERSION,
     SCHEMA_VERSION,
@@ -125,9 +126,17 @@ def count(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def _criterion(c: CriterionResult) -> dict[str, Any]:
+@cache
+def _label(criterion_id: str) -> str:
+    return _ENGLISH(f"criterion.{criterion_id}")
+
+
+def _criterion(
+    c: CriterionResult, made: dict[int, tuple[Any, Any]] | None = None
+) -> dict[str, Any]:
+    """A criterion's object; `made`: a Part's objects made once (see `_coverage`)."""
     data: dict[str, Any] = {
-        "label": _ENGLISH(f"criterion.{c.id}"),
+        "label": _label(c.id),
         "unit": c.unit,
         "total": c.total,
         "per_user": c.per_user,
@@ -149,11 +158,19 @@ def _criterion(c: CriterionResult) -> dict[str, Any]:
     if c.tier_intervals is not None:
         data["interval_by_tier"] = c.tier_intervals
     if c.coverage is not None:
-        data["coverage"] = {
-            "covered": list(c.coverage.covered),
-            "not_covered": list(c.coverage.not_covered),
-        }
+        data["coverage"] = _coverage(c.coverage, made)
     return data
+
+
+def _coverage(c: Coverage, made: dict[int, tuple[Any, Any]] | None) -> dict[str, list[str]]:
+    """A criterion's coverage; in a Part, made once per coverage object (most services of a
+    portfolio share one: acvnum.calculation.coverage), by identity, as assumption rows are."""
+    if made is None:
+        return {"covered": list(c.covered), "not_covered": list(c.not_covered)}
+    hit = made.get(id(c))
+    if hit is None:
+        hit = made[id(c)] = (c, {"covered": list(c.covered), "not_covered": list(c.not_covered)})
+    return hit[1]
 
 
 def _uncertainty(u: Uncertainty) -> dict[str, Any]:
@@ -184,8 +201,9 @@ class Citations:
         self._known: dict[str, list[str]] = {}  # text -> its keys: texts repeat per service
         self.levers: dict[str, dict[str, Any]] = {}  # the lever catalogue, by lever id
         #: `encoded`: the services' data is encoded at once and dropped (a Part), so an
-        #: assumption row many services share (most are) is made into a dict once, by row.
-        self.rows: dict[int, tuple[Assumption, dict[str, Any]]] | None = {} if encoded else None
+        #: assumption row or a coverage many services share (most are) is made into a dict
+        #: once, by object.
+        self.rows: dict[int, tuple[Any, dict[str, Any]]] | None = {} if encoded else None
 
     def keys_of(self, text: str) -> list[str]:
         """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
@@ -295,7 +313,7 @@ def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING
             "visits": count(result.visits),
             "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
         },
-        "criteria": {cid: _criterion(c) for cid, c in result.criteria.items()},
+        "criteria": {cid: _criterion(c, cited.rows) for cid, c in result.criteria.items()},
         "levers": [_lever(lever, cited) for lever in found.levers],
         "levers_combined": found.levers_combined.to_dict() if found.levers_combined else None,
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
