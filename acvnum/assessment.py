@@ -257,9 +257,10 @@ def _analyses(
     limits: Boundaries,
     settings: Settings,
     arrays: ServiceArrays | None = None,
+    totals: np.ndarray | None = None,
 ) -> list[Analyses]:
     """Every analysis the settings ask for, each over all services at once (`arrays`: the
-    services' engine arrays, already built)."""
+    services' engine arrays, already built; `totals`: their central totals (N, criteria))."""
     # The analyses are imported only when asked for: a plain estimate starts faster.
     n = len(services)
     intervals: list[ServiceIntervals | None] = [None] * n
@@ -273,7 +274,7 @@ def _analyses(
         from acvnum.analysis.levers import propose
 
         questionnaires = [s.questionnaire for s in services]
-        proposals = list(propose(questionnaires, table, limits, settings.levers, arrays))
+        proposals = list(propose(questionnaires, table, limits, settings.levers, arrays, totals))
     if settings.what_if:
         from acvnum.analysis.whatif import what_if
 
@@ -314,7 +315,9 @@ def assess_services(
     contributions = central.contributions[:, 0]
     _check_finite(services, contributions, limits)
     covered = coverage(arrays, central.inventory[:, 0], table)
-    analyses = _analyses(services, table, limits, settings, arrays)
+    # The same sums, in the same order, as the levers' engine passes make (engine.evaluate_totals)
+    totals = contributions.sum(axis=1)
+    analyses = _analyses(services, table, limits, settings, arrays, totals)
     questionnaires = [s.questionnaire for s in services]
     criteria = all_criteria_results(
         contributions,

@@ -189,6 +189,7 @@ def propose(
     limits: Boundaries,
     count: int,
     arrays: ServiceArrays | None = None,
+    totals: np.ndarray | None = None,
 ) -> list[Proposals]:
     """The `count` best levers of each service and their combination, in two engine passes
     (two more when some services have an optional block).
@@ -200,7 +201,9 @@ def propose(
     Services without an optional block take the array path (acvnum.analysis.lever_arrays:
     each lever applied to all of them at once); the others, or all when a lever has no
     array twin, apply each lever to each service (acvnum.analysis.lever_kinds).
-    `arrays`: the questionnaires' engine arrays when the caller has them (not built again).
+    `arrays`: the questionnaires' engine arrays when the caller has them (not built again);
+    `totals`: their central totals (N, criteria), when the caller has them too (the first
+    pass then evaluates the levers' rows only, not the services as they are again).
     """
     context, weights = Context(table, limits), boundary_weights(limits)
     arrayed = _array_levers(catalogue())
@@ -211,10 +214,11 @@ def propose(
         try:
             chunk = [questionnaires[i] for i in rows]
             if arrays is None:
-                arrays = service_arrays(chunk)
+                arrays, totals = service_arrays(chunk), None
             elif len(rows) < len(plain):
                 arrays = take(arrays, rows)
-            proposed = _propose_arrays(chunk, arrays, arrayed, context, weights, count)
+                totals = None if totals is None else totals[rows]
+            proposed = _propose_arrays(chunk, arrays, arrayed, context, weights, count, totals)
             for i, p in zip(rows, proposed, strict=True):
                 found[i] = p
         except lever_arrays.Unsupported:
@@ -251,10 +255,12 @@ def _propose_arrays(
     context: Context,
     weights: np.ndarray,
     count: int,
+    totals: np.ndarray | None = None,
 ) -> list[Proposals]:
     """`propose` for services without optional blocks: every lever applied to all of them at
-    once as array edits, every candidate evaluated in one engine pass, then every prefix of
-    every service's ranking stepped through together and evaluated in a second."""
+    once as array edits, every candidate evaluated in one engine pass (with the services as
+    they are, unless their `totals` are given), then every prefix of every service's ranking
+    stepped through together and evaluated in a second."""
     n = len(questionnaires)
     frame = lever_arrays.frame_of(questionnaires, context)
     steps = [kind(frame, lever.change, context) for lever, kind in levers]
@@ -263,11 +269,18 @@ def _propose_arrays(
     # Service after service, levers in catalogue order, as the per-service path lists them.
     order = np.lexsort((lever_of, owner))
     owner, lever_of = owner[order], lever_of[order].astype(int)
-    which = np.concatenate([np.zeros(n, dtype=int), lever_of + 1])
-    rows = np.concatenate([np.arange(n), owner])
-    computed = _frame_totals([frame, *(s.frame for s in steps)], which, rows, arrays, context)
-    base, years = computed[:n], arrays.period_years[:, 0]
-    effects = savings(base[owner], computed[n:], years[owner], weights)
+    frames = [frame, *(s.frame for s in steps)]
+    if totals is None:
+        which = np.concatenate([np.zeros(n, dtype=int), lever_of + 1])
+        rows = np.concatenate([np.arange(n), owner])
+        computed = _frame_totals(frames, which, rows, arrays, context)
+        base, changed = computed[:n], computed[n:]
+    elif len(owner):
+        base, changed = totals, _frame_totals(frames, lever_of + 1, owner, arrays, context)
+    else:
+        base, changed = totals, np.zeros((0, totals.shape[1]))
+    years = arrays.period_years[:, 0]
+    effects = savings(base[owner], changed, years[owner], weights)
     kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
     ids = [levers[k][0].id for k in lever_of.tolist()]
     ranked = _ranked(owner, effects, ids, kept, n, count)

@@ -12,6 +12,7 @@ import acvnum.analysis.levers as levers_module
 from acvnum.analysis import lever_arrays
 from acvnum.analysis.levers import KINDS, Context, apply, catalogue, propose
 from acvnum.analysis.variants import Variant, boundary_weights, saving, totals
+from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import HOURS_PER_YEAR, service_arrays
 from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
@@ -394,6 +395,25 @@ def test_all_services_and_levers_take_two_engine_calls_per_path(engine_calls):
     # an optional block (the array path), once for those with one (the per-service path)
     assert len(calls) == 4
     assert sum(calls[::2]) > 12 * len(EXAMPLE_QUESTIONNAIRES)
+
+
+def test_central_totals_given_spare_the_services_own_rows_and_change_no_bit(engine_calls):
+    """assess_services hands the levers its central totals: the array path's first pass then
+    evaluates only the levers' rows, and every figure stays what it was."""
+    services = EXAMPLE_QUESTIONNAIRES * 2
+    arrays = service_arrays(services)
+    central = evaluate(arrays, TABLE.central()).contributions[:, 0].sum(axis=1)
+    given = propose(services, TABLE, LIMITS, 20, arrays, central)
+    rows_given = list(engine_calls)
+    engine_calls.clear()
+    alone = propose(services, TABLE, LIMITS, 20, arrays)
+    plain = sum(lever_arrays.plain(q) for q in services)
+    assert 0 < plain < len(services)  # both paths are taken
+    assert rows_given[0] == engine_calls[0] - plain  # the array path's first pass
+    assert rows_given[1:] == engine_calls[1:]
+    for a, b in zip(given, alone, strict=True):
+        assert [r.to_dict() for r in a.levers] == [r.to_dict() for r in b.levers]
+        assert (a.combined and a.combined.to_dict()) == (b.combined and b.combined.to_dict())
 
 
 def test_proposals_are_deterministic(proposals):
