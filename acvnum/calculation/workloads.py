@@ -135,6 +135,8 @@ def _sizes(a: AIArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
     """(total, active) parameters in billions, (N, S): given, or from the size class."""
     total = np.broadcast_to(a.parameters, (len(a.size), f.samples)).copy()
     active = np.where(np.isnan(a.active_parameters), total, a.active_parameters)
+    if a.size.count(None) == len(a.size):  # no size class (no AI block, mostly): no loop
+        return total, active
     for i, size in enumerate(a.size):
         if size is None:
             continue
@@ -187,8 +189,8 @@ def _per_service(prefixes: list[str], f: FactorValues, quantity: str, kind: str 
     quality's), one lookup per distinct prefix, then one gather: no array per service."""
     if not prefixes:
         return np.zeros((0, f.samples))
-    codes: dict[str, int] = {}
-    index = [codes.setdefault(p, len(codes)) for p in prefixes]
+    codes = {p: k for k, p in enumerate(dict.fromkeys(prefixes))}
+    index = list(map(codes.__getitem__, prefixes))  # no Python loop per service
     head = f"{kind}." if kind else ""
     rows = np.stack([np.broadcast_to(f[f"{head}{p}.{quantity}"], (f.samples,)) for p in codes])
     return rows[index]
