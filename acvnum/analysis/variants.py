@@ -25,6 +25,7 @@ from acvnum.calculation.inventory import (
     with_factor_scale,
     with_inputs,
 )
+from acvnum.calculation.results import maker
 from acvnum.i18n import CHOICES, Translator, Value, choice
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire.paths import dotted
@@ -205,6 +206,9 @@ class Saving:
         }
 
 
+_SAVING = maker(Saving)  # a lever run makes six a service
+
+
 @dataclass(frozen=True, eq=False)
 class Savings:
     """K changes compared with their baselines at once: (K, criteria) and (K,) arrays."""
@@ -215,10 +219,10 @@ class Savings:
 
     def row(self, k: int) -> Saving:
         saved, fraction, persons = self._lists
-        return Saving(
-            saving=dict(zip(CRITERION_IDS, saved[k], strict=True)),
-            reduction=dict(zip(CRITERION_IDS, fraction[k], strict=True)),
-            persons_equivalent=persons[k],
+        return _SAVING(  # saving, reduction, persons_equivalent
+            dict(zip(CRITERION_IDS, saved[k], strict=True)),
+            dict(zip(CRITERION_IDS, fraction[k], strict=True)),
+            persons[k],
         )
 
     @cached_property

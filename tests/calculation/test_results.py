@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 import yaml
 from conftest import EXAMPLES
@@ -9,7 +11,14 @@ from conftest import EXAMPLES
 from acvnum.calculation.coverage import coverage
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import service_arrays
-from acvnum.calculation.results import all_criteria_results, criteria_results
+from acvnum.calculation.results import (
+    Assumption,
+    BoundaryComparison,
+    CriterionResult,
+    all_criteria_results,
+    criteria_results,
+    maker,
+)
 from acvnum.questionnaire.models import as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
@@ -42,3 +51,16 @@ def test_a_chunk_s_criteria_are_each_service_s_alone_to_the_last_bit():
     for result in chunk:
         by_item = result["energy"].by_item
         assert sum(by_item.values()) == pytest.approx(result["energy"].total)
+
+
+def test_a_maker_s_instance_is_the_class_s_own_and_stays_frozen():
+    values = ("energy", "kWh", 3.0, 1.5, 0.5, {"terminals": 3.0}, {"use": 3.0}, {}, None, None)
+    made = maker(CriterionResult)(*values, None, None)
+    assert made == CriterionResult(*values)
+    assert type(made) is CriterionResult and made.__dict__ == CriterionResult(*values).__dict__
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.total = 4.0  # type: ignore[misc]
+    with pytest.raises(ValueError):  # every field, in order: one missing is refused
+        maker(BoundaryComparison)(1.0, 2.0)
+    with pytest.raises(AssertionError):  # a class that checks its fields keeps its __init__
+        maker(Assumption)
