@@ -276,6 +276,7 @@ def _analyses(
         questionnaires = [s.questionnaire for s in services]
         proposals = list(propose(questionnaires, table, limits, settings.levers, arrays, totals))
     if settings.what_if:
+        # what-if checks its paths and sections with the models: imported only when asked for
         from acvnum.analysis.whatif import what_if
 
         changes = list(what_if(services, table, limits, settings.what_if))

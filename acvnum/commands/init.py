@@ -162,6 +162,8 @@ def init(
     answer that cannot be asked again, or an existing PATH, exit code 2.
     """
     from acvnum.i18n import Translator
+
+    # the interview checks answers with the models (pydantic's machinery): only for `init`
     from acvnum.questionnaire.interview import defaults, render_yaml
     from acvnum.reference.factors import load_factors
 

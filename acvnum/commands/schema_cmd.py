@@ -48,6 +48,7 @@ def schema(
 
         text = render()
     else:
+        # the questionnaire's models (pydantic's machinery) only for this command
         from acvnum.questionnaire.schema import render as render_questionnaire
 
         text = render_questionnaire(code)
