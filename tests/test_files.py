@@ -35,6 +35,36 @@ def test_one_byte_over_the_cap_is_refused_and_the_cap_itself_is_read(tmp_path):
     assert "file larger than 1000000 bytes" in str(_problem(path).message)
 
 
+@pytest.mark.parametrize(
+    ("stated", "reads"),
+    [
+        (5, 1),  # the size the system gave: one read, one byte more asked, is the whole file
+        (3, 3),  # it grew since: read on to the end
+        (9, 2),  # it shrank: the short read, then the end
+        (0, 3),  # a file made as it is read states 0: read on to the end
+    ],
+)
+def test_the_stated_size_spares_a_read_only_when_it_is_the_file_s(
+    tmp_path, monkeypatch, stated, reads
+):
+    path = tmp_path / "t.yaml"
+    path.write_bytes(b"a: 1\n")
+    counted = []
+
+    def read(fd, count, real=os.read):
+        counted.append(count)
+        return real(fd, count)
+
+    monkeypatch.setattr(files.os, "read", read)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert files._read_at_most(fd, str(path), stated) == b"a: 1\n"
+    finally:
+        os.close(fd)
+    assert len(counted) == reads
+    assert counted[0] == stated + 1
+
+
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
 def test_a_device_is_refused_by_kind_never_read(device):
     if not os.path.exists(device):

@@ -14,6 +14,7 @@ write it. (As before, `_` may group digits: `50_000`.)
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any, ClassVar
@@ -555,5 +556,5 @@ def load_plain_yaml(text: str) -> Any:
 
 def load_yaml(path: Path | str) -> Document:
     """Read and parse a YAML file; every failure is an InputError with a position."""
-    path = Path(path)
-    return parse_yaml(read_text(path), str(path))
+    name = os.fspath(path)  # not a Path per file: a portfolio reads 10,000
+    return parse_yaml(read_text(name), name)
