@@ -72,11 +72,17 @@ def frequency(check: Reader, optional: bool = False) -> Reader:
 
 
 def text(optional: bool = False, min_length: int = 0) -> Reader:
+    """Text as written. With a minimum length, text with a lone surrogate (a Python str from
+    the API: YAML cannot write one) is declined: pydantic refuses it there (checking the
+    length, it reads the text as UTF-8), though it takes it in a field of any text."""
+
     def reader(raw: Any) -> str | None:
         if raw is None and optional:
             return None
         if type(raw) is not str or len(raw) < min_length:
             raise Declined
+        if min_length and not raw.isascii():
+            raw.encode()  # UnicodeEncodeError on a lone surrogate: declined
         return raw
 
     return reader

@@ -336,3 +336,29 @@ def test_ranges_and_lax_yes_no_are_left_to_the_models():
     assert _by_models(data) is not None and plain.read(data) is None
     video["audio_in_background"] = True
     assert assert_plain_agrees(data)
+
+
+def test_text_with_a_lone_surrogate_is_declined_where_the_models_refuse_it():
+    """A dict from the API can hold a str YAML cannot write: 'a\\ud800'. pydantic refuses it
+    in the text fields with a minimum length (name, functional_unit), so the plain reader must
+    not take it there; elsewhere both take it as it is."""
+    for key in ("name", "functional_unit"):
+        data = copy.deepcopy(EVERY_SECTION)
+        data[key] = "a\ud800"
+        assert _by_models(data) is None, key
+        assert not assert_plain_agrees(data), key
+    for path in (
+        ("description",),
+        ("usage", "location"),
+        ("hosting", "servers", 0, "name"),
+        ("hosting", "shared", 0, "name"),
+    ):
+        data = copy.deepcopy(EVERY_SECTION)
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        parent[path[-1]] = "a\ud800"
+        assert assert_plain_agrees(data), path
+    data = copy.deepcopy(EVERY_SECTION)
+    data["name"] = "Caf\u00e9 \U0001f600"  # text beyond ASCII is read
+    assert assert_plain_agrees(data)
