@@ -121,3 +121,20 @@ def test_bad_input_raises_input_error_with_every_problem():
     assert any(m.startswith("<dict 1>: usage.users") for m in messages)
     assert any("devices" in m for m in messages) and len(messages) == 4
     assert data["usage"]["users"] == -1  # the caller's dict is not changed
+
+
+def test_an_int_too_large_for_a_float_is_input_error():
+    """A dict can hold ints YAML cannot (a file's are cut at 30 digits): 10**400 has no float
+    and 3 * 10**5000 no repr; both are refused as inf is, never an OverflowError's traceback."""
+    data = yaml.safe_load(MINIMAL)
+    data["usage"]["users"] = 10**400
+    data["usage"]["data_per_visit"] = -3 * 10**5000
+    data["budgets"] = [{"criterion": "water_use", "per": "visit", "max": 10**400}]
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(data)
+    messages = sorted(str(p.message) for p in caught.value.problems)
+    assert messages == [
+        "budgets[0].max: 1e+400 is not a finite number",
+        "usage.data_per_visit: -3e+5000 is not a finite number",
+        "usage.users: 1e+400 is not a finite number",
+    ]

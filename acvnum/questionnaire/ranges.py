@@ -212,7 +212,10 @@ def _may_hold_range(data: Any) -> bool:
     """Whether some text in `data` has two dots or an ellipsis: without one there is no range
     and no misspelt range, and the walk is skipped (most files of a portfolio have none).
     repr writes every string's dots and ellipses as they are, in native code."""
-    written = repr(data)
+    try:
+        written = repr(data)
+    except ValueError:  # an int of over 4,300 digits (from the API) has no repr: walk the data
+        return True
     return ".." in written or "\u2026" in written
 
 

@@ -486,7 +486,7 @@ def budget_limit(criterion: str, value: object) -> float:
         if written is None or any(_same_unit(written, u) for u in (unit.unit, unit.short_unit)):
             return number
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
+        return units.to_float(value)
     raise units.UnitError(
         "budget.plain_number", criterion=criterion, unit=unit.unit, value=repr(value)
     )

@@ -197,6 +197,18 @@ def _finite(number: float, text: object) -> float:
     return number
 
 
+def to_float(value: int | float) -> float:
+    """A Python number as a float: an int too large for one (10**400, from the API: YAML's
+    are cut at 30 digits) is refused as inf is, not an OverflowError's traceback."""
+    try:
+        return float(value)
+    except OverflowError:
+        exponent = int(math.log10(abs(value)))
+        lead = abs(value) // 10 ** (exponent - 2)  # the first three digits, for the message
+        sign = "-" if value < 0 else ""
+        raise UnitError("number.not_finite", text=f"{sign}{lead / 100:g}e+{exponent}") from None
+
+
 def _refuse_number_forms(text: str) -> None:
     """Refuse '1:30' and '0x10' with how to write them, instead of 'unknown unit :30'."""
     if _CLOCK.match(text):
@@ -279,7 +291,7 @@ def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
             "quantity.type", noun=message(f"noun.{dimension.name}"), value=yaml_value(value)
         )
     if isinstance(value, int | float):
-        return _finite(float(value), value) * dimension.factor(plain_unit)
+        return _finite(to_float(value), value) * dimension.factor(plain_unit)
     number, unit = split_quantity(value, dimension.hint)
     return number * dimension.factor(unit if unit is not None else plain_unit)
 
@@ -293,7 +305,7 @@ def parse_carbon_intensity(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise UnitError("carbon.type", value=yaml_value(value))
     if isinstance(value, int | float):
-        return _finite(float(value), value) * MASS.factor("g")
+        return _finite(to_float(value), value) * MASS.factor("g")
     check_length(value)
     mass, slash, energy = value.rpartition("/")
     if not slash:
@@ -311,7 +323,7 @@ def parse_number(value: object, hint: Message = NUMBER_HINT) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise UnitError("number.type", hint=hint, value=yaml_value(value))
     if isinstance(value, int | float):
-        return _finite(float(value), value)
+        return _finite(to_float(value), value)
     check_length(value)
     if _CLOCK.match(value) or _RADIX.match(value):
         raise UnitError("number.plain_decimal", value=yaml_value(value))
@@ -335,7 +347,7 @@ def parse_fraction(value: object) -> float:
         fraction = number / 100 if unit == "%" else number
         plain = unit is None
     else:
-        fraction, plain = _finite(float(value), value), True
+        fraction, plain = _finite(to_float(value), value), True
     if plain and fraction > 1:
         raise UnitError("fraction.ambiguous", value=yaml_value(value), fraction=fraction)
     return fraction
@@ -366,7 +378,7 @@ def parse_frequency(value: object) -> Frequency:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise UnitError("frequency.type", value=yaml_value(value))
     if isinstance(value, int | float):
-        return Frequency(_finite(float(value), value))
+        return Frequency(_finite(to_float(value), value))
     check_length(value)
     text = value.replace(" per ", "/").replace(" par ", "/")
     if "/" not in text:
