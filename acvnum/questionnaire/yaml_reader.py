@@ -175,16 +175,19 @@ class _Builder:
         return self._scalar(node, path)
 
     def _scalar(self, node: yaml.Node, path: Path_) -> Any:
-        """The scalar's value; an integer too long to be a real figure is refused first."""
+        """The scalar's value; an integer too long to be a real figure is refused first, and
+        a value its explicit tag cannot read ('!!int 0x10', '!!float abc', '!!bool maybe')."""
         if node.tag == _INT_TAG:
             digits = sum(char.isdigit() for char in node.value)
             if digits > MAX_DIGITS:
-                where = ".".join(str(part) for part in path if part != "<key>")
                 refusal = message("yaml.digits", digits=digits, most=MAX_DIGITS)
-                raise self.fail(
-                    node, message("error.at", path=where, reason=refusal) if where else refusal
-                )
-        return self.loader.construct_object(node)
+                raise self.fail(node, _at(path, refusal))
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, KeyError, IndexError):  # PyYAML's constructors' own errors
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            refusal = message("yaml.tag_value", value=repr(node.value), tag=tag)
+            raise self.fail(node, _at(path, refusal)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -200,6 +203,12 @@ class _Builder:
             self.marks[(*path, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*path, key))
         return result
+
+
+def _at(path: Path_, refusal: Message) -> Message:
+    """'usage.users: refusal' (the refusal alone at the root or in a key)."""
+    where = ".".join(str(part) for part in path if part != "<key>")
+    return message("error.at", path=where, reason=refusal) if where else refusal
 
 
 def _too_deep() -> Message:
@@ -294,7 +303,10 @@ def _fast_build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
         if isinstance(node, scalar):
             if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
                 raise _Unusual  # perhaps too many digits: _Builder counts them
-            return _plain_value(node, loader)
+            try:
+                return _plain_value(node, loader)
+            except (ValueError, KeyError, IndexError):  # '!!int 0x10': _Builder says why
+                raise _Unusual from None
         if isinstance(node, mapping):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:

@@ -80,6 +80,38 @@ def test_oddities_are_refused(text, message):
         parse_yaml(text, "f.yaml")
 
 
+@pytest.mark.parametrize(
+    ("text", "written", "tag"),
+    [
+        ("!!int '0x10'", "'0x10'", "!!int"),
+        ("!!int 1:30", "'1:30'", "!!int"),
+        ("!!int ''", "''", "!!int"),
+        ("!!float abc", "'abc'", "!!float"),
+        ("!!float ''", "''", "!!float"),
+        ("!!bool maybe", "'maybe'", "!!bool"),
+    ],
+)
+def test_a_value_its_explicit_tag_cannot_read_is_refused_where_it_stands(text, written, tag):
+    """PyYAML's constructors raise ValueError, KeyError or IndexError at these: a traceback,
+    before, from each of the readers (the fast one gives up, the located one words it)."""
+    with pytest.raises(InputError) as error:
+        parse_yaml(f"usage:\n  users: {text}\n", "f.yaml")
+    (problem,) = error.value.problems
+    assert (problem.line, problem.column) == (2, 10)
+    expected = f"usage.users: {written} cannot be read as YAML's {tag}: write the value"
+    assert str(problem.message).startswith(expected)
+    with pytest.raises(InputError, match="cannot be read as YAML's"):
+        parse_yaml(f"- [{text}]\n", "f.yaml")  # in a list, from the node reader too
+
+
+def test_a_value_its_explicit_tag_reads_is_taken():
+    assert parse_yaml("a: !!float 2\nb: !!str 5\nc: !!int 7\n", "f.yaml").data == {
+        "a": 2.0,
+        "b": "5",
+        "c": 7,
+    }
+
+
 def test_not_utf8(tmp_path: Path):
     path = tmp_path / "latin1.yaml"
     path.write_bytes("name: Boutique \xe9t\xe9\n".encode("latin-1"))
