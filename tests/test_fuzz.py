@@ -114,6 +114,21 @@ def test_any_value_in_any_field_is_read_or_refused_at_its_line(write_yaml, value
 
 
 @FUZZ
+@given(
+    tag=st.sampled_from(["!!int", "!!float", "!!bool", "!!str", "!!null"]),
+    value=st.one_of(PIECES, ARGUMENT),
+    key=st.sampled_from(["users", "visits_per_user", "laptop", "location"]),
+)
+def test_any_explicitly_tagged_value_is_read_or_refused_at_its_line(write_yaml, tag, value, key):
+    """'!!int "0x10"' and '!!bool maybe' were tracebacks: PyYAML's constructors raised."""
+    written = f"{tag} {json.dumps(value)}"
+    text = re.sub(rf"(?m)^(\s*{key}): .*$", lambda m: f"{m[1]}: {written}", MINIMAL, count=1)
+    result = _run("validate", str(write_yaml(text)))
+    if result.returncode == 2:
+        _located(result.stderr)
+
+
+@FUZZ
 @given(position=st.integers(0, len(MINIMAL)), insert=ARGUMENT)
 def test_any_text_inserted_anywhere_in_a_questionnaire(write_yaml, position, insert):
     text = MINIMAL[:position] + insert + MINIMAL[position:]

@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 from conftest import EXAMPLES, MINIMAL_DATA, record_shape
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acvnum.errors import InputError
-from acvnum.questionnaire import models, plain, records
+from acvnum.questionnaire import models, plain, records, units
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import _normalise
 from acvnum.questionnaire.yaml_reader import Document, load_yaml
@@ -362,3 +363,65 @@ def test_text_with_a_lone_surrogate_is_declined_where_the_models_refuse_it():
     data = copy.deepcopy(EVERY_SECTION)
     data["name"] = "Caf\u00e9 \U0001f600"  # text beyond ASCII is read
     assert assert_plain_agrees(data)
+
+
+class _Float(float):
+    """A float subclass, as a caller's own number type may be (the API takes any data)."""
+
+
+class _Int(int):
+    pass
+
+
+def _respelt(value: Any) -> list[Any]:
+    """Other spellings of a value that a reader may take: spacing, case, exponents, full-width
+    digits, a decimal comma, Python number types YAML cannot give (the API can)."""
+    if isinstance(value, bool) or value is None:
+        return [value, None]
+    if isinstance(value, int | float):
+        whole = float(value).is_integer()
+        return [
+            float(value), str(value), f"{value:e}", f" {value} ", f"+{value}",
+            str(value).replace(".", ","), _Float(value), np.float64(value),
+            *([_Int(value), int(value)] if whole else []), None,
+        ]  # fmt: skip
+    number, _, unit = value.strip().partition(" ")
+    if not number[:1].isdigit():
+        return [value, value.upper(), f" {value} ", None]
+    full_width = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in number)
+    return [
+        f"{number}{unit}", f" {number}  {unit} ", f"{number}\u00a0{unit}", f"{number}\t{unit}",
+        f"{number} {unit.upper()}", f"{number} {unit.lower()}", f"{full_width} {unit}",
+        f"{number}e0 {unit}", f"{number.replace('.', ',')} {unit}", f"0{number} {unit}", None,
+    ]  # fmt: skip
+
+
+@st.composite
+def respelt_documents(draw: st.DrawFn) -> tuple[Any, bool]:
+    """A valid questionnaire with a few values spelt otherwise (or null), and whether numbers
+    are read with a decimal comma (--lang fr)."""
+    data = copy.deepcopy(draw(st.sampled_from([EVERY_SECTION, EVERY_BLOCK, *_EXAMPLE_DATA])))
+    leaves = [p for p in _paths(data) if p and not isinstance(_at(data, p), dict | list)]
+    for path in draw(st.lists(st.sampled_from(leaves), min_size=1, max_size=4, unique=True)):
+        _at(data, path[:-1])[path[-1]] = draw(st.sampled_from(_respelt(_at(data, path))))
+    return data, draw(st.booleans())
+
+
+def _at(data: Any, path: tuple) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+_EXAMPLE_DATA = [load_yaml(p).data for p in _examples()]
+
+
+@settings(derandomize=True, max_examples=400, deadline=None)
+@given(respelt_documents())
+def test_values_spelt_otherwise_are_declined_or_read_as_the_models_read_them(document):
+    """A differential fuzz generating documents so (30,000, and 20,000 more as YAML text with
+    tags, aliases and odd scalars) found one divergence, a lone surrogate in the name (declined
+    since): this keeps such a comparison in the suite (some 260 of the 400 are read)."""
+    data, comma = document
+    with units.decimal_comma(comma):
+        assert_plain_agrees(data)
