@@ -43,6 +43,34 @@ def _unchecked(value: float) -> float:
     return value
 
 
+#: Texts a field's reader remembers at most (then it starts again): memory stays bounded.
+REMEMBERED = 4096
+
+
+def remembered(read_field: Reader) -> Reader:
+    """`read_field`, remembering what it made of each text or integer, per decimal-comma
+    convention: a portfolio's files write the same '3 min', '2 MB', '60%' and `count: 2`
+    again and again, and the readers and checks are pure (the same text, the same value or
+    the same refusal; a refusal is not remembered). Values are immutable (floats,
+    Frequency), so services share them."""
+    known: tuple[dict[str, Any], dict[str, Any]] = ({}, {})
+    comma_in_force = units.comma_in_force
+
+    def reader(raw: Any) -> Any:
+        if type(raw) is not str and type(raw) is not int:  # (not a bool, nor a float: 1.0 == 1)
+            return read_field(raw)
+        texts = known[comma_in_force()]
+        value = texts.get(raw, texts)
+        if value is texts:
+            value = read_field(raw)
+            if len(texts) >= REMEMBERED:
+                texts.clear()
+            texts[raw] = value
+        return value
+
+    return reader
+
+
 def number(read_value: Reader, check: Reader = _unchecked, optional: bool = False) -> Reader:
     """A quantity or plain number: read, then checked (None passes where it may be left out);
     only a finite float, as the models' `float` type takes (they allow no inf or nan)."""
@@ -56,7 +84,7 @@ def number(read_value: Reader, check: Reader = _unchecked, optional: bool = Fals
             raise Declined
         return check(value)
 
-    return reader
+    return remembered(reader)
 
 
 def frequency(check: Reader, optional: bool = False) -> Reader:
@@ -68,7 +96,7 @@ def frequency(check: Reader, optional: bool = False) -> Reader:
             raise Declined
         return check(value)
 
-    return reader
+    return remembered(reader)
 
 
 def text(optional: bool = False, min_length: int = 0) -> Reader:
@@ -161,9 +189,15 @@ def shares(cls: type[records.Record], what: str) -> Reader:
     """Devices or network: renormalised within the tolerance, each a share, summing to 100%."""
     read_share = number(units.parse_fraction, rules.share)
     read_section = section(cls, dict.fromkeys(cls.FIELDS, read_share))
+    read_fraction = remembered(units.parse_fraction)
 
     def reader(raw: Any) -> Any:
-        record = read_section(rules.renormalised(raw))
+        if type(raw) is not dict:
+            raise Declined
+        # Each text read once (remembered); renormalised reads the numbers as they are, and
+        # whatever it leaves unscaled (out of range, not summing to 100%) is refused below.
+        fractions = {key: read_fraction(value) for key, value in raw.items()}
+        record = read_section(rules.renormalised(fractions))
         rules.shares_sum_to_one(dict(record.items()), what)
         return record
 

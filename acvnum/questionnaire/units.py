@@ -235,6 +235,12 @@ _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
 _COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
+def comma_in_force() -> bool:
+    """Whether a `decimal_comma` block is in force (a reader remembering what it read
+    keeps the two conventions apart)."""
+    return _DECIMAL_COMMA.get()
+
+
 @contextmanager
 def decimal_comma(enabled: bool = True) -> Iterator[None]:
     """Within the block, read '2,5' as 2.5 (the French convention) when `enabled`."""

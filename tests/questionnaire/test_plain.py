@@ -425,3 +425,36 @@ def test_values_spelt_otherwise_are_declined_or_read_as_the_models_read_them(doc
     data, comma = document
     with units.decimal_comma(comma):
         assert_plain_agrees(data)
+
+
+def test_a_field_reader_remembers_each_text_per_convention_and_no_refusal():
+    calls: list[Any] = []
+
+    def read_size(raw: Any) -> float:
+        calls.append(raw)
+        return units.parse(raw, units.DATA, "MB")
+
+    reader = plain.remembered(read_size)
+    assert reader("2 MB") == 2e6 and reader("2 MB") == 2e6
+    assert calls == ["2 MB"]  # read once
+    assert reader(1) == 1e6 and reader(1) == 1e6 and reader(1.0) == 1e6
+    with pytest.raises(units.UnitError):
+        reader(True)  # equal to 1 as a key, but not a number: not taken for the 1 read before
+    assert calls == ["2 MB", 1, 1.0, True]  # an integer once; floats and bools as they come
+    with pytest.raises(units.UnitError):
+        reader("2,5 MB")  # a comma is not guessed in English
+    with units.decimal_comma():
+        assert reader("2,5 MB") == 2.5e6  # 2.5 MB in French
+        assert reader("2,5 MB") == 2.5e6
+    with pytest.raises(units.UnitError):
+        reader("2,5 MB")  # the refusal was not remembered, nor the French reading here
+    assert calls.count("2,5 MB") == 3
+
+
+def test_a_remembered_reader_forgets_all_past_its_bound(monkeypatch):
+    monkeypatch.setattr(plain, "REMEMBERED", 2)
+    calls: list[Any] = []
+    reader = plain.remembered(lambda raw: calls.append(raw) or float(raw))
+    for raw in ("1", "2", "3", "1"):
+        reader(raw)
+    assert calls == ["1", "2", "3", "1"]  # '3' came with two known: all were forgotten
