@@ -99,9 +99,11 @@ class Document:
 
     The positions are worked out from the file's node tree, or its text, when first asked
     for (most files never are: they have no problem to locate).
+    `verbatim`: the file's text when every text in the data (keys and values) is a piece of
+    it as written, no escape read (the block reader's documents; a changed copy has none).
     """
 
-    __slots__ = ("_marks", "_root", "_text", "data", "file")
+    __slots__ = ("_marks", "_root", "_text", "data", "file", "verbatim")
 
     def __init__(
         self,
@@ -110,6 +112,7 @@ class Document:
         marks: dict[Path_, tuple[int, int]] | None = None,
         root: yaml.Node | None = None,
         text: str | None = None,
+        verbatim: str | None = None,
     ):
         self.file = file
         self.data = data
@@ -117,6 +120,7 @@ class Document:
         self._marks = marks if marks is not None or later else {}
         self._root = root
         self._text = text
+        self.verbatim = verbatim
 
     @property
     def marks(self) -> dict[Path_, tuple[int, int]]:
@@ -502,7 +506,7 @@ def parse_yaml(text: str, file: str) -> Document:
     """
     if text.count("[") + text.count("{") <= MAX_DEPTH:  # else _check_depth scans first
         try:
-            return Document(file, _read_block(text), text=text)
+            return Document(file, _read_block(text), text=text, verbatim=text)
         except _GiveUp:
             pass
         loader = QuestionnaireLoader(text)

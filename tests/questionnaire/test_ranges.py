@@ -29,6 +29,22 @@ def test_the_high_end_lends_its_unit_and_zero_takes_the_arithmetic_mean():
     assert b.central.usage.visit_duration == pytest.approx(6 * 60)  # sqrt(4 x 9) = 6 min
 
 
+def test_dots_are_looked_for_in_the_text_as_written_then_in_the_data():
+    from acvnum.questionnaire.ranges import _may_hold_range
+
+    assert not _may_hold_range(parse_yaml(MINIMAL, "q.yaml"))
+    noted = parse_yaml(MINIMAL + "# 2..4 MB would be a range\n", "q.yaml")
+    assert noted.verbatim is not None and not _may_hold_range(noted)  # a comment: the data has none
+    assert _may_hold_range(parse_yaml(MINIMAL.replace("10 MB", "2 MB..4 MB"), "q.yaml"))
+    assert _may_hold_range(parse_yaml(MINIMAL.replace("10 MB", "2 MB\u2026 4 MB"), "q.yaml"))
+    escaped = parse_yaml(MINIMAL.replace("10 MB", '"2 MB\\x2e.4 MB"'), "q.yaml")
+    assert escaped.verbatim is None and _may_hold_range(escaped)  # '2 MB..4 MB' once read
+    changed = parse_yaml(MINIMAL, "q.yaml").with_data({"usage": {"users": "1..2"}})
+    assert changed.verbatim is None and _may_hold_range(changed)  # a what-if copy: its data
+    b = bounds(MINIMAL.replace("10 MB", "2 MB..4 MB") + "# 1..2\n")
+    assert b.written == {"usage.data_per_visit": "2 MB..4 MB"}
+
+
 def test_without_ranges_the_three_questionnaires_are_one():
     b = bounds(MINIMAL)
     assert b.central is b.low is b.high and b.written == {}

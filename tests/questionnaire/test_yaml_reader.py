@@ -291,6 +291,26 @@ def test_the_block_reader_reads_what_it_accepts_as_libyaml_does(text):
         return
     located = _parse_located(text, "f.yaml")  # an InputError here: accepted a broken text
     assert repr(data) == repr(located.data)
+    # Every text in the data is a piece of the file's text as written (Document.verbatim)
+    assert all(piece in text for piece in _texts_in(data))
+
+
+def _texts_in(data: object) -> list[str]:
+    """Every string of `data`: its keys and values, at any depth."""
+    if isinstance(data, str):
+        return [data]
+    if isinstance(data, dict):
+        return [t for key, value in data.items() for t in _texts_in(key) + _texts_in(value)]
+    if isinstance(data, list):
+        return [t for item in data for t in _texts_in(item)]
+    return []
+
+
+def test_only_a_document_read_by_the_block_reader_is_verbatim():
+    assert parse_yaml("a: 'x'\n", "f.yaml").verbatim == "a: 'x'\n"
+    assert parse_yaml('a: "x\\x2e\\x2e"\n', "f.yaml").verbatim is None  # escapes: libyaml's
+    assert parse_yaml("{a: 1}\n", "f.yaml").verbatim is None
+    assert parse_yaml("a: 1\n", "f.yaml").with_data({"a": 2}).verbatim is None
 
 
 def test_the_block_reader_reads_generated_portfolios_and_gives_positions_from_the_text():
