@@ -362,6 +362,10 @@ class _Resolution(yaml.resolver.BaseResolver):
 
 
 _RESOLVER, _CONSTRUCTOR = _Resolution(), yaml.constructor.SafeConstructor()
+#: The first characters of a plain scalar some implicit resolver is registered for: any
+#: other is text. `_DECIMAL`: the int resolver's pattern (tried first for a digit or sign).
+_RESOLVED_STARTS = frozenset(k for k in QuestionnaireLoader.yaml_implicit_resolvers if k)
+_DECIMAL = re.compile(r"[-+]?[0-9]+(?:_[0-9]+)*")
 _NODE = yaml.ScalarNode
 _values: dict[str, Any] = {}
 
@@ -386,15 +390,31 @@ def _scalar(rest: str) -> Any:
             raise _GiveUp  # '-5' is a plain scalar, '- x' is not
         if ": " in plain or plain.endswith(":"):
             raise _GiveUp
+        if first not in _RESOLVED_STARTS:  # text, as the resolver says (no pattern starts so)
+            return _remember(rest, plain)
+        if _DECIMAL.fullmatch(plain) and len(plain) <= MAX_DIGITS:  # the resolver's int
+            return _remember(rest, int(plain.replace("_", ""), 10))  # as _construct_decimal
         tag = _RESOLVER.resolve(_NODE, plain, (True, False))
         if tag not in _SCALAR_TAGS or (tag == _INT_TAG and len(plain) > MAX_DIGITS):
             raise _GiveUp  # '<<', or perhaps too many digits: _Builder says what and where
         value = _plain_value(_NODE(tag, plain), _CONSTRUCTOR)
+    return _remember(rest, value)
+
+
+def _remember(rest: str, value: Any) -> Any:
     if len(rest) <= _CACHED_UP_TO:
         if len(_values) >= _CACHE_SIZE:
             _values.clear()
         _values[rest] = value
     return value
+
+
+#: The words a key as `_LINE` reads it may be that are not text: YAML's true, false and null.
+#: Any other such key is itself as text (it starts with a letter or `_`: no number, no
+#: construct), which is what `_scalar` would make of it.
+_NOT_TEXT_KEYS = frozenset(
+    ("true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL")
+)
 
 
 def _read_block(text: str) -> Any:
@@ -446,16 +466,16 @@ def _read_block(text: str) -> Any:
             top = child
         elif type(top) is not dict:
             raise _GiveUp
-        key = _scalar(word)
-        if type(key) is not str or key in top:
+        if word in _NOT_TEXT_KEYS or word in top:
             raise _GiveUp  # true:, null: or a key given twice: _Builder says what and where
         nodes += 2
         if nodes > MAX_NODES // 3:  # _Builder counts every node (this count is under half)
             raise _GiveUp
         if not rest or rest[0] == "#":
-            pending = (top, key, stack[-1][0])
+            pending = (top, word, stack[-1][0])
         else:
-            top[key] = _scalar(rest)
+            value = _values.get(rest, _values)
+            top[word] = _scalar(rest) if value is _values else value
     if pending is not None:
         pending[0][pending[1]] = None
     if not stack:

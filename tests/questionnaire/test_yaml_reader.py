@@ -325,3 +325,21 @@ def test_the_block_reader_reads_generated_portfolios_and_gives_positions_from_th
         assert repr(_read_block(text)) == repr(_parse_located(text, "f.yaml").data)
     document, located = parse_yaml(text, "f.yaml"), _parse_located(text, "f.yaml")
     assert document.marks == located.marks
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        *("7", "010", "-0", "+3", "1_000", "1__0", "1_", "_1", "0x1F", "12 MB", "3 min"),
+        *("1.5", ".5", "1e3", "-.inf", "true", "False", "null", "~", "name", "_x", "é 2"),
+        *("Yes", "no", "x" * 50, "9" * 30, "12 # a note", "a b  "),
+    ],
+)
+def test_a_value_the_block_reader_reads_is_what_libyaml_reads(written):
+    from acvnum.questionnaire.yaml_reader import _parse_located
+
+    text = f"a: {written}\nb:\n  - {written}\n"
+    read = parse_yaml(text, "f.yaml")
+    assert read.verbatim is not None or written.startswith("-")  # '- -0': not the block reader's
+    assert repr(read.data) == repr(_parse_located(text, "f.yaml").data)
+    assert repr(parse_yaml(text, "f.yaml").data) == repr(read.data)  # remembered: the same again
