@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
-from acvnum.errors import InputError, Problem
+from acvnum.errors import InputError, Problem, message
 from acvnum.questionnaire.service import Service, expand_paths, load_service, service_from_document
-from acvnum.questionnaire.yaml_reader import Document
+from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
 from acvnum.reference.factors import FactorTable, load_factors
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
     for i, item in enumerate(inputs):
         try:
             if isinstance(item, Mapping):
+                if _deeper_than(item, MAX_DEPTH):
+                    too_deep = message("yaml.too_deep", depth=MAX_DEPTH)
+                    raise InputError([Problem(f"<dict {i}>", 1, 1, too_deep)])
                 document = Document(f"<dict {i}>", copy.deepcopy(dict(item)))
                 services.append(service_from_document(document, table))
             else:
@@ -48,6 +51,18 @@ def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
     if problems:
         raise InputError(problems)
     return services
+
+
+def _deeper_than(data: Any, depth: int) -> bool:
+    """Whether mappings and lists nest more than `depth` levels: a dict holding itself would
+    send every walk of the data into a RecursionError (a file's nesting is bounded on reading)."""
+    if depth < 0:
+        return True
+    if isinstance(data, Mapping):
+        return any(_deeper_than(value, depth - 1) for value in data.values())
+    if isinstance(data, list | tuple):
+        return any(_deeper_than(value, depth - 1) for value in data)
+    return False
 
 
 def estimate(

@@ -138,3 +138,17 @@ def test_an_int_too_large_for_a_float_is_input_error():
         "usage.data_per_visit: -3e+5000 is not a finite number",
         "usage.users: 1e+400 is not a finite number",
     ]
+
+
+def test_a_dict_that_holds_itself_is_input_error():
+    """A cycle no YAML file can make (its nesting is bounded on reading) sent the range
+    look-up into a RecursionError: refused as too deep, as a file nested so would be."""
+    data = yaml.safe_load(MINIMAL)
+    data["usage"]["devices"] = data
+    hosting: dict = {"servers": []}
+    hosting["servers"].append(hosting)
+    for given in (data, {**yaml.safe_load(MINIMAL), "hosting": hosting}):
+        with pytest.raises(InputError) as caught:
+            acvnum.estimate(given)
+        (problem,) = caught.value.problems
+        assert str(problem.message).startswith("values nested more than 50 levels deep")
