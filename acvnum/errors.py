@@ -126,7 +126,10 @@ class Refusal(ValueError):
         super().__init__(self.message)
 
     def __str__(self) -> str:
-        return str(self.message)
+        """The message in English; a lone surrogate in it (quoting a str from the API) escaped,
+        for pydantic reads this as UTF-8 and raised UnicodeEncodeError at one."""
+        text = str(self.message)
+        return text if text.isascii() else text.encode("utf-8", "backslashreplace").decode()
 
 
 @dataclass(frozen=True)

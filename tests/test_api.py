@@ -152,3 +152,16 @@ def test_a_dict_that_holds_itself_is_input_error():
             acvnum.estimate(given)
         (problem,) = caught.value.problems
         assert str(problem.message).startswith("values nested more than 50 levels deep")
+
+
+def test_a_refused_value_with_a_lone_surrogate_is_input_error():
+    """Quoted in a refusal, 'a\\ud800' (a str YAML cannot write) made pydantic raise
+    UnicodeEncodeError: the message reaches the caller instead, the text as given."""
+    data = yaml.safe_load(MINIMAL)
+    data["usage"]["data_per_visit"] = "5 \udc80B"
+    data["budgets"] = [{"criterion": "a\ud800", "per": "user", "max_boundary_share": "1%"}]
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(data)
+    messages = sorted(str(p.message) for p in caught.value.problems)
+    assert messages[0].startswith("budgets[0].criterion: unknown criterion 'a\ud800'")
+    assert messages[1].startswith("usage.data_per_visit: unknown data unit '\udc80B'")
