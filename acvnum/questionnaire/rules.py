@@ -356,7 +356,8 @@ def parse_parameters(value: object) -> float:
     match = _PARAMETERS.match(value)
     if not match:
         raise units.UnitError("parameters.unreadable", value=repr(value))
-    return float(match["number"]) * _PARAMETER_SCALE[match["scale"].lower()]
+    number = float(match["number"].replace("_", ""))  # '1__0B' as units reads it: float() raised
+    return number * _PARAMETER_SCALE[match["scale"].lower()]
 
 
 def gpu_type(value: object) -> str:

@@ -26,6 +26,12 @@ def test_parameter_counts_are_read_in_billions(written, billions):
     assert parse_parameters(written) == pytest.approx(billions)
 
 
+def test_parameter_counts_group_digits_as_every_quantity_may():
+    """'1__0B' raised float()'s ValueError, which the models worded in Python's English."""
+    assert parse_parameters("1_000M") == 1
+    assert parse_parameters("1__0B") == units.parse_number("1__0") == 10
+
+
 @pytest.mark.parametrize("written", ["70 bn", "B70", "", True, "70 GB"])
 def test_unreadable_parameter_counts_are_refused(written):
     with pytest.raises(units.UnitError):
