@@ -518,6 +518,11 @@ class Shared(StrictModel):
         json_schema_extra=_bounds(0, 100),
     )
 
+    @field_validator("share")
+    @classmethod
+    def share_is_a_fraction(cls, value: float) -> float:
+        return rules.share(value)
+
     @field_validator("energy")
     @classmethod
     def energy_plausible(cls, value: float | None) -> float | None:
@@ -642,6 +647,11 @@ class SelfHosted(StrictModel):
     def gpus_whole(cls, value: float, info: ValidationInfo) -> float:
         return rules.gpus(value, _centres(info))
 
+    @field_validator("utilization")
+    @classmethod
+    def utilization_fraction(cls, value: float | None) -> float | None:
+        return rules.gpu_utilization(value)
+
     @field_validator("pue")
     @classmethod
     def pue_plausible(cls, value: float | None) -> float | None:
@@ -706,6 +716,11 @@ class AI(StrictModel):
     def requests_plausible(cls, value: float | None) -> float | None:
         return rules.requests_per_visit(value)
 
+    @field_validator("requests_per_user")
+    @classmethod
+    def requests_per_user_plausible(cls, value: units.Frequency | None) -> units.Frequency | None:
+        return rules.requests_per_user(value)
+
     @field_validator("output_tokens")
     @classmethod
     def tokens_plausible(cls, value: float) -> float:
@@ -750,10 +765,25 @@ class Video(StrictModel):
         False, description="audio only is streamed while the screen is off"
     )
 
+    @field_validator("watched_per_visit")
+    @classmethod
+    def watched_per_visit_plausible(cls, value: float | None) -> float | None:
+        return rules.watched_per_visit(value)
+
+    @field_validator("watched_per_user")
+    @classmethod
+    def watched_per_user_plausible(cls, value: float | None) -> float | None:
+        return rules.watched_per_user(value)
+
     @field_validator("call_participants")
     @classmethod
     def participants_whole(cls, value: float | None, info: ValidationInfo) -> float | None:
         return rules.call_participants(value, _centres(info))
+
+    @field_validator("background_share")
+    @classmethod
+    def background_share_is_a_fraction(cls, value: float) -> float:
+        return rules.share(value)
 
     @model_validator(mode="after")
     def one_watching_time(self) -> Video:

@@ -295,7 +295,7 @@ _HOSTING = section(
                 {
                     "name": text(),
                     "per": choice(rules.SHARED_PER),
-                    "share": number(units.parse_fraction),
+                    "share": number(units.parse_fraction, rules.share),
                     "energy": number(rules.read_energy, rules.shared_energy, optional=True),
                 },
             )
@@ -317,7 +317,7 @@ _AI = checked(
             "requests_per_visit": number(
                 units.parse_number, rules.requests_per_visit, optional=True
             ),
-            "requests_per_user": frequency(lambda value: value, optional=True),
+            "requests_per_user": frequency(rules.requests_per_user, optional=True),
             "output_tokens": number(rules.read_tokens, rules.output_tokens),
             "input_tokens": number(rules.read_tokens, rules.input_tokens, optional=True),
             "model": checked(
@@ -336,7 +336,9 @@ _AI = checked(
                 {
                     "gpus": number(rules.read_count, lambda value: rules.gpus(value, False)),
                     "gpu": gpu(),
-                    "utilization": _FRACTION,
+                    "utilization": number(
+                        units.parse_fraction, rules.gpu_utilization, optional=True
+                    ),
                     "location": text(optional=True),
                     "pue": number(rules.read_ratio, rules.pue, optional=True),
                 },
@@ -360,13 +362,17 @@ _VIDEO = checked(
     section(
         records.Video,
         {
-            "watched_per_visit": number(rules.read_duration, optional=True),
-            "watched_per_user": number(rules.read_long_duration, optional=True),
+            "watched_per_visit": number(
+                rules.read_duration, rules.watched_per_visit, optional=True
+            ),
+            "watched_per_user": number(
+                rules.read_long_duration, rules.watched_per_user, optional=True
+            ),
             "quality": choice(rules.VIDEO_QUALITIES),
             "call_participants": number(
                 rules.read_count, lambda value: rules.call_participants(value, False), True
             ),
-            "background_share": number(units.parse_fraction),
+            "background_share": number(units.parse_fraction, rules.share),
             "audio_in_background": flag,
         },
         optional=True,

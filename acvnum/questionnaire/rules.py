@@ -105,6 +105,12 @@ def check_range(value: float, what: What, low: float, high: float, unit: str = "
     return value
 
 
+def not_negative(value: float, what: What, unit: str = "") -> float:
+    if value < 0:
+        raise Refusal("error.not_negative", what=what, value=value, unit=unit)
+    return value
+
+
 def whole(value: float, what: What, range_centres: bool) -> float:
     """A count of things must be whole, except at the centre of a range (see RANGE_CENTRES)."""
     if not float(value).is_integer() and not range_centres:
@@ -414,6 +420,16 @@ def output_tokens(value: float) -> float:
     return check_range(value, "output_tokens", 0, 1e6)
 
 
+def requests_per_user(value: units.Frequency | None) -> units.Frequency | None:
+    if value is not None:
+        check_range(value.count, "requests_per_user", 0, ABSURD["visits"])
+    return value
+
+
+#: The self-hosted GPUs' average load, a share of their time.
+gpu_utilization = optional(lambda value: check_range(value, "utilization", 0, 1))
+
+
 def ai_consistent(ai: Any) -> None:
     if (ai.requests_per_visit is None) == (ai.requests_per_user is None):
         raise Refusal("error.one_of", a="requests_per_visit", b="requests_per_user")
@@ -428,6 +444,11 @@ def call_participants(value: float | None, range_centres: bool) -> float | None:
     return whole(
         check_range(value, "call_participants", 2, 1000), "call_participants", range_centres
     )
+
+
+#: Time watched (its upper bound is the visits' time: impossible_video).
+watched_per_visit = optional(lambda value: not_negative(value, "watched_per_visit", " s"))
+watched_per_user = optional(lambda value: not_negative(value, "watched_per_user", " s"))
 
 
 def video_consistent(video: Any) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -458,3 +459,38 @@ def test_a_remembered_reader_forgets_all_past_its_bound(monkeypatch):
     for raw in ("1", "2", "3", "1"):
         reader(raw)
     assert calls == ["1", "2", "3", "1"]  # '3' came with two known: all were forgotten
+
+
+@pytest.mark.parametrize(
+    ("block", "refusal"),
+    [
+        (
+            {"video": {"watched_per_visit": "-5 min", "quality": "hd"}},
+            "watched_per_visit must be 0",
+        ),
+        ({"video": {"watched_per_user": "-5 h", "quality": "hd"}}, "watched_per_user must be 0"),
+        (
+            {"video": {"watched_per_user": "5 h", "quality": "hd", "background_share": "150%"}},
+            "a share must be between 0 and 1, got 1.5",
+        ),
+        (
+            {"hosting": {"shared": [{"name": "CDN", "per": "gb", "share": "-50%"}]}},
+            "a share must be between 0 and 1, got -0.5",
+        ),
+        (
+            {"ai": EVERY_BLOCK["ai"] | {"requests_per_user": "-20 / month"}},
+            "requests_per_user must be between 0 and 1e+13, got -20",
+        ),
+        (
+            {"ai": EVERY_BLOCK["ai"] | {"self_hosted": {"gpus": 1, "utilization": "-50%"}}},
+            "utilization must be between 0 and 1, got -0.5",
+        ),
+    ],
+)
+def test_negative_amounts_both_readers_took_are_refused(block, refusal):
+    """Found reviewing the readers: both took these, and a self-hosted GPU load of -50% made
+    the service's climate change total -1,001 kg. The models refuse them, the reader declines."""
+    data = copy.deepcopy(MINIMAL_DATA) | copy.deepcopy(block)
+    with pytest.raises(InputError, match=re.escape(refusal)):
+        validate(Document("q.yaml", copy.deepcopy(data)))
+    assert not assert_plain_agrees(data)
