@@ -197,6 +197,14 @@ def _finite(number: float, text: object) -> float:
     return number
 
 
+def _computable(base: float, written: object) -> float:
+    """A quantity in base units that overflowed ('1e308 years' is inf seconds) is refused: a
+    rate per such a time would read as no visits at all, and inf breaks every sum after it."""
+    if not math.isfinite(base):
+        raise UnitError("quantity.too_large", text=repr(written))
+    return base
+
+
 def to_float(value: int | float) -> float:
     """A Python number as a float: an int too large for one (10**400, from the API: YAML's
     are cut at 30 digits) is refused as inf is, not an OverflowError's traceback."""
@@ -297,9 +305,9 @@ def parse(value: object, dimension: Dimension, plain_unit: str) -> float:
             "quantity.type", noun=message(f"noun.{dimension.name}"), value=yaml_value(value)
         )
     if isinstance(value, int | float):
-        return _finite(to_float(value), value) * dimension.factor(plain_unit)
+        return _computable(_finite(to_float(value), value) * dimension.factor(plain_unit), value)
     number, unit = split_quantity(value, dimension.hint)
-    return number * dimension.factor(unit if unit is not None else plain_unit)
+    return _computable(number * dimension.factor(unit if unit is not None else plain_unit), value)
 
 
 _CO2 = re.compile(r"\s*CO2\s*(?:e|eq)?\.?\s*$", re.IGNORECASE)

@@ -85,6 +85,9 @@ def test_frequency_prints_as_written():
         ("nan MB", "cannot read 'nan MB'"),
         (float("nan"), "not a finite number"),
         (float("inf"), "not a finite number"),
+        # 1e308 TB = 1e320 B: beyond the largest float (~1.8e308), so inf in base units
+        ("1e308 TB", "too large to compute with"),
+        (1e308, "too large to compute with"),  # read in MB: 1e314 B
         (True, "expected a data"),
         ([1, 2], "expected a data"),
     ],
@@ -268,3 +271,11 @@ def test_an_approximate_duration_takes_the_largest_unit_it_reaches_to_three_digi
     assert units.format_duration(103.923, approximate=True) == "1.73 min"
     assert units.format_duration(2 * 60, approximate=True) == "2 min"  # round: as before
     assert units.format_duration(30, approximate=True) == "30 s"
+
+
+def test_a_rate_per_a_time_too_long_for_a_float_is_refused():
+    """'1 / 1e308 years' is 1 visit per 3.2e315 s: inf seconds, which read as no visits at
+    all (the count over the period was 0); now refused where the time is read."""
+    with pytest.raises(UnitError, match="too large to compute with"):
+        units.parse_frequency("1 / 1e308 years")
+    assert units.parse_frequency("1 / 1e300 years").per_seconds == pytest.approx(3.15576e307)
