@@ -362,9 +362,14 @@ class _Resolution(yaml.resolver.BaseResolver):
 
 
 _RESOLVER, _CONSTRUCTOR = _Resolution(), yaml.constructor.SafeConstructor()
-#: The first characters of a plain scalar some implicit resolver is registered for: any
-#: other is text. `_DECIMAL`: the int resolver's pattern (tried first for a digit or sign).
-_RESOLVED_STARTS = frozenset(k for k in QuestionnaireLoader.yaml_implicit_resolvers if k)
+#: The implicit resolvers' patterns by the first character they are tried for (there is no
+#: wildcard): a plain scalar none of them matches is text. `_DECIMAL`: the int resolver's
+#: pattern, tried first for a digit or a sign.
+_PATTERNS = {
+    first: tuple(pattern for _, pattern in resolvers)
+    for first, resolvers in QuestionnaireLoader.yaml_implicit_resolvers.items()
+    if first
+}
 _DECIMAL = re.compile(r"[-+]?[0-9]+(?:_[0-9]+)*")
 _NODE = yaml.ScalarNode
 _values: dict[str, Any] = {}
@@ -390,10 +395,16 @@ def _scalar(rest: str) -> Any:
             raise _GiveUp  # '-5' is a plain scalar, '- x' is not
         if ": " in plain or plain.endswith(":"):
             raise _GiveUp
-        if first not in _RESOLVED_STARTS:  # text, as the resolver says (no pattern starts so)
-            return _remember(rest, plain)
+        # As the resolver and the constructors would read it, without them for the usual:
+        # text ('3 min', '60%', 'FRA': no pattern matches), or a decimal integer.
+        patterns = _PATTERNS.get(first, ())
         if _DECIMAL.fullmatch(plain) and len(plain) <= MAX_DIGITS:  # the resolver's int
             return _remember(rest, int(plain.replace("_", ""), 10))  # as _construct_decimal
+        for pattern in patterns:
+            if pattern.match(plain):
+                break
+        else:
+            return _remember(rest, plain)
         tag = _RESOLVER.resolve(_NODE, plain, (True, False))
         if tag not in _SCALAR_TAGS or (tag == _INT_TAG and len(plain) > MAX_DIGITS):
             raise _GiveUp  # '<<', or perhaps too many digits: _Builder says what and where

@@ -332,7 +332,8 @@ def test_the_block_reader_reads_generated_portfolios_and_gives_positions_from_th
     [
         *("7", "010", "-0", "+3", "1_000", "1__0", "1_", "_1", "0x1F", "12 MB", "3 min"),
         *("1.5", ".5", "1e3", "-.inf", "true", "False", "null", "~", "name", "_x", "é 2"),
-        *("Yes", "no", "x" * 50, "9" * 30, "12 # a note", "a b  "),
+        *("Yes", "no", "x" * 50, "9" * 30, "12 # a note", "a b  ", "28 / month", "35%"),
+        *("-5 W", "+.5e3 kWh", "0.42 MB", ".x", "~x", "nullx", "true story", "<<x"),
     ],
 )
 def test_a_value_the_block_reader_reads_is_what_libyaml_reads(written):
