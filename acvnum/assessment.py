@@ -159,10 +159,8 @@ class Assessment:
 
     def found(self, index: int) -> Found:
         """What the analyses found about the service at `index`."""
-        proposals = self.levers[index] if self.levers else None
         return Found(
-            levers=tuple(proposals.levers) if proposals else (),
-            levers_combined=proposals.combined if proposals else None,
+            proposals=self.levers[index] if self.levers else None,
             uncertainty=self.uncertainty[index] if self.uncertainty else None,
             what_if=self.what_if[index] if self.what_if else None,
             budgets=self.budgets[index] if self.budgets else (),

@@ -14,7 +14,7 @@ from acvnum.calculation.results import ServiceResult, Uncertainty
 
 if TYPE_CHECKING:  # the analyses' value types, read here only
     from acvnum.analysis.budgets import BudgetOutcome
-    from acvnum.analysis.levers import Combination, LeverResult
+    from acvnum.analysis.levers import Combination, LeverResult, Proposals
     from acvnum.analysis.whatif import WhatIf
 
 
@@ -22,11 +22,22 @@ if TYPE_CHECKING:  # the analyses' value types, read here only
 class Found:
     """One service's levers, uncertainty, what-if and budgets (empty or None: not asked for)."""
 
-    levers: tuple[LeverResult, ...] = ()
-    levers_combined: Combination | None = None  # the top levers applied together
+    #: Its levers and their combination (`levers`, `levers_combined`), held whole: the
+    #: folder JSON writes them from the arrays they were found in (Proposals.encoded).
+    proposals: Proposals | None = None
     uncertainty: Uncertainty | None = None  # how the intervals were drawn, their drivers
     what_if: WhatIf | None = None  # the user's --what-if change and its saving
     budgets: tuple[BudgetOutcome, ...] = ()  # its budgets judged (check, the API)
+
+    @property
+    def levers(self) -> tuple[LeverResult, ...]:
+        """The levers proposed, best first."""
+        return tuple(self.proposals.levers) if self.proposals else ()
+
+    @property
+    def levers_combined(self) -> Combination | None:
+        """The top levers applied together (None below two levers)."""
+        return self.proposals.combined if self.proposals else None
 
 
 #: A service no analysis was asked about.

@@ -9,11 +9,12 @@ person's yearly planetary boundary; energy has no boundary), ties broken by id.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -35,6 +36,7 @@ from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.yaml_reader import load_plain_yaml
 from acvnum.reference import store
 from acvnum.reference.boundaries import Boundaries
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable, default_directory
 
 #: A relative saving of the normalised total below this is "no change": not proposed.
@@ -140,12 +142,37 @@ class Combination:
         }
 
 
-@dataclass(frozen=True)
 class Proposals:
     """One service's levers, best first, and their combination (None below two levers)."""
 
-    levers: list[LeverResult]
-    combined: Combination | None
+    def __init__(self, levers: list[LeverResult], combined: Combination | None) -> None:
+        self._found = (levers, combined)
+
+    @property
+    def levers(self) -> list[LeverResult]:
+        return self._made()[0]
+
+    @property
+    def combined(self) -> Combination | None:
+        return self._made()[1]
+
+    def _made(self) -> tuple[list[LeverResult], Combination | None]:
+        return self._found
+
+    def encoded(self) -> Encoded | None:
+        """The levers' JSON already written (the array path's, see `_Chunk.encoded`), or
+        None: the JSON is then made from `levers` and `combined`."""
+        return None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Proposals):
+            return NotImplemented
+        return self._made() == other._made()
+
+    __hash__ = None  # type: ignore[assignment]  # a value, compared by its levers
+
+    def __repr__(self) -> str:
+        return f"Proposals(levers={self.levers!r}, combined={self.combined!r})"
 
 
 def _candidates(
@@ -260,7 +287,8 @@ def _propose_arrays(
     """`propose` for services without optional blocks: every lever applied to all of them at
     once as array edits, every candidate evaluated in one engine pass (with the services as
     they are, unless their `totals` are given), then every prefix of every service's ranking
-    stepped through together and evaluated in a second."""
+    stepped through together and evaluated in a second. What is found stays in arrays (a
+    `_Chunk`): each service's LeverResults are made when first asked for."""
     n = len(questionnaires)
     frame = lever_arrays.frame_of(questionnaires, context)
     steps = [kind(frame, lever.change, context) for lever, kind in levers]
@@ -284,55 +312,64 @@ def _propose_arrays(
     kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
     ids = [levers[k][0].id for k in lever_of.tolist()]
     ranked = _ranked(owner, effects, ids, kept, n, count)
-    owners, kinds = owner.tolist(), lever_of.tolist()
-    results = [
-        [
-            LeverResult(
-                levers[kinds[k]][0], rank, steps[kinds[k]].changes(owners[k]), effects.row(k)
-            )
-            for rank, k in enumerate(ks, start=1)
-        ]
-        for ks in ranked
-    ]
+    kinds = lever_of.tolist()
     ranked_levers = [[kinds[k] for k in ks] for ks in ranked]
-    found = _Found(frame, steps, results, ranked_levers)
-    return _array_combinations(found, levers, base, years, arrays, context, weights)
+    combined = _array_combinations(
+        frame, steps, ranked_levers, levers, base, years, arrays, context, weights
+    )
+    chunk = _Chunk(levers, steps, kinds, effects, ranked, ranked_levers, combined)
+    return [_ArrayProposals(chunk, i) for i in range(n)]
 
 
 @dataclass(frozen=True, eq=False)
-class _Found:
-    """What the array path found of each lever alone: the base frame, each lever's step on it,
-    each service's proposed levers and their indexes among the array levers."""
+class _Combined:
+    """Every service's best prefix of its ranked levers, as the array path stepped through
+    them: `at[j, i]` the lever applied at step j to service i (-1: none), `applied[j, k]`
+    lever k's step at step j with where it was chosen and where its changes are those of
+    the lever alone; `best[i]` the last step of service i's best prefix (-1: below two
+    levers, no combination) and `row[i]` that prefix's row of `effects`."""
 
-    frame: lever_arrays.Frame
-    steps: list[lever_arrays.Step]
-    results: list[list[LeverResult]]
-    ranked: list[list[int]]
+    at: list[list[int]]  # (N, depth): at[i][j]
+    applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]]
+    best: list[int]
+    row: list[int]
+    effects: Savings | None
+
+    def changes(self, i: int, alone: list[tuple[Change, ...]]) -> tuple[Change, ...]:
+        """Service i's combined changes: a step that changes it just as its lever alone does
+        shows that lever's changes (`alone`, the same objects); only the others are written
+        anew."""
+        changes: list[Change] = []
+        for j in range(self.best[i] + 1):
+            step, chosen, same = self.applied[j, self.at[i][j]]
+            if chosen[i]:
+                changes += alone[j] if same[i] else step.changes(i)
+        return tuple(changes)
 
 
 def _array_combinations(
-    found: _Found,
+    frame: lever_arrays.Frame,
+    steps: list[lever_arrays.Step],
+    ranked: list[list[int]],
     levers: list[ArrayLever],
     base: np.ndarray,
     years: np.ndarray,
     arrays: ServiceArrays,
     context: Context,
     weights: np.ndarray,
-) -> list[Proposals]:
-    """Every prefix of every service's ranked levers (two or more), in step: at step j each
-    service's j-th lever is applied to what the steps before left, one array edit per lever.
-
-    A step that changes a service just as its lever alone does shows that lever's changes
-    (the same objects); only the others are written anew."""
-    results, ranked = found.results, found.ranked
-    n = len(results)
+) -> _Combined:
+    """Every prefix of every service's ranked levers (two or more; `ranked`: their indexes
+    among the array levers), in step: at step j each service's j-th lever is applied to
+    what the steps before left, one array edit per lever, each step's lever alone being
+    `steps` (on `frame`)."""
+    n = len(ranked)
     lengths = np.array([len(r) for r in ranked], dtype=int)
     depth = int(lengths.max(initial=0)) if (lengths > 1).any() else 0
     at = np.full((depth, n), -1, dtype=int)  # the lever applied at each step, per service
     for i, ks in enumerate(ranked):
         if len(ks) > 1:
             at[: len(ks), i] = ks
-    current, snapshots = found.frame, []
+    current, snapshots = frame, []
     applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]] = {}
     for j in range(depth):
         # sorted(set()), not np.unique: np.unique imports numpy.ma (some 8 ms of a run)
@@ -341,37 +378,174 @@ def _array_combinations(
             step = kind(current, lever.change, context)
             chosen = (at[j] == k) & step.changed
             current = lever_arrays.merged(current, step.frame, chosen)
-            alone = step.same(found.steps[k])
+            alone = step.same(steps[k])
             applied[j, k] = (step, chosen.tolist(), alone.tolist())
         snapshots.append(current)
-    steps = [np.flatnonzero(lengths > max(j, 1)) for j in range(depth)]
-    rows = np.concatenate([np.zeros(0, dtype=int), *steps]).astype(int)
+    prefixes = [np.flatnonzero(lengths > max(j, 1)) for j in range(depth)]
+    rows = np.concatenate([np.zeros(0, dtype=int), *prefixes]).astype(int)
     which = np.concatenate(
-        [np.zeros(0, dtype=int), *(np.full(len(r), j) for j, r in enumerate(steps))]
+        [np.zeros(0, dtype=int), *(np.full(len(r), j) for j, r in enumerate(prefixes))]
     ).astype(int)
     order = np.lexsort((which, rows))  # service after service, as the per-service path
     rows, which = rows[order], which[order]
-    computed = _frame_totals(snapshots, which, rows, arrays, context) if len(rows) else None
-    proposals: list[Proposals] = [Proposals(r, None) for r in results]
-    if computed is None:
-        return proposals
+    if not len(rows):
+        return _Combined([], applied, [-1] * n, [-1] * n, None)
+    computed = _frame_totals(snapshots, which, rows, arrays, context)
     effects = savings(base[rows], computed, years[rows], weights)
     persons = np.full((n, depth), -np.inf)
     persons[rows, which] = effects.persons_equivalent
     best = persons.argmax(axis=1)  # the first best: the shortest prefix among equals
     position = np.full((n, depth), -1, dtype=int)
     position[rows, which] = np.arange(len(rows))
-    for i in np.flatnonzero(lengths > 1).tolist():
-        b = int(best[i])
-        changes: list[Change] = []
-        for j in range(b + 1):
-            step, chosen, alone = applied[j, int(at[j, i])]
-            if chosen[i]:
-                changes += results[i][j].changes if alone[i] else step.changes(i)
-        ids = tuple(r.lever.id for r in results[i][: b + 1])
-        combined = Combination(ids, tuple(changes), effects.row(int(position[i, b])))
-        proposals[i] = Proposals(results[i], combined)
-    return proposals
+    best = np.where(lengths > 1, best, -1)
+    row = np.where(lengths > 1, position[np.arange(n), np.maximum(best, 0)], -1)
+    return _Combined(at.T.tolist(), applied, best.tolist(), row.tolist(), effects)
+
+
+class Encoded(NamedTuple):
+    """A service's levers as the result JSON writes them: `levers` the list, `combined`
+    the object (None below two levers) and `used` the levers shown (the document's
+    `lever_catalogue` has their rationales)."""
+
+    levers: bytes
+    combined: bytes | None
+    used: tuple[Lever, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class _Chunk:
+    """What the array path found for a chunk of services, kept as its arrays and steps.
+
+    Per candidate k (a lever that changes service owner[k]): `kinds[k]` its lever's index
+    among `levers`, `effects` row k its saving; `ranked[i]` service i's candidates best
+    first, `ranked_levers[i]` their levers' indexes. Each service's LeverResults and
+    Combination are made from it when a report asks for them (`proposals`), and the
+    folder JSON writes them straight from it (`encoded`)."""
+
+    levers: list[ArrayLever]
+    steps: list[lever_arrays.Step]
+    kinds: list[int]
+    effects: Savings
+    ranked: list[list[int]]
+    ranked_levers: list[list[int]]
+    combined: _Combined
+
+    def alone(self, i: int) -> list[tuple[Change, ...]]:
+        """Service i's changes of each of its ranked levers, applied alone."""
+        return [self.steps[k].changes(i) for k in self.ranked_levers[i]]
+
+    def proposals(self, i: int) -> tuple[list[LeverResult], Combination | None]:
+        """Service i's levers and combination, the analysis' values."""
+        alone = self.alone(i)
+        results = [
+            LeverResult(self.levers[self.kinds[k]][0], rank, changes, self.effects.row(k))
+            for rank, (k, changes) in enumerate(zip(self.ranked[i], alone, strict=True), 1)
+        ]
+        b = self.combined.best[i]
+        if b < 0 or self.combined.effects is None:
+            return results, None
+        ids = tuple(r.lever.id for r in results[: b + 1])
+        effect = self.combined.effects.row(self.combined.row[i])
+        return results, Combination(ids, self.combined.changes(i, alone), effect)
+
+    @cached_property
+    def encoded(self) -> list[Encoded] | None:
+        """Every service's levers as the result JSON writes them (`LeverResult.entry` and
+        `Combination.to_dict` encoded by orjson), written from the arrays without a
+        LeverResult, Combination or Saving object: the folder JSON's fast path (levers were
+        a third of a service's time). The savings of the whole chunk are encoded in one
+        orjson call (a float64 array is written as the Python floats would be); a change's
+        JSON is written once per Change object (services share them). None without orjson:
+        json then writes the objects, as it did."""
+        # Imported here: only the folder JSON's compact document needs it.
+        try:
+            import orjson
+        except ImportError:
+            return None
+        dumps, comb = orjson.dumps, self.combined
+        singles = _saving_rows(self.effects, [k for ks in self.ranked for k in ks], orjson)
+        combos = [r for r in comb.row if r >= 0]
+        together = _saving_rows(comb.effects, combos, orjson) if comb.effects else []
+        heads: dict[tuple[int, int], bytes] = {}
+        found, s, c = [], 0, 0
+        for i, ks in enumerate(self.ranked):
+            alone = self.alone(i)
+            entries = []
+            for rank, (k, changes) in enumerate(zip(ks, alone, strict=True), 1):
+                kind = self.kinds[k]
+                head = heads.get((kind, rank))
+                if head is None:
+                    head = heads[kind, rank] = _entry_head(self.levers[kind][0], rank, dumps)
+                entries.append(head + _changes_json(changes, dumps, True) + singles[s])
+                s += 1
+            used = tuple(self.levers[kind][0] for kind in self.ranked_levers[i])
+            combined = None
+            if comb.best[i] >= 0:
+                ids = dumps([lever.id for lever in used[: comb.best[i] + 1]])
+                changes = comb.changes(i, alone)
+                combined = b'{"levers":' + ids + b"," + _changes_json(changes, dumps, False)
+                combined += together[c]
+                c += 1
+            found.append(Encoded(b"[" + b",".join(entries) + b"]", combined, used))
+        return found
+
+
+class _ArrayProposals(Proposals):
+    """Service i of a `_Chunk`: its LeverResults and Combination made when first read."""
+
+    def __init__(self, chunk: _Chunk, i: int) -> None:
+        self._chunk, self._i = chunk, i
+
+    def _made(self) -> tuple[list[LeverResult], Combination | None]:
+        found = self.__dict__.get("_found")
+        if found is None:
+            found = self._found = self._chunk.proposals(self._i)
+        return found
+
+    def encoded(self) -> Encoded | None:
+        encoded = self._chunk.encoded
+        return None if encoded is None else encoded[self._i]
+
+
+def _entry_head(lever: Lever, rank: int, dumps: Callable[[Any], bytes]) -> bytes:
+    """`{"id":...,"rank":...,"tier":...,"title":...,` of a lever's JSON entry."""
+    head = {"id": lever.id, "rank": rank, "tier": lever.tier, "title": lever.title["en"]}
+    return dumps(head)[:-1] + b","
+
+
+def _changes_json(changes: tuple[Change, ...], dumps: Callable[[Any], bytes], text: bool) -> bytes:
+    """`"change":...,"changes":[...],` (`text`: with the English line) of an entry."""
+    listed = b'"changes":[' + b",".join([c.encoded for c in changes]) + b"],"
+    if not text:
+        return listed
+    return b'"change":' + dumps("; ".join([str(c) for c in changes])) + b"," + listed
+
+
+@cache
+def _saving_template() -> bytes:
+    """`Saving.to_dict()` as JSON after an entry's other keys, a %b for each number:
+    reduction and saving by criterion, then the persons-equivalent."""
+    keys = b",".join(json.dumps(c).encode() + b":%b" for c in CRITERION_IDS)
+    return b'"reduction":{' + keys + b'},"saving":{' + keys + b'},"persons_equivalent_saved":%b}'
+
+
+def _saving_rows(effects: Savings, rows: list[int], orjson: Any) -> list[bytes]:
+    """`_saving_template` filled with `effects`' rows `rows`, their numbers written in one
+    orjson call over a float64 array (the same spelling as the rows' Python floats)."""
+    if not rows:
+        return []
+    index = np.array(rows, dtype=int)
+    table = np.concatenate(
+        [
+            effects.fraction[index],
+            effects.saved[index],
+            effects.persons_equivalent[index][:, np.newaxis],
+        ],
+        axis=1,
+    )
+    text = orjson.dumps(np.ascontiguousarray(table), option=orjson.OPT_SERIALIZE_NUMPY)
+    template = _saving_template()
+    return [template % tuple(line.split(b",")) for line in text[2:-2].split(b"],[")]
 
 
 def _frame_totals(

@@ -65,6 +65,15 @@ class Change:
         return {"path": self.path, "before": before, "after": after}
 
     @cached_property
+    def encoded(self) -> bytes:
+        """`to_dict()` as compact JSON, written once (the folder JSON's levers, whose
+        changes many services share; see acvnum.analysis.levers._Chunk.encoded)."""
+        # Imported here: only the folder JSON's compact document needs it.
+        import orjson
+
+        return orjson.dumps(self.to_dict())
+
+    @cached_property
     def _english(self) -> tuple[str, str]:
         """Both values in English, written once (the JSON shows each twice)."""
         return str(self.before), str(self.after)

@@ -301,8 +301,40 @@ def _as_dict(item: Any) -> Any:
     return item if isinstance(item, dict) else item.to_dict()
 
 
-def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING) -> dict[str, Any]:
-    """One service's result, with what the analyses found: an element of `services`."""
+def _levers(found: Found, cited: Citations, fragments: bool) -> dict[str, Any]:
+    """A service's `levers` and `levers_combined`; with `fragments` (the compact document,
+    written by orjson), the JSON the levers' analysis wrote from its arrays where it did
+    (acvnum.analysis.levers.Proposals.encoded: the same bytes, without the objects)."""
+    encoded = found.proposals.encoded() if fragments and found.proposals else None
+    if encoded is None:
+        combined = found.levers_combined
+        return {
+            "levers": [_lever(lever, cited) for lever in found.levers],
+            "levers_combined": combined.to_dict() if combined else None,
+        }
+    for lever in encoded.used:
+        if lever.id not in cited.levers:
+            source = lever.source
+            cited.levers[lever.id] = {
+                "title": lever.title["en"],
+                "tier": lever.tier,
+                "rationale": " ".join(lever.rationale["en"].split()),
+                "source": source,
+                "sources": cited.keys_of(source),
+            }
+    fragment = _orjson().Fragment
+    combined_json = encoded.combined
+    return {
+        "levers": fragment(encoded.levers),
+        "levers_combined": None if combined_json is None else fragment(combined_json),
+    }
+
+
+def service_dict(
+    result: ServiceResult, cited: Citations, found: Found = NOTHING, fragments: bool = False
+) -> dict[str, Any]:
+    """One service's result, with what the analyses found: an element of `services`
+    (`fragments`: parts already encoded by orjson may be orjson Fragments, see `_levers`)."""
     return {
         "service": {
             "name": result.name,
@@ -314,8 +346,7 @@ def service_dict(result: ServiceResult, cited: Citations, found: Found = NOTHING
             "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
         },
         "criteria": {cid: _criterion(c, cited.rows) for cid, c in result.criteria.items()},
-        "levers": [_lever(lever, cited) for lever in found.levers],
-        "levers_combined": found.levers_combined.to_dict() if found.levers_combined else None,
+        **_levers(found, cited, fragments),
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
         "budgets": [o.to_dict() for o in found.budgets],  # when judged (check, the API)
         "assumptions": _assumptions(result.assumptions, cited),
@@ -376,9 +407,21 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     """Encode a batch of services; `first`: the document's first batch, which gives the head."""
     cited = Citations(encoded=True)
     top = encode(head(batch[0].result, cited)) if first else None
-    services = b",".join([encode(service_dict(result, cited, found)) for result, found in batch])
+    services = b",".join([_service_json(result, cited, found) for result, found in batch])
     cited.rows = None  # encoded: the rows' dicts are not needed any more
     return Part(services, portfolio.Tally().add(batch), cited, top)
+
+
+def _service_json(result: ServiceResult, cited: Citations, found: Found) -> bytes:
+    """A service of the compact document, its levers written as their analysis encoded them
+    where it did; a service orjson refuses (see `encode`) is written from the objects."""
+    orjson = _orjson()
+    if orjson is not None and found.proposals is not None:
+        try:
+            return orjson.dumps(service_dict(result, cited, found, True), default=_plain)
+        except orjson.JSONEncodeError:
+            pass  # json writes it, from the objects, as it did
+    return encode(service_dict(result, cited, found))
 
 
 def compact(parts: Iterable[Part]) -> Iterator[bytes]:

@@ -329,3 +329,143 @@ def test_indented_refuses_what_json_refuses(bad):
         indented({"x": [1.0, bad]})
     with pytest.raises(TypeError):
         indented({"x": object()})
+
+
+# --- the folder JSON's levers, written from the arrays they were found in ---------------------
+
+
+def _service_data(draw, index: int) -> dict:
+    """A service without optional blocks: the levers' array path takes it."""
+    import copy
+
+    from conftest import MINIMAL_DATA
+
+    st = _strategies()
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["name"] = f"Service {index}"
+    mobile = draw(st.integers(0, 100))
+    data["usage"] |= {
+        # 0 min and 0 MB without hosting: no lever saves anything
+        "visit_duration": f"{draw(st.sampled_from([0, 1, 6, 44, 90]))} min",
+        "data_per_visit": f"{draw(st.sampled_from([0, 0.42, 3, 40]))} MB",
+        "network": {"mobile": f"{mobile}%", "fixed": f"{100 - mobile}%"},
+        "devices": draw(
+            st.sampled_from([{"laptop": "100%"}, {"smartphone": "60%", "tablet": "40%"}])
+        ),
+    }
+    if draw(st.booleans()):
+        hosting: dict = {"location": draw(st.sampled_from(["FRA", "DEU", "USA", "SWE", "WLD"]))}
+        if draw(st.booleans()):
+            hosting["pue"] = draw(st.sampled_from([1.05, 1.5, 2.1]))
+        if draw(st.booleans()):
+            hosting["environments"] = draw(st.integers(1, 4))
+        servers = []
+        for k in range(draw(st.integers(0, 3))):
+            group: dict = {"name": f"s{k}", "count": draw(st.integers(1, 12))}
+            if draw(st.booleans()):
+                group |= {"type": "virtual", "vcpu": draw(st.sampled_from([2, 8]))}
+            else:
+                group["type"] = "physical"
+                if draw(st.booleans()):
+                    group["power"] = f"{draw(st.integers(20, 900))} W"
+            if draw(st.booleans()):
+                group["utilization"] = f"{draw(st.integers(0, 100))}%"
+            if draw(st.booleans()):
+                group["lifetime"] = f"{draw(st.integers(1, 9))} years"
+            servers.append(group)
+        hosting["servers"] = servers
+        if draw(st.booleans()):
+            hosting["storage"] = {
+                "volume": f"{draw(st.integers(0, 900))} GB",
+                "type": draw(st.sampled_from(["ssd", "hdd"])),
+            }
+        data["hosting"] = hosting
+    return data
+
+
+def _strategies():
+    from hypothesis import strategies
+
+    return strategies
+
+
+def _examples() -> list[dict]:
+    """The examples: AI, video and messages blocks take the per-service path."""
+    import yaml
+
+    return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.yaml"))]
+
+
+def _compact_both_ways(data: list[dict], count: int) -> tuple[bytes, bytes, int]:
+    """The compact document of `data` with `count` levers, written with the levers' fast
+    path and without it (each service's LeverResult and Combination objects, as before),
+    in two parts (a worker's each); and how many services took the fast path."""
+    import acvnum
+    import acvnum.analysis.levers as levers_module
+    from acvnum.report import json_format
+
+    def written(assessed: list) -> bytes:
+        parts = [json_format.part(assessed[:3], first=True)]
+        if len(assessed) > 3:
+            parts.append(json_format.part(assessed[3:], first=False))
+        return b"".join(json_format.compact(parts))
+
+    assessed = acvnum.estimate(data, levers=count).services()
+    fast = written(assessed)
+    took = sum(a.found.proposals.encoded() is not None for a in assessed)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(levers_module._ArrayProposals, "encoded", lambda self: None)
+        slow = written(acvnum.estimate(data, levers=count).services())
+    return fast, slow, took
+
+
+def test_folder_levers_written_from_arrays_are_the_objects_bytes():
+    """Generated services (with and without hosting, servers and storage; some that no lever
+    helps), the examples with optional blocks among them, one lever (no combination) or
+    several: the same document to the byte, the fast path taken by every plain service."""
+    from hypothesis import HealthCheck, given, settings
+
+    st = _strategies()
+    examples = _examples()
+    plain = sum(not ({"ai", "video", "messages"} & set(e)) for e in examples)
+
+    @st.composite
+    def portfolios(draw) -> list[dict]:
+        services = [_service_data(draw, i) for i in range(draw(st.integers(1, 7)))]
+        if draw(st.booleans()):
+            services += draw(st.lists(st.sampled_from(examples), min_size=1, max_size=3))
+        return services
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(portfolios(), st.sampled_from([1, 2, 5]))
+    def check(data: list[dict], count: int) -> None:
+        fast, slow, took = _compact_both_ways(data, count)
+        assert fast == slow
+        assert took == sum(not ({"ai", "video", "messages"} & set(d)) for d in data)
+
+    check()
+    fast, slow, took = _compact_both_ways(examples, 5)
+    assert fast == slow and took == plain > 0
+
+
+def test_folder_levers_with_equal_savings_are_ranked_alike(monkeypatch):
+    """Two levers of equal savings (a copy of one under another id, before it in the
+    alphabet): ranked by id in both ways, and the copy is in the catalogue once."""
+    import dataclasses
+
+    from conftest import MINIMAL_DATA
+
+    import acvnum.analysis.levers as levers_module
+
+    levers = levers_module.catalogue()
+    original = next(lever for lever in levers if lever.id == "shorter_journeys")
+    twin = dataclasses.replace(original, id="a_shorter_journeys_twin")
+    monkeypatch.setattr(levers_module, "catalogue", lambda: (*levers, twin))
+    examples = _examples()
+    plain = sum(not ({"ai", "video", "messages"} & set(e)) for e in examples)
+    fast, slow, took = _compact_both_ways([MINIMAL_DATA] * 4 + examples, 5)
+    assert fast == slow and took == 4 + plain
+    document = json.loads(fast)
+    ids = [lever["id"] for lever in document["services"][0]["levers"]]
+    assert ids.index("a_shorter_journeys_twin") + 1 == ids.index("shorter_journeys")
+    assert "a_shorter_journeys_twin" in document["lever_catalogue"]
