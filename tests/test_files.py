@@ -3,6 +3,7 @@ files, the true line and column of a bad byte, a byte-order mark read."""
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from pathlib import Path
@@ -171,3 +172,56 @@ def test_a_folder_holding_a_link_loop_is_assessed_without_traceback(tmp_path):
     assert result.returncode == 2
     assert "symbolic links" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _source(tmp_path: Path, data: bytes) -> int:
+    """An open file holding `data` (closed by the test's end)."""
+    path = tmp_path / "source"
+    path.write_bytes(data)
+    return os.open(path, os.O_RDONLY)
+
+
+@pytest.mark.parametrize("size", [0, 1, 5, 3 << 20])
+def test_a_region_is_copied_whole_to_a_file_a_pipe_and_memory(tmp_path, size):
+    """The kernel copies to a file (copy_file_range) and a pipe (sendfile); a target
+    without a descriptor is written from memory: the same bytes, after what it held."""
+    data = bytes(range(256)) * (size // 256 + 2)
+    fd = _source(tmp_path, data)
+    try:
+        region = files.Region(fd, 7, size)
+        expected = b"head" + data[7 : 7 + size]
+        with open(tmp_path / "out", "w+b") as out:
+            out.write(b"head")  # buffered: flushed before the kernel writes after it
+            region.copy_to(out)
+        assert (tmp_path / "out").read_bytes() == expected
+        memory = io.BytesIO(b"head")
+        memory.seek(4)
+        region.copy_to(memory)
+        assert memory.getvalue() == expected
+        read, write = os.pipe()
+        got = bytearray()
+        reader = threading.Thread(target=lambda: got.extend(_drain(read)))
+        reader.start()
+        with os.fdopen(write, "wb") as pipe:
+            pipe.write(b"head")
+            region.copy_to(pipe)
+        reader.join()
+        assert bytes(got) == expected
+    finally:
+        os.close(fd)
+
+
+def _drain(fd: int) -> bytes:
+    with os.fdopen(fd, "rb") as pipe:
+        return pipe.read()
+
+
+def test_a_region_past_the_end_of_its_file_is_an_error_not_a_short_copy(tmp_path):
+    fd = _source(tmp_path, b"12345")
+    try:
+        with pytest.raises(OSError):
+            files.Region(fd, 2, 10).copy_to(io.BytesIO())
+        with open(tmp_path / "out", "wb") as out, pytest.raises(OSError):
+            files.Region(fd, 2, 10).copy_to(out)
+    finally:
+        os.close(fd)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import itertools
 import os
 import shutil
 import signal
@@ -20,6 +21,7 @@ import typer
 
 from acvnum.errors import ExitCode, InputError, Message, Problem, message, shown
 from acvnum.escaping import terminal
+from acvnum.files import Region, copy_range
 
 
 class Lang(StrEnum):
@@ -263,40 +265,52 @@ def _refuse_to_overwrite(output: Path, force: bool) -> None:
         raise fail(message("output.exists", path=str(output)))
 
 
-def write_chunks(chunks: Iterable[bytes], output: Path | None, force: bool) -> None:
+def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: bool) -> None:
     """`write_output` for a UTF-8 document made piece by piece (a portfolio's JSON): the
     pieces are spooled to a temporary file and published once the last is made, so a problem
     found in the 9,000th file leaves no half document behind, and memory holds one piece at
-    a time. A document made in one piece (up to json_format.INDENT_UP_TO services) is
-    published from memory."""
+    a time. A piece is bytes, or a Region of a worker's file, copied when it comes (the
+    kernel copies it). A document made in one piece (up to json_format.INDENT_UP_TO
+    services) is published from memory."""
     if output is not None:
         _refuse_to_overwrite(output, force)
     with _spooled(iter(chunks)) as spool:
         if output is None:
             _print_bytes(spool)
             return
-        _publish(output, lambda stream: shutil.copyfileobj(spool, stream))
+        _publish(output, lambda stream: _copy_all(spool, stream))
 
 
-def _spooled(pieces: Iterator[bytes]) -> BinaryIO:
+def _spooled(pieces: Iterator[bytes | Region]) -> BinaryIO:
     """All of `pieces`, read from the start: in memory when there is one, else in a
     temporary file (imported here: a one-piece run does without it, start-up time)."""
     first = next(pieces, b"")
     second = next(pieces, None)
-    if second is None:
+    if second is None and isinstance(first, bytes):
         return io.BytesIO(first)
     import tempfile
 
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by the caller, or below
+    # Unbuffered: a Region is copied by the kernel after the bytes written before it.
+    spool = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by the caller, or below
     try:
-        spool.write(first)
-        spool.write(second)
-        spool.writelines(pieces)
+        for piece in itertools.chain((first, second), pieces):
+            if isinstance(piece, Region):
+                piece.copy_to(spool)
+            elif piece is not None:
+                spool.write(piece)
         spool.seek(0)
     except BaseException:
         spool.close()
         raise
     return spool
+
+
+def _copy_all(spool: BinaryIO, target: BinaryIO) -> None:
+    """The whole spool to `target`: by the kernel from a file, else from memory."""
+    if isinstance(spool, io.BytesIO):
+        target.write(spool.getbuffer())
+        return
+    copy_range(spool.fileno(), 0, os.fstat(spool.fileno()).st_size, target)
 
 
 def _print_bytes(spool: BinaryIO) -> None:
@@ -306,7 +320,7 @@ def _print_bytes(spool: BinaryIO) -> None:
     if buffer is None:
         shutil.copyfileobj(codecs.getreader("utf-8")(spool), sys.stdout)
         return
-    shutil.copyfileobj(spool, buffer)
+    _copy_all(spool, buffer)
     buffer.flush()
 
 

@@ -3,10 +3,14 @@
 A large folder is cut into chunks of files; each worker process reads, validates, assesses
 and encodes a chunk into a `json_format.Part` (bytes, a tally, citations) while this process
 writes the parts in order: reading and encoding are most of a portfolio's time, and they
-run on every core. Workers are forked after the imports, so they start with the modules and
-the factor tables already loaded (Linux only). A small folder, or a machine with one core,
-is done in this process, as is a run with --uncertainty (its portfolio interval samples
-every service together; `stream` is not used then).
+run on every core. A worker writes its chunks' bytes (some 13 MB each) to a temporary file
+this process opened for it before the fork and hands back only where they are (a Region),
+which the kernel copies into the document: pickled through the pool's pipe, they cost this
+process, which shares the cores with the workers, a second of CPU per 10,000 services.
+Workers are forked after the imports, so they start with the modules and the factor tables
+already loaded (Linux only). A small folder, or a machine with one core, is done in this
+process, as is a run with --uncertainty (its portfolio interval samples every service
+together; `stream` is not used then).
 
 As in-process, every file is read even after a problem, all problems are raised together
 at the end and nothing of the document is handed on after the first problem; Ctrl-C (or
@@ -25,14 +29,15 @@ import signal
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from acvnum.assessment import Settings, assess_services, batches
 from acvnum.commands.common import spoken, terminate_cleanly
 from acvnum.errors import InputError, Problem, message
 from acvnum.escaping import terminal
+from acvnum.files import Region
 from acvnum.questionnaire.service import expand_paths, load_files
 from acvnum.reference.factors import FactorTable, load_factors
 from acvnum.report import json_format
@@ -59,9 +64,32 @@ class _Job:
     table: FactorTable
     settings: Settings
     size: int
+    spills: tuple[int, ...] = ()  # a temporary file per worker (descriptors), unlinked
+    taken: Any = None  # a multiprocessing.Value: how many of `spills` the workers took
 
 
 _JOB: _Job | None = None
+
+
+class _Spill:
+    """In a worker: its temporary file, where its chunks' bytes go one after the other (the
+    parent copies each from there when its turn comes, so none is overwritten)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.end = 0
+
+    def region(self, data: bytes) -> Region:
+        """Write `data` after the chunks already written; where it is."""
+        view, done = memoryview(data), 0
+        while done < len(data):
+            done += os.pwrite(self.fd, view[done:], self.end + done)
+        region = Region(self.fd, self.end, len(data))
+        self.end += len(data)
+        return region
+
+
+_SPILL: _Spill | None = None  # a worker's, taken when it starts; None in the parent
 
 
 def cores() -> int:
@@ -122,11 +150,19 @@ def _warm(table: FactorTable, settings: Settings) -> None:
 def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
     """The chunks' parts in order, until the first problem; then every chunk's problems."""
     global _JOB
+    # Imported here: only a large folder uses workers (see workers_for).
+    import multiprocessing
+    import tempfile
+
     count = math.ceil(len(job.files) / job.size)
     problems: list[Problem] = []
     received = 0
-    _JOB = job  # the workers' copy, forked with them
+    spills: list[BinaryIO] = []
     try:
+        spills += [tempfile.TemporaryFile() for _ in range(workers)]  # noqa: SIM115 - closed below
+        taken = multiprocessing.get_context("fork").Value("i", 0)
+        # The workers' copy, forked with them (the spills' descriptors too).
+        _JOB = replace(job, spills=tuple(f.fileno() for f in spills), taken=taken)
         with terminate_cleanly(), _executor(workers) as executor:
             try:
                 for found in _submitted(executor, count):
@@ -138,6 +174,8 @@ def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
                     yield from _kept(_work(chunk), problems)
     finally:
         _JOB = None
+        for spill in spills:  # the regions handed on have been copied by now
+            spill.close()
     if problems:
         raise InputError(problems)
 
@@ -190,7 +228,7 @@ def _executor(workers: int) -> Iterator[ProcessPoolExecutor]:
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
     executor = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_quiet, initargs=(os.getpid(), held)
+        workers, mp_context=context, initializer=_start, initargs=(os.getpid(), held)
     )
     try:
         yield executor
@@ -221,7 +259,27 @@ def _work(chunk: int) -> json_format.Part | list[Problem]:
         assessed = assess_services(services, job.table, job.settings).services()
     except InputError as error:
         return error.problems
-    return json_format.part(assessed, first=chunk == 0)
+    found = json_format.part(assessed, first=chunk == 0)
+    if _SPILL is None:  # in the parent (a worker died), or no file was left for this worker
+        return found
+    return replace(found, services=_SPILL.region(found.services))
+
+
+def _start(parent: int, mask: set[signal.Signals]) -> None:
+    """A worker's start: signals as _quiet says, and a temporary file of its own."""
+    _quiet(parent, mask)
+    _take_spill()
+
+
+def _take_spill() -> None:
+    """Take the first temporary file no other worker has taken."""
+    global _SPILL
+    assert _JOB is not None, "forked from _parts"
+    with _JOB.taken.get_lock():
+        index = _JOB.taken.value
+        _JOB.taken.value += 1
+    if index < len(_JOB.spills):
+        _SPILL = _Spill(_JOB.spills[index])
 
 
 def _quiet(parent: int, mask: set[signal.Signals]) -> None:

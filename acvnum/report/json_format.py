@@ -37,6 +37,7 @@ from acvnum.calculation.results import (
     ServiceResult,
     Uncertainty,
 )
+from acvnum.files import Region
 from acvnum.i18n import Translator
 from acvnum.reference.sources import cite, registry
 
@@ -397,7 +398,7 @@ class Part:
     """A batch of services as the compact document holds them: what a worker process hands
     back (acvnum.commands.json_folder), or what the document is written from in-process."""
 
-    services: bytes  # the services' objects, comma-separated
+    services: bytes | Region  # the services' objects, comma-separated (Region: in a file)
     tally: portfolio.Tally
     cited: Citations
     head: bytes | None = None  # the run's shared head, from the document's first part
@@ -424,15 +425,18 @@ def _service_json(result: ServiceResult, cited: Citations, found: Found) -> byte
     return encode(service_dict(result, cited, found))
 
 
-def compact(parts: Iterable[Part]) -> Iterator[bytes]:
+def compact(parts: Iterable[Part]) -> Iterator[bytes | Region]:
     """The compact document from its parts, in order: the head, each part's services as it
-    comes, then the portfolio and the sources once all are written. Only a part is held."""
+    comes, then the portfolio and the sources once all are written. Only a part is held (a
+    Region is handed on as it is: its file is open until the parts end)."""
     cited, tally, separator = Citations(), portfolio.Tally(), b""
     for piece in parts:
         if not separator:
             assert piece.head is not None, "the first part gives the head"
             yield piece.head[:-1] + b',"services":['
-        yield separator + piece.services
+        if separator:
+            yield separator
+        yield piece.services
         separator = b","
         cited.merge(piece.cited)
         tally.merge(piece.tally)

@@ -16,6 +16,7 @@ import pytest
 from conftest import CLI_ENV, ROOT, run_cli_in_process
 
 from acvnum.commands import json_folder
+from acvnum.files import Region
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_portfolio import generate, questionnaire
@@ -154,3 +155,29 @@ def test_a_worker_that_dies_does_not_hang_the_run_and_the_document_is_the_same(
     assert shared.returncode == 0, shared.stderr
     assert shared.stdout == alone.stdout  # the chunks it lost were done in this process
     assert "a worker process stopped before its files were done" in shared.stderr
+
+
+def _open_descriptors() -> set[str]:
+    return set(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux's /proc")
+def test_workers_hand_back_where_their_bytes_are_and_their_files_are_closed_after(
+    in_workers, folder, monkeypatch
+):
+    """A worker's chunk comes back as a Region of its temporary file, not as bytes through
+    the pool's pipe; the files are closed when the run ends, after a problem too."""
+    handed: list[object] = []
+    compact = json_folder.json_format.compact
+
+    def watched(parts):
+        return compact(handed.append(type(p.services)) or p for p in parts)
+
+    monkeypatch.setattr(json_folder.json_format, "compact", watched)
+    before = _open_descriptors()
+    shared = _estimate(in_workers, 2, str(folder))
+    assert shared.returncode == 0, shared.stderr
+    assert handed == [Region] * 5  # 30 files in chunks of 7
+    (folder / "service-00024.yaml").write_text("name: [\n")
+    assert _estimate(in_workers, 2, str(folder)).returncode == 2
+    assert _open_descriptors() == before

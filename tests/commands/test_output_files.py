@@ -14,6 +14,7 @@ import pytest
 from conftest import EXAMPLES, run_cli
 
 from acvnum.commands import common
+from acvnum.files import Region
 
 try:
     import resource
@@ -184,3 +185,30 @@ def test_a_problem_in_a_later_piece_writes_nothing(tmp_path, capsysbinary):
         common.write_chunks(pieces(), None, False)
     assert not target.exists()
     assert capsysbinary.readouterr().out == b""
+
+
+def test_regions_of_a_worker_s_file_are_written_in_their_place(tmp_path, capsysbinary):
+    """A piece may be a Region of a file (a worker's chunk): copied where it comes, between
+    the bytes around it, on stdout and in a file."""
+    source = tmp_path / "chunks"
+    source.write_bytes(b"..[1,2]..[3]")
+    fd = os.open(source, os.O_RDONLY)
+    try:
+
+        def pieces():
+            yield b'{"a":'
+            yield Region(fd, 9, 3)  # before the first region written: order is kept
+            yield b","
+            yield Region(fd, 2, 5)
+            yield b"}\n"
+
+        common.write_chunks(pieces(), None, False)
+        assert capsysbinary.readouterr().out == b'{"a":[3],[1,2]}\n'
+        target = tmp_path / "out.json"
+        common.write_chunks(pieces(), target, False)
+        assert target.read_bytes() == b'{"a":[3],[1,2]}\n'
+        alone = tmp_path / "alone.json"
+        common.write_chunks(iter([Region(fd, 2, 5)]), alone, False)  # one piece, a region
+        assert alone.read_bytes() == b"[1,2]"
+    finally:
+        os.close(fd)
