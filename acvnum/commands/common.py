@@ -307,8 +307,8 @@ def _spooled(pieces: Iterator[bytes | Region]) -> BinaryIO:
 
 def _copy_all(spool: BinaryIO, target: BinaryIO) -> None:
     """The whole spool to `target`: by the kernel from a file, else from memory."""
-    if isinstance(spool, io.BytesIO):
-        target.write(spool.getbuffer())
+    if isinstance(spool, io.BytesIO):  # in pieces: a reader that left is then told at once
+        shutil.copyfileobj(spool, target)
         return
     copy_range(spool.fileno(), 0, os.fstat(spool.fileno()).st_size, target)
 
