@@ -33,7 +33,6 @@ class Service:
 
 
 def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
-    known = table.regions()
     q = service.questionnaire
     places = [(("usage", "location"), q.usage.location)]
     if q.hosting is not None:
@@ -45,7 +44,12 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
     return [
         service.document.problem(
             path,
-            message("load.unknown_region", path=".".join(path), code=code, known=", ".join(known)),
+            message(
+                "load.unknown_region",
+                path=".".join(path),
+                code=code,
+                known=", ".join(table.regions()),
+            ),
         )
         for path, code in places
         if code is not None and not table.knows_region(code)
