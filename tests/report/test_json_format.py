@@ -469,3 +469,70 @@ def test_folder_levers_with_equal_savings_are_ranked_alike(monkeypatch):
     ids = [lever["id"] for lever in document["services"][0]["levers"]]
     assert ids.index("a_shorter_journeys_twin") + 1 == ids.index("shorter_journeys")
     assert "a_shorter_journeys_twin" in document["lever_catalogue"]
+
+
+def _awkward_folder(folder: Path) -> Path:
+    """The examples (AI, video, messages, storage, optional blocks), 40 generated services,
+    one given a range, one a tiny audience and no locations (the default regions)."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_portfolio import generate
+
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, folder / example.name)
+    generate(folder, 40)
+    first = (folder / "service-00001.yaml").read_text(encoding="utf-8")
+    lines = first.splitlines()
+    ranged = [
+        "  data_per_visit: 2 MB..4 MB" if line.startswith("  data_per_visit:") else line
+        for line in lines
+    ]
+    (folder / "ranged.yaml").write_text("\n".join(ranged) + "\n", encoding="utf-8")
+    tiny = [
+        "  users: 1"
+        if line.startswith("  users:")
+        else "  visits_per_user: 1e-9 / month"
+        if line.startswith("  visits_per_user:")
+        else line
+        for line in lines
+        if not line.startswith("  location:")
+    ]
+    (folder / "tiny.yaml").write_text("\n".join(tiny) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_part_s_assumptions_written_from_rows_encoded_once_are_byte_for_byte_the_same(
+    tmp_path,
+):
+    """In a Part, a service's assumptions are joined from rows encoded once (Encoded): the
+    bytes are those of the rows' dicts encoded with the service, service by service; and
+    a service orjson refuses (a name that is not UTF-8) is written by json as before."""
+    import dataclasses
+
+    import acvnum
+    from acvnum.report import json_format
+
+    services = acvnum.estimate(str(_awkward_folder(tmp_path))).services()
+    assert len(services) == 50
+    first = services[0]
+    services.append(
+        first._replace(result=dataclasses.replace(first.result, name="lone \udc80 surrogate"))
+    )
+    part = json_format.part(services, first=True)
+    plain = json_format.Citations()  # not a Part's: the rows' dicts, encoded with the service
+    expected = [json_format.encode(json_format.service_dict(r, plain, f)) for r, f in services]
+    assert part.services == b",".join(expected)
+    assert b"\\udc80" in expected[-1]  # json wrote the last one
+    assert b"2 MB..4 MB (central 2.83 MB)" in part.services
+
+
+def test_encoded_data_is_written_as_its_bytes_by_orjson_and_as_its_data_by_json():
+    from acvnum.report.json_format import Encoded, encode
+
+    data = Encoded([{"a": 1e-7}], b'[{"a":1e-7}]')
+    assert encode({"rows": data}) == b'{"rows":[{"a":1e-7}]}'
+    assert encode({"rows": data, "name": "\udc80"}) == b'{"rows":[{"a":1e-07}],"name":"\\udc80"}'
+    with pytest.raises(TypeError):
+        encode({"x": object(), "name": "\udc80"})
