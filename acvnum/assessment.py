@@ -20,9 +20,9 @@ from acvnum.calculation.coverage import Coverage, coverage
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import ServiceArrays, service_arrays
 from acvnum.calculation.results import (
+    CriteriaChunk,
     CriterionResult,
     ServiceResult,
-    all_criteria_results,
     criteria_results,
     market_based_climate,
 )
@@ -74,13 +74,13 @@ def result_for(
     limits: Boundaries,
     analyses: Analyses | None = None,
     coverage: Mapping[str, Coverage] | None = None,
-    criteria: dict[str, CriterionResult] | None = None,
+    criteria: Mapping[str, CriterionResult] | None = None,
 ) -> ServiceResult:
     """One service's result, whole: its (activities, criteria) contributions, with the
     intervals when they were sampled (the other analyses are held by the Assessment)."""
     q = service.questionnaire
     a = analyses or Analyses()
-    if criteria is None:  # else built with the chunk's (all_criteria_results)
+    if criteria is None:  # else the chunk's (CriteriaChunk)
         criteria = criteria_results(
             contributions, q.usage.users, q.visits, q.period_years, limits, coverage
         )
@@ -318,14 +318,14 @@ def assess_services(
     totals = contributions.sum(axis=1)
     analyses = _analyses(services, table, limits, settings, arrays, totals)
     questionnaires = [s.questionnaire for s in services]
-    criteria = all_criteria_results(
+    criteria = CriteriaChunk.of(
         contributions,
         [q.usage.users for q in questionnaires],
         [q.visits for q in questionnaires],
         [q.period_years for q in questionnaires],
         limits,
         covered,
-    )
+    ).views()
     results = tuple(
         result_for(s, contributions[i], table, limits, analyses[i], covered[i], criteria[i])
         for i, s in enumerate(services)

@@ -7,12 +7,14 @@ own period; persons-equivalents are yearly, so they add up whatever the periods.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from acvnum.analysis.found import Assessed
-from acvnum.calculation.results import ServiceResult
+from acvnum.calculation.results import ChunkCriteria, CriteriaChunk, ServiceResult
 from acvnum.reference.criteria import CRITERION_IDS
 
 
@@ -70,20 +72,27 @@ class Tally:
 
     def __init__(self) -> None:
         self.ranked: list[tuple[float, str, str]] = []  # (persons-equivalent, name, file)
-        self.totals: dict[str, list[float]] = {cid: [] for cid in CRITERION_IDS}
-        self.bounded: dict[str, list[float]] = {cid: [] for cid in CRITERION_IDS}
+        #: Per batch, (services, criteria): totals, persons-equivalents, and whether each
+        #: criterion has a boundary (a persons-equivalent).
+        self.totals: list[np.ndarray] = []
+        self.persons: list[np.ndarray] = []
+        self.bounded: list[np.ndarray] = []
         self.intervals: dict[str, dict[str, float]] | None = None
 
     def add(self, services: Iterable[Assessed]) -> Tally:
-        for r, found in services:
-            if not self.ranked and found.uncertainty is not None:
-                self.intervals = found.uncertainty.portfolio
-            self.ranked.append((persons_equivalent(r), r.name, r.source_file))
-            for cid in CRITERION_IDS:
-                c = r.criteria[cid]
-                self.totals[cid].append(c.total)
-                if c.boundary:
-                    self.bounded[cid].append(c.boundary.persons_equivalent)
+        services = list(services)
+        if not services:
+            return self
+        if not self.ranked and services[0].found.uncertainty is not None:
+            self.intervals = services[0].found.uncertainty.portfolio
+        results = [r for r, _ in services]
+        totals, persons, bounded = figures(results)
+        flagship = _flagship(persons, bounded).tolist()
+        names, files = [r.name for r in results], [r.source_file for r in results]
+        self.ranked += zip(flagship, names, files, strict=True)
+        self.totals.append(totals)
+        self.persons.append(persons)
+        self.bounded.append(bounded)
         return self
 
     def merge(self, later: Tally) -> Tally:
@@ -91,23 +100,64 @@ class Tally:
         if not self.ranked:
             self.intervals = later.intervals
         self.ranked += later.ranked
-        for cid in CRITERION_IDS:
-            self.totals[cid] += later.totals[cid]
-            self.bounded[cid] += later.bounded[cid]
+        self.totals += later.totals
+        self.persons += later.persons
+        self.bounded += later.bounded
         return self
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON `portfolio` object."""
         ranking = sorted(self.ranked, key=lambda row: (-row[0], row[1]))
+        shape = (0, len(CRITERION_IDS))
+        totals = np.concatenate([np.empty(shape), *self.totals]).T
+        persons = np.concatenate([np.empty(shape), *self.persons]).T
+        bounded = np.concatenate([np.empty(shape, dtype=bool), *self.bounded]).T
+        criteria = {}
+        for c, cid in enumerate(CRITERION_IDS):
+            kept = persons[c][bounded[c]].tolist()
+            criteria[cid] = {
+                "total": sum(totals[c].tolist()),  # Python's sum, in order, as `build`'s
+                "persons_equivalent": sum(kept) if kept else None,
+                **({"interval": self.intervals[cid]} if self.intervals else {}),
+            }
         return {
             "services": len(self.ranked),
             "ranking": [{"name": n, "file": f, "persons_equivalent": pe} for pe, n, f in ranking],
-            "criteria": {
-                cid: {
-                    "total": sum(self.totals[cid]),
-                    "persons_equivalent": sum(self.bounded[cid]) if self.bounded[cid] else None,
-                    **({"interval": self.intervals[cid]} if self.intervals else {}),
-                }
-                for cid in CRITERION_IDS
-            },
+            "criteria": criteria,
         }
+
+
+def figures(results: Sequence[ServiceResult]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(services, criteria) totals, persons-equivalents and whether each criterion has a
+    boundary: from the chunk's arrays for criteria that are a chunk's view (no result
+    made), from the CriterionResults for the others; the same numbers either way."""
+    shape = (len(results), len(CRITERION_IDS))
+    totals, persons, bounded = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
+    chunks: dict[int, tuple[CriteriaChunk, list[int], list[int]]] = {}
+    for i, r in enumerate(results):
+        view = r.criteria
+        if isinstance(view, ChunkCriteria):
+            entry = chunks.setdefault(id(view.chunk), (view.chunk, [], []))
+            entry[1].append(i)
+            entry[2].append(view.row)
+            continue
+        parts = [view[cid] for cid in CRITERION_IDS]
+        totals[i] = [c.total for c in parts]
+        persons[i] = [c.boundary.persons_equivalent if c.boundary else 0.0 for c in parts]
+        bounded[i] = [c.boundary is not None for c in parts]
+    for chunk, where, rows in chunks.values():
+        totals[where] = chunk.totals[rows]
+        persons[where] = np.where(chunk.bounded, chunk.persons[rows], 0.0)
+        bounded[where] = chunk.bounded
+    return totals, persons, bounded
+
+
+def _flagship(persons: np.ndarray, bounded: np.ndarray) -> np.ndarray:
+    """(services,) each service's `persons_equivalent`: the first largest of its bounded
+    criteria's (as Python's max picks it, 0.0 and -0.0 included), 0.0 when none is bounded."""
+    if not persons.size:
+        return np.zeros(len(persons))
+    best = np.where(bounded, persons, -np.inf).max(axis=1, keepdims=True)
+    first = np.argmax(bounded & (persons == best), axis=1)
+    picked = persons[np.arange(len(persons)), first]
+    return np.where(bounded.any(axis=1), picked, 0.0)

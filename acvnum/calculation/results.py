@@ -4,14 +4,18 @@ Built from one service's row of the engine's contributions; all breakdowns come 
 that one array, so tiers, phases and items always sum to the total. Every result is
 frozen and built once, whole, with its intervals when they were sampled; the levers, the
 drivers and the what-if are the analyses' own values, held beside it by
-`acvnum.assessment.Assessment`; nothing writes into a result later.
+`acvnum.assessment.Assessment`; nothing writes into a result later. The criteria of
+services assessed together are their chunk's arrays (CriteriaChunk): a service's
+CriterionResults are made from them when first read, and a portfolio's JSON reads the
+arrays without making them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import TypeVar
+from functools import cached_property
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -125,7 +129,8 @@ class ServiceResult:
     period_days: float
     users: float
     visits: float
-    criteria: dict[str, CriterionResult]
+    #: A dict, or a `ChunkCriteria` view that makes it when first read (the same results).
+    criteria: Mapping[str, CriterionResult]
     assumptions: list[Assumption]
     warnings: list[str]
     boundaries: Boundaries
@@ -146,12 +151,16 @@ _CRITERION = maker(CriterionResult)
 _BOUNDARY = maker(BoundaryComparison)
 
 #: Built once: the keys of `by_item` and the masks that sum activities by tier and phase.
-_ITEM_KEYS = tuple(f"{a.tier}.{a.phase}.{a.item}" for a in ACTIVITIES)
+ITEM_KEYS = tuple(f"{a.tier}.{a.phase}.{a.item}" for a in ACTIVITIES)
 _TIER_MASK = label_mask("tier", TIERS)
 _PHASE_MASK = label_mask("phase", PHASES)
 
 
 _OPTIONAL = np.array([a.optional for a in ACTIVITIES])
+#: Each activity's bit in the integer that names a set of activities (shown_patterns).
+_BITS = (
+    np.uint64(1) << np.arange(len(ACTIVITIES), dtype=np.uint64) if len(ACTIVITIES) <= 64 else None
+)
 
 
 def criteria_results(
@@ -181,8 +190,8 @@ def all_criteria_results(
     results: every breakdown computed for the whole chunk at once and turned into Python
     floats once (the same numbers a service alone gets: the same sums, row by row)."""
     n = len(contributions)
-    by_tier = np.matmul(_TIER_MASK, contributions).transpose(0, 2, 1).tolist()
-    by_phase = np.matmul(_PHASE_MASK, contributions).transpose(0, 2, 1).tolist()
+    by_tier = tier_sums(contributions).tolist()
+    by_phase = phase_sums(contributions).tolist()
     totals = contributions.sum(axis=1).tolist()
     items = _by_item(contributions)
     limits = [boundaries.per_person_year.get(c) for c in CRITERION_IDS]
@@ -202,17 +211,38 @@ def all_criteria_results(
     ]
 
 
-def _by_item(contributions: np.ndarray) -> list[tuple[list[str], list[list[float]]]]:
-    """Per service, the activities shown (every one, but an optional block's only where the
-    service uses it) and their contributions per criterion; one gather per set of activities
-    shown (a chunk has a handful)."""
+def tier_sums(contributions: np.ndarray) -> np.ndarray:
+    """(N, activities, criteria) -> (N, criteria, tiers): each criterion's total by tier."""
+    return np.matmul(_TIER_MASK, contributions).transpose(0, 2, 1)
+
+
+def phase_sums(contributions: np.ndarray) -> np.ndarray:
+    """(N, activities, criteria) -> (N, criteria, phases): each criterion's total by phase."""
+    return np.matmul(_PHASE_MASK, contributions).transpose(0, 2, 1)
+
+
+def shown_patterns(contributions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sets of activities a chunk's `by_item` breakdowns show: every activity, but an
+    optional block's only where the service uses it. (patterns, activities) of booleans,
+    each distinct set once, and (N,) which pattern each service shows."""
     shown = ~_OPTIONAL | np.any(contributions != 0, axis=2)  # (N, activities)
-    patterns, which = np.unique(shown, axis=0, return_inverse=True)
+    if _BITS is None:  # more activities than an integer has bits
+        patterns, which = np.unique(shown, axis=0, return_inverse=True)
+        return patterns, which.ravel()
+    # One integer a set: np.unique over rows (axis=0) took some 3 ms a chunk.
+    _, first, which = np.unique(shown @ _BITS, return_index=True, return_inverse=True)
+    return shown[first], which.ravel()
+
+
+def _by_item(contributions: np.ndarray) -> list[tuple[list[str], list[list[float]]]]:
+    """Per service, the activities shown (shown_patterns) and their contributions per
+    criterion; one gather per set of activities shown (a chunk has a handful)."""
+    patterns, which = shown_patterns(contributions)
     items: list[tuple[list[str], list[list[float]]]] = [([], [])] * len(contributions)
     for p, pattern in enumerate(patterns):
-        members = np.flatnonzero(which.ravel() == p)
+        members = np.flatnonzero(which == p)
         columns = np.flatnonzero(pattern)
-        keys = [_ITEM_KEYS[a] for a in columns]
+        keys = [ITEM_KEYS[a] for a in columns]
         values = contributions[members][:, columns].transpose(0, 2, 1).tolist()
         for i, v in zip(members.tolist(), values, strict=True):
             items[i] = (keys, v)
@@ -260,6 +290,130 @@ def _criteria(
 
 #: Each criterion's unit, in CRITERION_IDS order.
 _UNITS = tuple(BY_ID[cid].unit for cid in CRITERION_IDS)
+
+
+@dataclass(frozen=True, eq=False)
+class CriteriaChunk:
+    """The criteria of services assessed together (acvnum.assessment's chunk), as arrays:
+    every figure a criterion's result holds, computed for the whole chunk at once.
+
+    Each service's `ServiceResult.criteria` is a `ChunkCriteria` view of its row, whose
+    CriterionResults are made (for the whole chunk, by `all_criteria_results`, the reference)
+    only when something reads them: the text reports, budgets, intervals. A portfolio's JSON
+    and tally read these arrays instead (acvnum.report.criteria_json, analysis.portfolio):
+    eight objects and their dicts a service were a fifth of a worker's time. The figures are
+    the reference's doubles: the same sums, and the same divisions in the same order.
+    """
+
+    contributions: np.ndarray  # (N, activities, criteria)
+    users: Sequence[float]
+    visits: Sequence[float]
+    period_years: Sequence[float]
+    boundaries: Boundaries
+    coverage: Sequence[Mapping[str, Coverage] | None] | None
+    totals: np.ndarray  # (N, criteria)
+    per_user: np.ndarray  # (N, criteria): total / users
+    per_visit: np.ndarray  # (N, criteria): total / visits, 0 without visits
+    by_tier: np.ndarray  # (N, criteria, tiers)
+    by_phase: np.ndarray  # (N, criteria, phases)
+    limits: tuple[float | None, ...]  # each criterion's boundary per person-year, if any
+    persons: np.ndarray  # (N, criteria): persons-equivalent (yearly / limit; 0 if no limit)
+    shares: np.ndarray  # (N, criteria): share of the limit per user (yearly / users / limit)
+
+    @classmethod
+    def of(
+        cls,
+        contributions: np.ndarray,
+        users: Sequence[float],
+        visits: Sequence[float],
+        period_years: Sequence[float],
+        boundaries: Boundaries,
+        coverage: Sequence[Mapping[str, Coverage] | None] | None = None,
+    ) -> CriteriaChunk:
+        """The chunk's figures from its (N, activities, criteria) contributions."""
+        totals = contributions.sum(axis=1)
+        column = (-1, 1)
+        people = np.asarray(users, dtype=float).reshape(column)
+        seen = np.asarray(visits, dtype=float).reshape(column)
+        years = np.asarray(period_years, dtype=float).reshape(column)
+        limits = tuple(boundaries.per_person_year.get(c) for c in CRITERION_IDS)
+        limit = np.array([1.0 if v is None else v for v in limits])
+        per_visit = np.zeros_like(totals)
+        with np.errstate(over="ignore"):  # inf, as Python's float division gives it
+            np.divide(totals, seen, out=per_visit, where=seen != 0)
+            yearly = totals / years
+            per_user, persons = totals / people, yearly / limit
+            shares = yearly / people / limit
+        return cls(
+            contributions,
+            users,
+            visits,
+            period_years,
+            boundaries,
+            coverage,
+            totals,
+            per_user,
+            per_visit,
+            tier_sums(contributions),
+            phase_sums(contributions),
+            limits,
+            persons,
+            shares,
+        )
+
+    def __len__(self) -> int:
+        return len(self.contributions)
+
+    @property
+    def bounded(self) -> np.ndarray:
+        """(criteria,) whether each criterion has a planetary boundary."""
+        return np.array([v is not None for v in self.limits])
+
+    @cached_property
+    def results(self) -> list[dict[str, CriterionResult]]:
+        """Each service's CriterionResults, made for the whole chunk when first asked (a
+        value fixed when the chunk was made; the cache only saves making it twice)."""
+        return all_criteria_results(
+            self.contributions,
+            self.users,
+            self.visits,
+            self.period_years,
+            self.boundaries,
+            self.coverage,
+        )
+
+    def views(self) -> list[ChunkCriteria]:
+        """Each service's criteria, as a view of its row."""
+        return [ChunkCriteria(self, row) for row in range(len(self))]
+
+
+class ChunkCriteria(Mapping[str, CriterionResult]):
+    """One service's criteria in a CriteriaChunk: criterion id -> CriterionResult, made
+    when first read. Read-only; copied or pickled, it is the plain dict."""
+
+    __slots__ = ("chunk", "row")
+
+    def __init__(self, chunk: CriteriaChunk, row: int) -> None:
+        self.chunk = chunk
+        self.row = row
+
+    def _made(self) -> dict[str, CriterionResult]:
+        return self.chunk.results[self.row]
+
+    def __getitem__(self, criterion_id: str) -> CriterionResult:
+        return self._made()[criterion_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    def __repr__(self) -> str:
+        return repr(self._made())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self._made(),)
 
 
 def market_based_climate(contributions: np.ndarray, factor: float) -> float:

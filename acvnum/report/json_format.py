@@ -40,6 +40,7 @@ from acvnum.calculation.results import (
 from acvnum.files import Region
 from acvnum.i18n import Translator
 from acvnum.reference.sources import cite, registry
+from acvnum.report import criteria_json
 
 #: Documents with at most this many services are indented for people to read.
 INDENT_UP_TO = 10
@@ -372,10 +373,17 @@ def _levers(found: Found, cited: Citations, fragments: bool) -> dict[str, Any]:
 
 
 def service_dict(
-    result: ServiceResult, cited: Citations, found: Found = NOTHING, fragments: bool = False
+    result: ServiceResult,
+    cited: Citations,
+    found: Found = NOTHING,
+    fragments: bool = False,
+    criteria: Any = None,
 ) -> dict[str, Any]:
     """One service's result, with what the analyses found: an element of `services`
-    (`fragments`: parts already encoded by orjson may be orjson Fragments, see `_levers`)."""
+    (`fragments`: parts already encoded by orjson may be orjson Fragments, see `_levers`;
+    `criteria`: its `criteria` object already written, an orjson Fragment: see `part`)."""
+    if criteria is None:
+        criteria = {cid: _criterion(c, cited.rows) for cid, c in result.criteria.items()}
     return {
         "service": {
             "name": result.name,
@@ -386,7 +394,7 @@ def service_dict(
             "visits": count(result.visits),
             "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
         },
-        "criteria": {cid: _criterion(c, cited.rows) for cid, c in result.criteria.items()},
+        "criteria": criteria,
         **_levers(found, cited, fragments),
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
         "budgets": [o.to_dict() for o in found.budgets],  # when judged (check, the API)
@@ -445,21 +453,42 @@ class Part:
 
 
 def part(batch: Sequence[Assessed], first: bool) -> Part:
-    """Encode a batch of services; `first`: the document's first batch, which gives the head."""
+    """Encode a batch of services; `first`: the document's first batch, which gives the head.
+
+    The criteria of services assessed together are written from their chunk's arrays
+    (acvnum.report.criteria_json), the same bytes as from their results, in a fraction of
+    the time; the rest of each service's object is written from its dict."""
     cited = Citations(encoded=True)
     top = encode(head(batch[0].result, cited)) if first else None
-    services = b",".join([_service_json(result, cited, found) for result, found in batch])
+    written = _criteria_written([result for result, _ in batch])
+    services = b",".join(
+        [
+            _service_json(result, cited, found, criteria)
+            for (result, found), criteria in zip(batch, written, strict=True)
+        ]
+    )
     cited.rows = None  # encoded: the rows' dicts are not needed any more
     return Part(services, portfolio.Tally().add(batch), cited, top)
 
 
-def _service_json(result: ServiceResult, cited: Citations, found: Found) -> bytes:
-    """A service of the compact document, its levers written as their analysis encoded them
-    where it did; a service orjson refuses (see `encode`) is written from the objects."""
+def _criteria_written(results: Sequence[ServiceResult]) -> list[Any]:
+    """Each service's `criteria` object as an orjson.Fragment when it is written from its
+    chunk's arrays, None when it is made from its results (intervals; no orjson)."""
     orjson = _orjson()
-    if orjson is not None and found.proposals is not None:
+    if orjson is None:
+        return [None] * len(results)
+    texts = criteria_json.texts([r.criteria for r in results], orjson, _label)
+    return [None if text is None else orjson.Fragment(text) for text in texts]
+
+
+def _service_json(result: ServiceResult, cited: Citations, found: Found, criteria: Any) -> bytes:
+    """A service of the compact document, its criteria (`criteria`: a Fragment, or None) and
+    levers written from their arrays where they were; a service orjson refuses (see
+    `encode`) is written from the objects, by json, as it was."""
+    orjson = _orjson()
+    if orjson is not None and (found.proposals is not None or criteria is not None):
         try:
-            return orjson.dumps(service_dict(result, cited, found, True), default=_plain)
+            return orjson.dumps(service_dict(result, cited, found, True, criteria), default=_plain)
         except orjson.JSONEncodeError:
             pass  # json writes it, from the objects, as it did
     return encode(service_dict(result, cited, found))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 from conftest import EXAMPLES
 
 from acvnum.analysis.found import bare
-from acvnum.analysis.portfolio import Tally, build, persons_equivalent
+from acvnum.analysis.portfolio import Tally, _flagship, build, persons_equivalent
 from acvnum.assessment import Settings, assess
 from acvnum.reference.criteria import CRITERION_IDS
 
@@ -49,3 +52,21 @@ def test_tallies_of_consecutive_batches_merge_into_the_whole(results):
     first, rest = Tally().add(bare(results[:2])), Tally().add(bare(results[2:]))
     merged = Tally().merge(first).merge(rest).to_dict()
     assert merged == whole
+
+
+def test_the_flagship_from_arrays_is_python_s_max_signed_zeros_and_ties_included():
+    rows = [
+        ([0.0, -0.0, 0.0], [True, True, True]),
+        ([-0.0, 0.0, 0.0], [True, True, False]),
+        ([5.0, 9.0, 9.0], [True, False, True]),
+        ([2.0, 7.0, 1.0], [False, False, False]),  # no boundary: 0.0
+        ([-3.0, -1.0, -2.0], [True, True, True]),
+        ([float("inf"), 1.0, 4.0], [True, True, True]),
+    ]
+    persons = np.array([r[0] for r in rows])
+    bounded = np.array([r[1] for r in rows])
+    found = _flagship(persons, bounded).tolist()
+    expected = [max((v for v, b in zip(*r, strict=True) if b), default=0.0) for r in rows]
+    assert found == expected
+    assert [math.copysign(1, v) for v in found] == [math.copysign(1, v) for v in expected]
+    assert math.copysign(1, found[1]) == -1  # the first largest, as max keeps it

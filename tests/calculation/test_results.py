@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import pickle
 
 import pytest
 import yaml
@@ -14,6 +16,7 @@ from acvnum.calculation.inventory import service_arrays
 from acvnum.calculation.results import (
     Assumption,
     BoundaryComparison,
+    CriteriaChunk,
     CriterionResult,
     all_criteria_results,
     criteria_results,
@@ -21,6 +24,7 @@ from acvnum.calculation.results import (
 )
 from acvnum.questionnaire.models import as_record
 from acvnum.reference.boundaries import boundaries
+from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import load_factors
 
 TABLE = load_factors()
@@ -64,3 +68,34 @@ def test_a_maker_s_instance_is_the_class_s_own_and_stays_frozen():
         maker(BoundaryComparison)(1.0, 2.0)
     with pytest.raises(AssertionError):  # a class that checks its fields keeps its __init__
         maker(Assumption)
+
+
+def test_a_chunk_s_views_make_its_results_when_read_and_copy_as_the_dicts():
+    qs = [as_record(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in EXAMPLES.glob("*.yaml")]
+    arrays = service_arrays(qs)
+    footprint = evaluate(arrays, TABLE.central())
+    contributions = footprint.contributions[:, 0]
+    covered = coverage(arrays, footprint.inventory[:, 0], TABLE)
+    users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
+    years = [q.period_years for q in qs]
+    chunk = CriteriaChunk.of(contributions, users, visits, years, LIMITS, covered)
+    views = chunk.views()
+    assert "results" not in chunk.__dict__  # nothing made yet
+    expected = all_criteria_results(contributions, users, visits, years, LIMITS, covered)
+    assert views[2] == expected[2] and dict(views[2]) == expected[2]
+    assert (
+        list(views[2]) == list(CRITERION_IDS)
+        and views[2]["water_use"] is chunk.results[2]["water_use"]
+    )
+    for copied in (pickle.loads(pickle.dumps(views[1])), copy.deepcopy(views[1])):
+        assert type(copied) is dict and copied == expected[1]
+    # The chunk's arrays are the results' figures, bit for bit.
+    for c, cid in enumerate(CRITERION_IDS):
+        made = [r[cid] for r in expected]
+        assert chunk.totals[:, c].tolist() == [m.total for m in made]
+        assert chunk.per_user[:, c].tolist() == [m.per_user for m in made]
+        assert chunk.per_visit[:, c].tolist() == [m.per_visit for m in made]
+        if made[0].boundary is not None:
+            pe = [m.boundary.persons_equivalent for m in made]
+            assert chunk.persons[:, c].tolist() == pe
+            assert chunk.shares[:, c].tolist() == [m.boundary.share_per_user for m in made]
