@@ -180,7 +180,7 @@ def pick(frames: Sequence[Frame], which: np.ndarray, rows: np.ndarray) -> Frame:
         owner=np.repeat(np.arange(len(rows)), counts),
         first=np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int),
         counts=counts,
-        names=tuple(layout.names[g] for g in group_rows.tolist()),
+        names=tuple([layout.names[g] for g in group_rows.tolist()]),
         regions=layout.regions,
     )
     return Frame(taken, services, servers)
@@ -273,9 +273,14 @@ class Shown:
     def _unit(self) -> str:
         return _UNITS.get(str(self.path[-1]), "") if self.unit is None else self.unit
 
+    @cached_property
+    def _path_text(self) -> str:
+        """The path as a service's change shows it."""
+        return self.text or _dotted(self.path)
+
     def _text(self, index: int | None) -> str:
         if index is None:
-            return self.text or _dotted(self.path)
+            return self._path_text
         return _server_text(self.path[-1] if self.text is None else self.text, index)
 
     def change(self, k: int, subject: str, index: int | None = None) -> Change | None:
@@ -344,7 +349,11 @@ class Step:
     def changes(self, i: int) -> tuple[Change, ...]:
         """Service `i`'s changes, in the order the per-service kind records them: its own
         paths, then server by server."""
-        out = [c for s in self._services if (c := s.change(i, "")) is not None]
+        out = []
+        for s in self._services:  # s.change(i, ""), inlined: a chunk asks some 4,000 times
+            before, after, where = s._lists
+            if where[i]:
+                out.append(_change(s._path_text, before[i], after[i], s._unit, s.factor, ""))
         if self._servers:
             layout = self.frame.layout
             for index, g in enumerate(layout.groups(i)):

@@ -476,14 +476,14 @@ class _Chunk:
                 head = heads.get((kind, rank))
                 if head is None:
                     head = heads[kind, rank] = _entry_head(self.levers[kind][0], rank, dumps)
-                entries.append(head + _changes_json(changes, dumps, True) + singles[s])
+                entries.append(head + _changes_json(changes, True) + singles[s])
                 s += 1
             used = tuple(self.levers[kind][0] for kind in self.ranked_levers[i])
             combined = None
             if comb.best[i] >= 0:
                 ids = dumps([lever.id for lever in used[: comb.best[i] + 1]])
                 changes = comb.changes(i, alone)
-                combined = b'{"levers":' + ids + b"," + _changes_json(changes, dumps, False)
+                combined = b'{"levers":' + ids + b"," + _changes_json(changes, False)
                 combined += together[c]
                 c += 1
             found.append(Encoded(b"[" + b",".join(entries) + b"]", combined, used))
@@ -513,12 +513,15 @@ def _entry_head(lever: Lever, rank: int, dumps: Callable[[Any], bytes]) -> bytes
     return dumps(head)[:-1] + b","
 
 
-def _changes_json(changes: tuple[Change, ...], dumps: Callable[[Any], bytes], text: bool) -> bytes:
-    """`"change":...,"changes":[...],` (`text`: with the English line) of an entry."""
-    listed = b'"changes":[' + b",".join([c.encoded for c in changes]) + b"],"
+def _changes_json(changes: tuple[Change, ...], text: bool) -> bytes:
+    """`"change":...,"changes":[...],` (`text`: with the English lines, joined as
+    `LeverResult.change_text` joins them: JSON escapes a text character by character, so
+    the escaped lines joined are the joined text escaped) of an entry."""
+    encoded = [c.encoded() for c in changes]
+    listed = b'"changes":[' + b",".join([e[0] for e in encoded]) + b"],"
     if not text:
         return listed
-    return b'"change":' + dumps("; ".join([str(c) for c in changes])) + b"," + listed
+    return b'"change":"' + b"; ".join([e[1] for e in encoded]) + b'",' + listed
 
 
 @cache
@@ -544,8 +547,9 @@ def _saving_rows(effects: Savings, rows: list[int], orjson: Any) -> list[bytes]:
         axis=1,
     )
     text = orjson.dumps(np.ascontiguousarray(table), option=orjson.OPT_SERIALIZE_NUMPY)
-    template = _saving_template()
-    return [template % tuple(line.split(b",")) for line in text[2:-2].split(b"],[")]
+    numbers = text[2:-2].replace(b"],[", b",").split(b",")
+    # Every row's template filled at once, then cut apart (no newline in either).
+    return (b"\n".join([_saving_template()] * len(rows)) % tuple(numbers)).split(b"\n")
 
 
 def _frame_totals(

@@ -52,8 +52,7 @@ class Change:
     @cached_property
     def _line(self) -> str:
         """The change in English, written once (changes are shared between services)."""
-        before, after = self._english
-        return f"{self.path}: {before} → {after}"
+        return _line(self.path, *self._english)
 
     def text(self, t: Translator) -> str:
         """The change in the report's language ('4 ans → 6 ans', '3 → 1,6')."""
@@ -64,19 +63,31 @@ class Change:
         before, after = self._english
         return {"path": self.path, "before": before, "after": after}
 
-    @cached_property
-    def encoded(self) -> bytes:
-        """`to_dict()` as compact JSON, written once (the folder JSON's levers, whose
-        changes many services share; see acvnum.analysis.levers._Chunk.encoded)."""
-        # Imported here: only the folder JSON's compact document needs it.
-        import orjson
+    def encoded(self) -> tuple[bytes, bytes]:
+        """`to_dict()` as compact JSON and the English line inside a JSON string (what
+        orjson writes between the quotes), written once: the folder JSON's levers, whose
+        changes many services share (acvnum.analysis.levers._Chunk.encoded). Kept by hand,
+        not by cached_property, whose lock a new change would take three times."""
+        found = self.__dict__.get("_encoded")
+        if found is None:
+            # Imported here: only the folder JSON's compact document needs it.
+            import orjson
 
-        return orjson.dumps(self.to_dict())
+            before, after = str(self.before), str(self.after)
+            found = self.__dict__["_encoded"] = (
+                orjson.dumps({"path": self.path, "before": before, "after": after}),
+                orjson.dumps(_line(self.path, before, after))[1:-1],
+            )
+        return found
 
     @cached_property
     def _english(self) -> tuple[str, str]:
         """Both values in English, written once (the JSON shows each twice)."""
         return str(self.before), str(self.after)
+
+
+def _line(path: str, before: str, after: str) -> str:
+    return f"{path}: {before} → {after}"
 
 
 #: How a questionnaire key's value is shown (see i18n.Value): durations, bytes, shares, W.
