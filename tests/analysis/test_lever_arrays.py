@@ -161,3 +161,20 @@ def test_pick_takes_each_service_from_its_frame_with_its_server_groups():
     assert picked.servers["count"].tolist() == [4.0, 6.0, 4.0, 6.0]
     assert picked.layout.owner.tolist() == [0, 0, 2, 2]
     assert picked.layout.names == ("a", "b", "a", "b")
+
+
+def test_a_new_change_is_the_change_its_constructor_makes():
+    """_new_change makes Change and Value field by field: the same values, fields and text."""
+    from acvnum.analysis.variants import Change
+    from acvnum.i18n import Value
+
+    for before, after, unit, factor in [(2.0, 1.2, "", False), (5.0, 7.5, "kg", True)]:
+        made = lever_arrays._new_change("hosting.pue", before, after, unit, factor, "web")
+        expected = Change(
+            "hosting.pue",
+            Value(before, unit, factor=factor),
+            Value(after, unit, factor=factor),
+            "web",
+        )
+        assert made == expected and made.subject == "web"
+        assert vars(made.before) == vars(expected.before) and str(made) == str(expected)
