@@ -6,14 +6,16 @@ The report lists them so a reader can see at a glance what to measure instead of
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
 from functools import lru_cache
+from typing import Any
 
 from acvnum.calculation.results import Assumption
 from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
 from acvnum.i18n import Parts, Value, choice
 from acvnum.questionnaire import units
-from acvnum.questionnaire.records import AI, Hosting, Questionnaire
+from acvnum.questionnaire.records import AI, Hosting, Questionnaire, Server
 from acvnum.questionnaire.rules import (
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
@@ -131,8 +133,9 @@ def _input_or_default(
 
 def _given_or_design(path: str, value: Value, given: bool) -> Assumption:
     """A value whose default is a modelling convention of acvnum rather than a factor."""
-    if isinstance(value.amount, str) or (type(value.amount) is float and value.amount != 0):
-        return _design_row(path, value, given)
+    kind = type(value.amount)
+    if kind is str or (kind in (float, int) and value.amount != 0):
+        return _design_row(path, value, given, kind)
     return _new_design_row(path, value, given)
 
 
@@ -142,9 +145,12 @@ def _new_design_row(path: str, value: Value, given: bool) -> Assumption:
     )
 
 
-#: The same row made once and shared (rows are frozen): a portfolio's services mostly keep the
-#: same conventions ('per_gb', 'medium', 1 environment). Not for 0, which -0.0 would share.
-_design_row = lru_cache(maxsize=4096)(_new_design_row)
+@lru_cache(maxsize=4096)
+def _design_row(path: str, value: Value, given: bool, _kind: type) -> Assumption:
+    """The same row made once and shared (rows are frozen): a portfolio's services mostly keep
+    the same conventions ('per_gb', 'medium', 1 environment). By the amount's type too (1 and
+    1.0 are equal keys); not for 0, which -0.0 would share."""
+    return _new_design_row(path, value, given)
 
 
 @lru_cache(maxsize=4096)
@@ -184,9 +190,23 @@ def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         for n in _used(network, NETWORK_TYPES)
     ]
     rows.append(_region(table, "usage.location", u.location))
-    model = choice("network_model", u.network_model or DEFAULT_NETWORK_MODEL)
-    rows.append(_given_or_design("usage.network_model", model, u.network_model is not None))
+    rows.append(_choice_row("usage.network_model", "network_model", u.network_model))
     return rows
+
+
+#: What a choice left out is (the models' defaults), by questionnaire path.
+_CHOSEN_BY_DEFAULT = {
+    "usage.network_model": DEFAULT_NETWORK_MODEL,
+    "hosting.infrastructure": "per_server",
+}
+
+
+@lru_cache(maxsize=256)
+def _choice_row(path: str, key: str, given: str | None) -> Assumption:
+    """The row of a choice (its word, or the default's), made once per word: every service
+    has one."""
+    word = _CHOSEN_BY_DEFAULT[path] if given is None else given
+    return _given_or_design(path, choice(key, word), given is not None)
 
 
 def market_based(q: Questionnaire, market_total: float | None) -> list[Assumption]:
@@ -232,9 +252,8 @@ def _instance(
 
 def _infrastructure(h: Hosting, table: FactorTable) -> list[Assumption]:
     """How the building, cooling and power equipment is shared; per kW, the reference power."""
-    way = h.infrastructure or "per_server"
-    given = h.infrastructure is not None
-    rows = [_given_or_design("hosting.infrastructure", choice("infrastructure", way), given)]
+    way = h.infrastructure or _CHOSEN_BY_DEFAULT["hosting.infrastructure"]
+    rows = [_choice_row("hosting.infrastructure", "infrastructure", h.infrastructure)]
     if way == "per_kw":
         path = "hosting.infrastructure.server_power"
         rows.append(_factor(table, path, "datacenter.per_kw.server_power"))
@@ -254,22 +273,7 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         *_infrastructure(h, table),
     ]
     for i, s in enumerate(h.servers):
-        base = f"hosting.servers[{i}]"
-        rows.append(_input_or_default(table, f"{base}.lifetime", s.lifetime, "s", _LIFETIME))
-        rows.append(
-            _input_or_default(
-                table, f"{base}.utilization", s.utilization, "%", _UTILIZATION, fraction=True
-            )
-        )
-        if s.cloud_prefix is not None:
-            rows += _instance(table, base, s.cloud_prefix, s.provider or "", s.power)
-        elif s.power is not None:
-            rows.append(_input(f"{base}.power", s.power, "W"))
-        else:
-            rows += _server_power(table, base, s)
-        if s.type == "virtual" and s.cloud_prefix is None:
-            rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
-        rows += _server_configuration(table, base, s)
+        rows += _server(table, i, s)
     rows += _shared(table, h)
     if h.storage is not None:
         given_type = "type" in h.storage.given
@@ -282,6 +286,53 @@ def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
             )
         )
     return rows
+
+
+#: What a server's rows are made from (not its name, count or vCPUs).
+_SERVER_FIELDS = operator.attrgetter(
+    "lifetime", "utilization", "instance", "provider", "power", "type", "archetype",
+    "cpus", "cores", "memory", "ssd", "gpus",
+)  # fmt: skip
+#: A server's rows by table, position and _SERVER_FIELDS (with their types: 1 and 1.0 are
+#: equal keys): a portfolio's servers are mostly a few dozen configurations.
+_SERVERS_MADE: dict[tuple[Any, ...], tuple[Assumption, ...]] = {}
+
+
+def _server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:
+    """The `i`th server's rows, made once per table, position and configuration (not for a
+    0, which -0.0 would share)."""
+    values = _SERVER_FIELDS(s)
+    if 0 in values:
+        return _new_server(table, i, s)
+    key = (table, i, values, tuple(map(type, values)))
+    rows = _SERVERS_MADE.get(key)
+    if rows is None:
+        if len(_SERVERS_MADE) >= 4096:
+            _SERVERS_MADE.clear()
+        rows = _SERVERS_MADE[key] = _new_server(table, i, s)
+    return rows
+
+
+def _new_server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:
+    """Lifetime and utilization, power (the instance's, given, or modelled), the host's
+    vCPUs of a virtual server, and the configuration."""
+    base = f"hosting.servers[{i}]"
+    rows = [
+        _input_or_default(table, f"{base}.lifetime", s.lifetime, "s", _LIFETIME),
+        _input_or_default(
+            table, f"{base}.utilization", s.utilization, "%", _UTILIZATION, fraction=True
+        ),
+    ]
+    if s.cloud_prefix is not None:
+        rows += _instance(table, base, s.cloud_prefix, s.provider or "", s.power)
+    elif s.power is not None:
+        rows.append(_input(f"{base}.power", s.power, "W"))
+    else:
+        rows += _server_power(table, base, s)
+    if s.type == "virtual" and s.cloud_prefix is None:
+        rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
+    rows += _server_configuration(table, base, s)
+    return tuple(rows)
 
 
 _LIFETIME: defaults.Pattern = ("hosting", "servers", "*", "lifetime")
@@ -589,9 +640,15 @@ def _kept_equipment(q: Questionnaire, table: FactorTable) -> list[Assumption]:
 def _terminals_location(q: Questionnaire) -> Assumption:
     """Where the devices draw their electricity: given, or the users' location."""
     given = q.terminals.location if q.terminals else None
+    return _terminals_row(given, q.usage.location)
+
+
+@lru_cache(maxsize=1024)
+def _terminals_row(given: str | None, users: str | None) -> Assumption:
+    """The devices' region row, made once per region (every service has one)."""
     if given is not None:
         return Assumption("terminals.location", Value(given), "input", QUESTIONNAIRE)
-    region = Value(q.usage.location or DEFAULT_REGION)
+    region = Value(users or DEFAULT_REGION)
     return Assumption("terminals.location", region, "default", "usage.location")
 
 

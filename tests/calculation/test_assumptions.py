@@ -149,3 +149,92 @@ terminals:
     assert str(used["terminals.laptop.standby"].value) == "0.5 W"
     assert not any(path.startswith("terminals.printer") for path in used)
     assert "terminals.laptop.standby" not in collected(MINIMAL)
+
+
+SERVERS = """\
+hosting:
+  location: {location}
+  environments: {environments}
+  infrastructure: {infrastructure}
+  servers:
+    - name: a
+      type: virtual
+      vcpu: 4
+      utilization: {utilization}
+    - name: b
+      type: physical
+      power: {power}
+    - name: c
+      type: physical
+      archetype: {archetype}
+      cpus: {cpus}
+      memory: 64 GB
+    - name: d
+      type: virtual
+      provider: ovhcloud
+      instance: b3-16
+      lifetime: {lifetime}
+"""
+
+
+def _variants() -> list[str]:
+    """Questionnaires whose rows share paths with values equal as numbers but written apart
+    (1 and 1.0, 0 and -0.0), or differing in one field a shared row is made from."""
+    texts = []
+    for i, (utilization, power, cpus, lifetime, environments) in enumerate(
+        [
+            ("50%", "200 W", 2, "5 years", 1),
+            ("50.0%", "200.0 W", 2.0, "5.0 years", 1.0),
+            ("0%", "150 W", 1, "4 years", 2),
+            ("-0.0%", "150.0 W", 1.0, "4 years", 2.0),
+            ("51%", "200 W", 3, "6 years", 3),
+        ]
+    ):
+        hosting = SERVERS.format(
+            location=("FRA", "DEU")[i % 2],
+            environments=environments,
+            infrastructure=("per_server", "per_kw")[i % 2],
+            utilization=utilization,
+            power=power,
+            archetype=("medium", "large")[i % 2],
+            cpus=cpus,
+            lifetime=lifetime,
+        )
+        texts.append(MINIMAL + hosting)
+        texts.append(MINIMAL.replace("location: FRA", "location: DEU") + hosting)
+    return texts
+
+
+def _clear_caches() -> None:
+    for value in vars(assumptions).values():
+        clear = getattr(value, "cache_clear", None)
+        if clear is not None:
+            clear()
+    assumptions._SERVERS_MADE.clear()
+
+
+def _strict(rows) -> list:
+    """Each row as what tells it apart: its value's amount type as well as the value."""
+    return [(a.path, type(a.value.amount), a.value, str(a.value), a.status, a.source) for a in rows]
+
+
+def test_rows_made_once_and_shared_are_those_made_afresh_for_each_file(tmp_path):
+    """collect shares rows between files (servers, choices, regions, defaults); each file's
+    rows are what they are when every cache starts empty for it."""
+    import sys
+
+    from conftest import EXAMPLES, ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_portfolio import generate
+
+    generate(tmp_path, 60)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(tmp_path.glob("*.yaml"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(EXAMPLES.glob("*.yaml"))]
+    texts += _variants()
+    table = load_factors()
+    read = [validate_ranges(parse_yaml(text, "s.yaml")) for text in texts]
+    shared = [_strict(assumptions.collect(b.central, table, b.written)) for b in read]
+    for bounds, rows_shared in zip(read, shared, strict=True):
+        _clear_caches()
+        assert _strict(assumptions.collect(bounds.central, table, bounds.written)) == rows_shared
