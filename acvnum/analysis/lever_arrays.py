@@ -172,6 +172,8 @@ def pick(frames: Sequence[Frame], which: np.ndarray, rows: np.ndarray) -> Frame:
 
     def stacked(name: str, index: tuple[np.ndarray, np.ndarray], server: bool) -> np.ndarray:
         columns = [f.servers[name] if server else f.column(name) for f in frames]
+        if all(c is columns[0] for c in columns):  # no lever changed it: no stack to make
+            return columns[0][index[1]]
         return np.stack(columns)[index]
 
     services = {name: stacked(name, (which, rows), False) for name in names}
@@ -201,12 +203,17 @@ def merged(frame: Frame, other: Frame, where: np.ndarray) -> Frame:
     names = {*frame.services, *other.services}
     services = {}
     for name in names:
-        a, b = frame.column(name), other.column(name)
-        services[name] = np.where(where.reshape(-1, *([1] * (a.ndim - 1))), b, a)
+        a = frame.column(name)
+        services[name] = _either(where.reshape(-1, *([1] * (a.ndim - 1))), other.column(name), a)
     servers = {
-        name: np.where(groups, other.servers[name], frame.servers[name]) for name in frame.servers
+        name: _either(groups, other.servers[name], column) for name, column in frame.servers.items()
     }
     return Frame(frame.layout, services, servers)
+
+
+def _either(where: np.ndarray, b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """`np.where(where, b, a)`; `a` itself when both are one column (no lever changed it)."""
+    return a if a is b else np.where(where, b, a)
 
 
 def arrays_of(frame: Frame, base: ServiceArrays, rows: np.ndarray) -> ServiceArrays:
