@@ -547,9 +547,8 @@ def _saving_rows(effects: Savings, rows: list[int], orjson: Any) -> list[bytes]:
         axis=1,
     )
     text = orjson.dumps(np.ascontiguousarray(table), option=orjson.OPT_SERIALIZE_NUMPY)
-    numbers = text[2:-2].replace(b"],[", b",").split(b",")
-    # Every row's template filled at once, then cut apart (no newline in either).
-    return (b"\n".join([_saving_template()] * len(rows)) % tuple(numbers)).split(b"\n")
+    template = _saving_template()
+    return [template % tuple(line.split(b",")) for line in text[2:-2].split(b"],[")]
 
 
 def _frame_totals(
