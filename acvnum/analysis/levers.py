@@ -198,16 +198,18 @@ def _combine(base: Questionnaire, levers: list[LeverResult], context: Context) -
 
 
 def _ranked(
-    owner: np.ndarray, effects: Savings, ids: list[str], kept: np.ndarray, n: int, count: int
+    owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, n: int, count: int
 ) -> list[list[int]]:
-    """Per service, the candidates kept, best first (ties by id), at most `count`."""
-    order = np.lexsort((np.array(ids), -effects.persons_equivalent, owner))
+    """Per service, the candidates kept, best first (ties by id: `ids` each candidate's
+    lever id, or any key that sorts as the ids do), at most `count`."""
+    order = np.lexsort((ids, -effects.persons_equivalent, owner))
     order = order[kept[order]]
     owners = owner[order]
     firsts = np.searchsorted(owners, owners)  # where each service's run starts
     order = order[np.arange(len(order)) - firsts < count]
-    ends = np.cumsum(np.bincount(owner[order], minlength=n))[:-1]
-    return [part.tolist() for part in np.split(order, ends)]
+    ends = np.cumsum(np.bincount(owner[order], minlength=n)).tolist()
+    flat = order.tolist()
+    return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
 
 
 def propose(
@@ -310,8 +312,9 @@ def _propose_arrays(
     years = arrays.period_years[:, 0]
     effects = savings(base[owner], changed, years[owner], weights)
     kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
-    ids = [levers[k][0].id for k in lever_of.tolist()]
-    ranked = _ranked(owner, effects, ids, kept, n, count)
+    # Ties by id: each lever's place among the ids sorted, an int per candidate (not its id).
+    by_id = np.argsort(np.argsort(np.array([lever.id for lever, _ in levers])))
+    ranked = _ranked(owner, effects, by_id[lever_of], kept, n, count)
     kinds = lever_of.tolist()
     ranked_levers = [[kinds[k] for k in ks] for ks in ranked]
     combined = _array_combinations(
@@ -577,7 +580,7 @@ def _propose_each(
     owner = np.array([i for i, _, _ in candidates], dtype=int)
     effects = savings(base[owner], computed[n:], years[owner], weights)
     kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
-    ids = [lever.id for _, lever, _ in candidates]
+    ids = np.array([lever.id for _, lever, _ in candidates])
     levers = [
         [
             LeverResult(candidates[k][1], rank, candidates[k][2].changes, effects.row(k))
