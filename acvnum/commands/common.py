@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import itertools
 import os
 import shutil
 import signal
@@ -267,60 +266,108 @@ def _refuse_to_overwrite(output: Path, force: bool) -> None:
 
 def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: bool) -> None:
     """`write_output` for a UTF-8 document made piece by piece (a portfolio's JSON): the
-    pieces are spooled to a temporary file and published once the last is made, so a problem
-    found in the 9,000th file leaves no half document behind, and memory holds one piece at
-    a time. A piece is bytes, or a Region of a worker's file, copied when it comes (the
-    kernel copies it). A document made in one piece (up to json_format.INDENT_UP_TO
-    services) is published from memory."""
+    pieces are kept until the last is made and then published, so a problem found in the
+    9,000th file leaves no half document behind, and memory holds one piece at a time. A
+    piece is bytes, or a Region of a worker's file (acvnum.commands.json_folder), which stays
+    there: each byte of the document is copied once, by the kernel. A document made in one
+    piece (up to json_format.INDENT_UP_TO services) is published from memory."""
     if output is not None:
         _refuse_to_overwrite(output, force)
-    with _spooled(iter(chunks)) as spool:
+    with _Spool() as spool:
+        for piece in chunks:
+            spool.add(piece)
         if output is None:
             _print_bytes(spool)
             return
-        _publish(output, lambda stream: _copy_all(spool, stream))
+        _publish(output, spool.copy_to)
 
 
-def _spooled(pieces: Iterator[bytes | Region]) -> BinaryIO:
-    """All of `pieces`, read from the start: in memory when there is one, else in a
-    temporary file (imported here: a one-piece run does without it, start-up time)."""
-    first = next(pieces, b"")
-    second = next(pieces, None)
-    if second is None and isinstance(first, bytes):
-        return io.BytesIO(first)
-    import tempfile
+class _Spool:
+    """A document's pieces in order: bytes in a temporary file (in memory while there is one
+    piece), a Region where it is, its file held open by a duplicate of its descriptor (the
+    worker's copy is closed when the workers are done)."""
 
-    # Unbuffered: a Region is copied by the kernel after the bytes written before it.
-    spool = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by the caller, or below
-    try:
-        for piece in itertools.chain((first, second), pieces):
-            if isinstance(piece, Region):
-                piece.copy_to(spool)
-            elif piece is not None:
-                spool.write(piece)
-        spool.seek(0)
-    except BaseException:
-        spool.close()
-        raise
-    return spool
+    def __init__(self) -> None:
+        self.memory: bytes | None = None  # the only piece so far
+        self.segments: list[tuple[int, int, int]] = []  # (descriptor, offset, size) in order
+        self._file: BinaryIO | None = None
+        self._end = 0
+        self._held: dict[int, int] = {}  # a worker file's descriptor -> this spool's
+
+    def add(self, piece: bytes | Region) -> None:
+        if isinstance(piece, Region):
+            self._spill_memory()
+            fd = self._held.get(piece.fd)
+            if fd is None:
+                fd = self._held[piece.fd] = os.dup(piece.fd)
+            self.segments.append((fd, piece.offset, piece.size))
+        elif self.memory is None and not self.segments:
+            self.memory = piece
+        else:
+            self._spill_memory()
+            self._write(piece)
+
+    def _spill_memory(self) -> None:
+        if self.memory is not None:
+            memory, self.memory = self.memory, None
+            self._write(memory)
+
+    def _write(self, data: bytes) -> None:
+        if self._file is None:
+            import tempfile  # here: a one-piece document does without it (start-up time)
+
+            self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - see close
+        self._file.write(data)
+        fd, end = self._file.fileno(), self._end
+        last = self.segments[-1] if self.segments else None
+        if last is not None and last[0] == fd and last[1] + last[2] == end:
+            self.segments[-1] = (fd, last[1], last[2] + len(data))  # one piece after another
+        else:
+            self.segments.append((fd, end, len(data)))
+        self._end += len(data)
+
+    def copy_to(self, target: BinaryIO) -> None:
+        """The whole document to `target`: by the kernel where it can, else read and written."""
+        if self.memory is not None:  # in pieces: a reader that left is then told at once
+            shutil.copyfileobj(io.BytesIO(self.memory), target)
+            return
+        for fd, offset, size in self.segments:
+            copy_range(fd, offset, size, target)
+
+    def pieces(self) -> Iterator[bytes]:
+        """The document read back a megabyte at a time (for a stream without a descriptor)."""
+        if self.memory is not None:
+            yield self.memory
+            return
+        for fd, offset, size in self.segments:
+            for at in range(offset, offset + size, 1 << 20):
+                yield os.pread(fd, min(1 << 20, offset + size - at), at)
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        for fd in self._held.values():
+            os.close(fd)
+        self._held.clear()
+
+    def __enter__(self) -> _Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
-def _copy_all(spool: BinaryIO, target: BinaryIO) -> None:
-    """The whole spool to `target`: by the kernel from a file, else from memory."""
-    if isinstance(spool, io.BytesIO):  # in pieces: a reader that left is then told at once
-        shutil.copyfileobj(spool, target)
-        return
-    copy_range(spool.fileno(), 0, os.fstat(spool.fileno()).st_size, target)
-
-
-def _print_bytes(spool: BinaryIO) -> None:
+def _print_bytes(spool: _Spool) -> None:
     """UTF-8 bytes to stdout: to its buffer when it has one, else as text (a notebook's)."""
     buffer = getattr(sys.stdout, "buffer", None)
     sys.stdout.flush()
     if buffer is None:
-        shutil.copyfileobj(codecs.getreader("utf-8")(spool), sys.stdout)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for piece in spool.pieces():
+            sys.stdout.write(decoder.decode(piece))
+        sys.stdout.write(decoder.decode(b"", final=True))
         return
-    _copy_all(spool, buffer)
+    spool.copy_to(buffer)
     buffer.flush()
 
 

@@ -179,7 +179,7 @@ def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
                     yield from _kept(_work(chunk), problems)
     finally:
         _JOB = None
-        for spill in spills:  # the regions handed on have been copied by now
+        for spill in spills:  # a region handed on is held open by its reader (common._Spool)
             spill.close()
     if problems:
         raise InputError(problems)

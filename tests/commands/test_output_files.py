@@ -3,6 +3,7 @@ traceback, whatever the command (estimate, check, diff, init) and whatever the O
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import stat
@@ -212,3 +213,19 @@ def test_regions_of_a_worker_s_file_are_written_in_their_place(tmp_path, capsysb
         assert alone.read_bytes() == b"[1,2]"
     finally:
         os.close(fd)
+
+
+def test_a_stream_without_a_buffer_gets_the_text_of_every_piece(tmp_path, monkeypatch):
+    """A notebook's stdout has no byte buffer: the document is decoded as text, a character
+    cut between two pieces (a region and the bytes after it) included."""
+    source = tmp_path / "chunks"
+    source.write_bytes('["caf\u00e9'.encode())  # the region below ends inside the é
+    fd = os.open(source, os.O_RDONLY)
+    try:
+        text = io.StringIO()
+        monkeypatch.setattr(sys, "stdout", text)
+        cut = "é".encode()
+        common.write_chunks(iter([Region(fd, 0, 6), cut[1:] + b'"]\n', b""]), None, False)
+    finally:
+        os.close(fd)
+    assert text.getvalue() == '["caf\u00e9"]\n'
