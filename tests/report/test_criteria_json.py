@@ -213,3 +213,12 @@ def test_a_service_orjson_refuses_is_written_by_json_from_its_results(chunk):
     )
     assert fast.services == slow.services
     assert b'"name":"a\\ud800"' in fast.services
+
+
+def test_without_orjson_a_part_is_written_by_json_from_the_results(chunk, monkeypatch):
+    monkeypatch.setattr(json_format, "_orjson", lambda: None)
+    views = [Assessed(r) for r in chunk[:12]]
+    made = [Assessed(dataclasses.replace(r, criteria=dict(r.criteria))) for r in chunk[:12]]
+    fast, slow = json_format.part(views, first=True), json_format.part(made, first=True)
+    assert fast.services == slow.services and b'"climate_change":{"label"' in fast.services
+    assert fast.tally.to_dict() == slow.tally.to_dict()
