@@ -458,13 +458,19 @@ class _Chunk:
         LeverResult, Combination or Saving object: the folder JSON's fast path (levers were
         a third of a service's time). The savings of the whole chunk are encoded in one
         orjson call (a float64 array is written as the Python floats would be); a change's
-        JSON is written once per Change object (services share them). None without orjson:
-        json then writes the objects, as it did."""
+        JSON is written once per Change object (services share them). None without orjson,
+        or when it refuses a text (json then writes the objects, as it did)."""
         # Imported here: only the folder JSON's compact document needs it.
         try:
             import orjson
         except ImportError:
             return None
+        try:
+            return self._encoded(orjson)
+        except orjson.JSONEncodeError:  # a text orjson refuses (see json_format.encode)
+            return None
+
+    def _encoded(self, orjson: Any) -> list[Encoded]:
         dumps, comb = orjson.dumps, self.combined
         singles = _saving_rows(self.effects, [k for ks in self.ranked for k in ks], orjson)
         combos = [r for r in comb.row if r >= 0]

@@ -536,3 +536,19 @@ def test_encoded_data_is_written_as_its_bytes_by_orjson_and_as_its_data_by_json(
     assert encode({"rows": data, "name": "\udc80"}) == b'{"rows":[{"a":1e-07}],"name":"\\udc80"}'
     with pytest.raises(TypeError):
         encode({"x": object(), "name": "\udc80"})
+
+
+def test_folder_levers_orjson_refuses_are_written_from_the_objects(monkeypatch):
+    """A change's text orjson refuses (a lone surrogate): the chunk's levers are written
+    from the objects, as before (then by json, when orjson refuses those too)."""
+    import orjson
+    from conftest import MINIMAL_DATA
+
+    from acvnum.analysis.variants import Change
+
+    def refused(self):
+        raise orjson.JSONEncodeError("str is not valid UTF-8: surrogates not allowed")
+
+    monkeypatch.setattr(Change, "encoded", refused)
+    fast, slow, took = _compact_both_ways([MINIMAL_DATA] * 12, 5)
+    assert fast == slow and took == 0
