@@ -51,36 +51,14 @@ FUNCTIONAL_UNIT = (
 _ENGLISH = Translator("en")
 
 
-class Encoded:
-    """Data and its compact JSON, made once and written as they are: orjson writes the bytes
-    (a Fragment), json (`encode`'s fallback) the data. A service's assumption rows, most of
-    them the same objects in every service of a portfolio, are encoded once per Part."""
-
-    __slots__ = ("data", "raw")
-
-    def __init__(self, data: Any, raw: bytes) -> None:
-        self.data = data
-        self.raw = raw
-
-
-class _Compact(json.JSONEncoder):
-    def default(self, o: Any) -> Any:
-        if type(o) is Encoded:
-            return o.data
-        return super().default(o)
-
-
-_COMPACT = _Compact(
+_COMPACT = json.JSONEncoder(
     ensure_ascii=False, allow_nan=False, separators=(",", ":"), check_circular=False
 )
 
 
 def _plain(value: Any) -> Any:
-    """What orjson cannot write itself: data encoded already (Encoded); a numpy scalar as its
-    Python number (json writes a numpy float as a float); anything else is refused, as json
-    refuses it."""
-    if type(value) is Encoded:
-        return _orjson().Fragment(value.raw)
+    """What orjson cannot write itself: a numpy scalar as its Python number (json writes a
+    numpy float as a float); anything else is refused, as json refuses it."""
     item = getattr(value, "item", None)
     if item is None:
         raise TypeError(f"{type(value).__name__} is not JSON serializable")
@@ -229,7 +207,7 @@ class Citations:
         #: `encoded`: the services' data is encoded at once and dropped (a Part), so an
         #: assumption row or a coverage many services share (most are) is made into a dict
         #: once, by object.
-        self.rows: dict[int, tuple[Any, ...]] | None = {} if encoded else None
+        self.rows: dict[int, tuple[Any, dict[str, Any]]] | None = {} if encoded else None
 
     def keys_of(self, text: str) -> list[str]:
         """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
@@ -289,35 +267,19 @@ def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
     return {"path": a.path, "value": str(a.value), "status": a.status, "sources": keys}
 
 
-def _assumptions(rows: list[Assumption], cited: Citations) -> list[dict[str, Any]] | Encoded:
-    """A service's assumptions; in a Part, each row object's dict and JSON made once (by
-    identity: the row is held beside them, so its id is not reused while the Part is being
-    made), the list written from the rows' JSON (Encoded)."""
+def _assumptions(rows: list[Assumption], cited: Citations) -> list[dict[str, Any]]:
+    """A service's assumptions; in a Part, each row object's dict made once (by identity: the
+    row is held beside it, so its id is not reused while the Part is being made)."""
     made = cited.rows
     if made is None:
         return [_assumption(a, cited) for a in rows]
-    found, raws = [], []
+    found = []
     for a in rows:
         hit = made.get(id(a))
         if hit is None:
-            row = _assumption(a, cited)
-            hit = made[id(a)] = (a, row, _raw(row))
+            hit = made[id(a)] = (a, _assumption(a, cited))
         found.append(hit[1])
-        raws.append(hit[2])
-    if None in raws:  # a row orjson refuses: the service is written by json, as before
-        return found
-    return Encoded(found, b"[" + b",".join(raws) + b"]")
-
-
-def _raw(data: Any) -> bytes | None:
-    """orjson's compact JSON of `data`, or None where orjson is missing or refuses it."""
-    orjson = _orjson()
-    if orjson is None:
-        return None
-    try:
-        return orjson.dumps(data)
-    except orjson.JSONEncodeError:
-        return None
+    return found
 
 
 def _lever(lever: Any, cited: Citations) -> dict[str, Any]:

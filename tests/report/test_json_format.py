@@ -503,12 +503,12 @@ def _awkward_folder(folder: Path) -> Path:
     return folder
 
 
-def test_a_part_s_assumptions_written_from_rows_encoded_once_are_byte_for_byte_the_same(
+def test_a_part_s_rows_made_once_per_part_are_byte_for_byte_the_service_s_own(
     tmp_path,
 ):
-    """In a Part, a service's assumptions are joined from rows encoded once (Encoded): the
-    bytes are those of the rows' dicts encoded with the service, service by service; and
-    a service orjson refuses (a name that is not UTF-8) is written by json as before."""
+    """In a Part, rows many services share (assumptions, coverage) are made into dicts once:
+    the bytes are those of each service written on its own, a service orjson refuses (a
+    name that is not UTF-8, written by json) included."""
     import dataclasses
 
     import acvnum
@@ -526,16 +526,6 @@ def test_a_part_s_assumptions_written_from_rows_encoded_once_are_byte_for_byte_t
     assert part.services == b",".join(expected)
     assert b"\\udc80" in expected[-1]  # json wrote the last one
     assert b"2 MB..4 MB (central 2.83 MB)" in part.services
-
-
-def test_encoded_data_is_written_as_its_bytes_by_orjson_and_as_its_data_by_json():
-    from acvnum.report.json_format import Encoded, encode
-
-    data = Encoded([{"a": 1e-7}], b'[{"a":1e-7}]')
-    assert encode({"rows": data}) == b'{"rows":[{"a":1e-7}]}'
-    assert encode({"rows": data, "name": "\udc80"}) == b'{"rows":[{"a":1e-07}],"name":"\\udc80"}'
-    with pytest.raises(TypeError):
-        encode({"x": object(), "name": "\udc80"})
 
 
 def test_folder_levers_orjson_refuses_are_written_from_the_objects(monkeypatch):
