@@ -10,7 +10,7 @@ person's yearly planetary boundary; energy has no boundary), ties broken by id.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -197,19 +197,32 @@ def _combine(base: Questionnaire, levers: list[LeverResult], context: Context) -
     return prefixes
 
 
-def _ranked(
-    owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, n: int, count: int
-) -> list[list[int]]:
-    """Per service, the candidates kept, best first (ties by id: `ids` each candidate's
-    lever id, or any key that sorts as the ids do), at most `count`."""
+def _order(
+    owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, count: int
+) -> np.ndarray:
+    """The candidates kept, service after service, each service's best first (ties by id:
+    `ids` each candidate's lever id, or any key that sorts as the ids do), at most `count`
+    a service."""
     order = np.lexsort((ids, -effects.persons_equivalent, owner))
     order = order[kept[order]]
     owners = owner[order]
     firsts = np.searchsorted(owners, owners)  # where each service's run starts
-    order = order[np.arange(len(order)) - firsts < count]
-    ends = np.cumsum(np.bincount(owner[order], minlength=n)).tolist()
-    flat = order.tolist()
+    return order[np.arange(len(order)) - firsts < count]
+
+
+def _runs(values: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
+    """`values` cut into consecutive runs of `lengths`, as lists."""
+    ends = np.cumsum(lengths).tolist()
+    flat = values.tolist()
     return [flat[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+
+
+def _ranked(
+    owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, n: int, count: int
+) -> list[list[int]]:
+    """Per service, the candidates kept, best first, at most `count` (see `_order`)."""
+    order = _order(owner, effects, ids, kept, count)
+    return _runs(order, np.bincount(owner[order], minlength=n))
 
 
 def propose(
@@ -314,13 +327,16 @@ def _propose_arrays(
     kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
     # Ties by id: each lever's place among the ids sorted, an int per candidate (not its id).
     by_id = np.argsort(np.argsort(np.array([lever.id for lever, _ in levers])))
-    ranked = _ranked(owner, effects, by_id[lever_of], kept, n, count)
-    kinds = lever_of.tolist()
-    ranked_levers = [[kinds[k] for k in ks] for ks in ranked]
+    order = _order(owner, effects, by_id[lever_of], kept, count)
+    lengths = np.bincount(owner[order], minlength=n)
+    at = _prefix_steps(owner[order], lever_of[order], lengths)
     combined = _array_combinations(
-        frame, steps, ranked_levers, levers, base, years, arrays, context, weights
+        frame, steps, at, lengths, levers, base, years, arrays, context, weights
     )
-    chunk = _Chunk(levers, steps, kinds, effects, ranked, ranked_levers, combined)
+    ranked, ranked_levers = _runs(order, lengths), _runs(lever_of[order], lengths)
+    chunk = _Chunk(
+        levers, steps, lever_of.tolist(), effects, order, ranked, ranked_levers, combined
+    )
     return [_ArrayProposals(chunk, i) for i in range(n)]
 
 
@@ -350,10 +366,24 @@ class _Combined:
         return tuple(changes)
 
 
+def _prefix_steps(owners: np.ndarray, kinds: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """(depth, N) the lever (its index among the array levers) applied at each step of each
+    service's prefixes, -1: none (a service below two levers has no combination); from the
+    ranked candidates' services `owners` and levers `kinds`, service after service."""
+    n = len(lengths)
+    depth = int(lengths.max(initial=0)) if (lengths > 1).any() else 0
+    position = np.arange(len(owners)) - (np.cumsum(lengths) - lengths)[owners]
+    combined = lengths[owners] > 1
+    at = np.full((depth, n), -1, dtype=int)
+    at[position[combined], owners[combined]] = kinds[combined]
+    return at
+
+
 def _array_combinations(
     frame: lever_arrays.Frame,
     steps: list[lever_arrays.Step],
-    ranked: list[list[int]],
+    at: np.ndarray,
+    lengths: np.ndarray,
     levers: list[ArrayLever],
     base: np.ndarray,
     years: np.ndarray,
@@ -361,17 +391,11 @@ def _array_combinations(
     context: Context,
     weights: np.ndarray,
 ) -> _Combined:
-    """Every prefix of every service's ranked levers (two or more; `ranked`: their indexes
-    among the array levers), in step: at step j each service's j-th lever is applied to
-    what the steps before left, one array edit per lever, each step's lever alone being
-    `steps` (on `frame`)."""
-    n = len(ranked)
-    lengths = np.array([len(r) for r in ranked], dtype=int)
-    depth = int(lengths.max(initial=0)) if (lengths > 1).any() else 0
-    at = np.full((depth, n), -1, dtype=int)  # the lever applied at each step, per service
-    for i, ks in enumerate(ranked):
-        if len(ks) > 1:
-            at[: len(ks), i] = ks
+    """Every prefix of every service's ranked levers (two or more; `lengths` how many each
+    service has, `at` see `_prefix_steps`), in step: at step j each service's j-th lever is
+    applied to what the steps before left, one array edit per lever, each step's lever alone
+    being `steps` (on `frame`)."""
+    n, depth = len(lengths), len(at)
     current, snapshots = frame, []
     applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]] = {}
     for j in range(depth):
@@ -420,15 +444,16 @@ class _Chunk:
     """What the array path found for a chunk of services, kept as its arrays and steps.
 
     Per candidate k (a lever that changes service owner[k]): `kinds[k]` its lever's index
-    among `levers`, `effects` row k its saving; `ranked[i]` service i's candidates best
-    first, `ranked_levers[i]` their levers' indexes. Each service's LeverResults and
-    Combination are made from it when a report asks for them (`proposals`), and the
-    folder JSON writes them straight from it (`encoded`)."""
+    among `levers`, `effects` row k its saving; `order` the candidates shown, service after
+    service, `ranked[i]` service i's, best first, `ranked_levers[i]` their levers' indexes.
+    Each service's LeverResults and Combination are made from it when a report asks for
+    them (`proposals`), and the folder JSON writes them straight from it (`encoded`)."""
 
     levers: list[ArrayLever]
     steps: list[lever_arrays.Step]
     kinds: list[int]
     effects: Savings
+    order: np.ndarray  # the ranked candidates, service after service
     ranked: list[list[int]]
     ranked_levers: list[list[int]]
     combined: _Combined
@@ -472,7 +497,7 @@ class _Chunk:
 
     def _encoded(self, orjson: Any) -> list[Encoded]:
         dumps, comb = orjson.dumps, self.combined
-        singles = _saving_rows(self.effects, [k for ks in self.ranked for k in ks], orjson)
+        singles = _saving_rows(self.effects, self.order, orjson)
         combos = [r for r in comb.row if r >= 0]
         together = _saving_rows(comb.effects, combos, orjson) if comb.effects else []
         heads: dict[tuple[int, int], bytes] = {}
@@ -541,12 +566,12 @@ def _saving_template() -> bytes:
     return b'"reduction":{' + keys + b'},"saving":{' + keys + b'},"persons_equivalent_saved":%b}'
 
 
-def _saving_rows(effects: Savings, rows: list[int], orjson: Any) -> list[bytes]:
+def _saving_rows(effects: Savings, rows: Sequence[int], orjson: Any) -> list[bytes]:
     """`_saving_template` filled with `effects`' rows `rows`, their numbers written in one
     orjson call over a float64 array (the same spelling as the rows' Python floats)."""
-    if not rows:
+    if not len(rows):
         return []
-    index = np.array(rows, dtype=int)
+    index = np.asarray(rows, dtype=int)
     table = np.concatenate(
         [
             effects.fraction[index],
