@@ -343,7 +343,7 @@ def _propose_arrays(
 @dataclass(frozen=True, eq=False)
 class _Combined:
     """Every service's best prefix of its ranked levers, as the array path stepped through
-    them: `at[j, i]` the lever applied at step j to service i (-1: none), `applied[j, k]`
+    them: `at[i][j]` the lever applied at step j to service i (-1: none), `applied[j, k]`
     lever k's step at step j with where it was chosen and where its changes are those of
     the lever alone; `best[i]` the last step of service i's best prefix (-1: below two
     levers, no combination) and `row[i]` that prefix's row of `effects`."""
