@@ -330,8 +330,12 @@ def _propose_arrays(
     order = _order(owner, effects, by_id[lever_of], kept, count)
     lengths = np.bincount(owner[order], minlength=n)
     at = _prefix_steps(owner[order], lever_of[order], lengths)
+    # Each service's best lever alone is its top-1 prefix: not evaluated again.
+    ranked_any = np.flatnonzero(lengths)
+    top = np.full(n, -np.inf)
+    top[ranked_any] = effects.persons_equivalent[order[(np.cumsum(lengths) - lengths)[ranked_any]]]
     combined = _array_combinations(
-        frame, steps, at, lengths, levers, base, years, arrays, context, weights
+        frame, steps, at, lengths, top, levers, base, years, arrays, context, weights
     )
     ranked, ranked_levers = _runs(order, lengths), _runs(lever_of[order], lengths)
     chunk = _Chunk(
@@ -346,7 +350,8 @@ class _Combined:
     them: `at[i][j]` the lever applied at step j to service i (-1: none), `applied[j, k]`
     lever k's step at step j with where it was chosen and where its changes are those of
     the lever alone; `best[i]` the last step of service i's best prefix (-1: below two
-    levers, no combination) and `row[i]` that prefix's row of `effects`."""
+    levers, no combination) and `row[i]` that prefix's row of `effects` (-1 for the top-1
+    prefix: the best lever alone, whose saving is its own)."""
 
     at: list[list[int]]  # (N, depth): at[i][j]
     applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]]
@@ -384,6 +389,7 @@ def _array_combinations(
     steps: list[lever_arrays.Step],
     at: np.ndarray,
     lengths: np.ndarray,
+    top: np.ndarray,
     levers: list[ArrayLever],
     base: np.ndarray,
     years: np.ndarray,
@@ -394,7 +400,9 @@ def _array_combinations(
     """Every prefix of every service's ranked levers (two or more; `lengths` how many each
     service has, `at` see `_prefix_steps`), in step: at step j each service's j-th lever is
     applied to what the steps before left, one array edit per lever, each step's lever alone
-    being `steps` (on `frame`)."""
+    being `steps` (on `frame`). The top-1 prefix is the best lever alone, whose saving
+    (`top`: its persons-equivalent) the first pass has: the engine evaluates the others
+    (an engine row is the same whatever rows it is evaluated with)."""
     n, depth = len(lengths), len(at)
     current, snapshots = frame, []
     applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]] = {}
@@ -408,10 +416,10 @@ def _array_combinations(
             alone = step.same(steps[k])
             applied[j, k] = (step, chosen.tolist(), alone.tolist())
         snapshots.append(current)
-    prefixes = [np.flatnonzero(lengths > max(j, 1)) for j in range(depth)]
+    prefixes = [np.flatnonzero(lengths > j) for j in range(1, depth)]
     rows = np.concatenate([np.zeros(0, dtype=int), *prefixes]).astype(int)
     which = np.concatenate(
-        [np.zeros(0, dtype=int), *(np.full(len(r), j) for j, r in enumerate(prefixes))]
+        [np.zeros(0, dtype=int), *(np.full(len(r), j) for j, r in enumerate(prefixes, 1))]
     ).astype(int)
     order = np.lexsort((which, rows))  # service after service, as the per-service path
     rows, which = rows[order], which[order]
@@ -420,6 +428,7 @@ def _array_combinations(
     computed = _frame_totals(snapshots, which, rows, arrays, context)
     effects = savings(base[rows], computed, years[rows], weights)
     persons = np.full((n, depth), -np.inf)
+    persons[:, 0] = top
     persons[rows, which] = effects.persons_equivalent
     best = persons.argmax(axis=1)  # the first best: the shortest prefix among equals
     position = np.full((n, depth), -1, dtype=int)
@@ -473,7 +482,8 @@ class _Chunk:
         if b < 0 or self.combined.effects is None:
             return results, None
         ids = tuple(r.lever.id for r in results[: b + 1])
-        effect = self.combined.effects.row(self.combined.row[i])
+        row = self.combined.row[i]
+        effect = results[0].effect if b == 0 else self.combined.effects.row(row)
         return results, Combination(ids, self.combined.changes(i, alone), effect)
 
     @cached_property
@@ -498,13 +508,13 @@ class _Chunk:
     def _encoded(self, orjson: Any) -> list[Encoded]:
         dumps, comb = orjson.dumps, self.combined
         singles = _saving_rows(self.effects, self.order, orjson)
-        combos = [r for r in comb.row if r >= 0]
+        combos = [r for b, r in zip(comb.best, comb.row, strict=True) if b > 0]
         together = _saving_rows(comb.effects, combos, orjson) if comb.effects else []
         heads: dict[tuple[int, int], bytes] = {}
         found, s, c = [], 0, 0
         for i, ks in enumerate(self.ranked):
             alone = self.alone(i)
-            entries = []
+            entries, first = [], s
             for rank, (k, changes) in enumerate(zip(ks, alone, strict=True), 1):
                 kind = self.kinds[k]
                 head = heads.get((kind, rank))
@@ -518,8 +528,11 @@ class _Chunk:
                 ids = dumps([lever.id for lever in used[: comb.best[i] + 1]])
                 changes = comb.changes(i, alone)
                 combined = b'{"levers":' + ids + b"," + _changes_json(changes, False)
-                combined += together[c]
-                c += 1
+                if comb.best[i] == 0:  # the best lever alone: its own saving
+                    combined += singles[first]
+                else:
+                    combined += together[c]
+                    c += 1
             found.append(Encoded(b"[" + b",".join(entries) + b"]", combined, used))
         return found
 

@@ -542,3 +542,27 @@ def test_folder_levers_orjson_refuses_are_written_from_the_objects(monkeypatch):
     monkeypatch.setattr(Change, "encoded", refused)
     fast, slow, took = _compact_both_ways([MINIMAL_DATA] * 12, 5)
     assert fast == slow and took == 0
+
+
+def test_folder_levers_whose_best_combination_is_the_top_lever_alone(monkeypatch):
+    """When no longer prefix saves more than the best lever alone (forced here: the longer
+    prefixes are compared with a zero baseline, so they save less than nothing), the
+    combination is that lever with its own changes and saving, the same bytes both ways."""
+    import numpy as np
+    from conftest import MINIMAL_DATA
+
+    import acvnum.analysis.levers as levers_module
+
+    original = levers_module._array_combinations
+
+    def worse(frame, steps, at, lengths, top, levers, base, *rest):
+        return original(frame, steps, at, lengths, top, levers, np.zeros_like(base), *rest)
+
+    monkeypatch.setattr(levers_module, "_array_combinations", worse)
+    fast, slow, took = _compact_both_ways([MINIMAL_DATA] * 12, 5)
+    assert fast == slow and took == 12
+    for service in json.loads(fast)["services"]:
+        top, combined = service["levers"][0], service["levers_combined"]
+        assert len(service["levers"]) > 1 and combined["levers"] == [top["id"]]
+        keys = ("changes", "reduction", "saving", "persons_equivalent_saved")
+        assert [combined[key] for key in keys] == [top[key] for key in keys]
