@@ -115,7 +115,10 @@ def test_a_write_cut_short_keeps_the_old_report_and_leaves_nothing_behind(tmp_pa
         text=True,
         timeout=60,
         preexec_fn=_size_limited(200),
-        env={**os.environ, "NO_COLOR": "1"},
+        # No bytecode written by the child: under the limit CPython would write a .pyc cut
+        # at 200 bytes without a word, and every later run of that command would fail to
+        # import it (an editable install whose bytecode is not written yet).
+        env={**os.environ, "NO_COLOR": "1", "PYTHONDONTWRITEBYTECODE": "1"},
     )
     _assert_refused(result, target, "File too large")
     assert target.read_text(encoding="utf-8") == "the old report\n"
