@@ -186,10 +186,19 @@ def checked(read_section: Reader, check: Callable[[Any], None]) -> Reader:
 
 
 def shares(cls: type[records.Record], what: str) -> Reader:
-    """Devices or network: renormalised within the tolerance, each a share, summing to 100%."""
+    """Devices or network: renormalised within the tolerance, each a share, summing to 100%.
+
+    The usual section (known keys, each share a fraction from 0 to 1, summing to 100% within
+    the tolerance) is scaled here from the fractions read once: `rules.renormalised` and each
+    share's reader would read every fraction twice more (a portfolio's every file has two
+    such sections). Anything else goes the general way, which scales what it may and
+    declines the rest.
+    """
     read_share = number(units.parse_fraction, rules.share)
     read_section = section(cls, dict.fromkeys(cls.FIELDS, read_share))
     read_fraction = remembered(units.parse_fraction)
+    known = frozenset(cls.FIELDS)
+    tolerance = rules.SHARE_TOLERANCE
 
     def reader(raw: Any) -> Any:
         if type(raw) is not dict:
@@ -197,7 +206,17 @@ def shares(cls: type[records.Record], what: str) -> Reader:
         # Each text read once (remembered); renormalised reads the numbers as they are, and
         # whatever it leaves unscaled (out of range, not summing to 100%) is refused below.
         fractions = {key: read_fraction(value) for key, value in raw.items()}
-        record = read_section(rules.renormalised(fractions))
+        total = sum(fractions.values())  # in the order renormalised sums them
+        if (
+            raw.keys() <= known
+            and abs(total - 1.0) <= tolerance
+            and all(type(v) is float and 0.0 <= v <= 1.0 for v in fractions.values())
+        ):
+            # What renormalised scales them to; each is then a share (0 <= v <= total).
+            scaled = {key: value / total for key, value in fractions.items()}
+            record = cls.trusted(frozenset(raw), scaled)
+        else:
+            record = read_section(rules.renormalised(fractions))
         rules.shares_sum_to_one(dict(record.items()), what)
         return record
 

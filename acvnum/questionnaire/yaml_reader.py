@@ -426,6 +426,43 @@ def _remember(rest: str, value: Any) -> Any:
 _NOT_TEXT_KEYS = frozenset(
     ("true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL")
 )
+#: A line's reading: its indent, the width of its `- ` (0 if none), its key (None if none)
+#: and its value: `_BELOW` for a key whose value is on the lines below, else the scalar. A
+#: blank or comment line reads as `_BLANK`.
+_Line = tuple[int, int, str | None, Any]
+_BELOW = object()
+_BLANK: _Line = (0, 0, None, None)
+#: Lines read so far (the short ones, and at most _CACHE_SIZE): a portfolio's files repeat
+#: most of theirs ('    type: virtual', '  devices:'), and a remembered line skips `_LINE`,
+#: the checks and the scalar's reading. What a line reads as depends on it alone.
+_lines: dict[str, _Line] = {}
+_LINE_CACHED_UP_TO = 80
+
+
+def _read_line(line: str) -> _Line:
+    """One line (no line break) as `_read_block` reads it, or _GiveUp at a line it never takes
+    wherever it stands; remembered if short."""
+    spaces, dash, word, rest = _LINE.match(line).groups()  # type: ignore[union-attr]
+    if rest and not rest.isprintable():  # tabs, \r, control and line-separator characters
+        raise _GiveUp
+    if not (dash or word):
+        if rest and rest[0] != "#":
+            raise _GiveUp  # a scalar on a line of its own, or any other construct
+        read = _BLANK
+    elif not word:
+        if not rest or rest[0] == "#" or rest[0] == "-":
+            raise _GiveUp  # an item on the lines below, or a sequence in a sequence
+        read = (len(spaces), len(dash), None, _scalar(rest))
+    else:
+        if word in _NOT_TEXT_KEYS:
+            raise _GiveUp  # true:, null:... : _Builder says what and where
+        value = _BELOW if not rest or rest[0] == "#" else _scalar(rest)
+        read = (len(spaces), len(dash) if dash else 0, word, value)
+    if len(line) <= _LINE_CACHED_UP_TO:
+        if len(_lines) >= _CACHE_SIZE:
+            _lines.clear()
+        _lines[line] = read
+    return read
 
 
 def _read_block(text: str) -> Any:
@@ -435,14 +472,14 @@ def _read_block(text: str) -> Any:
     stack: list[list[Any]] = []
     pending: tuple[dict[Any, Any], Any, int] | None = None
     nodes = 0
-    for spaces, dash, word, rest in _LINE.findall(text):
-        if rest and not rest.isprintable():  # tabs, \r, control and line-separator characters
-            raise _GiveUp
-        if not (dash or word):
-            if rest and rest[0] != "#":
-                raise _GiveUp  # a scalar on a line of its own, or any other construct
+    known = _lines
+    for line in text.split("\n"):  # the lines `_LINE` (re.M) finds: \r and others give up
+        read = known.get(line)
+        if read is None:
+            read = _read_line(line)
+        if read is _BLANK:
             continue
-        indent = len(spaces)
+        indent, dash, word, value = read
         if pending is not None:
             owner, key, at = pending
             pending = None
@@ -467,26 +504,23 @@ def _read_block(text: str) -> Any:
             if type(top) is not list:
                 raise _GiveUp
             nodes += 1
-            if not word:
-                if not rest or rest[0] == "#" or rest[0] == "-":
-                    raise _GiveUp  # an item on the lines below, or a sequence in a sequence
-                top.append(_scalar(rest))
+            if word is None:
+                top.append(value)
                 continue
             top.append(child := {})
-            stack.append([indent + len(dash), child])
+            stack.append([indent + dash, child])
             top = child
         elif type(top) is not dict:
             raise _GiveUp
-        if word in _NOT_TEXT_KEYS or word in top:
-            raise _GiveUp  # true:, null: or a key given twice: _Builder says what and where
+        if word in top:
+            raise _GiveUp  # a key given twice: _Builder says what and where
         nodes += 2
         if nodes > MAX_NODES // 3:  # _Builder counts every node (this count is under half)
             raise _GiveUp
-        if not rest or rest[0] == "#":
+        if value is _BELOW:
             pending = (top, word, stack[-1][0])
         else:
-            value = _values.get(rest, _values)
-            top[word] = _scalar(rest) if value is _values else value
+            top[word] = value
     if pending is not None:
         pending[0][pending[1]] = None
     if not stack:

@@ -302,6 +302,55 @@ def test_device_shares_are_renormalised_or_declined_as_the_models_do(devices):
     assert_plain_agrees(data)
 
 
+@settings(derandomize=True, max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["fixed", "mobile", "wifi"]),
+        st.one_of(
+            st.floats(-0.1, 1.2),
+            st.integers(-5, 105).map(lambda n: f"{n}%"),
+            st.integers(0, 1),
+            st.sampled_from(["50", "x", "1.004", ".nan", "0 %"]),
+        ),
+        max_size=3,
+    )
+)
+def test_network_shares_are_renormalised_or_declined_as_the_models_do(network):
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["usage"]["network"] = network
+    assert_plain_agrees(data)
+
+
+@pytest.mark.parametrize(
+    ("devices", "expected"),
+    [
+        # 60% + 40.4% = 100.4%, within the 0.5% tolerance: each divided by their sum (1.004)
+        (
+            {"laptop": "60%", "smartphone": "40.4%"},
+            {"laptop": 0.6 / (0.6 + 40.4 / 100), "smartphone": 40.4 / 100 / (0.6 + 40.4 / 100)},
+        ),
+        ({"laptop": 0.25, "tablet": 0.75}, {"laptop": 0.25, "tablet": 0.75}),
+        ({"television": 1}, {"television": 1.0}),  # an integer: 1.0, given
+        ({"laptop": "60%", "smartphone": "40.6%"}, None),  # 100.6%: outside the tolerance
+        ({"laptop": "150%", "smartphone": "-50%"}, None),  # sums to 100%, neither a share
+        ({"laptop": "100%", "phone": "0%"}, None),  # a device the models do not know
+        ({}, None),  # no device: 0%
+        ({"laptop": 0.5, "tablet": float("nan")}, None),
+    ],
+)
+def test_device_shares_hand_checked(devices, expected):
+    """The usual section is scaled by the shares reader itself (not the general way):
+    the same floats, bit for bit, and the same refusals."""
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["usage"]["devices"] = devices
+    read = assert_plain_agrees(data)
+    assert read == (expected is not None)
+    if expected is not None:
+        record = plain.read(copy.deepcopy(data)).usage.devices
+        assert {k: v for k, v in record.items() if k in record.given} == expected
+        assert record.given == frozenset(devices)
+
+
 def test_a_refusal_the_models_word_is_declined():
     """Each of these is refused by the models; the plain reader must leave them to them."""
     for change in (

@@ -344,3 +344,27 @@ def test_a_value_the_block_reader_reads_is_what_libyaml_reads(written):
     assert read.verbatim is not None or written.startswith("-")  # '- -0': not the block reader's
     assert repr(read.data) == repr(_parse_located(text, "f.yaml").data)
     assert repr(parse_yaml(text, "f.yaml").data) == repr(read.data)  # remembered: the same again
+
+
+def test_a_remembered_line_reads_the_same_wherever_it_stands(monkeypatch):
+    """Lines are remembered by what is written: the same line in another place, indent or
+    file reads as libyaml reads it there; the memory is bounded; a refused or long line is
+    not remembered."""
+    from acvnum.questionnaire import yaml_reader
+
+    monkeypatch.setattr(yaml_reader, "_lines", {})
+    monkeypatch.setattr(yaml_reader, "_CACHE_SIZE", 4)
+    texts = [
+        "a:\n  b: 1\n  c:\n    - 2\n",
+        "c:\n  b: 1\na:\n",  # 'a:' at the end: null; '  b: 1' under another key
+        "x:\n  - 2\n  - b: 1\n",  # '  - 2' now an item of x; '  - b: 1' opens a mapping
+        "k: " + "v" * 100 + "\n",  # long: read, not remembered
+    ]
+    for text in texts * 2:
+        read = yaml_reader._read_block(text)
+        assert repr(read) == repr(yaml_reader._parse_located(text, "f.yaml").data)
+        assert len(yaml_reader._lines) <= 4
+    assert all(len(line) <= yaml_reader._LINE_CACHED_UP_TO for line in yaml_reader._lines)
+    with pytest.raises(yaml_reader._GiveUp):
+        yaml_reader._read_block("a: 1\nb: [1]\n")
+    assert "b: [1]" not in yaml_reader._lines
