@@ -553,6 +553,11 @@ class _ArrayProposals(Proposals):
         encoded = self._chunk.encoded
         return None if encoded is None else encoded[self._i]
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled or copied, it is the plain Proposals of its values, not its whole chunk
+        # (a chunk's frames and steps: megabytes for one service of a 500-service chunk).
+        return Proposals, self._made()
+
 
 def _entry_head(lever: Lever, rank: int, dumps: Callable[[Any], bytes]) -> bytes:
     """`{"id":...,"rank":...,"tier":...,"title":...,` of a lever's JSON entry."""

@@ -2,6 +2,7 @@
 
 import copy
 import dataclasses
+import pickle
 
 import numpy as np
 import pytest
@@ -451,3 +452,18 @@ def test_the_engine_arrays_a_caller_has_give_the_same_proposals(proposals):
     assert given == proposals
     assert any(not lever_arrays.plain(q) for q in EXAMPLE_QUESTIONNAIRES)
     assert any(lever_arrays.plain(q) for q in EXAMPLE_QUESTIONNAIRES)
+
+
+def test_a_service_s_levers_pickled_or_copied_are_its_values_not_its_chunk():
+    # The array path keeps a chunk's findings (_Chunk: frames, steps, arrays) and makes a
+    # service's levers from them when read; pickled or copied, one service's Proposals must
+    # be its own values, the same whatever the size of the chunk it was found in.
+    services = [make({"users": 1000 + 10 * i}, {"location": "FRA"}) for i in range(40)]
+    alone = propose(services[:1], TABLE, LIMITS, 5)[0]
+    among = propose(services, TABLE, LIMITS, 5)[0]
+    assert type(among) is levers_module._ArrayProposals  # the path under test
+    for copied in (pickle.loads(pickle.dumps(among)), copy.deepcopy(among), copy.copy(among)):
+        assert type(copied) is levers_module.Proposals
+        assert copied == among == alone
+        assert copied.combined is not None
+    assert len(pickle.dumps(among)) == len(pickle.dumps(alone))
