@@ -538,19 +538,26 @@ class _Chunk:
 
 
 class _ArrayProposals(Proposals):
-    """Service i of a `_Chunk`: its LeverResults and Combination made when first read."""
+    """Service i of a `_Chunk`: its LeverResults and Combination made when first read.
+
+    Once made, it keeps them and lets go of the chunk (its frames and steps): a service
+    kept alive does not keep its whole chunk's arrays; its JSON is then written from the
+    objects (`encoded` None: the same bytes)."""
 
     def __init__(self, chunk: _Chunk, i: int) -> None:
-        self._chunk, self._i = chunk, i
+        self._chunk: _Chunk | None = chunk
+        self._i = i
 
     def _made(self) -> tuple[list[LeverResult], Combination | None]:
         found = self.__dict__.get("_found")
         if found is None:
+            assert self._chunk is not None  # dropped only once made
             found = self._found = self._chunk.proposals(self._i)
+            self._chunk = None
         return found
 
     def encoded(self) -> Encoded | None:
-        encoded = self._chunk.encoded
+        encoded = None if self._chunk is None else self._chunk.encoded
         return None if encoded is None else encoded[self._i]
 
     def __reduce__(self) -> tuple[Any, ...]:

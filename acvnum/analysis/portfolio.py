@@ -136,7 +136,7 @@ def figures(results: Sequence[ServiceResult]) -> tuple[np.ndarray, np.ndarray, n
     chunks: dict[int, tuple[CriteriaChunk, list[int], list[int]]] = {}
     for i, r in enumerate(results):
         view = r.criteria
-        if isinstance(view, ChunkCriteria):
+        if isinstance(view, ChunkCriteria) and view.chunk is not None:
             entry = chunks.setdefault(id(view.chunk), (view.chunk, [], []))
             entry[1].append(i)
             entry[2].append(view.row)

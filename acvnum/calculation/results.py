@@ -389,16 +389,26 @@ class CriteriaChunk:
 
 class ChunkCriteria(Mapping[str, CriterionResult]):
     """One service's criteria in a CriteriaChunk: criterion id -> CriterionResult, made
-    when first read. Read-only; copied or pickled, it is the plain dict."""
+    when first read. Read-only; copied or pickled, it is the plain dict.
 
-    __slots__ = ("chunk", "row")
+    Once made, the view keeps its own dict and lets go of the chunk (`chunk` is then None):
+    a result kept alive does not keep its whole chunk's arrays and results (in the API, a
+    chunk is every service assessed). The arrays' readers take `chunk` while it is there."""
+
+    __slots__ = ("_made_dict", "chunk", "row")
 
     def __init__(self, chunk: CriteriaChunk, row: int) -> None:
-        self.chunk = chunk
+        self.chunk: CriteriaChunk | None = chunk
         self.row = row
+        self._made_dict: dict[str, CriterionResult] | None = None
 
     def _made(self) -> dict[str, CriterionResult]:
-        return self.chunk.results[self.row]
+        made = self._made_dict
+        if made is None:
+            assert self.chunk is not None  # dropped only once made
+            made = self._made_dict = self.chunk.results[self.row]
+            self.chunk = None
+        return made
 
     def __getitem__(self, criterion_id: str) -> CriterionResult:
         return self._made()[criterion_id]

@@ -37,7 +37,7 @@ def texts(views: Sequence[object], orjson: Any, label: Callable[[str], str]) -> 
     found: list[bytes | None] = [None] * len(views)
     chunks: dict[int, tuple[CriteriaChunk, list[int], list[int]]] = {}
     for i, view in enumerate(views):
-        if isinstance(view, ChunkCriteria):
+        if isinstance(view, ChunkCriteria) and view.chunk is not None:
             entry = chunks.setdefault(id(view.chunk), (view.chunk, [], []))
             entry[1].append(i)
             entry[2].append(view.row)

@@ -2,7 +2,9 @@
 
 import copy
 import dataclasses
+import gc
 import pickle
+import weakref
 
 import numpy as np
 import pytest
@@ -467,3 +469,20 @@ def test_a_service_s_levers_pickled_or_copied_are_its_values_not_its_chunk():
         assert copied == among == alone
         assert copied.combined is not None
     assert len(pickle.dumps(among)) == len(pickle.dumps(alone))
+
+
+def test_a_service_s_levers_once_read_let_go_of_their_chunk():
+    # A service kept alive must not keep its chunk's frames and steps: once made, its
+    # Proposals hold their own values (and its JSON is written from them: encoded None).
+    services = [make({"users": 1000 + 10 * i}, {"location": "FRA"}) for i in range(40)]
+    found = propose(services, TABLE, LIMITS, 5)
+    kept = found[3]
+    alive = weakref.ref(kept._chunk)
+    assert kept.encoded() is not None
+    levers, combined = kept.levers, kept.combined
+    assert kept.encoded() is None
+    del found
+    gc.collect()
+    assert alive() is None
+    assert kept.levers is levers and kept.combined is combined
+    assert kept == propose(services[3:4], TABLE, LIMITS, 5)[0]

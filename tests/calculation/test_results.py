@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import pickle
+import weakref
 
 import pytest
 import yaml
@@ -99,3 +101,22 @@ def test_a_chunk_s_views_make_its_results_when_read_and_copy_as_the_dicts():
             pe = [m.boundary.persons_equivalent for m in made]
             assert chunk.persons[:, c].tolist() == pe
             assert chunk.shares[:, c].tolist() == [m.boundary.share_per_user for m in made]
+
+
+def test_a_view_once_read_lets_go_of_its_chunk():
+    # A result kept alive must not keep its whole chunk's arrays and results (in the API a
+    # chunk is every service assessed): once made, a view holds its own dict only.
+    qs = [as_record(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in EXAMPLES.glob("*.yaml")]
+    footprint = evaluate(service_arrays(qs), TABLE.central())
+    contributions = footprint.contributions[:, 0]
+    users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
+    chunk = CriteriaChunk.of(contributions, users, visits, [q.period_years for q in qs], LIMITS)
+    views = chunk.views()
+    alive = weakref.ref(chunk)
+    kept, unread = views[1], views[2]
+    made = dict(kept)
+    assert kept.chunk is None and unread.chunk is chunk
+    del chunk, views, unread
+    gc.collect()
+    assert alive() is None
+    assert dict(kept) == made and kept["climate_change"] is made["climate_change"]

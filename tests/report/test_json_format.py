@@ -566,3 +566,28 @@ def test_folder_levers_whose_best_combination_is_the_top_lever_alone(monkeypatch
         assert len(service["levers"]) > 1 and combined["levers"] == [top["id"]]
         keys = ("changes", "reduction", "saving", "persons_equivalent_saved")
         assert [combined[key] for key in keys] == [top[key] for key in keys]
+
+
+def test_a_document_of_services_read_before_is_the_same_bytes():
+    """A service whose criteria or levers were read before (made: they let go of their
+    chunk's arrays) is written from its objects: the same document to the byte."""
+    from conftest import MINIMAL_DATA
+
+    import acvnum
+    from acvnum.report import json_format
+
+    data = [{**MINIMAL_DATA, "name": f"s{i}"} for i in range(3)] + _examples()
+
+    def written(assessed: list) -> bytes:
+        parts = [json_format.part(assessed[:4], first=True), json_format.part(assessed[4:], False)]
+        return b"".join(json_format.compact(parts))
+
+    fresh = written(acvnum.estimate(data).services())
+    assessed = acvnum.estimate(data).services()
+    for result, found in assessed[::2]:
+        assert result.criteria["climate_change"].total > 0 and found.levers
+    assert assessed[0].result.criteria.chunk is None  # read: written from its objects
+    assert assessed[0].found.proposals.encoded() is None
+    assert assessed[1].result.criteria.chunk is not None  # not read: from the arrays
+    assert assessed[1].found.proposals.encoded() is not None
+    assert written(assessed) == fresh
