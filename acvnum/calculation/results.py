@@ -344,18 +344,33 @@ class CriteriaChunk:
             yearly = totals / years
             per_user, persons = totals / people, yearly / limit
             shares = yearly / people / limit
-        return cls(
-            contributions,
-            users,
-            visits,
-            period_years,
-            boundaries,
-            coverage,
+        # Read-only: the results are made from these when first read, and nothing may
+        # change a result after it is built (the caller's own array stays as it was).
+        arrays = [
+            contributions.view(),
             totals,
             per_user,
             per_visit,
             tier_sums(contributions),
             phase_sums(contributions),
+            persons,
+            shares,
+        ]
+        for array in arrays:
+            array.flags.writeable = False
+        held, totals, per_user, per_visit, by_tier, by_phase, persons, shares = arrays
+        return cls(
+            held,
+            tuple(users),
+            tuple(visits),
+            tuple(period_years),
+            boundaries,
+            None if coverage is None else tuple(coverage),
+            totals,
+            per_user,
+            per_visit,
+            by_tier,
+            by_phase,
             limits,
             persons,
             shares,

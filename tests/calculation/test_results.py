@@ -120,3 +120,21 @@ def test_a_view_once_read_lets_go_of_its_chunk():
     gc.collect()
     assert alive() is None
     assert dict(kept) == made and kept["climate_change"] is made["climate_change"]
+
+
+def test_a_chunk_s_arrays_cannot_be_changed_before_its_results_are_made():
+    # The results are made from the chunk when first read: an array changed before would
+    # change a result after it was built. The caller's own contributions stay writable.
+    qs = [as_record(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in EXAMPLES.glob("*.yaml")]
+    contributions = evaluate(service_arrays(qs), TABLE.central()).contributions[:, 0]
+    users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
+    chunk = CriteriaChunk.of(contributions, users, visits, [q.period_years for q in qs], LIMITS)
+    for name in ("contributions", "totals", "per_user", "per_visit", "by_tier", "by_phase"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(chunk, name)[0, 0] = 1.0
+    for name in ("persons", "shares"):
+        with pytest.raises(ValueError, match="read-only"):
+            getattr(chunk, name)[0, 0] = 1.0
+    users[0] = 1.0
+    assert chunk.users[0] == qs[0].usage.users
+    contributions[0, 0, 0] += 0.0  # still the caller's to write
