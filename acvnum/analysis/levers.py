@@ -482,8 +482,10 @@ class _Chunk:
         if b < 0 or self.combined.effects is None:
             return results, None
         ids = tuple(r.lever.id for r in results[: b + 1])
+        # The top lever alone: its saving again, a Saving of its own (its dicts are not the
+        # lever's: the API's to_dict would share them, and a change to one change the other).
         row = self.combined.row[i]
-        effect = results[0].effect if b == 0 else self.combined.effects.row(row)
+        effect = self.effects.row(self.ranked[i][0]) if b == 0 else self.combined.effects.row(row)
         return results, Combination(ids, self.combined.changes(i, alone), effect)
 
     @cached_property

@@ -591,3 +591,31 @@ def test_a_document_of_services_read_before_is_the_same_bytes():
     assert assessed[1].result.criteria.chunk is not None  # not read: from the arrays
     assert assessed[1].found.proposals.encoded() is not None
     assert written(assessed) == fresh
+
+
+def test_a_combination_of_the_top_lever_alone_shares_no_dict_with_it(monkeypatch):
+    """Its saving is the lever's, but its own object: a caller changing the combination's
+    figures in `to_dict()` (or the objects) leaves the lever's as they were."""
+    import numpy as np
+    from conftest import MINIMAL_DATA
+
+    import acvnum
+    import acvnum.analysis.levers as levers_module
+
+    original = levers_module._array_combinations
+
+    def worse(frame, steps, at, lengths, top, levers, base, *rest):  # see the test above
+        return original(frame, steps, at, lengths, top, levers, np.zeros_like(base), *rest)
+
+    monkeypatch.setattr(levers_module, "_array_combinations", worse)
+    assessment = acvnum.estimate([MINIMAL_DATA] * 3)
+    found = assessment.found(0)
+    assert found.levers_combined.levers == (found.levers[0].lever.id,)
+    assert found.levers_combined.effect == found.levers[0].effect
+    assert found.levers_combined.effect.saving is not found.levers[0].effect.saving
+    service = assessment.to_dict()["services"][0]
+    kept = service["levers"][0]["saving"]["climate_change"]
+    service["levers_combined"]["saving"]["climate_change"] = -1.0
+    service["levers_combined"]["reduction"]["climate_change"] = -1.0
+    assert service["levers"][0]["saving"]["climate_change"] == kept
+    assert service["levers"][0]["reduction"]["climate_change"] != -1.0
