@@ -288,10 +288,6 @@ class Region(NamedTuple):
     offset: int
     size: int
 
-    def copy_to(self, target: BinaryIO) -> None:
-        """Append the region to `target`."""
-        copy_range(self.fd, self.offset, self.size, target)
-
 
 #: What copy_file_range and sendfile say when they cannot copy between these two files
 #: (another file system before Linux 5.3, a terminal, not Linux): then read and write.

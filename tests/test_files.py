@@ -192,11 +192,11 @@ def test_a_region_is_copied_whole_to_a_file_a_pipe_and_memory(tmp_path, size):
         expected = b"head" + data[7 : 7 + size]
         with open(tmp_path / "out", "w+b") as out:
             out.write(b"head")  # buffered: flushed before the kernel writes after it
-            region.copy_to(out)
+            files.copy_range(*region, out)
         assert (tmp_path / "out").read_bytes() == expected
         memory = io.BytesIO(b"head")
         memory.seek(4)
-        region.copy_to(memory)
+        files.copy_range(*region, memory)
         assert memory.getvalue() == expected
         read, write = os.pipe()
         got = bytearray()
@@ -204,7 +204,7 @@ def test_a_region_is_copied_whole_to_a_file_a_pipe_and_memory(tmp_path, size):
         reader.start()
         with os.fdopen(write, "wb") as pipe:
             pipe.write(b"head")
-            region.copy_to(pipe)
+            files.copy_range(*region, pipe)
         reader.join()
         assert bytes(got) == expected
     finally:
@@ -220,8 +220,8 @@ def test_a_region_past_the_end_of_its_file_is_an_error_not_a_short_copy(tmp_path
     fd = _source(tmp_path, b"12345")
     try:
         with pytest.raises(OSError):
-            files.Region(fd, 2, 10).copy_to(io.BytesIO())
+            files.copy_range(*files.Region(fd, 2, 10), io.BytesIO())
         with open(tmp_path / "out", "wb") as out, pytest.raises(OSError):
-            files.Region(fd, 2, 10).copy_to(out)
+            files.copy_range(*files.Region(fd, 2, 10), out)
     finally:
         os.close(fd)

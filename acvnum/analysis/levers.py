@@ -143,7 +143,11 @@ class Combination:
 
 
 class Proposals:
-    """One service's levers, best first, and their combination (None below two levers)."""
+    """One service's levers, best first, and their combination (None below two levers).
+
+    A value, compared by its levers (unhashable: they are lists). Not a dataclass so that
+    the array path's `_ArrayProposals` can make them only when first read (`_made`); copied
+    or pickled, that one is a plain Proposals. `encoded` is the folder JSON's fast path."""
 
     def __init__(self, levers: list[LeverResult], combined: Combination | None) -> None:
         self._found = (levers, combined)
