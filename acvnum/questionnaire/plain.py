@@ -158,7 +158,9 @@ def section(
             return None
         if type(raw) is not dict or not raw.keys() <= known or not required <= raw.keys():
             raise Declined
-        values = {key: readers[key](v) for key, v in raw.items()}
+        values = {}
+        for key, v in raw.items():  # (a loop, not a comprehension: no frame of its own)
+            values[key] = readers[key](v)
         return cls.trusted(frozenset(raw), values)
 
     return reader

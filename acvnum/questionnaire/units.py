@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -243,10 +243,10 @@ _THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?!\d))")
 _COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
-def comma_in_force() -> bool:
-    """Whether a `decimal_comma` block is in force (a reader remembering what it read
-    keeps the two conventions apart)."""
-    return _DECIMAL_COMMA.get()
+#: Whether a `decimal_comma` block is in force (a reader remembering what it read keeps the
+#: two conventions apart): the variable's own getter, no Python call (a portfolio's reading
+#: asks for every field of every file).
+comma_in_force: Callable[[], bool] = _DECIMAL_COMMA.get
 
 
 @contextmanager

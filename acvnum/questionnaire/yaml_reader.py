@@ -473,6 +473,7 @@ def _read_block(text: str) -> Any:
     pending: tuple[dict[Any, Any], Any, int] | None = None
     nodes = 0
     known = _lines
+    top_indent, top = -1, None  # the innermost open collection, as left by the last line
     for line in text.split("\n"):  # the lines `_LINE` (re.M) finds: \r and others give up
         read = known.get(line)
         if read is None:
@@ -480,6 +481,25 @@ def _read_block(text: str) -> Any:
         if read is _BLANK:
             continue
         indent, dash, word, value = read
+        if (
+            indent == top_indent
+            and not dash
+            and type(top) is dict
+            and pending is None
+            and len(stack) <= _BLOCK_DEPTH
+        ):
+            # The usual line, a key of the mapping the last line wrote in: what the general
+            # steps below do for it, without their tests for the other cases.
+            if word in top:
+                raise _GiveUp
+            nodes += 2
+            if nodes > MAX_NODES // 3:
+                raise _GiveUp
+            if value is _BELOW:
+                pending = (top, word, indent)
+            else:
+                top[word] = value
+            continue
         if pending is not None:
             owner, key, at = pending
             pending = None
@@ -508,7 +528,7 @@ def _read_block(text: str) -> Any:
                 top.append(value)
                 continue
             top.append(child := {})
-            stack.append([indent + dash, child])
+            stack.append([top_indent := indent + dash, child])
             top = child
         elif type(top) is not dict:
             raise _GiveUp

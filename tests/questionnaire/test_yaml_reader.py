@@ -368,3 +368,32 @@ def test_a_remembered_line_reads_the_same_wherever_it_stands(monkeypatch):
     with pytest.raises(yaml_reader._GiveUp):
         yaml_reader._read_block("a: 1\nb: [1]\n")
     assert "b: [1]" not in yaml_reader._lines
+
+
+@pytest.mark.parametrize("depth", [1, 2, 10, 11, 12, 13, 14])
+def test_the_block_reader_follows_nesting_to_its_limit_then_gives_up(depth):
+    """Keys after the first of a mapping take the reader's short way; at the deepest
+    level the reader follows (_BLOCK_DEPTH open collections) it still reads them as libyaml
+    does, one level deeper it gives up, and libyaml reads the file."""
+    from acvnum.questionnaire.yaml_reader import _BLOCK_DEPTH, _GiveUp, _parse_located, _read_block
+
+    lines = [" " * (2 * level) + f"k{level}:" for level in range(depth - 1)]
+    inner = " " * (2 * (depth - 1))
+    lines += [inner + "a: 1", inner + "b: two", inner + "c:", inner + "d: 4"]
+    text = "\n".join(lines) + "\n"
+    located = _parse_located(text, "f.yaml").data
+    assert repr(parse_yaml(text, "f.yaml").data) == repr(located)
+    if depth <= _BLOCK_DEPTH:
+        assert repr(_read_block(text)) == repr(located)
+    else:
+        with pytest.raises(_GiveUp):
+            _read_block(text)
+    # A sequence of mappings there: the item's second key is two levels deeper still
+    items = text + inner + "s:\n" + inner + "- a: 1\n" + inner + "  b: 2\n"
+    located = _parse_located(items, "f.yaml").data
+    assert repr(parse_yaml(items, "f.yaml").data) == repr(located)
+    if depth + 2 <= _BLOCK_DEPTH:
+        assert repr(_read_block(items)) == repr(located)
+    else:
+        with pytest.raises(_GiveUp):
+            _read_block(items)
