@@ -286,8 +286,10 @@ def _check_finite(services: list[Service], contributions: np.ndarray, limits: Bo
     pass a budget, break the reports and make invalid JSON."""
     totals = contributions.sum(axis=1)  # (N, criteria), criteria in CRITERION_IDS order
     per_person = np.array([limits.per_person_year.get(c, 1.0) for c in CRITERION_IDS])
+    years = np.array([s.questionnaire.period_years for s in services]).reshape(-1, 1)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        shares = totals / per_person
+        # Yearly, as the persons-equivalent divides them: a period under a year raises them.
+        shares = totals / years / per_person
     finite = np.isfinite(contributions).all(axis=(1, 2)) & np.isfinite(shares).all(axis=1)
     message = (
         "figures too large to compute (not finite): check the factors given with --factors "

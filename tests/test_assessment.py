@@ -190,3 +190,25 @@ def test_figures_that_overflow_are_bad_input_not_inf_in_a_report(tmp_path):
         assert result.returncode == 2, fmt
         assert "figures too large to compute (not finite)" in result.stderr
         assert "Traceback" not in result.stderr
+
+
+def test_figures_that_overflow_only_per_year_are_bad_input_too(tmp_path):
+    # Over one day, the total stays finite against the boundary (12.5 kg / 1.25e-305 kg a
+    # person is some 1e306) but the persons-equivalent is yearly: 365.25 times that, inf.
+    table = tmp_path / "mine.csv"
+    table.write_text(
+        "id,value,low,high,unit,source,year,licence,note\n"
+        "boundary.climate_change.global,1e-295,1e-295,1e-295,kg CO2 eq/year,x,2024,y,\n",
+        encoding="utf-8",
+    )
+    text = (EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8")
+    assert "period: 1 year" in text
+    for i in range(12):  # past INDENT_UP_TO: the compact document, which wrote null
+        day = text.replace("period: 1 year", "period: 1 day").replace("name: ", f"name: {i}", 1)
+        (tmp_path / f"day{i:02d}.yaml").write_text(day, encoding="utf-8")
+    for paths in ([str(tmp_path / "day00.yaml")], [str(tmp_path)]):
+        for fmt in ("json", "text"):
+            result = run_cli("estimate", *paths, "--factors", str(table), "-f", fmt)
+            assert result.returncode == 2, (paths, fmt)
+            assert "figures too large to compute (not finite)" in result.stderr
+            assert "Traceback" not in result.stderr
