@@ -410,19 +410,29 @@ class ChunkCriteria(Mapping[str, CriterionResult]):
     a result kept alive does not keep its whole chunk's arrays and results (in the API, a
     chunk is every service assessed). The arrays' readers take `chunk` while it is there."""
 
-    __slots__ = ("_made_dict", "chunk", "row")
+    __slots__ = ("_chunk", "_made_dict", "_row")
 
     def __init__(self, chunk: CriteriaChunk, row: int) -> None:
-        self.chunk: CriteriaChunk | None = chunk
-        self.row = row
+        self._chunk: CriteriaChunk | None = chunk
+        self._row = row
         self._made_dict: dict[str, CriterionResult] | None = None
+
+    @property
+    def chunk(self) -> CriteriaChunk | None:
+        """The chunk, until the results are made (read-only: a view is not re-pointed)."""
+        return self._chunk
+
+    @property
+    def row(self) -> int:
+        """The service's row in the chunk."""
+        return self._row
 
     def _made(self) -> dict[str, CriterionResult]:
         made = self._made_dict
         if made is None:
-            assert self.chunk is not None  # dropped only once made
-            made = self._made_dict = self.chunk.results[self.row]
-            self.chunk = None
+            assert self._chunk is not None  # dropped only once made
+            made = self._made_dict = self._chunk.results[self._row]
+            self._chunk = None
         return made
 
     def __getitem__(self, criterion_id: str) -> CriterionResult:

@@ -116,6 +116,10 @@ def test_a_view_once_read_lets_go_of_its_chunk():
     kept, unread = views[1], views[2]
     made = dict(kept)
     assert kept.chunk is None and unread.chunk is chunk
+    with pytest.raises(AttributeError):  # a view is not re-pointed at another row
+        unread.row = 1
+    with pytest.raises(AttributeError):
+        unread.chunk = None
     del chunk, views, unread
     gc.collect()
     assert alive() is None
