@@ -551,19 +551,20 @@ class _ArrayProposals(Proposals):
     objects (`encoded` None: the same bytes)."""
 
     def __init__(self, chunk: _Chunk, i: int) -> None:
-        self._chunk: _Chunk | None = chunk
+        #: The chunk until the values are made, then the values: one attribute, read once
+        #: by each reader, so two threads reading an unread service never see a half-made one.
+        self._held: _Chunk | tuple[list[LeverResult], Combination | None] = chunk
         self._i = i
 
     def _made(self) -> tuple[list[LeverResult], Combination | None]:
-        found = self.__dict__.get("_found")
-        if found is None:
-            assert self._chunk is not None  # dropped only once made
-            found = self._found = self._chunk.proposals(self._i)
-            self._chunk = None
-        return found
+        held = self._held
+        if isinstance(held, _Chunk):
+            held = self._held = held.proposals(self._i)
+        return held
 
     def encoded(self) -> Encoded | None:
-        encoded = None if self._chunk is None else self._chunk.encoded
+        held = self._held
+        encoded = held.encoded if isinstance(held, _Chunk) else None
         return None if encoded is None else encoded[self._i]
 
     def __reduce__(self) -> tuple[Any, ...]:

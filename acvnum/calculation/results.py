@@ -410,17 +410,19 @@ class ChunkCriteria(Mapping[str, CriterionResult]):
     a result kept alive does not keep its whole chunk's arrays and results (in the API, a
     chunk is every service assessed). The arrays' readers take `chunk` while it is there."""
 
-    __slots__ = ("_chunk", "_made_dict", "_row")
+    __slots__ = ("_held", "_row")
 
     def __init__(self, chunk: CriteriaChunk, row: int) -> None:
-        self._chunk: CriteriaChunk | None = chunk
+        #: The chunk until the results are made, then the results: one attribute, read once
+        #: by each reader, so two threads reading an unread view never see a half-made one.
+        self._held: CriteriaChunk | dict[str, CriterionResult] = chunk
         self._row = row
-        self._made_dict: dict[str, CriterionResult] | None = None
 
     @property
     def chunk(self) -> CriteriaChunk | None:
         """The chunk, until the results are made (read-only: a view is not re-pointed)."""
-        return self._chunk
+        held = self._held
+        return None if isinstance(held, dict) else held
 
     @property
     def row(self) -> int:
@@ -428,11 +430,10 @@ class ChunkCriteria(Mapping[str, CriterionResult]):
         return self._row
 
     def _made(self) -> dict[str, CriterionResult]:
-        made = self._made_dict
-        if made is None:
-            assert self._chunk is not None  # dropped only once made
-            made = self._made_dict = self._chunk.results[self._row]
-            self._chunk = None
+        held = self._held
+        if isinstance(held, dict):
+            return held
+        made = self._held = held.results[self._row]
         return made
 
     def __getitem__(self, criterion_id: str) -> CriterionResult:

@@ -37,8 +37,9 @@ def texts(views: Sequence[object], orjson: Any, label: Callable[[str], str]) -> 
     found: list[bytes | None] = [None] * len(views)
     chunks: dict[int, tuple[CriteriaChunk, list[int], list[int]]] = {}
     for i, view in enumerate(views):
-        if isinstance(view, ChunkCriteria) and view.chunk is not None:
-            entry = chunks.setdefault(id(view.chunk), (view.chunk, [], []))
+        chunk = view.chunk if isinstance(view, ChunkCriteria) else None  # read once
+        if chunk is not None:
+            entry = chunks.setdefault(id(chunk), (chunk, [], []))
             entry[1].append(i)
             entry[2].append(view.row)
     for chunk, where, rows in chunks.values():

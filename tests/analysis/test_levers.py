@@ -477,7 +477,7 @@ def test_a_service_s_levers_once_read_let_go_of_their_chunk():
     services = [make({"users": 1000 + 10 * i}, {"location": "FRA"}) for i in range(40)]
     found = propose(services, TABLE, LIMITS, 5)
     kept = found[3]
-    alive = weakref.ref(kept._chunk)
+    alive = weakref.ref(kept._held)  # the chunk, until its values are made
     assert kept.encoded() is not None
     levers, combined = kept.levers, kept.combined
     assert kept.encoded() is None
