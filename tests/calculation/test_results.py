@@ -8,6 +8,7 @@ import gc
 import pickle
 import weakref
 
+import numpy as np
 import pytest
 import yaml
 from conftest import EXAMPLES
@@ -33,19 +34,25 @@ TABLE = load_factors()
 LIMITS = boundaries(TABLE)
 
 
-def test_a_chunk_s_criteria_are_each_service_s_alone_to_the_last_bit():
-    # The examples mix optional blocks (AI, video, messages): their by-item breakdowns show
-    # different activities, so the chunk is cut into several sets of shown activities.
+def _examples(times: int = 1) -> tuple[list, np.ndarray, list, list, list, list]:
+    """The examples (`times` over) as a chunk's inputs: their records, (N, activities,
+    criteria) contributions, users, visits, periods and coverage statements."""
     qs = [
         as_record(yaml.safe_load(p.read_text(encoding="utf-8")))
         for p in sorted(EXAMPLES.glob("*.yaml"))
-    ] * 2
+    ] * times
     arrays = service_arrays(qs)
     footprint = evaluate(arrays, TABLE.central())
-    contributions = footprint.contributions[:, 0]
     covered = coverage(arrays, footprint.inventory[:, 0], TABLE)
     users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
     years = [q.period_years for q in qs]
+    return qs, footprint.contributions[:, 0], users, visits, years, covered
+
+
+def test_a_chunk_s_criteria_are_each_service_s_alone_to_the_last_bit():
+    # The examples mix optional blocks (AI, video, messages): their by-item breakdowns show
+    # different activities, so the chunk is cut into several sets of shown activities.
+    qs, contributions, users, visits, years, covered = _examples(times=2)
     chunk = all_criteria_results(contributions, users, visits, years, LIMITS, covered)
     alone = [
         criteria_results(contributions[i], users[i], visits[i], years[i], LIMITS, covered[i])
@@ -73,13 +80,7 @@ def test_a_maker_s_instance_is_the_class_s_own_and_stays_frozen():
 
 
 def test_a_chunk_s_views_make_its_results_when_read_and_copy_as_the_dicts():
-    qs = [as_record(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in EXAMPLES.glob("*.yaml")]
-    arrays = service_arrays(qs)
-    footprint = evaluate(arrays, TABLE.central())
-    contributions = footprint.contributions[:, 0]
-    covered = coverage(arrays, footprint.inventory[:, 0], TABLE)
-    users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
-    years = [q.period_years for q in qs]
+    _, contributions, users, visits, years, covered = _examples()
     chunk = CriteriaChunk.of(contributions, users, visits, years, LIMITS, covered)
     views = chunk.views()
     assert "results" not in chunk.__dict__  # nothing made yet
@@ -106,11 +107,8 @@ def test_a_chunk_s_views_make_its_results_when_read_and_copy_as_the_dicts():
 def test_a_view_once_read_lets_go_of_its_chunk():
     # A result kept alive must not keep its whole chunk's arrays and results (in the API a
     # chunk is every service assessed): once made, a view holds its own dict only.
-    qs = [as_record(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in EXAMPLES.glob("*.yaml")]
-    footprint = evaluate(service_arrays(qs), TABLE.central())
-    contributions = footprint.contributions[:, 0]
-    users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
-    chunk = CriteriaChunk.of(contributions, users, visits, [q.period_years for q in qs], LIMITS)
+    _, contributions, users, visits, years, _ = _examples()
+    chunk = CriteriaChunk.of(contributions, users, visits, years, LIMITS)
     views = chunk.views()
     alive = weakref.ref(chunk)
     kept, unread = views[1], views[2]
@@ -129,10 +127,8 @@ def test_a_view_once_read_lets_go_of_its_chunk():
 def test_a_chunk_s_arrays_cannot_be_changed_before_its_results_are_made():
     # The results are made from the chunk when first read: an array changed before would
     # change a result after it was built. The caller's own contributions stay writable.
-    qs = [as_record(yaml.safe_load(p.read_text(encoding="utf-8"))) for p in EXAMPLES.glob("*.yaml")]
-    contributions = evaluate(service_arrays(qs), TABLE.central()).contributions[:, 0]
-    users, visits = [q.usage.users for q in qs], [q.visits for q in qs]
-    chunk = CriteriaChunk.of(contributions, users, visits, [q.period_years for q in qs], LIMITS)
+    qs, contributions, users, visits, years, _ = _examples()
+    chunk = CriteriaChunk.of(contributions, users, visits, years, LIMITS)
     for name in ("contributions", "totals", "per_user", "per_visit", "by_tier", "by_phase"):
         with pytest.raises(ValueError, match="read-only"):
             getattr(chunk, name)[0, 0] = 1.0
