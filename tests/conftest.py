@@ -280,3 +280,40 @@ def plain_reader_checked_by_the_models():
     yield
     plain.read = real
     assert not PLAIN_DISAGREEMENTS, PLAIN_DISAGREEMENTS[:3]
+
+
+#: Files the fast path read otherwise than the reference path (block reader, plain reader).
+FAST_DISAGREEMENTS: list[str] = []
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_path_checked_by_the_reference_path():
+    """Every file the suite reads through the fast path is read the reference way too (and
+    so by the models, above): the fast path must give the records it gives, and never take
+    a file it declines."""
+    from acvnum.errors import InputError
+    from acvnum.questionnaire import fast_path, plain
+    from acvnum.questionnaire.service import _normalise
+    from acvnum.questionnaire.yaml_reader import parse_yaml
+
+    real = fast_path.read
+
+    def checked(text: str) -> Any:
+        read = real(text)
+        if read is None:
+            return None
+        try:
+            document = parse_yaml(text, "check.yaml")
+        except InputError as error:
+            FAST_DISAGREEMENTS.append(f"taken, refused by the YAML reader: {text!r}: {error}")
+            return read
+        _normalise(document)
+        expected = plain.read(document.data)
+        if expected is None or record_shape(read) != record_shape(expected):
+            FAST_DISAGREEMENTS.append(f"read otherwise: {text!r}")
+        return read
+
+    fast_path.read = checked
+    yield
+    fast_path.read = real
+    assert not FAST_DISAGREEMENTS, FAST_DISAGREEMENTS[:3]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from acvnum.questionnaire import records, rules, units
 
@@ -24,6 +24,21 @@ Reader = Callable[[Any], Any]
 #: The sections the plain reader reads, each with its fields' readers (a test holds the fields
 #: equal to the models').
 SECTIONS: dict[type[records.Record], dict[str, Reader]] = {}
+
+
+class Shape(NamedTuple):
+    """A section reader's parts: what `questionnaire.fast_path` needs to read the section line
+    by line with the same field readers and checks, and build the record `section` would."""
+
+    cls: type[records.Record]
+    readers: dict[str, Reader]
+    required: frozenset[str]
+    check: Callable[[Any], None] | None = None
+
+
+#: The section readers (`section`, `checked`) by reader, and the item reader of each `items`.
+SHAPES: dict[Reader, Shape] = {}
+ITEMS: dict[Reader, Reader] = {}
 
 
 class Declined(Exception):
@@ -163,6 +178,7 @@ def section(
             values[key] = readers[key](v)
         return cls.trusted(frozenset(raw), values)
 
+    SHAPES[reader] = Shape(cls, readers, required)
     return reader
 
 
@@ -172,6 +188,7 @@ def items(read_item: Reader) -> Reader:
             raise Declined
         return [read_item(item) for item in raw]
 
+    ITEMS[reader] = read_item
     return reader
 
 
@@ -184,6 +201,9 @@ def checked(read_section: Reader, check: Callable[[Any], None]) -> Reader:
             check(value)
         return value
 
+    shape = SHAPES.get(read_section)
+    if shape is not None:
+        SHAPES[reader] = shape._replace(check=check)
     return reader
 
 

@@ -10,12 +10,14 @@ import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from acvnum.errors import InputError, Problem, message
-from acvnum.files import folder_scan, is_folder
+from acvnum.files import folder_scan, is_folder, read_text
+from acvnum.questionnaire import fast_path
 from acvnum.questionnaire.ranges import Bounds, validate_ranges
 from acvnum.questionnaire.records import Questionnaire
-from acvnum.questionnaire.yaml_reader import Document, load_yaml
+from acvnum.questionnaire.yaml_reader import Document, parse_yaml, unread
 from acvnum.reference.factors import FactorTable
 
 
@@ -88,7 +90,12 @@ def _check_instances(service: Service, table: FactorTable) -> list[Problem]:
 
 def _normalise(document: Document) -> None:
     """Country codes are case-insensitive."""
-    data = document.data
+    _normalised(document.data)
+
+
+def _normalised(data: Any) -> Any:
+    """The data with its country codes upper-cased, in place (questionnaire.fast_path reads
+    them so too)."""
     ai = data.get("ai") if isinstance(data, dict) else None
     sections = [
         data.get(s) if isinstance(data, dict) else None for s in ("usage", "hosting", "terminals")
@@ -97,11 +104,25 @@ def _normalise(document: Document) -> None:
     for part in sections:
         if isinstance(part, dict) and isinstance(part.get("location"), str):
             part["location"] = part["location"].strip().upper()
+    return data
 
 
 def load_service(path: str | Path, table: FactorTable) -> Service:
-    """Read, validate and check one questionnaire against the factor tables."""
-    return service_from_document(load_yaml(path), table)
+    """Read, validate and check one questionnaire against the factor tables.
+
+    A file of the common shape is read by the fast path, its data only when asked for;
+    any other by the reference path, which words its problems."""
+    name = os.fspath(path)  # not a Path per file: a portfolio reads 10,000
+    text = read_text(name)
+    questionnaire = fast_path.read(text)
+    if questionnaire is None:
+        return service_from_document(parse_yaml(text, name), table)
+    bounds = Bounds(questionnaire, questionnaire, questionnaire, {})
+    service = Service(questionnaire, unread(name, text, _normalised), bounds)
+    problems = against_tables(service, table)
+    if problems:
+        raise InputError(problems)
+    return service
 
 
 def service_from_document(document: Document, table: FactorTable) -> Service:

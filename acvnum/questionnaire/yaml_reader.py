@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -101,9 +102,10 @@ class Document:
     for (most files never are: they have no problem to locate).
     `verbatim`: the file's text when every text in the data (keys and values) is a piece of
     it as written, no escape read (the block reader's documents; a changed copy has none).
+    `read`: makes the data when first asked for (see `unread`), in place of `data`.
     """
 
-    __slots__ = ("_marks", "_root", "_text", "data", "file", "verbatim")
+    __slots__ = ("_data", "_marks", "_read", "_root", "_text", "file", "verbatim")
 
     def __init__(
         self,
@@ -113,14 +115,22 @@ class Document:
         root: yaml.Node | None = None,
         text: str | None = None,
         verbatim: str | None = None,
+        read: Callable[[], Any] | None = None,
     ):
         self.file = file
-        self.data = data
+        self._data = data
+        self._read = read
         later = root is not None or text is not None
         self._marks = marks if marks is not None or later else {}
         self._root = root
         self._text = text
         self.verbatim = verbatim
+
+    @property
+    def data(self) -> Any:
+        if self._read is not None:
+            self._data, self._read = self._read(), None
+        return self._data
 
     @property
     def marks(self) -> dict[Path_, tuple[int, int]]:
@@ -653,6 +663,13 @@ def load_scalar(text: str) -> Any:
 def load_plain_yaml(text: str) -> Any:
     """Trusted YAML shipped with acvnum (catalogues): safe, fast, no marks kept."""
     return yaml.load(text, Loader=FastSafeLoader)
+
+
+def unread(file: str, text: str, prepare: Callable[[Any], Any]) -> Document:
+    """The document of a text the block reader reads, its data read (then `prepare`d) only
+    when first asked for: a file read by `questionnaire.fast_path` rarely needs it (a
+    what-if does), and building it was a fifth of reading a portfolio's file."""
+    return Document(file, None, text=text, verbatim=text, read=lambda: prepare(_read_block(text)))
 
 
 def load_yaml(path: Path | str) -> Document:

@@ -1,0 +1,297 @@
+"""The fast path against the reference path (block reader, countries upper-cased, plain
+reader): on the examples, on generated portfolio files with their edge cases, and on those
+files broken line by line, it declines or builds exactly the records the reference builds
+(1 from 1.0, a default from an answer); files load to the same services, or the same
+problems, and a folder's JSON is the same to the byte."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES, record_shape, run_cli_in_process
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from acvnum.errors import InputError
+from acvnum.questionnaire import fast_path, plain, records, units
+from acvnum.questionnaire.service import _normalise, load_service, service_from_document
+from acvnum.questionnaire.yaml_reader import load_yaml, parse_yaml
+from acvnum.reference.factors import load_factors
+
+TABLE = load_factors(None)
+
+
+def _reference(text: str) -> records.Questionnaire | None:
+    """What the reference path reads a text the fast path may take as: None where it would
+    not read it with the plain reader."""
+    try:
+        document = parse_yaml(text, "f.yaml")
+    except InputError:
+        return None
+    _normalise(document)
+    return plain.read(document.data)
+
+
+def _agrees(text: str) -> bool:
+    """The fast path declines `text` or reads it as the reference does; True if it read it."""
+    read = fast_path.read(text)
+    if read is None:
+        return False
+    expected = _reference(text)
+    assert expected is not None, f"the fast path took what the reference declines: {text!r}"
+    assert record_shape(read) == record_shape(expected), text
+    return True
+
+
+# --- generated portfolio files, with the edge cases a portfolio may hold ------------------
+
+_DEVICES = ("smartphone", "tablet", "laptop", "desktop", "television")
+_COUNTRIES = ("FRA", "fra", " deu", "USA", "WLD", "EU27", "ATA", "Xyz")  # ATA, XYZ: no factor
+_QUANTITIES = {
+    "users": ("50000", "1", "0", "50_000", "1.0", "true", "1e3", "'2000'", "12 users", "-3"),
+    "visits_per_user": ("2 / month", "24", "0", "0 / week", "1.5 / day", "3/week", "1.0"),
+    "visit_duration": ("5 min", "1", "1.0", "1,5 min", "0 s", "2 h", "90 s", "25 h"),
+    "data_per_visit": ("2.5 MB", "2,5 MB", "0", "1 GB", "true", "0.42 MB", "3 Mo", "2 MB..4 MB"),
+    "pue": ("1.5", "1,5", "1", "true", "1.20", "0.9", "~"),
+    "count": ("1", "2", "1.0", "0", "2.5", "true"),
+    "vcpu": ("2", "4", "16", "2.6", "0"),
+    "power": ("250 W", "120 W", "0,3 kW", "250"),
+    "utilization": ("30%", "0.3", "5%", "130%", "30 %"),
+    "lifetime": ("5 years", "4", "18 months"),
+    "volume": ("500 GB", "1 TB", "3703 GB", "0", "1,5 TB", "-1 GB"),
+    "replicas": ("1", "3", "1.0", "0"),
+}
+
+
+def _pick(rng: random.Random, key: str) -> str:
+    """Mostly the usual value (the first), else any: edge cases in a few fields a file."""
+    values = _QUANTITIES[key]
+    return values[0] if rng.random() < 0.8 else rng.choice(values)
+
+
+def _shares(rng: random.Random, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    chosen = rng.sample(names, rng.randint(1, len(names)))
+    cuts = sorted(rng.sample(range(1, 100), len(chosen) - 1))
+    parts = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
+    style = "{}%" if rng.random() < 0.8 else rng.choice(("{} %", "0.{:02d}", "{}"))
+    shares = [
+        (n, style.format(p) if p < 100 or "0." not in style else "1")
+        for n, p in zip(chosen, parts, strict=True)
+    ]
+    if rng.random() < 0.05:
+        shares[0] = (shares[0][0], rng.choice(("99%", "0%", "101%", "true", "x")))
+    return shares
+
+
+def portfolio_file(rng: random.Random) -> str:
+    """A questionnaire as a portfolio holds them, with any of its edge cases."""
+    step = " " * rng.choice((2, 2, 2, 4))
+    names = ("Service 00001", "x", "Été 2", '"Quoted"', "a # b")
+    lines = [f"name: {rng.choice(names)}"]
+    if rng.random() < 0.2:
+        lines.append(f"period: {rng.choice(('1 year', '6 months', '1'))}")
+    lines.append("usage:")
+    for key in ("users", "visits_per_user", "visit_duration", "data_per_visit"):
+        if rng.random() < 0.97:
+            lines.append(f"{step}{key}: {_pick(rng, key)}")
+    for section, names in (("devices", _DEVICES), ("network", ("mobile", "fixed"))):
+        lines.append(f"{step}{section}:")
+        lines += [f"{step * 2}{name}: {share}" for name, share in _shares(rng, names)]
+    if rng.random() < 0.9:
+        lines.append(f"{step}location: {rng.choice(_COUNTRIES)}")
+    if rng.random() < 0.1:
+        lines.append(f"{step}network_model: {rng.choice(('attributional', 'marginal', 'x'))}")
+    if rng.random() < 0.05:
+        lines.append("hosting:")
+    elif rng.random() < 0.9:
+        lines += _hosting(rng, step)
+    if rng.random() < 0.1:
+        lines += _optional_block(rng, step)
+    if rng.random() < 0.2:  # comments and blank lines anywhere
+        for _ in range(rng.randint(1, 3)):
+            where = rng.randint(0, len(lines))
+            lines.insert(where, rng.choice(("", "# a note", "   ", f"{step}# indented note")))
+    return "\n".join(lines) + rng.choice(("\n", "\n", "", "\n\n"))
+
+
+def _hosting(rng: random.Random, step: str) -> list[str]:
+    lines = ["hosting:", f"{step}location: {rng.choice(_COUNTRIES)}"]
+    if rng.random() < 0.8:
+        lines.append(f"{step}pue: {_pick(rng, 'pue')}")
+    lines.append(f"{step}servers:")
+    item = step * 2 if rng.random() < 0.95 else step  # items indented, or at the key's indent
+    for k in range(rng.randint(0 if rng.random() < 0.05 else 1, 4)):
+        server = [f"name: s{k}"]
+        if rng.random() < 0.9:
+            server.append(f"count: {_pick(rng, 'count')}")
+        virtual = rng.random() < 0.6
+        server.append(f"type: {'virtual' if virtual else 'physical'}")
+        if rng.random() < (0.95 if virtual else 0.03):
+            server.append(f"vcpu: {_pick(rng, 'vcpu')}")
+        for key in ("power", "utilization", "lifetime"):
+            if rng.random() < 0.3:
+                server.append(f"{key}: {_pick(rng, key)}")
+        rng.shuffle(server)
+        lines.append(f"{item}- {server[0]}")
+        lines += [f"{item}  {line}" for line in server[1:]]
+    if rng.random() < 0.7:
+        lines += [
+            f"{step}storage:",
+            f"{step * 2}volume: {_pick(rng, 'volume')}",
+            f"{step * 2}type: {rng.choice(('ssd', 'hdd', 'tape'))}",
+            f"{step * 2}replicas: {_pick(rng, 'replicas')}",
+        ]
+    if rng.random() < 0.2:
+        lines.append(f"{step}environments: {rng.choice(('2', '1', '0', '2.0'))}")
+    return lines
+
+
+def _optional_block(rng: random.Random, step: str) -> list[str]:
+    """One of the optional blocks, as the examples write them."""
+    blocks = {
+        "ai": ["requests_per_visit: 0.5", "output_tokens: 400", "model:", f"{step}size: medium"],
+        "video": ["watched_per_visit: 3 min", "quality: hd", "call_participants: 4"],
+        "messages": ["per_user: 10 / day", "size: 300 kB", "recipients: 3"],
+        "terminals": ["location: fra", "equipment:", f"{step}speaker: 0.29"],
+        "budgets": ["- criterion: climate_change", "  per: visit", "  max: 5 g"],
+    }
+    name = rng.choice(sorted(blocks))
+    return [f"{name}:", *(f"{step}{line}" for line in blocks[name])]
+
+
+#: What a line of a broken file may become: another indent, a duplicate, another value...
+_BREAKS = (
+    lambda line, rng: " " + line,
+    lambda line, rng: line[1:],
+    lambda line, rng: line + "\n" + line,
+    lambda line, rng: line.replace(": ", rng.choice((":", ": [", ": {a: 1}", ":\t", ": &x "))),
+    lambda line, rng: line.replace(":", rng.choice(("_x:", ": 1\n  unknown:", ":\n    - 1"))),
+    lambda line, rng: line + rng.choice((" # c", "  ", "\r", "\t", " ...", "…", ":")),
+    lambda line, rng: line.split(":")[0] + rng.choice((": true", ": 1", ": 1.0", ": ~", ":")),
+    lambda line, rng: line.replace("- ", rng.choice(("-", "- - ", "  - ", "-   "))),
+    lambda line, rng: rng.choice(("---", "...", "- x", "? a", "!!str x", "&a b: 1", "a: *b")),
+)
+
+
+def broken_file(rng: random.Random) -> str:
+    lines = portfolio_file(rng).split("\n")
+    for _ in range(rng.randint(1, 3)):
+        where = rng.randrange(len(lines))
+        lines[where] = rng.choice(_BREAKS)(lines[where], rng)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "decimal comma"])
+def test_generated_portfolio_files_are_read_as_the_reference_reads_them(comma):
+    rng = random.Random(29)
+    with units.decimal_comma(comma):
+        taken = sum(_agrees(portfolio_file(rng)) for _ in range(1500))
+    assert taken > 300  # most of the files the edge cases leave valid
+
+
+def test_broken_portfolio_files_are_declined_or_read_as_the_reference_reads_them():
+    rng = random.Random(30)
+    taken = sum(_agrees(broken_file(rng)) for _ in range(2000))
+    assert taken > 30  # a comment or a blank made of a line, a value that still reads
+
+
+_LINES = st.sampled_from(
+    [*portfolio_file(random.Random(1)).split("\n"), *portfolio_file(random.Random(2)).split("\n")]
+)
+
+
+@given(st.lists(_LINES, min_size=1, max_size=30))
+@settings(
+    derandomize=True, max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+def test_lines_of_portfolio_files_in_any_order_are_read_as_the_reference_reads_them(lines):
+    _agrees("\n".join(lines))
+
+
+def test_the_examples_are_read_as_the_reference_reads_them():
+    taken = {p.name for p in EXAMPLES.glob("*.yaml") if _agrees(p.read_text(encoding="utf-8"))}
+    # Every example the plain reader takes without a range (the others: a range, or text
+    # the block reader leaves to libyaml, such as a quoted value with an escape).
+    assert {"ecommerce.yaml", "webmail.yaml", "video-conferencing.yaml"} <= taken
+
+
+def test_a_file_read_twice_shares_nothing_a_service_could_change():
+    """What is remembered is immutable (floats, text, frozen records); lists are a file's own."""
+    text = portfolio_file(random.Random(5))
+    while fast_path.read(text) is None or fast_path.read(text).hosting is None:
+        text = portfolio_file(random.Random(len(text)))
+    first, second = fast_path.read(text), fast_path.read(text)
+    assert first.hosting.servers is not second.hosting.servers
+    first.hosting.servers.append("x")
+    assert record_shape(second) == record_shape(_reference(text))
+    with pytest.raises(AttributeError):
+        first.usage.devices.laptop = 1.0  # type: ignore[misc]
+
+
+def test_a_section_remembered_by_its_text_is_read_again_in_the_other_convention():
+    text = "name: a\nusage:\n  users: 1\n  visits_per_user: 1\n  visit_duration: 1,5 min\n"
+    text += "  data_per_visit: 1 MB\n  devices:\n    laptop: 0,5\n    desktop: 0,5\n"
+    text += "  network:\n    fixed: 1\n"
+    assert fast_path.read(text) is None  # '1,5 min' is refused without the decimal comma
+    with units.decimal_comma():
+        read = fast_path.read(text)
+    assert read is not None and read.usage.visit_duration == 90.0  # 1.5 min, hand-checked
+    assert read.usage.devices.laptop == 0.5
+    assert fast_path.read(text) is None
+
+
+def _files(folder: Path, count: int, seed: int) -> list[Path]:
+    rng = random.Random(seed)
+    folder.mkdir()
+    paths = []
+    for i in range(count):
+        path = folder / f"s{i:03d}.yaml"
+        path.write_text(portfolio_file(rng) if i % 4 else broken_file(rng), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _outcome(load, path: Path) -> object:
+    try:
+        service = load(path)
+    except InputError as error:
+        return [str(problem) for problem in error.problems]
+    bounds = service.bounds
+    return (
+        record_shape(service.questionnaire),
+        [record_shape(q) for q in (bounds.low, bounds.high)],
+        bounds.written,
+        repr(service.document.data),
+        service.file,
+    )
+
+
+def test_files_load_to_the_services_or_problems_of_the_reference_path(tmp_path):
+    """Unknown countries included: the problems have the same words and places."""
+    for path in _files(tmp_path / "p", 300, 31):
+        reference = _outcome(lambda p: service_from_document(load_yaml(p), TABLE), path)
+        assert _outcome(lambda p: load_service(p, TABLE), path) == reference
+
+
+def test_a_folder_estimate_writes_the_same_json_as_the_reference_path(tmp_path, monkeypatch):
+    folder = tmp_path / "p"
+    rng = random.Random(32)
+    folder.mkdir()
+    written = 0
+    while written < 40:
+        text = portfolio_file(rng)
+        try:
+            service_from_document(parse_yaml(text, "f.yaml"), TABLE)
+        except InputError:  # a broken value, an unknown country: the folder would be refused
+            continue
+        (folder / f"s{written:02d}.yaml").write_text(text, encoding="utf-8")
+        written += 1
+    fast = run_cli_in_process("estimate", str(folder), "-f", "json")
+    monkeypatch.setattr(fast_path, "read", lambda text: None)
+    reference = run_cli_in_process("estimate", str(folder), "-f", "json")
+    assert fast.returncode == reference.returncode == 0, reference.stderr
+    assert fast.stdout == reference.stdout
+    assert len(json.loads(fast.stdout)["services"]) == 40
