@@ -21,6 +21,7 @@ __all__ = [
     "Translator",
     "Value",
     "catalogue",
+    "change_text",
     "choice",
     "format_number",
     "quantity",
@@ -119,20 +120,34 @@ def _english_parts(v: Value) -> Parts | str:
     assert amount is not None
     if v.written:
         return _written_parts(amount, v.unit, digits, v.approximate)
-    if v.unit in ("s", "year"):
-        seconds = amount * units.SECONDS_PER_YEAR if v.unit == "year" else amount
+    return _shown_parts(amount, v.unit, v.factor)
+
+
+def change_text(amount: float | str, unit: str, factor: bool = False) -> str:
+    """A change's value in English, `str(Value(amount, unit, factor=factor))` without the
+    Value: the folder JSON writes a chunk's distinct lever values with it
+    (acvnum.analysis.lever_arrays.Step.encoded), some thousand a chunk."""
+    if isinstance(amount, str | bool):
+        return str(amount)
+    return "".join(_shown_parts(amount, unit, factor))
+
+
+def _shown_parts(amount: float, unit: str, factor: bool) -> Parts:
+    """A number shown with 3 significant digits (a change's value, not as the file wrote it)."""
+    if unit in ("s", "year"):
+        seconds = amount * units.SECONDS_PER_YEAR if unit == "year" else amount
         return _duration_parts(seconds)
-    if v.factor:
-        return f"{amount:.3g}", " ", v.unit
+    if factor:
+        return f"{amount:.3g}", " ", unit
     rounded = float(f"{amount:.3g}")
-    if v.unit == "B":
+    if unit == "B":
         number, name = units.bytes_in_unit(rounded)
         return f"{number:g}", " ", name
-    if v.unit == "%":
+    if unit == "%":
         return f"{rounded:.0%}"[:-1], "", "%"
-    if v.unit == "billion":  # a model's parameters: '70B'
+    if unit == "billion":  # a model's parameters: '70B'
         return f"{rounded:g}", "", "B"
-    return f"{rounded:g}", " " if v.unit else "", v.unit
+    return f"{rounded:g}", " " if unit else "", unit
 
 
 def _written_parts(amount: float, unit: str, digits: int, approximate: bool) -> Parts:

@@ -10,10 +10,12 @@ from html.parser import HTMLParser
 
 import pytest
 from conftest import EXAMPLES, run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acvnum import __version__
 from acvnum.assessment import Settings, assess
-from acvnum.i18n import LANGUAGES, Translator, Value, catalogue
+from acvnum.i18n import LANGUAGES, Translator, Value, catalogue, change_text
 from acvnum.questionnaire import units
 from acvnum.report import html, markdown, text
 from acvnum.report.common import cited
@@ -304,6 +306,24 @@ def test_percentages_follow_the_language():
 def test_a_change_s_value_is_a_number_until_rendered(value, english, french):
     assert str(value) == Translator("en").value(value) == english
     assert Translator("fr").value(value) == french
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from([0.0, -0.0, 1.0, 0.9995, 999.5, 59.97, 3599.9, 1e-300, 5e-324]),
+        st.integers(-(10**6), 10**6),
+        st.booleans(),
+        st.sampled_from(["SWE", "hdd", 'a "quoted" \\ name', "élan"]),
+    ),
+    st.sampled_from(["", "s", "year", "B", "%", "billion", "W", "kWh/GB", "kg CO2e"]),
+    st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_change_s_value_written_without_its_value_object_is_the_same_text(amount, unit, factor):
+    """change_text (the folder JSON's levers) is str(Value) of a change's value, whatever
+    the number (zeros of either sign, ties of rounding, not finite), unit or type."""
+    assert change_text(amount, unit, factor) == str(Value(amount, unit, factor=factor))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

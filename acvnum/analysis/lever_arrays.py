@@ -26,7 +26,7 @@ from acvnum.analysis.variants import _UNITS, Change, _dotted
 from acvnum.calculation import servers as server_config
 from acvnum.calculation.inventory import ServiceArrays, take
 from acvnum.calculation.results import maker
-from acvnum.i18n import Value
+from acvnum.i18n import Value, change_text
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.records import Questionnaire
@@ -304,6 +304,35 @@ class Shown:
         equal = (a[0] == b[0]) & (a[1] == b[1])
         return (self.where == other.where) & (~self.where | equal)
 
+    def written(
+        self, rows: np.ndarray, index: np.ndarray | None = None
+    ) -> tuple[list[bytes], list[bytes]]:
+        """The change at each of `rows` as the result JSON writes it (b"" where this path did
+        not change): `change(...).to_dict()` encoded, after a comma, and its English line,
+        after '; ' (`index`: each server group's place in its service). The bytes of
+        encoding the Change objects, joined from each distinct value written once."""
+        shown = self.where[rows]
+        if not shown.any():
+            return [b""] * len(rows), [b""] * len(rows)
+        taken = rows[shown]
+        before = _value_bytes(self.before, taken, self._unit, self.factor)
+        after = _value_bytes(self.after, taken, self._unit, self.factor)
+        if index is None:
+            heads = [_heads(self._path_text)] * len(taken)
+        else:
+            heads = [_heads(self._text(k)) for k in index[shown].tolist()]
+        changes = [
+            b'%b%b","after":"%b"}' % (head[0], b, a)
+            for head, b, a in zip(heads, before, after, strict=True)
+        ]
+        lines = [
+            b"%b%b%b%b" % (head[1], b, _ARROW, a)
+            for head, b, a in zip(heads, before, after, strict=True)
+        ]
+        if len(taken) == len(rows):
+            return changes, lines
+        return _spread(changes, shown), _spread(lines, shown)
+
 
 def _plain(values: np.ndarray | list[Any]) -> list[Any]:
     return values.tolist() if isinstance(values, np.ndarray) else list(values)
@@ -319,6 +348,64 @@ def _bits(values: np.ndarray | list[Any]) -> np.ndarray:
 @lru_cache(maxsize=1024)
 def _server_text(key: str, index: int) -> str:
     return f"{_dotted(('hosting', 'servers', index))}.{key}"
+
+
+def _spread(values: list[bytes], where: np.ndarray) -> list[bytes]:
+    """`values` at the places `where` is True, b"" elsewhere."""
+    spread = np.full(len(where), b"", dtype=object)
+    spread[where] = values
+    return spread.tolist()
+
+
+@lru_cache(maxsize=1024)
+def _heads(path: str) -> tuple[bytes, bytes]:
+    """What a change's JSON and its English line start with, up to the value before:
+    `,{"path":"<path>","before":"` and `; <path>: ` (JSON-escaped)."""
+    text = _escaped(path)
+    return b',{"path":"' + text + b'","before":"', b"; " + text + b": "
+
+
+_ARROW = " → ".encode()  # between the values of a change's line (variants._line)
+
+
+def _escaped(text: str) -> bytes:
+    """A text as JSON writes it between its quotes (orjson: a text it refuses raises, and
+    the folder JSON writes the objects instead, see acvnum.analysis.levers._Chunk.encoded)."""
+    # Imported here: only the folder JSON's compact document needs it.
+    import orjson
+
+    return orjson.dumps(text)[1:-1]
+
+
+#: The English values of changes, JSON-escaped, by (unit, factor) and value: a chunk's levers
+#: show a few thousand values, many of them in every chunk (lifetimes, shares, regions).
+_WRITTEN: dict[tuple[str, bool], dict[Any, bytes]] = {}
+
+
+def _value_bytes(
+    values: np.ndarray | list[Any], rows: np.ndarray, unit: str, factor: bool
+) -> list[bytes]:
+    """`values` at `rows` in English, JSON-escaped (`i18n.change_text`), each distinct value
+    written once: floats known by their bits (0.0 and -0.0 are written apart, as are 1 and
+    True), other values by their type and value."""
+    memo = _WRITTEN.get((unit, factor))
+    if memo is None or len(memo) > 100_000:
+        memo = _WRITTEN[unit, factor] = {}
+    if isinstance(values, np.ndarray) and values.dtype == float:
+        amounts = values[rows].tolist()
+        keys: list[Any] = values.view(np.int64)[rows].tolist()
+    else:
+        amounts = (
+            values[rows].tolist()
+            if isinstance(values, np.ndarray)
+            else [values[k] for k in rows.tolist()]
+        )
+        keys = list(zip(map(type, amounts), amounts, strict=True))
+    found = list(map(memo.get, keys))
+    if None in found:
+        for p in [p for p, text in enumerate(found) if text is None]:
+            found[p] = memo[keys[p]] = _escaped(change_text(amounts[p], unit, factor))
+    return found
 
 
 def _change(text: str, before: Any, after: Any, unit: str, factor: bool, subject: str) -> Change:
@@ -377,6 +464,31 @@ class Step:
                 name = layout.names[g]
                 out += [c for s in self._servers if (c := s.change(g, name, index)) is not None]
         return tuple(out)
+
+    def written(self, rows: np.ndarray) -> tuple[list[bytes], list[bytes]]:
+        """Services `rows`' changes (`changes`) as the result JSON writes them: per service,
+        every change's object after a comma and every English line after '; ' (b"": none),
+        in `changes`' order; see `Shown.written`. The folder JSON's path: no Change made."""
+        columns = [s.written(rows) for s in self._services]
+        if self._servers:
+            layout = self.frame.layout
+            groups = _group_rows(layout, rows)
+            counts = layout.counts[rows]
+            ends = np.cumsum(counts)
+            index = np.arange(len(groups)) - np.repeat(ends - counts, counts)
+            by_server = [s.written(groups, index) for s in self._servers]
+            spans = list(zip((ends - counts).tolist(), ends.tolist(), strict=True))
+            # Server by server, each group's paths in turn, as `changes` lists them.
+            by_group = [
+                [b"".join(g) for g in zip(*(w[part] for w in by_server), strict=True)]
+                for part in (0, 1)
+            ]
+            columns.append(tuple([b"".join(g[a:b]) for a, b in spans] for g in by_group))
+        if not columns:
+            return [b""] * len(rows), [b""] * len(rows)
+        changes = [b"".join(c) for c in zip(*(c[0] for c in columns), strict=True)]
+        lines = [b"".join(c) for c in zip(*(c[1] for c in columns), strict=True)]
+        return changes, lines
 
     def same(self, other: Step) -> np.ndarray:
         """(N,) whether each service's changes are the same in this step and in `other` (the

@@ -374,6 +374,28 @@ class _Combined:
                 changes += alone[j] if same[i] else step.changes(i)
         return tuple(changes)
 
+    def written(self, alone: list[bytes], starts: list[int]) -> list[bytes | None]:
+        """Every service's combined changes as the result JSON writes them (`changes`, each
+        change after a comma; None below two levers): `alone[starts[i] + j]` service i's j-th
+        ranked lever's alone, see `lever_arrays.Step.written`. Step by step over the services,
+        not service by service."""
+        n = len(self.best)
+        best = np.array(self.best, dtype=int)
+        depth = max(1, len(self.at[0]) if self.at else 0)
+        pieces = np.full((n, depth), b"", dtype=object)
+        for (j, _), (step, chosen, same) in self.applied.items():
+            shown = np.array(chosen, dtype=bool) & (best >= j)
+            alike = np.array(same, dtype=bool)
+            kept = np.flatnonzero(shown & alike)
+            pieces[kept, j] = [alone[starts[i] + j] for i in kept.tolist()]
+            new = np.flatnonzero(shown & ~alike)
+            if len(new):
+                pieces[new, j] = step.written(new)[0]
+        return [
+            b"".join(row) if b >= 0 else None
+            for row, b in zip(pieces.tolist(), self.best, strict=True)
+        ]
+
 
 def _prefix_steps(owners: np.ndarray, kinds: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """(depth, N) the lever (its index among the array levers) applied at each step of each
@@ -496,11 +518,12 @@ class _Chunk:
     def encoded(self) -> list[Encoded] | None:
         """Every service's levers as the result JSON writes them (`LeverResult.entry` and
         `Combination.to_dict` encoded by orjson), written from the arrays without a
-        LeverResult, Combination or Saving object: the folder JSON's fast path (levers were
-        a third of a service's time). The savings of the whole chunk are encoded in one
-        orjson call (a float64 array is written as the Python floats would be); a change's
-        JSON is written once per Change object (services share them). None without orjson,
-        or when it refuses a text (json then writes the objects, as it did)."""
+        LeverResult, Combination, Change or Saving object: the folder JSON's fast path
+        (levers were a third of a service's time). The savings of the whole chunk are
+        encoded in one orjson call (a float64 array is written as the Python floats would
+        be); a change's values are written once per distinct value (a chunk's services
+        share most of them) and each change joined from them. None without orjson, or when
+        it refuses a text (json then writes the objects, as it did)."""
         # Imported here: only the folder JSON's compact document needs it.
         try:
             import orjson
@@ -512,34 +535,47 @@ class _Chunk:
             return None
 
     def _encoded(self, orjson: Any) -> list[Encoded]:
-        dumps, comb = orjson.dumps, self.combined
+        """See `encoded`: each lever's changes written for all the services it is shown to
+        at once (`lever_arrays.Step.written`), then every entry and service joined from bytes."""
+        n, shown = len(self.ranked), len(self.order)
+        lengths = [len(ks) for ks in self.ranked]
+        owners = np.repeat(np.arange(n), lengths)  # each shown candidate's service
+        kinds = np.asarray(self.kinds, dtype=int)[self.order]
+        starts = (np.cumsum(lengths) - lengths).tolist()
+        changes, lines = [b""] * shown, [b""] * shown
+        for kind in sorted(set(kinds.tolist())):
+            at = np.flatnonzero(kinds == kind)
+            written = self.steps[kind].written(owners[at])
+            for p, c, line in zip(at.tolist(), *written, strict=True):
+                changes[p], lines[p] = c, line
         singles = _saving_rows(self.effects, self.order, orjson)
-        combos = [r for b, r in zip(comb.best, comb.row, strict=True) if b > 0]
-        together = _saving_rows(comb.effects, combos, orjson) if comb.effects else []
+        ranks = (np.arange(shown) - np.repeat(starts, lengths) + 1).tolist()
         heads: dict[tuple[int, int], bytes] = {}
-        found, s, c = [], 0, 0
-        for i, ks in enumerate(self.ranked):
-            alone = self.alone(i)
-            entries, first = [], s
-            for rank, (k, changes) in enumerate(zip(ks, alone, strict=True), 1):
-                kind = self.kinds[k]
-                head = heads.get((kind, rank))
-                if head is None:
-                    head = heads[kind, rank] = _entry_head(self.levers[kind][0], rank, dumps)
-                entries.append(head + _changes_json(changes, True) + singles[s])
-                s += 1
+        for kind, rank in set(zip(kinds.tolist(), ranks, strict=True)):
+            heads[kind, rank] = _entry_head(self.levers[kind][0], rank, orjson.dumps)
+        entries = [
+            b'%b"change":"%b","changes":[%b],%b' % (heads[kind, rank], line[2:], c[1:], saving)
+            for kind, rank, line, c, saving in zip(
+                kinds.tolist(), ranks, lines, changes, singles, strict=True
+            )
+        ]
+        comb = self.combined
+        combos = [r for b, r in zip(comb.best, comb.row, strict=True) if b > 0]
+        together = iter(_saving_rows(comb.effects, combos, orjson) if comb.effects else [])
+        found = []
+        for i, (start, combined_changes) in enumerate(
+            zip(starts, comb.written(changes, starts), strict=True)
+        ):
             used = tuple(self.levers[kind][0] for kind in self.ranked_levers[i])
+            levers = b"[" + b",".join(entries[start : start + lengths[i]]) + b"]"
             combined = None
-            if comb.best[i] >= 0:
-                ids = dumps([lever.id for lever in used[: comb.best[i] + 1]])
-                changes = comb.changes(i, alone)
-                combined = b'{"levers":' + ids + b"," + _changes_json(changes, False)
-                if comb.best[i] == 0:  # the best lever alone: its own saving
-                    combined += singles[first]
-                else:
-                    combined += together[c]
-                    c += 1
-            found.append(Encoded(b"[" + b",".join(entries) + b"]", combined, used))
+            if combined_changes is not None:
+                best = comb.best[i]
+                ids = orjson.dumps([lever.id for lever in used[: best + 1]])
+                # the best lever alone: its own saving
+                saving = singles[start] if best == 0 else next(together)
+                combined = b'{"levers":%b,"changes":[%b],%b' % (ids, combined_changes[1:], saving)
+            found.append(Encoded(levers, combined, used))
         return found
 
 
@@ -577,17 +613,6 @@ def _entry_head(lever: Lever, rank: int, dumps: Callable[[Any], bytes]) -> bytes
     """`{"id":...,"rank":...,"tier":...,"title":...,` of a lever's JSON entry."""
     head = {"id": lever.id, "rank": rank, "tier": lever.tier, "title": lever.title["en"]}
     return dumps(head)[:-1] + b","
-
-
-def _changes_json(changes: tuple[Change, ...], text: bool) -> bytes:
-    """`"change":...,"changes":[...],` (`text`: with the English lines, joined as
-    `LeverResult.change_text` joins them: JSON escapes a text character by character, so
-    the escaped lines joined are the joined text escaped) of an entry."""
-    encoded = [c.encoded() for c in changes]
-    listed = b'"changes":[' + b",".join([e[0] for e in encoded]) + b"],"
-    if not text:
-        return listed
-    return b'"change":"' + b"; ".join([e[1] for e in encoded]) + b'",' + listed
 
 
 @cache

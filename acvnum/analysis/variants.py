@@ -63,23 +63,6 @@ class Change:
         before, after = self._english
         return {"path": self.path, "before": before, "after": after}
 
-    def encoded(self) -> tuple[bytes, bytes]:
-        """`to_dict()` as compact JSON and the English line inside a JSON string (what
-        orjson writes between the quotes), written once: the folder JSON's levers, whose
-        changes many services share (acvnum.analysis.levers._Chunk.encoded). Kept by hand,
-        not by cached_property, whose lock a new change would take three times."""
-        found = self.__dict__.get("_encoded")
-        if found is None:
-            # Imported here: only the folder JSON's compact document needs it.
-            import orjson
-
-            before, after = str(self.before), str(self.after)
-            found = self.__dict__["_encoded"] = (
-                orjson.dumps({"path": self.path, "before": before, "after": after}),
-                orjson.dumps(_line(self.path, before, after))[1:-1],
-            )
-        return found
-
     @cached_property
     def _english(self) -> tuple[str, str]:
         """Both values in English, written once (the JSON shows each twice)."""

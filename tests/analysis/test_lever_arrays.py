@@ -179,3 +179,34 @@ def test_a_new_change_is_the_change_its_constructor_makes():
         )
         assert made == expected and made.subject == "web"
         assert vars(made.before) == vars(expected.before) and str(made) == str(expected)
+
+
+def _objects_encoded(step: lever_arrays.Step, rows: list[int]) -> tuple[list[bytes], list[bytes]]:
+    """What Step.written should give: each service's Change objects encoded by orjson."""
+    import orjson
+
+    changes = [step.changes(i) for i in rows]
+    return (
+        [b"".join(b"," + orjson.dumps(c.to_dict()) for c in cs) for cs in changes],
+        [b"".join(b"; " + orjson.dumps(str(c))[1:-1] for c in cs) for cs in changes],
+    )
+
+
+@PROPERTY
+@given(portfolios, st.randoms(use_true_random=False))
+def test_a_step_s_changes_written_for_the_json_are_its_change_objects_encoded(qs, random):
+    """Step.written (the folder JSON's levers, no Change made) writes every lever's changes
+    of every service as its Change objects encoded, to the byte: defaults and inputs, server
+    paths, factors, regions; for any rows (repeated, in any order), and for a lever applied
+    after another one (as the combinations apply them)."""
+    frame = lever_arrays.frame_of(qs, CONTEXT)
+    every = list(range(len(qs)))
+    some = random.choices(every, k=random.randint(1, 2 * len(qs)))
+    levers = levers_module._array_levers(catalogue())
+    for lever, kind in levers:
+        step = kind(frame, lever.change, CONTEXT)
+        for rows in (every, some):
+            assert step.written(np.array(rows, dtype=int)) == _objects_encoded(step, rows)
+        other, other_kind = random.choice(levers)
+        after = kind(other_kind(frame, other.change, CONTEXT).frame, lever.change, CONTEXT)
+        assert after.written(np.array(every, dtype=int)) == _objects_encoded(after, every)

@@ -503,6 +503,62 @@ def _awkward_folder(folder: Path) -> Path:
     return folder
 
 
+_ONES = """\
+name: Ones
+usage:
+  users: 1.0
+  visits_per_user: 1 / month
+  visit_duration: 0 min
+  data_per_visit: 1 MB
+  devices:
+    desktop: 1.0
+  network:
+    mobile: 1
+    fixed: 0
+hosting:
+  location: SWE
+  pue: 1.0
+  environments: 1
+  servers:
+    - name: one
+      count: 1.0
+      type: virtual
+      vcpu: 1
+"""
+
+
+@pytest.mark.parametrize("region_candidates", [None, ["ATA"]])
+def test_folder_levers_of_awkward_services_are_the_objects_bytes(
+    tmp_path, monkeypatch, region_candidates
+):
+    """The examples, 40 generated services, a range, a tiny audience in default regions,
+    values written 1 / 1.0, no visit time; with the catalogue's regions, and with a region
+    lever whose candidates have no factor (it has nothing to propose): the folder JSON's
+    levers written from the arrays are the objects' bytes."""
+    import dataclasses
+
+    import acvnum.analysis.levers as levers_module
+
+    if region_candidates is not None:
+        found = levers_module.catalogue()
+        changed = tuple(
+            dataclasses.replace(lever, change={**lever.change, "candidates": region_candidates})
+            if lever.change["kind"] == "region"
+            else lever
+            for lever in found
+        )
+        monkeypatch.setattr(levers_module, "catalogue", lambda: changed)
+    folder = _awkward_folder(tmp_path)
+    (folder / "ones.yaml").write_text(_ONES, encoding="utf-8")
+    fast, slow, took = _compact_both_ways(str(folder), 5)
+    assert fast == slow
+    import yaml
+
+    read = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in folder.glob("*.yaml")]
+    assert took == sum(not {"ai", "video", "messages"} & set(data) for data in read) > 40
+    assert (b'"id":"low_carbon_region"' in fast) == (region_candidates is None)
+
+
 def test_a_part_s_rows_made_once_per_part_are_byte_for_byte_the_service_s_own(
     tmp_path,
 ):
@@ -534,12 +590,14 @@ def test_folder_levers_orjson_refuses_are_written_from_the_objects(monkeypatch):
     import orjson
     from conftest import MINIMAL_DATA
 
-    from acvnum.analysis.variants import Change
+    from acvnum.analysis import lever_arrays
 
-    def refused(self):
+    def refused(text):
         raise orjson.JSONEncodeError("str is not valid UTF-8: surrogates not allowed")
 
-    monkeypatch.setattr(Change, "encoded", refused)
+    monkeypatch.setattr(lever_arrays, "_escaped", refused)
+    monkeypatch.setattr(lever_arrays, "_WRITTEN", {})  # no value written before
+    lever_arrays._heads.cache_clear()
     fast, slow, took = _compact_both_ways([MINIMAL_DATA] * 12, 5)
     assert fast == slow and took == 0
 
