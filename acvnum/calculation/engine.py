@@ -245,8 +245,10 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     # Started from the first activity's terms, as the sum is (not from 0: -0.0 stays -0.0).
     total = np.broadcast_to(amounts[..., 0, :] * rows[0], (s.count, f.samples, len(CRITERION_IDS)))
     total = total.copy()
+    term = np.empty_like(total)  # each term written here: no array made per activity
     for a in range(1, len(rows)):
-        total += amounts[..., a, :] * rows[a]
+        np.multiply(amounts[..., a, :], rows[a], out=term)
+        total += term
     return total
 
 

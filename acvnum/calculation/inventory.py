@@ -251,16 +251,18 @@ def _per_group(ids: list[str | None], f: FactorValues, default: np.ndarray | flo
     """
     if not ids:
         return np.zeros((0, f.samples))
+    # One id for every group (most often none, in a lever pass of some 10,000): no gather.
+    alike = ids.count(ids[0]) == len(ids)
     codes: dict[str | None, int] = {}
-    for i in dict.fromkeys(ids):  # the distinct ids, in order
+    for i in (ids[0],) if alike else dict.fromkeys(ids):  # the distinct ids, in order
         codes[i] = len(codes) + 1 if i is not None and i in f.table else 0
     rows = np.empty((max(codes.values()) + 1, f.samples))
     rows[0] = default
     for i, code in codes.items():
         if code:
             rows[code] = f[i]
-    if len(rows) == 1:  # no group names a factor: every row is the default
-        return np.broadcast_to(rows[0], (len(ids), f.samples)).copy()
+    if alike:  # every row is the one id's (or the default)
+        return np.broadcast_to(rows[codes[ids[0]]], (len(ids), f.samples)).copy()
     return rows[list(map(codes.__getitem__, ids))]
 
 
@@ -412,6 +414,8 @@ def _rows_of(value: Any, index: np.ndarray) -> Any:
     if isinstance(value, np.ndarray):
         return value[index]
     if isinstance(value, list):
+        if value and value.count(value[0]) == len(value):  # one value (no AI block, no cloud)
+            return [value[0]] * len(index)
         return list(map(value.__getitem__, index.tolist()))
     if isinstance(value, dict):
         return {key: _rows_of(item, index) for key, item in value.items()}

@@ -189,9 +189,12 @@ def _per_service(prefixes: list[str], f: FactorValues, quantity: str, kind: str 
     quality's), one lookup per distinct prefix, then one gather: no array per service."""
     if not prefixes:
         return np.zeros((0, f.samples))
+    head = f"{kind}." if kind else ""
+    if prefixes.count(prefixes[0]) == len(prefixes):  # one prefix (no AI block): no gather
+        row = np.broadcast_to(f[f"{head}{prefixes[0]}.{quantity}"], (f.samples,))
+        return np.broadcast_to(row, (len(prefixes), f.samples)).copy()
     codes = {p: k for k, p in enumerate(dict.fromkeys(prefixes))}
     index = list(map(codes.__getitem__, prefixes))  # no Python loop per service
-    head = f"{kind}." if kind else ""
     rows = np.stack([np.broadcast_to(f[f"{head}{p}.{quantity}"], (f.samples,)) for p in codes])
     return rows[index]
 

@@ -203,3 +203,36 @@ def test_a_visit_device_s_standby_is_carried_by_its_hours_of_use():
     assert standby["laptop", "manufacturing"] == pytest.approx(
         _amounts({})["laptop", "manufacturing"]
     )
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [None] * 5,
+        ["cloud.aws.t3.micro.vcpu"] * 4,
+        ["no.such.factor"] * 3,
+        ["cloud.aws.t3.micro.vcpu"],
+    ],
+)
+def test_one_id_for_every_group_gives_the_gathered_rows(ids):
+    """_per_group's path for one id shared by every group (no gather) gives the rows the
+    gather gives (forced by one more, different id), to the bit."""
+    from acvnum.calculation.inventory import _per_group
+    from acvnum.reference.factors import FactorValues
+
+    central = TABLE.central()
+    sampled = FactorValues(TABLE, central.matrix * np.array([[1.0], [0.5], [2.0]]))
+    for factors in (central, sampled):
+        alike = _per_group(ids, factors, np.nan)
+        gathered = _per_group([*ids, "cloud.aws.t3.medium.vcpu"], factors, np.nan)[:-1]
+        assert alike.shape == gathered.shape and alike.tobytes() == gathered.tobytes()
+        alike[0] = -1  # its own array, not a view of a shared row
+        assert not (_per_group(ids, factors, np.nan) == -1).any()
+
+
+def test_a_list_of_one_value_taken_again_is_the_rows_taken_one_by_one():
+    from acvnum.calculation.inventory import _rows_of
+
+    index = np.array([2, 0, 2, 1, 1])
+    for values in (["FRA"] * 3, [None] * 3, ["FRA", "DEU", "FRA"]):
+        assert _rows_of(values, index) == [values[k] for k in index.tolist()]

@@ -241,3 +241,21 @@ def test_the_gpu_factors_follow_boaviztas_model_in_scripts():
                     assert factor.value == pytest.approx(value * ratio, rel=5e-4)
             else:
                 assert factor.value == pytest.approx(value, rel=5e-4)
+
+
+def test_one_prefix_for_every_service_gives_the_gathered_rows():
+    """_per_service's path for one prefix shared by every service (no gather) gives the rows
+    the gather gives (forced by one more, different prefix), to the bit."""
+    import numpy as np
+
+    from acvnum.calculation.workloads import _per_service
+    from acvnum.reference.factors import FactorValues, load_factors
+
+    table = load_factors()
+    central = table.central()
+    sampled = FactorValues(table, central.matrix * np.array([[1.0], [0.5], [2.0]]))
+    for factors in (central, sampled):
+        alike = _per_service(["ai.gpu"] * 4, factors, "memory")
+        gathered = _per_service(["ai.gpu"] * 4 + ["ai.gpu_a100"], factors, "memory")[:-1]
+        assert alike.shape == gathered.shape == (4, factors.samples)
+        assert alike.tobytes() == gathered.tobytes()
