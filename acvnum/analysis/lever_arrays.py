@@ -6,7 +6,9 @@ units (NaN: not given). A lever kind here is the array twin of its function in
 acvnum.analysis.lever_kinds: the same arithmetic, in the same order, element by element, so
 that the figures are those of the per-service path to the last bit (tests/analysis say so).
 Its `Step` keeps what changed as columns; `Change` objects are written only for the levers
-a service is shown. A frame becomes engine arrays by the operations service_arrays uses.
+a service is shown, and the folder JSON writes those changes straight from the columns
+(`Step.written`: each distinct value formatted once a chunk, no Change made). A frame
+becomes engine arrays by the operations service_arrays uses.
 
 Services with an optional block (ai, video, messages) and kinds without a twin here take
 the per-service path (acvnum.analysis.lever_kinds): `supported` says which.
@@ -389,7 +391,7 @@ def _value_bytes(
     written once: floats known by their bits (0.0 and -0.0 are written apart, as are 1 and
     True), other values by their type and value."""
     memo = _WRITTEN.get((unit, factor))
-    if memo is None or len(memo) > 100_000:
+    if memo is None or len(memo) > 20_000:  # some 2 MB: new values are mostly one chunk's
         memo = _WRITTEN[unit, factor] = {}
     if isinstance(values, np.ndarray) and values.dtype == float:
         amounts = values[rows].tolist()
