@@ -95,10 +95,9 @@ def result_for(
         users=q.usage.users,
         visits=q.visits,
         criteria=a.intervals.criteria(criteria) if a.intervals else criteria,
-        assumptions=[
-            *assumptions.collect(q, table, service.bounds.written if service.bounds else None),
-            *assumptions.market_based(q, market),
-        ],
+        assumptions=assumptions.Assumptions(
+            q, table, service.bounds.written if service.bounds else None, market
+        ),
         extras={} if market is None else {"market_based": _market_based(q, factor, market)},
         warnings=assumptions.warnings(q),
         boundaries=limits,

@@ -113,10 +113,7 @@ def _english_parts(v: Value) -> Parts | str:
         return str(amount)
     digits = v.digits if v.written else 6
     if isinstance(amount, units.Frequency):
-        count = f"{amount.count:.{digits}g}"
-        if amount.per_seconds is None:
-            return count, "", ""
-        return count, " ", f"/ {units.format_duration(amount.per_seconds).removeprefix('1 ')}"
+        return _frequency_parts(amount, digits)
     assert amount is not None
     if v.written:
         return _written_parts(amount, v.unit, digits, v.approximate)
@@ -130,6 +127,24 @@ def change_text(amount: float | str, unit: str, factor: bool = False) -> str:
     if isinstance(amount, str | bool):
         return str(amount)
     return "".join(_shown_parts(amount, unit, factor))
+
+
+def _frequency_parts(amount: units.Frequency, digits: int) -> Parts:
+    count = f"{amount.count:.{digits}g}"
+    if amount.per_seconds is None:
+        return count, "", ""
+    return count, " ", f"/ {units.format_duration(amount.per_seconds).removeprefix('1 ')}"
+
+
+def written_text(amount: float | units.Frequency, unit: str = "") -> str:
+    """A value the file gives, in English: `str(Value(amount, unit, written=True))` without
+    the Value (the folder JSON writes a chunk's new ones with it, some thousand a chunk:
+    acvnum.report.assumptions_json)."""
+    if isinstance(amount, str | bool):
+        return str(amount)
+    if isinstance(amount, units.Frequency):
+        return "".join(_frequency_parts(amount, 6))
+    return "".join(_written_parts(amount, unit, 6, False))
 
 
 def _shown_parts(amount: float, unit: str, factor: bool) -> Parts:

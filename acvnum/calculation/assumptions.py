@@ -8,7 +8,9 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from itertools import compress
 from typing import Any
 
 from acvnum.calculation.results import Assumption
@@ -167,31 +169,60 @@ def _given_share(path: str, value: float) -> Assumption:
     return Assumption(path, _share(value), "input", QUESTIONNAIRE)
 
 
-def _used(shares: object, names: tuple[str, ...]) -> list[str]:
-    """The names of the shares given above 0 (devices or network accesses), in order."""
-    return [name for name in names if getattr(shares, name)]
+#: A piece's rows (a tuple many services share) are made once per table and the raw values
+#: they are made from, with the values' types (1 and 1.0 are equal keys but not the same
+#: row); never from a 0, which -0.0 would share. Keyed on the values, not on Value objects:
+#: a hit costs a tuple and a dict look-up, not the Values made and hashed.
+_PIECES: dict[tuple[Any, ...], tuple[Assumption, ...]] = {}
+_PIECES_HELD = 8192
 
 
-def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+def _kept(key: tuple[Any, ...], piece: tuple[Assumption, ...]) -> tuple[Assumption, ...]:
+    if len(_PIECES) >= _PIECES_HELD:
+        _PIECES.clear()
+    _PIECES[key] = piece
+    return piece
+
+
+_DEVICE_SHARES = operator.attrgetter(*DEVICE_TYPES)
+_NETWORK_SHARES = operator.attrgetter(*NETWORK_TYPES)
+
+
+def _users(users: float) -> Assumption:
+    return Assumption("usage.users", _written(users), "input", QUESTIONNAIRE)
+
+
+def _usage(q: Questionnaire, table: FactorTable) -> list[Assumption | tuple[Assumption, ...]]:
     u = q.usage
-    rows = [
-        Assumption("usage.users", _written(u.users), "input", QUESTIONNAIRE),
+    return [
+        _users(u.users),
         _input("usage.visits_per_user", u.visits_per_user),
         _input("usage.visit_duration", u.visit_duration, "s"),
         _input("usage.data_per_visit", u.data_per_visit, "B"),
+        _shares(_DEVICE_SHARES(u.devices), _NETWORK_SHARES(u.network)),
+        _region(table, "usage.location", u.location),
+        _network_model(u.network_model),
     ]
-    devices, network = u.devices, u.network
-    rows += [
-        _given_share(f"usage.devices.{d}", getattr(devices, d))
-        for d in _used(devices, DEVICE_TYPES)
-    ]
-    rows += [
-        _given_share(f"usage.network.{n}", getattr(network, n))
-        for n in _used(network, NETWORK_TYPES)
-    ]
-    rows.append(_region(table, "usage.location", u.location))
-    rows.append(_choice_row("usage.network_model", "network_model", u.network_model))
-    return rows
+
+
+def _shares(devices: tuple[float, ...], network: tuple[float, ...]) -> tuple[Assumption, ...]:
+    """The devices' and the accesses' shares given above 0, in order, made once per set of
+    shares (a share of 0 is not listed, so -0.0 makes no row to share)."""
+    key = ("shares", devices, network, tuple(map(type, devices)), tuple(map(type, network)))
+    piece = _PIECES.get(key)
+    if piece is None:
+        rows = [
+            _given_share(f"usage.devices.{d}", share)
+            for d, share in zip(DEVICE_TYPES, devices, strict=True)
+            if share
+        ]
+        rows += [
+            _given_share(f"usage.network.{n}", share)
+            for n, share in zip(NETWORK_TYPES, network, strict=True)
+            if share
+        ]
+        piece = _kept(key, tuple(rows))
+    return piece
 
 
 #: What a choice left out is (the models' defaults), by questionnaire path.
@@ -260,32 +291,88 @@ def _infrastructure(h: Hosting, table: FactorTable) -> list[Assumption]:
     return rows
 
 
-def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+def _hosting(q: Questionnaire, table: FactorTable) -> list[Assumption | tuple[Assumption, ...]]:
+    """The hosting's pieces: where, PUE, environments and infrastructure, each server's
+    rows, the shared platforms', the storage's."""
     h = q.hosting
     if h is None:
         return []
-    rows = [
-        _region(table, "hosting.location", h.location),
-        _input_or_default(table, "hosting.pue", h.pue, "", ("hosting", "pue")),
-        _given_or_design(
-            "hosting.environments", _written(h.environments), "environments" in h.given
-        ),
-        *_infrastructure(h, table),
-    ]
+    pieces: list[Assumption | tuple[Assumption, ...]] = [_hosting_head(table, h)]
     for i, s in enumerate(h.servers):
-        rows += _server(table, i, s)
-    rows += _shared(table, h)
+        pieces.append(_server(table, i, s))
+    if h.shared:
+        pieces.append(tuple(_shared(table, h)))
     if h.storage is not None:
-        given_type = "type" in h.storage.given
-        storage = choice("type", h.storage.type)
-        rows.append(_given_or_design("hosting.storage.type", storage, given_type))
-        replicas = h.storage.replicas
-        rows.append(
-            _input_or_default(
-                table, "hosting.storage.replicas", replicas, "", ("hosting", "storage", "replicas")
-            )
-        )
-    return rows
+        pieces.append(_storage(table, h.storage))
+    return pieces
+
+
+def _hosting_key(h: Hosting) -> tuple[Any, ...] | None:
+    """What the hosting's head is made from (None: a 0, made apart)."""
+    if h.pue == 0 or h.environments == 0:
+        return None
+    values = (h.location, h.pue, h.environments, "environments" in h.given, h.infrastructure)
+    return values, tuple(map(type, values))
+
+
+def _hosting_head(table: FactorTable, h: Hosting) -> tuple[Assumption, ...]:
+    """Location, PUE, environments and infrastructure, made once per table and values."""
+    values = _hosting_key(h)
+    if values is None:
+        return _new_hosting_head(table, h)
+    key = ("hosting", table, values)
+    piece = _PIECES.get(key)
+    if piece is None:
+        piece = _kept(key, _new_hosting_head(table, h))
+    return piece
+
+
+def _new_hosting_head(table: FactorTable, h: Hosting) -> tuple[Assumption, ...]:
+    return (
+        _region(table, "hosting.location", h.location),
+        _pue(table, h),
+        _environments(h),
+        *_infrastructure(h, table),
+    )
+
+
+def _pue(table: FactorTable, h: Hosting) -> Assumption:
+    return _input_or_default(table, "hosting.pue", h.pue, "", ("hosting", "pue"))
+
+
+def _environments(h: Hosting) -> Assumption:
+    given = "environments" in h.given
+    return _given_or_design("hosting.environments", _written(h.environments), given)
+
+
+def storage_key(storage: Any) -> tuple[Any, ...] | None:
+    """What the storage's rows are made from (None: a 0, made apart)."""
+    if storage.replicas == 0:
+        return None
+    return storage.type, "type" in storage.given, storage.replicas, type(storage.replicas)
+
+
+def _storage(table: FactorTable, storage: Any) -> tuple[Assumption, ...]:
+    """The storage's type and replicas, made once per table and values."""
+    values = storage_key(storage)
+    if values is None:
+        return _new_storage(table, storage)
+    key = ("storage", table, values)
+    piece = _PIECES.get(key)
+    if piece is None:
+        piece = _kept(key, _new_storage(table, storage))
+    return piece
+
+
+def _new_storage(table: FactorTable, storage: Any) -> tuple[Assumption, ...]:
+    kind = choice("type", storage.type)
+    replicas = storage.replicas
+    return (
+        _given_or_design("hosting.storage.type", kind, "type" in storage.given),
+        _input_or_default(
+            table, "hosting.storage.replicas", replicas, "", ("hosting", "storage", "replicas")
+        ),
+    )
 
 
 #: What a server's rows are made from (not its name, count or vCPUs).
@@ -298,13 +385,21 @@ _SERVER_FIELDS = operator.attrgetter(
 _SERVERS_MADE: dict[tuple[Any, ...], tuple[Assumption, ...]] = {}
 
 
+def server_key(i: int, s: Server) -> tuple[Any, ...] | None:
+    """What the `i`th server's rows are made from (None: a 0, made apart)."""
+    values = _SERVER_FIELDS(s)
+    if 0 in values:
+        return None
+    return i, values, tuple(map(type, values))
+
+
 def _server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:
     """The `i`th server's rows, made once per table, position and configuration (not for a
     0, which -0.0 would share)."""
-    values = _SERVER_FIELDS(s)
-    if 0 in values:
+    found = server_key(i, s)
+    if found is None:
         return _new_server(table, i, s)
-    key = (table, i, values, tuple(map(type, values)))
+    key = (table, *found)
     rows = _SERVERS_MADE.get(key)
     if rows is None:
         if len(_SERVERS_MADE) >= 4096:
@@ -317,12 +412,7 @@ def _new_server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]
     """Lifetime and utilization, power (the instance's, given, or modelled), the host's
     vCPUs of a virtual server, and the configuration."""
     base = f"hosting.servers[{i}]"
-    rows = [
-        _input_or_default(table, f"{base}.lifetime", s.lifetime, "s", _LIFETIME),
-        _input_or_default(
-            table, f"{base}.utilization", s.utilization, "%", _UTILIZATION, fraction=True
-        ),
-    ]
+    rows = [_server_lifetime(table, i, s), _server_utilization(table, i, s)]
     if s.cloud_prefix is not None:
         rows += _instance(table, base, s.cloud_prefix, s.provider or "", s.power)
     elif s.power is not None:
@@ -333,6 +423,37 @@ def _new_server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]
         rows.append(_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu"))
     rows += _server_configuration(table, base, s)
     return tuple(rows)
+
+
+def _server_lifetime(table: FactorTable, i: int, s: Server) -> Assumption:
+    path = f"hosting.servers[{i}].lifetime"
+    return _input_or_default(table, path, s.lifetime, "s", _LIFETIME)
+
+
+def _server_utilization(table: FactorTable, i: int, s: Server) -> Assumption:
+    path = f"hosting.servers[{i}].utilization"
+    return _input_or_default(table, path, s.utilization, "%", _UTILIZATION, fraction=True)
+
+
+def _plain_server_tail(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:
+    """What follows the power of a server `plain_server` accepts: the host's vCPUs of a
+    virtual one, the medium archetype's configuration."""
+    base = f"hosting.servers[{i}]"
+    rows = [_factor(table, f"{base}.host_vcpu", "server.virtual.host_vcpu")]
+    return (*rows[: s.type == "virtual"], *_server_configuration(table, base, s))
+
+
+def _modelled_power(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:
+    return tuple(_server_power(table, f"hosting.servers[{i}]", s))
+
+
+def plain_server(s: Server) -> bool:
+    """A server of the common shape: no named instance, archetype or configuration given
+    (its rows: lifetime, utilization, power, then `_plain_server_tail`'s)."""
+    return s.instance is None and s.archetype is None and _PARTS(s) == _UNCONFIGURED
+
+
+_PARTS = operator.attrgetter("cpus", "cores", "memory", "ssd", "gpus")
 
 
 _LIFETIME: defaults.Pattern = ("hosting", "servers", "*", "lifetime")
@@ -584,12 +705,12 @@ def _shared(table: FactorTable, h) -> list[Assumption]:
     return rows
 
 
-def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
+def _device_factors(q: Questionnaire, table: FactorTable) -> list[tuple[Assumption, ...]]:
     """Each used device type's lifetime, hours a day and power: given in `terminals:`, or the
-    factor's default."""
-    used = tuple(d for d in DEVICE_TYPES if getattr(q.usage.devices, d))
+    factor's default; then the network's factors (pieces)."""
+    used = tuple(compress(DEVICE_TYPES, _DEVICE_SHARES(q.usage.devices)))
     if q.terminals is None:
-        return [*_default_devices(table, used), *_network_factors(q, table)]
+        return [_default_devices(table, used), _network_factors(q, table)]
     rows = []
     for d in used:
         for key in defaults.DEVICE_DEFAULTS:
@@ -603,7 +724,7 @@ def _device_factors(q: Questionnaire, table: FactorTable) -> list[Assumption]:
         if standby is not None:  # counted only where given (the reference counts none)
             value = _device_value("standby", standby)
             rows.append(Assumption(f"terminals.{d}.standby", value, "input", QUESTIONNAIRE))
-    return [*rows, *_kept_equipment(q, table), *_network_factors(q, table)]
+    return [(*rows, *_kept_equipment(q, table)), _network_factors(q, table)]
 
 
 @lru_cache(maxsize=1024)
@@ -662,8 +783,12 @@ NETWORK_FACTORS = {
 
 def _network_factors(q: Questionnaire, table: FactorTable) -> tuple[Assumption, ...]:
     model = q.usage.network_model or DEFAULT_NETWORK_MODEL
-    used = tuple(n for n in NETWORK_TYPES if getattr(q.usage.network, n))
+    used = tuple(compress(NETWORK_TYPES, _NETWORK_SHARES(q.usage.network)))
     return _network_rows(table, model, used)
+
+
+def _network_model(given: str | None) -> Assumption:
+    return _choice_row("usage.network_model", "network_model", given)
 
 
 @lru_cache(maxsize=1024)
@@ -717,20 +842,38 @@ def collect(
 
     `ranges` maps the dotted path of each value given as a range to the range as written.
     """
-    period = _given_or_design("period", _written(q.period, "s"), "period" in q.given)
-    rows = [
-        period,
+    pieces = [
+        _period(q.period, "period" in q.given),
         *_usage(q, table),
         *_hosting(q, table),
         _terminals_location(q),
-        *_ai(q, table),
-        *_video(q, table),
-        *_messages(q, table),
-        *_device_factors(q, table),
     ]
+    if q.ai is not None or q.video is not None or q.messages is not None:
+        pieces.append((*_ai(q, table), *_video(q, table), *_messages(q, table)))
+    pieces += _device_factors(q, table)
+    rows: list[Assumption] = []
+    for piece in pieces:  # a row, or a tuple of rows many services share
+        if type(piece) is tuple:
+            rows += piece
+        else:
+            rows.append(piece)
     if not ranges:
         return rows
     return [_as_written(row, ranges) for row in rows]
+
+
+def _period(period: float, given: bool) -> Assumption:
+    """The period's row, made once per value (not for a 0, which -0.0 would share)."""
+    if period == 0:
+        return _new_period(period, given)
+    return _period_row(period, given)
+
+
+def _new_period(period: float, given: bool) -> Assumption:
+    return _given_or_design("period", _written(period, "s"), given)
+
+
+_period_row = lru_cache(maxsize=1024, typed=True)(_new_period)
 
 
 def warnings(q: Questionnaire) -> list[str]:
@@ -747,3 +890,70 @@ def warnings(q: Questionnaire) -> list[str]:
     if q.ai is not None and q.ai.self_hosted is None:
         found.append("warning.ai_api_region")
     return found
+
+
+class Assumptions(Sequence[Assumption]):
+    """A service's assumption rows (`collect`, then the market-based ones), made when first
+    read, and what they are made from: a portfolio's JSON writes most services' rows from
+    their questionnaires without making them (acvnum.report.assumptions_json)."""
+
+    __slots__ = ("_rows", "market", "questionnaire", "ranges", "table")
+
+    def __init__(
+        self,
+        questionnaire: Questionnaire,
+        table: FactorTable,
+        ranges: dict[str, str] | None = None,
+        market: float | None = None,
+    ) -> None:
+        self.questionnaire, self.table, self.ranges, self.market = (
+            questionnaire, table, ranges, market,
+        )  # fmt: skip
+        self._rows: list[Assumption] | None = None
+
+    @property
+    def made(self) -> bool:
+        """Whether the rows were made (read)."""
+        return self._rows is not None
+
+    @property
+    def rows(self) -> list[Assumption]:
+        """The rows, made once (two threads reading at once may both make them: the same)."""
+        rows = self._rows
+        if rows is None:
+            q = self.questionnaire
+            rows = collect(q, self.table, self.ranges) + market_based(q, self.market)
+            self._rows = rows
+        return rows
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[Assumption]:
+        return iter(self.rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Assumptions):
+            return self.rows == other.rows
+        if isinstance(other, list):
+            return self.rows == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # equal as lists are, not hashable
+
+    def __repr__(self) -> str:
+        return f"Assumptions({self.rows!r})"
+
+
+#: What acvnum.report.assumptions_json makes a slot's rows with when it has not seen them:
+#: the functions `collect` calls, so that a slot's text is its rows'.
+DEVICE_SHARES, NETWORK_SHARES = _DEVICE_SHARES, _NETWORK_SHARES
+period_row, share_row, region_row = _period, _given_share, _region
+network_model_row, terminals_row = _network_model, _terminals_row
+pue_row, environments_row, infrastructure_rows = _pue, _environments, _infrastructure
+server, server_lifetime, server_utilization = _server, _server_lifetime, _server_utilization
+modelled_power, plain_server_tail = _modelled_power, _plain_server_tail
+storage, default_devices, network_rows = _storage, _default_devices, _network_rows

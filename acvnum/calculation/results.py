@@ -131,7 +131,8 @@ class ServiceResult:
     visits: float
     #: A dict, or a `ChunkCriteria` view that makes it when first read (the same results).
     criteria: Mapping[str, CriterionResult]
-    assumptions: list[Assumption]
+    #: A list, or an `Assumptions` view that makes the rows when first read.
+    assumptions: Sequence[Assumption]
     warnings: list[str]
     boundaries: Boundaries
     factors_version: str

@@ -21,8 +21,9 @@ import hashlib
 import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from acvnum.analysis import portfolio
@@ -40,7 +41,7 @@ from acvnum.calculation.results import (
 from acvnum.files import Region
 from acvnum.i18n import Translator
 from acvnum.reference.sources import cite, registry
-from acvnum.report import criteria_json
+from acvnum.report import assumptions_json, criteria_json
 
 #: Documents with at most this many services are indented for people to read.
 INDENT_UP_TO = 10
@@ -264,10 +265,10 @@ class Citations:
 
 def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
     keys = [] if a.source == QUESTIONNAIRE else cited.keys_of(a.source)
-    return {"path": a.path, "value": str(a.value), "status": a.status, "sources": keys}
+    return assumptions_json.row(a.path, str(a.value), a.status, keys)
 
 
-def _assumptions(rows: list[Assumption], cited: Citations) -> list[dict[str, Any]]:
+def _assumptions(rows: Sequence[Assumption], cited: Citations) -> list[dict[str, Any]]:
     """A service's assumptions; in a Part, each row object's dict made once (by identity: the
     row is held beside it, so its id is not reused while the Part is being made)."""
     made = cited.rows
@@ -280,6 +281,35 @@ def _assumptions(rows: list[Assumption], cited: Citations) -> list[dict[str, Any
             hit = made[id(a)] = (a, _assumption(a, cited))
         found.append(hit[1])
     return found
+
+
+#: What the rows' texts are written with (`_row_json`): the keys of each source text, looked
+#: up once; a source's keys are the same in every document (acvnum.reference.sources.cite; a
+#: text citing none is keyed by its hash).
+_RUN_CITED = Citations()
+
+
+def _row_json(row: Assumption) -> bytes:
+    """A row's JSON text, kept on the row: rows are frozen, and most are shared by the
+    pieces and services of a run (a PUE, a lifetime, a factor's default)."""
+    text = row.__dict__.get("_json")
+    if text is None:
+        text = row.__dict__["_json"] = _orjson().dumps(_assumption(row, _RUN_CITED))
+    return text
+
+
+@lru_cache(maxsize=256)
+def _warnings_json(keys: tuple[str, ...]) -> bytes:
+    """A service's warnings as JSON text, made once per set of warnings (a portfolio's
+    services have a few)."""
+    return _orjson().dumps([{"code": key, "message": _ENGLISH(key)} for key in keys])
+
+
+def _warnings(result: ServiceResult, found: Found, fragments: bool) -> Any:
+    keys = Assessed(result, found).warnings()
+    if fragments:
+        return _orjson().Fragment(_warnings_json(tuple(keys)))
+    return [{"code": key, "message": _ENGLISH(key)} for key in keys]
 
 
 def _lever(lever: Any, cited: Citations) -> dict[str, Any]:
@@ -340,10 +370,11 @@ def service_dict(
     found: Found = NOTHING,
     fragments: bool = False,
     criteria: Any = None,
+    assumptions: Any = None,
 ) -> dict[str, Any]:
     """One service's result, with what the analyses found: an element of `services`
     (`fragments`: parts already encoded by orjson may be orjson Fragments, see `_levers`;
-    `criteria`: its `criteria` object already written, an orjson Fragment: see `part`)."""
+    `criteria`, `assumptions`: those objects already written, orjson Fragments: see `part`)."""
     if criteria is None:
         criteria = {cid: _criterion(c, cited.rows) for cid, c in result.criteria.items()}
     return {
@@ -360,10 +391,10 @@ def service_dict(
         **_levers(found, cited, fragments),
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
         "budgets": [o.to_dict() for o in found.budgets],  # when judged (check, the API)
-        "assumptions": _assumptions(result.assumptions, cited),
-        "warnings": [
-            {"code": key, "message": _ENGLISH(key)} for key in Assessed(result, found).warnings()
-        ],
+        "assumptions": (
+            _assumptions(result.assumptions, cited) if assumptions is None else assumptions
+        ),
+        "warnings": _warnings(result, found, fragments),
         **result.extras,
         **({"uncertainty": _uncertainty(found.uncertainty)} if found.uncertainty else {}),
     }
@@ -422,11 +453,13 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     the time; the rest of each service's object is written from its dict."""
     cited = Citations(encoded=True)
     top = encode(head(batch[0].result, cited)) if first else None
-    written = _criteria_written([result for result, _ in batch])
+    results = [result for result, _ in batch]
+    written = _criteria_written(results)
+    rows = _assumptions_written(results, cited)
     services = b",".join(
         [
-            _service_json(result, cited, found, criteria)
-            for (result, found), criteria in zip(batch, written, strict=True)
+            _service_json(result, cited, found, criteria, assumptions)
+            for (result, found), criteria, assumptions in zip(batch, written, rows, strict=True)
         ]
     )
     cited.rows = None  # encoded: the rows' dicts are not needed any more
@@ -443,14 +476,41 @@ def _criteria_written(results: Sequence[ServiceResult]) -> list[Any]:
     return [None if text is None else orjson.Fragment(text) for text in texts]
 
 
-def _service_json(result: ServiceResult, cited: Citations, found: Found, criteria: Any) -> bytes:
-    """A service of the compact document, its criteria (`criteria`: a Fragment, or None) and
-    levers written from their arrays where they were; a service orjson refuses (see
-    `encode`) is written from the objects, by json, as it was."""
+def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> list[Any]:
+    """Each service's `assumptions` list as an orjson.Fragment when it is written from its
+    questionnaire (acvnum.report.assumptions_json), None when from its rows (another shape,
+    rows already read, no orjson, a text orjson refuses)."""
     orjson = _orjson()
-    if orjson is not None and (found.proposals is not None or criteria is not None):
+    found: list[Any] = [None] * len(results)
+    if orjson is None:
+        return found
+    writer = None
+    for i, result in enumerate(results):
+        view = result.assumptions
+        q = assumptions_json.plain(view)
+        if q is None:
+            continue
+        if writer is None or writer.table is not view.table:
+            writer = assumptions_json.Writer(view.table, cited, _row_json, orjson.dumps)
+        with suppress(orjson.JSONEncodeError):  # else written from its rows, by json
+            found[i] = orjson.Fragment(assumptions_json.text(q, writer))
+    return found
+
+
+def _service_json(
+    result: ServiceResult, cited: Citations, found: Found, criteria: Any, assumptions: Any = None
+) -> bytes:
+    """A service of the compact document, its criteria (`criteria`: a Fragment, or None),
+    assumptions (`assumptions`: likewise) and levers written from their arrays or
+    questionnaire where they were; a service orjson refuses (see `encode`) is written from
+    the objects, by json, as it was."""
+    orjson = _orjson()
+    fast = found.proposals is not None or criteria is not None or assumptions is not None
+    if orjson is not None and fast:
         try:
-            return orjson.dumps(service_dict(result, cited, found, True, criteria), default=_plain)
+            return orjson.dumps(
+                service_dict(result, cited, found, True, criteria, assumptions), default=_plain
+            )
         except orjson.JSONEncodeError:
             pass  # json writes it, from the objects, as it did
     return encode(service_dict(result, cited, found))

@@ -211,6 +211,7 @@ def _clear_caches() -> None:
         if clear is not None:
             clear()
     assumptions._SERVERS_MADE.clear()
+    assumptions._PIECES.clear()
 
 
 def _strict(rows) -> list:

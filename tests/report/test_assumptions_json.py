@@ -1,0 +1,219 @@
+"""A portfolio's assumption rows written from the questionnaires (report.assumptions_json):
+the same bytes, the same sources cited, as the rows made and written one by one."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLES
+
+from acvnum.calculation import assumptions
+from acvnum.i18n import Value, written_text
+from acvnum.questionnaire import units
+from acvnum.report import assumptions_json, json_format
+
+NAMES = [
+    'Quote "q" and back\\slash',
+    "tab\tand\u0001control\u001f",
+    "accents é ü ß, 日本語 and 🌍",
+    "line\nbreak",
+]
+
+
+def _service(rng: random.Random, i: int) -> str:
+    """A questionnaire of the common shape with edge cases: zero visits, data or utilization,
+    numbers written 1 / 1.0, no location (the default region), servers of every kind,
+    storage, environments, infrastructure; and some of another shape (a market-based
+    factor, a shared platform; an archetype or a cloud instance among the servers)."""
+    name = NAMES[i % len(NAMES)] if i < 2 * len(NAMES) else f"Service {i}"
+    escaped = name.encode("unicode_escape").decode("ascii").replace('"', '\\"')
+    users = rng.choice(["1", "1000", "1000.0", "113619", "2.5", "50000"])
+    lines = [
+        f'name: "{escaped} {i}"',
+        *(["period: " + rng.choice(["1 year", "6 months", "365 days", "30 days"])] * (i % 3 == 0)),
+        "usage:",
+        f"  users: {users}",
+        "  visits_per_user: "
+        + rng.choice(["1e-9", "1", "1.0", "9 / month", "2 / week", "1e-9 / month"]),
+        "  visit_duration: " + rng.choice(["0 min", "5 min", "36 min", "1 h", "90 s"]),
+        "  data_per_visit: " + rng.choice(["0 MB", "0.42 MB", "34.19 MB", "2 GB", "1.0 MB"]),
+        "  devices:",
+        *rng.choice(
+            [
+                ["    laptop: 100%"],
+                ["    smartphone: 60%", "    tablet: 40%"],
+                ["    television: 0.35", "    laptop: 0.65"],
+                ["    desktop: 1"],
+                ["    smartphone: 78%", "    tablet: 15%", "    television: 7%"],
+            ]
+        ),
+        "  network:",
+        *rng.choice(
+            [["    fixed: 100%"], ["    mobile: 17%", "    fixed: 83%"], ["    mobile: 1.0"]]
+        ),
+    ]
+    location = rng.choice([None, "FRA", "USA", "WLD", "EU27", "CHE", "NOR"])
+    if location:
+        lines.append(f"  location: {location}")
+    model = rng.choice([None, None, "per_gb", "energy", "power"])
+    if model:
+        lines.append(f"  network_model: {model}")
+    if rng.random() < 0.85 or i in (5, 7):  # 5, 7: a market-based factor, a shared platform
+        lines += _hosting(rng, i)
+    return "\n".join(lines) + "\n"
+
+
+def _hosting(rng: random.Random, i: int) -> list[str]:
+    lines = ["hosting:"]
+    location = rng.choice([None, "FRA", "SWE", "IND", "WLD"])
+    if location:
+        lines.append(f"  location: {location}")
+    if rng.random() < 0.6:
+        lines.append(f"  pue: {rng.choice(['1', '1.0', '1.5', '1.76', '2.1'])}")
+    if rng.random() < 0.3:
+        lines.append(f"  environments: {rng.choice(['1', '1.0', '2', '3'])}")
+    if rng.random() < 0.3:
+        lines.append(f"  infrastructure: {rng.choice(['per_server', 'per_kw'])}")
+    if i % 17 == 5:
+        lines.append("  electricity_factor: 20 g/kWh")  # market-based: the rows' way
+    servers = []
+    for k in range(rng.choice([0, 1, 1, 2, 3, 4])):
+        server = [f"    - name: s{k}", f"      count: {rng.randint(1, 9)}"]
+        kind = rng.random()
+        if kind < 0.45:
+            server += ["      type: virtual", f"      vcpu: {rng.choice([2, 4, 8])}"]
+        elif kind < 0.85:
+            server.append("      type: physical")
+            if rng.random() < 0.5:
+                server.append(f"      power: {rng.choice(['241 W', '241.0 W', '90 W'])}")
+        elif kind < 0.92:
+            server += ["      type: physical", "      archetype: large", "      cpus: 2"]
+        else:
+            server += ["      type: virtual", "      provider: ovhcloud", "      instance: b3-16"]
+        if rng.random() < 0.5:
+            server.append(f"      utilization: {rng.choice(['0%', '30%', '69%', '0.5', '50.0%'])}")
+        if rng.random() < 0.4:
+            server.append(f"      lifetime: {rng.choice(['4 years', '5 years', '5.0 years'])}")
+        servers += server
+    if servers:
+        lines += ["  servers:", *servers]
+    if i % 23 == 7:
+        lines += ["  shared:", "    - name: cdn", "      per: gb"]
+    if rng.random() < 0.6:
+        storage = ["  storage:", f"    volume: {rng.choice(['0 GB', '500 GB', '3703 GB'])}"]
+        if rng.random() < 0.5:
+            storage.append(f"    type: {rng.choice(['ssd', 'hdd'])}")
+        if rng.random() < 0.5:
+            storage.append(f"    replicas: {rng.choice(['1', '2', '2.0', '3'])}")
+        lines += storage
+    return lines
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    """80 generated questionnaires, one given a range, and the examples (AI, video, messages,
+    terminals: the rows' way)."""
+    folder = tmp_path_factory.mktemp("portfolio")
+    rng = random.Random(20261130)
+    for i in range(80):
+        (folder / f"s{i:03}.yaml").write_text(_service(rng, i), encoding="utf-8")
+    text = (folder / "s010.yaml").read_text(encoding="utf-8").splitlines()
+    ranged = [
+        "  data_per_visit: 2 MB..4 MB" if line.startswith("  data_per_visit:") else line
+        for line in text
+    ]
+    (folder / "ranged.yaml").write_text("\n".join(ranged) + "\n", encoding="utf-8")
+    for example in EXAMPLES.glob("*.yaml"):
+        shutil.copy(example, folder / example.name)
+    return folder
+
+
+def _assessed(folder: Path) -> list:
+    import acvnum
+
+    return acvnum.estimate(str(folder)).services()
+
+
+def test_a_part_s_assumptions_are_the_rows_bytes_and_cite_the_same_sources(folder):
+    """Services written from their questionnaires (most of them), then from their rows: each
+    service's bytes are those json_format writes from its rows on its own, and each Part cites
+    what the rows cite, a second Part of the same writer included."""
+    services = _assessed(folder)
+    plain = [assumptions_json.plain(r.assumptions) is not None for r, _ in services]
+    assert 60 < sum(plain) < len(services)  # both ways are taken
+    halves = services[: len(services) // 2], services[len(services) // 2 :]
+    parts = [json_format.part(half, first=False) for half in halves]
+    # Written without making the rows: the plain services' views are still unread.
+    assert [not r.assumptions.made for r, _ in services] == plain
+    for half, part in zip(halves, parts, strict=True):
+        cited = json_format.Citations()  # not a Part's: every row made and written
+        expected = [json_format.encode(json_format.service_dict(r, cited, f)) for r, f in half]
+        assert part.services == b",".join(expected)
+        assert (part.cited.keys, part.cited.own) == (cited.keys, cited.own)
+    fresh = _assessed(folder)[: len(halves[0])]  # the writer's texts again, cited anew
+    again = json_format.part(fresh, first=False)
+    assert again.services == parts[0].services and again.cited.keys == parts[0].cited.keys
+
+
+def test_a_name_json_refuses_to_encode_leaves_the_rows_written_as_json_writes_them(folder):
+    """A service orjson refuses (a lone surrogate in its name) is written by json from its
+    objects, as before, and its neighbours from their questionnaires."""
+    import dataclasses
+
+    services = _assessed(folder)[:6]
+    first = services[0]
+    services.append(
+        first._replace(result=dataclasses.replace(first.result, name="lone \udc80 surrogate"))
+    )
+    part = json_format.part(services, first=False)
+    cited = json_format.Citations()
+    expected = [json_format.encode(json_format.service_dict(r, cited, f)) for r, f in services]
+    assert part.services == b",".join(expected)
+    assert b"\\udc80" in expected[-1]
+
+
+def test_each_kind_of_service_takes_its_way(folder):
+    """The common shape is written from the questionnaire; a range, terminals, AI, video,
+    messages, a shared platform, a market-based factor or rows already read go the rows' way."""
+    services = _assessed(folder)
+    by_file = {Path(r.source_file).stem: r.assumptions for r, _ in services}
+    for stem in ("ranged", "s005", "s007", "ai-assistant", "video-conferencing", "webmail"):
+        assert assumptions_json.plain(by_file[stem]) is None, stem
+    assert assumptions_json.plain(by_file["s001"]) is not None
+    list(by_file["s001"])  # read: made
+    assert assumptions_json.plain(by_file["s001"]) is None
+
+
+def test_the_view_is_the_rows_collect_makes():
+    """An Assumptions view reads as the list `collect` makes (and the market-based rows)."""
+    from conftest import MINIMAL_DATA
+
+    import acvnum
+
+    result = acvnum.estimate(MINIMAL_DATA).results[0]
+    view = result.assumptions
+    assert isinstance(view, assumptions.Assumptions) and not view.made
+    rows = assumptions.collect(view.questionnaire, view.table)
+    assert len(view) == len(rows) and view[0] == rows[0] and list(view) == rows
+    assert (
+        view.made
+        and view == rows
+        and view == assumptions.Assumptions(view.questionnaire, view.table)
+    )
+
+
+@pytest.mark.parametrize("unit", ["", "s", "B", "%", "W", "year", "billion", "g CO2e/kWh"])
+def test_written_text_is_the_value_s_english(unit):
+    """written_text(amount, unit) is str(Value(amount, unit, written=True)), any number."""
+    rng = random.Random(unit)
+    amounts: list = [0, 0.0, -0.0, 1, 1.0, 0.5, 12.5, 1e-9, 3.4e12, 113619, 2.24 * 3.15e7]
+    amounts += [rng.uniform(0, 10) ** rng.uniform(-6, 12) for _ in range(200)]
+    for amount in amounts:
+        assert written_text(amount, unit) == str(Value(amount, unit, written=True)), amount
+    for count in (0, 1, 2.5, 9):
+        for per in (None, 86400.0, 604800.0, units.SECONDS_PER_YEAR / 12):
+            frequency = units.Frequency(count, per)
+            assert written_text(frequency) == str(Value(frequency, written=True))
