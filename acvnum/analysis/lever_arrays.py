@@ -302,9 +302,14 @@ class Shown:
 
     def same(self, other: Shown) -> np.ndarray:
         """(rows,) whether this and `other` (the same path) show the same change, bit for bit."""
-        a, b = (_bits(self.before), _bits(self.after)), (_bits(other.before), _bits(other.after))
+        a, b = self._compared, other._compared
         equal = (a[0] == b[0]) & (a[1] == b[1])
         return (self.where == other.where) & (~self.where | equal)
+
+    @cached_property
+    def _compared(self) -> tuple[np.ndarray, np.ndarray]:
+        """Before and after as `same` compares them (a lever alone is compared at each step)."""
+        return _bits(self.before), _bits(self.after)
 
     def written(
         self, rows: np.ndarray, index: np.ndarray | None = None

@@ -358,7 +358,7 @@ class _Combined:
     prefix: the best lever alone, whose saving is its own)."""
 
     at: list[list[int]]  # (N, depth): at[i][j]
-    applied: dict[tuple[int, int], tuple[lever_arrays.Step, list[bool], list[bool]]]
+    applied: dict[tuple[int, int], tuple[lever_arrays.Step, np.ndarray, np.ndarray]]
     best: list[int]
     row: list[int]
     effects: Savings | None
@@ -383,9 +383,8 @@ class _Combined:
         best = np.array(self.best, dtype=int)
         depth = max(1, len(self.at[0]) if self.at else 0)
         pieces = np.full((n, depth), b"", dtype=object)
-        for (j, _), (step, chosen, same) in self.applied.items():
-            shown = np.array(chosen, dtype=bool) & (best >= j)
-            alike = np.array(same, dtype=bool)
+        for (j, _), (step, chosen, alike) in self.applied.items():
+            shown = chosen & (best >= j)
             kept = np.flatnonzero(shown & alike)
             pieces[kept, j] = [alone[starts[i] + j] for i in kept.tolist()]
             new = np.flatnonzero(shown & ~alike)
@@ -440,7 +439,7 @@ def _array_combinations(
             chosen = (at[j] == k) & step.changed
             current = lever_arrays.merged(current, step.frame, chosen)
             alone = step.same(steps[k])
-            applied[j, k] = (step, chosen.tolist(), alone.tolist())
+            applied[j, k] = (step, chosen, alone)
         snapshots.append(current)
     prefixes = [np.flatnonzero(lengths > j) for j in range(1, depth)]
     rows = np.concatenate([np.zeros(0, dtype=int), *prefixes]).astype(int)

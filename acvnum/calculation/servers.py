@@ -145,9 +145,12 @@ def given_parts(server) -> dict[str, float | None]:
 
 
 def is_configured(server) -> bool:
-    """Whether a questionnaire server departs from the default medium archetype."""
-    given = given_parts(server).values()
-    return server.archetype not in (None, DEFAULT_ARCHETYPE) or any(v is not None for v in given)
+    """Whether a questionnaire server departs from the default medium archetype: another
+    archetype, or a part given (`given_parts` not None; read without making its dict, once
+    per server group of every lever pass)."""
+    return server.archetype not in (None, DEFAULT_ARCHETYPE) or any(
+        getattr(server, part) is not None for part in PARTS
+    )
 
 
 def modelled_watts(f: FactorValues, servers: list) -> tuple[np.ndarray, np.ndarray]:

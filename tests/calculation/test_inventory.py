@@ -236,3 +236,33 @@ def test_a_list_of_one_value_taken_again_is_the_rows_taken_one_by_one():
     index = np.array([2, 0, 2, 1, 1])
     for values in (["FRA"] * 3, [None] * 3, ["FRA", "DEU", "FRA"]):
         assert _rows_of(values, index) == [values[k] for k in index.tolist()]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"archetype": "medium"},
+        {"archetype": "large"},
+        {"cpus": 2},
+        {"cores": 16},
+        {"memory": "64 GB"},
+        {"ssd": "2 TB"},
+        {"gpus": 0},
+        {"archetype": "medium", "memory": "0 GB"},
+    ],
+)
+def test_a_server_is_configured_when_its_archetype_or_a_part_is_given(extra):
+    """is_configured (read without given_parts' dict) says what given_parts says."""
+    from acvnum.calculation import servers
+
+    data = yaml.safe_load(MINIMAL)
+    data["hosting"] = {"servers": [{"name": "s", "count": 2, "type": "physical", **extra}]}
+    server = as_record(data).hosting.servers[0]
+    given = any(v is not None for v in servers.given_parts(server).values())
+    expected = server.archetype not in (None, servers.DEFAULT_ARCHETYPE) or given
+    assert (
+        servers.is_configured(server)
+        == expected
+        == bool(set(extra) - {"archetype"} or (extra.get("archetype") not in (None, "medium")))
+    )
