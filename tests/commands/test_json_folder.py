@@ -181,3 +181,42 @@ def test_workers_hand_back_where_their_bytes_are_and_their_files_are_closed_afte
     (folder / "service-00024.yaml").write_text("name: [\n")
     assert _estimate(in_workers, 2, str(folder)).returncode == 2
     assert _open_descriptors() == before
+
+
+#: A process that makes and frees what a chunk does (large arrays, middling blocks) four
+#: times and prints the pages it faulted in the last three; "tune" first keeps freed memory.
+_CHUNKS_AGAIN = """
+import resource, sys
+import numpy as np
+from acvnum.commands.json_folder import keep_freed_memory
+
+if sys.argv[1] == "tune" and not keep_freed_memory():
+    print("untunable")
+    raise SystemExit
+def chunk():
+    arrays = [np.ones(3 << 20) for _ in range(4)]  # four of 24 MB
+    blocks = [bytes(200_000) for _ in range(200)]
+    del arrays, blocks
+chunk()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(3):
+    chunk()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+def _faults_of_chunks_again(how: str) -> str:
+    run = [sys.executable, "-c", _CHUNKS_AGAIN, how]
+    done = subprocess.run(run, capture_output=True, text=True, env=CLI_ENV, check=True)
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are Linux-only")
+def test_a_worker_keeps_what_a_chunk_freed_for_the_next_one():
+    """Memory given back after each chunk is taken again, page by page, by the next (a
+    kernel fault each): measured with glibc's defaults, some ten times the pages. (In a
+    process of its own: the test's process keeps glibc's defaults.)"""
+    tuned = _faults_of_chunks_again("tune")
+    if tuned == "untunable":
+        pytest.skip("this C library has no mallopt (not glibc)")
+    assert int(tuned) * 4 < int(_faults_of_chunks_again("defaults"))
