@@ -50,8 +50,8 @@ class _Section:
         self.item = None
         self.cls, self.readers, self.check = None, {}, None
         self.required: frozenset[str] = frozenset()
-        #: What each line read as (by decimal-comma convention): a field's value for _FIELDS,
-        #: the record of a section's exact lines for _WHOLE.
+        #: What each line of the section read as (by decimal-comma convention; see `_read`),
+        #: and for _WHOLE the record of each section's exact lines (a tuple of them).
         self.known: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
         self.children: dict[str, _Section] = {}
         if shape is not None:
@@ -90,15 +90,25 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
     declined (questionnaire.ranges reads it, as a range or to refuse a misspelt one).
 
     Each open section is a frame [section, indent of its keys (or items' dashes), its values
-    by key (or items), first line, its key in the section around it]; `pending` is a `key:`
-    whose value is on the lines below.
+    by key (or items), first line, its key in the section around it]; `at` is the innermost
+    frame's indent, or -1 while `pending`, a `key:` whose value is on the lines below.
+    `known`: the innermost section's remembered lines, each as (its indent if it is a plain
+    `key: value` line, else -1; key; value read).
     """
     frames: list[list[Any]] = [[_ROOT, 0, {}, 0, None]]
     section, at, values = _ROOT, 0, frames[0][2]
+    known = _ROOT.known[comma]
     pending: tuple[str, int] | None = None
-    known_lines = _lines
     for number, line in enumerate(lines):
-        reading = known_lines.get(line)
+        entry = known.get(line)
+        if entry is not None and entry[0] == at:
+            # The usual line: a key of the open section, read before in such a section.
+            word = entry[1]
+            if word in values:
+                raise _Declined  # a key given twice
+            values[word] = entry[2]
+            continue
+        reading = _lines.get(line)
         if reading is None:
             reading = _read_line(line)
         if reading is _BLANK:
@@ -113,47 +123,47 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             below = indent > key_at or (dash and indent == key_at)  # a list may start there
             if below and (child.kind == _ITEMS) == bool(dash):
                 frames.append([child, indent, [] if dash else {}, number, key])
-                section, at, values = child, indent, frames[-1][2]
+                section, values, known = child, frames[-1][2], child.known[comma]
+                at = indent
             elif not below:
                 values[key] = section.readers[key](None)
+                at = key_at
             else:
                 raise _Declined  # a section of another kind: the reference refuses it
         # This line closes the sections it is left of, and a list at its own indent.
         while indent < at or (indent == at and not dash and section.kind == _ITEMS):
             _close(frames, lines, number, comma)
             section, at, values = frames[-1][0], frames[-1][1], frames[-1][2]
+            known = section.known[comma]
         if indent != at:
             raise _Declined
-        kind = section.kind
-        if kind == _ITEMS:
-            if not dash:
-                raise _Declined
-            item = section.item
-            if word is None or item.kind == _ITEMS:
+        if section.kind == _ITEMS:
+            if not dash or word is None or section.item.kind == _ITEMS:
                 raise _Declined  # an item of one value: no section has such items
-            frames.append([item, indent + dash, {}, number, None])
-            section, at, values = item, indent + dash, frames[-1][2]
-            kind = item.kind
+            section = section.item
+            at += dash
+            frames.append([section, at, {}, number, None])
+            values, known = frames[-1][2], section.known[comma]
         elif dash:
             raise _Declined
         if word in values:
             raise _Declined  # a key given twice
         if value is _BELOW:
-            if kind != _FIELDS or word not in section.readers:
+            if section.kind != _FIELDS or word not in section.readers:
                 raise _Declined
             values[word] = None  # its place among the keys, as the data would hold it
-            pending = (word, at)
-        elif kind == _FIELDS:
-            known = section.known[comma]
-            read_value = known.get(line, known)
-            if read_value is known:
+            pending, at = (word, at), -1
+            continue
+        entry = known.get(line)  # (the section may have changed since the first look)
+        if entry is None:
+            read_value = value
+            if section.kind == _FIELDS:
                 read_value = section.readers[word](_normalised(section, word, value))
-                if len(known) >= REMEMBERED:
-                    known.clear()
-                known[line] = read_value
-            values[word] = read_value
-        else:
-            values[word] = value
+            entry = (-1 if dash else indent, word, read_value)
+            if len(known) >= REMEMBERED:
+                known.clear()
+            known[line] = entry
+        values[word] = entry[2]
     if pending is not None:
         values[pending[0]] = section.readers[pending[0]](None)
     while len(frames) > 1:
