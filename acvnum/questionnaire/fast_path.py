@@ -42,7 +42,18 @@ class _Declined(Exception):
 class _Section:
     """How the fast path reads one section of the questionnaire, made from its reader."""
 
-    __slots__ = ("check", "children", "cls", "item", "kind", "known", "read", "readers", "required")
+    __slots__ = (
+        "check",
+        "children",
+        "cls",
+        "item",
+        "kind",
+        "known",
+        "lists",
+        "read",
+        "readers",
+        "required",
+    )
 
     def __init__(self, reader: plain.Reader):
         shape = plain.SHAPES.get(reader)
@@ -51,7 +62,7 @@ class _Section:
         self.cls, self.readers, self.check = None, {}, None
         self.required: frozenset[str] = frozenset()
         #: What each line of the section read as (by decimal-comma convention; see `_read`),
-        #: and for _WHOLE the record of each section's exact lines (a tuple of them).
+        #: and for a shares section or an item the record of its exact lines (a tuple).
         self.known: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
         self.children: dict[str, _Section] = {}
         if shape is not None:
@@ -64,6 +75,8 @@ class _Section:
             self.item = _Section(plain.ITEMS[reader])
         else:
             self.kind = _WHOLE
+        #: Whether the section's records may hold a list (not remembered whole then).
+        self.lists = any(child.kind == _ITEMS for child in self.children.values())
 
 
 _ROOT = _Section(plain._QUESTIONNAIRE)
@@ -71,7 +84,7 @@ _ROOT = _Section(plain._QUESTIONNAIRE)
 
 def read(text: str) -> records.Questionnaire | None:
     """The records `text` reads as by the reference path, or None where it must read it."""
-    if text.count("[") + text.count("{") > MAX_DEPTH:
+    if ("[" in text or "{" in text) and text.count("[") + text.count("{") > MAX_DEPTH:
         return None  # the reference path scans such a text for its depth first
     lines = text.split("\n")
     if len(lines) > MAX_LINES:
@@ -93,7 +106,7 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
     by key (or items), first line, its key in the section around it]; `at` is the innermost
     frame's indent, or -1 while `pending`, a `key:` whose value is on the lines below.
     `known`: the innermost section's remembered lines, each as (its indent if it is a plain
-    `key: value` line, else -1; key; value read).
+    `key: value` or `key:` line, else -1; key; value read, or _BELOW).
     """
     frames: list[list[Any]] = [[_ROOT, 0, {}, 0, None]]
     section, at, values = _ROOT, 0, frames[0][2]
@@ -106,7 +119,12 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             word = entry[1]
             if word in values:
                 raise _Declined  # a key given twice
-            values[word] = entry[2]
+            value = entry[2]
+            if value is _BELOW:  # `key:`: the next line says where its value is
+                values[word] = None  # its place among the keys, as the data would hold it
+                pending, at = (word, at), -1
+                continue
+            values[word] = value
             continue
         reading = _lines.get(line)
         if reading is None:
@@ -148,22 +166,22 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             raise _Declined
         if word in values:
             raise _Declined  # a key given twice
-        if value is _BELOW:
-            if section.kind != _FIELDS or word not in section.readers:
-                raise _Declined
-            values[word] = None  # its place among the keys, as the data would hold it
-            pending, at = (word, at), -1
-            continue
+        if value is _BELOW and (section.kind != _FIELDS or word not in section.readers):
+            raise _Declined
         entry = known.get(line)  # (the section may have changed since the first look)
         if entry is None:
             read_value = value
-            if section.kind == _FIELDS:
+            if section.kind == _FIELDS and value is not _BELOW:
                 read_value = section.readers[word](_normalised(section, word, value))
             entry = (-1 if dash else indent, word, read_value)
             if len(known) >= REMEMBERED:
                 known.clear()
             known[line] = entry
-        values[word] = entry[2]
+        if value is _BELOW:
+            values[word] = None
+            pending, at = (word, at), -1
+        else:
+            values[word] = entry[2]
     if pending is not None:
         values[pending[0]] = section.readers[pending[0]](None)
     while len(frames) > 1:
@@ -181,20 +199,21 @@ def _normalised(section: _Section, word: str, value: Any) -> Any:
 def _close(frames: list[list[Any]], lines: list[str], end: int, comma: bool) -> None:
     """Read the innermost open section and give its value to the one around it."""
     section, _, values, first, key = frames.pop()
-    if section.kind == _FIELDS:
+    if section.kind == _ITEMS:
+        value = values
+    elif section.kind == _FIELDS and (key is not None or section.lists):
         value = _record(section, values)
-    elif section.kind == _WHOLE:
-        # Remembered by its exact lines: the same text is the same data, read the same.
+    else:
+        # A shares section or an item of a list (a server), remembered by its exact lines:
+        # the same text reads the same, into a frozen record that holds no list.
         known = section.known[comma]
         text = tuple(lines[first:end])
         value = known.get(text, known)
         if value is known:
-            value = section.read(values)
+            value = section.read(values) if section.kind == _WHOLE else _record(section, values)
             if len(known) >= REMEMBERED:
                 known.clear()
             known[text] = value
-    else:
-        value = values
     outer_values = frames[-1][2]
     if key is None:
         outer_values.append(value)  # an item

@@ -5,6 +5,8 @@ import re
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acvnum.questionnaire import units
 from acvnum.questionnaire.units import DATA, POWER, TIME, UnitError
@@ -279,3 +281,36 @@ def test_a_rate_per_a_time_too_long_for_a_float_is_refused():
     with pytest.raises(UnitError, match="too large to compute with"):
         units.parse_frequency("1 / 1e308 years")
     assert units.parse_frequency("1 / 1e300 years").per_seconds == pytest.approx(3.15576e307)
+
+
+_NUMBERS = ["0", "1", "42", "007", "0.5", "12.25", "1.", ".5", "0x1", "1e3", "1_0", "9" * 30]
+_UNITS = ["MB", "GB", "W", "%", "x", "e", "E", "bF", "xF", "b1", "min", "", "% ", "Mo", "1"]
+
+
+@given(
+    st.sampled_from(_NUMBERS),
+    st.sampled_from(["", " ", "  ", "\u00a0", ","]),
+    st.sampled_from(_UNITS),
+)
+@settings(derandomize=True, max_examples=1500, deadline=None)
+def test_the_usual_quantity_is_read_as_the_general_steps_read_it(number, space, unit):
+    """'0.42 MB' and '60%' skip the general steps (no clock, radix, separator or comma to
+    read): the same number and unit, or the same refusal, as those steps give."""
+    text = number + space + unit
+    for comma in (False, True):
+
+        def outcome(split, comma=comma):
+            try:
+                return split(text, comma)
+            except UnitError as error:
+                return str(error)
+
+        assert outcome(units._split.__wrapped__) == outcome(units._split_any)
+
+
+def test_a_usual_quantity_read_without_the_general_steps():
+    # '0.42 MB' = 0.42 x 1e6 B
+    assert units.parse("0.42 MB", DATA, "B") == 420_000.0
+    assert units._split.__wrapped__("60%", False) == (60.0, "%")
+    assert units._split.__wrapped__("3703 GB", True) == (3703.0, "GB")
+    assert units._USUAL.fullmatch("0xF") is None  # a radix: the general steps refuse it
