@@ -112,6 +112,7 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
     section, at, values = _ROOT, 0, frames[0][2]
     known = _ROOT.known[comma]
     pending: tuple[str, int] | None = None
+    last = len(lines) - 1
     for number, line in enumerate(lines):
         entry = known.get(line)
         if entry is not None and entry[0] == at:
@@ -122,6 +123,14 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             value = entry[2]
             if value is _BELOW:  # `key:`: the next line says where its value is
                 values[word] = None  # its place among the keys, as the data would hold it
+                child = section.children[word]
+                below = child.known[comma].get(lines[number + 1]) if number < last else None
+                if below is not None and below[0] > at and child.kind != _ITEMS:
+                    # The next line, a key of the section below read before: it opens it
+                    # (what `pending` would find, one look-up sooner).
+                    frames.append([child, below[0], {}, number + 1, word])
+                    section, at, values, known = child, below[0], frames[-1][2], child.known[comma]
+                    continue
                 pending, at = (word, at), -1
                 continue
             values[word] = value
