@@ -398,7 +398,8 @@ def _value_bytes(
     memo = _WRITTEN.get((unit, factor))
     if memo is None or len(memo) > 20_000:  # some 2 MB: new values are mostly one chunk's
         memo = _WRITTEN[unit, factor] = {}
-    if isinstance(values, np.ndarray) and values.dtype == float:
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        values = values.astype(float, copy=False)
         amounts = values[rows].tolist()
         keys: list[Any] = values.view(np.int64)[rows].tolist()
     else:

@@ -210,3 +210,23 @@ def test_a_step_s_changes_written_for_the_json_are_its_change_objects_encoded(qs
         other, other_kind = random.choice(levers)
         after = kind(other_kind(frame, other.change, CONTEXT).frame, lever.change, CONTEXT)
         assert after.written(np.array(every, dtype=int)) == _objects_encoded(after, every)
+
+
+def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
+    """The memo of written values never gives one value's text to another equal to it:
+    0.0 and -0.0, 1, 1.0 and True, NaN, a float32 array, and the same values again."""
+    import orjson
+
+    from acvnum.i18n import change_text
+
+    monkeypatch.setattr(lever_arrays, "_WRITTEN", {})
+    floats = np.array([0.0, -0.0, 1.0, np.nan, 2.5e6, -0.0, 0.0, np.nan, 1.0])
+    others = [1, True, 1.0, 0, False, -0.0, 0.0, "ssd", True]
+    for values in (floats, floats.astype(np.float32), others, np.array([1, 0, -3, 1])):
+        for unit, factor in (("", False), ("B", False), ("%", False), ("kg", True)):
+            rows = np.arange(len(values))[::-1].repeat(2)
+            amounts = [values[k] for k in rows.tolist()]
+            if isinstance(values, np.ndarray):
+                amounts = values.astype(float if values.dtype.kind == "f" else int)[rows].tolist()
+            expected = [orjson.dumps(change_text(a, unit, factor))[1:-1] for a in amounts]
+            assert lever_arrays._value_bytes(values, rows, unit, factor) == expected
