@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -119,15 +120,17 @@ def frame_of(questionnaires: Sequence[Questionnaire], context: Context) -> Frame
     def column(values: list[float | None]) -> np.ndarray:
         return np.array([np.nan if v is None else v for v in values], dtype=float)
 
+    usage = [q.usage for q in questionnaires]
+    networks = [u.network for u in usage]
+    shares = attrgetter(*DEVICE_TYPES)  # a tuple of a service's device shares, read in C
     services = {
-        "data_per_visit": column([q.usage.data_per_visit for q in questionnaires]),
-        "visit_duration": column([q.usage.visit_duration for q in questionnaires]),
-        "mobile": column([q.usage.network.mobile for q in questionnaires]),
-        "fixed": column([q.usage.network.fixed for q in questionnaires]),
-        "devices": np.array(
-            [[getattr(q.usage.devices, d) for d in DEVICE_TYPES] for q in questionnaires],
-            dtype=float,
-        ).reshape(len(questionnaires), len(DEVICE_TYPES)),
+        "data_per_visit": column([u.data_per_visit for u in usage]),
+        "visit_duration": column([u.visit_duration for u in usage]),
+        "mobile": column([n.mobile for n in networks]),
+        "fixed": column([n.fixed for n in networks]),
+        "devices": np.array([shares(u.devices) for u in usage], dtype=float).reshape(
+            len(questionnaires), len(DEVICE_TYPES)
+        ),
         "hosted": np.array([h is not None for h in hosting]),
         "region": np.array([code[r] for r in located], dtype=int),
         "pue": column([h.pue if h else None for h in hosting]),

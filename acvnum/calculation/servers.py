@@ -16,6 +16,8 @@ Arrays are (M, 1) per server group, factors (S,): results broadcast to (M, S).
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 import numpy as np
 
 from acvnum.questionnaire import units
@@ -144,13 +146,15 @@ def given_parts(server) -> dict[str, float | None]:
     }
 
 
+_parts = attrgetter(*PARTS)  # a server's given parts as a tuple (the fields are PARTS' names)
+_NO_PARTS = (None,) * len(PARTS)
+
+
 def is_configured(server) -> bool:
     """Whether a questionnaire server departs from the default medium archetype: another
     archetype, or a part given (`given_parts` not None; read without making its dict, once
     per server group of every lever pass)."""
-    return server.archetype not in (None, DEFAULT_ARCHETYPE) or any(
-        getattr(server, part) is not None for part in PARTS
-    )
+    return server.archetype not in (None, DEFAULT_ARCHETYPE) or _parts(server) != _NO_PARTS
 
 
 def modelled_watts(f: FactorValues, servers: list) -> tuple[np.ndarray, np.ndarray]:
