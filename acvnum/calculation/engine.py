@@ -46,12 +46,17 @@ def _impact_vector(f: FactorValues, prefix: str) -> np.ndarray:
     """(S, criteria) embodied impacts of one item; energy is outside the perimeter (0).
 
     A criterion without a factor row for the item adds nothing here: it is not covered,
-    and acvnum.calculation.coverage says so in every report (never a silent zero)."""
-    vector = np.zeros((f.samples, len(CRITERION_IDS)))
-    for index, criterion in enumerate(IMPACT_IDS):
-        factor_id = f"{prefix}.{criterion}"
-        if factor_id in f.table:
-            vector[:, index] = f[factor_id]
+    and acvnum.calculation.coverage says so in every report (never a silent zero).
+    Made once per FactorValues and prefix (read-only: rows share it)."""
+    vector = f.derived.get(prefix)
+    if vector is None:
+        vector = np.zeros((f.samples, len(CRITERION_IDS)))
+        for index, criterion in enumerate(IMPACT_IDS):
+            factor_id = f"{prefix}.{criterion}"
+            if factor_id in f.table:
+                vector[:, index] = f[factor_id]
+        vector.flags.writeable = False
+        f.derived[prefix] = vector
     return vector
 
 

@@ -367,6 +367,7 @@ class FactorTable:
         self._sources: tuple[str, ...] | None = None
         self._regions: tuple[str, ...] | None = None
         self._region_set: frozenset[str] | None = None
+        self._central: FactorValues | None = None
 
     @cached_property
     def central_values(self) -> dict[str, float]:
@@ -410,8 +411,11 @@ class FactorTable:
         return FactorTable(list(merged.values()), self.user_ids | {f.id for f in extra})
 
     def central(self) -> FactorValues:
-        """The central values, as a one-sample FactorValues."""
-        return FactorValues(self, self.values[np.newaxis, :])
+        """The central values, as a one-sample FactorValues: one for the table, so that
+        what the engine derives from them is derived once (FactorValues.derived)."""
+        if self._central is None:
+            self._central = FactorValues(self, self.values[np.newaxis, :])
+        return self._central
 
 
 class FactorValues:
@@ -420,6 +424,11 @@ class FactorValues:
     def __init__(self, table: FactorTable, matrix: np.ndarray):
         self.table = table
         self.matrix = matrix
+        #: Read-only arrays the engine derives from these values alone (an item's impacts
+        #: per criterion), made once: a portfolio's chunks and the levers' passes evaluate
+        #: with the same central values, and each evaluation re-derived some forty of them
+        #: from a thousand look-ups (a fixed cost of every chunk, whatever its size).
+        self.derived: dict[str, np.ndarray] = {}
 
     def __getitem__(self, factor_id: str) -> np.ndarray:
         """The column of one factor, shape (S,)."""

@@ -8,7 +8,7 @@ import yaml
 from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import footprint
-from acvnum.calculation.engine import evaluate, evaluate_totals
+from acvnum.calculation.engine import _impact_vector, evaluate, evaluate_totals
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import Service
@@ -453,3 +453,22 @@ def test_kept_devices_carry_their_own_impacts_on_every_criterion():
     # Water: 100 x (4,410 + 5 l) = 441.5 m3 world eq.
     assert made[CRITERION_IDS.index("water_use")] == pytest.approx(441.5)
     assert (made[: len(CRITERION_IDS) - 1] > 0).all()  # every impact criterion has a factor
+
+
+def test_an_item_s_impacts_are_derived_once_per_set_of_values_and_cannot_be_changed():
+    """The table's central values are one FactorValues, and an item's vector is made once
+    from them: the same read-only array at the next evaluation, its cells the factors'."""
+    central = TABLE.central()
+    assert TABLE.central() is central
+    laptop = _impact_vector(central, "device.laptop")
+    assert _impact_vector(central, "device.laptop") is laptop
+    for index, criterion in enumerate(CRITERION_IDS):
+        factor_id = f"device.laptop.{criterion}"
+        expected = TABLE.value(factor_id) if factor_id in TABLE else 0.0  # energy: none
+        assert laptop[0, index] == expected
+    with pytest.raises(ValueError, match="read-only"):
+        laptop[0, 0] = 1.0
+    # Other values (a user's table, samples) derive their own.
+    doubled = FactorValues(TABLE, central.matrix * 2.0)
+    assert np.array_equal(_impact_vector(doubled, "device.laptop"), laptop * 2.0)
+    assert _impact_vector(central, "device.laptop") is laptop
