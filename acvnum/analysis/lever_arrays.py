@@ -174,15 +174,19 @@ def pick(frames: Sequence[Frame], which: np.ndarray, rows: np.ndarray) -> Frame:
     group_rows = _group_rows(layout, rows)
     group_which = np.repeat(which, layout.counts[rows])
     names = {name for f in frames for name in f.services}
+    # Row r of frame f is row f * size + r of the frames' columns end to end.
+    at = (which * len(layout.first) + rows, group_which * len(layout.owner) + group_rows)
 
-    def stacked(name: str, index: tuple[np.ndarray, np.ndarray], server: bool) -> np.ndarray:
+    def stacked(name: str, server: bool) -> np.ndarray:
         columns = [f.servers[name] if server else f.column(name) for f in frames]
         if all(c is columns[0] for c in columns):  # no lever changed it: no stack to make
-            return columns[0][index[1]]
-        return np.stack(columns)[index]
+            return np.take(columns[0], group_rows if server else rows, axis=0)
+        # np.take of the columns end to end: the rows np.stack(columns)[which, rows] gives,
+        # without its slow path for a (frames, N, devices) stack
+        return np.take(np.concatenate(columns), at[server], axis=0)
 
-    services = {name: stacked(name, (which, rows), False) for name in names}
-    servers = {name: stacked(name, (group_which, group_rows), True) for name in frames[0].servers}
+    services = {name: stacked(name, False) for name in names}
+    servers = {name: stacked(name, True) for name in frames[0].servers}
     counts = layout.counts[rows]
     taken = Layout(
         owner=np.repeat(np.arange(len(rows)), counts),

@@ -412,7 +412,8 @@ def _server_rows(servers: ServerArrays, rows: np.ndarray, n: int) -> tuple[np.nd
 def _rows_of(value: Any, index: np.ndarray) -> Any:
     """A per-service field at rows `index`: arrays, lists, dicts of them, blocks of them."""
     if isinstance(value, np.ndarray):
-        return value[index]
+        # np.take: the rows fancy indexing gives, some 20x faster on (N, 1, k) arrays
+        return np.take(value, index, axis=0)
     if isinstance(value, list):
         if value and value.count(value[0]) == len(value):  # one value (no AI block, no cloud)
             return [value[0]] * len(index)
