@@ -1,2 +1,2 @@
-"""The questionnaire: YAML reader, units, paths, rules, the plain reader, models, records,
-ranges, schema, interview."""
+"""The questionnaire: YAML reader, units, paths, rules, the plain reader, the fast path,
+models, records, ranges, schema, interview."""

@@ -7,8 +7,9 @@ lists of mappings and `key: value` lines, and repeat most of their lines ('    t
 virtual', '  location: FRA') and many of their small sections (a network split, a
 server). `read` takes such a file in one pass: each line is read by the block reader's own
 line reader, each field by the plain reader's own field reader and each section checked by
-its own checks, but what a line reads as in a section is remembered, and so is a section
-read whole (a device or network split); there is no data in between.
+its own checks, but what a line reads as in a section is remembered, and so is what a
+section read whole (a device or network split) or an item of a list (a server) reads as,
+by its exact lines; there is no data in between (the document reads it when asked).
 
 It returns the records, or None at anything else: other YAML, a possible range, a key or
 value or section a reader or check refuses. The reference path then reads the file, and
