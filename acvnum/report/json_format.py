@@ -346,7 +346,18 @@ def _levers(found: Found, cited: Citations, fragments: bool) -> dict[str, Any]:
             "levers": [_lever(lever, cited) for lever in found.levers],
             "levers_combined": combined.to_dict() if combined else None,
         }
-    for lever in encoded.used:
+    _cite_levers(encoded.used, cited)
+    fragment = _orjson().Fragment
+    combined_json = encoded.combined
+    return {
+        "levers": fragment(encoded.levers),
+        "levers_combined": None if combined_json is None else fragment(combined_json),
+    }
+
+
+def _cite_levers(used: Iterable[Any], cited: Citations) -> None:
+    """Put the levers `used` (catalogue entries) in the document's lever catalogue."""
+    for lever in used:
         if lever.id not in cited.levers:
             source = lever.source
             cited.levers[lever.id] = {
@@ -356,12 +367,6 @@ def _levers(found: Found, cited: Citations, fragments: bool) -> dict[str, Any]:
                 "source": source,
                 "sources": cited.keys_of(source),
             }
-    fragment = _orjson().Fragment
-    combined_json = encoded.combined
-    return {
-        "levers": fragment(encoded.levers),
-        "levers_combined": None if combined_json is None else fragment(combined_json),
-    }
 
 
 def service_dict(
@@ -378,15 +383,7 @@ def service_dict(
     if criteria is None:
         criteria = {cid: _criterion(c, cited.rows) for cid, c in result.criteria.items()}
     return {
-        "service": {
-            "name": result.name,
-            "description": result.description,
-            "file": result.source_file,
-            "period_days": result.period_days,
-            "users": count(result.users),
-            "visits": count(result.visits),
-            "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
-        },
+        "service": _header(result),
         "criteria": criteria,
         **_levers(found, cited, fragments),
         **({"what_if": found.what_if.to_dict()} if found.what_if else {}),
@@ -397,6 +394,19 @@ def service_dict(
         "warnings": _warnings(result, found, fragments),
         **result.extras,
         **({"uncertainty": _uncertainty(found.uncertainty)} if found.uncertainty else {}),
+    }
+
+
+def _header(result: ServiceResult) -> dict[str, Any]:
+    """A service's `service` object: what it is, its audience and period."""
+    return {
+        "name": result.name,
+        "description": result.description,
+        "file": result.source_file,
+        "period_days": result.period_days,
+        "users": count(result.users),
+        "visits": count(result.visits),
+        "functional_unit": result.functional_unit or FUNCTIONAL_UNIT,
     }
 
 
@@ -466,20 +476,19 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     return Part(services, portfolio.Tally().add(batch), cited, top)
 
 
-def _criteria_written(results: Sequence[ServiceResult]) -> list[Any]:
-    """Each service's `criteria` object as an orjson.Fragment when it is written from its
-    chunk's arrays, None when it is made from its results (intervals; no orjson)."""
+def _criteria_written(results: Sequence[ServiceResult]) -> list[bytes | None]:
+    """Each service's `criteria` object's JSON when it is written from its chunk's arrays,
+    None when it is made from its results (intervals; no orjson)."""
     orjson = _orjson()
     if orjson is None:
         return [None] * len(results)
-    texts = criteria_json.texts([r.criteria for r in results], orjson, _label)
-    return [None if text is None else orjson.Fragment(text) for text in texts]
+    return criteria_json.texts([r.criteria for r in results], orjson, _label)
 
 
 def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> list[Any]:
-    """Each service's `assumptions` list as an orjson.Fragment when it is written from its
-    questionnaire (acvnum.report.assumptions_json), None when from its rows (another shape,
-    rows already read, no orjson, a text orjson refuses)."""
+    """Each service's `assumptions` list's JSON when it is written from its questionnaire
+    (acvnum.report.assumptions_json), None when from its rows (another shape, rows already
+    read, no orjson, a text orjson refuses)."""
     orjson = _orjson()
     found: list[Any] = [None] * len(results)
     if orjson is None:
@@ -493,27 +502,104 @@ def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> 
         if writer is None or writer.table is not view.table:
             writer = assumptions_json.Writer(view.table, cited, _row_json, orjson.dumps)
         with suppress(orjson.JSONEncodeError):  # else written from its rows, by json
-            found[i] = orjson.Fragment(assumptions_json.text(q, writer))
+            found[i] = assumptions_json.text(q, writer)
     return found
 
 
 def _service_json(
-    result: ServiceResult, cited: Citations, found: Found, criteria: Any, assumptions: Any = None
+    result: ServiceResult,
+    cited: Citations,
+    found: Found,
+    criteria: bytes | None,
+    assumptions: bytes | None = None,
 ) -> bytes:
-    """A service of the compact document, its criteria (`criteria`: a Fragment, or None),
-    assumptions (`assumptions`: likewise) and levers written from their arrays or
-    questionnaire where they were; a service orjson refuses (see `encode`) is written from
-    the objects, by json, as it was."""
+    """A service of the compact document, its criteria and assumptions (their JSON, or
+    None) and levers written from their arrays or questionnaire where they were: from one
+    template when all were (`_templated`), else its dict with those parts as Fragments; a
+    service orjson refuses (see `encode`) is written from the objects, by json, as it was."""
     orjson = _orjson()
-    fast = found.proposals is not None or criteria is not None or assumptions is not None
-    if orjson is not None and fast:
+    if orjson is None:
+        return encode(service_dict(result, cited, found))
+    if criteria is not None and assumptions is not None:
+        text = _templated(result, cited, found, criteria, assumptions, orjson)
+        if text is not None:
+            return text
+    if found.proposals is not None or criteria is not None or assumptions is not None:
+        parts = [
+            None if text is None else orjson.Fragment(text) for text in (criteria, assumptions)
+        ]
         try:
-            return orjson.dumps(
-                service_dict(result, cited, found, True, criteria, assumptions), default=_plain
-            )
+            return orjson.dumps(service_dict(result, cited, found, True, *parts), default=_plain)
         except orjson.JSONEncodeError:
             pass  # json writes it, from the objects, as it did
     return encode(service_dict(result, cited, found))
+
+
+#: The keys of a service's object but `extras`' (service_dict's).
+_ENVELOPE = frozenset(
+    [
+        "service",
+        "criteria",
+        "levers",
+        "levers_combined",
+        "what_if",
+        "budgets",
+        "assumptions",
+        "warnings",
+        "uncertainty",
+    ]
+)
+
+
+def _templated(
+    result: ServiceResult,
+    cited: Citations,
+    found: Found,
+    criteria: bytes,
+    assumptions: bytes,
+    orjson: Any,
+) -> bytes | None:
+    """A service's object as service_dict's keys in its order, joined from the parts
+    already written and the service's header: no dict for orjson to walk. None for a
+    service with more (a what-if, budgets, uncertainty, extras named as a key of the
+    envelope), levers written from their objects, or a header orjson refuses."""
+    if found.what_if is not None or found.budgets or found.uncertainty is not None:
+        return None
+    extras = result.extras
+    if extras and not _ENVELOPE.isdisjoint(extras):
+        return None
+    levers, combined = b"[]", b"null"
+    if found.proposals is not None:
+        encoded = found.proposals.encoded()
+        if encoded is None:
+            return None
+        _cite_levers(encoded.used, cited)
+        levers = encoded.levers
+        combined = b"null" if encoded.combined is None else encoded.combined
+    try:
+        header = orjson.dumps(_header(result), default=_plain)
+        more = b"," + orjson.dumps(extras, default=_plain)[1:-1] if extras else b""
+    except orjson.JSONEncodeError:
+        return None
+    warnings = _warnings_json(tuple(Assessed(result, found).warnings()))
+    return b"".join(
+        (
+            b'{"service":',
+            header,
+            b',"criteria":',
+            criteria,
+            b',"levers":',
+            levers,
+            b',"levers_combined":',
+            combined,
+            b',"budgets":[],"assumptions":',
+            assumptions,
+            b',"warnings":',
+            warnings,
+            more,
+            b"}",
+        )
+    )
 
 
 def compact(parts: Iterable[Part]) -> Iterator[bytes | Region]:

@@ -160,19 +160,26 @@ def test_a_part_s_assumptions_are_the_rows_bytes_and_cite_the_same_sources(folde
 
 def test_a_name_json_refuses_to_encode_leaves_the_rows_written_as_json_writes_them(folder):
     """A service orjson refuses (a lone surrogate in its name) is written by json from its
-    objects, as before, and its neighbours from their questionnaires."""
+    objects, as before, and its neighbours from their questionnaires; a command's extras
+    follow the envelope's keys (one named as a key of the envelope: its dict's way)."""
     import dataclasses
 
     services = _assessed(folder)[:6]
     first = services[0]
+    second = next(s for s in services if assumptions_json.plain(s.result.assumptions))
     services.append(
         first._replace(result=dataclasses.replace(first.result, name="lone \udc80 surrogate"))
     )
+    # A command's own objects after the envelope's (check), and one named as an envelope key.
+    extras = {"checked": {"passed": True, "limits": [1.5, None]}}
+    services.append(second._replace(result=dataclasses.replace(second.result, extras=extras)))
+    clash = {"warnings": ["a command's own"]}
+    services.append(second._replace(result=dataclasses.replace(second.result, extras=clash)))
     part = json_format.part(services, first=False)
     cited = json_format.Citations()
     expected = [json_format.encode(json_format.service_dict(r, cited, f)) for r, f in services]
     assert part.services == b",".join(expected)
-    assert b"\\udc80" in expected[-1]
+    assert b"\\udc80" in expected[-3] and b'"checked":{"passed":true' in expected[-2]
 
 
 def test_each_kind_of_service_takes_its_way(folder):
