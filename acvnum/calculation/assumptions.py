@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import compress
 from typing import Any
@@ -177,10 +177,15 @@ _PIECES: dict[tuple[Any, ...], tuple[Assumption, ...]] = {}
 _PIECES_HELD = 8192
 
 
-def _kept(key: tuple[Any, ...], piece: tuple[Assumption, ...]) -> tuple[Assumption, ...]:
-    if len(_PIECES) >= _PIECES_HELD:
-        _PIECES.clear()
-    _PIECES[key] = piece
+def _remembered(
+    key: tuple[Any, ...], make: Callable[[], tuple[Assumption, ...]]
+) -> tuple[Assumption, ...]:
+    """The piece kept under `key`, made by `make` and kept the first time it is asked for."""
+    piece = _PIECES.get(key)
+    if piece is None:
+        if len(_PIECES) >= _PIECES_HELD:
+            _PIECES.clear()
+        piece = _PIECES[key] = make()
     return piece
 
 
@@ -209,20 +214,21 @@ def _shares(devices: tuple[float, ...], network: tuple[float, ...]) -> tuple[Ass
     """The devices' and the accesses' shares given above 0, in order, made once per set of
     shares (a share of 0 is not listed, so -0.0 makes no row to share)."""
     key = ("shares", devices, network, tuple(map(type, devices)), tuple(map(type, network)))
-    piece = _PIECES.get(key)
-    if piece is None:
-        rows = [
-            _given_share(f"usage.devices.{d}", share)
-            for d, share in zip(DEVICE_TYPES, devices, strict=True)
-            if share
-        ]
-        rows += [
-            _given_share(f"usage.network.{n}", share)
-            for n, share in zip(NETWORK_TYPES, network, strict=True)
-            if share
-        ]
-        piece = _kept(key, tuple(rows))
-    return piece
+    return _remembered(key, lambda: _new_shares(devices, network))
+
+
+def _new_shares(devices: tuple[float, ...], network: tuple[float, ...]) -> tuple[Assumption, ...]:
+    rows = [
+        _given_share(f"usage.devices.{d}", share)
+        for d, share in zip(DEVICE_TYPES, devices, strict=True)
+        if share
+    ]
+    rows += [
+        _given_share(f"usage.network.{n}", share)
+        for n, share in zip(NETWORK_TYPES, network, strict=True)
+        if share
+    ]
+    return tuple(rows)
 
 
 #: What a choice left out is (the models' defaults), by questionnaire path.
@@ -320,11 +326,7 @@ def _hosting_head(table: FactorTable, h: Hosting) -> tuple[Assumption, ...]:
     values = _hosting_key(h)
     if values is None:
         return _new_hosting_head(table, h)
-    key = ("hosting", table, values)
-    piece = _PIECES.get(key)
-    if piece is None:
-        piece = _kept(key, _new_hosting_head(table, h))
-    return piece
+    return _remembered(("hosting", table, values), lambda: _new_hosting_head(table, h))
 
 
 def _new_hosting_head(table: FactorTable, h: Hosting) -> tuple[Assumption, ...]:
@@ -357,11 +359,7 @@ def _storage(table: FactorTable, storage: Any) -> tuple[Assumption, ...]:
     values = storage_key(storage)
     if values is None:
         return _new_storage(table, storage)
-    key = ("storage", table, values)
-    piece = _PIECES.get(key)
-    if piece is None:
-        piece = _kept(key, _new_storage(table, storage))
-    return piece
+    return _remembered(("storage", table, values), lambda: _new_storage(table, storage))
 
 
 def _new_storage(table: FactorTable, storage: Any) -> tuple[Assumption, ...]:
