@@ -21,8 +21,8 @@ __all__ = [
     "Translator",
     "Value",
     "catalogue",
-    "change_text",
     "choice",
+    "english_text",
     "format_number",
     "quantity",
 ]
@@ -108,25 +108,40 @@ def _english() -> Translator:
 
 def _english_parts(v: Value) -> Parts | str:
     """(number, space, unit) as English writes them, or the text of a non-numeric value."""
-    amount = v.amount
+    assert v.amount is not None
+    return _parts(v.amount, v.unit, v.written, v.factor, v.digits, v.approximate)
+
+
+def _parts(
+    amount: float | str | units.Frequency,
+    unit: str,
+    written: bool,
+    factor: bool,
+    digits: int = 6,
+    approximate: bool = False,
+) -> Parts | str:
+    """`_english_parts` of a Value's fields (see Value)."""
     if isinstance(amount, str | bool):
         return str(amount)
-    digits = v.digits if v.written else 6
     if isinstance(amount, units.Frequency):
-        return _frequency_parts(amount, digits)
-    assert amount is not None
-    if v.written:
-        return _written_parts(amount, v.unit, digits, v.approximate)
-    return _shown_parts(amount, v.unit, v.factor)
+        return _frequency_parts(amount, digits if written else 6)
+    if written:
+        return _written_parts(amount, unit, digits, approximate)
+    return _shown_parts(amount, unit, factor)
 
 
-def change_text(amount: float | str, unit: str, factor: bool = False) -> str:
-    """A change's value in English, `str(Value(amount, unit, factor=factor))` without the
-    Value: the folder JSON writes a chunk's distinct lever values with it
-    (acvnum.analysis.lever_arrays.Step.encoded), some thousand a chunk."""
-    if isinstance(amount, str | bool):
-        return str(amount)
-    return "".join(_shown_parts(amount, unit, factor))
+def english_text(
+    amount: float | str | units.Frequency,
+    unit: str = "",
+    *,
+    written: bool = False,
+    factor: bool = False,
+) -> str:
+    """`str(Value(amount, unit, written=written, factor=factor))` without the Value: the
+    folder JSON writes a chunk's distinct values with it, some thousand a chunk (a lever's
+    changes: acvnum.analysis.lever_arrays; what a file gives: acvnum.report.assumptions_json)."""
+    parts = _parts(amount, unit, written, factor)
+    return parts if isinstance(parts, str) else "".join(parts)
 
 
 def _frequency_parts(amount: units.Frequency, digits: int) -> Parts:
@@ -134,17 +149,6 @@ def _frequency_parts(amount: units.Frequency, digits: int) -> Parts:
     if amount.per_seconds is None:
         return count, "", ""
     return count, " ", f"/ {units.format_duration(amount.per_seconds).removeprefix('1 ')}"
-
-
-def written_text(amount: float | units.Frequency, unit: str = "") -> str:
-    """A value the file gives, in English: `str(Value(amount, unit, written=True))` without
-    the Value (the folder JSON writes a chunk's new ones with it, some thousand a chunk:
-    acvnum.report.assumptions_json)."""
-    if isinstance(amount, str | bool):
-        return str(amount)
-    if isinstance(amount, units.Frequency):
-        return "".join(_frequency_parts(amount, 6))
-    return "".join(_written_parts(amount, unit, 6, False))
 
 
 def _shown_parts(amount: float, unit: str, factor: bool) -> Parts:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from acvnum import __version__
 from acvnum.assessment import Settings, assess
-from acvnum.i18n import LANGUAGES, Translator, Value, catalogue, change_text
+from acvnum.i18n import LANGUAGES, Translator, Value, catalogue, english_text
 from acvnum.questionnaire import units
 from acvnum.report import html, markdown, text
 from acvnum.report.common import cited
@@ -321,9 +321,9 @@ def test_a_change_s_value_is_a_number_until_rendered(value, english, french):
 )
 @settings(max_examples=300, deadline=None)
 def test_a_change_s_value_written_without_its_value_object_is_the_same_text(amount, unit, factor):
-    """change_text (the folder JSON's levers) is str(Value) of a change's value, whatever
+    """english_text (the folder JSON's levers) is str(Value) of a change's value, whatever
     the number (zeros of either sign, ties of rounding, not finite), unit or type."""
-    assert change_text(amount, unit, factor) == str(Value(amount, unit, factor=factor))
+    assert english_text(amount, unit, factor=factor) == str(Value(amount, unit, factor=factor))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

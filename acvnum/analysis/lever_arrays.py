@@ -29,7 +29,7 @@ from acvnum.analysis.variants import _UNITS, Change, _dotted
 from acvnum.calculation import servers as server_config
 from acvnum.calculation.inventory import ServiceArrays, take
 from acvnum.calculation.results import maker
-from acvnum.i18n import Value, change_text
+from acvnum.i18n import Value, english_text
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.records import Questionnaire
@@ -399,7 +399,7 @@ _WRITTEN: dict[tuple[str, bool], dict[Any, bytes]] = {}
 def _value_bytes(
     values: np.ndarray | list[Any], rows: np.ndarray, unit: str, factor: bool
 ) -> list[bytes]:
-    """`values` at `rows` in English, JSON-escaped (`i18n.change_text`), each distinct value
+    """`values` at `rows` in English, JSON-escaped (`i18n.english_text`), each distinct value
     written once: floats known by their bits (0.0 and -0.0 are written apart, as are 1 and
     True), other values by their type and value."""
     memo = _WRITTEN.get((unit, factor))
@@ -419,7 +419,7 @@ def _value_bytes(
     found = list(map(memo.get, keys))
     if None in found:
         for p in [p for p, text in enumerate(found) if text is None]:
-            found[p] = memo[keys[p]] = _escaped(change_text(amounts[p], unit, factor))
+            found[p] = memo[keys[p]] = _escaped(english_text(amounts[p], unit, factor=factor))
     return found
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from acvnum.calculation import assumptions as reference
 from acvnum.calculation.assumptions import QUESTIONNAIRE, Assumptions
 from acvnum.calculation.results import Assumption
-from acvnum.i18n import written_text
+from acvnum.i18n import english_text
 from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.rules import DEFAULT_NETWORK_MODEL, DEVICE_TYPES, NETWORK_TYPES
 from acvnum.reference.factors import FactorTable
@@ -74,7 +74,7 @@ class Writer:
             texts = self.slots[slot] = {}
         text = texts.get(key) if key is not None else None
         if text is None:
-            text = self._dumps(row(path, written_text(amount, unit), "input", []))
+            text = self._dumps(row(path, english_text(amount, unit, written=True), "input", []))
             if key is not None:
                 if len(texts) >= _HELD:
                     texts.clear()

@@ -217,7 +217,7 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
     0.0 and -0.0, 1, 1.0 and True, NaN, a float32 array, and the same values again."""
     import orjson
 
-    from acvnum.i18n import change_text
+    from acvnum.i18n import english_text
 
     monkeypatch.setattr(lever_arrays, "_WRITTEN", {})
     floats = np.array([0.0, -0.0, 1.0, np.nan, 2.5e6, -0.0, 0.0, np.nan, 1.0])
@@ -228,5 +228,5 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
             amounts = [values[k] for k in rows.tolist()]
             if isinstance(values, np.ndarray):
                 amounts = values.astype(float if values.dtype.kind == "f" else int)[rows].tolist()
-            expected = [orjson.dumps(change_text(a, unit, factor))[1:-1] for a in amounts]
+            expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
             assert lever_arrays._value_bytes(values, rows, unit, factor) == expected

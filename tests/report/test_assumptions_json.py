@@ -11,7 +11,7 @@ import pytest
 from conftest import EXAMPLES
 
 from acvnum.calculation import assumptions
-from acvnum.i18n import Value, written_text
+from acvnum.i18n import Value, english_text
 from acvnum.questionnaire import units
 from acvnum.report import assumptions_json, json_format
 
@@ -214,13 +214,15 @@ def test_the_view_is_the_rows_collect_makes():
 
 @pytest.mark.parametrize("unit", ["", "s", "B", "%", "W", "year", "billion", "g CO2e/kWh"])
 def test_written_text_is_the_value_s_english(unit):
-    """written_text(amount, unit) is str(Value(amount, unit, written=True)), any number."""
+    """english_text(amount, unit, written=True) is str(Value(amount, unit, written=True)),
+    any number."""
     rng = random.Random(unit)
     amounts: list = [0, 0.0, -0.0, 1, 1.0, 0.5, 12.5, 1e-9, 3.4e12, 113619, 2.24 * 3.15e7]
     amounts += [rng.uniform(0, 10) ** rng.uniform(-6, 12) for _ in range(200)]
     for amount in amounts:
-        assert written_text(amount, unit) == str(Value(amount, unit, written=True)), amount
+        expected = str(Value(amount, unit, written=True))
+        assert english_text(amount, unit, written=True) == expected, amount
     for count in (0, 1, 2.5, 9):
         for per in (None, 86400.0, 604800.0, units.SECONDS_PER_YEAR / 12):
             frequency = units.Frequency(count, per)
-            assert written_text(frequency) == str(Value(frequency, written=True))
+            assert english_text(frequency, written=True) == str(Value(frequency, written=True))
