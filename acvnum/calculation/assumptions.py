@@ -378,9 +378,6 @@ _SERVER_FIELDS = operator.attrgetter(
     "lifetime", "utilization", "instance", "provider", "power", "type", "archetype",
     "cpus", "cores", "memory", "ssd", "gpus",
 )  # fmt: skip
-#: A server's rows by table, position and _SERVER_FIELDS (with their types: 1 and 1.0 are
-#: equal keys): a portfolio's servers are mostly a few dozen configurations.
-_SERVERS_MADE: dict[tuple[Any, ...], tuple[Assumption, ...]] = {}
 
 
 def server_key(i: int, s: Server) -> tuple[Any, ...] | None:
@@ -393,17 +390,11 @@ def server_key(i: int, s: Server) -> tuple[Any, ...] | None:
 
 def _server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:
     """The `i`th server's rows, made once per table, position and configuration (not for a
-    0, which -0.0 would share)."""
+    0, which -0.0 would share): a portfolio's servers are mostly a few dozen configurations."""
     found = server_key(i, s)
     if found is None:
         return _new_server(table, i, s)
-    key = (table, *found)
-    rows = _SERVERS_MADE.get(key)
-    if rows is None:
-        if len(_SERVERS_MADE) >= 4096:
-            _SERVERS_MADE.clear()
-        rows = _SERVERS_MADE[key] = _new_server(table, i, s)
-    return rows
+    return _remembered(("server", table, *found), lambda: _new_server(table, i, s))
 
 
 def _new_server(table: FactorTable, i: int, s: Server) -> tuple[Assumption, ...]:

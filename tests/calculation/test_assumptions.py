@@ -210,7 +210,6 @@ def _clear_caches() -> None:
         clear = getattr(value, "cache_clear", None)
         if clear is not None:
             clear()
-    assumptions._SERVERS_MADE.clear()
     assumptions._PIECES.clear()
 
 
