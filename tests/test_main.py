@@ -95,3 +95,30 @@ def test_a_closed_error_stream_still_gives_the_input_problem_s_exit_2(tmp_path):
     finally:
         os.close(write)
     assert done.returncode == 2
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc (Linux)")
+@pytest.mark.parametrize(("chosen", "threads"), [(None, 1), ("2", 2)])
+def test_the_command_runs_on_one_thread_unless_a_blas_pool_is_asked_for(chosen, threads):
+    # numpy's OpenBLAS starts a pool of (cores - 1) threads at import; the command asks for
+    # none (`__main__._one_blas_thread`), but a size the user set is kept.
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: OpenBLAS starts no pool whatever is asked")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if chosen is not None:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    count = (
+        f"import os, sys; sys.argv = ['acvnum', 'estimate', {SHOP!r}, '-f', 'json']\n"
+        "from acvnum.__main__ import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(len(os.listdir('/proc/self/task')), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", count],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        timeout=60,
+        env=env,
+    )
+    assert result.stderr.decode().strip() == str(threads)
