@@ -127,36 +127,61 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     Rows that are the same object (a grid shared by several use activities) may be applied
     once to the sum of their activities' amounts: acvnum.analysis.uncertainty does so for speed.
     """
-    users_grid, host_grid = _grid(f, s.user_region), _grid(f, s.host_region)
-    terminals_grid = _grid(f, s.terminal_region)
-    grids = {
-        "terminals": terminals_grid,
-        "network": users_grid,
-        "datacenter": host_grid,
-        "ai": _ai_grid(s, f),
-    }
-    storage = np.where(
-        s.storage_hdd[..., np.newaxis] == 1,
-        _impact_vector(f, "storage.hdd"),
-        _impact_vector(f, "storage.ssd"),
-    )
-    traffic = _block_traffic(s, f)
-    servers = _impact_vector(f, "server.physical") * _padded(server_profile(s, f))
-    rows = []
-    for activity in ACTIVITIES:
-        if activity.phase == "use":
-            rows.append(grids[_grid_of(activity)])
+    return [row for row in _rows(s, f, [True] * len(ACTIVITIES)) if row is not None]
+
+
+def _rows(s: ServiceArrays, f: FactorValues, wanted: list[bool]) -> list[np.ndarray | None]:
+    """`characterisation_rows`, None for the activities not `wanted`: a row shared by
+    several activities (a grid, the storage or traffic row) is made once, when first wanted."""
+    made: dict[str, np.ndarray] = {}
+
+    def piece(key: str) -> np.ndarray:
+        if key not in made:
+            made[key] = _PIECES[key](s, f)
+        return made[key]
+
+    rows: list[np.ndarray | None] = []
+    for activity, want in zip(ACTIVITIES, wanted, strict=True):
+        if not want:
+            rows.append(None)
+        elif activity.phase == "use":
+            rows.append(piece(_grid_of(activity)))
         elif activity.item == "storage":
-            rows.append(storage)
+            rows.append(piece("storage"))
         elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
-            rows.append(traffic)
+            rows.append(piece("traffic"))
         elif (activity.tier, activity.item) == ("datacenter", "servers"):
-            rows.append(servers)
+            rows.append(piece("servers"))
         elif activity.item == "ai_gpus":
             rows.append(_ai_gpus(s, f))
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
     return rows
+
+
+def _storage_row(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    return np.where(
+        s.storage_hdd[..., np.newaxis] == 1,
+        _impact_vector(f, "storage.hdd"),
+        _impact_vector(f, "storage.ssd"),
+    )
+
+
+def _servers_row(s: ServiceArrays, f: FactorValues) -> np.ndarray:
+    return _impact_vector(f, "server.physical") * _padded(server_profile(s, f))
+
+
+#: The rows shared by several activities, by name: the grids of the users' terminals and
+#: networks, of the hosting and of the AI, the storage, the block traffic, the servers.
+_PIECES = {
+    "terminals": lambda s, f: _grid(f, s.terminal_region),
+    "network": lambda s, f: _grid(f, s.user_region),
+    "datacenter": lambda s, f: _grid(f, s.host_region),
+    "ai": _ai_grid,
+    "storage": _storage_row,
+    "traffic": _block_traffic,
+    "servers": _servers_row,
+}
 
 
 def item_prefixes() -> tuple[str, ...]:
@@ -244,11 +269,31 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """(N, S, criteria): `evaluate(s, f).total`, bit for bit, without the (N, S, activities,
     criteria) array: each activity's row times its amounts, added in activity order, as the
     sum over that axis adds them (the levers' passes need only the totals, and most rows
-    are one (S, criteria) vector shared by every service)."""
+    are one (S, criteria) vector shared by every service).
+
+    An activity whose amounts are zero in every row (a block no service has, equipment no
+    one keeps: some 17 of 39 in a lever pass) is left out, its row not even made: adding
+    its zero terms changes no sum but a zero one (-0.0 + 0.0 is 0.0), so the rows whose
+    total has a zero are added again with every term. Its row is finite (a lever changes
+    no factor, and the services' own figures were refused if not finite), so 0 x row is 0."""
     amounts = inventory(s, f)[..., np.newaxis]
-    rows = characterisation_rows(s, f)
+    live = amounts.any(axis=(0, 1, 3))
+    if live.all() or not live.any():
+        return _added(amounts, _rows(s, f, [True] * len(live)), s.count, f.samples)
+    total = _added(amounts[..., live, :], _rows(s, f, live.tolist()), s.count, f.samples)
+    zero = np.flatnonzero((total == 0).any(axis=(1, 2)))
+    if len(zero):
+        every = _rows(s, f, [True] * len(live))
+        total[zero] = _added(amounts, every, s.count, f.samples)[zero]
+    return total
+
+
+def _added(amounts: np.ndarray, rows: list[np.ndarray | None], n: int, samples: int) -> np.ndarray:
+    """(N, S, criteria): the terms amounts[..., a, :] x rows[a] of the rows not None (in
+    `amounts`' order, one amount column each), added in order from the first term."""
+    rows = [row for row in rows if row is not None]
     # Started from the first activity's terms, as the sum is (not from 0: -0.0 stays -0.0).
-    total = np.broadcast_to(amounts[..., 0, :] * rows[0], (s.count, f.samples, len(CRITERION_IDS)))
+    total = np.broadcast_to(amounts[..., 0, :] * rows[0], (n, samples, len(CRITERION_IDS)))
     total = total.copy()
     term = np.empty_like(total)  # each term written here: no array made per activity
     for a in range(1, len(rows)):

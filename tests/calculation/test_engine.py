@@ -73,6 +73,30 @@ def test_totals_alone_are_the_footprint_s_totals_to_the_last_bit():
         assert alone.tobytes() == whole.tobytes()
 
 
+def test_totals_leave_out_activities_without_amounts_to_the_last_bit():
+    """Services without blocks have activities whose amounts are zero in every row: the
+    totals leave them out, and add again the rows whose total has a zero. Hand-made
+    factors where that shows: a criterion whose impacts are all 0.0 (every total of it 0)
+    and one whose impacts are -0.0 but for the AI's (the terms added are -0.0 but those of
+    the AI servers, 0 x 0.0: 0.0, which make the total 0.0)."""
+    plain = [p for p in EXAMPLE_FILES if not {"ai", "video", "messages"} & set(example_data(p))]
+    arrays = service_arrays([service(example_data(p)).questionnaire for p in plain])
+    assert not evaluate(arrays, TABLE.central()).inventory.any(axis=(0, 1)).all()
+    matrix = np.stack([TABLE.values, TABLE.values, TABLE.values])
+    for k, factor_id in enumerate(TABLE.ids):
+        if factor_id.endswith(".water_use"):
+            matrix[1, k] = 0.0
+        if factor_id.endswith(".acidification") and not factor_id.startswith("ai."):
+            matrix[2, k] = -0.0
+    factors = FactorValues(TABLE, matrix)
+    whole = evaluate(arrays, factors).total
+    alone = evaluate_totals(arrays, factors)
+    assert (whole[:, 1, CRITERION_IDS.index("water_use")] == 0).all()
+    acidification = whole[:, 2, CRITERION_IDS.index("acidification")]
+    assert (acidification == 0).all() and not np.signbit(acidification).any()
+    assert alone.tobytes() == whole.tobytes()
+
+
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
 def test_tiers_and_phases_sum_to_the_total(path):
     f = footprint([service(example_data(path))], TABLE)
