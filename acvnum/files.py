@@ -14,6 +14,9 @@ import math
 import os
 import re
 import stat
+import sys
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
@@ -281,6 +284,7 @@ class Region(NamedTuple):
     """`size` bytes at `offset` of the open file `fd`: a piece of a document that a worker
     process wrote to a file it shares with this process (acvnum.commands.json_folder), so
     that the kernel copies it where it goes instead of it being pickled through a pipe.
+    Once copied where it goes, its bytes are not needed again (see `release`).
     A NamedTuple, not a dataclass: this module is imported by every command, and a
     dataclass is some 0.7 ms of compiling at each start."""
 
@@ -329,6 +333,39 @@ def _kernel_copy(fd: int, offset: int, size: int, target: BinaryIO) -> int:
         if done or error.errno not in _NO_KERNEL_COPY:
             raise
     return done
+
+
+def release(region: Region) -> bool:
+    """Free the pages of a region copied where it goes (Linux: a hole punched in its file;
+    True where it could, False elsewhere or where its file system cannot).
+
+    A portfolio's chunks pass through the workers' files on their way to the output: freed
+    as they go, each chunk's pages are taken again by the next chunk written, instead of
+    the whole document's (some 260 MB for 10,000 services) being new pages, which cost
+    far more than recycled ones (measured on a 2-core VM: 263 MB written in 13 MB pieces,
+    0.6-1.0 s of system time; 0.08-0.10 s with each piece punched out after it)."""
+    punch = _hole_puncher()
+    return punch is not None and punch(region.fd, _PUNCH_HOLE, region.offset, region.size) == 0
+
+
+#: fallocate(2)'s FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE: free the range, keep the size.
+_PUNCH_HOLE = 0x01 | 0x02
+
+
+@cache
+def _hole_puncher() -> Callable[[int, int, int, int], int] | None:
+    """libc's fallocate, or None where there is none (not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes  # only a run with worker processes gets here
+
+        fallocate = ctypes.CDLL(None, use_errno=True).fallocate64
+    except (OSError, AttributeError):
+        return None
+    fallocate.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64]
+    fallocate.restype = ctypes.c_int
+    return fallocate
 
 
 def _sendfile(fd: int, out: int, count: int, offset: int) -> int:

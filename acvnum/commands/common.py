@@ -20,7 +20,7 @@ import typer
 
 from acvnum.errors import ExitCode, InputError, Message, Problem, message, shown
 from acvnum.escaping import terminal
-from acvnum.files import Region, copy_range
+from acvnum.files import Region, copy_range, release
 
 
 class Lang(StrEnum):
@@ -265,14 +265,27 @@ def _refuse_to_overwrite(output: Path, force: bool) -> None:
 
 
 def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: bool) -> None:
-    """`write_output` for a UTF-8 document made piece by piece (a portfolio's JSON): the
-    pieces are kept until the last is made and then published, so a problem found in the
-    9,000th file leaves no half document behind, and memory holds one piece at a time. A
-    piece is bytes, or a Region of a worker's file (acvnum.commands.json_folder), which stays
-    there: each byte of the document is copied once, by the kernel. A document made in one
-    piece (up to json_format.INDENT_UP_TO services) is published from memory."""
+    """`write_output` for a UTF-8 document made piece by piece (a portfolio's JSON): a
+    problem found in the 9,000th file leaves no half document behind, and memory holds one
+    piece at a time. A piece is bytes, or a Region of a worker's file
+    (acvnum.commands.json_folder): each byte of the document is copied once, by the kernel.
+
+    Where what is written can be taken back (--output's draft, renamed at the end; standard
+    output redirected to a file, cut back after a problem; the null device), each piece goes
+    there as it comes, and a worker's region is then freed (files.release). Elsewhere (a
+    pipe, a terminal: a reader may already have the text) the pieces are kept until the last
+    is made, then printed; a document made in one piece (up to json_format.INDENT_UP_TO
+    services) from memory."""
     if output is not None:
         _refuse_to_overwrite(output, force)
+        if _is_regular_or_absent(output):
+            _publish(output, lambda stream: _pour(chunks, stream))
+            return
+    else:
+        cut_back = _stdout_cut_back()
+        if cut_back is not None:
+            _print_or_cut_back(chunks, cut_back)
+            return
     with _Spool() as spool:
         for piece in chunks:
             spool.add(piece)
@@ -280,6 +293,66 @@ def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: b
             _print_bytes(spool)
             return
         _publish(output, spool.copy_to)
+
+
+def _pour(chunks: Iterable[bytes | Region], target: BinaryIO) -> None:
+    """Each piece to `target` as it comes; a region, once copied, freed in its file."""
+    for piece in chunks:
+        if isinstance(piece, Region):
+            copy_range(*piece, target)
+            release(piece)
+        else:
+            target.write(piece)
+
+
+def _stdout_cut_back() -> Callable[[], None] | None:
+    """How to take back what is written to standard output from now on, when it can be:
+    a regular file is cut back to where it is now (not one opened to append: another
+    process may write after us), the null device keeps nothing. None for anything else."""
+    try:
+        fd = sys.stdout.buffer.fileno()
+        found = os.fstat(fd)
+    except (AttributeError, OSError, ValueError):  # no descriptor (a notebook's stdout)
+        return None
+    if stat.S_ISCHR(found.st_mode):
+        null = os.stat(os.devnull)
+        return (lambda: None) if found.st_rdev == null.st_rdev else None
+    if not stat.S_ISREG(found.st_mode) or _appends(fd):
+        return None
+    sys.stdout.flush()
+    start = os.lseek(fd, 0, os.SEEK_CUR)
+
+    def cut_back() -> None:
+        try:
+            sys.stdout.flush()  # what the buffer holds goes too, then is cut with the rest
+        except (OSError, ValueError):  # it cannot be written: nothing will be, even later
+            os.dup2(os.open(os.devnull, os.O_WRONLY), fd)
+        os.ftruncate(fd, start)
+        os.lseek(fd, start, os.SEEK_SET)
+
+    return cut_back
+
+
+def _appends(fd: int) -> bool:
+    """Whether `fd` was opened to append (`>>`), where that can be told (not on Windows)."""
+    try:
+        import fcntl  # here: only a portfolio printed to a file asks (start-up time)
+    except ImportError:
+        return True
+    return bool(fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_APPEND)
+
+
+def _print_or_cut_back(chunks: Iterable[bytes | Region], cut_back: Callable[[], None]) -> None:
+    """The document to standard output as it is made; at a problem (a bad file, Ctrl-C, a
+    full disk) what was written is taken back, and the problem goes on."""
+    buffer = sys.stdout.buffer
+    try:
+        _pour(chunks, buffer)
+        buffer.flush()
+    except BaseException:
+        with suppress(OSError):
+            cut_back()
+        raise
 
 
 class _Spool:

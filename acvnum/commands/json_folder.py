@@ -5,8 +5,9 @@ and encodes a chunk into a `json_format.Part` (bytes, a tally, citations) while 
 writes the parts in order: reading and encoding are most of a portfolio's time, and they
 run on every core. A worker writes its chunks' bytes (some 13 MB each) to a temporary file
 this process opened for it before the fork and hands back only where they are (a Region),
-which the kernel copies into the document: pickled through the pool's pipe, they cost this
-process, which shares the cores with the workers, a second of CPU per 10,000 services.
+which the kernel copies into the document (and frees, where the document can take it at
+once: common.write_chunks): pickled through the pool's pipe, they cost this process, which
+shares the cores with the workers, a second of CPU per 10,000 services.
 Workers are forked after the imports, so they start with the modules and the factor tables
 already loaded (Linux only). A small folder, or a machine with one core, is done in this
 process, as is a run with --uncertainty (its portfolio interval samples every service

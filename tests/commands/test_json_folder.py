@@ -123,6 +123,34 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, stop):
         assert not Path(f"/proc/{pid}").exists()
 
 
+@pytest.mark.skipif(json_folder.cores() < 2, reason="one core: no worker processes")
+def test_printed_to_a_file_the_workers_document_is_the_piped_one_or_nothing(tmp_path):
+    """Standard output redirected to a file gets the chunks as they come (see
+    common.write_chunks): the same bytes as through a pipe, and after a bad last file the
+    file is cut back to empty (exit 2, the problem said)."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    generate(folder, json_folder.PARALLEL_FROM)
+
+    def run(stdout) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json"]
+        return subprocess.run(
+            command, cwd=ROOT, env={**os.environ, **CLI_ENV}, stdout=stdout, stderr=subprocess.PIPE
+        )
+
+    piped = run(subprocess.PIPE)
+    printed = tmp_path / "printed.json"
+    with printed.open("wb") as stream:
+        assert run(stream).returncode == 0
+    assert piped.returncode == 0 and printed.read_bytes() == piped.stdout
+    (folder / "zz-last.yaml").write_text("name: [\n", encoding="utf-8")
+    with printed.open("wb") as stream:
+        failed = run(stream)
+    assert failed.returncode == 2
+    assert b"zz-last.yaml:2:1: malformed YAML" in failed.stderr
+    assert printed.read_bytes() == b""
+
+
 def test_workers_read_decimal_commas_in_french_as_the_run_does(in_workers, folder):
     for path in list(folder.glob("*.yaml"))[:12]:
         text = path.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, run_cli
 
+from acvnum import files
 from acvnum.commands import common
 from acvnum.files import Region
 
@@ -232,3 +233,78 @@ def test_a_stream_without_a_buffer_gets_the_text_of_every_piece(tmp_path, monkey
     finally:
         os.close(fd)
     assert text.getvalue() == '["caf\u00e9"]\n'
+
+
+def _printing_to(monkeypatch, stream) -> None:
+    """Standard output as a file object: `stream` (binary), wrapped as sys.stdout is."""
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(stream, encoding="utf-8"))
+
+
+def _late_problem(region: Region):
+    yield b"[1"
+    yield region
+    raise ValueError("the 9,000th file")
+
+
+def test_a_document_printed_to_a_file_is_cut_back_at_a_late_problem(tmp_path, monkeypatch):
+    """Standard output redirected to a file gets the pieces as they come (no spool); a
+    problem after some of them cuts the file back to where it was, what was there kept."""
+    source = tmp_path / "chunks"
+    source.write_bytes(b",2,3")
+    out = tmp_path / "out.json"
+    with open(out, "wb") as stream, open(source, "r+b") as chunks:
+        stream.write(b"kept")
+        stream.flush()
+        _printing_to(monkeypatch, stream)
+        with pytest.raises(ValueError):
+            common.write_chunks(_late_problem(Region(chunks.fileno(), 0, 4)), None, False)
+        sys.stdout.write("!")
+        sys.stdout.flush()
+        monkeypatch.undo()
+    assert out.read_bytes() == b"kept!"  # the next write goes where the document started
+
+
+def _punches_holes(folder: Path) -> bool:
+    probe = folder / "probe"
+    probe.write_bytes(b"p" * 8192)
+    with open(probe, "r+b") as stream:
+        return files.release(Region(stream.fileno(), 0, 4096))
+
+
+def test_a_document_printed_to_a_file_or_the_null_device_frees_the_regions(tmp_path, monkeypatch):
+    """Written where it goes as it comes, a worker's region is freed in its file (the next
+    chunk takes its pages); appended to a file (`>>`), the pieces are spooled as before."""
+    if not _punches_holes(tmp_path):
+        pytest.skip("no hole punching here (not Linux, or the file system cannot)")
+    page = 4096
+    out = tmp_path / "out.json"
+    for target, mode, freed in [(out, "wb", True), (os.devnull, "wb", True), (out, "ab", False)]:
+        source = tmp_path / "chunks"
+        source.write_bytes(b"x" * page + b"y" * page)
+        with open(target, mode) as stream, open(source, "r+b") as chunks:
+            _printing_to(monkeypatch, stream)
+            pieces = [b"[", Region(chunks.fileno(), page, page), b"]"]
+            common.write_chunks(iter(pieces), None, False)
+            sys.stdout.flush()
+            monkeypatch.undo()
+        left = b"\0" * page if freed else b"y" * page
+        assert source.read_bytes() == b"x" * page + left, (target, mode)
+    assert out.read_bytes() == (b"[" + b"y" * page + b"]") * 2
+
+
+def test_a_document_written_to_output_frees_the_regions_and_a_pipe_keeps_them(
+    tmp_path, capsysbinary
+):
+    """--output's draft takes the pieces as they come (regions freed); a stream that cannot
+    take back what it was given (here pytest's capture, as a pipe) gets them at the end."""
+    if not _punches_holes(tmp_path):
+        pytest.skip("no hole punching here (not Linux, or the file system cannot)")
+    source = tmp_path / "chunks"
+    source.write_bytes(b"[1,2]")
+    with open(source, "r+b") as chunks:
+        common.write_chunks(iter([Region(chunks.fileno(), 0, 5), b"\n"]), None, False)
+        assert source.read_bytes() == b"[1,2]"
+        common.write_chunks(iter([Region(chunks.fileno(), 0, 5)]), tmp_path / "o.json", False)
+    assert capsysbinary.readouterr().out == b"[1,2]\n"
+    assert (tmp_path / "o.json").read_bytes() == b"[1,2]"
+    assert source.read_bytes() == bytes(5)  # the whole region was a page's first bytes
