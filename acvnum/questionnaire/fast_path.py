@@ -19,10 +19,19 @@ texts, valid and broken.
 
 from __future__ import annotations
 
+import math
+import re
 from typing import Any
 
 from acvnum.questionnaire import plain, records, rules, units
-from acvnum.questionnaire.yaml_reader import _BELOW, _BLANK, MAX_DEPTH, _lines, _read_line
+from acvnum.questionnaire.yaml_reader import (
+    _BELOW,
+    _BLANK,
+    MAX_DEPTH,
+    _lines,
+    _read_line,
+    _scalar,
+)
 
 #: How a section is read: field by field into a record, whole (its key: value pairs given at
 #: once to its reader: the shares, a budget), or as a block list of items.
@@ -34,6 +43,19 @@ _UPPERCASED = (records.Usage, records.Hosting, records.Terminals, records.SelfHo
 REMEMBERED = 4096
 #: Longer files go the reference way (a questionnaire is some 30 lines).
 MAX_LINES = 1000
+#: A `key: number` line, the number perhaps followed by a unit or a percent sign ('  users:
+#: 390384', '    volume: 3703 GB', '      utilization: 35%'): indent, key, number, unit.
+_TEMPLATE = re.compile(
+    r"( *)([A-Za-z_][A-Za-z0-9_]{0,40}): "
+    r"((?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?)((?: [A-Za-z]{1,8}|%)?)"
+)
+#: Numbers a plan is tried on besides its template's own: whole and decimal, small and large,
+#: among them some that one multiplication and one division by the same unit read apart
+#: (57 / 100 is not 57 * 0.01; neither is 123456.789 * 60 the same as / (1 / 60)).
+_PROBES = ("1", "2", "7", "57", "0.5", "0.07", "0.3", "2.5", "4.35", "12.34", "86.5")
+_PROBES += ("123456.789", "999999999999", "0.123456")
+#: Plans a section keeps at most (by key and unit: a handful in a real file).
+PLANS = 256
 
 
 class _Declined(Exception):
@@ -51,6 +73,7 @@ class _Section:
         "kind",
         "known",
         "lists",
+        "plans",
         "read",
         "readers",
         "required",
@@ -66,6 +89,9 @@ class _Section:
         #: and for a shares section or an item the record of its exact lines (a tuple).
         self.known: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
         self.children: dict[str, _Section] = {}
+        #: How a number field's `key: number unit` line reads, by (key, unit), per
+        #: decimal-comma convention: a plan (see `_plan`), or False where there is none.
+        self.plans: tuple[dict[Any, Any], dict[Any, Any]] = ({}, {})
         if shape is not None:
             self.kind = _FIELDS
             self.cls, self.readers, self.check = shape.cls, shape.readers, shape.check
@@ -137,8 +163,13 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             values[word] = value
             continue
         reading = _lines.get(line)
+        template = None
         if reading is None:
-            reading = _read_line(line)
+            template = _TEMPLATE.fullmatch(line)
+            if template is None:
+                reading = _read_line(line)
+            else:  # its value read below, by a plan if there is one (`_planned`)
+                reading = (len(template[1]), 0, template[2], None)
         if reading is _BLANK:
             continue
         indent, dash, word, value = reading
@@ -179,7 +210,17 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
         if value is _BELOW and (section.kind != _FIELDS or word not in section.readers):
             raise _Declined
         entry = known.get(line)  # (the section may have changed since the first look)
-        if entry is None:
+        if entry is None and template is not None:
+            entry = _planned(section, template, comma)
+            if entry is None:  # no plan (yet): the reference way, and a plan made of it
+                value = _read_line(line)[3]
+                read_value = section.readers[word](value) if section.kind == _FIELDS else value
+                entry = (indent, word, read_value)
+                _learn(section, template, comma, read_value)
+            if len(known) >= REMEMBERED:
+                known.clear()
+            known[line] = entry
+        elif entry is None:
             read_value = value
             if section.kind == _FIELDS and value is not _BELOW:
                 read_value = section.readers[word](_normalised(section, word, value))
@@ -239,3 +280,80 @@ def _record(section: _Section, values: dict[str, Any]) -> Any:
     if section.check is not None:
         section.check(record)
     return record
+
+
+# --- numbers read by plans ----------------------------------------------------------------
+#
+# A portfolio's files repeat most of their lines, but some 5 a file hold a number seen for
+# the first time ('  users: 390384', '    volume: 3703 GB'), and reading one the reference
+# way (the line, the YAML scalar, the unit's text, the field's check) is most of a file's
+# cost. Such a line is a template ('  users: #') and a number: per section and (key, unit),
+# a plan says what the field's reader makes of the number: one multiplication, or one
+# division, by what it makes of a 1 written with the same unit (the forms `units`'
+# conversions take), then the field's own check. A plan is kept only if it gives what the
+# reader gives, bit for bit, on the template's number and on every one of _PROBES, and the
+# other form does not: otherwise the template's lines go the reference way.
+
+
+def _planned(section: _Section, template: re.Match[str], comma: bool) -> tuple[Any, ...] | None:
+    """The line's entry read by its template's plan; None where there is no plan yet."""
+    plan = section.plans[comma].get((template[2], template[4]))
+    if not plan:
+        return None
+    factor, divide, check = plan
+    number = float(template[3])
+    value = number / factor if divide else number * factor
+    if not math.isfinite(value):
+        raise _Declined  # (the reference refuses a quantity that overflows its base unit)
+    return len(template[1]), template[2], check(value)
+
+
+def _learn(section: _Section, template: re.Match[str], comma: bool, read: Any) -> None:
+    """Make the template's plan from its first line, read the reference way as `read`."""
+    plans = section.plans[comma]
+    key = (template[2], template[4])
+    if key in plans:
+        return
+    parts = plain.NUMBERS.get(section.readers.get(template[2])) if section.kind == _FIELDS else None
+    plan = parts is not None and _plan(*parts, template[3], template[4], read)
+    if len(plans) >= PLANS:
+        plans.clear()
+    plans[key] = plan
+
+
+def _plan(read_value: Any, check: Any, number: str, unit: str, read: Any) -> Any:
+    """(factor, whether it divides, check) reading `number unit` as `read`, or False."""
+    try:
+        one = read_value(_scalar("1" + unit))
+    except Exception:
+        return False
+    if type(one) is not float or not math.isfinite(one) or one <= 0:
+        return False
+    forms = [(one, False)]
+    if one != 1.0 and (1 / one).is_integer():
+        forms.append((1 / one, True))
+    fitting = [form for form in forms if all(_fits(read_value, form, p, unit) for p in _PROBES)]
+    if len(fitting) != 1:
+        return False
+    factor, divide = fitting[0]
+    written = float(number)
+    value = written / factor if divide else written * factor
+    try:
+        fits = repr(check(value)) == repr(read) and type(read) is float
+    except Exception:
+        return False
+    return (
+        (factor, divide, check) if fits and _fits(read_value, fitting[0], number, unit) else False
+    )
+
+
+def _fits(read_value: Any, form: tuple[float, bool], number: str, unit: str) -> bool:
+    """Whether the form reads `number unit` as the field's reader does, bit for bit."""
+    try:
+        expected = read_value(_scalar(number + unit))
+    except Exception:
+        return False
+    factor, divide = form
+    written = float(number)
+    value = written / factor if divide else written * factor
+    return type(expected) is float and repr(expected) == repr(value)

@@ -39,6 +39,9 @@ class Shape(NamedTuple):
 #: The section readers (`section`, `checked`) by reader, and the item reader of each `items`.
 SHAPES: dict[Reader, Shape] = {}
 ITEMS: dict[Reader, Reader] = {}
+#: Each `number` reader's parts: how it reads the value as written, and its check (what
+#: `questionnaire.fast_path` needs to read a number written in a known way without them).
+NUMBERS: dict[Reader, tuple[Reader, Reader]] = {}
 
 
 class Declined(Exception):
@@ -99,7 +102,9 @@ def number(read_value: Reader, check: Reader = _unchecked, optional: bool = Fals
             raise Declined
         return check(value)
 
-    return remembered(reader)
+    read = remembered(reader)
+    NUMBERS[read] = (read_value, check)
+    return read
 
 
 def frequency(check: Reader, optional: bool = False) -> Reader:

@@ -255,8 +255,11 @@ def server_consistent(server: Any) -> None:
         raise Refusal("error.physical_vcpu")
 
 
+_STORAGE_VOLUME = message("what.storage_volume")
+
+
 def storage_volume(value: float) -> float:
-    return check_range(value, message("what.storage_volume"), 0, ABSURD["storage"], " B")
+    return check_range(value, _STORAGE_VOLUME, 0, ABSURD["storage"], " B")
 
 
 def storage_replicas(value: float | None, range_centres: bool) -> float | None:

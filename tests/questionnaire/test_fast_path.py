@@ -295,3 +295,97 @@ def test_a_folder_estimate_writes_the_same_json_as_the_reference_path(tmp_path, 
     assert fast.returncode == reference.returncode == 0, reference.stderr
     assert fast.stdout == reference.stdout
     assert len(json.loads(fast.stdout)["services"]) == 40
+
+
+# --- numbers read by plans ---------------------------------------------------------------
+
+#: Number fields with the units a portfolio writes them in, and the largest usual number.
+_NUMBER_LINES = {
+    "usage": (
+        ("users", ("", "", " MB"), 10**9),
+        ("data_per_visit", (" MB", " GB", " kB", ""), 10**4),
+    ),
+    "storage": (("volume", (" GB", " TB", " MB", ""), 10**5), ("replicas", ("",), 5)),
+    "server": (
+        ("count", ("",), 20),
+        ("vcpu", ("",), 64),
+        ("utilization", ("%",) * 4 + ("",), 100),
+        ("power", (" W",) * 4 + (" kW",), 100),
+    ),
+}
+
+
+def _number(rng: random.Random, high: int) -> str:
+    """A number as a portfolio writes it (whole, or with 1 to 6 decimals), or now and then
+    one near a form or a bound the readers treat apart."""
+    if rng.random() < 0.03:
+        edges = ("0", "0.0", "007", "1.0000000", "999999999999", "1e3", "-3", "101", "513")
+        return rng.choice(edges)
+    whole = rng.randint(1, high)
+    return str(whole) if rng.random() < 0.5 else f"{rng.uniform(0, high):.{rng.randint(1, 6)}f}"
+
+
+def planned_file(rng: random.Random) -> str:
+    """A questionnaire whose number fields hold numbers seen for the first time."""
+    usage, storage, server = (
+        {
+            key: f"{_number(rng, high)}{rng.choice(units_)}"
+            for key, units_, high in _NUMBER_LINES[part]
+        }
+        for part in ("usage", "storage", "server")
+    )
+    lines = [
+        "name: n",
+        "usage:",
+        f"  users: {usage['users']}",
+        "  visits_per_user: 2 / month",
+        "  visit_duration: 5 min",
+        f"  data_per_visit: {usage['data_per_visit']}",
+        "  devices:",
+        "    laptop: 100%",
+        "  network:",
+        "    fixed: 100%",
+        "hosting:",
+        f"  pue: 1.{rng.randint(0, 99):02d}",
+        "  servers:",
+        "    - name: s0",
+        f"      count: {server['count']}",
+        "      type: virtual",
+        f"      vcpu: {server['vcpu']}",
+        f"      utilization: {server['utilization']}",
+        f"      power: {server['power']}",
+        "  storage:",
+        f"    volume: {storage['volume']}",
+        f"    replicas: {storage['replicas']}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "decimal comma"])
+def test_numbers_seen_for_the_first_time_are_read_as_the_reference_reads_them(comma):
+    """Each file holds new numbers in every number field: once a template's plan is made, the
+    plan reads them; the records are the reference's to the bit, and out-of-range or
+    unusual numbers are declined as the reference refuses them."""
+    rng = random.Random(33)
+    with units.decimal_comma(comma):
+        taken = sum(_agrees(planned_file(rng)) for _ in range(3000))
+    assert taken > 250  # the others hold a number out of its field's bounds
+    usage = fast_path._ROOT.children["usage"]
+    server = fast_path._ROOT.children["hosting"].children["servers"].item
+    assert usage.plans[comma][("users", "")] == (1.0, False, usage.plans[comma][("users", "")][2])
+    assert usage.plans[comma][("data_per_visit", " MB")][:2] == (1e6, False)
+    assert server.plans[comma][("utilization", "%")][:2] == (100.0, True)  # 57% is 57 / 100
+    assert not server.plans[comma].get(("utilization", ""))  # 2 is refused, 0.3 is not
+
+
+def test_a_plan_is_made_only_where_one_operation_reads_as_the_reader_does():
+    def read(raw):  # a reader that is not one multiplication: no plan, whatever its number
+        return units.parse(raw, units.DATA, "MB") ** 1.0001
+
+    assert fast_path._plan(read, float, "3", " MB", read("3 MB")) is False
+    # 57 * 0.01 is 0.5700000000000001, 57 / 100 is 0.57: the division is the plan.
+    assert fast_path._plan(units.parse_fraction, float, "57", "%", 0.57)[:2] == (100.0, True)
+    # A plan that reads its own number otherwise than the line was read is not kept.
+    assert fast_path._plan(units.parse_fraction, float, "57", "%", 0.58) is False
+    # Both operations read the probes alike (a unit of 1): one multiplication by 1.
+    assert fast_path._plan(units.parse_number, float, "4", "", 4.0)[:2] == (1.0, False)
