@@ -27,6 +27,7 @@ from acvnum.questionnaire import plain, records, rules, units
 from acvnum.questionnaire.yaml_reader import (
     _BELOW,
     _BLANK,
+    _NOT_TEXT_KEYS,
     MAX_DEPTH,
     _lines,
     _read_line,
@@ -48,6 +49,12 @@ MAX_LINES = 1000
 _TEMPLATE = re.compile(
     r"( *)([A-Za-z_][A-Za-z0-9_]{0,40}): "
     r"((?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,6})?)((?: [A-Za-z]{1,8}|%)?)"
+)
+#: A `key: text` line whose text YAML reads as itself: it starts with a letter (no number, no
+#: construct), holds no `:` or `#` (no mapping, no comment) and no space at either end
+#: ('name: Service 00123'); the block reader's word for it, but for a yes/no or null word.
+_TEXT = re.compile(
+    r"( *)([A-Za-z_][A-Za-z0-9_]{0,40}): ([A-Za-z][A-Za-z0-9_.-]*(?: [A-Za-z0-9_.-]+)*)"
 )
 #: Numbers a plan is tried on besides its template's own: whole and decimal, small and large,
 #: among them some that one multiplication and one division by the same unit read apart
@@ -166,10 +173,14 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
         template = None
         if reading is None:
             template = _TEMPLATE.fullmatch(line)
-            if template is None:
-                reading = _read_line(line)
-            else:  # its value read below, by a plan if there is one (`_planned`)
+            if template is not None:  # its value read below, by a plan if there is one
                 reading = (len(template[1]), 0, template[2], None)
+            else:
+                text = _TEXT.fullmatch(line)  # a name seen for the first time, most often
+                if text is None or text[3] in _NOT_TEXT_KEYS or text[2] in _NOT_TEXT_KEYS:
+                    reading = _read_line(line)
+                else:
+                    reading = (len(text[1]), 0, text[2], text[3])
         if reading is _BLANK:
             continue
         indent, dash, word, value = reading
