@@ -243,35 +243,39 @@ def _shared_arrays(services: list[Questionnaire]) -> SharedArrays:
     )
 
 
-def _per_group(ids: list[str | None], f: FactorValues, default: np.ndarray | float) -> np.ndarray:
-    """(M, S): each server group's factor where it names one in the tables, else `default`.
+def _per_group(
+    names: list[str | None], template: str, f: FactorValues, default: np.ndarray | float
+) -> np.ndarray:
+    """(M, S): each server group's factor `template` names with its own name (a cloud
+    instance's prefix, a provider) where it has one in the tables, else `default`.
 
-    One row per distinct factor, then one gather: no array per group (broadcasting one per
-    group took half of a 1,000-service run with levers).
+    One row per distinct name, then one gather: no array per group (broadcasting one per
+    group took half of a 1,000-service run with levers), and no factor id written per group
+    (a lever pass has some 10,000 groups, a handful of names).
     """
-    if not ids:
+    if not names:
         return np.zeros((0, f.samples))
-    # One id for every group (most often none, in a lever pass of some 10,000): no gather.
-    alike = ids.count(ids[0]) == len(ids)
+    # One name for every group (most often none, in a lever pass): no gather.
+    alike = names.count(names[0]) == len(names)
     codes: dict[str | None, int] = {}
-    for i in (ids[0],) if alike else dict.fromkeys(ids):  # the distinct ids, in order
-        codes[i] = len(codes) + 1 if i is not None and i in f.table else 0
+    for name in (names[0],) if alike else dict.fromkeys(names):  # the distinct names, in order
+        codes[name] = len(codes) + 1 if name and template.format(name) in f.table else 0
     rows = np.empty((max(codes.values()) + 1, f.samples))
     rows[0] = default
-    for i, code in codes.items():
+    for name, code in codes.items():
         if code:
-            rows[code] = f[i]
-    if alike:  # every row is the one id's (or the default)
-        return np.broadcast_to(rows[codes[ids[0]]], (len(ids), f.samples)).copy()
-    return rows[list(map(codes.__getitem__, ids))]
+            rows[code] = f[template.format(name)]
+    if alike:  # every row is the one name's (or the default)
+        return np.broadcast_to(rows[codes[names[0]]], (len(names), f.samples)).copy()
+    return rows[list(map(codes.__getitem__, names))]
 
 
 def _cloud_power(g: ServerArrays, f: FactorValues, utilization: np.ndarray) -> np.ndarray:
     """(M, S) W of each group's named instances: vCPUs x the provider's per-vCPU power at
     the utilisation (Cloud Carbon Footprint's linear model); NaN for other groups."""
-    idle = _per_group([p and f"cloud.power.{p}_idle" for p in g.provider], f, np.nan)
-    peak = _per_group([p and f"cloud.power.{p}_max" for p in g.provider], f, np.nan)
-    vcpu = _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan)
+    idle = _per_group(g.provider, "cloud.power.{}_idle", f, np.nan)
+    peak = _per_group(g.provider, "cloud.power.{}_max", f, np.nan)
+    vcpu = _per_group(g.cloud, "{}.vcpu", f, np.nan)
     return g.count * vcpu * (idle + (peak - idle) * utilization)
 
 
@@ -687,10 +691,18 @@ _SERVER_UTILIZATION = ("hosting", "servers", "*", "utilization")
 
 
 def _per_service(values: np.ndarray, service: np.ndarray, n: int) -> np.ndarray:
-    """Sum (K, S, q) rows of groups or entries into (N, S, q) by their service index."""
-    totals = np.zeros((n, *values.shape[1:]))
-    np.add.at(totals, service, values)
-    return totals
+    """Sum (K, S, q) rows of groups or entries into (N, S, q) by their service index.
+
+    Added row after row from 0, as np.add.at adds them: one np.bincount per column where
+    there are a few (a central pass: S = 1), np.add.at's own loop for samples."""
+    width = int(np.prod(values.shape[1:]))
+    if width > 8:
+        totals = np.zeros((n, *values.shape[1:]))
+        np.add.at(totals, service, values)
+        return totals
+    columns = values.reshape(len(values), width).T
+    sums = [np.bincount(service, weights=c, minlength=n) for c in columns]
+    return np.stack(sums, axis=-1).reshape(n, *values.shape[1:])
 
 
 @dataclass(frozen=True, eq=False)
@@ -706,10 +718,8 @@ def _hosts(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
     """(M, S) each: the hosts each server group occupies, and their lifetime in years."""
     g = s.servers
     # A named cloud instance takes its vCPUs and its host's from the tables (cloud.*).
-    vcpu = _default(g.vcpu, _per_group([c and f"{c}.vcpu" for c in g.cloud], f, np.nan))
-    host_vcpu = _per_group(
-        [c and f"{c}.host_vcpu" for c in g.cloud], f, f["server.virtual.host_vcpu"]
-    )
+    vcpu = _default(g.vcpu, _per_group(g.cloud, "{}.vcpu", f, np.nan))
+    host_vcpu = _per_group(g.cloud, "{}.host_vcpu", f, f["server.virtual.host_vcpu"])
     host_share = np.where(g.virtual == 1, vcpu / host_vcpu, 1.0)
     lifetime = _default(g.lifetime_years, f[defaults.factor_id(_SERVER_LIFETIME)])
     return g.count * host_share, lifetime

@@ -206,28 +206,55 @@ def test_a_visit_device_s_standby_is_carried_by_its_hours_of_use():
 
 
 @pytest.mark.parametrize(
-    "ids",
+    "names",
     [
         [None] * 5,
-        ["cloud.aws.t3.micro.vcpu"] * 4,
-        ["no.such.factor"] * 3,
-        ["cloud.aws.t3.micro.vcpu"],
+        ["cloud.aws.t3.micro"] * 4,
+        ["no.such"] * 3,
+        [""] * 2,
+        ["cloud.aws.t3.micro"],
     ],
 )
-def test_one_id_for_every_group_gives_the_gathered_rows(ids):
-    """_per_group's path for one id shared by every group (no gather) gives the rows the
-    gather gives (forced by one more, different id), to the bit."""
+def test_one_name_for_every_group_gives_the_gathered_rows(names):
+    """_per_group's path for one name shared by every group (no gather) gives the rows the
+    gather gives (forced by one more, different name), to the bit."""
     from acvnum.calculation.inventory import _per_group
     from acvnum.reference.factors import FactorValues
 
     central = TABLE.central()
     sampled = FactorValues(TABLE, central.matrix * np.array([[1.0], [0.5], [2.0]]))
     for factors in (central, sampled):
-        alike = _per_group(ids, factors, np.nan)
-        gathered = _per_group([*ids, "cloud.aws.t3.medium.vcpu"], factors, np.nan)[:-1]
+        alike = _per_group(names, "{}.vcpu", factors, np.nan)
+        gathered = _per_group([*names, "cloud.aws.t3.medium"], "{}.vcpu", factors, np.nan)[:-1]
         assert alike.shape == gathered.shape and alike.tobytes() == gathered.tobytes()
         alike[0] = -1  # its own array, not a view of a shared row
-        assert not (_per_group(ids, factors, np.nan) == -1).any()
+        assert not (_per_group(names, "{}.vcpu", factors, np.nan) == -1).any()
+
+
+def test_each_group_takes_the_factor_its_name_names_or_the_default():
+    from acvnum.calculation.inventory import _per_group
+
+    central = TABLE.central()
+    names = ["cloud.aws.t3.micro", None, "no.such", "", "cloud.aws.t3.medium", None]
+    found = _per_group(names, "{}.vcpu", central, 7.0)[:, 0].tolist()
+    micro, medium = central["cloud.aws.t3.micro.vcpu"][0], central["cloud.aws.t3.medium.vcpu"][0]
+    assert found == [micro, 7.0, 7.0, 7.0, medium, 7.0]
+
+
+def test_sums_per_service_are_np_add_at_s_to_the_bit():
+    """Groups' rows added per service as np.add.at adds them (from 0, row after row): with
+    few columns (a central pass) and with many (samples), a service without a row at 0."""
+    from acvnum.calculation.inventory import _per_service
+
+    rng = np.random.default_rng(3)
+    service = np.array([0, 0, 2, 2, 2, 4, 0])
+    for shape in ((7, 1, 3), (7, 50, 2), (0, 1, 3)):
+        values = rng.normal(size=shape) * 10.0 ** rng.integers(-12, 12, size=shape)
+        values[values.shape[0] // 2 :] *= -1e-300  # tiny and negative: rounding and signs
+        expected = np.zeros((5, *shape[1:]))
+        np.add.at(expected, service[: shape[0]], values)
+        found = _per_service(values, service[: shape[0]], 5)
+        assert found.shape == expected.shape and found.tobytes() == expected.tobytes()
 
 
 def test_a_list_of_one_value_taken_again_is_the_rows_taken_one_by_one():
