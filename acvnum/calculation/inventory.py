@@ -295,42 +295,54 @@ def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[s
     return {fid: _column([o.get(fid, 1.0) for o in overrides]) for fid in ids}
 
 
+#: (row, its `terminals:` block) of the services that have one: most have none, and their
+#: settings are NaN (their kept equipment 0) without a look at each.
+Terminals = list[tuple[int, Any]]
+
+
+def _with_terminals(services: list[Questionnaire]) -> Terminals:
+    return [(i, q.terminals) for i, q in enumerate(services) if q.terminals is not None]
+
+
 def _settings(
-    services: list[Questionnaire], kinds: tuple[str, ...], key: str, divisor: float
+    n: int, terminals: Terminals, kinds: tuple[str, ...], key: str, divisor: float
 ) -> np.ndarray:
     """(N, 1, kinds): `terminals.<kind>.<key>` of each service over `divisor` (its factor's
     unit), NaN where not given."""
+    values = np.full((n, 1, len(kinds)), np.nan)
+    for i, block in terminals:
+        for k, kind in enumerate(kinds):
+            value = block.setting(kind, key)
+            if value is not None:
+                values[i, 0, k] = value / divisor
+    return values
 
-    def given(q: Questionnaire, kind: str) -> float:
-        value = q.terminals.setting(kind, key) if q.terminals else None
-        return np.nan if value is None else value / divisor
 
-    values = np.array([[given(q, k) for k in kinds] for q in services], dtype=float)
-    return values.reshape(len(services), 1, len(kinds))
-
-
-def _device_given(services: list[Questionnaire]) -> dict[str, np.ndarray]:
+def _device_given(n: int, terminals: Terminals) -> dict[str, np.ndarray]:
     """{`terminals:` key: (N, 1, devices)} of the values set there, in their factor's unit
     (reference.defaults.DEVICE_DEFAULTS), NaN elsewhere."""
     return {
-        key: _settings(services, DEVICE_TYPES, key, divisor)
+        key: _settings(n, terminals, DEVICE_TYPES, key, divisor)
         for key, (_, divisor) in defaults.DEVICE_DEFAULTS.items()
     }
 
 
-def _equipment(services: list[Questionnaire]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def _equipment(
+    services: list[Questionnaire], terminals: Terminals
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """(devices kept by all users (N, 1, kinds), {key: (N, 1, kinds) given, NaN elsewhere})."""
-
-    def count(q: Questionnaire, kind: str) -> float:
-        kept = q.terminals.equipment if q.terminals else None
-        return 0.0 if kept is None else q.usage.users * getattr(kept, kind)
-
-    counts = np.array([[count(q, k) for k in EQUIPMENT_TYPES] for q in services], dtype=float)
+    n = len(services)
+    counts = np.zeros((n, 1, N_EQUIPMENT))
+    for i, block in terminals:
+        kept = block.equipment
+        if kept is not None:
+            users = services[i].usage.users
+            counts[i, 0] = [users * getattr(kept, kind) for kind in EQUIPMENT_TYPES]
     settings = {
-        key: _settings(services, EQUIPMENT_TYPES, key, divisor)
+        key: _settings(n, terminals, EQUIPMENT_TYPES, key, divisor)
         for key, (_, divisor) in defaults.EQUIPMENT_DEFAULTS.items()
     }
-    return counts.reshape(len(services), 1, N_EQUIPMENT), settings
+    return counts, settings
 
 
 def with_factor_scale(arrays: ServiceArrays, overrides: list[Mapping[str, float]]) -> ServiceArrays:
@@ -350,7 +362,8 @@ def service_arrays(
     hosting = [q.hosting for q in services]
     storage = [h.storage if h else None for h in hosting]
     visits = _column([q.visits for q in services])
-    equipment, equipment_given = _equipment(services)
+    terminals = _with_terminals(services)
+    equipment, equipment_given = _equipment(services, terminals)
     return ServiceArrays(
         period_years=_column([q.period_years for q in services]),
         visits=visits,
@@ -370,8 +383,10 @@ def service_arrays(
             (q.terminals.location if q.terminals else None) or q.usage.location or DEFAULT_REGION
             for q in services
         ],
-        device_given=_device_given(services),
-        device_standby=np.nan_to_num(_settings(services, DEVICE_TYPES, "standby", 1.0)),
+        device_given=_device_given(len(services), terminals),
+        device_standby=np.nan_to_num(
+            _settings(len(services), terminals, DEVICE_TYPES, "standby", 1.0)
+        ),
         equipment=equipment,
         equipment_given=equipment_given,
         host_region=[(h.location if h else None) or DEFAULT_REGION for h in hosting],
@@ -385,12 +400,21 @@ def service_arrays(
         storage_hdd=_column([float(s is not None and s.type == "hdd") for s in storage]),
         replicas=_column([s.replicas if s else None for s in storage]),
         servers=_server_arrays(services),
-        ai=ai_arrays(services),
-        video=video_arrays(services),
-        messages=message_arrays(services),
+        ai=_blocks(ai_arrays, services, [q.ai for q in services]),
+        video=_blocks(video_arrays, services, [q.video for q in services]),
+        messages=_blocks(message_arrays, services, [q.messages for q in services]),
         shared=_shared_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
+
+
+def _blocks(build: Any, services: list[Questionnaire], blocks: list[Any]) -> Any:
+    """`build(services)` for an optional block (ai, video, messages): when no service has
+    one (most portfolios), every row is the same absent block's, built for the first
+    service and repeated, not built again for each."""
+    if any(blocks) or not services:
+        return build(services)
+    return _rows_of(build(services[:1]), np.zeros(len(services), dtype=int))
 
 
 # --- variants: rows of the arrays taken again, some of their answers changed -------------

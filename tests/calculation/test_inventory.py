@@ -293,3 +293,30 @@ def test_a_server_is_configured_when_its_archetype_or_a_part_is_given(extra):
         == expected
         == bool(set(extra) - {"archetype"} or (extra.get("archetype") not in (None, "medium")))
     )
+
+
+# --- what most services leave out: no `terminals:` block, no ai/video/messages ------------
+
+
+def test_each_service_s_rows_are_its_own_arrays_whatever_its_neighbours_leave_out():
+    """The rows of a service with a `terminals:` section or an optional block, among
+    services without (whose settings are filled, blocks repeated, without a look at each),
+    are its arrays alone; so are the others'."""
+    kept = as_record(
+        yaml.safe_load(MINIMAL)
+        | {"terminals": {"equipment": {"printer": 1}, "printer": {"power": "30 W"}}}
+    )
+    qs = [Q, kept, *EXAMPLE_QUESTIONNAIRES, Q, SELF_HOSTED_AI, Q]
+    together = service_arrays(qs)
+    for i, q in enumerate(qs):
+        assert_same_arrays(take(together, [i]), service_arrays([q]), f"service {i}")
+
+
+def test_services_without_a_block_get_the_rows_the_blocks_builder_gives_them():
+    from acvnum.calculation.workloads import ai_arrays, message_arrays, video_arrays
+
+    qs = [Q, modelpath.replace(Q, ("usage", "users"), 7.0), Q]
+    arrays = service_arrays(qs)
+    assert_same_arrays(arrays.ai, ai_arrays(qs), "ai")
+    assert_same_arrays(arrays.video, video_arrays(qs), "video")
+    assert_same_arrays(arrays.messages, message_arrays(qs), "messages")
