@@ -1,16 +1,17 @@
-"""A service's `assumptions` list as JSON text, written from its questionnaire without
-making its rows.
+"""The `assumptions` lists of a chunk's services as JSON text, written from their
+questionnaires without making their rows.
 
 A service's ~50 rows (acvnum.calculation.assumptions.collect) are mostly the same from
 service to service (a factor's default, a server's configuration, the devices' defaults);
 made as objects, then as dicts for orjson, they were a quarter of a portfolio's JSON time.
 Here each group of rows (a slot: the period, the visits' duration, the hosting's head, a
-server...) is looked up by the raw values it is made from; a slot not seen before is made
-by the reference functions of `collect` and encoded (`json_format`'s row dict), so its
-text is always its rows'. A service of another shape (ranges, terminals, AI, video,
-messages, shared platforms, a market-based factor) gets None: its rows are made and
-written from them, the reference path. Held to the rows' bytes by
-tests/report/test_assumptions_json.py.
+server...) is looked up by the raw values it is made from, slot by slot for the whole
+chunk: once per distinct value, not once per service (a look-up a service and slot was a
+tenth of a worker's time); a slot not seen before is made by the reference functions of
+`collect` and encoded (`json_format`'s row dict), so its text is always its rows'. A
+service of another shape (ranges, terminals, AI, video, messages, shared platforms, a
+market-based factor) gets None: its rows are made and written from them, the reference
+path. Held to the rows' bytes by tests/report/test_assumptions_json.py.
 """
 
 from __future__ import annotations
@@ -47,39 +48,64 @@ class Writer:
         self.table, self.cited, self._row_text, self._dumps = table, cited, row_text, dumps
         self.slots = _slots(table)
 
-    def look(self, slot: str, key: Hashable | None, make: Callable[..., Any], *args: Any) -> bytes:
-        """The slot's text for `key`, made from `make(*args)` (a row or a tuple of rows) when
-        not seen; None key: not kept (a 0, which -0.0 would share, is written apart)."""
+    def column(
+        self, slot: str, keys: Sequence[Hashable], make: Callable[[Any], Any], of: Sequence[Any]
+    ) -> list[bytes]:
+        """The slot's text for each key, made from `make(of[k])` (a row or a tuple of rows)
+        once per distinct key (kept for the run), its sources cited once per Part. A None key
+        is not kept (a 0, which -0.0 would share: made apart); OMIT gives b"" (no row)."""
+        return self._column(slot, keys, lambda item: self._made(make(item)), of)
+
+    def _column(
+        self, slot: str, keys: Sequence[Hashable], made: Callable[[Any], Entry], of: Sequence[Any]
+    ) -> list[bytes]:
+        """`column` with `made(item)` giving the slot's Entry."""
         texts = self.slots.get(slot)
         if texts is None:
             texts = self.slots[slot] = {}
-        entry = texts.get(key) if key is not None else None
-        if entry is None:
-            entry = self._made(make(*args))
-            if key is not None:
-                if len(texts) >= _HELD:
-                    texts.clear()
-                texts[key] = entry
+        found: dict[Hashable, bytes] = {OMIT: b""}
+        distinct = dict(zip(keys, of, strict=True))
+        cited = self.cited
+        for key, item in distinct.items():
+            if key is not OMIT and key is not None:
+                entry = texts.get(key)
+                if entry is None:
+                    entry = made(item)
+                    if len(texts) >= _HELD:
+                        texts.clear()
+                    texts[key] = entry
+                found[key] = entry[0] if entry[2] is cited else self._cited(entry)
+        out = list(map(found.get, keys))
+        if None in distinct:
+            for k, key in enumerate(keys):
+                if key is None:
+                    out[k] = self._cited(made(of[k]))
+        return out  # type: ignore[return-value]  # every key found
+
+    def given(
+        self,
+        slot: str,
+        keys: Sequence[Hashable],
+        path: Callable[[Any], str],
+        unit: str,
+        of: Sequence[Any],
+    ) -> list[bytes]:
+        """`column`'s texts of the rows of values the file gives (assumptions.input_row's),
+        written without the rows; `of`: (index, amount) pairs, `path(index)` the row's path."""
+        dumps = self._dumps
+
+        def make(item: tuple[Any, Any]) -> Entry:
+            text = english_text(item[1], unit, written=True)
+            return [dumps(row(path(item[0]), text, "input", [])), (), None]
+
+        return self._column(slot, keys, make, of)
+
+    def _cited(self, entry: Entry) -> bytes:
         if entry[2] is not self.cited:
             for source in entry[1]:
                 self.cited.keys_of(source)
             entry[2] = self.cited
         return entry[0]
-
-    def given(self, slot: str, key: Hashable | None, path: str, amount: Any, unit: str) -> bytes:
-        """The text of the row of a value the file gives (assumptions.input_row's), written
-        without the row: most are new to the run (an audience, a data volume)."""
-        texts = self.slots.get(slot)
-        if texts is None:
-            texts = self.slots[slot] = {}
-        text = texts.get(key) if key is not None else None
-        if text is None:
-            text = self._dumps(row(path, english_text(amount, unit, written=True), "input", []))
-            if key is not None:
-                if len(texts) >= _HELD:
-                    texts.clear()
-                texts[key] = text
-        return text
 
     def _made(self, made: Assumption | Sequence[Assumption]) -> Entry:
         rows = (made,) if isinstance(made, Assumption) else made
@@ -125,106 +151,184 @@ def plain(view: Any) -> Questionnaire | None:
     return q
 
 
+#: A key whose slot has no row for the service (a 0 share, no hosting, no storage).
+OMIT = object()
+
+
 def _kept(value: Any) -> Hashable | None:
     """A key for one number (with its type: 1 and 1.0 are equal keys); None for a 0."""
     return (value, type(value)) if value else None
 
 
-def text(q: Questionnaire, w: Writer) -> bytes:
-    """The `assumptions` list's JSON text of a questionnaire `plain` accepted: the rows
-    `collect` makes, in its order (a slot's rows from the function `collect` calls for them)."""
-    table, look, given, u = w.table, w.look, w.given, q.usage
-    devices = reference.DEVICE_SHARES(u.devices)
-    network = reference.NETWORK_SHARES(u.network)
-    used = tuple(compress(DEVICE_TYPES, devices))
-    accesses = tuple(compress(NETWORK_TYPES, network))
-    vpu, period, in_period = u.visits_per_user, q.period, "period" in q.given
-    parts = [
-        look("period", (period, type(period), in_period) if period else None,
-             reference.period_row, period, in_period),
-        given("users", _kept(u.users), "usage.users", u.users, ""),
-        given("visits_per_user", (vpu, type(vpu)) if vpu.count else None,
-              "usage.visits_per_user", vpu, ""),
-        given("visit_duration", _kept(u.visit_duration), "usage.visit_duration",
-              u.visit_duration, "s"),
-        given("data_per_visit", _kept(u.data_per_visit), "usage.data_per_visit",
-              u.data_per_visit, "B"),
+def texts(qs: Sequence[Questionnaire], w: Writer) -> list[bytes]:
+    """The `assumptions` list's JSON text of each questionnaire `plain` accepted: the rows
+    `collect` makes, in its order, slot by slot for the whole chunk (a slot's rows from the
+    function `collect` calls for them, once per distinct key), then joined per service."""
+    table, column = w.table, w.column
+    usage = [q.usage for q in qs]
+    devices = list(map(reference.DEVICE_SHARES, [u.devices for u in usage]))
+    network = list(map(reference.NETWORK_SHARES, [u.network for u in usage]))
+    periods = [(q.period, "period" in q.given) for q in qs]
+    columns = [
+        column("period", [(p, type(p), given) if p else None for p, given in periods],
+               lambda p: reference.period_row(*p), periods),
+        _given(w, "users", "usage.users", "", [u.users for u in usage]),
+        w.given("visits_per_user",
+                [(v, type(v)) if v.count else None for v in (u.visits_per_user for u in usage)],
+                lambda _: "usage.visits_per_user", "",
+                [(0, u.visits_per_user) for u in usage]),
+        _given(w, "visit_duration", "usage.visit_duration", "s",
+               [u.visit_duration for u in usage]),
+        _given(w, "data_per_visit", "usage.data_per_visit", "B",
+               [u.data_per_visit for u in usage]),
+        *_shares(w, "usage.devices.", DEVICE_TYPES, devices),
+        *_shares(w, "usage.network.", NETWORK_TYPES, network),
+        column("location", [(u.location,) for u in usage],
+               lambda u: reference.region_row(table, "usage.location", u.location), usage),
+        column("network_model", [(u.network_model,) for u in usage],
+               lambda u: reference.network_model_row(u.network_model), usage),
     ]  # fmt: skip
-    parts += [_share(w, "usage.devices.", d, devices[k]) for k, d in enumerate(DEVICE_TYPES)]
-    parts += [_share(w, "usage.network.", n, network[k]) for k, n in enumerate(NETWORK_TYPES)]
-    parts += [
-        look("location", (u.location,), reference.region_row, table, "usage.location",
-             u.location),
-        look("network_model", (u.network_model,), reference.network_model_row,
-             u.network_model),
+    hostings = [q.hosting for q in qs]
+    if any(h is not None for h in hostings):
+        columns += _hosting(w, hostings)
+    used = [tuple(compress(DEVICE_TYPES, shares)) for shares in devices]
+    accesses = [
+        (u.network_model, tuple(compress(NETWORK_TYPES, shares)))
+        for u, shares in zip(usage, network, strict=True)
+    ]
+    columns += [
+        column("terminals.location", [(u.location,) for u in usage],
+               lambda u: reference.terminals_row(None, u.location), usage),
+        column("devices", used, lambda kinds: reference.default_devices(table, kinds), used),
+        column("network", accesses,
+               lambda key: reference.network_rows(table, key[0] or DEFAULT_NETWORK_MODEL, key[1]),
+               accesses),
     ]  # fmt: skip
-    if q.hosting is not None:
-        parts += _hosting(q.hosting, w)
-    parts += [
-        look("terminals.location", (u.location,), reference.terminals_row, None, u.location),
-        look("devices", used, reference.default_devices, table, used),
-        look("network", (u.network_model, accesses), reference.network_rows, table,
-             u.network_model or DEFAULT_NETWORK_MODEL, accesses),
-    ]  # fmt: skip
-    return b"[" + b",".join([part for part in parts if part]) + b"]"
-
-
-def _share(w: Writer, prefix: str, name: str, share: float) -> bytes:
-    """A device's or an access's share, listed when above 0."""
-    if not share:
-        return b""
-    return w.look(prefix, (name, share, type(share)), reference.share_row, prefix + name, share)
-
-
-def _hosting(h: Any, w: Writer) -> list[bytes]:
-    """The hosting's rows: where, PUE, environments, infrastructure, servers, storage."""
-    table, look = w.table, w.look
-    pue, environments = h.pue, h.environments
-    parts = [
-        look("hosting.location", (h.location,), reference.region_row, table,
-             "hosting.location", h.location),
-        w.given("hosting.pue", _kept(pue), "hosting.pue", pue, "") if pue is not None
-        else look("hosting.pue", (None,), reference.pue_row, table, h),
-        look("hosting.environments",
-             (environments, type(environments), "environments" in h.given)
-             if environments else None, reference.environments_row, h),
-        look("hosting.infrastructure", (h.infrastructure,), reference.infrastructure_rows, h,
-             table),
-    ]  # fmt: skip
-    for i, s in enumerate(h.servers):
-        parts += _server(w, i, s)
-    if h.storage is not None:
-        key = reference.storage_key(h.storage)
-        parts.append(look("storage", key, reference.storage, table, h.storage))
-    return parts
-
-
-def _server(w: Writer, i: int, s: Any) -> list[bytes]:
-    """A server's rows: of the common shape, its given values' and its defaults' texts;
-    any other, the server's rows as one slot."""
-    table, look, given = w.table, w.look, w.given
-    if not reference.plain_server(s):
-        return [look("server", reference.server_key(i, s), reference.server, table, i, s)]
-    base = _BASES[i] if i < len(_BASES) else f"hosting.servers[{i}]"
-    lifetime, utilization, power = s.lifetime, s.utilization, s.power
     return [
-        look("server.lifetime", (i,), reference.server_lifetime, table, i, s)
-        if lifetime is None
-        else given("server.lifetime", _at(i, lifetime), base + ".lifetime", lifetime, "s"),
-        look("server.utilization", (i,), reference.server_utilization, table, i, s)
-        if utilization is None
-        else given("server.utilization", _at(i, utilization), base + ".utilization",
-                   utilization, "%"),
-        look("server.power", (i,), reference.modelled_power, table, i, s)
-        if power is None
-        else given("server.power", _at(i, power), base + ".power", power, "W"),
-        look("server.tail", (i, s.type), reference.plain_server_tail, table, i, s),
+        b"[" + b",".join([part for part in parts if part]) + b"]"
+        for parts in zip(*columns, strict=True)
+    ]
+
+
+def _given(w: Writer, slot: str, path: str, unit: str, values: list[Any]) -> list[bytes]:
+    """The rows of a number each service gives at `path`."""
+    return w.given(slot, list(map(_kept, values)), lambda _: path, unit, [(0, v) for v in values])
+
+
+def _shares(
+    w: Writer, prefix: str, names: Sequence[str], shares: list[tuple[float, ...]]
+) -> list[list[bytes]]:
+    """Per device or access, its share's row for each service, where above 0."""
+    columns = []
+    for k, name in enumerate(names):
+        values = [s[k] for s in shares]
+        path = prefix + name
+        columns.append(
+            w.column(
+                path,
+                [(v, type(v)) if v else OMIT for v in values],
+                lambda v, path=path: reference.share_row(path, v),
+                values,
+            )
+        )
+    return columns
+
+
+def _hosting(w: Writer, hostings: list[Any]) -> list[list[bytes]]:
+    """The hosting's rows: where, PUE, environments, infrastructure, servers, storage (none
+    for a service without hosting)."""
+    table, column = w.table, w.column
+    pues = [OMIT if h is None else h.pue for h in hostings]
+    environments = [
+        OMIT if h is None
+        else (h.environments, type(h.environments), "environments" in h.given)
+        if h.environments else None
+        for h in hostings
     ]  # fmt: skip
+    given_pue = w.given(
+        "hosting.pue",
+        [OMIT if p is OMIT or p is None else _kept(p) for p in pues],
+        lambda _: "hosting.pue",
+        "",
+        [(0, p) for p in pues],
+    )
+    default_pue = column(
+        "hosting.pue",
+        [(None,) if p is None else OMIT for p in pues],
+        lambda h: reference.pue_row(table, h),
+        hostings,
+    )
+    return [
+        column("hosting.location", [OMIT if h is None else (h.location,) for h in hostings],
+               lambda h: reference.region_row(table, "hosting.location", h.location), hostings),
+        [g or d for g, d in zip(given_pue, default_pue, strict=True)],
+        column("hosting.environments", environments, reference.environments_row, hostings),
+        column("hosting.infrastructure",
+               [OMIT if h is None else (h.infrastructure,) for h in hostings],
+               lambda h: reference.infrastructure_rows(h, table), hostings),
+        _servers(w, hostings),
+        column("storage",
+               [OMIT if h is None or h.storage is None else reference.storage_key(h.storage)
+                for h in hostings],
+               lambda h: reference.storage(table, h.storage), hostings),
+    ]  # fmt: skip
+
+
+def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
+    """Each service's servers' rows: of the common shape, its given values' and its
+    defaults' texts; any other, the server's rows as one slot."""
+    table, column = w.table, w.column
+    at = [(k, i, s) for k, h in enumerate(hostings) if h is not None
+          for i, s in enumerate(h.servers)]  # fmt: skip
+    plain = [reference.plain_server(s) for _, _, s in at]
+    servers = [(i, s) for _, i, s in at]
+
+    def given(name: str, unit: str) -> list[bytes]:
+        values = [getattr(s, name) for _, s in servers]
+        return w.given(
+            "server." + name,
+            [OMIT if not p or v is None else _at(i, v)
+             for p, v, (i, _) in zip(plain, values, servers, strict=True)],
+            lambda i: _base(i) + "." + name, unit,
+            [(i, v) for v, (i, _) in zip(values, servers, strict=True)],
+        )  # fmt: skip
+
+    def default(slot: str, name: str, make: Callable[..., Any]) -> list[bytes]:
+        return column(
+            slot,
+            [(i,) if p and getattr(s, name) is None else OMIT
+             for p, (i, s) in zip(plain, servers, strict=True)],
+            lambda item: make(table, *item), servers,
+        )  # fmt: skip
+
+    parts = [
+        column("server",
+               [OMIT if p else reference.server_key(i, s)
+                for p, (i, s) in zip(plain, servers, strict=True)],
+               lambda item: reference.server(table, *item), servers),
+        default("server.lifetime", "lifetime", reference.server_lifetime),
+        given("lifetime", "s"),
+        default("server.utilization", "utilization", reference.server_utilization),
+        given("utilization", "%"),
+        default("server.power", "power", reference.modelled_power),
+        given("power", "W"),
+        column("server.tail",
+               [(i, s.type) if p else OMIT for p, (i, s) in zip(plain, servers, strict=True)],
+               lambda item: reference.plain_server_tail(table, *item), servers),
+    ]  # fmt: skip
+    out: list[list[bytes]] = [[] for _ in hostings]
+    for (k, _, _), texts_ in zip(at, zip(*parts, strict=True), strict=True):
+        out[k] += texts_
+    return [b",".join([t for t in texts_ if t]) for texts_ in out]
 
 
 def _at(i: int, value: float) -> Hashable | None:
     """A key for the `i`th server's number (see `_kept`)."""
     return (i, value, type(value)) if value else None
+
+
+def _base(i: int) -> str:
+    return _BASES[i] if i < len(_BASES) else f"hosting.servers[{i}]"
 
 
 _BASES = tuple(f"hosting.servers[{i}]" for i in range(16))

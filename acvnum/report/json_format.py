@@ -493,16 +493,25 @@ def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> 
     found: list[Any] = [None] * len(results)
     if orjson is None:
         return found
-    writer = None
+    plain: dict[int, tuple[Any, list[int], list[Any]]] = {}  # per table: its services
     for i, result in enumerate(results):
         view = result.assumptions
         q = assumptions_json.plain(view)
-        if q is None:
-            continue
-        if writer is None or writer.table is not view.table:
-            writer = assumptions_json.Writer(view.table, cited, _row_json, orjson.dumps)
-        with suppress(orjson.JSONEncodeError):  # else written from its rows, by json
-            found[i] = assumptions_json.text(q, writer)
+        if q is not None:
+            entry = plain.setdefault(id(view.table), (view.table, [], []))
+            entry[1].append(i)
+            entry[2].append(q)
+    for table, where, qs in plain.values():
+        writer = assumptions_json.Writer(table, cited, _row_json, orjson.dumps)
+        try:
+            written = assumptions_json.texts(qs, writer)
+        except orjson.JSONEncodeError:  # a text orjson refuses: each service on its own
+            written = [None] * len(qs)
+            for k, q in enumerate(qs):
+                with suppress(orjson.JSONEncodeError):  # else written from its rows, by json
+                    written[k] = assumptions_json.texts([q], writer)[0]
+        for i, text in zip(where, written, strict=True):
+            found[i] = text
     return found
 
 
