@@ -72,16 +72,26 @@ def coverage(
         return []
     used = (amounts != 0)[..., np.newaxis] & _IN_SCOPE  # (N, A, C)
     present = factor_presence(s, table)
-    # most services of a portfolio share one statement: build each distinct one once
+    # most services of a portfolio share one statement: build each distinct one once a run
     keys = np.packbits(np.concatenate([used, present], axis=1).reshape(s.count, -1), axis=1)
-    statements: dict[bytes, dict[str, Coverage]] = {}
+    statements = _STATEMENTS
+    if len(statements) >= _HELD:
+        statements.clear()
     found = []
     for n, key in enumerate(keys):
         row = key.tobytes()
-        if row not in statements:
-            statements[row] = _statement(used[n], present[n])
-        found.append(statements[row])
+        statement = statements.get(row)
+        if statement is None:
+            statement = statements[row] = _statement(used[n], present[n])
+        found.append(statement)
     return found
+
+
+#: The statements made, by the bits of what their services use and what has a factor
+#: (which is all a statement is made from): a portfolio's chunks share a few dozen, made
+#: once for the run, and the same objects let the JSON write each once (report.criteria_json).
+_STATEMENTS: dict[bytes, dict[str, Coverage]] = {}
+_HELD = 4096
 
 
 def _statement(used: np.ndarray, present: np.ndarray) -> dict[str, Coverage]:

@@ -14,7 +14,7 @@ the same bytes by tests/report/test_criteria_json.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 _BOUNDARY = ("per_person_year", "persons_equivalent", "share_per_user")
 
 Spell = Callable[[object], bytes]
+Label = Callable[[str], str]
 
 
 def texts(views: Sequence[object], orjson: Any, label: Callable[[str], str]) -> list[bytes | None]:
@@ -55,19 +56,14 @@ def chunk_texts(
     activities shown, one orjson call for the numbers, and per coverage statement too, a
     template (`%`) that sets a service's numbers in its text."""
     spell = _remembered(orjson.dumps)  # keys and coverage lists repeat: each written once
-    starts = [
-        b"%s:{%s:%s,%s:%s,%s:"
-        % tuple(map(spell, (cid, "label", label(cid), "unit", BY_ID[cid].unit, "total")))
-        for cid in CRITERION_IDS
-    ]
     statements, said = _statements(chunk, rows)
     patterns, which = shown_patterns(chunk.contributions[rows])
     out = np.empty(len(rows), dtype=object)
     for p, pattern in enumerate(patterns):
         members = np.flatnonzero(which == p)
-        bodies = _bodies(starts, _inner(np.flatnonzero(pattern), chunk.limits, spell))
+        made = _Made(chunk.limits, pattern, label, spell)
         templates = {
-            s: _template(bodies, _closings(statements[s], chunk.limits, spell))
+            s: made.template(statements[s])
             # sorted(set()), not np.unique: np.unique of a plain array imports numpy.ma
             # (some 10 ms of each worker process)
             for s in sorted(set(said[members].tolist()))
@@ -79,6 +75,47 @@ def chunk_texts(
             for s, row in zip(said[members].tolist(), text.split(b"],["), strict=True)
         ]
     return out.tolist()
+
+
+#: The templates made, by what they are made from (the criteria bounded, the activities
+#: shown, the coverage statement, held with it): the run's chunks share most of them (a
+#: statement is one object for the run: acvnum.calculation.coverage).
+_TEMPLATES: dict[Hashable, tuple[object, bytes]] = {}
+_HELD = 1024
+
+
+class _Made:
+    """The templates of one set of activities shown, made once for the run."""
+
+    def __init__(
+        self, limits: Sequence[float | None], pattern: np.ndarray, label: Label, spell: Spell
+    ) -> None:
+        self.limits, self.pattern, self.label, self.spell = limits, pattern, label, spell
+        self.key = (label, tuple(v is None for v in limits), pattern.tobytes())
+        self.bodies: list[bytes] | None = None
+
+    def template(self, statement: Mapping[str, Coverage] | None) -> bytes:
+        """A service's `criteria` text with `%b` for each number, with `statement`."""
+        key = (*self.key, id(statement))
+        held = _TEMPLATES.get(key)
+        if held is None or held[0] is not statement:
+            if self.bodies is None:
+                inner = _inner(np.flatnonzero(self.pattern), self.limits, self.spell)
+                self.bodies = _bodies(_starts(self.label, self.spell), inner)
+            closings = _closings(statement, self.limits, self.spell)
+            if len(_TEMPLATES) >= _HELD:
+                _TEMPLATES.clear()
+            held = _TEMPLATES[key] = (statement, _template(self.bodies, closings))
+        return held[1]
+
+
+def _starts(label: Label, spell: Spell) -> list[bytes]:
+    """Per criterion, its text up to its total: key, label and unit."""
+    return [
+        b"%s:{%s:%s,%s:%s,%s:"
+        % tuple(map(spell, (cid, "label", label(cid), "unit", BY_ID[cid].unit, "total")))
+        for cid in CRITERION_IDS
+    ]
 
 
 def _statements(
