@@ -28,7 +28,8 @@ from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.rules import DEFAULT_NETWORK_MODEL, DEVICE_TYPES, NETWORK_TYPES
 from acvnum.reference.factors import FactorTable
 
-#: A slot's text, the source texts its rows cite, and the last Part that cited them.
+#: A slot's text (each row after a comma, as it follows another row), the source texts its
+#: rows cite, and the last Part that cited them.
 Entry = list[Any]
 _HELD = 4096  # texts per slot kept; a slot's table is emptied when full
 
@@ -96,7 +97,7 @@ class Writer:
 
         def make(item: tuple[Any, Any]) -> Entry:
             text = english_text(item[1], unit, written=True)
-            return [dumps(row(path(item[0]), text, "input", [])), (), None]
+            return [b"," + dumps(row(path(item[0]), text, "input", [])), (), None]
 
         return self._column(slot, keys, make, of)
 
@@ -109,7 +110,7 @@ class Writer:
 
     def _made(self, made: Assumption | Sequence[Assumption]) -> Entry:
         rows = (made,) if isinstance(made, Assumption) else made
-        text = b",".join([self._row_text(r) for r in rows])
+        text = b"".join([b"," + self._row_text(r) for r in rows])
         return [
             text,
             tuple(dict.fromkeys(r.source for r in rows if r.source != QUESTIONNAIRE)),
@@ -160,18 +161,24 @@ def _kept(value: Any) -> Hashable | None:
     return (value, type(value)) if value else None
 
 
-def texts(qs: Sequence[Questionnaire], w: Writer) -> list[bytes]:
-    """The `assumptions` list's JSON text of each questionnaire `plain` accepted: the rows
-    `collect` makes, in its order, slot by slot for the whole chunk (a slot's rows from the
-    function `collect` calls for them, once per distinct key), then joined per service."""
+def texts(qs: Sequence[Questionnaire], w: Writer) -> list[tuple[bytes, ...]]:
+    """The `assumptions` list's JSON text of each questionnaire `plain` accepted, in pieces
+    to be joined inside its brackets (`joined`): the rows `collect` makes, in its order, slot
+    by slot for the whole chunk (a slot's rows from the function `collect` calls for them,
+    once per distinct key). A service's pieces are not joined here: the service's are."""
     table, column = w.table, w.column
     usage = [q.usage for q in qs]
     devices = list(map(reference.DEVICE_SHARES, [u.devices for u in usage]))
     network = list(map(reference.NETWORK_SHARES, [u.network for u in usage]))
     periods = [(q.period, "period" in q.given) for q in qs]
+    first = column(
+        "period",
+        [(p, type(p), given) if p else None for p, given in periods],
+        lambda p: reference.period_row(*p),
+        periods,
+    )
     columns = [
-        column("period", [(p, type(p), given) if p else None for p, given in periods],
-               lambda p: reference.period_row(*p), periods),
+        [text[1:] for text in first],  # the first row: no comma before it
         _given(w, "users", "usage.users", "", [u.users for u in usage]),
         w.given("visits_per_user",
                 [(v, type(v)) if v.count else None for v in (u.visits_per_user for u in usage)],
@@ -204,10 +211,12 @@ def texts(qs: Sequence[Questionnaire], w: Writer) -> list[bytes]:
                lambda key: reference.network_rows(table, key[0] or DEFAULT_NETWORK_MODEL, key[1]),
                accesses),
     ]  # fmt: skip
-    return [
-        b"[" + b",".join([part for part in parts if part]) + b"]"
-        for parts in zip(*columns, strict=True)
-    ]
+    return list(zip(*columns, strict=True))
+
+
+def joined(pieces: Sequence[bytes]) -> bytes:
+    """A service's `assumptions` list's JSON text from its pieces (`texts`)."""
+    return b"[" + b"".join(pieces) + b"]"
 
 
 def _given(w: Writer, slot: str, path: str, unit: str, values: list[Any]) -> list[bytes]:
@@ -319,7 +328,7 @@ def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
     out: list[list[bytes]] = [[] for _ in hostings]
     for (k, _, _), texts_ in zip(at, zip(*parts, strict=True), strict=True):
         out[k] += texts_
-    return [b",".join([t for t in texts_ if t]) for texts_ in out]
+    return [b"".join(texts_) for texts_ in out]
 
 
 def _at(i: int, value: float) -> Hashable | None:

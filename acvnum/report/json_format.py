@@ -466,12 +466,11 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     results = [result for result, _ in batch]
     written = _criteria_written(results)
     rows = _assumptions_written(results, cited)
-    services = b",".join(
-        [
-            _service_json(result, cited, found, criteria, assumptions)
-            for (result, found), criteria, assumptions in zip(batch, written, rows, strict=True)
-        ]
-    )
+    pieces: list[bytes] = []  # joined once: no service's bytes made on their own
+    for (result, found), criteria, assumptions in zip(batch, written, rows, strict=True):
+        pieces += _service_pieces(result, cited, found, criteria, assumptions)
+        pieces.append(b",")
+    services = b"".join(pieces[:-1])
     cited.rows = None  # encoded: the rows' dicts are not needed any more
     return Part(services, portfolio.Tally().add(batch), cited, top)
 
@@ -486,9 +485,9 @@ def _criteria_written(results: Sequence[ServiceResult]) -> list[bytes | None]:
 
 
 def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> list[Any]:
-    """Each service's `assumptions` list's JSON when it is written from its questionnaire
-    (acvnum.report.assumptions_json), None when from its rows (another shape, rows already
-    read, no orjson, a text orjson refuses)."""
+    """Each service's `assumptions` list's JSON, in pieces (assumptions_json.texts), when it
+    is written from its questionnaire (acvnum.report.assumptions_json), None when from its
+    rows (another shape, rows already read, no orjson, a text orjson refuses)."""
     orjson = _orjson()
     found: list[Any] = [None] * len(results)
     if orjson is None:
@@ -515,33 +514,34 @@ def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> 
     return found
 
 
-def _service_json(
+def _service_pieces(
     result: ServiceResult,
     cited: Citations,
     found: Found,
     criteria: bytes | None,
-    assumptions: bytes | None = None,
-) -> bytes:
-    """A service of the compact document, its criteria and assumptions (their JSON, or
-    None) and levers written from their arrays or questionnaire where they were: from one
-    template when all were (`_templated`), else its dict with those parts as Fragments; a
-    service orjson refuses (see `encode`) is written from the objects, by json, as it was."""
+    assumptions: Sequence[bytes] | None = None,
+) -> Sequence[bytes]:
+    """A service of the compact document, in pieces to be joined, its criteria and
+    assumptions (their JSON, or None) and levers written from their arrays or questionnaire
+    where they were: from one template when all were (`_templated`), else its dict with
+    those parts as Fragments; a service orjson refuses (see `encode`) is written from the
+    objects, by json, as it was."""
     orjson = _orjson()
     if orjson is None:
-        return encode(service_dict(result, cited, found))
+        return (encode(service_dict(result, cited, found)),)
     if criteria is not None and assumptions is not None:
-        text = _templated(result, cited, found, criteria, assumptions, orjson)
-        if text is not None:
-            return text
+        pieces = _templated(result, cited, found, criteria, assumptions, orjson)
+        if pieces is not None:
+            return pieces
     if found.proposals is not None or criteria is not None or assumptions is not None:
-        parts = [
-            None if text is None else orjson.Fragment(text) for text in (criteria, assumptions)
-        ]
+        rows = None if assumptions is None else assumptions_json.joined(assumptions)
+        parts = [None if text is None else orjson.Fragment(text) for text in (criteria, rows)]
         try:
-            return orjson.dumps(service_dict(result, cited, found, True, *parts), default=_plain)
+            data = service_dict(result, cited, found, True, *parts)
+            return (orjson.dumps(data, default=_plain),)
         except orjson.JSONEncodeError:
             pass  # json writes it, from the objects, as it did
-    return encode(service_dict(result, cited, found))
+    return (encode(service_dict(result, cited, found)),)
 
 
 #: The keys of a service's object but `extras`' (service_dict's).
@@ -565,11 +565,11 @@ def _templated(
     cited: Citations,
     found: Found,
     criteria: bytes,
-    assumptions: bytes,
+    assumptions: Sequence[bytes],
     orjson: Any,
-) -> bytes | None:
-    """A service's object as service_dict's keys in its order, joined from the parts
-    already written and the service's header: no dict for orjson to walk. None for a
+) -> tuple[bytes, ...] | None:
+    """A service's object as service_dict's keys in its order, in pieces: the parts already
+    written and the service's header, with no dict for orjson to walk. None for a
     service with more (a what-if, budgets, uncertainty, extras named as a key of the
     envelope), levers written from their objects, or a header orjson refuses."""
     if found.what_if is not None or found.budgets or found.uncertainty is not None:
@@ -591,23 +591,21 @@ def _templated(
     except orjson.JSONEncodeError:
         return None
     warnings = _warnings_json(tuple(Assessed(result, found).warnings()))
-    return b"".join(
-        (
-            b'{"service":',
-            header,
-            b',"criteria":',
-            criteria,
-            b',"levers":',
-            levers,
-            b',"levers_combined":',
-            combined,
-            b',"budgets":[],"assumptions":',
-            assumptions,
-            b',"warnings":',
-            warnings,
-            more,
-            b"}",
-        )
+    return (
+        b'{"service":',
+        header,
+        b',"criteria":',
+        criteria,
+        b',"levers":',
+        levers,
+        b',"levers_combined":',
+        combined,
+        b',"budgets":[],"assumptions":[',
+        *assumptions,
+        b'],"warnings":',
+        warnings,
+        more,
+        b"}",
     )
 
 
