@@ -202,7 +202,7 @@ def _group_rows(layout: Layout, rows: np.ndarray) -> np.ndarray:
     """The server groups of services `rows`, in order (a service's groups are contiguous)."""
     counts = layout.counts[rows]
     starts = np.repeat(layout.first[rows], counts)
-    firsts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
+    firsts = np.cumsum(counts) - counts  # (no rows: none)
     return (starts + np.arange(int(counts.sum())) - np.repeat(firsts, counts)).astype(int)
 
 
@@ -307,16 +307,14 @@ class Shown:
             return None
         return _change(self._text(index), before[k], after[k], self._unit, self.factor, subject)
 
-    def same(self, other: Shown) -> np.ndarray:
-        """(rows,) whether this and `other` (the same path) show the same change, bit for bit."""
-        a, b = self._compared, other._compared
-        equal = (a[0] == b[0]) & (a[1] == b[1])
-        return (self.where == other.where) & (~self.where | equal)
-
-    @cached_property
-    def _compared(self) -> tuple[np.ndarray, np.ndarray]:
-        """Before and after as `same` compares them (a lever alone is compared at each step)."""
-        return _bits(self.before), _bits(self.after)
+    def same(self, other: Shown, rows: np.ndarray) -> np.ndarray:
+        """(len(rows),) whether this and `other` (the same path) show the same change at
+        `rows`, bit for bit."""
+        where = self.where[rows]
+        equal = (_bits(self.before, rows) == _bits(other.before, rows)) & (
+            _bits(self.after, rows) == _bits(other.after, rows)
+        )
+        return (where == other.where[rows]) & (~where | equal)
 
     def written(
         self, rows: np.ndarray, index: np.ndarray | None = None
@@ -352,11 +350,13 @@ def _plain(values: np.ndarray | list[Any]) -> list[Any]:
     return values.tolist() if isinstance(values, np.ndarray) else list(values)
 
 
-def _bits(values: np.ndarray | list[Any]) -> np.ndarray:
-    """Values to compare exactly: floats by their bits (NaN equals NaN, -0 is not 0)."""
-    if isinstance(values, np.ndarray) and values.dtype == float:
-        return values.view(np.int64)
-    return np.asarray(values)
+def _bits(values: np.ndarray | list[Any], rows: np.ndarray) -> np.ndarray:
+    """`values` at `rows` to compare exactly: floats by their bits (NaN equals NaN, -0 is
+    not 0)."""
+    if not isinstance(values, np.ndarray):
+        return np.asarray([values[k] for k in rows.tolist()])
+    taken = values[rows]
+    return taken.view(np.int64) if taken.dtype == float else taken
 
 
 @lru_cache(maxsize=1024)
@@ -505,16 +505,22 @@ class Step:
         lines = [b"".join(c) for c in zip(*(c[1] for c in columns), strict=True)]
         return changes, lines
 
-    def same(self, other: Step) -> np.ndarray:
-        """(N,) whether each service's changes are the same in this step and in `other` (the
-        same lever applied to another frame of the same services)."""
-        same = np.ones(self.frame.count, bool)
+    def same(self, other: Step, rows: np.ndarray) -> np.ndarray:
+        """(len(rows),) whether services `rows`' changes are the same in this step and in
+        `other` (the same lever applied to another frame of the same services): asked for
+        the services a combination's step changes only (a few dozen of a chunk)."""
+        same = np.ones(len(rows), bool)
         for a, b in zip(self._services, other._services, strict=True):
-            same &= a.same(b)
-        layout = self.frame.layout
-        for a, b in zip(self._servers, other._servers, strict=True):
-            differ = ~a.same(b)
-            same &= np.bincount(layout.owner, weights=differ, minlength=self.frame.count) == 0
+            same &= a.same(b, rows)
+        if self._servers:
+            counts = self.frame.layout.counts[rows]
+            groups, owner = (
+                _group_rows(self.frame.layout, rows),
+                np.repeat(np.arange(len(rows)), counts),
+            )
+            for a, b in zip(self._servers, other._servers, strict=True):
+                differ = ~a.same(b, groups)
+                same &= np.bincount(owner, weights=differ, minlength=len(rows)) == 0
         return same
 
     @cached_property

@@ -438,7 +438,10 @@ def _array_combinations(
             step = kind(current, lever.change, context)
             chosen = (at[j] == k) & step.changed
             current = lever_arrays.merged(current, step.frame, chosen)
-            alone = step.same(steps[k])
+            # Whether each service chosen here changes as with its lever alone (False
+            # elsewhere: only the chosen are read).
+            alone = np.zeros(len(chosen), bool)
+            alone[chosen] = step.same(steps[k], np.flatnonzero(chosen))
             applied[j, k] = (step, chosen, alone)
         snapshots.append(current)
     prefixes = [np.flatnonzero(lengths > j) for j in range(1, depth)]
@@ -562,15 +565,20 @@ class _Chunk:
         combos = [r for b, r in zip(comb.best, comb.row, strict=True) if b > 0]
         together = iter(_saving_rows(comb.effects, combos, orjson) if comb.effects else [])
         found = []
+        catalogue = [lever for lever, _ in self.levers]
+        ids_of: dict[tuple[int, ...], bytes] = {}  # a chunk's combinations share a few
         for i, (start, combined_changes) in enumerate(
             zip(starts, comb.written(changes, starts), strict=True)
         ):
-            used = tuple(self.levers[kind][0] for kind in self.ranked_levers[i])
+            used = tuple(map(catalogue.__getitem__, self.ranked_levers[i]))
             levers = b"[" + b",".join(entries[start : start + lengths[i]]) + b"]"
             combined = None
             if combined_changes is not None:
                 best = comb.best[i]
-                ids = orjson.dumps([lever.id for lever in used[: best + 1]])
+                key = tuple(self.ranked_levers[i][: best + 1])
+                ids = ids_of.get(key)
+                if ids is None:
+                    ids = ids_of[key] = orjson.dumps([lever.id for lever in used[: best + 1]])
                 # the best lever alone: its own saving
                 saving = singles[start] if best == 0 else next(together)
                 combined = b'{"levers":%b,"changes":[%b],%b' % (ids, combined_changes[1:], saving)

@@ -212,6 +212,23 @@ def test_a_step_s_changes_written_for_the_json_are_its_change_objects_encoded(qs
         assert after.written(np.array(every, dtype=int)) == _objects_encoded(after, every)
 
 
+@PROPERTY
+@given(portfolios, st.randoms(use_true_random=False))
+def test_a_step_is_the_same_as_its_lever_alone_where_its_changes_are(qs, random):
+    """Step.same over some rows, or none (the services a combination's step changes): True
+    where the lever applied after another shows the changes it shows alone, False where they
+    differ (the answer of comparing the Change objects: no generated value is NaN or -0)."""
+    frame = lever_arrays.frame_of(qs, CONTEXT)
+    levers = levers_module._array_levers(catalogue())
+    rows = sorted(random.sample(range(len(qs)), random.randint(0, len(qs))))  # none: none
+    for lever, kind in levers:
+        alone = kind(frame, lever.change, CONTEXT)
+        other, other_kind = random.choice(levers)
+        after = kind(other_kind(frame, other.change, CONTEXT).frame, lever.change, CONTEXT)
+        same = after.same(alone, np.array(rows, dtype=int))
+        assert same.tolist() == [after.changes(i) == alone.changes(i) for i in rows]
+
+
 def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
     """The memo of written values never gives one value's text to another equal to it:
     0.0 and -0.0, 1, 1.0 and True, NaN, a float32 array, and the same values again."""
