@@ -10,6 +10,9 @@ line reader, each field by the plain reader's own field reader and each section 
 its own checks, but what a line reads as in a section is remembered, and so is what a
 section read whole (a device or network split) or an item of a list (a server) reads as,
 by its exact lines; there is no data in between (the document reads it when asked).
+The few lines a file holds for the first time (a name, a user count, a volume) are mostly
+`key: number unit` or `key: text`: they are read without the line reader, and a number by
+its template's plan, made once from the field's own reader (see `_plan`).
 
 It returns the records, or None at anything else: other YAML, a possible range, a key or
 value or section a reader or check refuses. The reference path then reads the file, and
@@ -27,6 +30,8 @@ from acvnum.questionnaire import plain, records, rules, units
 from acvnum.questionnaire.yaml_reader import (
     _BELOW,
     _BLANK,
+    _CACHE_SIZE,
+    _LINE_CACHED_UP_TO,
     _NOT_TEXT_KEYS,
     MAX_DEPTH,
     _lines,
@@ -172,15 +177,7 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
         reading = _lines.get(line)
         template = None
         if reading is None:
-            template = _TEMPLATE.fullmatch(line)
-            if template is not None:  # its value read below, by a plan if there is one
-                reading = (len(template[1]), 0, template[2], None)
-            else:
-                text = _TEXT.fullmatch(line)  # a name seen for the first time, most often
-                if text is None or text[3] in _NOT_TEXT_KEYS or text[2] in _NOT_TEXT_KEYS:
-                    reading = _read_line(line)
-                else:
-                    reading = (len(text[1]), 0, text[2], text[3])
+            reading, template = _new_line(line)
         if reading is _BLANK:
             continue
         indent, dash, word, value = reading
@@ -221,21 +218,15 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
         if value is _BELOW and (section.kind != _FIELDS or word not in section.readers):
             raise _Declined
         entry = known.get(line)  # (the section may have changed since the first look)
-        if entry is None and template is not None:
-            entry = _planned(section, template, comma)
-            if entry is None:  # no plan (yet): the reference way, and a plan made of it
-                value = _read_line(line)[3]
-                read_value = section.readers[word](value) if section.kind == _FIELDS else value
-                entry = (indent, word, read_value)
-                _learn(section, template, comma, read_value)
-            if len(known) >= REMEMBERED:
-                known.clear()
-            known[line] = entry
-        elif entry is None:
-            read_value = value
-            if section.kind == _FIELDS and value is not _BELOW:
-                read_value = section.readers[word](_normalised(section, word, value))
-            entry = (-1 if dash else indent, word, read_value)
+        if entry is None:
+            entry = None if template is None else _planned(section, template, comma)
+            if entry is None:  # the reference way (and a plan made of it, for a number)
+                read_value = value
+                if section.kind == _FIELDS and value is not _BELOW:
+                    read_value = section.readers[word](_normalised(section, word, value))
+                entry = (-1 if dash else indent, word, read_value)
+                if template is not None:
+                    _learn(section, template, comma, read_value)
             if len(known) >= REMEMBERED:
                 known.clear()
             known[line] = entry
@@ -249,6 +240,28 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
     while len(frames) > 1:
         _close(frames, lines, len(lines), comma)
     return _record(_ROOT, frames[0][2])
+
+
+def _new_line(line: str) -> tuple[Any, re.Match[str] | None]:
+    """A line not read before, as the block reader's `_read_line` reads it, and its number
+    template if it has one. The usual new line, a `key: number unit` or `key: text` line (a
+    user count, a name), is read without it: its value is what YAML makes of it, the number
+    (int or float) alone, else the text as written (a number and its unit, or text that
+    starts with a letter and is no yes/no or null word)."""
+    template = _TEMPLATE.fullmatch(line)
+    if template is not None and template[2] not in _NOT_TEXT_KEYS:
+        number, unit = template[3], template[4]
+        value = number + unit if unit else float(number) if "." in number else int(number)
+        return (len(template[1]), 0, template[2], value), template
+    text = _TEXT.fullmatch(line)
+    if text is None or text[2] in _NOT_TEXT_KEYS or text[3] in _NOT_TEXT_KEYS:
+        return _read_line(line), None
+    reading = (len(text[1]), 0, text[2], text[3])
+    if len(line) <= _LINE_CACHED_UP_TO:  # as `_read_line` keeps it ('  location: FRA' closes
+        if len(_lines) >= _CACHE_SIZE:  # the shares above it: read again in its section)
+            _lines.clear()
+        _lines[line] = reading
+    return reading, None
 
 
 def _normalised(section: _Section, word: str, value: Any) -> Any:

@@ -319,6 +319,7 @@ _NUMBER_LINES = {
 #: that is something else, or is refused, or that the fast path leaves to the reference.
 _NAMES = ("Service {:05d}", "s{}", "Shop {} v1.2_b-c", "a..{}", "true", "Null", "yes", "no {}")
 _NAMES += ("a: {}", "a #{}", "a#{}", "x  {}", "{} x", "Été {}", "x {} ", "~", "-{}", "'{}'")
+_NAMES += ("{}", "{}.5", "{} MB", "{}%")
 
 
 def _number(rng: random.Random, high: int) -> str:
