@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
 from acvnum.errors import InputError, Problem, message
-from acvnum.questionnaire.service import Service, expand_paths, load_service, service_from_document
+from acvnum.questionnaire.service import Service, expand_names, load_service, service_from_document
 from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
 from acvnum.reference.factors import FactorTable, load_factors
 
@@ -45,7 +45,7 @@ def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
                 document = Document(f"<dict {i}>", copy.deepcopy(dict(item)))
                 services.append(service_from_document(document, table))
             else:
-                services += [load_service(path, table) for path in expand_paths([item])]
+                services += [load_service(path, table) for path in expand_names([item])]
         except InputError as error:
             problems += error.problems
     if problems:

@@ -29,7 +29,7 @@ from acvnum.calculation.results import (
 from acvnum.errors import InputError, Problem
 from acvnum.questionnaire import records, units
 from acvnum.questionnaire.records import Questionnaire
-from acvnum.questionnaire.service import Service, expand_paths, load_files, load_services
+from acvnum.questionnaire.service import Service, expand_names, load_files, load_services
 from acvnum.reference.boundaries import DEFAULT_POPULATION, Boundaries, boundaries
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.factors import FactorTable, load_factors
@@ -198,7 +198,7 @@ def batches(
     paths: list[str | Path],
     settings: Settings = Settings(),
     size: int | None = None,
-    files: list[Path] | None = None,
+    files: list[str] | None = None,
 ) -> Iterator[Assessment]:
     """Files -> assessments of at most `size` services each, in order, so that a folder of
     10,000 is never held whole (`estimate --format json`; not with --uncertainty, whose
@@ -211,7 +211,7 @@ def batches(
     size = size or BATCH
     table = load_factors(settings.factors_file)
     if files is None:
-        files = expand_paths(paths)
+        files = expand_names(paths)
     problems: list[Problem] = []
     for start in range(0, len(files), size):
         try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, MINIMAL, run_cli
 
-from acvnum.questionnaire.service import expand_paths
+from acvnum.questionnaire.service import expand_names, expand_paths
 
 
 def test_a_file_also_inside_a_given_directory_is_kept_once_where_it_first_appears():
@@ -34,6 +35,23 @@ def test_a_folder_gives_its_yaml_files_and_links_to_files_sorted_by_name(tmp_pat
     # no suffix for pathlib, a broken link is no file.
     assert names == ["C.yaml", "a.yml", "again.yaml", "linked.yaml"]
     assert all(p.parent == tmp_path for p in expand_paths([tmp_path]))
+
+
+@pytest.mark.parametrize("spelt", [".", "./", "sub", "sub/", "./sub/../sub", "absolute"])
+def test_a_folder_s_files_are_named_as_pathlib_joins_them(tmp_path, monkeypatch, spelt):
+    # Their names are what messages and the JSON's `file` show: `expand_names` writes them
+    # as text, and must spell them as str(Path(folder) / name) does ('.' drops out).
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for folder in (tmp_path, tmp_path / "sub"):
+        for name in ("b.yaml", "a.yml", "notes.txt"):
+            (folder / name).write_text("name: x\n", encoding="utf-8")
+    folder = str(tmp_path / "sub") if spelt == "absolute" else spelt
+    expected = [str(Path(folder) / name) for name in ("a.yml", "b.yaml")]
+    assert expand_names([folder]) == expected
+    assert expand_paths([folder]) == [Path(name) for name in expected]
+    given = str(Path(folder) / "b.yaml")
+    assert expand_names([given, folder]) == [given, expected[0]]  # b.yaml once, first
 
 
 def test_a_portfolio_does_not_count_a_service_twice():

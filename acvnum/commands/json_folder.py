@@ -40,7 +40,7 @@ from acvnum.commands.common import spoken, terminate_cleanly
 from acvnum.errors import InputError, Problem, message
 from acvnum.escaping import terminal
 from acvnum.files import Region
-from acvnum.questionnaire.service import expand_paths, load_files
+from acvnum.questionnaire.service import expand_names, load_files
 from acvnum.reference.factors import FactorTable, load_factors
 from acvnum.reference.sources import cite
 from acvnum.report import json_format
@@ -63,7 +63,7 @@ MIN_CHUNK = 50
 class _Job:
     """What the forked workers inherit: the run's files, factor table and settings."""
 
-    files: list[Path]
+    files: list[str]
     table: FactorTable
     settings: Settings
     size: int
@@ -117,9 +117,9 @@ def workers_for(count: int) -> int:
 def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
     """The result document of `paths` as UTF-8 pieces, in order (json_format.stream's
     document): from worker processes when the folder is large enough."""
-    listed: list[Path] | None
+    listed: list[str] | None
     try:
-        listed = expand_paths(paths)
+        listed = expand_names(paths)
     except InputError:  # reported by `batches`, after a bad --factors table as ever
         listed = None
     files = listed or []
