@@ -61,27 +61,64 @@ class Writer:
         self, slot: str, keys: Sequence[Hashable], made: Callable[[Any], Entry], of: Sequence[Any]
     ) -> list[bytes]:
         """`column` with `made(item)` giving the slot's Entry."""
+        entries, found, apart = self._entries(slot, keys, lambda items: list(map(made, items)), of)
+        cited = self.cited
+        texts = {
+            key: b"" if e is None else e[0] if e[2] is cited else self._cited(e)
+            for key, e in found.items()
+        }
+        out = list(map(texts.get, keys))
+        if apart:  # None keys, made apart: not in `found`
+            for k, key in enumerate(keys):
+                if key is None:
+                    out[k] = self._cited(entries[k])  # type: ignore[arg-type]  # made
+        return out  # type: ignore[return-value]  # every key found
+
+    def entries(
+        self,
+        slot: str,
+        keys: Sequence[Hashable],
+        made: Callable[[list[Any]], list[Entry]],
+        of: Sequence[Any],
+    ) -> list[Entry | None]:
+        """The slot's Entry for each key (None for OMIT), the distinct keys not kept made at
+        once by `made` from their items (see `column`), not cited."""
+        return self._entries(slot, keys, made, of)[0]
+
+    def _entries(
+        self,
+        slot: str,
+        keys: Sequence[Hashable],
+        made: Callable[[list[Any]], list[Entry]],
+        of: Sequence[Any],
+    ) -> tuple[list[Entry | None], dict[Hashable, Entry | None], bool]:
+        """`entries`, the Entry of each distinct key kept (OMIT's None), and whether a key
+        was None (its Entry made apart)."""
         texts = self.slots.get(slot)
         if texts is None:
             texts = self.slots[slot] = {}
-        found: dict[Hashable, bytes] = {OMIT: b""}
+        found: dict[Hashable, Entry | None] = {OMIT: None}
         distinct = dict(zip(keys, of, strict=True))
-        cited = self.cited
+        missing = []
         for key, item in distinct.items():
             if key is not OMIT and key is not None:
                 entry = texts.get(key)
                 if entry is None:
-                    entry = made(item)
-                    if len(texts) >= _HELD:
-                        texts.clear()
-                    texts[key] = entry
-                found[key] = entry[0] if entry[2] is cited else self._cited(entry)
+                    missing.append((key, item))
+                else:
+                    found[key] = entry
+        if missing:
+            if len(texts) + len(missing) > _HELD:
+                texts.clear()
+            for (key, _), entry in zip(missing, made([i for _, i in missing]), strict=True):
+                found[key] = texts[key] = entry
         out = list(map(found.get, keys))
-        if None in distinct:
-            for k, key in enumerate(keys):
-                if key is None:
-                    out[k] = self._cited(made(of[k]))
-        return out  # type: ignore[return-value]  # every key found
+        apart = None in distinct
+        if apart:
+            where = [k for k, key in enumerate(keys) if key is None]
+            for k, entry in zip(where, made([of[k] for k in where]), strict=True):
+                out[k] = entry
+        return out, found, apart
 
     def given(
         self,
@@ -93,13 +130,29 @@ class Writer:
     ) -> list[bytes]:
         """`column`'s texts of the rows of values the file gives (assumptions.input_row's),
         written without the rows; `of`: (index, amount) pairs, `path(index)` the row's path."""
+        return self._column(slot, keys, self._input_row(path, unit), of)
+
+    def given_entries(
+        self,
+        slot: str,
+        keys: Sequence[Hashable],
+        path: Callable[[Any], str],
+        unit: str,
+        of: Sequence[Any],
+    ) -> list[Entry | None]:
+        """`given`'s Entries, not cited (see `entries`)."""
+        make = self._input_row(path, unit)
+        return self.entries(slot, keys, lambda items: list(map(make, items)), of)
+
+    def _input_row(self, path: Callable[[Any], str], unit: str) -> Callable[[Any], Entry]:
+        """The Entry of an (index, amount) the file gives: its row's text, no source."""
         dumps = self._dumps
 
         def make(item: tuple[Any, Any]) -> Entry:
             text = english_text(item[1], unit, written=True)
             return [b"," + dumps(row(path(item[0]), text, "input", [])), (), None]
 
-        return self._column(slot, keys, make, of)
+        return make
 
     def _cited(self, entry: Entry) -> bytes:
         if entry[2] is not self.cited:
@@ -284,17 +337,43 @@ def _hosting(w: Writer, hostings: list[Any]) -> list[list[bytes]]:
 
 
 def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
-    """Each service's servers' rows: of the common shape, its given values' and its
-    defaults' texts; any other, the server's rows as one slot."""
-    table, column = w.table, w.column
+    """Each service's servers' rows: each distinct server's (`_server_key`) once for the
+    run, from `_server_entries`."""
     at = [(k, i, s) for k, h in enumerate(hostings) if h is not None
           for i, s in enumerate(h.servers)]  # fmt: skip
-    plain = [reference.plain_server(s) for _, _, s in at]
     servers = [(i, s) for _, i, s in at]
+    entries = w.entries(
+        "servers", [_server_key(i, s) for i, s in servers],
+        lambda items: _server_entries(w, items), servers,
+    )  # fmt: skip
+    cited = w.cited
+    out: list[list[bytes]] = [[] for _ in hostings]
+    for (k, _, _), entry in zip(at, entries, strict=True):
+        out[k].append(entry[0] if entry[2] is cited else w._cited(entry))
+    return [b"".join(texts_) for texts_ in out]
 
-    def given(name: str, unit: str) -> list[bytes]:
+
+def _server_key(i: int, s: Any) -> Hashable | None:
+    """What the `i`th server's rows are made from: of the common shape, its type and the
+    values it gives (with their types; None for a 0, made apart); any other, server_key's."""
+    if not reference.plain_server(s):
+        found = reference.server_key(i, s)
+        return None if found is None else ("server", found)
+    values = (s.lifetime, s.utilization, s.power)
+    if 0 in values:
+        return None
+    return (i, s.type, *values, *map(type, values))
+
+
+def _server_entries(w: Writer, servers: list[tuple[int, Any]]) -> list[Entry]:
+    """The Entries of servers (their rows from their slots: of the common shape, its given
+    values' and its defaults'; any other, the server's rows as one slot)."""
+    table = w.table
+    plain = [reference.plain_server(s) for _, s in servers]
+
+    def given(name: str, unit: str) -> list[Entry | None]:
         values = [getattr(s, name) for _, s in servers]
-        return w.given(
+        return w.given_entries(
             "server." + name,
             [OMIT if not p or v is None else _at(i, v)
              for p, v, (i, _) in zip(plain, values, servers, strict=True)],
@@ -302,33 +381,35 @@ def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
             [(i, v) for v, (i, _) in zip(values, servers, strict=True)],
         )  # fmt: skip
 
-    def default(slot: str, name: str, make: Callable[..., Any]) -> list[bytes]:
-        return column(
-            slot,
-            [(i,) if p and getattr(s, name) is None else OMIT
-             for p, (i, s) in zip(plain, servers, strict=True)],
-            lambda item: make(table, *item), servers,
-        )  # fmt: skip
+    def slot(name: str, keys: list[Hashable], make: Callable[..., Any]) -> list[Entry | None]:
+        return w.entries(name, keys, lambda items: [w._made(make(table, *i)) for i in items],
+                         servers)  # fmt: skip
+
+    def default(name: str, make: Callable[..., Any]) -> list[Entry | None]:
+        keys = [(i,) if p and getattr(s, name) is None else OMIT
+                for p, (i, s) in zip(plain, servers, strict=True)]  # fmt: skip
+        return slot("server." + name, keys, make)
 
     parts = [
-        column("server",
-               [OMIT if p else reference.server_key(i, s)
-                for p, (i, s) in zip(plain, servers, strict=True)],
-               lambda item: reference.server(table, *item), servers),
-        default("server.lifetime", "lifetime", reference.server_lifetime),
+        slot("server", [OMIT if p else reference.server_key(i, s)
+                        for p, (i, s) in zip(plain, servers, strict=True)], reference.server),
+        default("lifetime", reference.server_lifetime),
         given("lifetime", "s"),
-        default("server.utilization", "utilization", reference.server_utilization),
+        default("utilization", reference.server_utilization),
         given("utilization", "%"),
-        default("server.power", "power", reference.modelled_power),
+        default("power", reference.modelled_power),
         given("power", "W"),
-        column("server.tail",
-               [(i, s.type) if p else OMIT for p, (i, s) in zip(plain, servers, strict=True)],
-               lambda item: reference.plain_server_tail(table, *item), servers),
+        slot("server.tail",
+             [(i, s.type) if p else OMIT for p, (i, s) in zip(plain, servers, strict=True)],
+             reference.plain_server_tail),
     ]  # fmt: skip
-    out: list[list[bytes]] = [[] for _ in hostings]
-    for (k, _, _), texts_ in zip(at, zip(*parts, strict=True), strict=True):
-        out[k] += texts_
-    return [b"".join(texts_) for texts_ in out]
+    return [_joined_entry([e for e in made if e is not None]) for made in zip(*parts, strict=True)]
+
+
+def _joined_entry(entries: list[Entry]) -> Entry:
+    """One Entry of the rows of several, in order."""
+    sources = (source for entry in entries for source in entry[1])
+    return [b"".join([entry[0] for entry in entries]), tuple(dict.fromkeys(sources)), None]
 
 
 def _at(i: int, value: float) -> Hashable | None:
