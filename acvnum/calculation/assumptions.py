@@ -940,7 +940,7 @@ class Assumptions(Sequence[Assumption]):
 #: What acvnum.report.assumptions_json makes a slot's rows with when it has not seen them:
 #: the functions `collect` calls, so that a slot's text is its rows'.
 DEVICE_SHARES, NETWORK_SHARES = _DEVICE_SHARES, _NETWORK_SHARES
-period_row, share_row, region_row = _period, _given_share, _region
+period_row, region_row = _period, _region
 network_model_row, terminals_row = _network_model, _terminals_row
 pue_row, environments_row, infrastructure_rows = _pue, _environments, _infrastructure
 server, server_lifetime, server_utilization = _server, _server_lifetime, _server_utilization

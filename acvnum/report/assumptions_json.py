@@ -156,8 +156,7 @@ class Writer:
 
     def _cited(self, entry: Entry) -> bytes:
         if entry[2] is not self.cited:
-            for source in entry[1]:
-                self.cited.keys_of(source)
+            self.cited.cite(entry[1])
             entry[2] = self.cited
         return entry[0]
 
@@ -280,19 +279,15 @@ def _given(w: Writer, slot: str, path: str, unit: str, values: list[Any]) -> lis
 def _shares(
     w: Writer, prefix: str, names: Sequence[str], shares: list[tuple[float, ...]]
 ) -> list[list[bytes]]:
-    """Per device or access, its share's row for each service, where above 0."""
+    """Per device or access, its share's row for each service, where above 0 (a value the
+    file gives, in %: assumptions._given_share's)."""
     columns = []
     for k, name in enumerate(names):
         values = [s[k] for s in shares]
         path = prefix + name
-        columns.append(
-            w.column(
-                path,
-                [(v, type(v)) if v else OMIT for v in values],
-                lambda v, path=path: reference.share_row(path, v),
-                values,
-            )
-        )
+        keys = [(v, type(v)) if v else OMIT for v in values]
+        given = [(0, v) for v in values]
+        columns.append(w.given(path, keys, lambda _, path=path: path, "%", given))
     return columns
 
 

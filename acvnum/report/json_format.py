@@ -218,6 +218,13 @@ class Citations:
             self.keys.update(keys)
         return list(keys)
 
+    def cite(self, texts: Iterable[str]) -> None:
+        """Cite the keys of each of `texts` (`keys_of`, without the lists)."""
+        known = self._known
+        for text in texts:
+            if text not in known:
+                self.keys_of(text)
+
     def merge(self, other: Citations) -> Citations:
         """Add what another part of the same document cited (a worker's batch)."""
         self.keys |= other.keys
