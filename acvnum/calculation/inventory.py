@@ -7,6 +7,7 @@ services or samples. A NaN input means "not given": the factor's default applies
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, lru_cache
@@ -369,10 +370,10 @@ def service_arrays(
         visits=visits,
         hours=visits * _column([u.visit_duration for u in usage]) / units.SECONDS_PER_HOUR,
         gigabytes=visits * _column([u.data_per_visit for u in usage]) / units.BYTES_PER_GB,
-        device_shares=np.array([[getattr(u.devices, d) for d in DEVICE_TYPES] for u in usage])[
+        device_shares=np.array(list(map(_DEVICE_SHARES, [u.devices for u in usage])))[
             :, np.newaxis, :
         ],
-        network_shares=np.array([[getattr(u.network, n) for n in NETWORK_TYPES] for u in usage])[
+        network_shares=np.array(list(map(_NETWORK_SHARES, [u.network for u in usage])))[
             :, np.newaxis, :
         ],
         network_model=_column(
@@ -406,6 +407,11 @@ def service_arrays(
         shared=_shared_arrays(services),
         factor_scale=_factor_scale(factor_scale, len(services)),
     )
+
+
+#: Each device's or access's share, in DEVICE_TYPES's or NETWORK_TYPES's order.
+_DEVICE_SHARES = operator.attrgetter(*DEVICE_TYPES)
+_NETWORK_SHARES = operator.attrgetter(*NETWORK_TYPES)
 
 
 def _blocks(build: Any, services: list[Questionnaire], blocks: list[Any]) -> Any:
