@@ -32,6 +32,13 @@ from acvnum.reference.factors import FactorTable
 #: rows cite, and the last Part that cited them.
 Entry = list[Any]
 _HELD = 4096  # texts per slot kept; a slot's table is emptied when full
+#: Makes the Entries of items, in order.
+Made = Callable[[list[Any]], list[Entry]]
+
+
+def _each(make: Callable[[Any], Entry]) -> Made:
+    """A Made of `make` applied to each item."""
+    return lambda items: list(map(make, items))
 
 
 class Writer:
@@ -55,13 +62,43 @@ class Writer:
         """The slot's text for each key, made from `make(of[k])` (a row or a tuple of rows)
         once per distinct key (kept for the run), its sources cited once per Part. A None key
         is not kept (a 0, which -0.0 would share: made apart); OMIT gives b"" (no row)."""
-        return self._column(slot, keys, lambda item: self._made(make(item)), of)
+        return self._texts(slot, keys, _each(lambda item: self._made(make(item))), of)
 
-    def _column(
-        self, slot: str, keys: Sequence[Hashable], made: Callable[[Any], Entry], of: Sequence[Any]
+    def given(
+        self,
+        slot: str,
+        keys: Sequence[Hashable],
+        path: Callable[[Any], str],
+        unit: str,
+        of: Sequence[Any],
     ) -> list[bytes]:
-        """`column` with `made(item)` giving the slot's Entry."""
-        entries, found, apart = self._entries(slot, keys, lambda items: list(map(made, items)), of)
+        """`column`'s texts of the rows of values the file gives (assumptions.input_row's),
+        written without the rows; `of`: (index, amount) pairs, `path(index)` the row's path."""
+        return self._texts(slot, keys, _each(self._input_row(path, unit)), of)
+
+    def entries(
+        self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
+    ) -> list[Entry | None]:
+        """The slot's Entry for each key (None for OMIT), not cited: `column`'s, the distinct
+        keys not kept made at once, `made(items)` their Entries."""
+        return self._lookup(slot, keys, made, of)[0]
+
+    def given_entries(
+        self,
+        slot: str,
+        keys: Sequence[Hashable],
+        path: Callable[[Any], str],
+        unit: str,
+        of: Sequence[Any],
+    ) -> list[Entry | None]:
+        """`given`'s Entries, not cited (see `entries`)."""
+        return self.entries(slot, keys, _each(self._input_row(path, unit)), of)
+
+    def _texts(
+        self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
+    ) -> list[bytes]:
+        """`entries`' texts, each distinct Entry cited once per Part."""
+        entries, found, apart = self._lookup(slot, keys, made, of)
         cited = self.cited
         texts = {
             key: b"" if e is None else e[0] if e[2] is cited else self._cited(e)
@@ -74,23 +111,8 @@ class Writer:
                     out[k] = self._cited(entries[k])  # type: ignore[arg-type]  # made
         return out  # type: ignore[return-value]  # every key found
 
-    def entries(
-        self,
-        slot: str,
-        keys: Sequence[Hashable],
-        made: Callable[[list[Any]], list[Entry]],
-        of: Sequence[Any],
-    ) -> list[Entry | None]:
-        """The slot's Entry for each key (None for OMIT), the distinct keys not kept made at
-        once by `made` from their items (see `column`), not cited."""
-        return self._entries(slot, keys, made, of)[0]
-
-    def _entries(
-        self,
-        slot: str,
-        keys: Sequence[Hashable],
-        made: Callable[[list[Any]], list[Entry]],
-        of: Sequence[Any],
+    def _lookup(
+        self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
     ) -> tuple[list[Entry | None], dict[Hashable, Entry | None], bool]:
         """`entries`, the Entry of each distinct key kept (OMIT's None), and whether a key
         was None (its Entry made apart)."""
@@ -119,30 +141,6 @@ class Writer:
             for k, entry in zip(where, made([of[k] for k in where]), strict=True):
                 out[k] = entry
         return out, found, apart
-
-    def given(
-        self,
-        slot: str,
-        keys: Sequence[Hashable],
-        path: Callable[[Any], str],
-        unit: str,
-        of: Sequence[Any],
-    ) -> list[bytes]:
-        """`column`'s texts of the rows of values the file gives (assumptions.input_row's),
-        written without the rows; `of`: (index, amount) pairs, `path(index)` the row's path."""
-        return self._column(slot, keys, self._input_row(path, unit), of)
-
-    def given_entries(
-        self,
-        slot: str,
-        keys: Sequence[Hashable],
-        path: Callable[[Any], str],
-        unit: str,
-        of: Sequence[Any],
-    ) -> list[Entry | None]:
-        """`given`'s Entries, not cited (see `entries`)."""
-        make = self._input_row(path, unit)
-        return self.entries(slot, keys, lambda items: list(map(make, items)), of)
 
     def _input_row(self, path: Callable[[Any], str], unit: str) -> Callable[[Any], Entry]:
         """The Entry of an (index, amount) the file gives: its row's text, no source."""
