@@ -466,8 +466,10 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     """Encode a batch of services; `first`: the document's first batch, which gives the head.
 
     The criteria of services assessed together are written from their chunk's arrays
-    (acvnum.report.criteria_json), the same bytes as from their results, in a fraction of
-    the time; the rest of each service's object is written from its dict."""
+    (acvnum.report.criteria_json), their assumptions from their questionnaires, slot by slot
+    (acvnum.report.assumptions_json), the same bytes as from their results, in a fraction of
+    the time; each service's object is then pieces of text (`_service_pieces`), and the
+    batch's pieces are joined once."""
     cited = Citations(encoded=True)
     top = encode(head(batch[0].result, cited)) if first else None
     results = [result for result, _ in batch]
