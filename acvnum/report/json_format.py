@@ -599,7 +599,7 @@ def _templated(
         more = b"," + orjson.dumps(extras, default=_plain)[1:-1] if extras else b""
     except orjson.JSONEncodeError:
         return None
-    warnings = _warnings_json(tuple(Assessed(result, found).warnings()))
+    warnings = _warnings_json(tuple(result.warnings))  # no what-if: no warnings of its own
     return (
         b'{"service":',
         header,
