@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from acvnum.errors import InputError
 from acvnum.questionnaire import fast_path, plain, records, units
 from acvnum.questionnaire.service import _normalise, load_service, service_from_document
-from acvnum.questionnaire.yaml_reader import load_yaml, parse_yaml
+from acvnum.questionnaire.yaml_reader import _scalar, load_yaml, parse_yaml
 from acvnum.reference.factors import load_factors
 
 TABLE = load_factors(None)
@@ -397,3 +397,62 @@ def test_a_plan_is_made_only_where_one_operation_reads_as_the_reader_does():
     assert fast_path._plan(units.parse_fraction, float, "57", "%", 0.58) is False
     # Both operations read the probes alike (a unit of 1): one multiplication by 1.
     assert fast_path._plan(units.parse_number, float, "4", "", 4.0)[:2] == (1.0, False)
+
+
+def _number_fields() -> list[tuple[str, plain.Reader]]:
+    """Every number field the fast path may plan, as (section.key, its reader)."""
+    found, todo, seen = [], [("", fast_path._ROOT)], set()
+    while todo:
+        where, section = todo.pop()
+        if id(section) in seen:
+            continue
+        seen.add(id(section))
+        if section.kind == fast_path._ITEMS:
+            todo.append((where + "[]", section.item))
+        for key, child in section.children.items():
+            if section.readers[key] in plain.NUMBERS:
+                found.append((f"{where}.{key}", section.readers[key]))
+            todo.append((f"{where}.{key}", child))
+    return sorted(found, key=lambda found: found[0])
+
+
+#: Every unit a number line of the template may carry: none, a percent sign, and each unit
+#: of every dimension that is a word of ASCII letters (the template's), with its space.
+_ASCII_UNITS = [u for d in units.DIMENSIONS for u in d.units if u.isascii() and u.isalpha()]
+_TEMPLATE_UNITS = ("", "%", " users", *(f" {unit}" for unit in _ASCII_UNITS if len(unit) <= 8))
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "decimal comma"])
+def test_a_plan_reads_every_number_as_its_field_does_in_every_field_and_unit(comma):
+    """Beyond the probes a plan is checked on: in every number field of every section and
+    with every unit the template takes, a plan made from one line reads random numbers
+    (whole, 1 to 6 decimals, up to 12 digits) to the field reader's bit, or both refuse."""
+    rng = random.Random(41)
+    planned = 0
+    with units.decimal_comma(comma):
+        for where, reader in _number_fields():
+            read_value, check = plain.NUMBERS[reader]
+            for unit in _TEMPLATE_UNITS:
+                try:
+                    three = reader(_scalar("3" + unit))
+                except Exception:  # the field refuses 3 in this unit: no line to plan from
+                    continue
+                plan = fast_path._plan(read_value, check, "3", unit, three)
+                if not plan:
+                    continue
+                planned += 1
+                factor, divide, plan_check = plan
+                for _ in range(60):
+                    whole = str(rng.randint(0, 10 ** rng.randint(1, 12) - 1))
+                    number = whole if rng.random() < 0.3 else f"{whole}.{rng.randint(0, 999999)}"
+                    try:
+                        expected = repr(reader(_scalar(number + unit)))
+                    except Exception:
+                        expected = "refused"
+                    value = float(number) / factor if divide else float(number) * factor
+                    try:
+                        got = repr(plan_check(value))
+                    except Exception:
+                        got = "refused"
+                    assert got == expected, (where, number + unit)
+    assert len(_number_fields()) > 30 and planned > 100  # every section's fields, most units
