@@ -225,7 +225,7 @@ def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
 
 
 def load_files(files: list[str] | list[Path], table: FactorTable) -> list[Service]:
-    """Load files already expanded (`expand_paths`), collecting every problem first."""
+    """Load files already expanded (`expand_names`), collecting every problem first."""
     services, problems = [], []
     for path in files:
         try:
