@@ -307,8 +307,10 @@ def _pour(chunks: Iterable[bytes | Region], target: BinaryIO) -> None:
 
 def _stdout_cut_back() -> Callable[[], None] | None:
     """How to take back what is written to standard output from now on, when it can be:
-    a regular file is cut back to where it is now (not one opened to append: another
-    process may write after us), the null device keeps nothing. None for anything else."""
+    a regular file that ends where it is now is cut back there (not one opened to append:
+    another process may write after us; not one with bytes after that point, which a
+    problem must leave as they were), the null device keeps nothing. None for anything
+    else."""
     try:
         fd = sys.stdout.buffer.fileno()
         found = os.fstat(fd)
@@ -321,6 +323,8 @@ def _stdout_cut_back() -> Callable[[], None] | None:
         return None
     sys.stdout.flush()
     start = os.lseek(fd, 0, os.SEEK_CUR)
+    if os.fstat(fd).st_size > start:
+        return None  # bytes past us (`1<>file`): cut back, they would be lost with ours
 
     def cut_back() -> None:
         try:

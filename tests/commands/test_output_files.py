@@ -264,6 +264,30 @@ def test_a_document_printed_to_a_file_is_cut_back_at_a_late_problem(tmp_path, mo
     assert out.read_bytes() == b"kept!"  # the next write goes where the document started
 
 
+def test_a_file_with_bytes_after_the_document_keeps_them_at_a_late_problem(tmp_path, monkeypatch):
+    """Standard output opened on a file without truncating it (`1<>file`) and not at its
+    end: the pieces are spooled as before, so a problem leaves the file as it was (cut
+    back, the bytes after the document's start would be lost with it)."""
+    source = tmp_path / "chunks"
+    source.write_bytes(b",2,3")
+    out = tmp_path / "out.json"
+    out.write_bytes(b"precious old content")
+    with open(out, "r+b") as stream, open(source, "r+b") as chunks:
+        stream.seek(9)
+        _printing_to(monkeypatch, stream)
+        with pytest.raises(ValueError):
+            common.write_chunks(_late_problem(Region(chunks.fileno(), 0, 4)), None, False)
+        monkeypatch.undo()
+    assert out.read_bytes() == b"precious old content"
+    with open(out, "r+b") as stream:  # and a document that is made is written there
+        stream.seek(9)
+        _printing_to(monkeypatch, stream)
+        common.write_chunks(iter([b"[1", b"]"]), None, False)
+        sys.stdout.flush()
+        monkeypatch.undo()
+    assert out.read_bytes() == b"precious [1] content"
+
+
 def _punches_holes(folder: Path) -> bool:
     probe = folder / "probe"
     probe.write_bytes(b"p" * 8192)
