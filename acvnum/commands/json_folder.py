@@ -245,14 +245,23 @@ def _executor(workers: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """End the workers now: drop the chunks not started, end the running ones."""
-    executor.shutdown(wait=False, cancel_futures=True)
+    """End the workers now: drop the chunks not started, end the running ones, then wait
+    for the pool's manager thread to close its pipe: left running, it raced Python 3.11's
+    exit, which wakes it through that pipe ('Exception ignored ... Bad file descriptor'
+    after the run's own message, about one run in ten after a worker's error)."""
+    manager = getattr(executor, "_executor_manager_thread", None)  # shutdown() forgets it
     terminate = getattr(executor, "terminate_workers", None)  # Python 3.14 and later
     if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(executor, "_processes", None) or {}).values()):
-        process.terminate()  # before 3.14 the only way; the workers hold nothing to save
+        terminate()  # (it shuts the pool down too, after taking the workers)
+    else:
+        # Taken before shutdown(), which forgets them: they were then left to end their
+        # chunks, and the exit waited for them.
+        processes = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()  # before 3.14 the only way; the workers hold nothing to save
+    if manager is not None:
+        manager.join(timeout=10)  # it ends once it sees the workers gone
 
 
 def _work(chunk: int) -> json_format.Part | list[Problem]:
