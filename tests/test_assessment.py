@@ -10,12 +10,16 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES, MINIMAL, run_cli
 
-from acvnum.questionnaire.service import expand_names, expand_paths
+from acvnum.questionnaire.service import expand_names
+
+
+def _expanded(paths) -> list[Path]:
+    return [Path(name) for name in expand_names(paths)]
 
 
 def test_a_file_also_inside_a_given_directory_is_kept_once_where_it_first_appears():
     again = EXAMPLES / ".." / "examples" / "ecommerce.yaml"
-    paths = expand_paths([EXAMPLES / "mobile-app.yaml", EXAMPLES, again])
+    paths = _expanded([EXAMPLES / "mobile-app.yaml", EXAMPLES, again])
     names = [p.name for p in paths]
     assert names[0] == "mobile-app.yaml"
     assert sorted(names) == sorted(p.name for p in EXAMPLES.glob("*.yaml"))
@@ -30,11 +34,11 @@ def test_a_folder_gives_its_yaml_files_and_links_to_files_sorted_by_name(tmp_pat
     (tmp_path / "linked.yaml").symlink_to(outside)
     (tmp_path / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
     (tmp_path / "again.yaml").symlink_to(tmp_path / "b.yaml")  # b.yaml itself: once
-    names = [p.name for p in expand_paths([tmp_path])]
+    names = [p.name for p in _expanded([tmp_path])]
     # In code-point order as pathlib sorts them (upper case first on POSIX); '.yaml' has
     # no suffix for pathlib, a broken link is no file.
     assert names == ["C.yaml", "a.yml", "again.yaml", "linked.yaml"]
-    assert all(p.parent == tmp_path for p in expand_paths([tmp_path]))
+    assert all(p.parent == tmp_path for p in _expanded([tmp_path]))
 
 
 @pytest.mark.parametrize("spelt", [".", "./", "sub", "sub/", "./sub/../sub", "absolute"])
@@ -49,7 +53,6 @@ def test_a_folder_s_files_are_named_as_pathlib_joins_them(tmp_path, monkeypatch,
     folder = str(tmp_path / "sub") if spelt == "absolute" else spelt
     expected = [str(Path(folder) / name) for name in ("a.yml", "b.yaml")]
     assert expand_names([folder]) == expected
-    assert expand_paths([folder]) == [Path(name) for name in expected]
     given = str(Path(folder) / "b.yaml")
     assert expand_names([given, folder]) == [given, expected[0]]  # b.yaml once, first
 

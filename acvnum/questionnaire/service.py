@@ -141,11 +141,6 @@ def against_tables(service: Service, table: FactorTable) -> list[Problem]:
     return _check_regions(service, table) + _check_instances(service, table)
 
 
-def expand_paths(paths: list[str | Path]) -> list[Path]:
-    """`expand_names` as Paths, for a caller that wants a file's name or folder."""
-    return [Path(name) for name in expand_names(paths)]
-
-
 def expand_names(paths: list[str | Path]) -> list[str]:
     """Files as given, as the text of their paths (as `str(Path)` spells them); a directory
     stands for the YAML files inside it, sorted.
