@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from acvnum.calculation.results import Uncertainty
     from acvnum.questionnaire.records import Budget
 
-FACTORS_VERSION = "2026.11.29.3"
+FACTORS_VERSION = "2026.11.30.1"
 
 
 @dataclass(frozen=True)
