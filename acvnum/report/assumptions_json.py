@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from acvnum.calculation import assumptions as reference
@@ -55,6 +56,7 @@ class Writer:
     ) -> None:
         self.table, self.cited, self._row_text, self._dumps = table, cited, row_text, dumps
         self.slots = _slots(table)
+        self._heads: dict[str, bytes] = {}  # an input row's text up to its value, by path
 
     def column(
         self, slot: str, keys: Sequence[Hashable], make: Callable[[Any], Any], of: Sequence[Any]
@@ -78,10 +80,10 @@ class Writer:
 
     def entries(
         self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
-    ) -> list[Entry | None]:
-        """The slot's Entry for each key (None for OMIT), not cited: `column`'s, the distinct
+    ) -> list[Entry]:
+        """The slot's Entry for each key (OMIT's: no row), not cited: `column`'s, the distinct
         keys not kept made at once, `made(items)` their Entries."""
-        return self._lookup(slot, keys, made, of)[0]
+        return self._lookup(slot, keys, made, of)
 
     def given_entries(
         self,
@@ -90,7 +92,7 @@ class Writer:
         path: Callable[[Any], str],
         unit: str,
         of: Sequence[Any],
-    ) -> list[Entry | None]:
+    ) -> list[Entry]:
         """`given`'s Entries, not cited (see `entries`)."""
         return self.entries(slot, keys, _each(self._input_row(path, unit)), of)
 
@@ -98,57 +100,52 @@ class Writer:
         self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
     ) -> list[bytes]:
         """`entries`' texts, each distinct Entry cited once per Part."""
-        entries, found, apart = self._lookup(slot, keys, made, of)
+        entries = self._lookup(slot, keys, made, of)
         cited = self.cited
-        texts = {
-            key: b"" if e is None else e[0] if e[2] is cited else self._cited(e)
-            for key, e in found.items()
-        }
-        out = list(map(texts.get, keys))
-        if apart:  # None keys, made apart: not in `found`
-            for k, key in enumerate(keys):
-                if key is None:
-                    out[k] = self._cited(entries[k])  # type: ignore[arg-type]  # made
-        return out  # type: ignore[return-value]  # every key found
+        for entry in {id(e): e for e in entries if e[2] is not cited and e[1]}.values():
+            self._cited(entry)
+        return list(map(_TEXT, entries))
 
     def _lookup(
         self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
-    ) -> tuple[list[Entry | None], dict[Hashable, Entry | None], bool]:
-        """`entries`, the Entry of each distinct key kept (OMIT's None), and whether a key
-        was None (its Entry made apart)."""
+    ) -> list[Entry]:
+        """`entries`, with OMIT's as the empty Entry: one look-up a key in C, then the keys
+        not kept yet (each distinct one made once, kept) and the None keys (made apart)."""
         texts = self.slots.get(slot)
         if texts is None:
-            texts = self.slots[slot] = {}
-        found: dict[Hashable, Entry | None] = {OMIT: None}
-        distinct = dict(zip(keys, of, strict=True))
-        missing = []
-        for key, item in distinct.items():
-            if key is not OMIT and key is not None:
-                entry = texts.get(key)
-                if entry is None:
-                    missing.append((key, item))
-                else:
-                    found[key] = entry
+            texts = self.slots[slot] = {OMIT: _EMPTY}
+        out = list(map(texts.get, keys))
+        if None not in out:
+            return out
+        where = [k for k, entry in enumerate(out) if entry is None]
+        missing = {keys[k]: of[k] for k in where}
+        apart = missing.pop(None, _NO) is not _NO
         if missing:
             if len(texts) + len(missing) > _HELD:
                 texts.clear()
-            for (key, _), entry in zip(missing, made([i for _, i in missing]), strict=True):
-                found[key] = texts[key] = entry
-        out = list(map(found.get, keys))
-        apart = None in distinct
+                texts[OMIT] = _EMPTY
+            for key, entry in zip(missing, made(list(missing.values())), strict=True):
+                texts[key] = entry
         if apart:
-            where = [k for k, key in enumerate(keys) if key is None]
-            for k, entry in zip(where, made([of[k] for k in where]), strict=True):
+            nones = [k for k in where if keys[k] is None]
+            for k, entry in zip(nones, made([of[k] for k in nones]), strict=True):
                 out[k] = entry
-        return out, found, apart
+        for k in where:
+            if out[k] is None:
+                out[k] = texts[keys[k]]
+        return out
 
     def _input_row(self, path: Callable[[Any], str], unit: str) -> Callable[[Any], Entry]:
-        """The Entry of an (index, amount) the file gives: its row's text, no source."""
-        dumps = self._dumps
+        """The Entry of an (index, amount) the file gives: its row's text, no source (`row`'s
+        object as orjson writes it, its fixed keys written once a path)."""
+        dumps, heads = self._dumps, self._heads
 
         def make(item: tuple[Any, Any]) -> Entry:
-            text = english_text(item[1], unit, written=True)
-            return [b"," + dumps(row(path(item[0]), text, "input", [])), (), None]
+            where = path(item[0])
+            head = heads.get(where)
+            if head is None:
+                head = heads[where] = b',{"path":' + dumps(where) + b',"value":'
+            return [head + dumps(english_text(item[1], unit, written=True)) + _INPUT, (), None]
 
         return make
 
@@ -171,6 +168,10 @@ class Writer:
 def row(path: str, value: str, status: str, sources: list[str]) -> dict[str, Any]:
     """An assumption row's JSON object (json_format writes every row with it)."""
     return {"path": path, "value": value, "status": status, "sources": sources}
+
+
+#: An input row's text after its value (`row`'s last keys, as orjson writes them).
+_INPUT = b',"status":"input","sources":[]}'
 
 
 _SLOTS: dict[int, tuple[FactorTable, dict[str, dict[Hashable, Any]]]] = {}
@@ -204,6 +205,10 @@ def plain(view: Any) -> Questionnaire | None:
 
 #: A key whose slot has no row for the service (a 0 share, no hosting, no storage).
 OMIT = object()
+#: OMIT's Entry: no text, no source (kept in every slot's table).
+_EMPTY: Entry = [b"", (), None]
+_NO = object()  # not found
+_TEXT = itemgetter(0)  # an Entry's text
 
 
 def _kept(value: Any) -> Hashable | None:
@@ -364,7 +369,7 @@ def _server_entries(w: Writer, servers: list[tuple[int, Any]]) -> list[Entry]:
     table = w.table
     plain = [reference.plain_server(s) for _, s in servers]
 
-    def given(name: str, unit: str) -> list[Entry | None]:
+    def given(name: str, unit: str) -> list[Entry]:
         values = [getattr(s, name) for _, s in servers]
         return w.given_entries(
             "server." + name,
@@ -374,11 +379,11 @@ def _server_entries(w: Writer, servers: list[tuple[int, Any]]) -> list[Entry]:
             [(i, v) for v, (i, _) in zip(values, servers, strict=True)],
         )  # fmt: skip
 
-    def slot(name: str, keys: list[Hashable], make: Callable[..., Any]) -> list[Entry | None]:
+    def slot(name: str, keys: list[Hashable], make: Callable[..., Any]) -> list[Entry]:
         return w.entries(name, keys, lambda items: [w._made(make(table, *i)) for i in items],
                          servers)  # fmt: skip
 
-    def default(name: str, make: Callable[..., Any]) -> list[Entry | None]:
+    def default(name: str, make: Callable[..., Any]) -> list[Entry]:
         keys = [(i,) if p and getattr(s, name) is None else OMIT
                 for p, (i, s) in zip(plain, servers, strict=True)]  # fmt: skip
         return slot("server." + name, keys, make)
@@ -396,10 +401,10 @@ def _server_entries(w: Writer, servers: list[tuple[int, Any]]) -> list[Entry]:
              [(i, s.type) if p else OMIT for p, (i, s) in zip(plain, servers, strict=True)],
              reference.plain_server_tail),
     ]  # fmt: skip
-    return [_joined_entry([e for e in made if e is not None]) for made in zip(*parts, strict=True)]
+    return [_joined_entry(made) for made in zip(*parts, strict=True)]
 
 
-def _joined_entry(entries: list[Entry]) -> Entry:
+def _joined_entry(entries: Sequence[Entry]) -> Entry:
     """One Entry of the rows of several, in order."""
     sources = (source for entry in entries for source in entry[1])
     return [b"".join([entry[0] for entry in entries]), tuple(dict.fromkeys(sources)), None]

@@ -158,6 +158,19 @@ def test_a_part_s_assumptions_are_the_rows_bytes_and_cite_the_same_sources(folde
     assert again.services == parts[0].services and again.cited.keys == parts[0].cited.keys
 
 
+def test_a_slot_s_table_emptied_when_full_writes_the_same_bytes(folder, monkeypatch):
+    """With a few texts kept per slot (the table emptied again and again while a chunk is
+    looked up, None keys made apart among them), a Part's services are the rows' bytes."""
+    monkeypatch.setattr(assumptions_json, "_HELD", 3)
+    monkeypatch.setattr(assumptions_json, "_SLOTS", {})
+    services = _assessed(folder)
+    part = json_format.part(services, first=False)
+    cited = json_format.Citations()
+    expected = [json_format.encode(json_format.service_dict(r, cited, f)) for r, f in services]
+    assert part.services == b",".join(expected)
+    assert (part.cited.keys, part.cited.own) == (cited.keys, cited.own)
+
+
 def test_a_name_json_refuses_to_encode_leaves_the_rows_written_as_json_writes_them(folder):
     """A service orjson refuses (a lone surrogate in its name) is written by json from its
     objects, as before, and its neighbours from their questionnaires; a command's extras
