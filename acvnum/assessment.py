@@ -24,6 +24,7 @@ from acvnum.calculation.results import (
     CriterionResult,
     ServiceResult,
     criteria_results,
+    maker,
     market_based_climate,
 )
 from acvnum.errors import InputError, Problem
@@ -86,26 +87,31 @@ def result_for(
         )
     factor = q.hosting.electricity_factor if q.hosting else None
     market = None if factor is None else market_based_climate(contributions, factor)
-    return ServiceResult(
-        name=q.name,
-        description=q.description,
-        functional_unit=q.functional_unit,
-        source_file=service.file,
-        period_days=q.period / units.SECONDS_PER_DAY,
-        users=q.usage.users,
-        visits=q.visits,
-        criteria=a.intervals.criteria(criteria) if a.intervals else criteria,
-        assumptions=assumptions.Assumptions(
+    return _RESULT(  # ServiceResult's fields, in order
+        q.name,
+        q.description,
+        service.file,  # source_file
+        q.period / units.SECONDS_PER_DAY,  # period_days
+        q.usage.users,
+        q.visits,
+        a.intervals.criteria(criteria) if a.intervals else criteria,
+        assumptions.Assumptions(
             q, table, service.bounds.written if service.bounds else None, market
         ),
-        extras={} if market is None else {"market_based": _market_based(q, factor, market)},
-        warnings=assumptions.warnings(q),
-        boundaries=limits,
-        factors_version=FACTORS_VERSION,
-        factor_sources=table.sources(),
-        user_factors=sorted(table.user_ids),
-        factor_values=table.central_values,
+        assumptions.warnings(q),
+        limits,  # boundaries
+        FACTORS_VERSION,
+        table.sources(),  # factor_sources
+        sorted(table.user_ids),  # user_factors
+        table.central_values,  # factor_values
+        {} if market is None else {"market_based": _market_based(q, factor, market)},  # extras
+        q.functional_unit,
     )
+
+
+#: A ServiceResult from its fields' values, set at once (results.maker): the frozen
+#: dataclass's __init__, sixteen fields set one by one, was half of a result's making.
+_RESULT = maker(ServiceResult)
 
 
 def _market_based(q: Questionnaire, factor: float, total: float) -> dict[str, object]:
