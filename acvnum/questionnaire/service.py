@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -164,10 +165,16 @@ def expand_names(paths: list[str | Path]) -> list[str]:
     return _first_of_each(expanded)
 
 
-def _suffix(name: str) -> str:
-    """A file name's suffix as pathlib reads it ('.yaml'; none for '.yaml' itself)."""
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
+#: The suffixes of a questionnaire's file name. pathlib reads a name's suffix from its last dot
+#: if that is neither its first nor its last character: 'a.yaml' has '.yaml', '.yaml' none.
+_YAML_SUFFIXES = (".yaml", ".yml")
+#: Whether names differ by case here (os.path.normcase leaves them as they are: POSIX), so a
+#: folder's names are sorted, and files told apart, as they are written, without a call each.
+_CASE_KEPT = os.path.normcase("Ab") == "Ab"
+
+
+def _by_case_folded_name(entry: os.DirEntry[str]) -> str:
+    return os.path.normcase(entry.name)
 
 
 def _yaml_files(folder: Path) -> list[tuple[str, str | None]]:
@@ -178,8 +185,13 @@ def _yaml_files(folder: Path) -> list[tuple[str, str | None]]:
         resolved: str | None = os.path.join(str(folder.resolve()), "")
     except (OSError, RuntimeError):
         resolved = None
-    entries = [e for e in folder_scan(folder) if _suffix(e.name) in (".yaml", ".yml")]
-    entries.sort(key=lambda e: os.path.normcase(e.name))  # as pathlib orders a folder's files
+    # Sorted as pathlib orders a folder's files (10,000 names: 12 ms with a call a name).
+    entries = [
+        e
+        for e in folder_scan(folder)
+        if e.name.endswith(_YAML_SUFFIXES) and e.name not in _YAML_SUFFIXES
+    ]
+    entries.sort(key=attrgetter("name") if _CASE_KEPT else _by_case_folded_name)
     # `folder / name` as text: Path('.') / 'a.yaml' is 'a.yaml'.
     prefix = "" if str(folder) == "." else os.path.join(str(folder), "")
     found: list[tuple[str, str | None]] = []
@@ -207,7 +219,8 @@ def _first_of_each(paths: list[tuple[str, str | None]]) -> list[str]:
                 key = str(Path(path).resolve())
             except (OSError, RuntimeError):  # a link loop: reading it will say so
                 key = str(Path(path).absolute())
-        key = os.path.normcase(key)  # one file however its name is cased, where case does not count
+        if not _CASE_KEPT:  # one file however its name is cased, where case does not count
+            key = os.path.normcase(key)
         if key not in seen:
             seen.add(key)
             unique.append(path)
