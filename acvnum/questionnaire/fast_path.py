@@ -178,6 +178,19 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
         template = None
         if reading is None:
             reading, template = _new_line(line)
+            if template is not None and reading[0] == at and section.kind == _FIELDS:
+                # A new number in a field of the open section (a user count, a volume): read
+                # by its template's plan as below, without the checks the line cannot fail
+                # (no dash or `..`, at the section's indent, not after a `key:`: at is -1).
+                entry = _planned(section, template, comma)
+                if entry is not None:
+                    if entry[1] in values:
+                        raise _Declined  # a key given twice
+                    if len(known) >= REMEMBERED:
+                        known.clear()
+                    known[line] = entry
+                    values[entry[1]] = entry[2]
+                    continue
         if reading is _BLANK:
             continue
         indent, dash, word, value = reading
@@ -232,6 +245,13 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             known[line] = entry
         if value is _BELOW:
             values[word] = None
+            child = section.children[word]
+            below = child.known[comma].get(lines[number + 1]) if number < last else None
+            if below is not None and below[0] > at and child.kind != _ITEMS:
+                # As above: '  network:' closed the devices, its next line opens it.
+                frames.append([child, below[0], {}, number + 1, word])
+                section, at, values, known = child, below[0], frames[-1][2], child.known[comma]
+                continue
             pending, at = (word, at), -1
         else:
             values[word] = entry[2]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -456,3 +457,74 @@ def test_a_plan_reads_every_number_as_its_field_does_in_every_field_and_unit(com
                         got = "refused"
                     assert got == expected, (where, number + unit)
     assert len(_number_fields()) > 30 and planned > 100  # every section's fields, most units
+
+
+# --- shapes seen before, holding other numbers -------------------------------------------
+
+#: What may happen to a line of a file whose shape the fast path knows: a key given twice,
+#: the line moved up a section or down one, a comment, CRLF, numbers YAML reads otherwise.
+_SHIFTS = (
+    lambda lines, i, rng: lines.insert(i, lines[i]),
+    lambda lines, i, rng: lines.insert(rng.randrange(len(lines)), lines.pop(i)),
+    lambda lines, i, rng: lines.__setitem__(i, lines[i][2:]),
+    lambda lines, i, rng: lines.__setitem__(i, "  " + lines[i]),
+    lambda lines, i, rng: lines.__setitem__(i, lines[i] + rng.choice((" # note", "\r", " "))),
+    lambda lines, i, rng: lines.__setitem__(
+        i, re.sub(r"(?<=: )[0-9]+", lambda m: rng.choice(("007", "1e3", "1,5", "0x1")), lines[i])
+    ),
+)
+
+
+def shaped_file(rng: random.Random) -> str:
+    """A file of the usual shape whose numbers are new and mostly within their bounds."""
+    whole = lambda high: str(rng.randint(1, high))  # noqa: E731
+    decimal = lambda high: f"{rng.uniform(0.01, high):.{rng.randint(1, 4)}f}"  # noqa: E731
+    either = lambda high: whole(high) if rng.random() < 0.5 else decimal(high)  # noqa: E731
+    lines = [
+        f"name: Service {rng.randint(0, 99999):05d}",
+        "usage:",
+        f"  users: {whole(10**7)}",
+        "  visits_per_user: 2 / month",
+        f"  visit_duration: {either(50)} min",
+        f"  data_per_visit: {either(90)} {rng.choice(('MB', 'kB', 'GB'))}",
+        "  devices:",
+        *rng.choice((["    laptop: 100%"], ["    laptop: 60%", "    smartphone: 40%"])),
+        "  network:",
+        "    fixed: 100%",
+        "  location: FRA",
+        "hosting:",
+        f"  pue: 1.{rng.randint(0, 99):02d}",
+        "  servers:",
+        "    - name: s0",
+        f"      count: {whole(9)}",
+        "      type: virtual",
+        f"      vcpu: {whole(32)}",
+        f"      utilization: {whole(99)}%",
+        f"      power: {either(400)} W",
+        "  storage:",
+        f"    volume: {either(5000)} {rng.choice(('GB', 'TB'))}",
+        f"    replicas: {whole(3)}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "decimal comma"])
+def test_known_shapes_with_new_numbers_and_a_line_astray_are_read_as_the_reference_does(comma):
+    """Every file of the usual shape, new numbers in its number fields (read by their plans
+    in the open section, the sections closed and opened by lines read before), and one in
+    three with a line moved, doubled, indented otherwise or spelt otherwise: the fast path
+    declines it or builds the reference's records, bit for bit."""
+    rng = random.Random(34)
+    taken = astray = 0
+    with units.decimal_comma(comma):
+        for n in range(3000):
+            lines = shaped_file(rng).split("\n")
+            if n % 3 == 0:
+                rng.choice(_SHIFTS)(lines, rng.randrange(len(lines) - 1), rng)
+            text = "\n".join(lines)
+            if n % 50 == 0:
+                text = "\ufeff" + text.replace("\n", "\r\n")
+            read = _agrees(text)
+            taken += read
+            astray += read and n % 3 == 0
+    assert taken > 1500 and astray > 150
