@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acvnum.errors import InputError
-from acvnum.questionnaire import models, plain, records, units
+from acvnum.questionnaire import models, plain, records, rules, units
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import _normalise
 from acvnum.questionnaire.yaml_reader import Document, load_yaml
@@ -349,6 +349,27 @@ def test_device_shares_hand_checked(devices, expected):
         record = plain.read(copy.deepcopy(data)).usage.devices
         assert {k: v for k, v in record.items() if k in record.given} == expected
         assert record.given == frozenset(devices)
+
+
+@settings(derandomize=True, max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(0, 1), min_size=1, max_size=5),
+    st.floats(1 - rules.SHARE_TOLERANCE, 1 + rules.SHARE_TOLERANCE),
+)
+def test_shares_scaled_by_the_shares_reader_sum_to_one_well_inside_the_tolerance(parts, total):
+    """The shares reader does not ask shares_sum_to_one about the shares it scales itself:
+    scaled, in the record's order, with the defaults' zeros, they sum to 1 within 1e-12,
+    whatever the shares within the tolerance (the check allows 0.005)."""
+    names = ["smartphone", "tablet", "laptop", "desktop", "television"][: len(parts)]
+    if sum(parts) == 0:
+        return
+    shares = [p * total / sum(parts) for p in parts]
+    if not all(0 <= v <= 1 for v in shares) or abs(sum(shares) - 1) > rules.SHARE_TOLERANCE:
+        return  # (rounding took them outside: the general way reads them)
+    record = plain.SECTIONS[records.Usage]["devices"](dict(zip(names, shares, strict=True)))
+    total_read = sum(value for _, value in record.items())
+    assert abs(total_read - 1) < 1e-12
+    rules.shares_sum_to_one(dict(record.items()), "device")  # (refuses nothing)
 
 
 def test_a_refusal_the_models_word_is_declined():
