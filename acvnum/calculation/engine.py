@@ -19,6 +19,7 @@ from acvnum.calculation.inventory import (
     Activity,
     ServiceArrays,
     inventory,
+    inventory_columns,
     label_mask,
     network_per_gb,
     server_profile,
@@ -68,12 +69,16 @@ def _padded(profile: np.ndarray) -> np.ndarray:
 
 
 def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
-    """(N, S, criteria) impacts of one kWh in each service's region."""
+    """(N, S, criteria) impacts of one kWh in each service's region (read-only)."""
     unique = sorted(set(regions))
     table = np.stack([_impact_vector(f, f"electricity.{r}") for r in unique])  # (R, S, C)
     table[..., ENERGY] = 1.0
+    if len(unique) == 1:  # one region for all: its row, broadcast (no gather)
+        return np.broadcast_to(table[0], (len(regions), *table.shape[1:]))
     index = {r: k for k, r in enumerate(unique)}
-    return table[list(map(index.__getitem__, regions))]  # no Python loop per service
+    # no Python loop per service; np.take, not fancy indexing: the same rows, faster
+    codes = np.fromiter(map(index.__getitem__, regions), np.intp, len(regions))
+    return np.take(table, codes, axis=0)
 
 
 def _ai_grid(s: ServiceArrays, f: FactorValues) -> np.ndarray:
@@ -137,7 +142,12 @@ def _rows(s: ServiceArrays, f: FactorValues, wanted: list[bool]) -> list[np.ndar
 
     def piece(key: str) -> np.ndarray:
         if key not in made:
-            made[key] = _PIECES[key](s, f)
+            # The devices' grid is the users' unless terminals.location says otherwise.
+            alike = key == "network" and "terminals" in made
+            if alike and s.user_region == s.terminal_region:
+                made[key] = made["terminals"]
+            else:
+                made[key] = _PIECES[key](s, f)
         return made[key]
 
     rows: list[np.ndarray | None] = []
@@ -267,20 +277,22 @@ class Footprint:
 
 def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """(N, S, criteria): `evaluate(s, f).total`, bit for bit, without the (N, S, activities,
-    criteria) array: each activity's row times its amounts, added in activity order, as the
-    sum over that axis adds them (the levers' passes need only the totals, and most rows
-    are one (S, criteria) vector shared by every service).
+    criteria) array, nor the (N, S, activities) inventory: each activity's column of amounts
+    times its row, added in activity order, as the sum over that axis adds them (the
+    levers' passes need only the totals, and most rows are one (S, criteria) vector shared
+    by every service).
 
     An activity whose amounts are zero in every row (a block no service has, equipment no
     one keeps: some 17 of 39 in a lever pass) is left out, its row not even made: adding
     its zero terms changes no sum but a zero one (-0.0 + 0.0 is 0.0), so the rows whose
     total has a zero are added again with every term. Its row is finite (a lever changes
     no factor, and the services' own figures were refused if not finite), so 0 x row is 0."""
-    amounts = inventory(s, f)[..., np.newaxis]
-    live = amounts.any(axis=(0, 1, 3))
-    if live.all() or not live.any():
+    shape = (s.count, f.samples)
+    amounts = [np.broadcast_to(c, shape)[..., np.newaxis] for c in inventory_columns(s, f)]
+    live = [bool(a.any()) for a in amounts]
+    if all(live) or not any(live):
         return _added(amounts, _rows(s, f, [True] * len(live)), s.count, f.samples)
-    total = _added(amounts[..., live, :], _rows(s, f, live.tolist()), s.count, f.samples)
+    total = _added(amounts, _rows(s, f, live), s.count, f.samples)
     zero = np.flatnonzero((total == 0).any(axis=(1, 2)))
     if len(zero):
         every = _rows(s, f, [True] * len(live))
@@ -288,16 +300,18 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     return total
 
 
-def _added(amounts: np.ndarray, rows: list[np.ndarray | None], n: int, samples: int) -> np.ndarray:
-    """(N, S, criteria): the terms amounts[..., a, :] x rows[a] of the rows not None (in
-    `amounts`' order, one amount column each), added in order from the first term."""
-    rows = [row for row in rows if row is not None]
+def _added(
+    amounts: list[np.ndarray], rows: list[np.ndarray | None], n: int, samples: int
+) -> np.ndarray:
+    """(N, S, criteria): the terms amounts[a] x rows[a] ((N, S, 1) amounts) of the rows not
+    None, added in activity order from the first term."""
+    terms = [(amount, row) for amount, row in zip(amounts, rows, strict=True) if row is not None]
     # Started from the first activity's terms, as the sum is (not from 0: -0.0 stays -0.0).
-    total = np.broadcast_to(amounts[..., 0, :] * rows[0], (n, samples, len(CRITERION_IDS)))
-    total = total.copy()
+    amount, row = terms[0]
+    total = np.broadcast_to(amount * row, (n, samples, len(CRITERION_IDS))).copy()
     term = np.empty_like(total)  # each term written here: no array made per activity
-    for a in range(1, len(rows)):
-        np.multiply(amounts[..., a, :], rows[a], out=term)
+    for amount, row in terms[1:]:
+        np.multiply(amount, row, out=term)
         total += term
     return total
 

@@ -862,6 +862,13 @@ def _storage(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.nda
 
 def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """The activity quantities, shape (N, S, activities), in the order of ACTIVITIES."""
+    shape = (s.count, f.samples)
+    return np.stack([np.broadcast_to(c, shape) for c in inventory_columns(s, f)], axis=-1)
+
+
+def inventory_columns(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]:
+    """`inventory`'s columns before they are stacked, each broadcastable to (N, S): the
+    engine's totals multiply each by its row without the (N, S, activities) array."""
     pue = _default(s.pue, f[defaults.factor_id(("hosting", "pue"))])
     device_manufacturing, device_kwh = _terminals(s, f)
     kept_made, kept_kwh = _kept(s, f)
@@ -880,7 +887,7 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     # kWh per GB of a block's traffic: the networks' electricity and the box's (per_gb model)
     network_kwh = network_per_gb(s, f)[..., [2, 3, 5]].sum(axis=-1)
     shape = (s.count, f.samples)
-    columns = [
+    return [
         *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
         *np.moveaxis(np.broadcast_to(kept_made, (*shape, N_EQUIPMENT)), -1, 0),
@@ -904,4 +911,3 @@ def inventory(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         server_years,  # network gear
         infrastructure_years,  # building, cooling and power equipment
     ]
-    return np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)

@@ -8,7 +8,7 @@ import yaml
 from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import footprint
-from acvnum.calculation.engine import _impact_vector, evaluate, evaluate_totals
+from acvnum.calculation.engine import _grid, _impact_vector, _rows, evaluate, evaluate_totals
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import Service
@@ -95,6 +95,45 @@ def test_totals_leave_out_activities_without_amounts_to_the_last_bit():
     acidification = whole[:, 2, CRITERION_IDS.index("acidification")]
     assert (acidification == 0).all() and not np.signbit(acidification).any()
     assert alone.tobytes() == whole.tobytes()
+
+
+@pytest.mark.parametrize(
+    "regions", [["FRA"], ["DEU", "DEU", "DEU"], ["FRA", "DEU", "FRA", "USA", "SWE", "DEU"]]
+)
+def test_a_grid_s_rows_are_each_region_s_electricity_and_one_kwh_a_kwh(regions):
+    """One region for all (its row broadcast) or several (gathered): row k is region k's
+    impacts per kWh, 1 on the energy criterion, to the bit; under one sample and three."""
+    spread = FactorValues(TABLE, np.stack([TABLE.values, TABLE.low, TABLE.high]))
+    for factors in (TABLE.central(), spread):
+        grid = _grid(factors, regions)
+        assert grid.shape == (len(regions), factors.samples, len(CRITERION_IDS))
+        for k, region in enumerate(regions):
+            expected = _impact_vector(factors, f"electricity.{region}").copy()
+            expected[:, ENERGY] = 1.0
+            assert grid[k].tobytes() == expected.tobytes()
+
+
+def test_the_devices_grid_is_the_users_unless_the_terminals_are_elsewhere():
+    """The devices' use rows are the users' grid (one array for both) where no service
+    says `terminals.location`, and their own where one does: each tier's use rows are its
+    own region's, and the totals the footprint's to the bit."""
+    same = [MINIMAL_DATA, {**MINIMAL_DATA, "usage": {**MINIMAL_DATA["usage"], "location": "DEU"}}]
+    elsewhere = [*same, {**MINIMAL_DATA, "terminals": {"location": "USA"}}]
+    central = TABLE.central()
+    use = {
+        tier: next(a for a, x in enumerate(ACTIVITIES) if (x.tier, x.phase) == (tier, "use"))
+        for tier in ("terminals", "network")
+    }
+    for datas in (same, elsewhere):
+        arrays = service_arrays([service(copy.deepcopy(d)).questionnaire for d in datas])
+        rows = _rows(arrays, central, [True] * len(ACTIVITIES))
+        terminals, network = rows[use["terminals"]], rows[use["network"]]
+        assert (terminals is network) == (datas is same)
+        assert terminals.tobytes() == _grid(central, arrays.terminal_region).tobytes()
+        assert network.tobytes() == _grid(central, arrays.user_region).tobytes()
+        whole = evaluate(arrays, central).total
+        assert evaluate_totals(arrays, central).tobytes() == whole.tobytes()
+    assert arrays.terminal_region == ["FRA", "DEU", "USA"] != arrays.user_region
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
