@@ -11,6 +11,7 @@ import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -109,7 +110,10 @@ N_EQUIPMENT = len(EQUIPMENT_TYPES)
 
 def _column(values: list[float | None]) -> np.ndarray:
     """Per-service scalars -> (N, 1), None -> NaN."""
-    return np.array([np.nan if v is None else v for v in values], dtype=float)[:, np.newaxis]
+    if None in values:
+        values = [np.nan if v is None else v for v in values]
+    # fromiter: a list of floats read in a third of np.array's time (the same doubles)
+    return np.fromiter(values, dtype=float, count=len(values))[:, np.newaxis]
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,42 +199,54 @@ class ServiceArrays:
         return f[factor_id] if scale is None else scale * f[factor_id]
 
 
+#: A server group's fields `_server_arrays` reads, at once (one C call a group).
+_SERVER_FIELDS = operator.attrgetter(
+    "count", "type", "vcpu", "utilization", "lifetime", "power", "archetype", "provider",
+    "cpus", "cores", "memory", "ssd", "gpus",
+)  # fmt: skip
+
+
 def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
-    rows = [(i, s) for i, q in enumerate(services) if q.hosting for s in q.hosting.servers]
-    lifetimes = [
-        None if s.lifetime is None else s.lifetime / units.SECONDS_PER_YEAR for _, s in rows
-    ]
+    """Every server group's arrays: each group's fields read in one call, then a column each
+    (a column read group by group was a look-up a field and group)."""
+    servers = [q.hosting.servers if q.hosting else () for q in services]
+    groups = list(chain.from_iterable(servers))
+    columns = list(zip(*map(_SERVER_FIELDS, groups), strict=True)) or [()] * 13
+    count, kind, vcpu, utilization, lifetime, power, archetype, provider = columns[:8]
+    years = units.SECONDS_PER_YEAR
     return ServerArrays(
-        service=np.array([i for i, _ in rows], dtype=int),
-        count=_column([s.count for _, s in rows]),
-        virtual=_column([float(s.type == "virtual") for _, s in rows]),
-        vcpu=_column([s.vcpu for _, s in rows]),
-        utilization=_column([s.utilization for _, s in rows]),
-        lifetime_years=_column(lifetimes),
-        power=_column([s.power for _, s in rows]),
-        cloud=[s.cloud_prefix for _, s in rows],
-        provider=[s.provider for _, s in rows],
+        service=np.repeat(np.arange(len(services)), list(map(len, servers))),
+        count=_column(list(count)),
+        virtual=_column([float(t == "virtual") for t in kind]),
+        vcpu=_column(list(vcpu)),
+        utilization=_column(list(utilization)),
+        lifetime_years=_column([None if v is None else v / years for v in lifetime]),
+        power=_column(list(power)),
+        cloud=[g.cloud_prefix for g in groups],
+        provider=list(provider),
         archetype=np.array(
-            [
-                [SERVER_ARCHETYPES.index(s.archetype or server_config.DEFAULT_ARCHETYPE)]
-                for _, s in rows
-            ],
+            [SERVER_ARCHETYPES.index(a or server_config.DEFAULT_ARCHETYPE) for a in archetype],
             dtype=int,
         ).reshape(-1, 1),
-        parts=_server_parts([s for _, s in rows]),
+        parts=_server_parts(*columns[8:]),
     )
 
 
-def _server_parts(groups: list) -> dict[str, np.ndarray]:
-    """The configuration given per group, in the units of the archetype factors (GB, TB)."""
+def _server_parts(
+    cpus: Sequence[Any],
+    cores: Sequence[Any],
+    memory: Sequence[Any],
+    ssd: Sequence[Any],
+    gpus: Sequence[Any],
+) -> dict[str, np.ndarray]:
+    """The configuration given per group (its fields' columns), in the units of the
+    archetype factors (GB, TB)."""
     return {
-        "cpus": _column([g.cpus for g in groups]),
-        "cores": _column([g.cores for g in groups]),
-        "memory": _column(
-            [None if g.memory is None else g.memory / units.BYTES_PER_GB for g in groups]
-        ),
-        "ssd": _column([None if g.ssd is None else g.ssd / units.BYTES_PER_TB for g in groups]),
-        "gpus": _column([g.gpus for g in groups]),
+        "cpus": _column(list(cpus)),
+        "cores": _column(list(cores)),
+        "memory": _column([None if m is None else m / units.BYTES_PER_GB for m in memory]),
+        "ssd": _column([None if v is None else v / units.BYTES_PER_TB for v in ssd]),
+        "gpus": _column(list(gpus)),
     }
 
 

@@ -320,3 +320,62 @@ def test_services_without_a_block_get_the_rows_the_blocks_builder_gives_them():
     assert_same_arrays(arrays.ai, ai_arrays(qs), "ai")
     assert_same_arrays(arrays.video, video_arrays(qs), "video")
     assert_same_arrays(arrays.messages, message_arrays(qs), "messages")
+
+
+def test_server_groups_arrays_are_each_group_s_fields_in_order():
+    """Each group's fields, read once a group and set out in columns, are those a group read
+    field by field gives: services without hosting or servers among them, named instances,
+    archetypes, configurations, values left out (NaN)."""
+    from acvnum.calculation import servers as server_config
+    from acvnum.calculation.inventory import SERVER_ARCHETYPES
+
+    no_servers = as_record(yaml.safe_load(MINIMAL) | {"hosting": {"location": "FRA"}})
+    servers = [
+        {"name": "a", "type": "physical", "archetype": "large", "cpus": 2, "memory": "64 GB"},
+        {"name": "b", "type": "physical", "ssd": "2 TB", "gpus": 1, "power": "241.0 W"},
+        {"name": "c", "type": "virtual", "vcpu": 4, "utilization": "30%", "lifetime": "5 years"},
+    ]
+    configured = as_record(yaml.safe_load(MINIMAL) | {"hosting": {"servers": servers}})
+    qs = [Q, *EXAMPLE_QUESTIONNAIRES, no_servers, configured, SELF_HOSTED_AI, Q]
+    rows = [(i, s) for i, q in enumerate(qs) if q.hosting for s in q.hosting.servers]
+    groups = [s for _, s in rows]
+    assert any(s.instance for s in groups) and any(s.archetype for s in groups)
+    assert any(s.memory is not None for s in groups) and any(s.power is None for s in groups)
+
+    def column(values):
+        return np.array([np.nan if v is None else v for v in values], dtype=float)[:, None]
+
+    def scaled(name, by):
+        return column([None if getattr(s, name) is None else getattr(s, name) / by for s in groups])
+
+    servers = service_arrays(qs).servers
+    expected = dict(
+        service=np.array([i for i, _ in rows], dtype=int),
+        count=column([s.count for s in groups]),
+        virtual=column([float(s.type == "virtual") for s in groups]),
+        vcpu=column([s.vcpu for s in groups]),
+        utilization=column([s.utilization for s in groups]),
+        lifetime_years=scaled("lifetime", units.SECONDS_PER_YEAR),
+        power=column([s.power for s in groups]),
+        cloud=[s.cloud_prefix for s in groups],
+        provider=[s.provider for s in groups],
+        archetype=np.array(
+            [
+                [SERVER_ARCHETYPES.index(s.archetype or server_config.DEFAULT_ARCHETYPE)]
+                for s in groups
+            ],
+            dtype=int,
+        ),
+        parts={
+            "cpus": column([s.cpus for s in groups]),
+            "cores": column([s.cores for s in groups]),
+            "memory": scaled("memory", units.BYTES_PER_GB),
+            "ssd": scaled("ssd", units.BYTES_PER_TB),
+            "gpus": column([s.gpus for s in groups]),
+        },
+    )
+    for name, value in expected.items():
+        assert_same_arrays(getattr(servers, name), value, name)
+        if isinstance(value, np.ndarray):
+            assert getattr(servers, name).dtype == value.dtype, name
+    assert service_arrays([Q, no_servers]).servers.count.shape == (0, 1)
