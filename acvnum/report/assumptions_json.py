@@ -17,8 +17,8 @@ path. Held to the rows' bytes by tests/report/test_assumptions_json.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from itertools import compress
-from operator import itemgetter
+from itertools import accumulate, compress
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from acvnum.calculation import assumptions as reference
@@ -336,31 +336,39 @@ def _hosting(w: Writer, hostings: list[Any]) -> list[list[bytes]]:
 
 def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
     """Each service's servers' rows: each distinct server's (`_server_key`) once for the
-    run, from `_server_entries`."""
-    at = [(k, i, s) for k, h in enumerate(hostings) if h is not None
-          for i, s in enumerate(h.servers)]  # fmt: skip
-    servers = [(i, s) for _, i, s in at]
-    entries = w.entries(
-        "servers", [_server_key(i, s) for i, s in servers],
-        lambda items: _server_entries(w, items), servers,
-    )  # fmt: skip
+    run, from `_server_entries`; a service's are a run of the chunk's servers, in order."""
+    groups = [() if h is None else h.servers for h in hostings]
+    servers = [(i, s) for group in groups for i, s in enumerate(group)]
+    keys = [_server_key(i, s, _SERVER_KEYED(s)) for i, s in servers]
+    entries = w.entries("servers", keys, lambda items: _server_entries(w, items), servers)
     cited = w.cited
-    out: list[list[bytes]] = [[] for _ in hostings]
-    for (k, _, _), entry in zip(at, entries, strict=True):
-        out[k].append(entry[0] if entry[2] is cited else w._cited(entry))
-    return [b"".join(texts_) for texts_ in out]
+    for entry in {id(e): e for e in entries if e[2] is not cited and e[1]}.values():
+        w._cited(entry)
+    texts = list(map(_TEXT, entries))
+    ends = accumulate(map(len, groups))
+    return [b"".join(texts[end - len(g) : end]) for g, end in zip(groups, ends, strict=True)]
 
 
-def _server_key(i: int, s: Any) -> Hashable | None:
-    """What the `i`th server's rows are made from: of the common shape, its type and the
-    values it gives (with their types; None for a 0, made apart); any other, server_key's."""
-    if not reference.plain_server(s):
+#: What `_server_key` reads of a server: whether it is of the common shape, then its kind
+#: and the values it gives, in one call a server.
+_SERVER_KEYED = attrgetter(
+    "instance", "archetype", "cpus", "cores", "memory", "ssd", "gpus",
+    "type", "lifetime", "utilization", "power",
+)  # fmt: skip
+_COMMON = (None,) * 7  # no instance, archetype or part given: reference.plain_server
+
+
+def _server_key(i: int, s: Any, fields: tuple[Any, ...]) -> Hashable | None:
+    """What the `i`th server's rows are made from (`fields`: its `_SERVER_KEYED`): of the
+    common shape, its type and the values it gives (with their types; None for a 0, made
+    apart); any other, server_key's."""
+    if fields[:7] != _COMMON:
         found = reference.server_key(i, s)
         return None if found is None else ("server", found)
-    values = (s.lifetime, s.utilization, s.power)
+    values = fields[8:]
     if 0 in values:
         return None
-    return (i, s.type, *values, *map(type, values))
+    return (i, fields[7], *values, *map(type, values))
 
 
 def _server_entries(w: Writer, servers: list[tuple[int, Any]]) -> list[Entry]:
