@@ -101,10 +101,16 @@ class Writer:
     ) -> list[bytes]:
         """`entries`' texts, each distinct Entry cited once per Part."""
         entries = self._lookup(slot, keys, made, of)
-        cited = self.cited
-        for entry in {id(e): e for e in entries if e[2] is not cited and e[1]}.values():
-            self._cited(entry)
+        self.cite(entries)
         return list(map(_TEXT, entries))
+
+    def cite(self, entries: list[Entry]) -> None:
+        """Cite the sources of `entries` in this Part, each distinct Entry looked at once
+        (found by identity in C: a slot has a few distinct Entries for 500 services)."""
+        cited = self.cited
+        for entry in dict(zip(map(id, entries), entries, strict=True)).values():
+            if entry[2] is not cited and entry[1]:
+                self._cited(entry)
 
     def _lookup(
         self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
@@ -341,9 +347,7 @@ def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
     servers = [(i, s) for group in groups for i, s in enumerate(group)]
     keys = [_server_key(i, s, _SERVER_KEYED(s)) for i, s in servers]
     entries = w.entries("servers", keys, lambda items: _server_entries(w, items), servers)
-    cited = w.cited
-    for entry in {id(e): e for e in entries if e[2] is not cited and e[1]}.values():
-        w._cited(entry)
+    w.cite(entries)
     texts = list(map(_TEXT, entries))
     ends = accumulate(map(len, groups))
     return [b"".join(texts[end - len(g) : end]) for g, end in zip(groups, ends, strict=True)]
