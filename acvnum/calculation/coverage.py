@@ -44,23 +44,25 @@ class Coverage:
 def factor_presence(s: ServiceArrays, table: FactorTable) -> np.ndarray:
     """(N, activities, criteria) True where the row a service's activity reads exists.
 
-    Looked up once per distinct prefix (a handful), then gathered per service."""
-    known: dict[str, np.ndarray] = {}
-
-    def present(prefix: str) -> np.ndarray:
-        if prefix not in known:
-            parts = prefix.split("+")  # a row mixing items needs every item's factor
-            found = [all(f"{p}.{c}" in table for p in parts) for c in CRITERION_IDS]
-            found[ENERGY] = prefix.startswith("electricity.")  # kWh per kWh
-            known[prefix] = np.array(found)
-        return known[prefix]
-
-    columns = [
-        np.stack([present(name) for name in names])[index] for names, index in factor_prefixes(s)
-    ]
+    Looked up once per distinct prefix (a handful), each activity's prefixes numbered, then
+    one gather for every service and activity (not a stack and a gather an activity)."""
     if not s.count:
         return np.zeros((0, len(ACTIVITIES), len(CRITERION_IDS)), dtype=bool)
-    return np.stack(columns, axis=1)
+    codes: dict[str, int] = {}  # prefix -> its row in `present`
+    columns = []
+    for names, index in factor_prefixes(s):
+        ids = np.array([codes.setdefault(name, len(codes)) for name in names], dtype=int)
+        columns.append(ids[index])
+    present = np.array([_present(prefix, table) for prefix in codes], dtype=bool)
+    return present[np.stack(columns, axis=1)]
+
+
+def _present(prefix: str, table: FactorTable) -> list[bool]:
+    """Per criterion, whether the table has the factor a row of `prefix` reads."""
+    parts = prefix.split("+")  # a row mixing items needs every item's factor
+    found = [all(f"{p}.{c}" in table for p in parts) for c in CRITERION_IDS]
+    found[ENERGY] = prefix.startswith("electricity.")  # kWh per kWh
+    return found
 
 
 def coverage(

@@ -178,3 +178,17 @@ def test_the_tables_coverage_follows_its_rows():
     assert "datacenter.building" in full["water_use"].not_covered
     table = FactorTable([f for f in TABLE.factors.values() if f.id != "device.laptop.water_use"])
     assert "device.laptop" in table_coverage(table)["water_use"].not_covered
+
+
+def test_each_service_s_factor_presence_among_others_is_its_own():
+    """Presence is gathered per service: the examples together, under a table without a
+    region's and a network's water rows, is each one's alone (and they differ)."""
+    gone = {"electricity.FRA.water_use", "network.mobile.water_use"}
+    table = FactorTable([f for f in TABLE.factors.values() if f.id not in gone])
+    qs = [s.questionnaire for s in services_of(EXAMPLE_FILES)]
+    qs += [service(MINIMAL).questionnaire]
+    together = factor_presence(service_arrays(qs), table)
+    alone = np.concatenate([factor_presence(service_arrays([q]), table) for q in qs])
+    np.testing.assert_array_equal(together, alone)
+    assert together.dtype == bool and together.shape == (len(qs), len(ACTIVITIES), 8)
+    assert (together != together[:1]).any()  # the services' statements differ
