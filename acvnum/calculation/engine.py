@@ -304,16 +304,29 @@ def _added(
     amounts: list[np.ndarray], rows: list[np.ndarray | None], n: int, samples: int
 ) -> np.ndarray:
     """(N, S, criteria): the terms amounts[a] x rows[a] ((N, S, 1) amounts) of the rows not
-    None, added in activity order from the first term."""
-    terms = [(amount, row) for amount, row in zip(amounts, rows, strict=True) if row is not None]
+    None, added in activity order from the first term.
+
+    Worked as (S, criteria, N), the services last: each product and sum is then numpy's
+    inner loop over the N services, where (N, S, criteria) ran it over 8 criteria and took
+    its broadcasting path (the same products and sums, element by element)."""
+    terms = [
+        (amount[..., 0].T[:, np.newaxis, :], _services_last(row))
+        for amount, row in zip(amounts, rows, strict=True)
+        if row is not None
+    ]
+    total = np.empty((samples, len(CRITERION_IDS), n))
     # Started from the first activity's terms, as the sum is (not from 0: -0.0 stays -0.0).
-    amount, row = terms[0]
-    total = np.broadcast_to(amount * row, (n, samples, len(CRITERION_IDS))).copy()
+    np.multiply(*terms[0], out=total)
     term = np.empty_like(total)  # each term written here: no array made per activity
     for amount, row in terms[1:]:
         np.multiply(amount, row, out=term)
         total += term
-    return total
+    return np.ascontiguousarray(np.moveaxis(total, -1, 0))
+
+
+def _services_last(row: np.ndarray) -> np.ndarray:
+    """A row broadcastable to (N, S, criteria) as one broadcastable to (S, criteria, N)."""
+    return row[..., np.newaxis] if row.ndim < 3 else np.moveaxis(row, 0, -1)
 
 
 def evaluate(s: ServiceArrays, f: FactorValues) -> Footprint:
