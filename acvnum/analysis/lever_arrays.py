@@ -207,16 +207,23 @@ def _group_rows(layout: Layout, rows: np.ndarray) -> np.ndarray:
 
 
 def merged(frame: Frame, other: Frame, where: np.ndarray) -> Frame:
-    """`other`'s services where `where` is True, `frame`'s elsewhere (one layout)."""
-    groups = where[frame.layout.owner]
-    names = {*frame.services, *other.services}
+    """`other`'s services where `where` is True, `frame`'s elsewhere (one layout). A column
+    both hold (a step's frame shares those its lever leaves with the frame it was made
+    from) is kept as it is, without a look at its rows."""
     services = {}
-    for name in names:
+    for name in {*frame.services, *other.services}:
+        a = frame.services.get(name)
+        if a is not None and a is other.services.get(name):
+            services[name] = a
+            continue
         a = frame.column(name)
         services[name] = _either(where.reshape(-1, *([1] * (a.ndim - 1))), other.column(name), a)
-    servers = {
-        name: _either(groups, other.servers[name], column) for name, column in frame.servers.items()
-    }
+    servers = dict(frame.servers)
+    changed = [name for name, column in servers.items() if other.servers[name] is not column]
+    if changed:
+        groups = where[frame.layout.owner]
+        for name in changed:
+            servers[name] = np.where(groups, other.servers[name], servers[name])
     return Frame(frame.layout, services, servers)
 
 

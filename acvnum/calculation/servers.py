@@ -107,7 +107,7 @@ def medium_equivalents(f: FactorValues, archetype: np.ndarray, given: dict[str, 
     `archetype` (M, 1) holds indexes into SERVER_ARCHETYPES; `given` maps each of PARTS to
     (M, 1) values, NaN where the questionnaire leaves the archetype's value.
     """
-    medium = component_carbon(f, *(f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS))
+    medium = _medium(f, "carbon")
     if _all_medium(archetype, given, medium):
         return np.ones((len(archetype), f.samples))
     return component_carbon(f, *_configuration(f, archetype, given)) / medium
@@ -134,15 +134,29 @@ def _component_power(f: FactorValues, cpus, cores, memory_gb, ssd_tb) -> tuple[n
     return threads * f[p + "cpu_idle"] + steady, threads * f[p + "cpu_max"] + steady
 
 
+def _medium(f: FactorValues, figure: str) -> np.ndarray:
+    """(S,) the medium server's own carbon, idle or full-load component watts, worked out
+    once per set of factor values (FactorValues.derived, read-only): every inventory of a
+    chunk and of its lever passes divides by them."""
+    key = f"server.{DEFAULT_ARCHETYPE}:{figure}"
+    if key not in f.derived:
+        parts = [f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS]
+        idle, full = _component_power(f, *parts[:4])
+        figures = {"carbon": component_carbon(f, *parts), "idle": idle, "full": full}
+        for name, value in figures.items():
+            value = np.array(value, dtype=float)
+            value.flags.writeable = False
+            f.derived[f"server.{DEFAULT_ARCHETYPE}:{name}"] = value
+    return f.derived[key]
+
+
 def power_scales(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
     """(M, S) each: a group's server idle and full-load power over the medium archetype's
     (CPUs, memory, SSD), and its GPU cards' watts at full load (0 at idle).
 
     The archetype's watts (server.physical.power_*) stay the level; the components say how
     a configuration departs from it, so an unconfigured server keeps exactly its default."""
-    medium_idle, medium_full = _component_power(
-        f, *(f[f"server.{DEFAULT_ARCHETYPE}.{p}"] for p in PARTS[:4])
-    )
+    medium_idle, medium_full = _medium(f, "idle"), _medium(f, "full")
     if _all_medium(archetype, given, medium_idle, medium_full):
         shape = (len(archetype), f.samples)
         gpus = f[f"server.{DEFAULT_ARCHETYPE}.gpus"] * f["server.power.gpu"]

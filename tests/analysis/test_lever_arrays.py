@@ -247,3 +247,23 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
                 amounts = values.astype(float if values.dtype.kind == "f" else int)[rows].tolist()
             expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
             assert lever_arrays._value_bytes(values, rows, unit, factor) == expected
+
+
+@PROPERTY
+@given(portfolios, st.randoms(use_true_random=False))
+def test_a_merged_frame_takes_each_column_from_the_step_where_chosen(qs, random):
+    """merged keeps a column the step shares as it is, and takes every other one row by
+    row (a service's server groups with it): the np.where of each column, to the bit."""
+    frame = lever_arrays.frame_of(qs, CONTEXT)
+    for lever, kind in levers_module._array_levers(catalogue()):
+        step = kind(frame, lever.change, CONTEXT)
+        where = np.array([random.random() < 0.5 for _ in qs])
+        out = lever_arrays.merged(frame, step.frame, where)
+        for name in {*frame.services, *step.frame.services}:
+            a, b = frame.column(name), step.frame.column(name)
+            expected = np.where(where.reshape(-1, *([1] * (a.ndim - 1))), b, a)
+            assert out.column(name).tobytes() == expected.tobytes()
+        groups = where[frame.layout.owner]
+        for name, column in frame.servers.items():
+            expected = np.where(groups, step.frame.servers[name], column)
+            assert out.servers[name].tobytes() == expected.tobytes()

@@ -36,3 +36,16 @@ def test_servers_all_medium_take_ratios_of_one_the_configuration_model_s_to_the_
             assert fast.tobytes() == whole[:plain].tobytes()
         assert (alone[0] == 1).all() and (alone[1] == 1).all() and (alone[2] == 1).all()
         assert not (mixed[0][plain:] == 1).all()  # the configured one is weighed
+
+
+def test_the_medium_server_s_own_figures_are_worked_out_once_as_they_were():
+    """Its carbon and component watts, kept per set of factor values (read-only), are the
+    ones the configuration model works out from the medium archetype's parts."""
+    f = FactorValues(TABLE, np.stack([TABLE.values, TABLE.low]))
+    parts = [f[f"server.{servers.DEFAULT_ARCHETYPE}.{p}"] for p in servers.PARTS]
+    idle, full = servers._component_power(f, *parts[:4])
+    expected = {"carbon": servers.component_carbon(f, *parts), "idle": idle, "full": full}
+    for name, value in expected.items():
+        kept = servers._medium(f, name)
+        assert kept is servers._medium(f, name) and not kept.flags.writeable
+        assert kept.shape == (f.samples,) and kept.tobytes() == value.tobytes()
