@@ -434,14 +434,21 @@ def _array_combinations(
     for j in range(depth):
         # sorted(set()), not np.unique: np.unique imports numpy.ma (some 8 ms of a run)
         for k in sorted(set(at[j][at[j] >= 0].tolist())):
-            lever, kind = levers[k]
-            step = kind(current, lever.change, context)
-            chosen = (at[j] == k) & step.changed
+            if j == 0:
+                # Each service's first lever meets it as it is (the services chosen here
+                # have had no lever yet): its step alone, row for row, with its changes.
+                step = steps[k]
+                chosen = (at[j] == k) & step.changed
+                alone = chosen
+            else:
+                lever, kind = levers[k]
+                step = kind(current, lever.change, context)
+                chosen = (at[j] == k) & step.changed
+                # Whether each service chosen here changes as with its lever alone (False
+                # elsewhere: only the chosen are read).
+                alone = np.zeros(len(chosen), bool)
+                alone[chosen] = step.same(steps[k], np.flatnonzero(chosen))
             current = lever_arrays.merged(current, step.frame, chosen)
-            # Whether each service chosen here changes as with its lever alone (False
-            # elsewhere: only the chosen are read).
-            alone = np.zeros(len(chosen), bool)
-            alone[chosen] = step.same(steps[k], np.flatnonzero(chosen))
             applied[j, k] = (step, chosen, alone)
         snapshots.append(current)
     prefixes = [np.flatnonzero(lengths > j) for j in range(1, depth)]
