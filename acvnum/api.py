@@ -44,6 +44,8 @@ def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
                     raise InputError([Problem(f"<dict {i}>", 1, 1, too_deep)])
                 document = Document(f"<dict {i}>", copy.deepcopy(dict(item)))
                 services.append(service_from_document(document, table))
+            elif item == "":  # Path("") is the current folder: not what an unset name meant
+                raise InputError([Problem(f"<path {i}>", 1, 1, message("load.empty_path"))])
             else:
                 services += [load_service(path, table) for path in expand_names([item])]
         except InputError as error:
@@ -99,8 +101,11 @@ def estimate(
         network_model=network_model,
         budgets=_budgets(budgets),
     )
+    inputs = _inputs(questionnaire)
+    if not inputs:
+        raise InputError([Problem("<questionnaires>", 1, 1, message("load.no_questionnaire"))])
     table = load_factors(settings.factors_file)
-    return assess_services(_services(_inputs(questionnaire), table), table, settings)
+    return assess_services(_services(inputs, table), table, settings)
 
 
 def _budgets(given: bool | Sequence[str] | None) -> tuple[Budget, ...] | None:

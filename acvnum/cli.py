@@ -75,6 +75,10 @@ _PLAIN_ERRORS = (
 )
 
 
+#: A path given as '' (an unset shell variable): refused, not read as the current folder.
+EMPTY_PATH = "an empty path names no file or folder (it would be read as the current folder)."
+
+
 def _plain_message(message: str) -> str:
     for pattern, replacement in _PLAIN_ERRORS:
         message = re.sub(pattern, replacement, message)
@@ -144,6 +148,8 @@ def _direct(descriptor: Any) -> Callable[[Any, Any, Any], Any] | None:
     if leaf is Path and getattr(info, "path_type", None) is None:
 
         def one(value: Any, param: Any, ctx: Any) -> Any:
+            if value == "":  # Path("") is Path("."): `acvnum estimate "$UNSET"` would
+                raise BadParameter(EMPTY_PATH, ctx=ctx, param=param)  # read this folder
             path = value if isinstance(value, Path) else Path(value)
             return coerce_cli_path(path, info, path_type=Path, param=param, ctx=ctx)
 

@@ -111,6 +111,28 @@ def test_a_budget_that_cannot_be_read_is_input_error():
     assert [p.file for p in caught.value.problems] == ["<budget 0>", "<budget 1>"]
 
 
+def test_no_questionnaire_is_input_error_not_a_crash():
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate([])  # was an IndexError deep in the inventory
+    assert len(caught.value.problems) == 1
+    assert str(caught.value.problems[0]) == (
+        "<questionnaires>:1:1: no questionnaire given: pass a file, a folder, a dict of a "
+        "questionnaire's data, or a list of them"
+    )
+
+
+def test_an_empty_path_is_input_error_not_the_current_folder(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # a folder with a questionnaire: '' must not assess it
+    (tmp_path / "here.yaml").write_text(MINIMAL, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate([str(tmp_path / "here.yaml"), ""])
+    assert [p.file for p in caught.value.problems] == ["<path 1>"]
+    assert str(caught.value.problems[0]) == (
+        "<path 1>:1:1: an empty path names no file or folder (it would be read as the current "
+        "folder)"
+    )
+
+
 def test_bad_input_raises_input_error_with_every_problem():
     data = yaml.safe_load(MINIMAL)
     data["usage"]["users"] = -1

@@ -274,3 +274,40 @@ def test_a_run_imports_without_the_collector_then_runs_it_tuned():
     enabled, threshold, passes = done.stderr.split()
     assert (enabled, threshold) == ("True", "100000")
     assert int(passes) < 3
+
+
+#: What every path parameter says of '' (an unset shell variable: `acvnum estimate "$FILE"`).
+EMPTY_PATH = "an empty path names no file or folder (it would be read as the current folder)."
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("estimate", ""),
+        ("estimate", ECOMMERCE, "", "-f", "json"),
+        ("estimate", ECOMMERCE, "--factors", ""),
+        ("estimate", ECOMMERCE, "-o", ""),
+        ("check", ECOMMERCE, "--baseline", ""),
+        ("diff", "", ECOMMERCE),
+        ("init", "", "--no-input"),
+        ("schema", "-o", ""),
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(args, tmp_path):
+    # Path('') is Path('.'): before, `estimate ''` assessed every YAML file of the current
+    # folder, and the others spoke of '.' ('cannot write .: it is a directory').
+    shutil.copy(ECOMMERCE, tmp_path / "here.yaml")
+    result = run_cli_in_process(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1].endswith(f": {EMPTY_PATH}")
+    assert sorted(os.listdir(tmp_path)) == ["here.yaml"]  # nothing written here
+
+
+def test_an_empty_path_is_refused_in_french_too(tmp_path):
+    result = run_cli_in_process("estimate", "", "--lang", "fr", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "Erreur : valeur refusée pour 'files' : un chemin vide ne désigne ni fichier ni "
+        "dossier (il serait lu comme le dossier courant)."
+    )
