@@ -177,20 +177,28 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
         reading = _lines.get(line)
         template = None
         if reading is None:
-            reading, template = _new_line(line)
-            if template is not None and reading[0] == at and section.kind == _FIELDS:
+            template = _TEMPLATE.fullmatch(line)
+            if template is not None and section.kind == _FIELDS:
                 # A new number in a field of the open section (a user count, a volume): read
                 # by its template's plan as below, without the checks the line cannot fail
                 # (no dash or `..`, at the section's indent, not after a `key:`: at is -1).
-                entry = _planned(section, template, comma)
-                if entry is not None:
-                    if entry[1] in values:
+                spaces, word, digits, unit = template.groups()  # (number: the line's)
+                plan = section.plans[comma].get((word, unit)) if len(spaces) == at else None
+                if plan:
+                    if word in values:
                         raise _Declined  # a key given twice
+                    factor, divide, check = plan
+                    written = float(digits)
+                    value = written / factor if divide else written * factor
+                    if not math.isfinite(value):
+                        raise _Declined  # (as _planned)
                     if len(known) >= REMEMBERED:
                         known.clear()
-                    known[line] = entry
-                    values[entry[1]] = entry[2]
+                    value = check(value)
+                    known[line] = (at, word, value)
+                    values[word] = value
                     continue
+            reading, template = _new_line(line, template)
         if reading is _BLANK:
             continue
         indent, dash, word, value = reading
@@ -262,13 +270,13 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
     return _record(_ROOT, frames[0][2])
 
 
-def _new_line(line: str) -> tuple[Any, re.Match[str] | None]:
+def _new_line(line: str, template: re.Match[str] | None) -> tuple[Any, re.Match[str] | None]:
     """A line not read before, as the block reader's `_read_line` reads it, and its number
     template if it has one. The usual new line, a `key: number unit` or `key: text` line (a
     user count, a name), is read without it: its value is what YAML makes of it, the number
     (int or float) alone, else the text as written (a number and its unit, or text that
-    starts with a letter and is no yes/no or null word)."""
-    template = _TEMPLATE.fullmatch(line)
+    starts with a letter and is no yes/no or null word). `template`: the line's match of
+    _TEMPLATE, or None."""
     if template is not None and template[2] not in _NOT_TEXT_KEYS:
         number, unit = template[3], template[4]
         value = number + unit if unit else float(number) if "." in number else int(number)

@@ -527,4 +527,6 @@ def test_known_shapes_with_new_numbers_and_a_line_astray_are_read_as_the_referen
             read = _agrees(text)
             taken += read
             astray += read and n % 3 == 0
+            if n % 3 and n % 50 and not read:  # the usual shape: declined only where refused
+                assert _reference(text) is None, text
     assert taken > 1500 and astray > 150
