@@ -8,29 +8,42 @@ every problem as file:line:column (a questionnaire given as a dict is named `<di
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+import numbers
+import reprlib
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
 from acvnum.errors import InputError, Problem, message
+from acvnum.questionnaire.rules import NETWORK_MODELS
 from acvnum.questionnaire.service import Service, expand_names, load_service, service_from_document
 from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
+from acvnum.reference.boundaries import POPULATIONS
 from acvnum.reference.factors import FactorTable, load_factors
 
 if TYPE_CHECKING:
     from acvnum.questionnaire.records import Budget
 
 Questionnaire = str | Path | Mapping[str, Any]
-#: Monte Carlo samples when `uncertainty=True` (as the CLI's --samples default).
+#: Monte Carlo samples when `uncertainty=True` (as the CLI's --samples default), and the
+#: bounds of a number given instead (as --samples takes: commands/sampling.py).
 DEFAULT_SAMPLES = 10_000
+MIN_SAMPLES, MAX_SAMPLES = 100, 1_000_000
 DEFAULT_LEVERS = 5
 
 
 def _inputs(given: Questionnaire | Sequence[Questionnaire]) -> list[Questionnaire]:
+    """One questionnaire, or the items of a list or any iterable of them (Path.glob's)."""
     if isinstance(given, str | Path | Mapping):
         return [given]
-    return list(given)
+    if isinstance(given, Iterable) and not isinstance(given, bytes | bytearray):
+        return list(given)
+    raise InputError([_not_a_questionnaire("<questionnaires>", given)])
+
+
+def _not_a_questionnaire(name: str, given: object) -> Problem:
+    return Problem(name, 1, 1, message("api.questionnaire", value=reprlib.repr(given)))
 
 
 def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
@@ -46,8 +59,10 @@ def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
                 services.append(service_from_document(document, table))
             elif item == "":  # Path("") is the current folder: not what an unset name meant
                 raise InputError([Problem(f"<path {i}>", 1, 1, message("load.empty_path"))])
-            else:
+            elif isinstance(item, str | Path):
                 services += [load_service(path, table) for path in expand_names([item])]
+            else:  # (bytes, None, a number: not read as a path)
+                raise InputError([_not_a_questionnaire(f"<questionnaire {i}>", item)])
         except InputError as error:
             problems += error.problems
     if problems:
@@ -90,14 +105,18 @@ def estimate(
     ServiceResult per service; `.budgets` holds the outcomes and `.within_budgets` says
     whether all passed; `.to_dict()` is the document `acvnum estimate --format json` writes
     (with the budgets' outcomes when judged, as `acvnum check --format json` does).
+    A keyword's value the CLI's option would refuse (levers=-1, population='x', 10**9
+    samples) raises InputError naming the keyword: `<levers>:1:1: ...`.
     """
+    changes = (what_if,) if isinstance(what_if, str) else tuple(what_if)  # one, as budgets
+    _check_options(population, uncertainty, seed, levers, changes, network_model)
     settings = Settings(
         factors_file=str(factors) if factors else None,
         population=population,
         samples=(DEFAULT_SAMPLES if uncertainty is True else int(uncertainty)) or None,
         seed=seed,
         levers=levers,
-        what_if=tuple(what_if),
+        what_if=changes,
         network_model=network_model,
         budgets=_budgets(budgets),
     )
@@ -106,6 +125,61 @@ def estimate(
         raise InputError([Problem("<questionnaires>", 1, 1, message("load.no_questionnaire"))])
     table = load_factors(settings.factors_file)
     return assess_services(_services(inputs, table), table, settings)
+
+
+def _check_options(
+    population: object,
+    uncertainty: object,
+    seed: object,
+    levers: object,
+    what_if: tuple[object, ...],
+    network_model: object,
+) -> None:
+    """The keywords' values within what the CLI's options take, or an InputError naming each
+    keyword refused (`<levers>:1:1: ...`): a bad value would otherwise fail deep in the
+    analyses (a KeyError, a numpy error), or take memory without bound (10**9 samples)."""
+    problems = [
+        *_whole("levers", levers, 0),
+        *_whole("seed", seed, 0),
+        *_choice("population", population, POPULATIONS),
+        *([] if network_model is None else _choice("network_model", network_model, NETWORK_MODELS)),
+    ]
+    off = isinstance(uncertainty, bool) or (_is_whole(uncertainty) and uncertainty == 0)
+    if not off:  # (True: DEFAULT_SAMPLES)
+        problems += _whole("uncertainty", uncertainty, MIN_SAMPLES, MAX_SAMPLES)
+    problems += [
+        Problem(f"<what_if {i}>", 1, 1, message("api.text", value=reprlib.repr(change)))
+        for i, change in enumerate(what_if)
+        if not isinstance(change, str)
+    ]
+    if problems:
+        raise InputError(problems)
+
+
+def _is_whole(value: object) -> bool:
+    """An int or numpy integer, not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _whole(keyword: str, value: object, least: int, most: int | None = None) -> list[Problem]:
+    """[] if `value` is a whole number from `least` to `most`, else the problem."""
+    if _is_whole(value) and value >= least and (most is None or value <= most):  # type: ignore[operator]
+        return []
+    refusal = (
+        message("api.whole_number", least=least, value=reprlib.repr(value))
+        if most is None
+        else message("api.whole_number_between", least=least, most=most, value=reprlib.repr(value))
+    )
+    return [Problem(f"<{keyword}>", 1, 1, refusal)]
+
+
+def _choice(keyword: str, value: object, choices: Sequence[str]) -> list[Problem]:
+    """[] if `value` is one of `choices`, else the problem."""
+    if value in choices:
+        return []
+    listed = ", ".join(repr(c) for c in choices)
+    refusal = message("api.choice", value=reprlib.repr(value), choices=listed)
+    return [Problem(f"<{keyword}>", 1, 1, refusal)]
 
 
 def _budgets(given: bool | Sequence[str] | None) -> tuple[Budget, ...] | None:
@@ -118,6 +192,10 @@ def _budgets(given: bool | Sequence[str] | None) -> tuple[Budget, ...] | None:
 
     budgets, problems = [], []
     for i, text in enumerate([given] if isinstance(given, str) else given):
+        if not isinstance(text, str):
+            not_text = message("api.text", value=reprlib.repr(text))
+            problems.append(Problem(f"<budget {i}>", 1, 1, not_text))
+            continue
         try:
             budgets.append(parse_cli_budget(text))
         except BudgetSyntaxError as error:

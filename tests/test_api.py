@@ -187,3 +187,74 @@ def test_a_refused_value_with_a_lone_surrogate_is_input_error():
     messages = sorted(str(p.message) for p in caught.value.problems)
     assert messages[0].startswith("budgets[0].criterion: unknown criterion 'a\ud800'")
     assert messages[1].startswith("usage.data_per_visit: unknown data unit '\udc80B'")
+
+
+SAMPLES = "must be a whole number from 100 to 1000000"
+
+
+@pytest.mark.parametrize(
+    ("keywords", "said"),
+    [
+        ({"levers": -1}, "<levers>:1:1: must be a whole number of 0 or more, got -1"),
+        ({"levers": "3"}, "<levers>:1:1: must be a whole number of 0 or more, got '3'"),
+        ({"levers": True}, "<levers>:1:1: must be a whole number of 0 or more, got True"),
+        ({"seed": -2}, "<seed>:1:1: must be a whole number of 0 or more, got -2"),
+        ({"uncertainty": 3}, f"<uncertainty>:1:1: {SAMPLES}, got 3"),
+        # 10**9 samples would take memory without bound: refused as --samples refuses it
+        ({"uncertainty": 10**9}, f"<uncertainty>:1:1: {SAMPLES}, got 1000000000"),
+        ({"population": "bogus"},
+         "<population>:1:1: 'bogus' is not a choice; choose one of 'current', 'sala2010'"),
+        ({"network_model": "x"},
+         "<network_model>:1:1: 'x' is not a choice; choose one of 'per_gb', 'energy', 'power'"),
+        ({"what_if": [1]}, "<what_if 0>:1:1: must be text, got 1"),
+        ({"budgets": ["climate_change<=2g/visit", 7]}, "<budget 1>:1:1: must be text, got 7"),
+    ],
+)  # fmt: skip
+def test_a_keyword_the_cli_would_refuse_is_input_error_naming_it(keywords, said):
+    # Before: a KeyError (population), a ValueError from a tuple (network_model), a numpy
+    # error (levers='3'), a negative dimension (uncertainty=-5), or a run that went ahead.
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(str(EXAMPLES / "ecommerce.yaml"), **keywords)
+    assert [str(p) for p in caught.value.problems] == [said]
+
+
+def test_every_refused_keyword_is_said_at_once():
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(str(EXAMPLES / "ecommerce.yaml"), levers=-1, seed=-1, population="x")
+    assert [p.file for p in caught.value.problems] == ["<levers>", "<seed>", "<population>"]
+
+
+def test_keywords_within_the_cli_s_bounds_are_taken():
+    import numpy as np
+
+    path = str(EXAMPLES / "ecommerce.yaml")
+    # numpy integers are whole numbers; 0 samples is no uncertainty, as False is
+    taken = acvnum.estimate(path, levers=np.int64(0), seed=np.int32(1), uncertainty=0)
+    assert taken.settings.samples is None and taken.settings.seed == 1
+    # one --what-if text given as a string is one change (as one budget text is)
+    (service,) = acvnum.estimate(path, levers=0, what_if="usage.users=3").to_dict()["services"]
+    assert [c["path"] for c in service["what_if"]["changes"]] == ["usage.users"]
+
+
+@pytest.mark.parametrize(
+    ("given", "name"),
+    [
+        (123, "<questionnaires>"),
+        (None, "<questionnaires>"),
+        (b"examples/ecommerce.yaml", "<questionnaires>"),  # bytes: not a list of numbers
+        ([None], "<questionnaire 0>"),
+    ],
+)
+def test_what_is_not_a_questionnaire_is_input_error(given, name):
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(given)
+    assert [p.file for p in caught.value.problems] == [name]
+    assert "must be a questionnaire's path (a file or a folder) or a dict of its data, got" in str(
+        caught.value.problems[0]
+    )
+
+
+def test_any_iterable_of_questionnaires_is_taken():
+    from_glob = acvnum.estimate(EXAMPLES.glob("ecommerce.yaml"), levers=0)
+    from_name = acvnum.estimate(str(EXAMPLES / "ecommerce.yaml"), levers=0)
+    assert from_glob.to_dict() == from_name.to_dict()
