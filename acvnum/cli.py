@@ -75,10 +75,6 @@ _PLAIN_ERRORS = (
 )
 
 
-#: A path given as '' (an unset shell variable): refused, not read as the current folder.
-EMPTY_PATH = "an empty path names no file or folder (it would be read as the current folder)."
-
-
 def _plain_message(message: str) -> str:
     for pattern, replacement in _PLAIN_ERRORS:
         message = re.sub(pattern, replacement, message)
@@ -122,6 +118,14 @@ def _escaped(text: str) -> str:
     return _escape_control_characters(text)
 
 
+def _empty_path() -> str:
+    """The refusal of a path given as '' in English, as click words its errors (the
+    catalogue's text: usage_errors gives it in the run's language)."""
+    from acvnum.errors import message  # imported on this error only: start-up stays lean
+
+    return message("click_usage.value.empty_path").render("en")
+
+
 def _direct(descriptor: Any) -> Callable[[Any, Any, Any], Any] | None:
     """typer's own conversion of a path, a choice or a list of either, called without the
     pydantic TypeAdapter typer wraps it in; None for any other parameter (or a typer
@@ -148,8 +152,8 @@ def _direct(descriptor: Any) -> Callable[[Any, Any, Any], Any] | None:
     if leaf is Path and getattr(info, "path_type", None) is None:
 
         def one(value: Any, param: Any, ctx: Any) -> Any:
-            if value == "":  # Path("") is Path("."): `acvnum estimate "$UNSET"` would
-                raise BadParameter(EMPTY_PATH, ctx=ctx, param=param)  # read this folder
+            if value == "":  # Path("") is Path("."): `acvnum estimate "$UNSET"` would read
+                raise BadParameter(_empty_path(), ctx=ctx, param=param)  # this folder
             path = value if isinstance(value, Path) else Path(value)
             return coerce_cli_path(path, info, path_type=Path, param=param, ctx=ctx)
 

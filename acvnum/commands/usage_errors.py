@@ -18,7 +18,7 @@ _PLAIN = (
     (r"^must be (?P<limit>\S+) or less\.$", "at_most"),
     (r"^must be a whole number\.$", "integer"),
     (r"^must be a number\.$", "number"),
-    (r"^an empty path names no file or folder \(.*\)\.$", "empty_path"),  # cli.EMPTY_PATH
+    (r"^an empty path names no file or folder \(.*\)\.$", "empty_path"),  # cli._empty_path
 )
 
 
