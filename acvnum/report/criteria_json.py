@@ -2,11 +2,16 @@
 
 Criteria are half of a portfolio's JSON: eight objects of some 33 numbers a service. Made
 into CriterionResults, then dicts for orjson to walk, they were a fifth of a worker's time.
-Here the services are grouped by the activities their `by_item` shows (a chunk has a
-handful of such sets); one orjson call writes all the numbers of a group (orjson spells a
-float64 array's numbers as it spells Python floats), and they are set between pieces of
-text the group shares (keys, labels, units), but for the piece that closes each criterion,
-which holds the service's coverage statement (a few distinct ones, each written once).
+Here the services are grouped by what their text shares: the activities their `by_item`
+shows (a chunk has a handful of such sets), their coverage statement (a few dozen, each
+written once), and the figures that are the same for all of them: the zeros of what they
+do not use and each boundary's per-person figure, a quarter of the numbers. A group's text
+is a list of pieces made once for the run, those figures written into it; one orjson call
+writes the group's other numbers (orjson spells a float64 array's numbers as it spells
+Python floats), which go between the pieces. A service's text stays in pieces until the
+document joins them all at once (json_format.part), not written whole with `%` and then
+copied again: a chunk of /tmp/p10k's `part`, 271 -> 249 M instructions (the criteria's own
+129 -> 97 M); splitting orjson's text into numbers and orjson itself are most of the rest.
 
 The reference stays `json_format._criterion` over the CriterionResults; the two are held to
 the same bytes by tests/report/test_criteria_json.py.
@@ -29,13 +34,22 @@ _BOUNDARY = ("per_person_year", "persons_equivalent", "share_per_user")
 
 Spell = Callable[[object], bytes]
 Label = Callable[[str], str]
+#: A service's `criteria` text in pieces, to be joined (b"".join) where it is written.
+Pieces = list[bytes]
+#: A group's pieces: text, None where a number goes, text... and a None after the last text.
+Block = list[bytes | None]
 
 
-def texts(views: Sequence[object], orjson: Any, label: Callable[[str], str]) -> list[bytes | None]:
+def texts(views: Sequence[object], orjson: Any, label: Label) -> list[bytes | None]:
     """The `criteria` object's text of each service whose criteria are a chunk's view
     (ChunkCriteria: no interval), None for the others (written from their results).
     `orjson`: the module; `label`: a criterion's English label."""
-    found: list[bytes | None] = [None] * len(views)
+    return [None if found is None else b"".join(found) for found in pieces(views, orjson, label)]
+
+
+def pieces(views: Sequence[object], orjson: Any, label: Label) -> list[Pieces | None]:
+    """`texts`, each in pieces to be joined (a document joins all its pieces at once)."""
+    found: list[Pieces | None] = [None] * len(views)
     chunks: dict[int, tuple[CriteriaChunk, list[int], list[int]]] = {}
     for i, view in enumerate(views):
         chunk = view.chunk if isinstance(view, ChunkCriteria) else None  # read once
@@ -44,68 +58,107 @@ def texts(views: Sequence[object], orjson: Any, label: Callable[[str], str]) -> 
             entry[1].append(i)
             entry[2].append(view.row)
     for chunk, where, rows in chunks.values():
-        for i, text in zip(where, chunk_texts(chunk, np.array(rows), orjson, label), strict=True):
+        for i, text in zip(where, chunk_pieces(chunk, np.array(rows), orjson, label), strict=True):
             found[i] = text
     return found
 
 
-def chunk_texts(
-    chunk: CriteriaChunk, rows: np.ndarray, orjson: Any, label: Callable[[str], str]
-) -> list[bytes]:
-    """The `criteria` object's text of the chunk's services at `rows`, in order: per set of
-    activities shown, one orjson call for the numbers, and per coverage statement too, a
-    template (`%`) that sets a service's numbers in its text."""
+def chunk_pieces(chunk: CriteriaChunk, rows: np.ndarray, orjson: Any, label: Label) -> list[Pieces]:
+    """The `criteria` object's text of the chunk's services at `rows`, in order, in pieces:
+    per group of services whose text differs only by their numbers (`_groups`), one orjson
+    call for those numbers, set between the group's pieces."""
     spell = _remembered(orjson.dumps)  # keys and coverage lists repeat: each written once
     statements, said = _statements(chunk, rows)
     patterns, which = shown_patterns(chunk.contributions[rows])
-    out = np.empty(len(rows), dtype=object)
+    out: list[Pieces] = [[]] * len(rows)
     for p, pattern in enumerate(patterns):
         members = np.flatnonzero(which == p)
         made = _Made(chunk.limits, pattern, label, spell)
-        templates = {
-            s: made.template(statements[s])
-            # sorted(set()), not np.unique: np.unique of a plain array imports numpy.ma
-            # (some 10 ms of each worker process)
-            for s in sorted(set(said[members].tolist()))
-        }
         numbers = _numbers(chunk, rows[members], pattern)
-        text = orjson.dumps(numbers, option=orjson.OPT_SERIALIZE_NUMPY)[2:-2]
-        out[members] = [
-            templates[s] % tuple(row.split(b","))
-            for s, row in zip(said[members].tolist(), text.split(b"],["), strict=True)
-        ]
-    return out.tolist()
+        fixed = _fixed(numbers, chunk.bounded, pattern)
+        for group, s in _groups(fixed, said[members]):
+            shared = fixed[group[0]]
+            block = made.template(statements[s], shared, numbers[group[0], shared], orjson)
+            texts = _filled(block, numbers[group][:, ~shared], orjson)
+            for k, text in zip(members[group].tolist(), texts, strict=True):
+                out[k] = text
+    return out
 
 
-#: The templates made, by what they are made from (the criteria bounded, the activities
-#: shown, the coverage statement, held with it): the run's chunks share most of them (a
-#: statement is one object for the run: acvnum.calculation.coverage).
-_TEMPLATES: dict[Hashable, tuple[object, bytes]] = {}
+def _fixed(numbers: np.ndarray, bounded: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """(n, numbers) which of each service's numbers go into its group's pieces: its zeros
+    (+0.0, the figures of what it does not use; -0.0 is spelled apart) and each boundary's
+    per-person figure (the chunk's own)."""
+    per_person = np.zeros((len(CRITERION_IDS), _figures(pattern)), dtype=bool)
+    per_person[:, -len(_BOUNDARY)] = True
+    per_person = per_person[_kept(bounded, pattern)]
+    return (numbers.view(np.uint64) == 0) | per_person
+
+
+def _groups(fixed: np.ndarray, said: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """The services (positions) of each group sharing their fixed numbers and coverage
+    statement, with the statement's number, in the order each group first comes."""
+    keys = np.concatenate(
+        [np.packbits(fixed, axis=1), said.astype("<u4").view(np.uint8).reshape(-1, 4)], axis=1
+    )
+    width, blob = keys.shape[1], keys.tobytes()
+    groups: dict[bytes, list[int]] = {}
+    for k in range(len(keys)):
+        groups.setdefault(blob[k * width : (k + 1) * width], []).append(k)
+    return [(np.array(group), int(said[group[0]])) for group in groups.values()]
+
+
+def _filled(block: Block, numbers: np.ndarray, orjson: Any) -> list[Pieces]:
+    """Each service's pieces: `block` (its group's pieces, a None before each number and
+    one after the last) with the service's `numbers` (n, numbers) set in, written by one
+    orjson call. The None after the last number is filled with a spare column and cut."""
+    n, width = len(numbers), len(block)
+    spare = np.zeros((n, 1))
+    values = np.ascontiguousarray(np.concatenate([numbers, spare], axis=1))  # C order for orjson
+    spelled = orjson.dumps(values.ravel(), option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
+    filled: list[Any] = block * n
+    filled[1::2] = spelled
+    return [filled[k : k + width - 1] for k in range(0, n * width, width)]
+
+
+#: The pieces made, by what they are made from (the criteria's boundaries, the activities
+#: shown, the numbers fixed, the coverage statement, held with it): the run's chunks share
+#: most of them (a statement is one object for the run: acvnum.calculation.coverage).
+_TEMPLATES: dict[Hashable, tuple[object, Block]] = {}
 _HELD = 1024
 
 
 class _Made:
-    """The templates of one set of activities shown, made once for the run."""
+    """The pieces of one set of activities shown, made once for the run."""
 
     def __init__(
         self, limits: Sequence[float | None], pattern: np.ndarray, label: Label, spell: Spell
     ) -> None:
         self.limits, self.pattern, self.label, self.spell = limits, pattern, label, spell
-        self.key = (label, tuple(v is None for v in limits), pattern.tobytes())
-        self.bodies: list[bytes] | None = None
+        self.key = (label, tuple(limits), pattern.tobytes())
+        self.bodies: list[list[bytes]] | None = None
 
-    def template(self, statement: Mapping[str, Coverage] | None) -> bytes:
-        """A service's `criteria` text with `%b` for each number, with `statement`."""
-        key = (*self.key, id(statement))
+    def template(
+        self,
+        statement: Mapping[str, Coverage] | None,
+        fixed: np.ndarray,
+        values: np.ndarray,
+        orjson: Any,
+    ) -> Block:
+        """A group's pieces with `statement`, the numbers `fixed` (their `values`) written
+        in: text, None (a number), text... and a None after the last text (see `_filled`)."""
+        key = (*self.key, fixed.tobytes(), id(statement))
         held = _TEMPLATES.get(key)
         if held is None or held[0] is not statement:
             if self.bodies is None:
                 inner = _inner(np.flatnonzero(self.pattern), self.limits, self.spell)
                 self.bodies = _bodies(_starts(self.label, self.spell), inner)
             closings = _closings(statement, self.limits, self.spell)
+            slots = _slots(self.bodies, closings)
+            written = orjson.dumps(values, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].split(b",")
             if len(_TEMPLATES) >= _HELD:
                 _TEMPLATES.clear()
-            held = _TEMPLATES[key] = (statement, _template(self.bodies, closings))
+            held = _TEMPLATES[key] = (statement, _block(slots, fixed, written))
         return held[1]
 
 
@@ -129,23 +182,50 @@ def _statements(
     return [held[i] for i in first.tolist()], which.ravel()
 
 
-def _bodies(starts: list[bytes], inner: list[list[bytes]]) -> list[bytes]:
-    """Per criterion, its text up to its last number with `%b` for each number: its start,
-    then the pieces before each of its numbers after the total."""
-    return [
-        b"".join([_escaped(text) + b"%b" for text in [start, *pieces]])
-        for start, pieces in zip(starts, inner, strict=True)
-    ]
+def _bodies(starts: list[bytes], inner: list[list[bytes]]) -> list[list[bytes]]:
+    """Per criterion, the text before each of its numbers: its start, then the pieces
+    before each of its numbers after the total."""
+    return [[start, *between] for start, between in zip(starts, inner, strict=True)]
 
 
-def _template(bodies: list[bytes], closings: list[bytes]) -> bytes:
-    """A service's `criteria` text with `%b` for each number."""
-    criteria = [body + _escaped(closing) for body, closing in zip(bodies, closings, strict=True)]
-    return b"{" + b",".join(criteria) + b"}"
+def _slots(bodies: list[list[bytes]], closings: list[bytes]) -> list[bytes]:
+    """A service's `criteria` text around its numbers: the text before each number, then
+    the text after the last."""
+    slots = [b"{" + bodies[0][0]]
+    for c, body in enumerate(bodies):
+        slots += body[1:]
+        slots.append(closings[c] + (b"," + bodies[c + 1][0] if c + 1 < len(bodies) else b"}"))
+    return slots
 
 
-def _escaped(text: bytes) -> bytes:
-    return text.replace(b"%", b"%%")
+def _block(slots: list[bytes], fixed: np.ndarray, written: list[bytes]) -> Block:
+    """`slots` with the `written` numbers `fixed` set in, a None for each other number and
+    one after the last text (see `_filled`)."""
+    texts = iter(written)
+    text = slots[0]
+    block: Block = []
+    for j, is_fixed in enumerate(fixed.tolist()):
+        if is_fixed:
+            text += next(texts) + slots[j + 1]
+        else:
+            block += [text, None]
+            text = slots[j + 1]
+    block += [text, None]
+    return block
+
+
+def _figures(pattern: np.ndarray) -> int:
+    """How many numbers a criterion's text has before `_kept`: total, per user, per visit,
+    tiers, phases, the activities shown, the boundary's figures."""
+    return 3 + len(TIERS) + len(PHASES) + int(pattern.sum()) + len(_BOUNDARY)
+
+
+def _kept(bounded: np.ndarray, pattern: np.ndarray) -> np.ndarray:
+    """(criteria, figures) the numbers a service's text shows: a criterion without a
+    boundary has none of its figures ("planetary_boundary": null)."""
+    keep = np.ones((len(CRITERION_IDS), _figures(pattern)), dtype=bool)
+    keep[~bounded, -len(_BOUNDARY) :] = False
+    return keep
 
 
 def _numbers(chunk: CriteriaChunk, rows: np.ndarray, pattern: np.ndarray) -> np.ndarray:
@@ -166,9 +246,7 @@ def _numbers(chunk: CriteriaChunk, rows: np.ndarray, pattern: np.ndarray) -> np.
         chunk.shares[rows][..., np.newaxis],
     ]
     values = np.concatenate(blocks, axis=2)  # (n, criteria, figures)
-    keep = np.ones(values.shape[1:], dtype=bool)
-    keep[~chunk.bounded, -len(_BOUNDARY) :] = False  # "planetary_boundary": null
-    return np.ascontiguousarray(values[:, keep])  # orjson writes C-ordered arrays only
+    return values[:, _kept(chunk.bounded, pattern)]
 
 
 def _inner(columns: np.ndarray, limits: Sequence[float | None], spell: Spell) -> list[list[bytes]]:
@@ -177,13 +255,13 @@ def _inner(columns: np.ndarray, limits: Sequence[float | None], spell: Spell) ->
     items = [ITEM_KEYS[a] for a in columns.tolist()]
     inner = []
     for limit in limits:
-        pieces = _keyed(b",", ["per_user", "per_visit"], spell)
-        pieces += _keyed(b',"by_tier":{', TIERS, spell)
-        pieces += _keyed(b'},"by_phase":{', PHASES, spell)
-        pieces += _keyed(b'},"by_item":{', items, spell)
+        between = _keyed(b",", ["per_user", "per_visit"], spell)
+        between += _keyed(b',"by_tier":{', TIERS, spell)
+        between += _keyed(b'},"by_phase":{', PHASES, spell)
+        between += _keyed(b'},"by_item":{', items, spell)
         if limit is not None:
-            pieces += _keyed(b'},"planetary_boundary":{', _BOUNDARY, spell)
-        inner.append(pieces)
+            between += _keyed(b'},"planetary_boundary":{', _BOUNDARY, spell)
+        inner.append(between)
     return inner
 
 
