@@ -233,3 +233,46 @@ def test_figures_that_overflow_only_per_year_are_bad_input_too(tmp_path):
             assert result.returncode == 2, (paths, fmt)
             assert "figures too large to compute (not finite)" in result.stderr
             assert "Traceback" not in result.stderr
+
+
+def test_a_chunk_s_results_are_result_for_s_with_or_without_its_shortcut(monkeypatch, tmp_path):
+    """`_results` makes most results itself (no intervals, no market-based factor) and hands
+    the others to `result_for`: every field the same as result_for gives, either way."""
+    from acvnum import assessment
+    from acvnum.assessment import Settings, assess_services
+    from acvnum.questionnaire.service import load_files
+    from acvnum.reference.factors import load_factors
+
+    table = load_factors()
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    text = files[0].read_text(encoding="utf-8")
+    market = tmp_path / "market.yaml"  # a market-based factor: result_for's way
+    market.write_text(text.replace("hosting:\n", "hosting:\n  electricity_factor: 20 g/kWh\n"))
+    services = load_files([*files, market], table)
+    handed: list[str] = []
+    original = assessment.result_for
+
+    def counted(service, *args):
+        handed.append(service.file)
+        return original(service, *args)
+
+    monkeypatch.setattr(assessment, "result_for", counted)
+    fast = assess_services(services, table, Settings()).results
+    assert handed == [str(market)]
+    monkeypatch.setattr(assessment, "_results", _one_by_one)
+    slow = assess_services(services, table, Settings()).results
+    for a, b in zip(fast, slow, strict=True):
+        for field in dataclasses.fields(a):
+            x, y = getattr(a, field.name), getattr(b, field.name)
+            if field.name in ("criteria", "assumptions"):
+                x, y = (dict(x), dict(y)) if field.name == "criteria" else (list(x), list(y))
+            assert x == y, field.name
+
+
+def _one_by_one(services, contributions, table, limits, analyses, covered, criteria, visits):
+    from acvnum.assessment import result_for
+
+    return tuple(
+        result_for(s, contributions[i], table, limits, analyses[i], covered[i], criteria[i])
+        for i, s in enumerate(services)
+    )
