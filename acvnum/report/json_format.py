@@ -484,13 +484,13 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     return Part(services, portfolio.Tally().add(batch), cited, top)
 
 
-def _criteria_written(results: Sequence[ServiceResult]) -> list[criteria_json.Pieces | None]:
-    """Each service's `criteria` object's JSON, in pieces, when it is written from its
-    chunk's arrays, None when it is made from its results (intervals; no orjson)."""
+def _criteria_written(results: Sequence[ServiceResult]) -> list[bytes | None]:
+    """Each service's `criteria` object's JSON when it is written from its chunk's arrays,
+    None when it is made from its results (intervals; no orjson)."""
     orjson = _orjson()
     if orjson is None:
         return [None] * len(results)
-    return criteria_json.pieces([r.criteria for r in results], orjson, _label)
+    return criteria_json.texts([r.criteria for r in results], orjson, _label)
 
 
 def _assumptions_written(results: Sequence[ServiceResult], cited: Citations) -> list[Any]:
@@ -527,13 +527,13 @@ def _service_pieces(
     result: ServiceResult,
     cited: Citations,
     found: Found,
-    criteria: Sequence[bytes] | None,
+    criteria: bytes | None,
     assumptions: Sequence[bytes] | None = None,
 ) -> Sequence[bytes]:
     """A service of the compact document, in pieces to be joined, its criteria and
-    assumptions (their JSON in pieces, or None) and levers written from their arrays or
-    questionnaire where they were: from one template when all were (`_templated`), else its
-    dict with those parts as Fragments; a service orjson refuses (see `encode`) is written from the
+    assumptions (their JSON, or None) and levers written from their arrays or questionnaire
+    where they were: from one template when all were (`_templated`), else its dict with
+    those parts as Fragments; a service orjson refuses (see `encode`) is written from the
     objects, by json, as it was."""
     orjson = _orjson()
     if orjson is None:
@@ -544,8 +544,7 @@ def _service_pieces(
             return pieces
     if found.proposals is not None or criteria is not None or assumptions is not None:
         rows = None if assumptions is None else assumptions_json.joined(assumptions)
-        written = None if criteria is None else b"".join(criteria)
-        parts = [None if text is None else orjson.Fragment(text) for text in (written, rows)]
+        parts = [None if text is None else orjson.Fragment(text) for text in (criteria, rows)]
         try:
             data = service_dict(result, cited, found, True, *parts)
             return (orjson.dumps(data, default=_plain),)
@@ -574,7 +573,7 @@ def _templated(
     result: ServiceResult,
     cited: Citations,
     found: Found,
-    criteria: Sequence[bytes],
+    criteria: bytes,
     assumptions: Sequence[bytes],
     orjson: Any,
 ) -> tuple[bytes, ...] | None:
@@ -605,7 +604,7 @@ def _templated(
         b'{"service":',
         header,
         b',"criteria":',
-        *criteria,
+        criteria,
         b',"levers":',
         levers,
         b',"levers_combined":',

@@ -20,12 +20,7 @@ from acvnum.analysis.found import Assessed
 from acvnum.assessment import Settings, assess_services
 from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES
-from acvnum.calculation.results import (
-    ChunkCriteria,
-    CriteriaChunk,
-    ServiceResult,
-    shown_patterns,
-)
+from acvnum.calculation.results import ChunkCriteria, CriteriaChunk, ServiceResult
 from acvnum.questionnaire.service import load_files
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import CRITERION_IDS
@@ -196,7 +191,7 @@ def test_the_criteria_of_the_json_are_written_from_the_arrays_in_a_folder_run(tm
     """An end-to-end check that the fast path is the one a compact document takes."""
     generate(tmp_path, json_format.INDENT_UP_TO + 2, seed=8)
     made: list[int] = []
-    original = criteria_json.chunk_pieces
+    original = criteria_json.chunk_texts
 
     def counted(*args):
         found = original(*args)
@@ -204,7 +199,7 @@ def test_the_criteria_of_the_json_are_written_from_the_arrays_in_a_folder_run(tm
         return found
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(criteria_json, "chunk_pieces", counted)
+        patch.setattr(criteria_json, "chunk_texts", counted)
         text = json_format.render(
             assess_services(
                 load_files(sorted(Path(tmp_path).glob("*.yaml")), TABLE), TABLE, Settings()
@@ -236,17 +231,17 @@ def test_without_orjson_a_part_is_written_by_json_from_the_results(chunk, monkey
     assert fast.tally.to_dict() == slow.tally.to_dict()
 
 
-def test_zeros_and_per_person_figures_are_written_into_the_pieces(chunk):
-    """A service's pieces hold its zeros and boundaries' per-person figures (written once per
-    group of services for the run): fewer pieces than its numbers, the same bytes joined."""
-    views = [r.criteria for r in chunk]
-    pieces = criteria_json.pieces(views, orjson, json_format._label)
-    first = views[0]
-    rows = np.array([first.row])
-    (pattern,), _ = shown_patterns(first.chunk.contributions[rows])
-    numbers = criteria_json._numbers(first.chunk, rows, pattern)
-    fixed = np.count_nonzero(numbers.view(np.uint64) == 0) + int(first.chunk.bounded.sum())
-    assert 0 < fixed < numbers.shape[1]
-    assert len(pieces[0]) == 2 * (numbers.shape[1] - fixed) + 1
-    assert [b"".join(p) for p in pieces] == written(chunk)
+def test_zeros_and_per_person_figures_are_written_into_the_groups_pieces(chunk):
+    """A group's pieces (made once for the run) hold the figures its services share: each
+    boundary's per-person figure and the zeros of what they do not use; the numbers set in
+    are the others, and the text is the reference's."""
+    criteria_json._TEMPLATES.clear()
     assert written(chunk) == [reference(dict(r.criteria)) for r in chunk]
+    blocks = [block for _, block in criteria_json._TEMPLATES.values()]
+    assert len(blocks) > 3
+    for block in blocks:
+        pieces = [piece for piece in block if piece is not None]
+        assert block.count(None) == len(pieces) - 1  # a number between two pieces
+        assert not any(piece.endswith(b'"per_person_year":') for piece in pieces)
+        assert b'"per_person_year":' in b"".join(pieces)
+    assert any(re.search(rb'":0\.0[,}]', b"".join(p for p in b if p)) for b in blocks)
