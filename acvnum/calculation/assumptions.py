@@ -374,10 +374,11 @@ def _new_storage(table: FactorTable, storage: Any) -> tuple[Assumption, ...]:
 
 
 #: What a server's rows are made from (not its name, count or vCPUs).
-_SERVER_FIELDS = operator.attrgetter(
+SERVER_FIELDS = (
     "lifetime", "utilization", "instance", "provider", "power", "type", "archetype",
     "cpus", "cores", "memory", "ssd", "gpus",
 )  # fmt: skip
+_SERVER_FIELDS = operator.attrgetter(*SERVER_FIELDS)
 
 
 def server_key(i: int, s: Server) -> tuple[Any, ...] | None:

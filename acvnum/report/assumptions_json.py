@@ -1,25 +1,36 @@
 """The `assumptions` lists of a chunk's services as JSON text, written from their
 questionnaires without making their rows.
 
-A service's ~50 rows (acvnum.calculation.assumptions.collect) are mostly the same from
+A service's ~35 rows (acvnum.calculation.assumptions.collect) are mostly the same from
 service to service (a factor's default, a server's configuration, the devices' defaults);
 made as objects, then as dicts for orjson, they were a quarter of a portfolio's JSON time.
-Here each group of rows (a slot: the period, the visits' duration, the hosting's head, a
-server...) is looked up by the raw values it is made from, slot by slot for the whole
-chunk: once per distinct value, not once per service (a look-up a service and slot was a
-tenth of a worker's time); a slot not seen before is made by the reference functions of
-`collect` and encoded (`json_format`'s row dict), so its text is always its rows'. A
-service of another shape (ranges, terminals, AI, video, messages, shared platforms, a
-market-based factor) gets None: its rows are made and written from them, the reference
-path. Held to the rows' bytes by tests/report/test_assumptions_json.py.
+Here each group of rows (a slot: the period, the visits' duration, the hosting's location, a
+server...) is a column of the chunk: its values read for all services at once, their keys
+looked up in the slot's texts in C (map, zip, attrgetter: no Python step per service), and
+only the keys not seen before in the run are made, by the reference functions of `collect`
+and encoded (`json_format`'s row dict), so a text is always its rows'. The numbers of which
+each service gives its own (users, data per visit) are formatted at once, the same text as
+english_text's. A service of another shape (ranges, terminals, AI, video, messages, shared
+platforms, a market-based factor) gets None: its rows are made and written from them, the
+reference path. Held to the rows' bytes by tests/report/test_assumptions_json.py.
+
+A number is its own key: the readers make every number a float and refuse a yes/no (an int
+is written as the float it equals); a key holding a 0 is never kept (-0.0 would share it).
+
+Measured (cachegrind, `texts` of 4 chunks of 500 services of /tmp/p10k after a warm one):
+90 M instructions a chunk when each service's keys were made in Python slot by slot (a
+tuple and a look-up per service and slot, a Python call per server), 62 M with the keys
+made in C, 25 M with the numbers formatted at once and a chunk's new servers made together.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from itertools import accumulate, compress
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, islice, repeat
+from operator import attrgetter, contains
 from typing import Any
+
+import numpy as np
 
 from acvnum.calculation import assumptions as reference
 from acvnum.calculation.assumptions import QUESTIONNAIRE, Assumptions
@@ -29,22 +40,26 @@ from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.rules import DEFAULT_NETWORK_MODEL, DEVICE_TYPES, NETWORK_TYPES
 from acvnum.reference.factors import FactorTable
 
-#: A slot's text (each row after a comma, as it follows another row), the source texts its
-#: rows cite, and the last Part that cited them.
-Entry = list[Any]
-_HELD = 4096  # texts per slot kept; a slot's table is emptied when full
-#: Makes the Entries of items, in order.
-Made = Callable[[list[Any]], list[Entry]]
+#: A text made, and the source texts its rows cite (none for a value the file gives).
+Made = tuple[bytes, tuple[str, ...]]
+#: Makes the Made of the service at a position of a chunk.
+Make = Callable[[int], Made]
+#: Whether a key's text may be kept for other services (not a 0's).
+Keep = Callable[[Any], bool] | None
+_HELD = 4096  # texts kept per slot; a slot's table is emptied when full
+_SOURCES_HELD = 65536  # texts' sources kept per table; all emptied when more, between Parts
 
-
-def _each(make: Callable[[Any], Entry]) -> Made:
-    """A Made of `make` applied to each item."""
-    return lambda items: list(map(make, items))
+#: A key whose slot has no row for the service (no storage).
+_NO_ROW = object()
+#: What every slot's table holds from the start: no row, no text.
+_SEED: dict[Hashable, bytes] = {_NO_ROW: b""}
+#: A share's slot: a share of 0 (or -0.0) has no row.
+_NO_SHARE: dict[Hashable, bytes] = {_NO_ROW: b"", 0.0: b""}
 
 
 class Writer:
     """Writes the services of one Part (its citations: `cited`) under one factor table, with
-    the slots' texts of the table, which the run's Parts share: each slot's sources are cited
+    the slots' texts of the table, which the run's Parts share: each text's sources are cited
     once per Part. `row_text`: a row's JSON text; `dumps`: orjson.dumps."""
 
     def __init__(
@@ -55,120 +70,124 @@ class Writer:
         dumps: Callable[[Any], bytes],
     ) -> None:
         self.table, self.cited, self._row_text, self._dumps = table, cited, row_text, dumps
-        self.slots = _slots(table)
+        kept = _kept(table)
+        self._slots, self._sources, self._tuples = kept.slots, kept.sources, kept.tuples
+        self._seen: set[bytes] = set()  # the texts whose sources this Part has looked at
+        self._cited: set[tuple[str, ...]] = set()  # the sources this Part has cited
         self._heads: dict[str, bytes] = {}  # an input row's text up to its value, by path
 
     def column(
-        self, slot: str, keys: Sequence[Hashable], make: Callable[[Any], Any], of: Sequence[Any]
-    ) -> list[bytes]:
-        """The slot's text for each key, made from `make(of[k])` (a row or a tuple of rows)
-        once per distinct key (kept for the run), its sources cited once per Part. A None key
-        is not kept (a 0, which -0.0 would share: made apart); OMIT gives b"" (no row)."""
-        return self._texts(slot, keys, _each(lambda item: self._made(make(item))), of)
-
-    def given(
         self,
         slot: str,
         keys: Sequence[Hashable],
-        path: Callable[[Any], str],
-        unit: str,
-        of: Sequence[Any],
+        make: Make,
+        keep: Keep = None,
+        seed: dict[Hashable, bytes] = _SEED,
+        cite: bool = True,
     ) -> list[bytes]:
-        """`column`'s texts of the rows of values the file gives (assumptions.input_row's),
-        written without the rows; `of`: (index, amount) pairs, `path(index)` the row's path."""
-        return self._texts(slot, keys, _each(self._input_row(path, unit)), of)
-
-    def entries(
-        self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
-    ) -> list[Entry]:
-        """The slot's Entry for each key (OMIT's: no row), not cited: `column`'s, the distinct
-        keys not kept made at once, `made(items)` their Entries."""
-        return self._lookup(slot, keys, made, of)
-
-    def given_entries(
-        self,
-        slot: str,
-        keys: Sequence[Hashable],
-        path: Callable[[Any], str],
-        unit: str,
-        of: Sequence[Any],
-    ) -> list[Entry]:
-        """`given`'s Entries, not cited (see `entries`)."""
-        return self.entries(slot, keys, _each(self._input_row(path, unit)), of)
-
-    def _texts(
-        self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
-    ) -> list[bytes]:
-        """`entries`' texts, each distinct Entry cited once per Part."""
-        entries = self._lookup(slot, keys, made, of)
-        self.cite(entries)
-        return list(map(_TEXT, entries))
-
-    def cite(self, entries: list[Entry]) -> None:
-        """Cite the sources of `entries` in this Part, each distinct Entry looked at once
-        (found by identity in C: a slot has a few distinct Entries for 500 services)."""
-        cited = self.cited
-        for entry in dict(zip(map(id, entries), entries, strict=True)).values():
-            if entry[2] is not cited and entry[1]:
-                self._cited(entry)
-
-    def _lookup(
-        self, slot: str, keys: Sequence[Hashable], made: Made, of: Sequence[Any]
-    ) -> list[Entry]:
-        """`entries`, with OMIT's as the empty Entry: one look-up a key in C, then the keys
-        not kept yet (each distinct one made once, kept) and the None keys (made apart)."""
-        texts = self.slots.get(slot)
+        """The slot's text for each key: one look-up a key in C; a key not kept yet made by
+        `make` of its first position, kept for the run unless `keep(key)` is false. Each
+        text's sources are cited once per Part (`cite`: the slot's rows may have some)."""
+        texts = self._slots.get(slot)
         if texts is None:
-            texts = self.slots[slot] = {OMIT: _EMPTY}
-        out = list(map(texts.get, keys))
-        if None not in out:
-            return out
-        where = [k for k, entry in enumerate(out) if entry is None]
-        missing = {keys[k]: of[k] for k in where}
-        apart = missing.pop(None, _NO) is not _NO
-        if missing:
-            if len(texts) + len(missing) > _HELD:
-                texts.clear()
-                texts[OMIT] = _EMPTY
-            for key, entry in zip(missing, made(list(missing.values())), strict=True):
-                texts[key] = entry
-        if apart:
-            nones = [k for k in where if keys[k] is None]
-            for k, entry in zip(nones, made([of[k] for k in nones]), strict=True):
-                out[k] = entry
-        for k in where:
-            if out[k] is None:
-                out[k] = texts[keys[k]]
+            texts = self._slots[slot] = dict(seed)
+        try:
+            out = list(map(texts.__getitem__, keys))
+        except KeyError:
+            out = list(map(texts.get, keys))
+            self._fill(texts, keys, out, make, keep, seed)
+        if cite:
+            self._cite(out)
         return out
 
-    def _input_row(self, path: Callable[[Any], str], unit: str) -> Callable[[Any], Entry]:
-        """The Entry of an (index, amount) the file gives: its row's text, no source (`row`'s
-        object as orjson writes it, its fixed keys written once a path)."""
-        dumps, heads = self._dumps, self._heads
+    def given(self, path: str, amount: Any, unit: str) -> Made:
+        """A value the file gives: its row's text (`row`'s object as orjson writes it), no
+        source."""
+        value = self._dumps(english_text(amount, unit, written=True))
+        return self._head(path) + value + _INPUT, ()
 
-        def make(item: tuple[Any, Any]) -> Entry:
-            where = path(item[0])
-            head = heads.get(where)
-            if head is None:
-                head = heads[where] = b',{"path":' + dumps(where) + b',"value":'
-            return [head + dumps(english_text(item[1], unit, written=True)) + _INPUT, (), None]
+    def numbers(self, path: str, amounts: Sequence[float]) -> list[bytes]:
+        """The rows of a number each service gives at `path` (unit ''), formatted at once in
+        C, english_text's '.6g' (users: a chunk's are all different, so none is kept)."""
+        return list(map(self._template(path, b"%.6g").__mod__, amounts))
 
-        return make
+    def byte_counts(self, path: str, amounts: Sequence[float]) -> list[bytes]:
+        """The rows of an amount of bytes each service gives at `path`, formatted at once:
+        english_text's, in the largest decimal unit that keeps the number >= 1
+        (units.bytes_in_unit's; data per visit: most of a chunk's are its own)."""
+        values = np.asarray(amounts, dtype=float)
+        unit = (values[:, None] >= _BYTE_SIZES[1:]).sum(axis=1)
+        counts = (values / _BYTE_SIZES[unit]).tolist()
+        templates = [self._template(path, b"%.6g " + name) for name in _BYTE_UNITS]
+        return list(map(bytes.__mod__, map(templates.__getitem__, unit.tolist()), counts))
 
-    def _cited(self, entry: Entry) -> bytes:
-        if entry[2] is not self.cited:
-            self.cited.cite(entry[1])
-            entry[2] = self.cited
-        return entry[0]
-
-    def _made(self, made: Assumption | Sequence[Assumption]) -> Entry:
+    def rows(self, made: Assumption | Sequence[Assumption]) -> Made:
+        """The text of reference rows (one or several) and the sources they cite."""
         rows = (made,) if isinstance(made, Assumption) else made
         text = b"".join([b"," + self._row_text(r) for r in rows])
-        return [
-            text,
-            tuple(dict.fromkeys(r.source for r in rows if r.source != QUESTIONNAIRE)),
-            None,
-        ]
+        sources = dict.fromkeys(r.source for r in rows if r.source != QUESTIONNAIRE)
+        return text, tuple(sources)
+
+    def _head(self, path: str) -> bytes:
+        """An input row's text up to its value, made once a path."""
+        head = self._heads.get(path)
+        if head is None:
+            head = self._heads[path] = b',{"path":' + self._dumps(path) + b',"value":'
+        return head
+
+    def _template(self, path: str, value: bytes) -> bytes:
+        """An input row's text with `value` as a %-format of its value's text."""
+        return self._head(path).replace(b"%", b"%%") + b'"' + value + b'"' + _INPUT
+
+    def _fill(
+        self,
+        texts: dict[Hashable, bytes],
+        keys: Sequence[Hashable],
+        out: list[Any],
+        make: Make,
+        keep: Keep,
+        seed: dict[Hashable, bytes],
+    ) -> None:
+        """Make the texts `out` lacks: each distinct key's once, at its first position (kept,
+        the table emptied first when full), a key not to keep's at each."""
+        missing = [k for k, text in enumerate(out) if text is None]
+        first: dict[Hashable, int] = {}
+        apart = []
+        for k in missing:
+            key = keys[k]
+            if keep is None or keep(key):
+                first.setdefault(key, k)
+            else:
+                apart.append(k)
+        wanted = [*first.values(), *apart]
+        made = dict(zip(wanted, map(self._made, map(make, wanted)), strict=True))
+        if len(texts) + len(first) > _HELD:
+            texts.clear()
+            texts.update(seed)
+        for key, k in first.items():
+            texts[key] = made[k]
+        for k in missing:
+            text = made.get(k)
+            out[k] = made[first[keys[k]]] if text is None else text
+
+    def _made(self, made: Made) -> bytes:
+        """A text made, its sources kept (the same tuple for the same sources)."""
+        text, cites = made
+        if cites:
+            self._sources[text] = self._tuples.setdefault(cites, cites)
+        return text
+
+    def _cite(self, column: list[bytes]) -> None:
+        """Cite the sources of the texts of `column` this Part has not looked at yet (the
+        distinct texts found in C: a slot has a few for 500 services)."""
+        fresh = set(column).difference(self._seen)
+        if fresh:
+            self._seen |= fresh
+            cited = self._cited
+            for found in map(self._sources.get, fresh):
+                if found and found not in cited:
+                    cited.add(found)
+                    self.cited.cite(found)
 
 
 def row(path: str, value: str, status: str, sources: list[str]) -> dict[str, Any]:
@@ -178,19 +197,35 @@ def row(path: str, value: str, status: str, sources: list[str]) -> dict[str, Any
 
 #: An input row's text after its value (`row`'s last keys, as orjson writes them).
 _INPUT = b',"status":"input","sources":[]}'
+#: units.bytes_in_unit's units and their sizes.
+_BYTE_UNITS = (b"B", b"kB", b"MB", b"GB", b"TB")
+_BYTE_SIZES = np.array([1.0, 1e3, 1e6, 1e9, 1e12])
 
 
-_SLOTS: dict[int, tuple[FactorTable, dict[str, dict[Hashable, Any]]]] = {}
+class _Kept:
+    """What the writers of a table share for the run: its slots' texts (by slot, then key),
+    the sources of the texts that cite any, and one tuple object per distinct sources."""
+
+    __slots__ = ("slots", "sources", "table", "tuples")
+
+    def __init__(self, table: FactorTable) -> None:
+        self.table = table  # held, so that its id is not reused
+        self.slots: dict[str, dict[Hashable, bytes]] = {}
+        self.sources: dict[bytes, tuple[str, ...]] = {}
+        self.tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _slots(table: FactorTable) -> dict[str, dict[Hashable, Any]]:
-    """The table's slots' texts (held with the table, so that its id is not reused)."""
+_SLOTS: dict[int, _Kept] = {}
+
+
+def _kept(table: FactorTable) -> _Kept:
+    """The table's _Kept (made anew when its sources grew past _SOURCES_HELD)."""
     found = _SLOTS.get(id(table))
-    if found is None or found[0] is not table:
+    if found is None or found.table is not table or len(found.sources) > _SOURCES_HELD:
         if len(_SLOTS) >= 8:
             _SLOTS.clear()
-        found = _SLOTS[id(table)] = (table, {})
-    return found[1]
+        found = _SLOTS[id(table)] = _Kept(table)
+    return found
 
 
 def plain(view: Any) -> Questionnaire | None:
@@ -209,17 +244,25 @@ def plain(view: Any) -> Questionnaire | None:
     return q
 
 
-#: A key whose slot has no row for the service (a 0 share, no hosting, no storage).
-OMIT = object()
-#: OMIT's Entry: no text, no source (kept in every slot's table).
-_EMPTY: Entry = [b"", (), None]
-_NO = object()  # not found
-_TEXT = itemgetter(0)  # an Entry's text
+def _nonzero(key: Any) -> bool:
+    return key != 0
 
 
-def _kept(value: Any) -> Hashable | None:
-    """A key for one number (with its type: 1 and 1.0 are equal keys); None for a 0."""
-    return (value, type(value)) if value else None
+def _first_nonzero(key: tuple[Any, ...]) -> bool:
+    return key[0] != 0
+
+
+def _second_nonzero(key: tuple[Any, ...]) -> bool:
+    return key[1] != 0
+
+
+_USAGE = attrgetter("usage")
+_USAGE_FIELDS = attrgetter(
+    "users", "visits_per_user", "visit_duration", "data_per_visit", "location",
+    "network_model", "devices", "network",
+)  # fmt: skip
+_PERIOD, _GIVEN, _HOSTING = attrgetter("period"), attrgetter("given"), attrgetter("hosting")
+_FREQUENCY = attrgetter("count", "per_seconds")
 
 
 def texts(qs: Sequence[Questionnaire], w: Writer) -> list[tuple[bytes, ...]]:
@@ -227,50 +270,38 @@ def texts(qs: Sequence[Questionnaire], w: Writer) -> list[tuple[bytes, ...]]:
     to be joined inside its brackets (`joined`): the rows `collect` makes, in its order, slot
     by slot for the whole chunk (a slot's rows from the function `collect` calls for them,
     once per distinct key). A service's pieces are not joined here: the service's are."""
+    if not qs:
+        return []
     table, column = w.table, w.column
-    usage = [q.usage for q in qs]
-    devices = list(map(reference.DEVICE_SHARES, [u.devices for u in usage]))
-    network = list(map(reference.NETWORK_SHARES, [u.network for u in usage]))
-    periods = [(q.period, "period" in q.given) for q in qs]
-    first = column(
-        "period",
-        [(p, type(p), given) if p else None for p, given in periods],
-        lambda p: reference.period_row(*p),
-        periods,
+    users, visits, durations, data, locations, models, devices, network = zip(
+        *map(_USAGE_FIELDS, map(_USAGE, qs)), strict=True
+    )
+    device_shares = list(map(reference.DEVICE_SHARES, devices))
+    network_shares = list(map(reference.NETWORK_SHARES, network))
+    used = list(map(tuple, map(compress, repeat(DEVICE_TYPES), device_shares)))
+    accesses = list(
+        zip(models, map(tuple, map(compress, repeat(NETWORK_TYPES), network_shares)), strict=True)
     )
     columns = [
-        [text[1:] for text in first],  # the first row: no comma before it
-        _given(w, "users", "usage.users", "", [u.users for u in usage]),
-        w.given("visits_per_user",
-                [(v, type(v)) if v.count else None for v in (u.visits_per_user for u in usage)],
-                lambda _: "usage.visits_per_user", "",
-                [(0, u.visits_per_user) for u in usage]),
-        _given(w, "visit_duration", "usage.visit_duration", "s",
-               [u.visit_duration for u in usage]),
-        _given(w, "data_per_visit", "usage.data_per_visit", "B",
-               [u.data_per_visit for u in usage]),
-        *_shares(w, "usage.devices.", DEVICE_TYPES, devices),
-        *_shares(w, "usage.network.", NETWORK_TYPES, network),
-        column("location", [(u.location,) for u in usage],
-               lambda u: reference.region_row(table, "usage.location", u.location), usage),
-        column("network_model", [(u.network_model,) for u in usage],
-               lambda u: reference.network_model_row(u.network_model), usage),
-    ]  # fmt: skip
-    hostings = [q.hosting for q in qs]
-    if any(h is not None for h in hostings):
-        columns += _hosting(w, hostings)
-    used = [tuple(compress(DEVICE_TYPES, shares)) for shares in devices]
-    accesses = [
-        (u.network_model, tuple(compress(NETWORK_TYPES, shares)))
-        for u, shares in zip(usage, network, strict=True)
-    ]
-    columns += [
-        column("terminals.location", [(u.location,) for u in usage],
-               lambda u: reference.terminals_row(None, u.location), usage),
-        column("devices", used, lambda kinds: reference.default_devices(table, kinds), used),
+        _period(w, qs),
+        w.numbers("usage.users", users),
+        _visits(w, visits),
+        _inputs(w, "usage.visit_duration", "s", durations),
+        w.byte_counts("usage.data_per_visit", data),
+        *_shares(w, "usage.devices.", DEVICE_TYPES, device_shares),
+        *_shares(w, "usage.network.", NETWORK_TYPES, network_shares),
+        column("location", locations,
+            lambda k: w.rows(reference.region_row(table, "usage.location", locations[k]))),
+        column("network_model", models,
+            lambda k: w.rows(reference.network_model_row(models[k]))),
+        _hosting(w, list(map(_HOSTING, qs))),
+        column("terminals.location", locations,
+            lambda k: w.rows(reference.terminals_row(None, locations[k]))),
+        column("devices", used,
+            lambda k: w.rows(reference.default_devices(table, used[k]))),
         column("network", accesses,
-               lambda key: reference.network_rows(table, key[0] or DEFAULT_NETWORK_MODEL, key[1]),
-               accesses),
+            lambda k: w.rows(reference.network_rows(
+                table, accesses[k][0] or DEFAULT_NETWORK_MODEL, accesses[k][1]))),
     ]  # fmt: skip
     return list(zip(*columns, strict=True))
 
@@ -280,9 +311,34 @@ def joined(pieces: Sequence[bytes]) -> bytes:
     return b"[" + b"".join(pieces) + b"]"
 
 
-def _given(w: Writer, slot: str, path: str, unit: str, values: list[Any]) -> list[bytes]:
-    """The rows of a number each service gives at `path`."""
-    return w.given(slot, list(map(_kept, values)), lambda _: path, unit, [(0, v) for v in values])
+def _inputs(w: Writer, path: str, unit: str, values: Sequence[Any]) -> list[bytes]:
+    """The rows of a number each service gives at `path`, in `unit` (assumptions._input's),
+    made once per value."""
+    return w.column(path, values, lambda k: w.given(path, values[k], unit), _nonzero, cite=False)
+
+
+def _period(w: Writer, qs: Sequence[Questionnaire]) -> list[bytes]:
+    """The first row: the period's (kept without the comma before it)."""
+    periods = list(map(_PERIOD, qs))
+    given = list(map(contains, map(_GIVEN, qs), repeat("period")))
+
+    def make(k: int) -> Made:
+        text, sources = w.rows(reference.period_row(periods[k], given[k]))
+        return text[1:], sources
+
+    return w.column("period", list(zip(periods, given, strict=True)), make, _first_nonzero)
+
+
+def _visits(w: Writer, visits: Sequence[Any]) -> list[bytes]:
+    """The visits' rows (a Frequency, keyed by its count and period)."""
+    path = "usage.visits_per_user"
+    return w.column(
+        path,
+        list(map(_FREQUENCY, visits)),
+        lambda k: w.given(path, visits[k], ""),
+        _first_nonzero,
+        cite=False,
+    )
 
 
 def _shares(
@@ -291,140 +347,136 @@ def _shares(
     """Per device or access, its share's row for each service, where above 0 (a value the
     file gives, in %: assumptions._given_share's)."""
     columns = []
-    for k, name in enumerate(names):
-        values = [s[k] for s in shares]
+    for name, values in zip(names, zip(*shares, strict=True), strict=True):
         path = prefix + name
-        keys = [(v, type(v)) if v else OMIT for v in values]
-        given = [(0, v) for v in values]
-        columns.append(w.given(path, keys, lambda _, path=path: path, "%", given))
+
+        def make(k: int, path: str = path, values: tuple[float, ...] = values) -> Made:
+            return w.given(path, values[k], "%") if values[k] else (b"", ())
+
+        columns.append(w.column(path, values, make, _nonzero, _NO_SHARE, cite=False))
     return columns
 
 
-def _hosting(w: Writer, hostings: list[Any]) -> list[list[bytes]]:
-    """The hosting's rows: where, PUE, environments, infrastructure, servers, storage (none
-    for a service without hosting)."""
+_HOSTING_FIELDS = attrgetter(
+    "location", "pue", "environments", "given", "infrastructure", "servers", "storage"
+)
+
+
+def _hosting(w: Writer, hostings: list[Any]) -> list[bytes]:
+    """Each service's hosting rows: where, PUE, environments, infrastructure, servers,
+    storage (none for a service without hosting)."""
+    if None not in hostings:
+        return _hosted(w, hostings)
+    out = [b""] * len(hostings)
+    where = [k for k, h in enumerate(hostings) if h is not None]
+    if where:
+        for k, text in zip(where, _hosted(w, [hostings[k] for k in where]), strict=True):
+            out[k] = text
+    return out
+
+
+def _hosted(w: Writer, hostings: list[Any]) -> list[bytes]:
+    """`_hosting`'s texts of services that all have a hosting."""
     table, column = w.table, w.column
-    pues = [OMIT if h is None else h.pue for h in hostings]
-    environments = [
-        OMIT if h is None
-        else (h.environments, type(h.environments), "environments" in h.given)
-        if h.environments else None
-        for h in hostings
-    ]  # fmt: skip
-    given_pue = w.given(
-        "hosting.pue",
-        [OMIT if p is OMIT or p is None else _kept(p) for p in pues],
-        lambda _: "hosting.pue",
-        "",
-        [(0, p) for p in pues],
+    locations, pues, environments, given, infrastructures, groups, storages = zip(
+        *map(_HOSTING_FIELDS, hostings), strict=True
     )
-    default_pue = column(
-        "hosting.pue",
-        [(None,) if p is None else OMIT for p in pues],
-        lambda h: reference.pue_row(table, h),
-        hostings,
+    stored = [_NO_ROW if s is None else (s.type, "type" in s.given, s.replicas) for s in storages]
+    environment_keys = list(
+        zip(environments, map(contains, given, repeat("environments")), strict=True)
     )
-    return [
-        column("hosting.location", [OMIT if h is None else (h.location,) for h in hostings],
-               lambda h: reference.region_row(table, "hosting.location", h.location), hostings),
-        [g or d for g, d in zip(given_pue, default_pue, strict=True)],
-        column("hosting.environments", environments, reference.environments_row, hostings),
-        column("hosting.infrastructure",
-               [OMIT if h is None else (h.infrastructure,) for h in hostings],
-               lambda h: reference.infrastructure_rows(h, table), hostings),
-        _servers(w, hostings),
-        column("storage",
-               [OMIT if h is None or h.storage is None else reference.storage_key(h.storage)
-                for h in hostings],
-               lambda h: reference.storage(table, h.storage), hostings),
+    columns = [
+        column("hosting.location", locations,
+            lambda k: w.rows(reference.region_row(table, "hosting.location", locations[k]))),
+        column("hosting.pue", pues,
+            lambda k: w.rows(reference.pue_row(table, hostings[k])), _nonzero),
+        column("hosting.environments", environment_keys,
+            lambda k: w.rows(reference.environments_row(hostings[k])), _first_nonzero),
+        column("hosting.infrastructure", infrastructures,
+            lambda k: w.rows(reference.infrastructure_rows(hostings[k], table))),
+        _servers(w, groups),
+        column("storage", stored,
+            lambda k: w.rows(reference.storage(table, storages[k])), _replicas),
+    ]  # fmt: skip
+    return list(map(b"".join, zip(*columns, strict=True)))
+
+
+def _replicas(key: Any) -> bool:
+    return key is _NO_ROW or key[2] != 0
+
+
+#: What a server's rows read: those of the common shape (no instance, archetype or part
+#: given: all None), then lifetime, utilization, power and type.
+_SHAPE = ("instance", "archetype", "cpus", "cores", "memory", "ssd", "gpus")
+_SERVER_READ = attrgetter(*_SHAPE, "lifetime", "utilization", "power", "type")
+_COMMON = (None,) * len(_SHAPE)
+#: A key made for its service alone (reference.server_key's None: a 0).
+_APART = object()
+
+
+def _servers(w: Writer, groups: Sequence[list[Any]]) -> list[bytes]:
+    """Each service's servers' rows. A server of the common shape's are four slots' texts,
+    each looked up by its position and the one value its rows read (lifetime, utilization,
+    power given or modelled, then the tail: the host's vCPUs and the archetype), one look-up
+    a server and slot, in C; another's, its rows as one slot's (reference.server_key).
+    A service's are a run of the chunk's servers, in order."""
+    lengths = list(map(len, groups))
+    servers = list(chain.from_iterable(groups))
+    if not servers:
+        return [b""] * len(groups)
+    table, column = w.table, w.column
+    index = list(chain.from_iterable(map(range, lengths)))
+    read = list(zip(*map(_SERVER_READ, servers), strict=True))
+    lifetimes, utilizations, powers, types = read[len(_SHAPE) :]
+
+    def power(k: int) -> Made:
+        if powers[k] is None:
+            return w.rows(reference.modelled_power(table, index[k], servers[k]))
+        return w.given(_base(index[k]) + ".power", powers[k], "W")
+
+    slots = [
+        ("server.lifetime", list(zip(index, lifetimes, strict=True)),
+         lambda k: w.rows(reference.server_lifetime(table, index[k], servers[k])),
+         _second_nonzero),
+        ("server.utilization", list(zip(index, utilizations, strict=True)),
+         lambda k: w.rows(reference.server_utilization(table, index[k], servers[k])),
+         _second_nonzero),
+        ("server.power", list(zip(index, powers, strict=True)), power, _second_nonzero),
+        ("server.tail", list(zip(index, types, strict=True)),
+         lambda k: w.rows(reference.plain_server_tail(table, index[k], servers[k])),
+         None),
+    ]  # fmt: skip
+    if any(set(values) != {None} for values in read[: len(_SHAPE)]):
+        slots = _other_shapes(w, index, servers, slots)
+    parts = [column(*slot) for slot in slots]
+    flat = chain.from_iterable(zip(*parts, strict=True))
+    return list(map(b"".join, map(islice, repeat(flat), map(len(parts).__mul__, lengths))))
+
+
+Slot = tuple[str, list[Hashable], Make, Keep]
+
+
+def _other_shapes(w: Writer, index: list[int], servers: list[Any], slots: list[Slot]) -> list[Slot]:
+    """`_servers`' slots when some servers are not of the common shape: a slot of their rows
+    first (reference.server's, by reference.server_key), theirs no row in the others."""
+    common = [shape == _COMMON for shape in map(attrgetter(*_SHAPE), servers)]
+    keys = [
+        _NO_ROW if plain else reference.server_key(i, s) or _APART
+        for plain, i, s in zip(common, index, servers, strict=True)
+    ]
+
+    def whole(k: int) -> Made:
+        return w.rows(reference.server(w.table, index[k], servers[k]))
+
+    return [("server", keys, whole, _not_apart)] + [
+        (slot, [key if plain else _NO_ROW for plain, key in zip(common, keys_, strict=True)],
+         make, keep)
+        for slot, keys_, make, keep in slots
     ]  # fmt: skip
 
 
-def _servers(w: Writer, hostings: list[Any]) -> list[bytes]:
-    """Each service's servers' rows: each distinct server's (`_server_key`) once for the
-    run, from `_server_entries`; a service's are a run of the chunk's servers, in order."""
-    groups = [() if h is None else h.servers for h in hostings]
-    servers = [(i, s) for group in groups for i, s in enumerate(group)]
-    keys = [_server_key(i, s, _SERVER_KEYED(s)) for i, s in servers]
-    entries = w.entries("servers", keys, lambda items: _server_entries(w, items), servers)
-    w.cite(entries)
-    texts = list(map(_TEXT, entries))
-    ends = accumulate(map(len, groups))
-    return [b"".join(texts[end - len(g) : end]) for g, end in zip(groups, ends, strict=True)]
-
-
-#: What `_server_key` reads of a server: whether it is of the common shape, then its kind
-#: and the values it gives, in one call a server.
-_SERVER_KEYED = attrgetter(
-    "instance", "archetype", "cpus", "cores", "memory", "ssd", "gpus",
-    "type", "lifetime", "utilization", "power",
-)  # fmt: skip
-_COMMON = (None,) * 7  # no instance, archetype or part given: reference.plain_server
-
-
-def _server_key(i: int, s: Any, fields: tuple[Any, ...]) -> Hashable | None:
-    """What the `i`th server's rows are made from (`fields`: its `_SERVER_KEYED`): of the
-    common shape, its type and the values it gives (with their types; None for a 0, made
-    apart); any other, server_key's."""
-    if fields[:7] != _COMMON:
-        found = reference.server_key(i, s)
-        return None if found is None else ("server", found)
-    values = fields[8:]
-    if 0 in values:
-        return None
-    return (i, fields[7], *values, *map(type, values))
-
-
-def _server_entries(w: Writer, servers: list[tuple[int, Any]]) -> list[Entry]:
-    """The Entries of servers (their rows from their slots: of the common shape, its given
-    values' and its defaults'; any other, the server's rows as one slot)."""
-    table = w.table
-    plain = [reference.plain_server(s) for _, s in servers]
-
-    def given(name: str, unit: str) -> list[Entry]:
-        values = [getattr(s, name) for _, s in servers]
-        return w.given_entries(
-            "server." + name,
-            [OMIT if not p or v is None else _at(i, v)
-             for p, v, (i, _) in zip(plain, values, servers, strict=True)],
-            lambda i: _base(i) + "." + name, unit,
-            [(i, v) for v, (i, _) in zip(values, servers, strict=True)],
-        )  # fmt: skip
-
-    def slot(name: str, keys: list[Hashable], make: Callable[..., Any]) -> list[Entry]:
-        return w.entries(name, keys, lambda items: [w._made(make(table, *i)) for i in items],
-                         servers)  # fmt: skip
-
-    def default(name: str, make: Callable[..., Any]) -> list[Entry]:
-        keys = [(i,) if p and getattr(s, name) is None else OMIT
-                for p, (i, s) in zip(plain, servers, strict=True)]  # fmt: skip
-        return slot("server." + name, keys, make)
-
-    parts = [
-        slot("server", [OMIT if p else reference.server_key(i, s)
-                        for p, (i, s) in zip(plain, servers, strict=True)], reference.server),
-        default("lifetime", reference.server_lifetime),
-        given("lifetime", "s"),
-        default("utilization", reference.server_utilization),
-        given("utilization", "%"),
-        default("power", reference.modelled_power),
-        given("power", "W"),
-        slot("server.tail",
-             [(i, s.type) if p else OMIT for p, (i, s) in zip(plain, servers, strict=True)],
-             reference.plain_server_tail),
-    ]  # fmt: skip
-    return [_joined_entry(made) for made in zip(*parts, strict=True)]
-
-
-def _joined_entry(entries: Sequence[Entry]) -> Entry:
-    """One Entry of the rows of several, in order."""
-    sources = (source for entry in entries for source in entry[1])
-    return [b"".join([entry[0] for entry in entries]), tuple(dict.fromkeys(sources)), None]
-
-
-def _at(i: int, value: float) -> Hashable | None:
-    """A key for the `i`th server's number (see `_kept`)."""
-    return (i, value, type(value)) if value else None
+def _not_apart(key: Any) -> bool:
+    return key is not _APART
 
 
 def _base(i: int) -> str:

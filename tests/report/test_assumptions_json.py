@@ -239,3 +239,93 @@ def test_written_text_is_the_value_s_english(unit):
         for per in (None, 86400.0, 604800.0, units.SECONDS_PER_YEAR / 12):
             frequency = units.Frequency(count, per)
             assert english_text(frequency, written=True) == str(Value(frequency, written=True))
+
+
+@pytest.fixture(scope="module")
+def table():
+    from acvnum.reference.factors import load_factors
+
+    return load_factors(None)
+
+
+def _writer(table) -> assumptions_json.Writer:
+    """A Part's writer, as json_format makes it."""
+    import orjson
+
+    cited = json_format.Citations(encoded=True)
+    return assumptions_json.Writer(table, cited, json_format._row_json, orjson.dumps)
+
+
+def test_numbers_formatted_at_once_are_the_given_rows_texts(table):
+    """The users' and the data's rows, formatted for a whole column at once, are the rows of
+    the values given (english_text's), any number: 0 and -0.0, an int, round and odd ones,
+    each decimal unit of bytes and its bounds."""
+    w = _writer(table)
+    rng = random.Random(7)
+    amounts: list = [0, 0.0, -0.0, 1, 1.0, 0.5, 999.999, 1000, 1e3, 1e6 - 1e-7, 1e6, 2.5e9, 1e12]
+    amounts += [113619, 2**60, 3.4e15, 5e-324, 123456.5, 999999.5]
+    amounts += [rng.uniform(0, 10) ** rng.uniform(-6, 14) for _ in range(2000)]
+    path = "usage.data_per_visit"
+    expected = [w.given(path, a, "B")[0] for a in amounts]
+    assert w.byte_counts(path, amounts) == expected
+    expected = [w.given("usage.users", a, "")[0] for a in amounts]
+    assert w.numbers("usage.users", amounts) == expected
+
+
+def test_a_key_holding_a_zero_is_made_for_its_service_alone(table):
+    """0.0 and -0.0 are equal keys but not the same text: neither is kept, each is made
+    where it is (and a kept key is made once a chunk, at its first place)."""
+    w = _writer(table)
+    made: list[int] = []
+
+    def make(k: int) -> tuple[bytes, tuple[str, ...]]:
+        made.append(k)
+        return w.given("usage.visit_duration", values[k], "s")
+
+    values = [0.0, -0.0, 60.0, 0.0, 60.0, -0.0]
+    texts = w.column("test.zero", values, make, assumptions_json._nonzero, cite=False)
+    assert made == [2, 0, 1, 3, 5]  # 60 once, then each zero
+    assert texts == [w.given("usage.visit_duration", v, "s")[0] for v in values]
+    assert b'"-0 s"' in texts[1] and b'"0 s"' in texts[0]
+    assert w.column("test.zero", [60.0], make, cite=False) == texts[2:3] and len(made) == 5
+
+
+def test_a_server_s_rows_read_what_the_reference_keys_it_by():
+    """A server of the common shape is written from its position, lifetime, utilization,
+    power and type, and checked for the common shape by the other fields the reference
+    keys a server's rows by (its provider matters only with an instance)."""
+    read = set(assumptions_json._SHAPE) | {"lifetime", "utilization", "power", "type"}
+    assert read | {"provider"} == set(assumptions.SERVER_FIELDS)
+
+
+def test_a_chunk_is_written_without_a_python_step_per_service(folder, table, monkeypatch):
+    """The common shape's services of a chunk already seen are written with no row made, no
+    reference function called and no Python function called per service or server: the
+    slots' makers and the keys' checks run only for a key not kept, one holding a 0."""
+    services = [r for r, _ in _assessed(folder)]
+    qs = [q for q in map(assumptions_json.plain, [r.assumptions for r in services]) if q]
+    first = assumptions_json.texts(qs, _writer(table))
+    kept: list[bool] = []  # whether each key checked may be kept: none (each holds a 0)
+    made: list[str] = []
+
+    def checked(function):
+        def check(key):
+            kept.append(function(key))
+            return kept[-1]
+
+        return check
+
+    def counted(name, function):
+        def call(*args, **kwargs):
+            made.append(name)
+            return function(*args, **kwargs)
+
+        return call
+
+    for name in ("_nonzero", "_first_nonzero", "_second_nonzero", "_replicas", "_not_apart"):
+        monkeypatch.setattr(assumptions_json, name, checked(getattr(assumptions_json, name)))
+    for name in ("rows", "given"):
+        function = getattr(assumptions_json.Writer, name)
+        monkeypatch.setattr(assumptions_json.Writer, name, counted(name, function))
+    assert assumptions_json.texts(qs, _writer(table)) == first
+    assert kept and not any(kept) and len(made) == len(kept)
