@@ -17,10 +17,13 @@ reference path. Held to the rows' bytes by tests/report/test_assumptions_json.py
 A number is its own key: the readers make every number a float and refuse a yes/no (an int
 is written as the float it equals); a key holding a 0 is never kept (-0.0 would share it).
 
-Measured (cachegrind, `texts` of 4 chunks of 500 services of /tmp/p10k after a warm one):
-90 M instructions a chunk when each service's keys were made in Python slot by slot (a
-tuple and a look-up per service and slot, a Python call per server), 62 M with the keys
-made in C, 25 M with the numbers formatted at once and a chunk's new servers made together.
+Measured (cachegrind, `texts` of 4 chunks of 500 services of /tmp/p10k after a warm one,
+OPENBLAS_NUM_THREADS=1): 90 M instructions a chunk when each service's keys were made in
+Python slot by slot (a tuple and a look-up per service and slot, a Python call per server),
+62 M with the keys made in C, 44 M with the users' and data's rows formatted at once and a
+server as four slots by position and value. Tried and slower: a server as one slot keyed by
+all it reads (its new combinations, a fifth of a chunk's servers, made each chunk: 46.7 M),
+a service's hosting rows left as pieces rather than joined (more pieces for the Part).
 """
 
 from __future__ import annotations
