@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 import yaml
 from conftest import EXAMPLES, MINIMAL_DATA
 from hypothesis import HealthCheck, given, settings
@@ -247,6 +248,36 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
                 amounts = values.astype(float if values.dtype.kind == "f" else int)[rows].tolist()
             expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
             assert lever_arrays._value_bytes(values, rows, unit, factor) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([999.5, 0.0, -0.0]),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from([("B", False), ("%", False), ("", False), ("kg", True), ("s", False)]),
+)
+def test_new_floats_written_by_their_three_digits_are_their_english_text(values, unit_factor):
+    """A new float is written from the text of its 3 significant digits when one was
+    written before (`_ROUNDED`): the text english_text gives it, neighbours told apart
+    where their digits differ, durations (whose words depend on more) never shared."""
+    import orjson
+
+    from acvnum.i18n import english_text
+
+    unit, factor = unit_factor
+    nearby = [v * (1 + 1e-9) for v in values]  # mostly the same 3 digits, other bits
+    column = np.array(values + nearby + values, dtype=float)
+    rows = np.arange(len(column))
+    amounts = column.tolist()
+    expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lever_arrays, "_WRITTEN", {})
+        patch.setattr(lever_arrays, "_ROUNDED", {})
+        assert lever_arrays._value_bytes(column, rows, unit, factor) == expected
+        assert bool(lever_arrays._ROUNDED) == (unit != "s")
 
 
 @PROPERTY
