@@ -380,7 +380,7 @@ def _framed(
     return b"".join(pieces).split(b"\0")[:-1]
 
 
-def _joined(columns: Sequence[list[bytes]]) -> list[bytes]:
+def joined(columns: Sequence[list[bytes]]) -> list[bytes]:
     """Row k: the k-th texts of `columns` joined, every row by one join and one split at
     NULs (JSON-escaped texts hold none); a single column as it is."""
     if len(columns) == 1:
@@ -568,11 +568,11 @@ class Step:
             by_server = [s.written(groups, index) for s in self._servers]
             # Server by server, each group's paths in turn, as `changes` lists them.
             columns.append(
-                tuple(_grouped(_joined([w[part] for w in by_server]), counts) for part in (0, 1))
+                tuple(_grouped(joined([w[part] for w in by_server]), counts) for part in (0, 1))
             )
         if not columns:
             return [b""] * len(rows), [b""] * len(rows)
-        return _joined([c[0] for c in columns]), _joined([c[1] for c in columns])
+        return joined([c[0] for c in columns]), joined([c[1] for c in columns])
 
     def same(self, other: Step, rows: np.ndarray) -> np.ndarray:
         """(len(rows),) whether services `rows`' changes are the same in this step and in

@@ -382,18 +382,20 @@ class _Combined:
         n = len(self.best)
         best = np.array(self.best, dtype=int)
         depth = max(1, len(self.at[0]) if self.at else 0)
-        pieces = np.full((n, depth), b"", dtype=object)
+        pieces = np.empty((n, depth), dtype=object)
+        pieces[:] = b""
+        alone_texts = np.empty(len(alone), dtype=object)
+        alone_texts[:] = alone
+        firsts = np.asarray(starts, dtype=int)
         for (j, _), (step, chosen, alike) in self.applied.items():
             shown = chosen & (best >= j)
             kept = np.flatnonzero(shown & alike)
-            pieces[kept, j] = [alone[starts[i] + j] for i in kept.tolist()]
+            pieces[kept, j] = alone_texts[firsts[kept] + j]
             new = np.flatnonzero(shown & ~alike)
             if len(new):
                 pieces[new, j] = step.written(new)[0]
-        return [
-            b"".join(row) if b >= 0 else None
-            for row, b in zip(pieces.tolist(), self.best, strict=True)
-        ]
+        rows = lever_arrays.joined([column.tolist() for column in pieces.T])
+        return [row if b >= 0 else None for row, b in zip(rows, self.best, strict=True)]
 
 
 def _prefix_steps(owners: np.ndarray, kinds: np.ndarray, lengths: np.ndarray) -> np.ndarray:
