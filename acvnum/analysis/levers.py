@@ -619,13 +619,14 @@ def _entry_leads(
     """Each entry's JSON up to its change's text: '[' (its service's first) or ',', then
     `{"id":...,"rank":...,"tier":...,"title":...,"change":"`, written once per lever and
     rank."""
-    codes = (kinds * (int(ranks.max(initial=0)) + 1) + ranks).tolist()
+    ranked = int(ranks.max(initial=0)) + 1
+    codes = (kinds * ranked + ranks).tolist()
     leads = {}
-    for code, kind, rank in zip(codes, kinds.tolist(), ranks.tolist(), strict=True):
-        if code not in leads:
-            lever = levers[kind][0]
-            head = {"id": lever.id, "rank": rank, "tier": lever.tier, "title": lever.title["en"]}
-            leads[code] = (b"[" if rank == 1 else b",") + dumps(head)[:-1] + b',"change":"'
+    for code in set(codes):
+        kind, rank = divmod(code, ranked)
+        lever = levers[kind][0]
+        head = {"id": lever.id, "rank": rank, "tier": lever.tier, "title": lever.title["en"]}
+        leads[code] = (b"[" if rank == 1 else b",") + dumps(head)[:-1] + b',"change":"'
     return list(map(leads.__getitem__, codes))
 
 

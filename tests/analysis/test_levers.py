@@ -486,3 +486,45 @@ def test_a_service_s_levers_once_read_let_go_of_their_chunk():
     assert alive() is None
     assert kept.levers is levers and kept.combined is combined
     assert kept == propose(services[3:4], TABLE, LIMITS, 5)[0]
+
+
+def test_rows_lay_each_service_s_entries_and_combination_out_as_their_own_json():
+    """_Rows: services without levers (first, between, last), one lever (no combination)
+    and several (with one): each service's levers list and combination object, the numbers
+    written as orjson writes the floats."""
+    import json
+
+    import orjson
+
+    lengths = np.array([0, 2, 0, 1, 0])
+    combined = np.array([False, True, False, False, False])
+    rows = levers_module._Rows(lengths, combined)
+    numbers = levers_module._NUMBERS
+    table = np.arange(3 * numbers, dtype=float).reshape(3, numbers) / 7
+    leads = [b'[{"id":"a","change":"', b',{"id":"b","change":"', b'[{"id":"c","change":"']
+    rows.put_entries(leads, [b"x"] * 3, [b'"y"'] * 3, table)
+    rows.put_combined([b'{"levers":["a","b"],"changes":['], [b'"z"'], table[:1] * -1)
+    levers, combinations = rows.written(orjson)
+
+    def saving(row: np.ndarray) -> dict:
+        c = len(CRITERION_IDS)
+        return {
+            "reduction": dict(zip(CRITERION_IDS, row[:c].tolist(), strict=True)),
+            "saving": dict(zip(CRITERION_IDS, row[c : 2 * c].tolist(), strict=True)),
+            "persons_equivalent_saved": row[-1].item(),
+        }
+
+    entry = [{"id": k, "change": "x", "changes": ["y"]} for k in "abc"]
+    assert [json.loads(t) for t in levers] == [
+        [],
+        [entry[0] | saving(table[0]), entry[1] | saving(table[1])],
+        [],
+        [entry[2] | saving(table[2])],
+        [],
+    ]
+    assert combinations[:1] == [None] and combinations[2:] == [None, None, None]
+    assert json.loads(combinations[1]) == {
+        "levers": ["a", "b"],
+        "changes": ["z"],
+        **saving(-table[0]),
+    }
