@@ -530,3 +530,122 @@ def test_known_shapes_with_new_numbers_and_a_line_astray_are_read_as_the_referen
             if n % 3 and n % 50 and not read:  # the usual shape: declined only where refused
                 assert _reference(text) is None, text
     assert taken > 1500 and astray > 150
+
+
+# --- the usual shape, read whole ---------------------------------------------------------
+
+
+def usual_file(rng: random.Random) -> str:
+    """A file of a portfolio's usual shape (benchmarks/bench_portfolio.py writes these), with
+    values new and seen before, some of them out of bounds or read otherwise by YAML."""
+    odd = lambda usual, *others: usual if rng.random() < 0.97 else rng.choice(others)  # noqa: E731
+    devices = [f"    {name}: {share}" for name, share in _shares(rng, _DEVICES)]
+    countries = [country for country in _COUNTRIES if country[0] != " "]  # (see _VALUE)
+    mobile = rng.randint(0, 100)
+    lines = [
+        f"name: {odd(f'Service {rng.randint(0, 99999):05d}', 'x', 'null', 'a.b-c_d 2')}",
+        "usage:",
+        f"  users: {odd(str(rng.randint(1, 2_000_000)), '0', '1.5', '12 users', '1e3', '~')}",
+        f"  visits_per_user: {odd(f'{rng.randint(1, 30)} / month', '24', '2/week')}",
+        f"  visit_duration: {odd(f'{rng.randint(1, 45)} min', '1,5 min', '25 h', '3')}",
+        f"  data_per_visit: {odd(f'{rng.uniform(0.1, 50):.2f} MB', '2,5 MB', 'true', '-1 MB')}",
+        "  devices:",
+        *devices,
+        "  network:",
+        f"    mobile: {mobile}%",
+        f"    fixed: {odd(f'{100 - mobile}%', '50%', '1')}",
+        f"  location: {odd(rng.choice(countries), 'null', '2')}",
+        "hosting:",
+        f"  location: {rng.choice(countries)}",
+        f"  pue: {odd(f'{rng.uniform(1.1, 2.0):.2f}', '0.9', '1,5', '2')}",
+        "  servers:",
+    ]
+    for k in range(rng.randint(1, 4)):
+        lines += [f"    - name: s{k}", f"      count: {odd(str(rng.randint(1, 6)), '0', '2.5')}"]
+        if rng.random() < 0.6:
+            lines += ["      type: virtual", f"      vcpu: {odd('8', '2.6', '0')}"]
+        else:
+            lines.append("      type: physical")
+            if rng.random() < 0.5:
+                lines.append(f"      power: {rng.randint(120, 400)} W")
+        if rng.random() < 0.5:
+            lines.append(f"      utilization: {odd(f'{rng.randint(5, 80)}%', '130%', '0.3')}")
+    if rng.random() < 0.7:
+        lines += [
+            "  storage:",
+            f"    volume: {odd(f'{rng.randint(1, 5000)} GB', '1,5 TB', '-1 GB', '0')}",
+            f"    type: {odd(rng.choice(('ssd', 'hdd')), 'tape')}",
+            f"    replicas: {odd(str(rng.randint(1, 3)), '0', '1.0')}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "decimal comma"])
+def test_files_of_the_usual_shape_are_read_whole_as_the_reference_reads_them(comma):
+    """Read whole (`_usual`), not line by line, wherever the reference takes them: the same
+    records, bit for bit, and the same refusals (then the line-by-line way declines)."""
+    rng = random.Random(35)
+    whole = 0
+    with units.decimal_comma(comma):
+        for _ in range(3000):
+            text = usual_file(rng)
+            read = fast_path._usual(text, comma)
+            expected = _reference(text)
+            if expected is None or fast_path.rules.impossible(expected):
+                assert fast_path.read(text) is None, text
+                continue
+            assert read is not None, text  # taken whole, not line by line
+            assert record_shape(read) == record_shape(expected), text
+            whole += 1
+    assert whole > 1000
+
+
+#: Lines of the usual shape `_usual` must leave to the line-by-line way, and where they go.
+_ASTRAY = {
+    "    laptop: 50%": (
+        "    laptop: 50%\n    laptop: 50%",  # a key given twice
+        "      laptop: 50%",  # further right than its section's keys
+        "    # laptop: 50%",  # a comment among the section's lines
+        "    laptop:",  # a key whose value is below
+        "    - laptop: 50%",  # an item where a key belongs
+    ),
+    "      count: 2": (
+        "    -   count: 2",  # a wider dash
+        "      - count: 2",  # an item in an item
+        "      count: 2\n      count: 2",
+        "      count:\n        x: 1",
+        "",
+    ),
+    "  pue: 1.5": ("  pue: # none", "  pue: 1.5\n  pue: 1.5", "   pue: 1.5", "  pue: [1.5]"),
+    "name: Service 00001": ("name: true", "name: x: y", "name: 'quoted'", "name: a  b"),
+}
+
+
+def test_lines_astray_in_the_usual_shape_are_left_to_the_line_by_line_way():
+    usual = (
+        "name: Service 00001\nusage:\n  users: 1200\n  visits_per_user: 3 / month\n"
+        "  visit_duration: 5 min\n  data_per_visit: 2.50 MB\n  devices:\n    laptop: 50%\n"
+        "    desktop: 50%\n  network:\n    fixed: 100%\n  location: FRA\nhosting:\n"
+        "  location: FRA\n  pue: 1.5\n  servers:\n    - name: s0\n      count: 2\n"
+        "      type: virtual\n      vcpu: 2\n  storage:\n    volume: 5 GB\n    type: ssd\n"
+        "    replicas: 2\n"
+    )
+    assert _agrees(usual) and fast_path._usual(usual, False) is not None
+    for line, others in _ASTRAY.items():
+        assert line in usual
+        for other in others:
+            text = usual.replace(line, other)
+            assert fast_path._usual(text, False) is None, text
+            _agrees(text)  # the line-by-line way declines it or reads it as the reference
+
+
+def test_the_usual_shape_s_sections_need_no_check_and_hold_their_required_keys():
+    """`_usual` makes their records without `_record`'s checks."""
+    for section, keys in (
+        (fast_path._USAGE, fast_path._USAGE_KEYS),
+        (fast_path._HOSTING, fast_path._HOSTING_KEYS),
+        (fast_path._STORAGE, fast_path._STORAGE_KEYS),
+        (fast_path._ROOT, fast_path._ROOT_KEYS),
+    ):
+        assert section.check is None and section.required <= keys
+        assert keys <= set(section.readers)
