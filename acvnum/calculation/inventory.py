@@ -111,9 +111,18 @@ N_EQUIPMENT = len(EQUIPMENT_TYPES)
 def _column(values: list[float | None]) -> np.ndarray:
     """Per-service scalars -> (N, 1), None -> NaN."""
     if None in values:
+        if values.count(None) == len(values):  # a field no one gave (most server parts)
+            return np.full(len(values), np.nan)[:, np.newaxis]
         values = [np.nan if v is None else v for v in values]
     # fromiter: a list of floats read in a third of np.array's time (the same doubles)
     return np.fromiter(values, dtype=float, count=len(values))[:, np.newaxis]
+
+
+def _over(values: Sequence[float | None], divisor: float) -> list[float | None]:
+    """Each value over `divisor` (a unit), None kept; no pass where all are None."""
+    if values.count(None) == len(values):
+        return list(values)
+    return [None if v is None else v / divisor for v in values]
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,34 +211,43 @@ class ServiceArrays:
 #: A server group's fields `_server_arrays` reads, at once (one C call a group).
 _SERVER_FIELDS = operator.attrgetter(
     "count", "type", "vcpu", "utilization", "lifetime", "power", "archetype", "provider",
-    "cpus", "cores", "memory", "ssd", "gpus",
+    "instance", "cpus", "cores", "memory", "ssd", "gpus",
 )  # fmt: skip
 
 
 def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
     """Every server group's arrays: each group's fields read in one call, then a column each
-    (a column read group by group was a look-up a field and group)."""
+    (a column read group by group was a look-up a field and group). A field no group gives
+    (a portfolio's archetypes, instances, lifetimes and parts) is not read group by group."""
     servers = [q.hosting.servers if q.hosting else () for q in services]
     groups = list(chain.from_iterable(servers))
-    columns = list(zip(*map(_SERVER_FIELDS, groups), strict=True)) or [()] * 13
-    count, kind, vcpu, utilization, lifetime, power, archetype, provider = columns[:8]
-    years = units.SECONDS_PER_YEAR
+    columns = list(zip(*map(_SERVER_FIELDS, groups), strict=True)) or [()] * 14
+    count, kind, vcpu, utilization, lifetime, power, archetype, provider, instance = columns[:9]
+    m = len(groups)
+    named = instance.count(None) != m
     return ServerArrays(
         service=np.repeat(np.arange(len(services)), list(map(len, servers))),
         count=_column(list(count)),
         virtual=_column([float(t == "virtual") for t in kind]),
         vcpu=_column(list(vcpu)),
         utilization=_column(list(utilization)),
-        lifetime_years=_column([None if v is None else v / years for v in lifetime]),
+        lifetime_years=_column(_over(lifetime, units.SECONDS_PER_YEAR)),
         power=_column(list(power)),
-        cloud=[g.cloud_prefix for g in groups],
+        cloud=[g.cloud_prefix for g in groups] if named else [None] * m,
         provider=list(provider),
-        archetype=np.array(
-            [SERVER_ARCHETYPES.index(a or server_config.DEFAULT_ARCHETYPE) for a in archetype],
-            dtype=int,
-        ).reshape(-1, 1),
-        parts=_server_parts(*columns[8:]),
+        archetype=_archetypes(archetype),
+        parts=_server_parts(*columns[9:]),
     )
+
+
+def _archetypes(archetype: Sequence[str | None]) -> np.ndarray:
+    """(M, 1) indexes into SERVER_ARCHETYPES, the default's where none is given."""
+    default = SERVER_ARCHETYPES.index(server_config.DEFAULT_ARCHETYPE)
+    if archetype.count(None) == len(archetype):
+        return np.full((len(archetype), 1), default, dtype=int)
+    return np.array(
+        [SERVER_ARCHETYPES.index(a) if a else default for a in archetype], dtype=int
+    ).reshape(-1, 1)
 
 
 def _server_parts(
@@ -244,8 +262,8 @@ def _server_parts(
     return {
         "cpus": _column(list(cpus)),
         "cores": _column(list(cores)),
-        "memory": _column([None if m is None else m / units.BYTES_PER_GB for m in memory]),
-        "ssd": _column([None if v is None else v / units.BYTES_PER_TB for v in ssd]),
+        "memory": _column(_over(memory, units.BYTES_PER_GB)),
+        "ssd": _column(_over(ssd, units.BYTES_PER_TB)),
         "gpus": _column(list(gpus)),
     }
 

@@ -379,3 +379,25 @@ def test_server_groups_arrays_are_each_group_s_fields_in_order():
         if isinstance(value, np.ndarray):
             assert getattr(servers, name).dtype == value.dtype, name
     assert service_arrays([Q, no_servers]).servers.count.shape == (0, 1)
+
+
+def test_fields_no_server_group_gives_are_the_columns_a_read_group_by_group_gives():
+    """A portfolio's servers name no instance, archetype, lifetime nor part: those columns,
+    made without a look at each group, are NaN, None and the default archetype's index."""
+    from acvnum.calculation import servers as server_config
+    from acvnum.calculation.inventory import SERVER_ARCHETYPES
+
+    plain = [
+        {"name": "a", "type": "virtual", "vcpu": 2},
+        {"name": "b", "type": "physical", "power": "200 W", "utilization": "40%"},
+    ]
+    q = as_record(yaml.safe_load(MINIMAL) | {"hosting": {"servers": plain}})
+    servers = service_arrays([q, q]).servers
+    nan = np.full((4, 1), np.nan)
+    np.testing.assert_array_equal(servers.lifetime_years, nan)
+    for part in servers.parts.values():
+        np.testing.assert_array_equal(part, nan)
+    assert servers.cloud == [None] * 4
+    default = SERVER_ARCHETYPES.index(server_config.DEFAULT_ARCHETYPE)
+    assert servers.archetype.dtype == int and servers.archetype.tolist() == [[default]] * 4
+    np.testing.assert_array_equal(servers.vcpu, [[2.0], [np.nan], [2.0], [np.nan]])
