@@ -129,15 +129,14 @@ def read(text: str) -> records.Questionnaire | None:
     """The records `text` reads as by the reference path, or None where it must read it."""
     if ("[" in text or "{" in text) and text.count("[") + text.count("{") > MAX_DEPTH:
         return None  # the reference path scans such a text for its depth first
-    lines = text.split("\n")
-    if len(lines) > MAX_LINES:
+    if text.count("\n") >= MAX_LINES:
         return None
     dots = ".." in text or "\u2026" in text  # perhaps a range, or a misspelt one
     comma = units.comma_in_force()
     questionnaire = None if dots else _usual(text, comma)
     if questionnaire is None:
         try:
-            questionnaire = _read(lines, comma, dots)
+            questionnaire = _read(text.split("\n"), comma, dots)
         except Exception:  # any refusal or surprise: the reference path reads it and says why
             return None
     return None if rules.impossible(questionnaire) else questionnaire
