@@ -59,3 +59,25 @@ def test_the_quick_answer_is_the_full_checks_answer_for_every_place_a_country_is
         if _in_tables(service.questionnaire, TABLE):
             assert not full and "ATA" not in text and "Xyz" not in text and "instance" not in text
     assert quick > 50
+
+
+def test_a_service_made_without_its_init_is_the_dataclass_s_own():
+    """`_frozen` sets every field, as the generated `__init__` does (a field added with a
+    default would be missing), and the instance stays frozen."""
+    import dataclasses
+
+    import pytest
+
+    from acvnum.questionnaire.ranges import Bounds
+    from acvnum.questionnaire.service import _frozen
+
+    made = _service(
+        "name: a\nusage:\n  users: 1\n  visits_per_user: 1\n  visit_duration: 1\n"
+        "  data_per_visit: 1\n  devices:\n    laptop: 1\n  network:\n    fixed: 1\n"
+    )
+    for cls, instance in ((Service, made), (Bounds, made.bounds)):
+        fields = {f.name: getattr(instance, f.name) for f in dataclasses.fields(cls)}
+        quick = _frozen(cls, **fields)
+        assert quick == cls(**fields) and vars(quick) == vars(cls(**fields))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            quick.written = {}  # type: ignore[misc]
