@@ -565,8 +565,9 @@ def _learned(section: _Section, line: str, comma: bool) -> tuple[int, str, Any]:
     template = None
     if reading is None:
         reading, template = _new_line(line, _TEMPLATE.fullmatch(line))
-    if reading[2] is None or reading[3] is _BELOW:
-        raise _Declined  # a blank or comment line, or a `key:`: not the usual shape
+    _, dash, word, value = reading
+    if word is None or value is _BELOW or (dash and section is not _SERVER):
+        raise _Declined  # a blank or comment line, a `key:`, an item: not the usual shape
     return _entry(section, line, reading, template, comma)
 
 
