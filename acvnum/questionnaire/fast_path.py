@@ -129,7 +129,7 @@ def read(text: str) -> records.Questionnaire | None:
     """The records `text` reads as by the reference path, or None where it must read it."""
     if ("[" in text or "{" in text) and text.count("[") + text.count("{") > MAX_DEPTH:
         return None  # the reference path scans such a text for its depth first
-    if text.count("\n") >= MAX_LINES:
+    if len(text) >= MAX_LINES and text.count("\n") >= MAX_LINES:  # (counted if it may be)
         return None
     dots = ".." in text or "\u2026" in text  # perhaps a range, or a misspelt one
     comma = units.comma_in_force()
