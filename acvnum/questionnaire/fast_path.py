@@ -14,6 +14,9 @@ The few lines a file holds for the first time (a name, a user count, a volume) a
 `key: number unit` or `key: text`: they are read without the line reader, and a number by
 its template's plan, made once from the field's own reader (see `_plan`).
 
+A file of a portfolio's usual shape is read whole, each line by its place in the shape
+rather than line by line (see `_usual`).
+
 It returns the records, or None at anything else: other YAML, a possible range, a key or
 value or section a reader or check refuses. The reference path then reads the file, and
 words any problem. tests/questionnaire/test_fast_path.py holds the two equal on generated
@@ -439,9 +442,11 @@ def _fits(read_value: Any, form: tuple[float, bool], number: str, unit: str) -> 
 # new number), or else read now as `_read` reads a line new to its section; a shares
 # section or a server is looked up by its exact text. Anything else (a line astray, a
 # refusal) sends the file the line-by-line way, which reads it or declines it.
-# /tmp/p10k, files 1000-1500 after 1000 (cachegrind): 300k instructions a file -> 150k.
-# (The regular expression is some 30k of them: its sections are runs of lines, not a lazy
-# `.+?`, which sre steps one character at a time, 60k.)
+# `read` over files 500-1500 of /tmp/p10k after the first 500 (cachegrind): 300k
+# instructions a file line by line, 190k so (80k for a file read whole again). The regular
+# expression is some 24k of them: its sections are runs of lines, not a lazy `.+?`, which
+# sre steps one character at a time (48k); cutting the text with str.split and list.index
+# instead costs as much (22k).
 
 _VALUE = r"[^\s#][^\n]*"  # a value on the key's line (not `key:`, nor `key: # note`)
 _LINES = r"((?:    [^\n]*\n)+)"  # a section's lines, each checked on its own
