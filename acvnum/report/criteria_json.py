@@ -9,8 +9,9 @@ do not use and each boundary's per-person figure, a quarter of the numbers. A gr
 is a list of pieces made once for the run, those figures written into it. One orjson call
 writes the other numbers of a set of activities' services (orjson spells a float64 array's
 numbers as it spells Python floats), split once, and each service's are joined with its
-group's pieces. A chunk of /tmp/p10k: 132 -> 103 M
-instructions (cachegrind), 12.6 -> 10.9 ms (best of 30, old and new runs alternated).
+group's pieces. A chunk of 500 generated services (benchmarks/bench_portfolio.py's):
+131.8 -> 99.6 M instructions (cachegrind), 13.1 -> 11.0 ms (best of 30, old and new runs
+alternated).
 Tried: a service's text left in pieces for the document's one join, fewer instructions
 but 5.8 ms more a chunk (95,000 small objects visited again, out of the cache).
 
