@@ -77,11 +77,17 @@ def result_for(
     analyses: Analyses | None = None,
     coverage: Mapping[str, Coverage] | None = None,
     criteria: Mapping[str, CriterionResult] | None = None,
+    *,
+    visits: float | None = None,
+    shared: tuple[Any, ...] | None = None,
 ) -> ServiceResult:
     """One service's result, whole: its (activities, criteria) contributions, with the
-    intervals when they were sampled (the other analyses are held by the Assessment)."""
+    intervals when they were sampled (the other analyses are held by the Assessment).
+    A chunk gives what it has already worked out: the questionnaire's `visits` (a property,
+    computed at each read) and what every result shares (`shared_by_results`)."""
     q = service.questionnaire
     a = analyses or Analyses()
+    sources, user_ids, values = shared or shared_by_results(table)
     if criteria is None:  # else the chunk's (CriteriaChunk)
         criteria = criteria_results(
             contributions, q.usage.users, q.visits, q.period_years, limits, coverage
@@ -94,7 +100,7 @@ def result_for(
         service.file,  # source_file
         q.period / units.SECONDS_PER_DAY,  # period_days
         q.usage.users,
-        q.visits,
+        q.visits if visits is None else visits,
         a.intervals.criteria(criteria) if a.intervals else criteria,
         assumptions.Assumptions(
             q, table, service.bounds.written if service.bounds else None, market
@@ -102,12 +108,18 @@ def result_for(
         assumptions.warnings(q),
         limits,  # boundaries
         FACTORS_VERSION,
-        table.sources(),  # factor_sources
-        sorted(table.user_ids),  # user_factors
-        table.central_values,  # factor_values
+        sources,  # factor_sources
+        [*user_ids],  # user_factors, each result's own list
+        values,  # factor_values
         {} if market is None else {"market_based": _market_based(q, factor, market)},  # extras
         q.functional_unit,
     )
+
+
+def shared_by_results(table: FactorTable) -> tuple[Any, ...]:
+    """What every result of a run shares: the table's sources, user factors (sorted) and
+    central values."""
+    return table.sources(), sorted(table.user_ids), table.central_values
 
 
 def _results(
@@ -120,39 +132,24 @@ def _results(
     criteria: list[ChunkCriteria],
     visits: list[float],
 ) -> tuple[ServiceResult, ...]:
-    """Each service's result, as `result_for` makes it: what results share (the table's
-    sources, user factors and values) worked out once, each service's visits given, and
-    `result_for` itself only for a service with intervals or a market-based factor (500
-    services without: 11.5 -> 7.9 M instructions)."""
-    sources, user_ids, values = table.sources(), sorted(table.user_ids), table.central_values
-    made = []
-    for i, s in enumerate(services):
-        q = s.questionnaire
-        a = analyses[i]
-        if a.intervals is not None or (q.hosting and q.hosting.electricity_factor is not None):
-            made.append(result_for(s, contributions[i], table, limits, a, covered[i], criteria[i]))
-            continue
-        made.append(
-            _RESULT(  # ServiceResult's fields, in order, as result_for gives them
-                q.name,
-                q.description,
-                s.file,  # source_file
-                q.period / units.SECONDS_PER_DAY,  # period_days
-                q.usage.users,
-                visits[i],
-                criteria[i],
-                assumptions.Assumptions(q, table, s.bounds.written if s.bounds else None),
-                assumptions.warnings(q),
-                limits,  # boundaries
-                FACTORS_VERSION,
-                sources,  # factor_sources
-                [*user_ids],  # user_factors, each result's own list
-                values,  # factor_values
-                {},  # extras: no market-based figures
-                q.functional_unit,
-            )
+    """Each service's result by `result_for`, with what results share worked out once for
+    the chunk and each service's visits given: for 500 services, some 9 M instructions
+    against 11.5 M with both worked out for each result."""
+    shared = shared_by_results(table)
+    return tuple(
+        result_for(
+            s,
+            contributions[i],
+            table,
+            limits,
+            analyses[i],
+            covered[i],
+            criteria[i],
+            visits=visits[i],
+            shared=shared,
         )
-    return tuple(made)
+        for i, s in enumerate(services)
+    )
 
 
 #: A ServiceResult from its fields' values, set at once (results.maker): the frozen

@@ -235,9 +235,10 @@ def test_figures_that_overflow_only_per_year_are_bad_input_too(tmp_path):
             assert "Traceback" not in result.stderr
 
 
-def test_a_chunk_s_results_are_result_for_s_with_or_without_its_shortcut(monkeypatch, tmp_path):
-    """`_results` makes most results itself (no intervals, no market-based factor) and hands
-    the others to `result_for`: every field the same as result_for gives, either way."""
+def test_a_chunk_s_results_are_result_for_s_made_one_by_one(monkeypatch, tmp_path):
+    """`_results` gives result_for what the chunk worked out once (the shared sources, user
+    factors and values; each service's visits): every field the same as result_for gives
+    when it works them out itself, with a market-based factor too."""
     from acvnum import assessment
     from acvnum.assessment import Settings, assess_services
     from acvnum.questionnaire.service import load_files
@@ -246,22 +247,15 @@ def test_a_chunk_s_results_are_result_for_s_with_or_without_its_shortcut(monkeyp
     table = load_factors()
     files = sorted(EXAMPLES.glob("*.yaml"))
     text = files[0].read_text(encoding="utf-8")
-    market = tmp_path / "market.yaml"  # a market-based factor: result_for's way
+    market = tmp_path / "market.yaml"  # a market-based factor: its results' extras
     market.write_text(text.replace("hosting:\n", "hosting:\n  electricity_factor: 20 g/kWh\n"))
     services = load_files([*files, market], table)
-    handed: list[str] = []
-    original = assessment.result_for
-
-    def counted(service, *args):
-        handed.append(service.file)
-        return original(service, *args)
-
-    monkeypatch.setattr(assessment, "result_for", counted)
-    fast = assess_services(services, table, Settings()).results
-    assert handed == [str(market)]
+    chunk = assess_services(services, table, Settings()).results
     monkeypatch.setattr(assessment, "_results", _one_by_one)
-    slow = assess_services(services, table, Settings()).results
-    for a, b in zip(fast, slow, strict=True):
+    alone = assess_services(services, table, Settings()).results
+    assert chunk[-1].extras and not chunk[0].extras
+    for a, b in zip(chunk, alone, strict=True):
+        assert a.user_factors is not chunk[0].user_factors or a is chunk[0]  # each its own
         for field in dataclasses.fields(a):
             x, y = getattr(a, field.name), getattr(b, field.name)
             if field.name in ("criteria", "assumptions"):
