@@ -50,6 +50,11 @@ _UPPERCASED = (records.Usage, records.Hosting, records.Terminals, records.SelfHo
 #: Lines (or sections) remembered per section at most, then it starts again: memory stays
 #: bounded. Only what read without a refusal is remembered.
 REMEMBERED = 4096
+#: The longest text remembered (a line, or a section's or an item's lines, in characters),
+#: so that what a cache holds is bounded by its size too: 100,000 files, each with a server
+#: named in 100 KB, kept some 930 MB remembered. A questionnaire's lines are tens of
+#: characters, a server's lines some 120 together.
+REMEMBERED_UP_TO = 512
 #: Longer files go the reference way (a questionnaire is some 30 lines).
 MAX_LINES = 1000
 #: A `key: number` line, the number perhaps followed by a unit or a percent sign ('  users:
@@ -145,6 +150,22 @@ def read(text: str) -> records.Questionnaire | None:
     return None if rules.impossible(questionnaire) else questionnaire
 
 
+#: `_read`'s indent while a `key:` waits for the lines below it: one no remembered line has
+#: (a plain line's is its indent, an item's first line's -1). With -1, an item's first line
+#: read before (`    - count: 2`) was taken, after a `key:` with no value, as one more key
+#: of the item above: two servers read as one, a file the reference refuses taken.
+_PENDING = -2
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Keep `value` by `key` unless the key's text (`size` characters) is too long to keep
+    (REMEMBERED_UP_TO); a full cache is emptied first (REMEMBERED)."""
+    if size <= REMEMBERED_UP_TO:
+        if len(cache) >= REMEMBERED:
+            cache.clear()
+        cache[key] = value
+
+
 def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
     """The lines' records; _Declined (or a reader's refusal) at anything else. `dots`: the
     text has two dots or an ellipsis, perhaps only in a comment; a value with them is
@@ -152,10 +173,10 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
 
     Each open section is a frame [section, indent of its keys (or items' dashes), its values
     by key (or items), first line, its key in the section around it]; `at` is the innermost
-    frame's indent, or -1 while `pending`, a `key:` whose value is on the lines below.
+    frame's indent, or _PENDING while `pending`, a `key:` whose value is on the lines below.
     `known`: the innermost section's remembered lines, each as (its indent if it is a plain
-    `key: value` or `key:` line, else -1; key; value read, or _BELOW).
-    """
+    `key: value` or `key:` line, else -1 (an item's first line, after its dash); key; value
+    read, or _BELOW)."""
     frames: list[list[Any]] = [[_ROOT, 0, {}, 0, None]]
     section, at, values = _ROOT, 0, frames[0][2]
     known = _ROOT.known[comma]
@@ -179,7 +200,7 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
                     frames.append([child, below[0], {}, number + 1, word])
                     section, at, values, known = child, below[0], frames[-1][2], child.known[comma]
                     continue
-                pending, at = (word, at), -1
+                pending, at = (word, at), _PENDING
                 continue
             values[word] = value
             continue
@@ -190,7 +211,7 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
             if template is not None and section.kind == _FIELDS:
                 # A new number in a field of the open section (a user count, a volume): read
                 # by its template's plan as below, without the checks the line cannot fail
-                # (no dash or `..`, at the section's indent, not after a `key:`: at is -1).
+                # (no dash or `..`, at the section's indent, not after a `key:`: at is _PENDING).
                 spaces, word, digits, unit = template.groups()  # (number: the line's)
                 plan = section.plans[comma].get((word, unit)) if len(spaces) == at else None
                 if plan:
@@ -201,10 +222,8 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
                     value = written / factor if divide else written * factor
                     if not math.isfinite(value):
                         raise _Declined  # (as _planned)
-                    if len(known) >= REMEMBERED:
-                        known.clear()
                     value = check(value)
-                    known[line] = (at, word, value)
+                    _remember(known, line, (at, word, value), len(line))
                     values[word] = value
                     continue
             reading, template = _new_line(line, template)
@@ -259,7 +278,7 @@ def _read(lines: list[str], comma: bool, dots: bool) -> records.Questionnaire:
                 frames.append([child, below[0], {}, number + 1, word])
                 section, at, values, known = child, below[0], frames[-1][2], child.known[comma]
                 continue
-            pending, at = (word, at), -1
+            pending, at = (word, at), _PENDING
         else:
             values[word] = entry[2]
     if pending is not None:
@@ -305,10 +324,7 @@ def _entry(
         entry = (-1 if dash else indent, word, read_value)
         if template is not None:
             _learn(section, template, comma, read_value)
-    known = section.known[comma]
-    if len(known) >= REMEMBERED:
-        known.clear()
-    known[line] = entry
+    _remember(section.known[comma], line, entry, len(line))
     return entry
 
 
@@ -334,9 +350,7 @@ def _close(frames: list[list[Any]], lines: list[str], end: int, comma: bool) -> 
         value = by_lines.get(text, by_lines)
         if value is by_lines:
             value = section.read(values) if section.kind == _WHOLE else _record(section, values)
-            if len(by_lines) >= REMEMBERED:
-                by_lines.clear()
-            by_lines[text] = value
+            _remember(by_lines, text, value, sum(map(len, text)))
     outer_values = frames[-1][2]
     if key is None:
         outer_values.append(value)  # an item
@@ -556,10 +570,7 @@ def _new(section: _Section, line: str, comma: bool) -> tuple[int, str, Any]:
             if not math.isfinite(value):
                 raise _Declined  # (as `_planned`)
             entry = (len(spaces), word, check(value))
-            known = section.known[comma]
-            if len(known) >= REMEMBERED:
-                known.clear()
-            known[line] = entry
+            _remember(section.known[comma], line, entry, len(line))
             return entry
     return _learned(section, line, comma)
 
@@ -582,9 +593,7 @@ def _whole(section: _Section, block: str, comma: bool) -> Any:
     record = by_text.get(block)
     if record is None:
         record = section.read(_values(section, block[:-1].split("\n"), 4, comma))
-        if len(by_text) >= REMEMBERED:
-            by_text.clear()
-        by_text[block] = record
+        _remember(by_text, block, record, len(block))
     return record
 
 
@@ -601,9 +610,7 @@ def _servers(block: str, comma: bool) -> list[Any]:
                 raise _Declined  # a wider dash: its item's keys stand further right
             lines = ("    - " + item).split("\n")
             server = _record(_SERVER, _values(_SERVER, lines, 6, comma))
-            if len(by_text) >= REMEMBERED:
-                by_text.clear()
-            by_text[item] = server
+            _remember(by_text, item, server, len(item))
         servers.append(server)
     return servers
 

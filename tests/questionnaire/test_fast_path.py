@@ -649,3 +649,60 @@ def test_the_usual_shape_s_sections_need_no_check_and_hold_their_required_keys()
     ):
         assert section.check is None and section.required <= keys
         assert keys <= set(section.readers)
+
+
+def test_an_item_s_first_line_read_before_is_not_taken_as_the_value_of_a_key_above(tmp_path):
+    """After `instance:` with no value, `    - count: 2` (read before as a server's first
+    line) starts the next server: it was taken as one more key of the server above, so two
+    servers read as one and a file the reference refuses was taken (found in review)."""
+    usage = (
+        "name: s\nusage:\n  users: 10\n  visits_per_user: 2 / month\n"
+        "  visit_duration: 5 min\n  data_per_visit: 1 MB\n"
+        "  devices:\n    laptop: 100%\n  network:\n    fixed: 100%\n  location: FRA\n"
+        "hosting:\n  location: FRA\n  servers:\n"
+    )
+    first = usage + "    - count: 2\n      name: a\n      type: physical\n"
+    merged = (
+        usage + "    - count: 2\n      name: s9\n      type: physical\n"
+        "    - name: s0\n      type: virtual\n      instance:\n"
+        "    - count: 2\n      vcpu: 4\n"
+    )
+    assert _agrees(first)  # `    - count: 2` is now a remembered server's first line
+    assert _reference(merged) is None  # the reference refuses it
+    assert fast_path.read(merged) is None
+    for name, text in (("first.yaml", first), ("merged.yaml", merged)):  # one run, in order
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = run_cli_in_process(
+        "validate", str(tmp_path / "first.yaml"), str(tmp_path / "merged.yaml")
+    )
+    assert result.returncode == 2, result.stdout
+    assert "merged.yaml:18:7: hosting.servers[1]: a virtual server needs 'vcpu'" in result.stderr
+    assert "merged.yaml:21:7: hosting.servers[2]: missing required key 'type'" in result.stderr
+
+
+def _sections(section=fast_path._ROOT):
+    """Every section the fast path reads, the root's and below."""
+    yield section
+    for child in [*section.children.values(), *([section.item] if section.item else [])]:
+        yield from _sections(child)
+
+
+def test_long_lines_and_items_are_read_but_not_remembered():
+    """What a cache keeps is bounded by its size too, not only its count: a server named in
+    2,000 characters is read as the reference reads it, and neither its line nor its item is
+    kept (100,000 such files with 100 KB names kept some 930 MB)."""
+    long_name = "n" * 2000
+    rng, read = random.Random(5), 0
+    for k in range(20):
+        text = usual_file(rng).replace("    - name: s0", f"    - name: {long_name}{k}", 1)
+        read += _agrees(text)
+    kept = [
+        key
+        for section in _sections()
+        for caches in (section.known, section.by_lines)
+        for cache in caches
+        for key in cache
+    ]
+    assert read > 5 and kept  # long files read by the fast path; the usual lines remembered
+    longest = max(len(k) if isinstance(k, str) else sum(map(len, k)) for k in kept)
+    assert longest <= fast_path.REMEMBERED_UP_TO < len(long_name)
