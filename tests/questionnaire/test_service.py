@@ -81,3 +81,28 @@ def test_a_service_made_without_its_init_is_the_dataclass_s_own():
         assert quick == cls(**fields) and vars(quick) == vars(cls(**fields))
         with pytest.raises(dataclasses.FrozenInstanceError):
             quick.written = {}  # type: ignore[misc]
+
+
+def test_a_service_the_fast_path_reads_has_exactly_its_dataclass_fields(tmp_path):
+    """load_service makes a fast-path file's Service and Bounds with `_frozen`, naming their
+    fields by hand: each has exactly its dataclass's fields (none misspelt, none forgotten,
+    none added), equal to the dataclass made from them."""
+    import dataclasses
+
+    from acvnum.questionnaire import fast_path
+    from acvnum.questionnaire.ranges import Bounds
+    from acvnum.questionnaire.service import load_service
+
+    text = (
+        "name: a\nusage:\n  users: 10\n  visits_per_user: 2 / month\n  visit_duration: 5 min\n"
+        "  data_per_visit: 1 MB\n  devices:\n    laptop: 100%\n  network:\n    fixed: 100%\n"
+        "  location: FRA\n"
+    )
+    assert fast_path.read(text) is not None  # the fast path's file, made with _frozen
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    service = load_service(path, load_factors())
+    for cls, instance in ((Service, service), (Bounds, service.bounds)):
+        names = [f.name for f in dataclasses.fields(cls)]
+        assert sorted(vars(instance)) == sorted(names), cls.__name__
+        assert instance == cls(**{name: getattr(instance, name) for name in names})
