@@ -466,9 +466,16 @@ def format_duration(seconds: float, approximate: bool = False) -> str:
     return f"{count:g} {unit}"
 
 
+#: The decimal units bytes are shown in, smallest first, with their sizes in bytes.
+BYTE_UNITS: tuple[tuple[str, float], ...] = (
+    ("B", 1.0), ("kB", 1e3), ("MB", 1e6), ("GB", 1e9), ("TB", 1e12),
+)  # fmt: skip
+_LARGEST_FIRST = BYTE_UNITS[:0:-1]  # TB down to kB: below a kB, bytes
+
+
 def bytes_in_unit(count: float) -> tuple[float, str]:
     """Bytes in the largest decimal unit that keeps the number >= 1: (2.5, 'MB')."""
-    for size, name in ((1e12, "TB"), (1e9, "GB"), (1e6, "MB"), (1e3, "kB")):
+    for name, size in _LARGEST_FIRST:
         if count >= size:
             return count / size, name
     return count, "B"

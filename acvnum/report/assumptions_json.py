@@ -39,6 +39,7 @@ from acvnum.calculation import assumptions as reference
 from acvnum.calculation.assumptions import QUESTIONNAIRE, Assumptions
 from acvnum.calculation.results import Assumption
 from acvnum.i18n import english_text
+from acvnum.questionnaire import units
 from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.rules import DEFAULT_NETWORK_MODEL, DEVICE_TYPES, NETWORK_TYPES
 from acvnum.reference.factors import FactorTable
@@ -200,9 +201,9 @@ def row(path: str, value: str, status: str, sources: list[str]) -> dict[str, Any
 
 #: An input row's text after its value (`row`'s last keys, as orjson writes them).
 _INPUT = b',"status":"input","sources":[]}'
-#: units.bytes_in_unit's units and their sizes.
-_BYTE_UNITS = (b"B", b"kB", b"MB", b"GB", b"TB")
-_BYTE_SIZES = np.array([1.0, 1e3, 1e6, 1e9, 1e12])
+#: units.bytes_in_unit's units and their sizes (units.BYTE_UNITS).
+_BYTE_UNITS = tuple(name.encode() for name, _ in units.BYTE_UNITS)
+_BYTE_SIZES = np.array([size for _, size in units.BYTE_UNITS])
 
 
 class _Kept:
