@@ -7,8 +7,9 @@ steadier than wall time on a shared machine) and the peak memory of the command 
 worker processes (the sum of their proportional set sizes, sampled every 20 ms on Linux:
 pages the workers share with the command are counted once; elsewhere the largest process's
 peak resident size). Prints
-figures, asserts nothing. Goals (issue 9): 10,000 services in about 2.7 s (half of Impact
-Framework's time for 10,000 components) and under 600 MB; 1,000 services under 0.6 s.
+figures, asserts nothing, and ends with the goals of issue 9, each marked met or not met:
+1,000 services under 0.6 s; the largest portfolio in at most half of Impact Framework's time
+for as many components, measured in the same run; every run under 600 MB.
 
 If `node` and `npm` are on PATH and --with-if is given, Impact Framework (npm @grnsft/if)
 is installed into a temporary folder and timed on a manifest of the same number of
@@ -33,6 +34,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,31 +145,82 @@ def timed(command: list[str]) -> tuple[float, float, float]:
     return float(out[0]), float(out[1]), int(out[2]) / 1024
 
 
-def measure(command: list[str], runs: int) -> str:
+@dataclass(frozen=True)
+class Runs:
+    """A command's figures over several runs."""
+
+    walls: tuple[float, ...]
+    cpus: tuple[float, ...]
+    peaks: tuple[float, ...]
+
+    def __str__(self) -> str:
+        return (
+            f"wall min {min(self.walls):6.2f} s median {statistics.median(self.walls):6.2f} s  "
+            f"cpu min {min(self.cpus):6.2f} s median {statistics.median(self.cpus):6.2f} s  "
+            f"peak {max(self.peaks):5.0f} MB"
+        )
+
+
+def measure(command: list[str], runs: int) -> Runs:
     timed(command)  # warm-up: file cache, .pyc
     walls, cpus, peaks = zip(*(timed(command) for _ in range(runs)), strict=True)
-    return (
-        f"wall min {min(walls):6.2f} s median {statistics.median(walls):6.2f} s  "
-        f"cpu min {min(cpus):6.2f} s median {statistics.median(cpus):6.2f} s  "
-        f"peak {max(peaks):5.0f} MB"
-    )
+    return Runs(walls, cpus, peaks)
 
 
-def impact_framework(count: int, runs: int, work: Path) -> str:
-    """Impact Framework (carbon only) on `count` components, or why it was skipped."""
+def impact_framework(count: int, runs: int, work: Path) -> Runs | str:
+    """Impact Framework (carbon only) on `count` components, or why it could not be run."""
     if not (shutil.which("node") and shutil.which("npm")):
-        return "skipped (node and npm are not on PATH)"
+        return "node and npm are not on PATH"
     install = subprocess.run(
         ["npm", "install", "--silent", "--prefix", str(work), "@grnsft/if"],
         capture_output=True,
         text=True,
     )
     if install.returncode != 0:
-        return f"skipped (npm install @grnsft/if failed: {install.stderr.strip()[:200]})"
+        return f"npm install @grnsft/if failed: {install.stderr.strip()[:200]}"
     manifest = work / "manifest.yaml"
     manifest.write_text(_if_manifest(count), encoding="utf-8")
     binary = work / "node_modules" / ".bin" / "if-run"
     return measure([str(binary), "--manifest", str(manifest)], runs)
+
+
+#: Issue 9's goals: seconds for 1,000 services, the share of Impact Framework's time for the
+#: largest portfolio, and megabytes for any run.
+THOUSAND_WITHIN = 0.6
+SHARE_OF_IF = 0.5
+PEAK_WITHIN = 600
+
+
+def goals(ours: dict[int, Runs], theirs: Runs | str) -> list[str]:
+    """Each goal with the run's figures (minimum and median) and whether it is met."""
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "NOT met"
+
+    lines = []
+    if 1000 in ours:
+        walls = ours[1000].walls
+        median = statistics.median(walls)
+        lines.append(
+            f"1,000 services under {THOUSAND_WITHIN} s: min {min(walls):.2f} s, median "
+            f"{median:.2f} s: {verdict(median < THOUSAND_WITHIN)}"
+        )
+    largest = max(ours)
+    if isinstance(theirs, Runs):
+        by_min = min(ours[largest].walls) / min(theirs.walls)
+        by_median = statistics.median(ours[largest].walls) / statistics.median(theirs.walls)
+        lines.append(
+            f"{largest:,} services in at most {SHARE_OF_IF}x Impact Framework's time: "
+            f"{by_min:.2f}x by minimums, {by_median:.2f}x by medians: "
+            f"{verdict(max(by_min, by_median) <= SHARE_OF_IF)}"
+        )
+    else:
+        lines.append(f"{largest:,} services against Impact Framework: not measured ({theirs})")
+    peak = max(max(runs.peaks) for runs in ours.values())
+    lines.append(
+        f"every run under {PEAK_WITHIN} MB: peak {peak:.0f} MB: {verdict(peak < PEAK_WITHIN)}"
+    )
+    return lines
 
 
 def _if_manifest(count: int) -> str:
@@ -204,20 +257,28 @@ def main() -> None:
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     compileall.compile_dir(ROOT / "acvnum", quiet=1)
+    ours: dict[int, Runs] = {}
+    theirs: Runs | str = "add --with-if to compare"
     with tempfile.TemporaryDirectory(prefix="acvnum-bench-") as tmp:
         for size in args.sizes:
             folder = Path(tmp) / f"portfolio-{size}"
             folder.mkdir()
             generate(folder, size)
             command = [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json"]
-            print(f"acvnum estimate DIR -f json, {size:6d} services: {measure(command, args.runs)}")
+            ours[size] = measure(command, args.runs)
+            print(f"acvnum estimate DIR -f json, {size:6d} services: {ours[size]}")
         if args.with_if:
             size = max(args.sizes)
             work = Path(tmp) / "if"
             work.mkdir()
-            print(f"Impact Framework, {size} components: {impact_framework(size, args.runs, work)}")
+            theirs = impact_framework(size, args.runs, work)
+            shown = theirs if isinstance(theirs, Runs) else f"skipped ({theirs})"
+            print(f"Impact Framework, {size} components: {shown}")
         else:
-            print("Impact Framework: skipped (add --with-if to compare)")
+            print(f"Impact Framework: skipped ({theirs})")
+    print("Goals (issue 9):")
+    for line in goals(ours, theirs):
+        print(f"  {line}")
 
 
 if __name__ == "__main__":
