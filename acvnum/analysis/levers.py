@@ -753,8 +753,7 @@ def _frame_totals(
     context: Context,
 ) -> np.ndarray:
     """Central totals (K, criteria) of service `rows[k]` as frame `which[k]` has it: one pass."""
-    picked = lever_arrays.pick(frames, which, rows)
-    arrays = lever_arrays.arrays_of(picked, arrays, rows)
+    arrays = lever_arrays.arrays_at(frames, which, rows, arrays)
     return evaluate_totals(arrays, context.table.central())[:, 0]
 
 

@@ -5,6 +5,7 @@ hypothesis can write without an optional block, and it takes two engine passes i
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ import acvnum.analysis.levers as levers_module
 from acvnum.analysis import lever_arrays
 from acvnum.analysis.levers import Context, Proposals, catalogue, propose
 from acvnum.analysis.variants import boundary_weights
+from acvnum.calculation.inventory import service_arrays, take
 from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
@@ -147,22 +149,52 @@ def test_a_portfolio_without_blocks_takes_two_engine_passes(engine_calls):
     assert calls == [200, 100]
 
 
-def test_pick_takes_each_service_from_its_frame_with_its_server_groups():
+def _fields_equal(a: object, b: object) -> bool:
+    """Arrays equal in shape, type and values (NaN equal to NaN), and so on down."""
+    if isinstance(a, np.ndarray):
+        return (
+            isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=a.dtype.kind == "f")
+        )
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_fields_equal(a[k], b[k]) for k in a)
+    if dataclasses.is_dataclass(a):
+        return all(
+            _fields_equal(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a)
+        )
+    return type(a) is type(b) and a == b
+
+
+def test_arrays_at_take_each_service_from_its_frame_with_its_server_groups():
     data = copy.deepcopy(MINIMAL_DATA)
     data["hosting"] = {
+        "location": "SWE",
         "servers": [
             {"name": "a", "count": 2, "type": "physical"},
             {"name": "b", "count": 3, "type": "physical"},
-        ]
+        ],
     }
     qs = [as_record(MINIMAL_DATA), as_record(data)]
+    arrays = service_arrays(qs)
     frame = lever_arrays.frame_of(qs, CONTEXT)
-    doubled = frame.with_columns(servers={"count": frame.servers["count"] * 2})
-    picked = lever_arrays.pick([frame, doubled], np.array([1, 0, 1]), np.array([1, 0, 1]))
-    # service 1 doubled (4, 6), service 0 (no servers), service 1 doubled again
-    assert picked.servers["count"].tolist() == [4.0, 6.0, 4.0, 6.0]
-    assert picked.layout.owner.tolist() == [0, 0, 2, 2]
-    assert picked.layout.names == ("a", "b", "a", "b")
+    doubled = frame.with_columns(
+        {"pue": np.array([1.1, 1.3])}, servers={"count": frame.servers["count"] * 2}
+    )
+    which, rows = np.array([1, 0, 0]), np.array([1, 0, 1])
+    out = lever_arrays.arrays_at([frame, doubled], which, rows, arrays)
+    # service 1 doubled (4, 6), service 0 (no servers), service 1 as it is (2, 3)
+    assert out.servers.count[:, 0].tolist() == [4.0, 6.0, 2.0, 3.0]
+    assert out.servers.service.tolist() == [0, 0, 2, 2]
+    assert out.pue[:, 0].tolist()[0] == 1.3 and np.isnan(out.pue[1:, 0]).all()
+    # Everything else is the rows taken as they are, the absent blocks' too.
+    same = dataclasses.replace(out, pue=arrays.pue[rows])
+    same = dataclasses.replace(
+        same, servers=dataclasses.replace(same.servers, count=arrays.servers.count[[0, 1, 0, 1]])
+    )
+    assert _fields_equal(same, take(arrays, rows))
+    assert not _fields_equal(out, take(arrays, rows))
 
 
 def test_a_new_change_is_the_change_its_constructor_makes():
