@@ -309,7 +309,7 @@ def _propose_arrays(
     stepped through together and evaluated in a second. What is found stays in arrays (a
     `_Chunk`): each service's LeverResults are made when first asked for."""
     n = len(questionnaires)
-    frame = lever_arrays.frame_of(questionnaires, context)
+    frame = lever_arrays.frame_of(questionnaires, arrays, context)
     steps = [kind(frame, lever.change, context) for lever, kind in levers]
     lever_of = np.concatenate([np.full(int(s.changed.sum()), k) for k, s in enumerate(steps)])
     owner = np.concatenate([np.flatnonzero(s.changed) for s in steps]).astype(int)

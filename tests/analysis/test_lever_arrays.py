@@ -18,8 +18,10 @@ import acvnum.analysis.levers as levers_module
 from acvnum.analysis import lever_arrays
 from acvnum.analysis.levers import Context, Proposals, catalogue, propose
 from acvnum.analysis.variants import boundary_weights
+from acvnum.calculation import servers as server_config
 from acvnum.calculation.inventory import service_arrays, take
 from acvnum.questionnaire.models import Questionnaire, as_record
+from acvnum.questionnaire.rules import DEVICE_TYPES
 from acvnum.reference.boundaries import boundaries
 from acvnum.reference.factors import load_factors
 
@@ -149,6 +151,61 @@ def test_a_portfolio_without_blocks_takes_two_engine_passes(engine_calls):
     assert calls == [200, 100]
 
 
+def _record_columns(qs: list[Questionnaire]) -> dict[str, list]:
+    """The answers a frame holds, read from the records one by one (None: not given)."""
+    hosting = [q.hosting for q in qs]
+    storage = [h.storage if h else None for h in hosting]
+    groups = [g for h in hosting if h for g in h.servers]
+    return {
+        "data_per_visit": [q.usage.data_per_visit for q in qs],
+        "visit_duration": [q.usage.visit_duration for q in qs],
+        "mobile": [q.usage.network.mobile for q in qs],
+        "fixed": [q.usage.network.fixed for q in qs],
+        "hosted": [h is not None for h in hosting],
+        "region": [(h.location if h else None) or "WLD" for h in hosting],
+        "pue": [h.pue if h else None for h in hosting],
+        "environments": [h.environments if h else 1.0 for h in hosting],
+        "stored": [s is not None for s in storage],
+        "volume": [s.volume if s else 0.0 for s in storage],
+        "hdd": [s is not None and s.type == "hdd" for s in storage],
+        "replicas": [s.replicas if s else None for s in storage],
+        "count": [g.count for g in groups],
+        "virtual": [g.type == "virtual" for g in groups],
+        "utilization": [g.utilization for g in groups],
+        "power": [g.power for g in groups],
+        "lifetime": [g.lifetime for g in groups],
+        "configured": [server_config.is_configured(g) for g in groups],
+    }
+
+
+@PROPERTY
+@given(portfolios)
+def test_a_frame_holds_the_records_answers_read_from_the_engine_arrays(qs):
+    frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
+    expected = _record_columns(qs)
+    got = {**frame.services, **frame.servers}
+    for name, values in expected.items():
+        if name == "region":
+            assert [frame.layout.regions[k] for k in got[name]] == values
+        elif name != "configured":
+            kind = bool if name in ("hosted", "stored", "hdd", "virtual") else float
+            column = np.array([np.nan if v is None else v for v in values], dtype=kind)
+            assert got[name].dtype == column.dtype, name
+            assert np.array_equal(got[name], column, equal_nan=kind is float), name
+    assert got["devices"].tolist() == [
+        [getattr(q.usage.devices, d) for d in DEVICE_TYPES] for q in qs
+    ]
+    assert frame.layout.names == tuple(g.name for q in qs if q.hosting for g in q.hosting.servers)
+    # A configured group has its configuration's watts, the others the table's defaults.
+    groups = [g for q in qs if q.hosting for g in q.hosting.servers]
+    configured = [k for k, c in enumerate(expected["configured"]) if c]
+    idle, peak = server_config.modelled_watts(CONTEXT.central, [groups[k] for k in configured])
+    for name, own, default in (("idle", idle, "power_idle"), ("peak", peak, "power_max")):
+        watts = np.full(len(groups), CONTEXT.default(f"server.physical.{default}"))
+        watts[configured] = own[:, 0]
+        assert got[name].tolist() == watts.tolist()
+
+
 def _fields_equal(a: object, b: object) -> bool:
     """Arrays equal in shape, type and values (NaN equal to NaN), and so on down."""
     if isinstance(a, np.ndarray):
@@ -178,7 +235,7 @@ def test_arrays_at_take_each_service_from_its_frame_with_its_server_groups():
     }
     qs = [as_record(MINIMAL_DATA), as_record(data)]
     arrays = service_arrays(qs)
-    frame = lever_arrays.frame_of(qs, CONTEXT)
+    frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
     doubled = frame.with_columns(
         {"pue": np.array([1.1, 1.3])}, servers={"count": frame.servers["count"] * 2}
     )
@@ -232,7 +289,7 @@ def test_a_step_s_changes_written_for_the_json_are_its_change_objects_encoded(qs
     of every service as its Change objects encoded, to the byte: defaults and inputs, server
     paths, factors, regions; for any rows (repeated, in any order), and for a lever applied
     after another one (as the combinations apply them)."""
-    frame = lever_arrays.frame_of(qs, CONTEXT)
+    frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
     every = list(range(len(qs)))
     some = random.choices(every, k=random.randint(1, 2 * len(qs)))
     levers = levers_module._array_levers(catalogue())
@@ -251,7 +308,7 @@ def test_a_step_is_the_same_as_its_lever_alone_where_its_changes_are(qs, random)
     """Step.same over some rows, or none (the services a combination's step changes): True
     where the lever applied after another shows the changes it shows alone, False where they
     differ (the answer of comparing the Change objects: no generated value is NaN or -0)."""
-    frame = lever_arrays.frame_of(qs, CONTEXT)
+    frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
     levers = levers_module._array_levers(catalogue())
     rows = sorted(random.sample(range(len(qs)), random.randint(0, len(qs))))  # none: none
     for lever, kind in levers:
@@ -317,7 +374,7 @@ def test_new_floats_written_by_their_three_digits_are_their_english_text(values,
 def test_a_merged_frame_takes_each_column_from_the_step_where_chosen(qs, random):
     """merged keeps a column the step shares as it is, and takes every other one row by
     row (a service's server groups with it): the np.where of each column, to the bit."""
-    frame = lever_arrays.frame_of(qs, CONTEXT)
+    frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
     for lever, kind in levers_module._array_levers(catalogue()):
         step = kind(frame, lever.change, CONTEXT)
         where = np.array([random.random() < 0.5 for _ in qs])
