@@ -387,3 +387,48 @@ def test_a_merged_frame_takes_each_column_from_the_step_where_chosen(qs, random)
         for name, column in frame.servers.items():
             expected = np.where(groups, step.frame.servers[name], column)
             assert out.servers[name].tobytes() == expected.tobytes()
+
+
+def _lever(lever_id: str) -> tuple:
+    lever = next(lever for lever in catalogue() if lever.id == lever_id)
+    return lever, lever_arrays.KINDS[lever.change["kind"]]
+
+
+def test_a_lever_applied_alone_says_the_columns_it_read_and_wrote():
+    qs = [as_record(MINIMAL_DATA)]
+    frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
+    lever, kind = _lever("better_pue")
+    step, uses = lever_arrays.applied(kind, frame, lever.change, CONTEXT)
+    assert (uses.services, uses.written_services) == ({"pue", "hosted"}, {"pue"})
+    assert uses.servers == uses.written_servers == set()
+    assert type(step.frame) is lever_arrays.Frame  # no longer noting what is read
+    lever, kind = _lever("right_sizing")
+    _, uses = lever_arrays.applied(kind, frame, lever.change, CONTEXT)
+    assert uses.services == set()
+    assert uses.servers == {"count", "utilization", "power", "idle", "peak"}
+    assert uses.written_servers == {"count", "utilization", "power"}
+
+
+def test_a_combination_applies_a_lever_again_only_where_a_step_before_changed_its_columns(
+    monkeypatch,
+):
+    """Minimal data: older devices (device factors), shorter journeys (duration and data per
+    visit), lighter pages (data per visit): only lighter pages meets a column changed."""
+    calls = []
+
+    def counted(kind):
+        def apply(frame, change, context):
+            calls.append(change.get("paths") or change["kind"])
+            return kind(frame, change, context)
+
+        return apply
+
+    monkeypatch.setattr(
+        lever_arrays, "KINDS", {name: counted(k) for name, k in lever_arrays.KINDS.items()}
+    )
+    qs = [as_record(MINIMAL_DATA)] * 3
+    found = propose(qs, TABLE, LIMITS, 5)
+    alone = len(levers_module._array_levers(catalogue()))
+    assert calls[alone:] == [["usage.data_per_visit"]]
+    assert found[0].combined.levers == ("older_devices", "shorter_journeys", "lighter_pages")
+    assert shown(found) == shown(each(qs, 5))
