@@ -202,16 +202,23 @@ def _combine(base: Questionnaire, levers: list[LeverResult], context: Context) -
 
 
 def _order(
-    owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, count: int
+    owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, count: int, n: int
 ) -> np.ndarray:
     """The candidates kept, service after service, each service's best first (ties by id:
-    `ids` each candidate's lever id, or any key that sorts as the ids do), at most `count`
-    a service."""
-    order = np.lexsort((ids, -effects.persons_equivalent, owner))
-    order = order[kept[order]]
-    owners = owner[order]
-    firsts = np.searchsorted(owners, owners)  # where each service's run starts
-    return order[np.arange(len(order)) - firsts < count]
+    `ids` each candidate's lever's place among the ids sorted, at most one candidate a
+    service and id), at most `count` a service, of `n` services.
+
+    Sorted in a grid of a row per service and a column per id, each short row on its own,
+    not by one lexsort of every candidate on three keys (3.3 -> 1.3 M instructions a
+    chunk of 500): a stable sort of a row keeps equal savings in id order."""
+    width = int(ids.max(initial=-1)) + 1
+    key = np.full((n, width), np.inf)  # inf: no candidate, or one not kept
+    key[owner, ids] = np.where(kept, -effects.persons_equivalent, np.inf)
+    at = np.full((n, width), -1)
+    at[owner, ids] = np.arange(len(owner))
+    # each row's best places, as places in the grid end to end
+    best = np.argsort(key, axis=1, kind="stable")[:, :count] + width * np.arange(n)[:, None]
+    return at.ravel()[best[key.ravel()[best] < np.inf]]
 
 
 def _runs(values: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
@@ -224,8 +231,11 @@ def _runs(values: np.ndarray, lengths: np.ndarray) -> list[list[int]]:
 def _ranked(
     owner: np.ndarray, effects: Savings, ids: np.ndarray, kept: np.ndarray, n: int, count: int
 ) -> list[list[int]]:
-    """Per service, the candidates kept, best first, at most `count` (see `_order`)."""
-    order = _order(owner, effects, ids, kept, count)
+    """Per service, the candidates kept, best first, at most `count` (see `_order`; `ids`
+    the candidates' lever ids)."""
+    place = {name: k for k, name in enumerate(sorted(set(ids.tolist())))}
+    places = np.array([place[name] for name in ids.tolist()], dtype=int)
+    order = _order(owner, effects, places, kept, count, n)
     return _runs(order, np.bincount(owner[order], minlength=n))
 
 
@@ -332,7 +342,7 @@ def _propose_arrays(
     kept = effects.persons_equivalent > EPSILON * (base @ weights / years)[owner]
     # Ties by id: each lever's place among the ids sorted, an int per candidate (not its id).
     by_id = np.argsort(np.argsort(np.array([lever.id for lever, _ in levers])))
-    order = _order(owner, effects, by_id[lever_of], kept, count)
+    order = _order(owner, effects, by_id[lever_of], kept, count, n)
     lengths = np.bincount(owner[order], minlength=n)
     at = _prefix_steps(owner[order], lever_of[order], lengths)
     # Each service's best lever alone is its top-1 prefix: not evaluated again.

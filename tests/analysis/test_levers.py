@@ -4,6 +4,7 @@ import copy
 import dataclasses
 import gc
 import pickle
+import types
 import weakref
 
 import numpy as np
@@ -528,3 +529,22 @@ def test_rows_lay_each_service_s_entries_and_combination_out_as_their_own_json()
         "changes": ["z"],
         **saving(-table[0]),
     }
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_candidates_are_ordered_service_after_service_best_first_ties_by_id(seed):
+    """`_order` keeps what one lexsort of every candidate on (service, -saving, id) keeps."""
+    random = np.random.default_rng(seed)
+    n, width, count = int(random.integers(1, 30)), int(random.integers(1, 13)), 1 + seed % 6
+    grid = random.random((n, width)) < 0.7  # each service's candidate levers
+    owner, ids = (a.astype(int) for a in np.nonzero(grid))
+    persons = random.integers(0, 4, len(owner)).astype(float)  # many ties
+    persons[random.random(len(owner)) < 0.1] = -0.0
+    kept = random.random(len(owner)) < 0.8
+    effects = types.SimpleNamespace(persons_equivalent=persons)
+    expected = np.lexsort((ids, -persons, owner))
+    expected = expected[kept[expected]]
+    firsts = np.searchsorted(owner[expected], owner[expected])
+    expected = expected[np.arange(len(expected)) - firsts < count]
+    got = levers_module._order(owner, effects, ids, kept, count, n)
+    assert got.tolist() == expected.tolist()
