@@ -253,9 +253,9 @@ def written_columns(frame: Frame, out: Frame) -> tuple[frozenset[str], frozenset
 def _group_rows(layout: Layout, rows: np.ndarray) -> np.ndarray:
     """The server groups of services `rows`, in order (a service's groups are contiguous)."""
     counts = layout.counts[rows]
-    starts = np.repeat(layout.first[rows], counts)
-    firsts = np.cumsum(counts) - counts  # (no rows: none)
-    return (starts + np.arange(int(counts.sum())) - np.repeat(firsts, counts)).astype(int)
+    firsts = np.cumsum(counts) - counts  # where each row's groups start among those taken
+    # each group taken: its place among those taken, moved to where its service's start
+    return np.arange(int(counts.sum())) + np.repeat(layout.first[rows] - firsts, counts)
 
 
 def merged(frame: Frame, other: Frame, where: np.ndarray) -> Frame:
@@ -321,14 +321,18 @@ def arrays_at(
     groups = _group_rows(layout, rows)
     counts = layout.counts[rows]
 
+    ends: dict[bool, np.ndarray] = {}  # the rows to take of the columns end to end
+
     def gathered(columns: list[np.ndarray], server: bool) -> np.ndarray:
         if all(c is columns[0] for c in columns):  # no lever changed it: no stack to make
             return np.take(columns[0], groups if server else rows, axis=0)
-        if server:  # row r of frame f is row f * size + r of the columns end to end
-            at = np.repeat(which, counts) * len(layout.owner) + groups
-        else:
-            at = which * size + rows
-        return np.take(np.concatenate(columns), at, axis=0)
+        if server not in ends:  # row r of frame f is row f * size + r of the columns end to end
+            ends[server] = (
+                np.repeat(which, counts) * len(layout.owner) + groups
+                if server
+                else which * size + rows
+            )
+        return np.take(np.concatenate(columns), ends[server], axis=0)
 
     def answers(name: str) -> np.ndarray:
         return gathered([f.column(name) for f in frames], False)
