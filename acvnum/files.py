@@ -292,6 +292,10 @@ class Region(NamedTuple):
     offset: int
     size: int
 
+    def copied(self) -> None:
+        """Said once its bytes are copied where they go: its pages are freed (`release`)."""
+        release(self)
+
 
 #: What copy_file_range and sendfile say when they cannot copy between these two files
 #: (another file system before Linux 5.3, a terminal, not Linux): then read and write.

@@ -20,7 +20,7 @@ import typer
 
 from acvnum.errors import ExitCode, InputError, Message, Problem, message, shown
 from acvnum.escaping import terminal
-from acvnum.files import Region, copy_range, release
+from acvnum.files import Region, copy_range
 
 
 class Lang(StrEnum):
@@ -300,7 +300,7 @@ def _pour(chunks: Iterable[bytes | Region], target: BinaryIO) -> None:
     for piece in chunks:
         if isinstance(piece, Region):
             copy_range(*piece, target)
-            release(piece)
+            piece.copied()
         else:
             target.write(piece)
 

@@ -229,10 +229,54 @@ def test_workers_hand_back_where_their_bytes_are_and_their_files_are_closed_afte
     before = _open_descriptors()
     shared = _estimate(in_workers, 2, str(folder))
     assert shared.returncode == 0, shared.stderr
-    assert handed == [Region] * 5  # 30 files in chunks of 7
+    assert len(handed) == 5 and all(issubclass(kind, Region) for kind in handed)  # 30 in 7s
     (folder / "service-00024.yaml").write_text("name: [\n")
     assert _estimate(in_workers, 2, str(folder)).returncode == 2
     assert _open_descriptors() == before
+
+
+def _spill(tmp_path: Path) -> tuple[json_folder._Spill, list[int], list[Region]]:
+    """A worker's spill over a real file, the parent's count of its regions copied out (a
+    list standing for the shared array), and the regions it frees."""
+    stream = (tmp_path / "spill").open("w+b")
+    copied, freed = [0], []
+    spill = json_folder._Spill(stream.fileno(), 0, copied)
+    spill.stream = stream  # kept open while the test runs
+    return spill, copied, freed
+
+
+def test_a_worker_writes_over_its_regions_once_the_parent_has_copied_them_all(
+    tmp_path, monkeypatch
+):
+    """The file's pages are used again: the next chunk starts at the file's start once
+    every region handed on is copied out; until then it goes after them, and the regions
+    copied are freed, the others kept whole."""
+    spill, copied, freed = _spill(tmp_path)
+    monkeypatch.setattr(json_folder, "release", freed.append)
+    first = spill.region(b"a" * 100)
+    second = spill.region(b"b" * 50)  # the parent has copied none yet: after the first
+    assert (first.offset, second.offset) == (0, 100)
+    copied[0] = 1  # the first is copied out, not the second
+    third = spill.region(b"c" * 30)
+    assert third.offset == 150 and freed == [first]
+    assert os.pread(spill.fd, 50, 100) == b"b" * 50  # still to be copied: whole
+    copied[0] = 3  # all copied: the next one is written over them
+    fourth = spill.region(b"d" * 20)
+    assert fourth.offset == 0 and freed == [first]  # written over, not freed
+    assert os.pread(spill.fd, 20, 0) == b"d" * 20
+
+
+def test_the_parent_counts_a_worker_region_it_copied_out(monkeypatch):
+    """A region handed on by a worker tells its worker's count when copied (the other
+    workers' counts stay); after the run, nothing is counted."""
+    counts = [0, 0]
+    job = json_folder._Job([], None, None, 1, spills=(7, 9), copied=counts)
+    monkeypatch.setattr(json_folder, "_JOB", job)
+    json_folder._Handed(9, 0, 10).copied()
+    assert counts == [0, 1]
+    monkeypatch.setattr(json_folder, "_JOB", None)
+    json_folder._Handed(9, 0, 10).copied()
+    assert counts == [0, 1]
 
 
 #: A process that makes and frees what a chunk does (large arrays, middling blocks) four
