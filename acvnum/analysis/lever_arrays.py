@@ -467,29 +467,30 @@ class Shown:
         return (where == other.where[rows]) & (~where | equal)
 
     def written(
-        self, rows: np.ndarray, index: np.ndarray | None = None
-    ) -> tuple[list[bytes], list[bytes]]:
-        """The change at each of `rows` as the result JSON writes it (b"" where this path did
-        not change): `change(...).to_dict()` encoded, after a comma, and its English line,
-        after '; ' (`index`: each server group's place in its service). The bytes of
-        encoding the Change objects, joined from each distinct value written once."""
-        shown = self.where[rows]
-        if not shown.any():
-            return [b""] * len(rows), [b""] * len(rows)
-        taken = rows[shown]
-        before = _value_bytes(self.before, taken, self._unit, self.factor)
-        after = _value_bytes(self.after, taken, self._unit, self.factor)
+        self, rows: np.ndarray, paths: Paths, index: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+        """The changes at `rows` as the result JSON writes them (None: no row changed):
+        where among `rows` they are, their paths' numbers in `paths` (`index`: each server
+        group's place in its service), and the values before and after in English,
+        JSON-escaped (objects), each distinct value written once (`_value_bytes`)."""
+        at = np.flatnonzero(self.where[rows])
+        if not len(at):
+            return None
+        taken = rows[at]
+        before, after = objects(len(at)), objects(len(at))
+        before[:] = _value_bytes(self.before, taken, self._unit, self.factor)
+        after[:] = _value_bytes(self.after, taken, self._unit, self.factor)
         if index is None:
-            change_head, line_head = _heads(self._path_text)
-            changes = _framed(change_head, before, b'","after":"', after, b'"}')
-            lines = _framed(line_head, before, _ARROW, after, b"")
-        else:
-            heads = [_heads(self._text(k)) for k in index[shown].tolist()]
-            changes = _framed([h[0] for h in heads], before, b'","after":"', after, b'"}')
-            lines = _framed([h[1] for h in heads], before, _ARROW, after, b"")
-        if len(taken) == len(rows):
-            return changes, lines
-        return _spread(changes, shown), _spread(lines, shown)
+            path = np.full(len(at), paths.number(self._path_text))
+        else:  # each server group's place written once: hosting.servers[2].count
+            places = index[at]
+            numbers = np.zeros(int(places.max()) + 1, dtype=int)
+            present = np.zeros(len(numbers), bool)
+            present[places] = True
+            for k in np.flatnonzero(present).tolist():
+                numbers[k] = paths.number(self._text(k))
+            path = numbers[places]
+        return at, path, before, after
 
 
 def _plain(values: np.ndarray | list[Any]) -> list[Any]:
@@ -510,57 +511,74 @@ def _server_text(key: str, index: int) -> str:
     return f"{_dotted(('hosting', 'servers', index))}.{key}"
 
 
-def _framed(
-    head: bytes | list[bytes], before: list[bytes], middle: bytes, after: list[bytes], end: bytes
-) -> list[bytes]:
-    """Row k: `head` (or `head[k]`), `before[k]`, `middle`, `after[k]`, `end`: every row made
-    by one join and one split at NULs (JSON-escaped texts hold none), not one % per row
-    (a change's object and line: 2k instructions a row, 3.6k by %)."""
-    pieces = [head, b"", middle, b"", end + b"\0"] * len(before)
-    if not isinstance(head, bytes):
-        pieces[0::5] = head
-    pieces[1::5], pieces[3::5] = before, after
-    return b"".join(pieces).split(b"\0")[:-1]
+class Paths:
+    """The paths a chunk's changes show, numbered as they are met, with what a change's
+    JSON and English line start with (JSON-escaped, see `_escaped`)."""
+
+    def __init__(self) -> None:
+        self._numbers: dict[str, int] = {}
+        self._escaped: list[bytes] = []
+
+    def number(self, path: str) -> int:
+        found = self._numbers.get(path)
+        if found is None:
+            escaped = _escaped(path)  # first: a text orjson refuses is not numbered
+            found = self._numbers[path] = len(self._escaped)
+            self._escaped.append(escaped)
+        return found
+
+    def escaped(self, number: int) -> bytes:
+        """Path `number` JSON-escaped."""
+        return self._escaped[number]
+
+    def heads(self) -> tuple[np.ndarray, np.ndarray]:
+        """What a change's JSON and its English line start with, up to its value before, by
+        `2 * path + first`: after the change before it in its row ('"},{"path":"<path>",
+        "before":"' and '; <path>: '), or first in its row, after a NUL that ends the row
+        before it ('\\0{"path":...' and '\\0<path>: ': JSON-escaped texts hold no NUL)."""
+        changes, lines = objects(2 * len(self._escaped)), objects(2 * len(self._escaped))
+        changes[0::2] = [b'"},{"path":"' + t + b'","before":"' for t in self._escaped]
+        changes[1::2] = [b'\0{"path":"' + t + b'","before":"' for t in self._escaped]
+        lines[0::2] = [b"; " + t + b": " for t in self._escaped]
+        lines[1::2] = [b"\0" + t + b": " for t in self._escaped]
+        return changes, lines
 
 
-def joined(columns: Sequence[list[bytes]]) -> list[bytes]:
-    """Row k: the k-th texts of `columns` joined, every row by one join and one split at
-    NULs (JSON-escaped texts hold none); a single column as it is."""
-    if len(columns) == 1:
-        return columns[0]
-    width = len(columns) + 1
-    pieces = [b"\0"] * (len(columns[0]) * width)
-    for j, column in enumerate(columns):
-        pieces[j::width] = column
-    return b"".join(pieces).split(b"\0")[:-1]
+def objects(n: int) -> np.ndarray:
+    """An object array of n, to be filled (np.empty: not np.full, which would make a bytes
+    value a numpy bytes scalar)."""
+    return np.empty(n, dtype=object)
 
 
-def _grouped(texts: list[bytes], counts: np.ndarray) -> list[bytes]:
-    """Row i: the next `counts[i]` of `texts` joined (b"" for none), by one join and one
-    split at NULs (JSON-escaped texts hold none)."""
-    pieces = np.empty(len(texts) + len(counts), dtype=object)
-    pieces[:] = b"\0"  # not np.full: it would make it a numpy bytes scalar, without its NUL
-    # each text after the NULs of the rows before its own
-    pieces[np.arange(len(texts)) + np.repeat(np.arange(len(counts)), counts)] = texts
-    return b"".join(pieces.tolist()).split(b"\0")[:-1]
+@dataclass(frozen=True, eq=False)
+class Written:
+    """Changes of some rows as the result JSON writes them, one entry per change, in no
+    particular order: `row` the row it changes (an index of the rows asked for), `order`
+    its place among that row's changes (ascending, not consecutive), `path` its path's
+    number (`Paths`), `before` and `after` its values in English, JSON-escaped (objects:
+    bytes). The folder JSON lays them out among a chunk's other pieces
+    (acvnum.analysis.levers._Pieces), with no text made per change or per row."""
 
+    row: np.ndarray
+    order: np.ndarray
+    path: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
 
-def _spread(values: list[bytes], where: np.ndarray) -> list[bytes]:
-    """`values` at the places `where` is True, b"" elsewhere."""
-    spread = np.full(len(where), b"", dtype=object)
-    spread[where] = values
-    return spread.tolist()
+    @staticmethod
+    def of(parts: Sequence[tuple[np.ndarray, ...]]) -> Written:
+        """The changes of `parts`, each (row, order, path, before, after), end to end."""
+        if not parts:
+            none = np.zeros(0, dtype=int)
+            return Written(none, none, none, objects(0), objects(0))
+        return Written(*(np.concatenate([p[k] for p in parts]) for k in range(5)))
 
+    def taken(self, where: np.ndarray) -> Written:
+        """The changes `where` is True."""
+        return Written(*(column[where] for column in self.columns()))
 
-@lru_cache(maxsize=1024)
-def _heads(path: str) -> tuple[bytes, bytes]:
-    """What a change's JSON and its English line start with, up to the value before:
-    `,{"path":"<path>","before":"` and `; <path>: ` (JSON-escaped)."""
-    text = _escaped(path)
-    return b',{"path":"' + text + b'","before":"', b"; " + text + b": "
-
-
-_ARROW = " → ".encode()  # between the values of a change's line (variants._line)
+    def columns(self) -> tuple[np.ndarray, ...]:
+        return self.row, self.order, self.path, self.before, self.after
 
 
 def _escaped(text: str) -> bytes:
@@ -579,6 +597,8 @@ _WRITTEN: dict[tuple[str, bool], dict[Any, bytes]] = {}
 #: value shows but for a duration (i18n._shown_parts rounds first): a chunk's new values
 #: (a data volume times a lever's factor) are some 1,700, their texts some 250.
 _ROUNDED: dict[tuple[str, bool], dict[bytes, bytes]] = {}
+#: An odd constant (2**64 over the golden ratio) that spreads a float's bits over its key.
+_SPREAD = np.uint64(0x9E3779B97F4A7C15)
 #: The units whose values are shown in words of their own size (i18n._duration_parts), not
 #: from their 3 significant digits.
 _DURATIONS = ("s", "year")
@@ -599,13 +619,15 @@ def _value_bytes(
     """`values` at `rows` in English, JSON-escaped (`i18n.english_text`), each distinct value
     written once: floats known by their bits (0.0 and -0.0 are written apart, as are 1 and
     True), other values by their type and value; a new float by its 3 significant digits
-    (`_rounded_bytes`)."""
+    (`_rounded_bytes`). A float's key is its bits times an odd constant (modulo 2**64: one
+    key a float): round values' bits end alike, and as ints their hashes collided in the
+    memo, some 570 instructions a look-up (9,346 values a chunk)."""
     memo = _memo(_WRITTEN, unit, factor)
     floats = isinstance(values, np.ndarray) and values.dtype.kind == "f"
     if floats:
-        values = values.astype(float, copy=False)
-        amounts = values[rows].tolist()
-        keys: list[Any] = values.view(np.int64)[rows].tolist()
+        taken = values.astype(float, copy=False)[rows]
+        amounts = taken.tolist()
+        keys: list[Any] = (taken.view(np.uint64) * _SPREAD).tolist()
     else:
         amounts = (
             values[rows].tolist()
@@ -698,24 +720,29 @@ class Step:
                 out += [c for s in self._servers if (c := s.change(g, name, index)) is not None]
         return tuple(out)
 
-    def written(self, rows: np.ndarray) -> tuple[list[bytes], list[bytes]]:
-        """Services `rows`' changes (`changes`) as the result JSON writes them: per service,
-        every change's object after a comma and every English line after '; ' (b"": none),
-        in `changes`' order; see `Shown.written`. The folder JSON's path: no Change made."""
-        columns = [s.written(rows) for s in self._services]
+    def written(self, rows: np.ndarray, paths: Paths) -> Written:
+        """Services `rows`' changes (`changes`) as the result JSON writes them, each row's
+        in `changes`' order: its own paths, then server by server each group's paths
+        (`Shown.written`). The folder JSON's path: no Change made."""
+        parts = []
+        for s, shown in enumerate(self._services):
+            found = shown.written(rows, paths)
+            if found is not None:
+                at, path, before, after = found
+                parts.append((at, np.full(len(at), s), path, before, after))
         if self._servers:
             layout = self.frame.layout
             groups = _group_rows(layout, rows)
             counts = layout.counts[rows]
+            owner = np.repeat(np.arange(len(rows)), counts)
             index = np.arange(len(groups)) - np.repeat(np.cumsum(counts) - counts, counts)
-            by_server = [s.written(groups, index) for s in self._servers]
-            # Server by server, each group's paths in turn, as `changes` lists them.
-            columns.append(
-                tuple(_grouped(joined([w[part] for w in by_server]), counts) for part in (0, 1))
-            )
-        if not columns:
-            return [b""] * len(rows), [b""] * len(rows)
-        return joined([c[0] for c in columns]), joined([c[1] for c in columns])
+            first, width = len(self._services), len(self._servers)
+            for t, shown in enumerate(self._servers):
+                found = shown.written(groups, paths, index)
+                if found is not None:
+                    at, path, before, after = found
+                    parts.append((owner[at], first + index[at] * width + t, path, before, after))
+        return Written.of(parts)
 
     def same(self, other: Step, rows: np.ndarray) -> np.ndarray:
         """(len(rows),) whether services `rows`' changes are the same in this step and in

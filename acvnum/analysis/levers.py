@@ -385,29 +385,6 @@ class _Combined:
                 changes += alone[j] if same[i] else step.changes(i)
         return tuple(changes)
 
-    def written(self, alone: list[bytes], starts: list[int]) -> list[bytes | None]:
-        """Every service's combined changes as the result JSON writes them (`changes`, each
-        change after a comma; None below two levers): `alone[starts[i] + j]` service i's j-th
-        ranked lever's alone, see `lever_arrays.Step.written`. Step by step over the services,
-        not service by service."""
-        n = len(self.best)
-        best = np.array(self.best, dtype=int)
-        depth = max(1, len(self.at[0]) if self.at else 0)
-        pieces = np.empty((n, depth), dtype=object)
-        pieces[:] = b""
-        alone_texts = np.empty(len(alone), dtype=object)
-        alone_texts[:] = alone
-        firsts = np.asarray(starts, dtype=int)
-        for (j, _), (step, chosen, alike) in self.applied.items():
-            shown = chosen & (best >= j)
-            kept = np.flatnonzero(shown & alike)
-            pieces[kept, j] = alone_texts[firsts[kept] + j]
-            new = np.flatnonzero(shown & ~alike)
-            if len(new):
-                pieces[new, j] = step.written(new)[0]
-        rows = lever_arrays.joined([column.tolist() for column in pieces.T])
-        return [row if b >= 0 else None for row, b in zip(rows, self.best, strict=True)]
-
 
 def _prefix_steps(owners: np.ndarray, kinds: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """(depth, N) the lever (its index among the array levers) applied at each step of each
@@ -587,67 +564,108 @@ class _Chunk:
             return None
 
     def _encoded(self, orjson: Any) -> list[Encoded]:
-        """See `encoded`: each lever's changes written for all the services it is shown to
-        at once (`lever_arrays.Step.written`), every saving's numbers by one orjson call,
-        and the chunk's levers laid out as rows of pieces (`_Rows`) joined once and cut
-        into each service's levers and combination (NUL between them: JSON-escaped texts
-        hold none), not one entry, saving and service at a time (2 chunks of /tmp/p10k:
-        147 -> 121 M instructions a chunk)."""
-        n, shown = len(self.ranked), len(self.order)
+        """See `encoded`: each lever's changes found for all the services it is shown to at
+        once (`lever_arrays.Step.written`), every saving's numbers by one orjson call, and
+        the chunk's levers laid out as rows of pieces (`_Rows`), joined once for each
+        service's levers and once for its combination."""
+        n = len(self.ranked)
         lengths = np.array([len(ks) for ks in self.ranked], dtype=int)
         starts = np.cumsum(lengths) - lengths
         owners = np.repeat(np.arange(n), lengths)  # each shown candidate's service
         kinds = np.asarray(self.kinds, dtype=int)[self.order]
-        changes, lines = np.empty(shown, dtype=object), np.empty(shown, dtype=object)
+        best = np.array(self.combined.best, dtype=int)
+        rows = _Rows(lengths, best >= 0)
+        paths = lever_arrays.Paths()
+        parts = []
         for kind in sorted(set(kinds.tolist())):
             at = np.flatnonzero(kinds == kind)
-            changes[at], lines[at] = self.steps[kind].written(owners[at])
-        alone = changes.tolist()
-        comb = self.combined
-        best = np.array(comb.best, dtype=int)
-        rows = _Rows(lengths, best >= 0)
-        # Each entry: its lever's head at its rank, its line, its changes, its saving.
-        ranks = np.arange(shown) - np.repeat(starts, lengths) + 1
-        rows.put_entries(
-            _entry_leads(self.levers, kinds, ranks, orjson.dumps),
-            [line[2:] for line in lines.tolist()],
-            [c[1:] for c in alone],
-            _saving_table(self.effects, self.order),
-        )
+            found = self.steps[kind].written(owners[at], paths)
+            parts.append((at[found.row], found.order, found.path, found.before, found.after))
+        alone = lever_arrays.Written.of(parts)  # rows: the entries
+        combined = rows.combined
+        # Each entry: its lever's head at its rank, its changes, its saving.
+        ranks = np.arange(len(self.order)) - np.repeat(starts, lengths) + 1
+        leads = _entry_leads(self.levers, kinds, ranks, orjson.dumps)
+        table = np.empty((rows.count, _NUMBERS))
+        table[rows.entry_at] = _saving_table(self.effects, self.order)
         # Each combination: its levers' ids, its changes, its saving (the best lever
         # alone's own where the best prefix is that lever).
-        combined = rows.combined
-        ids_of: dict[tuple[int, ...], bytes] = {}  # a chunk's combinations share a few
-        leads = []
-        for i in combined.tolist():
-            key = tuple(self.ranked_levers[i][: comb.best[i] + 1])
-            lead = ids_of.get(key)
-            if lead is None:
-                ids = orjson.dumps([self.levers[k][0].id for k in key])
-                lead = ids_of[key] = b'{"levers":' + ids + b',"changes":['
-            leads.append(lead)
-        written = comb.written(alone, starts.tolist())
-        table = np.empty((len(combined), _NUMBERS))
         alone_best = best[combined] == 0
-        table[alone_best] = _saving_table(self.effects, self.order[starts[combined[alone_best]]])
-        rows_of = np.array(comb.row, dtype=int)[combined[~alone_best]]
+        at = rows.combined_at
+        table[at[alone_best]] = _saving_table(
+            self.effects, self.order[starts[combined[alone_best]]]
+        )
+        rows_of = np.array(self.combined.row, dtype=int)[combined[~alone_best]]
         if len(rows_of):
-            assert comb.effects is not None
-            table[~alone_best] = _saving_table(comb.effects, rows_of)
-        rows.put_combined(leads, [written[i][1:] for i in combined.tolist()], table)
-        levers, combinations = rows.written(orjson)
+            assert self.combined.effects is not None
+            table[at[~alone_best]] = _saving_table(self.combined.effects, rows_of)
+        rows.put_leads(leads, self._combination_leads(combined, orjson.dumps))
+        rows.put_changes(alone, self._combination_changes(alone, starts, rows, paths), paths)
+        levers, combinations = rows.written(table, orjson)
         catalogue = [lever for lever, _ in self.levers]
         used = [tuple(map(catalogue.__getitem__, ks)) for ks in self.ranked_levers]
         return list(map(Encoded, levers, combinations, used))
 
+    def _combination_leads(self, combined: np.ndarray, dumps: Callable[..., bytes]) -> list[bytes]:
+        """Each combination's JSON up to its changes: `{"levers":[...],"changes":[`, written
+        once per distinct list of levers (a chunk's combinations share a few)."""
+        ids_of: dict[tuple[int, ...], bytes] = {}
+        leads = []
+        for i in combined.tolist():
+            key = tuple(self.ranked_levers[i][: self.combined.best[i] + 1])
+            lead = ids_of.get(key)
+            if lead is None:
+                ids = dumps([self.levers[k][0].id for k in key])
+                lead = ids_of[key] = b'{"levers":' + ids + b',"changes":['
+            leads.append(lead)
+        return leads
+
+    def _combination_changes(
+        self,
+        alone: lever_arrays.Written,
+        starts: np.ndarray,
+        rows: _Rows,
+        paths: lever_arrays.Paths,
+    ) -> lever_arrays.Written:
+        """Every combination's changes (rows: `rows`' rows; order: the step, then the
+        change's order in it), step by step over the services (`_Combined`): a step that
+        changes a service just as its lever alone does shows that entry's changes (`alone`,
+        rows: the entries), the others' are found anew."""
+        comb = self.combined
+        best = np.array(comb.best, dtype=int)
+        row_of = np.full(len(best), -1)
+        row_of[rows.combined] = rows.combined_at
+        reused_row = np.full(len(self.order), -1)  # by entry: the combination showing it
+        reused_step = np.zeros(len(self.order), dtype=int)  # and at which step
+        parts = []
+        for (j, _), (step, chosen, alike) in comb.applied.items():
+            shown = chosen & (best >= j)
+            kept = np.flatnonzero(shown & alike)
+            reused_row[starts[kept] + j] = row_of[kept]
+            reused_step[starts[kept] + j] = j
+            new = np.flatnonzero(shown & ~alike)
+            if len(new):
+                found = step.written(new, paths)
+                order = j * _ORDERS + found.order
+                parts.append((row_of[new[found.row]], order, found.path, found.before, found.after))
+        reused = alone.taken(reused_row[alone.row] >= 0)
+        order = reused_step[reused.row] * _ORDERS + reused.order
+        parts.append((reused_row[reused.row], order, reused.path, reused.before, reused.after))
+        return lever_arrays.Written.of(parts)
+
+
+_ARROW = " → ".encode()  # between the values of a change's line (variants._line)
+
+#: A bound on a change's order within its lever's changes (`lever_arrays.Step.written`):
+#: a combination's changes are ordered by step, then by it.
+_ORDERS = 1 << 40
 
 #: The numbers of a saving's JSON: reduction and saving by criterion, persons-equivalent.
 _NUMBERS = 2 * len(CRITERION_IDS) + 1
 
 
 def _saving_table(effects: Savings, rows: np.ndarray) -> np.ndarray:
-    """(len(rows), _NUMBERS) the numbers of `effects`' rows `rows`, in `_saving_template`'s
-    order."""
+    """(len(rows), _NUMBERS) the numbers of `effects`' rows `rows`, in `_keys`' order."""
     return np.concatenate(
         [effects.fraction[rows], effects.saved[rows], effects.persons_equivalent[rows, None]],
         axis=1,
@@ -672,18 +690,26 @@ def _entry_leads(
 
 
 @cache
-def _saving_template() -> bytes:
-    """`Saving.to_dict()` as JSON after an entry's other keys, a %b for each number:
-    reduction and saving by criterion, then the persons-equivalent."""
-    keys = b",".join(json.dumps(c).encode() + b":%b" for c in CRITERION_IDS)
-    return b'"reduction":{' + keys + b'},"saving":{' + keys + b'},"persons_equivalent_saved":%b}'
+def _keys() -> tuple[bytes, ...]:
+    """`Saving.to_dict()` as JSON after an entry's changes, in pieces: what comes before
+    each number (reduction and saving by criterion, then the persons-equivalent), the first
+    after the changes' list, and what ends it."""
+    keys = [json.dumps(c).encode() + b":" for c in CRITERION_IDS]
+    return (
+        b'],"reduction":{' + keys[0],
+        *(b"," + k for k in keys[1:]),
+        b'},"saving":{' + keys[0],
+        *(b"," + k for k in keys[1:]),
+        b'},"persons_equivalent_saved":',
+        b"}",
+    )
 
 
 class _Rows:
     """A chunk's levers' JSON as rows of pieces, service after service, each service's
-    entries then its combination: [lead, text, middle, text, then each number after its
-    key, then the end], laid out in one list with a stride, each service's rows joined
-    into its `levers` and `levers_combined`."""
+    entries then its combination: [lead, line, '","changes":[' (an entry's), changes, then
+    each number after its key, then the end], laid out in one list with a stride, each
+    service's rows joined into its `levers` and `levers_combined`."""
 
     def __init__(self, lengths: np.ndarray, combined: np.ndarray) -> None:
         """`lengths`: each service's entries; `combined`: whether it has a combination."""
@@ -691,14 +717,21 @@ class _Rows:
         starts = np.cumsum(lengths) - lengths
         self.combined = np.flatnonzero(combined)  # the services with a combination
         self.count = int(lengths.sum() + combined.sum())
-        self._entry_at = np.arange(int(lengths.sum())) + np.repeat(before, lengths)
-        self._combined_at = (starts + lengths + before)[self.combined]
-        self._columns = [np.empty(self.count, dtype=object) for _ in range(4)]
-        self._table = np.empty((self.count, _NUMBERS))
+        self.entry_at = np.arange(int(lengths.sum())) + np.repeat(before, lengths)
+        self.combined_at = (starts + lengths + before)[self.combined]
+        self._columns = [lever_arrays.objects(self.count) for _ in range(4)]
+        self._columns[1][:] = b""  # an entry's line: none where no change
+        self._columns[2][:] = b""
+        self._columns[2][self.entry_at] = b'","changes":['
+        self._entry = np.zeros(self.count, bool)
+        self._entry[self.entry_at] = True
+        self._columns[3][:] = b""
+        self._first_key = lever_arrays.objects(self.count)
+        self._first_key[:] = _keys()[0]  # no change: ends an empty list
         end = _keys()[-1]
-        ends = np.empty(self.count, dtype=object)
+        ends = lever_arrays.objects(self.count)
         ends[:] = end
-        ends[self._entry_at[(starts + lengths - 1)[lengths > 0]]] = end + b"]"
+        ends[self.entry_at[(starts + lengths - 1)[lengths > 0]]] = end + b"]"
         self._ends = ends.tolist()
         # each service's first row, its entries and its combination's rows (0 or 1)
         self._spans = list(
@@ -710,33 +743,55 @@ class _Rows:
             )
         )
 
-    def put_entries(
-        self, leads: list[bytes], lines: list[bytes], changes: list[bytes], table: np.ndarray
+    def put_leads(self, entries: list[bytes], combined: list[bytes]) -> None:
+        self._columns[0][self.entry_at] = entries
+        self._columns[0][self.combined_at] = combined
+
+    def put_changes(
+        self,
+        entries: lever_arrays.Written,
+        combined: lever_arrays.Written,
+        paths: lever_arrays.Paths,
     ) -> None:
-        self._put(self._entry_at, [leads, lines, [b'","changes":['] * len(leads), changes], table)
+        """The entries' changes (rows: the entries, in order) and the combinations' (rows:
+        these rows): each row's changes list, and an entry's line, its changes' texts
+        laid out in row order and joined once (a NUL before each row's first change), not
+        change by change or row by row."""
+        moved = (self.entry_at[entries.row], *entries.columns()[1:])
+        both = lever_arrays.Written.of([moved, combined.columns()])
+        if not len(both.row):
+            return
+        order = np.lexsort((both.order, both.row))
+        rows, path = both.row[order], both.path[order]
+        first = np.ones(len(rows), bool)
+        first[1:] = rows[1:] != rows[:-1]
+        heads = 2 * path + first
+        before, after = both.before.take(order), both.after.take(order)
+        changes, lines = paths.heads()
+        shown = rows[first]  # the rows with a change, in order
+        self._columns[3][shown] = _framed(changes.take(heads), before, b'","after":"', after)
+        self._first_key[shown] = b'"}' + _keys()[0]  # the last change's end
+        inline = self._entry[rows]  # an entry's change
+        if inline.any():
+            texts = _framed(lines.take(heads[inline]), before[inline], _ARROW, after[inline])
+            self._columns[1][rows[inline][first[inline]]] = texts
 
-    def put_combined(self, leads: list[bytes], changes: list[bytes], table: np.ndarray) -> None:
-        empty = [b""] * len(leads)
-        self._put(self._combined_at, [leads, changes, empty, empty], table)
-
-    def _put(self, at: np.ndarray, texts: list[list[bytes]], table: np.ndarray) -> None:
-        for column, values in zip(self._columns, texts, strict=True):
-            column[at] = values
-        self._table[at] = table
-
-    def written(self, orjson: Any) -> tuple[list[bytes], list[bytes | None]]:
-        """Each service's `levers` and `levers_combined` (None: none). The numbers are
-        written by one orjson call over the flat table (a float64 array is written as the
-        Python floats would be) and split at its commas."""
+    def written(self, table: np.ndarray, orjson: Any) -> tuple[list[bytes], list[bytes | None]]:
+        """Each service's `levers` and `levers_combined` (None: none), `table` each row's
+        saving's numbers. The numbers are written by one orjson call over the flat table
+        (a float64 array is written as the Python floats would be) and split at its
+        commas."""
         width = 4 + 2 * _NUMBERS + 1
         pieces = [b""] * (self.count * width)
         for k, column in enumerate(self._columns):
             pieces[k::width] = column.tolist()
         if self.count:
-            text = orjson.dumps(self._table.ravel(), option=orjson.OPT_SERIALIZE_NUMPY)
+            text = orjson.dumps(table.ravel(), option=orjson.OPT_SERIALIZE_NUMPY)
             numbers = text[1:-1].split(b",")
-            for j, key in enumerate(_keys()[:-1]):
+            pieces[4::width] = self._first_key.tolist()
+            for j, key in enumerate(_keys()[1:-1], 1):
                 pieces[4 + 2 * j :: width] = [key] * self.count
+            for j in range(_NUMBERS):
                 pieces[5 + 2 * j :: width] = numbers[j::_NUMBERS]
         pieces[width - 1 :: width] = self._ends
         levers, combinations = [], []
@@ -748,12 +803,12 @@ class _Rows:
         return levers, combinations
 
 
-@cache
-def _keys() -> list[bytes]:
-    """The keys before each number of a saving (the first after its changes' list) and
-    what ends it: `_saving_template`'s pieces."""
-    pieces = _saving_template().split(b"%b")
-    return [b"]," + pieces[0], *pieces[1:]]
+def _framed(heads: np.ndarray, before: np.ndarray, middle: bytes, after: np.ndarray) -> list[bytes]:
+    """Changes in row order, each `heads[k]`, `before[k]`, `middle`, `after[k]`, joined
+    once and cut at the NULs each row's first head starts with: each row's text."""
+    pieces = [middle] * (4 * len(heads))
+    pieces[0::4], pieces[1::4], pieces[3::4] = heads.tolist(), before.tolist(), after.tolist()
+    return b"".join(pieces).split(b"\0")[1:]
 
 
 class _ArrayProposals(Proposals):

@@ -282,13 +282,38 @@ def _objects_encoded(step: lever_arrays.Step, rows: list[int]) -> tuple[list[byt
     )
 
 
+def _laid_out(step: lever_arrays.Step, rows: list[int]) -> tuple[list[bytes], list[bytes]]:
+    """Step.written's changes of `rows` laid out row by row, by their order (each order
+    given once a row), as the objects' JSON and lines are joined."""
+    paths = lever_arrays.Paths()
+    written = step.written(np.array(rows, dtype=int), paths)
+    found = sorted(
+        zip(
+            written.row.tolist(),
+            written.order.tolist(),
+            written.path.tolist(),
+            written.before.tolist(),
+            written.after.tolist(),
+            strict=True,
+        )
+    )
+    assert len({(row, order) for row, order, *_ in found}) == len(found)
+    changes, lines = [b""] * len(rows), [b""] * len(rows)
+    for row, _, path, before, after in found:
+        text = paths.escaped(path)
+        changes[row] += b',{"path":"' + text + b'","before":"' + before
+        changes[row] += b'","after":"' + after + b'"}'
+        lines[row] += b"; " + text + b": " + before + " → ".encode() + after
+    return changes, lines
+
+
 @PROPERTY
 @given(portfolios, st.randoms(use_true_random=False))
 def test_a_step_s_changes_written_for_the_json_are_its_change_objects_encoded(qs, random):
     """Step.written (the folder JSON's levers, no Change made) writes every lever's changes
-    of every service as its Change objects encoded, to the byte: defaults and inputs, server
-    paths, factors, regions; for any rows (repeated, in any order), and for a lever applied
-    after another one (as the combinations apply them)."""
+    of every service as its Change objects encoded, to the byte, in their order: defaults
+    and inputs, server paths, factors, regions; for any rows (repeated, in any order), and
+    for a lever applied after another one (as the combinations apply them)."""
     frame = lever_arrays.frame_of(qs, service_arrays(qs), CONTEXT)
     every = list(range(len(qs)))
     some = random.choices(every, k=random.randint(1, 2 * len(qs)))
@@ -296,10 +321,10 @@ def test_a_step_s_changes_written_for_the_json_are_its_change_objects_encoded(qs
     for lever, kind in levers:
         step = kind(frame, lever.change, CONTEXT)
         for rows in (every, some):
-            assert step.written(np.array(rows, dtype=int)) == _objects_encoded(step, rows)
+            assert _laid_out(step, rows) == _objects_encoded(step, rows)
         other, other_kind = random.choice(levers)
         after = kind(other_kind(frame, other.change, CONTEXT).frame, lever.change, CONTEXT)
-        assert after.written(np.array(every, dtype=int)) == _objects_encoded(after, every)
+        assert _laid_out(after, every) == _objects_encoded(after, every)
 
 
 @PROPERTY

@@ -491,8 +491,9 @@ def test_a_service_s_levers_once_read_let_go_of_their_chunk():
 
 def test_rows_lay_each_service_s_entries_and_combination_out_as_their_own_json():
     """_Rows: services without levers (first, between, last), one lever (no combination)
-    and several (with one): each service's levers list and combination object, the numbers
-    written as orjson writes the floats."""
+    and several (with one); entries with two changes (given out of order), none and one,
+    a combination with one: each service's levers list and combination object, the
+    numbers written as orjson writes the floats."""
     import json
 
     import orjson
@@ -501,11 +502,23 @@ def test_rows_lay_each_service_s_entries_and_combination_out_as_their_own_json()
     combined = np.array([False, True, False, False, False])
     rows = levers_module._Rows(lengths, combined)
     numbers = levers_module._NUMBERS
-    table = np.arange(3 * numbers, dtype=float).reshape(3, numbers) / 7
+    table = np.arange(4 * numbers, dtype=float).reshape(4, numbers) / 7
+    table[rows.combined_at] *= -1
+    paths = lever_arrays.Paths()
+    p, q = paths.number("usage.p"), paths.number('a "q"')
+
+    def written(*changes: tuple[int, int, int, bytes, bytes]) -> lever_arrays.Written:
+        before, after = lever_arrays.objects(len(changes)), lever_arrays.objects(len(changes))
+        before[:], after[:] = [c[3] for c in changes], [c[4] for c in changes]
+        return lever_arrays.Written(
+            *(np.array([c[k] for c in changes], dtype=int) for k in range(3)), before, after
+        )
+
     leads = [b'[{"id":"a","change":"', b',{"id":"b","change":"', b'[{"id":"c","change":"']
-    rows.put_entries(leads, [b"x"] * 3, [b'"y"'] * 3, table)
-    rows.put_combined([b'{"levers":["a","b"],"changes":['], [b'"z"'], table[:1] * -1)
-    levers, combinations = rows.written(orjson)
+    rows.put_leads(leads, [b'{"levers":["a","b"],"changes":['])
+    entries = written((0, 7, q, b"3", b"4"), (2, 0, p, b"5", b"6"), (0, 2, p, b"1", b"2"))
+    rows.put_changes(entries, written((int(rows.combined_at[0]), 1, p, b"8", b"9")), paths)
+    levers, combinations = rows.written(table, orjson)
 
     def saving(row: np.ndarray) -> dict:
         c = len(CRITERION_IDS)
@@ -515,19 +528,30 @@ def test_rows_lay_each_service_s_entries_and_combination_out_as_their_own_json()
             "persons_equivalent_saved": row[-1].item(),
         }
 
-    entry = [{"id": k, "change": "x", "changes": ["y"]} for k in "abc"]
+    def change(path: str, before: str, after: str) -> dict:
+        return {"path": path, "before": before, "after": after}
+
+    entry = [
+        {
+            "id": "a",
+            "change": 'usage.p: 1 → 2; a "q": 3 → 4',
+            "changes": [change("usage.p", "1", "2"), change('a "q"', "3", "4")],
+        },
+        {"id": "b", "change": "", "changes": []},
+        {"id": "c", "change": "usage.p: 5 → 6", "changes": [change("usage.p", "5", "6")]},
+    ]
     assert [json.loads(t) for t in levers] == [
         [],
         [entry[0] | saving(table[0]), entry[1] | saving(table[1])],
         [],
-        [entry[2] | saving(table[2])],
+        [entry[2] | saving(table[3])],
         [],
     ]
     assert combinations[:1] == [None] and combinations[2:] == [None, None, None]
     assert json.loads(combinations[1]) == {
         "levers": ["a", "b"],
-        "changes": ["z"],
-        **saving(-table[0]),
+        "changes": [change("usage.p", "8", "9")],
+        **saving(table[2]),
     }
 
 

@@ -597,7 +597,6 @@ def test_folder_levers_orjson_refuses_are_written_from_the_objects(monkeypatch):
 
     monkeypatch.setattr(lever_arrays, "_escaped", refused)
     monkeypatch.setattr(lever_arrays, "_WRITTEN", {})  # no value written before
-    lever_arrays._heads.cache_clear()
     fast, slow, took = _compact_both_ways([MINIMAL_DATA] * 12, 5)
     assert fast == slow and took == 0
 
