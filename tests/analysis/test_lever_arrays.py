@@ -362,6 +362,15 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
                 amounts = values.astype(float if values.dtype.kind == "f" else int)[rows].tolist()
             expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
             assert lever_arrays._value_bytes(values, rows, unit, factor) == expected
+    # Every value found at once (no NaN, which is never found again): 0.0 and -0.0 apart.
+    numbers = np.array([-0.0, 0.0, 2.5e6, -0.0, 1.0])
+    rows = np.arange(len(numbers))
+    expected = [orjson.dumps(english_text(a, "B"))[1:-1] for a in numbers.tolist()]
+    assert expected[0] != expected[1]
+    first = lever_arrays._value_bytes(numbers, rows, "B", False)
+    size = len(lever_arrays._WRITTEN["B", False])
+    assert first == expected == lever_arrays._value_bytes(numbers, rows, "B", False)
+    assert len(lever_arrays._WRITTEN["B", False]) == size  # all found: none written again
 
 
 @settings(max_examples=60, deadline=None)
