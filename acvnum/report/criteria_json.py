@@ -95,13 +95,14 @@ def _fixed(numbers: np.ndarray, bounded: np.ndarray, pattern: np.ndarray) -> np.
 def _groups(fixed: np.ndarray, said: np.ndarray) -> list[tuple[list[int], int]]:
     """The services (positions) of each group sharing their fixed numbers and coverage
     statement, with the statement's number, in the order each group first comes."""
-    keys = np.concatenate(
-        [np.packbits(fixed, axis=1), said.astype("<u4").view(np.uint8).reshape(-1, 4)], axis=1
-    )
-    width, blob = keys.shape[1], keys.tobytes()
+    # Each service's key is its row's bytes as one void item (tolist: one bytes object a
+    # row): np.packbits over the rows was 3.5 M instructions a chunk of 500, this 0.3 M.
+    said_bytes = said.astype("<u4").view(np.uint8).reshape(-1, 4)
+    keys = np.concatenate([fixed.view(np.uint8), said_bytes], axis=1)
+    rows = keys.view(np.dtype((np.void, keys.shape[1]))).ravel().tolist()
     groups: dict[bytes, list[int]] = {}
-    for k in range(len(keys)):
-        groups.setdefault(blob[k * width : (k + 1) * width], []).append(k)
+    for k, key in enumerate(rows):
+        groups.setdefault(key, []).append(k)
     return [(group, int(said[group[0]])) for group in groups.values()]
 
 
