@@ -245,3 +245,16 @@ def test_zeros_and_per_person_figures_are_written_into_the_groups_pieces(chunk):
         assert not any(piece.endswith(b'"per_person_year":') for piece in pieces)
         assert b'"per_person_year":' in b"".join(pieces)
     assert any(re.search(rb'":0\.0[,}]', b"".join(p for p in b if p)) for b in blocks)
+
+
+def test_services_are_grouped_by_their_fixed_numbers_and_statement_in_order_of_first_come():
+    """`_groups`: one group per distinct row of fixed-number flags and coverage statement,
+    its services in order, the groups in the order their first service comes; a flag apart
+    or a statement apart is a group apart (statement numbers past one byte included)."""
+    fixed = np.array(
+        [[True, False, True], [True, False, True], [False, False, True], [True, False, True],
+         [True, False, True], [False, False, True], [True, False, False]]
+    )  # fmt: skip
+    said = np.array([0, 0, 0, 1, 0, 256, 0])
+    expected = [([0, 1, 4], 0), ([2], 0), ([3], 1), ([5], 256), ([6], 0)]
+    assert criteria_json._groups(fixed, said) == expected
