@@ -600,6 +600,55 @@ def test_files_of_the_usual_shape_are_read_whole_as_the_reference_reads_them(com
     assert whole > 1000
 
 
+def test_the_usual_shape_s_possessive_pattern_matches_as_the_backtracking_one():
+    """`_USUAL`'s values and section lines give nothing back (possessive): the same texts
+    match, cut into the same groups, as with the quantifiers that backtrack."""
+    backtracking = re.compile(fast_path._USUAL.pattern.replace("*+", "*").replace("++", "+"))
+    assert backtracking.pattern != fast_path._USUAL.pattern
+    rng, matched = random.Random(41), 0
+    for _ in range(500):
+        text = usual_file(rng)
+        lines = text.split("\n")
+        at = rng.randrange(len(lines))
+        for changed in (text, "\n".join([*lines[:at], *_lines_astray(rng), *lines[at:]])):
+            possessive = fast_path._USUAL.fullmatch(changed)
+            assert (possessive is None) == (backtracking.fullmatch(changed) is None), changed
+            if possessive is not None:
+                assert possessive.groups() == backtracking.fullmatch(changed).groups()
+                matched += 1
+    assert matched > 500
+
+
+def _lines_astray(rng: random.Random) -> list[str]:
+    """A line or two a usual file does not hold there, at any indent."""
+    pool = ("  storage:", "    - name: s9", "  network:", "    x: 1", "      y: 2", "", "  z:")
+    return rng.sample(pool, rng.randint(1, 2))
+
+
+def test_new_numbers_of_the_usual_shape_are_read_by_their_plans_from_the_match():
+    """A user count, a data size and a volume: read by their plans from the number and unit
+    `_USUAL` cut from their lines, as the reference reads them, and not remembered by line
+    (a portfolio writes most of them once)."""
+    rng = random.Random(43)
+    for _ in range(50):  # the plans, made from the first lines read the reference way
+        fast_path._usual(usual_file(rng), False)
+    base = (
+        "name: Service 00001\nusage:\n  users: {users}\n  visits_per_user: 3 / month\n"
+        "  visit_duration: 5 min\n  data_per_visit: {data}\n  devices:\n    laptop: 100%\n"
+        "  network:\n    fixed: 100%\n  location: FRA\nhosting:\n  location: FRA\n"
+        "  pue: 1.5\n  servers:\n    - name: s0\n      count: 2\n      type: virtual\n"
+        "      vcpu: 2\n  storage:\n    volume: {volume}\n    type: ssd\n    replicas: 2\n"
+    )
+    usage, storage = fast_path._USAGE.known[False], fast_path._STORAGE.known[False]
+    for users, data, volume in (("1234567", "12.34 MB", "4321 GB"), ("7654321", "0.57 MB", "9 GB")):
+        text = base.format(users=users, data=data, volume=volume)
+        read = fast_path._usual(text, False)
+        assert read is not None and _agrees(text)
+        assert record_shape(read) == record_shape(_reference(text))
+        assert f"  users: {users}" not in usage and f"  data_per_visit: {data}" not in usage
+        assert f"    volume: {volume}" not in storage
+
+
 #: Lines of the usual shape `_usual` must leave to the line-by-line way, and where they go.
 _ASTRAY = {
     "    laptop: 50%": (
