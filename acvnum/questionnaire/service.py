@@ -7,8 +7,10 @@ validates a changed copy of a file's data the same way) and the commands that on
 from __future__ import annotations
 
 import difflib
+import operator
 import os
 from dataclasses import dataclass
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -113,7 +115,13 @@ def load_service(path: str | Path, table: FactorTable) -> Service:
 
     A file of the common shape is read by the fast path, its data only when asked for;
     any other by the reference path, which words its problems."""
-    name = os.fspath(path)  # not a Path per file: a portfolio reads 10,000
+    # not a Path per file: a portfolio reads 10,000
+    return _loaded(os.fspath(path), table, frozenset(table.regions()))
+
+
+def _loaded(name: str, table: FactorTable, regions: frozenset[str]) -> Service:
+    """`load_service` of a file named as text, `regions` the table's (worked out once for
+    a folder's files: `table.knows_region` twice a file was some 1.2k instructions)."""
     text = read_text(name)
     questionnaire = fast_path.read(text)
     if questionnaire is None:
@@ -123,9 +131,10 @@ def load_service(path: str | Path, table: FactorTable) -> Service:
     )
     document = unread(name, text, _normalised)
     service = _frozen(Service, questionnaire=questionnaire, document=document, bounds=bounds)
-    problems = against_tables(service, table)
-    if problems:
-        raise InputError(problems)
+    if not _in_tables(questionnaire, regions):
+        problems = _check_regions(service, table) + _check_instances(service, table)
+        if problems:
+            raise InputError(problems)
     return service
 
 
@@ -155,26 +164,31 @@ def service_from_document(document: Document, table: FactorTable) -> Service:
 
 def against_tables(service: Service, table: FactorTable) -> list[Problem]:
     """The countries and cloud instances the factor tables do not know, located in the file."""
-    if _in_tables(service.questionnaire, table):
+    if _in_tables(service.questionnaire, frozenset(table.regions())):
         return []
     return _check_regions(service, table) + _check_instances(service, table)
 
 
-def _in_tables(q: Questionnaire, table: FactorTable) -> bool:
-    """Whether the tables know every country of a questionnaire that names no cloud instance,
-    nor has terminals or AI (a portfolio's usual file): a few look-ups, where the checks
-    above list every place a country is written first (0.9 us a file against 2.9)."""
-    knows = table.knows_region
+def _in_tables(q: Questionnaire, regions: frozenset[str]) -> bool:
+    """Whether the tables, which know `regions`, know every country of a questionnaire that
+    names no cloud instance, nor has terminals or AI (a portfolio's usual file): a few
+    look-ups, where the checks above list every place a country is written first (0.9 us a
+    file against 2.9)."""
     usage, hosting = q.usage, q.hosting
     if q.terminals is not None or q.ai is not None:
         return False
-    if usage.location is not None and not knows(usage.location):
+    if usage.location is not None and usage.location not in regions:
         return False
     if hosting is None:
         return True
-    if hosting.location is not None and not knows(hosting.location):
+    if hosting.location is not None and hosting.location not in regions:
         return False
-    return all(server.instance is None for server in hosting.servers)
+    # (no generator: the servers' instances, each None, looked at by C calls)
+    return all(map(_IS_NONE, map(_INSTANCE, hosting.servers)))
+
+
+_IS_NONE = partial(operator.is_, None)
+_INSTANCE = attrgetter("instance")
 
 
 def expand_names(paths: list[str | Path]) -> list[str]:
@@ -270,9 +284,10 @@ def load_services(paths: list[str | Path], table: FactorTable) -> list[Service]:
 def load_files(files: list[str] | list[Path], table: FactorTable) -> list[Service]:
     """Load files already expanded (`expand_names`), collecting every problem first."""
     services, problems = [], []
+    regions = frozenset(table.regions())
     for path in files:
         try:
-            services.append(load_service(path, table))
+            services.append(_loaded(os.fspath(path), table, regions))
         except InputError as error:
             problems += error.problems
     if problems:
