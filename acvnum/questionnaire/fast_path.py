@@ -142,11 +142,12 @@ def read(text: str) -> records.Questionnaire | None:
     dots = ".." in text or "\u2026" in text  # perhaps a range, or a misspelt one
     comma = units.comma_in_force()
     questionnaire = None if dots else _usual(text, comma)
-    if questionnaire is None:
-        try:
-            questionnaire = _read(text.split("\n"), comma, dots)
-        except Exception:  # any refusal or surprise: the reference path reads it and says why
-            return None
+    if questionnaire is not None:
+        return questionnaire  # (its usage checked by `_usual`)
+    try:
+        questionnaire = _read(text.split("\n"), comma, dots)
+    except Exception:  # any refusal or surprise: the reference path reads it and says why
+        return None
     return None if rules.impossible(questionnaire) else questionnaire
 
 
@@ -569,9 +570,30 @@ def _usual(text: str, comma: bool) -> records.Questionnaire | None:
             "usage": usage,
             "hosting": records.Hosting.trusted(keys, hosting),
         }
-        return records.Questionnaire.trusted(_ROOT_KEYS, root)
+        questionnaire = records.Questionnaire.trusted(_ROOT_KEYS, root)
     except Exception:  # a line astray, or a refusal: the line-by-line way
         return None
+    return questionnaire if _possible(questionnaire, visits, duration, comma) else None
+
+
+#: Whether a usual file's usage is possible (`rules.impossible`), by the lines of its visits
+#: and visit duration, per decimal-comma convention: all the check reads, the usual shape
+#: giving no period and no video (4.3k instructions a file, a look-up so).
+_POSSIBLE: tuple[dict[tuple[str, str], bool], dict[tuple[str, str], bool]] = ({}, {})
+
+
+def _possible(
+    questionnaire: records.Questionnaire, visits: str, duration: str, comma: bool
+) -> bool:
+    """Whether `rules.impossible` lets the usual file's questionnaire pass (else the line-by-
+    line way reads it, and declines it)."""
+    possible = _POSSIBLE[comma]
+    key = (visits, duration)
+    answer = possible.get(key)
+    if answer is None:
+        answer = not rules.impossible(questionnaire)
+        _remember(possible, key, answer, len(visits) + len(duration))
+    return answer
 
 
 def _number(

@@ -7,10 +7,8 @@ validates a changed copy of a file's data the same way) and the commands that on
 from __future__ import annotations
 
 import difflib
-import operator
 import os
 from dataclasses import dataclass
-from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
@@ -183,12 +181,10 @@ def _in_tables(q: Questionnaire, regions: frozenset[str]) -> bool:
         return True
     if hosting.location is not None and hosting.location not in regions:
         return False
-    # (no generator: the servers' instances, each None, looked at by C calls)
-    return all(map(_IS_NONE, map(_INSTANCE, hosting.servers)))
-
-
-_IS_NONE = partial(operator.is_, None)
-_INSTANCE = attrgetter("instance")
+    for server in hosting.servers:  # noqa: SIM110 (a loop: 2.9k instructions a file, all() 5.0k)
+        if server.instance is not None:
+            return False
+    return True
 
 
 def expand_names(paths: list[str | Path]) -> list[str]:

@@ -649,6 +649,25 @@ def test_new_numbers_of_the_usual_shape_are_read_by_their_plans_from_the_match()
         assert f"    volume: {volume}" not in storage
 
 
+def test_a_usual_file_s_usage_is_checked_by_its_visits_and_duration_lines():
+    """`_usual` remembers whether `rules.impossible` passes a usage by its visits' and
+    duration's lines, together: 20 visits a day of 1 h pass, of 2 h (40 h a day) do not,
+    whatever was read before (the reference refuses it; the fast path declines it)."""
+    text = (
+        "name: Service 00001\nusage:\n  users: 1200\n  visits_per_user: 20 / day\n"
+        "  visit_duration: {duration}\n  data_per_visit: 2.50 MB\n  devices:\n"
+        "    laptop: 100%\n  network:\n    fixed: 100%\n  location: FRA\nhosting:\n"
+        "  location: FRA\n  pue: 1.5\n  servers:\n    - name: s0\n      count: 2\n"
+        "      type: virtual\n      vcpu: 2\n"
+    )
+    for _ in range(2):
+        for duration, possible in (("1 h", True), ("2 h", False), ("61 min", True)):
+            usual = text.format(duration=duration)
+            assert _agrees(usual) is possible, duration
+            assert (fast_path._usual(usual, False) is not None) is possible, duration
+    assert ("  visits_per_user: 20 / day", "  visit_duration: 2 h") in fast_path._POSSIBLE[False]
+
+
 #: Lines of the usual shape `_usual` must leave to the line-by-line way, and where they go.
 _ASTRAY = {
     "    laptop: 50%": (
