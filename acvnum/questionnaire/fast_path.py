@@ -668,9 +668,8 @@ def _values(section: _Section, lines: list[str], indent: int, comma: bool) -> di
     known = section.known[comma]
     values: dict[str, Any] = {}
     for line in lines:
-        entry = known.get(line) or _learned(section, line, comma)
-        at = -1 if line[indent - 2] == "-" else indent  # (an item's dash: see `_entry`)
-        if entry[0] != at or entry[2] is _BELOW or entry[1] in values:
-            raise _Declined
-        values[entry[1]] = entry[2]
+        at, key, value = known.get(line) or _learned(section, line, comma)
+        if at != (-1 if line[indent - 2] == "-" else indent) or value is _BELOW or key in values:
+            raise _Declined  # (-1: an item's dash, see `_entry`)
+        values[key] = value
     return values
