@@ -668,6 +668,21 @@ def test_a_usual_file_s_usage_is_checked_by_its_visits_and_duration_lines():
     assert ("  visits_per_user: 20 / day", "  visit_duration: 2 h") in fast_path._POSSIBLE[False]
 
 
+def test_the_usual_shape_s_names_are_what_the_name_s_reader_makes_of_them():
+    """`_usual` takes the name `_USUAL` cut as it is, without calling its reader."""
+    read_name = fast_path._ROOT.readers["name"]
+    names = ["a", "Z", "Service 00001", "a.b-c_d 2", "x" * 300, "A 1 2 3", "b-", "c.", "d_ e"]
+    rng = random.Random(47)
+    names += [usual_file(rng).split("\n", 1)[0].removeprefix("name: ") for _ in range(200)]
+    for name in names:
+        text = usual_file(rng).split("\n", 1)[1]
+        match = fast_path._USUAL.fullmatch(f"name: {name}\n{text}")
+        if match is not None and name not in fast_path._NOT_TEXT_KEYS:
+            assert read_name(match[1]) == match[1] == name
+            read = fast_path._usual(f"name: {name}\n{text}", False)
+            assert read is None or read.name == name
+
+
 #: Lines of the usual shape `_usual` must leave to the line-by-line way, and where they go.
 _ASTRAY = {
     "    laptop: 50%": (
