@@ -18,10 +18,11 @@ from acvnum.calculation.inventory import (
     TIERS,
     Activity,
     ServiceArrays,
+    any_configured,
     inventory,
-    inventory_columns,
     label_mask,
     network_per_gb,
+    present_columns,
     server_profile,
 )
 from acvnum.calculation.workloads import ai_inventory, gpu_prefix
@@ -68,11 +69,17 @@ def _padded(profile: np.ndarray) -> np.ndarray:
     return ones
 
 
+def _grid_table(f: FactorValues, unique: list[str]) -> np.ndarray:
+    """(R, S, criteria) impacts of one kWh in each of the regions `unique` (energy: 1)."""
+    table = np.stack([_impact_vector(f, f"electricity.{r}") for r in unique])  # (R, S, C)
+    table[..., ENERGY] = 1.0
+    return table
+
+
 def _grid(f: FactorValues, regions: list[str]) -> np.ndarray:
     """(N, S, criteria) impacts of one kWh in each service's region (read-only)."""
     unique = sorted(set(regions))
-    table = np.stack([_impact_vector(f, f"electricity.{r}") for r in unique])  # (R, S, C)
-    table[..., ENERGY] = 1.0
+    table = _grid_table(f, unique)
     if len(unique) == 1:  # one region for all: its row, broadcast (no gather)
         return np.broadcast_to(table[0], (len(regions), *table.shape[1:]))
     index = {r: k for k, r in enumerate(unique)}
@@ -132,12 +139,25 @@ def characterisation_rows(s: ServiceArrays, f: FactorValues) -> list[np.ndarray]
     Rows that are the same object (a grid shared by several use activities) may be applied
     once to the sum of their activities' amounts: acvnum.analysis.uncertainty does so for speed.
     """
-    return [row for row in _rows(s, f, [True] * len(ACTIVITIES)) if row is not None]
+    first: dict[int, np.ndarray] = {}  # one view per row object: the same object stays one
+
+    def services_first(row: np.ndarray) -> np.ndarray:
+        if row.ndim == 2:
+            return row
+        if id(row) not in first:
+            first[id(row)] = np.moveaxis(row, -1, 0)
+        return first[id(row)]
+
+    rows = _rows(s, f, [True] * len(ACTIVITIES))
+    return [services_first(row) for row in rows if row is not None]
 
 
 def _rows(s: ServiceArrays, f: FactorValues, wanted: list[bool]) -> list[np.ndarray | None]:
-    """`characterisation_rows`, None for the activities not `wanted`: a row shared by
-    several activities (a grid, the storage or traffic row) is made once, when first wanted."""
+    """The characterisation rows, services last: (S, criteria) where every service has the
+    same, (S, criteria, N) where each has its own; None for the activities not `wanted`. A
+    row shared by several activities (a grid, the storage or traffic row) is made once,
+    when first wanted; rows of different pieces are different objects (uncertainty sums
+    the amounts of one object's activities), even where they hold the same vector."""
     made: dict[str, np.ndarray] = {}
 
     def piece(key: str) -> np.ndarray:
@@ -163,33 +183,59 @@ def _rows(s: ServiceArrays, f: FactorValues, wanted: list[bool]) -> list[np.ndar
         elif (activity.tier, activity.item) == ("datacenter", "servers"):
             rows.append(piece("servers"))
         elif activity.item == "ai_gpus":
-            rows.append(_ai_gpus(s, f))
+            rows.append(_services_last(_ai_gpus(s, f)))
         else:
             rows.append(_impact_vector(f, _EMBODIED[activity.tier, activity.item]))
     return rows
 
 
+def _services_last(row: np.ndarray) -> np.ndarray:
+    """A row broadcastable to (N, S, criteria) as `_rows` keeps it: (S, criteria) as it
+    is, (N, S, criteria) copied to (S, criteria, N)."""
+    return row if row.ndim < 3 else np.ascontiguousarray(np.moveaxis(row, 0, -1))
+
+
+def _grid_rows(f: FactorValues, regions: list[str]) -> np.ndarray:
+    """`_grid`, services last: one region's (S, criteria) row (a view of its own), or
+    each service's region's gathered as (S, criteria, N)."""
+    unique = sorted(set(regions))
+    table = _grid_table(f, unique)  # (R, S, C)
+    if len(unique) == 1:
+        return table[0]
+    index = {r: k for k, r in enumerate(unique)}
+    codes = np.fromiter(map(index.__getitem__, regions), np.intp, len(regions))
+    return np.take(np.ascontiguousarray(np.moveaxis(table, 0, -1)), codes, axis=-1)
+
+
 def _storage_row(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    return np.where(
-        s.storage_hdd[..., np.newaxis] == 1,
-        _impact_vector(f, "storage.hdd"),
-        _impact_vector(f, "storage.ssd"),
-    )
+    """Each service's storage type's embodied impacts: the one type's (a view) where all
+    are alike, else gathered, services last."""
+    hdd = s.storage_hdd[:, 0] == 1
+    if hdd.all() or not hdd.any():
+        return _impact_vector(f, "storage.hdd" if hdd.all() else "storage.ssd")[...]
+    table = np.stack([_impact_vector(f, "storage.ssd"), _impact_vector(f, "storage.hdd")], -1)
+    return np.take(table, hdd.astype(np.intp), axis=-1)
 
 
 def _servers_row(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    return _impact_vector(f, "server.physical") * _padded(server_profile(s, f))
+    """The servers' embodied impacts weighed by each service's profile: where no group is
+    configured every profile is 1, and x * 1 is x, so the medium server's vector (a view)."""
+    vector = _impact_vector(f, "server.physical")
+    if not any_configured(s):
+        return vector[...]
+    return _services_last(vector * _padded(server_profile(s, f)))
 
 
-#: The rows shared by several activities, by name: the grids of the users' terminals and
-#: networks, of the hosting and of the AI, the storage, the block traffic, the servers.
+#: The rows shared by several activities, by name, services last: the grids of the users'
+#: terminals and networks, of the hosting and of the AI, the storage, the block traffic,
+#: the servers.
 _PIECES = {
-    "terminals": lambda s, f: _grid(f, s.terminal_region),
-    "network": lambda s, f: _grid(f, s.user_region),
-    "datacenter": lambda s, f: _grid(f, s.host_region),
-    "ai": _ai_grid,
+    "terminals": lambda s, f: _grid_rows(f, s.terminal_region),
+    "network": lambda s, f: _grid_rows(f, s.user_region),
+    "datacenter": lambda s, f: _grid_rows(f, s.host_region),
+    "ai": lambda s, f: _services_last(_ai_grid(s, f)),
     "storage": _storage_row,
-    "traffic": _block_traffic,
+    "traffic": lambda s, f: _services_last(_block_traffic(s, f)),
     "servers": _servers_row,
 }
 
@@ -243,8 +289,10 @@ def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]
 def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """The matrix of impacts per unit of activity, shape (N, S, activities, criteria)."""
     shape = (s.count, f.samples, len(CRITERION_IDS))
-    rows = characterisation_rows(s, f)
-    return np.stack([np.broadcast_to(row, shape) for row in rows], axis=2)
+    rows = [np.broadcast_to(row, shape) for row in characterisation_rows(s, f)]
+    # In C order whatever the rows' strides (np.stack follows them): the footprint's sums
+    # over activities then add them one after another, not pairwise.
+    return np.stack(rows, axis=2, out=np.empty((*shape[:2], len(rows), shape[2])))
 
 
 def _grid_of(activity: Activity) -> str:
@@ -283,34 +331,45 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     by every service).
 
     An activity whose amounts are zero in every row (a block no service has, equipment no
-    one keeps: some 17 of 39 in a lever pass) is left out, its row not even made: adding
-    its zero terms changes no sum but a zero one (-0.0 + 0.0 is 0.0), so the rows whose
-    total has a zero are added again with every term. Its row is finite (a lever changes
-    no factor, and the services' own figures were refused if not finite), so 0 x row is 0."""
+    one keeps: 17 of 39 in a lever pass) is left out, its row not even made, its column not
+    worked out where the inventory knows it is 0.0 (`present_columns`): adding its zero
+    terms changes no sum but a zero one (-0.0 + 0.0 is 0.0), so the rows whose total has a
+    zero are added again with every term. Its row is finite (a lever changes no factor,
+    and the services' own figures were refused if not finite), so 0 x row is 0."""
     shape = (s.count, f.samples)
-    amounts = [np.broadcast_to(c, shape)[..., np.newaxis] for c in inventory_columns(s, f)]
-    live = [bool(a.any()) for a in amounts]
+    columns = present_columns(s, f)
+    amounts = [None if c is None else np.broadcast_to(c, shape) for c in columns]
+    live = [a is not None and bool(a.any()) for a in amounts]
     if all(live) or not any(live):
-        return _added(amounts, _rows(s, f, [True] * len(live)), s.count, f.samples)
-    total = _added(amounts, _rows(s, f, live), s.count, f.samples)
+        return _added(_zero_filled(amounts, shape), _rows(s, f, [True] * len(live)), shape)
+    total = _added(amounts, _rows(s, f, live), shape)
     zero = np.flatnonzero((total == 0).any(axis=(1, 2)))
     if len(zero):
         every = _rows(s, f, [True] * len(live))
-        total[zero] = _added(amounts, every, s.count, f.samples)[zero]
+        total[zero] = _added(_zero_filled(amounts, shape), every, shape)[zero]
     return total
 
 
+def _zero_filled(amounts: list[np.ndarray | None], shape: tuple[int, int]) -> list[np.ndarray]:
+    """The amounts with a column of 0.0 for each the inventory left unmade."""
+    zero = np.zeros(shape)
+    return [zero if a is None else a for a in amounts]
+
+
 def _added(
-    amounts: list[np.ndarray], rows: list[np.ndarray | None], n: int, samples: int
+    amounts: list[np.ndarray | None], rows: list[np.ndarray | None], shape: tuple[int, int]
 ) -> np.ndarray:
-    """(N, S, criteria): the terms amounts[a] x rows[a] ((N, S, 1) amounts) of the rows not
-    None, added in activity order from the first term.
+    """(N, S, criteria): the terms amounts[a] x rows[a] ((N, S) amounts, rows as `_rows`
+    makes them: (S, criteria) or, services last, (S, criteria, N)) of the rows not None,
+    added in activity order from the first term.
 
     Worked as (S, criteria, N), the services last: each product and sum is then numpy's
-    inner loop over the N services, where (N, S, criteria) ran it over 8 criteria and took
-    its broadcasting path (the same products and sums, element by element)."""
+    inner loop over the N services, contiguous on both sides (a row of one value per
+    service is made services last, not moved there: a strided operand took numpy's slow
+    loop), where (N, S, criteria) ran it over 8 criteria (the same products and sums)."""
+    n, samples = shape
     terms = [
-        (amount[..., 0].T[:, np.newaxis, :], _services_last(row))
+        (amount.T[:, np.newaxis, :], row if row.ndim == 3 else row[..., np.newaxis])
         for amount, row in zip(amounts, rows, strict=True)
         if row is not None
     ]
@@ -322,11 +381,6 @@ def _added(
         np.multiply(amount, row, out=term)
         total += term
     return np.ascontiguousarray(np.moveaxis(total, -1, 0))
-
-
-def _services_last(row: np.ndarray) -> np.ndarray:
-    """A row broadcastable to (N, S, criteria) as one broadcastable to (S, criteria, N)."""
-    return row[..., np.newaxis] if row.ndim < 3 else np.moveaxis(row, 0, -1)
 
 
 def evaluate(s: ServiceArrays, f: FactorValues) -> Footprint:

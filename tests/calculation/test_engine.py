@@ -8,8 +8,15 @@ import yaml
 from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import footprint
-from acvnum.calculation.engine import _grid, _impact_vector, _rows, evaluate, evaluate_totals
-from acvnum.calculation.inventory import ACTIVITIES, service_arrays
+from acvnum.calculation.engine import (
+    _grid,
+    _impact_vector,
+    _padded,
+    _rows,
+    evaluate,
+    evaluate_totals,
+)
+from acvnum.calculation.inventory import ACTIVITIES, server_profile, service_arrays
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import Service
 from acvnum.questionnaire.yaml_reader import Document
@@ -97,6 +104,14 @@ def test_totals_leave_out_activities_without_amounts_to_the_last_bit():
     assert alone.tobytes() == whole.tobytes()
 
 
+def services_first(row: np.ndarray, n: int) -> bytes:
+    """A row as `_rows` keeps it, services last ((S, criteria) where all n services share
+    it), as the bytes of its (N, S, criteria) array."""
+    if row.ndim == 2:
+        return np.broadcast_to(row, (n, *row.shape)).tobytes()
+    return np.ascontiguousarray(np.moveaxis(row, -1, 0)).tobytes()
+
+
 @pytest.mark.parametrize(
     "regions", [["FRA"], ["DEU", "DEU", "DEU"], ["FRA", "DEU", "FRA", "USA", "SWE", "DEU"]]
 )
@@ -129,8 +144,11 @@ def test_the_devices_grid_is_the_users_unless_the_terminals_are_elsewhere():
         rows = _rows(arrays, central, [True] * len(ACTIVITIES))
         terminals, network = rows[use["terminals"]], rows[use["network"]]
         assert (terminals is network) == (datas is same)
-        assert terminals.tobytes() == _grid(central, arrays.terminal_region).tobytes()
-        assert network.tobytes() == _grid(central, arrays.user_region).tobytes()
+        assert (
+            services_first(terminals, arrays.count)
+            == _grid(central, arrays.terminal_region).tobytes()
+        )
+        assert services_first(network, arrays.count) == _grid(central, arrays.user_region).tobytes()
         whole = evaluate(arrays, central).total
         assert evaluate_totals(arrays, central).tobytes() == whole.tobytes()
     assert arrays.terminal_region == ["FRA", "DEU", "USA"] != arrays.user_region
@@ -535,3 +553,62 @@ def test_an_item_s_impacts_are_derived_once_per_set_of_values_and_cannot_be_chan
     doubled = FactorValues(TABLE, central.matrix * 2.0)
     assert np.array_equal(_impact_vector(doubled, "device.laptop"), laptop * 2.0)
     assert _impact_vector(central, "device.laptop") is laptop
+
+
+def test_the_storage_and_servers_rows_are_one_vector_where_every_service_has_the_same():
+    """Where every service stores on one type and no server is configured, the storage and
+    servers rows are that type's and the medium server's vectors (views of their own: the
+    uncertainty sums the amounts of one row object's activities), else each service's,
+    services last; both are the general formulas' rows to the bit, and the totals the
+    footprint's."""
+    server = {"name": "web", "count": 2, "type": "physical"}
+    hosted = {**MINIMAL_DATA, "hosting": {"location": "FRA", "servers": [server]}}
+    hdd = {
+        **hosted,
+        "hosting": {**hosted["hosting"], "storage": {"volume": "2 TB", "type": "hdd"}},
+    }
+    configured = {
+        **hosted,
+        "hosting": {**hosted["hosting"], "servers": [{**server, "archetype": "large"}]},
+    }
+    central = TABLE.central()
+    at = {
+        item: next(
+            a
+            for a, x in enumerate(ACTIVITIES)
+            if (x.tier, x.phase, x.item) == ("datacenter", "manufacturing", item)
+        )
+        for item in ("storage", "servers")
+    }
+    for datas, shared in (
+        ([MINIMAL_DATA, MINIMAL_DATA], True),
+        ([MINIMAL_DATA, hdd, configured], False),
+    ):
+        arrays = service_arrays([service(copy.deepcopy(d)).questionnaire for d in datas])
+        rows = _rows(arrays, central, [True] * len(ACTIVITIES))
+        storage, servers = rows[at["storage"]], rows[at["servers"]]
+        assert (storage.ndim == servers.ndim == 2) == shared
+        assert storage is not _impact_vector(central, "storage.ssd")
+        assert servers is not _impact_vector(central, "server.physical")
+        hdd_rows = arrays.storage_hdd[..., np.newaxis] == 1
+        general = np.where(
+            hdd_rows, _impact_vector(central, "storage.hdd"), _impact_vector(central, "storage.ssd")
+        )
+        assert services_first(storage, arrays.count) == general.tobytes()
+        profile = _padded(server_profile(arrays, central))
+        general = _impact_vector(central, "server.physical") * profile
+        assert services_first(servers, arrays.count) == general.tobytes()
+        assert (
+            evaluate_totals(arrays, central).tobytes() == evaluate(arrays, central).total.tobytes()
+        )
+
+
+def test_the_footprint_s_contributions_are_in_c_order():
+    """Summed over the activities, an array in C order adds them one after another, as
+    the levers' totals do; in another order (np.stack follows its rows' strides, and rows
+    made services last have others) numpy may add them pairwise, other bits."""
+    datas = [MINIMAL_DATA, {**MINIMAL_DATA, "usage": {**MINIMAL_DATA["usage"], "location": "DEU"}}]
+    arrays = service_arrays([service(copy.deepcopy(d)).questionnaire for d in datas])
+    footprint = evaluate(arrays, TABLE.central())
+    assert footprint.contributions.flags.c_contiguous
+    assert footprint.inventory.flags.c_contiguous

@@ -8,18 +8,26 @@ import pytest
 import yaml
 from conftest import EXAMPLES, MINIMAL
 
+from acvnum.calculation import inventory as inventory_module
 from acvnum.calculation.engine import evaluate
 from acvnum.calculation.inventory import (
     ACTIVITIES,
     edits_in_place,
+    present_columns,
     service_arrays,
     take,
     with_inputs,
 )
+from acvnum.calculation.workloads import (
+    ai_inventory,
+    gpu_lifetimes,
+    message_inventory,
+    video_inventory,
+)
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import as_record
-from acvnum.reference.factors import load_factors
+from acvnum.reference.factors import FactorValues, load_factors
 
 TABLE = load_factors()
 Q = as_record(yaml.safe_load(MINIMAL))
@@ -401,3 +409,65 @@ def test_fields_no_server_group_gives_are_the_columns_a_read_group_by_group_give
     default = SERVER_ARCHETYPES.index(server_config.DEFAULT_ARCHETYPE)
     assert servers.archetype.dtype == int and servers.archetype.tolist() == [[default]] * 4
     np.testing.assert_array_equal(servers.vcpu, [[2.0], [np.nan], [2.0], [np.nan]])
+
+
+# --- parts no service has: their columns left unmade ----------------------------------------
+
+#: Each optional part's columns among ACTIVITIES.
+PARTS = {
+    "equipment": [i for i, a in enumerate(ACTIVITIES) if a.tier == "terminals" and a.optional],
+    "ai": [i for i, a in enumerate(ACTIVITIES) if a.item in ("ai", "ai_gpus", "ai_servers")],
+    "video": [i for i, a in enumerate(ACTIVITIES) if a.item == "video"],
+    "messages": [i for i, a in enumerate(ACTIVITIES) if a.item == "messages"],
+}
+
+
+def worked_out(s, f) -> dict[str, list[np.ndarray]]:
+    """Each part's columns by the general formulas, whether a service has it or not."""
+    pue = inventory_module._default(s.pue, f["datacenter.default.pue"])
+    ai_kwh, ai_hours, ai_servers = ai_inventory(
+        s.ai, f, s.period_years, f["datacenter.default.pue"]
+    )
+    video_gb, video_kwh, video_servers = video_inventory(s.video, f)
+    message_gb, message_kwh, message_tb, message_lives = message_inventory(
+        s.messages, f, s.period_years
+    )
+    power = message_tb * f["storage.ssd.power"] * s.period_years * inventory_module.HOURS_PER_YEAR
+    network_kwh = inventory_module.network_per_gb(s, f)[..., [2, 3, 5]].sum(axis=-1)
+    return {
+        "equipment": list(inventory_module._kept(s, f)),
+        "ai": [ai_kwh, gpu_lifetimes(s.ai, ai_hours, f), ai_servers],
+        "video": [video_gb, video_gb * network_kwh, video_kwh, video_servers],
+        "messages": [
+            message_gb,
+            message_gb * network_kwh,
+            (message_kwh + power / 1000) * pue,
+            message_lives,
+        ],
+    }
+
+
+@pytest.mark.parametrize("q", EXAMPLE_QUESTIONNAIRES, ids=lambda q: q.name)
+def test_a_part_no_service_has_is_left_out_and_is_zero_when_worked_out(q):
+    """A part (devices kept, an AI block, video, messages) that no service has is left out
+    of the columns (None); worked out by the general formulas its columns are 0.0, not
+    -0.0, in every row, under one factor sample and three (the low and high ends too). A
+    part a service has is worked out."""
+    spread = FactorValues(TABLE, np.stack([TABLE.values, TABLE.low, TABLE.high]))
+    arrays = service_arrays([q, Q])
+    has = {
+        "equipment": bool(arrays.equipment.any()),
+        **{name: getattr(q, name) is not None for name in ("ai", "video", "messages")},
+    }
+    for factors in (TABLE.central(), spread):
+        columns = present_columns(arrays, factors)
+        for name, values in worked_out(arrays, factors).items():
+            assert all((columns[i] is None) != has[name] for i in PARTS[name]), name
+            if not has[name]:
+                for value in values:
+                    assert (value == 0).all() and not np.signbit(value).any(), name
+        full = inventory_module.inventory_columns(arrays, factors)
+        assert all(c is not None for c in full)
+        assert [k for k, c in enumerate(columns) if c is None] == sorted(
+            i for name in PARTS if not has[name] for i in PARTS[name]
+        )
