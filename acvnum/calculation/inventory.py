@@ -8,9 +8,9 @@ services or samples. A NaN input means "not given": the factor's default applies
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import chain
 from typing import Any
 
@@ -141,6 +141,19 @@ class ServerArrays:
     #: A named cloud instance's factor prefix ('cloud.aws.m5.large') and provider, per group.
     cloud: list[str | None] = field(default_factory=list)
     provider: list[str | None] = field(default_factory=list)
+
+    @cached_property
+    def all_medium(self) -> bool:
+        """Whether every group is the default medium server with no part given: worked out
+        once (the arrays are never written in place; a change is a new ServerArrays), where
+        the power, the manufacturing and the engine's servers row each asked it of some
+        10,000 groups in a lever pass."""
+        return server_config.all_medium(self.archetype, self.parts)
+
+    @cached_property
+    def named(self) -> bool:
+        """Whether a group names a cloud instance (else none has the cloud model's power)."""
+        return self.cloud.count(None) != len(self.cloud)
 
 
 @dataclass(frozen=True, eq=False)
@@ -698,49 +711,80 @@ def _kept(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
     return device_years / per_kind("lifetime"), device_years * units.DAYS_PER_YEAR * watts / 1000
 
 
-def _per_access(s: ServiceArrays, f: FactorValues, quantity: str) -> np.ndarray:
-    """A network factor for each access, stacked on a last axis: (S, accesses)."""
-    return np.stack([f[f"network.{n}.{quantity}"] for n in NETWORK_TYPES], axis=-1)
-
-
 def _network(
     s: ServiceArrays, f: FactorValues, gigabytes: np.ndarray, hours: np.ndarray
 ) -> np.ndarray:
-    """(fixed GB, mobile GB, fixed kWh, mobile kWh, box share, box kWh), each (N, S), for
-    `gigabytes` and connection `hours` ((N, 1) or (N, S)) over the service's access networks.
+    """`_network_columns` stacked on a last axis: (N, S, 6)."""
+    return np.stack(np.broadcast_arrays(*_network_columns(s, f, gigabytes, hours)), axis=-1)
 
-    Three allocations (NETWORK_MODELS), computed for every service and picked per service:
+
+def _network_columns(
+    s: ServiceArrays, f: FactorValues, gigabytes: np.ndarray, hours: np.ndarray
+) -> list[np.ndarray]:
+    """(fixed GB, mobile GB, fixed kWh, mobile kWh, box share, box kWh), each broadcastable
+    to (N, S), for `gigabytes` and connection `hours` ((N, 1) or (N, S)) over the service's
+    access networks.
+
+    Three allocations (NETWORK_MODELS), each worked out where a service takes it, picked
+    per service (`_per_model`):
     - per_gb, the ADEME reference (RCP, NegaOctet): equipment (GB) and electricity (kWh/GB)
       per GB; the box per GB of the line's yearly traffic, as the reference allocates it;
     - energy: electricity per GB only, the box by time;
     - power: a baseline per connection-hour plus a marginal per GB, equipment per GB, the
       box by time. Cutting data then saves only the marginal part.
     Every column is linear in the GB and the hours: the visits' traffic and each block's
-    (GB without hours of their own) are computed apart and add up to their sum's.
+    (GB without hours of their own) are computed apart and add up to their sum's. Each
+    access's column is its own contiguous array (a product per access: the same products
+    as over an (N, S, accesses) array, whose columns were strided operands of every later
+    product).
     """
-    gigabytes = gigabytes[..., np.newaxis] * s.network_shares  # (N, 1 or S, accesses)
-    hours = hours[..., np.newaxis] * s.network_shares
-    per_gb = gigabytes * _per_access(s, f, "intensity")
-    energy = gigabytes * _per_access(s, f, "energy")
-    power = hours * _per_access(s, f, "baseline") / 1000 + gigabytes * _per_access(s, f, "marginal")
-    model = s.network_model[..., np.newaxis]
-    kwh = np.where(model == 0, per_gb, np.where(model == 1, energy, power))
-    equipment = np.where(model == 1, 0.0, gigabytes)
+    shares = [s.network_shares[..., k] for k in range(len(NETWORK_TYPES))]
+    gb = [gigabytes * share for share in shares]
+    time = [hours * share for share in shares]
+
+    def factor(k: int, quantity: str) -> np.ndarray:
+        return f[f"network.{NETWORK_TYPES[k]}.{quantity}"]
+
+    def kwh(k: int) -> np.ndarray:
+        return _per_model(
+            s.network_model,
+            lambda: gb[k] * factor(k, "intensity"),
+            lambda: gb[k] * factor(k, "energy"),
+            lambda: time[k] * factor(k, "baseline") / 1000 + gb[k] * factor(k, "marginal"),
+        )
+
+    def equipment(k: int) -> np.ndarray:
+        return _per_model(
+            s.network_model, lambda: gb[k], lambda: np.zeros_like(gb[k]), lambda: gb[k]
+        )
+
     lifetime, traffic = f["network.box.lifetime"], f["network.box.traffic"]
     box_power_kw = f["network.box.power"] / 1000
-    fixed_gb, fixed_hours = gigabytes[..., 0], hours[..., 0]
-    box_share = np.where(
-        s.network_model == 0,
-        fixed_gb / (traffic * lifetime),
-        fixed_hours / (lifetime * HOURS_PER_YEAR),
+    by_time = (lambda: time[0] / (lifetime * HOURS_PER_YEAR), lambda: time[0] * box_power_kw)
+    box_share = _per_model(
+        s.network_model, lambda: gb[0] / (traffic * lifetime), by_time[0], by_time[0]
     )
-    box_kwh = np.where(
-        s.network_model == 0,
-        fixed_gb * box_power_kw * HOURS_PER_YEAR / traffic,
-        fixed_hours * box_power_kw,
+    box_kwh = _per_model(
+        s.network_model,
+        lambda: gb[0] * box_power_kw * HOURS_PER_YEAR / traffic,
+        by_time[1],
+        by_time[1],
     )
-    columns = (equipment[..., 0], equipment[..., 1], kwh[..., 0], kwh[..., 1], box_share, box_kwh)
-    return np.stack(np.broadcast_arrays(*columns), axis=-1)
+    return [equipment(0), equipment(1), kwh(0), kwh(1), box_share, box_kwh]
+
+
+def _per_model(model: np.ndarray, *made: Callable[[], np.ndarray]) -> np.ndarray:
+    """Each service's column under its network model (`model` (N, 1) indexes `made`, one
+    maker per NETWORK_MODELS), worked out only for the models some service takes (mostly
+    one: its column as it is, np.where's pick of its values), else picked by np.where."""
+    present = [m for m in range(len(made)) if (model == m).any()]
+    if len(present) == 1:
+        return made[present[0]]()
+    columns = {m: made[m]() for m in present}
+    picked = columns[present[-1]]
+    for m in reversed(present[:-1]):
+        picked = np.where(model == m, columns[m], picked)
+    return picked
 
 
 def network_per_gb(s: ServiceArrays, f: FactorValues) -> np.ndarray:
@@ -793,13 +837,18 @@ def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
     g = s.servers
     units_of_host, lifetime = _hosts(s, f)
     utilization = _default(g.utilization, f[defaults.factor_id(_SERVER_UTILIZATION)])
-    idle_scale, peak_scale, gpu_w = server_config.power_scales(f, g.archetype, g.parts)
+    idle_scale, peak_scale, gpu_w = server_config.power_scales(
+        f, g.archetype, g.parts, g.all_medium
+    )
     idle = f["server.physical.power_idle"] * idle_scale
     peak = f["server.physical.power_max"] * peak_scale + gpu_w
-    modelled_w = _default(
-        _cloud_power(g, f, utilization), units_of_host * (idle + (peak - idle) * utilization)
-    )
-    watts = np.where(np.isnan(g.power), modelled_w, g.count * np.nan_to_num(g.power))
+    modelled_w = units_of_host * (idle + (peak - idle) * utilization)
+    if g.named:  # a named instance's power is the cloud model's (NaN elsewhere: not named)
+        modelled_w = _default(_cloud_power(g, f, utilization), modelled_w)
+    measured = ~np.isnan(g.power)
+    if not measured.any():  # no power given: the model's (np.where's pick, the same bits)
+        return _Groups(units_of_host, lifetime, modelled_w)
+    watts = np.where(measured, g.count * np.nan_to_num(g.power), modelled_w)
     return _Groups(units_of_host, lifetime, watts)
 
 
@@ -807,7 +856,7 @@ def _own_servers(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     """Per service, summed over its server groups, per year and environment, (N, S, 3):
     medium-server lifetimes made, server-years hosted, watts drawn (before PUE)."""
     g, groups = s.servers, _server_groups(s, f)
-    equivalents = server_config.medium_equivalents(f, g.archetype, g.parts)
+    equivalents = server_config.medium_equivalents(f, g.archetype, g.parts, g.all_medium)
     made = groups.units_of_host * equivalents / groups.lifetime
     per_group = np.stack(np.broadcast_arrays(made, groups.units_of_host, groups.watts), axis=-1)
     per_group = np.broadcast_to(per_group, (len(g.service), f.samples, 3))
@@ -839,7 +888,7 @@ def server_profile(s: ServiceArrays, f: FactorValues) -> np.ndarray:
 def any_configured(s: ServiceArrays) -> bool:
     """Whether a server group of the services is not the default medium one (else every
     `server_profile` is 1)."""
-    return bool(_configured(s.servers).any())
+    return not s.servers.all_medium
 
 
 def _configured(g: ServerArrays) -> np.ndarray:
@@ -855,6 +904,8 @@ def _shared(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     Each entry takes its share of the service's GB, hours or visits over the period, times
     the platform intensity (server-years and kWh per unit, PUE included in the kWh)."""
     e = s.shared
+    if not len(e.service):  # no shared platform: the sums from 0 are all 0.0
+        return np.zeros((s.count, f.samples, 2))
     amounts = np.concatenate([s.gigabytes, s.hours, s.visits], axis=1)  # (N, bases)
     amount = amounts[e.service, e.per][:, np.newaxis] * e.share
     intensities = {
@@ -930,10 +981,10 @@ def present_columns(s: ServiceArrays, f: FactorValues) -> list[np.ndarray | None
     traffic, backend = _block_columns(s, f, pue)
     shape = (s.count, f.samples)
     return [
-        *np.moveaxis(np.broadcast_to(device_manufacturing, (*shape, N_DEVICES)), -1, 0),
-        *np.moveaxis(np.broadcast_to(device_kwh, (*shape, N_DEVICES)), -1, 0),
+        *_by_kind(device_manufacturing, shape),
+        *_by_kind(device_kwh, shape),
         *_kept_columns(s, f),
-        *np.moveaxis(np.broadcast_to(_network(s, f, s.gigabytes, s.hours), (*shape, 6)), -1, 0),
+        *_network_columns(s, f, s.gigabytes, s.hours),
         *traffic,
         server_manufacturing,
         server_kwh,
@@ -949,6 +1000,13 @@ def present_columns(s: ServiceArrays, f: FactorValues) -> list[np.ndarray | None
 Columns = list[np.ndarray | None]
 
 
+def _by_kind(values: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """(N, S or 1, kinds) -> (kinds, N, S): a contiguous column per device kind, copied
+    once (a strided column made every product it entered numpy's slow loop)."""
+    spread = np.broadcast_to(values, (*shape, values.shape[-1]))
+    return np.ascontiguousarray(np.moveaxis(spread, -1, 0))
+
+
 def _kept_columns(s: ServiceArrays, f: FactorValues) -> Columns:
     """Kept devices' lifetimes made, then their kWh, a column per kind (None: none kept)."""
     if not s.equipment.any():
@@ -956,8 +1014,8 @@ def _kept_columns(s: ServiceArrays, f: FactorValues) -> Columns:
     kept_made, kept_kwh = _kept(s, f)
     shape = (s.count, f.samples, N_EQUIPMENT)
     return [
-        *np.moveaxis(np.broadcast_to(kept_made, shape), -1, 0),
-        *np.moveaxis(np.broadcast_to(kept_kwh, shape), -1, 0),
+        *_by_kind(kept_made, shape[:2]),
+        *_by_kind(kept_kwh, shape[:2]),
     ]
 
 

@@ -89,26 +89,39 @@ def _configuration(f: FactorValues, archetype: np.ndarray, given: dict[str, np.n
     return [np.where(np.isnan(given[p]), archetype_part(f, archetype, p), given[p]) for p in PARTS]
 
 
-def _all_medium(archetype: np.ndarray, given: dict[str, np.ndarray], *own: np.ndarray) -> bool:
-    """Whether every group is the default medium server with no part given, and the medium
-    server's own figures `own` are finite and not zero: each group's configuration is then
-    the medium's, worked out by the same operations, and its ratio to the medium's own is
-    exactly 1 (x / x). Most portfolios' servers, and every group of a lever pass over them
-    (some 10,000 for 500 services, the configuration model's arrays made for each)."""
+def all_medium(archetype: np.ndarray, given: dict[str, np.ndarray]) -> bool:
+    """Whether every group is the default medium server with no part given."""
     medium = SERVER_ARCHETYPES.index(DEFAULT_ARCHETYPE)
-    if not (archetype == medium).all() or any((~np.isnan(given[p])).any() for p in PARTS):
+    return bool((archetype == medium).all()) and all(np.isnan(given[p]).all() for p in PARTS)
+
+
+def _all_medium(
+    archetype: np.ndarray, given: dict[str, np.ndarray], medium: bool | None, *own: np.ndarray
+) -> bool:
+    """Whether every group is the default medium server with no part given (`medium`, when
+    the caller knows it), and the medium server's own figures `own` are finite and not
+    zero: each group's configuration is then the medium's, worked out by the same
+    operations, and its ratio to the medium's own is exactly 1 (x / x). Most portfolios'
+    servers, and every group of a lever pass over them (some 10,000 for 500 services, the
+    configuration model's arrays made for each)."""
+    if not (all_medium(archetype, given) if medium is None else medium):
         return False
     return all(bool(np.isfinite(x).all() and (x != 0).all()) for x in own)
 
 
-def medium_equivalents(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
+def medium_equivalents(
+    f: FactorValues,
+    archetype: np.ndarray,
+    given: dict[str, np.ndarray],
+    every_medium: bool | None = None,
+):
     """(M, S): how many medium servers' manufacturing each group's server is, in carbon.
 
     `archetype` (M, 1) holds indexes into SERVER_ARCHETYPES; `given` maps each of PARTS to
     (M, 1) values, NaN where the questionnaire leaves the archetype's value.
     """
     medium = _medium(f, "carbon")
-    if _all_medium(archetype, given, medium):
+    if _all_medium(archetype, given, every_medium, medium):
         return np.ones((len(archetype), f.samples))
     return component_carbon(f, *_configuration(f, archetype, given)) / medium
 
@@ -150,14 +163,19 @@ def _medium(f: FactorValues, figure: str) -> np.ndarray:
     return f.derived[key]
 
 
-def power_scales(f: FactorValues, archetype: np.ndarray, given: dict[str, np.ndarray]):
+def power_scales(
+    f: FactorValues,
+    archetype: np.ndarray,
+    given: dict[str, np.ndarray],
+    every_medium: bool | None = None,
+):
     """(M, S) each: a group's server idle and full-load power over the medium archetype's
     (CPUs, memory, SSD), and its GPU cards' watts at full load (0 at idle).
 
     The archetype's watts (server.physical.power_*) stay the level; the components say how
     a configuration departs from it, so an unconfigured server keeps exactly its default."""
     medium_idle, medium_full = _medium(f, "idle"), _medium(f, "full")
-    if _all_medium(archetype, given, medium_idle, medium_full):
+    if _all_medium(archetype, given, every_medium, medium_idle, medium_full):
         shape = (len(archetype), f.samples)
         gpus = f[f"server.{DEFAULT_ARCHETYPE}.gpus"] * f["server.power.gpu"]
         return np.ones(shape), np.ones(shape), np.broadcast_to(gpus, shape).copy()

@@ -612,3 +612,62 @@ def test_the_footprint_s_contributions_are_in_c_order():
     footprint = evaluate(arrays, TABLE.central())
     assert footprint.contributions.flags.c_contiguous
     assert footprint.inventory.flags.c_contiguous
+
+
+def _network_as_before(s, f, gigabytes, hours) -> np.ndarray:
+    """The network's columns as the inventory worked them out before each access and model
+    had columns of their own: every model for every service over (N, S, accesses), picked
+    by np.where (the reference the columns are held to, bit for bit)."""
+    from acvnum.calculation.inventory import HOURS_PER_YEAR
+
+    def per_access(quantity: str) -> np.ndarray:
+        return np.stack([f[f"network.{n}.{quantity}"] for n in ("fixed", "mobile")], axis=-1)
+
+    gigabytes = gigabytes[..., np.newaxis] * s.network_shares
+    hours = hours[..., np.newaxis] * s.network_shares
+    per_gb = gigabytes * per_access("intensity")
+    energy = gigabytes * per_access("energy")
+    power = hours * per_access("baseline") / 1000 + gigabytes * per_access("marginal")
+    model = s.network_model[..., np.newaxis]
+    kwh = np.where(model == 0, per_gb, np.where(model == 1, energy, power))
+    equipment = np.where(model == 1, 0.0, gigabytes)
+    lifetime, traffic = f["network.box.lifetime"], f["network.box.traffic"]
+    box_power_kw = f["network.box.power"] / 1000
+    fixed_gb, fixed_hours = gigabytes[..., 0], hours[..., 0]
+    box_share = np.where(
+        s.network_model == 0,
+        fixed_gb / (traffic * lifetime),
+        fixed_hours / (lifetime * HOURS_PER_YEAR),
+    )
+    box_kwh = np.where(
+        s.network_model == 0,
+        fixed_gb * box_power_kw * HOURS_PER_YEAR / traffic,
+        fixed_hours * box_power_kw,
+    )
+    columns = (equipment[..., 0], equipment[..., 1], kwh[..., 0], kwh[..., 1], box_share, box_kwh)
+    return np.stack(np.broadcast_arrays(*columns), axis=-1)
+
+
+@pytest.mark.parametrize(
+    "models",
+    [["per_gb"], ["energy"], ["power"], ["per_gb", "power"], ["energy", "power", "per_gb"]],
+)
+def test_each_network_model_is_worked_out_where_a_service_takes_it_to_the_bit(models):
+    """The network's columns are worked out for the models the services take (one: that
+    model's columns alone), each service's the same bits as every model worked out for
+    every service and picked, under one factor sample and three."""
+    from acvnum.calculation.inventory import _network_columns
+
+    datas = []
+    for k, model in enumerate(models * 2):
+        data = with_network_model(model)
+        data["usage"]["network"] = {"fixed": f"{30 + 10 * k}%", "mobile": f"{70 - 10 * k}%"}
+        datas.append(data)
+    arrays = service_arrays([service(d).questionnaire for d in datas])
+    spread = FactorValues(TABLE, np.stack([TABLE.values, TABLE.low, TABLE.high]))
+    for factors in (TABLE.central(), spread):
+        shape = (arrays.count, factors.samples)
+        columns = _network_columns(arrays, factors, arrays.gigabytes, arrays.hours)
+        made = np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)
+        before = _network_as_before(arrays, factors, arrays.gigabytes, arrays.hours)
+        assert made.tobytes() == np.broadcast_to(before, made.shape).tobytes()

@@ -471,3 +471,19 @@ def test_a_part_no_service_has_is_left_out_and_is_zero_when_worked_out(q):
         assert [k for k, c in enumerate(columns) if c is None] == sorted(
             i for name in PARTS if not has[name] for i in PARTS[name]
         )
+
+
+@pytest.mark.parametrize("q", EXAMPLE_QUESTIONNAIRES, ids=lambda q: q.name)
+def test_whether_every_server_is_medium_is_each_group_s_answer(q):
+    """`ServerArrays.all_medium` (worked out once an arrays) says what asking each group
+    says: no group configured (another archetype, a part given)."""
+    data = yaml.safe_load(MINIMAL)
+    data["hosting"] = {"servers": [{"name": "db", "count": 1, "type": "physical"}]}
+    medium = as_record(data)
+    data["hosting"]["servers"][0]["memory"] = "64 GB"
+    configured = as_record(data)
+    for questionnaires in ([q], [q, Q], [q, medium], [q, configured], [configured]):
+        servers = service_arrays(questionnaires).servers
+        assert servers.all_medium == (not inventory_module._configured(servers).any())
+        assert servers.named == any(name is not None for name in servers.cloud)
+        assert servers.all_medium != (configured in questionnaires)
