@@ -668,31 +668,53 @@ def _written(
 
 
 def _default(given: np.ndarray, default: np.ndarray) -> np.ndarray:
-    """The input where given, else the factor's value (broadcast over samples)."""
-    return np.where(np.isnan(given), default, given)
+    """The input where given, else the factor's value (broadcast over samples).
+
+    Where no row gives it (a portfolio's terminals settings, servers' lifetimes and
+    utilisations, mostly) it is `default` itself, not spread over the rows, and where every
+    row does, `given` itself: np.where would pick the same values, and what they enter
+    broadcasts them as it did (a chain of factors is then worked out once, not per service:
+    the devices' lifetimes, hours and powers)."""
+    missing = np.isnan(given)
+    if missing.all():
+        return default
+    if not missing.any():
+        return given
+    return np.where(missing, default, given)
 
 
 def _terminals(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
-    """(device shares of manufacturing, kWh), each (N, S, devices)."""
+    """(device shares of manufacturing, kWh), each (devices, N, S or 1): kinds first, so
+    that each product runs over the services with one value per kind and sample (kinds
+    last, a product with the devices' (S, devices) factors ran numpy's loop 5 values at
+    a time), and each kind's column is contiguous."""
 
     def per_device(key: str) -> np.ndarray:
-        """The questionnaire's value where given, else its default; then a lever's scale."""
+        """The questionnaire's value where given, else its default; then a lever's scale
+        (none where no service's is set: x * 1 is x)."""
         ids = [defaults.device_factor_id(d, key) for d in DEVICE_TYPES]
-        factors = np.stack([f[i] for i in ids], axis=-1)  # (S, devices)
-        values = _default(s.device_given[key], factors)  # (N, S, devices)
+        factors = np.stack([f[i] for i in ids])[:, np.newaxis, :]  # (devices, 1, S)
+        values = _default(_kinds_first(s.device_given[key]), factors)
+        scales = [s.factor_scale.get(i) for i in ids]
+        if all(x is None for x in scales):
+            return values
         ones = np.ones_like(s.visits)
-        scale = np.stack([s.factor_scale.get(i, ones) for i in ids], axis=-1)
-        return values * scale
+        return values * np.stack([ones if x is None else x for x in scales])
 
-    device_hours = s.hours[..., np.newaxis] * s.device_shares
+    device_hours = s.hours * _kinds_first(s.device_shares)
     hours_a_day = per_device("hours_per_day")
     active_hours_in_life = per_device("lifetime") * hours_a_day * units.DAYS_PER_YEAR
     manufacturing = device_hours / active_hours_in_life
     # Standby, where given, is carried as manufacturing is: each hour of use carries the
     # idle hours of the owner's day over its active ones.
-    idle_watts = s.device_standby * (24 - hours_a_day) / hours_a_day
+    idle_watts = _kinds_first(s.device_standby) * (24 - hours_a_day) / hours_a_day
     use_kwh = device_hours * (per_device("power") + idle_watts) / 1000
     return manufacturing, use_kwh
+
+
+def _kinds_first(values: np.ndarray) -> np.ndarray:
+    """(N, 1 or S, kinds) -> (kinds, N, 1 or S), a contiguous copy."""
+    return np.ascontiguousarray(np.moveaxis(values, -1, 0))
 
 
 def _kept(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
@@ -981,8 +1003,8 @@ def present_columns(s: ServiceArrays, f: FactorValues) -> list[np.ndarray | None
     traffic, backend = _block_columns(s, f, pue)
     shape = (s.count, f.samples)
     return [
-        *_by_kind(device_manufacturing, shape),
-        *_by_kind(device_kwh, shape),
+        *np.broadcast_to(device_manufacturing, (N_DEVICES, *shape)),
+        *np.broadcast_to(device_kwh, (N_DEVICES, *shape)),
         *_kept_columns(s, f),
         *_network_columns(s, f, s.gigabytes, s.hours),
         *traffic,

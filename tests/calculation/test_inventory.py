@@ -487,3 +487,22 @@ def test_whether_every_server_is_medium_is_each_group_s_answer(q):
         assert servers.all_medium == (not inventory_module._configured(servers).any())
         assert servers.named == any(name is not None for name in servers.cloud)
         assert servers.all_medium != (configured in questionnaires)
+
+
+def test_a_default_is_the_factor_itself_where_no_row_gives_the_input():
+    """`_default` is np.where's pick, broadcast alike: the default itself where no row gives
+    the input, the input itself where every row does, the pick where some do."""
+    default = np.array([[2.0], [3.0]])  # (kinds, 1, S) as the devices' factors
+    default = default[:, np.newaxis, :]
+    for given in (
+        np.full((2, 4, 1), np.nan),
+        np.arange(8.0).reshape(2, 4, 1),
+        np.array([[[np.nan], [1.0], [np.nan], [-0.0]], [[5.0], [np.nan], [7.0], [8.0]]]),
+    ):
+        made = inventory_module._default(given, default)
+        expected = np.where(np.isnan(given), default, given)
+        assert np.broadcast_to(made, expected.shape).tobytes() == expected.tobytes()
+        if np.isnan(given).all():
+            assert made is default
+        elif not np.isnan(given).any():
+            assert made is given
