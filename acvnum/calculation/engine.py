@@ -19,7 +19,7 @@ from acvnum.calculation.inventory import (
     Activity,
     ServiceArrays,
     any_configured,
-    inventory,
+    inventory_columns,
     label_mask,
     network_per_gb,
     present_columns,
@@ -286,15 +286,6 @@ def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]
     return prefixes
 
 
-def characterisation(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    """The matrix of impacts per unit of activity, shape (N, S, activities, criteria)."""
-    shape = (s.count, f.samples, len(CRITERION_IDS))
-    rows = [np.broadcast_to(row, shape) for row in characterisation_rows(s, f)]
-    # In C order whatever the rows' strides (np.stack follows them): the footprint's sums
-    # over activities then add them one after another, not pairwise.
-    return np.stack(rows, axis=2, out=np.empty((*shape[:2], len(rows), shape[2])))
-
-
 def _grid_of(activity: Activity) -> str:
     """Whose electricity a use activity draws: its tier's, or the AI's for AI inference."""
     return "ai" if activity.item == "ai" else activity.tier
@@ -350,6 +341,11 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     return total
 
 
+def _services_last_operand(row: np.ndarray) -> np.ndarray:
+    """A row as `_rows` makes it, broadcastable to (S, criteria, N)."""
+    return row if row.ndim == 3 else row[..., np.newaxis]
+
+
 def _zero_filled(amounts: list[np.ndarray | None], shape: tuple[int, int]) -> list[np.ndarray]:
     """The amounts with a column of 0.0 for each the inventory left unmade."""
     zero = np.zeros(shape)
@@ -369,7 +365,7 @@ def _added(
     loop), where (N, S, criteria) ran it over 8 criteria (the same products and sums)."""
     n, samples = shape
     terms = [
-        (amount.T[:, np.newaxis, :], row if row.ndim == 3 else row[..., np.newaxis])
+        (amount.T[:, np.newaxis, :], _services_last_operand(row))
         for amount, row in zip(amounts, rows, strict=True)
         if row is not None
     ]
@@ -384,6 +380,19 @@ def _added(
 
 
 def evaluate(s: ServiceArrays, f: FactorValues) -> Footprint:
-    """The footprint of N services under S factor samples."""
-    amounts = inventory(s, f)
-    return Footprint(amounts[..., np.newaxis] * characterisation(s, f), amounts)
+    """The footprint of N services under S factor samples.
+
+    Each activity's amounts times its row is worked out services last, (S, criteria, N),
+    numpy's loop over the services on both sides (as the totals' terms are), then laid out
+    (N, S, activities, criteria) in C order by one copy: the characterisation stacked as
+    (N, S, activities, criteria) first was a copy a row, 8 values at a time (the same
+    products). In C order, its sum over activities adds them in order."""
+    shape = (s.count, f.samples)
+    columns = [np.broadcast_to(c, shape) for c in inventory_columns(s, f)]
+    rows = _rows(s, f, [True] * len(columns))
+    products = np.empty((f.samples, len(columns), len(CRITERION_IDS), s.count))
+    for a, (column, row) in enumerate(zip(columns, rows, strict=True)):
+        assert row is not None
+        np.multiply(column.T[:, np.newaxis, :], _services_last_operand(row), out=products[:, a])
+    contributions = np.ascontiguousarray(products.transpose(3, 0, 1, 2))
+    return Footprint(contributions, np.stack(columns, axis=-1))

@@ -13,10 +13,11 @@ from acvnum.calculation.engine import (
     _impact_vector,
     _padded,
     _rows,
+    characterisation_rows,
     evaluate,
     evaluate_totals,
 )
-from acvnum.calculation.inventory import ACTIVITIES, server_profile, service_arrays
+from acvnum.calculation.inventory import ACTIVITIES, inventory, server_profile, service_arrays
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import Service
 from acvnum.questionnaire.yaml_reader import Document
@@ -605,8 +606,8 @@ def test_the_storage_and_servers_rows_are_one_vector_where_every_service_has_the
 
 def test_the_footprint_s_contributions_are_in_c_order():
     """Summed over the activities, an array in C order adds them one after another, as
-    the levers' totals do; in another order (np.stack follows its rows' strides, and rows
-    made services last have others) numpy may add them pairwise, other bits."""
+    the levers' totals do; in another order (the products are made services last) numpy
+    may add them pairwise, other bits."""
     datas = [MINIMAL_DATA, {**MINIMAL_DATA, "usage": {**MINIMAL_DATA["usage"], "location": "DEU"}}]
     arrays = service_arrays([service(copy.deepcopy(d)).questionnaire for d in datas])
     footprint = evaluate(arrays, TABLE.central())
@@ -671,3 +672,19 @@ def test_each_network_model_is_worked_out_where_a_service_takes_it_to_the_bit(mo
         made = np.stack([np.broadcast_to(c, shape) for c in columns], axis=-1)
         before = _network_as_before(arrays, factors, arrays.gigabytes, arrays.hours)
         assert made.tobytes() == np.broadcast_to(before, made.shape).tobytes()
+
+
+def test_the_contributions_are_each_activity_s_amounts_times_its_row_to_the_bit():
+    """The footprint made services last holds, for every service, sample, activity and
+    criterion, the activity's amount times its characterisation row's value, as the
+    stacked (N, S, activities, criteria) matrix times the inventory gave them."""
+    arrays = service_arrays([service(example_data(path)).questionnaire for path in EXAMPLE_FILES])
+    spread = FactorValues(TABLE, np.stack([TABLE.values, TABLE.low, TABLE.high]))
+    for factors in (TABLE.central(), spread):
+        footprint = evaluate(arrays, factors)
+        shape = (arrays.count, factors.samples, len(CRITERION_IDS))
+        rows = [np.broadcast_to(row, shape) for row in characterisation_rows(arrays, factors)]
+        matrix = np.stack(rows, axis=2)
+        assert footprint.inventory.tobytes() == inventory(arrays, factors).tobytes()
+        expected = footprint.inventory[..., np.newaxis] * matrix
+        assert footprint.contributions.tobytes() == np.ascontiguousarray(expected).tobytes()
