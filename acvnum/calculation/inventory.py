@@ -874,15 +874,20 @@ def _server_groups(s: ServiceArrays, f: FactorValues) -> _Groups:
     return _Groups(units_of_host, lifetime, watts)
 
 
-def _own_servers(s: ServiceArrays, f: FactorValues) -> np.ndarray:
-    """Per service, summed over its server groups, per year and environment, (N, S, 3):
-    medium-server lifetimes made, server-years hosted, watts drawn (before PUE)."""
+def _own_servers(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per service, summed over its server groups, per year and environment, each (N, S):
+    medium-server lifetimes made, server-years hosted, watts drawn (before PUE). Each summed
+    on its own (the same additions as over the three stacked: each sum is its own group's
+    rows in order), so each is a contiguous column, not one of three strided ones."""
     g, groups = s.servers, _server_groups(s, f)
     equivalents = server_config.medium_equivalents(f, g.archetype, g.parts, g.all_medium)
     made = groups.units_of_host * equivalents / groups.lifetime
-    per_group = np.stack(np.broadcast_arrays(made, groups.units_of_host, groups.watts), axis=-1)
-    per_group = np.broadcast_to(per_group, (len(g.service), f.samples, 3))
-    return _per_service(per_group, g.service, s.count)
+    shape = (len(g.service), f.samples)
+    made, hosted, watts = (
+        _per_service(np.broadcast_to(v, shape), g.service, s.count)
+        for v in (made, groups.units_of_host, groups.watts)
+    )
+    return made, hosted, watts
 
 
 def server_profile(s: ServiceArrays, f: FactorValues) -> np.ndarray:
@@ -948,13 +953,13 @@ def _servers(s: ServiceArrays, f: FactorValues, pue: np.ndarray) -> tuple[np.nda
 
     The infrastructure (building, cooling, power equipment) is counted per server-year of
     ADEME's reference server; per kW of IT, own servers count their watts over its 367 W."""
-    own, shared = _own_servers(s, f), _shared(s, f)
+    (made, hosted, watts), shared = _own_servers(s, f), _shared(s, f)
     years = s.period_years * s.environments
-    manufacturing = own[..., 0] * years + shared[..., 0] / f["server.physical.lifetime"]
-    use_kwh = own[..., 2] * years * HOURS_PER_YEAR / 1000 * pue + shared[..., 1]
-    server_years = own[..., 1] * years + shared[..., 0]
-    per_kw = own[..., 2] / (1000 * f["datacenter.per_kw.server_power"]) * years
-    infrastructure = np.where(s.infrastructure_per_kw == 1, per_kw, own[..., 1] * years)
+    manufacturing = made * years + shared[..., 0] / f["server.physical.lifetime"]
+    use_kwh = watts * years * HOURS_PER_YEAR / 1000 * pue + shared[..., 1]
+    server_years = hosted * years + shared[..., 0]
+    per_kw = watts / (1000 * f["datacenter.per_kw.server_power"]) * years
+    infrastructure = np.where(s.infrastructure_per_kw == 1, per_kw, hosted * years)
     return manufacturing, use_kwh, server_years, infrastructure + shared[..., 0]
 
 
