@@ -329,8 +329,7 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     zero are added again with every term. Its row is finite (a lever changes no factor,
     and the services' own figures were refused if not finite), so 0 x row is 0."""
     shape = (s.count, f.samples)
-    columns = present_columns(s, f)
-    amounts = [None if c is None else np.broadcast_to(c, shape) for c in columns]
+    amounts = [None if c is None else _spread(c, shape) for c in present_columns(s, f)]
     live = [a is not None and bool(a.any()) for a in amounts]
     if all(live) or not any(live):
         return _added(_zero_filled(amounts, shape), _rows(s, f, [True] * len(live)), shape)
@@ -342,6 +341,11 @@ def evaluate_totals(s: ServiceArrays, f: FactorValues) -> np.ndarray:
         every = _rows(s, f, [True] * len(live))
         total[zero] = _added(_zero_filled(amounts, shape), every, shape)[zero]
     return total
+
+
+def _spread(column: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A column broadcast to (N, S); itself where it is that already (most, central)."""
+    return column if column.shape == shape else np.broadcast_to(column, shape)
 
 
 def _services_last_operand(row: np.ndarray) -> np.ndarray:
@@ -391,7 +395,7 @@ def evaluate(s: ServiceArrays, f: FactorValues) -> Footprint:
     (N, S, activities, criteria) first was a copy a row, 8 values at a time (the same
     products). In C order, its sum over activities adds them in order."""
     shape = (s.count, f.samples)
-    columns = [np.broadcast_to(c, shape) for c in inventory_columns(s, f)]
+    columns = [_spread(c, shape) for c in inventory_columns(s, f)]
     rows = _rows(s, f, [True] * len(columns))
     products = np.empty((f.samples, len(columns), len(CRITERION_IDS), s.count))
     for a, (column, row) in enumerate(zip(columns, rows, strict=True)):

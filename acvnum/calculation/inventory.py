@@ -760,6 +760,7 @@ def _network_columns(
     as over an (N, S, accesses) array, whose columns were strided operands of every later
     product).
     """
+    models = _models(s.network_model)
     shares = [s.network_shares[..., k] for k in range(len(NETWORK_TYPES))]
     gb = [gigabytes * share for share in shares]
     time = [hours * share for share in shares]
@@ -770,6 +771,7 @@ def _network_columns(
     def kwh(k: int) -> np.ndarray:
         return _per_model(
             s.network_model,
+            models,
             lambda: gb[k] * factor(k, "intensity"),
             lambda: gb[k] * factor(k, "energy"),
             lambda: time[k] * factor(k, "baseline") / 1000 + gb[k] * factor(k, "marginal"),
@@ -777,17 +779,18 @@ def _network_columns(
 
     def equipment(k: int) -> np.ndarray:
         return _per_model(
-            s.network_model, lambda: gb[k], lambda: np.zeros_like(gb[k]), lambda: gb[k]
+            s.network_model, models, lambda: gb[k], lambda: np.zeros_like(gb[k]), lambda: gb[k]
         )
 
     lifetime, traffic = f["network.box.lifetime"], f["network.box.traffic"]
     box_power_kw = f["network.box.power"] / 1000
     by_time = (lambda: time[0] / (lifetime * HOURS_PER_YEAR), lambda: time[0] * box_power_kw)
     box_share = _per_model(
-        s.network_model, lambda: gb[0] / (traffic * lifetime), by_time[0], by_time[0]
+        s.network_model, models, lambda: gb[0] / (traffic * lifetime), by_time[0], by_time[0]
     )
     box_kwh = _per_model(
         s.network_model,
+        models,
         lambda: gb[0] * box_power_kw * HOURS_PER_YEAR / traffic,
         by_time[1],
         by_time[1],
@@ -795,11 +798,17 @@ def _network_columns(
     return [equipment(0), equipment(1), kwh(0), kwh(1), box_share, box_kwh]
 
 
-def _per_model(model: np.ndarray, *made: Callable[[], np.ndarray]) -> np.ndarray:
+def _models(model: np.ndarray) -> list[int]:
+    """The network models (indexes into NETWORK_MODELS) some service takes."""
+    return [m for m in range(len(NETWORK_MODELS)) if (model == m).any()]
+
+
+def _per_model(
+    model: np.ndarray, present: list[int], *made: Callable[[], np.ndarray]
+) -> np.ndarray:
     """Each service's column under its network model (`model` (N, 1) indexes `made`, one
-    maker per NETWORK_MODELS), worked out only for the models some service takes (mostly
-    one: its column as it is, np.where's pick of its values), else picked by np.where."""
-    present = [m for m in range(len(made)) if (model == m).any()]
+    maker per NETWORK_MODELS), worked out only for the models `present` (mostly one: its
+    column as it is, np.where's pick of its values), else picked by np.where."""
     if len(present) == 1:
         return made[present[0]]()
     columns = {m: made[m]() for m in present}
