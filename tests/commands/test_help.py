@@ -123,6 +123,9 @@ def test_every_choice_is_said_where_its_metavar_hides_it():
 
 
 def test_completion_still_installs_and_shows_in_french():
-    result = run_cli("--show-completion", "bash", env=FRENCH)
+    # typer's switch for tests: --show-completion takes the shell named, instead of looking
+    # for one among this process's parents (none when pytest is started by a service).
+    named = {"_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    result = run_cli("--show-completion", "bash", env={**FRENCH, **named})
     assert result.returncode == 0, result.stderr
     assert "_acvnum_completion" in result.stdout.replace("_python_m", "_")
