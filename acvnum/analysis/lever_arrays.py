@@ -29,11 +29,11 @@ from acvnum.analysis.lever_kinds import Context
 from acvnum.analysis.variants import _UNITS, Change, _dotted
 from acvnum.calculation import servers as server_config
 from acvnum.calculation.inventory import (
-    _GROUPED,
+    GROUPED_FIELDS,
     ServerArrays,
     ServiceArrays,
-    _rows_of,
-    _take_grouped,
+    rows_of,
+    take_grouped,
 )
 from acvnum.calculation.results import maker
 from acvnum.i18n import Value, english_text
@@ -357,7 +357,7 @@ def arrays_at(
         power=group_answer("power"),
         lifetime_years=group_answer("lifetime") / units.SECONDS_PER_YEAR,
         **{
-            f.name: _rows_of(getattr(servers, f.name), groups)
+            f.name: rows_of(getattr(servers, f.name), groups)
             for f in fields(servers)
             if f.name not in _SERVERS_FROM_FRAME
         },
@@ -379,7 +379,7 @@ def arrays_at(
         replicas=answer("replicas"),
         servers=servers,
         factor_scale={
-            **_rows_of(base.factor_scale, rows),
+            **rows_of(base.factor_scale, rows),
             **{name.removeprefix("scale:"): answer(name) for name in scaled},
         },
     )
@@ -390,11 +390,11 @@ def _base_rows(name: str, value: Any, rows: np.ndarray, base: ServiceArrays) -> 
     optional block, absent from every row, by `_absent_rows`)."""
     if name in BLOCKS:
         return _absent_rows(value, len(rows))
-    if name in _GROUPED:
-        return _take_grouped(value, rows, base.count)
+    if name in GROUPED_FIELDS:
+        return take_grouped(value, rows, base.count)
     if isinstance(value, list):
         return np.take(np.array(value, dtype=object), rows).tolist()
-    return _rows_of(value, rows)
+    return rows_of(value, rows)
 
 
 def _absent_rows(value: Any, k: int) -> Any:

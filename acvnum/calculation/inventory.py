@@ -467,7 +467,7 @@ def _blocks(build: Any, services: list[Questionnaire], blocks: list[Any]) -> Any
     service and repeated, not built again for each."""
     if any(blocks) or not services:
         return build(services)
-    return _rows_of(build(services[:1]), np.zeros(len(services), dtype=int))
+    return rows_of(build(services[:1]), np.zeros(len(services), dtype=int))
 
 
 # --- variants: rows of the arrays taken again, some of their answers changed -------------
@@ -490,7 +490,7 @@ def _server_rows(servers: ServerArrays, rows: np.ndarray, n: int) -> tuple[np.nd
     return (np.repeat(starts[rows], taken) + within).astype(int), firsts
 
 
-def _rows_of(value: Any, index: np.ndarray) -> Any:
+def rows_of(value: Any, index: np.ndarray) -> Any:
     """A per-service field at rows `index`: arrays, lists, dicts of them, blocks of them."""
     if isinstance(value, np.ndarray):
         # np.take: the rows fancy indexing gives, some 20x faster on (N, 1, k) arrays
@@ -500,10 +500,10 @@ def _rows_of(value: Any, index: np.ndarray) -> Any:
             return [value[0]] * len(index)
         return list(map(value.__getitem__, index.tolist()))
     if isinstance(value, dict):
-        return {key: _rows_of(item, index) for key, item in value.items()}
+        return {key: rows_of(item, index) for key, item in value.items()}
     if is_dataclass(value) and not isinstance(value, type):
         return replace(
-            value, **{f.name: _rows_of(getattr(value, f.name), index) for f in fields(value)}
+            value, **{f.name: rows_of(getattr(value, f.name), index) for f in fields(value)}
         )
     raise TypeError(f"cannot take rows of {type(value).__name__}")
 
@@ -512,23 +512,25 @@ def take(arrays: ServiceArrays, rows: Sequence[int]) -> ServiceArrays:
     """The arrays of the services at `rows` (a row may repeat): one per variant to evaluate."""
     index = np.asarray(rows, dtype=int)
     columns = {
-        f.name: _rows_of(getattr(arrays, f.name), index)
+        f.name: rows_of(getattr(arrays, f.name), index)
         for f in fields(arrays)
-        if f.name not in _GROUPED
+        if f.name not in GROUPED_FIELDS
     }
-    grouped = {name: _take_grouped(getattr(arrays, name), index, arrays.count) for name in _GROUPED}
+    grouped = {
+        name: take_grouped(getattr(arrays, name), index, arrays.count) for name in GROUPED_FIELDS
+    }
     return replace(arrays, **columns, **grouped)
 
 
 #: Fields stored per group or entry of a service (their own `service` index), not per service.
-_GROUPED = ("servers", "shared")
+GROUPED_FIELDS = ("servers", "shared")
 
 
-def _take_grouped(g: Any, index: np.ndarray, n: int) -> Any:
+def take_grouped(g: Any, index: np.ndarray, n: int) -> Any:
     """The groups (server groups, shared platforms) of services `index`, renumbered."""
     group_index, _ = _server_rows(g, index, n)
     taken = {
-        f.name: _rows_of(getattr(g, f.name), group_index) for f in fields(g) if f.name != "service"
+        f.name: rows_of(getattr(g, f.name), group_index) for f in fields(g) if f.name != "service"
     }
     owners = np.repeat(np.arange(len(index)), np.bincount(g.service, minlength=n)[index])
     return replace(g, service=owners.astype(int), **taken)

@@ -266,11 +266,11 @@ def test_sums_per_service_are_np_add_at_s_to_the_bit():
 
 
 def test_a_list_of_one_value_taken_again_is_the_rows_taken_one_by_one():
-    from acvnum.calculation.inventory import _rows_of
+    from acvnum.calculation.inventory import rows_of
 
     index = np.array([2, 0, 2, 1, 1])
     for values in (["FRA"] * 3, [None] * 3, ["FRA", "DEU", "FRA"]):
-        assert _rows_of(values, index) == [values[k] for k in index.tolist()]
+        assert rows_of(values, index) == [values[k] for k in index.tolist()]
 
 
 @pytest.mark.parametrize(
