@@ -153,12 +153,7 @@ def decode(data: bytes, name: str) -> str:
 def read_text(path: Path | str, what: str = "a YAML file") -> str:
     """A UTF-8 text file, read within the bounds above, or an InputError saying why not."""
     name = os.fspath(path)
-    fd, expected = _open(name, what)  # (read_bytes' steps: a call fewer a file of a folder)
-    try:
-        data = _read_at_most(fd, name, expected)
-    finally:
-        os.close(fd)
-    return decode(data, name)
+    return decode(read_bytes(name, what), name)
 
 
 def is_folder(path: Path) -> bool:
