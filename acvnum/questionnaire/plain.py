@@ -44,6 +44,22 @@ ITEMS: dict[Reader, Reader] = {}
 NUMBERS: dict[Reader, tuple[Reader, Reader]] = {}
 
 
+class Shares(NamedTuple):
+    """A shares section's reader's parts: what `questionnaire.fast_path` needs to read the
+    usual section (known keys, each a fraction from 0 to 1) from fractions it remembers by
+    line. `usual(fractions, total)`: the section's record, or None where the fractions
+    (`total`: their sum, in order) do not sum to 100% within the tolerance and the reader
+    must scale them the general way."""
+
+    keys: frozenset[str]
+    read_fraction: Reader
+    usual: Callable[[dict[str, float], float], Any]
+
+
+#: The shares sections' readers' parts, by reader.
+SHARES: dict[Reader, Shares] = {}
+
+
 class Declined(Exception):
     """The plain reader does not take this input."""
 
@@ -234,21 +250,27 @@ def shares(cls: type[records.Record], what: str) -> Reader:
         # whatever it leaves unscaled (out of range, not summing to 100%) is refused below.
         fractions = {key: read_fraction(value) for key, value in raw.items()}
         total = sum(fractions.values())  # in the order renormalised sums them
-        if (
-            raw.keys() <= known
-            and abs(total - 1.0) <= tolerance
-            and all(type(v) is float and 0.0 <= v <= 1.0 for v in fractions.values())
+        if raw.keys() <= known and all(
+            type(v) is float and 0.0 <= v <= 1.0 for v in fractions.values()
         ):
-            # What renormalised scales them to; each is then a share (0 <= v <= total), and
-            # they sum to 1 within a few units of the last place (at most five terms, each
-            # within one of v / total), far inside the tolerance shares_sum_to_one allows:
-            # it could not refuse them, and is not asked (a third of a new section's time).
-            scaled = {key: value / total for key, value in fractions.items()}
-            return cls.trusted(frozenset(raw), scaled)
+            record = usual(fractions, total)
+            if record is not None:
+                return record
         record = read_section(rules.renormalised(fractions))
         rules.shares_sum_to_one(dict(record.items()), what)
         return record
 
+    def usual(fractions: dict[str, float], total: float) -> Any:
+        if abs(total - 1.0) > tolerance:
+            return None
+        # What renormalised scales them to; each is then a share (0 <= v <= total), and
+        # they sum to 1 within a few units of the last place (at most five terms, each
+        # within one of v / total), far inside the tolerance shares_sum_to_one allows:
+        # it could not refuse them, and is not asked (a third of a new section's time).
+        scaled = {key: value / total for key, value in fractions.items()}
+        return cls.trusted(frozenset(fractions), scaled)
+
+    SHARES[reader] = Shares(known, read_fraction, usual)
     return reader
 
 

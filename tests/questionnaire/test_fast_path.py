@@ -789,3 +789,64 @@ def test_long_lines_and_items_are_read_but_not_remembered():
     assert read > 5 and kept  # long files read by the fast path; the usual lines remembered
     longest = max(len(k) if isinstance(k, str) else sum(map(len, k)) for k in kept)
     assert longest <= fast_path.REMEMBERED_UP_TO < len(long_name)
+
+
+def _records_of(value: object) -> list[records.Record]:
+    """A record and every record inside it."""
+    if isinstance(value, list):
+        return [r for item in value for r in _records_of(item)]
+    if not isinstance(value, records.Record):
+        return []
+    return [value, *(r for _, v in value.items() for r in _records_of(v))]
+
+
+def test_the_usual_shape_s_records_hold_their_fields_as_trusted_makes_them():
+    """`_usual` gives each record its fields at once: every field and `given`, nothing more,
+    each default as `Record.trusted` fills it (a list a record's own), the same records."""
+    rng, read = random.Random(53), 0
+    for _ in range(300):
+        text = usual_file(rng)
+        questionnaire = fast_path._usual(text, False)
+        if questionnaire is None:
+            continue
+        read += 1
+        for record in _records_of(questionnaire):
+            cls = type(record)
+            assert list(record.__dict__) == [*cls.FIELDS, "given"] or isinstance(
+                record, records.Server | records.Devices | records.Network
+            )
+            given = {name: record.__dict__[name] for name in record.given}
+            trusted = cls.trusted(record.given, given)
+            assert record.__dict__ == trusted.__dict__  # (1 is 1.0 here, not below)
+            assert record_shape(record) == record_shape(trusted)
+        again = fast_path._usual(text, False)
+        assert questionnaire.budgets is not again.budgets
+        assert questionnaire.hosting.shared is not again.hosting.shared
+    assert read > 150
+
+
+@pytest.mark.parametrize("comma", [False, True], ids=["point", "decimal comma"])
+def test_a_new_shares_section_is_read_from_its_lines_fractions_as_its_reader_reads_it(comma):
+    """A devices or network section not seen before, its lines seen before: made from the
+    fractions its lines are remembered as, the record its reader makes of its values (and
+    left to the reader where they do not sum to 100%: it scales or refuses them)."""
+    rng, taken, left = random.Random(59), 0, 0
+    section = fast_path._DEVICES
+    with units.decimal_comma(comma):
+        for _ in range(400):
+            lines = [f"    {name}: {share}" for name, share in _shares(rng, _DEVICES)]
+            if rng.random() < 0.1:
+                lines[-1] = lines[-1].replace("%", "0%")  # 10 times the share: over 100%
+            try:
+                values = fast_path._values(section, lines, 4, comma)
+                expected = section.read(values)
+            except Exception:
+                expected = None
+            made = fast_path._shares(section, lines, comma)
+            if made is None:
+                left += 1
+                continue
+            taken += 1
+            assert expected is not None and record_shape(made) == record_shape(expected)
+    assert taken > 200 and left > 20
+    assert all(type(f) is float for _, f in section.fractions[comma].values())
