@@ -669,7 +669,22 @@ def unread(file: str, text: str, prepare: Callable[[Any], Any]) -> Document:
     """The document of a text the block reader reads, its data read (then `prepare`d) only
     when first asked for: a file read by `questionnaire.fast_path` rarely needs it (a
     what-if does), and building it was a fifth of reading a portfolio's file."""
-    return Document(file, None, text=text, verbatim=text, read=lambda: prepare(_read_block(text)))
+    # Its slots set one by one, not by `__init__`'s keywords and tests (a portfolio makes
+    # 10,000: what loading a chunk of 500 files costs besides reading the texts and the
+    # fast path, 8.7 M instructions, is 7.4 M so). tests/questionnaire/test_yaml_reader.py
+    # holds it equal to `__init__`'s.
+    document = _new_document(Document)
+    document.file = file
+    document._data = None
+    document._read = lambda: prepare(_read_block(text))
+    document._marks = None  # (worked out from the text when asked for)
+    document._root = None
+    document._text = text
+    document.verbatim = text
+    return document
+
+
+_new_document = object.__new__
 
 
 def load_yaml(path: Path | str) -> Document:

@@ -62,33 +62,13 @@ def test_the_quick_answer_is_the_full_checks_answer_for_every_place_a_country_is
     assert quick > 50
 
 
-def test_a_service_made_without_its_init_is_the_dataclass_s_own():
-    """`_frozen` sets every field, as the generated `__init__` does (a field added with a
-    default would be missing), and the instance stays frozen."""
+def test_a_service_the_fast_path_reads_has_exactly_its_dataclass_fields(tmp_path):
+    """load_service makes a fast-path file's Service and Bounds without their `__init__`,
+    naming their fields by hand: each has exactly its dataclass's fields (none misspelt,
+    none forgotten, none added), equal to the dataclass made from them, and stays frozen."""
     import dataclasses
 
     import pytest
-
-    from acvnum.questionnaire.ranges import Bounds
-    from acvnum.questionnaire.service import _frozen
-
-    made = _service(
-        "name: a\nusage:\n  users: 1\n  visits_per_user: 1\n  visit_duration: 1\n"
-        "  data_per_visit: 1\n  devices:\n    laptop: 1\n  network:\n    fixed: 1\n"
-    )
-    for cls, instance in ((Service, made), (Bounds, made.bounds)):
-        fields = {f.name: getattr(instance, f.name) for f in dataclasses.fields(cls)}
-        quick = _frozen(cls, **fields)
-        assert quick == cls(**fields) and vars(quick) == vars(cls(**fields))
-        with pytest.raises(dataclasses.FrozenInstanceError):
-            quick.written = {}  # type: ignore[misc]
-
-
-def test_a_service_the_fast_path_reads_has_exactly_its_dataclass_fields(tmp_path):
-    """load_service makes a fast-path file's Service and Bounds with `_frozen`, naming their
-    fields by hand: each has exactly its dataclass's fields (none misspelt, none forgotten,
-    none added), equal to the dataclass made from them."""
-    import dataclasses
 
     from acvnum.questionnaire import fast_path
     from acvnum.questionnaire.ranges import Bounds
@@ -99,7 +79,7 @@ def test_a_service_the_fast_path_reads_has_exactly_its_dataclass_fields(tmp_path
         "  data_per_visit: 1 MB\n  devices:\n    laptop: 100%\n  network:\n    fixed: 100%\n"
         "  location: FRA\n"
     )
-    assert fast_path.read(text) is not None  # the fast path's file, made with _frozen
+    assert fast_path.read(text) is not None  # the fast path's file
     path = tmp_path / "a.yaml"
     path.write_text(text, encoding="utf-8")
     service = load_service(path, load_factors())
@@ -107,3 +87,6 @@ def test_a_service_the_fast_path_reads_has_exactly_its_dataclass_fields(tmp_path
         names = [f.name for f in dataclasses.fields(cls)]
         assert sorted(vars(instance)) == sorted(names), cls.__name__
         assert instance == cls(**{name: getattr(instance, name) for name in names})
+        assert vars(instance) == vars(cls(**{name: getattr(instance, name) for name in names}))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            instance.bounds = None  # type: ignore[misc]

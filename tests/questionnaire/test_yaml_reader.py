@@ -397,3 +397,18 @@ def test_the_block_reader_follows_nesting_to_its_limit_then_gives_up(depth):
     else:
         with pytest.raises(_GiveUp):
             _read_block(items)
+
+
+def test_an_unread_document_is_the_one_its_init_makes_read_when_asked():
+    """`unread` sets a Document's slots itself: each as `__init__` sets it for a text read
+    later (no slot left unset), its data read and prepared when first asked for."""
+    from acvnum.questionnaire.yaml_reader import Document, unread
+
+    text = "name: a\nusage:\n  users: 10\n"
+    unread_document = unread("f.yaml", text, lambda data: {**data, "prepared": True})
+    made = Document("f.yaml", None, text=text, verbatim=text, read=lambda: None)
+    for slot in Document.__slots__:
+        if slot != "_read":
+            assert getattr(unread_document, slot) == getattr(made, slot), slot
+    assert unread_document.data == {"name": "a", "usage": {"users": 10}, "prepared": True}
+    assert unread_document.marks == parse_yaml(text, "f.yaml").marks
