@@ -30,6 +30,7 @@ from acvnum.analysis.variants import _UNITS, Change, _dotted
 from acvnum.calculation import servers as server_config
 from acvnum.calculation.inventory import (
     GROUPED_FIELDS,
+    Regions,
     ServerArrays,
     ServiceArrays,
     rows_of,
@@ -125,8 +126,9 @@ def frame_of(
     n = len(questionnaires)
     hosting = [q.hosting for q in questionnaires]
     storage = [h.storage if h else None for h in hosting]
-    regions = tuple(sorted({*context.regions, *arrays.host_region}))
-    code = {r: k for k, r in enumerate(regions)}
+    hosts = arrays.host_region
+    regions = tuple(sorted({*context.regions, *_used_names(hosts)}))
+    code = np.array([regions.index(r) if r in regions else -1 for r in hosts.names], dtype=int)
     servers = [h.servers if h else () for h in hosting]
     groups = list(chain.from_iterable(servers))
     counts = np.fromiter(map(len, servers), int, n)
@@ -139,7 +141,7 @@ def frame_of(
         "fixed": _answers(arrays.network_shares[:, 0, NETWORK_TYPES.index("fixed")]),
         "devices": arrays.device_shares[:, 0, :].astype(float),
         "hosted": arrays.hosted[:, 0] == 1,
-        "region": np.fromiter(map(code.__getitem__, arrays.host_region), int, n),
+        "region": code[hosts.codes],
         "pue": _answers(arrays.pue[:, 0]),
         "environments": _answers(arrays.environments[:, 0]),
         "stored": np.array([s is not None for s in storage]),
@@ -159,6 +161,11 @@ def frame_of(
     owner = np.repeat(np.arange(n), counts)
     layout = Layout(owner, first, counts, tuple([s.name for s in groups]), regions)
     return Frame(layout, services, columns)
+
+
+def _used_names(regions: Regions) -> list[str]:
+    """The names of the regions some service is in."""
+    return [regions.names[k] for k in np.flatnonzero(regions.used()).tolist()]
 
 
 #: A service's usage numbers the frame reads from its record (the arrays hold them converted).
@@ -364,14 +371,13 @@ def arrays_at(
     )
     scaled = sorted({name for f in frames for name in f.services if name.startswith("scale:")})
     visits = taken["visits"]
-    regions = np.array(layout.regions, dtype=object)
     return replace(
         base,
         **taken,
         hours=visits * answer("visit_duration") / units.SECONDS_PER_HOUR,
         gigabytes=visits * answer("data_per_visit") / units.BYTES_PER_GB,
         network_shares=np.concatenate([answer(n) for n in NETWORK_TYPES], axis=1)[:, np.newaxis, :],
-        host_region=np.take(regions, answers("region")).tolist(),
+        host_region=Regions(layout.regions, answers("region")),
         pue=answer("pue"),
         environments=answer("environments"),
         storage_tb=answer("volume") / units.BYTES_PER_TB,
@@ -394,7 +400,7 @@ def _base_rows(name: str, value: Any, rows: np.ndarray, base: ServiceArrays) -> 
         return take_grouped(value, rows, base.count)
     if isinstance(value, list):
         return np.take(np.array(value, dtype=object), rows).tolist()
-    return rows_of(value, rows)
+    return rows_of(value, rows)  # arrays, dicts of them, Regions (their codes taken)
 
 
 def _absent_rows(value: Any, k: int) -> Any:

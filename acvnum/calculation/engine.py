@@ -17,6 +17,7 @@ from acvnum.calculation.inventory import (
     PHASES,
     TIERS,
     Activity,
+    Regions,
     ServiceArrays,
     any_configured,
     inventory_columns,
@@ -195,17 +196,17 @@ def _services_last(row: np.ndarray) -> np.ndarray:
     return row if row.ndim < 3 else np.ascontiguousarray(np.moveaxis(row, 0, -1))
 
 
-def _grid_rows(f: FactorValues, regions: list[str]) -> np.ndarray:
+def _grid_rows(f: FactorValues, regions: Regions) -> np.ndarray:
     """`_grid`, services last: one region's (S, criteria) row (a view of its own), or
-    each service's region's gathered as (S, criteria, N)."""
-    unique = sorted(set(regions))
-    table = _grid_table(f, unique)  # (R, S, C)
-    if len(unique) == 1:
-        return table[0]
-    index = {r: k for k, r in enumerate(unique)}
-    codes = np.fromiter(map(index.__getitem__, regions), np.intp, len(regions))
-    # mode="clip": no bounds check a service (the codes index `unique` by construction)
-    return np.take(np.ascontiguousarray(np.moveaxis(table, 0, -1)), codes, axis=-1, mode="clip")
+    each service's region's gathered as (S, criteria, N), by the regions' codes."""
+    used = np.flatnonzero(regions.used()).tolist()
+    if len(used) == 1:
+        return _grid_table(f, [regions.names[used[0]]])[0]
+    table = _grid_table(f, list(regions.names))  # (R, S, C), a row for every name
+    # mode="clip": no bounds check a service (the codes index `names` by construction)
+    return np.take(
+        np.ascontiguousarray(np.moveaxis(table, 0, -1)), regions.codes, axis=-1, mode="clip"
+    )
 
 
 def _storage_row(s: ServiceArrays, f: FactorValues) -> np.ndarray:
@@ -255,6 +256,19 @@ def _codes(names: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
     return tuple(codes), index
 
 
+def _first_used(regions: Regions) -> tuple[tuple[str, ...], np.ndarray]:
+    """`_codes` of regions, from their codes: the names used in order of first use, and
+    each service's index among them."""
+    n, names = len(regions.codes), len(regions.names)
+    first = np.full(names, n)
+    np.minimum.at(first, regions.codes, np.arange(n))
+    used = np.flatnonzero(first < n)
+    used = used[np.argsort(first[used], kind="stable")]
+    renumbered = np.zeros(names, dtype=int)
+    renumbered[used] = np.arange(len(used))
+    return tuple(regions.names[k] for k in used.tolist()), renumbered[regions.codes]
+
+
 def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]]:
     """For each activity, the factor-id prefixes its rows read (`electricity.FRA`,
     `device.laptop`, `storage.hdd`; 'a+b' when a row mixes several items' factors) and, per
@@ -265,11 +279,11 @@ def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]
         "terminals": s.terminal_region,
         "network": s.user_region,
         "datacenter": s.host_region,
-        "ai": s.ai.region,
     }
     every = np.zeros(s.count, dtype=int)
     storage = (("storage.ssd", "storage.hdd"), (s.storage_hdd[:, 0] == 1).astype(int))
-    grids = {key: _codes(names) for key, names in regions.items()}
+    grids = {key: _first_used(names) for key, names in regions.items()}
+    grids["ai"] = _codes(s.ai.region)
     prefixes = []
     for activity in ACTIVITIES:
         if activity.phase == "use":

@@ -8,7 +8,7 @@ services or samples. A NaN input means "not given": the factor's default applies
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, cached_property, lru_cache
 from itertools import chain
@@ -169,6 +169,61 @@ class SharedArrays:
 SHARED_BASES = ("gb", "hour", "visit")
 
 
+class Regions(Sequence[str]):
+    """Each service's region (an ISO code of the electricity tables) as an index into a few
+    distinct names: a Sequence of the names, whose engine rows, lever passes and coverage
+    read `codes` (a gather a row) instead of a text a service (dict look-ups of 4,341 texts
+    a lever pass: some 1 ms a chunk of 500). Immutable, as the arrays are."""
+
+    __slots__ = ("codes", "names")
+
+    def __init__(self, names: tuple[str, ...], codes: np.ndarray) -> None:
+        self.names = names  # the names the codes index (some may be unused)
+        self.codes = codes  # (N,) intp
+        codes.flags.writeable = False
+
+    @classmethod
+    def of(cls, regions: Iterable[str]) -> Regions:
+        """Regions from their names, one a service (distinct names in order of first use)."""
+        regions = list(regions)
+        names = tuple(dict.fromkeys(regions))
+        if len(names) == 1:  # one region for all (a lever pass's most often)
+            return cls(names, np.zeros(len(regions), dtype=np.intp))
+        index = {name: k for k, name in enumerate(names)}
+        return cls(names, np.fromiter(map(index.__getitem__, regions), np.intp, len(regions)))
+
+    def used(self) -> np.ndarray:
+        """(names,) whether some service is in each name's region."""
+        return np.bincount(self.codes, minlength=len(self.names)) > 0
+
+    def taken(self, rows: np.ndarray) -> Regions:
+        """The regions of services `rows` (a row may repeat)."""
+        return Regions(self.names, np.take(self.codes, rows))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.names[c] for c in self.codes[index].tolist()]
+        return self.names[self.codes[index]]
+
+    def __iter__(self) -> Iterator[str]:
+        return map(self.names.__getitem__, self.codes.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Regions) and other.names == self.names:
+            return np.array_equal(self.codes, other.codes)
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # a value compared by its services' regions
+
+    def __repr__(self) -> str:
+        return f"Regions({list(self)!r})"
+
+
 @dataclass(frozen=True, eq=False)
 class ServiceArrays:
     """The questionnaire answers of N services as arrays, in base units."""
@@ -180,8 +235,8 @@ class ServiceArrays:
     device_shares: np.ndarray  # (N, 1, devices)
     network_shares: np.ndarray  # (N, 1, networks)
     network_model: np.ndarray  # (N, 1) index into NETWORK_MODELS
-    user_region: list[str]
-    terminal_region: list[str]  # the devices' electricity (terminals.location, else users')
+    user_region: Regions
+    terminal_region: Regions  # the devices' electricity (terminals.location, else users')
     #: Device parameters given in the questionnaire's `terminals:` section, (N, 1, devices)
     #: per key (lifetime in years, hours_per_day in hours, power in W: the units of their
     #: factors, see reference.defaults.DEVICE_DEFAULTS), NaN where not given.
@@ -193,7 +248,7 @@ class ServiceArrays:
     #: kinds), and the parameters given for them, as device_given (standby in W).
     equipment: np.ndarray
     equipment_given: dict[str, np.ndarray]
-    host_region: list[str]
+    host_region: Regions
     hosted: np.ndarray  # 1 where the hosting section is given
     pue: np.ndarray
     environments: np.ndarray
@@ -426,18 +481,22 @@ def service_arrays(
         network_model=_column(
             [NETWORK_MODELS.index(u.network_model or DEFAULT_NETWORK_MODEL) for u in usage]
         ),
-        user_region=[u.location or DEFAULT_REGION for u in usage],
-        terminal_region=[
-            (q.terminals.location if q.terminals else None) or q.usage.location or DEFAULT_REGION
-            for q in services
-        ],
+        user_region=Regions.of([u.location or DEFAULT_REGION for u in usage]),
+        terminal_region=Regions.of(
+            [
+                (q.terminals.location if q.terminals else None)
+                or q.usage.location
+                or DEFAULT_REGION
+                for q in services
+            ]
+        ),
         device_given=_device_given(len(services), terminals),
         device_standby=np.nan_to_num(
             _settings(len(services), terminals, DEVICE_TYPES, "standby", 1.0)
         ),
         equipment=equipment,
         equipment_given=equipment_given,
-        host_region=[(h.location if h else None) or DEFAULT_REGION for h in hosting],
+        host_region=Regions.of([(h.location if h else None) or DEFAULT_REGION for h in hosting]),
         hosted=_column([float(h is not None) for h in hosting]),
         pue=_column([h.pue if h else None for h in hosting]),
         environments=_column([h.environments if h else 1.0 for h in hosting]),
@@ -495,6 +554,8 @@ def rows_of(value: Any, index: np.ndarray) -> Any:
     if isinstance(value, np.ndarray):
         # np.take: the rows fancy indexing gives, some 20x faster on (N, 1, k) arrays
         return np.take(value, index, axis=0)
+    if isinstance(value, Regions):
+        return value.taken(index)
     if isinstance(value, list):
         if value and value.count(value[0]) == len(value):  # one value (no AI block, no cloud)
             return [value[0]] * len(index)
@@ -647,14 +708,14 @@ def _written(
     path: InputPath,
     rows: np.ndarray,
     values: np.ndarray | list[str],
-    current: np.ndarray | list[str],
-) -> np.ndarray | list[str]:
+    current: np.ndarray | Regions,
+) -> np.ndarray | Regions:
     """A copy of one field with `values` written at `rows`."""
-    if isinstance(current, list):
+    if isinstance(current, Regions):
         out = list(current)
         for row, value in zip(rows, values, strict=True):
             out[row] = value
-        return out
+        return Regions.of(out)
     out = current.copy()
     assert isinstance(values, np.ndarray)
     if name == "hours":

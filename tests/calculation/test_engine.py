@@ -688,3 +688,25 @@ def test_the_contributions_are_each_activity_s_amounts_times_its_row_to_the_bit(
         assert footprint.inventory.tobytes() == inventory(arrays, factors).tobytes()
         expected = footprint.inventory[..., np.newaxis] * matrix
         assert footprint.contributions.tobytes() == np.ascontiguousarray(expected).tobytes()
+
+
+def test_grid_rows_and_prefixes_read_the_regions_codes_as_their_texts():
+    """The grids gathered by the regions' codes are the rows `_grid` gathers by their texts,
+    whatever names the codes index (a lever pass's regions name some no service is in);
+    `_first_used` names them as `_codes` names the texts (the order of first use)."""
+    from acvnum.calculation.engine import _codes, _first_used, _grid_rows
+    from acvnum.calculation.inventory import Regions
+
+    central = TABLE.central()
+    texts = ["DEU", "FRA", "DEU", "USA"]
+    for regions in (
+        Regions.of(texts),
+        Regions(("SWE", "USA", "FRA", "DEU"), np.array([3, 2, 3, 1])),
+    ):
+        rows = _grid_rows(central, regions)  # (S, criteria, N), services last
+        assert np.moveaxis(rows, -1, 0).tobytes() == _grid(central, texts).tobytes()
+        names, index = _first_used(regions)
+        expected = _codes(texts)
+        assert names == expected[0] and index.tolist() == expected[1].tolist()
+    one = _grid_rows(central, Regions(("SWE", "FRA"), np.array([1, 1])))
+    assert one.tobytes() == _grid(central, ["FRA"])[0].tobytes()  # one region: its row

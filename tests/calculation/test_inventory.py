@@ -506,3 +506,30 @@ def test_a_default_is_the_factor_itself_where_no_row_gives_the_input():
             assert made is default
         elif not np.isnan(given).any():
             assert made is given
+
+
+def test_regions_are_codes_into_their_names_and_read_as_a_list_of_them():
+    from acvnum.calculation.inventory import Regions, rows_of
+
+    texts = ["FRA", "DEU", "FRA", "USA", "DEU"]
+    regions = Regions.of(texts)
+    assert regions.names == ("FRA", "DEU", "USA")
+    assert regions.codes.tolist() == [0, 1, 0, 2, 1]
+    assert list(regions) == texts and regions == texts and regions[3] == "USA"
+    assert regions[1:3] == texts[1:3] and len(regions) == 5
+    taken = rows_of(regions, np.array([3, 3, 0]))
+    assert isinstance(taken, Regions) and taken.names == regions.names
+    assert taken == ["USA", "USA", "FRA"] and taken.used().tolist() == [True, False, True]
+    assert taken != texts and Regions.of(["FRA"] * 3).codes.tolist() == [0, 0, 0]
+    with pytest.raises(ValueError):
+        taken.codes[0] = 1  # read-only, as the arrays are
+
+
+def test_a_changed_host_region_is_written_into_the_regions():
+    from acvnum.calculation.inventory import Regions, with_inputs
+
+    data = [yaml.safe_load(MINIMAL) for _ in range(3)]
+    arrays = service_arrays([as_record(d) for d in data])
+    changed = with_inputs(arrays, [(1, ("hosting", "location"), "SWE")])
+    assert isinstance(changed.host_region, Regions)
+    assert list(changed.host_region) == [arrays.host_region[0], "SWE", arrays.host_region[2]]
