@@ -9,6 +9,7 @@ import copy
 import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -20,7 +21,6 @@ from acvnum.calculation.coverage import Coverage, coverage
 from acvnum.calculation.engine import Footprint, evaluate
 from acvnum.calculation.inventory import ServiceArrays, service_arrays
 from acvnum.calculation.results import (
-    ChunkCriteria,
     CriteriaChunk,
     CriterionResult,
     ServiceResult,
@@ -77,43 +77,17 @@ def result_for(
     analyses: Analyses | None = None,
     coverage: Mapping[str, Coverage] | None = None,
     criteria: Mapping[str, CriterionResult] | None = None,
-    *,
-    visits: float | None = None,
-    shared: tuple[Any, ...] | None = None,
 ) -> ServiceResult:
     """One service's result, whole: its (activities, criteria) contributions, with the
     intervals when they were sampled (the other analyses are held by the Assessment).
-    A chunk gives what it has already worked out: the questionnaire's `visits` (a property,
-    computed at each read) and what every result shares (`shared_by_results`)."""
+    `_results` for a chunk of one."""
     q = service.questionnaire
-    a = analyses or Analyses()
-    sources, user_ids, values = shared or shared_by_results(table)
     if criteria is None:  # else the chunk's (CriteriaChunk)
         criteria = criteria_results(
             contributions, q.usage.users, q.visits, q.period_years, limits, coverage
         )
-    factor = q.hosting.electricity_factor if q.hosting else None
-    market = None if factor is None else market_based_climate(contributions, factor)
-    return _RESULT(  # ServiceResult's fields, in order
-        q.name,
-        q.description,
-        service.file,  # source_file
-        q.period / units.SECONDS_PER_DAY,  # period_days
-        q.usage.users,
-        q.visits if visits is None else visits,
-        a.intervals.criteria(criteria) if a.intervals else criteria,
-        assumptions.Assumptions(
-            q, table, service.bounds.written if service.bounds else None, market
-        ),
-        assumptions.warnings(q),
-        limits,  # boundaries
-        FACTORS_VERSION,
-        sources,  # factor_sources
-        [*user_ids],  # user_factors, each result's own list
-        values,  # factor_values
-        {} if market is None else {"market_based": _market_based(q, factor, market)},  # extras
-        q.functional_unit,
-    )
+    analyses = analyses or Analyses()
+    return _results([service], contributions[np.newaxis], table, limits, [analyses], [criteria])[0]
 
 
 def shared_by_results(table: FactorTable) -> tuple[Any, ...]:
@@ -128,29 +102,59 @@ def _results(
     table: FactorTable,
     limits: Boundaries,
     analyses: list[Analyses],
-    covered: list[dict[str, Coverage]],
-    criteria: list[ChunkCriteria],
-    visits: list[float],
+    criteria: list[Mapping[str, CriterionResult]],
+    visits: list[float] | None = None,
 ) -> tuple[ServiceResult, ...]:
-    """Each service's result by `result_for`, with what results share worked out once for
-    the chunk and each service's visits given: for 500 services, some 9 M instructions
-    against 11.5 M with both worked out for each result."""
-    shared = shared_by_results(table)
+    """Each service's result from (N, activities, criteria) `contributions`: a list of each
+    field's values for the whole chunk, then a ServiceResult a service made of them (a
+    call a service that worked out its fields one by one took twice as long). What the
+    results share (the table's sources, user factors and values) is worked out once;
+    `visits`: each questionnaire's, when the chunk has them (a property, worked out at
+    each read)."""
+    n = len(services)
+    sources, user_ids, values = shared_by_results(table)
+    qs = [s.questionnaire for s in services]
+    if visits is None:
+        visits = [q.visits for q in qs]
+    if any(a.intervals for a in analyses):
+        criteria = [
+            a.intervals.criteria(c) if a.intervals else c
+            for a, c in zip(analyses, criteria, strict=True)
+        ]
+    factors = [q.hosting.electricity_factor if q.hosting else None for q in qs]
+    markets = [
+        None if factor is None else market_based_climate(contributions[i], factor)
+        for i, factor in enumerate(factors)
+    ]
+    ranges = [s.bounds.written if s.bounds else None for s in services]
     return tuple(
-        result_for(
-            s,
-            contributions[i],
-            table,
-            limits,
-            analyses[i],
-            covered[i],
-            criteria[i],
-            visits=visits[i],
-            shared=shared,
+        map(
+            _RESULT,  # ServiceResult's fields, in order
+            [q.name for q in qs],
+            [q.description for q in qs],
+            [s.file for s in services],  # source_file
+            [q.period / units.SECONDS_PER_DAY for q in qs],  # period_days
+            [q.usage.users for q in qs],
+            visits,
+            criteria,
+            list(map(assumptions.Assumptions, qs, repeat(table, n), ranges, markets)),
+            list(map(assumptions.warnings, qs)),
+            repeat(limits, n),  # boundaries
+            repeat(FACTORS_VERSION, n),
+            repeat(sources, n),  # factor_sources
+            [[*user_ids] for _ in range(n)],  # user_factors, each result's own list
+            repeat(values, n),  # factor_values
+            [  # extras
+                {} if m is None else {"market_based": _market_based(q, factor, m)}
+                for q, factor, m in zip(qs, factors, markets, strict=True)
+            ],
+            [q.functional_unit for q in qs],
         )
-        for i, s in enumerate(services)
     )
 
+
+#: A Found from its fields' values, set at once (results.maker), for a chunk's 500.
+_FOUND = maker(Found)
 
 #: A ServiceResult from its fields' values, set at once (results.maker): the frozen
 #: dataclass's __init__, sixteen fields set one by one, was half of a result's making.
@@ -221,8 +225,17 @@ class Assessment:
         return all(outcome.passed for judged in self.budgets for outcome in judged)
 
     def services(self) -> list[Assessed]:
-        """Each result with what the analyses found about it: what the reports read."""
-        return [Assessed(r, self.found(i)) for i, r in enumerate(self.results)]
+        """Each result with what the analyses found about it: what the reports read (each
+        Found made from the analyses' columns at once, as `found` makes one)."""
+        n = len(self.results)
+        found = map(
+            _FOUND,  # Found's fields, in order
+            self.levers or repeat(None, n),
+            self.uncertainty or repeat(None, n),
+            self.what_if or repeat(None, n),
+            self.budgets or repeat((), n),
+        )
+        return list(map(Assessed, self.results, found))
 
     def to_dict(self) -> dict[str, Any]:
         """The result JSON (docs/json.md) as data: what `estimate --format json` writes. A
@@ -373,15 +386,16 @@ def assess_services(
     totals = contributions.sum(axis=1)
     questionnaires = [s.questionnaire for s in services]
     users = [q.usage.users for q in questionnaires]
-    visits = [q.visits for q in questionnaires]  # a property, worked out each time: once here
-    years = [q.period_years for q in questionnaires]
+    # The questionnaires' visits and years (properties, worked out at each read) as the
+    # arrays hold them: the same doubles
+    visits, years = arrays.visits[:, 0].tolist(), arrays.period_years[:, 0].tolist()
     _check_finite(services, contributions, limits, totals, years)
     covered = coverage(arrays, central.inventory[:, 0], table)
     analyses = _analyses(services, table, limits, settings, arrays, totals)
     criteria = CriteriaChunk.of(
         contributions, users, visits, years, limits, covered, totals=totals
     ).views()
-    results = _results(services, contributions, table, limits, analyses, covered, criteria, visits)
+    results = _results(services, contributions, table, limits, analyses, criteria, visits)
     levers = tuple(a.proposals for a in analyses) if settings.levers else ()
     uncertainty = (
         tuple(a.intervals.uncertainty if a.intervals else None for a in analyses)

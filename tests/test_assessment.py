@@ -151,6 +151,21 @@ def test_what_if_warnings_join_the_result_s_own_once(write_yaml):
     assert assessment.services()[0].warnings() == [*plain, "warning.what_if_no_hosting"]
 
 
+def test_services_pair_each_result_with_what_found_says_of_it():
+    """`services()` makes every Found at once from the analyses' columns: each the same as
+    `found(i)` makes alone, with levers and budgets asked for, and with nothing asked for."""
+    from acvnum.analysis.found import NOTHING
+    from acvnum.assessment import Settings, assess
+
+    for settings in (Settings(levers=2, budgets=()), Settings()):
+        assessment = assess([EXAMPLES], settings)
+        services = assessment.services()
+        assert [s.result for s in services] == list(assessment.results)
+        assert [s.found for s in services] == [assessment.found(i) for i in range(len(services))]
+        assert all(s.found.proposals for s in services) == bool(settings.levers)
+    assert services[0].found == NOTHING
+
+
 # --- batches: a large folder is never held whole ------------------------------------------
 
 
@@ -235,13 +250,17 @@ def test_figures_that_overflow_only_per_year_are_bad_input_too(tmp_path):
             assert "Traceback" not in result.stderr
 
 
-def test_a_chunk_s_results_are_result_for_s_made_one_by_one(monkeypatch, tmp_path):
-    """`_results` gives result_for what the chunk worked out once (the shared sources, user
-    factors and values; each service's visits): every field the same as result_for gives
-    when it works them out itself, with a market-based factor too."""
-    from acvnum import assessment
-    from acvnum.assessment import Settings, assess_services
+def test_a_chunk_s_results_are_result_for_s_made_one_by_one(tmp_path):
+    """`_results` makes a chunk's results a field at a time, with what the chunk worked out
+    once (the shared sources, user factors and values; each service's visits, from its
+    arrays; its criteria, from its arrays): every field the same as result_for gives a
+    service alone, working them out itself, with a market-based factor too."""
+    from acvnum.assessment import Settings, assess_services, result_for
+    from acvnum.calculation.coverage import coverage
+    from acvnum.calculation.engine import evaluate
+    from acvnum.calculation.inventory import service_arrays
     from acvnum.questionnaire.service import load_files
+    from acvnum.reference.boundaries import boundaries
     from acvnum.reference.factors import load_factors
 
     table = load_factors()
@@ -251,8 +270,15 @@ def test_a_chunk_s_results_are_result_for_s_made_one_by_one(monkeypatch, tmp_pat
     market.write_text(text.replace("hosting:\n", "hosting:\n  electricity_factor: 20 g/kWh\n"))
     services = load_files([*files, market], table)
     chunk = assess_services(services, table, Settings()).results
-    monkeypatch.setattr(assessment, "_results", _one_by_one)
-    alone = assess_services(services, table, Settings()).results
+    arrays = service_arrays([s.questionnaire for s in services])
+    central = evaluate(arrays, table.central())
+    contributions = central.contributions[:, 0]
+    covered = coverage(arrays, central.inventory[:, 0], table)
+    limits = boundaries(table, Settings().population)
+    alone = [
+        result_for(s, contributions[i], table, limits, None, covered[i])
+        for i, s in enumerate(services)
+    ]
     assert chunk[-1].extras and not chunk[0].extras
     for a, b in zip(chunk, alone, strict=True):
         assert a.user_factors is not chunk[0].user_factors or a is chunk[0]  # each its own
@@ -261,12 +287,3 @@ def test_a_chunk_s_results_are_result_for_s_made_one_by_one(monkeypatch, tmp_pat
             if field.name in ("criteria", "assumptions"):
                 x, y = (dict(x), dict(y)) if field.name == "criteria" else (list(x), list(y))
             assert x == y, field.name
-
-
-def _one_by_one(services, contributions, table, limits, analyses, covered, criteria, visits):
-    from acvnum.assessment import result_for
-
-    return tuple(
-        result_for(s, contributions[i], table, limits, analyses[i], covered[i], criteria[i])
-        for i, s in enumerate(services)
-    )
