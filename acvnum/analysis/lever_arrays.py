@@ -16,7 +16,7 @@ the per-service path (acvnum.analysis.lever_kinds): `supported` says which.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, lru_cache
 from itertools import chain
@@ -34,6 +34,7 @@ from acvnum.calculation.inventory import (
     ServerArrays,
     ServiceArrays,
     rows_of,
+    spread_rows,
     take_grouped,
 )
 from acvnum.calculation.results import maker
@@ -132,7 +133,7 @@ def frame_of(
     servers = [h.servers if h else () for h in hosting]
     groups = list(chain.from_iterable(servers))
     counts = np.fromiter(map(len, servers), int, n)
-    usage = np.array(list(map(_USAGE_NUMBERS, [q.usage for q in questionnaires])), dtype=float)
+    usage = _numbers(map(_USAGE_NUMBERS, [q.usage for q in questionnaires]), n, 2)
     g = arrays.servers
     services = {
         "data_per_visit": usage[:, 0].copy(),
@@ -144,8 +145,8 @@ def frame_of(
         "region": code[hosts.codes],
         "pue": _answers(arrays.pue[:, 0]),
         "environments": _answers(arrays.environments[:, 0]),
-        "stored": np.array([s is not None for s in storage]),
-        "volume": np.array([s.volume if s else 0.0 for s in storage], dtype=float),
+        "stored": np.fromiter([s is not None for s in storage], bool, n),
+        "volume": np.fromiter([s.volume if s else 0.0 for s in storage], float, n),
         "hdd": arrays.storage_hdd[:, 0] == 1,
         "replicas": _answers(arrays.replicas[:, 0]),
     }
@@ -154,7 +155,7 @@ def frame_of(
         "virtual": g.virtual[:, 0] == 1,
         "utilization": _answers(g.utilization[:, 0]),
         "power": _answers(g.power[:, 0]),
-        "lifetime": np.array([s.lifetime for s in groups], dtype=float),
+        "lifetime": _given([s.lifetime for s in groups]),
         **_modelled_watts(groups, g, context),
     }
     first = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(int)
@@ -170,6 +171,19 @@ def _used_names(regions: Regions) -> list[str]:
 
 #: A service's usage numbers the frame reads from its record (the arrays hold them converted).
 _USAGE_NUMBERS = attrgetter("data_per_visit", "visit_duration")
+
+
+def _given(values: list[float | None]) -> np.ndarray:
+    """(M,) floats, NaN where not given (np.array's conversion of None: a look at each)."""
+    if values.count(None) == len(values):  # given by none (most lifetimes)
+        return np.full(len(values), np.nan)
+    return np.fromiter([np.nan if v is None else v for v in values], float, len(values))
+
+
+def _numbers(rows: Iterable[tuple[float, ...]], n: int, k: int) -> np.ndarray:
+    """(n, k) floats of n rows of k numbers, by one fromiter over them all (np.array of n
+    tuples looks at each tuple and number: four times as long; the same doubles)."""
+    return np.fromiter(chain.from_iterable(rows), float, n * k).reshape(n, k)
 
 
 def _answers(column: np.ndarray) -> np.ndarray:
@@ -393,28 +407,14 @@ def arrays_at(
 
 def _base_rows(name: str, value: Any, rows: np.ndarray, base: ServiceArrays) -> Any:
     """Field `name` of `base` at `rows` (a list of texts by one gather of its objects; an
-    optional block, absent from every row, by `_absent_rows`)."""
+    optional block, absent from every row, by `spread_rows`)."""
     if name in BLOCKS:
-        return _absent_rows(value, len(rows))
+        return spread_rows(value, len(rows))
     if name in GROUPED_FIELDS:
         return take_grouped(value, rows, base.count)
     if isinstance(value, list):
         return np.take(np.array(value, dtype=object), rows).tolist()
     return rows_of(value, rows)  # arrays, dicts of them, Regions (their codes taken)
-
-
-def _absent_rows(value: Any, k: int) -> Any:
-    """An optional block's arrays of services without it, at k rows: its first row repeated
-    (every row of an absent block is the same), by a broadcast copy, not a gather."""
-    if isinstance(value, np.ndarray):
-        return np.broadcast_to(value[:1], (k, *value.shape[1:])).copy()
-    if isinstance(value, list):
-        return value[:1] * k
-    if isinstance(value, dict):
-        return {key: _absent_rows(item, k) for key, item in value.items()}
-    return replace(
-        value, **{f.name: _absent_rows(getattr(value, f.name), k) for f in fields(value)}
-    )
 
 
 # --- what a step changed, written as Change objects only when shown -------------------------

@@ -264,7 +264,8 @@ def propose(
     context, weights = Context(table, limits), boundary_weights(limits)
     arrayed = _array_levers(catalogue())
     found: list[Proposals | None] = [None] * len(questionnaires)
-    plain = [arrayed is not None and lever_arrays.plain(q) for q in questionnaires]
+    n = len(questionnaires)
+    plain = [False] * n if arrayed is None else list(map(lever_arrays.plain, questionnaires))
     if arrayed is not None and any(plain):
         rows = [i for i, p in enumerate(plain) if p]
         try:

@@ -31,7 +31,7 @@ from acvnum.calculation.workloads import (
 )
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire import units
-from acvnum.questionnaire.records import Questionnaire
+from acvnum.questionnaire.records import Hosting, Questionnaire
 from acvnum.questionnaire.rules import (
     DEFAULT_NETWORK_MODEL,
     DEVICE_TYPES,
@@ -108,8 +108,8 @@ N_DEVICES = len(DEVICE_TYPES)
 N_EQUIPMENT = len(EQUIPMENT_TYPES)
 
 
-def _column(values: list[float | None]) -> np.ndarray:
-    """Per-service scalars -> (N, 1), None -> NaN."""
+def _column(values: Sequence[float | None]) -> np.ndarray:
+    """Per-service scalars (a list or a tuple) -> (N, 1), None -> NaN."""
     if None in values:
         if values.count(None) == len(values):  # a field no one gave (most server parts)
             return np.full(len(values), np.nan)[:, np.newaxis]
@@ -283,24 +283,25 @@ _SERVER_FIELDS = operator.attrgetter(
 )  # fmt: skip
 
 
-def _server_arrays(services: list[Questionnaire]) -> ServerArrays:
-    """Every server group's arrays: each group's fields read in one call, then a column each
-    (a column read group by group was a look-up a field and group). A field no group gives
-    (a portfolio's archetypes, instances, lifetimes and parts) is not read group by group."""
-    servers = [q.hosting.servers if q.hosting else () for q in services]
+def _server_arrays(hosting: list[Any]) -> ServerArrays:
+    """Every server group's arrays, from each service's hosting (a record with no servers
+    where it has none): each group's fields read in one call, then a column each (a column
+    read group by group was a look-up a field and group). A field no group gives (a
+    portfolio's archetypes, instances, lifetimes and parts) is not read group by group."""
+    servers = [h.servers for h in hosting]
     groups = list(chain.from_iterable(servers))
     columns = list(zip(*map(_SERVER_FIELDS, groups), strict=True)) or [()] * 14
     count, kind, vcpu, utilization, lifetime, power, archetype, provider, instance = columns[:9]
     m = len(groups)
     named = instance.count(None) != m
     return ServerArrays(
-        service=np.repeat(np.arange(len(services)), list(map(len, servers))),
-        count=_column(list(count)),
+        service=np.repeat(np.arange(len(hosting)), list(map(len, servers))),
+        count=_column(count),
         virtual=_column([float(t == "virtual") for t in kind]),
-        vcpu=_column(list(vcpu)),
-        utilization=_column(list(utilization)),
+        vcpu=_column(vcpu),
+        utilization=_column(utilization),
         lifetime_years=_column(_over(lifetime, units.SECONDS_PER_YEAR)),
-        power=_column(list(power)),
+        power=_column(power),
         cloud=[g.cloud_prefix for g in groups] if named else [None] * m,
         provider=list(provider),
         archetype=_archetypes(archetype),
@@ -328,11 +329,11 @@ def _server_parts(
     """The configuration given per group (its fields' columns), in the units of the
     archetype factors (GB, TB)."""
     return {
-        "cpus": _column(list(cpus)),
-        "cores": _column(list(cores)),
+        "cpus": _column(cpus),
+        "cores": _column(cores),
         "memory": _column(_over(memory, units.BYTES_PER_GB)),
         "ssd": _column(_over(ssd, units.BYTES_PER_TB)),
-        "gpus": _column(list(gpus)),
+        "gpus": _column(gpus),
     }
 
 
@@ -461,54 +462,93 @@ def service_arrays(
     `factor_scale`, one mapping per service, multiplies the named device factors for that
     service only (see SCALABLE_FACTORS).
     """
-    usage = [q.usage for q in services]
-    hosting = [q.hosting for q in services]
-    storage = [h.storage if h else None for h in hosting]
+    n = len(services)
+    usage, hosting, periods, ai, video, messages = _fields(_QUESTIONNAIRE, services, 6)
+    duration, data, models, located = _fields(_USAGE, usage, 4)
+    hosts = [h or _NO_HOSTING for h in hosting] if None in hosting else hosting
+    location, pue, environments, infrastructure, storage = _fields(_HOSTING, hosts, 5)
     visits = _column([q.visits for q in services])
     terminals = _with_terminals(services)
     equipment, equipment_given = _equipment(services, terminals)
+    user_region = _regions(located)
     return ServiceArrays(
-        period_years=_column([q.period_years for q in services]),
+        period_years=_column(periods) / units.SECONDS_PER_YEAR,
         visits=visits,
-        hours=visits * _column([u.visit_duration for u in usage]) / units.SECONDS_PER_HOUR,
-        gigabytes=visits * _column([u.data_per_visit for u in usage]) / units.BYTES_PER_GB,
+        hours=visits * _column(duration) / units.SECONDS_PER_HOUR,
+        gigabytes=visits * _column(data) / units.BYTES_PER_GB,
         device_shares=_shares(_DEVICE_SHARES, [u.devices for u in usage], N_DEVICES),
         network_shares=_shares(_NETWORK_SHARES, [u.network for u in usage], len(NETWORK_TYPES)),
-        network_model=_column(
-            [NETWORK_MODELS.index(u.network_model or DEFAULT_NETWORK_MODEL) for u in usage]
-        ),
-        user_region=Regions.of([u.location or DEFAULT_REGION for u in usage]),
-        terminal_region=Regions.of(
-            [
-                (q.terminals.location if q.terminals else None)
-                or q.usage.location
-                or DEFAULT_REGION
-                for q in services
-            ]
-        ),
-        device_given=_device_given(len(services), terminals),
-        device_standby=np.nan_to_num(
-            _settings(len(services), terminals, DEVICE_TYPES, "standby", 1.0)
-        ),
+        network_model=_network_models(models),
+        user_region=user_region,
+        terminal_region=_terminal_regions(services, terminals, user_region),
+        device_given=_device_given(n, terminals),
+        device_standby=np.nan_to_num(_settings(n, terminals, DEVICE_TYPES, "standby", 1.0)),
         equipment=equipment,
         equipment_given=equipment_given,
-        host_region=Regions.of([(h.location if h else None) or DEFAULT_REGION for h in hosting]),
-        hosted=_column([float(h is not None) for h in hosting]),
-        pue=_column([h.pue if h else None for h in hosting]),
-        environments=_column([h.environments if h else 1.0 for h in hosting]),
-        infrastructure_per_kw=_column(
-            [float(h is not None and h.infrastructure == "per_kw") for h in hosting]
-        ),
+        host_region=_regions(location),
+        hosted=np.ones((n, 1))
+        if hosts is hosting
+        else _column([float(h is not None) for h in hosting]),
+        pue=_column(pue),
+        environments=_column(environments),
+        infrastructure_per_kw=_column([float(i == "per_kw") for i in infrastructure]),
         storage_tb=_column([s.volume / units.BYTES_PER_TB if s else 0.0 for s in storage]),
         storage_hdd=_column([float(s is not None and s.type == "hdd") for s in storage]),
         replicas=_column([s.replicas if s else None for s in storage]),
-        servers=_server_arrays(services),
-        ai=_blocks(ai_arrays, services, [q.ai for q in services]),
-        video=_blocks(video_arrays, services, [q.video for q in services]),
-        messages=_blocks(message_arrays, services, [q.messages for q in services]),
+        servers=_server_arrays(hosts),
+        ai=_blocks(ai_arrays, services, ai),
+        video=_blocks(video_arrays, services, video),
+        messages=_blocks(message_arrays, services, messages),
         shared=_shared_arrays(services),
-        factor_scale=_factor_scale(factor_scale, len(services)),
+        factor_scale=_factor_scale(factor_scale, n),
     )
+
+
+#: The answers service_arrays reads of each questionnaire, usage and hosting, each getter
+#: reading one record's at once (one C call a record, then a column each by zip: a list
+#: made a field and record was most of the reading).
+_QUESTIONNAIRE = operator.attrgetter("usage", "hosting", "period", "ai", "video", "messages")
+_USAGE = operator.attrgetter("visit_duration", "data_per_visit", "network_model", "location")
+_HOSTING = operator.attrgetter("location", "pue", "environments", "infrastructure", "storage")
+#: What a service without hosting reads as its hosting's answers: none given, one environment.
+_NO_HOSTING = Hosting()
+
+
+def _fields(getter: Callable[[Any], tuple[Any, ...]], records: list[Any], k: int) -> list[Any]:
+    """The k fields `getter` reads, a tuple of every record's each (k empty ones: no record)."""
+    return list(zip(*map(getter, records), strict=True)) or [()] * k
+
+
+def _regions(located: Sequence[str | None]) -> Regions:
+    """Each service's region, the default where none is given (as `location or default`)."""
+    regions = Regions.of(located)
+    names = regions.names
+    if all(names):
+        return regions
+    if "" not in names and DEFAULT_REGION not in names:
+        # None is the one name not given (names are distinct): the default's name for it
+        return Regions(tuple(r or DEFAULT_REGION for r in names), regions.codes)
+    return Regions.of([r or DEFAULT_REGION for r in located])
+
+
+def _terminal_regions(
+    services: list[Questionnaire], terminals: Terminals, users: Regions
+) -> Regions:
+    """The devices' regions: terminals.location, else the users' (the same Regions where no
+    service has a `terminals:` block)."""
+    if not terminals:
+        return users
+    located = [
+        (q.terminals.location if q.terminals else None) or q.usage.location for q in services
+    ]
+    return _regions(located)
+
+
+def _network_models(models: Sequence[str | None]) -> np.ndarray:
+    """(N, 1) each service's network model as an index into NETWORK_MODELS (float)."""
+    if models.count(None) == len(models):  # none given: the default's for all
+        return np.full((len(models), 1), float(NETWORK_MODELS.index(DEFAULT_NETWORK_MODEL)))
+    return _column([NETWORK_MODELS.index(m or DEFAULT_NETWORK_MODEL) for m in models])
 
 
 #: Each device's or access's share, in DEVICE_TYPES's or NETWORK_TYPES's order.
@@ -526,10 +566,23 @@ def _shares(fields: Callable[[Any], tuple[float, ...]], records: list[Any], k: i
 def _blocks(build: Any, services: list[Questionnaire], blocks: list[Any]) -> Any:
     """`build(services)` for an optional block (ai, video, messages): when no service has
     one (most portfolios), every row is the same absent block's, built for the first
-    service and repeated, not built again for each."""
+    service and spread over the others (`spread_rows`), not built again for each."""
     if any(blocks) or not services:
         return build(services)
-    return rows_of(build(services[:1]), np.zeros(len(services), dtype=int))
+    return spread_rows(build(services[:1]), len(services))
+
+
+def spread_rows(value: Any, k: int) -> Any:
+    """A block's arrays (and lists, dicts, blocks of them) whose every row is the same, at k
+    rows: its first row spread over them, a read-only view of it (an absent block's: not a
+    gather, nor a copy, of each of its arrays)."""
+    if isinstance(value, np.ndarray):
+        return np.broadcast_to(value[:1], (k, *value.shape[1:]))
+    if isinstance(value, list):
+        return value[:1] * k
+    if isinstance(value, dict):
+        return {key: spread_rows(item, k) for key, item in value.items()}
+    return replace(value, **{f.name: spread_rows(getattr(value, f.name), k) for f in fields(value)})
 
 
 # --- variants: rows of the arrays taken again, some of their answers changed -------------

@@ -533,3 +533,68 @@ def test_a_changed_host_region_is_written_into_the_regions():
     changed = with_inputs(arrays, [(1, ("hosting", "location"), "SWE")])
     assert isinstance(changed.host_region, Regions)
     assert list(changed.host_region) == [arrays.host_region[0], "SWE", arrays.host_region[2]]
+
+
+def test_regions_not_given_are_the_default_s():
+    """`_regions` reads a location not given (None) as the default region, whether or not
+    another service names the default, as `location or DEFAULT_REGION` does."""
+    from acvnum.calculation.inventory import _regions
+    from acvnum.reference.defaults import DEFAULT_REGION
+
+    for located in (
+        [None, "DEU", None],
+        [DEFAULT_REGION, None, "DEU"],
+        ["DEU", "USA"],
+        [None],
+        [],
+    ):
+        regions = _regions(located)
+        assert list(regions) == [r or DEFAULT_REGION for r in located]
+        assert len(set(regions.names)) == len(regions.names)  # one code a region
+
+
+def test_services_with_and_without_hosting_read_as_each_alone():
+    """service_arrays reads a chunk's hosting answers a field at a time, a service without
+    hosting as none given: each row is the row of the service read alone."""
+    bare = yaml.safe_load(MINIMAL)  # no hosting
+    hosting = {
+        "location": "DEU",
+        "pue": 1.4,
+        "environments": 2,
+        "infrastructure": "per_kw",
+        "servers": [{"name": "web", "type": "physical", "count": 2}],
+        "storage": {"volume": "2 TB", "type": "hdd", "replicas": 3},
+    }
+    data = {**bare, "hosting": hosting, "usage": {**bare["usage"], "location": None}}
+    data["usage"].pop("location")
+    chunk = [as_record(d) for d in (data, bare, data)]
+    assert chunk[0].hosting is not None and chunk[1].hosting is None
+    together = service_arrays(chunk)
+    for i, q in enumerate(chunk):
+        alone = service_arrays([q])
+        for field in dataclasses.fields(alone):
+            a, b = getattr(alone, field.name), getattr(together, field.name)
+            if isinstance(a, np.ndarray):
+                assert a.tobytes() == b[i : i + 1].tobytes(), field.name
+            elif field.name.endswith("region"):
+                assert list(a) == [b[i]], field.name
+
+
+def test_an_absent_block_is_its_first_row_spread_not_gathered():
+    """Without an AI, video or messages block in any service, each block's arrays are the
+    first service's block spread over every row: read-only views holding what a gather of
+    that row holds."""
+    from acvnum.calculation.inventory import rows_of
+    from acvnum.calculation.workloads import ai_arrays, message_arrays, video_arrays
+
+    chunk = [Q, Q, Q]
+    arrays = service_arrays(chunk)
+    for name, build in (("ai", ai_arrays), ("video", video_arrays), ("messages", message_arrays)):
+        spread, gathered = getattr(arrays, name), rows_of(build(chunk[:1]), np.zeros(3, int))
+        for field in dataclasses.fields(spread):
+            a, b = getattr(spread, field.name), getattr(gathered, field.name)
+            if isinstance(a, np.ndarray):
+                assert a.tobytes() == b.tobytes() and not a.flags.writeable, field.name
+            elif isinstance(a, list):
+                assert a == b, field.name
+
