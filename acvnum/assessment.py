@@ -24,8 +24,8 @@ from acvnum.calculation.results import (
     CriteriaChunk,
     CriterionResult,
     ServiceResult,
+    column_maker,
     criteria_results,
-    maker,
     market_based_climate,
 )
 from acvnum.errors import InputError, Problem
@@ -128,8 +128,7 @@ def _results(
     ]
     ranges = [s.bounds.written if s.bounds else None for s in services]
     return tuple(
-        map(
-            _RESULT,  # ServiceResult's fields, in order
+        _RESULTS(  # ServiceResult's fields, in order
             [q.name for q in qs],
             [q.description for q in qs],
             [s.file for s in services],  # source_file
@@ -153,12 +152,12 @@ def _results(
     )
 
 
-#: A Found from its fields' values, set at once (results.maker), for a chunk's 500.
-_FOUND = maker(Found)
+#: A chunk's Founds from their fields' columns, each set at once (results.column_maker).
+_FOUNDS = column_maker(Found)
 
-#: A ServiceResult from its fields' values, set at once (results.maker): the frozen
+#: A chunk's ServiceResults from their fields' columns, each set at once: the frozen
 #: dataclass's __init__, sixteen fields set one by one, was half of a result's making.
-_RESULT = maker(ServiceResult)
+_RESULTS = column_maker(ServiceResult)
 
 
 def _market_based(q: Questionnaire, factor: float, total: float) -> dict[str, object]:
@@ -228,14 +227,15 @@ class Assessment:
         """Each result with what the analyses found about it: what the reports read (each
         Found made from the analyses' columns at once, as `found` makes one)."""
         n = len(self.results)
-        found = map(
-            _FOUND,  # Found's fields, in order
+        found = _FOUNDS(  # Found's fields, in order
             self.levers or repeat(None, n),
             self.uncertainty or repeat(None, n),
             self.what_if or repeat(None, n),
             self.budgets or repeat((), n),
         )
-        return list(map(Assessed, self.results, found))
+        # tuple.__new__, not Assessed(...): a named tuple's __new__ is a Python call
+        pairs = zip(self.results, found, strict=True)
+        return list(map(tuple.__new__, repeat(Assessed, n), pairs))
 
     def to_dict(self) -> dict[str, Any]:
         """The result JSON (docs/json.md) as data: what `estimate --format json` writes. A

@@ -251,9 +251,11 @@ def item_prefixes() -> tuple[str, ...]:
 def _codes(names: list[str]) -> tuple[tuple[str, ...], np.ndarray]:
     """Distinct names in order of first appearance, and each entry's index among them
     (a dict, not np.unique: sorting 10,000 strings is what would cost)."""
-    codes: dict[str, int] = {}
-    index = np.fromiter((codes.setdefault(n, len(codes)) for n in names), int, len(names))
-    return tuple(codes), index
+    distinct = tuple(dict.fromkeys(names))
+    if len(distinct) == 1:  # one name for all (an absent block's)
+        return distinct, np.zeros(len(names), dtype=int)
+    index = {name: k for k, name in enumerate(distinct)}
+    return distinct, np.fromiter(map(index.__getitem__, names), int, len(names))
 
 
 def _first_used(regions: Regions) -> tuple[tuple[str, ...], np.ndarray]:
@@ -294,8 +296,10 @@ def factor_prefixes(s: ServiceArrays) -> list[tuple[tuple[str, ...], np.ndarray]
         elif activity.tier == "network" and activity.item in _BLOCK_TRAFFIC:
             prefixes.append((("network.fixed+network.mobile+network.box",), every))
         elif activity.item == "ai_gpus":
-            pairs = zip(s.ai.gpu, s.ai.training_gpu, strict=True)
-            prefixes.append(_codes([g if g == t else f"{g}+{t}" for g, t in pairs]))
+            gpu, training = s.ai.gpu, s.ai.training_gpu
+            pairs = zip(gpu, training, strict=True)
+            mixed = gpu if gpu == training else [g if g == t else f"{g}+{t}" for g, t in pairs]
+            prefixes.append(_codes(mixed))
         else:
             prefixes.append(((_EMBODIED[activity.tier, activity.item],), every))
     return prefixes

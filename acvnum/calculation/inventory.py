@@ -11,7 +11,7 @@ import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass, replace
 from functools import cache, cached_property, lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
@@ -337,8 +337,10 @@ def _server_parts(
     }
 
 
-def _shared_arrays(services: list[Questionnaire]) -> SharedArrays:
-    rows = [(i, e) for i, q in enumerate(services) if q.hosting for e in q.hosting.shared]
+def _shared_arrays(hosting: Sequence[Any]) -> SharedArrays:
+    """Every shared-platform entry of every service's hosting (a record with none where it
+    has no hosting)."""
+    rows = [(i, e) for i, h in enumerate(hosting) if h.shared for e in h.shared]
     return SharedArrays(
         service=np.array([i for i, _ in rows], dtype=int),
         per=np.array([SHARED_BASES.index(e.per) for _, e in rows], dtype=int),
@@ -404,8 +406,12 @@ def _factor_scale(overrides: list[Mapping[str, float]] | None, n: int) -> dict[s
 Terminals = list[tuple[int, Any]]
 
 
-def _with_terminals(services: list[Questionnaire]) -> Terminals:
-    return [(i, q.terminals) for i, q in enumerate(services) if q.terminals is not None]
+def _with_terminals(terminals: Sequence[Any]) -> Terminals:
+    """(row, block) of each questionnaire's `terminals:` block given (`terminals`: each
+    one's, None where it has none)."""
+    if terminals.count(None) == len(terminals):  # most portfolios: none
+        return []
+    return [(i, t) for i, t in enumerate(terminals) if t is not None]
 
 
 def _settings(
@@ -463,12 +469,14 @@ def service_arrays(
     service only (see SCALABLE_FACTORS).
     """
     n = len(services)
-    usage, hosting, periods, ai, video, messages = _fields(_QUESTIONNAIRE, services, 6)
+    usage, hosting, periods, ai, video, messages, devices = _fields(_QUESTIONNAIRE, services, 7)
     duration, data, models, located = _fields(_USAGE, usage, 4)
-    hosts = [h or _NO_HOSTING for h in hosting] if None in hosting else hosting
+    # `is`, not `in`: a record's == is a Python call a service
+    absent = any(map(operator.is_, hosting, repeat(None)))
+    hosts = [h or _NO_HOSTING for h in hosting] if absent else hosting
     location, pue, environments, infrastructure, storage = _fields(_HOSTING, hosts, 5)
     visits = _column([q.visits for q in services])
-    terminals = _with_terminals(services)
+    terminals = _with_terminals(devices)  # the `terminals:` blocks
     equipment, equipment_given = _equipment(services, terminals)
     user_region = _regions(located)
     return ServiceArrays(
@@ -499,7 +507,7 @@ def service_arrays(
         ai=_blocks(ai_arrays, services, ai),
         video=_blocks(video_arrays, services, video),
         messages=_blocks(message_arrays, services, messages),
-        shared=_shared_arrays(services),
+        shared=_shared_arrays(hosts),
         factor_scale=_factor_scale(factor_scale, n),
     )
 
@@ -507,7 +515,9 @@ def service_arrays(
 #: The answers service_arrays reads of each questionnaire, usage and hosting, each getter
 #: reading one record's at once (one C call a record, then a column each by zip: a list
 #: made a field and record was most of the reading).
-_QUESTIONNAIRE = operator.attrgetter("usage", "hosting", "period", "ai", "video", "messages")
+_QUESTIONNAIRE = operator.attrgetter(
+    "usage", "hosting", "period", "ai", "video", "messages", "terminals"
+)
 _USAGE = operator.attrgetter("visit_duration", "data_per_visit", "network_model", "location")
 _HOSTING = operator.attrgetter("location", "pue", "environments", "infrastructure", "storage")
 #: What a service without hosting reads as its hosting's answers: none given, one environment.

@@ -12,9 +12,11 @@ arrays without making them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from itertools import repeat
 from typing import Any, TypeVar
 
 import numpy as np
@@ -51,6 +53,25 @@ def maker(cls: type[T]) -> Callable[..., T]:
         return made
 
     return make
+
+
+def column_maker(cls: type[T]) -> Callable[..., list[T]]:
+    """`maker` for a whole chunk: instances of the frozen dataclass `cls` from a column of
+    each field's values (an iterable each, all of one length), each instance's field dict
+    zipped and set by C calls, not a Python call an instance (a chunk of 500 makes 500
+    ServiceResults and 500 Founds). The instances equal what `cls(...)` makes."""
+    assert not hasattr(cls, "__post_init__"), cls
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    new, set_attribute = object.__new__, object.__setattr__
+
+    def make_all(*columns: Iterable[object]) -> list[T]:
+        rows = list(zip(*columns, strict=True))
+        made: list[T] = list(map(new, repeat(cls, len(rows))))
+        values = map(dict, map(zip, repeat(names), rows))
+        deque(map(set_attribute, made, repeat("__dict__"), values), maxlen=0)
+        return made
+
+    return make_all
 
 
 @dataclass(frozen=True)

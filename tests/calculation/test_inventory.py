@@ -598,3 +598,18 @@ def test_an_absent_block_is_its_first_row_spread_not_gathered():
             elif isinstance(a, list):
                 assert a == b, field.name
 
+
+def test_visits_are_each_questionnaire_s_to_the_bit():
+    """service_arrays works the chunk's visits out at once: each the questionnaire's own
+    `visits` (a rate over the period, or a count), to the bit."""
+    from acvnum.questionnaire.service import load_files
+    from acvnum.reference.factors import load_factors
+
+    files = sorted(EXAMPLES.glob("*.yaml"))
+    services = [s.questionnaire for s in load_files(files, load_factors())]
+    counted = yaml.safe_load(MINIMAL)  # a count over the period, and a period of its own
+    counted.update(period="90 days")
+    chunk = [*services, Q, as_record(counted)]
+    visits = service_arrays(chunk).visits
+    assert visits.shape == (len(chunk), 1)
+    assert visits[:, 0].tobytes() == np.array([q.visits for q in chunk]).tobytes()

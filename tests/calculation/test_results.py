@@ -138,3 +138,22 @@ def test_a_chunk_s_arrays_cannot_be_changed_before_its_results_are_made():
     users[0] = 1.0
     assert chunk.users[0] == qs[0].usage.users
     contributions[0, 0, 0] += 0.0  # still the caller's to write
+
+
+def test_column_maker_makes_what_the_constructor_makes_a_row_at_a_time():
+    """column_maker's instances, a row of the columns each, equal the dataclass's own,
+    stay frozen, and hold a field dict each (none shared)."""
+    import dataclasses
+
+    from acvnum.calculation.results import BoundaryComparison, column_maker
+
+    make_all = column_maker(BoundaryComparison)
+    rows = [(1.0, 0.5, 4.0), (2.0, 0.25, 5.0), (3.0, 0.125, 6.0)]
+    first, second, third = (list(column) for column in zip(*rows, strict=True))
+    made = make_all(first, second, iter(third))  # any iterables
+    assert made == [BoundaryComparison(*row) for row in rows]
+    assert len({id(m.__dict__) for m in made}) == 3 and make_all([], [], []) == []
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].per_person_year = 0.0  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        make_all([1.0], [2.0], [])  # columns of one length
