@@ -803,7 +803,7 @@ def _scale(frame: Frame, p: Mapping[str, Any], _: Context) -> Step:
     out, shown = frame, []
     changed = np.zeros(frame.count, bool)
     for text in p["paths"]:
-        path = modelpath.pattern(modelpath.parse(text))
+        path = _pattern(text)
         name, value, there = _number(out, path)
         where = there & ~np.isnan(value) & (value != 0)
         after = value * p["factor"]
@@ -857,12 +857,12 @@ def _lowered(frame: Frame, path: tuple[str, ...], target: float, c: Context) -> 
 
 
 def _cap(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
-    path = modelpath.pattern(modelpath.parse(p["path"]))
+    path = _pattern(p["path"])
     return _lowered(frame, path, float(p["target"]), c)
 
 
 def _cap_years(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
-    path = modelpath.pattern(modelpath.parse(p["path"]))
+    path = _pattern(p["path"])
     return _lowered(frame, path, p["target"] * units.SECONDS_PER_YEAR, c)
 
 
@@ -967,7 +967,7 @@ def _off_hours(frame: Frame, p: Mapping[str, Any], c: Context) -> Step:
 
 def _switch(frame: Frame, p: Mapping[str, Any], _: Context) -> Step:
     """lever_kinds._switch: the value at `path` set to `value` where different."""
-    path = modelpath.pattern(modelpath.parse(p["path"]))
+    path = _pattern(p["path"])
     value = p["value"]
     if path == _STORAGE_TYPE:
         hdd = frame.services["hdd"]
@@ -997,12 +997,19 @@ KINDS: dict[str, Kind] = {
 }
 
 
+@lru_cache(maxsize=256)
+def _pattern(text: str) -> tuple[str, ...]:
+    """A catalogue path's pattern, parsed once a run (each chunk's levers read the same few
+    paths: 68 parses by regular expressions a chunk)."""
+    return modelpath.pattern(modelpath.parse(text))
+
+
 def block_of(change: Mapping[str, Any]) -> str | None:
     """The optional block a change touches alone (it changes nothing without it), or None."""
     if change["kind"] in _BLOCK_KINDS:
         return _BLOCK_KINDS[change["kind"]]
     texts = change.get("paths") or ([change["path"]] if "path" in change else [])
-    heads = {modelpath.parse(t)[0] for t in texts}
+    heads = {_pattern(t)[0] for t in texts}
     return heads.pop() if len(heads) == 1 and heads <= set(BLOCKS) else None
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from acvnum.analysis.found import Assessed
-from acvnum.calculation.results import ChunkCriteria, CriteriaChunk, ServiceResult
+from acvnum.calculation.results import ChunkCriteria, CriteriaChunk, ServiceResult, one_chunk
 from acvnum.reference.criteria import CRITERION_IDS
 
 
@@ -132,6 +132,11 @@ def figures(results: Sequence[ServiceResult]) -> tuple[np.ndarray, np.ndarray, n
     boundary: from the chunk's arrays for criteria that are a chunk's view (no result
     made), from the CriterionResults for the others; the same numbers either way."""
     shape = (len(results), len(CRITERION_IDS))
+    whole = one_chunk([r.criteria for r in results])
+    if whole is not None:  # a batch as assessed (mostly): its chunk's rows, by one gather each
+        chunk, rows = whole
+        persons = np.where(chunk.bounded, chunk.persons[rows], 0.0)
+        return chunk.totals[rows], persons, np.broadcast_to(chunk.bounded, shape)
     totals, persons, bounded = np.zeros(shape), np.zeros(shape), np.zeros(shape, dtype=bool)
     chunks: dict[int, tuple[CriteriaChunk, list[int], list[int]]] = {}
     for i, r in enumerate(results):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import repeat
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -475,6 +476,24 @@ class ChunkCriteria(Mapping[str, CriterionResult]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return dict, (self._made(),)
+
+
+def one_chunk(
+    criteria: Sequence[Mapping[str, CriterionResult]],
+) -> tuple[CriteriaChunk, list[int]] | None:
+    """The chunk every one of `criteria` is an unread view of, and their rows in it; None
+    when they are not all such views of one chunk. Read by C calls (no Python call a view:
+    a portfolio's tally asks it of each batch of 500)."""
+    if not criteria or set(map(type, criteria)) != {ChunkCriteria}:
+        return None
+    held = list(map(_HELD, criteria))
+    chunk = held[0]
+    if not isinstance(chunk, CriteriaChunk) or held.count(chunk) != len(held):
+        return None  # some made (a dict held), or views of several chunks
+    return chunk, list(map(_ROW, criteria))
+
+
+_HELD, _ROW = attrgetter("_held"), attrgetter("_row")
 
 
 def market_based_climate(contributions: np.ndarray, factor: float) -> float:

@@ -70,3 +70,29 @@ def test_the_flagship_from_arrays_is_python_s_max_signed_zeros_and_ties_included
     assert found == expected
     assert [math.copysign(1, v) for v in found] == [math.copysign(1, v) for v in expected]
     assert math.copysign(1, found[1]) == -1  # the first largest, as max keeps it
+
+
+def test_figures_read_a_chunk_s_rows_as_its_results_give_them():
+    """A batch assessed together is read from its chunk's arrays at once (`one_chunk`);
+    the same figures, to the bit, as its CriterionResults give once made, and as a batch
+    whose views are of several chunks, or partly made, gives."""
+    from acvnum.analysis.portfolio import figures
+    from acvnum.calculation.results import one_chunk
+
+    chunked = assess([EXAMPLES], Settings()).results
+    assert one_chunk([r.criteria for r in chunked]) is not None
+    fast = figures(chunked)
+    other = assess([EXAMPLES], Settings()).results
+    mixed = [*chunked[:2], *other[2:]]  # two chunks
+    assert one_chunk([r.criteria for r in mixed]) is None
+    for r in other[:1]:
+        dict(r.criteria)  # made: the view lets go of its chunk
+    for batch in (mixed, [other[0], *chunked[1:]]):
+        assert one_chunk([r.criteria for r in batch]) is None
+        for a, b in zip(fast, figures(batch), strict=True):
+            assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+    for r in chunked:
+        dict(r.criteria)
+    assert one_chunk([r.criteria for r in chunked]) is None
+    for a, b in zip(fast, figures(chunked), strict=True):
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
