@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO, NamedTuple, Protocol
 
 from acvnum.errors import InputError, Message, Problem, Refusal, message
 
@@ -115,10 +115,50 @@ def _read_at_most(fd: int, name: str, expected: int | None = None) -> bytes:
     raise _refusal(name, message("file.too_large", limit=MAX_BYTES))
 
 
+class _ReadAlready(Protocol):
+    def get(self, name: str) -> bytes | None: ...
+
+
+#: Files already read (`read_ahead`): read_bytes gives their bytes from here.
+_READ_AHEAD: _ReadAlready = {}
+
+
+def read_ahead(read: _ReadAlready | None) -> None:
+    """Have read_bytes give the files `read` has (its `get(name)`: their bytes, or None)
+    as they were read already (by acvnum.commands.read_ahead's child process, `read_into`)
+    instead of reading them again; None forgets them."""
+    global _READ_AHEAD
+    _READ_AHEAD = {} if read is None else read
+
+
+def read_into(name: str, room: memoryview) -> int | None:
+    """Read file `name` into `room` if read_bytes would give its bytes: how many, or None
+    when it is not a regular file of at most MAX_BYTES that fits, or cannot be read (then
+    read_bytes reads it again, and says why)."""
+    try:
+        fd = os.open(name, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(fd)
+        size = status.st_size
+        if not stat.S_ISREG(status.st_mode) or size > min(MAX_BYTES, len(room) - 1):
+            return None
+        got = os.readv(fd, [room[: size + 1]])  # one byte more: a file that grew is read again
+        return got if got == size else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_bytes(path: Path | str, what: str = "a YAML file") -> bytes:
     """The bytes of a regular file of at most MAX_BYTES, or an InputError saying why not;
     `what` names the expected kind in the message ('is a directory, not a YAML file')."""
     name = os.fspath(path)
+    read = _READ_AHEAD.get(name)
+    if read is not None:
+        return read
     fd, expected = _open(name, what)
     try:
         return _read_at_most(fd, name, expected)

@@ -28,6 +28,7 @@ from acvnum.commands.levers_options import (
     WhatIfOption,
     what_if_errors,
 )
+from acvnum.commands.read_ahead import reading_ahead
 from acvnum.commands.sampling import (
     DEFAULT_SAMPLES,
     SamplesOption,
@@ -116,28 +117,32 @@ def estimate(
     details: DetailsOption = False,
 ) -> None:
     """Estimate the footprint of one or more services."""
-    from acvnum.assessment import Settings, assess
+    # Before the engine's imports: a folder's files are read meanwhile (see read_ahead).
+    with reading_ahead(files, fmt is Format.json and not uncertainty) as ahead:
+        from acvnum.assessment import Settings, assess
 
-    code = language(lang)
-    speak(code)
-    with decimal_comma(code == "fr"), input_errors(code), sampling_errors(), what_if_errors():
-        settings = Settings(
-            factors_file=str(factors) if factors else None,
-            population=population.value,
-            samples=samples_setting(uncertainty, samples),
-            seed=seed,
-            levers=levers,
-            what_if=tuple(what_if or ()),
-            network_model=network_model(network),
-        )
-        if fmt is Format.json and settings.samples is None:
-            # A folder of 10,000 is assessed and written in batches, never held whole, by
-            # worker processes when it is large (imported here: only this format uses it).
-            from acvnum.commands import json_folder
+        code = language(lang)
+        speak(code)
+        with decimal_comma(code == "fr"), input_errors(code), sampling_errors(), what_if_errors():
+            settings = Settings(
+                factors_file=str(factors) if factors else None,
+                population=population.value,
+                samples=samples_setting(uncertainty, samples),
+                seed=seed,
+                levers=levers,
+                what_if=tuple(what_if or ()),
+                network_model=network_model(network),
+            )
+            if fmt is Format.json and settings.samples is None:
+                # A folder of 10,000 is assessed and written in batches, never held whole,
+                # by worker processes when it is large (imported here: only this format
+                # uses it).
+                from acvnum.commands import json_folder
 
-            write_chunks(json_folder.stream(list(files), settings), output, force)
-            return
-        services = assess(list(files), settings).services()
+                chunks = json_folder.stream(list(files), settings, ahead)
+                write_chunks(chunks, output, force)
+                return
+            services = assess(list(files), settings).services()
     report = render(services, fmt.value, language(lang), color_wanted(output), details)
     write_output(report, output, force)
 

@@ -41,7 +41,7 @@ from acvnum.calculation.assumptions import DESIGN_DEFAULT
 from acvnum.commands.common import spoken, terminate_cleanly
 from acvnum.errors import InputError, Problem, message
 from acvnum.escaping import terminal
-from acvnum.files import Region, release
+from acvnum.files import Region, read_ahead, release
 from acvnum.questionnaire.service import expand_names, load_files
 from acvnum.reference.factors import FactorTable, load_factors
 from acvnum.reference.sources import cite
@@ -49,6 +49,8 @@ from acvnum.report import json_format
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from acvnum.commands.read_ahead import ReadAhead, Shelf
 
 #: Folders with fewer files are done in this process: starting workers costs more than
 #: they save below this (measured: 300 generated services take as long either way).
@@ -153,14 +155,38 @@ def workers_for(count: int) -> int:
     return min(available, 8) if sys.platform.startswith("linux") else 0
 
 
-def stream(paths: list[str | Path], settings: Settings) -> Iterator[bytes]:
+def stream(
+    paths: list[str | Path], settings: Settings, ahead: ReadAhead | None = None
+) -> Iterator[bytes]:
     """The result document of `paths` as UTF-8 pieces, in order (json_format.stream's
-    document): from worker processes when the folder is large enough."""
-    listed: list[str] | None
+    document): from worker processes when the folder is large enough. `ahead`: a child
+    listing and reading the folder since the command started (its listing and bytes are
+    taken here, before the workers are forked)."""
+    listed, read = ahead.taken() if ahead is not None else (None, None)
+    if listed is None:
+        try:
+            listed = expand_names(paths)
+        except InputError:  # reported by `batches`, after a bad --factors table as ever
+            listed = None
+    return _reading(read, _stream(paths, settings, listed))
+
+
+def _reading(read: Shelf | None, pieces: Iterator[bytes]) -> Iterator[bytes]:
+    """`pieces`, with the files read ahead given by files.read_bytes until they end."""
+    if read is None:
+        yield from pieces
+        return
+    read_ahead(read)
     try:
-        listed = expand_names(paths)
-    except InputError:  # reported by `batches`, after a bad --factors table as ever
-        listed = None
+        yield from pieces
+    finally:
+        read_ahead(None)
+
+
+def _stream(
+    paths: list[str | Path], settings: Settings, listed: list[str] | None
+) -> Iterator[bytes]:
+    """`stream` once the folder is listed (`listed`: None if it could not be)."""
     files = listed or []
     workers = workers_for(len(files))
     if not workers:
