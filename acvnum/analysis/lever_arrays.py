@@ -473,19 +473,18 @@ class Shown:
         return (where == other.where[rows]) & (~where | equal)
 
     def written(
-        self, rows: np.ndarray, paths: Paths, index: np.ndarray | None = None
+        self, rows: np.ndarray, paths: Paths, values: Values, index: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
         """The changes at `rows` as the result JSON writes them (None: no row changed):
         where among `rows` they are, their paths' numbers in `paths` (`index`: each server
-        group's place in its service), and the values before and after in English,
-        JSON-escaped (objects), each distinct value written once (`_value_bytes`)."""
+        group's place in its service), and the values before and after as their numbers in
+        `values` (written in English with the chunk's others)."""
         at = np.flatnonzero(self.where[rows])
         if not len(at):
             return None
         taken = rows[at]
-        before, after = objects(len(at)), objects(len(at))
-        before[:] = _value_bytes(self.before, taken, self._unit, self.factor)
-        after[:] = _value_bytes(self.after, taken, self._unit, self.factor)
+        before = values.add(self.before, taken, self._unit, self.factor)
+        after = values.add(self.after, taken, self._unit, self.factor)
         if index is None:
             path = np.full(len(at), paths.number(self._path_text))
         else:  # each server group's place written once: hosting.servers[2].count
@@ -528,7 +527,7 @@ class Paths:
     def number(self, path: str) -> int:
         found = self._numbers.get(path)
         if found is None:
-            escaped = _escaped(path)  # first: a text orjson refuses is not numbered
+            (escaped,) = _escaped([path])  # first: a text orjson refuses is not numbered
             found = self._numbers[path] = len(self._escaped)
             self._escaped.append(escaped)
         return found
@@ -561,9 +560,9 @@ class Written:
     """Changes of some rows as the result JSON writes them, one entry per change, in no
     particular order: `row` the row it changes (an index of the rows asked for), `order`
     its place among that row's changes (ascending, not consecutive), `path` its path's
-    number (`Paths`), `before` and `after` its values in English, JSON-escaped (objects:
-    bytes). The folder JSON lays them out among a chunk's other pieces
-    (acvnum.analysis.levers._Pieces), with no text made per change or per row."""
+    number (`Paths`), `before` and `after` its values' numbers (`Values`). The folder
+    JSON lays them out among a chunk's other pieces (acvnum.analysis.levers._Rows), with
+    no text made per change or per row."""
 
     row: np.ndarray
     order: np.ndarray
@@ -576,7 +575,7 @@ class Written:
         """The changes of `parts`, each (row, order, path, before, after), end to end."""
         if not parts:
             none = np.zeros(0, dtype=int)
-            return Written(none, none, none, objects(0), objects(0))
+            return Written(none, none, none, none, none)
         return Written(*(np.concatenate([p[k] for p in parts]) for k in range(5)))
 
     def taken(self, where: np.ndarray) -> Written:
@@ -587,27 +586,33 @@ class Written:
         return self.row, self.order, self.path, self.before, self.after
 
 
-def _escaped(text: str) -> bytes:
-    """A text as JSON writes it between its quotes (orjson: a text it refuses raises, and
-    the folder JSON writes the objects instead, see acvnum.analysis.levers._Chunk.encoded)."""
+def _escaped(texts: list[str]) -> list[bytes]:
+    """Texts as JSON writes them between their quotes, by one orjson call (a text it
+    refuses raises, and the folder JSON writes the objects instead, see
+    acvnum.analysis.levers._Chunk.encoded): the list's JSON cut at its '","', which no
+    escaped text holds (a quote in one is escaped). 380 instructions a text for 1,000
+    texts, 2,900 in a call each; a chunk writes some 250 new texts, the first 1,700."""
     # Imported here: only the folder JSON's compact document needs it.
     import orjson
 
-    return orjson.dumps(text)[1:-1]
+    return orjson.dumps(texts)[2:-2].split(b'","') if texts else []
 
 
-#: The English values of changes, JSON-escaped, by (unit, factor) and value: a chunk's levers
-#: show a few thousand values, many of them in every chunk (lifetimes, shares, regions).
+#: The English values of changes, JSON-escaped, by (unit, factor) and key: a float by its
+#: 3 significant digits (`_three_digits`: all a change's value shows but for a duration,
+#: i18n._shown_parts rounds first), a duration by its value (-0.0 by `_NEGATIVE_ZERO`),
+#: another value by its type and value (1 and True apart). A chunk's levers show some 2,700
+#: distinct values, their texts some 1,700, most of them in every chunk (lifetimes, shares,
+#: regions, volumes).
 _WRITTEN: dict[tuple[str, bool], dict[Any, bytes]] = {}
-#: The same by (unit, factor) and the value to 3 significant digits ('%.3g'), all a change's
-#: value shows but for a duration (i18n._shown_parts rounds first): a chunk's new values
-#: (a data volume times a lever's factor) are some 1,700, their texts some 250.
-_ROUNDED: dict[tuple[str, bool], dict[bytes, bytes]] = {}
 #: The key of -0.0 in `_WRITTEN` (where 0.0 would find 0.0's text).
 _NEGATIVE_ZERO = ("-0.0",)
 #: The units whose values are shown in words of their own size (i18n._duration_parts), not
 #: from their 3 significant digits.
 _DURATIONS = ("s", "year")
+#: `_three_digits`' codes of the floats without digits: 0.0, -0.0, NaN, inf and -inf (a
+#: number's code is its exponent plus 400, times 1000, plus its digits: 76,100 or more).
+_ZERO, _MINUS_ZERO, _NAN, _INFINITY, _MINUS_INFINITY = range(5)
 
 
 def _memo(memos: dict[tuple[str, bool], dict[Any, bytes]], unit: str, factor: bool) -> dict:
@@ -619,63 +624,135 @@ def _memo(memos: dict[tuple[str, bool], dict[Any, bytes]], unit: str, factor: bo
     return memo
 
 
-def _value_bytes(
-    values: np.ndarray | list[Any], rows: np.ndarray, unit: str, factor: bool
-) -> list[bytes]:
-    """`values` at `rows` in English, JSON-escaped (`i18n.english_text`), each distinct value
-    written once: floats known by their value (-0.0 apart from 0.0; a NaN is never found
-    again, which writes it anew), other values by their type and value (1 and True apart);
-    a new float by its 3 significant digits (`_rounded_bytes`). Floats are their own keys
-    (not their bits as ints: a bigger int to make and hash), looked up all at once, and one
-    by one only where one is new (`None in` compares every text with None: 9,346 values a
-    chunk, 13.95 -> 9.9 M instructions)."""
+class Values:
+    """The values a chunk's changes show, numbered as they are met (`add`) and written in
+    English, JSON-escaped, all at once (`texts`): a (unit, factor)'s floats of the whole
+    chunk in one call, each distinct one looked up once. A chunk shows some 9,300 values,
+    2,700 distinct, in some 50 columns: written column by column, each value looked up,
+    they cost 24.5 M instructions (cachegrind, `_Chunk.encoded` on /tmp/p10k)."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        #: by (unit, factor, floats): the values met and their numbers
+        self._met: dict[tuple[str, bool, bool], list[tuple[Any, np.ndarray]]] = {}
+
+    def add(
+        self, values: np.ndarray | list[Any], rows: np.ndarray, unit: str, factor: bool
+    ) -> np.ndarray:
+        """The numbers of `values` at `rows` (a float array's as floats, other values as
+        Python values: 1 and True apart)."""
+        floats = isinstance(values, np.ndarray) and values.dtype.kind == "f"
+        if floats:
+            taken: Any = values.astype(float, copy=False)[rows]
+        elif isinstance(values, np.ndarray):
+            taken = values[rows].tolist()
+        else:
+            taken = [values[k] for k in rows.tolist()]
+        numbers = np.arange(self._count, self._count + len(rows))
+        self._count += len(rows)
+        self._met.setdefault((unit, factor, floats), []).append((taken, numbers))
+        return numbers
+
+    def texts(self) -> np.ndarray:
+        """Every value's text (objects: bytes), by number."""
+        texts = objects(self._count)
+        for (unit, factor, floats), met in self._met.items():
+            numbers = np.concatenate([n for _, n in met])
+            if floats:
+                texts[numbers] = _float_bytes(np.concatenate([v for v, _ in met]), unit, factor)
+            else:
+                amounts = list(chain.from_iterable(v for v, _ in met))
+                texts[numbers] = _object_bytes(amounts, unit, factor)
+        return texts
+
+
+def _float_bytes(amounts: np.ndarray, unit: str, factor: bool) -> np.ndarray:
+    """Floats in English, JSON-escaped (`i18n.english_text`), as objects: each distinct one
+    (by its bits: -0.0 apart from 0.0) looked up once, by its 3 significant digits
+    (`_three_digits`) or, a duration, by its value (a NaN is never found again, which
+    writes it anew)."""
     memo = _memo(_WRITTEN, unit, factor)
-    floats = isinstance(values, np.ndarray) and values.dtype.kind == "f"
-    if floats:
-        taken = values.astype(float, copy=False)[rows]
-        amounts = taken.tolist()
-        keys: list[Any] = amounts
-        negative_zeros = np.flatnonzero((taken == 0) & np.signbit(taken)).tolist()
-        if negative_zeros:  # equal to 0.0 as a key, but written apart
-            keys = list(amounts)
-            for p in negative_zeros:
-                keys[p] = _NEGATIVE_ZERO
+    bits, inverse = np.unique(amounts.view(np.int64), return_inverse=True)
+    distinct = bits.view(float)
+    amounts_of: list[Any] = distinct.tolist()
+    if unit in _DURATIONS:
+        keys = list(amounts_of)
+        for p in np.flatnonzero((distinct == 0) & np.signbit(distinct)).tolist():
+            keys[p] = _NEGATIVE_ZERO  # equal to 0.0 as a key, but written apart
     else:
-        amounts = (
-            values[rows].tolist()
-            if isinstance(values, np.ndarray)
-            else [values[k] for k in rows.tolist()]
-        )
-        keys = list(zip(map(type, amounts), amounts, strict=True))
+        keys = _three_digits(distinct).tolist()
+    return _looked_up(memo, keys, amounts_of, unit, factor).take(inverse.ravel())
+
+
+def _object_bytes(amounts: list[Any], unit: str, factor: bool) -> np.ndarray:
+    """Values of a list or of an array of other than floats in English, JSON-escaped, as
+    objects, known by their type and value (1 and True apart; a zero float by its text:
+    -0.0 is written apart)."""
+    memo = _memo(_WRITTEN, unit, factor)
+    keys = [(float, str(a)) if type(a) is float and a == 0 else (type(a), a) for a in amounts]
+    return _looked_up(memo, keys, amounts, unit, factor)
+
+
+def _looked_up(
+    memo: dict[Any, bytes], keys: list[Any], amounts: list[Any], unit: str, factor: bool
+) -> np.ndarray:
+    """The texts of `keys` in `memo` (objects), the new ones written from the `amounts`
+    they stand for (english_text, all escaped at once) and kept."""
+    found = objects(len(keys))
     try:
-        return list(map(memo.__getitem__, keys))
+        found[:] = list(map(memo.__getitem__, keys))
+        return found
     except KeyError:
         pass
-    found = list(map(memo.get, keys))
-    missing = [p for p, text in enumerate(found) if text is None]
-    new = [amounts[p] for p in missing]
-    if floats and unit not in _DURATIONS:
-        texts = _rounded_bytes(new, unit, factor)
-    else:
-        texts = [_escaped(english_text(a, unit, factor=factor)) for a in new]
-    for p, text in zip(missing, texts, strict=True):
-        found[p] = memo[keys[p]] = text
-    return found
-
-
-def _rounded_bytes(amounts: list[float], unit: str, factor: bool) -> list[bytes]:
-    """`amounts` (floats, not durations) in English, JSON-escaped, each written once per
-    3 significant digits: their '%.3g' texts made in one formatting call, the text of a
-    new one by english_text (about a sixth of them: 14k instructions each, '%.3g' 2k)."""
-    memo = _memo(_ROUNDED, unit, factor)
-    digits = (b"%.3g\0" * len(amounts) % tuple(amounts)).split(b"\0")
-    found = list(map(memo.get, digits[:-1]))
-    for p in [p for p, text in enumerate(found) if text is None]:
-        text = memo.get(digits[p])
+    new: dict[Any, int] = {}  # each new key, and where its amount is (a key met twice: once)
+    for p, text in enumerate(map(memo.get, keys)):
         if text is None:
-            text = memo[digits[p]] = _escaped(english_text(amounts[p], unit, factor=factor))
-        found[p] = text
+            new.setdefault(keys[p], p)
+    texts = [english_text(amounts[p], unit, factor=factor) for p in new.values()]
+    memo.update(zip(new, _escaped(texts), strict=True))
+    found[:] = list(map(memo.__getitem__, keys))
     return found
+
+
+def _three_digits(amounts: np.ndarray) -> np.ndarray:
+    """A code of each float's 3 significant digits as '%.3g' rounds them (a change's text is
+    a function of them): +-((exponent + 400) * 1000 + digits), and codes of their own for
+    0.0, -0.0, NaN, inf and -inf. Worked out in floating point, all at once; from '%.2e''s
+    text (the same rounding) where a fourth digit 5 is too near to call or the number is
+    too small (subnormal). '%.3g' of each costs 3,000 instructions a float, 1,500 new
+    floats a chunk."""
+    size = np.abs(amounts)
+    with np.errstate(all="ignore"):
+        exponent = np.floor(np.log10(size))
+        scaled = size * 10.0 ** (2.0 - exponent)  # the digits: [100, 1000), but at 10**k
+        half = np.abs(scaled - np.floor(scaled) - 0.5)
+    digits = np.rint(scaled)
+    unsure = ~((half > 1e-6) & (digits >= 100) & (digits <= 1000))  # NaN: unsure
+    up = digits == 1000  # 999.5 and up: 1.00 at the next exponent
+    digits[up] = 100
+    exponent[up] += 1
+    codes = np.where(unsure, 0.0, (exponent + 400) * 1000 + digits)
+    codes = np.copysign(codes, amounts).astype(np.int64)
+    finite = np.isfinite(amounts)
+    if not finite.all():
+        codes[np.isnan(amounts)] = _NAN
+        codes[amounts == np.inf] = _INFINITY
+        codes[amounts == -np.inf] = _MINUS_INFINITY
+    zero = size == 0
+    if zero.any():
+        codes[zero] = np.where(np.signbit(amounts[zero]), _MINUS_ZERO, _ZERO)
+    for p in np.flatnonzero(unsure & finite & ~zero).tolist():
+        codes[p] = _digits_code(float(amounts[p]))
+    return codes
+
+
+def _digits_code(amount: float) -> int:
+    """`_three_digits`' code of a finite, non-zero float from its '%.2e' text."""
+    text = "%.2e" % amount  # noqa: UP031 -- '-1.24e-05': mode 2 rounding, as '%.3g'
+    negative = text.startswith("-")
+    text = text.removeprefix("-")
+    code = (int(text[5:]) + 400) * 1000 + int(text[0] + text[2:4])
+    return -code if negative else code
 
 
 def _change(text: str, before: Any, after: Any, unit: str, factor: bool, subject: str) -> Change:
@@ -735,13 +812,13 @@ class Step:
                 out += [c for s in self._servers if (c := s.change(g, name, index)) is not None]
         return tuple(out)
 
-    def written(self, rows: np.ndarray, paths: Paths) -> Written:
+    def written(self, rows: np.ndarray, paths: Paths, values: Values) -> Written:
         """Services `rows`' changes (`changes`) as the result JSON writes them, each row's
         in `changes`' order: its own paths, then server by server each group's paths
         (`Shown.written`). The folder JSON's path: no Change made."""
         parts = []
         for s, shown in enumerate(self._services):
-            found = shown.written(rows, paths)
+            found = shown.written(rows, paths, values)
             if found is not None:
                 at, path, before, after = found
                 parts.append((at, np.full(len(at), s), path, before, after))
@@ -753,7 +830,7 @@ class Step:
             index = np.arange(len(groups)) - np.repeat(np.cumsum(counts) - counts, counts)
             first, width = len(self._services), len(self._servers)
             for t, shown in enumerate(self._servers):
-                found = shown.written(groups, paths, index)
+                found = shown.written(groups, paths, values, index)
                 if found is not None:
                     at, path, before, after = found
                     parts.append((owner[at], first + index[at] * width + t, path, before, after))

@@ -576,11 +576,11 @@ class _Chunk:
         kinds = np.asarray(self.kinds, dtype=int)[self.order]
         best = np.array(self.combined.best, dtype=int)
         rows = _Rows(lengths, best >= 0)
-        paths = lever_arrays.Paths()
+        paths, values = lever_arrays.Paths(), lever_arrays.Values()
         parts = []
         for kind in sorted(set(kinds.tolist())):
             at = np.flatnonzero(kinds == kind)
-            found = self.steps[kind].written(owners[at], paths)
+            found = self.steps[kind].written(owners[at], paths, values)
             parts.append((at[found.row], found.order, found.path, found.before, found.after))
         alone = lever_arrays.Written.of(parts)  # rows: the entries
         combined = rows.combined
@@ -601,7 +601,8 @@ class _Chunk:
             assert self.combined.effects is not None
             table[at[~alone_best]] = _saving_table(self.combined.effects, rows_of)
         rows.put_leads(leads, self._combination_leads(combined, orjson.dumps))
-        rows.put_changes(alone, self._combination_changes(alone, starts, rows, paths), paths)
+        combination_changes = self._combination_changes(alone, starts, rows, paths, values)
+        rows.put_changes(alone, combination_changes, paths, values.texts())
         levers, combinations = rows.written(table, orjson)
         catalogue = [lever for lever, _ in self.levers]
         used = [tuple(map(catalogue.__getitem__, ks)) for ks in self.ranked_levers]
@@ -627,6 +628,7 @@ class _Chunk:
         starts: np.ndarray,
         rows: _Rows,
         paths: lever_arrays.Paths,
+        values: lever_arrays.Values,
     ) -> lever_arrays.Written:
         """Every combination's changes (rows: `rows`' rows; order: the step, then the
         change's order in it), step by step over the services (`_Combined`): a step that
@@ -646,7 +648,7 @@ class _Chunk:
             reused_step[starts[kept] + j] = j
             new = np.flatnonzero(shown & ~alike)
             if len(new):
-                found = step.written(new, paths)
+                found = step.written(new, paths, values)
                 order = j * _ORDERS + found.order
                 parts.append((row_of[new[found.row]], order, found.path, found.before, found.after))
         reused = alone.taken(reused_row[alone.row] >= 0)
@@ -753,11 +755,13 @@ class _Rows:
         entries: lever_arrays.Written,
         combined: lever_arrays.Written,
         paths: lever_arrays.Paths,
+        texts: np.ndarray,
     ) -> None:
         """The entries' changes (rows: the entries, in order) and the combinations' (rows:
         these rows): each row's changes list, and an entry's line, its changes' texts
         laid out in row order and joined once (a NUL before each row's first change), not
-        change by change or row by row."""
+        change by change or row by row. `texts`: the values' texts, by number
+        (`lever_arrays.Values.texts`)."""
         moved = (self.entry_at[entries.row], *entries.columns()[1:])
         both = lever_arrays.Written.of([moved, combined.columns()])
         if not len(both.row):
@@ -767,7 +771,7 @@ class _Rows:
         first = np.ones(len(rows), bool)
         first[1:] = rows[1:] != rows[:-1]
         heads = 2 * path + first
-        before, after = both.before.take(order), both.after.take(order)
+        before, after = texts.take(both.before.take(order)), texts.take(both.after.take(order))
         changes, lines = paths.heads()
         shown = rows[first]  # the rows with a change, in order
         self._columns[3][shown] = _framed(changes.take(heads), before, b'","after":"', after)

@@ -285,15 +285,16 @@ def _objects_encoded(step: lever_arrays.Step, rows: list[int]) -> tuple[list[byt
 def _laid_out(step: lever_arrays.Step, rows: list[int]) -> tuple[list[bytes], list[bytes]]:
     """Step.written's changes of `rows` laid out row by row, by their order (each order
     given once a row), as the objects' JSON and lines are joined."""
-    paths = lever_arrays.Paths()
-    written = step.written(np.array(rows, dtype=int), paths)
+    paths, values = lever_arrays.Paths(), lever_arrays.Values()
+    written = step.written(np.array(rows, dtype=int), paths, values)
+    texts = values.texts()
     found = sorted(
         zip(
             written.row.tolist(),
             written.order.tolist(),
             written.path.tolist(),
-            written.before.tolist(),
-            written.after.tolist(),
+            texts.take(written.before).tolist(),
+            texts.take(written.after).tolist(),
             strict=True,
         )
     )
@@ -344,6 +345,16 @@ def test_a_step_is_the_same_as_its_lever_alone_where_its_changes_are(qs, random)
         assert same.tolist() == [after.changes(i) == alone.changes(i) for i in rows]
 
 
+def _written(values: np.ndarray | list, rows: np.ndarray, unit: str, factor: bool) -> list:
+    """`values` at `rows` as lever_arrays.Values writes them (added with others before and
+    after: numbers, not places, find them)."""
+    found = lever_arrays.Values()
+    found.add(np.array([7.5]), np.array([0]), unit, factor)
+    numbers = found.add(values, rows, unit, factor)
+    found.add(["x"], np.array([0]), unit, factor)
+    return found.texts().take(numbers).tolist()
+
+
 def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
     """The memo of written values never gives one value's text to another equal to it:
     0.0 and -0.0, 1, 1.0 and True, NaN, a float32 array, and the same values again."""
@@ -355,22 +366,23 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
     floats = np.array([0.0, -0.0, 1.0, np.nan, 2.5e6, -0.0, 0.0, np.nan, 1.0])
     others = [1, True, 1.0, 0, False, -0.0, 0.0, "ssd", True]
     for values in (floats, floats.astype(np.float32), others, np.array([1, 0, -3, 1])):
-        for unit, factor in (("", False), ("B", False), ("%", False), ("kg", True)):
+        for unit, factor in (("", False), ("B", False), ("%", False), ("kg", True), ("s", False)):
             rows = np.arange(len(values))[::-1].repeat(2)
             amounts = [values[k] for k in rows.tolist()]
             if isinstance(values, np.ndarray):
                 amounts = values.astype(float if values.dtype.kind == "f" else int)[rows].tolist()
             expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
-            assert lever_arrays._value_bytes(values, rows, unit, factor) == expected
-    # Every value found at once (no NaN, which is never found again): 0.0 and -0.0 apart.
-    numbers = np.array([-0.0, 0.0, 2.5e6, -0.0, 1.0])
-    rows = np.arange(len(numbers))
-    expected = [orjson.dumps(english_text(a, "B"))[1:-1] for a in numbers.tolist()]
-    assert expected[0] != expected[1]
-    first = lever_arrays._value_bytes(numbers, rows, "B", False)
-    size = len(lever_arrays._WRITTEN["B", False])
-    assert first == expected == lever_arrays._value_bytes(numbers, rows, "B", False)
-    assert len(lever_arrays._WRITTEN["B", False]) == size  # all found: none written again
+            assert _written(values, rows, unit, factor) == expected
+    # Every value found again (no NaN, which is never found again): 0.0 and -0.0 apart.
+    for unit in ("B", "s"):
+        numbers = np.array([-0.0, 0.0, 2.5e6, -0.0, 1.0])
+        rows = np.arange(len(numbers))
+        expected = [orjson.dumps(english_text(a, unit))[1:-1] for a in numbers.tolist()]
+        assert expected[0] != expected[1]
+        first = _written(numbers, rows, unit, False)
+        size = len(lever_arrays._WRITTEN[unit, False])
+        assert first == expected == _written(numbers, rows, unit, False)
+        assert len(lever_arrays._WRITTEN[unit, False]) == size  # all found: none written again
 
 
 @settings(max_examples=60, deadline=None)
@@ -383,8 +395,8 @@ def test_values_written_once_are_told_apart_by_bits_and_type(monkeypatch):
     st.sampled_from([("B", False), ("%", False), ("", False), ("kg", True), ("s", False)]),
 )
 def test_new_floats_written_by_their_three_digits_are_their_english_text(values, unit_factor):
-    """A new float is written from the text of its 3 significant digits when one was
-    written before (`_ROUNDED`): the text english_text gives it, neighbours told apart
+    """A float is written from the text of its 3 significant digits when one was written
+    before (`_three_digits`' code): the text english_text gives it, neighbours told apart
     where their digits differ, durations (whose words depend on more) never shared."""
     import orjson
 
@@ -398,9 +410,56 @@ def test_new_floats_written_by_their_three_digits_are_their_english_text(values,
     expected = [orjson.dumps(english_text(a, unit, factor=factor))[1:-1] for a in amounts]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lever_arrays, "_WRITTEN", {})
-        patch.setattr(lever_arrays, "_ROUNDED", {})
-        assert lever_arrays._value_bytes(column, rows, unit, factor) == expected
-        assert bool(lever_arrays._ROUNDED) == (unit != "s")
+        assert _written(column, rows, unit, factor) == expected
+        codes = any(isinstance(k, int) for k in lever_arrays._WRITTEN[unit, factor])
+        assert codes == (unit != "s")
+
+
+def _digits(amount: float) -> str:
+    """'%.3g' of a float, its sign apart from a NaN's ('%.3g' writes every NaN 'nan')."""
+    return "%.3g" % amount  # noqa: UP031
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=True)
+        | st.builds(
+            lambda digits, exponent, sign: sign * digits * 10.0**exponent,
+            st.integers(1000, 9999),  # 4 digits: half of them end in 5, ties to be called
+            st.integers(-320, 300),
+            st.sampled_from([1, -1]),
+        )
+        | st.builds(lambda n, k: n / 2.0**k, st.integers(1, 10**6), st.integers(0, 30)),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_three_digits_codes_are_the_digits_percent_3g_rounds_to(values):
+    """Two floats have the same code exactly when '%.3g' writes them alike, ties (a fourth
+    digit 5 exactly, in binary fractions) and their neighbours, powers of ten, 999.5,
+    subnormals, zeros, infinities and NaN included; a finite non-zero float's code is
+    '%.2e''s (`_digits_code`)."""
+    amounts = np.array(values, dtype=float)
+    codes = lever_arrays._three_digits(amounts).tolist()
+    texts = [_digits(a) for a in amounts.tolist()]
+    texts_of: dict[int, set[str]] = {}
+    for code, text in zip(codes, texts, strict=True):
+        texts_of.setdefault(code, set()).add(text)
+    assert all(len(found) == 1 for found in texts_of.values())  # a code, one text
+    assert len(set(texts)) == len(texts_of)  # a text, one code
+    for amount, code in zip(amounts.tolist(), codes, strict=True):
+        if amount != 0 and np.isfinite(amount):
+            assert code == lever_arrays._digits_code(amount)
+
+
+def test_three_digits_calls_near_ties_by_their_text():
+    """Floats whose fourth digit is a 5 (the float a hair above or below it) are rounded as
+    '%.3g' rounds them, not as the floating-point product would."""
+    ties = np.array([0.1235, 1.125, 12.25, 2.675, 1.0005e-5, 999.5, 99.95, 34510000.0])
+    ties = np.concatenate([ties, np.nextafter(ties, 0), np.nextafter(ties, np.inf), -ties])
+    codes = lever_arrays._three_digits(ties).tolist()
+    assert codes == [lever_arrays._digits_code(a) for a in ties.tolist()]
 
 
 @PROPERTY

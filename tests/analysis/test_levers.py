@@ -504,20 +504,21 @@ def test_rows_lay_each_service_s_entries_and_combination_out_as_their_own_json()
     numbers = levers_module._NUMBERS
     table = np.arange(4 * numbers, dtype=float).reshape(4, numbers) / 7
     table[rows.combined_at] *= -1
-    paths = lever_arrays.Paths()
+    paths, values = lever_arrays.Paths(), lever_arrays.Values()
     p, q = paths.number("usage.p"), paths.number('a "q"')
 
-    def written(*changes: tuple[int, int, int, bytes, bytes]) -> lever_arrays.Written:
-        before, after = lever_arrays.objects(len(changes)), lever_arrays.objects(len(changes))
-        before[:], after[:] = [c[3] for c in changes], [c[4] for c in changes]
-        return lever_arrays.Written(
-            *(np.array([c[k] for c in changes], dtype=int) for k in range(3)), before, after
-        )
+    def written(*changes: tuple[int, int, int, str, str]) -> lever_arrays.Written:
+        columns = [np.array([c[k] for c in changes], dtype=int) for k in range(3)]
+        rows = np.arange(len(changes))
+        before = values.add([c[3] for c in changes], rows, "", False)
+        after = values.add([c[4] for c in changes], rows, "", False)
+        return lever_arrays.Written(*columns, before, after)
 
     leads = [b'[{"id":"a","change":"', b',{"id":"b","change":"', b'[{"id":"c","change":"']
     rows.put_leads(leads, [b'{"levers":["a","b"],"changes":['])
-    entries = written((0, 7, q, b"3", b"4"), (2, 0, p, b"5", b"6"), (0, 2, p, b"1", b"2"))
-    rows.put_changes(entries, written((int(rows.combined_at[0]), 1, p, b"8", b"9")), paths)
+    entries = written((0, 7, q, "3", "4"), (2, 0, p, "5", "6"), (0, 2, p, "1", "2"))
+    combination = written((int(rows.combined_at[0]), 1, p, "8", "9"))
+    rows.put_changes(entries, combination, paths, values.texts())
     levers, combinations = rows.written(table, orjson)
 
     def saving(row: np.ndarray) -> dict:
