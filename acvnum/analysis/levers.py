@@ -708,6 +708,18 @@ def _keys() -> tuple[bytes, ...]:
     )
 
 
+@cache
+def _row_template() -> list[bytes]:
+    """A row of `_Rows`' pieces with the keys between a saving's numbers in place: lead,
+    line, '","changes":[', changes, the first key, each number (empty here) and the key
+    after it, the end. Repeated for a chunk's rows, not a list of each key laid out every
+    chunk (the levers' JSON 105.8 -> 104.2 M instructions a chunk)."""
+    pieces = [b""] * 5
+    for key in _keys()[1:-1]:
+        pieces += [b"", key]
+    return [*pieces, b"", b""]
+
+
 class _Rows:
     """A chunk's levers' JSON as rows of pieces, service after service, each service's
     entries then its combination: [lead, line, '","changes":[' (an entry's), changes, then
@@ -786,16 +798,15 @@ class _Rows:
         saving's numbers. The numbers are written by one orjson call over the flat table
         (a float64 array is written as the Python floats would be) and split at its
         commas."""
-        width = 4 + 2 * _NUMBERS + 1
-        pieces = [b""] * (self.count * width)
+        template = _row_template()
+        width = len(template)
+        pieces = template * self.count  # the keys between the numbers in place
         for k, column in enumerate(self._columns):
             pieces[k::width] = column.tolist()
         if self.count:
             text = orjson.dumps(table.ravel(), option=orjson.OPT_SERIALIZE_NUMPY)
             numbers = text[1:-1].split(b",")
             pieces[4::width] = self._first_key.tolist()
-            for j, key in enumerate(_keys()[1:-1], 1):
-                pieces[4 + 2 * j :: width] = [key] * self.count
             for j in range(_NUMBERS):
                 pieces[5 + 2 * j :: width] = numbers[j::_NUMBERS]
         pieces[width - 1 :: width] = self._ends
