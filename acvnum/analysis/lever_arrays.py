@@ -516,6 +516,12 @@ def _server_text(key: str, index: int) -> str:
     return f"{_dotted(('hosting', 'servers', index))}.{key}"
 
 
+#: What ends a row of changes' texts joined at once (`Paths.heads`): JSON-escaped texts hold
+#: no NUL. Three, not one: bytes.split looks for a longer separator by skips, not byte by
+#: byte (cutting a chunk's changes: 4.1 -> 3.2 M instructions).
+CUT = b"\0\0\0"
+
+
 class Paths:
     """The paths a chunk's changes show, numbered as they are met, with what a change's
     JSON and English line start with (JSON-escaped, see `_escaped`)."""
@@ -539,13 +545,13 @@ class Paths:
     def heads(self) -> tuple[np.ndarray, np.ndarray]:
         """What a change's JSON and its English line start with, up to its value before, by
         `2 * path + first`: after the change before it in its row ('"},{"path":"<path>",
-        "before":"' and '; <path>: '), or first in its row, after a NUL that ends the row
-        before it ('\\0{"path":...' and '\\0<path>: ': JSON-escaped texts hold no NUL)."""
+        "before":"' and '; <path>: '), or first in its row, after the `CUT` that ends the
+        row before it (`CUT` '{"path":...' and `CUT` '<path>: ')."""
         changes, lines = objects(2 * len(self._escaped)), objects(2 * len(self._escaped))
         changes[0::2] = [b'"},{"path":"' + t + b'","before":"' for t in self._escaped]
-        changes[1::2] = [b'\0{"path":"' + t + b'","before":"' for t in self._escaped]
+        changes[1::2] = [CUT + b'{"path":"' + t + b'","before":"' for t in self._escaped]
         lines[0::2] = [b"; " + t + b": " for t in self._escaped]
-        lines[1::2] = [b"\0" + t + b": " for t in self._escaped]
+        lines[1::2] = [CUT + t + b": " for t in self._escaped]
         return changes, lines
 
 

@@ -774,8 +774,8 @@ class _Rows:
     ) -> None:
         """The entries' changes (rows: the entries, in order) and the combinations' (rows:
         these rows): each row's changes list, and an entry's line, its changes' texts
-        laid out in row order and joined once (a NUL before each row's first change), not
-        change by change or row by row. `texts`: the values' texts, by number
+        laid out in row order and joined once (a `lever_arrays.CUT` before each row's first
+        change), not change by change or row by row. `texts`: the values' texts, by number
         (`lever_arrays.Values.texts`)."""
         moved = (self.entry_at[entries.row], *entries.columns()[1:])
         both = lever_arrays.Written.of([moved, combined.columns()])
@@ -824,10 +824,11 @@ class _Rows:
 
 def _framed(heads: np.ndarray, before: np.ndarray, middle: bytes, after: np.ndarray) -> list[bytes]:
     """Changes in row order, each `heads[k]`, `before[k]`, `middle`, `after[k]`, joined
-    once and cut at the NULs each row's first head starts with: each row's text."""
+    once and cut at the `lever_arrays.CUT` each row's first head starts with: each row's
+    text."""
     pieces = [middle] * (4 * len(heads))
     pieces[0::4], pieces[1::4], pieces[3::4] = heads.tolist(), before.tolist(), after.tolist()
-    return b"".join(pieces).split(b"\0")[1:]
+    return b"".join(pieces).split(lever_arrays.CUT)[1:]
 
 
 class _ArrayProposals(Proposals):
