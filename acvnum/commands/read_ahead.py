@@ -23,7 +23,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from acvnum import files
@@ -85,10 +85,8 @@ class ReadAhead:
 
     def join(self) -> None:
         """Wait for the child to finish its work (taken() does not: it stops it)."""
-        try:
+        with suppress(ChildProcessError):  # already collected
             os.waitpid(self._pid, 0)
-        except ChildProcessError:  # already collected
-            pass
 
     def close(self) -> None:
         """Stop the child if it still runs; the mapping goes with the last Shelf using it."""
