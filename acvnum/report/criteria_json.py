@@ -208,18 +208,24 @@ def _slots(bodies: list[list[bytes]], closings: list[bytes]) -> list[bytes]:
 
 
 def _block(slots: list[bytes], fixed: np.ndarray, written: list[bytes]) -> Block:
-    """`slots` with the `written` numbers `fixed` set in, a None for each other number."""
+    """`slots` with the `written` numbers `fixed` set in, a None for each other number:
+    the slots and numbers joined once, a NUL (which no JSON text holds raw) standing for
+    each number not fixed, and cut there. A worker's first chunk makes some 60 blocks of
+    260 numbers: 17.8 M instructions when each run was added up number by number, 13.2 M
+    so (cachegrind, chunk 0 of /tmp/p10k's blocks)."""
     texts = iter(written)
-    text = slots[0]
-    block: Block = []
-    for j, is_fixed in enumerate(fixed.tolist()):
-        if is_fixed:
-            text += next(texts) + slots[j + 1]
-        else:
-            block += [text, None]
-            text = slots[j + 1]
-    block.append(text)
+    numbers = [next(texts) if is_fixed else _CUT for is_fixed in fixed.tolist()]
+    pieces = [b""] * (2 * len(numbers) + 1)
+    pieces[0::2] = slots
+    pieces[1::2] = numbers
+    runs = b"".join(pieces).split(_CUT)
+    block: Block = [None] * (2 * len(runs) - 1)
+    block[0::2] = runs
     return block
+
+
+#: What stands for a number not fixed in a block's text while it is cut (`_block`).
+_CUT = b"\0"
 
 
 def _figures(pattern: np.ndarray) -> int:

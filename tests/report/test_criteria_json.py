@@ -258,3 +258,23 @@ def test_services_are_grouped_by_their_fixed_numbers_and_statement_in_order_of_f
     said = np.array([0, 0, 0, 1, 0, 256, 0])
     expected = [([0, 1, 4], 0), ([2], 0), ([3], 1), ([5], 256), ([6], 0)]
     assert criteria_json._groups(fixed, said) == expected
+
+
+@pytest.mark.parametrize(
+    "fixed",
+    [[], [True], [False], [False, False], [True, False, True], [False, True, True, False]],
+)
+def test_a_block_is_its_slots_with_the_fixed_numbers_set_in_and_none_for_the_others(fixed):
+    """_block (joined once and cut at NULs) against its meaning, number by number: a run
+    of slots and fixed numbers is one text, each other number a None, at the ends too."""
+    slots = [b"{%d:" % j if j < len(fixed) else b"}" for j in range(len(fixed) + 1)]
+    written = [b"%d.5" % j for j, is_fixed in enumerate(fixed) if is_fixed]
+    expected: list = [slots[0]]
+    texts = iter(written)
+    for j, is_fixed in enumerate(fixed):
+        if is_fixed:
+            expected[-1] += next(texts) + slots[j + 1]
+        else:
+            expected += [None, slots[j + 1]]
+    block = criteria_json._block(slots, np.array(fixed, dtype=bool), written)
+    assert block == expected
