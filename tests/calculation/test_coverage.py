@@ -9,6 +9,7 @@ import yaml
 from conftest import EXAMPLES, MINIMAL_DATA
 
 from acvnum.assessment import assess, assess_services
+from acvnum.calculation import coverage as coverage_module
 from acvnum.calculation.coverage import ACTIVITY_KEYS, coverage, factor_presence, table_coverage
 from acvnum.calculation.engine import evaluate, factor_prefixes
 from acvnum.calculation.inventory import ACTIVITIES, service_arrays
@@ -192,3 +193,23 @@ def test_each_service_s_factor_presence_among_others_is_its_own():
     np.testing.assert_array_equal(together, alone)
     assert together.dtype == bool and together.shape == (len(qs), len(ACTIVITIES), 8)
     assert (together != together[:1]).any()  # the services' statements differ
+
+
+def test_a_statement_is_made_from_its_own_service_s_masks_and_shared_by_equal_ones():
+    """coverage keys its run-wide statements by packed bits: each service's statement is the
+    one its unpacked masks make (under two tables, the second with rows missing, so a key
+    must tell the tables' presence apart), and services with equal bits share one object."""
+    gone = {"electricity.FRA.water_use", "network.mobile.water_use"}
+    reduced = FactorTable([f for f in TABLE.factors.values() if f.id not in gone])
+    qs = [s.questionnaire for s in services_of(EXAMPLE_FILES)]
+    qs += [service(MINIMAL).questionnaire] * 2
+    arrays = service_arrays(qs)
+    for table in (TABLE, reduced):
+        amounts = evaluate(arrays, table.central()).inventory[:, 0]
+        found = coverage(arrays, amounts, table)
+        present = factor_presence(arrays, table)
+        for n, statement in enumerate(found):
+            used = (amounts[n] != 0)[:, np.newaxis] & coverage_module._IN_SCOPE
+            assert statement == coverage_module._statement(used, present[n]), n
+        assert found[-1] is found[-2]
+    assert coverage(arrays, amounts, TABLE) != found  # the reduced table's differ
