@@ -261,7 +261,8 @@ def propose(
     `totals`: their central totals (N, criteria), when the caller has them too (the first
     pass then evaluates the levers' rows only, not the services as they are again).
     """
-    context, weights = Context(table, limits), boundary_weights(limits)
+    context = _context(table, limits)
+    weights = boundary_weights(limits)
     arrayed = _array_levers(catalogue())
     found: list[Proposals | None] = [None] * len(questionnaires)
     n = len(questionnaires)
@@ -286,6 +287,20 @@ def propose(
         for i, p in zip(rest, _propose_each(chunk, context, weights, count), strict=True):
             found[i] = p
     return [p for p in found if p is not None]
+
+
+_CONTEXTS: list[Context] = []  # the last one made
+
+
+def _context(table: FactorTable, limits: Boundaries) -> Context:
+    """The lever Context of `table` and `limits`: the last one made when it is theirs (a
+    portfolio's chunks share it, and what it works out once, the regions' weights and
+    the regions: some 200 look-ups a chunk)."""
+    last = _CONTEXTS[-1] if _CONTEXTS else None
+    if last is not None and last.table is table and last.limits == limits:
+        return last
+    _CONTEXTS[:] = [Context(table, limits)]
+    return _CONTEXTS[0]
 
 
 ArrayLever = tuple[Lever, lever_arrays.Kind]

@@ -573,3 +573,17 @@ def test_candidates_are_ordered_service_after_service_best_first_ties_by_id(seed
     expected = expected[np.arange(len(expected)) - firsts < count]
     got = levers_module._order(owner, effects, ids, kept, count, n)
     assert got.tolist() == expected.tolist()
+
+
+def test_a_chunk_s_context_is_the_last_one_when_its_table_and_limits_are_the_same():
+    """propose's Context (the regions' weights worked out once) is kept for the next chunk
+    of the same table and limits, and made anew for another table or other limits."""
+    first = levers_module._context(TABLE, LIMITS)
+    assert levers_module._context(TABLE, boundaries(TABLE)) is first  # equal limits
+    other = load_factors()
+    assert levers_module._context(other, boundaries(other)).table is other
+    fewer = dataclasses.replace(LIMITS, per_person_year={"climate_change": 1000.0})
+    assert levers_module._context(TABLE, fewer).limits is fewer
+    propose([make()], TABLE, LIMITS, 3)
+    assert levers_module._context(TABLE, LIMITS) is levers_module._CONTEXTS[0]
+    assert levers_module._CONTEXTS[0].limits == LIMITS
