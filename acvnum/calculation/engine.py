@@ -201,12 +201,22 @@ def _grid_rows(f: FactorValues, regions: Regions) -> np.ndarray:
     each service's region's gathered as (S, criteria, N), by the regions' codes."""
     used = np.flatnonzero(regions.used()).tolist()
     if len(used) == 1:
-        return _grid_table(f, [regions.names[used[0]]])[0]
-    table = _grid_table(f, list(regions.names))  # (R, S, C), a row for every name
+        return _held_grid(f, (regions.names[used[0]],))[..., 0]  # a view of its own
     # mode="clip": no bounds check a service (the codes index `names` by construction)
-    return np.take(
-        np.ascontiguousarray(np.moveaxis(table, 0, -1)), regions.codes, axis=-1, mode="clip"
-    )
+    return np.take(_held_grid(f, regions.names), regions.codes, axis=-1, mode="clip")
+
+
+def _held_grid(f: FactorValues, names: tuple[str, ...]) -> np.ndarray:
+    """(S, criteria, R) `_grid_table` of `names`, services last, made once per values and
+    names (read-only, in `f.derived`): a lever pass's hosts name every region of the
+    table, and stacking their rows anew took 7 of them a chunk, whatever its size."""
+    key = "grid:" + "|".join(names)
+    table = f.derived.get(key)
+    if table is None:
+        table = np.ascontiguousarray(np.moveaxis(_grid_table(f, list(names)), 0, -1))
+        table.flags.writeable = False
+        f.derived[key] = table
+    return table
 
 
 def _storage_row(s: ServiceArrays, f: FactorValues) -> np.ndarray:

@@ -710,3 +710,26 @@ def test_grid_rows_and_prefixes_read_the_regions_codes_as_their_texts():
         assert names == expected[0] and index.tolist() == expected[1].tolist()
     one = _grid_rows(central, Regions(("SWE", "FRA"), np.array([1, 1])))
     assert one.tobytes() == _grid(central, ["FRA"])[0].tobytes()  # one region: its row
+
+
+def test_grid_rows_are_gathered_from_one_held_table_per_values_and_names():
+    """`_grid_rows` stacks a names' grid table once per FactorValues (read-only, in its
+    `derived`): gathered again, the rows are the same bytes; a one-region row is a view of
+    its own each time (pieces are told apart by their objects), and other values (a
+    sample) get their own table."""
+    from acvnum.calculation.engine import _grid_rows
+    from acvnum.calculation.inventory import Regions
+
+    central = FactorValues(TABLE, TABLE.values[np.newaxis, :])
+    regions = Regions(("SWE", "USA", "FRA", "DEU"), np.array([3, 2, 3, 1]))
+    first = _grid_rows(central, regions)
+    key = "grid:SWE|USA|FRA|DEU"
+    held = {k: v for k, v in central.derived.items() if k.startswith("grid:")}
+    assert list(held) == [key] and not held[key].flags.writeable
+    assert _grid_rows(central, regions).tobytes() == first.tobytes()
+    assert central.derived[key] is held[key]
+    one = Regions(("SWE", "FRA"), np.array([1, 1]))
+    a, b = _grid_rows(central, one), _grid_rows(central, one)
+    assert a is not b and a.tobytes() == b.tobytes() == _grid(central, ["FRA"])[0].tobytes()
+    doubled = FactorValues(TABLE, TABLE.values[np.newaxis, :] * 2)
+    assert _grid_rows(doubled, regions).tobytes() != first.tobytes()
