@@ -613,3 +613,23 @@ def test_visits_are_each_questionnaire_s_to_the_bit():
     visits = service_arrays(chunk).visits
     assert visits.shape == (len(chunk), 1)
     assert visits[:, 0].tobytes() == np.array([q.visits for q in chunk]).tobytes()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.arange(6.0).reshape(3, 1, 2),  # contiguous numbers: the ndarray constructor's view
+        np.broadcast_to(np.array([[2.5]]), (4, 1)),  # an absent block's, spread already
+        np.arange(12.0).reshape(3, 4)[:, ::2],  # a strided row: broadcast_to's view
+        np.array([["a"], ["b"]], dtype=object),  # objects: broadcast_to's view
+    ],
+)
+def test_a_spread_row_is_broadcast_to_s_read_only_view_of_the_first(value):
+    """spread_rows' arrays are np.broadcast_to's: the first row at k rows, the same bytes,
+    stride 0 down the rows, read-only (even from a writeable array), whichever way made."""
+    spread = inventory_module.spread_rows(value, 5)
+    expected = np.broadcast_to(value[:1], (5, *value.shape[1:]))
+    assert spread.shape == expected.shape and spread.dtype == value.dtype
+    assert spread.strides[0] == 0 and not spread.flags.writeable
+    assert spread.tolist() == expected.tolist()
+    assert np.shares_memory(spread, value)
