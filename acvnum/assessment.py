@@ -345,7 +345,6 @@ def _analyses(
 
 def _check_finite(
     services: list[Service],
-    contributions: np.ndarray,
     limits: Boundaries,
     totals: np.ndarray,
     period_years: list[float],
@@ -358,7 +357,9 @@ def _check_finite(
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         # Yearly, as the persons-equivalent divides them: a period under a year raises them.
         shares = totals / years / per_person
-    finite = np.isfinite(contributions).all(axis=(1, 2)) & np.isfinite(shares).all(axis=1)
+    # A row's contributions not finite make its totals, so its shares, not finite (a sum
+    # with inf or NaN is inf or NaN): the (N, criteria) shares tell, not the (N, A, C) terms.
+    finite = np.isfinite(shares).all(axis=1)
     message = (
         "figures too large to compute (not finite): check the factors given with --factors "
         "and the questionnaire's quantities"
@@ -389,7 +390,7 @@ def assess_services(
     # The questionnaires' visits and years (properties, worked out at each read) as the
     # arrays hold them: the same doubles
     visits, years = arrays.visits[:, 0].tolist(), arrays.period_years[:, 0].tolist()
-    _check_finite(services, contributions, limits, totals, years)
+    _check_finite(services, limits, totals, years)
     covered = coverage(arrays, central.inventory[:, 0], table)
     analyses = _analyses(services, table, limits, settings, arrays, totals)
     criteria = CriteriaChunk.of(

@@ -287,3 +287,31 @@ def test_a_chunk_s_results_are_result_for_s_made_one_by_one(tmp_path):
             if field.name in ("criteria", "assumptions"):
                 x, y = (dict(x), dict(y)) if field.name == "criteria" else (list(x), list(y))
             assert x == y, field.name
+
+
+def test_a_row_with_a_contribution_not_finite_is_refused_by_its_totals_alone():
+    """_check_finite reads the (N, criteria) totals only: a row whose contributions hold
+    inf, -inf and inf, or NaN has totals not finite, so it is refused as when its terms were
+    read; the finite rows are not."""
+    import types
+
+    import numpy as np
+
+    from acvnum.assessment import _check_finite
+    from acvnum.errors import InputError
+    from acvnum.reference.boundaries import boundaries
+    from acvnum.reference.factors import load_factors
+
+    table = load_factors()
+    services = [types.SimpleNamespace(file=f"s{i}.yaml") for i in range(4)]
+    contributions = np.ones((4, 3, 8))
+    contributions[1, 0, 2] = np.inf
+    contributions[2, 0, 2], contributions[2, 1, 2] = np.inf, -np.inf
+    contributions[3, 2, 5] = np.nan
+    with np.errstate(invalid="ignore"):  # inf - inf: NaN, as the engine's sum gives it
+        totals = contributions.sum(axis=1)
+    assert np.isfinite(totals[0]).all() and not np.isfinite(totals[1:]).all(axis=1).any()
+    with pytest.raises(InputError) as raised:
+        _check_finite(services, boundaries(table), totals, [1.0] * 4)
+    assert [p.file for p in raised.value.problems] == ["s1.yaml", "s2.yaml", "s3.yaml"]
+    _check_finite(services[:1], boundaries(table), totals[:1], [1.0])  # finite: accepted
