@@ -117,6 +117,14 @@ def test_paths_it_cannot_list_are_left_to_the_usual_listing(tmp_path):
     ahead.close()
 
 
+def test_a_refused_fork_leaves_the_run_to_read_as_usual(folder, monkeypatch):
+    def refused() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(read_ahead.os, "fork", refused)
+    assert ReadAhead.start([folder]) is None
+
+
 def test_single_files_and_other_formats_are_not_read_ahead(folder, monkeypatch):
     assert ReadAhead.start([folder / "s0.yaml"]) is None
     with reading_ahead([folder], wanted=False) as ahead:
