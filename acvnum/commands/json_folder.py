@@ -50,7 +50,7 @@ from acvnum.report import json_format
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from acvnum.commands.read_ahead import ReadAhead, Shelf
+    from acvnum.commands.read_ahead import ReadAhead
 
 #: Folders with fewer files are done in this process: starting workers costs more than
 #: they save below this (measured: 300 generated services take as long either way).
@@ -163,30 +163,13 @@ def stream(
     listing and reading the folder since the command started (its listing and bytes are
     taken here, before the workers are forked)."""
     listed, read = ahead.taken() if ahead is not None else (None, None)
+    if read is not None:
+        read_ahead(read)  # forgotten when the command's reading_ahead block ends
     if listed is None:
         try:
             listed = expand_names(paths)
         except InputError:  # reported by `batches`, after a bad --factors table as ever
             listed = None
-    return _reading(read, _stream(paths, settings, listed))
-
-
-def _reading(read: Shelf | None, pieces: Iterator[bytes]) -> Iterator[bytes]:
-    """`pieces`, with the files read ahead given by files.read_bytes until they end."""
-    if read is None:
-        yield from pieces
-        return
-    read_ahead(read)
-    try:
-        yield from pieces
-    finally:
-        read_ahead(None)
-
-
-def _stream(
-    paths: list[str | Path], settings: Settings, listed: list[str] | None
-) -> Iterator[bytes]:
-    """`stream` once the folder is listed (`listed`: None if it could not be)."""
     files = listed or []
     workers = workers_for(len(files))
     if not workers:

@@ -46,13 +46,15 @@ _HEADER = 16
 @contextmanager
 def reading_ahead(paths: Sequence[str | Path], wanted: bool) -> Iterator[ReadAhead | None]:
     """A child reading `paths` ahead while the block runs (None: not `wanted`, or nothing
-    to gain), stopped and let go of when it ends."""
+    to gain), stopped when it ends, and the files it read (handed to files.read_ahead by
+    whoever took them) forgotten."""
     ahead = ReadAhead.start(paths) if wanted else None
     try:
         yield ahead
     finally:
         if ahead is not None:
             ahead.close()
+            files.read_ahead(None)
 
 
 class ReadAhead:
