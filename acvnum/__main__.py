@@ -5,10 +5,13 @@ has gone (`| head -1`) or ASCII-only (`PYTHONIOENCODING=ascii`): each ends with 
 one line on stderr, or quietly for a pipe closed on purpose, never with a traceback.
 """
 
+import atexit
 import errno
 import gc
 import os
 import sys
+import threading
+from typing import NoReturn
 
 BAD_OUTPUT = 2  # ExitCode.BAD_INPUT, without importing acvnum.errors before it is needed
 #: What writing to a standard stream can meet; any other OSError is a bug, shown as one.
@@ -95,5 +98,36 @@ def main() -> None:
         _output_failed(error)
 
 
+def command() -> NoReturn:
+    """The installed command (and `python -m acvnum`): `main`, then the process ends without
+    the interpreter's teardown, which frees every module and object one by one for nothing:
+    the system takes a process's memory back at once (measured: 17 ms of a 10,000-service
+    portfolio's 1.0 s, and some 20 ms of any command, whose whole run is 0.2-0.3 s).
+
+    What an exit does that is not freeing is still done: the exit functions run (atexit's,
+    multiprocessing's, a coverage tool's) and the standard streams are flushed. The exit
+    status is the interpreter's: a SystemExit's code, 1 and its text for a text. A run still
+    holding another thread, a stream that cannot be flushed or an uncaught error ends the
+    ordinary way, so its wait, message or traceback are the interpreter's as ever."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = None
+    if threading.active_count() > 1:  # the interpreter waits for them: so do we
+        raise SystemExit(code)
+    if code is not None and not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    atexit._run_exitfuncs()  # what the interpreter runs at exit (private, but CPython's own)
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+    except (OSError, ValueError):  # the interpreter's own flush says it, as it always did
+        raise SystemExit(code) from None
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    main()
+    command()

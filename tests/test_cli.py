@@ -89,7 +89,7 @@ def test_an_uncaught_error_is_a_traceback_and_exit_1(monkeypatch):
 
 @pytest.mark.skipif(shutil.which("acvnum") is None, reason="the acvnum script is not installed")
 def test_installed_script_runs():
-    """The console script pip installs (`acvnum = acvnum.__main__:main`)."""
+    """The console script pip installs (`acvnum = acvnum.__main__:command`)."""
     done = subprocess.run(
         ["acvnum", "--version"], capture_output=True, text=True, timeout=60, check=False
     )

@@ -3,6 +3,7 @@ with escapes, never a traceback (real subprocesses: the streams are the point)."
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -122,3 +123,93 @@ def test_the_command_runs_on_one_thread_unless_a_blas_pool_is_asked_for(chosen, 
         env=env,
     )
     assert result.stderr.decode().strip() == str(threads)
+
+
+def _command(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`script` then acvnum's installed entry point (`__main__.command`), in a fresh Python."""
+    return subprocess.run(
+        [sys.executable, "-c", f"import sys\nfrom acvnum import __main__\n{script}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("budget", "status"), [("5 g", 0), ("1 g", 1)]
+)  # the shop emits 3.8 g CO2e a visit: within 5 g, over 1 g
+def test_the_command_ends_with_the_status_of_the_run(tmp_path, budget, status):
+    shop = tmp_path / "shop.yaml"
+    shop.write_text(Path(SHOP).read_text().replace("max: 5 g", f"max: {budget}"))
+    result = _command(
+        f"sys.argv = ['acvnum', 'check', {str(shop)!r}]\n__main__.command()", tmp_path
+    )
+    assert result.returncode == status, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_command_says_bad_input_and_ends_with_exit_2(tmp_path):
+    result = _command(
+        "sys.argv = ['acvnum', 'estimate', 'absent.yaml']\n__main__.command()", tmp_path
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("absent.yaml:1:1: file not found\n")
+
+
+def test_the_command_flushes_its_output_and_runs_the_exit_functions(tmp_path):
+    # A document larger than any buffer, then what an atexit function writes.
+    script = (
+        "import atexit; atexit.register(lambda: print('exit functions ran', file=sys.stderr))\n"
+        f"sys.argv = ['acvnum', 'estimate', {SHOP!r}, '-f', 'json', '--levers', '5']\n"
+        "__main__.command()"
+    )
+    result = _command(script, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["services"][0]["levers"]
+    assert result.stderr == "exit functions ran\n"
+
+
+def test_the_command_skips_the_interpreters_teardown(tmp_path):
+    # `python -v` says each step of the teardown on stderr ('# cleanup[2] removing numpy',
+    # '# destroy ...'): a plain main() goes through it, the command ends before it.
+    def teardown_lines(entry: str) -> list[str]:
+        script = (
+            "import sys\nfrom acvnum import __main__\n"
+            f"sys.argv = ['acvnum', 'validate', {SHOP!r}]\n__main__.{entry}()"
+        )
+        done = subprocess.run(
+            [sys.executable, "-v", "-c", script],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return [
+            line for line in done.stderr.splitlines() if line.startswith(("# cleanup", "# destroy"))
+        ]
+
+    assert len(teardown_lines("main")) > 100
+    assert teardown_lines("command") == []
+
+
+def test_the_command_ends_the_ordinary_way_around_a_text_exit_or_a_running_thread(tmp_path):
+    text_exit = "__main__.main = lambda: sys.exit('stopped: a reason')\n__main__.command()"
+    result = _command(text_exit, tmp_path)
+    assert (result.returncode, result.stderr) == (1, "stopped: a reason\n")
+    # A thread still running when the run ends is waited for, as the interpreter does.
+    thread = (
+        "import threading, time\n"
+        "def late(): time.sleep(0.2); print('thread done', file=sys.stderr)\n"
+        "threading.Thread(target=late).start()\n"
+        f"sys.argv = ['acvnum', 'validate', {SHOP!r}]\n__main__.command()"
+    )
+    result = _command(thread, tmp_path)
+    assert result.returncode == 0 and result.stderr == "thread done\n"
+
+
+def test_the_installed_script_is_the_command():
+    entry = (ROOT / "pyproject.toml").read_text()
+    assert 'acvnum = "acvnum.__main__:command"' in entry
