@@ -254,3 +254,45 @@ def test_a_region_of_a_file_not_open_for_writing_is_not_released(tmp_path):
     finally:
         os.close(fd)
     assert path.read_bytes() == b"x" * 8192
+
+
+def _pieces(count: int) -> list[bytes]:
+    """`count` pieces of 0 to 6 bytes, each told apart by its letter and length."""
+    return [bytes([97 + k % 26]) * (k % 7) for k in range(count)]
+
+
+@pytest.mark.skipif(not hasattr(os, "pwritev"), reason="pwritev: Linux, BSD, macOS 11")
+@pytest.mark.parametrize("count", [1, 1024, 2500])  # one call, exactly IOV_MAX, three calls
+def test_pieces_are_written_at_their_offset_as_if_joined(tmp_path, count):
+    pieces = _pieces(count)
+    path = tmp_path / "spill"
+    path.write_bytes(b"----")
+    fd = os.open(path, os.O_RDWR)
+    try:
+        assert files.write_pieces(fd, pieces, 4) == sum(map(len, pieces))
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == b"----" + b"".join(pieces)
+
+
+@pytest.mark.skipif(not hasattr(os, "pwritev"), reason="pwritev: Linux, BSD, macOS 11")
+def test_a_short_write_of_pieces_is_finished(tmp_path, monkeypatch):
+    # pwritev writes 5 bytes of each call (a signal came), and pwrite 2 a call: the rest of
+    # each group is still written, at its place.
+    write = os.pwritev
+
+    def short(fd: int, buffers: list[bytes], offset: int) -> int:
+        return write(fd, [b"".join(buffers)[:5]], offset)
+
+    real_pwrite = os.pwrite
+    monkeypatch.setattr(files.os, "pwritev", short)
+    monkeypatch.setattr(files.os, "pwrite", lambda fd, data, at: real_pwrite(fd, data[:2], at))
+    pieces = _pieces(1500)
+    path = tmp_path / "spill"
+    path.touch()
+    fd = os.open(path, os.O_RDWR)
+    try:
+        assert files.write_pieces(fd, pieces, 0) == sum(map(len, pieces))
+    finally:
+        os.close(fd)
+    assert path.read_bytes() == b"".join(pieces)

@@ -30,7 +30,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +41,7 @@ from acvnum.calculation.assumptions import DESIGN_DEFAULT
 from acvnum.commands.common import spoken, terminate_cleanly
 from acvnum.errors import InputError, Problem, message
 from acvnum.escaping import terminal
-from acvnum.files import Region, read_ahead, release
+from acvnum.files import Region, read_ahead, release, write_pieces
 from acvnum.questionnaire.service import expand_names, load_files
 from acvnum.reference.factors import FactorTable, load_factors
 from acvnum.reference.sources import cite
@@ -99,15 +99,13 @@ class _Spill:
         self.kept: deque[Region] = deque()  # the last ones, in order, not known to be copied
         self._copied, self._index = copied, index
 
-    def region(self, data: bytes) -> Region:
-        """Write `data` over the chunks copied out, or after the others; where it is."""
+    def region(self, pieces: Sequence[bytes]) -> Region:
+        """Write a chunk's `pieces` over the chunks copied out, or after the others; where
+        they are."""
         self._free(self.written - self._copied[self._index])
-        view, done = memoryview(data), 0
-        while done < len(data):
-            done += os.pwrite(self.fd, view[done:], self.end + done)
-        region = Region(self.fd, self.end, len(data))
+        region = Region(self.fd, self.end, write_pieces(self.fd, pieces, self.end))
         self.kept.append(region)
-        self.end += len(data)
+        self.end += region.size
         self.written += 1
         return region
 
@@ -328,10 +326,9 @@ def _work(chunk: int) -> json_format.Part | list[Problem]:
         assessed = assess_services(services, job.table, job.settings).services()
     except InputError as error:
         return error.problems
-    found = json_format.part(assessed, first=chunk == 0)
-    if _SPILL is None:  # in the parent (a worker died), or no file was left for this worker
-        return found
-    return replace(found, services=_SPILL.region(found.services))
+    # In the parent (a worker died), or where no file was left for this worker: bytes.
+    spill = None if _SPILL is None else _SPILL.region
+    return json_format.part(assessed, first=chunk == 0, write=spill)
 
 
 def _start(parent: int, mask: set[signal.Signals]) -> None:

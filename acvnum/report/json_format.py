@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
@@ -462,14 +462,17 @@ class Part:
     head: bytes | None = None  # the run's shared head, from the document's first part
 
 
-def part(batch: Sequence[Assessed], first: bool) -> Part:
-    """Encode a batch of services; `first`: the document's first batch, which gives the head.
+def part(
+    batch: Sequence[Assessed], first: bool, write: Callable[[list[bytes]], Region] | None = None
+) -> Part:
+    """Encode a batch of services; `first`: the document's first batch, which gives the head;
+    `write`: where the services' pieces go (a worker's file) instead of being joined.
 
     The criteria of services assessed together are written from their chunk's arrays
     (acvnum.report.criteria_json), their assumptions from their questionnaires, slot by slot
     (acvnum.report.assumptions_json), the same bytes as from their results, in a fraction of
     the time; each service's object is then pieces of text (`_service_pieces`), and the
-    batch's pieces are joined once."""
+    batch's pieces are joined once (or written as they are)."""
     cited = Citations(encoded=True)
     top = encode(head(batch[0].result, cited)) if first else None
     results = [result for result, _ in batch]
@@ -479,7 +482,8 @@ def part(batch: Sequence[Assessed], first: bool) -> Part:
     for (result, found), criteria, assumptions in zip(batch, written, rows, strict=True):
         pieces += _service_pieces(result, cited, found, criteria, assumptions)
         pieces.append(b",")
-    services = b"".join(pieces[:-1])
+    del pieces[-1]  # the comma after the last
+    services = b"".join(pieces) if write is None else write(pieces)
     cited.rows = None  # encoded: the rows' dicts are not needed any more
     return Part(services, portfolio.Tally().add(batch), cited, top)
 

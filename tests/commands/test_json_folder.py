@@ -255,15 +255,15 @@ def test_a_worker_writes_over_its_regions_once_the_parent_has_copied_them_all(
     copied are freed, the others kept whole."""
     spill, copied, freed = _spill(tmp_path)
     monkeypatch.setattr(json_folder, "release", freed.append)
-    first = spill.region(b"a" * 100)
-    second = spill.region(b"b" * 50)  # the parent has copied none yet: after the first
+    first = spill.region([b"a" * 60, b"a" * 40])
+    second = spill.region([b"b" * 50])  # the parent has copied none yet: after the first
     assert (first.offset, second.offset) == (0, 100)
     copied[0] = 1  # the first is copied out, not the second
-    third = spill.region(b"c" * 30)
+    third = spill.region([b"c" * 10, b"", b"c" * 20])
     assert third.offset == 150 and freed == [first]
     assert os.pread(spill.fd, 50, 100) == b"b" * 50  # still to be copied: whole
     copied[0] = 3  # all copied: the next one is written over them
-    fourth = spill.region(b"d" * 20)
+    fourth = spill.region([b"d" * 20])
     assert fourth.offset == 0 and freed == [first]  # written over, not freed
     assert os.pread(spill.fd, 20, 0) == b"d" * 20
 
