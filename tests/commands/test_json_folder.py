@@ -281,6 +281,41 @@ def test_the_parent_counts_a_worker_region_it_copied_out(monkeypatch):
     assert counts == [0, 1]
 
 
+#: A process that makes and frees a chunk's small objects (150,000 texts of numbers, some
+#: 8 MB) four times and prints the pages it faulted in the last three; "keep" first keeps
+#: arenas for them.
+_SMALL_OBJECTS_AGAIN = """
+import resource, sys
+from acvnum.commands.json_folder import keep_arenas
+
+if sys.argv[1] == "keep":
+    keep_arenas(12)
+def chunk():
+    texts = [b"%.17g" % (k / 7) for k in range(150_000)]
+    del texts
+chunk()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(3):
+    chunk()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="CPython's own allocator")
+def test_a_worker_keeps_its_small_object_arenas_for_the_next_chunks():
+    """CPython gives an emptied arena of small objects back to the system, and the next
+    chunk takes it again page by page: kept, the next chunks fault next to none of them."""
+
+    def faults(how: str) -> int:
+        run = [sys.executable, "-c", _SMALL_OBJECTS_AGAIN, how]
+        done = subprocess.run(run, capture_output=True, text=True, env=CLI_ENV, check=True)
+        return int(done.stdout)
+
+    kept, given_back = faults("keep"), faults("default")
+    assert given_back > 3 * 1000  # some 2,000 pages a chunk given back and taken again
+    assert kept * 10 < given_back
+
+
 #: A process that makes and frees what a chunk does (large arrays, middling blocks) four
 #: times and prints the pages it faulted in the last three; "tune" first keeps freed memory.
 _CHUNKS_AGAIN = """
