@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 import pytest
 from conftest import EXAMPLES
 
 from acvnum.analysis.found import bare
-from acvnum.analysis.portfolio import Tally, _flagship, build, persons_equivalent
+from acvnum.analysis.portfolio import Tally, _flagship, build, persons_equivalent, rank
 from acvnum.assessment import Settings, assess
 from acvnum.reference.criteria import CRITERION_IDS
 
@@ -52,6 +53,19 @@ def test_tallies_of_consecutive_batches_merge_into_the_whole(results):
     first, rest = Tally().add(bare(results[:2])), Tally().add(bare(results[2:]))
     merged = Tally().merge(first).merge(rest).to_dict()
     assert merged == whole
+
+
+def test_the_ranking_order_is_largest_first_then_by_name_then_as_they_came():
+    # Ties everywhere: equal figures (0.0 and -0.0 among them), equal names, equal both; the
+    # third field is the arrival, which settles what is left, as a stable sort by
+    # (-persons-equivalent, name) leaves it.
+    rng = random.Random(9)
+    figures, names = [0.0, -0.0, 1.5, 2.25, 1e-300], ["a", "b", "B", "é", "a b", ""]
+    rows = [(rng.choice(figures), rng.choice(names), k) for k in range(3000)]
+    expected = sorted(rows, key=lambda row: (-row[0], row[1]))
+    ranked = rank(rows.copy())
+    assert [row[2] for row in ranked] == [row[2] for row in expected]
+    assert ranked[0][0] == 2.25 and ranked[-1][0] == 0.0
 
 
 def test_the_flagship_from_arrays_is_python_s_max_signed_zeros_and_ties_included():
