@@ -55,10 +55,12 @@ if TYPE_CHECKING:
 #: Folders with fewer files are done in this process: starting workers costs more than
 #: they save below this (measured: 300 generated services take as long either way).
 PARALLEL_FROM = 300
-#: Files per chunk at most: a chunk's results and bytes are what a worker holds (some
-#: 150 MB at 500). A chunk also costs some 20 ms whatever its size (the engine's and the
-#: levers' array passes): 250 files a chunk spent a tenth of a worker's time on it.
-CHUNK = 500
+#: Files per chunk at most: a chunk's results and bytes are what a worker holds (its peak
+#: resident size: 93 MB at 500, 121 MB at 1,000). A chunk also costs a few ms whatever its
+#: size (the engine's and the levers' array passes; some 28 M instructions). Measured on
+#: 10,000 generated services, paired runs: 1,000 a chunk against 500, wall 0.98x (with
+#: KEPT_ARENAS; before the arenas were kept, 1,000 gained nothing).
+CHUNK = 1000
 #: Files per chunk at least: a smaller chunk costs more in hand-overs than it spreads.
 MIN_CHUNK = 50
 
@@ -372,9 +374,11 @@ def keep_freed_memory() -> bool:
     )
 
 
-#: Python's small-object arenas a worker keeps (of 1 MiB): a chunk of 500 generated services
-#: uses some 25 of them at its peak (sys._debugmallocstats). Measured on 10,000 services,
-#: paired runs: 24 kept, wall 0.985x; 32, 0.99x (each kept one is faulted in at the start).
+#: Python's small-object arenas a worker keeps (of 1 MiB): a chunk of 1,000 generated
+#: services has some 42 in use at its peak, 15 of them the imports' (sys._debugmallocstats).
+#: Measured on 10,000 services, paired runs: at 500 a chunk, 24 kept against none, wall
+#: 0.98x; at 1,000, 16 or 32 no better than 24, 40 the same for 8 MB more (each arena kept
+#: is faulted in at the worker's start).
 KEPT_ARENAS = 24
 #: Small objects made per arena to keep one (bytes of 433: pymalloc's 448-byte class, 36 to
 #: a 16 KiB pool, 2,304 to an arena) and one kept in so many: two or three an arena.
@@ -388,7 +392,7 @@ def keep_arenas(count: int) -> None:
     CPython takes the memory of small objects (up to 512 bytes) in arenas of 1 MiB and
     gives an arena back to the system as soon as it holds none: a chunk's small objects
     (the numbers' texts of its JSON, its questionnaires' records) took some six arenas
-    anew at every chunk, each page a kernel fault (1,500-2,000 a chunk after the first,
+    anew at every chunk of 500, each page a kernel fault (1,500-2,000 a chunk after the first,
     against 0-700 so kept). An object left in an arena keeps it: `count` arenas' worth of
     objects are made here, one in _KEEP_ONE_IN kept for the worker's life. Elsewhere than
     CPython this only costs the objects' making."""
