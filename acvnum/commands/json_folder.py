@@ -3,7 +3,7 @@
 A large folder is cut into chunks of files; each worker process reads, validates, assesses
 and encodes a chunk into a `json_format.Part` (bytes, a tally, citations) while this process
 writes the parts in order: reading and encoding are most of a portfolio's time, and they
-run on every core. A worker writes its chunks' bytes (some 13 MB each) to a temporary file
+run on every core. A worker writes its chunks' bytes (some 26 MB each) to a temporary file
 this process opened for it before the fork and hands back only where they are (a Region),
 which the kernel copies into the document (where the document can take it at once:
 common.write_chunks; the worker then writes its next chunk over it, see _Spill): pickled
