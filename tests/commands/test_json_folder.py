@@ -281,6 +281,12 @@ def test_the_parent_counts_a_worker_region_it_copied_out(monkeypatch):
     assert counts == [0, 1]
 
 
+def test_a_worker_keeps_arenas_in_proportion_to_its_chunks():
+    # 24 for chunks of 1,000; a folder of 1,000 (chunks of 250) 6; never more than 24.
+    assert json_folder.CHUNK == 1000 and json_folder.KEPT_ARENAS == 24
+    assert [json_folder.arenas_for(size) for size in (1000, 250, 50, 1, 5000)] == [24, 6, 2, 1, 24]
+
+
 #: A process that makes and frees a chunk's small objects (150,000 texts of numbers, some
 #: 8 MB) four times and prints the pages it faulted in the last three; "keep" first keeps
 #: arenas for them.
