@@ -125,10 +125,11 @@ def test_the_command_runs_on_one_thread_unless_a_blas_pool_is_asked_for(chosen, 
     assert result.stderr.decode().strip() == str(threads)
 
 
-def _command(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    """`script` then acvnum's installed entry point (`__main__.command`), in a fresh Python."""
+def _command(script: str, tmp_path: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+    """`script` (which calls acvnum's entry point, `__main__.command` or `main`) in a fresh
+    Python started with `flags`."""
     return subprocess.run(
-        [sys.executable, "-c", f"import sys\nfrom acvnum import __main__\n{script}"],
+        [sys.executable, *flags, "-c", f"import sys\nfrom acvnum import __main__\n{script}"],
         capture_output=True,
         text=True,
         cwd=tmp_path,
@@ -175,17 +176,8 @@ def test_the_command_skips_the_interpreters_teardown(tmp_path):
     # `python -v` says each step of the teardown on stderr ('# cleanup[2] removing numpy',
     # '# destroy ...'): a plain main() goes through it, the command ends before it.
     def teardown_lines(entry: str) -> list[str]:
-        script = (
-            "import sys\nfrom acvnum import __main__\n"
-            f"sys.argv = ['acvnum', 'validate', {SHOP!r}]\n__main__.{entry}()"
-        )
-        done = subprocess.run(
-            [sys.executable, "-v", "-c", script],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            timeout=60,
-        )
+        script = f"sys.argv = ['acvnum', 'validate', {SHOP!r}]\n__main__.{entry}()"
+        done = _command(script, tmp_path, "-v")
         assert done.returncode == 0, done.stderr[-2000:]
         return [
             line for line in done.stderr.splitlines() if line.startswith(("# cleanup", "# destroy"))
