@@ -15,7 +15,8 @@ measured in the same run; every run under 600 MB.
 
 If `node` and `npm` are on PATH and --with-if is given, Impact Framework (npm @grnsft/if)
 is installed into a temporary folder and timed on a manifest of the same number of
-components (carbon only); otherwise that comparison is printed as skipped.
+components (carbon only), its runs taken in turn with the largest portfolio's; otherwise
+that comparison is printed as skipped.
 
 acvnum's bytecode is compiled first, as installing a wheel does (and as bench_estimate.py
 does): with PYTHONDONTWRITEBYTECODE set, every run would otherwise compile its modules
@@ -168,13 +169,26 @@ class Runs:
 
 def measure(command: list[str], runs: int) -> Runs:
     """`runs` timed runs after a warm-up (file cache, .pyc), then one sampled for the peak."""
-    timed(command)
-    walls, cpus, _ = zip(*(timed(command) for _ in range(runs)), strict=True)
-    return Runs(walls, cpus, (timed(command, sampled=True)[2],))
+    return measure_in_turn([command], runs)[0]
 
 
-def impact_framework(count: int, runs: int, work: Path) -> Runs | str:
-    """Impact Framework (carbon only) on `count` components, or why it could not be run."""
+def measure_in_turn(commands: list[list[str]], runs: int) -> list[Runs]:
+    """Each of `commands` measured as `measure` does, their runs taken in turn (A B A B ...):
+    a machine whose speed drifts during the call slows both alike, where two blocks of runs
+    one after the other had the ratio of their minimums move by some 0.04 between calls."""
+    for command in commands:
+        timed(command)
+    rounds = [[timed(command) for command in commands] for _ in range(runs)]
+    figures = []
+    for k, command in enumerate(commands):
+        walls, cpus, _ = zip(*(round_[k] for round_ in rounds), strict=True)
+        figures.append(Runs(walls, cpus, (timed(command, sampled=True)[2],)))
+    return figures
+
+
+def impact_framework(count: int, work: Path) -> list[str] | str:
+    """The command that runs Impact Framework (carbon only) on `count` components, or why
+    it cannot be run."""
     if not (shutil.which("node") and shutil.which("npm")):
         return "node and npm are not on PATH"
     install = subprocess.run(
@@ -187,7 +201,7 @@ def impact_framework(count: int, runs: int, work: Path) -> Runs | str:
     manifest = work / "manifest.yaml"
     manifest.write_text(_if_manifest(count), encoding="utf-8")
     binary = work / "node_modules" / ".bin" / "if-run"
-    return measure([str(binary), "--manifest", str(manifest)], runs)
+    return [str(binary), "--manifest", str(manifest)]
 
 
 #: Issue 9's goals: seconds for 1,000 services, the share of Impact Framework's time for the
@@ -264,22 +278,26 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     compileall.compile_dir(ROOT / "acvnum", quiet=1)
     ours: dict[int, Runs] = {}
-    theirs: Runs | str = "add --with-if to compare"
+    yardstick: list[str] | str = "add --with-if to compare"  # IF's command, or why not
+    theirs: Runs | str = yardstick
+    largest = max(args.sizes)
     with tempfile.TemporaryDirectory(prefix="acvnum-bench-") as tmp:
+        if args.with_if:
+            work = Path(tmp) / "if"
+            work.mkdir()
+            yardstick = theirs = impact_framework(largest, work)
         for size in args.sizes:
             folder = Path(tmp) / f"portfolio-{size}"
             folder.mkdir()
             generate(folder, size)
             command = [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json"]
-            ours[size] = measure(command, args.runs)
+            if size == largest and not isinstance(yardstick, str):
+                ours[size], theirs = measure_in_turn([command, yardstick], args.runs)
+            else:
+                ours[size] = measure(command, args.runs)
             print(f"acvnum estimate DIR -f json, {size:6d} services: {ours[size]}")
-        if args.with_if:
-            size = max(args.sizes)
-            work = Path(tmp) / "if"
-            work.mkdir()
-            theirs = impact_framework(size, args.runs, work)
-            shown = theirs if isinstance(theirs, Runs) else f"skipped ({theirs})"
-            print(f"Impact Framework, {size} components: {shown}")
+        if isinstance(theirs, Runs):
+            print(f"Impact Framework, {largest} components (runs in turn with acvnum's): {theirs}")
         else:
             print(f"Impact Framework: skipped ({theirs})")
     print("Goals (issue 9):")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from bench_portfolio import Runs, goals  # noqa: E402
+import bench_portfolio  # noqa: E402
+from bench_portfolio import Runs, goals, measure_in_turn  # noqa: E402
 
 
 def _runs(*walls: float, peak: float = 100.0) -> Runs:
@@ -46,3 +49,25 @@ def test_without_impact_framework_the_comparison_says_why() -> None:
         "10,000 services against Impact Framework: not measured (node and npm are not on PATH)",
         "every run under 600 MB: peak 100 MB: met",
     ]
+
+
+def test_two_commands_are_timed_in_turn_and_each_keeps_its_own_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[tuple[str, bool]] = []
+
+    def timed(command: list[str], sampled: bool = False) -> tuple[float, float, float]:
+        calls.append((command[0], sampled))
+        count = len(calls)  # the n-th run overall takes n seconds, n / 2 of CPU, n MB
+        return float(count), count / 2, float(count)
+
+    monkeypatch.setattr(bench_portfolio, "timed", timed)
+    ours, theirs = measure_in_turn([["a"], ["b"]], runs=3)
+    # A warm-up each, then A B three times, then a sampled run each for the peak.
+    assert calls == [("a", False), ("b", False)] + [("a", False), ("b", False)] * 3 + [
+        ("a", True),
+        ("b", True),
+    ]
+    # Calls 3, 5, 7 are A's timed runs; 4, 6, 8 B's; 9 and 10 the sampled ones.
+    assert ours == Runs((3.0, 5.0, 7.0), (1.5, 2.5, 3.5), (9.0,))
+    assert theirs == Runs((4.0, 6.0, 8.0), (2.0, 3.0, 4.0), (10.0,))
