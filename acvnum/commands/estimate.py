@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -139,8 +140,10 @@ def estimate(
                 # uses it).
                 from acvnum.commands import json_folder
 
-                chunks = json_folder.stream(list(files), settings, ahead)
-                write_chunks(chunks, output, force)
+                # Closed here, whatever happens: a failed write stops the workers now, not
+                # when the generator happens to be collected.
+                with closing(json_folder.stream(list(files), settings, ahead)) as chunks:
+                    write_chunks(chunks, output, force)
                 return
             services = assess(list(files), settings).services()
     report = render(services, fmt.value, language(lang), color_wanted(output), details)

@@ -30,7 +30,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from acvnum.assessment import Settings, assess_services, batches
 from acvnum.calculation.assumptions import DESIGN_DEFAULT
 from acvnum.commands.common import spoken, terminate_cleanly
+from acvnum.commands.cpu_quota import cpu_quota
 from acvnum.errors import InputError, Problem, message
 from acvnum.escaping import terminal
 from acvnum.files import Region, read_ahead, release, write_pieces
@@ -82,6 +83,9 @@ class _Job:
 
 _JOB: _Job | None = None
 
+#: The signals that stop a run (Ctrl-C, SIGTERM), held while the workers are forked.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+
 
 class _Spill:
     """In a worker: its temporary file, where its chunks' bytes go one after the other, the
@@ -101,11 +105,17 @@ class _Spill:
         self.kept: deque[Region] = deque()  # the last ones, in order, not known to be copied
         self._copied, self._index = copied, index
 
-    def region(self, pieces: Sequence[bytes]) -> Region:
+    def region(self, pieces: Sequence[bytes]) -> Region | bytes:
         """Write a chunk's `pieces` over the chunks copied out, or after the others; where
-        they are."""
+        they are. Where the file cannot take them (its folder full, a size limit), the
+        bytes themselves, handed back through the pool's pipe as a chunk done in-process
+        would be: the temporary folder's limit is not the document's."""
         self._free(self.written - self._copied[self._index])
-        region = Region(self.fd, self.end, write_pieces(self.fd, pieces, self.end))
+        try:
+            size = write_pieces(self.fd, pieces, self.end)
+        except OSError:
+            return b"".join(pieces)
+        region = Region(self.fd, self.end, size)
         self.kept.append(region)
         self.end += region.size
         self.written += 1
@@ -137,11 +147,14 @@ _SPILL: _Spill | None = None  # a worker's, taken when it starts; None in the pa
 
 
 def cores() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on, fewer under a CPU quota (see cpu_quota: a
+    container given 2 CPUs of a 64-core machine gets 2 workers, not 64, each some 120 MB)."""
     try:
-        return len(os.sched_getaffinity(0))
+        available = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # not Linux
-        return os.cpu_count() or 1
+        available = os.cpu_count() or 1
+    quota = cpu_quota()
+    return available if quota is None else max(1, min(available, math.ceil(quota)))
 
 
 def workers_for(count: int) -> int:
@@ -157,7 +170,7 @@ def workers_for(count: int) -> int:
 
 def stream(
     paths: list[str | Path], settings: Settings, ahead: ReadAhead | None = None
-) -> Iterator[bytes]:
+) -> Generator[bytes | Region, None, None]:
     """The result document of `paths` as UTF-8 pieces, in order (json_format.stream's
     document): from worker processes when the folder is large enough. `ahead`: a child
     listing and reading the folder since the command started (its listing and bytes are
@@ -202,38 +215,57 @@ def _warm(table: FactorTable, settings: Settings) -> None:
 
 
 def _parts(job: _Job, workers: int) -> Iterator[json_format.Part]:
-    """The chunks' parts in order, until the first problem; then every chunk's problems."""
+    """The chunks' parts in order, until the first problem; then every chunk's problems.
+    Those the workers could not do are done in this process: all of them when the system
+    refuses the workers (a process or file limit), as it does for a small folder; those
+    not yet received, with a warning, when a worker dies."""
+    problems: list[Problem] = []
+    received = 0
+    try:
+        for found in _from_workers(job, workers):
+            received += 1
+            yield from _kept(found, problems)
+    except _Refused:
+        pass
+    except _broken():
+        _warn_lost()
+    for chunk in range(received, math.ceil(len(job.files) / job.size)):
+        yield from _kept(_chunk_part(job, chunk), problems)
+    if problems:
+        raise InputError(problems)
+
+
+class _Refused(Exception):
+    """The system would not give the workers what they need: a process, a temporary file,
+    shared memory (its OSError is the cause)."""
+
+
+def _from_workers(job: _Job, workers: int) -> Iterator[json_format.Part | list[Problem]]:
+    """Each chunk's part (or problems), in order, from `workers` forked processes; _Refused
+    before the first when they cannot be started."""
     global _JOB
     # Imported here: only a large folder uses workers (see workers_for).
     import multiprocessing
     import tempfile
 
-    count = math.ceil(len(job.files) / job.size)
-    problems: list[Problem] = []
-    received = 0
     spills: list[BinaryIO] = []
     try:
-        spills += [tempfile.TemporaryFile() for _ in range(workers)]  # noqa: SIM115 - closed below
-        context = multiprocessing.get_context("fork")
-        taken, copied = context.Value("i", 0), context.RawArray("q", workers)
+        try:
+            spills += [tempfile.TemporaryFile() for _ in range(workers)]  # noqa: SIM115 - closed below
+            context = multiprocessing.get_context("fork")
+            taken, copied = context.Value("i", 0), context.RawArray("q", workers)
+        except OSError as error:
+            raise _Refused from error
         # The workers' copy, forked with them (the spills' descriptors too).
         spilled = tuple(f.fileno() for f in spills)
         _JOB = replace(job, spills=spilled, taken=taken, copied=copied)
-        with terminate_cleanly(), _executor(workers) as executor:
-            try:
-                for found in _submitted(executor, count):
-                    received += 1
-                    yield from _kept(found, problems)
-            except _broken():
-                _warn_lost()
-                for chunk in range(received, count):
-                    yield from _kept(_work(chunk), problems)
+        count = math.ceil(len(job.files) / job.size)
+        with terminate_cleanly(), _executor(workers, context) as executor:
+            yield from _submitted(executor, count)
     finally:
         _JOB = None
         for spill in spills:  # a region handed on is held open by its reader (common._Spool)
             spill.close()
-    if problems:
-        raise InputError(problems)
 
 
 def _kept(found: json_format.Part | list[Problem], problems: list[Problem]) -> Iterable:
@@ -249,12 +281,15 @@ def _kept(found: json_format.Part | list[Problem], problems: list[Problem]) -> I
 
 
 def _submitted(executor: ProcessPoolExecutor, count: int) -> Iterator:
-    """Every chunk handed to the workers, their results in order. Ctrl-C is held while the
-    workers are forked (they are forked when the first chunk is handed over): one that came
-    then would leave the workers already started running."""
+    """Every chunk handed to the workers, their results in order; _Refused if the workers
+    cannot be forked. Ctrl-C is held while the workers are forked (they are forked when the
+    first chunk is handed over): one that came then would leave the workers already
+    started running."""
     held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
     try:
         results = executor.map(_work, range(count))
+    except (OSError, RuntimeError) as error:  # no process, or no thread to manage them
+        raise _Refused from error
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a Ctrl-C held comes now
     return results
@@ -273,22 +308,17 @@ def _warn_lost() -> None:
     sys.stderr.write(terminal(f"acvnum: {note}") + "\n")
 
 
-_STOPS = {signal.SIGINT, signal.SIGTERM}
-
-
 @contextmanager
-def _executor(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """Forked workers, stopped on leaving: at once after Ctrl-C or a problem (the chunks
-    not started are dropped, the running ones ended), after their last chunk otherwise."""
+def _executor(workers: int, context: Any) -> Iterator[ProcessPoolExecutor]:
+    """Workers forked by the multiprocessing `context`, stopped on leaving: at once after
+    Ctrl-C or a problem (the chunks not started are dropped, the running ones ended), after
+    their last chunk otherwise."""
     # Imported here: only a large folder uses workers (see workers_for).
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    context = multiprocessing.get_context("fork")
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])  # (blocking nothing: read only)
     executor = ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start, initargs=(os.getpid(), held)
+        workers, mp_context=context, initializer=_start, initargs=(os.getpid(), mask)
     )
     try:
         yield executor
@@ -319,18 +349,23 @@ def _stop(executor: ProcessPoolExecutor) -> None:
 
 
 def _work(chunk: int) -> json_format.Part | list[Problem]:
-    """In a worker: a chunk's part, or the problems of its files."""
-    assert _JOB is not None, "forked from _parts"
-    job = _JOB
+    """In a worker: a chunk's part, its bytes in the worker's file, or its problems."""
+    assert _JOB is not None, "forked from _from_workers"
+    return _chunk_part(_JOB, chunk, None if _SPILL is None else _SPILL.region)
+
+
+def _chunk_part(
+    job: _Job, chunk: int, write: Callable[[list[bytes]], Region | bytes] | None = None
+) -> json_format.Part | list[Problem]:
+    """A chunk's part, or the problems of its files; `write`: where its bytes go (None:
+    they are the part's, as in this process or where no file was left for a worker)."""
     files = job.files[chunk * job.size : (chunk + 1) * job.size]
     try:
         services = load_files(files, job.table)
         assessed = assess_services(services, job.table, job.settings).services()
     except InputError as error:
         return error.problems
-    # In the parent (a worker died), or where no file was left for this worker: bytes.
-    spill = None if _SPILL is None else _SPILL.region
-    return json_format.part(assessed, first=chunk == 0, write=spill)
+    return json_format.part(assessed, first=chunk == 0, write=write)
 
 
 def _start(parent: int, mask: set[signal.Signals]) -> None:
@@ -338,7 +373,7 @@ def _start(parent: int, mask: set[signal.Signals]) -> None:
     temporary file of its own."""
     _quiet(parent, mask)
     keep_freed_memory()
-    assert _JOB is not None, "forked from _parts"
+    assert _JOB is not None, "forked from _from_workers"
     keep_arenas(arenas_for(_JOB.size))
     _take_spill()
 
@@ -412,7 +447,7 @@ def keep_arenas(count: int) -> None:
 def _take_spill() -> None:
     """Take the first temporary file no other worker has taken."""
     global _SPILL
-    assert _JOB is not None, "forked from _parts"
+    assert _JOB is not None, "forked from _from_workers"
     with _JOB.taken.get_lock():
         index = _JOB.taken.value
         _JOB.taken.value += 1

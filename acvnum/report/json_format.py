@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
@@ -463,10 +463,13 @@ class Part:
 
 
 def part(
-    batch: Sequence[Assessed], first: bool, write: Callable[[list[bytes]], Region] | None = None
+    batch: Sequence[Assessed],
+    first: bool,
+    write: Callable[[list[bytes]], Region | bytes] | None = None,
 ) -> Part:
     """Encode a batch of services; `first`: the document's first batch, which gives the head;
-    `write`: where the services' pieces go (a worker's file) instead of being joined.
+    `write`: where the services' pieces go (a worker's file: their Region, or their bytes
+    where the file cannot take them) instead of being joined.
 
     The criteria of services assessed together are written from their chunk's arrays
     (acvnum.report.criteria_json), their assumptions from their questionnaires, slot by slot
@@ -622,7 +625,7 @@ def _templated(
     )
 
 
-def compact(parts: Iterable[Part]) -> Iterator[bytes | Region]:
+def compact(parts: Iterable[Part]) -> Generator[bytes | Region, None, None]:
     """The compact document from its parts, in order: the head, each part's services as it
     comes, then the portfolio and the sources once all are written. Only a part is held (a
     Region is handed on as it is: its file is open until the parts end)."""
@@ -644,7 +647,7 @@ def compact(parts: Iterable[Part]) -> Iterator[bytes | Region]:
     yield b',"sources":' + encode(cited.table()) + b"}\n"
 
 
-def _compact(batches: Iterator[Sequence[Assessed]]) -> Iterator[bytes]:
+def _compact(batches: Iterator[Sequence[Assessed]]) -> Generator[bytes | Region, None, None]:
     """The compact document, each batch encoded as it comes and then dropped."""
     return compact(part(batch, first=i == 0) for i, batch in enumerate(batches))
 
@@ -658,7 +661,7 @@ def _handed_on(pending: list[Any], batches: Iterator[Sequence[Assessed]]):
     yield from batches
 
 
-def stream(batches: Iterable[Sequence[Assessed]]) -> Iterator[bytes]:
+def stream(batches: Iterable[Sequence[Assessed]]) -> Generator[bytes | Region, None, None]:
     """The document as UTF-8 from services that come in batches (from
     acvnum.assessment.batches, each batch's `services()`):
     indented when it has at most INDENT_UP_TO services, otherwise compact and written a

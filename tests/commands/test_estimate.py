@@ -1,6 +1,7 @@
 """`acvnum estimate` run as a user runs it: formats, output files, languages."""
 
 import csv
+import errno
 import io
 import json
 
@@ -173,3 +174,33 @@ def test_an_unknown_terminals_location_is_bad_input_at_its_line(write_yaml):
     assert result.returncode == 2
     assert "terminals.location: unknown country or region 'ATLANTIS'" in result.stderr
     assert ":13:" in result.stderr  # the line of the location in the file
+
+
+def test_a_failed_write_of_a_json_document_closes_its_stream_there_and_then(monkeypatch, tmp_path):
+    """The folder's stream (its worker processes) is closed as the error leaves `estimate`,
+    not when the error's traceback, which holds the generator, happens to be freed."""
+    from acvnum.commands import estimate as command
+    from acvnum.commands import json_folder
+
+    closed: list[bool] = []
+
+    def stream(paths, settings, ahead=None):
+        try:
+            yield b"[1"
+            yield b",2]"
+        finally:
+            closed.append(True)
+
+    def write_chunks(chunks, output, force):
+        next(iter(chunks))
+        raise OSError(errno.ENOSPC, "full")
+
+    monkeypatch.setattr(json_folder, "stream", stream)
+    monkeypatch.setattr(command, "write_chunks", write_chunks)
+    path = tmp_path / "service.yaml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    with pytest.raises(OSError):
+        try:
+            command.estimate([path], fmt=command.Format.json)
+        finally:
+            assert closed == [True]  # (the traceback is alive here)

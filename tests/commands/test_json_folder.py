@@ -3,12 +3,15 @@ nothing written after Ctrl-C, as done in one process."""
 
 from __future__ import annotations
 
+import errno
 import json
+import multiprocessing.context
 import os
 import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -211,6 +214,52 @@ def test_a_worker_that_dies_does_not_hang_the_run_and_the_document_is_the_same(
     assert "a worker process stopped before its files were done" in shared.stderr
 
 
+def _refused(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+
+
+@pytest.mark.parametrize("refused", ["a process", "shared memory", "a temporary file"])
+def test_workers_the_system_refuses_leave_the_whole_run_to_this_process(
+    in_workers, folder, monkeypatch, refused
+):
+    """A process limit (a container's pids.max), no shared memory or no temporary file:
+    the run is done here, quietly, as for a small folder (the read-ahead child refused
+    too reads nothing ahead); it was a traceback, or 'cannot write' the output."""
+    alone = _estimate(in_workers, 0, str(folder))
+    if refused == "a process":
+        monkeypatch.setattr(os, "fork", _refused)
+    elif refused == "shared memory":
+        monkeypatch.setattr(multiprocessing.context.BaseContext, "RawArray", _refused)
+    else:
+        made = []  # the workers' files fail; the output's own spool (common._Spool) does not
+        plain = tempfile.TemporaryFile
+
+        def temporary_file(*args, **kwargs):
+            made.append(kwargs)
+            return plain(*args, **kwargs) if kwargs else _refused()
+
+        monkeypatch.setattr(tempfile, "TemporaryFile", temporary_file)
+    shared = _estimate(in_workers, 2, str(folder))
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout == alone.stdout and shared.stderr == ""
+
+
+def _full_disk(fd: int, pieces: object, offset: int) -> int:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_worker_whose_file_cannot_take_its_chunk_hands_back_the_bytes(
+    in_workers, folder, monkeypatch
+):
+    """The temporary folder full (or a size limit): the chunk comes back through the pool's
+    pipe, the document is the same; it was 'cannot write to standard output'."""
+    alone = _estimate(in_workers, 0, str(folder))
+    monkeypatch.setattr(json_folder, "write_pieces", _full_disk)  # forked with the workers
+    shared = _estimate(in_workers, 2, str(folder))
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout == alone.stdout and shared.stderr == ""
+
+
 def _open_descriptors() -> set[str]:
     return set(os.listdir("/proc/self/fd"))
 
@@ -266,6 +315,18 @@ def test_a_worker_writes_over_its_regions_once_the_parent_has_copied_them_all(
     fourth = spill.region([b"d" * 20])
     assert fourth.offset == 0 and freed == [first]  # written over, not freed
     assert os.pread(spill.fd, 20, 0) == b"d" * 20
+
+
+def test_a_chunk_its_file_refuses_is_its_bytes_and_the_next_goes_where_it_would_have(
+    tmp_path, monkeypatch
+):
+    spill, _, _ = _spill(tmp_path)
+    first = spill.region([b"a" * 10])
+    monkeypatch.setattr(json_folder, "write_pieces", _full_disk)
+    assert spill.region([b"b" * 5, b"b" * 5]) == b"b" * 10  # no region: nothing to copy
+    assert (spill.written, list(spill.kept), spill.end) == (1, [first], 10)
+    monkeypatch.undo()
+    assert spill.region([b"c" * 3]).offset == 10
 
 
 def test_the_parent_counts_a_worker_region_it_copied_out(monkeypatch):
