@@ -41,6 +41,8 @@ BUDGET = 64 << 20
 _UNREAD = 0xFFFFFFFF
 #: The mapping starts with the child's progress: the listing's size, files done.
 _HEADER = 16
+#: The signals that stop a run, held while the child is forked.
+_STOPS = {signal.SIGINT, signal.SIGTERM}
 
 
 @contextmanager
@@ -61,7 +63,8 @@ class ReadAhead:
     """The child's process and mapping; `taken` ends the child and hands over its work."""
 
     def __init__(self, pid: int, mapping: mmap.mmap) -> None:
-        self._pid, self._mapping = pid, mapping
+        self._pid: int | None = pid  # None once collected: the number may be another's then
+        self._mapping = mapping
 
     @classmethod
     def start(cls, paths: Sequence[str | Path]) -> ReadAhead | None:
@@ -70,19 +73,24 @@ class ReadAhead:
         process (out of memory, too many processes): the run then reads as it always did."""
         if not sys.platform.startswith("linux") or not any(map(files.is_folder, map(Path, paths))):
             return None
+        # Ctrl-C and SIGTERM are held across the fork: one that came before the child set
+        # its own handling would unwind the child through this process's code.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
         try:
             mapping = mmap.mmap(-1, BUDGET)
             pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             return None
         if pid == 0:
-            _child(list(paths), mapping)  # never returns
+            _child(list(paths), mapping, held)  # never returns
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # one held comes now, here
         return cls(pid, mapping)
 
     def taken(self) -> tuple[list[str] | None, Shelf | None]:
         """The listing the child made (None if it did not finish it, or refused the
         paths: they are listed again, which says why) and the files it read (None: none)."""
-        _stop(self._pid)
+        self.close()
         header = memoryview(self._mapping)[:_HEADER].cast("Q")
         listing_size, done = header.tolist()
         header.release()
@@ -95,12 +103,17 @@ class ReadAhead:
 
     def join(self) -> None:
         """Wait for the child to finish its work (taken() does not: it stops it)."""
-        with suppress(ChildProcessError):  # already collected
-            os.waitpid(self._pid, 0)
+        if self._pid is not None:
+            with suppress(ChildProcessError):  # already collected
+                os.waitpid(self._pid, 0)
+            self._pid = None
 
     def close(self) -> None:
-        """Stop the child if it still runs; the mapping goes with the last Shelf using it."""
-        _stop(self._pid)
+        """Stop the child if it still runs, and collect it (once: its number may then be
+        another process's); the mapping goes with the last Shelf using it."""
+        if self._pid is not None:
+            _stop(self._pid)
+            self._pid = None
 
 
 class Shelf:
@@ -141,12 +154,15 @@ def _stop(pid: int) -> None:
         pass
 
 
-def _child(paths: list[str | Path], mapping: mmap.mmap) -> None:
+def _child(paths: list[str | Path], mapping: mmap.mmap, mask: set[signal.Signals]) -> None:
     """In the child: list `paths`, publish the listing, then read the files one by one
     into the mapping, counting each when done. Ends with os._exit: no atexit handler, no
-    flush of the parent's buffers, no traceback (Ctrl-C ends it quietly)."""
+    flush of the parent's buffers, no traceback (Ctrl-C and SIGTERM end it quietly: held
+    until their default is set, then `mask`, the parent's, is restored)."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         try:
             listed = expand_names(paths)
         except InputError:

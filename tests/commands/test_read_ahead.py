@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -94,7 +95,7 @@ def test_a_child_still_reading_is_stopped_and_what_it_finished_is_kept(folder, m
     while header[1] < 2 and time.monotonic() < deadline:
         time.sleep(0.005)
     header.release()
-    started = time.monotonic()
+    started, pid = time.monotonic(), ahead._pid
     listed, shelf = ahead.taken()
     assert time.monotonic() - started < 5
     assert listed == expand_names([folder]) and shelf is not None
@@ -103,8 +104,21 @@ def test_a_child_still_reading_is_stopped_and_what_it_finished_is_kept(folder, m
     got = [name for name in listed if shelf.get(name) is not None]
     assert got == listed[:1]
     with pytest.raises(ChildProcessError):
-        os.waitpid(ahead._pid, os.WNOHANG)  # collected: no process left behind
-    ahead.close()  # twice is harmless
+        os.waitpid(pid, os.WNOHANG)  # collected: no process left behind
+    signalled: list[int] = []
+    monkeypatch.setattr(os, "kill", lambda pid, sig: signalled.append(pid))
+    monkeypatch.setattr(os, "waitpid", lambda pid, flags: signalled.append(pid) or (0, 0))
+    ahead.close()  # twice: the number, maybe another process's by now, is left alone
+    assert signalled == []
+
+
+def test_the_signals_held_across_the_fork_are_held_no_longer_after(tmp_path):
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    (tmp_path / "a.yaml").write_text("name: a\n", encoding="utf-8")
+    ahead = ReadAhead.start([tmp_path])
+    assert ahead is not None
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == before
+    ahead.close()
 
 
 def test_paths_it_cannot_list_are_left_to_the_usual_listing(tmp_path):
