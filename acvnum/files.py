@@ -366,6 +366,8 @@ def _write_rest(fd: int, group: Sequence[bytes], offset: int, written_to: int) -
         view, position = memoryview(piece)[max(0, written_to - at) :], max(at, written_to)
         while view:
             count = os.pwrite(fd, view, position)
+            if not count:  # nothing taken, no error said: it would never end
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
             view, position = view[count:], position + count
         at += len(piece)
 

@@ -3,6 +3,7 @@ files, the true line and column of a bad byte, a byte-order mark read."""
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import threading
@@ -296,3 +297,15 @@ def test_a_short_write_of_pieces_is_finished(tmp_path, monkeypatch):
     finally:
         os.close(fd)
     assert path.read_bytes() == b"".join(pieces)
+
+
+def test_a_write_that_takes_nothing_and_says_nothing_is_an_error_not_a_loop(tmp_path, monkeypatch):
+    monkeypatch.setattr(files.os, "pwritev", lambda fd, buffers, offset: 0)
+    monkeypatch.setattr(files.os, "pwrite", lambda fd, data, at: 0)
+    fd = os.open(tmp_path / "spill", os.O_RDWR | os.O_CREAT)
+    try:
+        with pytest.raises(OSError) as raised:
+            files.write_pieces(fd, [b"abc"], 0)
+    finally:
+        os.close(fd)
+    assert raised.value.errno == errno.EIO

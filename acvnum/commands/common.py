@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import io
 import os
 import shutil
@@ -193,7 +194,11 @@ def _raise_interrupt(signum: int, frame: object) -> None:
 @contextmanager
 def terminate_cleanly() -> Iterator[None]:
     """A SIGTERM unwinds like Ctrl-C: a draft being written is removed, worker processes
-    are stopped."""
+    are stopped. Within another such block (the workers' inside the draft's), nothing
+    more: the outer one restores the handling it found, whichever block ends first."""
+    if signal.getsignal(signal.SIGTERM) is _raise_interrupt:
+        yield
+        return
     try:
         previous = signal.signal(signal.SIGTERM, _raise_interrupt)
     except ValueError:  # not the main thread: keep the default
@@ -390,11 +395,20 @@ class _Spool:
             self._write(memory)
 
     def _write(self, data: bytes) -> None:
-        if self._file is None:
-            import tempfile  # here: a one-piece document does without it (start-up time)
+        import tempfile  # here: a one-piece document does without it (start-up time)
 
-            self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - see close
-        self._file.write(data)
+        try:
+            if self._file is None:
+                self._file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - see close
+            rest = memoryview(data)
+            while rest:  # (unbuffered: a write may take part of it, a full disk's last)
+                taken = self._file.write(rest)
+                if not taken:
+                    raise OSError(errno.EIO, os.strerror(errno.EIO))
+                rest = rest[taken:]
+        except OSError as error:  # the temporary folder's limit, not standard output's
+            reason = message("output.spool_full", reason=_reason(error))
+            raise cannot_write(Path(tempfile.gettempdir()), reason) from None
         fd, end = self._file.fileno(), self._end
         last = self.segments[-1] if self.segments else None
         if last is not None and last[0] == fd and last[1] + last[2] == end:

@@ -3,15 +3,18 @@ traceback, whatever the command (estimate, check, diff, init) and whatever the O
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+import typer
 from conftest import EXAMPLES, run_cli
 
 from acvnum import files
@@ -190,6 +193,35 @@ def test_a_problem_in_a_later_piece_writes_nothing(tmp_path, capsysbinary):
         common.write_chunks(pieces(), None, False)
     assert not target.exists()
     assert capsysbinary.readouterr().out == b""
+
+
+def test_a_full_temporary_folder_is_named_not_standard_output(monkeypatch, capsysbinary):
+    """A portfolio printed to a pipe waits whole in a temporary file: when that folder is
+    full, the message says which folder and why, not 'cannot write to standard output'."""
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", full)
+    with pytest.raises(typer.Exit) as raised:
+        common.write_chunks(iter([b"[1", b",2]\n"]), None, False)
+    assert raised.value.exit_code == 2
+    said = capsysbinary.readouterr()
+    assert said.out == b""
+    assert said.err.decode() == (
+        f"acvnum: cannot write {tempfile.gettempdir()}: No space left on device "
+        "(a printed portfolio waits there until it is whole)\n"
+    )
+
+
+def test_a_block_within_another_leaves_sigterm_as_the_outer_one_found_it():
+    found = signal.getsignal(signal.SIGTERM)
+    outer, inner = common.terminate_cleanly(), common.terminate_cleanly()
+    outer.__enter__()
+    inner.__enter__()  # the workers' block, within --output's draft
+    outer.__exit__(None, None, None)  # the draft's ends first (a failed write)
+    inner.__exit__(None, None, None)  # then the workers' generator is closed
+    assert signal.getsignal(signal.SIGTERM) is found  # not left raising KeyboardInterrupt
 
 
 def test_regions_of_a_worker_s_file_are_written_in_their_place(tmp_path, capsysbinary):
