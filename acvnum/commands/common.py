@@ -277,10 +277,10 @@ def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: b
 
     Where what is written can be taken back (--output's draft, renamed at the end; standard
     output redirected to a file, cut back after a problem; the null device), each piece goes
-    there as it comes, and a worker's region is then freed (files.release). Elsewhere (a
-    pipe, a terminal: a reader may already have the text) the pieces are kept until the last
-    is made, then printed; a document made in one piece (up to json_format.INDENT_UP_TO
-    services) from memory."""
+    there as it comes, and a region is then said copied (`Region.copied`: its worker may
+    write over it). Elsewhere (a pipe, a terminal: a reader may already have the text) the
+    pieces are kept until the last is made, then printed; a document made in one piece (up
+    to json_format.INDENT_UP_TO services) from memory."""
     if output is not None:
         _refuse_to_overwrite(output, force)
         if _is_regular_or_absent(output):
@@ -301,7 +301,7 @@ def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: b
 
 
 def _pour(chunks: Iterable[bytes | Region], target: BinaryIO) -> None:
-    """Each piece to `target` as it comes; a region, once copied, freed in its file."""
+    """Each piece to `target` as it comes; a region, once copied, said so (Region.copied)."""
     for piece in chunks:
         if isinstance(piece, Region):
             copy_range(*piece, target)
@@ -367,7 +367,7 @@ def _print_or_cut_back(chunks: Iterable[bytes | Region], cut_back: Callable[[], 
 class _Spool:
     """A document's pieces in order: bytes in a temporary file (in memory while there is one
     piece), a Region where it is, its file held open by a duplicate of its descriptor (the
-    worker's copy is closed when the workers are done)."""
+    run's own is closed when the workers are done: json_folder._from_workers)."""
 
     def __init__(self) -> None:
         self.memory: bytes | None = None  # the only piece so far
