@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterator, Mapping
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
@@ -349,9 +350,9 @@ def _check_finite(
     totals: np.ndarray,
     period_years: list[float],
 ) -> None:
-    """Refuse figures that overflowed (a huge factor, a tiny boundary): inf and NaN would
-    pass a budget, break the reports and make invalid JSON. `totals`: (N, criteria), the
-    contributions' sums, criteria in CRITERION_IDS order."""
+    """Refuse figures that overflowed (a huge factor, a tiny boundary or population): inf
+    and NaN would pass a budget, break the reports and make invalid JSON. `totals`: (N,
+    criteria), the contributions' sums, criteria in CRITERION_IDS order."""
     per_person = np.array([limits.per_person_year.get(c, 1.0) for c in CRITERION_IDS])
     years = np.array(period_years).reshape(-1, 1)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
@@ -360,12 +361,29 @@ def _check_finite(
     # A row's contributions not finite make its totals, so its shares, not finite (a sum
     # with inf or NaN is inf or NaN): the (N, criteria) shares tell, not the (N, A, C) terms.
     finite = np.isfinite(shares).all(axis=1)
-    message = (
-        "figures too large to compute (not finite): check the factors given with --factors "
-        "and the questionnaire's quantities"
-    )
+    # One person's boundary (a global boundary over the population, each within its bounds)
+    # can overflow itself: every share of an inf boundary is 0, finite, and every boundary
+    # budget passes. Then no service has figures to report.
+    if not (np.isfinite(per_person).all() and (per_person > 0).all()):
+        finite[:] = False
+    _refuse_unless(services, finite)
+
+
+def _finite(*numbers: float) -> bool:
+    return all(map(math.isfinite, numbers))
+
+
+#: Said of each service whose figures (or a budget's limit on them) are not finite.
+TOO_LARGE = (
+    "figures too large to compute (not finite): check the factors given with --factors "
+    "and the questionnaire's quantities"
+)
+
+
+def _refuse_unless(services: Sequence[Service], finite: Iterable[bool]) -> None:
+    """An InputError at each service whose figures are not `finite`, if any."""
     problems = [
-        Problem(s.file, 1, 1, message) for s, ok in zip(services, finite, strict=True) if not ok
+        Problem(s.file, 1, 1, TOO_LARGE) for s, ok in zip(services, finite, strict=True) if not ok
     ]
     if problems:
         raise InputError(problems)
@@ -404,12 +422,12 @@ def assess_services(
         else ()
     )
     what_if = tuple(a.what_if for a in analyses) if settings.what_if else ()
-    judged = _judged(questionnaires, results, settings)
+    judged = _judged(services, results, settings)
     return Assessment(results, settings, levers, uncertainty, what_if, judged)
 
 
 def _judged(
-    questionnaires: list[Questionnaire], results: tuple[ServiceResult, ...], settings: Settings
+    services: list[Service], results: tuple[ServiceResult, ...], settings: Settings
 ) -> tuple[tuple[BudgetOutcome, ...], ...]:
     """Each service's budgets (its own, then the settings') against its result, when asked."""
     if settings.budgets is None:
@@ -417,7 +435,12 @@ def _judged(
     # Imported only when budgets are judged (check, the API): a plain estimate starts faster.
     from acvnum.analysis.budgets import evaluate as judge
 
-    return tuple(
+    judged = tuple(
         tuple(judge([*q.budgets, *settings.budgets], r, settings.budget_statistic))
-        for q, r in zip(questionnaires, results, strict=True)
+        for q, r in zip((s.questionnaire for s in services), results, strict=True)
     )
+    # A boundary share's limit is share x boundary x years: finite figures can still give
+    # an inf limit (that passes anything) or a margin that is not a number.
+    finite = (all(_finite(o.limit, o.value, o.margin) and o.limit > 0 for o in j) for j in judged)
+    _refuse_unless(services, finite)
+    return judged

@@ -250,6 +250,66 @@ def test_figures_that_overflow_only_per_year_are_bad_input_too(tmp_path):
             assert "Traceback" not in result.stderr
 
 
+def _table(tmp_path, *rows: str) -> Path:
+    table = tmp_path / "mine.csv"
+    header = "id,value,low,high,unit,source,year,licence,note\n"
+    table.write_text(header + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return table
+
+
+TOO_LARGE = "figures too large to compute (not finite)"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        # 6.81e12 kg over 1e-300 persons: one person's boundary is inf, every share of it 0
+        ["boundary.population.current,1e-300,1e-300,1e-300,persons,x,2024,y,"],
+        # each within its bounds, their quotient (1e18 / 1e-291) is not
+        [
+            "boundary.population.current,1e-291,1e-291,1e-291,persons,x,2024,y,",
+            "boundary.water_use.global,1e18,1e18,1e18,m3 world eq/year,x,2024,y,",
+        ],
+    ],
+    ids=["tiny_population", "huge_boundary_over_small_population"],
+)
+def test_a_boundary_per_person_that_overflows_is_bad_input(tmp_path, rows):
+    table = _table(tmp_path, *rows)
+    shop = str(EXAMPLES / "ecommerce.yaml")
+    for command in ("estimate", "check"):
+        for fmt in ("json", "text"):
+            result = run_cli(command, shop, "--factors", str(table), "-f", fmt)
+            assert result.returncode == 2, (command, fmt)
+            assert result.stderr.startswith(f"{shop}:1:1: {TOO_LARGE}"), (command, fmt)
+            assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+def test_a_budget_limit_that_overflows_is_bad_input_not_a_pass(tmp_path):
+    # One person's climate boundary is 1e18 / 1e-290 = 1e308 kg a year, finite, and so is
+    # every figure of the report; 100 % of it over the two years the service runs is 2e308:
+    # inf, a limit that would pass anything.
+    table = _table(
+        tmp_path,
+        "boundary.population.current,1e-290,1e-290,1e-290,persons,x,2024,y,",
+        "boundary.climate_change.global,1e18,1e18,1e18,kg CO2 eq/year,x,2024,y,",
+    )
+    text = (EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8")
+    shop = tmp_path / "shop.yaml"
+    shop.write_text(text.replace("period: 1 year", "period: 2 years"), encoding="utf-8")
+    assert run_cli("estimate", str(shop), "--factors", str(table)).returncode == 0
+    budget = "climate_change<=100%boundary/total"
+    for fmt in ("json", "text"):
+        args = ("check", str(shop), "--factors", str(table), "--budget", budget, "-f", fmt)
+        result = run_cli(*args)
+        assert result.returncode == 2, fmt
+        assert result.stderr.startswith(f"{shop}:1:1: {TOO_LARGE}"), fmt
+        assert "Traceback" not in result.stderr and result.stdout == ""
+    # half of it is 1e308: judged as any budget
+    half = budget.replace("100", "50")
+    judged = run_cli("check", str(shop), "--factors", str(table), "--budget", half)
+    assert judged.returncode == 0, judged.stderr
+
+
 def test_a_chunk_s_results_are_result_for_s_made_one_by_one(tmp_path):
     """`_results` makes a chunk's results a field at a time, with what the chunk worked out
     once (the shared sources, user factors and values; each service's visits, from its
