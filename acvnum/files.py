@@ -324,6 +324,48 @@ def strict_json(text: str, name: str) -> object:
         raise InputError([Problem(name, 1, 1, refusal)]) from None
 
 
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def json_position(text: str, path: Sequence[str | int]) -> tuple[int, int]:
+    """The line and column (1-based) where the value at `path` (object keys and list
+    indices) starts in `text`, JSON that strict_json took; where the path stops leading
+    (a key missing, a list too short), the value that holds the rest."""
+    skip = json.JSONDecoder().raw_decode
+    at = _JSON_SPACE.match(text).end()
+    for step in path:
+        found = _json_member(text, at, step, skip)
+        if found is None:
+            break
+        at = found
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _json_member(
+    text: str, at: int, step: str | int, skip: Callable[[str, int], tuple[object, int]]
+) -> int | None:
+    """Where the value of key `step` (an object at `at`) or item `step` (a list) starts."""
+    opening = text[at : at + 1]
+    if opening != ("{" if isinstance(step, str) else "["):
+        return None
+    at = _JSON_SPACE.match(text, at + 1).end()
+    index = 0
+    while text[at : at + 1] not in ("}", "]", ""):
+        if opening == "{":
+            key, at = json.decoder.scanstring(text, at + 1)  # type: ignore[attr-defined]
+            at = _JSON_SPACE.match(text, at).end() + 1  # past the ':'
+            at = _JSON_SPACE.match(text, at).end()
+            if key == step:
+                return at
+        elif index == step:
+            return at
+        index += 1
+        at = _JSON_SPACE.match(text, skip(text, at)[1]).end()
+        at = _JSON_SPACE.match(text, at + 1 if text[at : at + 1] == "," else at).end()
+    return None
+
+
 class Region(NamedTuple):
     """`size` bytes at `offset` of the open file `fd`: a piece of a document that a worker
     process wrote to a file it shares with this process (acvnum.commands.json_folder), so

@@ -309,3 +309,25 @@ def test_a_write_that_takes_nothing_and_says_nothing_is_an_error_not_a_loop(tmp_
     finally:
         os.close(fd)
     assert raised.value.errno == errno.EIO
+
+
+@pytest.mark.parametrize(
+    ("path", "position"),
+    [
+        ((), (1, 1)),
+        (("a",), (1, 7)),
+        (("b", "c"), (2, 13)),
+        (("b", "c", 1), (2, 17)),
+        (("b", "c", 1, "d"), (2, 23)),
+        (("b", "c", 2), (2, 27)),
+        (("e",), (3, 8)),
+        (("b", "c", 5), (2, 13)),  # a list too short: the list
+        (("b", "x"), (2, 7)),  # a key missing: its object
+        (("a", "x"), (1, 7)),  # a path through a number: the number
+    ],
+)
+def test_json_position_finds_a_value_by_its_keys_and_indices(path, position):
+    from acvnum.files import json_position
+
+    text = '{"a": 1,\n "b": {"c": [1, {"d": 2}, 3]},\n"e" :  "x, y"}'
+    assert json_position(text, path) == position

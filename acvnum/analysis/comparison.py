@@ -18,7 +18,7 @@ from acvnum.calculation.inventory import TIERS
 from acvnum.calculation.results import SCHEMA_VERSION, ServiceResult
 from acvnum.errors import InputError, Problem, Refusal, message
 from acvnum.escaping import shorten
-from acvnum.files import read_text, strict_json
+from acvnum.files import json_position, read_text, strict_json
 from acvnum.reference.criteria import CRITERION_IDS
 
 #: Result JSON versions a baseline may be written in (1: acvnum 0.1, one service unwrapped).
@@ -83,21 +83,41 @@ def from_result(result: ServiceResult) -> Snapshot:
 # --- saved results ------------------------------------------------------------------------
 
 
+#: Where a value is in a result JSON: its object keys and list indices from the top.
+JsonPath = tuple[str | int, ...]
+
+
 class _Malformed(Refusal):
-    """A result JSON that does not have the shape `acvnum estimate --format json` writes."""
+    """A result JSON that does not have the shape `acvnum estimate --format json` writes;
+    `path`: where the value refused is (located at its line and column)."""
+
+    def __init__(self, key: str, /, path: JsonPath = (), **args: object):
+        super().__init__(key, **args)
+        self.path = path
 
 
-def _number(data: dict[str, Any], key: str, where: str, positive: bool = False) -> float:
+def _dotted(path: JsonPath) -> str:
+    """('services', 0, 'service', 'users') -> '$.services[0].service.users'."""
+    return "$" + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path)
+
+
+def _refused(key: str, path: JsonPath, **args: object) -> _Malformed:
+    """The refusal of the value at `path`, which the message names as `at`."""
+    return _Malformed(key, path, at=_dotted(path), **args)
+
+
+def _number(data: dict[str, Any], key: str, where: JsonPath, positive: bool = False) -> float:
     """A finite number (JSON has no NaN, but Python's reader would take one); `positive`
     for a divisor: a baseline of zero visits would compare a total against per-visit."""
     value = data.get(key)
+    path = (*where, key)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Malformed("result.not_a_number", at=f"{where}.{key}", value=_shown(value))
+        raise _refused("result.not_a_number", path, value=_shown(value))
     number = float(value)
     if not math.isfinite(number):
-        raise _Malformed("result.not_finite", at=f"{where}.{key}")
+        raise _refused("result.not_finite", path)
     if positive and number <= 0:
-        raise _Malformed("result.not_positive", at=f"{where}.{key}", value=number)
+        raise _refused("result.not_positive", path, value=number)
     return number
 
 
@@ -109,57 +129,64 @@ def _shown(value: Any) -> str:
     )
 
 
-def _text(data: dict[str, Any], key: str, where: str) -> str:
+def _text(data: dict[str, Any], key: str, where: JsonPath) -> str:
     value = data.get(key)
+    path = (*where, key)
     if not isinstance(value, str):
-        raise _Malformed("result.not_text", at=f"{where}.{key}")
+        raise _refused("result.not_text", path)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate ('\\ud800') cannot be written back
-        raise _Malformed("result.not_unicode", at=f"{where}.{key}") from None
+        raise _refused("result.not_unicode", path) from None
     return value
 
 
-def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
+def _mapping(data: Any, key: str, where: JsonPath) -> dict[str, Any]:
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, dict):
-        raise _Malformed("result.not_object", at=f"{where}.{key}")
+        raise _refused("result.not_object", (*where, key))
     return value
 
 
-def _criterion(data: Any, where: str) -> CriterionFigures:
+def _criterion(data: Any, where: JsonPath) -> CriterionFigures:
     if not isinstance(data, dict):
-        raise _Malformed("result.no_unit", at=where)
+        raise _refused("result.no_unit", where)
     unit = _text(data, "unit", where)
+    total = _number(data, "total", where)
     tiers = _mapping(data, "by_tier", where)
     unknown = [t for t in tiers if t not in TIERS]
     if unknown:
-        raise _Malformed("result.unknown_tier", at=where, tier=repr(shorten(unknown[0])))
-    by_tier = {tier: _number(tiers, tier, f"{where}.by_tier") for tier in tiers}
-    return CriterionFigures(unit, _number(data, "total", where), by_tier)
+        tier = repr(shorten(unknown[0]))
+        path = (*where, "by_tier", unknown[0])
+        raise _Malformed("result.unknown_tier", path, at=_dotted(where), tier=tier)
+    by_tier = {tier: _number(tiers, tier, (*where, "by_tier")) for tier in tiers}
+    return CriterionFigures(unit, total, by_tier)
 
 
-def _criteria(data: Any, where: str) -> dict[str, CriterionFigures]:
+def _criteria(data: Any, where: JsonPath) -> dict[str, CriterionFigures]:
     found = _mapping(data, "criteria", where)
     unknown = [cid for cid in found if cid not in CRITERION_IDS]
     if unknown:
         known = ", ".join(CRITERION_IDS)
         raise _Malformed(
-            "result.unknown_criterion", at=where, criterion=repr(shorten(unknown[0])), known=known
+            "result.unknown_criterion",
+            (*where, "criteria", unknown[0]),
+            at=_dotted(where),
+            criterion=repr(shorten(unknown[0])),
+            known=known,
         )
-    return {cid: _criterion(c, f"{where}.criteria.{cid}") for cid, c in found.items()}
+    return {cid: _criterion(c, (*where, "criteria", cid)) for cid, c in found.items()}
 
 
-def _service(data: Any, source: str, where: str) -> Snapshot:
+def _service(data: Any, source: str, where: JsonPath) -> Snapshot:
     service = _mapping(data, "service", where)
-    name = _text(service, "name", f"{where}.service")
+    inside = (*where, "service")
+    name = _text(service, "name", inside)
     criteria = _criteria(data, where)
-    users = _number(service, "users", f"{where}.service", positive=True)
-    visits = _number(service, "visits", f"{where}.service", positive=True)
+    users = _number(service, "users", inside, positive=True)
+    visits = _number(service, "visits", inside, positive=True)
     days = (
-        _number(service, "period_days", f"{where}.service", positive=True)
-        if "period_days" in service
-        else None
+        _number(service, "period_days", inside, positive=True) if "period_days" in service else None
     )
     return Snapshot(name, source, users, visits, criteria, days)
 
@@ -177,19 +204,22 @@ def _services(document: Any, source: str) -> list[Snapshot]:
     version = document.get("schema_version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)
-        raise _Malformed("result.version", version=_shown(version), readable=readable)
+        raise _Malformed(
+            "result.version", ("schema_version",), version=_shown(version), readable=readable
+        )
     if version == 1 and "services" not in document:  # version 1: one service, no envelope
-        return [_service(document, source, "$")]
+        return [_service(document, source, ())]
     services = document.get("services")
     if not isinstance(services, list) or not services:
-        raise _Malformed("result.no_services")
+        raise _Malformed("result.no_services", ("services",))
     version_, values = _factors(document)
-    return [
+    found = [
         replace(
-            _service(s, source, f"$.services[{i}]"), factors_version=version_, factor_values=values
+            _service(s, source, ("services", i)), factors_version=version_, factor_values=values
         )
         for i, s in enumerate(services)
     ]
+    return found
 
 
 def _factors(document: dict[str, Any]) -> tuple[str | None, dict[str, float] | None]:
@@ -217,7 +247,8 @@ def _looks_like_yaml_questionnaire(text: str) -> bool:
 def load_json(path: str | Path) -> list[Snapshot]:
     """The services of a result JSON written by `acvnum estimate --format json`, checked
     as strictly as a questionnaire: bounded nesting and integers, finite numbers, known
-    criteria and tiers, positive users, visits and period."""
+    criteria and tiers, positive users, visits and period. Every problem is located at the
+    line and column of the value refused."""
     name = str(path)
     text = read_text(Path(path), "a result JSON")
     try:
@@ -230,7 +261,8 @@ def load_json(path: str | Path) -> list[Snapshot]:
         return _services(document, name)
     except _Malformed as error:
         refusal = message("result.malformed", reason=error.message)
-        raise InputError([Problem(name, 1, 1, refusal)]) from None
+        line, column = json_position(text, error.path)
+        raise InputError([Problem(name, line, column, refusal)]) from None
 
 
 # --- changes ------------------------------------------------------------------------------
