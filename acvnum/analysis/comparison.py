@@ -107,8 +107,9 @@ def _refused(key: str, path: JsonPath, **args: object) -> _Malformed:
 
 
 def _number(data: dict[str, Any], key: str, where: JsonPath, positive: bool = False) -> float:
-    """A finite number (JSON has no NaN, but Python's reader would take one); `positive`
-    for a divisor: a baseline of zero visits would compare a total against per-visit."""
+    """A finite number, never negative (JSON has no NaN, but Python's reader would take one;
+    no footprint, count or period is below zero); `positive` for a divisor: a baseline of
+    zero visits would compare a total against per-visit."""
     value = data.get(key)
     path = (*where, key)
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -118,6 +119,8 @@ def _number(data: dict[str, Any], key: str, where: JsonPath, positive: bool = Fa
         raise _refused("result.not_finite", path)
     if positive and number <= 0:
         raise _refused("result.not_positive", path, value=number)
+    if number < 0:
+        raise _refused("result.negative", path, value=number)
     return number
 
 
@@ -148,6 +151,11 @@ def _mapping(data: Any, key: str, where: JsonPath) -> dict[str, Any]:
     return value
 
 
+#: How far a criterion's total may be from the sum of its tiers: the same items added in
+#: another order (acvnum writes every float in full), not a figure edited by hand.
+_SUM_TOLERANCE = 1e-9
+
+
 def _criterion(data: Any, where: JsonPath) -> CriterionFigures:
     if not isinstance(data, dict):
         raise _refused("result.no_unit", where)
@@ -160,6 +168,10 @@ def _criterion(data: Any, where: JsonPath) -> CriterionFigures:
         path = (*where, "by_tier", unknown[0])
         raise _Malformed("result.unknown_tier", path, at=_dotted(where), tier=tier)
     by_tier = {tier: _number(tiers, tier, (*where, "by_tier")) for tier in tiers}
+    # check names the tiers that grew, diff shows them: they must add up to what is judged
+    summed = math.fsum(by_tier.values())
+    if abs(total - summed) > _SUM_TOLERANCE * max(total, summed):
+        raise _refused("result.tiers_sum", (*where, "total"), total=total, summed=summed)
     return CriterionFigures(unit, total, by_tier)
 
 
@@ -247,8 +259,9 @@ def _looks_like_yaml_questionnaire(text: str) -> bool:
 def load_json(path: str | Path) -> list[Snapshot]:
     """The services of a result JSON written by `acvnum estimate --format json`, checked
     as strictly as a questionnaire: bounded nesting and integers, finite numbers, known
-    criteria and tiers, positive users, visits and period. Every problem is located at the
-    line and column of the value refused."""
+    criteria and tiers, positive users, visits and period, impacts never below zero and
+    totals that are the sums of their tiers. Every problem is located at the line and
+    column of the value refused."""
     name = str(path)
     text = read_text(Path(path), "a result JSON")
     try:

@@ -204,3 +204,94 @@ def test_the_json_readers_words_are_said_in_french(tmp_path, text, english, fren
     assert problem.render("en").endswith(f"not a result JSON: {english}")
     assert problem.render("fr").startswith(f"{path}:")
     assert f"pas un résultat JSON\u202f: {french}" in problem.render("fr")
+
+
+# --- impacts never negative, totals the sums of their tiers, names once -----------------------
+
+
+def _edited(saved, tmp_path, edit) -> tuple[object, str]:
+    """The saved result with `edit` applied to its one service, written indented as
+    acvnum writes it; the path and the text."""
+    document = json.loads(saved.read_text(encoding="utf-8"))
+    edit(document["services"][0])
+    text = json.dumps(document, indent=2)
+    path = tmp_path / "b.json"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def _position(text: str, token: str) -> tuple[int, int]:
+    """The line and column of the first line holding `token`, at the token's value."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if token in line:
+            return number, line.index(token) + len(token) + 1
+    raise AssertionError(token)
+
+
+def _negated(service: dict) -> None:
+    climate = service["criteria"]["climate_change"]
+    for key in ("total", "per_visit", "per_user"):
+        climate[key] = -climate[key]
+    climate["by_tier"] = {tier: -value for tier, value in climate["by_tier"].items()}
+
+
+def test_a_negative_impact_is_refused_at_its_value(saved, tmp_path):
+    path, text = _edited(saved, tmp_path, _negated)
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    # climate_change is the first criterion: its total the first negative one
+    assert (problem.line, problem.column) == _position(text, '"total": ')
+    assert text.splitlines()[problem.line - 1][problem.column - 1] == "-"
+    assert str(problem.message).startswith(
+        "not a result of `acvnum estimate --format json`: "
+        "$.services[0].criteria.climate_change.total is below zero (-"
+    )
+
+
+def test_a_negative_tier_is_refused_even_when_the_total_adds_up(saved, tmp_path):
+    def moved(service: dict) -> None:  # 1 kg from the network to the terminals: same total
+        tiers = service["criteria"]["climate_change"]["by_tier"]
+        tiers["terminals"] += tiers["network"] + 1
+        tiers["network"] = -1.0
+
+    path, text = _edited(saved, tmp_path, moved)
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == _position(text, '"network": ')
+    assert "$.services[0].criteria.climate_change.by_tier.network is below zero (-1)" in str(
+        problem.message
+    )
+
+
+def test_a_total_that_is_not_the_sum_of_its_tiers_is_refused(saved, tmp_path):
+    def raised(service: dict) -> None:
+        service["criteria"]["energy"]["total"] *= 1.01
+
+    path, text = _edited(saved, tmp_path, raised)
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    energy = json.loads(text)["services"][0]["criteria"]["energy"]
+    line = text.splitlines()[problem.line - 1]
+    assert line.strip() == f'"total": {energy["total"]!r},'
+    assert problem.column == line.index(":") + 3
+    summed = sum(energy["by_tier"].values())
+    assert str(problem.message).endswith(
+        f"$.services[0].criteria.energy.total is {energy['total']:.12g} but its by_tier "
+        f"values add up to {summed:.12g}: a total is the sum of its tiers"
+    )
+
+
+def test_a_total_off_its_tiers_by_rounding_only_is_read(saved, tmp_path):
+    # The items added in another order differ in the last bits, never by 1e-9 of the total.
+    def rounded(service: dict) -> None:
+        for criterion in service["criteria"].values():
+            criterion["total"] *= 1 + 1e-12
+
+    path, text = _edited(saved, tmp_path, rounded)
+    (snap,) = load_json(path)
+    (written,) = json.loads(text)["services"]
+    for cid, criterion in written["criteria"].items():
+        assert snap.criteria[cid].total == criterion["total"]

@@ -288,3 +288,28 @@ def test_network_model_option_is_the_one_estimate_runs(write_yaml):
     # check runs what estimate runs under the same option, not the questionnaire's default.
     assert checked == pytest.approx(network_energy("estimate", "--network-model", "energy"))
     assert checked != pytest.approx(network_energy("check"))
+
+
+def _negative_baseline(folder) -> None:
+    """baseline.json as the brief's audit made it: climate change's total, per visit, per
+    user and every tier below zero (ecommerce.yaml's own result otherwise)."""
+    shop = (EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8")
+    (folder / "shop.yaml").write_text(shop, encoding="utf-8")
+    recorded = run_cli("estimate", "shop.yaml", "-f", "json", cwd=folder)
+    document = json.loads(recorded.stdout)
+    climate = document["services"][0]["criteria"]["climate_change"]
+    for key in ("total", "per_visit", "per_user"):
+        climate[key] = -climate[key]
+    climate["by_tier"] = {tier: -value for tier, value in climate["by_tier"].items()}
+    (folder / "baseline.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+
+
+def test_a_baseline_with_negative_impacts_is_bad_input_not_judged(tmp_path):
+    # It was judged: climate change '+200 % FAIL', exit 1; diff showed negative tonnes.
+    _negative_baseline(tmp_path)
+    result = run_cli("check", "shop.yaml", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert_golden("check/negative_baseline.txt", result.stderr)
+    shown = run_cli("diff", "baseline.json", "shop.yaml", cwd=tmp_path)
+    assert shown.returncode == 2 and shown.stdout == ""
+    assert shown.stderr == result.stderr
