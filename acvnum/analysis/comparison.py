@@ -208,7 +208,7 @@ _QUESTIONNAIRE_KEYS = {"usage", "hosting", "budgets"}
 _QUESTIONNAIRE = message("result.questionnaire")
 
 
-def _services(document: Any, source: str) -> list[Snapshot]:
+def _services(document: Any, source: str, by_name: bool) -> list[Snapshot]:
     if not isinstance(document, dict):
         raise _Malformed("result.not_json_object")
     if "schema_version" not in document and _QUESTIONNAIRE_KEYS & set(document):
@@ -231,7 +231,25 @@ def _services(document: Any, source: str) -> list[Snapshot]:
         )
         for i, s in enumerate(services)
     ]
+    if by_name:
+        _names_once(found)
     return found
+
+
+def _names_once(services: list[Snapshot]) -> None:
+    """check finds each service's baseline by its name: two of one name are ambiguous (the
+    second is refused, where its name is)."""
+    first: dict[str, int] = {}
+    for i, snapshot in enumerate(services):
+        if snapshot.name in first:
+            path = ("services", i, "service", "name")
+            raise _refused(
+                "result.name_twice",
+                path,
+                name=shorten(repr(snapshot.name)),
+                first=first[snapshot.name],
+            )
+        first[snapshot.name] = i
 
 
 def _factors(document: dict[str, Any]) -> tuple[str | None, dict[str, float] | None]:
@@ -256,12 +274,13 @@ def _looks_like_yaml_questionnaire(text: str) -> bool:
     return bool(re.search(r"^(?:name|usage|hosting):", text, re.MULTILINE))
 
 
-def load_json(path: str | Path) -> list[Snapshot]:
+def load_json(path: str | Path, by_name: bool = False) -> list[Snapshot]:
     """The services of a result JSON written by `acvnum estimate --format json`, checked
     as strictly as a questionnaire: bounded nesting and integers, finite numbers, known
     criteria and tiers, positive users, visits and period, impacts never below zero and
     totals that are the sums of their tiers. Every problem is located at the line and
-    column of the value refused."""
+    column of the value refused. `by_name`: the services will be looked up by name (check's
+    baseline), so each name must be there once (a portfolio's may repeat one)."""
     name = str(path)
     text = read_text(Path(path), "a result JSON")
     try:
@@ -271,7 +290,7 @@ def load_json(path: str | Path) -> list[Snapshot]:
             raise InputError([Problem(name, 1, 1, _QUESTIONNAIRE)]) from None
         raise
     try:
-        return _services(document, name)
+        return _services(document, name, by_name)
     except _Malformed as error:
         refusal = message("result.malformed", reason=error.message)
         line, column = json_position(text, error.path)

@@ -145,7 +145,8 @@ def _baselines(baseline: Path | None, services: list[Service]) -> list[Snapshot 
     # A baseline recorded before water use and fossil resources were criteria is still a
     # baseline: they are compared when it has them (acvnum.analysis.comparison.compare).
     required = (*REFERENCE_IDS, "energy")
-    return list(pick_baselines(load_json(baseline), names, required, str(baseline)))
+    baselines = load_json(baseline, by_name=True)
+    return list(pick_baselines(baselines, names, required, str(baseline)))
 
 
 def _run(

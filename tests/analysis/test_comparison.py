@@ -295,3 +295,24 @@ def test_a_total_off_its_tiers_by_rounding_only_is_read(saved, tmp_path):
     (written,) = json.loads(text)["services"]
     for cid, criterion in written["criteria"].items():
         assert snap.criteria[cid].total == criterion["total"]
+
+
+def test_two_services_of_one_name_are_ambiguous_where_names_are_looked_up(tmp_path):
+    (tmp_path / "a.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(MINIMAL, encoding="utf-8")  # also named "Minimal"
+    out = tmp_path / "both.json"
+    assert run_cli("estimate", str(tmp_path), "-f", "json", "-o", str(out)).returncode == 0
+    assert [s.name for s in load_json(out)] == ["Minimal", "Minimal"]  # a portfolio's result
+    with pytest.raises(InputError) as caught:
+        load_json(out, by_name=True)
+    (problem,) = caught.value.problems
+    text = out.read_text(encoding="utf-8")
+    second = text.index('"name": "Minimal"', text.index('"name": "Minimal"') + 1)
+    line = text.count("\n", 0, second) + 1
+    column = second - text.rfind("\n", 0, second) + len('"name": ') - 1 + 1
+    assert (problem.line, problem.column) == (line, column)
+    assert str(problem.message).endswith(
+        "$.services[1].service.name: a second service named 'Minimal' (the first is "
+        "$.services[0]): a baseline names each service once, or which one to compare with "
+        "is ambiguous"
+    )

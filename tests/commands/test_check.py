@@ -313,3 +313,19 @@ def test_a_baseline_with_negative_impacts_is_bad_input_not_judged(tmp_path):
     shown = run_cli("diff", "baseline.json", "shop.yaml", cwd=tmp_path)
     assert shown.returncode == 2 and shown.stdout == ""
     assert shown.stderr == result.stderr
+
+
+def test_a_baseline_holding_two_services_of_one_name_is_ambiguous(tmp_path):
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(MINIMAL + BUDGETS, encoding="utf-8")  # both 'Minimal'
+    folder = ["a.yaml", "b.yaml"]
+    assert run_cli("estimate", *folder, "-f", "json", "-o", "b.json", cwd=tmp_path).returncode == 0
+    result = run_cli("check", *folder, "--baseline", "b.json", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = (tmp_path / "b.json").read_text(encoding="utf-8").splitlines()
+    services = [i for i, line in enumerate(lines) if line == '      "service": {']
+    assert lines[services[1] + 1] == '        "name": "Minimal",'  # line services[1] + 2
+    assert result.stderr.startswith(
+        f"b.json:{services[1] + 2}:17: not a result of `acvnum estimate --format json`: "
+        "$.services[1].service.name: a second service named 'Minimal'"
+    )
