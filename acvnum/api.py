@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
-from acvnum.errors import InputError, Problem, message
+from acvnum.errors import InputError, Problem, WhatIfError, message
 from acvnum.questionnaire.rules import NETWORK_MODELS
 from acvnum.questionnaire.service import Service, expand_names, load_service, service_from_document
 from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
@@ -106,7 +106,8 @@ def estimate(
     whether all passed; `.to_dict()` is the document `acvnum estimate --format json` writes
     (with the budgets' outcomes when judged, as `acvnum check --format json` does).
     A keyword's value the CLI's option would refuse (levers=-1, population='x', 10**9
-    samples) raises InputError naming the keyword: `<levers>:1:1: ...`.
+    samples, what_if=['nokey=1']) raises InputError naming the keyword: `<levers>:1:1: ...`,
+    `<what_if 0>:1:1: ...`; a what-if a questionnaire refuses (usage.users=-1), `<what_if>`.
     """
     changes = (what_if,) if isinstance(what_if, str) else tuple(what_if)  # one, as budgets
     _check_options(population, uncertainty, seed, levers, changes, network_model)
@@ -124,7 +125,11 @@ def estimate(
     if not inputs:
         raise InputError([Problem("<questionnaires>", 1, 1, message("load.no_questionnaire"))])
     table = load_factors(settings.factors_file)
-    return assess_services(_services(inputs, table), table, settings)
+    services = _services(inputs, table)
+    try:
+        return assess_services(services, table, settings)
+    except WhatIfError as error:  # a value a questionnaire refuses ('usage.users=-1')
+        raise InputError([Problem("<what_if>", 1, 1, error.message)]) from None
 
 
 def _check_options(
@@ -147,13 +152,28 @@ def _check_options(
     off = isinstance(uncertainty, bool) or (_is_whole(uncertainty) and uncertainty == 0)
     if not off:  # (True: DEFAULT_SAMPLES)
         problems += _whole("uncertainty", uncertainty, MIN_SAMPLES, MAX_SAMPLES)
-    problems += [
-        Problem(f"<what_if {i}>", 1, 1, message("api.text", value=reprlib.repr(change)))
-        for i, change in enumerate(what_if)
-        if not isinstance(change, str)
-    ]
+    problems += _what_if_problems(what_if)
     if problems:
         raise InputError(problems)
+
+
+def _what_if_problems(what_if: tuple[object, ...]) -> list[Problem]:
+    """Each what-if text that --what-if would refuse before any file is read (not text, no
+    path=value, an unknown key), at `<what_if N>`."""
+    problems = []
+    for i, change in enumerate(what_if):
+        if not isinstance(change, str):
+            refusal = message("api.text", value=reprlib.repr(change))
+            problems.append(Problem(f"<what_if {i}>", 1, 1, refusal))
+            continue
+        # Imported when a what-if is given: it checks paths against the models.
+        from acvnum.analysis.whatif import parse_assignment
+
+        try:
+            parse_assignment(change)
+        except WhatIfError as error:
+            problems.append(Problem(f"<what_if {i}>", 1, 1, error.message))
+    return problems
 
 
 def _is_whole(value: object) -> bool:

@@ -224,6 +224,39 @@ def test_every_refused_keyword_is_said_at_once():
     assert [p.file for p in caught.value.problems] == ["<levers>", "<seed>", "<population>"]
 
 
+WHAT_IF_KEYS = (
+    "unknown key 'nokey' in the questionnaire (known: name, description, functional_unit, "
+    "period, usage, hosting, terminals, ai, video, messages, budgets)"
+)
+
+
+def test_a_what_if_that_cannot_be_read_is_input_error_said_with_the_other_keywords():
+    # It was acvnum.errors.WhatIfError (a ValueError), alone, after the run had started.
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(
+            str(EXAMPLES / "ecommerce.yaml"), what_if=["usage.users=2", "nokey=1", "x"], levers=-1
+        )
+    assert [str(p) for p in caught.value.problems] == [
+        "<levers>:1:1: must be a whole number of 0 or more, got -1",
+        f"<what_if 1>:1:1: --what-if nokey=1: {WHAT_IF_KEYS}",
+        "<what_if 2>:1:1: --what-if x: write PATH=VALUE, e.g. usage.data_per_visit=1MB",
+    ]
+
+
+def test_a_what_if_a_questionnaire_refuses_is_input_error_naming_the_file():
+    shop = str(EXAMPLES / "ecommerce.yaml")
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(shop, what_if=["usage.users=-1"])
+    assert [str(p) for p in caught.value.problems] == [
+        f"<what_if>:1:1: {shop}: with --what-if usage.users=-1: usage.users: users must be "
+        "between 1 and 1e+10, got -1"
+    ]
+    # the CLI says the same as it did, exit 2
+    result = run_cli("estimate", shop, "--what-if", "usage.users=-1")
+    assert result.returncode == 2
+    assert result.stderr == f"acvnum: {caught.value.problems[0].message}\n"
+
+
 def test_keywords_within_the_cli_s_bounds_are_taken():
     import numpy as np
 
