@@ -279,7 +279,7 @@ def test_a_total_that_is_not_the_sum_of_its_tiers_is_refused(saved, tmp_path):
     assert problem.column == line.index(":") + 3
     summed = sum(energy["by_tier"].values())
     assert str(problem.message).endswith(
-        f"$.services[0].criteria.energy.total is {energy['total']:.12g} but its by_tier "
+        f"$.services[0].criteria.energy.total is {energy['total']:.12g}, whereas its by_tier "
         f"values add up to {summed:.12g}: a total is the sum of its tiers"
     )
 
