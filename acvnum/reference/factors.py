@@ -115,6 +115,9 @@ LIMITS = (
     Limits("*.pue", 1, False, 4, "limits.pue"),
     Limits("*.utilization", 0, False, 1, "limits.utilization"),
     Limits("*.replicas", 1, False, 20, "limits.replicas"),
+    Limits("*_density", 0, True, _MAX, "limits.component"),  # capacity / density: an area
+    Limits("*.ram_module", 0, True, _MAX, "limits.component"),  # memory / module: a count
+    Limits("*.server_power", 0, True, _MAX, "limits.server_power"),
     Limits("*", 0, False, _MAX, "limits.any"),
 )
 

@@ -119,6 +119,12 @@ def _row(factor_id: str, numbers: str, unit: str) -> str:
         ("device.laptop.active_hours", "25,20,30", "h/day", "> 0 and <= 24"),
         ("datacenter.default.utilization", "1.5,1,2", "1", ">= 0 and <= 1"),
         ("datacenter.default.pue", "0.9,0.8,1", "1", ">= 1 and <= 4"),
+        # divisors of a server's components and of the data centre's power per server: a
+        # zero gave numpy's 'divide by zero' warnings, then 'figures too large to compute'
+        ("server.component.ram_density", "0,0,0", "GB/cm2", "> 0 and <= 1e+18"),
+        ("server.component.ssd_density", "0,0,0", "GB/cm2", "> 0 and <= 1e+18"),
+        ("server.component.ram_module", "0,0,0", "GB/module", "> 0 and <= 1e+18"),
+        ("datacenter.per_kw.server_power", "0,0,0", "kW/server", "> 0 and <= 1e+18"),
         # 1.7e308 is finite, but the sums overflow to inf and NaN (issue 11)
         (
             "electricity.FRA.climate_change",
@@ -157,6 +163,7 @@ def test_every_shipped_factor_is_within_its_quantitys_bounds():
         (_row("boundary.climate_change.global", "0,0,0", "kg CO2 eq/year"), 32),
         (_row("device.laptop.lifetime", "0,0,0", "year"), 24),
         (_row("electricity.FRA.climate_change", "-1,-2,0.07", "kg CO2 eq/kWh"), 32),
+        (_row("datacenter.per_kw.server_power", "0,0,0", "kW/server"), 32),
     ],
 )
 def test_commands_refuse_a_zero_divisor_or_a_negative_factor(
