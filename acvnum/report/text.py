@@ -15,10 +15,11 @@ import os
 import re
 import shutil
 import textwrap
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 from rich import box
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.segment import Segment
@@ -79,13 +80,14 @@ def report_width(environ: os._Environ[str] | dict[str, str] | None = None) -> in
     return min(MAX_WIDTH, width if width >= NARROWEST else MIN_WIDTH)
 
 
-def bar_width(width: int, t: Translator, labels: dict[str, str]) -> int:
+def bar_width(width: int, t: Translator, labels: dict[str, str], narrow: bool | None = None) -> int:
     """The bars take what the criterion and percentage columns leave (10 to 40 cells).
 
-    The percentage headers are measured as `_breakdown` lays them out: wrapped only below
-    UNIT_COLUMN ('Data centre' takes 11 cells on one line, 6 on two)."""
+    The percentage headers are measured as `_breakdown` lays them out: wrapped when
+    `narrow`, by default below UNIT_COLUMN ('Data centre' takes 11 cells on one line, 6 on
+    two)."""
     names = CRITERION_WIDTH  # the criterion column's minimum width, and where names wrap
-    narrow = width < UNIT_COLUMN
+    narrow = width < UNIT_COLUMN if narrow is None else narrow
     cells = [_header_cell(label, narrow).split("\n") for label in labels.values()]
     headers = sum(max(6, *map(len, lines)) for lines in cells)
     padding = 2 * (len(labels) + 2) + 4  # cell padding, the edges and a margin rich keeps
@@ -155,9 +157,24 @@ def _header_cell(text: str, narrow: bool) -> str:
 
 
 def _impacts(result: ServiceResult, t: Translator, width: int) -> Table:
-    table = Table(title=t("section.impacts"), box=box.SIMPLE_HEAD, title_justify="left")
-    beside = width >= UNIT_COLUMN
+    """Units beside the criteria from UNIT_COLUMN on, under them narrower or when the
+    headers (French ones are longer) leave no room beside; stacked when even that does not
+    fit (see _fitting)."""
     rows = impact_rows(result, t)
+    return _fitting(
+        width,
+        *([lambda: _impacts_table(rows, t, beside=True)] if width >= UNIT_COLUMN else []),
+        lambda: _impacts_table(rows, t, beside=False),
+        lambda: _stacked(
+            t("section.impacts"),
+            [t(f"column.{key}") for key in IMPACT_COLUMNS[2:]],
+            [(_named(criterion, unit), figures) for criterion, unit, *figures in rows],
+        ),
+    )
+
+
+def _impacts_table(rows: list[list[str]], t: Translator, beside: bool) -> Table:
+    table = Table(title=t("section.impacts"), box=box.SIMPLE_HEAD, title_justify="left")
     for i, key in enumerate(IMPACT_COLUMNS):
         if key == "unit" and not beside:
             continue
@@ -171,10 +188,71 @@ def _impacts(result: ServiceResult, t: Translator, width: int) -> Table:
             min_width=longest if figures else min(longest, CRITERION_WIDTH),
         )
     for criterion, unit, *figures in rows:
-        name = Text(criterion)
-        if not beside:
-            name.append("\n" + unit, style="dim")
-        table.add_row(name, *([unit] if beside else []), *figures)
+        table.add_row(
+            criterion if beside else _named(criterion, unit), *([unit] if beside else []), *figures
+        )
+    return table
+
+
+def _named(criterion: str, unit: str) -> Text:
+    """A criterion's name with its unit under it, dimmed."""
+    return Text(criterion).append("\n" + unit, style="dim")
+
+
+def _fits(renderable: RenderableType, width: int) -> bool:
+    """Whether rich lays `renderable` out within `width` columns.
+
+    A table asked for more than the width holds (its columns' min_width, cells that may not
+    wrap, headers longer in French) is laid out wider all the same, and the console then
+    crops every line it prints: the last columns vanish, header and figures, without a word.
+    Rendered here without the crop, such a table has a line longer than the width with
+    more than spaces and rules beyond it (a table's edge, its last padding and the end of
+    its header's rule, which the crop loses harmlessly)."""
+    console = console_for(io.StringIO(), False, width)
+    for line in Segment.split_lines(console.render(renderable, console.options)):
+        shown = "".join(segment.text for segment in line)
+        if cell_len(shown) > width and shown[len(set_cell_size(shown, width)) :].strip(" ─"):
+            return False
+    return True
+
+
+def _fitting(width: int, *layouts: Callable[[], Table]) -> Table:
+    """The first of `layouts` (the widest first) that fits `width`, else the last, which
+    must fit any width a report is laid out for: no figure is ever cropped."""
+    for layout in layouts[:-1]:
+        table = layout()
+        if _fits(table, width):
+            return table
+    return layouts[-1]()
+
+
+def _stacked(
+    title: str,
+    headers: list[str],
+    rows: list[tuple[RenderableType, list[str]]],
+    caption: RenderableType | None = None,
+    beside: list[RenderableType] | None = None,
+) -> Table:
+    """A table too wide for the width, turned on its side: each row a block, its label
+    (with `beside` it, a bar) then one line per figure, under its column's header. Labels
+    and headers wrap, figures never do: it fits any width a report is laid out for."""
+    table = Table(
+        title=title,
+        caption=caption,
+        box=None,
+        show_header=False,
+        title_justify="left",
+        caption_justify="left",
+        padding=(0, 1, 0, 2),
+    )
+    table.add_column()
+    table.add_column(justify="right", no_wrap=True)
+    for i, (label, figures) in enumerate(rows):
+        if i:
+            table.add_row()  # a blank line between blocks
+        table.add_row(label, beside[i] if beside else None)
+        for header, figure in zip(headers, figures, strict=True):
+            table.add_row("  " + header, figure)
     return table
 
 
@@ -200,55 +278,98 @@ def _coverage_table(found: list[str], t: Translator) -> Table | None:
 
 
 def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int) -> Table:
+    """Each criterion's bar and its shares; the headers wrap below UNIT_COLUMN, or when they
+    leave no room for the bars' narrowest; stacked when even that does not fit."""
     tiers, phases = breakdown_labels(t)
     labels = tiers if attribute == "by_tier" else phases
-    bars = bar_width(width, t, labels)
     title = t("section.by_tier") if attribute == "by_tier" else t("section.by_phase")
-    table = Table(
-        title=title,
-        caption=_legend(labels),
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-    )
-    table.add_column(t("column.criterion"), min_width=CRITERION_WIDTH)
-    table.add_column("", width=bars, no_wrap=True)
-    for label in labels.values():
-        table.add_column(_header_cell(label, width < UNIT_COLUMN), justify="right")
+    rows = []
     for cid in CRITERION_IDS:
         parts = getattr(result.criteria[cid], attribute)
         percents = [t.percent(share) for share in shares(parts).values()]
-        table.add_row(t(f"criterion.{cid}"), _bar(parts, bars), *percents)
-    return table
+        rows.append((t(f"criterion.{cid}"), parts, percents))
+
+    def table(narrow: bool) -> Table:
+        bars = bar_width(width, t, labels, narrow)
+        grid = Table(
+            title=title,
+            caption=_legend(labels),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+        )
+        grid.add_column(t("column.criterion"), min_width=CRITERION_WIDTH)
+        grid.add_column("", width=bars, no_wrap=True)
+        for label in labels.values():
+            grid.add_column(_header_cell(label, narrow), justify="right")
+        for name, parts, percents in rows:
+            grid.add_row(name, _bar(parts, bars), *percents)
+        return grid
+
+    return _fitting(
+        width,
+        *([lambda: table(narrow=False)] if width >= UNIT_COLUMN else []),
+        lambda: table(narrow=True),
+        lambda: _stacked(
+            title,
+            list(labels.values()),
+            [(name, percents) for name, _, percents in rows],
+            caption=_legend(labels),
+            beside=[_bar(parts, 10) for _, parts, _ in rows],
+        ),
+    )
 
 
 def _boundaries(result: ServiceResult, t: Translator, width: int) -> Table:
-    """Narrower than UNIT_COLUMN, each unit goes under its criterion, as in the impacts."""
-    beside = width >= UNIT_COLUMN
-    table = Table(
-        title=t("section.boundaries"),
-        caption=population_note(result, t),
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        caption_justify="left",
-    )
-    for key in BOUNDARY_COLUMNS:
-        left = key == "criterion"
-        table.add_column(
-            _header_cell(t(f"column.{key}"), not beside and not left),
-            justify="left" if left else "right",
-            min_width=CRITERION_WIDTH if left else None,
+    """Narrower than UNIT_COLUMN, or when the headers leave no room, each unit goes under its
+    criterion, as in the impacts; stacked when even that does not fit."""
+    named = [
+        (_named(criterion, t.unit(result.criteria[cid].unit)), figures)
+        for cid, (criterion, boundary, *figures) in zip(
+            boundary_ids(result), boundary_rows(result, t), strict=True
         )
-    for cid, (criterion, boundary, *figures) in zip(
-        boundary_ids(result), boundary_rows(result, t), strict=True
-    ):
+    ]
+    per_person = [
+        t.number(result.criteria[cid].boundary.per_person_year) for cid in boundary_ids(result)
+    ]
+
+    def table(beside: bool) -> Table:
+        grid = Table(
+            title=t("section.boundaries"),
+            caption=population_note(result, t),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+        )
+        for key in BOUNDARY_COLUMNS:
+            left = key == "criterion"
+            grid.add_column(
+                _header_cell(t(f"column.{key}"), not beside and not left),
+                justify="left" if left else "right",
+                min_width=CRITERION_WIDTH if left else None,
+            )
         if beside:
-            table.add_row(criterion, boundary, *figures)
-            continue
-        unit = t.unit(result.criteria[cid].unit)
-        name = Text(criterion).append("\n" + unit, style="dim")
-        table.add_row(name, t.number(result.criteria[cid].boundary.per_person_year), *figures)
-    return table
+            for row in boundary_rows(result, t):
+                grid.add_row(*row)
+        else:
+            for (name, figures), number in zip(named, per_person, strict=True):
+                grid.add_row(name, number, *figures)
+        return grid
+
+    return _fitting(
+        width,
+        *([lambda: table(beside=True)] if width >= UNIT_COLUMN else []),
+        lambda: table(beside=False),
+        lambda: _stacked(
+            t("section.boundaries"),
+            [t(f"column.{key}") for key in BOUNDARY_COLUMNS[1:]],
+            [
+                (name, [number, *figures])
+                for (name, figures), number in zip(named, per_person, strict=True)
+            ],
+            caption=population_note(result, t),
+        ),
+    )
 
 
 def _assumptions(result: ServiceResult, t: Translator, width: int = MIN_WIDTH) -> Table:

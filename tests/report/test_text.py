@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
@@ -238,3 +239,64 @@ def test_a_long_path_breaks_before_a_dot_not_inside_a_key():
     assert path_lines("usage.visit_duration") == "usage.visit_duration"  # fits: one line
     # a key longer than the column stays whole on its line (the table folds it)
     assert path_lines("a." + "k" * 30) == "a\n." + "k" * 30
+
+
+#: Every width a terminal may report for the property below (from 121 on, the report is
+#: laid out for 120: report_width).
+ANY_WIDTH = range(60, 161)
+
+
+def _words(report: str) -> list[str]:
+    """The report's cells and words, split at its spaces and line breaks, but not at a
+    figure's no-break space ('26\u202f297' is one word, '53,9\u00a0équivalents' two)."""
+    return [word for word in re.split(r"[ \n]+|[\u00a0\u202f](?!\d)", report) if word]
+
+
+def _between(words: list[str], start: str, end: str | None) -> list[str]:
+    """The words from the title `start` (however it wrapped) up to the title `end`."""
+
+    def at(title: str, after: int = 0) -> int:
+        want = _words(title)
+        for i in range(after, len(words)):
+            if words[i : i + len(want)] == want:
+                return i + len(want)
+        raise AssertionError(f"no section {title!r}")
+
+    first = at(start)
+    return words[first : at(end, first) if end else len(words)]
+
+
+def _in_order(expected: list[str], words: list[str]) -> bool:
+    rest = iter(words)
+    return all(figure in rest for figure in expected)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
+)
+def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(examples, index, lang):
+    # At 100 to 104 columns (106 for the video platform) the French impacts table once asked
+    # rich for more than the width held: its persons-eq. column was cropped, header and all.
+    import json
+
+    from acvnum.report import json_format
+
+    t, service = Translator(lang), examples[index]
+    (data,) = json.loads(json_format.render([service]))["services"]
+    bounded = [data["criteria"][cid].get("planetary_boundary") for cid in CRITERION_IDS]
+    criteria = [t.number(b["persons_equivalent"]) for b in bounded if b]
+    levers = [t.number(lever["persons_equivalent_saved"]) for lever in data["levers"]]
+    assert criteria and levers
+    shown: dict[int, list[str]] = {}
+    for columns in ANY_WIDTH:
+        width = text.report_width({"COLUMNS": str(columns)})
+        if width not in shown:
+            shown[width] = _words(text.render([service], lang, width=width))
+        words = shown[width]
+        impacts = _between(words, t("section.impacts"), t("section.by_tier"))
+        boundaries = _between(words, t("section.boundaries"), t("section.top_levers"))
+        top_levers = _between(words, t("section.top_levers"), None)
+        assert _in_order(criteria, impacts), (columns, lang, impacts)
+        assert _in_order(criteria, boundaries), (columns, lang, boundaries)
+        assert _in_order(levers, top_levers), (columns, lang, top_levers)
