@@ -232,8 +232,11 @@ def check(
     """
     code = language(lang)
     speak(code)
-    extra, limit = _options(budget or [], tolerance)
-    sampling = (confidence_statistic(confidence), samples, seed)
+    # The options read numbers as the questionnaires and --what-if do: '2,5' is 2.5 in French
+    # (and a comma between digits is refused in English, saying so).
+    with decimal_comma(code == "fr"):
+        extra, limit = _options(budget or [], tolerance)
+        sampling = (confidence_statistic(confidence), samples, seed)
     with decimal_comma(code == "fr"), input_errors(code), sampling_errors():
         run = _run(
             files,

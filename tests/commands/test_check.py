@@ -329,3 +329,29 @@ def test_a_baseline_holding_two_services_of_one_name_is_ambiguous(tmp_path):
         f"b.json:{services[1] + 2}:17: not a result of `acvnum estimate --format json`: "
         "$.services[1].service.name: a second service named 'Minimal'"
     )
+
+
+def test_french_decimal_commas_in_budget_and_tolerance_options(repo):
+    # As in the questionnaire and --what-if: under --lang fr, '2,5' is 2.5 (it was refused
+    # with a message saying that with --lang fr the comma is read as a decimal point).
+    def judged(lang: str, budget: str, tolerance: str) -> dict:
+        options = ("-b", budget, "--baseline", "baseline.json", "--tolerance", tolerance)
+        run = run_cli("check", "service.yaml", *options, "--lang", lang, "-f", "json", cwd=repo)
+        assert run.returncode in (0, 1), run.stderr
+        (service,) = json.loads(run.stdout)["services"]
+        *_, budget = service["budgets"]  # the command line's come after the file's
+        return {
+            "limit": budget["limit"],
+            "tolerance": service["check"]["baseline"]["tolerance_pct"],
+        }
+
+    english = judged("en", "climate_change<=2.5g/visit", "5.5%")
+    assert english == {"limit": pytest.approx(0.0025), "tolerance": pytest.approx(5.5)}
+    assert judged("fr", "climate_change<=2,5g/visit", "5,5%") == english
+    assert judged("fr", "climate_change<=2.5g/visit", "5.5 %") == english  # a point still reads
+
+
+def test_a_decimal_comma_in_an_english_option_is_still_refused(repo):
+    for option in (("-b", "climate_change<=2,5g/visit"), ("--tolerance", "5,5%")):
+        refused = run_cli("check", "service.yaml", *option, cwd=repo)
+        assert refused.returncode == 2 and "with --lang fr a comma is read" in refused.stderr
