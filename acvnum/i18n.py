@@ -47,6 +47,15 @@ class Translator(Words):
             figure = f"{low}..{high} ({self('range.central', figure=figure)})"
         return figure + note
 
+    def with_unit(self, number: str, unit: str, count: float) -> str:
+        """A number as written and its unit in the language, agreeing with `count`: '5 years',
+        '5\u00a0ans' (French keeps them on one line); a unit the catalogue does not know (a
+        user's table) as written, none without one."""
+        if not unit:
+            return number
+        space = "\u00a0" if self.lang == "fr" else " "
+        return f"{number}{space}{self.unit(unit, count)}"
+
 
 @dataclass(frozen=True)
 class Value:

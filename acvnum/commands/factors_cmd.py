@@ -159,7 +159,7 @@ def _list_text(factors: list[Factor], table: FactorTable, t: Translator) -> str:
             Text(terminal(mark + cited), style="dim"),
             Text(terminal(t("factors.licence", licence=f.licence)), style="dim", overflow="fold"),
         )
-        grid.add_row(cell, *shown, terminal(f.unit), str(f.year))
+        grid.add_row(cell, *shown, terminal(t.unit(f.unit, f.value)), str(f.year))
     grid.caption = t("factors.caption", count=len(factors))
     return _print(Group(grid, Text(""), _bibliography(factors, t)))
 
@@ -189,10 +189,14 @@ def _show_text(factor: Factor, table: FactorTable, t: Translator) -> str:
     origin = t("factors.origin.user", origin=factor.origin) if user else t("factors.origin.ours")
     rows = (
         ("kind", factor.kind),
-        ("value", f"{_decimal(factor.value, 'g', t)} {factor.unit}"),
+        ("value", t.with_unit(_decimal(factor.value, "g", t), factor.unit, factor.value)),
         (
             "range",
-            f"{_decimal(factor.low, 'g', t)} – {_decimal(factor.high, 'g', t)} {factor.unit}",
+            t.with_unit(
+                f"{_decimal(factor.low, 'g', t)} – {_decimal(factor.high, 'g', t)}",
+                factor.unit,
+                factor.high,
+            ),
         ),
         ("year", str(factor.year)),
         ("source", factor.source),

@@ -156,3 +156,23 @@ def test_french_coverage_counts_each_criterion():
     total = len(water.covered) + len(water.not_covered)
     assert f"water_use : {len(water.covered)} éléments sur {total} ont un facteur" in text
     assert "non couverts : " in text and "not covered" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "value", "spread"),
+    [
+        ("en", "value     5 years", "range     3 – 6 years"),
+        ("fr", "valeur    5\u00a0ans", "plage     3 – 6\u00a0ans"),
+    ],
+)
+def test_show_words_a_factor_s_unit_through_the_catalogue(lang, value, spread):
+    # It printed '5 year' and '3 – 6 year', in French too.
+    shown = run_cli("factors", "show", "device.laptop.lifetime", "--lang", lang).stdout
+    lines = [line.strip() for line in shown.splitlines()]
+    assert value in lines and spread in lines, shown
+
+
+def test_the_factor_list_words_units_in_french_and_json_keeps_them_as_published():
+    listing = run_cli("factors", "--kind", "network", "--lang", "fr", env={"COLUMNS": "120"})
+    assert "kWh/Go" in listing.stdout and "kWh/GB" not in listing.stdout
+    assert {f["unit"] for f in listed("--kind", "network")} >= {"kWh/GB"}
