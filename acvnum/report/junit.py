@@ -1,5 +1,12 @@
 """JUnit XML for CI dashboards: one test suite per service, one test case per budget and
-per baseline criterion. Test case names use criterion ids, stable across languages.
+per baseline criterion.
+
+A test case's name is how a CI server tells a test from run to run (its history, its
+flakiness, a failure that is new): it must not change with who runs the check. Names are
+therefore machine-readable and the same under every --lang, written as English writes them:
+criterion ids, English units and numbers with a decimal point ('budget climate_change per
+visit <= 0.500 g CO2e'), never 'per visit <= 0,500 g CO2e'. What a person reads (failure
+messages, the percentile's description, a renamed baseline) is in the chosen language.
 
 Every user-written text goes through `printable`: XML 1.0 cannot hold control characters,
 and one in a service name would make the whole file "not well-formed" for the CI server.
@@ -16,9 +23,12 @@ from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import printable
 
+#: How test case names are written, whatever the report's language (see above).
+_NAMES = Translator("en")
+
 
 def _budget_case(suite: ET.Element, outcome: BudgetOutcome, t: Translator) -> None:
-    limit = cc.quantity(outcome.limit, outcome.criterion, outcome.unit, t)
+    limit = cc.quantity(outcome.limit, outcome.criterion, outcome.unit, _NAMES)
     name = f"budget {outcome.criterion} per {outcome.per} <= {limit}"
     if outcome.statistic != "central":
         name += f" at {outcome.statistic}"
@@ -31,7 +41,7 @@ def _budget_case(suite: ET.Element, outcome: BudgetOutcome, t: Translator) -> No
 def _baseline_case(
     suite: ET.Element, outcome: BaselineOutcome, run: CheckRun, t: Translator
 ) -> None:
-    tolerance = cc.percent(run.tolerance, t, signed=False)
+    tolerance = cc.percent(run.tolerance, _NAMES, signed=False)
     name = f"baseline {outcome.change.criterion} per visit within {tolerance}"
     case = ET.SubElement(suite, "testcase", classname=suite.get("name", ""), name=name)
     if not outcome.passed:
