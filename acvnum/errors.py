@@ -3,6 +3,7 @@ costs no import of the numpy-heavy modules that raise them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -147,6 +148,14 @@ class Problem:
     def render(self, lang: str) -> str:
         """'file:line:column: message', the message in `lang` (the position reads the same)."""
         return f"{self.file}:{self.line}:{self.column}: {shown(self.message, lang)}"
+
+
+def in_order(problems: Iterable[Problem]) -> list[Problem]:
+    """Each problem once, in a total order that reads as the file does: by line and column,
+    then by the English message (several at one place: a section's missing keys), then the
+    file. A set of problems is iterated in hash order, which differed from run to run when
+    only the line and column were compared."""
+    return sorted(set(problems), key=lambda p: (p.line, p.column, str(p.message), p.file))
 
 
 class InputError(Exception):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_golden, run_cli
 
-from acvnum.errors import Message, Problem, Refusal, message, yaml_value
+from acvnum.errors import Message, Problem, Refusal, in_order, message, yaml_value
 from acvnum.files import JSON_SENTENCES
 from acvnum.i18n import LANGUAGES, catalogue, quantity
 from acvnum.questionnaire import units, yaml_problems
@@ -95,6 +95,16 @@ def test_a_problem_renders_its_position_the_same_in_every_language():
     assert str(problem) == "s.yaml:3:5: the file is empty"
     assert problem.render("fr") == "s.yaml:3:5: le fichier est vide"
     assert Problem("s.yaml", 1, 1, "plain text").render("fr") == "s.yaml:1:1: plain text"
+
+
+def test_problems_come_once_each_by_position_then_message_whatever_the_order_given():
+    a = Problem("s.yaml", 2, 1, "usage: missing required key 'network'")
+    b = Problem("s.yaml", 2, 1, "usage: missing required key 'devices'")
+    c = Problem("s.yaml", 1, 7, "name: too long")
+    d = Problem("s.yaml", 2, 3, "usage.users: must be above 0")
+    expected = [c, b, a, d]
+    for given in ([a, b, c, d, a], [d, c, b, a], [b, d, a, c, b]):
+        assert in_order(given) == expected
 
 
 def test_a_refusal_is_a_value_error_whose_text_is_the_english():

@@ -29,7 +29,7 @@ from acvnum.analysis.variants import (
     totals,
     value_at,
 )
-from acvnum.errors import InputError, Joined, Problem, WhatIfError, message
+from acvnum.errors import InputError, Joined, Problem, WhatIfError, in_order, message
 from acvnum.escaping import shorten
 from acvnum.i18n import Value
 from acvnum.questionnaire import models, rules
@@ -227,7 +227,7 @@ def _edited(service: Service, assignments: list[Assignment], table: FactorTable)
         except InputError as error:
             problems += error.problems
     if problems:
-        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column)))
+        raise InputError(in_order(problems))
     impossible = rules.impossible(q)
     if impossible:
         raise InputError([document.problem(path, refusal) for path, refusal in impossible])

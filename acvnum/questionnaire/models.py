@@ -27,7 +27,15 @@ from pydantic import (
     model_validator,
 )
 
-from acvnum.errors import InputError, Message, Problem, Refusal, message, yaml_value
+from acvnum.errors import (
+    InputError,
+    Message,
+    Problem,
+    Refusal,
+    in_order,
+    message,
+    yaml_value,
+)
 from acvnum.questionnaire import records, rules, units
 from acvnum.questionnaire.yaml_reader import Document
 
@@ -1083,7 +1091,7 @@ def _problems(
         loc = (*section, *item["loc"])
         parent = loc[:-1] if item["type"] in ("extra_forbidden",) else loc
         problems.append(document.problem(loc, _message({**item, "loc": loc}, _model_at(parent))))
-    return sorted(set(problems), key=lambda p: (p.line, p.column))
+    return in_order(problems)
 
 
 def validate_section(

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from acvnum.errors import InputError, message
+from acvnum.errors import InputError, in_order, message
 from acvnum.questionnaire import plain, units
 from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
 from acvnum.questionnaire.records import Questionnaire
@@ -196,7 +196,7 @@ def _both_ends(document: Document, found: list) -> tuple[Questionnaire, Question
         except InputError as error:
             problems += error.problems
     if problems:
-        raise InputError(sorted(set(problems), key=lambda p: (p.line, p.column, str(p.message))))
+        raise InputError(in_order(problems))
     return ends[0], ends[1]
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from conftest import MINIMAL
+from conftest import CLI_ENV, MINIMAL
 
 from acvnum.errors import InputError
 from acvnum.questionnaire.models import Questionnaire, validate
@@ -209,3 +214,26 @@ def test_a_negative_kept_count_or_standby_is_refused_where_written():
 def test_an_unknown_kind_of_kept_device_says_the_nearest():
     (found,) = problems(MINIMAL + "terminals:\n  equipment:\n    speakers: 1\n")
     assert "speakers" in found and "speaker" in found.split("speakers", 1)[1]
+
+
+def test_problems_at_one_place_come_in_the_same_order_whatever_the_hash_seed(tmp_path: Path):
+    """Five missing keys are all reported at the section's line and column: they used to be
+    deduplicated through a set and sorted by position only, so their order followed the
+    string hashes, which change with every process (PYTHONHASHSEED)."""
+    (tmp_path / "m.yaml").write_text("name: x\nusage:\n  users: 100\n", encoding="utf-8")
+    outputs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        run = subprocess.run(
+            [sys.executable, "-m", "acvnum", "validate", "m.yaml"],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            env={**os.environ, **CLI_ENV, "PYTHONHASHSEED": seed},
+            timeout=60,
+        )
+        assert run.returncode == 2, run.stderr
+        outputs.add(run.stderr)
+    (stderr,) = outputs
+    missing = ["data_per_visit", "devices", "network", "visit_duration", "visits_per_user"]
+    expected = [f"m.yaml:2:1: usage: missing required key '{key}'" for key in missing]
+    assert stderr.splitlines()[:5] == expected
