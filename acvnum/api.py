@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from acvnum.assessment import Assessment, Settings, assess_services
 from acvnum.errors import InputError, Problem, WhatIfError, message
 from acvnum.questionnaire.rules import NETWORK_MODELS
-from acvnum.questionnaire.service import Service, expand_names, load_service, service_from_document
+from acvnum.questionnaire.service import Service, expand_names, load_files, service_from_document
 from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
 from acvnum.reference.boundaries import POPULATIONS
 from acvnum.reference.factors import FactorTable, load_factors
@@ -60,7 +60,7 @@ def _services(inputs: list[Questionnaire], table: FactorTable) -> list[Service]:
             elif item == "":  # Path("") is the current folder: not what an unset name meant
                 raise InputError([Problem(f"<path {i}>", 1, 1, message("load.empty_path"))])
             elif isinstance(item, str | Path):
-                services += [load_service(path, table) for path in expand_names([item])]
+                services += load_files(expand_names([item]), table)  # all of a folder's problems
             else:  # (bytes, None, a number: not read as a path)
                 raise InputError([_not_a_questionnaire(f"<questionnaire {i}>", item)])
         except InputError as error:

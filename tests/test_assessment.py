@@ -36,8 +36,8 @@ def test_a_folder_gives_its_yaml_files_and_links_to_files_sorted_by_name(tmp_pat
     (tmp_path / "again.yaml").symlink_to(tmp_path / "b.yaml")  # b.yaml itself: once
     names = [p.name for p in _expanded([tmp_path])]
     # In code-point order as pathlib sorts them (upper case first on POSIX); '.yaml' has
-    # no suffix for pathlib, a broken link is no file.
-    assert names == ["C.yaml", "a.yml", "again.yaml", "linked.yaml"]
+    # no suffix for pathlib; a broken link is listed, for reading it to say it is broken.
+    assert names == ["C.yaml", "a.yml", "again.yaml", "broken.yaml", "linked.yaml"]
     assert all(p.parent == tmp_path for p in _expanded([tmp_path]))
 
 

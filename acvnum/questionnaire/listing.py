@@ -7,6 +7,7 @@ folder in a process forked before numpy and the models are imported.
 from __future__ import annotations
 
 import os
+import stat
 from operator import attrgetter
 from pathlib import Path
 
@@ -68,16 +69,22 @@ def _yaml_files(folder: Path) -> list[tuple[str, str | None]]:
     prefix = "" if str(folder) == "." else os.path.join(str(folder), "")
     found: list[tuple[str, str | None]] = []
     for entry in entries:
-        try:
-            plain = entry.is_file(follow_symlinks=False)
-            linked = not plain and entry.is_symlink() and entry.is_file()
-        except OSError:
-            continue
-        if plain:
+        if entry.is_file(follow_symlinks=False):
             found.append((prefix + entry.name, None if resolved is None else resolved + entry.name))
-        elif linked:
+        elif entry.is_symlink() and _to_a_file_or_nowhere(prefix + entry.name):
             found.append((prefix + entry.name, None))
     return found
+
+
+def _to_a_file_or_nowhere(link: str) -> bool:
+    """Whether a symbolic link of a folder stands for a questionnaire: one to a file, and one
+    whose target cannot be looked at (dangling, a link loop, no permission), which reading
+    then refuses at its 1:1 with the message it gets when named (it was left out without a
+    word). A link to a folder or a pipe is left out as such an entry itself is."""
+    try:
+        return stat.S_ISREG(os.stat(link).st_mode)
+    except (OSError, ValueError):
+        return True
 
 
 def _first_of_each(paths: list[tuple[str, str | None]]) -> list[str]:
@@ -88,9 +95,9 @@ def _first_of_each(paths: list[tuple[str, str | None]]) -> list[str]:
         key = resolved
         if key is None:
             try:
-                key = str(Path(path).resolve())
-            except (OSError, RuntimeError):  # a link loop: reading it will say so
-                key = str(Path(path).absolute())
+                key = str(Path(path).resolve(strict=True))
+            except (OSError, RuntimeError):  # a link loop or to nowhere: reading it says so
+                key = os.path.abspath(path)  # (each link once, not each missing target)
         if not _CASE_KEPT:  # one file however its name is cased, where case does not count
             key = os.path.normcase(key)
         if key not in seen:

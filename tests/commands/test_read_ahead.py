@@ -56,6 +56,22 @@ def test_the_child_lists_the_folder_as_expand_names_does_and_reads_the_same_byte
     assert shelf.get(str(folder / "notes.txt")) is None  # not listed, not read
 
 
+def test_links_to_nowhere_are_listed_by_the_child_too_and_left_to_the_usual_reader(folder):
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "dangling.yaml").symlink_to("nope.yaml")
+    ahead = ReadAhead.start([folder])
+    assert ahead is not None
+    ahead.join()
+    listed, shelf = ahead.taken()
+    ahead.close()
+    assert listed == expand_names([folder])
+    assert {str(folder / "loop.yaml"), str(folder / "dangling.yaml")} <= set(listed)
+    assert shelf is not None
+    assert shelf.get(str(folder / "loop.yaml")) is None
+    assert shelf.get(str(folder / "dangling.yaml")) is None
+    assert shelf.get(str(folder / "s0.yaml")) == b"name: service 0\n"
+
+
 def test_read_bytes_gives_the_files_read_ahead_until_they_are_forgotten(folder, monkeypatch):
     ahead = ReadAhead.start([folder])
     assert ahead is not None

@@ -1,0 +1,85 @@
+"""A folder's entries that are links to nowhere: listed, so that reading them says what is
+wrong at their 1:1 as when they are named, with the folder's other problems (they were left
+out without a word: a folder of them was 'no questionnaire', a folder with a good file
+passed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import MINIMAL, run_cli
+
+import acvnum
+from acvnum.errors import InputError
+from acvnum.questionnaire.listing import expand_names
+
+LOOP = "cannot read: too many levels of symbolic links (a link loop?)"
+
+
+def _links(folder: Path) -> None:
+    folder.mkdir()
+    (folder / "loop.yaml").symlink_to("loop.yaml")
+    (folder / "dangling.yaml").symlink_to("nope.yaml")
+    (folder / "also-dangling.yaml").symlink_to("nope.yaml")  # the same missing target
+    (folder / "sub.yaml").symlink_to(folder.parent)  # a link to a folder: not a questionnaire
+
+
+def test_links_to_nowhere_are_listed_each_once_and_a_link_to_a_folder_is_not(tmp_path):
+    _links(tmp_path / "services")
+    names = [Path(name).name for name in expand_names([tmp_path / "services"])]
+    assert names == ["also-dangling.yaml", "dangling.yaml", "loop.yaml"]
+    # named as well as inside their folder: still once each, where first given
+    again = [str(tmp_path / "services" / "loop.yaml"), tmp_path / "services"]
+    assert [Path(name).name for name in expand_names(again)] == [
+        "loop.yaml",
+        "also-dangling.yaml",
+        "dangling.yaml",
+    ]
+
+
+def test_a_folder_of_broken_links_is_refused_entry_by_entry_as_when_they_are_named(tmp_path):
+    _links(tmp_path / "services")
+    named = run_cli("validate", "services/loop.yaml", "services/dangling.yaml", cwd=tmp_path)
+    result = run_cli("validate", "services", cwd=tmp_path)
+    assert result.returncode == named.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "services/also-dangling.yaml:1:1: file not found",
+        "services/dangling.yaml:1:1: file not found",
+        f"services/loop.yaml:1:1: {LOOP}",
+        "acvnum: 3 problems found; nothing was computed.",
+    ]
+    assert named.stderr.splitlines()[:2] == [
+        f"services/loop.yaml:1:1: {LOOP}",
+        "services/dangling.yaml:1:1: file not found",
+    ]
+
+
+@pytest.mark.parametrize("command", [["validate"], ["estimate"], ["estimate", "-f", "json"]])
+def test_a_folder_with_good_files_and_broken_links_fails_with_all_of_them(tmp_path, command):
+    _links(tmp_path / "services")
+    (tmp_path / "services" / "good.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "services" / "bad.yaml").write_text("name: x\n", encoding="utf-8")
+    result = run_cli(*command, "services", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[:3] == [
+        "services/also-dangling.yaml:1:1: file not found",
+        "services/bad.yaml:1:1: missing required key 'usage'",
+        "services/dangling.yaml:1:1: file not found",
+    ]
+    assert f"services/loop.yaml:1:1: {LOOP}" in lines
+    assert lines[-1] == "acvnum: 4 problems found; nothing was computed."
+
+
+def test_the_api_gives_every_problem_of_a_folder_not_only_its_first(tmp_path):
+    _links(tmp_path / "services")
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(tmp_path / "services")
+    assert [Path(p.file).name for p in caught.value.problems] == [
+        "also-dangling.yaml",
+        "dangling.yaml",
+        "loop.yaml",
+    ]
