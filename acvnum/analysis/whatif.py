@@ -37,7 +37,13 @@ from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire.models import validate_section
 from acvnum.questionnaire.paths import dotted
 from acvnum.questionnaire.records import Questionnaire
-from acvnum.questionnaire.service import Service, against_tables, service_from_document
+from acvnum.questionnaire.service import (
+    PLACES,
+    Service,
+    against_tables,
+    service_from_document,
+    unknown_regions,
+)
 from acvnum.questionnaire.yaml_reader import load_scalar
 from acvnum.reference import defaults
 from acvnum.reference.boundaries import Boundaries
@@ -226,11 +232,16 @@ def _edited(service: Service, assignments: list[Assignment], table: FactorTable)
             q = modelpath.replace(q, path, validate_section(document, path, data, model))
         except InputError as error:
             problems += error.problems
+    if not problems:  # what no user can do: checked on sections all valid
+        problems = [document.problem(path, refusal) for path, refusal in rules.impossible(q)]
     if problems:
-        raise InputError(in_order(problems))
-    impossible = rules.impossible(q)
-    if impossible:
-        raise InputError([document.problem(path, refusal) for path, refusal in impossible])
+        # with the countries the changes name that the tables do not know, said together
+        written = [
+            ((*path, "location"), data["location"])
+            for path, _, data in found
+            if (*path, "location") in PLACES and isinstance(data.get("location"), str)
+        ]
+        raise InputError(in_order(problems + unknown_regions(document, written, table)))
     edited = Service(q, document)
     problems = against_tables(edited, table)
     if problems:

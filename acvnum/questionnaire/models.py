@@ -1070,6 +1070,9 @@ def validate(
     except ValidationError as error:
         raise InputError(_problems(document, error)) from None
     record = records.from_model(validated)
+    # What no user can do (visits x duration, video within the visits) is judged on the whole
+    # questionnaire once the models take it: with a value refused above there is no record,
+    # and a rule of several answers may well hang on the refused one. Said once it is fixed.
     if isinstance(record, records.Questionnaire) and (impossible := rules.impossible(record)):
         raise InputError([document.problem(path, refusal) for path, refusal in impossible])
     return record

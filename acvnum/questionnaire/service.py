@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from acvnum.errors import InputError, Problem, message
+from acvnum.errors import InputError, Problem, in_order, message
 from acvnum.files import read_text
 from acvnum.questionnaire import fast_path
 from acvnum.questionnaire.listing import expand_names
@@ -35,6 +35,15 @@ class Service:
         return self.document.file
 
 
+#: Where a questionnaire names a country or region.
+PLACES = (
+    ("usage", "location"),
+    ("hosting", "location"),
+    ("terminals", "location"),
+    ("ai", "self_hosted", "location"),
+)
+
+
 def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
     q = service.questionnaire
     places = [(("usage", "location"), q.usage.location)]
@@ -44,8 +53,15 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
         places.append((("terminals", "location"), q.terminals.location))
     if q.ai is not None and q.ai.self_hosted is not None:
         places.append((("ai", "self_hosted", "location"), q.ai.self_hosted.location))
+    return unknown_regions(service.document, places, table)
+
+
+def unknown_regions(
+    document: Document, places: list[tuple[tuple[str, ...], str | None]], table: FactorTable
+) -> list[Problem]:
+    """The codes of `places` (path, code) the tables do not know, located in `document`."""
     return [
-        service.document.problem(
+        document.problem(
             path,
             message(
                 "load.unknown_region",
@@ -57,6 +73,23 @@ def _check_regions(service: Service, table: FactorTable) -> list[Problem]:
         for path, code in places
         if code is not None and not table.knows_region(code)
     ]
+
+
+def _written_regions(document: Document, table: FactorTable) -> list[Problem]:
+    """The countries the tables do not know, read from the file's data as written (upper-cased)
+    where the models refused the questionnaire: a code does not depend on any other answer,
+    so it is said with the other problems rather than once they are fixed. A location that
+    is not text is left to the models' own problem. Cloud instances are not looked up here:
+    which table names one depends on the server's provider, type and instance, validated
+    with the rest of its entry."""
+    places: list[tuple[tuple[str, ...], str | None]] = []
+    for path in PLACES:
+        node: Any = document.data
+        for part in path:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, str):
+            places.append((path, node))
+    return unknown_regions(document, places, table)
 
 
 def _check_instances(service: Service, table: FactorTable) -> list[Problem]:
@@ -157,7 +190,10 @@ _setattr = object.__setattr__  # (a frozen dataclass's own refuses)
 def service_from_document(document: Document, table: FactorTable) -> Service:
     """Validate and check parsed questionnaire data (a file's, or one changed by --what-if)."""
     _normalise(document)
-    bounds = validate_ranges(document)
+    try:
+        bounds = validate_ranges(document)
+    except InputError as error:
+        raise InputError(in_order(error.problems + _written_regions(document, table))) from None
     service = Service(bounds.central, document, bounds)
     problems = against_tables(service, table)
     if problems:

@@ -269,3 +269,27 @@ def test_what_the_edit_cannot_do_alone_goes_the_file_s_route(write_yaml):
     assert _edited(minimal, ranged, TABLE) is None
     nested = [parse_assignment("usage.users=10"), parse_assignment("usage.devices.laptop=1")]
     assert _edited(minimal, nested, TABLE) is None  # usage holds usage.devices
+
+
+@pytest.mark.parametrize(
+    ("refused", "said"),
+    [
+        ("usage.users=-3", "usage.users: users must be between 1 and 1e+10, got -3"),
+        ("hosting.pue=0.2", "hosting.pue: PUE must be between 1 and 4, got 0.2"),
+        ("usage.visits_per_user=1000 / day", "usage.visits_per_user: 1000 / day visits of 5 min"),
+    ],
+)
+def test_a_refused_value_and_an_unknown_country_are_said_together(refused, said):
+    """Each alone, as the file's route says them: the country was said only once the value
+    was fixed."""
+    service = load_service(SHOP, TABLE)
+    assignments = [parse_assignment(refused), parse_assignment("hosting.location=XYZ")]
+    with pytest.raises(InputError) as caught:
+        _edited(service, assignments, TABLE)
+    with pytest.raises(InputError) as whole:
+        _whole_file(service, assignments)
+    messages = [str(p.message) for p in caught.value.problems]
+    assert messages == [str(p.message) for p in whole.value.problems]
+    assert len(messages) == 2
+    assert any(m.startswith(said) for m in messages)
+    assert any(m.startswith("hosting.location: unknown country or region 'XYZ'") for m in messages)

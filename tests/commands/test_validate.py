@@ -39,3 +39,47 @@ def test_missing_file_is_a_located_problem(tmp_path):
     result = run_cli("validate", str(tmp_path / "absent.yaml"))
     assert result.returncode == 2
     assert result.stderr.startswith(f"{tmp_path / 'absent.yaml'}:1:1: file not found")
+
+
+def test_refused_values_and_unknown_countries_are_listed_together(write_yaml):
+    shop = (EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8")
+    bad = write_yaml(
+        shop.replace("users: 50000", "users: -3").replace("location: FRA", "location: XYZ")
+    )
+    result = run_cli("validate", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{bad}:8:3: usage.users: users must be between 1 and 1e+10, got -3"
+    assert lines[1].startswith(f"{bad}:19:3: usage.location: unknown country or region 'XYZ'")
+    assert lines[2].startswith(f"{bad}:22:3: hosting.location: unknown country or region 'XYZ'")
+    assert lines[3:] == ["acvnum: 3 problems found; nothing was computed."]
+
+
+def test_shares_that_do_not_sum_to_100_and_an_unknown_country_are_listed_together(write_yaml):
+    bad = write_yaml(MINIMAL.replace("laptop: 100%", "laptop: 90%").replace("FRA", "XYZ"))
+    result = run_cli("validate", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{bad}:7:3: usage.devices: device shares must sum to 100%")
+    assert lines[1].startswith(f"{bad}:11:3: usage.location: unknown country or region 'XYZ'")
+    assert lines[2:] == ["acvnum: 2 problems found; nothing was computed."]
+
+
+def test_a_day_of_more_than_24_hours_and_an_unknown_country_are_listed_together(write_yaml):
+    over = MINIMAL.replace("visits_per_user: 10", "visits_per_user: 1000 / day")
+    bad = write_yaml(over.replace("FRA", "xyz"))
+    result = run_cli("validate", str(bad))
+    assert result.returncode == 2
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{bad}:4:3: usage.visits_per_user: 1000 / day visits of 6 min")
+    assert lines[1].startswith(f"{bad}:11:3: usage.location: unknown country or region 'XYZ'")
+    assert lines[2:] == ["acvnum: 2 problems found; nothing was computed."]
+
+
+def test_an_unknown_country_in_a_file_with_ranges_is_said_with_the_refused_end(write_yaml):
+    bad = write_yaml(MINIMAL.replace("data_per_visit: 10 MB", "data_per_visit: 0 MB..-1 MB"))
+    bad.write_text(bad.read_text(encoding="utf-8").replace("FRA", "XYZ"), encoding="utf-8")
+    result = run_cli("validate", str(bad))
+    assert result.returncode == 2
+    assert f"{bad}:11:3: usage.location: unknown country or region 'XYZ'" in result.stderr
+    assert result.stderr.count("usage.location") == 1
