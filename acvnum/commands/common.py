@@ -259,13 +259,17 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
 
 
 def _refuse_to_overwrite(output: Path, force: bool) -> None:
-    """Exit 2 before any work if `output` cannot be written, or exists without --force."""
+    """Exit 2 before any work if `output` cannot be written, or is a file (or a link to one)
+    that exists, without --force. A device or a pipe (`-o /dev/stdout`) is written in place,
+    nothing of it replaced: no --force needed."""
     try:
         check_writable(output)
-        exists = output.exists()
+        found = output.stat()
+    except FileNotFoundError:  # absent, or a link to nowhere: the file is made
+        return
     except OSError as error:  # a name too long, a link loop
         raise cannot_write(output, _reason(error)) from None
-    if exists and not force:
+    if stat.S_ISREG(found.st_mode) and not force:
         raise fail(message("output.exists", path=str(output)))
 
 

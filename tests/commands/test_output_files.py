@@ -11,11 +11,12 @@ import stat
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
 import typer
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, run_cli, run_cli_process
 
 from acvnum import files
 from acvnum.commands import common
@@ -93,6 +94,47 @@ def test_a_writable_output_is_still_written(tmp_path):
     result = run_cli("estimate", BASE, "--format", "markdown", "--output", str(target))
     assert result.returncode == 0, result.stderr
     assert target.read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.parametrize("form", [[], ["--format", "json"]])
+def test_standard_output_named_as_output_is_written_in_place_without_force(form):
+    """As the README shows it: a device or a pipe is not a file that --force would replace."""
+    printed = run_cli_process("estimate", BASE, *form)
+    result = run_cli_process("estimate", BASE, *form, "--output", "/dev/stdout")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == printed.stdout
+
+
+def test_a_named_pipe_and_the_null_device_take_output_without_force(tmp_path):
+    assert run_cli("estimate", BASE, "--output", os.devnull).returncode == 0
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        result = run_cli("estimate", BASE, "--format", "json", "--output", str(fifo))
+    finally:
+        if reader.is_alive() and not got:  # the writer refused: let the reader go
+            with open(fifo, "wb"):
+                pass
+        reader.join(timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert got[0].startswith(b'{\n  "schema_version": 2')
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)  # written into, not replaced by a file
+
+
+def test_an_existing_file_still_needs_force(tmp_path):
+    target = tmp_path / "report.txt"
+    target.write_text("old", encoding="utf-8")
+    result = run_cli("estimate", BASE, "--output", str(target))
+    assert result.returncode == 2
+    assert result.stderr == f"acvnum: {target} exists; add --force to overwrite it\n"
+    assert target.read_text(encoding="utf-8") == "old"
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert run_cli("estimate", BASE, "--output", str(link)).returncode == 2
 
 
 # --- atomic writes (issue 11) -----------------------------------------------------------------
