@@ -132,6 +132,23 @@ def parse_assignment(text: str) -> Assignment:
     return Assignment(text, path, value)
 
 
+def _each_path_once(assignments: list[Assignment]) -> list[Assignment]:
+    """The assignments, or WhatIfError when two set one value: they are applied together,
+    not one after the other, so which to keep is not for us to guess (the last one was kept
+    without a word, and the change said twice)."""
+    first: dict[modelpath.Path, Assignment] = {}
+    for a in assignments:
+        if a.path in first:
+            raise WhatIfError(
+                "whatif.twice",
+                path=dotted(a.path),
+                first=shorten(first[a.path].text),
+                second=shorten(a.text),
+            )
+        first[a.path] = a
+    return assignments
+
+
 def _set(data: dict[str, Any], assignment: Assignment) -> None:
     """Set the value into the raw data, creating the sections the file left out."""
     try:
@@ -363,7 +380,7 @@ def what_if(
     services: list[Service], table: FactorTable, limits: Boundaries, texts: tuple[str, ...]
 ) -> list[WhatIf]:
     """The what-if evaluated on every service, in order (one engine pass for all)."""
-    assignments = [parse_assignment(t) for t in texts]
+    assignments = _each_path_once([parse_assignment(t) for t in texts])
     changed = [changed_service(s, assignments, table) for s in services]
     questionnaires = [s.questionnaire for s in services] + [c.questionnaire for c in changed]
     computed, n = totals([Variant(q) for q in questionnaires], table), len(services)

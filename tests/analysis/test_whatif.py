@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from conftest import EXAMPLES, MINIMAL
+from conftest import EXAMPLES, MINIMAL, run_cli
 
 from acvnum.analysis.whatif import WhatIfError, _edited, changed_service, parse_assignment
 from acvnum.errors import InputError
@@ -293,3 +293,32 @@ def test_a_refused_value_and_an_unknown_country_are_said_together(refused, said)
     assert len(messages) == 2
     assert any(m.startswith(said) for m in messages)
     assert any(m.startswith("hosting.location: unknown country or region 'XYZ'") for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "both set usage.users: give each path once"),
+        ("fr", "fixent tous deux usage.users : donnez chaque chemin une fois"),
+    ],
+)
+def test_one_path_given_twice_is_refused_naming_both_what_ifs(lang, said):
+    """They are applied together: the second was kept without a word, said twice."""
+    result = run_cli(
+        "estimate", str(SHOP), "--what-if", "usage.users=100", "--what-if", "usage.users=200",
+        "--lang", lang,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"acvnum: --what-if usage.users=100 {'and' if lang == 'en' else 'et'} "
+        f"--what-if usage.users=200 {said}"
+    ]
+
+
+def test_two_paths_of_one_section_are_still_applied_together():
+    from acvnum.assessment import Settings, assess
+
+    texts = ("hosting.servers[0].count=1", "hosting.servers[1].count=2")
+    (w,) = assess([SHOP], Settings(what_if=texts)).what_if
+    assert [c.path for c in w.changes] == ["hosting.servers[0].count", "hosting.servers[1].count"]
