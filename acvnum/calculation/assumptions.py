@@ -760,7 +760,7 @@ def _terminals_row(given: str | None, users: str | None) -> Assumption:
     if given is not None:
         return Assumption("terminals.location", Value(given), "input", QUESTIONNAIRE)
     region = Value(users or DEFAULT_REGION)
-    return Assumption("terminals.location", region, "default", "usage.location")
+    return Assumption("terminals.location", region, "default", defaults.USERS_LOCATION)
 
 
 #: The network factors each allocation model reads (per access used; the box if fixed).

@@ -202,7 +202,7 @@ def _warm(table: FactorTable, settings: Settings) -> None:
     central values, find what each source text cites (some 5 ms a worker). Then everything
     made so far is frozen: the workers' collections leave the parent's objects (and so their
     shared pages) alone."""
-    cited = [*table.sources(), DESIGN_DEFAULT, "usage.location"]  # (the rows' own sources)
+    cited = [*table.sources(), DESIGN_DEFAULT]  # (also what a default from an answer cites)
     if settings.levers:
         # Imported here: only a large folder with levers needs them before its first chunk.
         from acvnum.analysis.levers import catalogue

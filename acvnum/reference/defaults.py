@@ -21,6 +21,13 @@ from acvnum.reference.factors import FactorTable
 DEFAULT_REGION = "WLD"
 #: The source shown for a default that is a modelling convention, not a factor.
 DESIGN_DEFAULT = "acvnum default (acvnum method)"
+#: The source shown for the devices' electricity region when `terminals.location` is left
+#: out: the users' country, another answer of the questionnaire. Taking it is a convention
+#: of the method, which the result JSON cites for it (DESIGN_DEFAULT's publication).
+USERS_LOCATION = "usage.location"
+#: The sources that name another answer, and what the result JSON cites for each: never an
+#: `own-` entry, which is for the source texts of a user's --factors table (docs/json.md).
+FROM_ANSWERS = {USERS_LOCATION: DESIGN_DEFAULT}
 
 Pattern = tuple[str, ...]  # a questionnaire path, '*' for any item of a list
 

@@ -40,6 +40,7 @@ from acvnum.calculation.results import (
 )
 from acvnum.files import Region
 from acvnum.i18n import Translator
+from acvnum.reference.defaults import FROM_ANSWERS
 from acvnum.reference.sources import cite, registry
 from acvnum.report import assumptions_json, criteria_json
 
@@ -214,7 +215,8 @@ class Citations:
         """The keys `text` cites; a text citing none (a user's own table) is its own entry."""
         keys = self._known.get(text)
         if keys is None:
-            keys = self._known[text] = list(cite(text)) or [self._own(text)]
+            cited = cite(FROM_ANSWERS.get(text, text))  # another answer: the method's key
+            keys = self._known[text] = list(cited) or [self._own(text)]
             self.keys.update(keys)
         return list(keys)
 

@@ -218,6 +218,8 @@ def _service() -> dict[str, Any]:
             "budgets": {
                 "type": "array",
                 "items": _open({"criterion": TEXT, "per": TEXT, "value": NUMBER, "passed": {}}),
+                "description": "The budgets judged (check, the API's budgets=): empty when "
+                "none was (estimate).",
             },
             "assumptions": {"type": "array", "items": assumption},
             "warnings": {"type": "array", "items": _closed({"code": TEXT, "message": TEXT})},
@@ -268,8 +270,9 @@ def result_schema() -> dict[str, Any]:
                     "values": {
                         "type": "object",
                         "additionalProperties": NUMBER,
-                        "description": "The central value of every factor used, by id: "
-                        "diff and check --baseline name the factors that changed.",
+                        "description": "The central value of every factor of the table the "
+                        "run used (yours over ours), by id: diff and check --baseline name the "
+                        "factors that changed.",
                     },
                 },
                 optional=("values",),

@@ -114,6 +114,35 @@ def test_every_source_key_resolves_once(one):
     assert lifetime["status"] == "default" and "Boavizta-PCF" in lifetime["sources"]
 
 
+def test_without_factors_of_one_s_own_no_source_is_keyed_own(tmp_path):
+    """terminals.location left out is the users' location, a convention of the method: it
+    was an `own-` entry citing 'usage.location', which docs/json.md keeps for --factors."""
+    for i in range(INDENT_UP_TO + 1):  # the compact route (a folder's) as well as one file
+        (tmp_path / f"s{i:02d}.yaml").write_text(MINIMAL.replace("Minimal", f"S{i}"), "utf-8")
+    for text in (estimate(ECOMMERCE), estimate(str(EXAMPLES)), estimate(str(tmp_path))):
+        document = json.loads(text)
+        assert [k for k in document["sources"] if k.startswith("own-")] == []
+        for service in document["services"]:
+            assumptions = {a["path"]: a for a in service["assumptions"]}
+            located = assumptions["terminals.location"]
+            if located["status"] == "default":
+                assert located["sources"] == ["acvnum-method"]
+
+
+def test_docs_name_every_key_of_the_factors_and_say_budgets_are_always_there(one):
+    """docs/json.md describes what a plain estimate writes: factors.values, budgets: []."""
+    docs = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    document = json.loads(one)
+    (line,) = [line for line in docs.splitlines() if line.startswith("factors ")]
+    named = line.split("{", 1)[1].replace(":", ",").replace("}", ",")
+    for key in document["factors"]:
+        assert f"{key}," in named.replace(" ", ""), key
+    assert document["services"][0]["budgets"] == []
+    (line,) = [line for line in docs.splitlines() if line.startswith("budgets ")]
+    following = docs.splitlines()[docs.splitlines().index(line) + 1]
+    assert "[] when nothing was judged (estimate)" in following
+
+
 def test_lever_rationales_are_written_once_in_the_catalogue():
     """Four services with five levers each: each lever's rationale once, not per service."""
     document = json.loads(estimate(str(EXAMPLES)))
