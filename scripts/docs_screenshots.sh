@@ -23,8 +23,10 @@ from acvnum.assessment import Settings, assess
 from acvnum.commands.levers_options import DEFAULT_LEVERS
 from acvnum.report import text
 
-results = list(assess(["examples/ecommerce.yaml"], Settings(levers=DEFAULT_LEVERS)).results)
-report = text.render(results, "en", color=True, width=80)
+# what `COLUMNS=80 acvnum estimate examples/ecommerce.yaml` prints, in colour
+# (tests/report/test_text.py holds this picture and the README's example to that output)
+services = assess(["examples/ecommerce.yaml"], Settings(levers=DEFAULT_LEVERS)).services()
+report = text.render(services, "en", color=True, width=80)
 console = Console(
     record=True, width=80, force_terminal=True, color_system="standard", file=io.StringIO()
 )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, ROOT, run_cli
 
 from acvnum.analysis.found import Assessed
 from acvnum.assessment import Settings, assess
@@ -300,3 +301,45 @@ def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(examples, in
         assert _in_order(criteria, impacts), (columns, lang, impacts)
         assert _in_order(criteria, boundaries), (columns, lang, boundaries)
         assert _in_order(levers, top_levers), (columns, lang, top_levers)
+
+
+def _estimate_at_80_columns() -> list[str]:
+    """`COLUMNS=80 acvnum estimate examples/ecommerce.yaml` without colour, line by line as
+    a page shows it (trailing spaces dropped)."""
+    result = run_cli("estimate", str(EXAMPLES / "ecommerce.yaml"), env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    return [line.rstrip() for line in result.stdout.splitlines()]
+
+
+def test_the_readme_s_example_report_is_what_estimate_prints():
+    """The README's report, down to its '…': stale figures (6.83 persons-eq. where the run
+    says 6.91) went unnoticed when the factors changed. Refresh it from the command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```text\n$ acvnum estimate examples/ecommerce.yaml\n", 1)[1]
+    shown = block.split("\n```", 1)[0].splitlines()
+    assert shown[-1] == "…"
+    shown = shown[:-1]
+    assert len(shown) > 30  # the summary, the impacts and the coverage
+    assert shown == _estimate_at_80_columns()[: len(shown)]
+
+
+def test_the_docs_terminal_picture_is_what_estimate_prints():
+    """docs/terminal-80.svg (scripts/docs_screenshots.sh) read back as text: every line."""
+    svg = (ROOT / "docs" / "terminal-80.svg").read_text(encoding="utf-8")
+    spans = [
+        (float(x), float(length), int(number), html.unescape(span).replace("\xa0", " "))
+        for x, length, number, span in re.findall(
+            r'<text [^>]*x="([\d.]+)" [^>]*textLength="([\d.]+)" [^>]*line-(\d+)\)">([^<]*)<',
+            svg,
+        )
+    ]  # placed by x, a character's width apart (rich leaves blank spans out)
+    width = spans[0][1] / len(spans[0][3])
+    lines: dict[int, list[str]] = {}
+    for x, _, number, shown in spans:
+        line = lines.setdefault(number, [" "] * 80)
+        at = round(x / width)
+        line[at : at + len(shown)] = list(shown)
+    pictured = ["".join(lines.get(i, "")).rstrip() for i in range(max(lines) + 1)]
+    printed = _estimate_at_80_columns()
+    assert pictured[: len(printed)] == printed
+    assert all(line == "" for line in pictured[len(printed) :])
