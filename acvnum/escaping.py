@@ -26,7 +26,10 @@ def shorten(text: str, limit: int = QUOTED_CHARS) -> str:
 #: What a terminal acts on: C0 controls but tab and newline (ESC starts every sequence that
 #: retitles a window, clears the screen or makes a hyperlink), DEL, C1 controls (CSI and OSC
 #: alone), the bidirectional overrides that reorder what is shown, and lone surrogates.
-_TERMINAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_CONTROLS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_TERMINAL = re.compile(f"[{_CONTROLS}]")
+#: The same and newline, for a text that must keep its line (a name in a heading or a phrase).
+_TERMINAL_LINE = re.compile(rf"[\n{_CONTROLS}]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -38,6 +41,12 @@ def terminal(text: str) -> str:
     """Text for a terminal or a log: every control character shown as its escape ('\\x1b'),
     so a message says what was there and the terminal never acts on it."""
     return _TERMINAL.sub(_escaped, text)
+
+
+def terminal_line(text: str) -> str:
+    """`terminal` for a text shown on one line of a terminal (a service's or a server's
+    name): a newline shown as its escape too ('\\x0a'), so it cannot split the line."""
+    return _TERMINAL_LINE.sub(_escaped, text)
 
 
 #: Cells a spreadsheet would read as a formula (OWASP, "CSV Injection").

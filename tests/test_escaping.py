@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import MINIMAL, run_cli
 
-from acvnum.escaping import csv_cell, markdown_text, shorten, terminal, xml_text
+from acvnum.escaping import csv_cell, markdown_text, shorten, terminal, terminal_line, xml_text
 
 
 @pytest.mark.parametrize(
@@ -28,6 +28,21 @@ from acvnum.escaping import csv_cell, markdown_text, shorten, terminal, xml_text
 def test_terminal_shows_control_characters_as_escapes(text, shown):
     assert terminal(text) == shown
     assert terminal(terminal(text)) == shown  # idempotent: safe to apply twice
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("Shop\nLine 2", "Shop\\x0aLine 2"),  # a name cannot split its line
+        ("a\r\nb", "a\\x0d\\x0ab"),
+        ("\x1b[2J\u202e", "\\x1b[2J\\u202e"),  # what `terminal` shows
+        ("tab\there", "tab\there"),  # a tab keeps the line
+        ("<script>|", "<script>|"),  # nothing a terminal acts on
+    ],
+)
+def test_terminal_line_shows_newlines_as_escapes_too(text, shown):
+    assert terminal_line(text) == shown
+    assert terminal_line(terminal_line(text)) == shown
 
 
 @pytest.mark.parametrize(
