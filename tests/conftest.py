@@ -226,6 +226,15 @@ usage:
 #: MINIMAL as the YAML reader gives it (a dict: copy it before changing it).
 MINIMAL_DATA = yaml.safe_load(MINIMAL)
 
+#: examples/ecommerce.yaml with its name and its first server's ('web') written to harm each
+#: output: an escape sequence, a right-to-left override, a newline, '|' and a tag.
+NASTY_SHOP = (
+    (EXAMPLES / "ecommerce.yaml")
+    .read_text(encoding="utf-8")
+    .replace("- name: web\n", '- name: "w<script>|\\u202e\\x1b[5m\\nX"\n')
+    .replace("name: Boutique en ligne\n", 'name: "S<script>|\\u202e\\x1b[2J\\nY"\n')
+)
+
 
 def record_shape(value: Any) -> Any:
     """Records as nested tuples that tell 1 from 1.0 and a default from an answer."""

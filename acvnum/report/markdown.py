@@ -126,7 +126,8 @@ def _levers(found: Found, t: Translator) -> list[str]:
     ]
     rows = levers_section.lever_rows(found, t)
     why = [
-        f"{lever.rank}. **{lever.title(t.lang)}** — {lever_words.sentence(lever.changes, t)}. "
+        f"{lever.rank}. **{lever.title(t.lang)}** — "
+        f"{markdown_text(lever_words.sentence(lever.changes, t))}. "  # servers named by users
         f"{lever.rationale(t.lang)}"
         f" _{t('levers.source', source=source_cell(lever.lever.source, t))}_"
         for lever in found.levers
@@ -146,8 +147,9 @@ def _levers(found: Found, t: Translator) -> list[str]:
 
 def _change_item(change: Change, t: Translator) -> str:
     """'- un centre de données de PUE 1,2 au lieu de 1,56 — `hosting.pue` : 1,56 (défaut)
-    → 1,2': the change in words as a lever's, then the path as code, the values localised."""
-    before, after = t.value(change.before), t.value(change.after)
+    → 1,2': the change in words as a lever's, then the path as code, the values localised.
+    The words and the values are escaped (a server's name, as written before and after)."""
+    before, after = (markdown_text(t.value(v)) for v in (change.before, change.after))
     technical = f"`{change.path}`{t('punctuation.colon')}{before} → {after}"
     said = lever_words.in_words(change, t)
     return f"- {technical}" if said is None else f"- {markdown_text(said)} — {technical}"

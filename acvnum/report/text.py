@@ -28,6 +28,7 @@ from rich.text import Text
 
 from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.results import ServiceResult
+from acvnum.escaping import terminal_line
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import (
@@ -513,9 +514,9 @@ def _what_if(found: Found, t: Translator) -> RenderableType | None:
     changes.add_column(overflow="fold")
     for change in found.what_if.changes:
         said, technical = lever_words.described(change, t)
-        cell = Text(said)
+        cell = Text(terminal_line(said))  # a server's name, a value the user wrote
         if technical is not None:
-            cell.append("\n" + technical, style="dim")
+            cell.append("\n" + terminal_line(technical), style="dim")
         changes.add_row("•", cell)
     pe = t("what_if.pe_saved", value=t.number(found.what_if.effect.persons_equivalent))
     table = Table(
@@ -540,7 +541,8 @@ def _top_levers(found: Found, t: Translator) -> RenderableType | None:
     for lever in found.levers:
         cell = Text(lever.title(t.lang), style="bold")
         cell.append(" — " + levers_section.saving_words(lever, t))
-        cell.append("\n" + lever_words.sentence(lever.changes, t), style="dim")
+        said = lever_words.sentence(lever.changes, t)  # names the servers as the user did
+        cell.append("\n" + terminal_line(said), style="dim")
         grid.add_row(f"{lever.rank}.", cell)
     return grid
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, NASTY_SHOP, ROOT, run_cli
 
 from acvnum.analysis.found import Assessed
 from acvnum.assessment import Settings, assess
@@ -343,3 +343,40 @@ def test_the_docs_terminal_picture_is_what_estimate_prints():
     printed = _estimate_at_80_columns()
     assert pictured[: len(printed)] == printed
     assert all(line == "" for line in pictured[len(printed) :])
+
+
+# --- Names written by users, shown as escapes -----------------------------------------------
+
+
+def nasty_shop(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("q") / "shop.yaml"
+    path.write_text(NASTY_SHOP, encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def nasty(tmp_path_factory):
+    settings = Settings(levers=5, what_if=("hosting.servers[0].count=1",))
+    services = assess([nasty_shop(tmp_path_factory)], settings).services()
+    assert services[0].result.name == "S<script>|\u202e\x1b[2J\nY"  # as the YAML meant
+    return services
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_server_names_in_levers_and_what_if_are_shown_as_escapes(nasty, lang):
+    report = text.render(nasty, lang, width=120)
+    assert "\x1b" not in report and "\u202e" not in report
+    escaped = "w<script>|\\u202e\\x1b[5m\\x0aX"
+    what_if = report[report.index(Translator(lang)("section.what_if")) :]
+    assert escaped in what_if.split("\n")[1]  # '1 'w...' server instead of 2', on one line
+    top = report[report.index(Translator(lang)("section.top_levers")) :]
+    assert top.count(escaped) >= 2  # servers switched off at night, and kept longer
+    assert "\nX" not in report
+
+
+def test_a_renamed_server_in_a_what_if_is_shown_as_escapes(tmp_path_factory):
+    settings = Settings(what_if=("hosting.servers[0].name=database",))
+    services = assess([nasty_shop(tmp_path_factory)], settings).services()
+    report = text.render(services, "en", width=120)
+    assert "\x1b" not in report and "\u202e" not in report
+    assert "w<script>|\\u202e\\x1b[5m\\x0aX → database" in report  # the value before
