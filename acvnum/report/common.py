@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -48,20 +49,24 @@ def printable(text: str) -> str:
     return _CONTROL.sub("\ufffd", text)
 
 
-def readable_all(services: list[Assessed]) -> list[Assessed]:
+def readable_all(
+    services: list[Assessed], shown: Callable[[str], str] = printable
+) -> list[Assessed]:
     """`readable` for each result, each still paired with what the analyses found."""
-    return [Assessed(readable(r), found) for r, found in services]
+    return [Assessed(readable(r, shown), found) for r, found in services]
 
 
-def readable(result: ServiceResult) -> ServiceResult:
-    """The result with its user-written texts made printable, for the human reports."""
+def readable(result: ServiceResult, shown: Callable[[str], str] = printable) -> ServiceResult:
+    """The result with its user-written texts made printable, for the human reports: each
+    control character as U+FFFD, or as `shown` makes it (the terminal report: as its
+    escape, escaping.terminal_line)."""
     description, unit = result.description, result.functional_unit
     return replace(
         result,
-        name=printable(result.name),
-        description=None if description is None else printable(description),
-        functional_unit=None if unit is None else printable(unit),
-        source_file=printable(result.source_file),
+        name=shown(result.name),
+        description=None if description is None else shown(description),
+        functional_unit=None if unit is None else shown(unit),
+        source_file=shown(result.source_file),
     )
 
 

@@ -708,7 +708,8 @@ def render(
     t = Translator(lang)
     buffer = io.StringIO()
     console = console_for(buffer, color, width)
-    services = readable_all(services)  # no user-written control character reaches a tty
+    # no user-written control character reaches a tty: each shown as its escape ('\x1b')
+    services = readable_all(services, terminal_line)
     several = len(services) > 1
     if details or not several:
         for service in services:

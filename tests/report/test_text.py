@@ -380,3 +380,12 @@ def test_a_renamed_server_in_a_what_if_is_shown_as_escapes(tmp_path_factory):
     report = text.render(services, "en", width=120)
     assert "\x1b" not in report and "\u202e" not in report
     assert "w<script>|\\u202e\\x1b[5m\\x0aX → database" in report  # the value before
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_header_shows_control_characters_as_the_readme_says(nasty, lang):
+    """README: on a terminal, control characters are shown as escapes ('\\x1b'), not as
+    U+FFFD; a newline in the name does not split the title's line."""
+    first = text.render(nasty, lang, width=120).split("\n")[0]
+    assert "S<script>|\\u202e\\x1b[2J\\x0aY — " in first
+    assert "\ufffd" not in first
