@@ -21,7 +21,7 @@ from acvnum.analysis.comparison import (
     factor_changes,
     periods_differ,
 )
-from acvnum.escaping import markdown_text
+from acvnum.escaping import markdown_text, terminal_line
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import factor_changes_note, printable
@@ -72,7 +72,12 @@ def _headers(t: Translator, by_tier: bool) -> list[str]:
 
 
 def _legend(a: Snapshot, b: Snapshot) -> str:
-    return f"A: {_name(a)} ({printable(a.source)})\nB: {_name(b)} ({printable(b.source)})"
+    """'A: name (file)' then 'B: ...', for a terminal: each on its line, whatever the name
+    holds (a newline, an escape sequence: shown as escapes, '\\x0a')."""
+    return "\n".join(
+        f"{side}: {terminal_line(s.name)} ({terminal_line(s.source)})"
+        for side, s in (("A", a), ("B", b))
+    )
 
 
 def _name(side: Snapshot) -> str:

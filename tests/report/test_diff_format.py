@@ -1,0 +1,38 @@
+"""The reports of `acvnum diff`: what users wrote, escaped for where it is shown."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import EXAMPLES, NASTY_SHOP, run_cli
+
+ECOMMERCE = str(EXAMPLES / "ecommerce.yaml")
+
+
+def _diff(folder, name: str, *options: str):
+    """`acvnum diff NAME ECOMMERCE` in `folder`, NAME holding NASTY_SHOP (a short relative
+    name, so that the legend is not wrapped at the width)."""
+    (folder / name).write_text(NASTY_SHOP, encoding="utf-8")
+    result = run_cli("diff", name, ECOMMERCE, *options, cwd=folder)
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    return result.stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_name_in_the_text_legend_keeps_its_line(tmp_path, lang):
+    """A newline in a name is shown as its escape, like every control character on a
+    terminal: 'A: ...' and 'B: ...' stay one line each."""
+    a, b, blank = _diff(tmp_path, "shop.yaml", "--lang", lang).split("\n")[:3]
+    assert a == "A: S<script>|\\u202e\\x1b[2J\\x0aY (shop.yaml)"
+    assert b == f"B: Boutique en ligne ({ECOMMERCE})"
+    assert blank == ""
+
+
+def test_a_file_name_in_the_text_legend_keeps_its_line(tmp_path):
+    a = _diff(tmp_path, "a\nb\x1b[2J.yaml").split("\n")[0]
+    assert a == "A: S<script>|\\u202e\\x1b[2J\\x0aY (a\\x0ab\\x1b[2J.yaml)"
+
+
+def test_markdown_keeps_the_name_on_its_line_as_before(tmp_path):
+    title = _diff(tmp_path, "shop.yaml", "-f", "markdown").split("\n")[0]
+    assert title == "## S&lt;script&gt;\\|\ufffd\ufffd[2J Y → Boutique en ligne"
