@@ -1,9 +1,13 @@
 """What the check renderers (text, markdown, JUnit) share: one row of words per outcome.
 
 Each renderer lays the same cells out its own way, so the three never disagree on a figure.
+What a user wrote (a service's name, a baseline's file) is shown as each renderer's `shown`
+makes it: escapes on a terminal, U+FFFD in JUnit XML.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome
 from acvnum.analysis.checks import CheckRun, ServiceCheck
@@ -151,17 +155,24 @@ def statistic_note(run: CheckRun, t: Translator) -> str | None:
     return None if run.statistic == "central" else t(f"check.statistic.{run.statistic}")
 
 
-def service_name(check: ServiceCheck) -> str:
-    """The service's name as a report may print it (no control character)."""
-    return printable(check.result.name)
+#: How a renderer shows a text a user wrote (escaping.terminal_line, common.printable).
+Shown = Callable[[str], str]
 
 
-def renamed_note(check: ServiceCheck, run: CheckRun, t: Translator) -> str | None:
+def service_name(check: ServiceCheck, shown: Shown = printable) -> str:
+    """The service's name as a report may print it (no control character): as `shown`
+    makes it (the terminal's: escapes, on one line), U+FFFD for each by default."""
+    return shown(check.result.name)
+
+
+def renamed_note(
+    check: ServiceCheck, run: CheckRun, t: Translator, shown: Shown = printable
+) -> str | None:
     """Said when the baseline's only service, named otherwise, was compared with this one."""
     if check.baseline_name is None:
         return None
-    baseline = printable(check.baseline_name)
-    return t("check.renamed", baseline=baseline, file=printable(run.baseline_file or ""))
+    baseline = shown(check.baseline_name)
+    return t("check.renamed", baseline=baseline, file=shown(run.baseline_file or ""))
 
 
 def factors_note(check: ServiceCheck, t: Translator) -> str | None:
@@ -169,9 +180,11 @@ def factors_note(check: ServiceCheck, t: Translator) -> str | None:
     return factor_changes_note(check.factor_changes, check.factor_versions, t)
 
 
-def baseline_notes(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
+def baseline_notes(
+    check: ServiceCheck, run: CheckRun, t: Translator, shown: Shown = printable
+) -> list[str]:
     """What a reader of the baseline comparison must know: a renamed service, new factors."""
-    return [n for n in (renamed_note(check, run, t), factors_note(check, t)) if n]
+    return [n for n in (renamed_note(check, run, t, shown), factors_note(check, t)) if n]
 
 
 def baseline_header(t: Translator) -> list[str]:
@@ -180,6 +193,6 @@ def baseline_header(t: Translator) -> list[str]:
     return [t(k) for k in keys]
 
 
-def baseline_title(run: CheckRun, t: Translator) -> str:
+def baseline_title(run: CheckRun, t: Translator, shown: Shown = printable) -> str:
     tolerance = percent(run.tolerance, t, signed=False)
-    return t("check.baseline", file=printable(run.baseline_file or ""), tolerance=tolerance)
+    return t("check.baseline", file=shown(run.baseline_file or ""), tolerance=tolerance)

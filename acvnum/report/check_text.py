@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acvnum.analysis.checks import CheckRun, ServiceCheck
+from acvnum.escaping import terminal_line
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.text import MIN_WIDTH, console_for
@@ -118,7 +119,8 @@ def _after_fold(figures: range, grow: list[int], folded: int) -> tuple[range, li
 
 
 def _budgets(check: ServiceCheck, run: CheckRun, t: Translator, width: int) -> RenderableType:
-    title = f"{cc.service_name(check)} — {t('check.budgets')}"
+    # a user's name, shown as escapes on its line ('\x1b', '\x0a'), as diff and estimate do
+    title = f"{cc.service_name(check, terminal_line)} — {t('check.budgets')}"
     if not check.budgets:
         return Text(f"{title}: {t('check.no_budget')}")
     share = cc.with_share(check.budgets)
@@ -153,9 +155,11 @@ def _baseline(
     header, rows, folded = _layout(header, rows, one_line, width)
     one_line, grow = _after_fold(one_line, grow, folded)
     widths = _widths(header, rows, one_line, grow, width, tight=folded > 0)
-    notes = cc.baseline_notes(check, run, t)
+    # the baseline's file and service name, shown as escapes on their line
+    notes = cc.baseline_notes(check, run, t, terminal_line)
     caption = "\n".join(notes) or None
-    table = _table(cc.baseline_title(run, t), caption, header, widths, tight=folded > 0)
+    title = cc.baseline_title(run, t, terminal_line)
+    table = _table(title, caption, header, widths, tight=folded > 0)
     _right_align(table, one_line[:-2])  # the figures; the result and the tiers read left
     for outcome, (*cells, result, grown) in zip(check.baseline, rows, strict=True):
         style = "bold green" if outcome.passed else "bold red"

@@ -159,8 +159,9 @@ def test_junit_stays_well_formed_with_control_characters_in_a_name(write_yaml):
 @pytest.mark.parametrize(
     ("command", "shown"),
     [
-        (["check"], "Shop\ufffd \ufffd[2J"),
-        # the text report and diff show each control character as its escape (README)
+        # the text reports (check, estimate, diff) show each control character as its
+        # escape (README)
+        (["check"], "Shop\\x01 \\x1b[2J"),
         (["estimate"], "Shop\\x01 \\x1b[2J"),
         (["estimate", "-f", "markdown"], "Shop\ufffd \ufffd[2J"),
         (["diff", str(EXAMPLES / "ecommerce.yaml")], "Shop\\x01 \\x1b[2J"),
