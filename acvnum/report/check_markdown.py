@@ -4,7 +4,7 @@ summary (GitHub's $GITHUB_STEP_SUMMARY, GitLab notes): verdict first, then the t
 from __future__ import annotations
 
 from acvnum.analysis.checks import CheckRun, ServiceCheck
-from acvnum.escaping import markdown_text
+from acvnum.escaping import markdown_text, terminal
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.tables import markdown_table
@@ -18,7 +18,8 @@ def _marked(cells: list[str], passed: bool, column: int) -> list[str]:
 
 
 def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
-    lines = [f"### {markdown_text(cc.service_name(check))}", ""]
+    # what a user wrote: control characters as escapes ('\x1b'), as in every Markdown report
+    lines = [f"### {markdown_text(cc.service_name(check, terminal))}", ""]
     if check.budgets:
         share = cc.with_share(check.budgets)
         cells = [cc.budget_cells(o, t, share) for o in check.budgets]
@@ -34,11 +35,11 @@ def _service(check: ServiceCheck, run: CheckRun, t: Translator) -> list[str]:
     if check.baseline is not None:
         rows = [_marked(cc.baseline_cells(o, t), o.passed, 5) for o in check.baseline]
         lines += [
-            f"**{markdown_text(cc.baseline_title(run, t))}**",
+            f"**{markdown_text(cc.baseline_title(run, t, terminal))}**",
             "",
             *markdown_table(cc.baseline_header(t), rows, 2),
         ]
-        renamed = cc.renamed_note(check, run, t)
+        renamed = cc.renamed_note(check, run, t, terminal)
         lines += [f"⚠️ {markdown_text(renamed)}", ""] if renamed else []
         factors = cc.factors_note(check, t)  # factor ids and numbers: nothing to escape
         lines += [f"⚠️ {factors}", ""] if factors else []

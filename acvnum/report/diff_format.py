@@ -24,7 +24,7 @@ from acvnum.analysis.comparison import (
 from acvnum.escaping import markdown_text, terminal_line
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.common import factor_changes_note, printable
+from acvnum.report.common import factor_changes_note
 from acvnum.report.tables import markdown_table
 from acvnum.report.text import MIN_WIDTH, console_for
 
@@ -78,10 +78,6 @@ def _legend(a: Snapshot, b: Snapshot) -> str:
         f"{side}: {terminal_line(s.name)} ({terminal_line(s.source)})"
         for side, s in (("A", a), ("B", b))
     )
-
-
-def _name(side: Snapshot) -> str:
-    return printable(side.name)
 
 
 def _period(days: float, t: Translator) -> str:
@@ -158,11 +154,12 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
     t = Translator(lang)
     changes = compare(a, b, per)  # type: ignore[arg-type]
     per_text = t(f"diff.per.{per}")
-    a_name, b_name = markdown_text(_name(a)), markdown_text(_name(b))
+    # names and files as markdown_text shows them: control characters as escapes ('\x1b')
+    a_name, b_name = markdown_text(a.name), markdown_text(b.name)
     lines = [f"## {t('diff.title', a=a_name, b=b_name)}", ""]
     for label, side in (("A", a), ("B", b)):
-        source = markdown_text(printable(side.source)).replace("`", "'")
-        lines.append(f"- **{label}**: {markdown_text(_name(side))} (`{source}`)")
+        source = markdown_text(side.source).replace("`", "'")
+        lines.append(f"- **{label}**: {markdown_text(side.name)} (`{source}`)")
     lines.append("")
     for warning in (period_warning(a, b, per, t), _factors_note(a, b, t)):
         lines += [f"> ⚠️ {warning}", ""] if warning else []

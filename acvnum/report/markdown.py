@@ -5,7 +5,7 @@ from __future__ import annotations
 from acvnum.analysis.found import Assessed, Found
 from acvnum.analysis.variants import Change
 from acvnum.calculation.results import ServiceResult
-from acvnum.escaping import markdown_text
+from acvnum.escaping import markdown_text, terminal
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import (
@@ -38,6 +38,7 @@ from acvnum.report.tables import markdown_table
 
 def _flagship(result: ServiceResult, t: Translator) -> list[str]:
     f, colon = flagship(result, t), t("punctuation.colon")
+    unit = markdown_text(result.functional_unit or "")  # as the user wrote it
     return [
         f"## {t('markdown.flagship')}",
         "",
@@ -46,7 +47,7 @@ def _flagship(result: ServiceResult, t: Translator) -> list[str]:
         f"- **{t('flagship.persons_equivalent')}**{colon}"
         + t("flagship.persons_equivalent_value", value=f.persons_equivalent, criterion=f.dominant),
         *(
-            [f"- **{t('flagship.functional_unit')}**{colon}{result.functional_unit}"]
+            [f"- **{t('flagship.functional_unit')}**{colon}{unit}"]
             if result.functional_unit
             else []
         ),
@@ -196,7 +197,9 @@ def render_one(service: Assessed, t: Translator) -> str:
 
 def render(services: list[Assessed], lang: str = "en") -> str:
     t = Translator(lang)
-    services = readable_all(services)  # no user-written control character
+    # no user-written control character: each shown as its escape ('\x1b'), as markdown_text
+    # shows it in every sentence (a server's name), so that a document has one form
+    services = readable_all(services, terminal)
     portfolio = portfolio_section.markdown_lines(services, t)
     parts = [*(render_one(s, t) for s in services), *(["\n".join(portfolio)] if portfolio else [])]
     return "\n".join([*parts, _bibliography(services, t)])

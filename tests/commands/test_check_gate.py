@@ -163,7 +163,7 @@ def test_junit_stays_well_formed_with_control_characters_in_a_name(write_yaml):
         # escape (README)
         (["check"], "Shop\\x01 \\x1b[2J"),
         (["estimate"], "Shop\\x01 \\x1b[2J"),
-        (["estimate", "-f", "markdown"], "Shop\ufffd \ufffd[2J"),
+        (["estimate", "-f", "markdown"], "Shop\\x01 \\x1b[2J"),  # and Markdown (README)
         (["diff", str(EXAMPLES / "ecommerce.yaml")], "Shop\\x01 \\x1b[2J"),
     ],
 )

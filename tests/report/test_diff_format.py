@@ -33,6 +33,11 @@ def test_a_file_name_in_the_text_legend_keeps_its_line(tmp_path):
     assert a == "A: S<script>|\\u202e\\x1b[2J\\x0aY (a\\x0ab\\x1b[2J.yaml)"
 
 
-def test_markdown_keeps_the_name_on_its_line_as_before(tmp_path):
-    title = _diff(tmp_path, "shop.yaml", "-f", "markdown").split("\n")[0]
-    assert title == "## S&lt;script&gt;\\|\ufffd\ufffd[2J Y → Boutique en ligne"
+def test_markdown_keeps_the_name_on_its_line_with_escapes(tmp_path):
+    """One line, and control characters as escapes ('\\x1b') as the README says and as
+    the rest of a Markdown document shows them (it said U+FFFD)."""
+    report = _diff(tmp_path, "a\x1b[2J|b.yaml", "-f", "markdown")
+    title, _, a = report.split("\n")[:3]
+    assert title == "## S&lt;script&gt;\\|\\u202e\\x1b[2J Y → Boutique en ligne"
+    assert a == "- **A**: S&lt;script&gt;\\|\\u202e\\x1b[2J Y (`a\\x1b[2J\\|b.yaml`)"
+    assert "\ufffd" not in report

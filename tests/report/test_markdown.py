@@ -61,3 +61,24 @@ def test_a_value_a_what_if_replaces_is_escaped(tmp_path_factory):
 def test_nothing_a_user_wrote_reaches_the_document_raw(nasty):
     report = markdown.render(nasty)
     assert "<script>" not in report and "\x1b" not in report and "\u202e" not in report
+
+
+# --- One form in a document: control characters as escapes, as the README says -----------
+
+
+def test_the_title_shows_control_characters_as_escapes_as_the_levers_do(nasty):
+    """README: control characters shown as '\\x1b'; the title said U+FFFD while the levers'
+    sentences (markdown_text) said '\\x1b' in the same document."""
+    report = markdown.render(nasty)
+    assert report.split("\n")[0].endswith(" S&lt;script&gt;\\|\\u202e\\x1b[2J Y")
+    assert "\ufffd" not in report
+
+
+def test_a_functional_unit_is_escaped_for_markdown(tmp_path):
+    """It was written as it came: a '|', a tag or a newline broke the flagship list."""
+    unit = 'functional_unit: "a|<b>\\x1b[2J\\nc"\nperiod:'
+    path = tmp_path / "shop.yaml"
+    path.write_text(NASTY_SHOP.replace("period:", unit, 1), encoding="utf-8")
+    report = markdown.render(assess([str(path)], Settings()).services())
+    (line,) = [line for line in report.split("\n") if "a\\|" in line]
+    assert line.endswith(": a\\|&lt;b&gt;\\x1b[2J c")
