@@ -223,10 +223,11 @@ def citation(source: Source, t: Translator) -> str:
 
 def bibliography_entry(source: Source, t: Translator) -> str:
     """A publication as a reference list shows it: its citation as published, then where
-    to read it ('Ember and Energy Institute, ... https://ourworldindata.org/...')."""
+    to read it ('Ember and Energy Institute, ... https://ourworldindata.org/...'). As
+    written: each report escapes it for its format (escaping.terminal on a terminal,
+    markdown_text in Markdown), as a factor table's text may hold anything."""
     cited_as = citation(source, t)
-    entry = f"{cited_as}. {source.url}" if source.url else f"{cited_as}."
-    return printable(entry)  # a user's factor table may cite anything
+    return f"{cited_as}. {source.url}" if source.url else f"{cited_as}."
 
 
 def factor_changes_note(

@@ -28,7 +28,7 @@ from rich.text import Text
 
 from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.results import ServiceResult
-from acvnum.escaping import terminal_line
+from acvnum.escaping import terminal, terminal_line
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import (
@@ -556,7 +556,8 @@ def _bibliography(services: list[Assessed], t: Translator) -> RenderableType | N
     table.add_column(no_wrap=True, style="bold")
     table.add_column(overflow="fold")
     for source in publications:
-        table.add_row(source.label(), bibliography_entry(source, t))
+        # a citation as the table wrote it: control characters shown as escapes ('\x1b')
+        table.add_row(terminal(source.label()), terminal(bibliography_entry(source, t)))
     return table
 
 

@@ -82,3 +82,14 @@ def test_a_functional_unit_is_escaped_for_markdown(tmp_path):
     report = markdown.render(assess([str(path)], Settings()).services())
     (line,) = [line for line in report.split("\n") if "a\\|" in line]
     assert line.endswith(": a\\|&lt;b&gt;\\x1b[2J c")
+
+
+def test_the_bibliography_shows_a_citations_control_characters_as_escapes(nasty, monkeypatch):
+    """A citation went through printable (U+FFFD) before markdown_text: one form, '\\x1b'."""
+    from acvnum.reference.sources import Source
+
+    hostile = Source("K|1", "Cite\x1b[2J\u202e<b>", 2024, "CC-BY-4.0", "https://e.org/\x1b", ())
+    monkeypatch.setattr(markdown, "cited", lambda services: [hostile])
+    report = markdown.render(nasty)
+    entry = report.rstrip("\n").split("\n")[-1]
+    assert entry == "- **[K\\|1]** Cite\\x1b[2J\\u202e&lt;b&gt;. https://e.org/\\x1b"

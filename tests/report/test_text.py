@@ -15,6 +15,7 @@ from acvnum.assessment import Settings, assess
 from acvnum.i18n import Translator
 from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.reference.sources import Source
 from acvnum.report import text
 
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
@@ -389,3 +390,25 @@ def test_the_header_shows_control_characters_as_the_readme_says(nasty, lang):
     first = text.render(nasty, lang, width=120).split("\n")[0]
     assert "S<script>|\\u202e\\x1b[2J\\x0aY — " in first
     assert "\ufffd" not in first
+
+
+#: A publication whose key, citation and address hold what a terminal acts on.
+HOSTILE_SOURCE = Source(
+    "K\x1b]0;t\x07",
+    "Cite\x1b[2J\u202eX",
+    2024,
+    "CC-BY-4.0",
+    "https://example.org/\x1b[5m",
+    ("never matched",),
+)
+
+
+def test_the_bibliography_shows_a_citations_control_characters_as_escapes(nasty, monkeypatch):
+    """A citation went through printable (U+FFFD, shared with Markdown): on a terminal it
+    is shown as the README says, '\\x1b'."""
+    monkeypatch.setattr(text, "cited", lambda services: [HOSTILE_SOURCE])
+    report = text.render(nasty, "en", width=120, details=True)
+    sources = report[report.rindex("\nSources") :]
+    assert "[K\\x1b]0;t\\x07]" in sources
+    assert "Cite\\x1b[2J\\u202eX. https://example.org/\\x1b[5m" in sources
+    assert "\x1b" not in report and "\u202e" not in report and "\ufffd" not in report
