@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.results import ServiceResult, Uncertainty
+from acvnum.escaping import terminal
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import blocks_section, coverage_section
@@ -107,7 +108,12 @@ ul.bibliography li { margin-bottom: .3rem; overflow-wrap: anywhere; }
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    """Text for the page: control characters and bidirectional overrides shown as their
+    escapes ('\\x1b', '\\u202e'), as on a terminal and in Markdown, then escaped as HTML.
+    A bidi override would reorder what the browser shows (a 'Trojan Source' display), and a
+    numeric reference ('&#x202e;') is read back into the same character, so it is shown as
+    text; a C0 control is a parse error in HTML, and a lone surrogate cannot be written."""
+    return escape(terminal(str(text)), quote=True)
 
 
 def _table(header: list[str], rows: list[list[str]], numeric_from: int = 99) -> str:
@@ -485,7 +491,9 @@ def render_one(service: Assessed, t: Translator, today: str = "") -> str:
 def render(services: list[Assessed], lang: str = "en") -> str:
     """The whole page: every service, one after the other."""
     t = Translator(lang)
-    services = readable_all(services)  # no user-written control character
+    # no user-written control character: each shown as its escape ('\x1b'), as _e shows it
+    # in every other text of the page, so that a page has one form
+    services = readable_all(services, terminal)
     title = t("markdown.title", name=", ".join(r.name for r, _ in services))
     today = report_date()
     pages = (render_one(s, t, today) for s in services)

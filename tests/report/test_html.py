@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, NASTY_SHOP, ROOT, run_cli
 
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.html import BAR_WIDTH
@@ -178,3 +178,41 @@ def test_page_renders_in_headless_chromium(tmp_path, lang):
     assert _png_pixels_vary(shot.read_bytes())
     rendered = parsed((tmp_path / "report.dom.html").read_text(encoding="utf-8"))
     assert set(CHARTS) <= rendered.ids()
+
+
+# --- What users wrote: no control character nor bidi override reaches the page ---------------
+
+#: What HTML forbids in a page's text (C0 controls but whitespace, DEL, C1 controls, lone
+#: surrogates) and the bidirectional overrides and isolates that reorder what is shown.
+UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+@pytest.fixture(scope="module")
+def nasty_page(tmp_path_factory):
+    """NASTY_SHOP (ESC, U+202E, a newline, '|' and a tag in its and a server's name) with a
+    functional unit and description holding the other overrides and isolates."""
+    path = tmp_path_factory.mktemp("q") / "shop.yaml"
+    said = 'functional_unit: "u\\u202a\\u2066\\u2069\\x07"\ndescription: "d\\u202d\\x1b]0;t"\n'
+    text = NASTY_SHOP.replace("description: B2C e-commerce site, catalogue and checkout\n", said)
+    assert text != NASTY_SHOP
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("estimate", str(path), "-f", "html", "--levers", "5")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_a_page_holds_no_control_character_nor_bidi_override(nasty_page):
+    assert UNSHOWABLE.search(nasty_page) is None
+    assert "<script>" not in nasty_page
+    parsed(nasty_page)  # still parses
+
+
+def test_names_show_overrides_and_escapes_as_text(nasty_page):
+    """As the terminal and Markdown show them ('\\u202e', '\\x1b'): the reader sees what was
+    there, and the browser reorders nothing."""
+    assert "<h1>" in nasty_page
+    title = nasty_page.split("<h1>", 1)[1].split("</h1>", 1)[0]
+    assert title.endswith("S&lt;script&gt;|\\u202e\\x1b[2J\nY")
+    assert "w&lt;script&gt;|\\u202e\\x1b[5m\nX" in nasty_page  # a server in the levers
+    assert "u\\u202a\\u2066\\u2069\\x07" in nasty_page and "d\\u202d\\x1b]0;t" in nasty_page
+    assert "\ufffd" not in nasty_page  # one form in the page
