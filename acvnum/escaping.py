@@ -53,13 +53,18 @@ def terminal_line(text: str) -> str:
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _CSV_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CSV_BREAK = re.compile(r"[\r\n]+")
+#: What a spreadsheet would show reordered (bidirectional overrides and isolates) or could
+#: not hold (lone surrogates): shown as escapes, as on a terminal and in HTML.
+_CSV_VISIBLE = re.compile(r"[\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def csv_cell(text: str) -> str:
     """A user-written CSV cell: line breaks made spaces, other control characters removed,
-    and a cell that starts like a formula prefixed with a quote so that a spreadsheet
-    shows it as text."""
+    bidirectional overrides shown as their escapes ('\\u202e', so that a cell cannot read
+    otherwise than written), and a cell that starts like a formula prefixed with a quote so
+    that a spreadsheet shows it as text (an escape starts with '\\', never a formula)."""
     text = _CSV_CONTROL.sub("", _CSV_BREAK.sub(" ", text))
+    text = _CSV_VISIBLE.sub(_escaped, text)
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 

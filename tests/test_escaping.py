@@ -57,10 +57,16 @@ def test_terminal_line_shows_newlines_as_escapes_too(text, shown):
         ("a\r\nb", "a b"),
         ("a\x00b\x1bc", "abc"),
         ("Shop - EU", "Shop - EU"),
+        # bidi overrides and isolates shown, as on a terminal: a cell reads as written
+        ("a\u202eb\u2066c\u2069", "a\\u202eb\\u2066c\\u2069"),
+        ("\u202e=1+1", "\\u202e=1+1"),  # starts with '\\': not a formula
+        ("=1\u202a", "'=1\\u202a"),  # a formula still prefixed
+        ("-\u202d\x1b[2J", "'-\\u202d[2J"),  # a control still removed
     ],
 )
 def test_csv_cells_never_start_a_formula_and_hold_no_control(text, cell):
     assert csv_cell(text) == cell
+    assert csv_cell(cell) == cell  # idempotent: safe to apply twice
 
 
 def test_markdown_text_is_one_line_with_pipes_and_tags_escaped():
