@@ -40,12 +40,18 @@ def folder(tmp_path: Path) -> Path:
     return root
 
 
-def test_the_child_lists_the_folder_as_expand_names_does_and_reads_the_same_bytes(folder):
+def _read_to_the_end(folder):
+    """The child's listing and files once it has read them all."""
     ahead = ReadAhead.start([folder])
     assert ahead is not None
     ahead.join()
     listed, shelf = ahead.taken()
     ahead.close()
+    return listed, shelf
+
+
+def test_the_child_lists_the_folder_as_expand_names_does_and_reads_the_same_bytes(folder):
+    listed, shelf = _read_to_the_end(folder)
     assert listed == expand_names([folder])
     assert shelf is not None
     for name in listed:
@@ -59,11 +65,7 @@ def test_the_child_lists_the_folder_as_expand_names_does_and_reads_the_same_byte
 def test_links_to_nowhere_are_listed_by_the_child_too_and_left_to_the_usual_reader(folder):
     (folder / "loop.yaml").symlink_to("loop.yaml")
     (folder / "dangling.yaml").symlink_to("nope.yaml")
-    ahead = ReadAhead.start([folder])
-    assert ahead is not None
-    ahead.join()
-    listed, shelf = ahead.taken()
-    ahead.close()
+    listed, shelf = _read_to_the_end(folder)
     assert listed == expand_names([folder])
     assert {str(folder / "loop.yaml"), str(folder / "dangling.yaml")} <= set(listed)
     assert shelf is not None
