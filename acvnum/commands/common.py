@@ -227,18 +227,18 @@ def _publish(path: Path, write: Callable[[BinaryIO], object]) -> None:
         except OSError as error:
             raise cannot_write(path, _reason(error)) from None
         return
-    import tempfile  # here: a run that prints its document does without it (start-up time)
-
     target = Path(os.path.realpath(path))  # replace what a symbolic link points to
     draft: str | None = None
     try:
         with terminate_cleanly():
-            fd, draft = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            fd, draft = _draft(target)
             with os.fdopen(fd, "wb") as stream:
                 os.fchmod(stream.fileno(), _mode_for(target))
                 write(stream)
                 stream.flush()
                 os.fsync(stream.fileno())
+                if draft is None:  # unnamed: named now, then moved over the target
+                    draft = _named(stream.fileno(), target)
             os.replace(draft, target)
             draft = None
     except OSError as error:
@@ -247,6 +247,40 @@ def _publish(path: Path, write: Callable[[BinaryIO], object]) -> None:
         if draft is not None:
             with suppress(OSError):
                 os.unlink(draft)
+
+
+def _draft(target: Path) -> tuple[int, str | None]:
+    """A file to write `target`'s new content in, in its folder (the rename stays on one file
+    system): without a name where Linux can make one (O_TMPFILE), so that a kill -9 leaves
+    nothing behind; else a hidden named draft (None: not named yet)."""
+    unnamed = getattr(os, "O_TMPFILE", 0)
+    if unnamed and os.path.isdir("/proc/self/fd"):  # (naming it goes through /proc)
+        try:
+            return os.open(target.parent, unnamed | os.O_WRONLY, 0o600), None
+        except OSError:  # a file system without it (some network ones): a named draft
+            pass
+    import tempfile  # here: a run that prints its document does without it (start-up time)
+
+    fd, draft = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    return fd, draft
+
+
+def _named(fd: int, target: Path) -> str:
+    """Give the unnamed file `fd` a hidden name beside `target`, for the rename over it.
+    (A folder's descriptor makes os.link call linkat with AT_SYMLINK_FOLLOW: plain link()
+    would link /proc's symbolic link itself, across file systems.)"""
+    folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for _ in range(100):
+            name = f".{target.name}.{os.urandom(6).hex()}"
+            try:
+                os.link(f"/proc/self/fd/{fd}", name, dst_dir_fd=folder)
+            except FileExistsError:
+                continue
+            return str(target.with_name(name))
+    finally:
+        os.close(folder)
+    raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target.parent))
 
 
 def write_output(text: str, output: Path | None, force: bool) -> None:

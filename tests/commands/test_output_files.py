@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 import typer
-from conftest import EXAMPLES, run_cli, run_cli_process
+from conftest import EXAMPLES, run_cli, run_cli_in_process, run_cli_process
 
 from acvnum import files
 from acvnum.commands import common
@@ -138,6 +138,27 @@ def test_an_existing_file_still_needs_force(tmp_path):
 
 
 # --- atomic writes (issue 11) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["O_TMPFILE", "named draft"])
+def test_a_report_is_written_whole_with_or_without_an_unnamed_draft(tmp_path, monkeypatch, unnamed):
+    """Linux writes the draft without a name (O_TMPFILE), named only to be moved over the
+    report, so that a kill -9 leaves nothing behind; elsewhere a hidden named draft. Either
+    way the report is the printed one and nothing else is left in the folder."""
+    if unnamed and not (hasattr(os, "O_TMPFILE") and os.path.isdir("/proc/self/fd")):
+        pytest.skip("no O_TMPFILE or /proc here (not Linux)")
+    if not unnamed:
+        monkeypatch.delattr(os, "O_TMPFILE", raising=False)
+    target = tmp_path / "report.txt"
+    fd, name = common._draft(target)
+    os.close(fd)
+    assert (name is None) == unnamed
+    if name is not None:
+        os.unlink(name)
+    result = run_cli_in_process("estimate", BASE, "--output", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8") == run_cli_in_process("estimate", BASE).stdout
+    assert os.listdir(tmp_path) == ["report.txt"]
 
 
 def _size_limited(limit: int):
