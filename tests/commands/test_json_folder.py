@@ -58,6 +58,31 @@ def test_the_document_made_in_workers_is_the_one_made_in_process(in_workers, fol
     assert len(json.loads(shared.stdout)["services"]) == 30
 
 
+@pytest.fixture
+def big_folder(tmp_path: Path) -> Path:
+    """60 generated questionnaires: in chunks of 7, nine chunks (four or five a worker of
+    two), the last one short."""
+    folder = tmp_path / "sixty"
+    folder.mkdir()
+    generate(folder, 60)
+    return folder
+
+
+@pytest.mark.parametrize("workers", [2, 0])
+def test_written_to_a_file_the_document_is_the_printed_one(
+    in_workers, big_folder, tmp_path, workers
+):
+    """`-o FILE` (its draft gets each chunk as it comes: common._pour, regions copied by the
+    kernel and counted copied) gives the bytes printed in-process, made in workers or not."""
+    printed = _estimate(in_workers, 0, str(big_folder))
+    assert printed.returncode == 0, printed.stderr
+    output = tmp_path / "result.json"
+    written = _estimate(in_workers, workers, str(big_folder), "-o", str(output))
+    assert written.returncode == 0 and written.stdout == written.stderr == "", written.stderr
+    assert output.read_bytes() == printed.stdout.encode("utf-8")
+    assert len(json.loads(printed.stdout)["services"]) == 60
+
+
 def test_problems_in_several_chunks_are_all_reported_and_nothing_is_written(
     in_workers, folder, tmp_path
 ):
