@@ -367,6 +367,49 @@ def test_the_parent_counts_a_worker_region_it_copied_out(monkeypatch):
     assert counts == [0, 1]
 
 
+_REGION = json_folder._Spill.region
+
+
+def _once_all_copied(spill: json_folder._Spill, pieces) -> Region | bytes:
+    """_Spill.region, but a worker first waits until the parent has copied out every region
+    it handed on (the shared count: the real code's own condition for writing over them),
+    so that each chunk after its first is written over the file's start."""
+    deadline = time.monotonic() + 30  # a bound, not a timing: a hang fails below instead
+    while spill._copied[spill._index] < spill.written and time.monotonic() < deadline:
+        time.sleep(0.001)
+    return _REGION(spill, pieces)
+
+
+def test_a_worker_writes_its_next_chunks_over_those_copied_out_and_the_document_is_whole(
+    in_workers, big_folder, tmp_path, monkeypatch
+):
+    """End to end, whatever the scheduling: written to a file (each region poured as it
+    comes and counted copied), every worker writes each chunk after its first from its
+    file's start, over bytes the parent has copied; the document is the one printed
+    in-process. (A worker need not wait, as here: it writes after its regions while some are
+    still to be copied; the wait only makes every chunk take the path under test.)"""
+    printed = _estimate(in_workers, 0, str(big_folder))
+    assert printed.returncode == 0, printed.stderr
+    handed: list[Region] = []
+    compact = json_folder.json_format.compact
+
+    def watched(parts):
+        return compact(handed.append(p.services) or p for p in parts)
+
+    monkeypatch.setattr(json_folder.json_format, "compact", watched)
+    monkeypatch.setattr(json_folder._Spill, "region", _once_all_copied)  # forked with them
+    output = tmp_path / "result.json"
+    written = _estimate(in_workers, 2, str(big_folder), "-o", str(output))
+    assert written.returncode == 0 and written.stderr == "", written.stderr
+    assert output.read_bytes() == printed.stdout.encode("utf-8")
+    assert len(handed) == 9 and all(isinstance(r, Region) for r in handed)  # 60 in 7s
+    by_file: dict[int, list[int]] = {}
+    for region in handed:
+        by_file.setdefault(region.fd, []).append(region.offset)
+    assert all(offsets == [0] * len(offsets) for offsets in by_file.values())
+    assert max(map(len, by_file.values())) >= 2  # a file's start written over: 9 chunks, 2 files
+
+
 def test_a_worker_keeps_arenas_in_proportion_to_its_chunks():
     # 24 for chunks of 1,000; a folder of 1,000 (chunks of 250) 6; never more than 24.
     assert json_folder.CHUNK == 1000 and json_folder.KEPT_ARENAS == 24
