@@ -3,6 +3,7 @@ nothing written after Ctrl-C, as done in one process."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import multiprocessing.context
@@ -151,6 +152,63 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, stop):
     time.sleep(0.2)
     for pid in workers:  # stopped and reaped by the parent
         assert not Path(f"/proc/{pid}").exists()
+
+
+def _running(pid: int, started: str) -> bool:
+    """Whether process `pid` (started at `started`, /proc's clock ticks) still runs: not
+    gone, not a zombie waiting for whoever adopted it, not another process given its id."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat[stat.rindex(")") + 2 :].split()  # after the name, which may hold spaces
+    return fields[0] not in "ZX" and fields[19] == started
+
+
+def _start_time(pid: int) -> str:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2 :].split()[19]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+@pytest.mark.skipif(json_folder.cores() < 2, reason="one core: no worker processes")
+def test_workers_end_when_the_parent_is_killed_and_no_document_is_left(tmp_path):
+    """SIGKILL leaves the parent no chance to stop its workers: each asked the kernel for a
+    SIGTERM when the parent ends (json_folder._end_with), and ends within seconds instead
+    of working on for nobody. No result.json: only a finished draft is renamed to it. The
+    draft itself (opened before the workers start: common._publish) is left behind, as the
+    parent cannot remove it: at most one, hidden, named after the output."""
+    rng = random.Random(7)
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(json_folder.PARALLEL_FROM * 2):
+        (folder / f"s{i:04d}.yaml").write_text(questionnaire(i, rng), encoding="utf-8")
+    output = tmp_path / "result.json"
+    run = subprocess.Popen(
+        [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json", "-o", str(output)],
+        cwd=ROOT,
+        env={**os.environ, **CLI_ENV},
+        stderr=subprocess.DEVNULL,
+    )
+    started = time.monotonic()
+    while len(workers := _children(run.pid)) < 2 and time.monotonic() - started < 60:
+        time.sleep(0.02)
+    assert len(workers) >= 2, "no worker process started"
+    alive = {}
+    for pid in map(int, workers):
+        with contextlib.suppress(OSError, IndexError):  # (ended meanwhile: nothing to test)
+            alive[pid] = _start_time(pid)
+    run.kill()
+    assert run.wait(timeout=60) == -signal.SIGKILL  # killed, not ended by itself before
+    assert alive, "the workers ended before the parent was killed"
+    deadline = time.monotonic() + 10
+    while any(_running(*worker) for worker in alive.items()) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not [pid for pid, start in alive.items() if _running(pid, start)]
+    left = sorted(os.listdir(tmp_path))
+    assert "result.json" not in left
+    drafts = [name for name in left if name.startswith(".result.json.")]
+    assert left == sorted(["many", *drafts]) and len(drafts) <= 1
 
 
 @pytest.mark.skipif(json_folder.cores() < 2, reason="one core: no worker processes")
