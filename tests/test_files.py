@@ -228,6 +228,91 @@ def test_a_region_past_the_end_of_its_file_is_an_error_not_a_short_copy(tmp_path
         os.close(fd)
 
 
+def _refusing(calls: list[int], code: int):
+    """A kernel copy (copy_file_range or sendfile) that refuses with `code`, counting calls."""
+
+    def refuse(*args: object) -> int:
+        calls.append(code)
+        raise OSError(code, os.strerror(code))
+
+    return refuse
+
+
+def _copied_through(target: str, tmp_path: Path, region: files.Region) -> bytes:
+    """copy_range of `region` after b"head" (buffered) to a regular file, or to a pipe."""
+    if target == "file":
+        with open(tmp_path / "out", "w+b") as out:
+            out.write(b"head")
+            files.copy_range(*region, out)
+        return (tmp_path / "out").read_bytes()
+    read, write = os.pipe()
+    got = bytearray()
+    reader = threading.Thread(target=lambda: got.extend(_drain(read)))
+    reader.start()
+    with os.fdopen(write, "wb") as pipe:
+        pipe.write(b"head")
+        files.copy_range(*region, pipe)
+    reader.join()
+    return bytes(got)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [errno.EXDEV, errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.EBADF],
+    ids=errno.errorcode.get,
+)
+@pytest.mark.parametrize(
+    ("kernel", "target"), [("copy_file_range", "file"), ("sendfile", "pipe"), ("sendfile", "file")]
+)
+def test_where_the_kernel_cannot_copy_the_region_is_read_and_written(
+    tmp_path, monkeypatch, kernel, target, code
+):
+    """copy_file_range (to a file) and sendfile (to a pipe; to a file where there is no
+    copy_file_range) refusing at once, as between two file systems before Linux 5.3 or to
+    a terminal: the bytes are read and written instead, the same ones (over a megabyte:
+    several reads)."""
+    size = (3 << 20) + 5
+    data = bytes(range(256)) * (size // 256 + 2)
+    fd = _source(tmp_path, data)
+    calls: list[int] = []
+    if kernel == "sendfile" and target == "file":
+        monkeypatch.delattr(os, "copy_file_range", raising=False)
+    monkeypatch.setattr(os, kernel, _refusing(calls, code), raising=False)
+    try:
+        got = _copied_through(target, tmp_path, files.Region(fd, 7, size))
+    finally:
+        os.close(fd)
+    assert calls == [code]  # the kernel was asked, once, and refused
+    assert got == b"head" + data[7 : 7 + size]
+
+
+@pytest.mark.skipif(not hasattr(os, "copy_file_range"), reason="no copy_file_range here")
+def test_a_kernel_copy_that_fails_after_copying_some_is_an_error_not_a_second_copy(
+    tmp_path, monkeypatch
+):
+    """Bytes the kernel copied are in the output: a refusal after them (even one that
+    would mean 'cannot copy here') is raised, not followed by reading them again."""
+    data = bytes(range(256)) * 64
+    fd = _source(tmp_path, data)
+    copy = os.copy_file_range
+    calls: list[int] = []
+
+    def some_then_refused(src: int, dst: int, count: int, offset_src: int, *rest: object) -> int:
+        calls.append(count)
+        if len(calls) > 1:
+            raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
+        return copy(src, dst, 1000, offset_src)
+
+    monkeypatch.setattr(os, "copy_file_range", some_then_refused)
+    try:
+        with open(tmp_path / "out", "wb") as out, pytest.raises(OSError) as raised:
+            files.copy_range(*files.Region(fd, 0, len(data)), out)
+    finally:
+        os.close(fd)
+    assert raised.value.errno == errno.EXDEV and len(calls) == 2
+    assert (tmp_path / "out").read_bytes() == data[:1000]
+
+
 def test_a_released_region_gives_its_blocks_back_and_leaves_the_rest(tmp_path):
     # 3 MiB written, the middle MiB (page-aligned) released: 1 MiB fewer blocks allocated
     # (st_blocks counts 512-byte blocks: 2,048 a MiB), zeros there, the rest as written.
