@@ -391,9 +391,10 @@ def _bibliography(services: list[Assessed], t: Translator) -> str:
     )
 
 
-def _cover(result: ServiceResult, t: Translator, today: str) -> str:
+def _cover(result: ServiceResult, t: Translator, today: str, digest: str) -> str:
     """Who, when, with what: the service, the date, the tool and factor versions, the input
-    file and its SHA-256, so that a printed report can be traced to what produced it."""
+    file and its SHA-256 (`digest`, of the file itself: `result` holds its name as shown),
+    so that a printed report can be traced to what produced it."""
     from acvnum import __version__
 
     name = Path(result.source_file).name
@@ -402,13 +403,15 @@ def _cover(result: ServiceResult, t: Translator, today: str) -> str:
         (t("cover.tool"), _e(f"acvnum {__version__}")),
         (t("cover.factors"), _e(result.factors_version)),
         (t("cover.input"), _e(name)),
-        (t("cover.sha256"), f'<span class="hash">{_e(_sha256(result.source_file))}</span>'),
+        (t("cover.sha256"), f'<span class="hash">{_e(digest)}</span>'),
     ]
     items = "".join(f"<dt>{_e(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return f'<dl class="cover" id="cover">{items}</dl>'
 
 
 def _sha256(path: str) -> str:
+    """The file's SHA-256, read by its real name (never by its name as a page shows it:
+    an escaped name is another file, or none); '—' when it cannot be read."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -460,7 +463,9 @@ def _methodology(t: Translator) -> str:
     )
 
 
-def render_one(service: Assessed, t: Translator, today: str = "") -> str:
+def render_one(service: Assessed, t: Translator, today: str = "", digest: str = "—") -> str:
+    """One service's page; `digest`: its input file's SHA-256, hashed before its name was
+    made readable."""
     result, found = service
     summary = summary_line(result, t)
     description = (
@@ -470,7 +475,7 @@ def render_one(service: Assessed, t: Translator, today: str = "") -> str:
         f"<h1>{_e(t('markdown.title', name=result.name))}</h1>",
         description,
         f'<p class="summary" id="summary">{_e(summary)}</p>',
-        _cover(result, t, today or report_date()),
+        _cover(result, t, today or report_date(), digest),
         _flagship(result, t),
         _warnings(service.warnings(), t),
         _impacts(result, t),
@@ -491,12 +496,14 @@ def render_one(service: Assessed, t: Translator, today: str = "") -> str:
 def render(services: list[Assessed], lang: str = "en") -> str:
     """The whole page: every service, one after the other."""
     t = Translator(lang)
+    # each input hashed by its real name, before the names are made readable for display
+    digests = [_sha256(r.source_file) for r, _ in services]
     # no user-written control character: each shown as its escape ('\x1b'), as _e shows it
     # in every other text of the page, so that a page has one form
     services = readable_all(services, terminal)
     title = t("markdown.title", name=", ".join(r.name for r, _ in services))
     today = report_date()
-    pages = (render_one(s, t, today) for s in services)
+    pages = (render_one(s, t, today, d) for s, d in zip(services, digests, strict=True))
     body = "\n".join([*pages, _bibliography(services, t), _methodology(t)])
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'

@@ -45,6 +45,19 @@ def test_cover_names_date_versions_input_and_its_hash():
     assert re.fullmatch(r"\d{4}\.\d{2}(\.\d{2}(\.\d+)?)?", factors)
 
 
+def test_cover_hashes_the_file_itself_when_its_name_is_escaped_for_the_page(tmp_path):
+    # '&' and '<' are escaped as HTML, the ESC shown as '\x1b': the hash is of the file
+    # by its real name, not by the name as the page shows it (which is no file: '—')
+    odd = tmp_path / "a&b<c\x1bd.yaml"
+    odd.write_bytes(SHOP.read_bytes())
+    result = run_cli("estimate", str(odd), "--format", "html", "--levers", "0")
+    assert result.returncode == 0, result.stderr
+    cover = re.search(r'<dl class="cover" id="cover">(.*?)</dl>', result.stdout).group(1)
+    assert hashlib.sha256(odd.read_bytes()).hexdigest() in cover
+    assert "a&amp;b&lt;c\\x1bd.yaml" in cover
+    assert "\x1b" not in cover and "—" not in cover
+
+
 def test_uncertainty_is_in_the_page_when_asked():
     assert 'id="uncertainty"' not in html_of()
     page = html_of("--uncertainty", "--samples", "200")
