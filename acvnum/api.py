@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
-from acvnum.errors import InputError, Problem, WhatIfError, message
+from acvnum.errors import InputError, Problem, TooManySamples, WhatIfError, message
 from acvnum.questionnaire.rules import NETWORK_MODELS
 from acvnum.questionnaire.service import Service, expand_names, load_files, service_from_document
 from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
@@ -107,7 +107,8 @@ def estimate(
     (with the budgets' outcomes when judged, as `acvnum check --format json` does).
     A keyword's value the CLI's option would refuse (levers=-1, population='x', 10**9
     samples, what_if=['nokey=1']) raises InputError naming the keyword: `<levers>:1:1: ...`,
-    `<what_if 0>:1:1: ...`; a what-if a questionnaire refuses (usage.users=-1), `<what_if>`.
+    `<what_if 0>:1:1: ...`; a what-if questionnaires refuse (usage.users=-1), `<what_if>`
+    once per questionnaire; more samples than can be kept for so many services, `<uncertainty>`.
     """
     changes = (what_if,) if isinstance(what_if, str) else tuple(what_if)  # one, as budgets
     _check_options(population, uncertainty, seed, levers, changes, network_model)
@@ -128,8 +129,11 @@ def estimate(
     services = _services(inputs, table)
     try:
         return assess_services(services, table, settings)
-    except WhatIfError as error:  # a value a questionnaire refuses ('usage.users=-1')
-        raise InputError([Problem("<what_if>", 1, 1, error.message)]) from None
+    except WhatIfError as error:  # a value questionnaires refuse ('usage.users=-1'): each one's
+        raise InputError([Problem("<what_if>", 1, 1, m) for m in error.messages]) from None
+    except TooManySamples as error:  # within the bounds, but too many for so many services
+        refusal = message("api.too_many_samples", reason=error.message)
+        raise InputError([Problem("<uncertainty>", 1, 1, refusal)]) from None
 
 
 def _check_options(

@@ -172,3 +172,24 @@ class TooManySamples(Refusal):
 
 class WhatIfError(Refusal):
     """A --what-if that cannot be applied: the message names the path and what is wrong."""
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        """Each refusal said on its own: this one (WhatIfRefusals: every service's)."""
+        return (self.message,)
+
+
+class WhatIfRefusals(WhatIfError):
+    """One what-if refused by several services: each one's message, in the services' order
+    (the first is `message`; a user fixing it would otherwise meet the next one run by run)."""
+
+    def __init__(self, refusals: Iterable[WhatIfError]):
+        self._messages = tuple(m for refusal in refusals for m in refusal.messages)
+        super().__init__(self._messages[0])
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        return self._messages
+
+    def __str__(self) -> str:
+        return "\n".join(str(WhatIfError(m)) for m in self._messages)

@@ -257,6 +257,33 @@ def test_a_what_if_a_questionnaire_refuses_is_input_error_naming_the_file():
     assert result.stderr == f"acvnum: {caught.value.problems[0].message}\n"
 
 
+def test_a_what_if_refused_by_several_questionnaires_is_said_for_each(tmp_path):
+    # The API said only the first file's refusal, and so did the CLI (one line, exit 2)
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_bytes((EXAMPLES / "ecommerce.yaml").read_bytes())
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(str(tmp_path), what_if=["usage.users=-1"], levers=0)
+    refused = "with --what-if usage.users=-1: usage.users: users must be between 1 and 1e+10"
+    assert [str(p) for p in caught.value.problems] == [
+        f"<what_if>:1:1: {tmp_path / name}: {refused}, got -1" for name in ("a.yaml", "b.yaml")
+    ]
+    result = run_cli("estimate", str(tmp_path), "--what-if", "usage.users=-1", "--levers", "0")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "".join(f"acvnum: {p.message}\n" for p in caught.value.problems)
+
+
+def test_more_samples_than_the_services_can_keep_is_input_error():
+    # Within --samples' bounds, but 3 x 1,000,000 service-samples exceed what is kept in
+    # memory: it raised TooManySamples (a ValueError) through the API; the CLI exits 2
+    shop = str(EXAMPLES / "ecommerce.yaml")
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate([shop, shop, shop], uncertainty=1_000_000, levers=0)
+    assert [str(p) for p in caught.value.problems] == [
+        "<uncertainty>:1:1: 3 services x 1000000 samples exceeds 2,000,000 service-samples: "
+        "lower uncertainty (the samples) or assess fewer services at once"
+    ]
+
+
 def test_keywords_within_the_cli_s_bounds_are_taken():
     import numpy as np
 

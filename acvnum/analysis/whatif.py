@@ -29,7 +29,15 @@ from acvnum.analysis.variants import (
     totals,
     value_at,
 )
-from acvnum.errors import InputError, Joined, Problem, WhatIfError, in_order, message
+from acvnum.errors import (
+    InputError,
+    Joined,
+    Problem,
+    WhatIfError,
+    WhatIfRefusals,
+    in_order,
+    message,
+)
 from acvnum.escaping import shorten
 from acvnum.i18n import Value
 from acvnum.questionnaire import models, rules
@@ -381,7 +389,16 @@ def what_if(
 ) -> list[WhatIf]:
     """The what-if evaluated on every service, in order (one engine pass for all)."""
     assignments = _each_path_once([parse_assignment(t) for t in texts])
-    changed = [changed_service(s, assignments, table) for s in services]
+    changed, refusals = [], []
+    for service in services:  # every service's refusal said, not only the first one's
+        try:
+            changed.append(changed_service(service, assignments, table))
+        except WhatIfError as error:
+            refusals.append(error)
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        raise WhatIfRefusals(refusals)
     questionnaires = [s.questionnaire for s in services] + [c.questionnaire for c in changed]
     computed, n = totals([Variant(q) for q in questionnaires], table), len(services)
     years = np.array([s.questionnaire.period_years for s in services])

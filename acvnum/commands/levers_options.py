@@ -33,10 +33,14 @@ WhatIfOption = Annotated[
 
 @contextmanager
 def what_if_errors() -> Iterator[None]:
-    """A --what-if that cannot be applied: its message on stderr, exit 2."""
+    """A --what-if that cannot be applied: its message on stderr (one line for each service
+    that refuses it), exit 2."""
     from acvnum.errors import WhatIfError
 
     try:
         yield
     except WhatIfError as error:
-        raise fail(error.message) from None
+        *first, last = error.messages
+        for refusal in first:
+            fail(refusal)  # written now; the exit is the last one's
+        raise fail(last) from None
