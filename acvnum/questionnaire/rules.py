@@ -344,8 +344,9 @@ def impossible_video(q: Questionnaire) -> list[tuple[tuple[str, ...], Message]]:
 
 
 def impossible(q: Questionnaire) -> list[tuple[tuple[str, ...], Message]]:
-    """What no user can do, checked on a whole questionnaire once its sections are valid."""
-    return impossible_usage(q) or impossible_video(q)
+    """What no user can do, checked on a whole questionnaire once its sections are valid:
+    the usage's problem and the video's, each at its own path (both when both are wrong)."""
+    return impossible_usage(q) + impossible_video(q)
 
 
 # --- AI -------------------------------------------------------------------------------------

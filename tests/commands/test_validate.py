@@ -83,3 +83,18 @@ def test_an_unknown_country_in_a_file_with_ranges_is_said_with_the_refused_end(w
     assert result.returncode == 2
     assert f"{bad}:11:3: usage.location: unknown country or region 'XYZ'" in result.stderr
     assert result.stderr.count("usage.location") == 1
+
+
+def test_a_day_of_more_than_24_hours_and_video_longer_than_a_visit_are_both_said(write_yaml):
+    # rules.impossible said the usage's problem or the video's, never both
+    over = MINIMAL.replace("visits_per_user: 10", "visits_per_user: 1000 / day")
+    bad = write_yaml(over + "video:\n  watched_per_visit: 10 min\n  quality: hd\n")
+    result = run_cli("validate", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"{bad}:4:3: usage.visits_per_user: 1000 / day visits of 6 min each are 100 h of use "
+        "per user per day; a day has 24 h",
+        f"{bad}:13:3: video.watched_per_visit: 10 min is longer than a visit (6 min); "
+        "video time is part of the visit",
+        "acvnum: 2 problems found; nothing was computed.",
+    ]
