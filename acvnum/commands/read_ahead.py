@@ -4,9 +4,11 @@
 report writers on one core, the other idle; then worker processes list, open and read the
 folder's files (some 6 us a file: 60 ms of CPU for 10,000) between their real work. Forked
 before those imports, a child lists the folder and reads its files into memory shared with
-this process; the workers, forked later, find the bytes there. The child only reads: what
-it could not read (not a regular file, too large, unreadable) is read again where it is
-needed, which reports it as ever; what it read is what that read would have given, read a
+this process; the workers, forked later, find the bytes there. The child only reads, and
+only what the listing saw to be a folder's regular files (a FIFO is never opened: its open
+would wait for a writer): what it did not or could not read (named on the command line, not
+a regular file, too large, unreadable) is read again where it is needed, which reports it
+as ever; what it read is what that read would have given, read a
 moment earlier (as the listing always was).
 
 The child never waits on this process: it writes into an anonymous shared mapping and
@@ -163,8 +165,9 @@ def _child(paths: list[str | Path], mapping: mmap.mmap, mask: set[signal.Signals
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        regular: set[str] = set()  # only these are opened: a FIFO's open would wait
         try:
-            listed = expand_names(paths)
+            listed = expand_names(paths, regular)
         except InputError:
             os._exit(0)
         blob = marshal.dumps(listed)
@@ -179,7 +182,7 @@ def _child(paths: list[str | Path], mapping: mmap.mmap, mask: set[signal.Signals
         lengths = shared[tables : tables + 4 * len(listed)].cast("I")
         starts = shared[tables + 4 * len(listed) : at].cast("Q")
         for i, name in enumerate(listed):
-            length = files.read_into(name, shared[at:])
+            length = files.read_into(name, shared[at:]) if name in regular else None
             lengths[i] = _UNREAD if length is None else length
             starts[i] = at
             at += length or 0

@@ -15,9 +15,15 @@ from acvnum.errors import InputError, Problem, message
 from acvnum.files import folder_scan, is_folder
 
 
-def expand_names(paths: list[str | Path]) -> list[str]:
+def expand_names(paths: list[str | Path], regular: set[str] | None = None) -> list[str]:
     """Files as given, as the text of their paths (as `str(Path)` spells them); a directory
-    stands for the YAML files inside it, sorted.
+    stands for the YAML files inside it, sorted: its entries named so but folders (and
+    links to folders), so that reading one that is not a regular file (a FIFO, a socket, a
+    device, a link to nowhere) refuses it at its 1:1 with the message it gets when named.
+
+    `regular`, if given, receives the names listed from a folder that the listing saw to be
+    regular files (a link's target looked at, never opened): the only ones a reader that
+    must not wait may open (read_ahead's child: a FIFO's open blocks until a writer comes).
 
     A file named twice (`examples examples/ecommerce.yaml`, or by two spellings of one
     path) is kept once, where it first appears: a portfolio would otherwise count it twice.
@@ -30,7 +36,7 @@ def expand_names(paths: list[str | Path]) -> list[str]:
         if not is_folder(path):
             expanded.append((str(path), None))
             continue
-        inside = _yaml_files(path)
+        inside = _yaml_files(path, regular)
         if not inside:
             empty = message("load.empty_directory")
             raise InputError([Problem(str(path), 1, 1, empty)])
@@ -50,10 +56,10 @@ def _by_case_folded_name(entry: os.DirEntry[str]) -> str:
     return os.path.normcase(entry.name)
 
 
-def _yaml_files(folder: Path) -> list[tuple[str, str | None]]:
+def _yaml_files(folder: Path, regular: set[str] | None) -> list[tuple[str, str | None]]:
     """The YAML files of a folder, sorted, with their resolved paths: a plain file's is the
     resolved folder's and its name. Kinds come from the folder's listing (no stat call for
-    a plain file)."""
+    a plain file); the names of regular files are added to `regular` (expand_names)."""
     try:
         resolved: str | None = os.path.join(str(folder.resolve()), "")
     except (OSError, RuntimeError):
@@ -69,22 +75,42 @@ def _yaml_files(folder: Path) -> list[tuple[str, str | None]]:
     prefix = "" if str(folder) == "." else os.path.join(str(folder), "")
     found: list[tuple[str, str | None]] = []
     for entry in entries:
+        name = prefix + entry.name
         if entry.is_file(follow_symlinks=False):
-            found.append((prefix + entry.name, None if resolved is None else resolved + entry.name))
-        elif entry.is_symlink() and _to_a_file_or_nowhere(prefix + entry.name):
-            found.append((prefix + entry.name, None))
+            found.append((name, None if resolved is None else resolved + entry.name))
+            kind = _REGULAR
+        elif entry.is_symlink():
+            kind = _link_kind(name)
+            if kind == _FOLDER:
+                continue
+            found.append((name, None))
+        elif entry.is_dir(follow_symlinks=False):
+            continue
+        else:  # a FIFO, a socket, a device: reading it says what it is (never opened here)
+            found.append((name, None if resolved is None else resolved + entry.name))
+            continue
+        if regular is not None and kind == _REGULAR:
+            regular.add(name)
     return found
 
 
-def _to_a_file_or_nowhere(link: str) -> bool:
-    """Whether a symbolic link of a folder stands for a questionnaire: one to a file, and one
-    whose target cannot be looked at (dangling, a link loop, no permission), which reading
-    then refuses at its 1:1 with the message it gets when named (it was left out without a
-    word). A link to a folder or a pipe is left out as such an entry itself is."""
+#: What a folder's link stands for (`_link_kind`).
+_REGULAR, _FOLDER, _OTHER = "regular", "folder", "other"
+
+
+def _link_kind(link: str) -> str:
+    """What a symbolic link of a folder leads to, looked at without opening it: a regular
+    file, a folder (not a questionnaire: left out, as such an entry itself is), or anything
+    else, listed so that reading it refuses it at its 1:1 with the message it gets when
+    named: a FIFO, a socket or a device, and a target that cannot be looked at (dangling, a
+    link loop, no permission; it was left out without a word)."""
     try:
-        return stat.S_ISREG(os.stat(link).st_mode)
+        mode = os.stat(link).st_mode
     except (OSError, ValueError):
-        return True
+        return _OTHER
+    if stat.S_ISREG(mode):
+        return _REGULAR
+    return _FOLDER if stat.S_ISDIR(mode) else _OTHER
 
 
 def _first_of_each(paths: list[tuple[str, str | None]]) -> list[str]:

@@ -192,3 +192,36 @@ def test_the_cli_reads_a_folder_ahead_and_writes_the_same_document(tmp_path, mon
     assert len(listed) == 12 and all(shelf.get(name) for name in listed)
     assert taken[1] == (None, None)
     assert files._READ_AHEAD == {}  # forgotten once the document is written
+
+
+def test_the_child_lists_a_pipe_but_never_opens_it(folder):
+    # A FIFO's open for reading waits for a writer (and, once opened, lets a waiting writer
+    # through): the child lists it, as expand_names does, and leaves it to the usual reader.
+    import threading
+
+    pipe = folder / "pipe.yaml"
+    os.mkfifo(pipe)
+    writer: dict[str, int] = {}
+    # this open returns only when a reader opens the pipe: the child must not be that reader
+    thread = threading.Thread(target=lambda: writer.setdefault("fd", os.open(pipe, os.O_WRONLY)))
+    thread.start()
+    try:
+        ahead = ReadAhead.start([folder])
+        assert ahead is not None
+        deadline = time.monotonic() + 10
+        while os.waitpid(ahead._pid, os.WNOHANG) == (0, 0):  # done within the timeout
+            assert time.monotonic() < deadline, "the child did not finish"
+            time.sleep(0.01)
+        ahead._pid = None  # collected above
+        listed, shelf = ahead.taken()
+        assert listed == expand_names([folder]) and str(pipe) in listed
+        assert shelf is not None and shelf.get(str(pipe)) is None
+        assert shelf.get(str(folder / "s0.yaml")) == b"name: service 0\n"
+        thread.join(timeout=0.2)
+        assert thread.is_alive(), "the child opened the pipe for reading"
+    finally:
+        reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)  # lets the writer's open return
+        thread.join(timeout=5)
+        os.close(reader)
+        if "fd" in writer:
+            os.close(writer["fd"])

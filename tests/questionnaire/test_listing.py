@@ -5,10 +5,11 @@ passed)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, run_cli
+from conftest import MINIMAL, run_cli, run_cli_process
 
 import acvnum
 from acvnum.errors import InputError
@@ -82,4 +83,45 @@ def test_the_api_gives_every_problem_of_a_folder_not_only_its_first(tmp_path):
         "also-dangling.yaml",
         "dangling.yaml",
         "loop.yaml",
+    ]
+
+
+PIPE = "is a named pipe (FIFO), not a YAML file"
+
+
+def _with_a_pipe(folder: Path) -> Path:
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.yaml")
+    (folder / "inner.yaml").mkdir()  # a folder named like a file: not a questionnaire
+    (folder / "to-inner.yaml").symlink_to("inner.yaml")  # nor a link to it
+    os.mkfifo(folder.parent / "elsewhere")
+    (folder / "to-pipe.yaml").symlink_to("../elsewhere")  # a link to a pipe out of the folder
+    return folder
+
+
+def test_a_pipe_and_a_link_to_it_are_listed_a_folder_is_not(tmp_path):
+    folder = _with_a_pipe(tmp_path / "services")
+    regular: set[str] = set()
+    (folder / "good.yaml").write_text(MINIMAL, encoding="utf-8")
+    names = expand_names([folder], regular)
+    assert [Path(name).name for name in names] == ["good.yaml", "pipe.yaml", "to-pipe.yaml"]
+    assert regular == {str(folder / "good.yaml")}  # the only one a reader may open
+
+
+@pytest.mark.parametrize("command", [["validate"], ["estimate"], ["estimate", "-f", "json"]])
+def test_a_pipe_in_a_folder_is_refused_at_its_1_1_as_when_it_is_named(tmp_path, command):
+    # It was left out without a word: the folder's good file passed, exit 0. A subprocess
+    # with a timeout: a reader that opened the pipe to read it would wait for a writer.
+    _with_a_pipe(tmp_path / "services")
+    (tmp_path / "services" / "good.yaml").write_text(MINIMAL, encoding="utf-8")
+    (tmp_path / "services" / "bad.yaml").write_text("name: x\n", encoding="utf-8")
+    named = run_cli_process("validate", "services/pipe.yaml", cwd=tmp_path)
+    assert named.stderr.splitlines()[0] == f"services/pipe.yaml:1:1: {PIPE}"
+    result = run_cli_process(*command, "services", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, ""), result.stderr
+    assert result.stderr.splitlines() == [
+        "services/bad.yaml:1:1: missing required key 'usage'",
+        f"services/pipe.yaml:1:1: {PIPE}",
+        f"services/to-pipe.yaml:1:1: {PIPE}",
+        "acvnum: 3 problems found; nothing was computed.",
     ]
