@@ -78,6 +78,23 @@ def markdown_text(text: str) -> str:
     return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def markdown_code(text: str) -> str:
+    """Text as a Markdown code span (a file name), shown as written: nothing is escaped in
+    a code span, so `markdown_text`'s '\\|' and '&lt;' would show as such. Line breaks made
+    spaces and control characters shown as their escapes ('\\x1b'), as `markdown_text`
+    does; the span's fence longer than any run of backticks inside it, and padded with a
+    space each side when the text starts or ends with a backtick (or with spaces: one each
+    side is taken off). Not for a table cell, where '|' still splits the row."""
+    text = terminal(_MARKDOWN_BREAK.sub(" ", text))
+    fence = "`" * (max(map(len, _BACKTICKS.findall(text)), default=0) + 1)
+    if text.startswith("`") or text.endswith("`") or (text[:1] == text[-1:] == " "):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"
+
+
 @cache
 def _not_xml() -> re.Pattern[str]:
     """Characters XML 1.0 cannot hold at all, even escaped (compiled when first needed:

@@ -10,7 +10,15 @@ import xml.etree.ElementTree as ET
 import pytest
 from conftest import MINIMAL, run_cli
 
-from acvnum.escaping import csv_cell, markdown_text, shorten, terminal, terminal_line, xml_text
+from acvnum.escaping import (
+    csv_cell,
+    markdown_code,
+    markdown_text,
+    shorten,
+    terminal,
+    terminal_line,
+    xml_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -161,3 +169,17 @@ def test_reports_replace_bidirectional_overrides_and_lone_surrogates():
     from acvnum.report.common import printable
 
     assert printable("a\u202eb\u2066c\ud800d\x1be") == "a\ufffdb\ufffdc\ufffdd\ufffde"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("a|b<c>&amp;.yaml", "`a|b<c>&amp;.yaml`"),  # nothing escaped inside a code span
+        ("a`b.yaml", "``a`b.yaml``"),  # a fence longer than the backticks inside
+        ("`a``", "``` `a`` ```"),  # padded: it starts (and ends) with a backtick
+        (" a ", "`  a  `"),  # one space each side is taken off: the two are kept
+        ("a\x1b[2J\nb\u202e", "`a\\x1b[2J b\\u202e`"),
+    ],
+)
+def test_markdown_code_shows_the_text_as_written(text, code):
+    assert markdown_code(text) == code

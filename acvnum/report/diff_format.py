@@ -21,7 +21,7 @@ from acvnum.analysis.comparison import (
     factor_changes,
     periods_differ,
 )
-from acvnum.escaping import markdown_text, terminal_line
+from acvnum.escaping import markdown_code, markdown_text, terminal_line
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 from acvnum.report.common import factor_changes_note
@@ -157,9 +157,8 @@ def render_markdown(a: Snapshot, b: Snapshot, per: str, lang: str = "en") -> str
     # names and files as markdown_text shows them: control characters as escapes ('\x1b')
     a_name, b_name = markdown_text(a.name), markdown_text(b.name)
     lines = [f"## {t('diff.title', a=a_name, b=b_name)}", ""]
-    for label, side in (("A", a), ("B", b)):
-        source = markdown_text(side.source).replace("`", "'")
-        lines.append(f"- **{label}**: {markdown_text(side.name)} (`{source}`)")
+    for label, side in (("A", a), ("B", b)):  # the file as code, shown as written
+        lines.append(f"- **{label}**: {markdown_text(side.name)} ({markdown_code(side.source)})")
     lines.append("")
     for warning in (period_warning(a, b, per, t), _factors_note(a, b, t)):
         lines += [f"> ⚠️ {warning}", ""] if warning else []

@@ -39,5 +39,27 @@ def test_markdown_keeps_the_name_on_its_line_with_escapes(tmp_path):
     report = _diff(tmp_path, "a\x1b[2J|b.yaml", "-f", "markdown")
     title, _, a = report.split("\n")[:3]
     assert title == "## S&lt;script&gt;\\|\\u202e\\x1b[2J Y → Boutique en ligne"
-    assert a == "- **A**: S&lt;script&gt;\\|\\u202e\\x1b[2J Y (`a\\x1b[2J\\|b.yaml`)"
+    # the file as code: nothing is escaped in a code span, so '|' is written as it is
+    assert a == "- **A**: S&lt;script&gt;\\|\\u202e\\x1b[2J Y (`a\\x1b[2J|b.yaml`)"
     assert "\ufffd" not in report
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("a|b.yaml", "a|b.yaml"),  # it showed 'a\|b.yaml': a code span keeps the backslash
+        ("a`b<i>&amp;.yaml", "a`b<i>&amp;.yaml"),  # the backtick was made a quote
+        ("``x|\x1b[2J\u202e\nb`.yaml", "``x|\\x1b[2J\\u202e b`.yaml"),
+        ("`a.yaml", "`a.yaml"),
+    ],
+)
+def test_markdown_shows_a_file_name_as_written_in_its_code_span(tmp_path, name, shown):
+    """The legend's file, parsed as CommonMark: one code span holding the name as written,
+    control characters as escapes ('\\x1b'), a newline as a space, nothing else around."""
+    from markdown_it import MarkdownIt
+
+    a = _diff(tmp_path, name, "-f", "markdown").split("\n")[2]
+    (inline,) = MarkdownIt("commonmark").parseInline(a)
+    parts = [(token.type, token.content) for token in inline.children]
+    assert [p for p in parts if p[0] == "code_inline"] == [("code_inline", shown)]
+    assert parts[-1] == ("text", ")") and not any(p[0].startswith("html") for p in parts)
