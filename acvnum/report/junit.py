@@ -8,8 +8,11 @@ criterion ids, English units and numbers with a decimal point ('budget climate_c
 visit <= 0.500 g CO2e'), never 'per visit <= 0,500 g CO2e'. What a person reads (failure
 messages, the percentile's description, a renamed baseline) is in the chosen language.
 
-Every user-written text goes through `printable`: XML 1.0 cannot hold control characters,
-and one in a service name would make the whole file "not well-formed" for the CI server.
+Every user-written text (a service's name, a file, a baseline's name) shows its control
+characters and bidirectional overrides as escapes ('\\x1b', '\\u202e') and a newline as
+'\\x0a', as a terminal and every other report do (README): XML 1.0 cannot hold control
+characters, and one in a service name would make the whole file "not well-formed" for the
+CI server. The few other characters XML 1.0 cannot hold (U+FFFE, U+FFFF) are removed.
 """
 
 from __future__ import annotations
@@ -18,10 +21,9 @@ import xml.etree.ElementTree as ET
 
 from acvnum.analysis.budgets import BaselineOutcome, BudgetOutcome
 from acvnum.analysis.checks import CheckRun, ServiceCheck
-from acvnum.escaping import xml_text
+from acvnum.escaping import terminal_line, xml_text
 from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
-from acvnum.report.common import printable
 
 #: How test case names are written, whatever the report's language (see above).
 _NAMES = Translator("en")
@@ -55,7 +57,7 @@ def _properties(suite: ET.Element, check: ServiceCheck, run: CheckRun, t: Transl
     notes = {"statistic": run.statistic}
     if run.statistic != "central":
         notes["statistic_description"] = cc.statistic_note(run, t) or ""
-    renamed = cc.renamed_note(check, run, t)
+    renamed = cc.renamed_note(check, run, t, terminal_line)
     if renamed is not None:
         notes["baseline_service"] = renamed
     properties = ET.SubElement(suite, "properties")
@@ -68,8 +70,8 @@ def _suite(root: ET.Element, check: ServiceCheck, run: CheckRun, t: Translator) 
     suite = ET.SubElement(
         root,
         "testsuite",
-        name=cc.service_name(check),
-        file=printable(check.result.source_file),
+        name=cc.service_name(check, terminal_line),
+        file=terminal_line(check.result.source_file),
         tests=str(len(check.outcomes)),
         failures=str(failures),
         errors="0",

@@ -153,7 +153,8 @@ def test_junit_stays_well_formed_with_control_characters_in_a_name(write_yaml):
     result = run_cli("check", str(write_yaml(NASTY + BUDGET)), "-f", "junit")
     assert result.returncode == 0, result.stderr
     suite = ET.fromstring(result.stdout).find("testsuite")  # raises when not well-formed
-    assert suite.get("name") == "Shop\ufffd \ufffd[2J"
+    # each control character as its escape, as in every report (it was U+FFFD)
+    assert suite.get("name") == "Shop\\x01 \\x1b[2J"
 
 
 @pytest.mark.parametrize(

@@ -55,3 +55,25 @@ def test_failure_messages_are_in_the_chosen_language(checked):
     assert english.startswith("Climate change per visit: ")
     assert french.startswith("Changement climatique par visite")
     assert "dépasse la limite de 0,500 g CO2e" in french
+
+
+def test_what_users_wrote_shows_control_characters_as_escapes(write_yaml, tmp_path):
+    # As README says every report shows them ('\x1b', '\u202e', a newline '\x0a'); JUnit
+    # showed each as U+FFFD. U+FFFF, which XML 1.0 cannot hold, is removed: well-formed.
+    budget = "budgets:\n  - criterion: climate_change\n    per: visit\n    max: 1 mg\n"
+    old = write_yaml(MINIMAL.replace("name: Minimal", 'name: "B\\e]0;t\\a"'), "old.yaml")
+    baseline = tmp_path / "baseline.json"
+    assert run_cli("estimate", str(old), "-f", "json", "-o", str(baseline)).returncode == 0
+    text = MINIMAL.replace("name: Minimal", 'name: "S\\e[2J\\u202e\\nX\\uffff"') + budget
+    path = write_yaml(text, "a\x1bb.yaml")
+    result = run_cli("check", str(path), "--baseline", str(baseline), "-f", "junit")
+    assert result.returncode == 1, result.stderr
+    assert "\ufffd" not in result.stdout and "\x1b" not in result.stdout
+    suite = ET.fromstring(result.stdout).find("testsuite")
+    assert suite.get("name") == "S\\x1b[2J\\u202e\\x0aX"
+    assert suite.get("file") == str(tmp_path / "a\\x1bb.yaml")
+    (renamed,) = [
+        p.get("value") for p in suite.iter("property") if p.get("name") == "baseline_service"
+    ]
+    assert "B\\x1b]0;t\\x07" in renamed
+    assert {case.get("classname") for case in suite.iter("testcase")} == {suite.get("name")}
