@@ -165,10 +165,12 @@ def test_validate_shows_a_file_name_with_escapes(tmp_path):
     assert "\x1b" not in result.stdout and "\\x1b]0;owned\\x07.yaml: OK" in result.stdout
 
 
-def test_reports_replace_bidirectional_overrides_and_lone_surrogates():
-    from acvnum.report.common import printable
+def test_reports_show_bidirectional_overrides_and_lone_surrogates_as_escapes():
+    from acvnum.escaping import terminal_line
 
-    assert printable("a\u202eb\u2066c\ud800d\x1be") == "a\ufffdb\ufffdc\ufffdd\ufffde"
+    assert terminal_line("a\u202eb\u2066c\ud800d\x1be\nf") == (
+        "a\\u202eb\\u2066c\\ud800d\\x1be\\x0af"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.analysis.comparison import Change
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import BY_ID
-from acvnum.report.common import factor_changes_note, printable, scale
+from acvnum.report.common import factor_changes_note, scale
 
 
 def unit_for(reference: float, criterion: str, unit: str, t: Translator) -> tuple[float, str]:
@@ -155,19 +155,17 @@ def statistic_note(run: CheckRun, t: Translator) -> str | None:
     return None if run.statistic == "central" else t(f"check.statistic.{run.statistic}")
 
 
-#: How a renderer shows a text a user wrote (escaping.terminal_line, common.printable).
+#: How a renderer shows a text a user wrote (escaping.terminal_line, escaping.terminal).
 Shown = Callable[[str], str]
 
 
-def service_name(check: ServiceCheck, shown: Shown = printable) -> str:
+def service_name(check: ServiceCheck, shown: Shown) -> str:
     """The service's name as a report may print it (no control character): as `shown`
     makes it (the terminal's: escapes, on one line), U+FFFD for each by default."""
     return shown(check.result.name)
 
 
-def renamed_note(
-    check: ServiceCheck, run: CheckRun, t: Translator, shown: Shown = printable
-) -> str | None:
+def renamed_note(check: ServiceCheck, run: CheckRun, t: Translator, shown: Shown) -> str | None:
     """Said when the baseline's only service, named otherwise, was compared with this one."""
     if check.baseline_name is None:
         return None
@@ -180,9 +178,7 @@ def factors_note(check: ServiceCheck, t: Translator) -> str | None:
     return factor_changes_note(check.factor_changes, check.factor_versions, t)
 
 
-def baseline_notes(
-    check: ServiceCheck, run: CheckRun, t: Translator, shown: Shown = printable
-) -> list[str]:
+def baseline_notes(check: ServiceCheck, run: CheckRun, t: Translator, shown: Shown) -> list[str]:
     """What a reader of the baseline comparison must know: a renamed service, new factors."""
     return [n for n in (renamed_note(check, run, t, shown), factors_note(check, t)) if n]
 
@@ -193,6 +189,6 @@ def baseline_header(t: Translator) -> list[str]:
     return [t(k) for k in keys]
 
 
-def baseline_title(run: CheckRun, t: Translator, shown: Shown = printable) -> str:
+def baseline_title(run: CheckRun, t: Translator, shown: Shown) -> str:
     tolerance = percent(run.tolerance, t, signed=False)
     return t("check.baseline", file=shown(run.baseline_file or ""), tolerance=tolerance)

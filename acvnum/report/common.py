@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # the text, Markdown and HTML reports need not load the diff'
 #: terminal, and XML 1.0 (JUnit) cannot hold them at all.
 #: Bidirectional overrides reorder what is shown and lone surrogates cannot be written:
 #: replaced too.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def assumption_path(path: str, t: Translator) -> str:
@@ -43,23 +42,15 @@ def assumption_path(path: str, t: Translator) -> str:
     return path
 
 
-def printable(text: str) -> str:
-    """A user-written text (a name, a description, a path) with every control character
-    shown as U+FFFD, so a report shows that something was there but never executes it."""
-    return _CONTROL.sub("\ufffd", text)
-
-
-def readable_all(
-    services: list[Assessed], shown: Callable[[str], str] = printable
-) -> list[Assessed]:
+def readable_all(services: list[Assessed], shown: Callable[[str], str]) -> list[Assessed]:
     """`readable` for each result, each still paired with what the analyses found."""
     return [Assessed(readable(r, shown), found) for r, found in services]
 
 
-def readable(result: ServiceResult, shown: Callable[[str], str] = printable) -> ServiceResult:
-    """The result with its user-written texts made printable, for the human reports: each
-    control character as U+FFFD, or as `shown` makes it (the terminal report: as its
-    escape, escaping.terminal_line)."""
+def readable(result: ServiceResult, shown: Callable[[str], str]) -> ServiceResult:
+    """The result with its user-written texts as `shown` makes them, for the human reports:
+    each control character as its escape (escaping.terminal_line on a terminal,
+    escaping.terminal where a format escapes its own line breaks)."""
     description, unit = result.description, result.functional_unit
     return replace(
         result,
