@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
@@ -201,7 +202,8 @@ def _named(criterion: str, unit: str) -> Text:
 
 
 def _fits(renderable: RenderableType, width: int) -> bool:
-    """Whether rich lays `renderable` out within `width` columns.
+    """Whether rich lays `renderable` out within `width` columns, a table with every word
+    of its cells whole (see _words_of).
 
     A table asked for more than the width holds (its columns' min_width, cells that may not
     wrap, headers longer in French) is laid out wider all the same, and the console then
@@ -210,11 +212,33 @@ def _fits(renderable: RenderableType, width: int) -> bool:
     more than spaces and rules beyond it (a table's edge, its last padding and the end of
     its header's rule, which the crop loses harmlessly)."""
     console = console_for(io.StringIO(), False, width)
+    lines = []
     for line in Segment.split_lines(console.render(renderable, console.options)):
         shown = "".join(segment.text for segment in line)
         if cell_len(shown) > width and shown[len(set_cell_size(shown, width)) :].strip(" ─"):
             return False
-    return True
+        lines.append(shown)
+    return not isinstance(renderable, Table) or not _words_of(renderable) - Counter(
+        "\n".join(lines).split()
+    )
+
+
+def _words_of(table: Table) -> Counter[str]:
+    """Every word of `table`'s title, caption, headers and cells, as rich will show them
+    (no-break spaces held, see _HOLD).
+
+    A table asked for more than the width holds may also be laid out within it: rich then
+    narrows every column, shortening cells that may not wrap ('3.75' shown '3…'), folding
+    words and dropping the narrowest columns altogether. Each of these loses a word, which
+    the rendered table then lacks (the title and caption count too, so that a word of theirs
+    never stands for a cell's)."""
+    words: Counter[str] = Counter()
+    texts = [table.title, table.caption]
+    texts += [cell for column in table.columns for cell in (column.header, *column.cells)]
+    for text in texts:
+        plain = text.plain if isinstance(text, Text) else text if isinstance(text, str) else ""
+        words.update(plain.translate(_HOLD).split())
+    return words
 
 
 def _fitting(width: int, *layouts: Callable[[], Table]) -> Table:
@@ -474,34 +498,53 @@ NARROW_LEVERS = 90
 def _levers(found: Found, t: Translator, width: int) -> RenderableType | None:
     """Ranked levers (persons-eq. saved, variation per criterion), then what each changes
     technically; narrower than TITLED_LEVERS the titles go with the changes (the summary
-    above names them too), so the figures keep one line per lever."""
+    above names them too), so the figures keep one line per lever; stacked (one block per
+    lever, a figure per line) when even one space between the eight criteria leaves no room
+    for every figure whole (rich would shorten them, '3…', or drop the first columns)."""
     if not found.levers:
         return None
     titled = width >= TITLED_LEVERS
-    table = Table(
-        title=t("section.levers"),
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-        collapse_padding=True,
-        # eight criteria side by side need the narrow gaps below 90 columns
-        padding=(0, 1) if width >= NARROW_LEVERS else (0, 0),
+    rows = levers_section.lever_rows(found, t)
+    criteria = levers_section.criterion_headers(t)
+
+    def table() -> Table:
+        grid = Table(
+            title=t("section.levers"),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            pad_edge=False,
+            collapse_padding=True,
+            # eight criteria side by side need the narrow gaps below 90 columns
+            padding=(0, 1) if width >= NARROW_LEVERS else (0, 0),
+        )
+        grid.add_column(t("column.rank"), justify="right")
+        if titled:
+            grid.add_column(t("column.lever"))
+        grid.add_column(t("column.pe_saved"), justify="right", max_width=11)
+        for header in criteria:
+            grid.add_column(header, justify="right", no_wrap=True)
+        for rank, title, _, *figures in rows:
+            grid.add_row(rank or "∑", *([title] if titled else []), *figures)
+        return grid
+
+    figures = _fitting(
+        width,
+        table,
+        lambda: _stacked(
+            t("section.levers"),
+            [t("column.pe_saved"), *criteria],
+            [(f"{rank or '∑'}  {title}", figures) for rank, title, _, *figures in rows],
+        ),
     )
-    table.add_column(t("column.rank"), justify="right")
-    if titled:
-        table.add_column(t("column.lever"))
-    table.add_column(t("column.pe_saved"), justify="right", max_width=11)
-    for header in levers_section.criterion_headers(t):
-        table.add_column(header, justify="right", no_wrap=True)
     changes = Table(box=None, show_header=False)
     changes.add_column(justify="right", style="dim")
     changes.add_column(overflow="fold", style="dim")
-    for rank, title, change, *figures in levers_section.lever_rows(found, t):
-        table.add_row(rank or "∑", *([title] if titled else []), *figures)
+    for rank, title, change, *_ in rows:
         changes.add_row(rank or "∑", change if titled else t.label(title) + change)
     # The caption is a paragraph of its own: as a caption of the changes table it would
     # wrap at that table's width, which is narrow when only one short change is listed.
-    return Group(table, changes, Text(t("levers.caption")))
+    gap = [Text()] if figures.box is None else []  # a table's bottom edge is blank
+    return Group(figures, *gap, changes, Text(t("levers.caption")))
 
 
 def _what_if(found: Found, t: Translator) -> RenderableType | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -305,6 +306,47 @@ def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(examples, in
         assert _in_order(criteria, impacts), (columns, lang, impacts)
         assert _in_order(criteria, boundaries), (columns, lang, boundaries)
         assert _in_order(levers, top_levers), (columns, lang, top_levers)
+
+
+def _levers_at(service: Assessed, lang: str, width: int) -> list[str]:
+    """The words of the --details levers section (figures, changes, caption) as `render`
+    prints it at `width`, alone: a whole --details report at every width would take long."""
+    buffer = io.StringIO()
+    text.console_for(buffer, False, width).print(text._levers(service[1], Translator(lang), width))
+    return _words(buffer.getvalue())
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
+)
+def test_every_lever_saving_of_the_json_is_shown_at_any_width(examples, index, lang):
+    # Below 80 columns the eight criteria squeezed the levers' table: rich shortened the
+    # figures ('3…', '−1.…') and dropped the rank and persons-eq. saved columns, the
+    # combination's (∑) too, which only the JSON then had.
+    import json
+
+    from acvnum.report import json_format
+    from acvnum.report.levers_section import lever_rows, variation
+
+    t, service = Translator(lang), examples[index]
+    (data,) = json.loads(json_format.render([service]))["services"]
+    levers = [*data["levers"], *([data["levers_combined"]] if data["levers_combined"] else [])]
+    assert len(levers) > 1
+    expected = [
+        word
+        for lever in levers
+        for word in [
+            t.number(lever["persons_equivalent_saved"]),
+            *(w for c in CRITERION_IDS for w in _words(variation(lever["reduction"][c], t))),
+        ]
+    ]
+    # the figures end where the list of what each lever changes begins
+    changes = lever_rows(service[1], t)[0][2]
+    for columns in ANY_WIDTH:
+        width = text.report_width({"COLUMNS": str(columns)})
+        figures = _between(_levers_at(service, lang, width), t("section.levers"), changes)
+        assert _in_order(expected, figures), (columns, lang, figures)
 
 
 def _estimate_at_80_columns() -> list[str]:
