@@ -605,38 +605,13 @@ def _bibliography(services: list[Assessed], t: Translator) -> RenderableType | N
 
 
 def _portfolio(services: list[Assessed], t: Translator, width: int, details: bool) -> list:
-    """The ranking, one line per service (long names cut short), the services' warnings
-    when their reports are not shown, then the totals."""
+    """The ranking, one line per service (a long name wrapped), the services' warnings
+    when their reports are not shown, then the totals; each stacked (one block per service,
+    per criterion) when its columns leave no room for every figure whole."""
     from acvnum.analysis.portfolio import build
 
     portfolio = build(services)
-    header, rows = portfolio_section.ranking_table(portfolio, t)
-    ranking = Table(
-        title=portfolio_section.title(services, t), box=box.SIMPLE_HEAD, title_justify="left"
-    )
-    # Figures never wrap; the headers do, and the service's name and its criterion take
-    # what the other columns leave of the width: a name too long for it goes on a second
-    # line (wrapped at its spaces), never cut.
-    headers = [_header_cell(name, True) for name in header]
-    sizes = [
-        max(*(len(line) for line in name.split("\n")), *(len(row[i]) for row in rows))
-        for i, name in enumerate(headers)
-    ]
-    if width < UNIT_COLUMN:
-        sizes[3] = min(sizes[3], CRITERION_WIDTH)
-    rest = sum(size for i, size in enumerate(sizes) if i != 1) + 2 * len(sizes) + 8
-    sizes[1] = max(10, min(sizes[1], width - rest))
-    for i, name in enumerate(headers):
-        words = i in (1, 3)
-        ranking.add_column(
-            name,
-            justify="left" if words else "right",
-            no_wrap=not words,
-            overflow="fold",
-            width=sizes[i],
-        )
-    for row in rows:
-        ranking.add_row(*row)
+    ranking = _ranking(services, portfolio, t, width)
     parts: list = [ranking]
     said = {id(s.result): s.warnings() for s in services}
     warned = [(r.name, key) for r in portfolio.ranking for key in said[id(r)]]
@@ -648,11 +623,86 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
         parts.append(
             Panel(lines, title=Text(t("section.warnings")), title_align="left", box=box.ROUNDED)
         )
-    totals = portfolio_section.totals_table(portfolio, t)
-    parts.append(rich_table(t("portfolio.totals"), totals, {0, 1}, t("portfolio.caption")))
+    parts.append(_totals(portfolio, t, width))
     results = [s.result for s in services]
     parts.append(_coverage_table(coverage_section.portfolio_lines(results, t), t))
     return [p for p in parts if p is not None]
+
+
+def _ranking(services: list[Assessed], portfolio: Any, t: Translator, width: int) -> Table:
+    """Figures never wrap; the headers do, and the service's name and its criterion take
+    what the other columns leave of the width: a name too long for it goes on a second
+    line (wrapped at its spaces), never cut. Narrower, the criterion wraps down to its
+    longest word; narrower still, stacked."""
+    header, rows = portfolio_section.ranking_table(portfolio, t)
+    title = portfolio_section.title(services, t)
+    headers = [_header_cell(name, True) for name in header]
+    sizes = [
+        max(*(len(line) for line in name.split("\n")), *(len(row[i]) for row in rows))
+        for i, name in enumerate(headers)
+    ]
+    if width < UNIT_COLUMN:
+        sizes[3] = min(sizes[3], CRITERION_WIDTH)
+    # the criterion's narrowest: its longest word (a header's or a row's)
+    shortest = max(
+        len(word) for text in (header[3], *(row[3] for row in rows)) for word in text.split()
+    )
+
+    def table(criterion: int) -> Table:
+        widths = [*sizes[:3], criterion, *sizes[4:]]
+        rest = sum(size for i, size in enumerate(widths) if i != 1) + 2 * len(widths) + 8
+        widths[1] = max(10, min(widths[1], width - rest))
+        grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
+        for i, name in enumerate(headers):
+            words = i in (1, 3)
+            grid.add_column(
+                name,
+                justify="left" if words else "right",
+                no_wrap=not words,
+                overflow="fold",
+                width=widths[i],
+            )
+        for row in rows:
+            grid.add_row(*row)
+        return grid
+
+    return _fitting(
+        width,
+        lambda: table(sizes[3]),
+        *([lambda: table(shortest)] if shortest < sizes[3] else []),
+        # the criterion goes under the name, where it may wrap (as a figure it would not)
+        lambda: _stacked(
+            title,
+            [header[2], header[4]],
+            [
+                (
+                    Text(f"{rank}  {name}\n").append(t.label(header[3]) + dominant, "dim"),
+                    [pe, share],
+                )
+                for rank, name, pe, dominant, share in rows
+            ],
+        ),
+    )
+
+
+def _totals(portfolio: Any, t: Translator, width: int) -> Table:
+    """The portfolio's totals per criterion; stacked when their columns do not fit."""
+    header, rows = portfolio_section.totals_table(portfolio, t)
+    title, caption = t("portfolio.totals"), t("portfolio.caption")
+    return _fitting(
+        width,
+        lambda: rich_table(title, (header, rows), {0, 1}, caption),
+        lambda: _stacked(
+            title,
+            header[2:],
+            # a criterion without an interval has no p5 – p95 cells
+            [
+                (_named(name, unit), figures + [""] * (len(header) - 2 - len(figures)))
+                for name, unit, *figures in rows
+            ],
+            caption=caption,
+        ),
+    )
 
 
 def _details_hint(results: list[ServiceResult], t: Translator) -> Text:

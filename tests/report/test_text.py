@@ -349,6 +349,43 @@ def test_every_lever_saving_of_the_json_is_shown_at_any_width(examples, index, l
         assert _in_order(expected, figures), (columns, lang, figures)
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_figure_of_a_portfolio_is_shown_at_any_width(examples, lang):
+    # Below 80 columns the ranking's columns were asked for more than the width: the last
+    # share lost its '%', the persons-eq. header its end, the rank column vanished; at 60
+    # the French totals' persons-eq. were shortened ('Éq.-personn…').
+    import json
+
+    from acvnum.report import json_format
+
+    t = Translator(lang)
+    data = json.loads(json_format.render(list(examples)))
+    portfolio, services = data["portfolio"], data["services"]
+    climate = {s["service"]["file"]: s["criteria"]["climate_change"]["total"] for s in services}
+    total = portfolio["criteria"]["climate_change"]["total"]
+    ranking = [
+        word
+        for row in portfolio["ranking"]
+        for word in [
+            t.number(row["persons_equivalent"]),
+            *_words(f"{t.number(climate[row['file']] / total * 100)} %"),
+        ]
+    ]
+    totals = [
+        t.number(figure) if figure is not None else "—"
+        for c in portfolio["criteria"].values()
+        for figure in (c["total"], c["persons_equivalent"])
+    ]
+    for columns in ANY_WIDTH:
+        width = text.report_width({"COLUMNS": str(columns)})
+        words = _words(text.render(list(examples), lang, width=width))
+        title = t("portfolio.section", count=len(services))
+        shown = _between(words, title, t("portfolio.totals"))
+        assert _in_order(ranking, shown), (columns, lang, shown)
+        shown = _between(words, t("portfolio.totals"), t("portfolio.caption"))
+        assert _in_order(totals, shown), (columns, lang, shown)
+
+
 def _estimate_at_80_columns() -> list[str]:
     """`COLUMNS=80 acvnum estimate examples/ecommerce.yaml` without colour, line by line as
     a page shows it (trailing spaces dropped)."""
