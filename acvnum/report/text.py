@@ -28,7 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acvnum.analysis.found import Assessed, Found
-from acvnum.calculation.results import ServiceResult
+from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.escaping import terminal, terminal_line
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
@@ -547,9 +547,11 @@ def _levers(found: Found, t: Translator, width: int) -> RenderableType | None:
     return Group(figures, *gap, changes, Text(t("levers.caption")))
 
 
-def _what_if(found: Found, t: Translator) -> RenderableType | None:
+def _what_if(found: Found, t: Translator, width: int) -> RenderableType | None:
     """The user's --what-if: each change in words with its technical change under it (as
-    the levers are said), then before, after and saving per criterion."""
+    the levers are said), then before, after and saving per criterion; the units under the
+    criteria, or stacked (one block per criterion), when the columns leave no room for
+    every name and figure whole."""
     if found.what_if is None:
         return None
     changes = _section_grid(t("section.what_if"), pad_edge=False)
@@ -562,16 +564,108 @@ def _what_if(found: Found, t: Translator) -> RenderableType | None:
             cell.append("\n" + terminal_line(technical), style="dim")
         changes.add_row("•", cell)
     pe = t("what_if.pe_saved", value=t.number(found.what_if.effect.persons_equivalent))
-    table = Table(
-        caption=f"{pe}. {t('what_if.caption')}",
-        box=box.SIMPLE_HEAD,
-        caption_justify="left",
-    )
-    for i, header in enumerate(levers_section.what_if_headers(t)):
-        table.add_column(header, justify="left" if i < 2 else "right")
-    for row in levers_section.what_if_rows(found, t):
-        table.add_row(*row)
+    header = levers_section.what_if_headers(t)
+    rows = levers_section.what_if_rows(found, t)
+    table = _criteria_table(None, header, rows, f"{pe}. {t('what_if.caption')}", width)
     return Group(changes, table)
+
+
+def _criteria_table(
+    title: str | None, header: list[str], rows: list[list[str]], caption: str, width: int
+) -> Table:
+    """Criterion, unit, then figures: as is when every name and figure fits whole, else
+    the unit under the criterion, else one block per criterion (a figure per line)."""
+
+    def table(beside: bool) -> Table:
+        grid = Table(
+            title=title,
+            caption=caption,
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+        )
+        for i, name in enumerate(header):
+            if i == 1 and not beside:
+                continue
+            grid.add_column(name, justify="left" if i < 2 else "right")
+        for criterion, unit, *figures in rows:
+            named = [criterion, unit] if beside else [_named(criterion, unit)]
+            grid.add_row(*named, *figures)
+        return grid
+
+    return _fitting(
+        width,
+        lambda: table(beside=True),
+        lambda: table(beside=False),
+        lambda: _stacked(
+            title or "",
+            header[2:],
+            [(_named(criterion, unit), figures) for criterion, unit, *figures in rows],
+            caption=caption,
+        ),
+    )
+
+
+def _uncertainty(
+    result: ServiceResult, u: Uncertainty | None, t: Translator, width: int
+) -> list[RenderableType]:
+    """The flagship intervals, the ranges per criterion and per tier, then the drivers
+    (empty without --uncertainty); each table stacked (one block per criterion, per
+    driver) when its columns leave no room for every name, figure and id whole."""
+    if u is None:
+        return []
+    header, rows = uncertainty_section.interval_table(result, t)
+    ranges = _criteria_table(
+        t("uncertainty.section"), header, rows, uncertainty_section.caption(u, t), width
+    )
+    title = t("uncertainty.by_tier")
+    tiers = uncertainty_section.tier_table(result, t)
+
+    def ranges_table() -> Table:
+        grid = rich_table(title, tiers, {0})
+        for column in grid.columns[1:]:
+            column.no_wrap = True  # a range on one line: its low and high side by side
+        return grid
+
+    by_tier = _fitting(
+        width,
+        ranges_table,
+        lambda: _stacked(title, tiers[0][1:], [(name, cells) for name, *cells in tiers[1]]),
+    )
+    drivers = uncertainty_section.driver_table(u, t)
+    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
+    title = t("uncertainty.drivers")
+    head = drivers[0]
+
+    def drivers_table(whole: bool) -> Table:
+        grid = rich_table(title, drivers, {1, 2, 3}, note)
+        grid.columns[1].no_wrap = whole  # a factor's id whole; the criterion wraps instead
+        return grid
+
+    driving = _fitting(
+        width,
+        lambda: drivers_table(whole=False),
+        lambda: drivers_table(whole=True),
+        # the criterion goes under the quantity, where it may wrap (as a figure it would not)
+        lambda: _stacked(
+            title,
+            [head[2], head[4]],
+            [
+                (
+                    Text(f"{rank}  {name}\n").append(t.label(head[3]) + criterion, "dim"),
+                    [kind, rho],
+                )
+                for rank, name, kind, criterion, rho in drivers[1]
+            ],
+            caption=note,
+        ),
+    )
+    return [
+        Text("\n".join(uncertainty_section.flagship_lines(result, t))),
+        ranges,
+        by_tier,
+        driving,
+    ]
 
 
 def _top_levers(found: Found, t: Translator) -> RenderableType | None:
@@ -721,12 +815,12 @@ def renderables(service: Assessed, t: Translator, width: int, details: bool) -> 
         _warnings(service.warnings(), t),
         _impacts(result, t, width),
         _coverage(result, t),
-        *uncertainty_section.rich_renderables(result, found.uncertainty, t),
+        *_uncertainty(result, found.uncertainty, t, width),
         _breakdown(result, t, "by_tier", width),
         _breakdown(result, t, "by_phase", width),
         blocks_section.rich_renderable(result, t),
         _boundaries(result, t, width),
-        _what_if(found, t),
+        _what_if(found, t, width),
         _top_levers(found, t),
     ]
     if details:

@@ -1,7 +1,7 @@
 """The uncertainty part of the human-readable reports: intervals beside the central values,
 the intervals by tier, and the quantities that drive the spread (what to measure first).
 
-Rows are built once here; the text and Markdown renderers only lay them out.
+Rows are built once here; the text (report.text), Markdown and HTML renderers only lay them out.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import scaled
-from acvnum.report.tables import markdown_table, rich_table
+from acvnum.report.tables import markdown_table
 
 
 def _range(interval: dict[str, float], t: Translator) -> str:
@@ -93,22 +93,6 @@ def caption(u: Uncertainty, t: Translator) -> str:
 
 
 # --- layouts -------------------------------------------------------------------------------
-
-
-def rich_renderables(result: ServiceResult, u: Uncertainty | None, t: Translator) -> list:
-    """Tables for the terminal report (empty without --uncertainty)."""
-    if u is None:
-        return []
-    from rich.text import Text  # here, so JSON and Markdown runs never load rich (start-up)
-
-    drivers = driver_table(u, t)
-    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
-    return [
-        Text("\n".join(flagship_lines(result, t))),
-        rich_table(t("uncertainty.section"), interval_table(result, t), {0, 1}, caption(u, t)),
-        rich_table(t("uncertainty.by_tier"), tier_table(result, t), {0}),
-        rich_table(t("uncertainty.drivers"), drivers, {1, 2, 3}, note),
-    ]
 
 
 def markdown_lines(result: ServiceResult, u: Uncertainty | None, t: Translator) -> list[str]:

@@ -386,6 +386,124 @@ def test_every_figure_of_a_portfolio_is_shown_at_any_width(examples, lang):
         assert _in_order(totals, shown), (columns, lang, shown)
 
 
+@pytest.fixture(scope="module")
+def sampled():
+    """Every example with a what-if and a small uncertainty run (the figures' layout is
+    what matters here, not their precision)."""
+    settings = Settings(samples=50, what_if=("hosting.servers[0].count=1",))
+    return assess(EXAMPLE_FILES, settings).services()
+
+
+def _section_at(parts: list, width: int) -> list[str]:
+    """The words of `parts` printed as `render` prints them at `width`, alone."""
+    buffer = io.StringIO()
+    console = text.console_for(buffer, False, width)
+    for part in parts:
+        console.print(part)
+    return _words(buffer.getvalue())
+
+
+def _shown_whole(names: list[str], words: list[str]) -> bool:
+    """Whether every word of `names` (criteria, units...) is among `words`, as many times:
+    a name may wrap, so its words are not always in a row."""
+    from collections import Counter
+
+    return not Counter(w for name in names for w in _words(name)) - Counter(words)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
+)
+def test_every_what_if_figure_of_the_json_is_shown_at_any_width(sampled, index, lang):
+    # Below 80 columns the what-if table was laid out by rich within the width: it shortened
+    # the criteria ('Acidific…' at 70 in English) and, at 60 in French, figures ('0,005…',
+    # '1,69e-…'), which only the JSON then had whole.
+    import json
+
+    from acvnum.report import json_format
+    from acvnum.report.levers_section import variation
+
+    t, service = Translator(lang), sampled[index]
+    (data,) = json.loads(json_format.render([service]))["services"]
+    w = data["what_if"]
+    expected = [
+        word
+        for c in CRITERION_IDS
+        for word in [
+            *(t.number(w[key][c]) for key in ("before", "after", "saving")),
+            *_words(variation(w["reduction"][c], t)),
+        ]
+    ]
+    names = [t(f"criterion.{c}") for c in CRITERION_IDS]
+    names += [t.unit(data["criteria"][c]["unit"]) for c in CRITERION_IDS]
+    for columns in ANY_WIDTH:
+        width = text.report_width({"COLUMNS": str(columns)})
+        words = _section_at([text._what_if(service[1], t, width)], width)
+        assert _in_order(expected, words), (columns, lang, words)
+        assert _shown_whole(names, words), (columns, lang, words)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize(
+    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
+)
+def test_every_uncertainty_figure_of_the_json_is_shown_at_any_width(sampled, index, lang):
+    # Below 80 columns the --uncertainty tables were laid out by rich within the width: at
+    # 60 in French it shortened figures ('127 8…', '1,69e-…'), criteria and the drivers'
+    # factor ids ('server.phys…').
+    import json
+
+    from acvnum.calculation.inventory import TIERS
+    from acvnum.report import json_format
+
+    t, service = Translator(lang), sampled[index]
+    (data,) = json.loads(json_format.render([service]))["services"]
+    criteria = [data["criteria"][c] for c in CRITERION_IDS]
+    ranges = [
+        t.number(figure)
+        for c in criteria
+        if "interval" in c
+        for figure in (c["total"], *(c["interval"][p] for p in ("p5", "p50", "p95")))
+    ]
+    tiers = [
+        word
+        for c in criteria
+        if "interval_by_tier" in c
+        for tier in TIERS
+        for word in _words(
+            f"{t.number(c['interval_by_tier'][tier]['p5'], 2)} – "
+            f"{t.number(c['interval_by_tier'][tier]['p95'], 2)}"
+        )
+    ]
+    top = data["uncertainty"]["sensitivity"]["top"]
+    drivers = [
+        word
+        for d in top
+        for word in [
+            d["name"],
+            f"{d['rank_correlation']:+.2f}".replace(".", "," if lang == "fr" else "."),
+        ]
+    ]
+    names = [t(f"criterion.{c}") for c in CRITERION_IDS if "interval" in data["criteria"][c]]
+    names += [t.unit(c["unit"]) for c in criteria if "interval" in c]
+    driven = [w for d in top for w in (t(f"criterion.{d['criterion']}"), d["kind"])]
+    assert ranges and tiers and drivers
+    result, found = service
+    for columns in ANY_WIDTH:
+        width = text.report_width({"COLUMNS": str(columns)})
+        words = _section_at(text._uncertainty(result, found.uncertainty, t, width), width)
+        shown = _between(words, t("uncertainty.section"), t("uncertainty.by_tier"))
+        assert _in_order(ranges, shown), (columns, lang, shown)
+        assert _shown_whole(names, shown), (columns, lang, shown)
+        shown = _between(words, t("uncertainty.by_tier"), t("uncertainty.drivers"))
+        assert _in_order(tiers, shown), (columns, lang, shown)
+        shown = _between(words, t("uncertainty.drivers"), None)
+        assert _in_order(drivers, shown), (columns, lang, shown)
+        kinds = [t(f"uncertainty.kind.{word}") if i % 2 else word for i, word in enumerate(driven)]
+        assert _shown_whole(kinds, shown), (columns, lang, shown)
+
+
 def _estimate_at_80_columns() -> list[str]:
     """`COLUMNS=80 acvnum estimate examples/ecommerce.yaml` without colour, line by line as
     a page shows it (trailing spaces dropped)."""
