@@ -640,6 +640,10 @@ def _uncertainty(
     def drivers_table(whole: bool) -> Table:
         grid = rich_table(title, drivers, {1, 2, 3}, note)
         grid.columns[1].no_wrap = whole  # a factor's id whole; the criterion wraps instead
+        if whole:  # down to its longest word, never shortened
+            grid.columns[3].min_width = max(
+                len(word) for row in drivers[1] for word in row[3].split()
+            )
         return grid
 
     driving = _fitting(
