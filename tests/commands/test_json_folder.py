@@ -121,11 +121,10 @@ def _children(pid: int) -> list[str]:
         return []
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
-@pytest.mark.skipif(json_folder.cores() < 2, reason="one core: no worker processes")
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, stop):
-    rng = random.Random(5)
+def _portfolio_running(tmp_path: Path, seed: int, stderr: int) -> tuple[subprocess.Popen, Path]:
+    """`acvnum estimate many -f json -o result.json` started on twice PARALLEL_FROM generated
+    files in `tmp_path` (long enough for its workers to be seen), and its output's path."""
+    rng = random.Random(seed)
     folder = tmp_path / "many"
     folder.mkdir()
     for i in range(json_folder.PARALLEL_FROM * 2):
@@ -135,9 +134,17 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, stop):
         [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json", "-o", str(output)],
         cwd=ROOT,
         env={**os.environ, **CLI_ENV},
-        stderr=subprocess.PIPE,
+        stderr=stderr,
         text=True,
     )
+    return run, output
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux's /proc")
+@pytest.mark.skipif(json_folder.cores() < 2, reason="one core: no worker processes")
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, stop):
+    run, output = _portfolio_running(tmp_path, 5, subprocess.PIPE)
     started = time.monotonic()
     # Two at least: the workers (the child reading the folder ahead is alone, and gone
     # before they are forked: read_ahead).
@@ -178,18 +185,7 @@ def test_workers_end_when_the_parent_is_killed_and_no_document_is_left(tmp_path)
     of working on for nobody. No result.json: only a finished draft is renamed to it. Nor
     the draft itself on Linux: it has no name until it is finished (O_TMPFILE,
     common._draft); elsewhere a hidden named draft is left, the parent cannot remove it."""
-    rng = random.Random(7)
-    folder = tmp_path / "many"
-    folder.mkdir()
-    for i in range(json_folder.PARALLEL_FROM * 2):
-        (folder / f"s{i:04d}.yaml").write_text(questionnaire(i, rng), encoding="utf-8")
-    output = tmp_path / "result.json"
-    run = subprocess.Popen(
-        [sys.executable, "-m", "acvnum", "estimate", str(folder), "-f", "json", "-o", str(output)],
-        cwd=ROOT,
-        env={**os.environ, **CLI_ENV},
-        stderr=subprocess.DEVNULL,
-    )
+    run, _ = _portfolio_running(tmp_path, 7, subprocess.DEVNULL)
     started = time.monotonic()
     while len(workers := _children(run.pid)) < 2 and time.monotonic() - started < 60:
         time.sleep(0.02)
