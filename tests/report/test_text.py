@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,7 @@ from acvnum.i18n import Translator
 from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.sources import Source
-from acvnum.report import text
+from acvnum.report import json_format, text
 
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
 
@@ -252,6 +253,18 @@ def test_a_long_path_breaks_before_a_dot_not_inside_a_key():
 ANY_WIDTH = (60, 61, 64, 70, 72, 76, 79, 80, 81, 90, 99, *range(100, 108), 110, 119, 120, 160)
 
 
+#: The property tests below run on every example.
+EVERY_EXAMPLE = pytest.mark.parametrize(
+    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
+)
+
+
+def _json_of(service: Assessed) -> dict:
+    """The service's object in the result JSON: the figures the text report must show."""
+    (data,) = json.loads(json_format.render([service]))["services"]
+    return data
+
+
 def _words(report: str) -> list[str]:
     """The report's cells and words, split at its spaces and line breaks, but not at a
     figure's no-break space ('26\u202f297' is one word, '53,9\u00a0équivalents' two)."""
@@ -278,18 +291,13 @@ def _in_order(expected: list[str], words: list[str]) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize(
-    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
-)
+@EVERY_EXAMPLE
 def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(examples, index, lang):
     # At 100 to 104 columns (106 for the video platform) the French impacts table once asked
     # rich for more than the width held: its persons-eq. column was cropped, header and all.
-    import json
-
-    from acvnum.report import json_format
 
     t, service = Translator(lang), examples[index]
-    (data,) = json.loads(json_format.render([service]))["services"]
+    data = _json_of(service)
     bounded = [data["criteria"][cid].get("planetary_boundary") for cid in CRITERION_IDS]
     criteria = [t.number(b["persons_equivalent"]) for b in bounded if b]
     levers = [t.number(lever["persons_equivalent_saved"]) for lever in data["levers"]]
@@ -317,20 +325,15 @@ def _levers_at(service: Assessed, lang: str, width: int) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize(
-    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
-)
+@EVERY_EXAMPLE
 def test_every_lever_saving_of_the_json_is_shown_at_any_width(examples, index, lang):
     # Below 80 columns the eight criteria squeezed the levers' table: rich shortened the
     # figures ('3…', '−1.…') and dropped the rank and persons-eq. saved columns, the
     # combination's (∑) too, which only the JSON then had.
-    import json
-
-    from acvnum.report import json_format
     from acvnum.report.levers_section import lever_rows, variation
 
     t, service = Translator(lang), examples[index]
-    (data,) = json.loads(json_format.render([service]))["services"]
+    data = _json_of(service)
     levers = [*data["levers"], *([data["levers_combined"]] if data["levers_combined"] else [])]
     assert len(levers) > 1
     expected = [
@@ -354,9 +357,6 @@ def test_every_figure_of_a_portfolio_is_shown_at_any_width(examples, lang):
     # Below 80 columns the ranking's columns were asked for more than the width: the last
     # share lost its '%', the persons-eq. header its end, the rank column vanished; at 60
     # the French totals' persons-eq. were shortened ('Éq.-personn…').
-    import json
-
-    from acvnum.report import json_format
 
     t = Translator(lang)
     data = json.loads(json_format.render(list(examples)))
@@ -412,20 +412,15 @@ def _shown_whole(names: list[str], words: list[str]) -> bool:
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize(
-    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
-)
+@EVERY_EXAMPLE
 def test_every_what_if_figure_of_the_json_is_shown_at_any_width(sampled, index, lang):
     # Below 80 columns the what-if table was laid out by rich within the width: it shortened
     # the criteria ('Acidific…' at 70 in English) and, at 60 in French, figures ('0,005…',
     # '1,69e-…'), which only the JSON then had whole.
-    import json
-
-    from acvnum.report import json_format
     from acvnum.report.levers_section import variation
 
     t, service = Translator(lang), sampled[index]
-    (data,) = json.loads(json_format.render([service]))["services"]
+    data = _json_of(service)
     w = data["what_if"]
     expected = [
         word
@@ -445,20 +440,16 @@ def test_every_what_if_figure_of_the_json_is_shown_at_any_width(sampled, index, 
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-@pytest.mark.parametrize(
-    "index", range(len(EXAMPLE_FILES)), ids=lambda i: Path(EXAMPLE_FILES[i]).stem
-)
+@EVERY_EXAMPLE
 def test_every_uncertainty_figure_of_the_json_is_shown_at_any_width(sampled, index, lang):
     # Below 80 columns the --uncertainty tables were laid out by rich within the width: at
     # 60 in French it shortened figures ('127 8…', '1,69e-…'), criteria and the drivers'
     # factor ids ('server.phys…').
-    import json
 
     from acvnum.calculation.inventory import TIERS
-    from acvnum.report import json_format
 
     t, service = Translator(lang), sampled[index]
-    (data,) = json.loads(json_format.render([service]))["services"]
+    data = _json_of(service)
     criteria = [data["criteria"][c] for c in CRITERION_IDS]
     ranges = [
         t.number(figure)
