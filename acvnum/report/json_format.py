@@ -24,7 +24,7 @@ from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acvnum.analysis import portfolio
 from acvnum.analysis.found import NOTHING, Assessed, Found
@@ -43,6 +43,9 @@ from acvnum.i18n import Translator
 from acvnum.reference.defaults import FROM_ANSWERS
 from acvnum.reference.sources import cite, registry
 from acvnum.report import assumptions_json, criteria_json
+
+if TYPE_CHECKING:  # a lever's type, read here only
+    from acvnum.analysis.levers import LeverResult
 
 #: Documents with at most this many services are indented for people to read.
 INDENT_UP_TO = 10
@@ -321,27 +324,11 @@ def _warnings(result: ServiceResult, found: Found, fragments: bool) -> Any:
     return [{"code": key, "message": _ENGLISH(key)} for key in keys]
 
 
-def _lever(lever: Any, cited: Citations) -> dict[str, Any]:
+def _lever(lever: LeverResult, cited: Citations) -> dict[str, Any]:
     """A proposed lever; its rationale and source, the same for every service, go once to
     the document's `lever_catalogue`."""
-    entry = getattr(lever, "entry", None)
-    if entry is not None and lever.lever.id in cited.levers:  # its rationale is written
-        return entry()
-    data = _as_dict(lever)
-    rationale, source = data.pop("rationale"), data.pop("source")
-    if data["id"] not in cited.levers:
-        cited.levers[data["id"]] = {
-            "title": data["title"],
-            "tier": data["tier"],
-            "rationale": rationale,
-            "source": source,
-            "sources": cited.keys_of(source),
-        }
-    return data
-
-
-def _as_dict(item: Any) -> Any:
-    return item if isinstance(item, dict) else item.to_dict()
+    _cite_levers((lever.lever,), cited)
+    return lever.entry()
 
 
 def _levers(found: Found, cited: Citations, fragments: bool) -> dict[str, Any]:
