@@ -15,7 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acvnum.assessment import Assessment, Settings, assess_services
-from acvnum.errors import InputError, Problem, TooManySamples, WhatIfError, message
+from acvnum.errors import (
+    BudgetSyntaxError,
+    InputError,
+    Problem,
+    TooManySamples,
+    WhatIfError,
+    message,
+)
 from acvnum.questionnaire.rules import NETWORK_MODELS
 from acvnum.questionnaire.service import Service, expand_names, load_files, service_from_document
 from acvnum.questionnaire.yaml_reader import MAX_DEPTH, Document
@@ -212,7 +219,7 @@ def _budgets(given: bool | Sequence[str] | None) -> tuple[Budget, ...] | None:
     if given is None or isinstance(given, bool):
         return () if given else None
     # Imported when budgets are given: the budget syntax is not needed otherwise.
-    from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budget
+    from acvnum.analysis.budgets import parse_cli_budget
 
     budgets, problems = [], []
     for i, text in enumerate([given] if isinstance(given, str) else given):

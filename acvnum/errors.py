@@ -1,11 +1,17 @@
-"""The exit codes and every exception the commands turn into one, kept apart so catching them
-costs no import of the numpy-heavy modules that raise them."""
+"""The exit codes and every exception acvnum reports to a user, kept apart so catching them
+costs no import of the numpy-heavy modules that raise them.
+
+Every such exception derives from AcvnumError, which carries the exit code a command ends
+with. The private exceptions a module raises and catches itself to change course (a fast
+path declining a file, a reader giving up on an unusual document) never reach a user and
+stay in the module they steer."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import ClassVar
 
 from acvnum.words import Words, catalogue
 
@@ -18,6 +24,13 @@ class ExitCode(IntEnum):
     BAD_INPUT = 2
     #: Stopped by Ctrl-C (128 + SIGINT, as shells report it): `init` writes nothing then.
     INTERRUPTED = 130
+
+
+class AcvnumError(Exception):
+    """The base of every error acvnum reports to a user: an API caller catches this one class,
+    and a command ends with the error's own `exit_code`, not one chosen where it is caught."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.BAD_INPUT
 
 
 @dataclass(frozen=True)
@@ -118,9 +131,10 @@ def yaml_value(value: object) -> str:
     return repr(value)
 
 
-class Refusal(ValueError):
-    """A value refused with a catalogued message. Pydantic keeps the exception in its error's
-    context, so the message reaches the user in the run's language, not only in English."""
+class Refusal(AcvnumError, ValueError):
+    """A value refused with a catalogued message. A ValueError, for pydantic turns one raised
+    in a validator into its error and keeps the exception in the error's context: the message
+    reaches the user in the run's language, not only in English."""
 
     def __init__(self, key: str | Message, /, **args: object):
         self.message = key if isinstance(key, Message) else message(key, **args)
@@ -158,12 +172,29 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.line, p.column, str(p.message), p.file))
 
 
-class InputError(Exception):
+class InputError(AcvnumError):
     """Bad input: one or more problems, all reported at once, exit code 2."""
 
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+class PathError(Refusal):
+    """A path that is not spelled as key.key[index], or that names what the data lacks."""
+
+
+class UnitError(Refusal):
+    """A quantity that cannot be read: wrong unit, missing unit, not a finite number."""
+
+
+class BudgetSyntaxError(Refusal):
+    """A --budget or --tolerance that cannot be read; the message names the text as given."""
+
+
+class Refused(AcvnumError, ValueError):
+    """An `acvnum init` answer the questionnaire would refuse; the message says why, already
+    in the interview's language. The interview shows it and asks again."""
 
 
 class TooManySamples(Refusal):

@@ -15,6 +15,7 @@ from conftest import MINIMAL, run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from acvnum.errors import UnitError
 from acvnum.questionnaire import units
 
 FUZZ = settings(
@@ -81,7 +82,7 @@ def test_quantity_parsers_answer_a_number_or_a_unit_error(text):
     ):
         try:
             parse(text)
-        except units.UnitError as error:
+        except UnitError as error:
             assert len(str(error)) < 600
     assert time.process_time() - started < 1.0
 

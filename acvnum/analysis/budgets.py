@@ -19,10 +19,18 @@ from acvnum.analysis.comparison import (
     compare,
 )
 from acvnum.calculation.results import ServiceResult
-from acvnum.errors import InputError, Joined, Message, Problem, Refusal, message
+from acvnum.errors import (
+    BudgetSyntaxError,
+    InputError,
+    Joined,
+    Message,
+    Problem,
+    UnitError,
+    message,
+)
 from acvnum.escaping import shorten
 from acvnum.questionnaire.records import Budget
-from acvnum.questionnaire.units import DAYS_PER_YEAR, UnitError, parse_fraction
+from acvnum.questionnaire.units import DAYS_PER_YEAR, parse_fraction
 
 #: per -> criterion -> the value a budget is judged on.
 Values = Mapping[str, Mapping[str, float]]
@@ -140,10 +148,6 @@ _CLI_BUDGET = re.compile(
 _BOUNDARY = re.compile(r"\s*boundary$", re.IGNORECASE)
 #: A budget is a few words ('climate_change<=2g/visit'): longer is refused before parsing.
 MAX_CLI_BUDGET_CHARS = 200
-
-
-class BudgetSyntaxError(Refusal):
-    """A --budget or --tolerance that cannot be read; the message names the text as given."""
 
 
 def parse_cli_budget(text: str) -> Budget:

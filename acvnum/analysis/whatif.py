@@ -32,6 +32,7 @@ from acvnum.analysis.variants import (
 from acvnum.errors import (
     InputError,
     Joined,
+    PathError,
     Problem,
     WhatIfError,
     WhatIfRefusals,
@@ -125,7 +126,7 @@ def parse_assignment(text: str) -> Assignment:
         path = modelpath.parse(path_text)
         check_path(path)
         value = load_scalar(value_text)
-    except (modelpath.PathError, WhatIfError) as error:
+    except (PathError, WhatIfError) as error:
         raise WhatIfError("whatif.at", text=shorten(text), reason=error.message) from None
     except InputError as error:
         reason = error.problems[0].message
@@ -161,7 +162,7 @@ def _set(data: dict[str, Any], assignment: Assignment) -> None:
     """Set the value into the raw data, creating the sections the file left out."""
     try:
         modelpath.set_creating(data, assignment.path, assignment.value)
-    except modelpath.PathError as error:
+    except PathError as error:
         raise WhatIfError(
             "whatif.at", text=shorten(assignment.text), reason=error.message
         ) from None

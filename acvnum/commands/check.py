@@ -35,7 +35,7 @@ from acvnum.commands.sampling import (
     confidence_statistic,
     sampling_errors,
 )
-from acvnum.errors import ExitCode, Joined, Message, message
+from acvnum.errors import BudgetSyntaxError, ExitCode, Joined, Message, message
 from acvnum.escaping import terminal
 from acvnum.questionnaire.units import decimal_comma
 
@@ -106,7 +106,7 @@ def render(run: CheckRun, fmt: str, lang: str, color: bool) -> str:
 
 def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
     """Command-line budgets and tolerance, or exit 2 naming every one that cannot be read."""
-    from acvnum.analysis.budgets import BudgetSyntaxError, parse_cli_budgets, parse_tolerance
+    from acvnum.analysis.budgets import parse_cli_budgets, parse_tolerance
 
     problems: list[Message] = []
     for parse, given in ((parse_cli_budgets, budgets), (parse_tolerance, tolerance)):

@@ -25,7 +25,7 @@ from acvnum.commands.common import (
     speak,
     write_file,
 )
-from acvnum.errors import ExitCode, message
+from acvnum.errors import ExitCode, Refused, message
 from acvnum.questionnaire.units import as_written
 
 if TYPE_CHECKING:
@@ -70,8 +70,6 @@ def _read_line(t: Translator) -> str | None:
 
 def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
     """Ask until the answer is accepted; an empty line takes the default."""
-    from acvnum.questionnaire.interview import Refused
-
     default, shown = question.default(answers, lang), question.prompt_default(answers, lang)
     for _ in range(MAX_ATTEMPTS):
         label = f"{question.number} " if question.number else ""

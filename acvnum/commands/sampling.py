@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from acvnum.commands.common import fail
-from acvnum.errors import message
+from acvnum.errors import TooManySamples, UnitError, message
 
 UncertaintyOption = Annotated[
     bool,
@@ -36,8 +36,6 @@ def samples_setting(uncertainty: bool, samples: int) -> int | None:
 @contextmanager
 def sampling_errors() -> Iterator[None]:
     """A run too large to keep in memory is a usage problem: exit 2 with what to change."""
-    from acvnum.errors import TooManySamples
-
     try:
         yield
     except TooManySamples as error:
@@ -61,7 +59,7 @@ def confidence_statistic(confidence: str | None) -> str:
     anything else is a usage error (exit 2)."""
     if confidence is None:
         return "central"
-    from acvnum.questionnaire.units import UnitError, parse_fraction
+    from acvnum.questionnaire.units import parse_fraction
 
     try:
         level = parse_fraction(confidence.strip())

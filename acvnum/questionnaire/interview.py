@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from acvnum.errors import InputError, Message, Refusal, message
+from acvnum.errors import InputError, Message, Refusal, Refused, message
 from acvnum.i18n import Translator
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import (
@@ -34,11 +34,6 @@ Answers = dict[str, str]
 
 #: Column at which the help comments of the written file start.
 COMMENT_COLUMN = 34
-
-
-class Refused(ValueError):
-    """An answer the questionnaire would refuse; the message says why, ready to show (in the
-    interview's language)."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import types
 import typing
 from typing import TYPE_CHECKING, Any
 
-from acvnum.errors import Refusal
+from acvnum.errors import PathError
 from acvnum.questionnaire import records
 
 Path = tuple[str | int, ...]
@@ -21,10 +21,6 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 _PART = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<indexes>(?:\[\d+\])*)")
-
-
-class PathError(Refusal):
-    """A path that is not spelled as key.key[index]."""
 
 
 def dotted(path: tuple[Any, ...]) -> str:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from acvnum.errors import InputError, in_order, message
+from acvnum.errors import InputError, UnitError, in_order, message
 from acvnum.questionnaire import plain, units
 from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
 from acvnum.questionnaire.records import Questionnaire
@@ -157,7 +157,7 @@ def _unit(end: str) -> str | None:
     """The unit written at one end of a range: '' for a bare number, None when unreadable."""
     try:
         return units.split_quantity(end)[1] or ""
-    except units.UnitError:
+    except UnitError:
         return None
 
 

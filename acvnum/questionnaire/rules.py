@@ -11,7 +11,7 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
-from acvnum.errors import Message, Refusal, message
+from acvnum.errors import Message, Refusal, UnitError, message
 from acvnum.i18n import quantity
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
@@ -135,7 +135,7 @@ def renormalised(data: Any) -> Any:
         return data
     try:
         shares = {key: units.parse_fraction(value) for key, value in data.items()}
-    except units.UnitError:
+    except UnitError:
         return data
     total = sum(shares.values())
     if any(not 0 <= v <= 1 for v in shares.values()) or abs(total - 1.0) > SHARE_TOLERANCE:
@@ -360,12 +360,12 @@ _PARAMETERS = re.compile(rf"^\s*(?P<number>{units.NUMBER})\s*(?P<scale>[mbtMBT]?
 def parse_parameters(value: object) -> float:
     """'70B', '1.8 T', '350M' or a plain number -> billions of parameters."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise units.UnitError("parameters.type", value=repr(value))
+        raise UnitError("parameters.type", value=repr(value))
     if isinstance(value, int | float):
         return units.parse_number(value)
     match = _PARAMETERS.match(value)
     if not match:
-        raise units.UnitError("parameters.unreadable", value=repr(value))
+        raise UnitError("parameters.unreadable", value=repr(value))
     number = float(match["number"].replace("_", ""))  # '1__0B' as units reads it: float() raised
     return number * _PARAMETER_SCALE[match["scale"].lower()]
 
@@ -513,9 +513,7 @@ def budget_limit(criterion: str, value: object) -> float:
             return number
     elif isinstance(value, int | float) and not isinstance(value, bool):
         return units.to_float(value)
-    raise units.UnitError(
-        "budget.plain_number", criterion=criterion, unit=unit.unit, value=repr(value)
-    )
+    raise UnitError("budget.plain_number", criterion=criterion, unit=unit.unit, value=repr(value))
 
 
 def budget_criterion(value: str) -> str:

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-from acvnum.errors import Message, Refusal, message, yaml_value
+from acvnum.errors import Message, UnitError, message, yaml_value
 
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
@@ -25,10 +25,6 @@ DAYS_PER_YEAR = 365.25
 SECONDS_PER_YEAR = DAYS_PER_YEAR * SECONDS_PER_DAY
 BYTES_PER_GB = 1e9
 BYTES_PER_TB = 1e12
-
-
-class UnitError(Refusal):
-    """A quantity that cannot be read: wrong unit, missing unit, not a finite number."""
 
 
 @dataclass(frozen=True)

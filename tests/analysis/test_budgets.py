@@ -10,7 +10,6 @@ import yaml
 from conftest import MINIMAL
 
 from acvnum.analysis.budgets import (
-    BudgetSyntaxError,
     against_baseline,
     central_values,
     evaluate,
@@ -23,7 +22,7 @@ from acvnum.analysis.budgets import (
 )
 from acvnum.analysis.comparison import CriterionFigures, Snapshot
 from acvnum.assessment import assess
-from acvnum.errors import InputError
+from acvnum.errors import BudgetSyntaxError, InputError
 from acvnum.questionnaire.models import Budget, validate
 from acvnum.questionnaire.yaml_reader import Document
 

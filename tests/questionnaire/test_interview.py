@@ -6,8 +6,9 @@ import pytest
 import yaml
 from conftest import run_cli
 
+from acvnum.errors import Refused
 from acvnum.i18n import Translator
-from acvnum.questionnaire.interview import Refused, defaults, questions, render_yaml
+from acvnum.questionnaire.interview import defaults, questions, render_yaml
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.yaml_reader import parse_yaml
 

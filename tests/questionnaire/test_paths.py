@@ -4,6 +4,7 @@ import pytest
 import yaml
 from conftest import MINIMAL
 
+from acvnum.errors import PathError
 from acvnum.questionnaire import paths as modelpath
 from acvnum.questionnaire.models import Questionnaire, as_record
 from acvnum.questionnaire.paths import dotted
@@ -30,7 +31,7 @@ def test_parse_is_the_inverse_of_dotted(text, path):
     "text", ["", "usage..users", "servers[x]", "usage.users[", "1abc", "a.b-c"]
 )
 def test_a_badly_spelled_path_is_refused(text):
-    with pytest.raises(modelpath.PathError, match="keys joined by dots"):
+    with pytest.raises(PathError, match="keys joined by dots"):
         modelpath.parse(text)
 
 
@@ -53,10 +54,10 @@ def test_set_creating_makes_the_missing_sections_but_never_a_list_item():
     data = {"usage": {"users": 1}}
     modelpath.set_creating(data, ("hosting", "storage", "volume"), "1 TB")
     assert data["hosting"] == {"storage": {"volume": "1 TB"}}
-    with pytest.raises(modelpath.PathError, match=r"hosting.servers is absent from the file"):
+    with pytest.raises(PathError, match=r"hosting.servers is absent from the file"):
         modelpath.set_creating(data, ("hosting", "servers", 0, "count"), 2)
     data["hosting"]["servers"] = [{"count": 1}]
-    with pytest.raises(modelpath.PathError, match=r"has 1 item\(s\), so \[3\] does not exist"):
+    with pytest.raises(PathError, match=r"has 1 item\(s\), so \[3\] does not exist"):
         modelpath.set_creating(data, ("hosting", "servers", 3, "count"), 2)
 
 

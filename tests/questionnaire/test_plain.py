@@ -17,7 +17,7 @@ from conftest import EXAMPLES, MINIMAL_DATA, record_shape
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from acvnum.errors import InputError
+from acvnum.errors import InputError, UnitError
 from acvnum.questionnaire import models, plain, records, rules, units
 from acvnum.questionnaire.models import validate
 from acvnum.questionnaire.service import _normalise
@@ -509,15 +509,15 @@ def test_a_field_reader_remembers_each_text_per_convention_and_no_refusal():
     assert reader("2 MB") == 2e6 and reader("2 MB") == 2e6
     assert calls == ["2 MB"]  # read once
     assert reader(1) == 1e6 and reader(1) == 1e6 and reader(1.0) == 1e6
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         reader(True)  # equal to 1 as a key, but not a number: not taken for the 1 read before
     assert calls == ["2 MB", 1, 1.0, True]  # an integer once; floats and bools as they come
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         reader("2,5 MB")  # a comma is not guessed in English
     with units.decimal_comma():
         assert reader("2,5 MB") == 2.5e6  # 2.5 MB in French
         assert reader("2,5 MB") == 2.5e6
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         reader("2,5 MB")  # the refusal was not remembered, nor the French reading here
     assert calls.count("2,5 MB") == 3
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from acvnum.errors import UnitError
 from acvnum.questionnaire import units
-from acvnum.questionnaire.units import DATA, POWER, TIME, UnitError
+from acvnum.questionnaire.units import DATA, POWER, TIME
 
 
 @pytest.mark.parametrize(
@@ -221,14 +222,14 @@ def test_spaces_between_groups_of_three_digits_are_thousands_separators_in_any_l
     assert units.parse_number("50 000") == 50000
     assert units.parse_number("1\u202f000\u00a0000") == 1e6  # narrow and plain no-break spaces
     assert units.parse("2 500 MB", units.DATA, "B") == 2.5e9
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.parse_number("2 5")  # not a group of three: two numbers, refused
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.parse_number("1 0000")
 
 
 def test_a_decimal_comma_is_read_only_in_french():
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.parse_number("2,5")  # English: never 25, never a list
     with units.decimal_comma():
         assert units.parse("2,5 Mo", units.DATA, "B") == 2.5e6
@@ -239,9 +240,9 @@ def test_a_decimal_comma_is_read_only_in_french():
         assert units.parse("4 ans", units.TIME, "s") == 4 * units.SECONDS_PER_YEAR
         assert units.parse_number("50 000,5") == 50000.5
         for text in ("2,5,3", "2,,5", "1.000,5"):
-            with pytest.raises(units.UnitError):
+            with pytest.raises(UnitError):
                 units.parse_number(text)
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         units.parse_number("2,5")  # the block ends, and French reading with it
 
 
@@ -262,7 +263,7 @@ def test_french_words_for_units_are_known():
 def test_reading_french_numbers_stays_linear_and_capped():
     text = "1" + " 000" * 24  # 97 characters, under the cap
     assert units.parse_number(text) == 1e72
-    with pytest.raises(units.UnitError, match="at most"):
+    with pytest.raises(UnitError, match="at most"):
         units.parse_number("1" + "\u00a0000" * 30)
 
 

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from conftest import MINIMAL, run_cli
 
+from acvnum.errors import UnitError
 from acvnum.questionnaire import units
 from acvnum.questionnaire.models import as_record, parse_parameters
 
@@ -34,7 +35,7 @@ def test_parameter_counts_group_digits_as_every_quantity_may():
 
 @pytest.mark.parametrize("written", ["70 bn", "B70", "", True, "70 GB"])
 def test_unreadable_parameter_counts_are_refused(written):
-    with pytest.raises(units.UnitError):
+    with pytest.raises(UnitError):
         parse_parameters(written)
 
 
