@@ -16,13 +16,14 @@ from acvnum.reference.factors import load_factors
 
 
 def test_import_stays_cheap():
-    """`import acvnum` loads neither numpy nor pydantic: estimate is imported on first use."""
-    code = (
-        "import sys, acvnum; print(sorted({'numpy', 'pydantic', 'acvnum.api'} & set(sys.modules)))"
-    )
+    """`import acvnum` loads neither numpy nor pydantic: estimate and AcvnumError are
+    imported on first use."""
+    heavy = "{'numpy', 'pydantic', 'acvnum.api', 'acvnum.errors'}"
+    code = f"import sys, acvnum; print(sorted({heavy} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert callable(acvnum.estimate)
+    assert issubclass(acvnum.AcvnumError, Exception)
     with pytest.raises(AttributeError):
         acvnum.not_there  # noqa: B018
 
