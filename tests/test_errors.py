@@ -4,14 +4,32 @@ keys that exist, every key renders in both, and a French run refuses bad input i
 
 from __future__ import annotations
 
+import copy
+import importlib
+import inspect
+import pkgutil
 import re
 import string
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, assert_golden, run_cli
+from conftest import MINIMAL_DATA, ROOT, assert_golden, run_cli
 
-from acvnum.errors import Message, Problem, Refusal, in_order, message, yaml_value
+import acvnum
+from acvnum.errors import (
+    AcvnumError,
+    BudgetSyntaxError,
+    ExitCode,
+    InputError,
+    Message,
+    Problem,
+    Refusal,
+    TooManySamples,
+    WhatIfError,
+    in_order,
+    message,
+    yaml_value,
+)
 from acvnum.files import JSON_SENTENCES
 from acvnum.i18n import LANGUAGES, catalogue, quantity
 from acvnum.questionnaire import units, yaml_problems
@@ -239,3 +257,110 @@ def test_a_refused_null_is_said_as_the_file_wrote_it_in_both_languages():
     refusal = Refusal("frequency.type", value=yaml_value(None))
     assert "None" not in refusal.message.render("en") + refusal.message.render("fr")
     assert "null" in refusal.message.render("fr")
+
+
+# --- one base for every error a user meets ---------------------------------------------------
+
+#: Public exceptions defined outside acvnum.errors, each raised and caught inside its own
+#: package to change course; none reaches a user, so none is an AcvnumError.
+INTERNAL_EXCEPTIONS = {
+    # plain.py's reader declines an input it does not take: the models read it instead.
+    "acvnum.questionnaire.plain.Declined",
+    # a lever with no array twin: analysis.levers evaluates it service by service.
+    "acvnum.analysis.lever_arrays.Unsupported",
+}
+#: Some private control-flow exceptions the scan must find (else it inspects nothing).
+PRIVATE_EXCEPTIONS = {
+    "acvnum.questionnaire.fast_path._Declined",
+    "acvnum.questionnaire.yaml_reader._Unusual",
+    "acvnum.questionnaire.yaml_reader._GiveUp",
+    "acvnum.report.json_format._NotFinite",
+    "acvnum.commands.json_folder._Refused",
+    "acvnum.analysis.comparison._Malformed",
+}
+
+
+def defined_exceptions() -> dict[str, type[BaseException]]:
+    """Every exception class of every module under acvnum, by 'module.Name', where it is
+    defined (a class a module imports is counted in its own module only)."""
+    found: dict[str, type[BaseException]] = {}
+    for info in pkgutil.walk_packages(acvnum.__path__, "acvnum."):
+        module = importlib.import_module(info.name)
+        for name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, BaseException) and value.__module__ == module.__name__:
+                found[f"{module.__name__}.{name}"] = value
+    return found
+
+
+def test_every_public_exception_is_an_acvnum_error_in_errors_py():
+    found = defined_exceptions()
+    assert set(found) >= PRIVATE_EXCEPTIONS | INTERNAL_EXCEPTIONS  # the allow-list is not stale
+    public = {name: cls for name, cls in found.items() if not cls.__name__.startswith("_")}
+    outside = sorted(n for n, cls in public.items() if cls.__module__ != "acvnum.errors")
+    assert outside == sorted(INTERNAL_EXCEPTIONS)
+    in_errors = {n: cls for n, cls in public.items() if cls.__module__ == "acvnum.errors"}
+    assert {"acvnum.errors.PathError", "acvnum.errors.UnitError", "acvnum.errors.Refused"} <= set(
+        in_errors
+    )
+    assert [n for n, cls in in_errors.items() if not issubclass(cls, AcvnumError)] == []
+    assert not any(issubclass(found[n], AcvnumError) for n in INTERNAL_EXCEPTIONS)
+
+
+def test_each_error_carries_an_exit_code():
+    defined_exceptions()  # every module imported: every subclass is known
+    pending, errors = [AcvnumError], []
+    while pending:
+        errors.append(cls := pending.pop())
+        pending += cls.__subclasses__()
+    assert len(errors) >= 10
+    assert [cls for cls in errors if not isinstance(cls.exit_code, ExitCode)] == []
+    assert AcvnumError.exit_code is ExitCode.BAD_INPUT
+
+
+def test_a_refusal_stays_a_value_error_that_pydantic_keeps():
+    assert issubclass(Refusal, ValueError) and issubclass(Refusal, AcvnumError)
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["usage"]["visit_duration"] = "5 parsecs"
+    with pytest.raises(InputError) as caught:
+        acvnum.estimate(data)
+    (problem,) = caught.value.problems
+    assert isinstance(problem.message, Message)  # the Refusal's, not pydantic's English text
+    assert "unknown duration unit 'parsecs'" in problem.render("en")
+
+
+def test_the_api_raises_an_acvnum_error_ending_in_exit_2():
+    assert acvnum.AcvnumError is AcvnumError
+    data = copy.deepcopy(MINIMAL_DATA)
+    data["usage"]["users"] = -1
+    with pytest.raises(acvnum.AcvnumError) as caught:
+        acvnum.estimate(data)
+    assert caught.value.exit_code == 2
+    assert str(caught.value) == (
+        "<dict 0>:1:1: usage.users: users must be between 1 and 1e+10, got -1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("error", "argv", "said"),
+    [
+        (InputError, ["validate", "tests/inputs/bad/shares.yaml"], "device shares must sum"),
+        (WhatIfError, ["estimate", "examples/ecommerce.yaml", "--what-if", "usage.usrs=3"], "usrs"),
+        (BudgetSyntaxError, ["check", "examples/ecommerce.yaml", "--budget", "x"], "--budget"),
+        (
+            TooManySamples,
+            ["estimate", "examples/ecommerce.yaml", "--uncertainty", "--samples", "1000"],
+            "samples",
+        ),
+    ],
+)
+def test_a_command_ends_with_the_error_s_own_exit_code(monkeypatch, error, argv, said):
+    """The handlers take the code from the error, not a 2 of their own: given another, the
+    command ends with it, and says the same."""
+    from acvnum.analysis import uncertainty
+
+    monkeypatch.setattr(uncertainty, "MAX_SERVICE_SAMPLES", 100)  # 1,000 samples are too many
+    usual = run_cli(*argv)
+    assert usual.returncode == 2 and said in usual.stderr, usual.stderr
+    monkeypatch.setattr(error, "exit_code", ExitCode.INTERRUPTED)
+    other = run_cli(*argv)
+    assert (other.returncode, other.stderr) == (ExitCode.INTERRUPTED, usual.stderr)

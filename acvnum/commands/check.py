@@ -116,7 +116,8 @@ def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
             lines = dict(error.message.args).get("lines")  # several --budget, one a line
             problems += lines.items if isinstance(lines, Joined) else [error.message]
     if problems:  # one line each, every one after the first prefixed as fail() does the first
-        raise fail(message("budget.cli.lines", lines=Joined(tuple(problems), "\nacvnum: ")))
+        every = message("budget.cli.lines", lines=Joined(tuple(problems), "\nacvnum: "))
+        raise fail(every, code=BudgetSyntaxError.exit_code)
     return parse_cli_budgets(budgets), parse_tolerance(tolerance)
 
 

@@ -114,20 +114,23 @@ def print_problems(problems: list[Problem], lang: str | None = None) -> None:
 
 @contextmanager
 def input_errors(lang: str | None = None) -> Iterator[None]:
-    """Turn InputError into exit code 2 with its messages in `lang` (else the locale's
+    """Turn InputError into its exit code (2) with its messages in `lang` (else the locale's
     language), never a traceback."""
     try:
         yield
     except InputError as error:
         print_problems(error.problems, lang)
-        raise typer.Exit(ExitCode.BAD_INPUT) from None
+        raise typer.Exit(error.exit_code) from None
 
 
-def fail(text: str | Message, lang: str | None = None) -> typer.Exit:
+def fail(
+    text: str | Message, lang: str | None = None, code: ExitCode = ExitCode.BAD_INPUT
+) -> typer.Exit:
     """A usage problem that has no file position: message on stderr (a catalogued one in
-    `lang`, else the locale's language), exit 2."""
+    `lang`, else the locale's language), exit `code` (an AcvnumError's own, when one is
+    the problem)."""
     sys.stderr.write(f"acvnum: {terminal(shown(text, lang or spoken()))}\n")
-    return typer.Exit(ExitCode.BAD_INPUT)
+    return typer.Exit(code)
 
 
 def cannot_write(path: Path, reason: str | Message) -> typer.Exit:

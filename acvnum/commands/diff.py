@@ -80,6 +80,9 @@ def snapshots(
         if p.is_dir()
     ]
     paths = [p for p in paths if not p.is_dir()]
+    # The InputErrors caught below are gathered, not reported: one InputError holding every
+    # file's problems reaches `diff`'s input_errors, the one handler, which shows them all
+    # and ends with its exit code (handling each here would end the run at the first file).
     for path in (p for p in paths if _is_result(p)):
         try:
             found[path] = _one(load_json(path), path)

@@ -43,4 +43,4 @@ def what_if_errors() -> Iterator[None]:
         *first, last = error.messages
         for refusal in first:
             fail(refusal)  # written now; the exit is the last one's
-        raise fail(last) from None
+        raise fail(last, code=error.exit_code) from None

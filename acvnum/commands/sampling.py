@@ -39,7 +39,8 @@ def sampling_errors() -> Iterator[None]:
     try:
         yield
     except TooManySamples as error:
-        raise fail(message("sampling.too_many", reason=error.message)) from None
+        too_many = message("sampling.too_many", reason=error.message)
+        raise fail(too_many, code=error.exit_code) from None
 
 
 ConfidenceOption = Annotated[
