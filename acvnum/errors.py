@@ -2,9 +2,9 @@
 costs no import of the numpy-heavy modules that raise them.
 
 Every such exception derives from AcvnumError, which carries the exit code a command ends
-with. The private exceptions a module raises and catches itself to change course (a fast
-path declining a file, a reader giving up on an unusual document) never reach a user and
-stay in the module they steer."""
+with. The exceptions raised and caught inside one package to change course (a fast path
+declining a file, a reader giving up on an unusual document, a lever with no array twin)
+never reach a user: they stay where they are raised (tests/test_errors.py lists them)."""
 
 from __future__ import annotations
 
