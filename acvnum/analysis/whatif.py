@@ -11,7 +11,6 @@ evaluated for every service in one engine pass.
 from __future__ import annotations
 
 import copy
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,37 +76,14 @@ class Assignment:
     value: Any
 
 
-def _unknown_key(key: str, model: type[BaseModel], where: str) -> WhatIfError:
-    keys = list(model.model_fields)
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    hint = message("error.did_you_mean", name=close[0]) if close else ""
-    return WhatIfError(
-        "whatif.unknown_key", key=key, where=where, suggestion=hint, known=", ".join(keys)
-    )
-
-
 def check_path(path: modelpath.Path) -> None:
-    """The path names one value of the questionnaire, or WhatIfError says why not."""
+    """The path names one value of the questionnaire, or WhatIfError (PathError where it
+    leaves the models) says why not."""
     if path[0] in _FIXED:
         raise WhatIfError("whatif.fixed", what=message(_FIXED[str(path[0])]))
-    model: type[BaseModel] | None = models.Questionnaire
-    in_list = False
-    for depth, part in enumerate(path):
-        where = dotted(path[:depth]) or "the questionnaire"
-        if isinstance(part, int):
-            if not in_list:
-                raise WhatIfError("whatif.not_a_list", where=where, part=part)
-            in_list = False
-        elif in_list:
-            raise WhatIfError("whatif.a_list", where=where, part=part)
-        elif model is None:
-            raise WhatIfError("whatif.a_value", where=where, part=part)
-        elif part not in model.model_fields:
-            raise _unknown_key(part, model, where)
-        else:
-            model, in_list = modelpath.field_model(model.model_fields[part].annotation)
-    if in_list or model is not None:
-        keys = ", ".join(model.model_fields) if model else "an index"
+    found = modelpath.place(models.Questionnaire, path)
+    if found.in_list or found.model is not None:
+        keys = ", ".join(found.model.model_fields) if found.model else "an index"
         raise WhatIfError("whatif.a_section", path=dotted(path), keys=keys)
 
 
@@ -179,14 +155,7 @@ _LOCATIONS = {
 
 def _raw_section(data: Any, path: modelpath.Path) -> dict[str, Any] | None:
     """The file's own data of the section at `path`, or None where the file leaves it out."""
-    node = data
-    for part in path:
-        if isinstance(part, int):
-            if not isinstance(node, list) or not 0 <= part < len(node):
-                return None
-        elif not isinstance(node, dict) or node.get(part) is None:
-            return None
-        node = node[part]
+    node = modelpath.get_in(data, path)
     return node if isinstance(node, dict) else None
 
 
@@ -199,17 +168,10 @@ def _has_own_checks(model: type[BaseModel]) -> bool:
 def _section_model(path: modelpath.Path) -> type[BaseModel] | None:
     """The model of the section at `path`; None when a section above it (the
     questionnaire included) has checks of its own (check_path made sure the path exists)."""
-    model: type[BaseModel] = models.Questionnaire
-    for part in path:
-        if isinstance(part, int):
-            continue
-        if _has_own_checks(model):
-            return None
-        inner = modelpath.field_model(model.model_fields[part].annotation)[0]
-        if inner is None:
-            return None
-        model = inner
-    return model
+    found = modelpath.place(models.Questionnaire, path)
+    if any(_has_own_checks(model) for model in found.holders):
+        return None
+    return found.model
 
 
 def _by_section(assignments: list[Assignment]) -> dict[modelpath.Path, list[Assignment]] | None:
@@ -352,16 +314,12 @@ def _default(q: Questionnaire, parent: Any, path: modelpath.Path, table: FactorT
 
 
 def _model_default(path: modelpath.Path) -> Any:
-    """The questionnaire's own default for a key of a section the file left out."""
-    model: Any = models.Questionnaire
-    for part in path:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields[part]
-        model = modelpath.field_model(field.annotation)[0]
-        if model is None:
-            return None if field.is_required() else field.default
-    return None
+    """The questionnaire's own default for a key of a section the file left out (`path`
+    names a value: check_path made sure)."""
+    field = modelpath.place(models.Questionnaire, path).field
+    if field is None or field.is_required():
+        return None
+    return field.default
 
 
 def _changes(

@@ -7,18 +7,22 @@ Error messages, ranges, levers and `--what-if` all name a value this way.
 
 from __future__ import annotations
 
+import difflib
 import re
 import types
 import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from acvnum.errors import PathError
+from acvnum.errors import PathError, message
 from acvnum.questionnaire import records
 
 Path = tuple[str | int, ...]
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
+    from pydantic.fields import FieldInfo
 
 _PART = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?P<indexes>(?:\[\d+\])*)")
 
@@ -81,6 +85,20 @@ def replace(model: Any, path: Path, value: Any) -> Any:
 # --- a file's raw data (dictionaries and lists, before validation) ------------------------
 
 
+def get_in(data: Any, path: Path) -> Any:
+    """The value at `path` in raw data; None where the data leaves it out, or holds no
+    section or list where the path goes through one (the file's own mistake, said elsewhere)."""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                return None
+        elif not isinstance(node, dict) or node.get(part) is None:
+            return None
+        node = node[part]
+    return node
+
+
 def set_in(data: Any, path: Path, value: Any) -> None:
     """Set the value at `path` in raw data whose sections all exist."""
     for part in path[:-1]:
@@ -126,3 +144,73 @@ def field_model(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation, False
     return None, False
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a path leads in the models: a section (its model), a list of sections waiting
+    for an index, or a plain value (model None)."""
+
+    model: type[BaseModel] | None
+    in_list: bool
+    #: The model each key of the path was looked up in, from the questionnaire down.
+    holders: tuple[type[BaseModel], ...]
+    #: The field the path's last key names; None for the empty path.
+    field: FieldInfo | None
+
+
+def _is_index(part: str | int) -> bool:
+    """A list index, or a pattern's '*' (any index)."""
+    return isinstance(part, int) or part == "*"
+
+
+def _where(path: tuple[str | int, ...]) -> str:
+    return dotted(path) or "the questionnaire"
+
+
+def _unknown_key(key: str, model: type[BaseModel], where: str) -> PathError:
+    keys = list(model.model_fields)
+    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+    hint = message("error.did_you_mean", name=close[0]) if close else ""
+    return PathError(
+        "path.unknown_key", key=key, where=where, suggestion=hint, known=", ".join(keys)
+    )
+
+
+def place(root: type[BaseModel], path: Path) -> Place:
+    """Where a path (or a pattern, '*' for an index) leads in the models from `root`, the
+    questionnaire's model (its own keys are said to be in 'the questionnaire'); PathError
+    says where it leaves them: an index on no list, a key on a list or a plain value, a key
+    no model has (with the keys it has)."""
+    model: type[BaseModel] | None = root
+    in_list, field = False, None
+    holders: list[type[BaseModel]] = []
+    for depth, part in enumerate(path):
+        if _is_index(part):
+            if not in_list:
+                raise PathError("path.not_a_list", where=_where(path[:depth]), part=part)
+            in_list = False
+        elif in_list:
+            raise PathError("path.a_list", where=_where(path[:depth]), part=part)
+        elif model is None:
+            raise PathError("path.a_value", where=_where(path[:depth]), part=part)
+        elif part not in model.model_fields:
+            raise _unknown_key(str(part), model, _where(path[:depth]))
+        else:
+            holders.append(model)
+            field = model.model_fields[str(part)]
+            model, in_list = field_model(field.annotation)
+    return Place(model, in_list, tuple(holders), field)
+
+
+def fields_below(
+    model: type[BaseModel], prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], FieldInfo]]:
+    """Every field of `model` and of the models below it, with its path pattern ('*' for
+    a list's items), a section before its own fields."""
+    for name, info in model.model_fields.items():
+        path = (*prefix, name)
+        yield path, info
+        sub, is_list = field_model(info.annotation)
+        if sub is not None:
+            yield from fields_below(sub, (*path, "*") if is_list else path)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from acvnum.errors import InputError, UnitError, in_order, message
 from acvnum.questionnaire import plain, units
-from acvnum.questionnaire.paths import dotted, field_model, get, pattern, set_in
+from acvnum.questionnaire.paths import dotted, fields_below, get, pattern, set_in
 from acvnum.questionnaire.records import Questionnaire
 from acvnum.questionnaire.yaml_reader import Document, Path_
 
@@ -82,18 +82,9 @@ def _is_text(annotation: Any) -> bool:
     return False
 
 
-def _text_fields(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> set[tuple[str, ...]]:
+def _text_fields(model: type[BaseModel]) -> set[tuple[str, ...]]:
     """The path patterns of every free-text field, from the models themselves."""
-    found: set[tuple[str, ...]] = set()
-    for name, info in model.model_fields.items():
-        path = (*prefix, name)
-        if _is_text(info.annotation):
-            found.add(path)
-        else:
-            sub, is_list = field_model(info.annotation)
-            if sub is not None:
-                found |= _text_fields(sub, (*path, "*") if is_list else path)
-    return found
+    return {path for path, info in fields_below(model) if _is_text(info.annotation)}
 
 
 @cache

@@ -1,4 +1,5 @@
-"""Dotted paths: parsed like the error messages print them; replacing never mutates."""
+"""Dotted paths: parsed like the error messages print them; replacing never mutates; the
+models walked along them as the what-if and the ranges read them."""
 
 import pytest
 import yaml
@@ -68,3 +69,69 @@ def test_field_model_sees_through_optional_and_list():
     assert modelpath.field_model(fields["hosting"].annotation) == (Hosting, False)
     assert modelpath.field_model(Hosting.model_fields["servers"].annotation) == (Server, True)
     assert modelpath.field_model(fields["name"].annotation) == (None, False)
+
+
+def test_place_of_a_device_field_is_a_value_with_the_models_above_it():
+    from acvnum.questionnaire.models import DeviceSettings, Terminals
+
+    found = modelpath.place(Questionnaire, ("terminals", "laptop", "lifetime"))
+    assert (found.model, found.in_list) == (None, False)
+    assert found.holders == (Questionnaire, Terminals, DeviceSettings)
+    assert found.field is DeviceSettings.model_fields["lifetime"]
+
+
+def test_place_of_a_server_list_item_by_index_or_pattern():
+    from acvnum.questionnaire.models import Hosting, Server
+
+    listed = modelpath.place(Questionnaire, ("hosting", "servers"))
+    assert (listed.model, listed.in_list) == (Server, True)
+    item = modelpath.place(Questionnaire, ("hosting", "servers", 1))
+    assert (item.model, item.in_list) == (Server, False)
+    power = modelpath.place(Questionnaire, ("hosting", "servers", 1, "power"))
+    assert power.holders == (Questionnaire, Hosting, Server)
+    assert power.field is Server.model_fields["power"]
+    assert modelpath.place(Questionnaire, ("hosting", "servers", "*", "power")) == power
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (
+            ("terminals", "laptop", "lifetim"),
+            "unknown key 'lifetim' in terminals.laptop; did you mean 'lifetime'? "
+            "(known: lifetime, hours_per_day, power, standby)",
+        ),
+        (
+            ("hostng",),
+            "unknown key 'hostng' in the questionnaire; did you mean 'hosting'? (known: ",
+        ),
+        (("usage", 0, "users"), "usage is not a list: remove [0]"),
+        (("hosting", "servers", "count"), "hosting.servers is a list: name an item, e.g. "),
+        (("usage", "users", "x"), "usage.users is a value: it has no key 'x'"),
+    ],
+)
+def test_place_says_where_a_path_leaves_the_models(path, said):
+    with pytest.raises(modelpath.PathError) as refused:
+        modelpath.place(Questionnaire, path)
+    assert str(refused.value).startswith(said)
+
+
+def test_get_in_reads_raw_data_and_is_none_where_the_file_leaves_it_out():
+    assert modelpath.get_in(HOSTED, ("hosting", "servers", 1, "name")) == "b"
+    assert modelpath.get_in(HOSTED, ("hosting", "servers", 1)) == {"name": "b", "type": "physical"}
+    assert modelpath.get_in(HOSTED, ("hosting", "servers", 2, "name")) is None
+    assert modelpath.get_in(HOSTED, ("hosting", "storage", "volume")) is None
+    assert modelpath.get_in(HOSTED, ("hosting", "servers", "name")) is None  # a list, no key
+    assert modelpath.get_in({"usage": 3}, ("usage", "users")) is None  # a value, no section
+
+
+def test_fields_below_lists_every_field_once_each_found_again_by_place():
+    found = list(modelpath.fields_below(Questionnaire))
+    patterns = [path for path, _ in found]
+    assert len(patterns) == len(set(patterns))
+    assert patterns.index(("hosting", "servers")) < patterns.index(
+        ("hosting", "servers", "*", "name")
+    )
+    assert ("terminals", "laptop", "lifetime") in patterns
+    for path, info in found:
+        assert modelpath.place(Questionnaire, path).field is info, path

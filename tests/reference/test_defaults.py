@@ -20,20 +20,9 @@ from acvnum.reference.factors import COLUMNS, load_factors
 TABLE = load_factors()
 
 
-def _field(pattern: defaults.Pattern):
-    """The model field a pattern names, walking the models."""
-    model, info = Questionnaire, None
-    for part in pattern:
-        if part == "*":
-            continue
-        info = model.model_fields[part]
-        model = modelpath.field_model(info.annotation)[0]
-    return info
-
-
 @pytest.mark.parametrize("pattern", [*defaults.FACTOR_DEFAULTS, *defaults.REGION_DEFAULTS])
 def test_every_default_fills_an_optional_questionnaire_value(pattern):
-    info = _field(pattern)
+    info = modelpath.place(Questionnaire, pattern).field
     assert info is not None and not info.is_required() and info.default is None, pattern
 
 
