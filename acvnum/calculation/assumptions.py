@@ -738,10 +738,12 @@ def _kept_equipment(q: Questionnaire, table: FactorTable) -> list[Assumption]:
             continue
         path = f"terminals.equipment.{k}"
         rows.append(Assumption(path, _written(count), "input", QUESTIONNAIRE))
-        for key, (quantity, _) in defaults.EQUIPMENT_DEFAULTS.items():
+        for key in defaults.EQUIPMENT_DEFAULTS:
             given = q.terminals.setting(k, key) if q.terminals else None
             if given is None:
-                rows.append(_factor(table, f"terminals.{k}.{key}", f"device.{k}.{quantity}"))
+                rows.append(
+                    _factor(table, f"terminals.{k}.{key}", defaults.device_factor_id(k, key))
+                )
             else:
                 value = _device_value(key, given)
                 rows.append(Assumption(f"terminals.{k}.{key}", value, "input", QUESTIONNAIRE))

@@ -28,6 +28,7 @@ from acvnum.calculation.inventory import (
 )
 from acvnum.calculation.workloads import ai_inventory, gpu_prefix
 from acvnum.questionnaire.rules import DEVICE_TYPES, EQUIPMENT_TYPES, GPU_TYPES
+from acvnum.reference import defaults
 from acvnum.reference.criteria import CRITERION_IDS, ENERGY, IMPACT_IDS
 from acvnum.reference.factors import FactorValues
 
@@ -127,7 +128,7 @@ def _ai_gpus(s: ServiceArrays, f: FactorValues) -> np.ndarray:
     if a.gpu == a.training_gpu:
         return inference
     training = np.stack([vectors[p] for p in a.training_gpu])
-    _, used, _ = ai_inventory(a, f, s.period_years, f["datacenter.default.pue"])
+    _, used, _ = ai_inventory(a, f, s.period_years, f[defaults.factor_id(defaults.AI_PUE)])
     total = np.broadcast_to(used.inference + used.training, (s.count, f.samples))
     part = np.broadcast_to(used.training, total.shape)
     share = np.divide(part, total, out=np.zeros(total.shape), where=total > 0)

@@ -866,7 +866,7 @@ def _kept(s: ServiceArrays, f: FactorValues) -> tuple[np.ndarray, np.ndarray]:
     power for its hours a day and its standby power the rest of the day."""
 
     def per_kind(key: str) -> np.ndarray:
-        ids = [f"device.{k}.{defaults.EQUIPMENT_DEFAULTS[key][0]}" for k in EQUIPMENT_TYPES]
+        ids = [defaults.device_factor_id(k, key) for k in EQUIPMENT_TYPES]
         factors = np.stack([f[i] for i in ids], axis=-1)  # (S, kinds)
         return _default(s.equipment_given[key], factors)  # (N, S, kinds)
 
@@ -1203,7 +1203,7 @@ def _ai_columns(s: ServiceArrays, f: FactorValues) -> Columns:
     a = s.ai
     if not (a.requests.any() or a.training_gpu_hours.any() or (a.self_hosted * a.gpus).any()):
         return [None] * 3
-    ai_pue = f[defaults.factor_id(("ai", "self_hosted", "pue"))]
+    ai_pue = f[defaults.factor_id(defaults.AI_PUE)]
     ai_kwh, ai_hours, ai_servers = ai_inventory(a, f, s.period_years, ai_pue)
     return [ai_kwh, gpu_lifetimes(a, ai_hours, f), ai_servers]
 

@@ -98,7 +98,7 @@ def _region(q: Questionnaire, ai: AI | None) -> str:
     if ai is None or ai.self_hosted is None:
         return API_REGION
     hosting = q.hosting.location if q.hosting else None
-    return ai.self_hosted.location or hosting or API_REGION
+    return ai.self_hosted.location or hosting or defaults.DEFAULT_REGION
 
 
 def _pue(q: Questionnaire, ai: AI | None) -> float | None:

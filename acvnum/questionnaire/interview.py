@@ -310,7 +310,7 @@ DEFAULTS_EN: Answers = {
     "visit_duration": "5 min",
     "data_per_visit": "2 MB",
     **dict(GROUPS),
-    "location": "WLD",
+    "location": reference_defaults.DEFAULT_REGION,
     "virtual_servers": "2",
     "vcpu": "4",
     "physical_servers": "0",

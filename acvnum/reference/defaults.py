@@ -31,6 +31,9 @@ FROM_ANSWERS = {USERS_LOCATION: DESIGN_DEFAULT}
 
 Pattern = tuple[str, ...]  # a questionnaire path, '*' for any item of a list
 
+#: A self-hosted model's PUE: the inventory and the engine's GPU mix fill it alike.
+AI_PUE: Pattern = ("ai", "self_hosted", "pue")
+
 
 @dataclass(frozen=True)
 class Default:
@@ -70,7 +73,7 @@ FACTOR_DEFAULTS: dict[Pattern, Default] = {
         for key, (quantity, to_base) in EQUIPMENT_DEFAULTS.items()
     },
     ("ai", "self_hosted", "utilization"): Default("ai.default.utilization"),
-    ("ai", "self_hosted", "pue"): Default("datacenter.default.pue"),
+    AI_PUE: Default("datacenter.default.pue"),
     ("messages", "size"): Default("messages.default.size", 1e6),  # MB -> bytes
     ("messages", "recipients"): Default("messages.default.recipients"),
     ("messages", "retention"): Default("messages.default.retention", units.SECONDS_PER_YEAR),
@@ -91,7 +94,7 @@ REGION_DEFAULTS: frozenset[Pattern] = frozenset(
 INHERITED: dict[Pattern, Pattern] = {
     ("terminals", "location"): ("usage", "location"),
     ("ai", "self_hosted", "location"): ("hosting", "location"),
-    ("ai", "self_hosted", "pue"): ("hosting", "pue"),
+    AI_PUE: ("hosting", "pue"),
 }
 
 

@@ -1,9 +1,11 @@
 """The one table of defaults: what fills each value a file leaves out, and that every
 reader (inventory, assumptions, levers, what-if) uses the same one."""
 
+import re
+
 import pytest
 import yaml
-from conftest import MINIMAL
+from conftest import MINIMAL, ROOT
 
 from acvnum.analysis import whatif
 from acvnum.analysis.lever_kinds import Context
@@ -130,3 +132,43 @@ def test_what_if_and_assumptions_show_the_defaults_of_terminals_and_messages():
     assert (
         rows["terminals.laptop.hours_per_day"].source == TABLE["device.laptop.active_hours"].source
     )
+
+
+_DEFAULT_IDS = "|".join(re.escape(d.factor) for d in defaults.FACTOR_DEFAULTS.values())
+#: A default spelled in place: a default's factor id or the default region in quotes, or a
+#: device factor id built from its parts (defaults.device_factor_id is the one that does).
+_SPELLED = re.compile(
+    rf"[\"'](?:{_DEFAULT_IDS}|{defaults.DEFAULT_REGION})[\"']|device\.\{{[^}}]+\}}\.\{{"
+)
+
+
+#: Readers of the table that once spelled a default themselves.
+_READERS = (
+    "calculation/engine.py",
+    "calculation/assumptions.py",
+    "questionnaire/interview.py",
+    "analysis/whatif.py",
+)
+
+
+@pytest.mark.parametrize("module", _READERS)
+def test_no_reader_spells_a_default_the_table_holds(module):
+    assert _SPELLED.findall((ROOT / "acvnum" / module).read_text()) == []
+
+
+def test_a_kept_device_s_default_is_the_table_s_in_the_inventory_and_the_assumptions(
+    monkeypatch,
+):
+    """Pointing the table at another factor moves both readers with it: neither builds the
+    device factor's id itself."""
+    q = as_record(EVERY_SECTION)
+    before = _inventory(q)
+    monkeypatch.setitem(
+        defaults.FACTOR_DEFAULTS,
+        ("terminals", "printer", "lifetime"),
+        defaults.Default("server.physical.lifetime", units.SECONDS_PER_YEAR),
+    )
+    row = {a.path: a for a in assumptions.collect(q, TABLE)}["terminals.printer.lifetime"]
+    assert row.source == TABLE["server.physical.lifetime"].source
+    assert TABLE.value("server.physical.lifetime") != TABLE.value("device.printer.lifetime")
+    assert _inventory(q) != pytest.approx(before, rel=1e-9, abs=0)
