@@ -67,13 +67,18 @@ _FIXED = {
 }
 
 
+#: A what-if's value: one YAML scalar as the questionnaire reads it (no tag that makes
+#: another type is read; parse_assignment refuses a list or a mapping).
+Scalar = str | int | float | bool | None
+
+
 @dataclass(frozen=True)
 class Assignment:
     """One `PATH=VALUE` as typed, parsed."""
 
     text: str
     path: modelpath.Path
-    value: Any
+    value: Scalar
 
 
 def check_path(path: modelpath.Path) -> None:
@@ -185,7 +190,7 @@ def _by_section(assignments: list[Assignment]) -> dict[modelpath.Path, list[Assi
     return None if nested or () in sections else sections
 
 
-def _typed_as_range(value: Any) -> bool:
+def _typed_as_range(value: Scalar) -> bool:
     return isinstance(value, str) and (".." in value or "\u2026" in value)
 
 

@@ -322,3 +322,13 @@ def test_two_paths_of_one_section_are_still_applied_together():
     texts = ("hosting.servers[0].count=1", "hosting.servers[1].count=2")
     (w,) = assess([SHOP], Settings(what_if=texts)).what_if
     assert [c.path for c in w.changes] == ["hosting.servers[0].count", "hosting.servers[1].count"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("1.5", 1.5), ("3", 3), ("true", True), ("null", None), ("2024-01-01", "2024-01-01")],
+)
+def test_a_value_is_read_as_one_scalar_of_the_questionnaire_s_types(typed, value):
+    """Assignment.value is a Scalar: a YAML date stays the text typed, not a datetime."""
+    read = parse_assignment(f"usage.data_per_visit={typed}").value
+    assert read == value and type(read) is type(value)
