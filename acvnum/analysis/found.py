@@ -32,7 +32,7 @@ class Found:
     @property
     def levers(self) -> tuple[LeverResult, ...]:
         """The levers proposed, best first."""
-        return tuple(self.proposals.levers) if self.proposals else ()
+        return self.proposals.levers if self.proposals else ()
 
     @property
     def levers_combined(self) -> Combination | None:

@@ -10,7 +10,7 @@ person's yearly planetary boundary; energy has no boundary), ties broken by id.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -145,22 +145,29 @@ class Combination:
 class Proposals:
     """One service's levers, best first, and their combination (None below two levers).
 
-    A value, compared by its levers (unhashable: they are lists). Not a dataclass so that
-    the array path's `_ArrayProposals` can make them only when first read (`_made`); copied
-    or pickled, that one is a plain Proposals. `encoded` is the folder JSON's fast path."""
+    A frozen value, compared by its levers (unhashable, as the results' Savings are). Not
+    a dataclass so that the array path's `_ArrayProposals` can make them only when first
+    read (`_made`); copied or pickled, that one is a plain Proposals. `encoded` is the
+    folder JSON's fast path."""
 
-    def __init__(self, levers: list[LeverResult], combined: Combination | None) -> None:
-        self._found = (levers, combined)
+    def __init__(self, levers: Iterable[LeverResult], combined: Combination | None) -> None:
+        object.__setattr__(self, "_found", (tuple(levers), combined))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Proposals are frozen: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Proposals are frozen: cannot delete {name!r}")
 
     @property
-    def levers(self) -> list[LeverResult]:
+    def levers(self) -> tuple[LeverResult, ...]:
         return self._made()[0]
 
     @property
     def combined(self) -> Combination | None:
         return self._made()[1]
 
-    def _made(self) -> tuple[list[LeverResult], Combination | None]:
+    def _made(self) -> tuple[tuple[LeverResult, ...], Combination | None]:
         return self._found
 
     def encoded(self) -> Encoded | None:
@@ -542,13 +549,13 @@ class _Chunk:
         """Service i's changes of each of its ranked levers, applied alone."""
         return [self.steps[k].changes(i) for k in self.ranked_levers[i]]
 
-    def proposals(self, i: int) -> tuple[list[LeverResult], Combination | None]:
+    def proposals(self, i: int) -> tuple[tuple[LeverResult, ...], Combination | None]:
         """Service i's levers and combination, the analysis' values."""
         alone = self.alone(i)
-        results = [
+        results = tuple(
             LeverResult(self.levers[self.kinds[k]][0], rank, changes, self.effects.row(k))
             for rank, (k, changes) in enumerate(zip(self.ranked[i], alone, strict=True), 1)
-        ]
+        )
         b = self.combined.best[i]
         if b < 0 or self.combined.effects is None:
             return results, None
@@ -853,16 +860,21 @@ class _ArrayProposals(Proposals):
     kept alive does not keep its whole chunk's arrays; its JSON is then written from the
     objects (`encoded` None: the same bytes)."""
 
-    def __init__(self, chunk: _Chunk, i: int) -> None:
-        #: The chunk until the values are made, then the values: one attribute, read once
-        #: by each reader, so two threads reading an unread service never see a half-made one.
-        self._held: _Chunk | tuple[list[LeverResult], Combination | None] = chunk
-        self._i = i
+    _held: _Chunk | tuple[tuple[LeverResult, ...], Combination | None]
+    _i: int
 
-    def _made(self) -> tuple[list[LeverResult], Combination | None]:
+    def __init__(self, chunk: _Chunk, i: int) -> None:
+        # The chunk until the values are made, then the values: one attribute, read once by
+        # each reader, so two threads reading an unread service never see a half-made one.
+        # Set past the frozen __setattr__: only this class's own making changes it.
+        object.__setattr__(self, "_held", chunk)
+        object.__setattr__(self, "_i", i)
+
+    def _made(self) -> tuple[tuple[LeverResult, ...], Combination | None]:
         held = self._held
         if isinstance(held, _Chunk):
-            held = self._held = held.proposals(self._i)
+            held = held.proposals(self._i)
+            object.__setattr__(self, "_held", held)
         return held
 
     def encoded(self) -> Encoded | None:

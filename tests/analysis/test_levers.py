@@ -472,6 +472,21 @@ def test_a_service_s_levers_pickled_or_copied_are_its_values_not_its_chunk():
     assert len(pickle.dumps(among)) == len(pickle.dumps(alone))
 
 
+def test_a_service_s_levers_are_a_frozen_tuple_made_or_still_held():
+    services = [make({"users": 1000 + 10 * i}, {"location": "FRA"}) for i in range(40)]
+    among = propose(services, TABLE, LIMITS, 5)[0]
+    plain = pickle.loads(pickle.dumps(among))
+    for proposals, inner in ((among, "_held"), (plain, "_found")):
+        with pytest.raises(AttributeError, match="frozen"):
+            setattr(proposals, inner, ((), None))
+        with pytest.raises(AttributeError, match="frozen"):
+            proposals.note = "mine"
+        assert type(proposals.levers) is tuple and len(proposals.levers) > 1
+    with pytest.raises(AttributeError, match="frozen"):
+        del among._held  # made now, still refused
+    assert among == plain
+
+
 def test_a_service_s_levers_once_read_let_go_of_their_chunk():
     # A service kept alive must not keep its chunk's frames and steps: once made, its
     # Proposals hold their own values (and its JSON is written from them: encoded None).
