@@ -133,6 +133,16 @@ def test_every_lever_of_the_catalogue_has_an_array_twin_or_changes_a_block_only(
     assert {"ai_smaller_model", "video_lower_quality", "message_retention"} <= blocks
 
 
+def test_every_lever_kind_has_its_array_twin_or_changes_a_block_only():
+    """The catalogue's levers are checked above; a kind registered in lever_kinds alone
+    would send every service the per-service way the day a lever uses it."""
+    from acvnum.analysis import lever_kinds
+
+    block_only = set(lever_arrays._BLOCK_KINDS)
+    assert set(lever_kinds.KINDS) - block_only == set(lever_arrays.KINDS)
+    assert block_only <= set(lever_kinds.KINDS)
+
+
 def test_a_lever_without_an_array_twin_sends_every_service_the_per_service_way(monkeypatch):
     qs = [as_record(MINIMAL_DATA)]
     expected = shown(propose(qs, TABLE, LIMITS, 5))
