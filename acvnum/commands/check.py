@@ -6,7 +6,6 @@ Exit 0 when every budget and baseline comparison passes, 1 when any fails, 2 on 
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -38,6 +37,7 @@ from acvnum.commands.sampling import (
 from acvnum.errors import BudgetSyntaxError, ExitCode, Joined, Message, message
 from acvnum.escaping import terminal
 from acvnum.questionnaire.units import decimal_comma
+from acvnum.report import formats
 
 if TYPE_CHECKING:
     from acvnum.analysis.checks import CheckRun
@@ -46,12 +46,7 @@ if TYPE_CHECKING:
     from acvnum.questionnaire.service import Service
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
-    junit = "junit"
-
+Format = formats.format_enum("check", __name__)
 
 Files = Annotated[
     list[Path], typer.Argument(help="Questionnaire YAML files, or directories of them.")
@@ -82,26 +77,6 @@ ToleranceOption = Annotated[
     str,
     typer.Option("--tolerance", help="How much a per-visit value may grow over the baseline."),
 ]
-
-
-def render(run: CheckRun, fmt: str, lang: str, color: bool) -> str:
-    """Hand the run to the renderer of the chosen format (imported only when used)."""
-    if fmt == "json":
-        from acvnum.report import check_json
-
-        return check_json.render(run)
-    if fmt == "markdown":
-        from acvnum.report import check_markdown
-
-        return check_markdown.render(run, lang)
-    if fmt == "junit":
-        from acvnum.report import junit
-
-        return junit.render(run, lang)
-    from acvnum.report import check_text
-    from acvnum.report.text import report_width
-
-    return check_text.render(run, lang, color, report_width())
 
 
 def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
@@ -250,7 +225,8 @@ def check(
             network_model(network),
         )
     _warn_renamed(run, shown_in_report=output is None and fmt in (Format.text, Format.markdown))
-    write_output(render(run, fmt.value, language(lang), color_wanted(output)), output, force)
+    report = formats.render("check", fmt, run, lang=language(lang), color=color_wanted(output))
+    write_output(report, output, force)
     raise typer.Exit(ExitCode.OK if run.passed else ExitCode.BUDGET_EXCEEDED)
 
 

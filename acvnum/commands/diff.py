@@ -27,15 +27,13 @@ from acvnum.commands.common import (
     write_output,
 )
 from acvnum.questionnaire.units import decimal_comma
+from acvnum.report import formats
 
 if TYPE_CHECKING:
     from acvnum.analysis.comparison import Snapshot
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    markdown = "markdown"
+Format = formats.format_enum("diff", __name__)
 
 
 class Per(StrEnum):
@@ -105,18 +103,6 @@ def snapshots(
     return [found[p if _is_result(p) else first[p.resolve()]] for p in paths]
 
 
-def render(a: Snapshot, b: Snapshot, per: str, fmt: str, lang: str, color: bool) -> str:
-    from acvnum.report import diff_format
-
-    if fmt == "json":
-        return diff_format.render_json(a, b, per)
-    if fmt == "markdown":
-        return diff_format.render_markdown(a, b, per, lang)
-    from acvnum.report.text import report_width
-
-    return diff_format.render_text(a, b, per, lang, color, report_width())
-
-
 def diff(
     a: Side,
     b: Side,
@@ -136,8 +122,9 @@ def diff(
     with decimal_comma(code == "fr"), input_errors(code):
         first, second = snapshots([a, b], factors, network_model(network))
     _warn_periods(first, second, per.value, shown=fmt != Format.json and output is None)
-    text = render(first, second, per.value, fmt.value, language(lang), color_wanted(output))
-    write_output(text, output, force)
+    color = color_wanted(output)
+    report = formats.render("diff", fmt, first, second, per.value, lang=language(lang), color=color)
+    write_output(report, output, force)
 
 
 def _warn_periods(a: Snapshot, b: Snapshot, per: str, shown: bool) -> None:

@@ -39,15 +39,9 @@ from acvnum.commands.sampling import (
     sampling_errors,
 )
 from acvnum.questionnaire.units import decimal_comma
+from acvnum.report import formats
 
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    csv = "csv"
-    csv_long = "csv-long"
-    markdown = "markdown"
-    html = "html"
+Format = formats.format_enum("services", __name__)
 
 
 class Population(StrEnum):
@@ -79,26 +73,8 @@ DetailsOption = Annotated[
 
 def render(services: list, fmt: str, lang: str, color: bool, details: bool = False) -> str:
     """Hand the results, each with what the analyses found about it (`Assessment.services()`),
-    to the renderer of the chosen format (imported only when used)."""
-    if fmt == "json":
-        from acvnum.report import json_format
-
-        return json_format.render(services)
-    if fmt in ("csv", "csv-long"):
-        from acvnum.report import csv_format
-
-        return csv_format.render(services) if fmt == "csv" else csv_format.render_long(services)
-    if fmt == "markdown":
-        from acvnum.report import markdown
-
-        return markdown.render(services, lang)
-    if fmt == "html":
-        from acvnum.report import html
-
-        return html.render(services, lang)
-    from acvnum.report import text
-
-    return text.render(services, lang, color, text.report_width(), details)
+    to the renderer of the chosen format (see acvnum.report.formats)."""
+    return formats.render("services", fmt, services, lang=lang, color=color, details=details)
 
 
 def estimate(

@@ -10,6 +10,7 @@ import typer
 
 from acvnum.commands.common import FactorsOption, LangOption, fail, input_errors, language, speak
 from acvnum.errors import message
+from acvnum.report import formats
 
 if TYPE_CHECKING:
     from acvnum.reference.factors import Factor, FactorTable
@@ -37,9 +38,7 @@ class Kind(StrEnum):
     cloud = "cloud"
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
+Format = formats.format_enum("factors", __name__)
 
 
 def _find(table: FactorTable, factor_id: str | None) -> Factor:
@@ -73,7 +72,6 @@ def factors(
 ) -> None:
     """The factor tables: value, range, unit, source, year and licence of every number used."""
     from acvnum.reference.factors import load_factors
-    from acvnum.report import factors_format
     from acvnum.report.factors_format import FactorView
 
     code = language(lang)
@@ -89,12 +87,7 @@ def factors(
     else:
         chosen = tuple(f for f in table.factors.values() if kind is None or f.kind == kind.value)
         view = FactorView("list", table, chosen)
-    if fmt is Format.json:
-        typer.echo(factors_format.render_json(view), nl=False)
-        return
-    from acvnum.report.text import report_width  # with rich, only for the text
-
-    typer.echo(factors_format.render_text(view, code, report_width()), nl=False)
+    typer.echo(formats.render("factors", fmt, view, lang=code), nl=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from acvnum.commands.common import LangOption, language
+from acvnum.report import formats
 
-
-class Format(StrEnum):
-    text = "text"
-    markdown = "markdown"
+Format = formats.format_enum("method", __name__)
 
 
 def method(
@@ -23,15 +20,7 @@ def method(
     lang: LangOption = None,
 ) -> None:
     """How acvnum computes: perimeter, formulas, defaults and their sources, known limits."""
-    from acvnum.report import methodology
-
-    code = language(lang)
-    if fmt is Format.markdown:
-        typer.echo(methodology.text(code), nl=False)
-        return
-    from acvnum.report.text import report_width
-
-    typer.echo(methodology.terminal(report_width(), code), nl=False)
+    typer.echo(formats.render("method", fmt, lang=language(lang)), nl=False)
 
 
 def register(app: typer.Typer) -> None:
