@@ -7,8 +7,9 @@ never loads it (start-up time).
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from acvnum.escaping import terminal
 from acvnum.i18n import Translator
@@ -23,7 +24,7 @@ class FactorView:
     """What `acvnum factors` shows of a table: the factors listed ("list"), the one asked
     for ("show"), or which items of each criterion have a factor ("coverage")."""
 
-    action: str
+    action: Literal["list", "show", "coverage"]
     table: FactorTable
     factors: tuple[Factor, ...] = ()
 
@@ -40,15 +41,14 @@ def render_text(view: FactorView, lang: str = "en", width: int = 80) -> str:
 
 def render_json(view: FactorView) -> str:
     """The view as JSON (stable keys, see factor_dict)."""
+    document: Any
     if view.action == "show":
-        document: Any = factor_dict(view.factors[0], view.table)
+        document = factor_dict(view.factors[0], view.table)
     elif view.action == "coverage":
-        found = _coverage(view.table)
         document = {
             cid: {"covered": list(c.covered), "not_covered": list(c.not_covered)}
-            for cid, c in found.items()
+            for cid, c in _coverage(view.table).items()
         }
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     else:
         listed = [factor_dict(f, view.table) for f in view.factors]
         document = {"factors": listed, "sources": sources_dict(list(view.factors))}
@@ -254,8 +254,7 @@ def _coverage(table: FactorTable) -> dict[str, Coverage]:
 
 
 def _coverage_text(found: dict[str, Coverage], t: Translator, width: int) -> str:
-    import textwrap
-
+    """A line per criterion, the items it lacks wrapped under it, then what coverage means."""
     lines = []
     for cid, c in found.items():
         total = len(c.covered) + len(c.not_covered)
