@@ -12,12 +12,20 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from acvnum import __version__
 from acvnum.analysis.found import Assessed, Found
 from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.escaping import terminal
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import blocks_section, coverage_section
+from acvnum.report import (
+    blocks_section,
+    coverage_section,
+    lever_words,
+    levers_section,
+    methodology,
+    uncertainty_section,
+)
 from acvnum.report.common import (
     BOUNDARY_COLUMNS,
     IMPACT_COLUMNS,
@@ -278,8 +286,6 @@ def _levers(found: Found, t: Translator) -> str:
     """The ranked levers, each said in words with its technical change beside, then why."""
     if not found.levers:
         return ""
-    from acvnum.report import lever_words, levers_section
-
     keys = ("rank", "lever", "in_words", "pe_saved")
     header = [_e(t(f"column.{k}")) for k in keys] + [
         _e(h) for h in levers_section.criterion_headers(t)
@@ -310,8 +316,6 @@ def _what_if(found: Found, t: Translator) -> str:
     """The user's --what-if: the changes, then before, after and saving per criterion."""
     if found.what_if is None:
         return ""
-    from acvnum.report import levers_section
-
     w = found.what_if
     changes = "".join(f"<li>{_what_if_change(c, t)}</li>" for c in w.changes)
     header = [_e(h) for h in levers_section.what_if_headers(t)]
@@ -329,8 +333,6 @@ def _what_if(found: Found, t: Translator) -> str:
 def _what_if_change(change: Change, t: Translator) -> str:
     """A change in words with its technical change beside, as a lever's; the technical
     change alone when there is no sentence for its path."""
-    from acvnum.report import lever_words
-
     technical = (
         f"<code>{_e(change.path)}</code>{_e(t('punctuation.colon'))}"
         f"{_e(t.value(change.before))} → {_e(t.value(change.after))}"
@@ -395,8 +397,6 @@ def _cover(result: ServiceResult, t: Translator, today: str, digest: str) -> str
     """Who, when, with what: the service, the date, the tool and factor versions, the input
     file and its SHA-256 (`digest`, of the file itself: `result` holds its name as shown),
     so that a printed report can be traced to what produced it."""
-    from acvnum import __version__
-
     name = Path(result.source_file).name
     rows = [
         (t("cover.date"), _e(today)),
@@ -430,23 +430,24 @@ def _uncertainty(result: ServiceResult, drawn: Uncertainty | None, t: Translator
     """Intervals beside the central values, by tier, and what drives the spread."""
     if drawn is None:
         return ""
-    from acvnum.report import uncertainty_section as u
 
     def table(layout: tuple[list[str], list[list[str]]], numeric_from: int) -> str:
         header, rows = layout
         return _table([_e(h) for h in header], [[_e(c) for c in r] for r in rows], numeric_from)
 
-    drivers = u.driver_table(drawn, t)
+    drivers = uncertainty_section.driver_table(drawn, t)
     note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
-    lines = "".join(f"<li>{_e(line)}</li>" for line in u.flagship_lines(result, t))
+    lines = "".join(
+        f"<li>{_e(line)}</li>" for line in uncertainty_section.flagship_lines(result, t)
+    )
     return _section(
         "uncertainty",
         t("uncertainty.section"),
         f"<ul>{lines}</ul>",
-        table(u.interval_table(result, t), 2),
-        f'<p class="caption">{_e(u.caption(drawn, t))}</p>',
+        table(uncertainty_section.interval_table(result, t), 2),
+        f'<p class="caption">{_e(uncertainty_section.caption(drawn, t))}</p>',
         f"<h3>{_e(t('uncertainty.by_tier'))}</h3>",
-        table(u.tier_table(result, t), 1),
+        table(uncertainty_section.tier_table(result, t), 1),
         f"<h3>{_e(t('uncertainty.drivers'))}</h3>",
         table(drivers, 99),
         f'<p class="caption">{_e(note)}</p>',
@@ -455,8 +456,6 @@ def _uncertainty(result: ServiceResult, drawn: Uncertainty | None, t: Translator
 
 def _methodology(t: Translator) -> str:
     """The methodology as an appendix, in the report's language."""
-    from acvnum.report import methodology
-
     return (
         f'<section class="service" id="methodology"><h2>{_e(t("section.methodology"))}</h2>'
         f"{methodology.html(t.lang)}</section>"

@@ -47,6 +47,11 @@ from acvnum.report import assumptions_json, criteria_json
 if TYPE_CHECKING:  # a lever's type, read here only
     from acvnum.analysis.levers import LeverResult
 
+try:
+    import orjson
+except ImportError:  # json writes the same document without it (see _orjson)
+    orjson = None
+
 #: Documents with at most this many services are indented for people to read.
 INDENT_UP_TO = 10
 FUNCTIONAL_UNIT = (
@@ -117,15 +122,9 @@ def _json_floats(value: Any, fragment: Any) -> Any:
     return value
 
 
-@cache
 def _orjson() -> Any:
-    """orjson, imported when first used;
-    None in an environment installed before acvnum required it: json then writes the same
-    document, slower."""
-    try:
-        import orjson
-    except ImportError:
-        return None
+    """orjson, or None in an environment installed before acvnum required it: json then
+    writes the same document, slower."""
     return orjson
 
 

@@ -5,6 +5,7 @@ It is written in English and in French (`methodology.fr.md`, kept in step by
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,8 +30,6 @@ def terminal(width: int, lang: str = "en") -> str:
     """The methodology laid out for a `width`-column terminal: its tables' cells fold a
     name too long for their column ('device.<type>.<criterion>') onto the next line, where
     rich's Markdown would cut it with an ellipsis."""
-    import io
-
     # rich is imported by the command that prints this, not by every report.
     from rich.console import Console
     from rich.markdown import Markdown, TableElement

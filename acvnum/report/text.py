@@ -28,6 +28,7 @@ from rich.table import Table
 from rich.text import Text
 
 from acvnum.analysis.found import Assessed, Found
+from acvnum.analysis.portfolio import build
 from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.escaping import terminal, terminal_line
 from acvnum.i18n import Translator
@@ -706,8 +707,6 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
     """The ranking, one line per service (a long name wrapped), the services' warnings
     when their reports are not shown, then the totals; each stacked (one block per service,
     per criterion) when its columns leave no room for every figure whole."""
-    from acvnum.analysis.portfolio import build
-
     portfolio = build(services)
     ranking = _ranking(services, portfolio, t, width)
     parts: list = [ranking]
