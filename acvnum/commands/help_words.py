@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from typer import core
+from typer._click import core as click_core
+from typer._click import formatting
+
 from acvnum.i18n import Translator
 
 #: The program's own name: the root command's catalogue prefix.
@@ -39,10 +43,6 @@ def help_language() -> str:
 def speak_help(lang: str) -> None:
     """Write every help page of this run in `lang` (once wrapped, each run only sets it)."""
     _language["lang"] = lang
-    from typer import core  # loaded with typer already
-    from typer._click import core as click_core
-    from typer._click import formatting
-
     if getattr(click_core.Command.get_help, "spoken", False):
         return
     core._ = _typer_word  # type: ignore[attr-defined]

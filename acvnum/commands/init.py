@@ -26,10 +26,10 @@ from acvnum.commands.common import (
     write_file,
 )
 from acvnum.errors import ExitCode, Refused, message
+from acvnum.i18n import Translator
 from acvnum.questionnaire.units import as_written
 
 if TYPE_CHECKING:
-    from acvnum.i18n import Translator
     from acvnum.questionnaire.interview import Answers, Question
     from acvnum.reference.factors import FactorTable
 
@@ -116,7 +116,7 @@ def _in_language(default: str, lang: str) -> str:
 
 
 def _interview(regions: list[str], lang: str, t: Translator) -> Answers:
-    from acvnum.questionnaire.interview import questions
+    from acvnum.questionnaire.interview import questions  # the models: see init()
 
     sys.stdout.write(t("init.intro") + "\n\n")
     answers: Answers = {}
@@ -134,6 +134,7 @@ def _no_server(answers: Answers) -> bool:
 
 def _write_checked(path: Path, text: str, table: FactorTable) -> None:
     """Write only a file that `acvnum validate` accepts (a refusal here would be a bug)."""
+    # loading a service needs numpy: not for `acvnum --help`, which imports every command
     from acvnum.questionnaire.service import load_service
 
     draft = path.with_name(f".{path.name}.draft")
@@ -159,10 +160,10 @@ def init(
     writing anything: exit code 130 (as shells expect after Ctrl-C); a bad or missing
     answer that cannot be asked again, or an existing PATH, exit code 2.
     """
-    from acvnum.i18n import Translator
-
     # the interview checks answers with the models (pydantic's machinery): only for `init`
     from acvnum.questionnaire.interview import defaults, render_yaml
+
+    # the factor tables need numpy: not loaded by `acvnum --help`, which imports every command
     from acvnum.reference.factors import load_factors
 
     code = language(lang)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from acvnum.commands.common import fail
+from acvnum.errors import WhatIfError
 
 DEFAULT_LEVERS = 5
 
@@ -35,8 +36,6 @@ WhatIfOption = Annotated[
 def what_if_errors() -> Iterator[None]:
     """A --what-if that cannot be applied: its message on stderr (one line for each service
     that refuses it), exit 2."""
-    from acvnum.errors import WhatIfError
-
     try:
         yield
     except WhatIfError as error:

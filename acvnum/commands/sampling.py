@@ -10,6 +10,7 @@ import typer
 
 from acvnum.commands.common import fail
 from acvnum.errors import TooManySamples, UnitError, message
+from acvnum.questionnaire.units import parse_fraction
 
 UncertaintyOption = Annotated[
     bool,
@@ -60,8 +61,6 @@ def confidence_statistic(confidence: str | None) -> str:
     anything else is a usage error (exit 2)."""
     if confidence is None:
         return "central"
-    from acvnum.questionnaire.units import parse_fraction
-
     try:
         level = parse_fraction(confidence.strip())
     except UnitError:

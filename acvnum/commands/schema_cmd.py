@@ -44,6 +44,7 @@ def schema(
     code = language(lang)
     speak(code)
     if result:
+        # the result's schema reads the JSON writer (numpy): only for --result
         from acvnum.report.result_schema import render
 
         text = render()

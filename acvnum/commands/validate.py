@@ -18,6 +18,8 @@ Files = Annotated[
 
 def validate(files: Files, factors: FactorsOption = None, lang: LangOption = None) -> None:
     """Check questionnaires: OK per file (exit 0), or every problem as file:line:column (exit 2)."""
+    # Imported here: the services and tables need numpy, which `acvnum --help` (it imports
+    # every command) would load otherwise.
     from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
