@@ -13,6 +13,8 @@ import sys
 import threading
 from typing import NoReturn
 
+from acvnum import __version__
+
 BAD_OUTPUT = 2  # ExitCode.BAD_INPUT, without importing acvnum.errors before it is needed
 #: What writing to a standard stream can meet; any other OSError is a bug, shown as one.
 _OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EBADF, errno.EFBIG, errno.EIO, errno.EDQUOT}
@@ -83,11 +85,9 @@ def main() -> None:
     try:
         try:
             if sys.argv[1:] in (["--version"], ["-V"]):
-                from acvnum import __version__
-
                 print(f"acvnum {__version__}")
                 return
-            from acvnum.cli import run
+            from acvnum.cli import run  # typer and the commands: not for --version
 
             run()
         finally:

@@ -328,11 +328,11 @@ def _analyses(
     proposals: list[Proposals | None] = [None] * n
     changes: list[WhatIf | None] = [None] * n
     if settings.samples:
-        from acvnum.analysis.intervals import sample_intervals
+        from acvnum.analysis.intervals import sample_intervals  # only with --uncertainty
 
         intervals = list(sample_intervals(services, table, settings.samples, settings.seed))
     if settings.levers:
-        from acvnum.analysis.levers import propose
+        from acvnum.analysis.levers import propose  # not for --levers 0, check or diff
 
         questionnaires = [s.questionnaire for s in services]
         proposals = list(propose(questionnaires, table, limits, settings.levers, arrays, totals))

@@ -13,11 +13,27 @@ import sys
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
+from types import ModuleType
 from typing import Any, get_args, get_origin
 
 import typer
+from typer import core
 
 from acvnum import __version__
+from acvnum.commands.common import speak, spoken
+from acvnum.commands.usage_errors import argv_language, speak_usage_errors
+from acvnum.errors import ExitCode, message
+
+# typer's own helpers (0.29), loaded with typer; another typer may lack them.
+try:
+    from typer._display import _escape_control_characters
+except ImportError:  # a message then keeps its terminal controls (_escaped)
+    _escape_control_characters = None
+try:
+    from typer._click.exceptions import BadParameter
+    from typer._param_types import coerce_cli_choice, coerce_cli_path
+except ImportError:  # paths and choices then go through typer's adapter (_direct)
+    coerce_cli_path = None
 
 #: Command name -> module in acvnum.commands, in the order help lists them.
 COMMANDS = {
@@ -46,8 +62,6 @@ HELP_TYPES = {
 
 def _words_for_types() -> None:
     """Wrap typer's help type display with HELP_TYPES (a no-op where typer has none)."""
-    from typer import core
-
     for kind in (core.TyperArgument, core.TyperOption):
         shown = getattr(kind, "display_type", None)
         if shown is None or getattr(shown, "in_words", False):
@@ -111,18 +125,12 @@ _plain_bad_parameters()
 
 def _escaped(text: str) -> str:
     """typer's escaping of terminal controls in a message (the text as is without it)."""
-    try:
-        from typer._display import _escape_control_characters
-    except ImportError:
-        return text
-    return _escape_control_characters(text)
+    return text if _escape_control_characters is None else _escape_control_characters(text)
 
 
 def _empty_path() -> str:
     """The refusal of a path given as '' in English, as click words its errors (the
     catalogue's text: usage_errors gives it in the run's language)."""
-    from acvnum.errors import message  # imported on this error only: start-up stays lean
-
     return message("click_usage.value.empty_path").render("en")
 
 
@@ -136,10 +144,7 @@ def _direct(descriptor: Any) -> Callable[[Any, Any, Any], Any] | None:
     of an `estimate`, for the files and --format every run names. Messages stay typer's:
     a refused choice reads as the adapter's 'Value error, ...', then _plain_message's.
     """
-    try:
-        from typer._click.exceptions import BadParameter
-        from typer._param_types import coerce_cli_choice, coerce_cli_path
-    except ImportError:
+    if coerce_cli_path is None:
         return None
     info = getattr(descriptor, "parameter_info", None)
     annotation = getattr(descriptor, "annotation", None)
@@ -217,8 +222,6 @@ class _LazyCoercion:
 def _lazy_coercion() -> None:
     """Make typer build a parameter's converter only when a value needs it (a no-op with a
     typer that has no `build_runtime_param`: it then stays as it is, only slower)."""
-    from typer import core
-
     build = getattr(core, "build_runtime_param", None)
     if build is None or getattr(build, "lazy", False):
         return
@@ -300,8 +303,6 @@ def skip_pydantic_plugins() -> None:
     name = "pydantic.plugin._loader"
     if name in sys.modules:
         return
-    from types import ModuleType
-
     loader = ModuleType(name, "acvnum's stand-in: no pydantic plugins in a command-line run")
     loader.get_plugins = lambda: ()  # type: ignore[attr-defined]
     sys.modules[name] = loader
@@ -315,11 +316,6 @@ def _shows_help(argv: list[str]) -> bool:
 
 def run() -> None:
     skip_pydantic_plugins()
-    # with the commands: after the fast paths
-    from acvnum.commands.common import speak, spoken
-    from acvnum.commands.usage_errors import argv_language, speak_usage_errors
-    from acvnum.errors import ExitCode
-
     speak(None)  # a run in the same process as another (the tests') starts from the locale
     speak_usage_errors(sys.argv[1:], spoken())
     if _shows_help(sys.argv[1:]):

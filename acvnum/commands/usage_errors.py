@@ -7,6 +7,9 @@ import re
 from collections.abc import Sequence
 from typing import IO, Any
 
+from typer._click import exceptions  # typer >= 0.29 ships its own click
+from typer._click.utils import echo
+
 from acvnum.i18n import Translator
 
 #: Our plain English wording of a refused option value (cli._PLAIN_ERRORS) -> catalogue key.
@@ -53,8 +56,6 @@ def _value_message(message: str, t: Translator) -> str:
 
 def message(error: Any, t: Translator) -> str:
     """The error's sentence in `t`'s language (click's English for a kind we do not word)."""
-    from typer._click import exceptions  # loaded with typer already
-
     if isinstance(error, exceptions.NoSuchOption):
         said = t("click_usage.no_such_option", option=error.option_name)
         if error.possibilities:
@@ -77,8 +78,6 @@ def show_in(lang: str, original: Any) -> Any:
         return original
 
     def show(self: Any, file: IO[Any] | None = None) -> None:
-        from typer._click.utils import echo  # loaded with typer already
-
         t = Translator(lang)
         if self.ctx is not None:
             usage = self.ctx.get_usage().replace("Usage:", t("click_usage.usage"), 1)
@@ -95,8 +94,6 @@ def show_in(lang: str, original: Any) -> Any:
 
 def speak_usage_errors(argv: Sequence[str], spoken: str) -> None:
     """Word click's usage errors in the run's language (--lang, else the locale's)."""
-    from typer._click import exceptions  # typer >= 0.29 ships its own click
-
     original = getattr(exceptions.UsageError.show, "original", exceptions.UsageError.show)
     show = show_in(argv_language(argv) or spoken, original)
     if show is not original:

@@ -37,7 +37,7 @@ from acvnum.errors import (
     yaml_value,
 )
 from acvnum.questionnaire import records, rules, units
-from acvnum.questionnaire.yaml_reader import Document
+from acvnum.questionnaire.yaml_reader import Document, load_yaml
 
 #: The vocabularies and bounds live in rules (no pydantic there): named here too for the
 #: modules that read them with the models.
@@ -1112,6 +1112,4 @@ def validate_section(
 
 def load(path: str) -> records.Questionnaire:
     """Read and validate a questionnaire file."""
-    from acvnum.questionnaire.yaml_reader import load_yaml
-
     return validate(load_yaml(path))  # type: ignore[return-value]
