@@ -16,14 +16,12 @@ from acvnum.i18n import quantity
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
+from acvnum.reference.devices import DEVICE_TYPES as DEVICE_TYPES  # the questionnaire's too
+from acvnum.reference.devices import EQUIPMENT_TYPES as EQUIPMENT_TYPES
 
 if TYPE_CHECKING:
     from acvnum.questionnaire.records import Questionnaire
 
-DEVICE_TYPES = ("smartphone", "tablet", "laptop", "desktop", "television")
-#: Household devices a user keeps for the whole period, whatever the visits (terminals.
-#: equipment): counted whole, on and in standby all day, not by the time of a visit.
-EQUIPMENT_TYPES = ("game_console", "printer", "speaker")
 SERVER_ARCHETYPES = ("small", "medium", "large")
 SERVER_TYPES = ("virtual", "physical")
 STORAGE_TYPES = ("ssd", "hdd")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from acvnum.questionnaire import units
-from acvnum.questionnaire.rules import DEVICE_TYPES, EQUIPMENT_TYPES
+from acvnum.reference.devices import DEVICE_TYPES, EQUIPMENT_TYPES
 from acvnum.reference.factors import FactorTable
 
 #: The electricity region of users or hosting when the file names no country.
