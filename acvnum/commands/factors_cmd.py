@@ -71,6 +71,8 @@ def factors(
     lang: LangOption = None,
 ) -> None:
     """The factor tables: value, range, unit, source, year and licence of every number used."""
+    # Imported here: the tables (numpy) and their views load when the command runs, not
+    # for its help page
     from acvnum.reference.factors import load_factors
     from acvnum.report.factors_format import FactorView
 

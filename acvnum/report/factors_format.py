@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from acvnum.escaping import terminal
 from acvnum.i18n import Translator
+from acvnum.reference.sources import bibliography, cite, registry
 
 if TYPE_CHECKING:
     from acvnum.calculation.coverage import Coverage
@@ -75,16 +76,12 @@ def factor_dict(factor: Factor, table: FactorTable) -> dict[str, Any]:
 
 def _cites(factor: Factor) -> tuple[str, ...]:
     """The keys of the publications a factor's source names (see `bibliography`)."""
-    from acvnum.reference.sources import cite
-
     return cite(factor.source)
 
 
 def _bibliography(factors: list[Factor], t: Translator) -> Any:
     """The publications the listed factors cite, once each: key, citation, link."""
-    from rich.table import Table
-
-    from acvnum.reference.sources import bibliography
+    from rich.table import Table  # rich: the text views only (see the module's docstring)
 
     grid = Table(box=None, show_header=False, title=t("section.bibliography"), title_justify="left")
     grid.add_column(no_wrap=True, style="bold")
@@ -97,8 +94,6 @@ def _bibliography(factors: list[Factor], t: Translator) -> Any:
 
 def sources_dict(factors: list[Factor]) -> dict[str, dict[str, Any]]:
     """The cited publications by key, as the JSON output shows them."""
-    from acvnum.reference.sources import bibliography
-
     return {
         s.key: {"citation": s.citation, "year": s.year, "licence": s.licence, "url": s.url}
         for s in bibliography(f.source for f in factors)
@@ -128,6 +123,7 @@ def _list_text(factors: list[Factor], table: FactorTable, t: Translator, width: 
     """A table as wide as the terminal: the source and licence under each id (wrapped, never
     cut), each id whole on its line; below 100 columns the range under the value. The unit
     takes what the other columns leave (14 at least: a longer one wraps)."""
+    # rich: the text views only (see the module's docstring)
     from rich import box
     from rich.console import Group
     from rich.table import Table
@@ -181,6 +177,7 @@ def _figures(f: Factor, t: Translator, beside: bool) -> list[str]:
 
 
 def _show_text(factor: Factor, table: FactorTable, t: Translator, width: int) -> str:
+    # rich: the text views only (see the module's docstring)
     from rich import box
     from rich.table import Table
 
@@ -213,13 +210,11 @@ def _show_text(factor: Factor, table: FactorTable, t: Translator, width: int) ->
 
 
 def _publications(factor: Factor) -> list[Any]:
-    from acvnum.reference.sources import registry
-
     return [registry()[key] for key in _cites(factor)]
 
 
 def _print(renderable: Any, width: int) -> str:
-    from rich.console import Console
+    from rich.console import Console  # rich: the text views only (see the module's docstring)
 
     console = Console(
         width=width,
