@@ -165,6 +165,7 @@ def parse_cli_budget(text: str) -> Budget:
     # pydantic's models only for a --budget option, not on every run that judges budgets.
     from pydantic import ValidationError
 
+    # (the same: the models and their records)
     from acvnum.questionnaire import models
     from acvnum.questionnaire.records import from_model
 

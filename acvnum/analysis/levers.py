@@ -576,9 +576,8 @@ class _Chunk:
         be); a change's values are written once per distinct value (a chunk's services
         share most of them) and each change joined from them. None without orjson, or when
         it refuses a text (json then writes the objects, as it did)."""
-        # Imported here: only the folder JSON's compact document needs it.
         try:
-            import orjson
+            import orjson  # imported here: only the folder JSON's compact document needs it
         except ImportError:
             return None
         try:

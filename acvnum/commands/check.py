@@ -81,6 +81,7 @@ ToleranceOption = Annotated[
 
 def _options(budgets: list[str], tolerance: str) -> tuple[list[Budget], float]:
     """Command-line budgets and tolerance, or exit 2 naming every one that cannot be read."""
+    # Imported here, as the engine in `_run`: `check --help` loads none of it
     from acvnum.analysis.budgets import parse_cli_budgets, parse_tolerance
 
     problems: list[Message] = []
@@ -111,6 +112,7 @@ def _nothing_to_check_note(services: list[Service]) -> typer.Exit:
 
 def _baselines(baseline: Path | None, services: list[Service]) -> list[Snapshot | None]:
     """Each service's baseline (None each when no --baseline), or bad input when one has none."""
+    # Imported here, as the engine in `_run`: `check --help` loads none of it
     from acvnum.analysis.budgets import pick_baselines
     from acvnum.analysis.comparison import load_json
     from acvnum.reference.criteria import REFERENCE_IDS
@@ -141,6 +143,7 @@ def _run(
     budgets and neither --budget nor --baseline is given is there nothing to check (exit 2,
     or 0 with a note when `pass_without_budgets`).
     """
+    # Imported here: the engine (numpy, the models) loads when a check runs, not for its help
     from acvnum.analysis.checks import CheckRun, check_service
     from acvnum.assessment import Settings, assess_services
     from acvnum.questionnaire.service import load_services

@@ -26,6 +26,7 @@ from acvnum.commands.common import (
     speak,
     write_output,
 )
+from acvnum.errors import InputError, Problem, message
 from acvnum.questionnaire.units import decimal_comma
 from acvnum.report import formats
 
@@ -50,8 +51,6 @@ def _is_result(path: Path) -> bool:
 
 
 def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
-    from acvnum.errors import InputError, Problem, message
-
     if len(snapshots) != 1:
         several = message("diff.several", count=len(snapshots))
         raise InputError([Problem(str(path), 1, 1, several)])
@@ -65,9 +64,9 @@ def snapshots(
 
     `network` (--network-model) applies to the questionnaires; a result JSON keeps the
     allocation it was computed with (its assumptions name it)."""
+    # Imported here: the engine (numpy, the models) loads when a diff runs, not for its help
     from acvnum.analysis.comparison import from_result, load_json
     from acvnum.assessment import Settings, assess_services
-    from acvnum.errors import InputError, Problem
     from acvnum.questionnaire.service import load_services
     from acvnum.reference.factors import load_factors
 
@@ -130,7 +129,7 @@ def diff(
 def _warn_periods(a: Snapshot, b: Snapshot, per: str, shown: bool) -> None:
     """Text and Markdown say it in the report; JSON, or a report sent to a file, on stderr
     too, so that whoever runs the command sees it."""
-    from acvnum.analysis.comparison import periods_differ
+    from acvnum.analysis.comparison import periods_differ  # loaded by `snapshots` already
 
     if not shown and per == "total" and periods_differ(a, b):
         sys.stderr.write(

@@ -96,7 +96,7 @@ def estimate(
     """Estimate the footprint of one or more services."""
     # Before the engine's imports: a folder's files are read meanwhile (see read_ahead).
     with reading_ahead(files, fmt is Format.json and not uncertainty) as ahead:
-        from acvnum.assessment import Settings, assess
+        from acvnum.assessment import Settings, assess  # the engine: after reading_ahead starts
 
         code = language(lang)
         speak(code)

@@ -91,7 +91,7 @@ def _text_fields(model: type[BaseModel]) -> set[tuple[str, ...]]:
 def text_fields() -> set[tuple[str, ...]]:
     """The free-text fields' path patterns, walked once from the models when a file may
     hold a range (pydantic's machinery is not loaded for the others)."""
-    from acvnum.questionnaire.models import Questionnaire as Model
+    from acvnum.questionnaire.models import Questionnaire as Model  # pydantic: see above
 
     return _text_fields(Model)
 
