@@ -113,3 +113,12 @@ def test_a_module_tested_elsewhere_is_imported_or_run_by_that_file():
             module,
             test,
         )
+
+
+def test_each_package_says_its_job_in_one_line():
+    # the layout: "each package with a one-line docstring in its __init__.py"
+    packages = sorted((ROOT / "acvnum").glob("*/__init__.py"))
+    assert len(packages) == 6
+    for init in packages:
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and "\n" not in doc, init

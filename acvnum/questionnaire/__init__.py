@@ -1,2 +1,1 @@
-"""The questionnaire: YAML reader, units, paths, rules, the plain reader, the fast path,
-models, records, ranges, schema, interview."""
+"""The questionnaire: read from YAML, checked, turned into records, walked by path, asked for."""
