@@ -37,7 +37,6 @@ TESTED_ELSEWHERE = {
 NOT_YET_MIRRORED = {
     "acvnum/analysis/found.py",
     "acvnum/analysis/intervals.py",
-    "acvnum/commands/common.py",
     "acvnum/commands/levers_options.py",
     "acvnum/commands/method_cmd.py",
     "acvnum/commands/sampling.py",
