@@ -36,7 +36,6 @@ TESTED_ELSEWHERE = {
 #: writing its file and removing it from here (test_no_entry_is_stale then insists).
 NOT_YET_MIRRORED = {
     "acvnum/analysis/found.py",
-    "acvnum/analysis/intervals.py",
     "acvnum/commands/levers_options.py",
     "acvnum/commands/method_cmd.py",
     "acvnum/commands/sampling.py",
