@@ -37,7 +37,6 @@ TESTED_ELSEWHERE = {
 NOT_YET_MIRRORED = {
     "acvnum/commands/levers_options.py",
     "acvnum/commands/method_cmd.py",
-    "acvnum/commands/sampling.py",
     "acvnum/report/common.py",
     "acvnum/report/coverage_section.py",
     "acvnum/report/portfolio_section.py",
