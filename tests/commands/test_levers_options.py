@@ -23,8 +23,8 @@ def spoken():
 
 
 def _refusal(file: str) -> WhatIfError:
-    # whatif.file '{file}: {reason}'; whatif.not_a_list '{where} is not a list: remove [{part}]'
-    reason = message("whatif.not_a_list", where="usage", part="0")
+    # whatif.file '{file}: {reason}'; path.not_a_list '{where} is not a list: remove [{part}]'
+    reason = message("path.not_a_list", where="usage", part="0")
     return WhatIfError(message("whatif.file", file=file, reason=reason))
 
 
@@ -46,7 +46,7 @@ def test_each_service_s_refusal_on_its_own_line_in_the_run_s_language(capsys, sp
     with pytest.raises(typer.Exit) as done, levers_options.what_if_errors():
         raise refusals
     assert done.value.exit_code == 2
-    # whatif.not_a_list in French: "{where} n'est pas une liste ..." (fr.json)
+    # path.not_a_list in French: "{where} n'est pas une liste ..." (fr.json)
     lines = capsys.readouterr().err.splitlines()
     assert [line.split(":")[0:2] for line in lines] == [
         ["acvnum", " a.yaml"],
