@@ -8,7 +8,7 @@ from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report import coverage_section
 from acvnum.report.common import flagship
-from acvnum.report.tables import markdown_table, rich_table
+from acvnum.report.tables import markdown_table
 
 
 def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
@@ -55,21 +55,12 @@ def totals_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[l
     return header, rows
 
 
+#: The ranking's column of the most constraining criterion (see ranking_table).
+_DOMINANT = frozenset({3})
+
+
 def title(services: list[Assessed], t: Translator) -> str:
     return t("portfolio.section", count=len(services))
-
-
-def rich_renderables(services: list[Assessed], t: Translator) -> list:
-    """Ranking and totals for the terminal report (only for several services)."""
-    if len(services) < 2:
-        return []
-    portfolio = build(services)
-    return [
-        rich_table(title(services, t), ranking_table(portfolio, t), {1, 3}),
-        rich_table(
-            t("portfolio.totals"), totals_table(portfolio, t), {0, 1}, t("portfolio.caption")
-        ),
-    ]
 
 
 def markdown_lines(services: list[Assessed], t: Translator) -> list[str]:
@@ -80,7 +71,8 @@ def markdown_lines(services: list[Assessed], t: Translator) -> list[str]:
     return [
         f"# {title(services, t)}",
         "",
-        *markdown_table(*ranking_table(portfolio, t), right_from=2),
+        # the most constraining criterion is a name among figures: left, as the terminal has it
+        *markdown_table(*ranking_table(portfolio, t), right_from=2, left=_DOMINANT),
         f"## {t('portfolio.totals')}",
         "",
         *markdown_table(*totals_table(portfolio, t), right_from=2),

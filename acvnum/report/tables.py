@@ -17,9 +17,15 @@ if TYPE_CHECKING:
 Layout = tuple[list[str], list[list[str]]]
 
 
-def markdown_table(header: list[str], rows: list[list[str]], right_from: int = 1) -> list[str]:
-    """A Markdown table; columns from `right_from` on are right-aligned (numbers)."""
-    align = ["---" if i < right_from else "---:" for i in range(len(header))]
+def markdown_table(
+    header: list[str],
+    rows: list[list[str]],
+    right_from: int = 1,
+    left: frozenset[int] = frozenset(),
+) -> list[str]:
+    """A Markdown table; columns from `right_from` on are right-aligned (numbers), but those
+    in `left` (words among the figures)."""
+    align = ["---" if i < right_from or i in left else "---:" for i in range(len(header))]
     lines = ["| " + " | ".join(map(markdown_text, header)) + " |", "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(map(markdown_text, row)) + " |" for row in rows]
     return [*lines, ""]

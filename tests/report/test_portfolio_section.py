@@ -208,11 +208,6 @@ def test_the_markdown_section_in_french(trio):
     assert lines[caption].startswith("Les totaux additionnent les services")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="markdown_lines right-aligns every ranking column from the persons-equivalent "
-    "on (right_from=2), the criterion's name included; the terminal keeps it left",
-)
 def test_the_markdown_ranking_aligns_the_criterion_s_name_left_as_the_terminal_does(trio):
     rule = ps.markdown_lines(trio, EN)[3]
     assert rule == "| --- | --- | ---: | --- | ---: |"
