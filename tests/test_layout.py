@@ -111,3 +111,21 @@ def test_each_package_says_its_job_in_one_line():
     for init in packages:
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and "\n" not in doc, init
+
+
+def test_the_architecture_page_names_every_module_under_its_package():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    index = page[page.index("## Every module") : page.index("## Where to add")]
+    bullets = {}  # the package a bullet is about ("" for the top level) -> its text
+    for bullet in index.split("\n- **")[1:]:
+        head, _, text = bullet.partition(".**")
+        bullets["" if head == "Top level" else head.strip("`/")] = text
+    unnamed = []
+    for module in modules(ROOT):
+        path = Path(module).relative_to("acvnum")
+        package = "" if len(path.parts) == 1 else path.parts[0]
+        if package and path.name == "__init__.py":
+            continue  # a package's own docstring (test_each_package_says_its_job_in_one_line)
+        if f"`{path.name}`" not in bullets.get(package, ""):
+            unnamed.append(module)
+    assert unnamed == []
