@@ -24,6 +24,7 @@ from acvnum.calculation.inventory import ServiceArrays, service_arrays
 from acvnum.calculation.results import (
     CriteriaChunk,
     CriterionResult,
+    MarketBased,
     ServiceResult,
     column_maker,
     criteria_results,
@@ -144,10 +145,11 @@ def _results(
             repeat(sources, n),  # factor_sources
             [[*user_ids] for _ in range(n)],  # user_factors, each result's own list
             repeat(values, n),  # factor_values
-            [  # extras
-                {} if m is None else {"market_based": _market_based(q, factor, m)}
+            [
+                None if m is None else _market_based(q, factor, m)
                 for q, factor, m in zip(qs, factors, markets, strict=True)
             ],
+            repeat({}, n),  # extras: none (a command's report may add some)
             [q.functional_unit for q in qs],
         )
     )
@@ -161,17 +163,10 @@ _FOUNDS = column_maker(Found)
 _RESULTS = column_maker(ServiceResult)
 
 
-def _market_based(q: Questionnaire, factor: float, total: float) -> dict[str, object]:
-    """The JSON object of the market-based climate figures (location-based stays in criteria)."""
-    return {
-        "electricity_factor": {"value": factor, "unit": "kg CO2 eq/kWh"},
-        "climate_change": {
-            "unit": "kg CO2 eq",
-            "total": total,
-            "per_user": total / q.usage.users,
-            "per_visit": total / q.visits if q.visits else 0.0,
-        },
-    }
+def _market_based(q: Questionnaire, factor: float, total: float) -> MarketBased:
+    """The market-based climate figures of a service whose file gives a contract's factor."""
+    per_visit = total / q.visits if q.visits else 0.0
+    return MarketBased(factor, total, total / q.usage.users, per_visit)
 
 
 class Analyses(NamedTuple):

@@ -339,7 +339,7 @@ def test_a_chunk_s_results_are_result_for_s_made_one_by_one(tmp_path):
         result_for(s, contributions[i], table, limits, None, covered[i])
         for i, s in enumerate(services)
     ]
-    assert chunk[-1].extras and not chunk[0].extras
+    assert chunk[-1].market_based and not chunk[0].market_based
     for a, b in zip(chunk, alone, strict=True):
         assert a.user_factors is not chunk[0].user_factors or a is chunk[0]  # each its own
         for field in dataclasses.fields(a):

@@ -141,6 +141,31 @@ class Uncertainty:
 
 
 @dataclass(frozen=True)
+class MarketBased:
+    """Climate change with the data centre's electricity at the contract's factor (market-based,
+    as the GHG Protocol's Scope 2 guidance asks beside location-based): the service's
+    `hosting.electricity_factor` in kg CO2 eq/kWh and the totals it gives. The location-based
+    figures stay in `criteria`."""
+
+    electricity_factor: float
+    total: float
+    per_user: float
+    per_visit: float
+
+    def to_dict(self) -> dict[str, object]:
+        """The result JSON's `market_based` object."""
+        return {
+            "electricity_factor": {"value": self.electricity_factor, "unit": "kg CO2 eq/kWh"},
+            "climate_change": {
+                "unit": "kg CO2 eq",
+                "total": self.total,
+                "per_user": self.per_user,
+                "per_visit": self.per_visit,
+            },
+        }
+
+
+@dataclass(frozen=True)
 class ServiceResult:
     """One service's footprint: the calculation only. What the analyses found about it
     (levers, drivers, what-if) is held beside it (acvnum.analysis.found)."""
@@ -162,6 +187,8 @@ class ServiceResult:
     user_factors: list[str] = field(default_factory=list)
     #: The central value of every factor the run used, by id (shared by the run's results).
     factor_values: Mapping[str, float] = field(default_factory=dict)
+    #: Climate change at a contracted electricity factor, when the file gives one.
+    market_based: MarketBased | None = None
     #: Top-level JSON objects a command adds to the service's document (`check`).
     extras: Mapping[str, object] = field(default_factory=dict)
     functional_unit: str | None = None  # the questionnaire's, in words (the RCP asks for it)

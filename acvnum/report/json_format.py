@@ -387,7 +387,7 @@ def service_dict(
             _assumptions(result.assumptions, cited) if assumptions is None else assumptions
         ),
         "warnings": _warnings(result, found, fragments),
-        **result.extras,
+        **_more(result),
         **({"uncertainty": _uncertainty(found.uncertainty)} if found.uncertainty else {}),
     }
 
@@ -559,9 +559,18 @@ _ENVELOPE = frozenset(
         "budgets",
         "assumptions",
         "warnings",
+        "market_based",
         "uncertainty",
     ]
 )
+
+
+def _more(result: ServiceResult) -> dict[str, object]:
+    """What a service's object has after its warnings: its market-based figures when its file
+    gives a contract's electricity factor, then what a command added (`extras`: check's)."""
+    if result.market_based is None:
+        return dict(result.extras)
+    return {"market_based": result.market_based.to_dict(), **result.extras}
 
 
 def _templated(
@@ -578,9 +587,9 @@ def _templated(
     envelope), levers written from their objects, or a header orjson refuses."""
     if found.what_if is not None or found.budgets or found.uncertainty is not None:
         return None
-    extras = result.extras
-    if extras and not _ENVELOPE.isdisjoint(extras):
+    if result.extras and not _ENVELOPE.isdisjoint(result.extras):
         return None
+    extras = _more(result)
     levers, combined = b"[]", b"null"
     if found.proposals is not None:
         encoded = found.proposals.encoded()
