@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import ClassVar
 
-from acvnum.words import Words, catalogue
+from acvnum.words import Figure, Words, catalogue
 
 
 class ExitCode(IntEnum):
@@ -69,13 +69,13 @@ def shown(text: str | Message, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A message argument that is a quantity, as its number and unit in English ('2', ' ',
-    'TB'; made by i18n.quantity): French shows it in its own convention ('2 To')."""
+    """A message argument that is a quantity, as its number and unit (made by i18n.quantity):
+    each language writes it from the numbers ('2 TB', '2\u00a0To')."""
 
-    parts: tuple[str, str, str] | str
+    parts: Figure | str
 
     def __str__(self) -> str:
-        return self.parts if isinstance(self.parts, str) else "".join(self.parts)
+        return Words("en").figure(self.parts)
 
 
 @dataclass(frozen=True)

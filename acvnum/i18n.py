@@ -12,12 +12,12 @@ from functools import cache, lru_cache
 
 from acvnum.errors import Quantity
 from acvnum.questionnaire import units
-from acvnum.words import LANGUAGES, Parts, Words, catalogue, format_number
+from acvnum.words import LANGUAGES, Figure, Words, catalogue, format_number, rounded
 
 __all__ = [
     "CHOICES",
     "LANGUAGES",
-    "Parts",
+    "Figure",
     "Translator",
     "Value",
     "catalogue",
@@ -41,8 +41,8 @@ class Translator(Words):
         if shown.choice:  # one of a questionnaire key's words (a flag: 'true' as YAML has it)
             amount = str(shown.amount).lower() if isinstance(shown.amount, bool) else shown.amount
             return self.messages.get(f"choice.{shown.choice}.{amount}", str(amount)) + note
-        figure = self.figure(_english_parts(shown), shown.unit == "billion")
-        if shown.ends is not None:  # a range: its ends as written, then its centre
+        figure = self.figure(_figure(shown))
+        if shown.ends is not None:  # a range: its ends as the file wrote them, then its centre
             low, high = (self.figure(end) for end in shown.ends)
             figure = f"{low}..{high} ({self('range.central', figure=figure)})"
         return figure + note
@@ -83,7 +83,7 @@ class Value:
     written: bool = False
     digits: int = 6
     approximate: bool = False
-    ends: tuple[Parts | str, Parts | str] | None = None
+    ends: tuple[Figure | str, Figure | str] | None = None
     choice: str = ""
 
     def __str__(self) -> str:
@@ -115,28 +115,28 @@ def _english() -> Translator:
     return Translator("en")
 
 
-def _english_parts(v: Value) -> Parts | str:
-    """(number, space, unit) as English writes them, or the text of a non-numeric value."""
+def _figure(v: Value) -> Figure | str:
+    """The value's number and unit as a Figure, or the text of a non-numeric value."""
     assert v.amount is not None
-    return _parts(v.amount, v.unit, v.written, v.factor, v.digits, v.approximate)
+    return _made(v.amount, v.unit, v.written, v.factor, v.digits, v.approximate)
 
 
-def _parts(
+def _made(
     amount: float | str | units.Frequency,
     unit: str,
     written: bool,
     factor: bool,
     digits: int = 6,
     approximate: bool = False,
-) -> Parts | str:
-    """`_english_parts` of a Value's fields (see Value)."""
+) -> Figure | str:
+    """`_figure` of a Value's fields (see Value)."""
     if isinstance(amount, str | bool):
         return str(amount)
     if isinstance(amount, units.Frequency):
-        return _frequency_parts(amount, digits if written else 6)
+        return _frequency(amount, digits if written else 6)
     if written:
-        return _written_parts(amount, unit, digits, approximate)
-    return _shown_parts(amount, unit, factor)
+        return _written(amount, unit, digits, approximate)
+    return _shown(amount, unit, factor)
 
 
 def english_text(
@@ -149,54 +149,52 @@ def english_text(
     """`str(Value(amount, unit, written=written, factor=factor))` without the Value: the
     folder JSON writes a chunk's distinct values with it, some thousand a chunk (a lever's
     changes: acvnum.analysis.lever_arrays; what a file gives: acvnum.report.assumptions_json)."""
-    parts = _parts(amount, unit, written, factor)
-    return parts if isinstance(parts, str) else "".join(parts)
+    return _english().figure(_made(amount, unit, written, factor))
 
 
-def _frequency_parts(amount: units.Frequency, digits: int) -> Parts:
-    count = f"{amount.count:.{digits}g}"
+def _frequency(amount: units.Frequency, digits: int) -> Figure:
     if amount.per_seconds is None:
-        return count, "", ""
-    return count, " ", f"/ {units.format_duration(amount.per_seconds).removeprefix('1 ')}"
+        return Figure(amount.count, precision=digits)
+    per = units.format_duration(amount.per_seconds).removeprefix("1 ")
+    return Figure(amount.count, f"/ {per}", True, digits)
 
 
-def _shown_parts(amount: float, unit: str, factor: bool) -> Parts:
+def _shown(amount: float, unit: str, factor: bool) -> Figure:
     """A number shown with 3 significant digits (a change's value, not as the file wrote it)."""
     if unit in ("s", "year"):
         seconds = amount * units.SECONDS_PER_YEAR if unit == "year" else amount
-        return _duration_parts(seconds)
-    if factor:
-        return f"{amount:.3g}", " ", unit
-    rounded = float(f"{amount:.3g}")
+        return _duration(seconds)
+    if factor:  # a space even without a unit, as the JSON has always shown it
+        return Figure(amount, unit, True, 3, billions=unit == "billion")
+    three = rounded(amount, 3)
     if unit == "B":
-        number, name = units.bytes_in_unit(rounded)
-        return f"{number:g}", " ", name
-    if unit == "%":
-        return f"{rounded:.0%}"[:-1], "", "%"
+        number, name = units.bytes_in_unit(three)
+        return Figure(number, name, True)
+    if unit == "%":  # the whole percent, in full
+        return Figure(three * 100, "%", precision=None)
     if unit == "billion":  # a model's parameters: '70B'
-        return f"{rounded:g}", "", "B"
-    return f"{rounded:g}", " " if unit else "", unit
+        return Figure(three, "B", billions=True)
+    return Figure(three, unit, bool(unit))
 
 
-def _written_parts(amount: float, unit: str, digits: int, approximate: bool) -> Parts:
+def _written(amount: float, unit: str, digits: int, approximate: bool) -> Figure:
     """A value as the questionnaire writes it ('18 months', '2.5 MB', '12.5%', '1.56')."""
     if unit in ("s", "year"):
         seconds = amount * units.SECONDS_PER_YEAR if unit == "year" else amount
         count, name = units.duration_parts(seconds, approximate)
-        return f"{count:.{digits}g}", " ", name
+        return Figure(count, name, True, digits)
     if unit == "B":
         count, name = units.bytes_in_unit(amount)
-        return f"{count:.{digits}g}", " ", name
+        return Figure(count, name, True, digits)
     if unit == "%":  # a whole percent, else to its tenth
         whole = abs(amount * 100 - round(amount * 100)) < 1e-9
-        shown = f"{amount:.0%}" if whole else f"{amount:.1%}"
-        return f"{float(shown[:-1]):.{digits}g}", "", "%"
+        return Figure(round(amount * 100, 0 if whole else 1), "%", precision=digits)
     if unit == "billion":
-        return f"{amount:.{digits}g}", "", "B"
-    return f"{amount:.{digits}g}", " " if unit else "", unit
+        return Figure(amount, "B", precision=digits, billions=True)
+    return Figure(amount, unit, bool(unit), digits)
 
 
-def _duration_parts(seconds: float) -> tuple[str, str, str]:
+def _duration(seconds: float) -> Figure:
     """'3.75 years', '4 min': the largest unit that keeps the number >= 1, 3 digits."""
     for size, name in (
         (units.SECONDS_PER_YEAR, "year"),
@@ -205,10 +203,10 @@ def _duration_parts(seconds: float) -> tuple[str, str, str]:
         (60.0, "min"),
     ):
         if seconds >= size:
-            count = float(f"{seconds / size:.3g}")
+            count = rounded(seconds / size, 3)
             plural = "s" if name in ("year", "day") and count != 1 else ""
-            return f"{count:g}", " ", f"{name}{plural}"
-    return f"{float(f'{seconds:.3g}'):g}", " ", "s"
+            return Figure(count, f"{name}{plural}", True)
+    return Figure(rounded(seconds, 3), "s", True)
 
 
 #: The questionnaire keys whose value is one of a few words, by their catalogue group
@@ -235,4 +233,4 @@ def choice(key: str, amount: str | bool, default: bool = False) -> Value:
 def quantity(amount: float | units.Frequency, unit: str = "") -> Quantity:
     """A value of the questionnaire for a message's argument ('2.5 MB', '5 min', '2 / month'),
     as its parts: the message shows it in its language without reading it back."""
-    return Quantity(_english_parts(Value(amount, unit, written=True)))
+    return Quantity(_figure(Value(amount, unit, written=True)))

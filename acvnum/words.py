@@ -5,9 +5,11 @@ that a message can be shown in any language from anywhere, errors included."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 LANGUAGES = ("en", "fr")
 _DIRECTORY = Path(__file__).parent / "locale"
@@ -48,7 +50,8 @@ class Words:
         """A unit in the language: a whole unit the catalogue knows ('disease incidence'),
         else word by word ('h/day' -> 'h/jour', 'kWh/GB' -> 'kWh/Go'). A duration word right
         after the number agrees with `count` ('4 ans', '1,5 an'); after a '/' it is a rate
-        and stays singular ('8 / mois')."""
+        and stays singular ('8 / mois'). It reads unit vocabulary (the questionnaire's unit
+        words, a user's table's), never a value: numbers reach a report as `Figure`s."""
         whole = f"unit.{_key(text)}"
         if whole in self.messages:
             return self.messages[whole]
@@ -63,23 +66,25 @@ class Words:
 
         return _WORD.sub(word, text)
 
-    def figure(self, parts: Parts | str, billions: bool = False) -> str:
-        """A number and its unit as English writes them ('2.5', ' ', 'MB') in the language:
-        the number in its convention with the digits English shows, the unit through the
-        catalogue ('2,5 Mo'); data (a country code, 'ssd') as it is. `billions`: a model's
-        parameters, '70B' in every language (not bytes)."""
-        if isinstance(parts, str):
-            return parts
-        number, space, unit = parts
+    def figure(self, shown: Figure | str) -> str:
+        """A number and its unit in the language, written from the numbers: English as the
+        JSON shows it ('2.5 MB', '60%', a range's end as the file wrote it), French in its
+        convention with the same significant digits ('2,5\u00a0Mo', '60\u202f%'), the unit
+        through the catalogue; data (a country code, 'ssd') as it is. The one place a
+        figure becomes text, so that the languages cannot disagree on its digits."""
+        if isinstance(shown, str):
+            return shown
         if self.lang == "en":
-            return f"{number}{space}{unit}"
-        plain = number.replace(",", "")  # a range's end may group thousands: '1,500 GB'
-        figure = self.number(float(plain), significant_digits(plain))
-        if unit == "%":
-            return f"{figure}\u202f%"
-        if billions:
-            return f"{figure}B"
-        return f"{figure}{_no_break(space)}{self.unit(unit, float(plain)) if unit else ''}"
+            space = " " if shown.space else ""
+            return shown.written or f"{_english_number(shown)}{space}{shown.unit}"
+        amount, digits = shown.shown()
+        number = format_number(amount, digits, self.lang)
+        if shown.unit == "%":
+            return f"{number}\u202f%"
+        if shown.billions:
+            return f"{number}B"
+        unit = self.unit(shown.unit, amount) if shown.unit else ""
+        return f"{number}{_no_break(shown.space)}{unit}"
 
     def plural(self, count: float) -> str:
         """'one' or 'other': French keeps the singular below 2 (1,5 an), English only at 1."""
@@ -90,11 +95,84 @@ class Words:
 #: Duration words that agree with their number ('1 year', '2 years').
 _COUNTED = frozenset({"year", "month", "week", "day"})
 _WORD = re.compile(r"[A-Za-z]+")
-#: A number and its unit as English writes them: ('2.5', ' ', 'MB'), ('60', '', '%').
-Parts = tuple[str, str, str]
 
 
-def _no_break(space: str) -> str:
+class Figure(NamedTuple):
+    """A number and its unit, kept as numbers until `Words.figure` writes them in a language.
+
+    `amount` is shown to `precision` significant digits as Python's 'g' writes it (trailing
+    zeros dropped, scientific from 10**precision): 'g' is what the JSON has always shown;
+    `precision` None: a whole number in full (a share's whole percent). `unit` as English
+    writes it ('MB', 'years', '%', '/ month'), after a space when `space`; `billions`: a
+    model's parameters, '70B' in every language (not bytes).
+    A range's end keeps the file's text (`written`, which English shows) and its number with
+    the significant digits the file wrote (`precision`, trailing zeros too: '2.50' -> 3).
+    """
+
+    amount: float
+    unit: str = ""
+    space: bool = False
+    precision: int | None = 6
+    billions: bool = False
+    written: str = ""
+
+    def shown(self) -> tuple[float, int]:
+        """(the number shown, its significant digits): what every language writes."""
+        if self.written:
+            return self.amount, self.precision or 1
+        if self.precision is None:
+            whole = round(self.amount, 0)
+            return whole, _digits(whole, _FLOAT_DIGITS)
+        amount = rounded(self.amount, self.precision)
+        return amount, _digits(amount, self.precision)
+
+
+def _english_number(shown: Figure) -> str:
+    """The number as English (and the JSON) writes it: Python's 'g', or whole in full."""
+    if shown.precision is None:
+        return f"{shown.amount:.0f}"
+    return f"{shown.amount:.{shown.precision}g}"
+
+
+#: The largest power of ten a float holds (10.0 ** 309 overflows).
+_LARGEST_EXPONENT = 308
+#: Significant digits a float holds (enough to tell any two floats apart).
+_FLOAT_DIGITS = 17
+
+
+def rounded(value: float, digits: int) -> float:
+    """`value` to `digits` significant digits, the float Python's 'g' writes them from:
+    round() to the decimal place, which rounds the binary value as format() does."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    try:
+        return round(value, digits - 1 - _exponent(abs(value)))
+    except OverflowError:  # rounded past the largest float ('1.8e+308'), as float() reads it
+        return math.copysign(math.inf, value)
+
+
+def _exponent(size: float) -> int:
+    """The power of ten of a positive number's first digit: 9.99e299 -> 299, where log10
+    reads 300 (its result is rounded: near a power of ten it lands on either side)."""
+    exponent = _floor_log10(size)
+    if size < 10.0**exponent:
+        return exponent - 1
+    if exponent < _LARGEST_EXPONENT and size >= 10.0 ** (exponent + 1):
+        return exponent + 1
+    return exponent
+
+
+def _digits(value: float, most: int) -> int:
+    """The significant digits `value` needs, at most `most`: 2.5 -> 2, 1500.0 -> 2."""
+    if value == 0 or not math.isfinite(value):
+        return 1
+    for digits in range(1, most):
+        if rounded(value, digits) == value:
+            return digits
+    return most
+
+
+def _no_break(space: bool) -> str:
     """The space between a French number and its unit: no-break ('3,75\u00a0ans' is never
     split at the end of a line), as French typography sets it."""
     return "\u00a0" if space else ""
@@ -129,6 +207,4 @@ def format_number(value: float, digits: int = 3, lang: str = "en") -> str:
 
 
 def _floor_log10(value: float) -> int:
-    import math
-
     return math.floor(math.log10(value))

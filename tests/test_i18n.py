@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from acvnum import __version__
 from acvnum.assessment import Settings, assess
-from acvnum.i18n import LANGUAGES, Translator, Value, catalogue, english_text
+from acvnum.i18n import LANGUAGES, Figure, Translator, Value, catalogue, english_text
 from acvnum.questionnaire import units
 from acvnum.report import html, markdown, text
 from acvnum.report.common import cited
@@ -235,13 +235,96 @@ def test_an_assumption_s_value_is_a_number_until_rendered(value, english, french
 
 
 def test_a_range_shows_its_ends_as_written_and_its_centre_to_three_digits():
-    ends = (("2", "", "MB"), ("1,500", " ", "MB"))  # as the file wrote them
+    # The ends as the file wrote them: '2MB' (1 digit, no space), '1,500 MB' (2 digits).
+    ends = (
+        Figure(2.0, "MB", False, 1, written="2MB"),
+        Figure(1500.0, "MB", True, 2, written="1,500 MB"),
+    )
     value = Value(2.82843e6, "B", written=True, digits=3, ends=ends)
     assert str(value) == "2MB..1,500 MB (central 2.83 MB)"
     french = "2Mo..1\u202f500\u00a0Mo (valeur centrale 2,83\u00a0Mo)"
     assert Translator("fr").value(value) == french
-    odd = Value(1.5, written=True, digits=3, ends=("about 1", ("2", "", "")))
+    odd = Value(
+        1.5, written=True, digits=3, ends=("about 1", Figure(2.0, precision=1, written="2"))
+    )
     assert Translator("fr").value(odd) == "about 1..2 (valeur centrale 1,5)"  # unread: as written
+
+
+def _end(text: str, amount: float, unit: str, digits: int) -> Figure:
+    return Figure(amount, unit, True, digits, written=text)
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "french"),
+    [
+        # 2.5e6 bytes: 2.5 MB; 'MB' is 'Mo' in fr.json, after a no-break space.
+        (Value(2.5e6, "B", written=True), "2.5 MB", "2,5\u00a0Mo"),
+        # A share: 0.6 is 60%; French sets a narrow no-break space before '%'.
+        (Value(0.6, "%"), "60%", "60\u202f%"),
+        # 7/12 of a year is no round count of years: 7 months ('mois' either way in French).
+        (Value(7 * YEAR / 12, "s", written=True), "7 months", "7\u00a0mois"),
+        (Value(YEAR / 12, "s", written=True), "1 month", "1\u00a0mois"),
+        # sqrt(1500 x 3000) GB = 2121.3 GB: 2.12 TB to 3 digits; the ends with the digits
+        # written (2 each), grouped in French by a narrow no-break space.
+        (
+            Value(
+                2.12132e12,
+                "B",
+                written=True,
+                digits=3,
+                ends=(_end("1,500 GB", 1500.0, "GB", 2), _end("3,000 GB", 3000.0, "GB", 2)),
+            ),
+            "1,500 GB..3,000 GB (central 2.12 TB)",
+            "1\u202f500\u00a0Go..3\u202f000\u00a0Go (valeur centrale 2,12\u00a0To)",
+        ),
+        # A default: the catalogue's note after the value.
+        (Value(0.6, "%", written=True, default=True), "60% (default)", "60\u202f% (défaut)"),
+    ],
+)
+def test_a_value_in_english_and_in_french(value, english, french):
+    assert str(value) == english
+    assert Translator("fr").value(value) == french
+
+
+#: The number a value's text starts with: English '1.23457e+06', French '1 234 570'.
+_NUMBER = {
+    "en": re.compile(r"-?\d[\d.]*(?:e[-+]\d+)?"),
+    "fr": re.compile(r"-?\d[\d,\u202f]*(?:e[-+]\d+)?"),
+}
+
+
+def _digits_and_number(text: str, lang: str) -> tuple[str, float]:
+    """The significant digits of the value's number (no leading or trailing zeros, no
+    exponent) and the number itself."""
+    number = _NUMBER[lang].match(text)
+    assert number is not None, text
+    plain = number[0].replace("\u202f", "").replace(",", ".")
+    mantissa = plain.lstrip("-").split("e")[0].replace(".", "")
+    return mantissa.strip("0") or "0", float(plain)
+
+
+@given(
+    st.integers(1, 999_999),
+    st.integers(-9, 9),
+    st.sampled_from(["", "W", "B", "%", "s", "year", "kWh/GB", "billion"]),
+    st.sampled_from(
+        [
+            {},
+            {"factor": True},
+            {"written": True},
+            {"written": True, "digits": 3},
+            {"written": True, "approximate": True},
+        ]
+    ),
+)
+@settings(max_examples=500, deadline=None)
+def test_french_shows_the_digits_english_shows(mantissa, exponent, unit, kind):
+    """Amounts of every magnitude (1e-9 to 1e15) and digit count (1 to 6): the French
+    text's number has the English text's significant digits and value."""
+    amount = mantissa * 10.0**exponent
+    value = Value(amount, unit, **kind)
+    english, french = str(value), Translator("fr").value(value)
+    assert _digits_and_number(french, "fr") == _digits_and_number(english, "en")
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from typing import Any
 
 from acvnum.calculation.results import Assumption
 from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
-from acvnum.i18n import Parts, Value, choice
+from acvnum.i18n import Figure, Value, choice
 from acvnum.questionnaire import units
 from acvnum.questionnaire.records import AI, Hosting, Questionnaire, Server
 from acvnum.questionnaire.rules import (
@@ -27,6 +27,7 @@ from acvnum.questionnaire.rules import (
 from acvnum.reference import defaults
 from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
 from acvnum.reference.factors import FactorTable
+from acvnum.words import significant_digits
 
 QUESTIONNAIRE = "questionnaire"
 
@@ -802,13 +803,15 @@ _END = re.compile(
 )
 
 
-def _end(text: str) -> Parts | str:
-    """One end of a range as written, split into its number and unit (the report writes the
-    number in its language's convention with the digits written); anything else as is."""
+def _end(text: str) -> Figure | str:
+    """One end of a range, read once here from the file's text: its number with the digits
+    written ('1,500' -> 1500.0, 2 digits), its unit, and the text itself, which English
+    shows as written; French writes the number in its convention. Anything else as is."""
     match = _END.fullmatch(text)
     if match is None:
         return text
-    return match["number"], match["space"], match["unit"] or ""
+    number, unit, space = match["number"].replace(",", ""), match["unit"] or "", match["space"]
+    return Figure(float(number), unit, bool(space), significant_digits(number), written=text)
 
 
 def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
