@@ -18,6 +18,7 @@ __all__ = [
     "CHOICES",
     "LANGUAGES",
     "Figure",
+    "Note",
     "Translator",
     "Value",
     "catalogue",
@@ -46,6 +47,15 @@ class Translator(Words):
             low, high = (self.figure(end) for end in shown.ends)
             figure = f"{low}..{high} ({self('range.central', figure=figure)})"
         return figure + note
+
+    def note(self, note: Note | None) -> str:
+        """What acvnum adds after an assumption's key, in the language: ' (idle)', ' (au
+        repos)'; a choice in brackets worded as the key's choices are (' (de pointe)')."""
+        if note is None:
+            return ""
+        if note.word is None:
+            return self(f"assumption.note.{note.key}")
+        return self(f"assumption.note.{note.key}", word=self.value(note.word))
 
     def with_unit(self, number: str, unit: str, count: float) -> str:
         """A number as written and its unit in the language, agreeing with `count`: '5 years',
@@ -100,6 +110,21 @@ class Value:
             return _english_text(self, type(amount))
         # Not remembered: 0.0 and -0.0 are equal keys but are written apart, as are True and 1.
         return _english().value(self)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Words acvnum adds after an assumption's key, kept apart from it so that each report
+    says them in its language: 'hosting.servers[0].power (idle)' in the JSON, '(au repos)'
+    in French. `key` names them in the catalogue (`assumption.note.<key>`); `word`: the
+    choice a 'choice' note holds (the model's size: 'ai.model.size (medium)')."""
+
+    key: str
+    word: Value | None = None
+
+    def __str__(self) -> str:
+        """The words in English, as the JSON writes them after the key."""
+        return _english().note(self)
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ from typing import Any
 
 from acvnum.calculation.results import Assumption
 from acvnum.calculation.workloads import REFERENCE_GPU, gpu_prefix
-from acvnum.i18n import Figure, Value, choice
+from acvnum.i18n import Figure, Note, Value, choice
 from acvnum.questionnaire import units
 from acvnum.questionnaire.records import AI, Hosting, Questionnaire, Server
 from acvnum.questionnaire.rules import (
@@ -31,16 +31,12 @@ from acvnum.words import significant_digits
 
 QUESTIONNAIRE = "questionnaire"
 
-#: What a row's path adds after the questionnaire's key, by catalogue key: the JSON keeps
-#: these words ('hosting.servers[0].power (idle)'), the reports say them in their language.
-#: (A choice in brackets, 'ai.model.size (medium)', is worded as the key's choices are.)
-NOTES = {
-    " (idle)": "assumption.note.idle",
-    " (full load)": "assumption.note.full_load",
-    " per vCPU (idle)": "assumption.note.per_vcpu_idle",
-    " per vCPU (full load)": "assumption.note.per_vcpu_full_load",
-    " (API)": "assumption.note.api",
-}
+#: What a row adds after the questionnaire's key ('hosting.servers[0].power (idle)'): the
+#: JSON writes the words after the path in English, the reports in their language.
+IDLE, FULL_LOAD = Note("idle"), Note("full_load")
+PER_VCPU_IDLE, PER_VCPU_FULL_LOAD = Note("per_vcpu_idle"), Note("per_vcpu_full_load")
+API = Note("api")
+NOTES = (IDLE, FULL_LOAD, PER_VCPU_IDLE, PER_VCPU_FULL_LOAD, API)
 
 
 def _written(amount: float | str | units.Frequency, unit: str = "") -> Value:
@@ -71,13 +67,19 @@ def _factor_value(value: float, unit: str, fraction: bool) -> Value:
 
 
 @lru_cache(maxsize=2048)
-def _factor(table: FactorTable, path: str, factor_id: str, fraction: bool = False) -> Assumption:
+def _factor(
+    table: FactorTable,
+    path: str,
+    factor_id: str,
+    fraction: bool = False,
+    note: Note | None = None,
+) -> Assumption:
     """A factor's row, made once per table (results share the frozen rows: a portfolio's
     services name the same few dozen factors)."""
     factor = table[factor_id]
     status = "input" if factor_id in table.user_ids else "default"
     value = _factor_value(factor.value, factor.unit, fraction)
-    return Assumption(path, value, status, factor.source)
+    return Assumption(path, value, status, factor.source, note)
 
 
 def _given_or_factor(
@@ -283,8 +285,8 @@ def _instance(
         return [*rows, Assumption(f"{base}.power", _written(power, "W"), "input", QUESTIONNAIRE)]
     return [
         *rows,
-        _factor(table, f"{base}.power per vCPU (idle)", f"cloud.power.{provider}_idle"),
-        _factor(table, f"{base}.power per vCPU (full load)", f"cloud.power.{provider}_max"),
+        _factor(table, f"{base}.power", f"cloud.power.{provider}_idle", note=PER_VCPU_IDLE),
+        _factor(table, f"{base}.power", f"cloud.power.{provider}_max", note=PER_VCPU_FULL_LOAD),
     ]
 
 
@@ -477,7 +479,8 @@ def _ai_model(ai: AI, table: FactorTable) -> list[Assumption]:
         ]
     size = table[f"ai.size_{m.size}.parameters"]
     parameters = _written(size.value, "billion")
-    rows = [Assumption(f"ai.model.size ({m.size})", parameters, "default", size.source)]
+    size_word = Note("choice", choice("size", m.size))
+    rows = [Assumption("ai.model.size", parameters, "default", size.source, size_word)]
     if m.size == "frontier":
         rows.append(
             _factor(table, "ai.model.active_share", "ai.size_frontier.active_share", fraction=True)
@@ -509,11 +512,9 @@ def _ai(q: Questionnaire, table: FactorTable) -> list[Assumption]:
     ]
     hosted = ai.self_hosted
     if hosted is None:
-        rows.append(_factor(table, "ai.pue (API)", "ai.api.pue"))
+        rows.append(_factor(table, "ai.pue", "ai.api.pue", note=API))
         spread = table["ai.api.grid_scale"]
-        rows.append(
-            Assumption("ai.location (API)", Value(DEFAULT_REGION), "default", spread.source)
-        )
+        rows.append(Assumption("ai.location", Value(DEFAULT_REGION), "default", spread.source, API))
         return rows
     utilization = _optional(hosted.utilization, "%")
     pue = hosted.pue or (q.hosting.pue if q.hosting else None)  # defaults.INHERITED
@@ -616,14 +617,14 @@ def _server_power(table: FactorTable, base: str, server) -> list[Assumption]:
 
     if not servers.is_configured(server):
         return [
-            _factor(table, f"{base}.power (idle)", "server.physical.power_idle"),
-            _factor(table, f"{base}.power (full load)", "server.physical.power_max"),
+            _factor(table, f"{base}.power", "server.physical.power_idle", note=IDLE),
+            _factor(table, f"{base}.power", "server.physical.power_max", note=FULL_LOAD),
         ]
     idle, full = servers.modelled_watts(table.central(), [server])
-    shown = {"idle": idle[0, 0], "full load": full[0, 0]}  # three figures: a model's
+    shown = {IDLE: idle[0, 0], FULL_LOAD: full[0, 0]}  # three figures: a model's
     return [
         Assumption(
-            f"{base}.power ({k})", _written(float(f"{w:.3g}"), "W"), "default", SERVER_POWER_MODEL
+            f"{base}.power", _written(float(f"{w:.3g}"), "W"), "default", SERVER_POWER_MODEL, k
         )
         for k, w in shown.items()
     ]
@@ -817,7 +818,8 @@ def _end(text: str) -> Figure | str:
 def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
     """A value given as a range shows the range as written and its central value to 3
     significant digits: '2 MB..4 MB (central 2.83 MB)', not '2.82843 MB'."""
-    written = ranges.get(row.path)
+    # A noted row is acvnum's own figure (the idle watts), never the range the file gave.
+    written = ranges.get(row.path) if row.note is None else None
     if written is None:
         return row
     low, _, high = written.partition("..")

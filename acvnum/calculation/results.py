@@ -24,7 +24,7 @@ import numpy as np
 
 from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.inventory import ACTIVITIES, PHASES, TIERS, label_mask
-from acvnum.i18n import Value
+from acvnum.i18n import Note, Value
 from acvnum.reference.boundaries import Boundaries
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
@@ -79,10 +79,11 @@ def column_maker(cls: type[T]) -> Callable[..., list[T]]:
 class Assumption:
     """A value the calculation used: given in the questionnaire, or a sourced default."""
 
-    path: str
+    path: str  # the questionnaire's key, as written
     value: Value  # a number and its unit, formatted per language by the report
     status: str  # "input" | "default"
     source: str
+    note: Note | None = None  # what acvnum adds after the key ('(idle)'), worded per language
 
     def __post_init__(self) -> None:
         if isinstance(self.value, str):  # data given as text (a code, a word): shown as is

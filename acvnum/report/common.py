@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from acvnum.analysis.found import Assessed
-from acvnum.calculation.assumptions import NOTES, QUESTIONNAIRE
+from acvnum.calculation.assumptions import QUESTIONNAIRE
 from acvnum.calculation.inventory import PHASES, TIERS
-from acvnum.calculation.results import ServiceResult
-from acvnum.i18n import Translator, choice
+from acvnum.calculation.results import Assumption, ServiceResult
+from acvnum.i18n import Translator
 from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.sources import Source
@@ -25,21 +24,11 @@ if TYPE_CHECKING:  # the text, Markdown and HTML reports need not load the diff'
 #: replaced too.
 
 
-def assumption_path(path: str, t: Translator) -> str:
+def assumption_path(row: Assumption, t: Translator) -> str:
     """An assumption's path as a report shows it: the questionnaire's key as written, the
     words acvnum adds after it in the report's language ('hosting.servers[0].power (au
     repos)', 'ai.model.size (moyen)')."""
-    base, _, note = path.partition(" ")
-    if not note:
-        return path
-    key = NOTES.get(" " + note)
-    if key is not None:
-        return base + t(key)
-    word = re.fullmatch(r"\((\w+)\)", note)
-    if word is not None:
-        shown = t.value(choice(base.rpartition(".")[2], word[1]))
-        return base + t("assumption.note.choice", word=shown)
-    return path
+    return row.path + t.note(row.note)
 
 
 def readable_all(services: list[Assessed], shown: Callable[[str], str]) -> list[Assessed]:

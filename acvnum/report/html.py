@@ -345,7 +345,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> str:
     keys = ("value_path", "value", "status", "source")
     rows = [
         [
-            f"<code>{_e(assumption_path(a.path, t))}</code>",
+            f"<code>{_e(assumption_path(a, t))}</code>",
             _e(t.value(a.value)),
             f'<span class="default">{_e(t("status.default"))}</span>'
             if a.status == "default"

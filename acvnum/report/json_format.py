@@ -275,8 +275,10 @@ class Citations:
 
 
 def _assumption(a: Assumption, cited: Citations) -> dict[str, Any]:
+    """A row's object: its path is the key, then what acvnum adds after it in English."""
     keys = [] if a.source == QUESTIONNAIRE else cited.keys_of(a.source)
-    return assumptions_json.row(a.path, str(a.value), a.status, keys)
+    path = a.path if a.note is None else f"{a.path}{a.note}"
+    return assumptions_json.row(path, str(a.value), a.status, keys)
 
 
 def _assumptions(rows: Sequence[Assumption], cited: Citations) -> list[dict[str, Any]]:

@@ -92,7 +92,7 @@ def _assumptions(result: ServiceResult, t: Translator) -> list[str]:
     header = [t(k) for k in ("column.value_path", "column.value", "column.status", "column.source")]
     rows = [
         [
-            f"`{assumption_path(a.path, t)}`",
+            f"`{assumption_path(a, t)}`",
             t.value(a.value),
             f"**{t('status.default')}**" if a.status == "default" else t("status.input"),
             source_cell(a.source, t),

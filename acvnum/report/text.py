@@ -405,7 +405,7 @@ def _assumptions(result: ServiceResult, t: Translator, width: int = MIN_WIDTH) -
     VALUE_WIDTH, each source key keeps its line, a path breaks before its dots."""
     rows = [
         (
-            assumption_path(a.path, t),
+            assumption_path(a, t),
             t.value(a.value),
             t(f"status.{a.status}"),
             a.status,

@@ -19,15 +19,20 @@ hosting:
 """
 
 
+def json_path(a) -> str:
+    """A row's path as the JSON writes it: the key, then the note in English ('(idle)')."""
+    return f"{a.path}{a.note or ''}"
+
+
 def rows(text: str) -> dict[str, str]:
     bounds = validate_ranges(parse_yaml(text, "s.yaml"))
     found = assumptions.collect(bounds.central, load_factors(), bounds.written)
-    return {a.path: str(a.value) for a in found}
+    return {json_path(a): str(a.value) for a in found}
 
 
 def collected(text: str) -> dict:
     bounds = validate_ranges(parse_yaml(text, "s.yaml"))
-    return {a.path: a for a in assumptions.collect(bounds.central, load_factors())}
+    return {json_path(a): a for a in assumptions.collect(bounds.central, load_factors())}
 
 
 def test_defaults_are_written_as_the_questionnaire_would_write_them():
@@ -47,6 +52,17 @@ def test_a_configured_server_shows_the_watts_of_its_configuration():
     assert str(found["hosting.servers[0].power (idle)"].value) == "14.2 W"
     assert str(found["hosting.servers[0].power (full load)"].value) == "94.1 W"
     assert found["hosting.servers[0].power (idle)"].source == assumptions.SERVER_POWER_MODEL
+
+
+def test_what_acvnum_adds_after_a_key_is_the_row_s_note_not_its_path():
+    found = collected(MINIMAL + HOSTING)
+    idle, full = (
+        found["hosting.servers[0].power (idle)"],
+        found["hosting.servers[0].power (full load)"],
+    )
+    assert (idle.path, idle.note) == ("hosting.servers[0].power", assumptions.IDLE)
+    assert (full.path, full.note) == ("hosting.servers[0].power", assumptions.FULL_LOAD)
+    assert found["hosting.servers[0].lifetime"].note is None
 
 
 def test_a_range_shows_as_written_with_its_central_value():
@@ -215,7 +231,10 @@ def _clear_caches() -> None:
 
 def _strict(rows) -> list:
     """Each row as what tells it apart: its value's amount type as well as the value."""
-    return [(a.path, type(a.value.amount), a.value, str(a.value), a.status, a.source) for a in rows]
+    return [
+        (a.path, a.note, type(a.value.amount), a.value, str(a.value), a.status, a.source)
+        for a in rows
+    ]
 
 
 def test_rows_made_once_and_shared_are_those_made_afresh_for_each_file(tmp_path):

@@ -10,8 +10,9 @@ import typing
 import pytest
 from pydantic import BaseModel
 
-from acvnum.calculation.assumptions import NOTES
-from acvnum.i18n import CHOICES, LANGUAGES, Translator, catalogue, choice
+from acvnum.calculation.assumptions import API, IDLE, NOTES, PER_VCPU_FULL_LOAD
+from acvnum.calculation.results import Assumption
+from acvnum.i18n import CHOICES, LANGUAGES, Note, Translator, Value, catalogue, choice
 from acvnum.questionnaire import models
 from acvnum.report.common import assumption_path
 
@@ -66,24 +67,30 @@ def test_a_choice_is_said_in_french(key, word, french):
     assert Translator("fr").value(choice(key, word)) == french
 
 
-@pytest.mark.parametrize("note", sorted(NOTES))
+def _row(path: str, note: Note | None) -> Assumption:
+    return Assumption(path, Value(50.0, "W", written=True), "default", "[CCF]", note)
+
+
+@pytest.mark.parametrize("note", NOTES, ids=lambda note: note.key)
 def test_what_acvnum_adds_to_a_path_reads_as_written_in_english(note):
-    path = f"hosting.servers[0].power{note}"
-    assert assumption_path(path, Translator("en")) == path
-    assert assumption_path(path, Translator("fr")).startswith("hosting.servers[0].power ")
-    assert note.strip() not in assumption_path(path, Translator("fr")) or note == " (API)"
+    row = _row("hosting.servers[0].power", note)
+    english = catalogue("en")[f"assumption.note.{note.key}"]
+    assert assumption_path(row, Translator("en")) == "hosting.servers[0].power" + english
+    assert str(note) == english  # the words the JSON writes after the key
+    french = assumption_path(row, Translator("fr"))
+    assert french.startswith("hosting.servers[0].power ")
+    assert english.strip() not in french or note == API
 
 
 def test_a_path_s_words_in_french_the_key_as_written():
-    fr = Translator("fr")
-    assert assumption_path("hosting.servers[1].power (idle)", fr) == (
+    fr, en = Translator("fr"), Translator("en")
+    assert assumption_path(_row("hosting.servers[1].power", IDLE), fr) == (
         "hosting.servers[1].power (au repos)"
     )
-    assert assumption_path("hosting.servers[0].power per vCPU (full load)", fr) == (
+    assert assumption_path(_row("hosting.servers[0].power", PER_VCPU_FULL_LOAD), fr) == (
         "hosting.servers[0].power par vCPU (pleine charge)"
     )
-    assert assumption_path("ai.model.size (frontier)", fr) == "ai.model.size (de pointe)"
-    assert assumption_path("ai.model.size (frontier)", Translator("en")) == (
-        "ai.model.size (frontier)"
-    )
-    assert assumption_path("usage.users", fr) == "usage.users"
+    frontier = _row("ai.model.size", Note("choice", choice("size", "frontier")))
+    assert assumption_path(frontier, fr) == "ai.model.size (de pointe)"
+    assert assumption_path(frontier, en) == "ai.model.size (frontier)"
+    assert assumption_path(_row("usage.users", None), fr) == "usage.users"

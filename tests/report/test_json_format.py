@@ -114,6 +114,55 @@ def test_every_source_key_resolves_once(one):
     assert lifetime["status"] == "default" and "Boavizta-PCF" in lifetime["sources"]
 
 
+SERVERS = """\
+hosting:
+  servers:
+    - name: app
+      type: virtual
+      provider: aws
+      instance: m5.large
+    - name: db
+      type: physical
+"""
+API_MODEL = """\
+ai:
+  requests_per_visit: 0.5
+  output_tokens: 400
+  model:
+    size: medium
+"""
+
+
+def _noted_paths(service: dict) -> set[str]:
+    return {a["path"] for a in service["assumptions"] if "(" in a["path"]}
+
+
+def test_the_words_acvnum_adds_follow_the_key_in_the_path(tmp_path):
+    """A row keeps its words ('idle', the model's size) apart from its key; the JSON writes
+    them after it in English, as ever: from the rows (one file) and from the questionnaires
+    (a folder's services of the common shape, acvnum.report.assumptions_json)."""
+    servers = {
+        "hosting.servers[0].power per vCPU (idle)",  # a cloud instance: the provider's watts
+        "hosting.servers[0].power per vCPU (full load)",
+        "hosting.servers[1].power (idle)",  # a physical server: the archetype's watts
+        "hosting.servers[1].power (full load)",
+    }
+    api = {"ai.model.size (medium)", "ai.pue (API)", "ai.location (API)"}
+    (service,) = json.loads(estimate(write(tmp_path / "ai.yaml", SERVERS + API_MODEL)))["services"]
+    assert _noted_paths(service) == servers | api
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for i in range(INDENT_UP_TO + 1):  # the compact route
+        write(folder / f"s{i:02d}.yaml", SERVERS)
+    services = json.loads(estimate(str(folder)))["services"]
+    assert [_noted_paths(s) for s in services] == [servers] * (INDENT_UP_TO + 1)
+
+
+def write(path: Path, hosting: str) -> str:
+    path.write_text(MINIMAL + hosting, encoding="utf-8")
+    return str(path)
+
+
 def test_without_factors_of_one_s_own_no_source_is_keyed_own(tmp_path):
     """terminals.location left out is the users' location, a convention of the method: it
     was an `own-` entry citing 'usage.location', which docs/json.md keeps for --factors."""
