@@ -150,15 +150,6 @@ def test_the_graph_sees_imports_for_type_checking_only():
 # Imports inside functions (issue 9: "only where it saves start-up time, with a comment
 # saying so").
 
-#: Imports inside functions without a comment, in modules restructured elsewhere at the same
-#: time: (module's path under acvnum/, function, module imported). Each is handled
-#: separately, in its own file's change; remove an entry when its import is explained or gone
-#: (the test only checks the unexplained imports are among these).
-UNEXPLAINED: set[tuple[str, str, str]] = {
-    # handled separately: words.py is being rewritten (its values written from numbers)
-    ("words.py", "_floor_log10", "math"),
-}
-
 
 def _comment_lines(source: str) -> tuple[set[int], set[int]]:
     """The lines holding a comment, and those holding nothing but one."""
@@ -259,12 +250,10 @@ def test_every_import_inside_a_function_says_why_it_waits():
         for path in sorted(PACKAGE.rglob("*.py"))
         for function, module, line in unexplained_imports(path.read_text(encoding="utf-8"))
     }
-    new = sorted(entry for entry in found if entry[:3] not in UNEXPLAINED)
+    new = sorted(found)
     assert not new, "imported inside a function with no comment saying why: " + ", ".join(
         f"acvnum/{path}:{line} ({module}, in {function})" for path, function, module, line in new
     )
-    # the allow-list only shrinks: an entry whose import is gone or explained is taken out
-    assert {entry[:3] for entry in found} >= UNEXPLAINED
 
 
 # The packages' layering (docs/architecture.md, "Layers").
