@@ -308,6 +308,6 @@ def test_an_empty_path_is_refused_in_french_too(tmp_path):
     result = run_cli_in_process("estimate", "", "--lang", "fr", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.splitlines()[-1] == (
-        "Erreur : valeur refusée pour 'files' : un chemin vide ne désigne ni fichier ni "
+        "Erreur\u202f: valeur refusée pour 'files'\u202f: un chemin vide ne désigne ni fichier ni "
         "dossier (il serait lu comme le dossier courant)."
     )

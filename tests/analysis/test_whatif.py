@@ -299,7 +299,7 @@ def test_a_refused_value_and_an_unknown_country_are_said_together(refused, said)
     ("lang", "said"),
     [
         ("en", "both set usage.users: give each path once"),
-        ("fr", "fixent tous deux usage.users : donnez chaque chemin une fois"),
+        ("fr", "fixent tous deux usage.users\u202f: donnez chaque chemin une fois"),
     ],
 )
 def test_one_path_given_twice_is_refused_naming_both_what_ifs(lang, said):

@@ -154,8 +154,8 @@ def test_french_coverage_counts_each_criterion():
 
     water = table_coverage(table)["water_use"]
     total = len(water.covered) + len(water.not_covered)
-    assert f"water_use : {len(water.covered)} éléments sur {total} ont un facteur" in text
-    assert "non couverts : " in text and "not covered" not in text
+    assert f"water_use\u202f: {len(water.covered)} éléments sur {total} ont un facteur" in text
+    assert "non couverts\u202f: " in text and "not covered" not in text
 
 
 @pytest.mark.parametrize(

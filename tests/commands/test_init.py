@@ -132,7 +132,7 @@ def test_french_interview_and_file(tmp_path):
     path = tmp_path / "service.yaml"
     result = answer(path, [""] * 30, "--lang", "fr")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("acvnum init : quelques questions")
+    assert result.stdout.startswith("acvnum init\u202f: quelques questions")
     # The prompt's form and its default the French way: a narrow no-break space groups
     # thousands and stands before the colon and the percent sign.
     assert "Q1 Utilisateurs sur la période (un nombre) [1\u202f000]\u202f: " in result.stdout

@@ -15,10 +15,10 @@ def test_an_unknown_option_in_french_with_the_options_it_may_mean():
     assert run.returncode == 2
     # the program's name is as it was started: 'acvnum' or 'python -m acvnum'
     assert run.stderr.replace("python -m acvnum", "acvnum").splitlines() == [
-        "Utilisation : acvnum estimate [OPTIONS] {files}...",
+        "Utilisation\u202f: acvnum estimate [OPTIONS] {files}...",
         "Essayez « acvnum estimate --help » pour l'aide.",
         "",
-        "Erreur : option inconnue : --foo (options possibles : --force, --format)",
+        "Erreur\u202f: option inconnue\u202f: --foo (options possibles\u202f: --force, --format)",
     ]
 
 
@@ -26,15 +26,15 @@ def test_a_bad_choice_in_french_from_the_locale():
     run = run_cli("estimate", "--format", "pdf", ECOMMERCE, env={"LANG": "fr_FR.UTF-8"})
     assert run.returncode == 2
     assert run.stderr.splitlines()[-1] == (
-        "Erreur : valeur refusée pour '--format' / '-f' : 'pdf' n'est pas un choix possible ;"
-        " choisissez parmi 'text', 'json', 'csv', 'csv-long', 'markdown', 'html'."
+        "Erreur\u202f: valeur refusée pour '--format' / '-f'\u202f: 'pdf' n'est pas un choix "
+        "possible\u202f; choisissez parmi 'text', 'json', 'csv', 'csv-long', 'markdown', 'html'."
     )
 
 
 def test_a_missing_argument_in_french_end_to_end():
     run = run_cli_process("estimate", "--lang=fr")
     assert run.returncode == 2
-    assert run.stderr.splitlines()[-1] == "Erreur : argument manquant : 'files'."
+    assert run.stderr.splitlines()[-1] == "Erreur\u202f: argument manquant\u202f: 'files'."
     assert "Traceback" not in run.stderr
 
 

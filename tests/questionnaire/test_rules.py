@@ -90,7 +90,7 @@ def test_not_negative_accepts_zero_and_refuses_below():
         "watched_per_visit must be 0 or more, got -1 s"
     )
     assert said(rules.not_negative, -1.5, "watched_per_visit", " s", lang="fr") == (
-        "watched_per_visit : attendu 0 ou plus, reçu -1,5 s"
+        "watched_per_visit\u202f: attendu 0 ou plus, reçu -1,5 s"
     )
 
 

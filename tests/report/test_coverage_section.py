@@ -65,8 +65,8 @@ def test_a_gap_names_its_activities_by_tier_and_phase(complete):
 def test_a_gap_in_french(complete):
     first, rest = cs.lines(with_gaps(complete, water_use=WATER), FR)
     assert first == (
-        "Utilisation d'eau — non couvert (sans facteur ; le total est un minimum) : Réseau, "
-        "fabrication (accès fixe par Go, box internet) ; Terminaux, utilisation "
+        "Utilisation d'eau — non couvert (sans facteur\u202f; le total est un minimum)\u202f: "
+        "Réseau, fabrication (accès fixe par Go, box internet)\u202f; Terminaux, utilisation "
         "(ordinateurs portables)."
     )
     assert rest == "Les autres indicateurs ont un facteur pour chaque activité de ce service."
