@@ -421,3 +421,82 @@ def test_a_catalogue_names_each_key_once(lang):
     path = Path(acvnum.__file__).parent / "locale" / f"{lang}.json"
     keys = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=lambda pairs: pairs)
     assert [k for k, n in Counter(k for k, _ in keys).items() if n > 1] == []
+
+
+#: What is not French prose in a message, so not set by its punctuation: a placeholder's
+#: format spec ('{value:.3g}' is kept as '{value}'), code between backquotes
+#: (`acvnum schema`), a URL ('https://…'), a YAML line quoted as the file writes it
+#: («\u202ftype: virtual\u202f»).
+_NOT_PROSE = re.compile(
+    r"\{(\w*)[^{}]*\}|(`[^`]*`|\b[a-z][a-z+.-]*://\S+|«\u202f[\w.]+: [^»]*\u202f»)"
+)
+
+#: A message that opens with the file it is about, as 'fichier:ligne:colonne: ' opens a
+#: problem and 'acvnum: ' a refusal: a location, written without a space before its colon.
+_LOCATION = re.compile(r"^\{(?:file|path)\}:(?= )")
+
+
+def french_punctuation_faults(message: str) -> list[str]:
+    """The signs ':' ';' '!' '?' of a French message's prose that do not follow the narrow
+    no-break space U+202F ('Méthode\u202f: …'): after an ordinary space (a line could wrap
+    before the colon), a no-break U+00A0 (not the catalogue's punctuation.colon), or a
+    word ('Note: …').
+    A colon between two words or figures ('heures:minutes', 'fichier:ligne:colonne',
+    '1:30', '16:9') is not punctuation, nor is '(!)'."""
+    prose = _NOT_PROSE.sub(lambda m: "" if m[2] else f"{{{m[1]}}}", message)
+    prose = _LOCATION.sub("", prose)
+    after_a_space = re.findall(r"\S*[ \u00a0][:;!?]", prose)
+    after_a_word = re.findall(r"\S*[^\s\u202f][:;!?](?=\s|$)", prose)
+    return after_a_space + after_a_word
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Méthode : acvnum method.",
+        "Méthode\u00a0: acvnum method.",
+        "Méthode: acvnum method.",
+        "{criterion} : {value}",
+        "{what}\u202f: attendu 0 ou plus ; reçu {value:g}",
+        "Vraiment ?",
+        "un modèle d'IA plus petit !",
+        "(tué, ou mémoire épuisée ?)\u202f: relancez",
+        "{file}\u202f: avec {typed}: {reasons}",
+    ],
+)
+def test_a_french_sign_after_a_space_or_a_word_is_a_fault(message):
+    assert french_punctuation_faults(message) != []
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Méthode\u202f: acvnum method.",
+        "Réseau alloué {network}\u202f; les chiffres réseau par Go",
+        "Vraiment\u202f? Oui\u202f!",
+        "reçu\u202f: {value:.3g} ({share:.0%})",
+        "{value: >8}",
+        "Toutes les clés\u202f: `acvnum schema --format json : yaml`.",
+        "voir https://example.org/a:b?x=1 ou http://acvnum.test:8080/",
+        "écrivez «\u202ftype: virtual\u202f»",
+        "'1:30' est ambigu (heures:minutes ou minutes:secondes\u202f?)",
+        "un écran 16:9, à 12:30",
+        "chaque problème en fichier:ligne:colonne\u202f; 130 arrêt",
+        "ne peut pas apparaître dans une étiquette (!)",
+        "{file}: {reason}",
+        "{file}: avec {typed}\u202f: {reasons}",
+    ],
+)
+def test_not_french_prose_or_set_the_french_way_is_no_fault(message):
+    assert french_punctuation_faults(message) == []
+
+
+def test_french_sets_a_narrow_no_break_space_before_colons_semicolons_and_marks():
+    """Not an ordinary space (a line would wrap before ':' and leave it alone), nor U+00A0:
+    U+202F everywhere, as Words.label and punctuation.colon write it."""
+    faults = {
+        key: found
+        for key, message in catalogue("fr").items()
+        if (found := french_punctuation_faults(message))
+    }
+    assert faults == {}
