@@ -2,9 +2,10 @@
 the service that have no factor for it (acvnum.calculation.coverage), so that a criterion
 summed over fewer activities is never read as complete.
 
-Only the criteria with gaps get a line, naming the activities grouped by tier and phase
-("Network, manufacturing: fixed access, mobile access"); a closing line says the others
-cover every activity the service uses.
+Only the criteria with gaps get a line, naming the activities grouped by tier and phase:
+"Network manufacturing (fixed access per GB, mobile access per GB)", in French
+"Réseau, fabrication (accès fixe par Go, accès mobile par Go)". A closing line says the
+others cover every activity the service uses.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from acvnum.i18n import Translator
 
 
 def _groups(keys: tuple[str, ...], t: Translator) -> str:
-    """('network.manufacturing.fixed', ...) -> 'Network, manufacturing: fixed access; ...'."""
+    """('network.manufacturing.fixed', 'network.manufacturing.box', 'terminals.use.laptop')
+    -> 'Network manufacturing (fixed access per GB, home box); Terminals use (laptops)'."""
     grouped: dict[tuple[str, str], list[str]] = {}
     for key in keys:
         tier, phase, item = key.split(".")

@@ -118,3 +118,29 @@ def test_markdown_escapes_what_would_break_a_line(complete, monkeypatch):
     monkeypatch.setitem(odd.messages, "item.fixed", "a|b <c>")
     (line, _rest) = cs.markdown_lines(with_gaps(complete, water_use=WATER[:1]), odd)[2:4]
     assert line.endswith("Network manufacturing (a\\|b &lt;c&gt;).")
+
+
+@pytest.mark.parametrize(
+    ("keys", "t", "shown"),
+    [
+        (
+            ("network.manufacturing.fixed", "network.manufacturing.mobile"),
+            EN,
+            "Network manufacturing (fixed access per GB, mobile access per GB)",
+        ),
+        (
+            ("network.manufacturing.fixed", "network.manufacturing.mobile"),
+            FR,
+            "Réseau, fabrication (accès fixe par Go, accès mobile par Go)",
+        ),
+        (
+            ("network.manufacturing.fixed", "network.manufacturing.box", "terminals.use.laptop"),
+            EN,
+            "Network manufacturing (fixed access per GB, home box); Terminals use (laptops)",
+        ),
+    ],
+)
+def test_the_docstrings_show_groups_as_the_catalogue_words_them(keys, t, shown):
+    """The examples of the module's and _groups's docstrings."""
+    assert shown in cs.__doc__ + cs._groups.__doc__
+    assert cs._groups(keys, t) == shown
