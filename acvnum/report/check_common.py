@@ -36,7 +36,8 @@ def quantity(value: float, criterion: str, unit: str, t: Translator) -> str:
 
 
 def percent(fraction: float | None, t: Translator, signed: bool = True) -> str:
-    """0.12 -> '+12 %'; None (grown from nothing) -> 'new'."""
+    """0.12 -> '+12.0\u00a0%' (three significant digits, as t.number writes them: '+12,0\u00a0%'
+    in French), 0.0 -> '0\u00a0%' with no sign; None (grown from nothing) -> 'new'."""
     if fraction is None:
         return t("check.new")
     sign = "+" if signed and fraction > 0 else ""

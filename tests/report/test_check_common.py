@@ -84,6 +84,11 @@ def test_percent(fraction, signed, t, expected):
     assert cc.percent(fraction, t, signed) == expected
 
 
+def test_percent_s_docstring_shows_what_it_writes():
+    for fraction, t in [(0.12, EN), (0.12, FR), (0.0, EN), (None, EN)]:
+        assert f"'{cc.percent(fraction, t)}'" in cc.percent.__doc__
+
+
 def test_status_words():
     assert [cc.status(p, EN) for p in (True, False)] == ["PASS", "FAIL"]
     assert [cc.status(p, FR) for p in (True, False)] == ["OK", "ÉCHEC"]
