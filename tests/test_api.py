@@ -280,7 +280,7 @@ def test_more_samples_than_the_services_can_keep_is_input_error():
     with pytest.raises(InputError) as caught:
         acvnum.estimate([shop, shop, shop], uncertainty=1_000_000, levers=0)
     assert [str(p) for p in caught.value.problems] == [
-        "<uncertainty>:1:1: 3 services x 1000000 samples exceeds 2,000,000 service-samples: "
+        "<uncertainty>:1:1: 3 services x 1,000,000 samples exceeds 2,000,000 service-samples: "
         "lower uncertainty (the samples) or assess fewer services at once"
     ]
 

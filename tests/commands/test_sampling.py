@@ -81,12 +81,12 @@ def _too_many() -> TooManySamples:
     [
         (
             "en",
-            "acvnum: 3 services x 800000 samples exceeds 2,000,000 service-samples: "
+            "acvnum: 3 services x 800,000 samples exceeds 2,000,000 service-samples: "
             "lower --samples or assess fewer services at once\n",
         ),
         (
             "fr",
-            "acvnum: 3 services x 800000 tirages dépasse 2\u202f000\u202f000 tirages de "
+            "acvnum: 3 services x 800\u202f000 tirages dépasse 2\u202f000\u202f000 tirages de "
             "service\u202f: baissez --samples ou évaluez moins de services à la fois\n",
         ),
     ],
@@ -97,6 +97,25 @@ def test_too_many_samples_is_a_usage_problem_saying_what_to_change(lang, expecte
         raise _too_many()
     assert done.value.exit_code == 2
     assert capsys.readouterr().err == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "2,500 services x 1,000 samples exceeds 2,000,000 service-samples"),
+        (
+            "fr",
+            "2\u202f500 services x 1\u202f000 tirages dépasse 2\u202f000\u202f000 tirages "
+            "de service",
+        ),
+    ],
+)
+def test_too_many_samples_groups_every_count_s_thousands_alike(lang, expected):
+    """Not '800000 samples exceeds 2,000,000': the services, the samples and the limit."""
+    refusal = TooManySamples(
+        "sampling.too_many_samples", services=2_500, samples=1_000, limit=2_000_000
+    )
+    assert refusal.message.render(lang) == expected
 
 
 def test_sampling_errors_let_other_errors_through(capsys):
