@@ -194,7 +194,7 @@ def test_one_service_has_no_portfolio_section(trio):
 
 def test_the_markdown_section_in_french(trio):
     lines = ps.markdown_lines(trio, FR)
-    assert lines[0] == "# Portefeuille : 3 services classés par personnes-équivalent"
+    assert lines[0] == "# Portefeuille\u202f: 3 services classés par personnes-équivalent"
     assert lines[2] == (
         "| n° | Service | Éq.-personnes | Critère le plus contraignant "
         "| Part du changement climatique |"
@@ -224,7 +224,7 @@ def test_through_the_cli_in_french(tmp_path):
     run = run_cli("estimate", *files, "--format", "markdown", "--lang", "fr", "--levers", "0")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    start = lines.index("# Portefeuille : 2 services classés par personnes-équivalent")
+    start = lines.index("# Portefeuille\u202f: 2 services classés par personnes-équivalent")
     # Big (3,000 users) first with 3/4 of the climate change, Minimal then with 1/4
     assert lines[start + 4].startswith("| 1 | Big | ")
     assert lines[start + 4].endswith(" | 75,0 % |")

@@ -90,8 +90,8 @@ def test_the_flagship_figures_per_visit_with_their_interval(plain):
         "Climate change per visit: 3.61 g CO2e, 90% chance between 1.70 g CO2e and 1.20 kg CO2e",
     ]
     assert us.flagship_lines(result, FR) == [
-        "Énergie par visite : 3,27 Wh, à 90 % entre 2,59 Wh et 11,6 Wh",
-        "Changement climatique par visite : 3,61 g CO2e, à 90 % entre 1,70 g CO2e et 1,20 kg CO2e",
+        "Énergie par visite\u202f: 3,27 Wh, à 90 % entre 2,59 Wh et 11,6 Wh",
+        "Changement climatique par visite\u202f: 3,61 g CO2e, à 90 % entre 1,70 g CO2e et 1,20 kg CO2e",
     ]
 
 
@@ -241,9 +241,9 @@ def test_the_markdown_section_s_headings_in_order(plain):
     lines = us.markdown_lines(result, u, FR)
     headings = [line for line in lines if line.startswith("#")]
     assert headings == [
-        "## Incertitude : intervalle à 90 % (du 5e au 95e centile)",
+        "## Incertitude\u202f: intervalle à 90 % (du 5e au 95e centile)",
         "### Par tiers, du 5e au 95e centile",
-        "### Ce qui élargit l'intervalle : à mesurer en premier",
+        "### Ce qui élargit l'intervalle\u202f: à mesurer en premier",
     ]
     assert any(line.startswith("300 tirages, graine 9. ") for line in lines)
     assert "| 1 | device.laptop.power | facteur | Énergie finale | +0,50 |" in lines
@@ -283,4 +283,4 @@ def test_through_the_cli_in_french(tmp_path):
     assert again.stdout == run.stdout  # same seed, same report
     other = run_cli(*args, "--uncertainty", "--samples", "150", "--seed", "6")
     assert "150 tirages, graine 6. " in other.stdout
-    assert "## Incertitude : intervalle" not in run_cli(*args).stdout
+    assert "## Incertitude\u202f: intervalle" not in run_cli(*args).stdout
