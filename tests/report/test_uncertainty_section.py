@@ -91,7 +91,8 @@ def test_the_flagship_figures_per_visit_with_their_interval(plain):
     ]
     assert us.flagship_lines(result, FR) == [
         "Énergie par visite\u202f: 3,27 Wh, à 90 % entre 2,59 Wh et 11,6 Wh",
-        "Changement climatique par visite\u202f: 3,61 g CO2e, à 90 % entre 1,70 g CO2e et 1,20 kg CO2e",
+        "Changement climatique par visite\u202f: 3,61 g CO2e, "
+        "à 90 % entre 1,70 g CO2e et 1,20 kg CO2e",
     ]
 
 
