@@ -129,6 +129,7 @@ def _results(
         for i, factor in enumerate(factors)
     ]
     ranges = [s.bounds.written if s.bounds else None for s in services]
+    commas = [s.bounds.comma if s.bounds else False for s in services]
     return tuple(
         _RESULTS(  # ServiceResult's fields, in order
             [q.name for q in qs],
@@ -138,7 +139,7 @@ def _results(
             [q.usage.users for q in qs],
             visits,
             criteria,
-            list(map(assumptions.Assumptions, qs, repeat(table, n), ranges, markets)),
+            list(map(assumptions.Assumptions, qs, repeat(table, n), ranges, markets, commas)),
             list(map(assumptions.warnings, qs)),
             repeat(limits, n),  # boundaries
             repeat(FACTORS_VERSION, n),

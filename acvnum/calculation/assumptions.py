@@ -797,27 +797,31 @@ def _network_rows(table: FactorTable, model: str, used: tuple[str, ...]) -> tupl
     return tuple(rows)
 
 
-#: An end of a range as the file wrote it: a number, then its unit ('2MB', '4 MB', '60%').
+#: An end of a range as the reader takes it (units.as_written: no thousands separator, a
+#: decimal point): a number, then its unit ('2MB', '4 MB', '60%'), which starts with no
+#: comma or point ('1,5' read without a decimal comma is not 1 in the unit ',5').
 _END = re.compile(
-    r"(?P<number>[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)"
-    r"(?P<space>\s*)(?P<unit>%|[^\d\s].*)?"
+    r"(?P<number>[-+]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)(?P<space>\s*)(?P<unit>%|[^\d\s,.].*)?"
 )
 
 
-def _end(text: str) -> Figure | str:
-    """One end of a range, read once here from the file's text: its number with the digits
-    written ('1,500' -> 1500.0, 2 digits), its unit, and the text itself, which English
-    shows as written; French writes the number in its convention. Anything else as is."""
-    match = _END.fullmatch(text)
+def _end(text: str, comma: bool) -> Figure | str:
+    """One end of a range, read once here from the file's text by the reader's rules
+    (`comma`: with a decimal comma, as --lang fr reads the file): its number with the digits
+    written ('1 500' -> 1500.0, 2 digits; '1,500' with a comma -> 1.5, 4 digits), its unit,
+    and the text itself, which English shows as written; French writes the number in its
+    convention. Anything else (a comma the reader would refuse) as is."""
+    match = _END.fullmatch(units.as_written(text, comma))
     if match is None:
         return text
-    number, unit, space = match["number"].replace(",", ""), match["unit"] or "", match["space"]
+    number, unit, space = match["number"], match["unit"] or "", match["space"]
     return Figure(float(number), unit, bool(space), significant_digits(number), written=text)
 
 
-def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
+def _as_written(row: Assumption, ranges: dict[str, str], comma: bool) -> Assumption:
     """A value given as a range shows the range as written and its central value to 3
-    significant digits: '2 MB..4 MB (central 2.83 MB)', not '2.82843 MB'."""
+    significant digits: '2 MB..4 MB (central 2.83 MB)', not '2.82843 MB'. `comma`: the
+    questionnaire was read with a decimal comma ('1,5 Mo..3 Mo')."""
     # A noted row is acvnum's own figure (the idle watts), never the range the file gave.
     written = ranges.get(row.path) if row.note is None else None
     if written is None:
@@ -827,17 +831,21 @@ def _as_written(row: Assumption, ranges: dict[str, str]) -> Assumption:
     # ('5.29 years'), never as seconds.
     approximate = row.value.approximate or row.value.unit in ("s", "year")
     value = dataclasses.replace(
-        row.value, digits=3, ends=(_end(low), _end(high)), approximate=approximate
+        row.value, digits=3, ends=(_end(low, comma), _end(high, comma)), approximate=approximate
     )
     return dataclasses.replace(row, value=value)
 
 
 def collect(
-    q: Questionnaire, table: FactorTable, ranges: dict[str, str] | None = None
+    q: Questionnaire,
+    table: FactorTable,
+    ranges: dict[str, str] | None = None,
+    comma: bool = False,
 ) -> list[Assumption]:
     """Every value behind the result, questionnaire first, then the model's parameters.
 
-    `ranges` maps the dotted path of each value given as a range to the range as written.
+    `ranges` maps the dotted path of each value given as a range to the range as written;
+    `comma`: the questionnaire was read with a decimal comma (questionnaire.ranges.Bounds).
     """
     pieces = [
         _period(q.period, "period" in q.given),
@@ -856,7 +864,7 @@ def collect(
             rows.append(piece)
     if not ranges:
         return rows
-    return [_as_written(row, ranges) for row in rows]
+    return [_as_written(row, ranges, comma) for row in rows]
 
 
 def _period(period: float, given: bool) -> Assumption:
@@ -894,7 +902,7 @@ class Assumptions(Sequence[Assumption]):
     read, and what they are made from: a portfolio's JSON writes most services' rows from
     their questionnaires without making them (acvnum.report.assumptions_json)."""
 
-    __slots__ = ("_rows", "market", "questionnaire", "ranges", "table")
+    __slots__ = ("_rows", "comma", "market", "questionnaire", "ranges", "table")
 
     def __init__(
         self,
@@ -902,9 +910,10 @@ class Assumptions(Sequence[Assumption]):
         table: FactorTable,
         ranges: dict[str, str] | None = None,
         market: float | None = None,
+        comma: bool = False,
     ) -> None:
-        self.questionnaire, self.table, self.ranges, self.market = (
-            questionnaire, table, ranges, market,
+        self.questionnaire, self.table, self.ranges, self.market, self.comma = (
+            questionnaire, table, ranges, market, comma,
         )  # fmt: skip
         self._rows: list[Assumption] | None = None
 
@@ -919,7 +928,7 @@ class Assumptions(Sequence[Assumption]):
         rows = self._rows
         if rows is None:
             q = self.questionnaire
-            rows = collect(q, self.table, self.ranges) + market_based(q, self.market)
+            rows = collect(q, self.table, self.ranges, self.comma) + market_based(q, self.market)
             self._rows = rows
         return rows
 

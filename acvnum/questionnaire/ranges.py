@@ -160,6 +160,9 @@ class Bounds:
     low: Questionnaire
     high: Questionnaire
     written: dict[str, str]  # dotted path -> the range as written
+    #: Whether the ends were read with a decimal comma (units.decimal_comma, as --lang fr
+    #: reads a file): the report reads them again to show them, perhaps outside that block.
+    comma: bool = False
 
 
 def central_value(low: float, high: float) -> float:
@@ -252,4 +255,5 @@ def validate_ranges(document: Document) -> Bounds:
         raise InputError(problems)
     given = dict(texts)
     written = {dotted(path): given[path].strip() for path, _ in found}
-    return Bounds(_validated(document, data, range_centres=True), low, high, written)
+    central = _validated(document, data, range_centres=True)
+    return Bounds(central, low, high, written, units.comma_in_force())

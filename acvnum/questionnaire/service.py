@@ -161,7 +161,13 @@ def _loaded(name: str, table: FactorTable, regions: frozenset[str]) -> Service:
     _setattr(
         bounds,
         "__dict__",
-        {"central": questionnaire, "low": questionnaire, "high": questionnaire, "written": {}},
+        {
+            "central": questionnaire,
+            "low": questionnaire,
+            "high": questionnaire,
+            "written": {},
+            "comma": False,  # no range to read again
+        },
     )
     service = _made(Service)
     document = unread(name, text, _normalised)

@@ -94,6 +94,32 @@ def test_a_range_reads_in_french_number_by_number():
     assert fr["hosting.pue"] == "1,2..1,8 (valeur centrale 1,47)"
 
 
+def test_a_range_read_with_a_decimal_comma_shows_the_numbers_read():
+    """'1,500 kB..2,5 MB' as --lang fr reads it is 1.5 kB..2.5 MB: its centre is
+    sqrt(1500 x 2.5e6) B = 61.2 kB. The rows are made when first read, after the reading's
+    decimal_comma block (a report is rendered after it): the convention comes with the
+    bounds. French shows the ends read, with the digits written ('1,500': 4); the JSON's
+    English shows the range as the file wrote it."""
+    from acvnum.i18n import Translator
+    from acvnum.questionnaire.units import decimal_comma
+
+    with decimal_comma():
+        bounds = validate_ranges(parse_yaml(MINIMAL.replace("10 MB", "1,500 kB..2,5 MB"), "s.yaml"))
+    view = assumptions.Assumptions(bounds.central, load_factors(), bounds.written, None, True)
+    (row,) = [a for a in view if a.path == "usage.data_per_visit"]
+    assert str(row.value) == "1,500 kB..2,5 MB (central 61.2 kB)"
+    assert Translator("fr").value(row.value) == (
+        "1,500\u00a0ko..2,5\u00a0Mo (valeur centrale 61,2\u00a0ko)"
+    )
+    # Read without the comma, an end the reader would refuse is shown as written.
+    (english,) = [
+        a
+        for a in assumptions.collect(bounds.central, load_factors(), bounds.written)
+        if a.path == "usage.data_per_visit"
+    ]
+    assert Translator("fr").value(english.value).startswith("1,500 kB..2,5 MB")
+
+
 def test_terminal_settings_are_inputs_and_the_rest_defaults():
     terminals = """
 terminals:

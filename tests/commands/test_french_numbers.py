@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
-from conftest import run_cli
+from conftest import MINIMAL, run_cli
 
 FRENCH_FILE = """\
 name: Boutique
@@ -113,3 +113,53 @@ def test_a_french_locale_reads_french_numbers_and_lang_en_overrides_it(tmp_path)
     assert run_cli("validate", str(path), env=french).returncode == 0
     assert run_cli("estimate", str(path), "--format", "json", env=french).returncode == 0
     assert run_cli("estimate", str(path), "--lang", "en", env=french).returncode == 2
+
+
+def _assumption(path, name: str, *args: str) -> str:
+    (row,) = [a for a in _json(path, *args)["assumptions"] if a["path"] == name]
+    return row["value"]
+
+
+def _assumption_cell(path, name: str, *args: str) -> str:
+    """The value cell of the Markdown report's assumptions table for the key `name`."""
+    result = run_cli("estimate", str(path), "--format", "markdown", "--levers", "0", *args)
+    assert result.returncode == 0, result.stderr
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith(f"| `{name}` |")]
+    return line.split(" | ")[1]
+
+
+def test_a_range_end_with_a_decimal_comma_is_shown_as_the_number_read(tmp_path):
+    """'1,500 kB..3 MB' with --lang fr is 1.5 kB..3 MB, centred on sqrt(1.5 x 3000) = 67.08
+    kB. The French report wrote its low end '1 500 ko' (fifteen hundred, the comma taken for
+    a thousands separator); it is the 1.5 kB read, with the four digits the file wrote:
+    '1,500 ko' (fr.json: kB is 'ko', MB 'Mo', after a no-break space)."""
+    path = tmp_path / "range.yaml"
+    path.write_text(MINIMAL.replace("10 MB", "1,500 kB..3 MB"), encoding="utf-8")
+    assert _assumption_cell(path, "usage.data_per_visit", "--lang", "fr") == (
+        "1,500\u00a0ko..3\u00a0Mo (valeur centrale 67,1\u00a0ko)"
+    )
+    # The JSON writes the range as the file wrote it, then its centre in English.
+    assert _assumption(path, "usage.data_per_visit", "--lang", "fr") == (
+        "1,500 kB..3 MB (central 67.1 kB)"
+    )
+    # English never reads a comma between digits (1,500 or 1.5?): the file is refused.
+    refused = run_cli("estimate", str(path), "--lang", "en")
+    assert refused.returncode == 2 and "'1,500 kB' has a comma" in refused.stderr
+
+
+def test_a_range_end_grouped_by_a_space_reads_alike_in_both_languages(tmp_path):
+    """'1 500 kB..3 MB' is 1500 kB..3 MB in both languages (centre sqrt(1.5 x 3) = 2.12 MB):
+    English shows the range as written, French the numbers read in its convention (a narrow
+    no-break space between thousands), as it shows any other value."""
+    path = tmp_path / "range.yaml"
+    path.write_text(MINIMAL.replace("10 MB", "1 500 kB..3 MB"), encoding="utf-8")
+    assert _assumption_cell(path, "usage.data_per_visit", "--lang", "en") == (
+        "1 500 kB..3 MB (central 2.12 MB)"
+    )
+    assert _assumption_cell(path, "usage.data_per_visit", "--lang", "fr") == (
+        "1\u202f500\u00a0ko..3\u00a0Mo (valeur centrale 2,12\u00a0Mo)"
+    )
+    for lang in ("en", "fr"):
+        assert _assumption(path, "usage.data_per_visit", "--lang", lang) == (
+            "1 500 kB..3 MB (central 2.12 MB)"
+        )

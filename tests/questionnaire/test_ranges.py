@@ -91,6 +91,7 @@ def test_thousands_separators_are_read_at_both_ends_as_in_a_plain_value():
     assert found.low.usage.data_per_visit == pytest.approx(1e6)
     assert found.central.usage.data_per_visit == pytest.approx(2e6)
     assert found.written == {"usage.data_per_visit": "1 000..4\u202f000 kB"}
+    assert found.comma is False  # read as English reads it
 
 
 def test_a_decimal_comma_range_is_read_with_lang_fr():
@@ -101,6 +102,9 @@ def test_a_decimal_comma_range_is_read_with_lang_fr():
         found = bounds(MINIMAL.replace("10 MB", "1,5..2,5 MB"))
     assert found.low.usage.data_per_visit == pytest.approx(1.5e6)
     assert found.central.usage.data_per_visit == pytest.approx(1.9365e6, rel=1e-4)
+    # Said with the ends, which the report reads again after the block (acvnum.calculation.
+    # assumptions._end): '1,5' is 1.5 there too.
+    assert found.comma is True
 
 
 @pytest.mark.parametrize(
