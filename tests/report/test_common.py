@@ -128,7 +128,7 @@ def test_the_footer_names_the_network_model_the_result_used(result):
     data = {**MINIMAL_DATA, "usage": {**MINIMAL_DATA["usage"], "network_model": "energy"}}
     (energy,) = acvnum.estimate(data, levers=0)
     assert "Network allocated per GB, electricity only;" in common.factors_footer(energy, EN)
-    assert "Réseau alloué par Go, électricité seule ;" in common.factors_footer(energy, FR)
+    assert "Réseau alloué par Go, électricité seule\u202f;" in common.factors_footer(energy, FR)
     # A result without the row (an older one) was allocated per GB, the default.
     bare = replace(energy, assumptions=[])
     assert "per GB, equipment and electricity" in common.factors_footer(bare, EN)
