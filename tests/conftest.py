@@ -73,6 +73,20 @@ def run_cli_in_process(
     return _run_in_process(list(args), cwd or ROOT, stdin, {**CLI_ENV, **(env or {})})
 
 
+def after_estimate(probe: str, path: Path, fmt: str) -> str:
+    """What `probe` (a Python expression) is worth once a fresh process has run `acvnum
+    estimate PATH --format FMT` (start-up tests: which modules a run loaded)."""
+    script = (
+        "import atexit, sys; from acvnum.__main__ import main\n"
+        f"atexit.register(lambda: print(repr({probe}), file=sys.stderr))\n"
+        f"sys.argv = ['acvnum', 'estimate', {str(path)!r}, '--format', {fmt!r}]\n"
+        "main()"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stderr.strip()
+
+
 def run_cli_process(
     *args: str, cwd: Path | None = None, stdin: str | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:

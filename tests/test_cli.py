@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli_in_process, run_cli_process
+from conftest import EXAMPLES, ROOT, after_estimate, run_cli_in_process, run_cli_process
 
 ECOMMERCE = str(EXAMPLES / "ecommerce.yaml")
 BAD = ROOT / "tests" / "inputs" / "bad"
@@ -190,15 +190,7 @@ def test_paths_and_choices_are_typer_s_values_without_an_adapter(tmp_path):
 
 def _after_json_estimate(probe: str, fmt: str = "json") -> str:
     """What `probe` (an expression) is worth when a fresh `estimate --format FMT` ends."""
-    script = (
-        "import atexit, sys; from acvnum.__main__ import main\n"
-        f"atexit.register(lambda: print(repr({probe}), file=sys.stderr))\n"
-        f"sys.argv = ['acvnum', 'estimate', {ECOMMERCE!r}, '--format', {fmt!r}]\n"
-        "main()"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stderr.strip()
+    return after_estimate(probe, ECOMMERCE, fmt)
 
 
 def _not_in_the_floor(modules: tuple[str, ...]) -> tuple[str, ...]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import EXAMPLES, run_cli
+from conftest import EXAMPLES, after_estimate, run_cli
 
 from acvnum.report import formats
 from acvnum.report.formats import FORMATS, ReportFormat
@@ -122,13 +120,6 @@ def test_an_estimate_loads_only_its_format_s_renderer(name):
     """Start-up (issue 9): of the report's renderers, only the chosen one is imported (the
     HTML also loads the methodology it carries as an appendix: not a report format)."""
     renderers = sorted({e.module for e in FORMATS["services"]})
-    script = (
-        "import atexit, sys; from acvnum.__main__ import main\n"
-        f"atexit.register(lambda: print([m for m in {renderers!r} if m in sys.modules]))\n"
-        f"sys.argv = ['acvnum', 'estimate', {ECOMMERCE!r}, '--format', {name!r}]\n"
-        "main()"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    loaded = after_estimate(f"[m for m in {renderers!r} if m in sys.modules]", ECOMMERCE, name)
     (chosen,) = [e.module for e in FORMATS["services"] if e.name == name]
-    assert done.stdout.splitlines()[-1] == repr([chosen])
+    assert loaded == repr([chosen])
