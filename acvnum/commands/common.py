@@ -106,7 +106,8 @@ def print_problems(problems: list[Problem], lang: str | None = None) -> None:
     for problem in problems[:MAX_SHOWN_PROBLEMS]:
         sys.stderr.write(f"{terminal(problem.render(lang))}\n")
     if count > MAX_SHOWN_PROBLEMS:
-        more = message("problems.more", count=count - MAX_SHOWN_PROBLEMS)
+        rest = count - MAX_SHOWN_PROBLEMS  # one more is said in the singular
+        more = message("problems.more_one" if rest == 1 else "problems.more", count=rest)
         sys.stderr.write(f"acvnum: {more.render(lang)}\n")
     found = message("problems.found_one" if count == 1 else "problems.found", count=count)
     sys.stderr.write(f"acvnum: {found.render(lang)}\n")

@@ -221,7 +221,9 @@ def factor_changes_note(
     before, after = (v or "?" for v in versions)
     note = t("factors.changed", count=len(changes), a=before, b=after, changes=shown)
     more = len(changes) - FACTOR_CHANGES_SHOWN
-    return note + (t("factors.changed_more", count=more) if more > 0 else "")
+    if more <= 0:
+        return note
+    return note + t("factors.changed_more_one" if more == 1 else "factors.changed_more", count=more)
 
 
 FACTOR_CHANGES_SHOWN = 3

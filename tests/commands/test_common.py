@@ -167,6 +167,19 @@ def test_past_fifty_problems_the_rest_are_counted(capsys):
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("en", "acvnum: ... and 1 more problem not shown"),
+        # fr.json: one more is 'autre problème non affiché', in the singular
+        ("fr", "acvnum: ... et 1 autre problème non affiché"),
+    ],
+)
+def test_one_problem_past_fifty_is_said_in_the_singular(capsys, lang, line):
+    common.print_problems(_problems(common.MAX_SHOWN_PROBLEMS + 1), lang)
+    assert capsys.readouterr().err.splitlines()[50] == line
+
+
 def test_a_problem_s_text_is_shown_as_escapes(capsys):
     common.print_problems([Problem("a\x1b]0;x\x07.yaml", 1, 1, "bad")], "en")
     assert capsys.readouterr().err.startswith("a\\x1b]0;x\\x07.yaml:1:1: bad\n")

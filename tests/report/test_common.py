@@ -293,6 +293,16 @@ def test_the_first_three_changes_then_how_many_more():
     )
 
 
+def test_one_change_past_the_first_three_is_said_in_the_singular():
+    changes = [FactorChange(name, 1.0, 2.0) for name in "abcd"]  # four: three shown, one more
+    assert common.factor_changes_note(changes, ("1", "2"), EN).endswith(
+        "; and 1 more (acvnum diff --format json lists them all)"
+    )
+    assert common.factor_changes_note(changes, ("1", "2"), FR).endswith(
+        f"{NNBSP}; et 1 autre (acvnum diff --format json les liste tous)"
+    )
+
+
 # --- what a user wrote, and an assumption's path ---------------------------------------------
 
 
