@@ -81,11 +81,18 @@ def driver_table(u: Uncertainty, t: Translator) -> tuple[list[str], list[list[st
             d.name,
             t(f"uncertainty.kind.{d.kind}"),
             t(f"criterion.{d.criterion}"),
-            f"{d.rank_correlation:+.2f}".replace(".", "," if t.lang == "fr" else "."),
+            _correlation(d.rank_correlation, t),
         ]
         for rank, d in enumerate(drivers, start=1)
     ]
     return header, rows
+
+
+def _correlation(rho: float, t: Translator) -> str:
+    """Spearman's rho to two decimals with its sign ('+0.80', French '-0,61'); one that rounds
+    to zero has none ('0.00', not '-0.00': no direction to read)."""
+    text = "0.00" if round(rho, 2) == 0 else f"{rho:+.2f}"
+    return text.replace(".", "," if t.lang == "fr" else ".")
 
 
 def caption(u: Uncertainty, t: Translator) -> str:

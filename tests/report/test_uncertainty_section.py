@@ -208,6 +208,19 @@ def test_the_drivers_by_hand_in_both_languages():
     ]
 
 
+def test_a_correlation_that_rounds_to_zero_has_no_sign():
+    # -0.004 and +0.004 round to 0.00 at two decimals: neither '-0.00' nor '+0.00'
+    u = drawn(
+        Driver("device.laptop.power", "factor", "energy", -0.004),
+        Driver("usage.data_per_visit", "input", "energy", 0.004),
+    )
+    assert [row[-1] for row in us.driver_table(u, EN)[1]] == ["0.00", "0.00"]
+    assert [row[-1] for row in us.driver_table(u, FR)[1]] == ["0,00", "0,00"]
+    # a correlation that does not round to zero keeps its sign: -0.006 is -0.01
+    u = drawn(Driver("device.laptop.power", "factor", "energy", -0.006))
+    assert us.driver_table(u, EN)[1][0][-1] == "-0.01"
+
+
 def test_over_every_example_the_drivers_come_by_their_correlation_s_magnitude(
     sampled_examples,
 ):
