@@ -102,7 +102,7 @@ _NUMBER = re.compile(r"(?<![\w,.])(\d+)(?:\.(\d+))?(?![\w,.])")
 
 def _in_language(default: str, lang: str) -> str:
     """A default as the prompt shows it: in French, the way French writes it ('1 000',
-    '2,5 Mo', 'smartphone : 60 %'), which the answer's reader takes back as typed; Enter
+    '2,5 Mo', 'smartphone\u202f: 60\u202f%'), which the answer's reader takes back as typed; Enter
     keeps the default itself."""
     if lang != "fr":
         return default
