@@ -217,7 +217,9 @@ def factor_changes_note(
     wherever two results are compared, so that a factor update is not read as a regression."""
     if not changes:
         return None
-    shown = "; ".join(_factor_change(c, t) for c in changes[:FACTOR_CHANGES_SHOWN])
+    listed = (_factor_change(c, t) for c in changes[:FACTOR_CHANGES_SHOWN])
+    shown = t("punctuation.semicolon").join(listed)  # French: a no-break space before ';'
+
     before, after = (v or "?" for v in versions)
     note = t("factors.changed", count=len(changes), a=before, b=after, changes=shown)
     more = len(changes) - FACTOR_CHANGES_SHOWN
