@@ -62,6 +62,16 @@ def message(key: str, /, **args: object) -> Message:
     return Message(key, tuple(args.items()))
 
 
+def did_you_mean(word: str, known: Iterable[str], cutoff: float = 0.6) -> Message | str:
+    """'did you mean X?' naming the known word closest to `word` (difflib), or nothing ("")
+    when none is close: the hint a refusal of an unknown name carries."""
+    # Imported here: only a refused name needs it
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=cutoff)
+    return message("error.did_you_mean", name=close[0]) if close else ""
+
+
 def shown(text: str | Message, lang: str) -> str:
     """A message in `lang`; plain text (a message not yet in the catalogue) as it is."""
     return text.render(lang) if isinstance(text, Message) else text

@@ -11,7 +11,6 @@ every byte is counted once, no more, no less.
 from __future__ import annotations
 
 import copy
-import difflib
 import re
 from typing import Annotated, Any, Literal
 
@@ -32,6 +31,7 @@ from acvnum.errors import (
     Message,
     Problem,
     Refusal,
+    did_you_mean,
     in_order,
     message,
     yaml_value,
@@ -974,8 +974,7 @@ def _message(error: dict[str, Any], model: type[BaseModel]) -> Message:
     loc = error["loc"]
     key = loc[-1] if loc else None
     if error["type"] == "extra_forbidden":
-        close = difflib.get_close_matches(str(key), list(model.model_fields), n=1, cutoff=0.6)
-        hint = message("error.did_you_mean", name=close[0]) if close else ""
+        hint = did_you_mean(str(key), model.model_fields)
         return _at(loc[:-1], message("error.unknown_key", key=str(key), suggestion=hint))
     if error["type"] == "missing":
         return _at(loc[:-1], message("error.missing_key", key=str(key)))

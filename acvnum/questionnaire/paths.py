@@ -7,7 +7,6 @@ Error messages, ranges, levers and `--what-if` all name a value this way.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
@@ -15,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from acvnum.errors import PathError, message
+from acvnum.errors import PathError, did_you_mean
 from acvnum.questionnaire import records
 
 Path = tuple[str | int, ...]
@@ -170,8 +169,7 @@ def _where(path: tuple[str | int, ...]) -> str:
 
 def _unknown_key(key: str, model: type[BaseModel], where: str) -> PathError:
     keys = list(model.model_fields)
-    close = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
-    hint = message("error.did_you_mean", name=close[0]) if close else ""
+    hint = did_you_mean(key, keys)
     return PathError(
         "path.unknown_key", key=key, where=where, suggestion=hint, known=", ".join(keys)
     )

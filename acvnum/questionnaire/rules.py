@@ -7,11 +7,10 @@ message the models report with the value's position; the plain reader only decli
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import TYPE_CHECKING, Any
 
-from acvnum.errors import Message, Refusal, UnitError, message
+from acvnum.errors import Message, Refusal, UnitError, did_you_mean, message
 from acvnum.i18n import quantity
 from acvnum.questionnaire import units
 from acvnum.questionnaire.paths import dotted
@@ -378,9 +377,7 @@ def gpu_type(value: object) -> str:
     key = "_".join(kept)
     if key in GPU_TYPES:
         return key
-    close = difflib.get_close_matches(key, GPU_TYPES, n=1, cutoff=0.6)
-    hint = message("error.did_you_mean", name=close[0]) if close else ""
-    raise Refusal("gpu.unknown", gpu=value, suggestion=hint, known=known)
+    raise Refusal("gpu.unknown", gpu=value, suggestion=did_you_mean(key, GPU_TYPES), known=known)
 
 
 def parameters(value: float | None) -> float | None:
@@ -517,8 +514,7 @@ def budget_limit(criterion: str, value: object) -> float:
 def budget_criterion(value: str) -> str:
     if value in BUDGET_CRITERIA:
         return value
-    close = difflib.get_close_matches(value, BUDGET_CRITERIA, n=1, cutoff=0.6)
-    hint = message("error.did_you_mean", name=close[0]) if close else ""
+    hint = did_you_mean(value, BUDGET_CRITERIA)
     known = ", ".join(BUDGET_CRITERIA)
     raise Refusal("budget.unknown_criterion", criterion=value, suggestion=hint, known=known)
 
