@@ -27,7 +27,7 @@ from acvnum.questionnaire.rules import (
 from acvnum.reference import defaults
 from acvnum.reference.defaults import DEFAULT_REGION, DESIGN_DEFAULT
 from acvnum.reference.factors import FactorTable
-from acvnum.words import significant_digits
+from acvnum.words import rounded, significant_digits
 
 QUESTIONNAIRE = "questionnaire"
 
@@ -624,7 +624,7 @@ def _server_power(table: FactorTable, base: str, server) -> list[Assumption]:
     shown = {IDLE: idle[0, 0], FULL_LOAD: full[0, 0]}  # three figures: a model's
     return [
         Assumption(
-            f"{base}.power", _written(float(f"{w:.3g}"), "W"), "default", SERVER_POWER_MODEL, k
+            f"{base}.power", _written(rounded(float(w), 3), "W"), "default", SERVER_POWER_MODEL, k
         )
         for k, w in shown.items()
     ]

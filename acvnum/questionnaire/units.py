@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from acvnum.errors import Message, UnitError, message, yaml_value
+from acvnum.words import rounded
 
 SECONDS_PER_HOUR = 3600.0
 SECONDS_PER_DAY = 86400.0
@@ -451,7 +452,7 @@ def duration_parts(seconds: float, approximate: bool = False) -> tuple[float, st
     if approximate:
         for size, name in _DURATION_UNITS:
             if seconds >= size:
-                return _named(float(f"{seconds / size:.3g}"), name)
+                return _named(rounded(seconds / size, 3), name)
     return seconds, "s"
 
 
