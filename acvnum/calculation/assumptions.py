@@ -810,8 +810,9 @@ def _end(text: str, comma: bool) -> Figure | str:
     (`comma`: with a decimal comma, as --lang fr reads the file): its number with the digits
     written ('1 500' -> 1500.0, 2 digits; '1,500' with a comma -> 1.5, 4 digits), its unit,
     and the text itself, which English shows as written; French writes the number in its
-    convention. Anything else (a comma the reader would refuse) as is."""
-    match = _END.fullmatch(units.as_written(text, comma))
+    convention. Anything else (a comma the reader would refuse) as is. The spaces around
+    '..' ('2 MB .. 4 MB') are the range's, not the end's: English keeps them as written."""
+    match = _END.fullmatch(units.as_written(text.strip(), comma))
     if match is None:
         return text
     number, unit, space = match["number"], match["unit"] or "", match["space"]

@@ -94,6 +94,22 @@ def test_a_range_reads_in_french_number_by_number():
     assert fr["hosting.pue"] == "1,2..1,8 (valeur centrale 1,47)"
 
 
+def test_spaces_around_a_range_s_dots_are_kept_in_english_and_each_end_read_in_french():
+    """'2 MB .. 4 MB': the spaces belong to the range, not to its ends; the ends were once
+    left as text in French ('2 Mo.. 4 MB': the second end untranslated)."""
+    from acvnum.i18n import Translator
+
+    text = MINIMAL.replace("10 MB", "2 MB .. 4 MB") + HOSTING + "  pue: 1.2 .. 1.8\n"
+    bounds = validate_ranges(parse_yaml(text, "s.yaml"))
+    found = assumptions.collect(bounds.central, load_factors(), bounds.written)
+    en = {a.path: Translator("en").value(a.value) for a in found}
+    fr = {a.path: Translator("fr").value(a.value) for a in found}
+    assert en["usage.data_per_visit"] == "2 MB .. 4 MB (central 2.83 MB)"
+    assert fr["usage.data_per_visit"] == "2\u00a0Mo..4\u00a0Mo (valeur centrale 2,83\u00a0Mo)"
+    assert en["hosting.pue"] == "1.2 .. 1.8 (central 1.47)"
+    assert fr["hosting.pue"] == "1,2..1,8 (valeur centrale 1,47)"
+
+
 def test_a_range_read_with_a_decimal_comma_shows_the_numbers_read():
     """'1,500 kB..2,5 MB' as --lang fr reads it is 1.5 kB..2.5 MB: its centre is
     sqrt(1500 x 2.5e6) B = 61.2 kB. The rows are made when first read, after the reading's
