@@ -256,26 +256,35 @@ _FRAGMENTS = [
 _KEYS = ["a", "b", "name", "usage", "k_1", "true", "null", "1", "yes", "-k", "'q'", "a b"]
 
 
+# The strategies _block_texts draws from, built once: built in the loop, each would be
+# made and validated again at every draw (most of the test's time). The same strategies,
+# so the same texts.
+_LINES = st.integers(1, 12)
+_INDENTS = st.integers(0, 6)
+_DASHES = st.sampled_from(["", "", "", "- ", "-  ", "-"])
+_ANY_KEY = st.sampled_from(["", *_KEYS])
+_PLAIN_KEY = st.sampled_from(_KEYS[:5])
+_COLONS = st.sampled_from([": ", ": ", ":", ":  ", ":x", " :"])
+_VALUES = st.lists(st.sampled_from(_FRAGMENTS), max_size=3)
+_COMMENTS = st.sampled_from(["", "", " # note", "#x", "   "])
+_NEWLINES = st.sampled_from(["\n", "\n", "\r\n"])
+_ENDS = st.sampled_from(["\n", "", "\n\n"])
+
+
 @st.composite
 def _block_texts(draw) -> str:
     """Block-style texts near the reader's subset: keys, items and values at varied
     indents, fragments that are valid, odd or broken in YAML mixed in."""
     lines = []
-    for _ in range(draw(st.integers(1, 12))):
-        indent = " " * draw(st.integers(0, 6))
-        dash = draw(st.sampled_from(["", "", "", "- ", "-  ", "-"]))
-        key = (
-            draw(st.sampled_from(["", *_KEYS]))
-            if draw(st.booleans())
-            else draw(st.sampled_from(_KEYS[:5]))
-        )
-        colon = draw(st.sampled_from([": ", ": ", ":", ":  ", ":x", " :"])) if key else ""
-        value = "".join(draw(st.lists(st.sampled_from(_FRAGMENTS), max_size=3)))
-        comment = draw(st.sampled_from(["", "", " # note", "#x", "   "]))
+    for _ in range(draw(_LINES)):
+        indent = " " * draw(_INDENTS)
+        dash = draw(_DASHES)
+        key = draw(_ANY_KEY) if draw(st.booleans()) else draw(_PLAIN_KEY)
+        colon = draw(_COLONS) if key else ""
+        value = "".join(draw(_VALUES))
+        comment = draw(_COMMENTS)
         lines.append(indent + dash + key + colon + value + comment)
-    return draw(st.sampled_from(["\n", "\n", "\r\n"])).join(lines) + draw(
-        st.sampled_from(["\n", "", "\n\n"])
-    )
+    return draw(_NEWLINES).join(lines) + draw(_ENDS)
 
 
 @given(_block_texts())
