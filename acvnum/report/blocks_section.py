@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report.tables import Layout, markdown_table, rich_table
+from acvnum.report.tables import Layout, rich_table
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -72,11 +72,3 @@ def rich_renderable(result: ServiceResult, t: Translator) -> Table | None:
     turned = [[header[i + 1], *(row[i + 1] for row in rows)] for i in range(len(CRITERION_IDS))]
     columns = [t("column.criterion"), *(row[0] for row in rows)]
     return rich_table(t("section.blocks"), (columns, turned), {0}, t("blocks.caption"))
-
-
-def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
-    layout = table(result, t)
-    if layout is None:
-        return []
-    header, rows = layout
-    return [f"## {t('section.blocks')}", "", *markdown_table(header, rows), t("blocks.caption"), ""]

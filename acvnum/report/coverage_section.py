@@ -11,7 +11,6 @@ others cover every activity the service uses.
 from __future__ import annotations
 
 from acvnum.calculation.results import ServiceResult
-from acvnum.escaping import markdown_text
 from acvnum.i18n import Translator
 
 
@@ -70,17 +69,3 @@ def portfolio_lines(results: list[ServiceResult], t: Translator) -> list[str]:
         for cid, keys in gaps.items()
     ]
     return [*found, t("coverage.rest_portfolio")] if found else []
-
-
-def markdown_lines(result: ServiceResult, t: Translator) -> list[str]:
-    return _markdown(lines(result, t), t, "##")
-
-
-def portfolio_markdown_lines(results: list[ServiceResult], t: Translator) -> list[str]:
-    return _markdown(portfolio_lines(results, t), t, "##")
-
-
-def _markdown(found: list[str], t: Translator, level: str) -> list[str]:
-    if not found:
-        return []
-    return [f"{level} {t('section.coverage')}", "", *(f"- {markdown_text(s)}" for s in found), ""]

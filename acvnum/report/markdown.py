@@ -1,10 +1,16 @@
-"""The Markdown report: a document a consultant can hand over or paste into a wiki."""
+"""The Markdown report: a document a consultant can hand over or paste into a wiki.
+
+The sections (coverage_section, uncertainty_section, blocks_section, portfolio_section,
+levers_section) give rows and lines of words that every renderer shares; this module lays
+them out in Markdown, as report.text does for the terminal and report.html for a page.
+"""
 
 from __future__ import annotations
 
 from acvnum.analysis.found import Assessed, Found
+from acvnum.analysis.portfolio import build
 from acvnum.analysis.variants import Change
-from acvnum.calculation.results import ServiceResult
+from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.escaping import markdown_text, terminal
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
@@ -59,6 +65,49 @@ def _impacts(result: ServiceResult, t: Translator) -> list[str]:
     header = [t(f"column.{k}") for k in IMPACT_COLUMNS]
     rows = impact_rows(result, t)
     return [f"## {t('section.impacts')}", "", *markdown_table(header, rows, right_from=2)]
+
+
+def _coverage(found: list[str], t: Translator) -> list[str]:
+    """coverage_section's sentences (a service's or a portfolio's) as a list; none, no
+    section: a result without coverage, or a portfolio without gaps, says nothing."""
+    if not found:
+        return []
+    return [f"## {t('section.coverage')}", "", *(f"- {markdown_text(s)}" for s in found), ""]
+
+
+def _uncertainty(result: ServiceResult, u: Uncertainty | None, t: Translator) -> list[str]:
+    """uncertainty_section's lines and tables under their headings (none without
+    --uncertainty); without drivers, the note says every factor is exact."""
+    if u is None:
+        return []
+    drivers = uncertainty_section.driver_table(u, t)
+    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
+    return [
+        f"## {t('uncertainty.section')}",
+        "",
+        *(f"- {line}" for line in uncertainty_section.flagship_lines(result, t)),
+        "",
+        *markdown_table(*uncertainty_section.interval_table(result, t), right_from=2),
+        uncertainty_section.caption(u, t),
+        "",
+        f"### {t('uncertainty.by_tier')}",
+        "",
+        *markdown_table(*uncertainty_section.tier_table(result, t)),
+        f"### {t('uncertainty.drivers')}",
+        "",
+        *(markdown_table(*drivers, right_from=4) if drivers[1] else []),
+        note,
+        "",
+    ]
+
+
+def _blocks(result: ServiceResult, t: Translator) -> list[str]:
+    """blocks_section's table as it comes, blocks as rows (a page has the width the
+    terminal lacks); no section for a service without blocks."""
+    layout = blocks_section.table(result, t)
+    if layout is None:
+        return []
+    return [f"## {t('section.blocks')}", "", *markdown_table(*layout), t("blocks.caption"), ""]
 
 
 def _breakdown(result: ServiceResult, t: Translator, attribute: str) -> list[str]:
@@ -182,10 +231,10 @@ def render_one(service: Assessed, t: Translator) -> str:
         lines += [f"_{markdown_text(result.description)}_", ""]
     lines += [summary, ""]
     lines += _flagship(result, t) + _warnings(service.warnings(), t) + _impacts(result, t)
-    lines += coverage_section.markdown_lines(result, t)
-    lines += uncertainty_section.markdown_lines(result, found.uncertainty, t)
+    lines += _coverage(coverage_section.lines(result, t), t)
+    lines += _uncertainty(result, found.uncertainty, t)
     lines += _breakdown(result, t, "by_tier") + _breakdown(result, t, "by_phase")
-    lines += blocks_section.markdown_lines(result, t)
+    lines += _blocks(result, t)
     lines += _boundaries(result, t)
     lines += _what_if(found, t) + _levers(found, t)
     lines += _assumptions(result, t)
@@ -200,9 +249,36 @@ def render(services: list[Assessed], lang: str = "en") -> str:
     # no user-written control character: each shown as its escape ('\x1b'), as markdown_text
     # shows it in every sentence (a server's name), so that a document has one form
     services = readable_all(services, terminal)
-    portfolio = portfolio_section.markdown_lines(services, t)
+    portfolio = _portfolio(services, t)
     parts = [*(render_one(s, t) for s in services), *(["\n".join(portfolio)] if portfolio else [])]
     return "\n".join([*parts, _bibliography(services, t)])
+
+
+#: The ranking's column of the most constraining criterion (portfolio_section.ranking_table).
+_DOMINANT = frozenset({3})
+
+
+def _portfolio(services: list[Assessed], t: Translator) -> list[str]:
+    """Ranking, totals and their coverage after the services (only for several: one
+    service's report is its own total)."""
+    if len(services) < 2:
+        return []
+    portfolio = build(services)
+    results = [s.result for s in services]
+    return [
+        f"# {portfolio_section.title(services, t)}",
+        "",
+        # the most constraining criterion is a name among figures: left, as the terminal has it
+        *markdown_table(
+            *portfolio_section.ranking_table(portfolio, t), right_from=2, left=_DOMINANT
+        ),
+        f"## {t('portfolio.totals')}",
+        "",
+        *markdown_table(*portfolio_section.totals_table(portfolio, t), right_from=2),
+        t("portfolio.caption"),
+        "",
+        *_coverage(coverage_section.portfolio_lines(results, t), t),
+    ]
 
 
 def _bibliography(services: list[Assessed], t: Translator) -> str:

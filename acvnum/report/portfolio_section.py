@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from acvnum.analysis.found import Assessed
-from acvnum.analysis.portfolio import Portfolio, build, persons_equivalent
+from acvnum.analysis.portfolio import Portfolio, persons_equivalent
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import coverage_section
 from acvnum.report.common import flagship
-from acvnum.report.tables import markdown_table
 
 
 def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
@@ -55,28 +53,5 @@ def totals_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[l
     return header, rows
 
 
-#: The ranking's column of the most constraining criterion (see ranking_table).
-_DOMINANT = frozenset({3})
-
-
 def title(services: list[Assessed], t: Translator) -> str:
     return t("portfolio.section", count=len(services))
-
-
-def markdown_lines(services: list[Assessed], t: Translator) -> list[str]:
-    """Ranking and totals for the Markdown report (only for several services)."""
-    if len(services) < 2:
-        return []
-    portfolio = build(services)
-    return [
-        f"# {title(services, t)}",
-        "",
-        # the most constraining criterion is a name among figures: left, as the terminal has it
-        *markdown_table(*ranking_table(portfolio, t), right_from=2, left=_DOMINANT),
-        f"## {t('portfolio.totals')}",
-        "",
-        *markdown_table(*totals_table(portfolio, t), right_from=2),
-        t("portfolio.caption"),
-        "",
-        *coverage_section.portfolio_markdown_lines([s.result for s in services], t),
-    ]

@@ -11,7 +11,6 @@ from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import scaled
-from acvnum.report.tables import markdown_table
 
 
 def _range(interval: dict[str, float], t: Translator) -> str:
@@ -97,31 +96,3 @@ def _correlation(rho: float, t: Translator) -> str:
 
 def caption(u: Uncertainty, t: Translator) -> str:
     return t("uncertainty.caption", samples=t.number(u.samples), seed=u.seed)
-
-
-# --- layouts -------------------------------------------------------------------------------
-
-
-def markdown_lines(result: ServiceResult, u: Uncertainty | None, t: Translator) -> list[str]:
-    """Sections for the Markdown report (empty without --uncertainty)."""
-    if u is None:
-        return []
-    drivers = driver_table(u, t)
-    note = t("uncertainty.drivers_caption") if drivers[1] else t("uncertainty.no_drivers")
-    return [
-        f"## {t('uncertainty.section')}",
-        "",
-        *(f"- {line}" for line in flagship_lines(result, t)),
-        "",
-        *markdown_table(*interval_table(result, t), right_from=2),
-        caption(u, t),
-        "",
-        f"### {t('uncertainty.by_tier')}",
-        "",
-        *markdown_table(*tier_table(result, t)),
-        f"### {t('uncertainty.drivers')}",
-        "",
-        *(markdown_table(*drivers, right_from=4) if drivers[1] else []),
-        note,
-        "",
-    ]

@@ -50,7 +50,7 @@ def test_a_result_without_coverage_says_nothing(complete):
     unknown = replace(
         complete, criteria={k: replace(c, coverage=None) for k, c in complete.criteria.items()}
     )
-    assert cs.lines(unknown, EN) == [] and cs.markdown_lines(unknown, EN) == []
+    assert cs.lines(unknown, EN) == []  # no Markdown section: tests/report/test_markdown.py
 
 
 def test_a_gap_names_its_activities_by_tier_and_phase(complete):
@@ -78,19 +78,6 @@ def test_one_line_per_criterion_with_gaps_in_the_criteria_s_order(complete):
     assert len(found) == 3
 
 
-def test_the_markdown_section(complete):
-    lines = cs.markdown_lines(with_gaps(complete, water_use=WATER[:1]), EN)
-    assert lines == [
-        "## Coverage",
-        "",
-        "- Water use — not covered (no factor; the total is a lower bound): Network "
-        "manufacturing (fixed access per GB).",
-        "- The other criteria have a factor for every activity of this service.",
-        "",
-    ]
-    assert cs.markdown_lines(complete, FR)[0] == "## Couverture"
-
-
 def test_a_portfolio_counts_the_services_each_gap_concerns(complete):
     """Water use lacks a factor in both services (the activities of both, each once), final
     energy in one."""
@@ -107,17 +94,6 @@ def test_a_portfolio_counts_the_services_each_gap_concerns(complete):
 
 def test_a_portfolio_without_gaps_says_nothing(complete):
     assert cs.portfolio_lines([complete, complete], EN) == []
-    assert cs.portfolio_markdown_lines([complete, complete], EN) == []
-    gap = with_gaps(complete, water_use=WATER[:1])
-    assert cs.portfolio_markdown_lines([complete, gap], FR)[:2] == ["## Couverture", ""]
-
-
-def test_markdown_escapes_what_would_break_a_line(complete, monkeypatch):
-    """An activity's words are the catalogue's; still, a '|' or '<' would be escaped."""
-    odd = Translator("en")
-    monkeypatch.setitem(odd.messages, "item.fixed", "a|b <c>")
-    (line, _rest) = cs.markdown_lines(with_gaps(complete, water_use=WATER[:1]), odd)[2:4]
-    assert line.endswith("Network manufacturing (a\\|b &lt;c&gt;).")
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,23 @@
-"""The Markdown report: what users wrote, escaped once for Markdown wherever it is said."""
+"""The Markdown report: what users wrote, escaped once for Markdown wherever it is said;
+and the sections' rows and lines (coverage, uncertainty, portfolio) laid out in Markdown."""
 
 from __future__ import annotations
 
-import pytest
-from conftest import NASTY_SHOP
+import copy
+from dataclasses import replace
 
+import pytest
+from conftest import MINIMAL_DATA, NASTY_SHOP
+
+import acvnum
 from acvnum.assessment import Settings, assess
+from acvnum.calculation.coverage import Coverage
+from acvnum.calculation.results import Driver, Uncertainty
 from acvnum.i18n import Translator
-from acvnum.report import markdown
+from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report import coverage_section, markdown
+
+EN, FR = Translator("en"), Translator("fr")
 
 #: The first server's name as Markdown shows it: on one line, '|' escaped, no tag, and
 #: what a terminal acts on as escapes.
@@ -93,3 +103,150 @@ def test_the_bibliography_shows_a_citations_control_characters_as_escapes(nasty,
     report = markdown.render(nasty)
     entry = report.rstrip("\n").split("\n")[-1]
     assert entry == "- **[K\\|1]** Cite\\x1b[2J\\u202e&lt;b&gt;. https://e.org/\\x1b"
+
+
+# --- The sections laid out: coverage -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def minimal():
+    """MINIMAL (laptops on fixed access, 10,000 visits): complete coverage, no interval."""
+    (result,) = acvnum.estimate(dict(MINIMAL_DATA), levers=0)
+    return result
+
+
+def with_gaps(result, **gaps: tuple[str, ...]):
+    """The result with these activities without a factor, criterion by criterion."""
+    criteria = {
+        cid: replace(c, coverage=Coverage((), gaps[cid])) if cid in gaps else c
+        for cid, c in result.criteria.items()
+    }
+    return replace(result, criteria=criteria)
+
+
+WATER = ("network.manufacturing.fixed", "network.manufacturing.box", "terminals.use.laptop")
+
+
+def _coverage(result, t: Translator) -> list[str]:
+    return markdown._coverage(coverage_section.lines(result, t), t)
+
+
+def test_a_result_without_coverage_has_no_coverage_section(minimal):
+    unknown = replace(
+        minimal, criteria={k: replace(c, coverage=None) for k, c in minimal.criteria.items()}
+    )
+    assert _coverage(unknown, EN) == []
+
+
+def test_the_coverage_section(minimal):
+    lines = _coverage(with_gaps(minimal, water_use=WATER[:1]), EN)
+    assert lines == [
+        "## Coverage",
+        "",
+        "- Water use — not covered (no factor; the total is a lower bound): Network "
+        "manufacturing (fixed access per GB).",
+        "- The other criteria have a factor for every activity of this service.",
+        "",
+    ]
+    assert _coverage(minimal, FR)[0] == "## Couverture"
+
+
+def test_a_portfolio_without_gaps_has_no_coverage_section(minimal):
+    assert markdown._coverage(coverage_section.portfolio_lines([minimal, minimal], EN), EN) == []
+    found = coverage_section.portfolio_lines([minimal, with_gaps(minimal, water_use=WATER[:1])], FR)
+    assert markdown._coverage(found, FR)[:2] == ["## Couverture", ""]
+
+
+def test_coverage_escapes_what_would_break_a_line(minimal, monkeypatch):
+    """An activity's words are the catalogue's; still, a '|' or '<' would be escaped."""
+    odd = Translator("en")
+    monkeypatch.setitem(odd.messages, "item.fixed", "a|b <c>")
+    (line, _rest) = _coverage(with_gaps(minimal, water_use=WATER[:1]), odd)[2:4]
+    assert line.endswith("Network manufacturing (a\\|b &lt;c&gt;).")
+
+
+# --- The sections laid out: uncertainty ----------------------------------------------------
+
+
+def with_energy_interval(result, p5: float, p50: float, p95: float):
+    """The result with only final energy's total given an interval, no interval by tier."""
+    interval = {"p5": p5, "p50": p50, "p95": p95}
+    criteria = {
+        cid: replace(c, interval=interval if cid == "energy" else None, tier_intervals=None)
+        for cid, c in result.criteria.items()
+    }
+    return replace(result, criteria=criteria)
+
+
+def drawn(*drivers: Driver, samples: int = 200, seed: int = 0) -> Uncertainty:
+    return Uncertainty(samples, seed, list(drivers), {})
+
+
+def test_no_uncertainty_section_without_uncertainty(minimal):
+    assert markdown._uncertainty(minimal, None, EN) == []
+
+
+def test_the_uncertainty_section_s_headings_in_order(minimal):
+    result = with_energy_interval(minimal, 1.0, 2.0, 3.0)
+    u = drawn(Driver("device.laptop.power", "factor", "energy", 0.5), samples=300, seed=9)
+    lines = markdown._uncertainty(result, u, FR)
+    headings = [line for line in lines if line.startswith("#")]
+    assert headings == [
+        "## Incertitude\u202f: intervalle à 90 % (du 5e au 95e centile)",
+        "### Par tiers, du 5e au 95e centile",
+        "### Ce qui élargit l'intervalle\u202f: à mesurer en premier",
+    ]
+    assert any(line.startswith("300 tirages, graine 9. ") for line in lines)
+    assert "| 1 | device.laptop.power | facteur | Énergie finale | +0,50 |" in lines
+    assert lines[-2].startswith("Corrélation de rang de Spearman")
+
+
+def test_without_drivers_the_section_says_every_factor_is_exact(minimal):
+    lines = markdown._uncertainty(with_energy_interval(minimal, 2.0, 2.0, 2.0), drawn(), EN)
+    drivers = lines.index("### What drives the spread: measure these first")
+    assert lines[drivers:] == [
+        "### What drives the spread: measure these first",
+        "",
+        "No uncertain quantity moves this result: every factor it uses is exact.",
+        "",
+    ]
+
+
+# --- The sections laid out: portfolio ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def trio():
+    """MINIMAL three times: "Big" with 3,000 users, "Alpha" and "Minimal" with 1,000 (Alpha
+    and Minimal tie, ranked by name)."""
+    data = []
+    for name, users in (("Minimal", 1000), ("Big", 3000), ("Alpha", 1000)):
+        one = copy.deepcopy(MINIMAL_DATA)
+        one["name"], one["usage"]["users"] = name, users
+        data.append(one)
+    return acvnum.estimate(data, levers=0).services()
+
+
+def test_one_service_has_no_portfolio_section(trio):
+    assert markdown._portfolio(trio[:1], EN) == []
+
+
+def test_the_portfolio_section_in_french(trio):
+    lines = markdown._portfolio(trio, FR)
+    assert lines[0] == "# Portefeuille\u202f: 3 services classés par personnes-équivalent"
+    assert lines[2] == (
+        "| n° | Service | Éq.-personnes | Critère le plus contraignant "
+        "| Part du changement climatique |"
+    )
+    assert [line.split(" | ")[1] for line in lines[4:7]] == ["Big", "Alpha", "Minimal"]
+    assert lines[7] == ""
+    assert lines[8] == "## Totaux du portefeuille"
+    assert lines[10] == "| Critère | Unité | Total | Éq.-personnes |"
+    caption = lines.index(FR("portfolio.caption"))
+    assert caption == 10 + 2 + len(CRITERION_IDS) + 1  # header, rule, a row each, blank
+    assert lines[caption].startswith("Les totaux additionnent les services")
+
+
+def test_the_ranking_aligns_the_criterion_s_name_left_as_the_terminal_does(trio):
+    rule = markdown._portfolio(trio, EN)[3]
+    assert rule == "| --- | --- | ---: | --- | ---: |"

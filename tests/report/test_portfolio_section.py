@@ -185,32 +185,7 @@ def test_sampled_together_the_portfolio_s_percentiles_are_five_times_one_small_s
             assert high == pytest.approx(5 * interval["p95"], rel=5e-3)
 
 
-# --- the Markdown layout ---------------------------------------------------------------
-
-
-def test_one_service_has_no_portfolio_section(trio):
-    assert ps.markdown_lines(trio[:1], EN) == []
-
-
-def test_the_markdown_section_in_french(trio):
-    lines = ps.markdown_lines(trio, FR)
-    assert lines[0] == "# Portefeuille\u202f: 3 services classés par personnes-équivalent"
-    assert lines[2] == (
-        "| n° | Service | Éq.-personnes | Critère le plus contraignant "
-        "| Part du changement climatique |"
-    )
-    assert [line.split(" | ")[1] for line in lines[4:7]] == ["Big", "Alpha", "Minimal"]
-    assert lines[7] == ""
-    assert lines[8] == "## Totaux du portefeuille"
-    assert lines[10] == "| Critère | Unité | Total | Éq.-personnes |"
-    caption = lines.index(FR("portfolio.caption"))
-    assert caption == 10 + 2 + len(CRITERION_IDS) + 1  # header, rule, a row each, blank
-    assert lines[caption].startswith("Les totaux additionnent les services")
-
-
-def test_the_markdown_ranking_aligns_the_criterion_s_name_left_as_the_terminal_does(trio):
-    rule = ps.markdown_lines(trio, EN)[3]
-    assert rule == "| --- | --- | ---: | --- | ---: |"
+# --- through the Markdown report (its layout: tests/report/test_markdown.py) -----------
 
 
 def test_through_the_cli_in_french(tmp_path):

@@ -242,38 +242,7 @@ def test_the_caption_states_the_samples_and_the_seed():
     assert us.caption(u, FR).startswith("10\u202f000 tirages, graine 42. Chaque facteur suit")
 
 
-# --- the Markdown layout ---------------------------------------------------------------
-
-
-def test_no_section_without_uncertainty(plain):
-    assert us.markdown_lines(plain, None, EN) == []
-
-
-def test_the_markdown_section_s_headings_in_order(plain):
-    result = with_intervals(plain, energy=(1.0, 2.0, 3.0))
-    u = drawn(Driver("device.laptop.power", "factor", "energy", 0.5), samples=300, seed=9)
-    lines = us.markdown_lines(result, u, FR)
-    headings = [line for line in lines if line.startswith("#")]
-    assert headings == [
-        "## Incertitude\u202f: intervalle à 90 % (du 5e au 95e centile)",
-        "### Par tiers, du 5e au 95e centile",
-        "### Ce qui élargit l'intervalle\u202f: à mesurer en premier",
-    ]
-    assert any(line.startswith("300 tirages, graine 9. ") for line in lines)
-    assert "| 1 | device.laptop.power | facteur | Énergie finale | +0,50 |" in lines
-    assert lines[-2].startswith("Corrélation de rang de Spearman")
-
-
-def test_without_drivers_the_section_says_every_factor_is_exact(plain):
-    result = with_intervals(plain, energy=(2.0, 2.0, 2.0))
-    lines = us.markdown_lines(result, drawn(), EN)
-    drivers = lines.index("### What drives the spread: measure these first")
-    assert lines[drivers:] == [
-        "### What drives the spread: measure these first",
-        "",
-        "No uncertain quantity moves this result: every factor it uses is exact.",
-        "",
-    ]
+# --- through the Markdown report (its layout: tests/report/test_markdown.py) -----------
 
 
 def test_through_the_cli_in_french(tmp_path):
