@@ -13,6 +13,7 @@ import tempfile
 import traceback
 import warnings
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -345,3 +346,19 @@ def fast_path_checked_by_the_reference_path():
     yield
     fast_path.read = real
     assert not FAST_DISAGREEMENTS, FAST_DISAGREEMENTS[:3]
+
+
+def with_gaps(result: Any, **gaps: tuple[str, ...]) -> Any:
+    """A service's result with these activities without a factor, criterion by criterion
+    (the coverage statement's cases, in the section's tests and the Markdown report's)."""
+    from acvnum.calculation.coverage import Coverage  # the package waits for the tests
+
+    criteria = {
+        cid: replace(c, coverage=Coverage((), gaps[cid])) if cid in gaps else c
+        for cid, c in result.criteria.items()
+    }
+    return replace(result, criteria=criteria)
+
+
+#: Activities a water-use gap is given for in those tests.
+WATER = ("network.manufacturing.fixed", "network.manufacturing.box", "terminals.use.laptop")

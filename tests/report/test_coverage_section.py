@@ -7,10 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import MINIMAL_DATA
+from conftest import MINIMAL_DATA, WATER, with_gaps
 
 import acvnum
-from acvnum.calculation.coverage import Coverage
 from acvnum.i18n import Translator
 from acvnum.report import coverage_section as cs
 
@@ -23,18 +22,6 @@ def complete():
     (result,) = acvnum.estimate(dict(MINIMAL_DATA), levers=0)
     assert all(c.coverage is not None and c.coverage.complete for c in result.criteria.values())
     return result
-
-
-def with_gaps(result, **gaps: tuple[str, ...]):
-    """The result with these activities without a factor, criterion by criterion."""
-    criteria = {
-        cid: replace(c, coverage=Coverage((), gaps[cid])) if cid in gaps else c
-        for cid, c in result.criteria.items()
-    }
-    return replace(result, criteria=criteria)
-
-
-WATER = ("network.manufacturing.fixed", "network.manufacturing.box", "terminals.use.laptop")
 
 
 def test_a_complete_service_says_so_in_one_line(complete):

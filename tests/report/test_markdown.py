@@ -7,11 +7,10 @@ import copy
 from dataclasses import replace
 
 import pytest
-from conftest import MINIMAL_DATA, NASTY_SHOP
+from conftest import MINIMAL_DATA, NASTY_SHOP, WATER, with_gaps
 
 import acvnum
 from acvnum.assessment import Settings, assess
-from acvnum.calculation.coverage import Coverage
 from acvnum.calculation.results import Driver, Uncertainty
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
@@ -113,18 +112,6 @@ def minimal():
     """MINIMAL (laptops on fixed access, 10,000 visits): complete coverage, no interval."""
     (result,) = acvnum.estimate(dict(MINIMAL_DATA), levers=0)
     return result
-
-
-def with_gaps(result, **gaps: tuple[str, ...]):
-    """The result with these activities without a factor, criterion by criterion."""
-    criteria = {
-        cid: replace(c, coverage=Coverage((), gaps[cid])) if cid in gaps else c
-        for cid, c in result.criteria.items()
-    }
-    return replace(result, criteria=criteria)
-
-
-WATER = ("network.manufacturing.fixed", "network.manufacturing.box", "terminals.use.laptop")
 
 
 def _coverage(result, t: Translator) -> list[str]:
