@@ -254,10 +254,6 @@ def render(services: list[Assessed], lang: str = "en") -> str:
     return "\n".join([*parts, _bibliography(services, t)])
 
 
-#: The ranking's column of the most constraining criterion (portfolio_section.ranking_table).
-_DOMINANT = frozenset({3})
-
-
 def _portfolio(services: list[Assessed], t: Translator) -> list[str]:
     """Ranking, totals and their coverage after the services (only for several: one
     service's report is its own total)."""
@@ -270,7 +266,9 @@ def _portfolio(services: list[Assessed], t: Translator) -> list[str]:
         "",
         # the most constraining criterion is a name among figures: left, as the terminal has it
         *markdown_table(
-            *portfolio_section.ranking_table(portfolio, t), right_from=2, left=_DOMINANT
+            *portfolio_section.ranking_table(portfolio, t),
+            right_from=2,
+            left=portfolio_section.WORD_COLUMNS,
         ),
         f"## {t('portfolio.totals')}",
         "",

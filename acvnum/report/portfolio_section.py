@@ -8,6 +8,10 @@ from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.common import flagship
 
+#: The ranking's columns of words (the service, its most constraining criterion): laid out
+#: as text among the figures by every renderer.
+WORD_COLUMNS = frozenset({1, 3})
+
 
 def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[list[str]]]:
     """Rank, service, persons-equivalent, most constraining criterion, share of climate change."""

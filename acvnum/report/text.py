@@ -751,7 +751,7 @@ def _ranking(services: list[Assessed], portfolio: Any, t: Translator, width: int
         widths[1] = max(10, min(widths[1], width - rest))
         grid = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left")
         for i, name in enumerate(headers):
-            words = i in (1, 3)
+            words = i in portfolio_section.WORD_COLUMNS
             grid.add_column(
                 name,
                 justify="left" if words else "right",
