@@ -6,7 +6,9 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -46,6 +48,20 @@ def examples():
 
 
 @pytest.fixture(scope="module")
+def rendered(examples):
+    """`text.render` of example `index` alone (None: the portfolio of every example), made
+    once per (index, lang, width, details) for the module: the width sweeps below and the
+    tests of one report's content read the same reports (a string: nothing to mutate)."""
+
+    @cache
+    def report(index: int | None, lang: str, width: int, details: bool = False) -> str:
+        services = list(examples) if index is None else [examples[index]]
+        return text.render(services, lang, width=width, details=details)
+
+    return report
+
+
+@pytest.fixture(scope="module")
 def no_hosting(tmp_path_factory):
     path = tmp_path_factory.mktemp("q") / "nohost.yaml"
     path.write_text(NO_HOSTING, encoding="utf-8")
@@ -75,19 +91,19 @@ def test_width_without_columns_is_the_terminals(monkeypatch):
 
 @pytest.mark.parametrize("width", [80, 100, 120])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_no_line_is_wider_than_the_terminal(examples, width, lang):
-    for result in examples:
-        report = text.render([result], lang, width=width, details=True)
+def test_no_line_is_wider_than_the_terminal(examples, rendered, width, lang):
+    for index in range(len(examples)):
+        report = rendered(index, lang, width, details=True)
         longest = max(report.splitlines(), key=len)
         assert len(longest) <= width, longest
 
 
 @pytest.mark.parametrize("width", [80, 85, 89, 90, 100, 110, 120])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_levers_figures_keep_every_column(examples, width, lang):
+def test_levers_figures_keep_every_column(examples, rendered, width, lang):
     # eight criteria beside the persons-eq. saved: nothing cut to an ellipsis at 80 columns
-    for result in examples:
-        report = text.render([result], lang, width=width, details=True)
+    for index in range(len(examples)):
+        report = rendered(index, lang, width, details=True)
         section = report.split(Translator(lang)("section.levers"), 1)[1].split("∑", 1)[0]
         assert "…" not in section, section
         for cid in CRITERION_IDS:
@@ -96,10 +112,10 @@ def test_levers_figures_keep_every_column(examples, width, lang):
 
 @pytest.mark.parametrize("width", [80, 90, 99, 100, 110, 120])
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_breakdown_rows_keep_every_percentage(examples, width, lang):
+def test_breakdown_rows_keep_every_percentage(rendered, width, lang):
     # A table too wide for the terminal would be cut on the right: its last column first.
     # (At 100 columns the unwrapped 'Data centre' header once lost the whole column.)
-    report = text.render(examples[:1], lang, width=width)
+    report = rendered(0, lang, width)
     lines = report.splitlines()
     rows = [line for line in lines if line.startswith("  ") and ("█" in line or "▒" in line)]
     n = len(CRITERION_IDS)
@@ -115,14 +131,14 @@ def test_warnings_come_right_under_the_flagship_figures(no_hosting):
     assert report.index("Climate change per visit") < warning < report.index("Impacts")
 
 
-def test_summary_hides_assumptions_and_sources_and_says_how_to_see_them(examples):
-    report = text.render(examples[:1], "en", width=80)
+def test_summary_hides_assumptions_and_sources_and_says_how_to_see_them(rendered):
+    report = rendered(0, "en", 80)
     assert "Assumptions" not in report and "Sources" not in report
     assert "--details" in report.splitlines()[-1]
 
 
-def test_details_cite_keys_that_the_bibliography_resolves(examples):
-    report = text.render(examples[:1], "en", width=120, details=True)
+def test_details_cite_keys_that_the_bibliography_resolves(examples, rendered):
+    report = rendered(0, "en", 120, details=True)
     body, bibliography = re.split(r"\nSources *\n", report)
     keys = {key for a in examples[0].result.assumptions for key in sources.cite(a.source)}
     assert keys  # the example leaves defaults, each citing a publication
@@ -132,12 +148,12 @@ def test_details_cite_keys_that_the_bibliography_resolves(examples):
     assert "boaviztapi/data/archetypes" not in body  # file paths stay in the factor tables
 
 
-def test_levers_are_said_in_words_before_the_details(examples):
-    ecommerce = next(s for s in examples if s.result.name == "Boutique en ligne")
-    report = _flat(text.render([ecommerce], "en", width=80))
+def test_levers_are_said_in_words_before_the_details(examples, rendered):
+    ecommerce = next(i for i, s in enumerate(examples) if s.result.name == "Boutique en ligne")
+    report = _flat(rendered(ecommerce, "en", 80))
     assert "keep laptops 7.5 years instead of 5 years" in report
     assert "device.laptop.lifetime" not in report  # the technical change is for --details
-    detailed = _flat(text.render([ecommerce], "en", width=80, details=True))
+    detailed = _flat(rendered(ecommerce, "en", 80, details=True))
     assert "device.laptop.lifetime: 5 years → 7.5 years" in detailed
 
 
@@ -227,9 +243,9 @@ def test_every_french_figure_of_an_80_column_report_is_whole(path):
     assert {f for f in figures if f not in narrow} == set()
 
 
-def test_a_portfolio_states_its_coverage_under_the_totals(examples):
+def test_a_portfolio_states_its_coverage_under_the_totals(examples, rendered):
     # every example uses network equipment per GB, which has no water factor
-    report = text.render(list(examples), "en", width=80)
+    report = rendered(None, "en", 80)
     totals = report.split("Portfolio totals", 1)[1]
     assert "Coverage" in totals
     count = len(examples)
@@ -251,6 +267,18 @@ def test_a_long_path_breaks_before_a_dot_not_inside_a_key():
 #: headers once overflowed. Every width from 60 to 160 passed when the fall-backs were
 #: written (2.3 s an example and language; these take a third of it).
 ANY_WIDTH = (60, 61, 64, 70, 72, 76, 79, 80, 81, 90, 99, *range(100, 108), 110, 119, 120, 160)
+
+
+def _at_any_width(words_at: Callable[[int], list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(columns, what `words_at` gives at the report's width) for each of ANY_WIDTH; the
+    width is report_width's for those columns, and `words_at` is called once per width
+    (160 columns get 120's words: laid out again, they would be the same)."""
+    shown: dict[int, list[str]] = {}
+    for columns in ANY_WIDTH:
+        width = text.report_width({"COLUMNS": str(columns)})
+        if width not in shown:
+            shown[width] = words_at(width)
+        yield columns, shown[width]
 
 
 #: The property tests below run on every example.
@@ -292,7 +320,9 @@ def _in_order(expected: list[str], words: list[str]) -> bool:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @EVERY_EXAMPLE
-def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(examples, index, lang):
+def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(
+    examples, rendered, index, lang
+):
     # At 100 to 104 columns (106 for the video platform) the French impacts table once asked
     # rich for more than the width held: its persons-eq. column was cropped, header and all.
 
@@ -302,12 +332,7 @@ def test_every_persons_equivalent_of_the_json_is_shown_at_any_width(examples, in
     criteria = [t.number(b["persons_equivalent"]) for b in bounded if b]
     levers = [t.number(lever["persons_equivalent_saved"]) for lever in data["levers"]]
     assert criteria and levers
-    shown: dict[int, list[str]] = {}
-    for columns in ANY_WIDTH:
-        width = text.report_width({"COLUMNS": str(columns)})
-        if width not in shown:
-            shown[width] = _words(text.render([service], lang, width=width))
-        words = shown[width]
+    for columns, words in _at_any_width(lambda width: _words(rendered(index, lang, width))):
         impacts = _between(words, t("section.impacts"), t("section.by_tier"))
         boundaries = _between(words, t("section.boundaries"), t("section.top_levers"))
         top_levers = _between(words, t("section.top_levers"), None)
@@ -346,14 +371,13 @@ def test_every_lever_saving_of_the_json_is_shown_at_any_width(examples, index, l
     ]
     # the figures end where the list of what each lever changes begins
     changes = lever_rows(service[1], t)[0][2]
-    for columns in ANY_WIDTH:
-        width = text.report_width({"COLUMNS": str(columns)})
-        figures = _between(_levers_at(service, lang, width), t("section.levers"), changes)
+    for columns, words in _at_any_width(lambda width: _levers_at(service, lang, width)):
+        figures = _between(words, t("section.levers"), changes)
         assert _in_order(expected, figures), (columns, lang, figures)
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_every_figure_of_a_portfolio_is_shown_at_any_width(examples, lang):
+def test_every_figure_of_a_portfolio_is_shown_at_any_width(examples, rendered, lang):
     # Below 80 columns the ranking's columns were asked for more than the width: the last
     # share lost its '%', the persons-eq. header its end, the rank column vanished; at 60
     # the French totals' persons-eq. were shortened ('Éq.-personn…').
@@ -376,9 +400,7 @@ def test_every_figure_of_a_portfolio_is_shown_at_any_width(examples, lang):
         for c in portfolio["criteria"].values()
         for figure in (c["total"], c["persons_equivalent"])
     ]
-    for columns in ANY_WIDTH:
-        width = text.report_width({"COLUMNS": str(columns)})
-        words = _words(text.render(list(examples), lang, width=width))
+    for columns, words in _at_any_width(lambda width: _words(rendered(None, lang, width))):
         title = t("portfolio.section", count=len(services))
         shown = _between(words, title, t("portfolio.totals"))
         assert _in_order(ranking, shown), (columns, lang, shown)
@@ -432,9 +454,9 @@ def test_every_what_if_figure_of_the_json_is_shown_at_any_width(sampled, index, 
     ]
     names = [t(f"criterion.{c}") for c in CRITERION_IDS]
     names += [t.unit(data["criteria"][c]["unit"]) for c in CRITERION_IDS]
-    for columns in ANY_WIDTH:
-        width = text.report_width({"COLUMNS": str(columns)})
-        words = _section_at([text._what_if(service[1], t, width)], width)
+    for columns, words in _at_any_width(
+        lambda width: _section_at([text._what_if(service[1], t, width)], width)
+    ):
         assert _in_order(expected, words), (columns, lang, words)
         assert _shown_whole(names, words), (columns, lang, words)
 
@@ -481,9 +503,9 @@ def test_every_uncertainty_figure_of_the_json_is_shown_at_any_width(sampled, ind
     driven = [w for d in top for w in (t(f"criterion.{d['criterion']}"), d["kind"])]
     assert ranges and tiers and drivers
     result, found = service
-    for columns in ANY_WIDTH:
-        width = text.report_width({"COLUMNS": str(columns)})
-        words = _section_at(text._uncertainty(result, found.uncertainty, t, width), width)
+    for columns, words in _at_any_width(
+        lambda width: _section_at(text._uncertainty(result, found.uncertainty, t, width), width)
+    ):
         shown = _between(words, t("uncertainty.section"), t("uncertainty.by_tier"))
         assert _in_order(ranges, shown), (columns, lang, shown)
         assert _shown_whole(names, shown), (columns, lang, shown)
@@ -554,9 +576,16 @@ def nasty(tmp_path_factory):
     return services
 
 
+@pytest.fixture(scope="module")
+def nasty_report(nasty):
+    """The nasty shop's 120-column report in a language, made once for the module: two
+    tests read it (a string: nothing to mutate)."""
+    return cache(lambda lang: text.render(nasty, lang, width=120))
+
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_server_names_in_levers_and_what_if_are_shown_as_escapes(nasty, lang):
-    report = text.render(nasty, lang, width=120)
+def test_server_names_in_levers_and_what_if_are_shown_as_escapes(nasty_report, lang):
+    report = nasty_report(lang)
     assert "\x1b" not in report and "\u202e" not in report
     escaped = "w<script>|\\u202e\\x1b[5m\\x0aX"
     what_if = report[report.index(Translator(lang)("section.what_if")) :]
@@ -575,10 +604,10 @@ def test_a_renamed_server_in_a_what_if_is_shown_as_escapes(tmp_path_factory):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_the_header_shows_control_characters_as_the_readme_says(nasty, lang):
+def test_the_header_shows_control_characters_as_the_readme_says(nasty_report, lang):
     """README: on a terminal, control characters are shown as escapes ('\\x1b'), not as
     U+FFFD; a newline in the name does not split the title's line."""
-    first = text.render(nasty, lang, width=120).split("\n")[0]
+    first = nasty_report(lang).split("\n")[0]
     assert "S<script>|\\u202e\\x1b[2J\\x0aY — " in first
     assert "\ufffd" not in first
 
