@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from acvnum import __version__
 from acvnum.analysis.found import Assessed, Found
+from acvnum.analysis.portfolio import build
 from acvnum.calculation.results import ServiceResult, Uncertainty
 from acvnum.escaping import terminal
 from acvnum.i18n import Translator
@@ -24,6 +25,7 @@ from acvnum.report import (
     lever_words,
     levers_section,
     methodology,
+    portfolio_section,
     uncertainty_section,
 )
 from acvnum.report.common import (
@@ -124,11 +126,17 @@ def _e(text: object) -> str:
     return escape(terminal(str(text)), quote=True)
 
 
-def _table(header: list[str], rows: list[list[str]], numeric_from: int = 99) -> str:
-    """An HTML table; cells are already escaped HTML; columns from `numeric_from` align right."""
+def _table(
+    header: list[str],
+    rows: list[list[str]],
+    numeric_from: int = 99,
+    words: frozenset[int] = frozenset(),
+) -> str:
+    """An HTML table; cells are already escaped HTML; columns from `numeric_from` align right,
+    but for `words` (names among the figures: left, and free to wrap)."""
 
     def cls(i: int) -> str:
-        return ' class="num"' if i >= numeric_from else ""
+        return ' class="num"' if i >= numeric_from and i not in words else ""
 
     head = "".join(f"<th{cls(i)}>{cell}</th>" for i, cell in enumerate(header))
     body = "".join(
@@ -254,12 +262,13 @@ def _impacts(result: ServiceResult, t: Translator) -> str:
     return _section("impacts", t("section.impacts"), _table(header, rows, numeric_from=2))
 
 
-def _coverage(result: ServiceResult, t: Translator) -> str:
-    found = coverage_section.lines(result, t)
+def _coverage(found: list[str], t: Translator, name: str = "coverage") -> str:
+    """coverage_section's sentences (a service's or a portfolio's) as a list; none, no
+    section: a result without coverage, or a portfolio without gaps, says nothing."""
     if not found:
         return ""
     items = "".join(f"<li>{_e(line)}</li>" for line in found)
-    return _section("coverage", t("section.coverage"), f"<ul>{items}</ul>")
+    return _section(name, t("section.coverage"), f"<ul>{items}</ul>")
 
 
 def _blocks(result: ServiceResult, t: Translator) -> str:
@@ -454,6 +463,37 @@ def _uncertainty(result: ServiceResult, drawn: Uncertainty | None, t: Translator
     )
 
 
+def _escaped(layout: tuple[list[str], list[list[str]]]) -> tuple[list[str], list[list[str]]]:
+    """A section's header and rows as the page's text (service names are the user's)."""
+    header, rows = layout
+    return [_e(h) for h in header], [[_e(cell) for cell in row] for row in rows]
+
+
+def _portfolio(services: list[Assessed], t: Translator) -> str:
+    """Ranking, totals and their coverage after the services, as the Markdown report has
+    them (only for several: one service's page is its own total)."""
+    if len(services) < 2:
+        return ""
+    portfolio = build(services)
+    ranking = _escaped(portfolio_section.ranking_table(portfolio, t))
+    totals = _escaped(portfolio_section.totals_table(portfolio, t))
+    gaps = coverage_section.portfolio_lines([s.result for s in services], t)
+    parts = [
+        f"<h1>{_e(portfolio_section.title(services, t))}</h1>",
+        # the most constraining criterion is a name among figures: left, as in Markdown
+        _table(*ranking, numeric_from=2, words=portfolio_section.WORD_COLUMNS),
+        _section(
+            "portfolio-totals",
+            t("portfolio.totals"),
+            _table(*totals, numeric_from=2),
+            f'<p class="caption">{_e(t("portfolio.caption"))}</p>',
+        ),
+        _coverage(gaps, t, "portfolio-coverage"),
+    ]
+    body = "\n".join(p for p in parts if p)
+    return f'<section class="service" id="portfolio">{body}</section>'
+
+
 def _methodology(t: Translator) -> str:
     """The methodology as an appendix, in the report's language."""
     return (
@@ -478,7 +518,7 @@ def render_one(service: Assessed, t: Translator, today: str = "", digest: str = 
         _flagship(result, t),
         _warnings(service.warnings(), t),
         _impacts(result, t),
-        _coverage(result, t),
+        _coverage(coverage_section.lines(result, t), t),
         _uncertainty(result, found.uncertainty, t),
         _section("by-tier", t("section.by_tier"), breakdown_chart(result, t, "by_tier")),
         _section("by-phase", t("section.by_phase"), breakdown_chart(result, t, "by_phase")),
@@ -493,7 +533,7 @@ def render_one(service: Assessed, t: Translator, today: str = "", digest: str = 
 
 
 def render(services: list[Assessed], lang: str = "en") -> str:
-    """The whole page: every service, one after the other."""
+    """The whole page: every service, one after the other, then the portfolio of them all."""
     t = Translator(lang)
     # each input hashed by its real name, before the names are made readable for display
     digests = [_sha256(r.source_file) for r, _ in services]
@@ -503,7 +543,10 @@ def render(services: list[Assessed], lang: str = "en") -> str:
     title = t("markdown.title", name=", ".join(r.name for r, _ in services))
     today = report_date()
     pages = (render_one(s, t, today, d) for s, d in zip(services, digests, strict=True))
-    body = "\n".join([*pages, _bibliography(services, t), _methodology(t)])
+    portfolio = _portfolio(services, t)
+    body = "\n".join(
+        [*pages, *([portfolio] if portfolio else []), _bibliography(services, t), _methodology(t)]
+    )
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
