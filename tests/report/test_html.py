@@ -9,12 +9,14 @@ import shutil
 import struct
 import subprocess
 import zlib
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, NASTY_SHOP, ROOT, run_cli
 
+from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.report.html import BAR_WIDTH
 
@@ -216,3 +218,165 @@ def test_names_show_overrides_and_escapes_as_text(nasty_page):
     assert "w&lt;script&gt;|\\u202e\\x1b[5m\nX" in nasty_page  # a server in the levers
     assert "u\\u202a\\u2066\\u2069\\x07" in nasty_page and "d\\u202d\\x1b]0;t" in nasty_page
     assert "\ufffd" not in nasty_page  # one form in the page
+
+
+# --- Several services: the portfolio part, as the Markdown report has it ---------------------
+
+
+class Tables(HTMLParser):
+    """Each table's cells (text as the reader sees it), by the section it sits in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.section: list[str] = []
+        self.tables: list[tuple[str, list[list[str]]]] = []
+        self.classes: list[list[str]] = []  # each row's cells' class attribute
+        self.in_cell = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        if tag == "section":
+            self.section.append(attributes.get("id", ""))
+        elif tag == "table":
+            self.tables.append((self.section[-1], []))
+        elif tag == "tr":
+            self.tables[-1][1].append([])
+            self.classes.append([])
+        elif tag in ("td", "th"):
+            self.tables[-1][1][-1].append("")
+            self.classes[-1].append(attributes.get("class", ""))
+            self.in_cell = True
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.section.pop()
+        self.in_cell = self.in_cell and tag not in ("td", "th")
+
+    def handle_data(self, data):
+        if self.in_cell:
+            self.tables[-1][1][-1][-1] += data
+
+    def in_section(self, name: str) -> list[list[list[str]]]:
+        return [rows for section, rows in self.tables if section == name]
+
+
+def tables_of(page: str) -> Tables:
+    found = Tables()
+    found.feed(page)
+    found.close()
+    assert found.section == []  # every section closed
+    return found
+
+
+def markdown_portfolio(report: str, lang: str) -> tuple[str, list[list[list[str]]], list[str]]:
+    """The Markdown report's portfolio: its title, its tables' cells (the rule dropped) and
+    the lines of words after its title that are neither a table nor a heading."""
+    lines = report.split("\n")
+    start = lines.index(f"# {Translator(lang)('portfolio.section', count=len(TRIO))}")
+    end = lines.index(f"## {Translator(lang)('section.bibliography')}")
+    part = lines[start + 1 : end]
+    tables: list[list[list[str]]] = []
+    for i, line in enumerate(part):
+        if line.startswith("|"):
+            if i == 0 or not part[i - 1].startswith("|"):
+                tables.append([])
+            tables[-1].append([cell.strip() for cell in line.strip("|").split(" | ")])
+    said = [line.removeprefix("- ") for line in part if line and line[0] not in "|#"]
+    return lines[start][2:], [[rows[0], *rows[2:]] for rows in tables], said
+
+
+#: Three example services, their names written plainly (so that Markdown escapes none).
+TRIO = ("ecommerce.yaml", "webmail.yaml", "internal-app.yaml")
+
+
+@pytest.fixture(scope="module")
+def trio_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("trio")
+    for name in TRIO:
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    return folder
+
+
+def estimate(*args: str) -> str:
+    result = run_cli("estimate", *args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_one_service_has_no_portfolio_part():
+    page = html_of(EXAMPLES / "ecommerce.yaml")
+    assert 'id="portfolio' not in page
+    assert "Portfolio" not in page
+
+
+def test_a_folder_s_page_ends_with_its_portfolio_before_the_sources(trio_folder):
+    page = estimate(str(trio_folder), "-f", "html")
+    parsed_page = parsed(page)  # parses, and the part's sections are there once each
+    assert {"portfolio", "portfolio-totals", "portfolio-coverage"} <= parsed_page.ids()
+    assert page.count('id="portfolio"') == 1
+    last_service = page.rindex('<section class="service"><h1>')
+    portfolio = page.index('<section class="service" id="portfolio">')
+    assert last_service < portfolio < page.index('id="bibliography"')
+    assert "<h1>Portfolio: 3 services ranked by persons-equivalent</h1>" in page
+
+
+LAYOUTS = [("en", ()), ("fr", ()), ("en", ("--uncertainty", "--samples", "100", "--seed", "1"))]
+
+
+@pytest.mark.parametrize(("lang", "more"), LAYOUTS, ids=["en", "fr", "sampled"])
+def test_the_portfolio_says_what_the_markdown_report_says(trio_folder, lang, more):
+    """Same title, same cells in the same order (ranking, then totals), same caption and
+    coverage sentences: the two reports of one folder tell one story."""
+    args = (str(trio_folder), "--lang", lang, *more)
+    title, (ranking, totals), said = markdown_portfolio(estimate(*args, "-f", "markdown"), lang)
+    page = estimate(*args, "-f", "html")
+    found = tables_of(page)
+    assert found.in_section("portfolio") == [ranking]
+    assert found.in_section("portfolio-totals") == [totals]
+    assert len(ranking) == 1 + len(TRIO) and len(totals) == 1 + len(CRITERION_IDS)
+    assert f"<h1>{escape(title)}</h1>" in page
+    part = page.split('id="portfolio"', 1)[1].split('id="bibliography"', 1)[0]
+    found_words = re.findall(r'<p class="caption">(.*?)</p>|<li>(.*?)</li>', part)
+    assert [unescape(caption or item) for caption, item in found_words] == said
+    if more:  # the interval's columns are there
+        t = Translator(lang)
+        assert totals[0][-2:] == [t("uncertainty.column.p5"), t("uncertainty.column.p95")]
+
+
+def test_figures_align_right_and_words_left_in_the_ranking(trio_folder):
+    found = tables_of(estimate(str(trio_folder), "-f", "html"))
+    ranking = found.tables.index(("portfolio", found.in_section("portfolio")[0]))
+    rows = sum(len(rows) for _, rows in found.tables[:ranking])
+    for classes in found.classes[rows : rows + 1 + len(TRIO)]:
+        assert classes == ["", "", "num", "", "num"]  # rank, service, pe, criterion, share
+
+
+@pytest.fixture(scope="module")
+def nasty_folder_page(tmp_path_factory) -> str:
+    """NASTY_SHOP beside webmail, in one folder: a page with a portfolio."""
+    folder = tmp_path_factory.mktemp("nasty")
+    (folder / "shop.yaml").write_text(NASTY_SHOP, encoding="utf-8")
+    (folder / "webmail.yaml").write_bytes((EXAMPLES / "webmail.yaml").read_bytes())
+    return estimate(str(folder), "-f", "html", "--levers", "0")
+
+
+def test_a_nasty_name_is_text_in_the_ranking(nasty_folder_page):
+    part = nasty_folder_page.split('id="portfolio"', 1)[1].split('id="bibliography"', 1)[0]
+    assert "<td>S&lt;script&gt;|\\u202e\\x1b[2J\nY</td>" in part
+    assert UNSHOWABLE.search(nasty_folder_page) is None and "<script>" not in nasty_folder_page
+    (ranking,) = tables_of(nasty_folder_page).in_section("portfolio")
+    assert "S<script>|\\u202e\\x1b[2J\nY" in [row[1] for row in ranking]
+
+
+def test_an_ampersand_in_a_name_is_escaped_once_in_the_ranking(tmp_path):
+    for name in ("ecommerce.yaml", "webmail.yaml"):
+        (tmp_path / name).write_bytes((EXAMPLES / name).read_bytes())
+    shop = tmp_path / "ecommerce.yaml"
+    shop.write_text(
+        shop.read_text(encoding="utf-8").replace("name: Boutique en ligne\n", "name: R&D <b>\n"),
+        encoding="utf-8",
+    )
+    page = estimate(str(tmp_path), "-f", "html", "--levers", "0")
+    assert "<td>R&amp;D &lt;b&gt;</td>" in page.split('id="portfolio"', 1)[1]
+    (ranking,) = tables_of(page).in_section("portfolio")
+    assert "R&D <b>" in [row[1] for row in ranking]
