@@ -1,6 +1,7 @@
 """The HTML report: one self-contained page (inline CSS and SVG, nothing fetched) that opens
 from disk and prints well: the flagship figures, every criterion by tier and by phase as
-charts, the planetary-boundary chart, the levers, the assumptions with their sources.
+charts, the planetary-boundary chart, the levers, the assumptions with their sources; for
+several services, then their portfolio (ranked, totalled) as the Markdown report has it.
 """
 
 from __future__ import annotations

@@ -12,11 +12,12 @@ import subprocess
 import pytest
 from conftest import EXAMPLES, run_cli
 
+from acvnum.analysis.portfolio import build
 from acvnum.assessment import Settings, assess
 from acvnum.commands.levers_options import DEFAULT_LEVERS
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report import levers_section
+from acvnum.report import levers_section, portfolio_section
 
 SHOP = EXAMPLES / "ecommerce.yaml"
 CHROMIUM = shutil.which("chromium")
@@ -133,3 +134,50 @@ def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
         # and every figure up to the last column (energy): no column was cut.
         for cell in (*title.split(), *figures):
             assert re.sub(r"\s+", "", cell) in levers, cell
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (Debian package chromium)")
+@pytest.mark.skipif(PDFTOTEXT is None, reason="needs pdftotext (Debian package poppler-utils)")
+def test_printed_portfolio_keeps_every_ranking_and_total_cell(tmp_path):
+    """The French part (its longest words) of a folder, printed: every cell of the ranking
+    and of the totals is in the PDF, none cut by the page."""
+    folder = tmp_path / "services"
+    folder.mkdir()
+    for name in ("ecommerce.yaml", "webmail.yaml"):
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    result = run_cli("estimate", str(folder), "-f", "html", "--lang", "fr", "--levers", "0")
+    assert result.returncode == 0, result.stderr
+    report, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    report.write_text(result.stdout, encoding="utf-8")
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-pdf-header-footer",
+        f"--print-to-pdf={pdf}",
+        report.as_uri(),
+    ]
+    subprocess.run(command, capture_output=True, timeout=120, check=False)
+    done = subprocess.run([PDFTOTEXT, "-raw", str(pdf), "-"], capture_output=True, text=True)
+    t = Translator("fr")
+    services = assess([str(folder)], Settings(levers=0)).services()
+    squeezed = re.sub(r"\s+", "", done.stdout)
+    part = squeezed.split(re.sub(r"\s+", "", portfolio_section.title(services, t)))
+    assert len(part) == 2  # printed once, after the services' pages
+    shown = part[1].split(re.sub(r"\s+", "", t("portfolio.totals")))
+    assert len(shown) == 2  # its totals after its ranking
+    portfolio = build(services)
+    tables = (
+        (portfolio_section.ranking_table, portfolio_section.WORD_COLUMNS),
+        (portfolio_section.totals_table, frozenset()),  # criterion and unit: before figures
+    )
+    for printed, (table, among_figures) in zip(shown, tables, strict=True):
+        _header, rows = table(portfolio, t)
+        for row in rows:
+            # figures whole (they never wrap); words one by one: a wrapped cell's lines
+            # come out between other cells
+            figures = [c for i, c in enumerate(row) if i >= 2 and i not in among_figures]
+            words = [w for i, c in enumerate(row) if i < 2 or i in among_figures for w in c.split()]
+            for cell in (*(re.sub(r"\s+", "", f) for f in figures), *words):
+                assert cell in printed, cell
