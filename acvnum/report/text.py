@@ -21,7 +21,8 @@ from typing import Any, TextIO
 
 from rich import box
 from rich.cells import cell_len, set_cell_size
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.panel import Panel
 from rich.segment import Segment
 from rich.table import Table
@@ -159,7 +160,7 @@ def _header_cell(text: str, narrow: bool) -> str:
     return "\n".join(textwrap.wrap(text, max(10, longest)))
 
 
-def _impacts(result: ServiceResult, t: Translator, width: int) -> Table:
+def _impacts(result: ServiceResult, t: Translator, width: int) -> Fitted:
     """Units beside the criteria from UNIT_COLUMN on, under them narrower or when the
     headers (French ones are longer) leave no room beside; stacked when even that does not
     fit (see _fitting)."""
@@ -202,9 +203,9 @@ def _named(criterion: str, unit: str) -> Text:
     return Text(criterion).append("\n" + unit, style="dim")
 
 
-def _fits(renderable: RenderableType, width: int) -> bool:
-    """Whether rich lays `renderable` out within `width` columns, a table with every word
-    of its cells whole (see _words_of).
+def _fitted(table: Table, width: int) -> Fitted | None:
+    """`table` laid out as a `width`-column report prints it, if it fits: every line within
+    the width, every word of its cells whole (see _words_of).
 
     A table asked for more than the width holds (its columns' min_width, cells that may not
     wrap, headers longer in French) is laid out wider all the same, and the console then
@@ -213,15 +214,56 @@ def _fits(renderable: RenderableType, width: int) -> bool:
     more than spaces and rules beyond it (a table's edge, its last padding and the end of
     its header's rule, which the crop loses harmlessly)."""
     console = console_for(io.StringIO(), False, width)
+    options = _printed(console)
+    segments = list(console.render(table, options))
     lines = []
-    for line in Segment.split_lines(console.render(renderable, console.options)):
+    for line in Segment.split_lines(segments):
         shown = "".join(segment.text for segment in line)
         if cell_len(shown) > width and shown[len(set_cell_size(shown, width)) :].strip(" ─"):
-            return False
+            return None
         lines.append(shown)
-    return not isinstance(renderable, Table) or not _words_of(renderable) - Counter(
-        "\n".join(lines).split()
+    if _words_of(table) - Counter("\n".join(lines).split()):
+        return None
+    return Fitted(table, segments, options)
+
+
+def _printed(console: Console) -> ConsoleOptions:
+    """The options `console.print` lays a renderable out with (rich's Console.print)."""
+    return console.options.update(
+        justify=None, overflow=None, height=None, no_wrap=None, markup=None, highlight=None
     )
+
+
+class Fitted:
+    """A table chosen by _fitting, with the lines its fit was checked on: printed with the
+    same options (a report's width), those lines are printed, not laid out again (the check
+    and the print were each half of a text report's time). Anywhere else (another width, a
+    narrower place in a group) it is laid out anew."""
+
+    def __init__(
+        self,
+        table: Table,
+        segments: list[Segment] | None = None,
+        options: ConsoleOptions | None = None,
+    ) -> None:
+        self.table = table
+        self._segments = segments
+        self._key = None if options is None else _layout_key(options)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self._segments is not None and _layout_key(options) == self._key:
+            yield from self._segments
+        else:
+            yield self.table
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.table)
+
+
+def _layout_key(options: ConsoleOptions) -> dict[str, object]:
+    """What a layout depends on: the options but whether the output is a terminal (which
+    only decides the styles' codes, written after the layout)."""
+    return {name: value for name, value in vars(options).items() if name != "is_terminal"}
 
 
 def _words_of(table: Table) -> Counter[str]:
@@ -242,14 +284,14 @@ def _words_of(table: Table) -> Counter[str]:
     return words
 
 
-def _fitting(width: int, *layouts: Callable[[], Table]) -> Table:
+def _fitting(width: int, *layouts: Callable[[], Table]) -> Fitted:
     """The first of `layouts` (the widest first) that fits `width`, else the last, which
     must fit any width a report is laid out for: no figure is ever cropped."""
     for layout in layouts[:-1]:
-        table = layout()
-        if _fits(table, width):
-            return table
-    return layouts[-1]()
+        fitted = _fitted(layout(), width)
+        if fitted is not None:
+            return fitted
+    return Fitted(layouts[-1]())
 
 
 def _stacked(
@@ -303,7 +345,7 @@ def _coverage_table(found: list[str], t: Translator) -> Table | None:
     return table
 
 
-def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int) -> Table:
+def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int) -> Fitted:
     """Each criterion's bar and its shares; the headers wrap below UNIT_COLUMN, or when they
     leave no room for the bars' narrowest; stacked when even that does not fit."""
     tiers, phases = breakdown_labels(t)
@@ -346,7 +388,7 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int)
     )
 
 
-def _boundaries(result: ServiceResult, t: Translator, width: int) -> Table:
+def _boundaries(result: ServiceResult, t: Translator, width: int) -> Fitted:
     """Narrower than UNIT_COLUMN, or when the headers leave no room, each unit goes under its
     criterion, as in the impacts; stacked when even that does not fit."""
     named = [
@@ -544,7 +586,7 @@ def _levers(found: Found, t: Translator, width: int) -> RenderableType | None:
         changes.add_row(rank or "∑", change if titled else t.label(title) + change)
     # The caption is a paragraph of its own: as a caption of the changes table it would
     # wrap at that table's width, which is narrow when only one short change is listed.
-    gap = [Text()] if figures.box is None else []  # a table's bottom edge is blank
+    gap = [Text()] if figures.table.box is None else []  # a table's bottom edge is blank
     return Group(figures, *gap, changes, Text(t("levers.caption")))
 
 
@@ -573,7 +615,7 @@ def _what_if(found: Found, t: Translator, width: int) -> RenderableType | None:
 
 def _criteria_table(
     title: str | None, header: list[str], rows: list[list[str]], caption: str, width: int
-) -> Table:
+) -> Fitted:
     """Criterion, unit, then figures: as is when every name and figure fits whole, else
     the unit under the criterion, else one block per criterion (a figure per line)."""
 
@@ -726,7 +768,7 @@ def _portfolio(services: list[Assessed], t: Translator, width: int, details: boo
     return [p for p in parts if p is not None]
 
 
-def _ranking(services: list[Assessed], portfolio: Any, t: Translator, width: int) -> Table:
+def _ranking(services: list[Assessed], portfolio: Any, t: Translator, width: int) -> Fitted:
     """Figures never wrap; the headers do, and the service's name and its criterion take
     what the other columns leave of the width: a name too long for it goes on a second
     line (wrapped at its spaces), never cut. Narrower, the criterion wraps down to its
@@ -782,7 +824,7 @@ def _ranking(services: list[Assessed], portfolio: Any, t: Translator, width: int
     )
 
 
-def _totals(portfolio: Any, t: Translator, width: int) -> Table:
+def _totals(portfolio: Any, t: Translator, width: int) -> Fitted:
     """The portfolio's totals per criterion; stacked when their columns do not fit."""
     header, rows = portfolio_section.totals_table(portfolio, t)
     title, caption = t("portfolio.totals"), t("portfolio.caption")

@@ -632,3 +632,39 @@ def test_the_bibliography_shows_a_citations_control_characters_as_escapes(nasty,
     assert "[K\\x1b]0;t\\x07]" in sources
     assert "Cite\\x1b[2J\\u202eX. https://example.org/\\x1b[5m" in sources
     assert "\x1b" not in report and "\u202e" not in report and "\ufffd" not in report
+
+
+# --- a fitted table is laid out once ---------------------------------------------------------
+
+
+def _printed(renderable, width: int, color: bool = False) -> str:
+    buffer = io.StringIO()
+    text.console_for(buffer, color, width).print(renderable)
+    return buffer.getvalue()
+
+
+class _NotLaidOutAgain:
+    """Stands for a fitted table whose layout must not be asked for again."""
+
+    def __rich_console__(self, console, options):
+        raise AssertionError("laid out a second time")
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_fitted_table_prints_the_lines_its_fit_was_checked_on(examples, lang, color):
+    # ecommerce's impacts table at 100 columns fits beside its units: the check's lines are
+    # printed as they are, styles and all, and are what the table itself prints.
+    result = examples[EXAMPLE_FILES.index(str(EXAMPLES / "ecommerce.yaml"))].result
+    fitted = text._impacts(result, Translator(lang), 100)
+    table, fitted.table = fitted.table, _NotLaidOutAgain()
+    assert _printed(fitted, 100, color) == _printed(table, 100, color)
+
+
+def test_a_fitted_table_printed_elsewhere_is_laid_out_anew(examples):
+    # At another width (or in a narrower place) the lines checked at 100 columns would be
+    # wrong: the table is laid out for where it is printed.
+    result = examples[EXAMPLE_FILES.index(str(EXAMPLES / "ecommerce.yaml"))].result
+    fitted = text._impacts(result, Translator("en"), 100)
+    assert _printed(fitted, 80) == _printed(fitted.table, 80)
+    assert _printed(fitted, 80) != _printed(fitted, 100)
