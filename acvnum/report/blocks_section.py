@@ -9,15 +9,10 @@ such items and its reports gain no section.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report.tables import Layout, rich_table
-
-if TYPE_CHECKING:
-    from rich.table import Table
+from acvnum.report.tables import Layout
 
 #: Block id -> the last part of the `by_item` keys it adds (`<tier>.<phase>.<name>`).
 BLOCK_ITEMS: dict[str, tuple[str, ...]] = {
@@ -60,15 +55,3 @@ def table(result: ServiceResult, t: Translator) -> Layout | None:
             cells.append(f"{t.number(share * 100)} %")
         rows.append([t(f"block.{block}"), *cells])
     return header, rows
-
-
-def rich_renderable(result: ServiceResult, t: Translator) -> Table | None:
-    """The terminal table, criteria as rows and blocks as columns: six criterion names side
-    by side do not fit in 80 columns, three block names do."""
-    layout = table(result, t)
-    if layout is None:
-        return None
-    header, rows = layout
-    turned = [[header[i + 1], *(row[i + 1] for row in rows)] for i in range(len(CRITERION_IDS))]
-    columns = [t("column.criterion"), *(row[0] for row in rows)]
-    return rich_table(t("section.blocks"), (columns, turned), {0}, t("blocks.caption"))

@@ -388,6 +388,18 @@ def _breakdown(result: ServiceResult, t: Translator, attribute: str, width: int)
     )
 
 
+def _blocks(result: ServiceResult, t: Translator) -> Table | None:
+    """The optional blocks' shares turned: criteria as rows and blocks as columns, as six
+    criterion names side by side do not fit in 80 columns and three block names do."""
+    layout = blocks_section.table(result, t)
+    if layout is None:
+        return None
+    header, rows = layout
+    turned = [[header[i + 1], *(row[i + 1] for row in rows)] for i in range(len(CRITERION_IDS))]
+    columns = [t("column.criterion"), *(row[0] for row in rows)]
+    return rich_table(t("section.blocks"), (columns, turned), {0}, t("blocks.caption"))
+
+
 def _boundaries(result: ServiceResult, t: Translator, width: int) -> Fitted:
     """Narrower than UNIT_COLUMN, or when the headers leave no room, each unit goes under its
     criterion, as in the impacts; stacked when even that does not fit."""
@@ -863,7 +875,7 @@ def renderables(service: Assessed, t: Translator, width: int, details: bool) -> 
         *_uncertainty(result, found.uncertainty, t, width),
         _breakdown(result, t, "by_tier", width),
         _breakdown(result, t, "by_phase", width),
-        blocks_section.rich_renderable(result, t),
+        _blocks(result, t),
         _boundaries(result, t, width),
         _what_if(found, t, width),
         _top_levers(found, t),

@@ -20,7 +20,7 @@ from acvnum.i18n import Translator
 from acvnum.reference import sources
 from acvnum.reference.criteria import CRITERION_IDS
 from acvnum.reference.sources import Source
-from acvnum.report import json_format, text
+from acvnum.report import blocks_section, json_format, text
 
 EXAMPLE_FILES = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
 
@@ -668,3 +668,18 @@ def test_a_fitted_table_printed_elsewhere_is_laid_out_anew(examples):
     fitted = text._impacts(result, Translator("en"), 100)
     assert _printed(fitted, 80) == _printed(fitted.table, 80)
     assert _printed(fitted, 80) != _printed(fitted, 100)
+
+
+def test_the_blocks_table_is_turned_criteria_as_rows_blocks_as_columns():
+    # The AI assistant has one block: its table has a column per block (the criterion's
+    # name, then the AI's share) and a row per criterion, its shares those of the section's
+    # rows, read across.
+    result = assess([str(EXAMPLES / "ai-assistant.yaml")], Settings(levers=0)).results[0]
+    t = Translator("en")
+    header, rows = blocks_section.table(result, t)
+    turned = text._blocks(result, t)
+    assert [c.header for c in turned.columns] == [t("column.criterion"), rows[0][0]]
+    assert list(turned.columns[0].cells) == header[1:]
+    assert list(turned.columns[1].cells) == rows[0][1:]
+    shop = assess([str(EXAMPLES / "ecommerce.yaml")], Settings(levers=0)).results[0]
+    assert text._blocks(shop, t) is None  # no block, no section
