@@ -13,7 +13,7 @@ import string
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL_DATA, ROOT, assert_golden, run_cli
+from conftest import MINIMAL_DATA, ROOT, assert_golden, run_cli, run_cli_in_process
 
 import acvnum
 from acvnum.errors import (
@@ -359,8 +359,8 @@ def test_a_command_ends_with_the_error_s_own_exit_code(monkeypatch, error, argv,
     from acvnum.analysis import uncertainty
 
     monkeypatch.setattr(uncertainty, "MAX_SERVICE_SAMPLES", 100)  # 1,000 samples are too many
-    usual = run_cli(*argv)
+    usual = run_cli_in_process(*argv)  # the patches are this process's
     assert usual.returncode == 2 and said in usual.stderr, usual.stderr
     monkeypatch.setattr(error, "exit_code", ExitCode.INTERRUPTED)
-    other = run_cli(*argv)
+    other = run_cli_in_process(*argv)
     assert (other.returncode, other.stderr) == (ExitCode.INTERRUPTED, usual.stderr)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import assert_golden, run_cli
+from conftest import assert_golden, run_cli, run_cli_in_process
 
 from acvnum.errors import ExitCode
 from acvnum.questionnaire.interview import defaults, questions
@@ -229,11 +229,11 @@ def test_ctrl_c_says_nothing_was_written(tmp_path, monkeypatch):
 
     monkeypatch.setattr(command, "_interview", interrupted)
     path = tmp_path / "service.yaml"
-    result = answer(path, [])
+    result = run_cli_in_process("init", str(path), stdin="\n")  # the patch is this process's
     assert result.returncode == ExitCode.INTERRUPTED == 130  # as shells expect after Ctrl-C
     assert "Interrupted: nothing was written." in result.stdout
     assert not path.exists()
-    french = answer(path, [], "--lang", "fr")
+    french = run_cli_in_process("init", str(path), "--lang", "fr", stdin="\n")
     assert french.returncode == 130
     assert "Interrompu\u202f: aucun fichier n'a été écrit." in french.stdout
     assert not path.exists()
