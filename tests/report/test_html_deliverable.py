@@ -8,6 +8,7 @@ import hashlib
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, run_cli
@@ -100,12 +101,12 @@ def test_method_command_prints_the_methodology():
     assert markdown.startswith("# acvnum methodology")
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (Debian package chromium)")
-@pytest.mark.skipif(PDFTOTEXT is None, reason="needs pdftotext (Debian package poppler-utils)")
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
-    report, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
-    report.write_text(html_of("--lang", lang), encoding="utf-8")
+def _printed(page: str, folder: Path) -> str:
+    """The text of `page` printed to PDF by headless Chromium, as pdftotext -raw reads it:
+    in the order the page draws it, so a cell wrapped over two lines reads whole (by
+    position, 'Les 5 premiers' / the figures / 'ensemble' interleave)."""
+    report, pdf = folder / "report.html", folder / "report.pdf"
+    report.write_text(page, encoding="utf-8")
     command = [
         CHROMIUM,
         "--headless",
@@ -117,11 +118,16 @@ def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
     ]
     subprocess.run(command, capture_output=True, timeout=120, check=False)
     assert pdf.exists() and pdf.stat().st_size > 10_000
-    # -raw: the text in the order the page draws it, so a cell wrapped over two lines reads
-    # whole (by position, 'Les 5 premiers' / the figures / 'ensemble' interleave); pdftotext
-    # drops thin spaces: compare without spaces.
     done = subprocess.run([PDFTOTEXT, "-raw", str(pdf), "-"], capture_output=True, text=True)
-    printed = re.sub(r"\s+", "", done.stdout)
+    return done.stdout
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (Debian package chromium)")
+@pytest.mark.skipif(PDFTOTEXT is None, reason="needs pdftotext (Debian package poppler-utils)")
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_printed_pdf_keeps_every_lever_row_and_criterion(tmp_path, lang):
+    # pdftotext drops thin spaces: compare without spaces.
+    printed = re.sub(r"\s+", "", _printed(html_of("--lang", lang), tmp_path))
     t = Translator(lang)
     for cid in CRITERION_IDS:
         assert re.sub(r"\s+", "", t(f"criterion.{cid}")) in printed
@@ -147,22 +153,9 @@ def test_printed_portfolio_keeps_every_ranking_and_total_cell(tmp_path):
         (folder / name).write_bytes((EXAMPLES / name).read_bytes())
     result = run_cli("estimate", str(folder), "-f", "html", "--lang", "fr", "--levers", "0")
     assert result.returncode == 0, result.stderr
-    report, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
-    report.write_text(result.stdout, encoding="utf-8")
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-pdf-header-footer",
-        f"--print-to-pdf={pdf}",
-        report.as_uri(),
-    ]
-    subprocess.run(command, capture_output=True, timeout=120, check=False)
-    done = subprocess.run([PDFTOTEXT, "-raw", str(pdf), "-"], capture_output=True, text=True)
     t = Translator("fr")
     services = assess([str(folder)], Settings(levers=0)).services()
-    squeezed = re.sub(r"\s+", "", done.stdout)
+    squeezed = re.sub(r"\s+", "", _printed(result.stdout, tmp_path))
     part = squeezed.split(re.sub(r"\s+", "", portfolio_section.title(services, t)))
     assert len(part) == 2  # printed once, after the services' pages
     shown = part[1].split(re.sub(r"\s+", "", t("portfolio.totals")))
