@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, MINIMAL, run_cli
+from conftest import EXAMPLES, MINIMAL, run_cli, run_cli_in_process
 
 from acvnum.questionnaire.service import expand_names
 
@@ -201,14 +201,15 @@ def test_a_problem_in_any_batch_is_raised_with_all_the_others_at_the_end(tmp_pat
 def test_a_portfolio_with_a_bad_file_in_its_last_batch_writes_nothing(tmp_path, monkeypatch):
     from acvnum.report.json_format import INDENT_UP_TO
 
-    monkeypatch.setattr("acvnum.assessment.BATCH", 3)  # in-process run_cli: five batches
+    monkeypatch.setattr("acvnum.assessment.BATCH", 3)  # five batches, in this process
     for i in range(INDENT_UP_TO + 2):
         (tmp_path / f"s{i:02d}.yaml").write_text(MINIMAL, encoding="utf-8")
     (tmp_path / "zz.yaml").write_text("name: [", encoding="utf-8")
-    result = run_cli("estimate", str(tmp_path), "-f", "json", "-o", str(tmp_path / "out.json"))
+    out = str(tmp_path / "out.json")
+    result = run_cli_in_process("estimate", str(tmp_path), "-f", "json", "-o", out)
     assert result.returncode == 2 and "zz.yaml:2:1: malformed YAML" in result.stderr
     assert not (tmp_path / "out.json").exists()
-    assert run_cli("estimate", str(tmp_path), "-f", "json").stdout == ""
+    assert run_cli_in_process("estimate", str(tmp_path), "-f", "json").stdout == ""
 
 
 def test_figures_that_overflow_are_bad_input_not_inf_in_a_report(tmp_path):

@@ -15,6 +15,7 @@ import pytest
 from conftest import EXAMPLES, NASTY_SHOP, ROOT, run_cli
 
 from acvnum.analysis.found import Assessed
+from acvnum.analysis.portfolio import build
 from acvnum.assessment import Settings, assess
 from acvnum.i18n import Translator
 from acvnum.reference import sources
@@ -662,12 +663,31 @@ def test_a_fitted_table_prints_the_lines_its_fit_was_checked_on(examples, lang, 
 
 
 def test_a_fitted_table_printed_elsewhere_is_laid_out_anew(examples):
-    # At another width (or in a narrower place) the lines checked at 100 columns would be
-    # wrong: the table is laid out for where it is printed.
-    result = examples[EXAMPLE_FILES.index(str(EXAMPLES / "ecommerce.yaml"))].result
-    fitted = text._impacts(result, Translator("en"), 100)
-    assert _printed(fitted, 80) == _printed(fitted.table, 80)
-    assert _printed(fitted, 80) != _printed(fitted, 100)
+    # The French ranking of every example, checked at 100 columns: at 80, or indented by 8
+    # in a 100-column report, the lines checked would be wrong (each differs from the
+    # table laid out there), so the table is laid out for where it is printed.
+    from rich.padding import Padding
+
+    fitted = text._ranking(list(examples), build(examples), Translator("fr"), 100)
+    checked = _Replayed(fitted)  # the check's lines, wherever it stands
+
+    def indented(table):
+        return Padding(table, (0, 0, 0, 8))
+
+    for where, width in ((lambda table: table, 80), (indented, 100)):
+        laid_out = _printed(where(fitted.table), width)
+        assert _printed(where(checked), width) != laid_out  # the case is a real one
+        assert _printed(where(fitted), width) == laid_out
+
+
+class _Replayed:
+    """A fitted table's checked lines, printed wherever it stands."""
+
+    def __init__(self, fitted: text.Fitted) -> None:
+        self.segments = fitted._segments
+
+    def __rich_console__(self, console, options):
+        yield from self.segments
 
 
 def test_the_blocks_table_is_turned_criteria_as_rows_blocks_as_columns():
