@@ -78,7 +78,7 @@ h2 { font-size: 1.15rem; margin-top: 2rem; padding-bottom: .3rem;
 .card .detail { font-size: .8rem; color: #555f6b; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
-#levers table { font-size: .8rem; }
+section.levers table { font-size: .8rem; }
 th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid #e6e9ed;
   vertical-align: top; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -106,12 +106,12 @@ ul.bibliography li { margin-bottom: .3rem; overflow-wrap: anywhere; }
   section.service:first-child { break-before: auto; }
   .table-wrap { overflow: visible; }
   table { table-layout: auto; font-size: 8.5pt; }
-  #levers table, #assumptions table { font-size: 7.5pt; }
+  section.levers table, section.assumptions table { font-size: 7.5pt; }
   th, td { padding: 3px 4px; overflow-wrap: anywhere; }
   td.num, th.num { overflow-wrap: normal; }
   tr, .card, svg.chart, li { break-inside: avoid; }
   h2 { break-after: avoid; }
-  #levers, #assumptions, #bibliography, #methodology { break-before: page; }
+  section.levers, section.assumptions, #bibliography, #methodology { break-before: page; }
   .flagship { grid-template-columns: repeat(3, 1fr); }
   a { color: inherit; text-decoration: none; }
 }
@@ -533,6 +533,14 @@ def render_one(service: Assessed, t: Translator, today: str = "", digest: str = 
     return '<section class="service">' + "\n".join(p for p in parts if p) + "</section>"
 
 
+def _anchored(page: str, n: int) -> str:
+    """The `n`th service's page with ids of its own ('s2-impacts'): several services' pages
+    would repeat each section's id, which HTML forbids and a link cannot tell apart (the
+    styles select sections by class). Only the page's markup writes ' id="': what a user
+    wrote is escaped, its quotes too (_e)."""
+    return page.replace(' id="', f' id="s{n}-')
+
+
 def render(services: list[Assessed], lang: str = "en") -> str:
     """The whole page: every service, one after the other, then the portfolio of them all."""
     t = Translator(lang)
@@ -543,7 +551,9 @@ def render(services: list[Assessed], lang: str = "en") -> str:
     services = readable_all(services, terminal)
     title = t("markdown.title", name=", ".join(r.name for r, _ in services))
     today = report_date()
-    pages = (render_one(s, t, today, d) for s, d in zip(services, digests, strict=True))
+    pages = [render_one(s, t, today, d) for s, d in zip(services, digests, strict=True)]
+    if len(pages) > 1:
+        pages = [_anchored(page, n) for n, page in enumerate(pages, start=1)]
     portfolio = _portfolio(services, t)
     body = "\n".join(
         [*pages, *([portfolio] if portfolio else []), _bibliography(services, t), _methodology(t)]

@@ -380,3 +380,21 @@ def test_an_ampersand_in_a_name_is_escaped_once_in_the_ranking(tmp_path):
     assert "<td>R&amp;D &lt;b&gt;</td>" in page.split('id="portfolio"', 1)[1]
     (ranking,) = tables_of(page).in_section("portfolio")
     assert "R&D <b>" in [row[1] for row in ranking]
+
+
+def test_a_folder_s_page_gives_every_id_once_and_each_service_its_own(trio_folder):
+    # Three services: each section's id once per service, told apart by its rank on the
+    # page ('s2-impacts'); the portfolio, sources and method after them keep theirs.
+    result = run_cli("estimate", str(trio_folder), "--format", "html")
+    ids = [a["id"] for _, a, _ in parsed(result.stdout).elements if "id" in a]
+    assert len(ids) == len(set(ids))
+    for n in (1, 2, 3):
+        assert {f"s{n}-{section}" for section in SECTIONS} <= set(ids)
+        assert {f"s{n}-{chart}" for chart in CHARTS} <= set(ids)
+    assert {"portfolio", "bibliography", "methodology"} <= set(ids)
+
+
+def test_a_single_service_s_ids_are_the_sections_names():
+    ids = parsed(html_of(EXAMPLE_FILES[0])).ids()
+    assert set(SECTIONS) | set(CHARTS) <= ids
+    assert not any(i.startswith("s1-") for i in ids)
