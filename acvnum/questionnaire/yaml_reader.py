@@ -14,6 +14,7 @@ write it. (As before, `_` may group digits: `50_000`.)
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
@@ -197,11 +198,15 @@ class _Builder:
                 refusal = message("yaml.digits", digits=digits, most=MAX_DIGITS)
                 raise self.fail(node, _at(path, refusal))
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except (ValueError, KeyError, IndexError):  # PyYAML's constructors' own errors
             tag = node.tag.replace("tag:yaml.org,2002:", "!!")
             refusal = message("yaml.tag_value", value=repr(node.value), tag=tag)
             raise self.fail(node, _at(path, refusal)) from None
+        if _overflows(node.tag, node.value, value):
+            refusal = message("yaml.out_of_range", text=node.value)
+            raise self.fail(node, _at(path, refusal))
+        return value
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -283,6 +288,13 @@ def _flow_too_deep_at(text: str, after: yaml.Mark | None, depth: int) -> tuple[i
     return 1, 1
 
 
+def _overflows(tag: str, text: str, value: Any) -> bool:
+    """Whether a float written with digits ('1e400', '-9.9e999') is too large for a float:
+    refused where it is written, in the user's words, rather than later as 'inf'. YAML's
+    own infinity ('.inf') is no overflow: the models' finite check refuses it."""
+    return tag == _FLOAT_TAG and not math.isfinite(value) and any(char.isdigit() for char in text)
+
+
 class _Unusual(Exception):
     """Raised by the fast reader at anything a plain questionnaire never has."""
 
@@ -318,9 +330,12 @@ def _fast_build(node: yaml.Node, loader: yaml.SafeLoader) -> Any:
             if node.tag == _INT_TAG and len(node.value) > MAX_DIGITS:
                 raise _Unusual  # perhaps too many digits: _Builder counts them
             try:
-                return _plain_value(node, loader)
+                value = _plain_value(node, loader)
             except (ValueError, KeyError, IndexError):  # '!!int 0x10': _Builder says why
                 raise _Unusual from None
+            if _overflows(node.tag, node.value, value):
+                raise _Unusual  # _Builder says where
+            return value
         if isinstance(node, mapping):
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
@@ -419,6 +434,8 @@ def _scalar(rest: str) -> Any:
         if tag not in _SCALAR_TAGS or (tag == _INT_TAG and len(plain) > MAX_DIGITS):
             raise _GiveUp  # '<<', or perhaps too many digits: _Builder says what and where
         value = _plain_value(_NODE(tag, plain), _CONSTRUCTOR)
+        if _overflows(tag, plain, value):
+            raise _GiveUp  # _Builder says what and where
     return _remember(rest, value)
 
 

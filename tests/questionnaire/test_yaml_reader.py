@@ -177,8 +177,37 @@ def test_an_integer_too_long_for_python_is_refused_with_its_place():
     assert str(problem.message).startswith("usage.users: a number with 5000 digits")
 
 
-def test_a_long_float_is_left_to_the_finite_check():
-    assert parse_yaml("a: " + "9" * 500 + ".0\n", "f.yaml").data == {"a": float("inf")}
+@pytest.mark.parametrize(
+    ("text", "where", "written"),
+    [
+        # The block reader's line ('key: value'), libyaml's flow nodes, a list item, a long float.
+        ("usage:\n  users: 1e400\n", (2, 10), "1e400"),
+        ("usage: {users: -2.5E+999}\n", (1, 16), "-2.5E+999"),
+        ("usage:\n  users:\n    - 1.0e309\n", (3, 7), "1.0e309"),
+        ("a: " + "9" * 500 + ".0\n", (1, 4), "9" * 500 + ".0"),
+    ],
+)
+def test_a_float_too_large_is_refused_where_it_is_written_in_its_own_words(text, where, written):
+    with pytest.raises(InputError) as caught:
+        parse_yaml(text, "f.yaml")
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == where
+    assert str(problem.message).endswith(
+        f"{written} is out of range for a number (the largest is about 1.8e308)"
+    )
+
+
+def test_yaml_s_own_infinity_is_left_to_the_finite_check():
+    # '.inf' is no overflow: the models refuse it ('inf is not a finite number').
+    assert parse_yaml("a: .inf\nb: -.Inf\n", "f.yaml").data == {
+        "a": float("inf"),
+        "b": float("-inf"),
+    }
+
+
+def test_an_answer_too_large_is_refused_as_in_a_file():
+    with pytest.raises(InputError, match="1e400 is out of range for a number"):
+        load_scalar("1e400")
 
 
 def test_validate_refuses_hostile_numbers_without_a_traceback(tmp_path):
