@@ -292,9 +292,9 @@ def _shown(q: Questionnaire, path: modelpath.Path, table: FactorTable) -> Value:
     except (AttributeError, IndexError):
         parent = None
     key = str(path[-1])
-    if parent is not None and key in parent.given:
+    if parent is not None and key in parent.given and getattr(parent, key) is not None:
         return value_at(path, getattr(parent, key))
-    value = _default(q, parent, path, table)
+    value = _default(q, parent, path, table)  # left out, or set back to null by a what-if
     return value_at(path, None) if value is None else value_at(path, value, default=True)
 
 

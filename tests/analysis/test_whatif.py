@@ -135,6 +135,19 @@ def test_a_value_left_to_its_default_is_shown_with_the_value_used(write_yaml):
     assert (change.after.amount, change.after.default) == (2, False)
 
 
+def test_a_value_set_back_to_its_default_is_shown_with_the_value_used():
+    """`hosting.pue=null` (docs/levers.md: back to the default) is shown as the default the
+    calculation then uses, as a value the file left out is, not as the word 'default'."""
+    from acvnum.assessment import Settings, assess
+
+    what_if = ("hosting.pue=null", "hosting.servers[1].lifetime=null")
+    (w,) = assess([SHOP], Settings(what_if=what_if)).what_if
+    changes = [(str(c.before), str(c.after)) for c in w.changes]
+    assert changes == [("1.5", "1.56 (default)"), ("5 years", "4 years (default)")]
+    (pue, _) = w.changes
+    assert (pue.after.amount, pue.after.default) == (1.56, True)
+
+
 def test_a_hosting_change_without_hosting_warns_that_it_has_no_effect(write_yaml):
     from acvnum.assessment import Settings, assess
 
