@@ -266,7 +266,7 @@ def market_based(q: Questionnaire, market_total: float | None) -> list[Assumptio
             "market_based_climate",
             Value(market_total, "kg CO2 eq", written=True, digits=4),
             "input",
-            "hosting.electricity_factor",
+            defaults.CONTRACT_FACTOR,
         ),
     ]
 

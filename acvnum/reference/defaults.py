@@ -25,9 +25,12 @@ DESIGN_DEFAULT = "acvnum default (acvnum method)"
 #: out: the users' country, another answer of the questionnaire. Taking it is a convention
 #: of the method, which the result JSON cites for it (DESIGN_DEFAULT's publication).
 USERS_LOCATION = "usage.location"
+#: The source shown for the market-based climate total: the contract's factor, another answer
+#: of the questionnaire, applied by the method's convention (GHG Protocol dual reporting).
+CONTRACT_FACTOR = "hosting.electricity_factor"
 #: The sources that name another answer, and what the result JSON cites for each: never an
 #: `own-` entry, which is for the source texts of a user's --factors table (docs/json.md).
-FROM_ANSWERS = {USERS_LOCATION: DESIGN_DEFAULT}
+FROM_ANSWERS = {USERS_LOCATION: DESIGN_DEFAULT, CONTRACT_FACTOR: DESIGN_DEFAULT}
 
 Pattern = tuple[str, ...]  # a questionnaire path, '*' for any item of a list
 
