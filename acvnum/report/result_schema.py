@@ -225,9 +225,18 @@ def _service() -> dict[str, Any]:
             "warnings": {"type": "array", "items": _closed({"code": TEXT, "message": TEXT})},
             "check": _open({"passed": {"type": "boolean"}, "baseline": {}}),
             "uncertainty": _uncertainty(),
+            "market_based": _market_based(),
         },
-        optional=("what_if", "check", "uncertainty"),
+        optional=("what_if", "check", "uncertainty", "market_based"),
     )
+
+
+def _market_based() -> dict[str, Any]:
+    """Climate change at the contract's factor (hosting.electricity_factor), beside the
+    location-based figures of `criteria`."""
+    climate = _closed({"unit": TEXT, "total": NUMBER, "per_user": NUMBER, "per_visit": NUMBER})
+    factor = _closed({"value": NUMBER, "unit": TEXT})
+    return _closed({"electricity_factor": factor, "climate_change": climate})
 
 
 def _portfolio() -> dict[str, Any]:

@@ -178,22 +178,26 @@ def test_without_factors_of_one_s_own_no_source_is_keyed_own(tmp_path):
                 assert located["sources"] == ["acvnum-method"]
 
 
-def test_a_market_based_total_cites_the_method_not_an_own_source(tmp_path):
+def test_a_market_based_total_cites_the_method_not_an_own_source(validator, tmp_path):
     """The market-based climate total is worked out from another answer, the contract's
     factor (hosting.electricity_factor): like a location taken from the users', it cites the
-    method, never an `own-` entry (docs/json.md keeps those for --factors)."""
+    method, never an `own-` entry (docs/json.md keeps those for --factors). The service's
+    `market_based` object is in the schema, which refused it."""
     shop = (EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8")
     contract = shop.replace("  pue: 1.5", "  electricity_factor: 20 g/kWh\n  pue: 1.5", 1)
     assert contract != shop
     for i in range(INDENT_UP_TO + 1):  # the compact route (a folder's) as well as one file
         (tmp_path / f"s{i:02d}.yaml").write_text(contract.replace("Boutique", f"S{i}"), "utf-8")
     for text in (estimate(str(tmp_path / "s00.yaml")), estimate(str(tmp_path))):
-        document = json.loads(text)
+        document = assert_valid(validator, text)
         assert [k for k in document["sources"] if k.startswith("own-")] == []
         for service in document["services"]:
             assumptions = {a["path"]: a for a in service["assumptions"]}
             assert assumptions["market_based_climate"]["sources"] == ["acvnum-method"]
             assert assumptions["hosting.electricity_factor"]["sources"] == []
+            market = service["market_based"]
+            assert market["electricity_factor"] == {"value": 0.02, "unit": "kg CO2 eq/kWh"}
+            assert market["climate_change"]["unit"] == "kg CO2 eq"
 
 
 def test_docs_name_every_key_of_the_factors_and_say_budgets_are_always_there(one):
