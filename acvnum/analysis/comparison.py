@@ -197,10 +197,20 @@ def _service(data: Any, source: str, where: JsonPath) -> Snapshot:
     criteria = _criteria(data, where)
     users = _number(service, "users", inside, positive=True)
     visits = _number(service, "visits", inside, positive=True)
+    _divides(criteria, users, (*inside, "users"))
+    _divides(criteria, visits, (*inside, "visits"))
     days = (
         _number(service, "period_days", inside, positive=True) if "period_days" in service else None
     )
     return Snapshot(name, source, users, visits, criteria, days)
+
+
+def _divides(criteria: dict[str, CriterionFigures], divisor: float, path: JsonPath) -> None:
+    """Refuse a count of users or visits so small (1e-308) that a figure read per user or
+    per visit is out of range: every later difference and ratio would be inf or NaN."""
+    figures = [f for c in criteria.values() for f in (c.total, *c.by_tier.values())]
+    if not math.isfinite(max(figures, default=0.0) / divisor):
+        raise _refused("result.divides_out_of_range", path, value=divisor)
 
 
 #: The keys only a questionnaire has at its top level: said so, not "malformed JSON".
@@ -300,6 +310,14 @@ def load_json(path: str | Path, by_name: bool = False) -> list[Snapshot]:
 # --- changes ------------------------------------------------------------------------------
 
 
+def _ratio(delta: float, before: float) -> float | None:
+    """delta / |before|, or None (as from nothing) when it is out of range in percent: a
+    saved result may hold 1e-320 where the other has 5, or factors of -1e308 and 1e308,
+    whose ratio or difference is inf, which no report can print nor JSON hold."""
+    relative = delta / abs(before)
+    return relative if math.isfinite(relative * 100) else None
+
+
 @dataclass(frozen=True)
 class Change:
     """From `before` to `after`; `relative` is None when it grew from nothing."""
@@ -314,7 +332,7 @@ class Change:
     @property
     def relative(self) -> float | None:
         if self.before:
-            return self.delta / abs(self.before)
+            return _ratio(self.delta, self.before)
         return 0.0 if self.after == 0 else None
 
     def to_dict(self) -> dict[str, float | None]:
@@ -352,7 +370,7 @@ class FactorChange:
     def relative(self) -> float | None:
         if self.before is None or self.after is None or self.before == 0:
             return None
-        return (self.after - self.before) / abs(self.before)
+        return _ratio(self.after - self.before, self.before)
 
     def to_dict(self) -> dict[str, Any]:
         relative = self.relative

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import MINIMAL, ROOT, run_cli
 
-from acvnum.analysis.comparison import Change, compare, load_json
+from acvnum.analysis.comparison import Change, FactorChange, compare, load_json
 from acvnum.errors import InputError
 
 V1_RESULT = ROOT / "tests/inputs/results/minimal.v1.json"
@@ -316,3 +316,47 @@ def test_two_services_of_one_name_are_ambiguous_where_names_are_looked_up(tmp_pa
         "$.services[0]): a baseline names each service once, or which one to compare with "
         "is ambiguous"
     )
+
+
+# --- figures that stay in range ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", ["users", "visits"])
+def test_a_count_that_puts_the_figures_out_of_range_is_refused_at_it(saved, tmp_path, count):
+    # 1e-308 users: every figure per user is inf, and `diff`'s changes NaN (a traceback)
+    def tiny(service: dict) -> None:
+        service["service"]["users" if count == "users" else "visits"] = 1e-308
+
+    path, text = _edited(saved, tmp_path, tiny)
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == _position(text, f'"{count}": ')
+    assert str(problem.message).endswith(
+        f"$.services[0].service.{count} is 1e-308: the figures divided by it are out of range "
+        "(above about 1.8e308)"
+    )
+    assert problem.render("fr").endswith(
+        f"$.services[0].service.{count} vaut 1e-308\u202f: les valeurs divisées par ce nombre "
+        "sont hors limites (au-delà d'environ 1,8e308)"
+    )
+
+
+@pytest.mark.parametrize(("before", "after"), [(1e-320, 5.0), (5e-324, 1e300), (-1.7e308, 1.7e308)])
+def test_a_change_too_large_for_a_ratio_has_none(before, after):
+    # as from nothing: an inf percentage can be neither printed nor written as JSON
+    assert Change(before, after).relative is None
+    assert FactorChange("x.y.z", before, after).relative is None
+
+
+def test_diff_of_a_result_with_a_next_to_nothing_tier_writes_json(saved, tmp_path):
+    def next_to_nothing(service: dict) -> None:  # the network's share moved to terminals
+        tiers = service["criteria"]["climate_change"]["by_tier"]
+        tiers["terminals"] += tiers["network"]
+        tiers["network"] = 1e-320
+
+    path, _ = _edited(saved, tmp_path, next_to_nothing)
+    done = run_cli("diff", str(path), str(saved), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    network = json.loads(done.stdout)["criteria"]["climate_change"]["by_tier"]["network"]
+    assert network["change_pct"] is None and network["a"] == 1e-320

@@ -315,6 +315,21 @@ def test_a_baseline_with_negative_impacts_is_bad_input_not_judged(tmp_path):
     assert shown.stderr == result.stderr
 
 
+def test_a_baseline_of_next_to_no_visits_is_bad_input_not_a_traceback(tmp_path):
+    # 1e-308 visits made every per-visit figure inf: check and diff ended in a traceback
+    # (ValueError: cannot convert float NaN to integer), exit 1.
+    shop = (EXAMPLES / "ecommerce.yaml").read_text(encoding="utf-8")
+    (tmp_path / "shop.yaml").write_text(shop, encoding="utf-8")
+    document = json.loads(run_cli("estimate", "shop.yaml", "-f", "json", cwd=tmp_path).stdout)
+    document["services"][0]["service"]["visits"] = 1e-308
+    (tmp_path / "baseline.json").write_text(json.dumps(document, indent=2), encoding="utf-8")
+    result = run_cli("check", "shop.yaml", "--baseline", "baseline.json", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert_golden("check/tiny_visits_baseline.txt", result.stderr)
+    shown = run_cli("diff", "baseline.json", "shop.yaml", "--per", "visit", cwd=tmp_path)
+    assert (shown.returncode, shown.stderr) == (2, result.stderr)
+
+
 def test_a_baseline_holding_two_services_of_one_name_is_ambiguous(tmp_path):
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(MINIMAL + BUDGETS, encoding="utf-8")  # both 'Minimal'
