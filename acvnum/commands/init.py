@@ -26,6 +26,7 @@ from acvnum.commands.common import (
     write_file,
 )
 from acvnum.errors import ExitCode, Refused, message
+from acvnum.escaping import terminal
 from acvnum.i18n import Translator
 from acvnum.questionnaire.units import as_written
 
@@ -63,8 +64,8 @@ def _read_line(t: Translator) -> str | None:
         raise fail(t("init.not_utf8")) from None
     if len(line) > MAX_ANSWER_CHARS:
         raise fail(t("init.too_long", count=MAX_ANSWER_CHARS))
-    if line and not sys.stdin.isatty():
-        sys.stdout.write(line if line.endswith("\n") else line + "\n")  # a readable transcript
+    if line and not sys.stdin.isatty():  # a readable transcript, which the terminal shows:
+        sys.stdout.write(terminal(line.rstrip("\r\n")) + "\n")  # no escape acts on it
     return None if line == "" else line.rstrip("\r\n")
 
 
@@ -92,7 +93,7 @@ def _ask(question: Question, answers: Answers, lang: str, t: Translator) -> str:
                 text = as_written(text, comma=lang == "fr")
             return question.check(text, answers, t)
         except Refused as refused:
-            sys.stdout.write(t("init.refused", reason=refused) + "\n")
+            sys.stdout.write(terminal(t("init.refused", reason=refused)) + "\n")  # quotes it
     raise fail(t("init.gave_up", count=MAX_ATTEMPTS))
 
 

@@ -162,6 +162,17 @@ def test_input_ending_early_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_piped_answers_are_echoed_with_their_control_characters_escaped(tmp_path):
+    # The transcript printed the answer as read (ESC ] 0 ; ... BEL retitled the terminal),
+    # and the refusal of an answer quoted it so.
+    path = tmp_path / "s.yaml"
+    result = answer(path, ["Shop\x1b]0;pwned\x07\r", "1 month\x1b[2J"])
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "Name of the service [My service]: Shop\\x1b]0;pwned\\x07\n" in result.stdout
+    assert f"{PERIOD_PROMPT}1 month\\x1b[2J\nNot accepted: " in result.stdout
+    assert "unknown duration unit 'month\\x1b[2J'; did you mean 'month'?" in result.stdout
+
+
 def test_missing_directory_is_exit_2(tmp_path):
     result = run_cli("init", str(tmp_path / "absent" / "s.yaml"), "--no-input", "--lang", "fr")
     assert result.returncode == 2
