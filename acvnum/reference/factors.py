@@ -213,6 +213,21 @@ def _check_limits(factor_id: str, numbers: dict[str, float], row: _Row) -> None:
             raise InputError([_at(row.where(column), refusal)])
 
 
+#: The years a factor's source may be from (the shipped tables' are 2009 to 2026): outside,
+#: a slip ('1e300' was printed as a 301-digit year, '2024.7' cut to 2024 and '-5' shown).
+YEARS = (1900, 2100)
+
+
+def _year(row: _Row) -> int:
+    """The year of the factor's source: a whole number within YEARS."""
+    year = row.number("year")
+    if not year.is_integer() or not YEARS[0] <= year <= YEARS[1]:
+        text = repr(row.cells["year"])
+        refusal = message("factors.year", text=text, low=YEARS[0], high=YEARS[1])
+        raise InputError([_at(row.where("year"), refusal)])
+    return int(year)
+
+
 def _check_id(factor_id: str, row: _Row) -> None:
     if factor_id.split(".", 1)[0] not in KINDS or factor_id.count(".") < 2:
         refusal = message("factors.bad_id", id=repr(factor_id), kinds=", ".join(KINDS))
@@ -230,7 +245,7 @@ def _parse_row(row: _Row, positions: bool = True) -> Factor:
     if not low <= value <= high:
         refusal = message("factors.order", id=cells["id"], low=low, value=value, high=high)
         raise InputError([_at(row.where("low"), refusal)])
-    year = row.number("year")
+    year = _year(row)
     _check_id(cells["id"], row)
     _check_limits(cells["id"], numbers, row)
     return Factor(
@@ -240,7 +255,7 @@ def _parse_row(row: _Row, positions: bool = True) -> Factor:
         high,
         cells["unit"],
         cells["source"],
-        int(year),
+        year,
         cells["licence"],
         cells.get("note", ""),
         row.file,

@@ -75,6 +75,29 @@ def test_estimate_refuses_a_bad_table_with_file_and_line(tmp_path, write_yaml):
     assert_golden("user_factors_typo.txt", result.stderr.replace(str(tmp_path), "TMP"))
 
 
+@pytest.mark.parametrize("year", ["2024.7", "1e300", "-5", "1899", "2101"])
+def test_a_year_that_is_not_a_whole_year_is_refused_at_its_cell(tmp_path, year):
+    # It was read: '2024.7' cut to 2024, '-5' shown, '1e300' a year of 301 digits in reports.
+    path = table_file(tmp_path, FRA_CLIMATE.replace(",2024,", f",{year},"))
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, FRA_CLIMATE.index(",2024,") + 2)
+    assert str(problem.message) == (
+        f"year '{year}' is not a year: write a whole year from 1900 to 2100, e.g. 2024"
+    )
+
+
+def test_a_bad_year_is_refused_by_estimate_in_both_languages(tmp_path, write_yaml):
+    service = write_yaml(MINIMAL)
+    table = table_file(tmp_path, FRA_CLIMATE.replace(",2024,", ",1e300,"))
+    for lang in ("en", "fr"):
+        result = run_cli("estimate", str(service), "--factors", str(table), "--lang", lang)
+        assert result.returncode == 2 and result.stdout == ""
+        shown = result.stderr.replace(str(tmp_path), "TMP")
+        assert_golden(f"factors/bad_year.{lang}.txt", shown)
+
+
 def test_user_factor_changes_the_result_by_the_hand_computed_amount(tmp_path, write_yaml):
     """MINIMAL has no hosting and its users in FRA: every kWh is on the French grid, so
     raising the FRA climate factor by d adds d × (final energy in kWh) to climate change."""
