@@ -308,6 +308,16 @@ def _shape_problem(cells: list[str], header: tuple[str, ...]) -> Message | None:
     return None
 
 
+def _columns_once(header: tuple[str, ...], lines: list[str], first: int, file: str) -> None:
+    """Refuse a column of the table named twice in the header (at the second): its cells
+    would be read from one of the two only, whichever the reader kept."""
+    for index, column in enumerate(header):
+        if column in COLUMNS and column in header[:index]:
+            line, col = _field_starts(lines, first)[index]
+            refusal = message("factors.column_twice", column=column)
+            raise InputError([Problem(file, line, col, refusal)])
+
+
 def _records(text: str, file: str) -> tuple[tuple[str, ...], list[_Row], list[Problem]]:
     """The header, every well-formed row and a problem for every malformed one."""
     lines = io.StringIO(text, newline="").readlines()
@@ -330,6 +340,7 @@ def _records(text: str, file: str) -> tuple[tuple[str, ...], list[_Row], list[Pr
             continue  # a blank line
         if not header:
             header = tuple(cells)
+            _columns_once(header, lines[first - 1 : start - 1], first, file)
         elif (shape := _shape_problem(cells, header)) is not None:
             problems.append(Problem(file, first, 1, shape))
         else:

@@ -88,14 +88,49 @@ def test_a_year_that_is_not_a_whole_year_is_refused_at_its_cell(tmp_path, year):
     )
 
 
-def test_a_bad_year_is_refused_by_estimate_in_both_languages(tmp_path, write_yaml):
+@pytest.mark.parametrize(
+    ("case", "header", "row"),
+    [
+        ("bad_year", HEADER, FRA_CLIMATE.replace(",2024,", ",1e300,")),
+        (
+            "column_twice",
+            HEADER.replace("value,", "value,value,", 1),
+            FRA_CLIMATE.replace(",0.1,", ",0.1,5,", 1),
+        ),
+    ],
+)
+def test_a_bad_table_is_refused_by_estimate_in_both_languages(
+    tmp_path, write_yaml, case, header, row
+):
     service = write_yaml(MINIMAL)
-    table = table_file(tmp_path, FRA_CLIMATE.replace(",2024,", ",1e300,"))
+    table = tmp_path / "mine.csv"
+    table.write_text(header + row, encoding="utf-8")
     for lang in ("en", "fr"):
         result = run_cli("estimate", str(service), "--factors", str(table), "--lang", lang)
         assert result.returncode == 2 and result.stdout == ""
         shown = result.stderr.replace(str(tmp_path), "TMP")
-        assert_golden(f"factors/bad_year.{lang}.txt", shown)
+        assert_golden(f"factors/{case}.{lang}.txt", shown)
+
+
+def test_a_column_named_twice_is_refused_at_the_second(tmp_path):
+    # It was read from the second: 'value' 5 against low 0.09 and high 0.11 was said to be
+    # out of order, a problem of the row where the header was at fault.
+    path = tmp_path / "mine.csv"
+    header = HEADER.replace("value,", "value,value,", 1)
+    path.write_text(header + FRA_CLIMATE.replace(",0.1,", ",0.1,5,", 1), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_factors(path)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (1, len("id,value,") + 1)
+    assert str(problem.message) == (
+        "column 'value' is in the header twice: a table gives each column once"
+    )
+
+
+def test_unnamed_columns_may_repeat(tmp_path):
+    path = tmp_path / "mine.csv"  # a spreadsheet's empty trailing columns
+    path.write_text(HEADER.replace("\n", ",,\n") + FRA_CLIMATE.replace("\n", ",,\n"))
+    assert load_factors(path)["electricity.FRA.climate_change"].value == 0.1
 
 
 def test_user_factor_changes_the_result_by_the_hand_computed_amount(tmp_path, write_yaml):
