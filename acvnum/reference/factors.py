@@ -339,7 +339,7 @@ def _records(text: str, file: str) -> tuple[tuple[str, ...], list[_Row], list[Pr
         if not cells:
             continue  # a blank line
         if not header:
-            header = tuple(cells)
+            header = tuple(c.strip() for c in cells)  # 'id, value': as the cells are
             _columns_once(header, lines[first - 1 : start - 1], first, file)
         elif (shape := _shape_problem(cells, header)) is not None:
             problems.append(Problem(file, first, 1, shape))

@@ -127,6 +127,13 @@ def test_a_column_named_twice_is_refused_at_the_second(tmp_path):
     )
 
 
+def test_a_header_spaced_after_its_commas_is_read_as_its_cells_are(tmp_path):
+    # 'id, value, low, ...' was said to lack the columns value, low... that it has.
+    path = tmp_path / "mine.csv"
+    path.write_text(HEADER.replace(",", ", ") + FRA_CLIMATE.replace(",", ", "))
+    assert load_factors(path)["electricity.FRA.climate_change"].value == 0.1
+
+
 def test_unnamed_columns_may_repeat(tmp_path):
     path = tmp_path / "mine.csv"  # a spreadsheet's empty trailing columns
     path.write_text(HEADER.replace("\n", ",,\n") + FRA_CLIMATE.replace("\n", ",,\n"))
