@@ -7,6 +7,7 @@ A saved JSON is an input like a questionnaire: every problem with it is an Input
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Mapping
@@ -112,6 +113,8 @@ def _number(data: dict[str, Any], key: str, where: JsonPath, positive: bool = Fa
     zero visits would compare a total against per-visit."""
     value = data.get(key)
     path = (*where, key)
+    if key not in data:
+        raise _refused("result.missing", path)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _refused("result.not_a_number", path, value=_shown(value))
     number = float(value)
@@ -125,11 +128,11 @@ def _number(data: dict[str, Any], key: str, where: JsonPath, positive: bool = Fa
 
 
 def _shown(value: Any) -> str:
-    return (
-        shorten(repr(value))
-        if isinstance(value, str | int | float | None)
-        else type(value).__name__
-    )
+    """A refused value as the file wrote it, in JSON ('null', 'true', '"5"'), not as Python
+    would ('None', 'True', "'5'"); an array or an object by its JSON name."""
+    if isinstance(value, list | dict):
+        return "array" if isinstance(value, list) else "object"
+    return shorten(json.dumps(value, ensure_ascii=False))
 
 
 def _text(data: dict[str, Any], key: str, where: JsonPath) -> str:
@@ -223,6 +226,8 @@ def _services(document: Any, source: str, by_name: bool) -> list[Snapshot]:
         raise _Malformed("result.not_json_object")
     if "schema_version" not in document and _QUESTIONNAIRE_KEYS & set(document):
         raise _Malformed(_QUESTIONNAIRE)
+    if "schema_version" not in document:
+        raise _refused("result.missing", ("schema_version",))
     version = document.get("schema_version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
         readable = " and ".join(str(v) for v in READABLE_VERSIONS)

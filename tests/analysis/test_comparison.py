@@ -51,7 +51,7 @@ def test_compare_with_itself_changes_nothing(saved):
             '{"schema_version": 1, "service": {"name": "x", "users": 1, "visits": "many"}, '
             '"criteria": {}}',
             (1, 70),  # at "many"
-            "$.service.visits should be a number, got 'many'",
+            '$.service.visits should be a number, got "many"',
         ),
         ('{"schema_version": 1, "services": []}', (1, 35), "$.services should be a non-empty"),
     ],
@@ -140,7 +140,7 @@ def _at(text: str, token: str, message: str) -> tuple[str, tuple[int, int], str]
             "$.criteria.energy.by_tier: unknown tier 'cloud'",
         ),
         ('{"a": 1,\n "a": 2}', (1, 1), "duplicate key 'a'"),
-        _at('{"schema_version": true}', "true", "schema_version is True, this acvnum reads"),
+        _at('{"schema_version": true}', "true", "schema_version is true, this acvnum reads"),
         ('{"name": "Shop", "usage": {"users": 5}}', (1, 1), "this is a questionnaire, not a"),
         (MINIMAL, (1, 1), "this is a questionnaire, not a result: record a baseline with"),
         ('{"s": "open \\" [[[', (1, 7), "not a result JSON: Unterminated string"),
@@ -154,6 +154,39 @@ def test_a_baseline_is_validated_as_strictly_as_a_questionnaire(tmp_path, text, 
     (problem,) = caught.value.problems
     assert message in str(problem.message)
     assert (problem.line, problem.column) == position
+
+
+@pytest.mark.parametrize(
+    ("service", "said"),
+    [
+        ('"name": "x", "users": 10', "$.service.visits is missing"),
+        (
+            '"name": "x", "users": 10, "visits": null',
+            "$.service.visits should be a number, got null",
+        ),
+        ('"name": "x", "users": 10, "visits": false', "should be a number, got false"),
+        ('"name": "x", "users": 10, "visits": [5]', "should be a number, got array"),
+        ('"name": "x", "users": 10, "visits": {"n": 5}', "should be a number, got object"),
+    ],
+)
+def test_a_refused_value_is_said_as_json_writes_it_not_python(tmp_path, service, said):
+    # It was said in Python: 'got None' for a missing key or a null, 'got False', 'got list'.
+    path = tmp_path / "b.json"
+    path.write_text(_v1(service), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    assert str(problem.message).endswith(said)
+
+
+def test_a_result_without_a_schema_version_says_so(tmp_path):
+    path = tmp_path / "b.json"
+    path.write_text('{"services": []}', encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    assert str(problem.message).endswith("$.schema_version is missing")  # was 'is None'
+    assert problem.render("fr").endswith("$.schema_version manque")
 
 
 def test_a_valid_hand_made_v1_baseline_still_reads(tmp_path):
