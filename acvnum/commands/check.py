@@ -35,7 +35,7 @@ from acvnum.commands.sampling import (
     sampling_errors,
 )
 from acvnum.errors import BudgetSyntaxError, ExitCode, Joined, Message, message
-from acvnum.escaping import terminal
+from acvnum.escaping import terminal_line
 from acvnum.questionnaire.units import decimal_comma
 from acvnum.report import formats
 
@@ -106,7 +106,7 @@ def _nothing_to_check_note(services: list[Service]) -> typer.Exit:
     """--pass-without-budgets: a note on stderr, and a pass (a hook must not block the commit)."""
     files = ", ".join(s.file for s in services)
     note = message("check.nothing_note", files=files).render(spoken())
-    sys.stderr.write(terminal(f"acvnum: {note}") + "\n")
+    sys.stderr.write(terminal_line(f"acvnum: {note}") + "\n")
     return typer.Exit(ExitCode.OK)
 
 
@@ -184,7 +184,7 @@ def _warn_renamed(run: CheckRun, shown_in_report: bool) -> None:
                 f"acvnum: warning: '{check.result.name}' compared with '{check.baseline_name}', "
                 f"the only service of the baseline {run.baseline_file} (the names differ)"
             )
-            sys.stderr.write(terminal(message) + "\n")
+            sys.stderr.write(terminal_line(message) + "\n")
 
 
 def check(

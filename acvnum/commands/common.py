@@ -20,7 +20,7 @@ from typing import Annotated, BinaryIO
 import typer
 
 from acvnum.errors import ExitCode, InputError, Message, Problem, message, shown
-from acvnum.escaping import terminal
+from acvnum.escaping import terminal, terminal_line
 from acvnum.files import Region, copy_range
 
 
@@ -104,7 +104,7 @@ def print_problems(problems: list[Problem], lang: str | None = None) -> None:
     lang = lang or spoken()
     count = len(problems)
     for problem in problems[:MAX_SHOWN_PROBLEMS]:
-        sys.stderr.write(f"{terminal(problem.render(lang))}\n")
+        sys.stderr.write(f"{terminal_line(problem.render(lang))}\n")  # a key's '\n' too
     if count > MAX_SHOWN_PROBLEMS:
         rest = count - MAX_SHOWN_PROBLEMS  # one more is said in the singular
         more = message("problems.more_one" if rest == 1 else "problems.more", count=rest)

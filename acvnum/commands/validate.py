@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from acvnum.commands.common import FactorsOption, LangOption, input_errors, language, speak
-from acvnum.escaping import terminal
+from acvnum.escaping import terminal_line
 from acvnum.questionnaire.units import decimal_comma
 
 Files = Annotated[
@@ -29,7 +29,7 @@ def validate(files: Files, factors: FactorsOption = None, lang: LangOption = Non
         table = load_factors(factors)
         services = load_services(list(files), table)
     for service in services:
-        typer.echo(terminal(f"{service.file}: OK"))  # a file name may hold escape sequences
+        typer.echo(terminal_line(f"{service.file}: OK"))  # a file name may hold escapes, '\n'...
 
 
 def register(app: typer.Typer) -> None:

@@ -98,3 +98,16 @@ def test_a_day_of_more_than_24_hours_and_video_longer_than_a_visit_are_both_said
         "video time is part of the visit",
         "acvnum: 2 problems found; nothing was computed.",
     ]
+
+
+def test_a_file_name_with_a_newline_is_said_on_one_line(tmp_path):
+    # 'new\nline.yaml: OK' printed two lines, and a problem of it one line cut in two.
+    good, bad = tmp_path / "new\nline.yaml", tmp_path / "bad\nfile.yaml"
+    good.write_text(MINIMAL, encoding="utf-8")
+    bad.write_text("name: x\n", encoding="utf-8")
+    assert run_cli("validate", str(good)).stdout == f"{tmp_path}/new\\x0aline.yaml: OK\n"
+    refused = run_cli("validate", str(bad))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[0] == (
+        f"{tmp_path}/bad\\x0afile.yaml:1:1: missing required key 'usage'"
+    )
