@@ -180,11 +180,13 @@ def _warn_renamed(run: CheckRun, shown_in_report: bool) -> None:
         return
     for check in run.services:
         if check.baseline_name is not None:
-            message = (
-                f"acvnum: warning: '{check.result.name}' compared with '{check.baseline_name}', "
-                f"the only service of the baseline {run.baseline_file} (the names differ)"
+            warning = message(
+                "check.renamed_warning",
+                name=check.result.name,
+                baseline=check.baseline_name,
+                file=run.baseline_file,
             )
-            sys.stderr.write(terminal_line(message) + "\n")
+            sys.stderr.write(terminal_line(f"acvnum: {warning.render(spoken())}") + "\n")
 
 
 def check(

@@ -24,6 +24,7 @@ from acvnum.commands.common import (
     language,
     network_model,
     speak,
+    spoken,
     write_output,
 )
 from acvnum.errors import InputError, Problem, message
@@ -132,10 +133,8 @@ def _warn_periods(a: Snapshot, b: Snapshot, per: str, shown: bool) -> None:
     from acvnum.analysis.comparison import periods_differ  # loaded by `snapshots` already
 
     if not shown and per == "total" and periods_differ(a, b):
-        sys.stderr.write(
-            "acvnum: warning: A and B cover different periods: their totals are not "
-            "comparable; use --per visit or --per user\n"
-        )
+        warning = message("diff.periods_warning").render(spoken())
+        sys.stderr.write(f"acvnum: {warning}\n")
 
 
 def register(app: typer.Typer) -> None:

@@ -89,6 +89,17 @@ def test_a_single_renamed_service_is_compared_with_a_warning(baseline, tmp_path)
     assert service["check"]["baseline"]["service"] == "Minimal"
 
 
+def test_the_renamed_warning_on_stderr_is_said_in_french(baseline, tmp_path):
+    # It was English whatever --lang said.
+    renamed = str(_renamed(tmp_path))
+    result = run_cli("check", renamed, "--baseline", str(baseline), "-f", "json", "--lang", "fr")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "acvnum: avertissement\u202f: «\u202fRenamed\u202f» comparé à «\u202fMinimal\u202f», le "
+        f"seul service de la référence {baseline} (les noms diffèrent)\n"
+    )
+
+
 def test_a_directory_as_baseline_says_so(tmp_path, write_yaml):
     result = run_cli("check", str(write_yaml(MINIMAL + BUDGET)), "--baseline", str(tmp_path))
     assert result.returncode == 2

@@ -41,6 +41,15 @@ def test_json_flags_it_and_stderr_says_it(month):
     assert "use --per visit or --per user" in result.stderr
 
 
+def test_stderr_says_it_in_french(month):
+    # It was English whatever --lang said.
+    result = run_cli("diff", str(BASE), month, "-f", "json", "--lang", "fr")
+    assert result.stderr == (
+        "acvnum: avertissement\u202f: A et B couvrent des périodes différentes\u202f: leurs "
+        "totaux ne sont pas comparables\u202f; utilisez --per visit ou --per user\n"
+    )
+
+
 def test_per_visit_and_equal_periods_say_nothing(month, tmp_path):
     per_visit = run_cli("diff", str(BASE), month, "--per", "visit")
     assert "Warning" not in per_visit.stdout and per_visit.stderr == ""
