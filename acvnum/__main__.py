@@ -52,12 +52,22 @@ def _tolerant_streams() -> None:
             setattr(sys, name, _Closed() if name == "stdout" else quiet)
 
 
+def _cannot_write(reason: str) -> str:
+    """'cannot write to standard output: REASON', in the run's language once a command has
+    run (it was English whatever --lang said); `--version` loads no command: English."""
+    common = sys.modules.get("acvnum.commands.common")
+    if common is None:
+        return f"cannot write to standard output: {reason}"
+    from acvnum.errors import message  # loaded with the commands
+
+    return message("output.stdout_failed", reason=reason).render(common.spoken())
+
+
 def _output_failed(error: OSError) -> None:
     """Exit 2 with the reason on stderr (quietly for a reader that has gone), and keep the
     interpreter's own final flush from failing again with a traceback."""
     if error.errno != errno.EPIPE:
-        reason = error.strerror or str(error)
-        sys.stderr.write(f"acvnum: cannot write to standard output: {reason}\n")
+        sys.stderr.write(f"acvnum: {_cannot_write(error.strerror or str(error))}\n")
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -36,6 +36,17 @@ def test_a_full_standard_output_is_exit_2_with_the_reason(args):
     assert stderr == "acvnum: cannot write to standard output: No space left on device\n"
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_standard_output_is_said_in_the_run_s_language():
+    # It was English whatever --lang said.
+    with open("/dev/full", "w") as full:
+        result = _run("estimate", SHOP, "--lang", "fr", stdout=full)
+    assert result.returncode == 2
+    assert result.stderr.decode() == (
+        "acvnum: impossible d'écrire sur la sortie standard\u202f: No space left on device\n"
+    )
+
+
 def test_a_closed_standard_output_is_exit_2_with_the_reason():
     result = subprocess.run(
         [
