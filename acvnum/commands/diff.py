@@ -58,6 +58,15 @@ def _one(snapshots: list[Snapshot], path: Path) -> Snapshot:
     return snapshots[0]
 
 
+def _identity(path: Path) -> Path:
+    """Which file a path names, to load a file given twice once: resolved, or as written
+    when it cannot be (a link loop raised RuntimeError out of `diff`; reading it says why)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
 def snapshots(
     paths: list[Path], factors: Path | None, network: str | None = None
 ) -> list[Snapshot]:
@@ -87,7 +96,7 @@ def snapshots(
         except InputError as error:
             problems += error.problems
     # One file given twice (`diff a.yaml ./a.yaml`) is loaded once, as load_services does.
-    first = {p.resolve(): p for p in reversed(paths) if not _is_result(p)}
+    first = {_identity(p): p for p in reversed(paths) if not _is_result(p)}
     questionnaires = list(reversed(first.values()))
     if questionnaires:
         settings = Settings(factors_file=str(factors) if factors else None, network_model=network)
@@ -100,7 +109,7 @@ def snapshots(
         found |= {path: from_result(r) for path, r in zip(questionnaires, results, strict=True)}
     if problems:
         raise InputError(problems)
-    return [found[p if _is_result(p) else first[p.resolve()]] for p in paths]
+    return [found[p if _is_result(p) else first[_identity(p)]] for p in paths]
 
 
 def diff(

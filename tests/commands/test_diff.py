@@ -74,6 +74,19 @@ def test_bad_side_is_bad_input(pair, make, message):
     assert message in result.stderr
 
 
+def test_a_questionnaire_that_is_a_link_loop_is_bad_input(pair):
+    # Path.resolve raised RuntimeError('Symlink loop from ...'): a traceback, exit 1.
+    folder = pair[0].parent
+    (folder / "loop.yaml").symlink_to("loop2.yaml")
+    (folder / "loop2.yaml").symlink_to("loop.yaml")
+    result = run_cli("diff", "loop.yaml", "a.yaml", cwd=folder)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == (
+        "loop.yaml:1:1: cannot read: too many levels of symbolic links (a link loop?)\n"
+        "acvnum: 1 problem found; nothing was computed.\n"
+    )
+
+
 def test_problems_of_both_sides_are_reported_together(pair):
     folder = pair[0].parent
     (folder / "bad.yaml").write_text(MINIMAL.replace("FRA", "XYZ"), encoding="utf-8")
