@@ -292,11 +292,11 @@ def write_output(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    _refuse_to_overwrite(output, force)
+    refuse_to_overwrite(output, force)
     write_atomically(output, text)
 
 
-def _refuse_to_overwrite(output: Path, force: bool) -> None:
+def refuse_to_overwrite(output: Path, force: bool) -> None:
     """Exit 2 before any work if `output` cannot be written, or is a file (or a link to one)
     that exists, without --force. A device or a pipe (`-o /dev/stdout`) is written in place,
     nothing of it replaced: no --force needed."""
@@ -324,7 +324,7 @@ def write_chunks(chunks: Iterable[bytes | Region], output: Path | None, force: b
     pieces are kept until the last is made, then printed; a document made in one piece (up
     to json_format.INDENT_UP_TO services) from memory."""
     if output is not None:
-        _refuse_to_overwrite(output, force)
+        refuse_to_overwrite(output, force)
         if _is_regular_or_absent(output):
             _publish(output, lambda stream: _pour(chunks, stream))
             return

@@ -6,6 +6,7 @@ test) can answer them; a bad answer is explained and asked again.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from contextlib import suppress
@@ -21,6 +22,7 @@ from acvnum.commands.common import (
     fail,
     input_errors,
     language,
+    refuse_to_overwrite,
     replace_file,
     speak,
     write_file,
@@ -138,12 +140,13 @@ def _write_checked(path: Path, text: str, table: FactorTable) -> None:
     # loading a service needs numpy: not for `acvnum --help`, which imports every command
     from acvnum.questionnaire.service import load_service
 
-    draft = path.with_name(f".{path.name}.draft")
+    target = Path(os.path.realpath(path))  # as --output: a link's file, not the link
+    draft = target.with_name(f".{target.name}.draft")
     try:
         write_file(draft, text, shown=path)
         with input_errors():
             load_service(draft, table)
-        replace_file(draft, path)
+        replace_file(draft, target)
     finally:
         with suppress(OSError):  # a draft that could not be written may not be removable
             draft.unlink(missing_ok=True)
@@ -172,10 +175,11 @@ def init(
     t = Translator(code)
     if path.is_dir():  # before any question: no answer could be written there
         raise cannot_write(path, message("output.is_directory"))
-    if path.exists() and not force:
-        raise fail(t("init.exists", path=path))
     if not path.parent.is_dir():
         raise fail(t("init.no_directory", directory=path.parent))
+    if path.exists() and not force:  # a pipe or a device too: the file is renamed over it
+        raise fail(t("init.exists", path=path))
+    refuse_to_overwrite(path, force)  # a link loop, which exists() calls absent
     table = load_factors()
     regions = table.regions()
     try:

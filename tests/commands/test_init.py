@@ -173,6 +173,26 @@ def test_piped_answers_are_echoed_with_their_control_characters_escaped(tmp_path
     assert "unknown duration unit 'month\\x1b[2J'; did you mean 'month'?" in result.stdout
 
 
+def test_a_link_loop_is_refused_as_output_refuses_it(tmp_path):
+    # exists() calls a loop absent: init replaced the link with its file, without --force.
+    (tmp_path / "a.yaml").symlink_to("b.yaml")
+    (tmp_path / "b.yaml").symlink_to("a.yaml")
+    result = run_cli("init", "a.yaml", "--no-input", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "acvnum: cannot write a.yaml: Too many levels of symbolic links\n"
+    assert (tmp_path / "a.yaml").is_symlink()
+
+
+def test_force_through_a_link_writes_its_file_as_output_does(tmp_path):
+    # The link was replaced by a file; `estimate -o` writes the file it points to.
+    (tmp_path / "real.yaml").write_text("old", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to("real.yaml")
+    result = run_cli("init", "link.yaml", "--no-input", "--force", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "link.yaml").is_symlink()
+    assert (tmp_path / "real.yaml").read_text(encoding="utf-8").startswith("# ")
+
+
 def test_missing_directory_is_exit_2(tmp_path):
     result = run_cli("init", str(tmp_path / "absent" / "s.yaml"), "--no-input", "--lang", "fr")
     assert result.returncode == 2
