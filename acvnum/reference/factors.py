@@ -281,11 +281,22 @@ def _field_starts(lines: list[str], first: int) -> list[Position]:
     return starts
 
 
+#: The csv module's errors by the start of their English words, and what a user is told
+#: in the run's language (its words, and an unrelated hint about commas, were shown as such).
+_CSV_ERRORS = (
+    ("unexpected end of data", "csv.unclosed_quote"),
+    ("field larger than field limit", "csv.field_too_long"),
+    ("',' expected after '\"'", "csv.text_after_quote"),
+)
+
+
 def _csv_error(error: csv.Error) -> Message:
     """The csv module's words, said in terms of the file a user edits."""
-    if "unexpected end of data" in str(error):
-        return message("csv.unclosed_quote")
-    return message("csv.malformed", detail=str(error))
+    words = str(error)
+    for start, key in _CSV_ERRORS:
+        if words.startswith(start):
+            return message(key, limit=csv.field_size_limit())
+    return message("csv.malformed", detail=words)
 
 
 def _csv_problem(error: csv.Error, lines: list[str], first: int, file: str) -> Problem:

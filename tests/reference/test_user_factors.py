@@ -263,7 +263,10 @@ def test_an_unterminated_quote_is_reported_as_such(tmp_path):
     [
         (FRA_CLIMATE.replace("my database", "my, database"), "10 fields where the header has 9"),
         ("electricity.FRA.climate_change,0.1,0.09\n", "3 fields where the header has 9"),
-        (FRA_CLIMATE.replace("my database", '"my" database'), "',' expected after '\"'"),
+        (
+            FRA_CLIMATE.replace("my database", '"my" database'),
+            "text after the closing quote of a field; inside a quoted text write a quote twice",
+        ),
     ],
 )
 def test_a_row_with_extra_or_missing_fields_is_malformed(tmp_path, row, words):
@@ -273,6 +276,33 @@ def test_a_row_with_extra_or_missing_fields_is_malformed(tmp_path, row, words):
     assert problem.line == 2
     assert str(problem.message).startswith("malformed CSV row: ")
     assert words in str(problem.message)
+
+
+@pytest.mark.parametrize(
+    ("row", "english", "french"),
+    [
+        (
+            FRA_CLIMATE.replace("my database", "x" * 200_000),
+            "malformed CSV row: a field longer than 131072 characters",
+            "ligne CSV mal formée\u202f: un champ de plus de 131072 caractères",
+        ),
+        (
+            FRA_CLIMATE.replace("my database", '"my" database'),
+            "malformed CSV row: text after the closing quote of a field; inside a quoted text "
+            'write a quote twice ("")',
+            "ligne CSV mal formée\u202f: du texte après le guillemet fermant d'un champ\u202f; "
+            'dans un texte entre guillemets, doublez le guillemet ("")',
+        ),
+    ],
+)
+def test_the_csv_readers_refusals_are_said_in_both_languages(tmp_path, row, english, french):
+    # The csv module's English ('field larger than field limit (131072)') was shown in
+    # French runs too, with a hint about commas that did not apply.
+    with pytest.raises(InputError) as caught:
+        load_factors(table_file(tmp_path, row))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (2, 1)
+    assert (str(problem.message), problem.message.render("fr")) == (english, french)
 
 
 def test_a_row_without_the_optional_note_is_accepted(tmp_path):
