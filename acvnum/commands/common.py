@@ -29,8 +29,20 @@ class Lang(StrEnum):
     fr = "fr"
 
 
+def _dash_is_standard_output(output: Path | None) -> Path | None:
+    """'-o -' prints, as '-' means standard output to most commands: it wrote a file named
+    '-', and the next run refused to overwrite it (a path to it, `-o "$PWD/-"`, still does)."""
+    return None if output is not None and str(output) == "-" else output
+
+
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write the report to this file.",
+        callback=_dash_is_standard_output,
+    ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite --output if it exists.")]
 LANG_HELP = "(default: the locale's, from LC_ALL, LC_MESSAGES or LANG; else en)"

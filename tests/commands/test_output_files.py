@@ -427,3 +427,28 @@ def test_a_document_written_to_output_frees_the_regions_and_a_pipe_keeps_them(
     assert capsysbinary.readouterr().out == b"[1,2]\n"
     assert (tmp_path / "o.json").read_bytes() == b"[1,2]"
     assert source.read_bytes() == bytes(5)  # the whole region was a page's first bytes
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["estimate", BASE],
+        ["estimate", BASE, "-f", "json"],
+        ["check", BASE, "-f", "junit"],
+        ["diff", BASE, BASE],
+        ["schema"],
+    ],
+)
+def test_dash_as_output_prints_the_report(tmp_path, args):
+    # '-o -' wrote a file named '-'; the next run refused: '- exists; add --force'.
+    printed = run_cli(*args, cwd=tmp_path)
+    for _ in range(2):
+        dashed = run_cli(*args, "-o", "-", cwd=tmp_path)
+        assert (dashed.returncode, dashed.stdout) == (printed.returncode, printed.stdout)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_named_dash_is_written_by_a_path_to_it(tmp_path):
+    result = run_cli("schema", "-o", str(tmp_path / "-"), cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (0, "")
+    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("{")
