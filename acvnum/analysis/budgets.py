@@ -207,7 +207,12 @@ def parse_cli_budgets(texts: list[str]) -> list[Budget]:
 
 
 def parse_tolerance(text: str) -> float:
-    """'5%' or 0.05 -> 0.05; negative tolerances make no sense."""
+    """'5%' or 0.05 -> 0.05; negative tolerances make no sense. A long text is refused before
+    it is read, as a --budget is: its refusal quoted it whole (a screen of 5,000 'a's)."""
+    if len(text) > MAX_CLI_BUDGET_CHARS:
+        raise BudgetSyntaxError(
+            "tolerance.too_long", text=repr(shorten(text)), limit=MAX_CLI_BUDGET_CHARS
+        )
     try:
         tolerance = parse_fraction(text)
     except UnitError as error:

@@ -10,6 +10,7 @@ import typer
 
 from acvnum.commands.common import FactorsOption, LangOption, fail, input_errors, language, speak
 from acvnum.errors import message
+from acvnum.escaping import shorten
 from acvnum.report import formats
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ def _find(table: FactorTable, factor_id: str | None) -> Factor:
         return table[factor_id]
     close = difflib.get_close_matches(factor_id, table.ids, n=1, cutoff=0.6)
     hint = message("error.did_you_mean", name=close[0]) if close else ""
-    raise fail(message("factors.unknown", id=factor_id, suggestion=hint))
+    raise fail(message("factors.unknown", id=shorten(factor_id), suggestion=hint))
 
 
 def factors(

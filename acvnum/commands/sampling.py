@@ -10,6 +10,7 @@ import typer
 
 from acvnum.commands.common import fail
 from acvnum.errors import TooManySamples, UnitError, message
+from acvnum.escaping import shorten
 from acvnum.questionnaire.units import parse_fraction
 
 UncertaintyOption = Annotated[
@@ -71,5 +72,5 @@ def confidence_statistic(confidence: str | None) -> str:
     )
     if statistic is None:
         known = tuple(message("sampling.level", share=f) for f in CONFIDENCE_LEVELS)
-        raise fail(message("sampling.confidence", value=repr(confidence), known=known))
+        raise fail(message("sampling.confidence", value=repr(shorten(confidence)), known=known))
     return statistic

@@ -297,3 +297,12 @@ def test_a_limit_so_small_a_ratio_would_overflow_is_refused(text):
     # 1e-323 kg is above zero, but value / limit was inf (JSON 'Infinity', or a division by 0)
     with pytest.raises(BudgetSyntaxError, match="a budget's limit must be at least 1e-100"):
         parse_cli_budget(text)
+
+
+def test_a_long_tolerance_is_refused_before_it_is_read_and_quoted_short():
+    # The refusal quoted it whole, twice ('--tolerance 'aaa...': cannot read 'aaa...'').
+    with pytest.raises(BudgetSyntaxError) as caught:
+        parse_tolerance("a" * 5000)
+    assert str(caught.value) == (
+        f"--tolerance '{'a' * 60}... (5000 characters)': too long (at most 200 characters)"
+    )

@@ -176,3 +176,13 @@ def test_the_factor_list_words_units_in_french_and_json_keeps_them_as_published(
     listing = run_cli("factors", "--kind", "network", "--lang", "fr", env={"COLUMNS": "120"})
     assert "kWh/Go" in listing.stdout and "kWh/GB" not in listing.stdout
     assert {f["unit"] for f in listed("--kind", "network")} >= {"kWh/GB"}
+
+
+def test_a_long_unknown_id_is_quoted_short():
+    # The refusal quoted all 5,000 characters.
+    result = run_cli("factors", "show", "x" * 5000)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"acvnum: unknown factor '{'x' * 60}... (5000 characters)' (acvnum factors list shows "
+        "them all)\n"
+    )

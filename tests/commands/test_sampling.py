@@ -147,3 +147,13 @@ def test_the_same_seed_gives_the_same_report_and_another_seed_another():
     first = report("3")
     assert report("3") == first
     assert report("4") != first
+
+
+def test_a_long_confidence_is_quoted_short():
+    # The refusal quoted all 5,000 characters.
+    result = run_cli("check", ECOMMERCE, "--confidence", "9" * 5000)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"acvnum: --confidence '{'9' * 60}... (5000 characters)' is not supported; use one of "
+        "95% (0.95), 50% (0.5)\n"
+    )
