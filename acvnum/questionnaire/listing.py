@@ -52,6 +52,14 @@ _YAML_SUFFIXES = (".yaml", ".yml")
 _CASE_KEPT = os.path.normcase("Ab") == "Ab"
 
 
+def _is_questionnaire_name(name: str) -> bool:
+    """A name a folder's questionnaire has: '*.yaml' or '*.yml' as the shell matches it, a
+    hidden name ('.x.yaml') not: macOS's '._shop.yaml' (binary metadata beside each file
+    copied to a foreign disk) and Emacs's lock '.#shop.yaml' (a link to nowhere while the
+    file is edited) failed the whole folder. Named on the command line, one is read."""
+    return name.endswith(_YAML_SUFFIXES) and not name.startswith(".")
+
+
 def _by_case_folded_name(entry: os.DirEntry[str]) -> str:
     return os.path.normcase(entry.name)
 
@@ -65,11 +73,7 @@ def _yaml_files(folder: Path, regular: set[str] | None) -> list[tuple[str, str |
     except (OSError, RuntimeError):
         resolved = None
     # Sorted as pathlib orders a folder's files (10,000 names: 12 ms with a call a name).
-    entries = [
-        e
-        for e in folder_scan(folder)
-        if e.name.endswith(_YAML_SUFFIXES) and e.name not in _YAML_SUFFIXES
-    ]
+    entries = [e for e in folder_scan(folder) if _is_questionnaire_name(e.name)]
     entries.sort(key=attrgetter("name") if _CASE_KEPT else _by_case_folded_name)
     # `folder / name` as text: Path('.') / 'a.yaml' is 'a.yaml'.
     prefix = "" if str(folder) == "." else os.path.join(str(folder), "")

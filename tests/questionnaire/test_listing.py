@@ -125,3 +125,19 @@ def test_a_pipe_in_a_folder_is_refused_at_its_1_1_as_when_it_is_named(tmp_path, 
         f"services/to-pipe.yaml:1:1: {PIPE}",
         "acvnum: 3 problems found; nothing was computed.",
     ]
+
+
+def test_hidden_names_are_not_a_folders_questionnaires(tmp_path):
+    # macOS's '._shop.yaml' (binary metadata) and Emacs's lock '.#shop.yaml' (a link to
+    # nowhere while the file is edited) were read, and failed the whole folder.
+    folder = tmp_path / "services"
+    folder.mkdir()
+    (folder / "shop.yaml").write_text(MINIMAL, encoding="utf-8")
+    (folder / "._shop.yaml").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    (folder / ".#shop.yaml").symlink_to("user@host.1234:1700000000")
+    (folder / ".yml").write_text("", encoding="utf-8")
+    assert expand_names([folder]) == [str(folder / "shop.yaml")]
+    result = run_cli("validate", str(folder))
+    assert (result.returncode, result.stdout) == (0, f"{folder}/shop.yaml: OK\n")
+    named = run_cli("validate", str(folder / "._shop.yaml"))  # named, it is read
+    assert named.returncode == 2 and "._shop.yaml:1:" in named.stderr
