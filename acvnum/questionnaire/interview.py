@@ -460,11 +460,21 @@ def _yaml_value(text: str) -> str:
 
 
 def _yaml_text(text: str) -> str:
-    """A free-text answer (the name) as a YAML string: quoted when YAML would read another
-    type back ('2024' would be a number, and a name must be text)."""
-    if isinstance(_scalar(text), str):
-        return _yaml_value(text)
-    dumped = yaml.safe_dump(str(text), default_flow_style=True, allow_unicode=True, width=1000)
+    """A free-text answer (the name) as a YAML string: the first of plain, as PyYAML writes
+    it ('2024' quoted: a name must be text) and double-quoted that acvnum reads back as this
+    text ('1e309', which PyYAML writes plain, acvnum reads as a number out of range)."""
+    for written in (_yaml_value(text), _dumped(text, None)):
+        try:
+            if load_scalar(written) == text:
+                return written
+        except (yaml.YAMLError, InputError):
+            pass  # quoted below
+    return _dumped(text, '"')
+
+
+def _dumped(text: str, style: str | None) -> str:
+    """`text` as PyYAML writes a scalar, in `style` ('"': double-quoted), on one line."""
+    dumped = yaml.safe_dump(text, default_style=style, allow_unicode=True, width=1 << 30)
     return dumped.removesuffix("\n...\n").strip()
 
 

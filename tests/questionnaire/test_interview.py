@@ -89,6 +89,18 @@ def test_a_name_that_yaml_would_read_as_a_number_stays_text():
     assert validate(parse_yaml(text, "s.yaml")).name == "2024"
 
 
+@pytest.mark.parametrize(
+    ("name", "written"), [("1e309", '"1e309"'), ("1e-400", '"1e-400"'), ("1e5", '"1e5"')]
+)
+def test_a_name_pyyaml_writes_plain_but_acvnum_reads_as_a_number_is_quoted(name, written):
+    # PyYAML wrote 'name: 1e309' plain (no dot: not a float to YAML 1.1); acvnum read a
+    # number out of range and init ended 'nothing was written', naming its draft file.
+    answers = {**defaults(REGIONS, "en"), "name": name}
+    text = render_yaml(answers, T)
+    assert f"name: {written}" in text.splitlines()
+    assert validate(parse_yaml(text, "s.yaml")).name == name
+
+
 def test_the_written_file_ends_with_one_newline(tmp_path):
     path = tmp_path / "s.yaml"
     assert run_cli("init", str(path), "--no-input").returncode == 0
