@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from acvnum.errors import InputError, Message, Refusal, Refused, message
 from acvnum.i18n import Translator
-from acvnum.questionnaire import units
+from acvnum.questionnaire import rules, units
 from acvnum.questionnaire.models import (
     AI_SIZES,
     VIDEO_QUALITIES,
@@ -276,6 +276,12 @@ def _positive_number(hint: Message) -> Callable[[str], float]:
     return parse
 
 
+def _ruled(parse: Callable[[str], Any], rule: Callable[[Any], Any]) -> Callable[[str], Any]:
+    """`parse`, then the bounds the file's reader applies (rules): 1e23 AI requests per visit
+    were taken, then refused in the file written, which init then did not write."""
+    return lambda text: rule(parse(text))
+
+
 def _check_watched(text: str, answers: Answers, t: Translator) -> str:
     """Video watched per visit: a duration within the visit's (video time is part of it)."""
 
@@ -403,20 +409,28 @@ def _optional_blocks() -> list[Question]:
             "ai_requests",
             "+",
             _default("ai_requests"),
-            _check_optional(_positive_number(message("hint.number", example=2))),
+            _check_optional(
+                _ruled(
+                    _positive_number(message("hint.number", example=2)), rules.requests_per_visit
+                )
+            ),
         ),
         Question(
             "ai_output_tokens",
             "+",
             _default("ai_output_tokens"),
-            _check_optional(_positive_number(message("hint.count", example=300))),
+            _check_optional(
+                _ruled(_positive_number(message("hint.count", example=300)), rules.output_tokens)
+            ),
             ai,
         ),
         Question(
             "ai_input_tokens",
             "+",
             _default("ai_input_tokens"),
-            _check_optional(_positive_number(message("hint.count", example=1500))),
+            _check_optional(
+                _ruled(_positive_number(message("hint.count", example=1500)), rules.input_tokens)
+            ),
             ai,
         ),
         Question("ai_size", "+", _default("ai_size"), _check_optional(_one_of(AI_SIZES)), ai),
@@ -432,7 +446,9 @@ def _optional_blocks() -> list[Question]:
             "messages_per_user",
             "+",
             _default("messages_per_user"),
-            _check_optional(lambda text: units.parse_frequency(_scalar(text))),
+            _check_optional(
+                _ruled(lambda text: units.parse_frequency(_scalar(text)), rules.messages_per_user)
+            ),
         ),
     ]
 

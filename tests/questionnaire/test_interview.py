@@ -82,6 +82,23 @@ def test_answers_yaml_1_1_would_misread_are_refused(key, text, reason):
     assert reason in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("key", "text", "reason"),
+    [
+        ("ai_requests", "1e23", "requests_per_visit must be between 0 and 10000, got 1e+23"),
+        ("ai_output_tokens", "2e6", "output_tokens must be between 0 and 1e+06, got 2e+06"),
+        ("ai_input_tokens", "2e7", "input_tokens must be between 0 and 1e+07, got 2e+07"),
+        ("messages_per_user", "1e23", "messages per user must be between 0 and 1e+13"),
+    ],
+)
+def test_an_optional_answer_out_of_the_files_bounds_is_asked_again(key, text, reason):
+    # It was taken, then refused in the file written: init ended 'nothing was written',
+    # naming its draft ('.x.yaml.draft:37:3: ai.requests_per_visit: ...').
+    with pytest.raises(Refused) as caught:
+        check(key, text)
+    assert reason in str(caught.value)
+
+
 def test_a_name_that_yaml_would_read_as_a_number_stays_text():
     answers = {**defaults(REGIONS, "en"), "name": "2024"}
     text = render_yaml(answers, T)
