@@ -20,7 +20,7 @@ from acvnum.calculation.results import SCHEMA_VERSION, ServiceResult
 from acvnum.errors import InputError, Problem, Refusal, message
 from acvnum.escaping import shorten
 from acvnum.files import json_position, read_text, strict_json
-from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.reference.criteria import BY_ID, CRITERION_IDS
 
 #: Result JSON versions a baseline may be written in (1: acvnum 0.1, one service unwrapped).
 READABLE_VERSIONS = (1, SCHEMA_VERSION)
@@ -163,6 +163,10 @@ def _criterion(data: Any, where: JsonPath) -> CriterionFigures:
     if not isinstance(data, dict):
         raise _refused("result.no_unit", where)
     unit = _text(data, "unit", where)
+    expected = BY_ID[str(where[-1])].unit
+    if unit != expected:  # 'g CO2 eq' for kg: its totals would be read 1000 times too large
+        path = (*where, "unit")
+        raise _refused("result.unit", path, unit=repr(shorten(unit)), expected=repr(expected))
     total = _number(data, "total", where)
     tiers = _mapping(data, "by_tier", where)
     unknown = [t for t in tiers if t not in TIERS]

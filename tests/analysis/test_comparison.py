@@ -393,3 +393,24 @@ def test_diff_of_a_result_with_a_next_to_nothing_tier_writes_json(saved, tmp_pat
     assert done.returncode == 0, done.stderr
     network = json.loads(done.stdout)["criteria"]["climate_change"]["by_tier"]["network"]
     assert network["change_pct"] is None and network["a"] == 1e-320
+
+
+def test_a_criterion_in_another_unit_is_refused_at_its_unit(saved, tmp_path):
+    # 'g CO2 eq' was read as kg: every climate figure compared 1000 times too large.
+    def in_grams(service: dict) -> None:
+        service["criteria"]["climate_change"]["unit"] = "g CO2 eq"
+
+    path, text = _edited(saved, tmp_path, in_grams)
+    with pytest.raises(InputError) as caught:
+        load_json(path)
+    (problem,) = caught.value.problems
+    line, _ = _position(text, '"unit": "g CO2')
+    assert (problem.line, problem.column) == (line, text.splitlines()[line - 1].index('"g') + 1)
+    assert str(problem.message).endswith(
+        "$.services[0].criteria.climate_change.unit is 'g CO2 eq', whereas acvnum writes this "
+        "criterion in 'kg CO2 eq': its figures cannot be compared"
+    )
+    assert problem.render("fr").endswith(
+        "vaut 'g CO2 eq', alors qu'acvnum écrit ce critère en 'kg CO2 eq'\u202f: ses valeurs "
+        "ne peuvent être comparées"
+    )
