@@ -18,10 +18,13 @@ def variation(reduction: float, t: Translator) -> str:
 
     Only an exact zero reads '0 %': a small change keeps one significant digit ('−0.04 %')
     and a tiny one reads '−<0.001 %', so a change that does something never looks inert.
+    The space before '%' is a no-break one (narrow in French, as every French percentage),
+    so a wrapped lever line never leaves '%' alone at the start of the next.
     """
     percent = -reduction * 100
+    percent_sign = "\u202f%" if t.lang == "fr" else "\u00a0%"
     if abs(reduction) < 1e-12:
-        return "0 %"
+        return f"0{percent_sign}"
     sign = "−" if percent < 0 else "+"
     size = abs(percent)
     if size >= 9.95:
@@ -32,7 +35,7 @@ def variation(reduction: float, t: Translator) -> str:
         digits = f"{size:.1g}"
     else:
         digits = "<0.001"
-    return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits} %"
+    return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits}{percent_sign}"
 
 
 def saving_words(lever: Any, t: Translator) -> str:

@@ -14,16 +14,17 @@ EN, FR = Translator("en"), Translator("fr")
 @pytest.mark.parametrize(
     ("reduction", "en", "fr"),
     [
-        (0.171, "−17 %", "−17 %"),
-        (0.0613, "−6.1 %", "−6,1 %"),
-        (-0.004, "+0.4 %", "+0,4 %"),
-        (0.0004, "−0.04 %", "−0,04 %"),  # small but not nothing: one significant digit
-        (-0.0000004, "+<0.001 %", "+<0,001 %"),
-        (0.0, "0 %", "0 %"),  # only no change at all reads 0 %
-        (1.0, "−100 %", "−100 %"),
+        (0.171, "−17\u00a0%", "−17\u202f%"),
+        (0.0613, "−6.1\u00a0%", "−6,1\u202f%"),
+        (-0.004, "+0.4\u00a0%", "+0,4\u202f%"),
+        (0.0004, "−0.04\u00a0%", "−0,04\u202f%"),  # small but not nothing: one significant digit
+        (-0.0000004, "+<0.001\u00a0%", "+<0,001\u202f%"),
+        (0.0, "0\u00a0%", "0\u202f%"),  # only no change at all reads 0 %
+        (1.0, "−100\u00a0%", "−100\u202f%"),
     ],
 )
 def test_a_saving_is_shown_as_the_criterion_s_signed_variation(reduction, en, fr):
+    """The space before '%' is a no-break one: narrow in French, as its other percentages."""
     assert variation(reduction, EN) == en
     assert variation(reduction, FR) == fr
 

@@ -230,6 +230,16 @@ def test_a_figure_is_never_broken_at_its_narrow_no_break_space():
     assert any(f"visite{NNBSP}:" in line for line in _laid_out(label, 19))
 
 
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("width", [80, 100, 120])
+def test_a_lever_s_variation_keeps_its_percent_sign(examples, rendered, width, lang):
+    """'climate change −19 %' wraps before the figure, never leaving '%' alone on a line
+    (webmail's third lever at 100 columns, fr-per-capita's at 80 and, in French, at 100)."""
+    for index in range(len(examples)):
+        lines = rendered(index, lang, width).splitlines()
+        assert [line for line in lines if line.strip(" │").startswith("%")] == []
+
+
 FIGURE = re.compile(rf"\d{{1,3}}(?:{NNBSP}\d{{3}})+(?:,\d+)?")
 
 
@@ -555,7 +565,8 @@ def test_the_docs_terminal_picture_is_what_estimate_prints():
         at = round(x / width)
         line[at : at + len(shown)] = list(shown)
     pictured = ["".join(lines.get(i, "")).rstrip() for i in range(max(lines) + 1)]
-    printed = _estimate_at_80_columns()
+    # the picture's spaces are all no-break ones: the report's are read as it shows them
+    printed = [line.replace("\xa0", " ") for line in _estimate_at_80_columns()]
     assert pictured[: len(printed)] == printed
     assert all(line == "" for line in pictured[len(printed) :])
 
