@@ -70,12 +70,14 @@ def scale(value: float, criterion: str) -> tuple[float, str] | None:
 
 
 def scaled(value: float, criterion: str, t: Translator) -> str:
-    """A mass or an energy in the unit that reads best: '0.82 g CO2e', '12.3 MWh'."""
+    """A mass or an energy in the unit that reads best: '0.82 g CO2e', '12.3 MWh'. Its
+    spaces are no-break ones: a wrapped line never splits '22.0 g CO2e' into '22.0 g' and
+    'CO2e' (the uncertainty's flagship sentence at 80 columns)."""
     chosen = scale(value, criterion)
     if chosen is None:
         return t.number(value)
     size, unit = chosen
-    return f"{t.number(value / size)} {unit}"
+    return f"{t.number(value / size)} {unit}".replace(" ", "\u00a0")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from acvnum.report import common
 
 EN, FR = Translator("en"), Translator("fr")
 NNBSP = "\u202f"  # French thousands separator, and before French ';' and ':'
+NBSP = "\u00a0"  # between a scaled figure and its unit, and inside the unit
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +59,9 @@ def result(assessed):
     ],
 )
 def test_a_mass_or_an_energy_reads_in_its_best_unit(value, criterion, english, french):
-    assert common.scaled(value, criterion, EN) == english
-    assert common.scaled(value, criterion, FR) == french
+    """Written with no-break spaces, so that a wrapped line keeps '22.0 g CO2e' whole."""
+    assert common.scaled(value, criterion, EN) == english.replace(" ", NBSP)
+    assert common.scaled(value, criterion, FR) == french.replace(" ", NBSP)
 
 
 def test_only_mass_and_energy_have_scales():
@@ -92,10 +94,10 @@ def test_the_flagship_figures_and_the_criterion_the_service_uses_most(result):
         water_use={"persons_equivalent": 41.5},
     )
     assert common.flagship(shown, EN) == common.Flagship(
-        "12.3 Wh", "0.820 g CO2e", "41.5", "Water use"
+        f"12.3{NBSP}Wh", f"0.820{NBSP}g{NBSP}CO2e", "41.5", "Water use"
     )
     assert common.flagship(shown, FR) == common.Flagship(
-        "12,3 Wh", "0,820 g CO2e", "41,5", "Utilisation d'eau"
+        f"12,3{NBSP}Wh", f"0,820{NBSP}g{NBSP}CO2e", "41,5", "Utilisation d'eau"
     )
 
 

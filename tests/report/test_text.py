@@ -240,6 +240,15 @@ def test_a_lever_s_variation_keeps_its_percent_sign(examples, rendered, width, l
         assert [line for line in lines if line.strip(" │").startswith("%")] == []
 
 
+def test_a_flagship_figure_keeps_its_unit_on_its_line():
+    """At 80 columns the uncertainty's sentence wrapped inside '22.0 g CO2e' (ai-assistant):
+    'g' ended a line and 'CO2e' began the next."""
+    sampled = assess([str(EXAMPLES / "ai-assistant.yaml")], Settings(samples=300))
+    for lang in ("en", "fr"):
+        report = text.render(sampled.services(), lang, width=80)
+        assert [line for line in report.splitlines() if line.startswith(("CO2e", "g CO2e"))] == []
+
+
 FIGURE = re.compile(rf"\d{{1,3}}(?:{NNBSP}\d{{3}})+(?:,\d+)?")
 
 
@@ -530,10 +539,11 @@ def test_every_uncertainty_figure_of_the_json_is_shown_at_any_width(sampled, ind
 
 def _estimate_at_80_columns() -> list[str]:
     """`COLUMNS=80 acvnum estimate examples/ecommerce.yaml` without colour, line by line as
-    a page shows it (trailing spaces dropped)."""
+    a page shows it (trailing spaces dropped, a no-break space as the space it looks like:
+    the README and the picture write plain ones)."""
     result = run_cli("estimate", str(EXAMPLES / "ecommerce.yaml"), env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
-    return [line.rstrip() for line in result.stdout.splitlines()]
+    return [line.rstrip().replace("\xa0", " ") for line in result.stdout.splitlines()]
 
 
 def test_the_readme_s_example_report_is_what_estimate_prints():
@@ -565,8 +575,7 @@ def test_the_docs_terminal_picture_is_what_estimate_prints():
         at = round(x / width)
         line[at : at + len(shown)] = list(shown)
     pictured = ["".join(lines.get(i, "")).rstrip() for i in range(max(lines) + 1)]
-    # the picture's spaces are all no-break ones: the report's are read as it shows them
-    printed = [line.replace("\xa0", " ") for line in _estimate_at_80_columns()]
+    printed = _estimate_at_80_columns()
     assert pictured[: len(printed)] == printed
     assert all(line == "" for line in pictured[len(printed) :])
 

@@ -86,13 +86,14 @@ def test_the_flagship_figures_per_visit_with_their_interval(plain):
     )
     result = replace(plain, criteria=criteria)
     assert us.flagship_lines(result, EN) == [
-        "Energy per visit: 3.27 Wh, 90% chance between 2.59 Wh and 11.6 Wh",
-        "Climate change per visit: 3.61 g CO2e, 90% chance between 1.70 g CO2e and 1.20 kg CO2e",
+        "Energy per visit: 3.27\xa0Wh, 90% chance between 2.59\xa0Wh and 11.6\xa0Wh",
+        "Climate change per visit: 3.61\xa0g\xa0CO2e, 90% chance between 1.70\xa0g\xa0CO2e"
+        " and 1.20\xa0kg\xa0CO2e",
     ]
     assert us.flagship_lines(result, FR) == [
-        "Énergie par visite\u202f: 3,27 Wh, à 90 % entre 2,59 Wh et 11,6 Wh",
-        "Changement climatique par visite\u202f: 3,61 g CO2e, "
-        "à 90 % entre 1,70 g CO2e et 1,20 kg CO2e",
+        "Énergie par visite\u202f: 3,27\xa0Wh, à 90 % entre 2,59\xa0Wh et 11,6\xa0Wh",
+        "Changement climatique par visite\u202f: 3,61\xa0g\xa0CO2e, "
+        "à 90 % entre 1,70\xa0g\xa0CO2e et 1,20\xa0kg\xa0CO2e",
     ]
 
 
