@@ -47,6 +47,14 @@ def test_both_languages_have_the_same_keys():
     assert sorted(set(fr) - set(en)) == []
 
 
+def test_french_names_the_persons_equivalent_one_way():
+    """'équivalents-personnes' ('Éq.-personnes', 'Éq.-pers.' in a column), as the key figure and
+    the levers say it: the portfolio and the what-if said 'personnes-équivalent' and the levers'
+    column 'Pers.-éq.', three names for one figure in one report."""
+    other = re.compile(r"personnes?-équivalent|pers\.-éq", re.IGNORECASE)
+    assert [key for key, words in catalogue("fr").items() if other.search(words)] == []
+
+
 @pytest.mark.parametrize("key", sorted(catalogue("en")))
 def test_both_languages_take_the_same_placeholders(key):
     english, french = catalogue("en")[key], catalogue("fr")[key]

@@ -114,7 +114,7 @@ def _what_if_changes(fmt: str, report: str) -> str:
 def test_what_if_changes_are_said_in_words_beside_the_technical_change(fmt, suffix, lang):
     report = _what_if_run(fmt, lang)
     assert_golden(f"levers/what_if.{lang}.{suffix}", _what_if_changes(fmt, report))
-    saved = "Persons-equivalent saved" if lang == "en" else "Personnes-équivalent évitées"
+    saved = "Persons-equivalent saved" if lang == "en" else "Équivalents-personnes évités"
     assert saved in report
 
 

@@ -220,7 +220,7 @@ def test_one_service_has_no_portfolio_section(trio):
 
 def test_the_portfolio_section_in_french(trio):
     lines = markdown._portfolio(trio, FR)
-    assert lines[0] == "# Portefeuille\u202f: 3 services classés par personnes-équivalent"
+    assert lines[0] == "# Portefeuille\u202f: 3 services classés par équivalents-personnes"
     assert lines[2] == (
         "| n° | Service | Éq.-personnes | Critère le plus contraignant "
         "| Part du changement climatique |"

@@ -199,7 +199,7 @@ def test_through_the_cli_in_french(tmp_path):
     run = run_cli("estimate", *files, "--format", "markdown", "--lang", "fr", "--levers", "0")
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
-    start = lines.index("# Portefeuille\u202f: 2 services classés par personnes-équivalent")
+    start = lines.index("# Portefeuille\u202f: 2 services classés par équivalents-personnes")
     # Big (3,000 users) first with 3/4 of the climate change, Minimal then with 1/4
     assert lines[start + 4].startswith("| 1 | Big | ")
     assert lines[start + 4].endswith(" | 75,0 % |")
