@@ -213,6 +213,26 @@ def test_french_reports_write_numbers_and_colons_the_french_way(path, fmt):
     assert re.findall(r"(?<!\S)\S*[^\s\u202f\u00a0-]:(?=\s)", shown) == []  # not '|---:|'
 
 
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("fmt", list(RENDERERS))
+def test_french_reports_set_a_narrow_no_break_space_before_every_percent_sign(path, fmt):
+    """'0,846\u202f%' as '73\u202f%': the boundaries' shares, the blocks' and the portfolio's
+    were written with a plain space, and the uncertainty's 'à 90 %' too."""
+    assert re.findall(r"\S*\d %", report(str(path), fmt, "fr")) == []
+
+
+#: The prefixes of the messages that reports show (not init's prompts, the schema, errors).
+REPORT_KEYS = ("warning.", "uncertainty.", "check.", "portfolio.", "levers.", "what_if.")
+
+
+def test_french_report_messages_hold_guillemets_and_percent_signs_with_no_break_spaces():
+    """'«\u202fhosting\u202f»', '90\u202f%': a plain space could end a line with '«' or
+    start one with '»' or '%' (the warnings of a service without hosting)."""
+    plain = re.compile(r"« | »|[\d}] %")
+    messages = catalogue("fr").items()
+    assert [k for k, v in messages if k.startswith(REPORT_KEYS) and plain.search(v)] == []
+
+
 def test_french_init_speaks_french_only(tmp_path):
     path = tmp_path / "service.yaml"
     result = run_cli("init", str(path), "--lang", "fr", stdin="\n" * 30)

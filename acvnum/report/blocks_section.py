@@ -12,6 +12,7 @@ from __future__ import annotations
 from acvnum.calculation.results import ServiceResult
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
+from acvnum.report.common import percentage
 from acvnum.report.tables import Layout
 
 #: Block id -> the last part of the `by_item` keys it adds (`<tier>.<phase>.<name>`).
@@ -52,6 +53,6 @@ def table(result: ServiceResult, t: Translator) -> Layout | None:
         for cid in CRITERION_IDS:
             total = result.criteria[cid].total
             share = sums[cid] / total if total else 0.0
-            cells.append(f"{t.number(share * 100)} %")
+            cells.append(percentage(share * 100, t))
         rows.append([t(f"block.{block}"), *cells])
     return header, rows

@@ -80,6 +80,13 @@ def scaled(value: float, criterion: str, t: Translator) -> str:
     return f"{t.number(value / size)} {unit}".replace(" ", "\u00a0")
 
 
+def percentage(percent: float, t: Translator) -> str:
+    """A percentage to three significant digits ('0.846 %', '0,846 %'), its space a
+    no-break one: narrow in French, as every other French percentage of the reports."""
+    space = "\u202f" if t.lang == "fr" else "\u00a0"
+    return f"{t.number(percent)}{space}%"
+
+
 @dataclass(frozen=True)
 class Flagship:
     """The three figures every report opens with."""
@@ -170,7 +177,7 @@ def boundary_rows(result: ServiceResult, t: Translator) -> list[list[str]]:
             t(f"criterion.{cid}"),
             f"{t.number(c.boundary.per_person_year)} {t.unit(c.unit)}",
             t.number(c.boundary.persons_equivalent),
-            f"{t.number(c.boundary.share_per_user * 100)} %",
+            percentage(c.boundary.share_per_user * 100, t),
         ]
         for cid in CRITERION_IDS
         if (c := result.criteria[cid]).boundary

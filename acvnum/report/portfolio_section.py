@@ -6,7 +6,7 @@ from acvnum.analysis.found import Assessed
 from acvnum.analysis.portfolio import Portfolio, persons_equivalent
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import CRITERION_IDS
-from acvnum.report.common import flagship
+from acvnum.report.common import flagship, percentage
 
 #: The ranking's columns of words (the service, its most constraining criterion): laid out
 #: as text among the figures by every renderer.
@@ -32,7 +32,7 @@ def ranking_table(portfolio: Portfolio, t: Translator) -> tuple[list[str], list[
                 result.name,
                 t.number(persons_equivalent(result)),
                 flagship(result, t).dominant,
-                f"{t.number(share * 100)} %",
+                percentage(share * 100, t),
             ]
         )
     return header, rows

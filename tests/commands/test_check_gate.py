@@ -82,7 +82,7 @@ def test_a_single_renamed_service_is_compared_with_a_warning(baseline, tmp_path)
     french = run_cli(
         "check", renamed, "--baseline", str(baseline), "-f", "markdown", "--lang", "fr"
     )
-    assert "Comparé à « Minimal », le seul service de la référence" in french.stdout
+    assert "Comparé à «\u202fMinimal\u202f», le seul service de la référence" in french.stdout
     as_json = run_cli("check", renamed, "--baseline", str(baseline), "-f", "json")
     assert "warning: 'Renamed' compared with 'Minimal'" in as_json.stderr
     (service,) = json.loads(as_json.stdout)["services"]

@@ -49,7 +49,7 @@ def test_text_report_shows_the_interval_beside_the_central_value_in_both_languag
     en = run_cli("estimate", ECOMMERCE, "--uncertainty", "--samples", "1000")
     fr = run_cli("estimate", ECOMMERCE, "--uncertainty", "--samples", "1000", "--lang", "fr")
     assert "90% chance between" in en.stdout and "What drives the spread" in en.stdout
-    assert "à 90 % entre" in fr.stdout and "Ce qui élargit l'intervalle" in fr.stdout
+    assert "à 90\u202f% entre" in fr.stdout and "Ce qui élargit l'intervalle" in fr.stdout
 
 
 def test_several_services_are_ranked_and_totalled():

@@ -34,8 +34,8 @@ def test_the_ai_row_is_the_sum_of_its_three_items_over_the_total(results):
     assert expected / c.total == pytest.approx(0.013534, rel=1e-3)
     header, rows = blocks_section.table(result, EN)
     assert header[:2] == ["Block", "Climate change"]
-    assert rows == [["AI inference", "1.35 %", *rows[0][2:]]]
-    assert blocks_section.table(result, FR)[1][0][:2] == ["Inférence d'IA", "1,35 %"]
+    assert rows == [["AI inference", "1.35\u00a0%", *rows[0][2:]]]
+    assert blocks_section.table(result, FR)[1][0][:2] == ["Inférence d'IA", "1,35\u202f%"]
 
 
 def test_each_block_gives_its_own_row_and_no_other(results):

@@ -208,8 +208,8 @@ def test_the_boundary_table_and_its_criteria_keep_one_order(figures):
     en, fr = common.boundary_rows(figures, EN), common.boundary_rows(figures, FR)
     assert [row[0] for row in en] == [EN(f"criterion.{cid}") for cid in ids]
     # 851.25 kg to 3 digits; 4.24e-5 of a boundary is 0.00424 %.
-    assert en[0] == ["Climate change", "851 kg CO2 eq", "0.0424", "0.00424 %"]
-    assert fr[0] == ["Changement climatique", "851 kg CO2 eq", "0,0424", "0,00424 %"]
+    assert en[0] == ["Climate change", "851 kg CO2 eq", "0.0424", "0.00424\u00a0%"]
+    assert fr[0] == ["Changement climatique", "851 kg CO2 eq", "0,0424", "0,00424\u202f%"]
     without = replace(figures.criteria["water_use"], boundary=None)
     fewer = replace(figures, criteria={**figures.criteria, "water_use": without})
     assert "water_use" not in common.boundary_ids(fewer)

@@ -179,7 +179,7 @@ def test_the_uncertainty_section_s_headings_in_order(minimal):
     lines = markdown._uncertainty(result, u, FR)
     headings = [line for line in lines if line.startswith("#")]
     assert headings == [
-        "## Incertitude\u202f: intervalle à 90 % (du 5e au 95e centile)",
+        "## Incertitude\u202f: intervalle à 90\u202f% (du 5e au 95e centile)",
         "### Par tiers, du 5e au 95e centile",
         "### Ce qui élargit l'intervalle\u202f: à mesurer en premier",
     ]

@@ -50,7 +50,7 @@ def examples():
 
 def number(cell: str, t: Translator) -> float:
     """A figure as the section writes it, read back: '1,234.5' or '1\u202f234,5', '60.0 %'."""
-    text = cell.removesuffix(" %").replace("\u202f", "")
+    text = cell.removesuffix("%").rstrip("\u00a0\u202f").replace("\u202f", "")
     text = text.replace(",", ".") if t.lang == "fr" else text.replace(",", "")
     return float(text)
 
@@ -91,9 +91,9 @@ def test_the_ranking_does_not_depend_on_the_order_the_services_came_in(trio):
 
 def test_the_shares_of_climate_change_are_three_fifths_and_one_fifth(trio):
     _, rows = ps.ranking_table(build(trio), EN)
-    assert [row[4] for row in rows] == ["60.0 %", "20.0 %", "20.0 %"]
+    assert [row[4] for row in rows] == ["60.0\u00a0%", "20.0\u00a0%", "20.0\u00a0%"]
     _, rows = ps.ranking_table(build(trio), FR)
-    assert [row[4] for row in rows] == ["60,0 %", "20,0 %", "20,0 %"]
+    assert [row[4] for row in rows] == ["60,0\u202f%", "20,0\u202f%", "20,0\u202f%"]
 
 
 def test_the_dominant_criterion_is_named_in_the_report_s_language(trio):
@@ -119,7 +119,7 @@ def test_over_every_example_the_ranks_count_up_the_figures_go_down_the_shares_ad
     figures = [number(row[2], t) for row in rows]
     assert figures == sorted(figures, reverse=True)
     shares = [number(row[4], t) for row in rows]
-    assert all(row[4].endswith(" %") for row in rows)
+    assert all(row[4].endswith("%") for row in rows)
     # each share to 3 significant digits, so off by at most 0.05 below 100 %
     assert sum(shares) == pytest.approx(100, abs=0.05 * len(shares))
 
@@ -134,7 +134,7 @@ def test_a_portfolio_without_any_climate_change_shows_zero_shares(trio):
         return type(service)(replace(result, criteria=criteria), found)
 
     _, rows = ps.ranking_table(build([without_climate(s) for s in trio]), FR)
-    assert [row[4] for row in rows] == ["0 %", "0 %", "0 %"]
+    assert [row[4] for row in rows] == ["0\u202f%", "0\u202f%", "0\u202f%"]
 
 
 # --- the totals ------------------------------------------------------------------------
@@ -202,7 +202,7 @@ def test_through_the_cli_in_french(tmp_path):
     start = lines.index("# Portefeuille\u202f: 2 services classés par équivalents-personnes")
     # Big (3,000 users) first with 3/4 of the climate change, Minimal then with 1/4
     assert lines[start + 4].startswith("| 1 | Big | ")
-    assert lines[start + 4].endswith(" | 75,0 % |")
+    assert lines[start + 4].endswith(" | 75,0\u202f% |")
     assert lines[start + 5].startswith("| 2 | Minimal | ")
-    assert lines[start + 5].endswith(" | 25,0 % |")
+    assert lines[start + 5].endswith(" | 25,0\u202f% |")
     assert "## Totaux du portefeuille" in lines[start:]

@@ -91,9 +91,9 @@ def test_the_flagship_figures_per_visit_with_their_interval(plain):
         " and 1.20\xa0kg\xa0CO2e",
     ]
     assert us.flagship_lines(result, FR) == [
-        "Énergie par visite\u202f: 3,27\xa0Wh, à 90 % entre 2,59\xa0Wh et 11,6\xa0Wh",
+        "Énergie par visite\u202f: 3,27\xa0Wh, à 90\u202f% entre 2,59\xa0Wh et 11,6\xa0Wh",
         "Changement climatique par visite\u202f: 3,61\xa0g\xa0CO2e, "
-        "à 90 % entre 1,70\xa0g\xa0CO2e et 1,20\xa0kg\xa0CO2e",
+        "à 90\u202f% entre 1,70\xa0g\xa0CO2e et 1,20\xa0kg\xa0CO2e",
     ]
 
 
