@@ -14,7 +14,7 @@ from acvnum.analysis.checks import CheckRun, ServiceCheck
 from acvnum.analysis.comparison import Change
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import BY_ID
-from acvnum.report.common import factor_changes_note, scale
+from acvnum.report.common import factor_changes_note, percentage, scale
 
 
 def unit_for(reference: float, criterion: str, unit: str, t: Translator) -> tuple[float, str]:
@@ -36,12 +36,13 @@ def quantity(value: float, criterion: str, unit: str, t: Translator) -> str:
 
 
 def percent(fraction: float | None, t: Translator, signed: bool = True) -> str:
-    """0.12 -> '+12.0\u00a0%' (three significant digits, as t.number writes them: '+12,0\u00a0%'
-    in French), 0.0 -> '0\u00a0%' with no sign; None (grown from nothing) -> 'new'."""
+    """0.12 -> '+12.0\u00a0%' (three significant digits, as t.number writes them: '+12,0\u202f%'
+    in French: report.common.percent_sign), 0.0 -> '0\u00a0%' with no sign; None (grown from
+    nothing) -> 'new'."""
     if fraction is None:
         return t("check.new")
     sign = "+" if signed and fraction > 0 else ""
-    return f"{sign}{t.number(fraction * 100)}\u00a0%"
+    return f"{sign}{percentage(fraction * 100, t)}"
 
 
 def status(passed: bool, t: Translator) -> str:

@@ -80,11 +80,15 @@ def scaled(value: float, criterion: str, t: Translator) -> str:
     return f"{t.number(value / size)} {unit}".replace(" ", "\u00a0")
 
 
+def percent_sign(t: Translator) -> str:
+    """The ' %' after a report's number: its space a no-break one, so a wrapped line never
+    starts with '%'; narrow in French (French typography), a plain width in English."""
+    return "\u202f%" if t.lang == "fr" else "\u00a0%"
+
+
 def percentage(percent: float, t: Translator) -> str:
-    """A percentage to three significant digits ('0.846 %', '0,846 %'), its space a
-    no-break one: narrow in French, as every other French percentage of the reports."""
-    space = "\u202f" if t.lang == "fr" else "\u00a0"
-    return f"{t.number(percent)}{space}%"
+    """A percentage to three significant digits ('0.846 %', '0,846 %')."""
+    return f"{t.number(percent)}{percent_sign(t)}"
 
 
 @dataclass(frozen=True)
@@ -248,4 +252,4 @@ def _factor_change(change: FactorChange, t: Translator) -> str:
     if relative is None:
         return shown
     sign = "+" if relative > 0 else ""
-    return f"{shown} ({sign}{t.number(relative * 100)}\u00a0%)"
+    return f"{shown} ({sign}{percentage(relative * 100, t)})"

@@ -11,6 +11,7 @@ from typing import Any
 from acvnum.analysis.found import Found
 from acvnum.i18n import Translator
 from acvnum.reference.criteria import BY_ID, CRITERION_IDS
+from acvnum.report.common import percent_sign
 
 
 def variation(reduction: float, t: Translator) -> str:
@@ -18,13 +19,12 @@ def variation(reduction: float, t: Translator) -> str:
 
     Only an exact zero reads '0 %': a small change keeps one significant digit ('−0.04 %')
     and a tiny one reads '−<0.001 %', so a change that does something never looks inert.
-    The space before '%' is a no-break one (narrow in French, as every French percentage),
-    so a wrapped lever line never leaves '%' alone at the start of the next.
+    '%' follows as report.common.percent_sign writes it.
     """
     percent = -reduction * 100
-    percent_sign = "\u202f%" if t.lang == "fr" else "\u00a0%"
+    sign_after = percent_sign(t)
     if abs(reduction) < 1e-12:
-        return f"0{percent_sign}"
+        return f"0{sign_after}"
     sign = "−" if percent < 0 else "+"
     size = abs(percent)
     if size >= 9.95:
@@ -35,7 +35,7 @@ def variation(reduction: float, t: Translator) -> str:
         digits = f"{size:.1g}"
     else:
         digits = "<0.001"
-    return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits}{percent_sign}"
+    return f"{sign}{digits.replace('.', ',') if t.lang == 'fr' else digits}{sign_after}"
 
 
 def saving_words(lever: Any, t: Translator) -> str:

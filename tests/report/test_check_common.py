@@ -16,7 +16,8 @@ from acvnum.i18n import Translator
 from acvnum.report import check_common as cc
 
 EN, FR = Translator("en"), Translator("fr")
-NB = "\u00a0"  # between a percentage and its sign, in both languages
+NB = "\u00a0"  # between a percentage and its sign in English
+NNB = "\u202f"  # in French: narrow, as every French percentage (report.common.percent_sign)
 CLIMATE = ("climate_change", "kg CO2 eq")
 
 
@@ -75,7 +76,7 @@ def test_a_row_s_unit_is_chosen_from_its_limit_not_each_value():
         (-0.05, True, EN, f"-5.00{NB}%"),
         (0.0, True, EN, f"0{NB}%"),  # no sign on nothing
         (0.12, False, EN, f"12.0{NB}%"),
-        (0.125, True, FR, f"+12,5{NB}%"),
+        (0.125, True, FR, f"+12,5{NNB}%"),
         (None, True, EN, "new"),  # grown from nothing
         (None, True, FR, "nouveau"),
     ],
@@ -110,10 +111,10 @@ def test_a_budget_row_with_the_share_column_in_french():
         "Changement climatique",
         "visite",
         "g CO2e",
-        f"10,0{NB}%",
+        f"10,0{NNB}%",
         "2,00",
         "3,00",
-        f"-50,0{NB}%",
+        f"-50,0{NNB}%",
         "ÉCHEC",
     ]
 
@@ -161,7 +162,7 @@ def test_a_failed_budget_in_a_sentence():
 def test_tiers_that_grew_largest_first():
     grew = BaselineOutcome(GREW, tolerance=0.05)
     assert cc.tiers_grown(grew, EN) == f"Terminals +15.0{NB}%, Network +2.00{NB}%"
-    assert cc.tiers_grown(grew, FR) == f"Terminaux +15,0{NB}%, Réseau +2,00{NB}%"
+    assert cc.tiers_grown(grew, FR) == f"Terminaux +15,0{NNB}%, Réseau +2,00{NNB}%"
     flat = CriterionChange(*CLIMATE, Change(1, 1), {"network": Change(1, 1)})
     assert cc.tiers_grown(BaselineOutcome(flat, 0.05), EN) == "—"
 
@@ -192,7 +193,7 @@ def test_each_side_of_a_change_has_its_own_unit():
 def test_the_baseline_title_names_the_file_as_shown():
     run = CheckRun([], baseline_file="old\x1b.json", tolerance=0.1)
     title = cc.baseline_title(run, FR, lambda s: s.replace("\x1b", "?"))
-    assert title == f"Par rapport à la référence old?.json (par visite, tolérance 10,0{NB}%)"
+    assert title == f"Par rapport à la référence old?.json (par visite, tolérance 10,0{NNB}%)"
 
 
 # --- the run -------------------------------------------------------------------------------

@@ -290,7 +290,7 @@ def test_the_first_three_changes_then_how_many_more():
     )
     assert common.factor_changes_note(changes, ("2025.1", None), FR) == (
         f"Des valeurs de facteurs diffèrent entre les deux résultats (5{NNBSP}; facteurs "
-        f"2025.1 → ?){NNBSP}: a — → 2,00{NNBSP}; b 0 → 1,00{NNBSP}; c 4,00 → 3,00 (-25,0\u00a0%)"
+        f"2025.1 → ?){NNBSP}: a — → 2,00{NNBSP}; b 0 → 1,00{NNBSP}; c 4,00 → 3,00 (-25,0{NNBSP}%)"
         f"{NNBSP}; et 2 autres (acvnum diff --format json les liste tous)"
     )
 
