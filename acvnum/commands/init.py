@@ -178,7 +178,7 @@ def init(
     if not path.parent.is_dir():
         raise fail(t("init.no_directory", directory=path.parent))
     if path.exists() and not force:  # a pipe or a device too: the file is renamed over it
-        raise fail(t("init.exists", path=path))
+        raise fail(message("output.exists", path=str(path)))
     refuse_to_overwrite(path, force)  # a link loop, which exists() calls absent
     table = load_factors()
     regions = table.regions()
